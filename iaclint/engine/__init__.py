@@ -1,0 +1,1 @@
+"""The policy engine: policy classes, the YAML grammar, the registry and the runner."""

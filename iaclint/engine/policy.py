@@ -1,0 +1,94 @@
+"""What a policy is: metadata, documentation and a pure `check()` yielding verdicts.
+
+Python policies subclass `Policy`; YAML policies are loaded into `YamlPolicy`, a subclass.
+Importing a policy module registers nothing: the registry collects `Policy` subclasses
+from the modules it loads. A policy keeps no state between calls.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable
+
+if TYPE_CHECKING:
+    from iaclint.model import Project, Resource
+
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+
+
+class Verdict(enum.Enum):
+    PASS = "PASS"
+    FAIL = "FAIL"
+    UNKNOWN = "UNKNOWN"
+
+
+@dataclass
+class Result:
+    """One verdict on one resource. `path` is the canonical attribute path that decided it
+    (the finding points at it, or at its nearest written ancestor)."""
+
+    verdict: Verdict
+    message: str = ""
+    path: tuple = ()
+
+
+@dataclass
+class Context:
+    """What a policy may consult besides the resource: the project graph and options."""
+
+    project: "Project"
+    options: dict = field(default_factory=dict)
+
+    def targets(self, resource: "Resource", path: tuple = ()) -> list:
+        """Resources referenced under `path` of `resource`; None for targets not scanned."""
+        return [target for _, target in self.project.outgoing(resource, path)]
+
+
+class Policy:
+    """Base of every policy. Subclasses set the metadata and implement `check`."""
+
+    id: ClassVar[str] = ""
+    name: ClassVar[str] = ""  # kebab-case, stable: the catalog key
+    title: ClassVar[str] = ""  # one line, imperative: "SageMaker notebook volume uses a CMK"
+    severity: ClassVar[str] = "medium"
+    category: ClassVar[str] = ""
+    resource_types: ClassVar[tuple] = ()  # canonical types
+    checkov_ids: ClassVar[tuple] = ()
+    # Documentation: what it flags, why it matters for AI workloads, fixes, references.
+    what: ClassVar[str] = ""
+    why: ClassVar[str] = ""
+    fix_terraform: ClassVar[str] = ""
+    fix_cloudformation: ClassVar[str] = ""
+    references: ClassVar[tuple] = ()
+    source: ClassVar[str] = ""  # file the policy came from (set by the registry)
+
+    def check(self, resource: "Resource", ctx: Context) -> Iterable[Result]:
+        raise NotImplementedError
+
+    def metadata(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "title": self.title,
+            "severity": self.severity,
+            "category": self.category,
+            "resource_types": list(self.resource_types),
+            "checkov_ids": list(self.checkov_ids),
+            "what": self.what,
+            "why": self.why,
+            "fix_terraform": self.fix_terraform,
+            "fix_cloudformation": self.fix_cloudformation,
+            "references": list(self.references),
+        }
+
+
+def PASS(message: str = "", path: tuple = ()) -> Result:
+    return Result(Verdict.PASS, message, tuple(path))
+
+
+def FAIL(message: str, path: tuple = ()) -> Result:
+    return Result(Verdict.FAIL, message, tuple(path))
+
+
+def UNKNOWN(message: str, path: tuple = ()) -> Result:
+    return Result(Verdict.UNKNOWN, message, tuple(path))

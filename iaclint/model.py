@@ -1,0 +1,196 @@
+"""The data shared by every layer: spans, raw and canonical resources, the project graph.
+
+Parsers produce `RawResource`s in their native vocabulary; `iaclint.normalize` turns
+them into canonical `Resource`s (Terraform AWS provider vocabulary, DESIGN section 2);
+the engine runs policies on a `Project` of canonical resources.
+
+Attribute paths are tuples of keys (str) and list indexes (int). A Terraform nested block
+is a list of dicts (blocks can repeat); a CloudFormation object is a dict. Path lookups
+in `iaclint.paths` step through lists transparently, so one policy path such as
+`vpc_config.subnets` works on both shapes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+Path = tuple  # tuple[str | int, ...]
+
+TERRAFORM = "terraform"
+CLOUDFORMATION = "cloudformation"
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A region of a file, 1-based lines and columns; end is inclusive of the last line."""
+
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class Reference:
+    """An edge of the project graph: `path` of the referring resource names `target`.
+
+    `target` is a Terraform address (`aws_iam_role.r`, `data.aws_iam_policy_document.d`)
+    or a CloudFormation logical id; `attribute` is what was read (`arn`, `Arn`, or "" for
+    a plain `Ref`).
+    """
+
+    path: Path
+    target: str
+    attribute: str = ""
+
+
+@dataclass
+class RawResource:
+    """One resource as its parser saw it, in native names, values already evaluated."""
+
+    native_type: str  # "aws_sagemaker_notebook_instance" or "AWS::SageMaker::NotebookInstance"
+    address: str  # "aws_x.name", "data.aws_iam_policy_document.d", or a CloudFormation logical id
+    file: str
+    span: Span  # the whole resource
+    header: Span  # where resource-level findings point: TF block header, CFN logical id key
+    attributes: dict  # native names -> plain data or Unknown
+    spans: dict  # native Path -> Span, for every path written in the source
+    fmt: str  # TERRAFORM or CLOUDFORMATION
+    references: list = field(default_factory=list)  # list[Reference], native paths
+    unit: str = ""  # scope of addresses: the TF module directory or the CFN template file
+    metadata: dict = field(default_factory=dict)  # CFN `Metadata` (suppressions, cdk path)
+
+
+@dataclass(frozen=True)
+class ParseError:
+    """A file that could not be read or parsed; it becomes an IAC001 finding."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+
+
+@dataclass
+class Resource:
+    """A canonical resource: Terraform vocabulary whatever the source format."""
+
+    type: str  # canonical: aws_sagemaker_notebook_instance, data.aws_iam_policy_document
+    native_type: str
+    address: str
+    file: str
+    span: Span
+    header: Span
+    attributes: dict  # canonical names; defaults filled in
+    spans: dict  # canonical Path -> Span
+    native_paths: dict  # canonical Path -> native dotted spelling (for messages)
+    defaults: set  # canonical Paths whose value is an AWS default, not written in source
+    fmt: str
+    references: list  # list[Reference] with canonical paths
+    unit: str
+    metadata: dict = field(default_factory=dict)
+
+    def native_name(self, path: Path) -> str:
+        """The user's spelling of a canonical path: `KmsKeyId` or `kms_key_arn`."""
+        found = self.native_paths.get(tuple(path))
+        if found:
+            return found
+        # Fall back to the longest known prefix plus the canonical remainder.
+        for cut in range(len(path) - 1, 0, -1):
+            prefix = self.native_paths.get(tuple(path[:cut]))
+            if prefix:
+                rest = [p for p in path[cut:] if not isinstance(p, int)]
+                return ".".join([prefix, *rest]) if rest else prefix
+        return ".".join(str(p) for p in path if not isinstance(p, int))
+
+    def span_for(self, path: Path) -> Span:
+        """The span of `path`, else of its nearest written ancestor, else the header."""
+        path = tuple(path)
+        while path:
+            span = self.spans.get(path)
+            if span is not None:
+                return span
+            path = path[:-1]
+        return self.header
+
+
+class Project:
+    """All canonical resources of one scan, with the reference graph between them."""
+
+    def __init__(self, resources: list[Resource]):
+        self.resources = resources
+        self._by_unit_address: dict[tuple[str, str], Resource] = {}
+        self._by_address: dict[str, list[Resource]] = {}
+        self._incoming: dict[int, list[tuple[Resource, Reference]]] = {}
+        for r in resources:
+            self._by_unit_address[(r.unit, r.address)] = r
+            self._by_address.setdefault(r.address, []).append(r)
+        for r in resources:
+            for ref in r.references:
+                target = self.lookup(r, ref.target)
+                if target is not None:
+                    self._incoming.setdefault(id(target), []).append((r, ref))
+
+    def __iter__(self) -> Iterator[Resource]:
+        return iter(self.resources)
+
+    def lookup(self, origin: Resource, address: str) -> Resource | None:
+        """The resource `address` names, seen from `origin` (same module or template)."""
+        found = self._by_unit_address.get((origin.unit, address))
+        if found is not None:
+            return found
+        # A bare address without an index may name a counted resource's first instance.
+        candidates = self._by_address.get(address)
+        if candidates and len(candidates) == 1 and candidates[0].unit == origin.unit:
+            return candidates[0]
+        return None
+
+    def outgoing(self, resource: Resource, path_prefix: Path = ()) -> list[tuple[Reference, Resource | None]]:
+        """References made by `resource` (under `path_prefix`), with their targets if scanned."""
+        out = []
+        n = len(path_prefix)
+        for ref in resource.references:
+            if tuple(ref.path[:n]) == tuple(path_prefix):
+                out.append((ref, self.lookup(resource, ref.target)))
+        return out
+
+    def incoming(self, resource: Resource) -> list[tuple[Resource, Reference]]:
+        """Resources that refer to `resource`, with the reference."""
+        return list(self._incoming.get(id(resource), []))
+
+
+@dataclass
+class Finding:
+    """A policy result worth reporting (FAIL, or UNKNOWN under --strict), or a parse error."""
+
+    policy_id: str
+    policy_name: str
+    severity: str
+    message: str
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    resource: str  # address, "" for file-level findings
+    resource_type: str = ""
+    attribute: str = ""  # native spelling of the attribute path, "" for the resource
+    verdict: str = "FAIL"  # FAIL or UNKNOWN
+    fingerprint: str = ""
+    suppressed: bool = False
+    suppression_reason: str = ""
+
+    def sort_key(self) -> tuple:
+        return (self.file, self.line, self.column, self.policy_id, self.resource, self.attribute)
+
+
+def iter_paths(value: Any, prefix: Path = ()) -> Iterator[tuple[Path, Any]]:
+    """Every (path, value) pair inside nested dicts and lists, depth first, parents first."""
+    yield prefix, value
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from iter_paths(v, prefix + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from iter_paths(v, prefix + (i,))
