@@ -30,15 +30,21 @@ def find(value: Any, path: str | tuple, prefix: tuple = ()) -> list[tuple[tuple,
     An Unknown met on the way is returned as the value at the point it was met (its
     path is the prefix reached so far), so callers can tell "unknown" from "missing".
     """
-    return list(_walk(value, split(path), prefix))
+    return [(p, v) for p, v, _ in _walk(value, split(path), prefix)]
 
 
-def _walk(value: Any, segments: tuple, prefix: tuple) -> Iterator[tuple[tuple, Any]]:
+def find_detailed(value: Any, path: str | tuple) -> list[tuple[tuple, Any, bool]]:
+    """Like `find`, with a flag per hit: True when the whole path was reached, False when
+    an Unknown stood in the way before the end (the hit is that Unknown)."""
+    return list(_walk(value, split(path), ()))
+
+
+def _walk(value: Any, segments: tuple, prefix: tuple) -> Iterator[tuple[tuple, Any, bool]]:
     if not segments:
-        yield prefix, value
+        yield prefix, value, True
         return
     if isinstance(value, Unknown):
-        yield prefix, value
+        yield prefix, value, False
         return
     head, rest = segments[0], segments[1:]
     if isinstance(value, list):
@@ -66,7 +72,7 @@ def _walk(value: Any, segments: tuple, prefix: tuple) -> Iterator[tuple[tuple, A
 
 def get(value: Any, path: str | tuple, default: Any = None) -> Any:
     """The first value `path` reaches, else `default`."""
-    for _, v in _walk(value, split(path), ()):
+    for _, v, _ in _walk(value, split(path), ()):
         return v
     return default
 

@@ -1,0 +1,177 @@
+"""The `iaclint` command: parse arguments, call the library API, print, return an exit code.
+
+Exit codes (DESIGN section 5): 0 nothing at or above `--fail-on`; 1 findings (parse errors
+always count); 2 usage, configuration or internal error. Kept thin on purpose: editors
+and hooks use `iaclint.api` directly. Heavy modules are imported only by the command
+that needs them, so `iaclint --version` starts instantly.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from iaclint import __version__
+
+SEVERITY_ORDER = ("info", "low", "medium", "high", "critical")
+COMMANDS = ("scan", "rules", "explain")
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _split_list(values) -> list[str]:
+    out: list[str] = []
+    for value in values or ():
+        out.extend(v.strip() for v in value.split(",") if v.strip())
+    return out
+
+
+def _pairs(values, flag: str) -> dict:
+    out = {}
+    for value in values or ():
+        name, sep, val = value.partition("=")
+        if not sep or not name:
+            raise SystemExit(_usage_error(f"{flag} expects NAME=VALUE, got {value!r}"))
+        out[name] = val
+    return out
+
+
+def _usage_error(message: str) -> int:
+    print(f"iaclint: error: {message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="iaclint",
+        description="Policy linter for AI/ML infrastructure as code on AWS (Terraform and CloudFormation).",
+    )
+    parser.add_argument("--version", action="version", version=f"iaclint {__version__}")
+    sub = parser.add_subparsers(dest="command")
+
+    scan = sub.add_parser("scan", help="scan files and directories (the default command)")
+    scan.add_argument("paths", nargs="*", default=["."], help="files or directories (default: .)")
+    scan.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    scan.add_argument("--output", "-o", help="write the report to FILE instead of standard output")
+    scan.add_argument("--select", action="append", metavar="IDS",
+                      help="run only these policies (IDs or names, comma-separated)")
+    scan.add_argument("--ignore", action="append", metavar="IDS", help="skip these policies (IDs or names)")
+    scan.add_argument("--fail-on", choices=SEVERITY_ORDER, default="info",
+                      help="exit 1 only for findings at or above this severity (default: info)")
+    scan.add_argument("--strict", action="store_true", help="also report UNKNOWN verdicts")
+    scan.add_argument("--policy-dir", action="append", default=[], metavar="DIR",
+                      help="load extra policies (YAML or Python) from DIR")
+    scan.add_argument("--var-file", action="append", default=[], metavar="FILE", help="Terraform variables file")
+    scan.add_argument("--var", action="append", default=[], metavar="NAME=VALUE", help="Terraform variable")
+    scan.add_argument("--parameter", action="append", default=[], metavar="NAME=VALUE",
+                      help="CloudFormation parameter value")
+    scan.add_argument("--no-color", action="store_true", help="never colour the text output")
+
+    rules = sub.add_parser("rules", help="list the policies")
+    rules.add_argument("--format", "-f", choices=("table", "json"), default="table")
+    rules.add_argument("--policy-dir", action="append", default=[], metavar="DIR")
+
+    explain = sub.add_parser("explain", help="show one policy's documentation")
+    explain.add_argument("policy", help="policy ID or name")
+    explain.add_argument("--policy-dir", action="append", default=[], metavar="DIR")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
+        argv.insert(0, "scan")
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return EXIT_ERROR if exc.code not in (0, None) else EXIT_OK
+    try:
+        if args.command == "rules":
+            return _rules(args)
+        if args.command == "explain":
+            return _explain(args)
+        return _scan(args)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _load(policy_dirs):
+    from iaclint.api import load_all_policies
+    from iaclint.engine.registry import PolicyLoadError
+
+    try:
+        return load_all_policies(policy_dirs)
+    except PolicyLoadError as exc:
+        raise SystemExit(_usage_error(f"cannot load policy {exc.file}: {exc.reason}")) from None
+
+
+def _scan(args) -> int:
+    from iaclint.api import scan
+    from iaclint.formatters import get_formatter
+
+    policies = _load(args.policy_dir)
+    result = scan(
+        args.paths, select=_split_list(args.select), ignore=_split_list(args.ignore), strict=args.strict,
+        var_files=args.var_file, variables=_pairs(args.var, "--var"),
+        parameters=_pairs(args.parameter, "--parameter"), policies=policies,
+    )
+    colour = not args.no_color and not args.output and args.format == "text" and sys.stdout.isatty()
+    report = get_formatter(args.format)(result, colour=colour)
+    if args.output:
+        try:
+            with open(args.output, "w", encoding="utf-8") as handle:
+                handle.write(report)
+        except OSError as exc:
+            return _usage_error(f"cannot write {args.output}: {exc.strerror or exc}")
+    else:
+        sys.stdout.write(report)
+    for path in result.missing:
+        print(f"iaclint: error: path not found: {path}", file=sys.stderr)
+    for error in result.errors:
+        print(f"iaclint: internal error: {error}", file=sys.stderr)
+    if result.missing or result.errors:
+        return EXIT_ERROR
+    threshold = SEVERITY_ORDER.index(args.fail_on)
+    for finding in result.findings:
+        if finding.policy_id == "IAC001" or SEVERITY_ORDER.index(finding.severity) >= threshold:
+            return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _rules(args) -> int:
+    policies = _load(args.policy_dir)
+    if args.format == "json":
+        import json
+
+        print(json.dumps([p.metadata() for p in policies], indent=2))
+        return EXIT_OK
+    width = max(len(p.name) for p in policies)
+    for p in policies:
+        print(f"{p.id}  {p.severity:<8}  {p.name:<{width}}  {p.title}")
+    return EXIT_OK
+
+
+def _explain(args) -> int:
+    policies = _load(args.policy_dir)
+    wanted = args.policy.strip()
+    for p in policies:
+        if wanted in (p.id, p.name) or wanted.upper() == p.id:
+            print(explain_text(p))
+            return EXIT_OK
+    return _usage_error(f"no policy {wanted!r} (try `iaclint rules`)")
+
+
+def explain_text(p) -> str:
+    parts = [f"{p.id} {p.name} [{p.severity}]", p.title, ""]
+    for heading, body in (("What it flags", p.what), ("Why it matters", p.why),
+                          ("Fix in Terraform", p.fix_terraform), ("Fix in CloudFormation", p.fix_cloudformation)):
+        if body:
+            parts += [f"{heading}:", body.strip(), ""]
+    if p.resource_types:
+        parts += ["Resource types: " + ", ".join(p.resource_types)]
+    if p.checkov_ids:
+        parts += ["Checkov: " + ", ".join(p.checkov_ids)]
+    if p.references:
+        parts += ["References:"] + [f"  {r}" for r in p.references]
+    return "\n".join(parts).rstrip() + "\n"

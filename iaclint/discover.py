@@ -1,0 +1,91 @@
+"""Find what to scan: Terraform modules (directories) and CloudFormation candidates.
+
+A Terraform module is a directory, so `.tf` files are grouped by directory and a file
+named on the command line brings its siblings along (references across files resolve)
+while findings stay limited to the named file. YAML and JSON files are only candidates:
+the CloudFormation loader decides whether they are templates, and skips the rest
+silently. Tool caches and vendored trees are never walked, and symlinked directories are
+not followed.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+SKIP_DIRS = {".git", ".terraform", "node_modules", ".venv", "venv", "__pycache__", "cdk.out",
+             ".tox", ".mypy_cache", ".pytest_cache", ".hypothesis", ".terragrunt-cache"}
+TERRAFORM_SUFFIXES = (".tf", ".tf.json")
+CLOUDFORMATION_SUFFIXES = (".yaml", ".yml", ".json", ".template")
+NOT_TEMPLATES = (".tfvars.json", ".tf.json", "package.json", "package-lock.json", "tsconfig.json",
+                 ".pre-commit-config.yaml", ".pre-commit-hooks.yaml", ".iaclint.yaml")
+
+
+@dataclass
+class Discovery:
+    terraform_dirs: dict = field(default_factory=dict)  # directory -> sorted .tf/.tf.json files
+    cloudformation: list = field(default_factory=list)  # candidate template files
+    reportable: set = field(default_factory=set)  # files whose findings are reported
+    missing: list = field(default_factory=list)  # paths that do not exist
+
+
+def is_terraform(name: str) -> bool:
+    return name.endswith(TERRAFORM_SUFFIXES)
+
+
+def is_cloudformation_candidate(name: str) -> bool:
+    return name.endswith(CLOUDFORMATION_SUFFIXES) and not name.endswith(NOT_TEMPLATES)
+
+
+def discover(paths: list[str]) -> Discovery:
+    found = Discovery()
+    for raw in paths:
+        path = os.path.normpath(raw)
+        if os.path.isdir(path):
+            _walk(path, found)
+        elif os.path.isfile(path) or os.path.islink(path):
+            _add_file(path, found)
+        else:
+            found.missing.append(raw)
+    for directory in found.terraform_dirs:
+        found.terraform_dirs[directory] = sorted(set(found.terraform_dirs[directory]))
+    found.cloudformation = sorted(set(found.cloudformation))
+    return found
+
+
+def _walk(root: str, found: Discovery) -> None:
+    for directory, dirs, files in os.walk(root, onerror=None):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        tf = [os.path.join(directory, f) for f in files if is_terraform(f)]
+        if tf:
+            found.terraform_dirs.setdefault(directory, []).extend(tf)
+            found.reportable.update(tf)
+        cfn = [os.path.join(directory, f) for f in files if is_cloudformation_candidate(f)]
+        found.cloudformation.extend(cfn)
+        found.reportable.update(cfn)
+
+
+def _add_file(path: str, found: Discovery) -> None:
+    name = os.path.basename(path)
+    directory = os.path.dirname(path) or "."
+    if is_terraform(name):
+        siblings = _terraform_files(directory)
+        found.terraform_dirs.setdefault(directory, []).extend(siblings or [path])
+        if path not in found.terraform_dirs[directory]:
+            found.terraform_dirs[directory].append(path)
+        found.reportable.add(path)
+    elif name.endswith((".tfvars", ".tfvars.json")):
+        # A changed variables file can change any finding of its module.
+        files = _terraform_files(directory)
+        found.terraform_dirs.setdefault(directory, []).extend(files)
+        found.reportable.update(files)
+    else:
+        found.cloudformation.append(path)
+        found.reportable.add(path)
+
+
+def _terraform_files(directory: str) -> list[str]:
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return []
+    return [os.path.join(directory, f) if directory != "." else f for f in names if is_terraform(f)]

@@ -1,0 +1,123 @@
+"""Find and load policies: the built-in pack (`iaclint_policies`) and users' directories.
+
+YAML files become `YamlPolicy` objects; Python files are imported and every `Policy`
+subclass they define with an `id` is instantiated. A malformed user policy raises
+`PolicyLoadError` naming the file and the reason; the CLI turns it into exit code 2.
+Built-in YAML is validated by the test suite rather than on every run, which keeps
+jsonschema off the scan path.
+"""
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import json
+import os
+import sys
+from pathlib import Path
+
+from iaclint.engine.policy import SEVERITIES, Policy
+from iaclint.engine.yaml_policy import YamlPolicy
+
+SCHEMA_FILE = Path(__file__).with_name("policy_schema.json")
+
+
+class PolicyLoadError(Exception):
+    def __init__(self, file: str, reason: str):
+        super().__init__(f"{file}: {reason}")
+        self.file = file
+        self.reason = reason
+
+
+def builtin_policy_dir() -> Path:
+    """The installed `iaclint_policies` package, else `policies/` beside a source checkout."""
+    spec = importlib.util.find_spec("iaclint_policies")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(list(spec.submodule_search_locations)[0])
+    return Path(__file__).resolve().parents[2] / "policies"
+
+
+def load_policies(policy_dirs: list[str] = ()) -> list[Policy]:
+    """Built-in policies plus those in `policy_dirs`, sorted by id; ids must be unique."""
+    policies = _load_dir(builtin_policy_dir(), validate=False, package="iaclint_policies")
+    for directory in policy_dirs:
+        if not os.path.isdir(directory):
+            raise PolicyLoadError(directory, "policy directory not found")
+        policies.extend(_load_dir(Path(directory), validate=True, package=None))
+    seen: dict[str, str] = {}
+    for policy in policies:
+        if policy.id in seen:
+            raise PolicyLoadError(policy.source, f"policy id {policy.id} is already used by {seen[policy.id]}")
+        seen[policy.id] = policy.source
+    return sorted(policies, key=lambda p: p.id)
+
+
+def _load_dir(directory: Path, validate: bool, package: str | None) -> list[Policy]:
+    policies: list[Policy] = []
+    for path in sorted(directory.rglob("*")):
+        if path.suffix in (".yaml", ".yml") and path.is_file():
+            policies.append(load_yaml_policy(path, validate))
+        elif path.suffix == ".py" and path.is_file() and path.name != "__init__.py":
+            policies.extend(load_python_policies(path, directory, package))
+    return policies
+
+
+def load_yaml_policy(path: Path, validate: bool = True) -> YamlPolicy:
+    import yaml
+
+    try:
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PolicyLoadError(str(path), f"cannot read: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise PolicyLoadError(str(path), f"invalid YAML: {exc}") from None
+    if validate:
+        validate_policy_document(document, str(path))
+    elif not isinstance(document, dict) or "metadata" not in document or "definition" not in document:
+        raise PolicyLoadError(str(path), "a policy needs `metadata` and `definition`")
+    try:
+        return YamlPolicy(document, str(path))
+    except (KeyError, TypeError) as exc:
+        raise PolicyLoadError(str(path), f"malformed policy: missing {exc}") from None
+
+
+def validate_policy_document(document: object, source: str) -> None:
+    """Check a YAML policy against the JSON Schema; the error names the failing location."""
+    import jsonschema
+
+    schema = json.loads(SCHEMA_FILE.read_text())
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))
+    if errors:
+        best = jsonschema.exceptions.best_match(errors)
+        where = "/".join(str(p) for p in best.absolute_path) or "(top level)"
+        raise PolicyLoadError(source, f"invalid policy at {where}: {best.message}")
+    severity = str(document["metadata"].get("severity", "medium")).lower()  # type: ignore[index]
+    if severity not in SEVERITIES:
+        raise PolicyLoadError(source, f"unknown severity {severity!r}")
+
+
+def load_python_policies(path: Path, root: Path, package: str | None) -> list[Policy]:
+    relative = path.relative_to(root).with_suffix("")
+    prefix = package or f"iaclint_user_policies_{abs(hash(str(root))) % 10**8}"
+    module_name = ".".join([prefix, *relative.parts])
+    try:
+        module = sys.modules.get(module_name)
+        if module is None:
+            spec = importlib.util.spec_from_file_location(module_name, path)
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[module_name] = module
+            spec.loader.exec_module(module)
+    except Exception as exc:  # a user's file may raise anything at import
+        sys.modules.pop(module_name, None)
+        raise PolicyLoadError(str(path), f"cannot import: {type(exc).__name__}: {exc}") from None
+    found = []
+    for _, cls in inspect.getmembers(module, inspect.isclass):
+        if issubclass(cls, Policy) and cls.__module__ == module_name and getattr(cls, "id", ""):
+            policy = cls()
+            policy.source = str(path)
+            if not policy.resource_types:
+                raise PolicyLoadError(str(path), f"policy {policy.id} has no resource_types")
+            if policy.severity not in SEVERITIES:
+                raise PolicyLoadError(str(path), f"policy {policy.id} has unknown severity {policy.severity!r}")
+            found.append(policy)
+    return found

@@ -1,0 +1,296 @@
+"""Declarative policies in the grammar of Checkov's custom YAML policies, three-valued.
+
+The `definition` describes the passing state. Each condition evaluates to True, False or
+None (unknown: the value depends on something static analysis cannot know); `and`/`or`
+combine them with Kleene logic, so `Unknown == "Enabled"` is UNKNOWN, never FAIL. A
+condition whose `resource_types` do not include the resource's type does not apply and
+drops out of its `and`/`or`. The failing condition's path is where the finding points.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from iaclint import paths
+from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy, Result
+from iaclint.unknown import Unknown
+
+NOT_APPLICABLE = "n/a"
+
+# Operators whose answer on a missing attribute is True (they describe an absence).
+_TRUE_WHEN_MISSING = {"not_exists", "not_equals", "not_within", "not_contains", "not_regex_match",
+                      "is_empty", "not_intersects"}
+
+
+@dataclass
+class Outcome:
+    value: Any  # True, False, None (unknown) or NOT_APPLICABLE
+    path: tuple = ()
+    detail: str = ""
+
+
+class YamlPolicy(Policy):
+    """A policy loaded from a YAML file; metadata and the definition come from the file."""
+
+    def __init__(self, document: dict, source: str):
+        meta = document["metadata"]
+        self.id = str(meta["id"])
+        self.name = str(meta.get("name", self.id))
+        self.title = str(meta.get("title", meta.get("name", "")))
+        self.severity = str(meta.get("severity", "medium")).lower()
+        self.category = str(meta.get("category", ""))
+        self.checkov_ids = tuple(meta.get("checkov_ids", ()))
+        self.message = str(meta.get("message") or self.title)
+        self.what = str(meta.get("what", ""))
+        self.why = str(meta.get("why", ""))
+        self.fix_terraform = str(meta.get("fix_terraform", ""))
+        self.fix_cloudformation = str(meta.get("fix_cloudformation", ""))
+        self.references = tuple(meta.get("references", ()))
+        self.source = source
+        self.definition = document["definition"]
+        self.resource_types = tuple(sorted(_resource_types(self.definition)))
+
+    def check(self, resource, ctx) -> Iterable[Result]:
+        outcome = evaluate(self.definition, resource, ctx)
+        if outcome.value is True or outcome.value == NOT_APPLICABLE:
+            yield PASS()
+        elif outcome.value is None:
+            yield UNKNOWN(_join(self.message, outcome.detail), outcome.path)
+        else:
+            yield FAIL(_join(self.message, outcome.detail), outcome.path)
+
+
+def _join(message: str, detail: str) -> str:
+    return f"{message}: {detail}" if detail else message
+
+
+def _resource_types(node: Any) -> set:
+    """Types the policy runs on: every condition's types, narrowed by any `filter`."""
+    types: set = set()
+    filters: list[set] = []
+
+    def walk(n: Any) -> None:
+        if not isinstance(n, dict):
+            return
+        for key in ("and", "or"):
+            for child in n.get(key, ()) or ():
+                walk(child)
+        kind = n.get("cond_type")
+        if kind in ("attribute", "connection"):
+            types.update(_as_list(n.get("resource_types")))
+        elif kind == "filter" and n.get("attribute") == "resource_type":
+            filters.append(set(_as_list(n.get("value"))))
+
+    walk(node)
+    for allowed in filters:
+        types = types & allowed if types and "all" not in types else set(allowed)
+    return types
+
+
+def _as_list(value: Any) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _applies(types: Any, resource) -> bool:
+    types = _as_list(types)
+    return not types or "all" in types or resource.type in types
+
+
+def evaluate(node: dict, resource, ctx) -> Outcome:
+    if "and" in node:
+        return _combine([evaluate(c, resource, ctx) for c in node["and"]], conjunction=True)
+    if "or" in node:
+        return _combine([evaluate(c, resource, ctx) for c in node["or"]], conjunction=False)
+    kind = node.get("cond_type", "attribute")
+    if kind == "filter":
+        if node.get("attribute") == "resource_type":
+            allowed = _as_list(node.get("value"))
+            return Outcome(True if resource.type in allowed else NOT_APPLICABLE)
+        return Outcome(NOT_APPLICABLE)
+    if not _applies(node.get("resource_types"), resource):
+        return Outcome(NOT_APPLICABLE)
+    if kind == "connection":
+        return _connection(node, resource, ctx)
+    return _attribute(node, resource)
+
+
+def _combine(outcomes: list[Outcome], conjunction: bool) -> Outcome:
+    relevant = [o for o in outcomes if o.value != NOT_APPLICABLE]
+    if not relevant:
+        return Outcome(NOT_APPLICABLE)
+    decisive = False if conjunction else True
+    for o in relevant:
+        if o.value is decisive:
+            return o
+    unknown = [o for o in relevant if o.value is None]
+    if unknown:
+        return unknown[0]
+    if conjunction:
+        return Outcome(True)
+    # Every branch of an `or` failed: point at the first one.
+    return relevant[0]
+
+
+def _attribute(node: dict, resource) -> Outcome:
+    attribute = str(node.get("attribute", ""))
+    operator = str(node.get("operator", "exists"))
+    expected = node.get("value")
+    hits = paths.find_detailed(resource.attributes, attribute)
+    segments = paths.split(attribute)
+    if not hits:
+        missing_path = tuple(s for s in segments if s != "*")
+        value = operator in _TRUE_WHEN_MISSING
+        return Outcome(value, missing_path, "" if value else f"`{resource.native_name(missing_path)}` is not set")
+    unknown: Outcome | None = None
+    for path, value, complete in hits:
+        if isinstance(value, Unknown) or not complete:
+            if operator in ("exists", "not_exists") and complete:
+                # A written but unresolved value is set: a key reference counts as a key.
+                ok = operator == "exists"
+                if not ok:
+                    return Outcome(False, path, f"`{resource.native_name(path)}` is set")
+                continue
+            if unknown is None:
+                unknown = Outcome(None, path, f"`{resource.native_name(path)}` is `{_show(value)}`, "
+                                              f"unknown until deployment ({getattr(value, 'reason', '')})")
+            continue
+        ok = _apply(operator, value, expected)
+        if ok is None:
+            if unknown is None:
+                unknown = Outcome(None, path, f"`{resource.native_name(path)}` contains an unknown value")
+            continue
+        if not ok:
+            return Outcome(False, path, _describe(resource, path, value))
+    if unknown is not None:
+        return unknown
+    return Outcome(True, hits[0][0])
+
+
+def _describe(resource, path: tuple, value: Any) -> str:
+    name = resource.native_name(path)
+    if tuple(path) in resource.defaults:
+        return f"`{name}` is not set, and AWS defaults it to `{_show(value)}`"
+    return f"`{name}` is `{_show(value)}`"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Unknown):
+        return value.expr
+    text = str(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _norm(value: Any) -> Any:
+    """Compare the way Terraform and CloudFormation users write values: "true" == true."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower()
+    return value
+
+
+_COLLECTION_OPERATORS = {"contains", "not_contains", "is_empty", "is_not_empty", "length_equals",
+                         "length_greater_than", "length_less_than", "intersects", "not_intersects"}
+
+
+def _apply(operator: str, actual: Any, expected: Any) -> bool | None:
+    """One operator on one known value; None when the value holds an Unknown inside."""
+    if isinstance(actual, Unknown):
+        return None
+    if operator == "exists":
+        return True
+    if operator == "not_exists":
+        return False
+    if isinstance(actual, list) and operator not in _COLLECTION_OPERATORS and not (
+            operator in ("equals", "not_equals") and isinstance(expected, list)):
+        results = [_apply(operator, item, expected) for item in actual]
+        if any(r is False for r in results):
+            return False
+        return None if any(r is None for r in results) else True
+    if isinstance(actual, list) and any(isinstance(x, Unknown) for x in actual) and operator in (
+            "contains", "not_contains", "intersects", "not_intersects"):
+        return None
+    if operator == "equals":
+        return _norm(actual) == _norm(expected)
+    if operator == "not_equals":
+        return _norm(actual) != _norm(expected)
+    if operator in ("within", "not_within"):
+        inside = _norm(actual) in [_norm(v) for v in _as_list(expected)]
+        return inside if operator == "within" else not inside
+    if operator in ("contains", "not_contains"):
+        if isinstance(actual, dict):
+            found = expected in actual
+        elif isinstance(actual, list):
+            found = _norm(expected) in [_norm(v) for v in actual]
+        else:
+            found = str(expected) in str(actual)
+        return found if operator == "contains" else not found
+    if operator in ("intersects", "not_intersects"):
+        have = {_norm(v) for v in _as_list(actual)}
+        found = bool(have & {_norm(v) for v in _as_list(expected)})
+        return found if operator == "intersects" else not found
+    if operator in ("regex_match", "not_regex_match"):
+        matched = re.match(str(expected), _plain(actual)) is not None
+        return matched if operator == "regex_match" else not matched
+    if operator == "is_true":
+        return _norm(actual) == "true"
+    if operator == "is_false":
+        return _norm(actual) == "false"
+    if operator in ("is_empty", "is_not_empty"):
+        empty = actual in ("", None) or (isinstance(actual, (list, dict)) and not actual)
+        return empty if operator == "is_empty" else not empty
+    if operator in ("greater_than", "greater_than_or_equal", "less_than", "less_than_or_equal"):
+        try:
+            a, b = float(actual), float(expected)
+        except (TypeError, ValueError):
+            return False
+        return {"greater_than": a > b, "greater_than_or_equal": a >= b,
+                "less_than": a < b, "less_than_or_equal": a <= b}[operator]
+    if operator in ("length_equals", "length_greater_than", "length_less_than"):
+        try:
+            n, want = len(actual), int(expected)
+        except (TypeError, ValueError):
+            return False
+        return {"length_equals": n == want, "length_greater_than": n > want, "length_less_than": n < want}[operator]
+    raise ValueError(f"unknown operator {operator!r}")
+
+
+def _plain(value: Any) -> str:
+    return _norm(value) if not isinstance(_norm(value), (list, dict)) else str(value)
+
+
+def _connection(node: dict, resource, ctx) -> Outcome:
+    """Is the resource linked (either direction) to a resource of the connected types?"""
+    wanted = set(_as_list(node.get("connected_resource_types")))
+    operator = str(node.get("operator", "exists"))
+    linked = False
+    unresolved = False
+    for ref, target in ctx.project.outgoing(resource):
+        if target is None:
+            guess = ref.target.rsplit(".", 1)[0] if "." in ref.target else ""
+            if not guess or guess in wanted or "all" in wanted:
+                unresolved = True
+        elif target.type in wanted or "all" in wanted:
+            linked = True
+    for source, _ in ctx.project.incoming(resource):
+        if source.type in wanted or "all" in wanted:
+            linked = True
+    if operator == "exists":
+        if linked:
+            return Outcome(True)
+        return Outcome(None if unresolved else False, (), "" if unresolved else
+                       f"not connected to any of {', '.join(sorted(wanted))}")
+    if operator == "not_exists":
+        if linked:
+            return Outcome(False, (), f"connected to one of {', '.join(sorted(wanted))}")
+        return Outcome(None if unresolved else True)
+    raise ValueError(f"unknown connection operator {operator!r}")

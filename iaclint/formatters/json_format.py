@@ -1,0 +1,30 @@
+"""Machine output, versioned. UNKNOWN verdicts are always listed, with why they are
+unknown, so a reviewer can see exactly what was not decided. No timings: the same
+input gives the same bytes."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+from iaclint import __version__
+
+FORMAT_VERSION = "1.0"
+
+
+def format_json(result, colour: bool = False) -> str:
+    document = {
+        "version": FORMAT_VERSION,
+        "tool": {"name": "iaclint", "version": __version__},
+        "summary": {
+            "files": result.files,
+            "resources": result.resources,
+            "findings": len([f for f in result.findings if f.verdict == "FAIL"]),
+            "by_severity": result.counts(),
+            "unknown": len(result.unknowns),
+            "passed": result.passed,
+        },
+        "findings": [asdict(f) for f in result.findings],
+        "unknowns": [asdict(f) for f in result.unknowns],
+        "errors": list(result.errors) + [f"path not found: {p}" for p in result.missing],
+    }
+    return json.dumps(document, indent=2, sort_keys=False) + "\n"

@@ -1,0 +1,42 @@
+"""Human output: one `path:line:col: ID [severity] message (resource)` line per finding,
+grouped by file (editors and CI log parsers read the line format), then a summary."""
+from __future__ import annotations
+
+_COLOURS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m",
+            "info": "\033[37m"}
+_RESET = "\033[0m"
+
+
+def format_text(result, colour: bool = False) -> str:
+    lines: list[str] = []
+    current = None
+    for f in result.findings:
+        if current is not None and f.file != current:
+            lines.append("")
+        current = f.file
+        severity = f"[{f.severity}]"
+        if colour:
+            severity = f"{_COLOURS.get(f.severity, '')}{severity}{_RESET}"
+        verdict = " UNKNOWN:" if f.verdict == "UNKNOWN" else ""
+        where = f" ({f.resource})" if f.resource else ""
+        lines.append(f"{f.file}:{f.line}:{f.column}: {f.policy_id} {severity}{verdict} {f.message}{where}")
+    if lines:
+        lines.append("")
+    lines.append(summary_line(result))
+    return "\n".join(lines) + "\n"
+
+
+def summary_line(result) -> str:
+    counts = result.counts()
+    failed = sum(1 for f in result.findings if f.verdict == "FAIL")
+    by_severity = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+    text = (f"Scanned {result.files} file{'s' if result.files != 1 else ''}, "
+            f"{result.resources} resource{'s' if result.resources != 1 else ''} "
+            f"in {result.elapsed:.2f}s: {failed} finding{'s' if failed != 1 else ''}")
+    if by_severity:
+        text += f" ({by_severity})"
+    text += f", {len(result.unknowns)} unknown"
+    if result.unknowns and not result.strict:
+        text += " (--strict shows them)"
+    text += f", {result.passed} passed."
+    return text

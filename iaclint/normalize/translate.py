@@ -1,0 +1,158 @@
+"""Turn a `RawResource` into a canonical `Resource`.
+
+Terraform is already canonical. A CloudFormation resource is renamed key by key through
+its table (PascalCase to snake_case unless the table says otherwise), opaque documents are
+copied verbatim, spans and references follow their paths, and the AWS defaults of
+security-relevant attributes are filled in and marked as defaults, so that a policy
+asking "is direct internet access disabled?" gets AWS's answer for an unset attribute.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from iaclint import paths
+from iaclint.model import CLOUDFORMATION, RawResource, Reference, Resource
+from iaclint.normalize.tables import CFN_TYPES, DEFAULTS
+from iaclint.unknown import Unknown
+
+_ACRONYM = re.compile(r"([A-Z]+)([A-Z][a-z])")
+_WORD = re.compile(r"([a-z\d])([A-Z])")
+
+
+@lru_cache(maxsize=4096)
+def snake(name: str) -> str:
+    """`KMSMasterKeyID` -> `kms_master_key_id`, `EnableSSMAccess` -> `enable_ssm_access`."""
+    return _WORD.sub(r"\1_\2", _ACRONYM.sub(r"\1_\2", name)).lower()
+
+
+def canonical_type(native_type: str) -> str:
+    """The Terraform name of a CloudFormation type; untabled types get a derived name."""
+    table = CFN_TYPES.get(native_type)
+    if table:
+        return table["type"]
+    parts = native_type.split("::")
+    return "aws_" + "_".join(snake(p) for p in parts[1:]) if len(parts) == 3 else native_type
+
+
+def normalize(raw: RawResource) -> Resource:
+    if raw.fmt == CLOUDFORMATION:
+        resource = _from_cloudformation(raw)
+    else:
+        resource = Resource(
+            type=raw.native_type, native_type=raw.native_type, address=raw.address,
+            file=raw.file, span=raw.span, header=raw.header, attributes=raw.attributes,
+            spans=raw.spans, native_paths={}, defaults=set(), fmt=raw.fmt,
+            references=list(raw.references), unit=raw.unit, metadata=raw.metadata,
+        )
+    fill_defaults(resource)
+    return resource
+
+
+class _Translation:
+    """State of one CloudFormation resource's translation: path maps built while walking."""
+
+    def __init__(self, table: dict):
+        self.renames = table.get("renames", {})
+        self.opaque = set(table.get("opaque", ()))
+        self.moves = table.get("moves", {})
+        self.path_map: dict[tuple, tuple] = {}  # native path -> canonical path
+        self.native_paths: dict[tuple, str] = {}  # canonical path -> native dotted name
+        self.moved: list[tuple[tuple, Any]] = []  # (canonical path, value) placed at the end
+
+    def value(self, value: Any, native: tuple, dotted: str, canon: tuple) -> Any:
+        self.path_map[native] = canon
+        if isinstance(value, dict) and dotted not in self.opaque:
+            out = {}
+            for key, child in value.items():
+                child_dotted = f"{dotted}.{key}" if dotted else key
+                child_native = native + (key,)
+                moved = self.moves.get(child_dotted)
+                if moved is not None:
+                    target = paths.split(moved)
+                    self.native_paths[target] = ".".join(p for p in child_native if isinstance(p, str))
+                    self.moved.append((target, self.value(child, child_native, child_dotted, target)))
+                    continue
+                name = self.renames.get(child_dotted) or snake(key)
+                self.native_paths[canon + (name,)] = ".".join(p for p in child_native if isinstance(p, str))
+                out[name] = self.value(child, child_native, child_dotted, canon + (name,))
+            return out
+        if isinstance(value, list) and dotted not in self.opaque:
+            return [self.value(item, native + (i,), dotted, canon + (i,)) for i, item in enumerate(value)]
+        if dotted in self.opaque or _inside_opaque(dotted, self.opaque):
+            for sub_path, _ in _walk_paths(value):
+                self.path_map[native + sub_path] = canon + sub_path
+        return value
+
+
+def _inside_opaque(dotted: str, opaque: set) -> bool:
+    return any(dotted.startswith(o + ".") for o in opaque)
+
+
+def _walk_paths(value: Any, prefix: tuple = ()):
+    yield prefix, value
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _walk_paths(v, prefix + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _walk_paths(v, prefix + (i,))
+
+
+def _from_cloudformation(raw: RawResource) -> Resource:
+    t = _Translation(CFN_TYPES.get(raw.native_type, {}))
+    attributes = t.value(raw.attributes, (), "", ())
+    if not isinstance(attributes, dict):
+        attributes = {}
+    for target, value in t.moved:
+        _set_path(attributes, target, value)
+
+    spans = {}
+    for native_path, span in raw.spans.items():
+        canon = _map_path(t.path_map, tuple(native_path))
+        if canon is not None:
+            spans[canon] = span
+    references = []
+    for ref in raw.references:
+        canon = _map_path(t.path_map, tuple(ref.path))
+        references.append(Reference(canon if canon is not None else tuple(ref.path), ref.target, ref.attribute))
+    return Resource(
+        type=canonical_type(raw.native_type), native_type=raw.native_type, address=raw.address,
+        file=raw.file, span=raw.span, header=raw.header, attributes=attributes, spans=spans,
+        native_paths=t.native_paths, defaults=set(), fmt=raw.fmt, references=references,
+        unit=raw.unit, metadata=raw.metadata,
+    )
+
+
+def _map_path(path_map: dict, native: tuple) -> tuple | None:
+    """Canonical path of a native path; a path below a mapped one keeps its tail verbatim."""
+    found = path_map.get(native)
+    if found is not None:
+        return found
+    for cut in range(len(native) - 1, -1, -1):
+        head = path_map.get(native[:cut])
+        if head is not None:
+            return head + native[cut:]
+    return None
+
+
+def _set_path(attributes: dict, path: tuple, value: Any) -> None:
+    node = attributes
+    for key in path[:-1]:
+        node = node.setdefault(key, {})
+        if not isinstance(node, dict):
+            return
+    node[path[-1]] = value
+
+
+def fill_defaults(resource: Resource) -> None:
+    """Write AWS defaults into unset attributes; a nested default only into existing parents."""
+    for dotted, value in DEFAULTS.get(resource.type, {}).items():
+        segments = paths.split(dotted)
+        parents = [((), resource.attributes)] if len(segments) == 1 else paths.find(resource.attributes, segments[:-1])
+        key = segments[-1]
+        for parent_path, parent in parents:
+            if isinstance(parent, dict) and key not in parent:
+                parent[key] = value
+                resource.defaults.add(parent_path + (key,))
