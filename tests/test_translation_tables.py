@@ -1,0 +1,101 @@
+"""The translation tables name only real CloudFormation types and properties.
+
+Checked against the resource schemas bundled with cfn-lint (us-east-1), so a misspelt
+type or property in a table fails CI instead of silently never matching."""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from iaclint.normalize.tables import CFN_TYPES, DEFAULTS
+from iaclint.normalize.translate import snake
+
+
+@lru_cache(maxsize=1)
+def _schema_index() -> tuple[Path, dict]:
+    import cfnlint
+
+    base = Path(cfnlint.__file__).parent / "data" / "schemas"
+    return base, json.loads((base / "providers" / "us-east-1.json").read_text())
+
+
+def _schema(cfn_type: str) -> dict | None:
+    base, index = _schema_index()
+    digest = index.get(cfn_type)
+    if digest is None:
+        return None
+    return json.loads((base / "resources" / f"{digest}.json").read_text())
+
+
+def _resolve(schema: dict, node: dict) -> dict:
+    for _ in range(20):
+        if "$ref" in node:
+            node = schema["definitions"][node["$ref"].split("/")[-1]]
+        elif node.get("type") == "array" and "items" in node:
+            node = node["items"]
+        else:
+            return node
+    return node
+
+
+def _properties(schema: dict, node: dict) -> dict:
+    """Properties of a node, including those of its oneOf/anyOf/allOf branches."""
+    node = _resolve(schema, node)
+    props = dict(node.get("properties", {}))
+    for key in ("oneOf", "anyOf", "allOf"):
+        for branch in node.get(key, ()):
+            props.update(_properties(schema, branch))
+    return props
+
+
+def property_exists(cfn_type: str, dotted: str) -> bool:
+    schema = _schema(cfn_type)
+    node = schema
+    for segment in dotted.split("."):
+        props = _properties(schema, node)
+        if segment not in props:
+            return False
+        node = props[segment]
+    return True
+
+
+@pytest.mark.parametrize("cfn_type", sorted(CFN_TYPES))
+def test_type_exists_in_cfn_schemas(cfn_type):
+    assert _schema(cfn_type) is not None, f"{cfn_type} is not a CloudFormation type"
+
+
+@pytest.mark.parametrize("cfn_type,dotted", sorted(
+    (t, p) for t, table in CFN_TYPES.items()
+    for p in [*table.get("renames", {}), *table.get("opaque", ()), *table.get("moves", {})]))
+def test_named_properties_exist(cfn_type, dotted):
+    assert property_exists(cfn_type, dotted), f"{cfn_type} has no property {dotted}"
+
+
+def test_canonical_types_are_unique_per_cfn_type():
+    assert all(t["type"].startswith("aws_") for t in CFN_TYPES.values())
+
+
+@pytest.mark.parametrize("canonical,dotted", sorted(
+    (t, p) for t, defaults in DEFAULTS.items() for p in defaults))
+def test_defaults_name_real_properties(canonical, dotted):
+    """A default is keyed by its canonical path; some CloudFormation type must spell it."""
+    cfn_types = [t for t, table in CFN_TYPES.items() if table["type"] == canonical]
+    assert cfn_types, f"no CloudFormation type maps to {canonical}"
+    for cfn_type in cfn_types:
+        table = CFN_TYPES[cfn_type]
+        renamed = {v: k for k, v in table.get("renames", {}).items()}
+        schema = _schema(cfn_type)
+        node, ok = schema, True
+        for segment in dotted.split("."):
+            props = _properties(schema, node)
+            native = renamed.get(segment) or next((p for p in props if snake(p) == segment), None)
+            if native is None:
+                ok = False
+                break
+            node = props[native]
+        if ok:
+            return
+    pytest.fail(f"default {canonical}.{dotted} matches no property of {cfn_types}")
