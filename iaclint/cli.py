@@ -66,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--no-color", action="store_true", help="never colour the text output")
 
     rules = sub.add_parser("rules", help="list the policies")
-    rules.add_argument("--format", "-f", choices=("table", "json"), default="table")
+    rules.add_argument("--format", "-f", choices=("table", "json", "markdown"), default="table")
     rules.add_argument("--policy-dir", action="append", default=[], metavar="DIR")
 
     explain = sub.add_parser("explain", help="show one policy's documentation")
@@ -145,6 +145,11 @@ def _rules(args) -> int:
         import json
 
         print(json.dumps([p.metadata() for p in policies], indent=2))
+        return EXIT_OK
+    if args.format == "markdown":
+        from iaclint.docgen import render_policy_reference
+
+        sys.stdout.write(render_policy_reference(policies))
         return EXIT_OK
     width = max(len(p.name) for p in policies)
     for p in policies:

@@ -36,3 +36,18 @@ def expected_markers(path: Path, marker: str = "# expect-finding") -> set[int]:
 
 def rel(path: Path) -> str:
     return os.path.relpath(path, ROOT)
+
+
+def make_resource(rtype: str, attributes: dict, address: str = "r", spans: dict | None = None,
+                  fmt: str = "terraform", references=(), unit: str = "u"):
+    """A canonical Resource built by hand, for engine and IAM unit tests."""
+    from iaclint.model import Resource, Span
+    from iaclint.normalize.translate import fill_defaults
+
+    header = Span("f.tf", 1, 1, 1, 10)
+    resource = Resource(type=rtype, native_type=rtype, address=address, file="f.tf",
+                        span=Span("f.tf", 1, 1, 20, 2), header=header, attributes=attributes,
+                        spans=dict(spans or {}), native_paths={}, defaults=set(), fmt=fmt,
+                        references=list(references), unit=unit)
+    fill_defaults(resource)
+    return resource

@@ -1,0 +1,70 @@
+"""Every built-in policy has complete, consistent metadata and documentation, and the
+generated reference in docs/policies.md is current."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT, builtin_policies
+from iaclint.docgen import render_policy_reference
+from iaclint.engine.policy import SEVERITIES
+
+CATEGORIES = {"0": "tool", "1": "data-protection", "2": "network-exposure", "3": "identity-and-access",
+              "4": "model-safeguards", "5": "logging-monitoring", "6": "attack-paths"}
+CATALOG = ROOT.parent / "shared" / "POLICY_CATALOG.md"
+POLICIES = builtin_policies()
+
+
+def test_ids_and_names_are_unique():
+    assert len({p.id for p in POLICIES}) == len(POLICIES)
+    assert len({p.name for p in POLICIES}) == len(POLICIES)
+
+
+def test_at_least_fifteen_catalog_policies():
+    assert len([p for p in POLICIES if p.resource_types]) >= 15
+
+
+@pytest.mark.parametrize("policy", POLICIES, ids=lambda p: p.id)
+def test_metadata(policy):
+    assert re.fullmatch(r"IAC\d{3}", policy.id)
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", policy.name)
+    assert policy.severity in SEVERITIES
+    assert policy.category == CATEGORIES[policy.id[3]], "the hundreds digit is the area"
+    assert policy.title and not policy.title.endswith(".")
+    for field in ("what", "why", "fix_terraform", "fix_cloudformation"):
+        assert len(getattr(policy, field).strip()) >= 40, f"{field} is missing or too thin"
+    assert policy.references and all(r.startswith("https://") for r in policy.references)
+
+
+@pytest.mark.parametrize("policy", [p for p in POLICIES if p.resource_types], ids=lambda p: p.id)
+def test_policy_file_and_fixtures_follow_the_name(policy):
+    source = Path(policy.source)
+    assert source.stem.replace("_", "-") == policy.name
+    assert (FIXTURES / "policies" / policy.name).is_dir()
+
+
+@pytest.mark.parametrize("policy", [p for p in POLICIES if p.source.endswith((".yaml", ".yml"))],
+                         ids=lambda p: p.id)
+def test_yaml_policies_validate_against_the_schema(policy):
+    import yaml
+
+    from iaclint.engine.registry import validate_policy_document
+
+    validate_policy_document(yaml.safe_load(Path(policy.source).read_text()), policy.source)
+
+
+@pytest.mark.skipif(not CATALOG.exists(), reason="shared/POLICY_CATALOG.md not beside the checkout")
+def test_names_are_catalog_keys():
+    keys = set(re.findall(r"^\| `([a-z0-9-]+)` \|", CATALOG.read_text(), flags=re.M))
+    for p in POLICIES:
+        if p.resource_types:
+            assert p.name in keys, f"{p.name} is not a key of POLICY_CATALOG.md"
+
+
+def test_policy_reference_is_current():
+    page = ROOT / "docs" / "policies.md"
+    expected = render_policy_reference(POLICIES)
+    assert page.exists() and page.read_text() == expected, \
+        "docs/policies.md is stale: run `iaclint rules --format markdown > docs/policies.md`"

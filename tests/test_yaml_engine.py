@@ -1,0 +1,150 @@
+"""The declarative policy grammar: operators, three-valued logic, defaults, lines."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import make_resource
+from iaclint.engine.policy import Context, Verdict
+from iaclint.engine.yaml_policy import YamlPolicy
+from iaclint.model import Project, Reference, Span
+from iaclint.unknown import Unknown
+
+NB = "aws_sagemaker_notebook_instance"
+
+
+def policy(definition: dict) -> YamlPolicy:
+    return YamlPolicy({"metadata": {"id": "IAC999", "name": "t", "message": "bad"},
+                       "definition": definition}, "test.yaml")
+
+
+def verdict(definition: dict, resource, project=None):
+    ctx = Context(project or Project([resource]))
+    results = list(policy(definition).check(resource, ctx))
+    assert len(results) == 1
+    return results[0]
+
+
+def attr(attribute, operator, value=None, types=(NB,)):
+    node = {"cond_type": "attribute", "resource_types": list(types), "attribute": attribute, "operator": operator}
+    if value is not None:
+        node["value"] = value
+    return node
+
+
+@pytest.mark.parametrize("operator,value,actual,expected", [
+    ("equals", "Disabled", "Disabled", Verdict.PASS),
+    ("equals", "Disabled", "Enabled", Verdict.FAIL),
+    ("not_equals", "Enabled", "Disabled", Verdict.PASS),
+    ("within", ["a", "b"], "b", Verdict.PASS),
+    ("within", ["a", "b"], "c", Verdict.FAIL),
+    ("not_within", ["a", "b"], "c", Verdict.PASS),
+    ("contains", "x", ["x", "y"], Verdict.PASS),
+    ("contains", "z", ["x", "y"], Verdict.FAIL),
+    ("not_contains", "z", ["x", "y"], Verdict.PASS),
+    ("regex_match", "^arn:aws:kms:", "arn:aws:kms:us-east-1:1:key/x", Verdict.PASS),
+    ("regex_match", "^arn:aws:kms:", "alias/aws/s3", Verdict.FAIL),
+    ("is_true", None, True, Verdict.PASS),
+    ("is_true", None, "true", Verdict.PASS),
+    ("is_true", None, False, Verdict.FAIL),
+    ("is_false", None, "false", Verdict.PASS),
+    ("is_false", None, True, Verdict.FAIL),
+    ("exists", None, "k", Verdict.PASS),
+    ("not_exists", None, "k", Verdict.FAIL),
+    ("equals", 1, "1", Verdict.PASS),
+])
+def test_operators(operator, value, actual, expected):
+    r = make_resource(NB, {"x": actual})
+    assert verdict(attr("x", operator, value), r).verdict is expected
+
+
+@pytest.mark.parametrize("operator,expected", [
+    ("exists", Verdict.FAIL), ("not_exists", Verdict.PASS), ("equals", Verdict.FAIL),
+    ("not_equals", Verdict.PASS), ("within", Verdict.FAIL), ("not_within", Verdict.PASS),
+])
+def test_missing_attribute(operator, expected):
+    r = make_resource(NB, {})
+    assert verdict(attr("nothing", operator, ["a"]), r).verdict is expected
+
+
+def test_unknown_value_is_unknown_not_fail():
+    r = make_resource(NB, {"direct_internet_access": Unknown("var.x", "no default")})
+    assert verdict(attr("direct_internet_access", "equals", "Disabled"), r).verdict is Verdict.UNKNOWN
+
+
+def test_unresolved_reference_counts_as_set_for_exists():
+    r = make_resource(NB, {"kms_key_id": Unknown("aws_kms_key.k.arn", "resource attribute", refs=("aws_kms_key.k",))})
+    assert verdict(attr("kms_key_id", "exists"), r).verdict is Verdict.PASS
+
+
+def test_default_fills_unset_notebook_attribute_and_points_at_header():
+    r = make_resource(NB, {"name": "n"})
+    result = verdict(attr("direct_internet_access", "equals", "Disabled"), r)
+    assert result.verdict is Verdict.FAIL
+    assert result.path == ("direct_internet_access",)
+    assert "not set, and AWS defaults it to `Enabled`" in result.message
+    assert r.span_for(result.path) == r.header
+
+
+def test_failing_attribute_line_is_the_attribute():
+    span = Span("f.tf", 7, 3, 7, 40)
+    r = make_resource(NB, {"direct_internet_access": "Enabled"}, spans={("direct_internet_access",): span})
+    result = verdict(attr("direct_internet_access", "equals", "Disabled"), r)
+    assert r.span_for(result.path) == span
+
+
+def test_lists_of_blocks_fan_out_and_all_must_pass():
+    r = make_resource("aws_sagemaker_endpoint_configuration",
+                      {"production_variants": [{"enable_ssm_access": False}, {"enable_ssm_access": True}]})
+    result = verdict(attr("production_variants.enable_ssm_access", "is_false",
+                          types=("aws_sagemaker_endpoint_configuration",)), r)
+    assert result.verdict is Verdict.FAIL
+    assert result.path == ("production_variants", 1, "enable_ssm_access")
+
+
+@pytest.mark.parametrize("a,b,expected", [
+    ("Disabled", "Disabled", Verdict.PASS),
+    ("Disabled", "Enabled", Verdict.FAIL),
+    ("Disabled", None, Verdict.UNKNOWN),
+    ("Enabled", None, Verdict.FAIL),  # False and Unknown is False
+])
+def test_and_is_kleene(a, b, expected):
+    attrs = {"a": a, "b": Unknown("var.b", "no default") if b is None else b}
+    r = make_resource(NB, attrs)
+    d = {"and": [attr("a", "equals", "Disabled"), attr("b", "equals", "Disabled")]}
+    assert verdict(d, r).verdict is expected
+
+
+@pytest.mark.parametrize("a,b,expected", [
+    ("Disabled", None, Verdict.PASS),  # True or Unknown is True
+    ("Enabled", None, Verdict.UNKNOWN),
+    ("Enabled", "Enabled", Verdict.FAIL),
+])
+def test_or_is_kleene(a, b, expected):
+    attrs = {"a": a, "b": Unknown("var.b", "no default") if b is None else b}
+    r = make_resource(NB, attrs)
+    d = {"or": [attr("a", "equals", "Disabled"), attr("b", "equals", "Disabled")]}
+    assert verdict(d, r).verdict is expected
+
+
+def test_condition_for_other_type_does_not_apply():
+    r = make_resource(NB, {"a": "Disabled"})
+    d = {"and": [attr("a", "equals", "Disabled"), attr("zzz", "exists", types=("aws_other",))]}
+    assert verdict(d, r).verdict is Verdict.PASS
+
+
+def test_resource_types_come_from_conditions_and_filters():
+    p = policy({"and": [{"cond_type": "filter", "attribute": "resource_type", "operator": "within",
+                         "value": [NB]}, attr("a", "exists", types=(NB, "aws_x"))]})
+    assert p.resource_types == (NB,)
+
+
+def test_connection_exists_and_unknown_target():
+    key = make_resource("aws_kms_key", {}, address="aws_kms_key.k")
+    nb = make_resource(NB, {"kms_key_id": Unknown("aws_kms_key.k.arn", "ref", refs=("aws_kms_key.k",))},
+                       address=f"{NB}.n", references=[Reference(("kms_key_id",), "aws_kms_key.k", "arn")])
+    d = {"cond_type": "connection", "resource_types": [NB], "connected_resource_types": ["aws_kms_key"],
+         "operator": "exists"}
+    assert verdict(d, nb, Project([key, nb])).verdict is Verdict.PASS
+    assert verdict(d, nb, Project([nb])).verdict is Verdict.UNKNOWN  # the key is not in the scan
+    lone = make_resource(NB, {}, address=f"{NB}.m")
+    assert verdict(d, lone, Project([lone])).verdict is Verdict.FAIL
