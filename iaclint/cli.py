@@ -39,6 +39,47 @@ def _usage_error(message: str) -> int:
     return EXIT_ERROR
 
 
+REPORT_FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
+
+
+class _FormatAction(argparse.Action):
+    """`--format F`: a new report; an --output given before any --format is its file."""
+
+    def __call__(self, parser, namespace, value, option_string=None):
+        reports = list(getattr(namespace, self.dest, None) or [])
+        waiting = next((r for r in reports if r[0] is None), None)
+        if waiting is not None:
+            waiting[0] = value
+        else:
+            reports.append([value, None])
+        setattr(namespace, self.dest, reports)
+
+
+class _OutputAction(argparse.Action):
+    """`--output FILE`: the file of the latest --format that has none yet."""
+
+    def __call__(self, parser, namespace, value, option_string=None):
+        reports = list(getattr(namespace, self.dest, None) or [])
+        if reports and reports[-1][1] is None:
+            reports[-1][1] = value
+        elif not reports or reports[-1][0] is not None:
+            reports.append([None, value])  # the format may follow (`-o r.json -f json`)
+        else:
+            parser.error(f"{option_string} {value}: two outputs for one --format")
+        setattr(namespace, self.dest, reports)
+
+
+def _reports(pairs) -> list[tuple[str, str | None]]:
+    """(format, file or None for stdout) pairs; text to stdout when nothing was asked."""
+    reports = [(fmt or "text", None if out in (None, "-") else out) for fmt, out in (pairs or [["text", None]])]
+    if sum(1 for _, out in reports if out is None) > 1:
+        raise SystemExit(_usage_error("only one --format can go to standard output; give the others an --output"))
+    outputs = [out for _, out in reports if out is not None]
+    if len(outputs) != len(set(outputs)):
+        raise SystemExit(_usage_error("two reports would be written to the same --output file"))
+    return reports
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="iaclint",
@@ -49,8 +90,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     scan = sub.add_parser("scan", help="scan files and directories (the default command)")
     scan.add_argument("paths", nargs="*", default=["."], help="files or directories (default: .)")
-    scan.add_argument("--format", "-f", choices=("text", "json"), default="text")
-    scan.add_argument("--output", "-o", help="write the report to FILE instead of standard output")
+    scan.add_argument("--format", "-f", choices=REPORT_FORMATS, action=_FormatAction, dest="reports",
+                      default=None, help="report format (default: text); repeat it for several reports, "
+                      "each followed by its own --output")
+    scan.add_argument("--output", "-o", action=_OutputAction, dest="reports", metavar="FILE",
+                      help="write the report of the --format before it to FILE instead of standard output")
     scan.add_argument("--select", action="append", metavar="IDS",
                       help="run only these policies (IDs or names, comma-separated)")
     scan.add_argument("--ignore", action="append", metavar="IDS", help="skip these policies (IDs or names)")
@@ -110,22 +154,24 @@ def _scan(args) -> int:
     from iaclint.api import scan
     from iaclint.formatters import get_formatter
 
+    reports = _reports(args.reports)
     policies = _load(args.policy_dir)
     result = scan(
         args.paths, select=_split_list(args.select), ignore=_split_list(args.ignore), strict=args.strict,
         var_files=args.var_file, variables=_pairs(args.var, "--var"),
         parameters=_pairs(args.parameter, "--parameter"), policies=policies,
     )
-    colour = not args.no_color and not args.output and args.format == "text" and sys.stdout.isatty()
-    report = get_formatter(args.format)(result, colour=colour)
-    if args.output:
+    for fmt, output in reports:
+        colour = not args.no_color and output is None and fmt == "text" and sys.stdout.isatty()
+        report = get_formatter(fmt)(result, colour=colour)
+        if output is None:
+            sys.stdout.write(report)
+            continue
         try:
-            with open(args.output, "w", encoding="utf-8") as handle:
+            with open(output, "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(report)
         except OSError as exc:
-            return _usage_error(f"cannot write {args.output}: {exc.strerror or exc}")
-    else:
-        sys.stdout.write(report)
+            return _usage_error(f"cannot write {output}: {exc.strerror or exc}")
     for path in result.missing:
         print(f"iaclint: error: path not found: {path}", file=sys.stderr)
     for error in result.errors:

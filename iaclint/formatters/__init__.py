@@ -1,17 +1,25 @@
-"""Formatters: pure functions from a finished `ScanResult` to text. They never re-read files."""
+"""Formatters: pure functions `format_X(result, colour=False) -> str` from a finished
+`ScanResult` to a report. They never re-read files, and only the chosen one is imported."""
 from __future__ import annotations
+
+import importlib
+
+# name -> (module, function); modules load lazily so a text scan imports no XML or SARIF code.
+_FORMATTERS = {
+    "text": ("iaclint.formatters.text", "format_text"),
+    "json": ("iaclint.formatters.json_format", "format_json"),
+    "sarif": ("iaclint.formatters.sarif", "format_sarif"),
+    "junit": ("iaclint.formatters.junit", "format_junit"),
+    "github": ("iaclint.formatters.github", "format_github"),
+    "markdown": ("iaclint.formatters.markdown", "format_markdown"),
+}
+
+FORMATS = tuple(_FORMATTERS)
 
 
 def get_formatter(name: str):
-    if name == "text":
-        from iaclint.formatters.text import format_text
-
-        return format_text
-    if name == "json":
-        from iaclint.formatters.json_format import format_json
-
-        return format_json
-    raise ValueError(f"unknown format {name!r}")
-
-
-FORMATS = ("text", "json")
+    try:
+        module, function = _FORMATTERS[name]
+    except KeyError:
+        raise ValueError(f"unknown format {name!r}") from None
+    return getattr(importlib.import_module(module), function)

@@ -1,0 +1,1 @@
+"""CloudFormation front end: parser (the only PyYAML user), evaluator, template loader."""

@@ -1,0 +1,132 @@
+"""Load one CloudFormation template file into `RawResource`s (the public entry point).
+
+Bytes in, resources and parse errors out, never an exception: undecodable text, NUL
+bytes and syntax errors become `ParseError`s with the line they occur on; files that are
+not templates (workflows, Kubernetes manifests, package.json) give None and are skipped.
+"""
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+
+from iaclint.model import CLOUDFORMATION, ParseError, RawResource, Span
+from iaclint.cloudformation.sniff import (bytes_look_like_template, is_template, looks_like_template,
+                                          probably_template)
+
+
+@dataclass
+class TemplateResult:
+    resources: list = field(default_factory=list)  # list[RawResource]
+    errors: list = field(default_factory=list)  # list[ParseError]
+
+
+def load_template(file: str, data: bytes, parameters: dict | None = None) -> TemplateResult | None:
+    """Parse and evaluate `data` (the content of `file`); None when it is not a template."""
+    try:
+        return _load(file, data, parameters)
+    except Exception as exc:  # a bug must not take the scan down: report it on the file
+        return TemplateResult([], [ParseError(file, 1, 1, f"internal error reading template: "
+                                                          f"{type(exc).__name__}: {exc}")])
+
+
+def decode(file: str, data: bytes) -> str | ParseError | None:
+    """The template text; a ParseError for a template we cannot read; None for other files."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[3:]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
+        if looks_like_template(text):
+            return ParseError(file, 1, 1, "template is UTF-16 encoded; CloudFormation requires UTF-8")
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if not bytes_look_like_template(data):
+            return None
+        start = exc.start
+        line = data.count(b"\n", 0, start) + 1
+        column = start - (data.rfind(b"\n", 0, start) + 1) + 1
+        return ParseError(file, line, column, f"not valid UTF-8 (byte 0x{data[start]:02x})")
+    if "\x00" in text:
+        if not looks_like_template(text):
+            return None
+        index = text.index("\x00")
+        line = text.count("\n", 0, index) + 1
+        return ParseError(file, line, index - (text.rfind("\n", 0, index) + 1) + 1,
+                          "NUL byte in template (binary file?)")
+    return text
+
+
+def _load(file: str, data: bytes, parameters: dict | None) -> TemplateResult | None:
+    text = decode(file, data)
+    if text is None or isinstance(text, ParseError):
+        return None if text is None else TemplateResult([], [text])
+    if not looks_like_template(text):
+        return None
+    from iaclint.cloudformation.parser import ParseFailure, parse
+
+    is_json = text.lstrip()[:1] == "{"
+    try:
+        doc = parse(text, is_json)
+    except ParseFailure as exc:
+        if not probably_template(text):
+            return None
+        return TemplateResult([], [ParseError(file, exc.line, exc.column, exc.message)])
+    template = doc.value
+    if not is_template(template):
+        return None
+    return _resources(file, template, doc, parameters)
+
+
+def _span(file: str, t: tuple | None, fallback: Span) -> Span:
+    return Span(file, *t) if t is not None else fallback
+
+
+def _resources(file: str, template: dict, doc, parameters: dict | None) -> TemplateResult:
+    from iaclint.cloudformation.evaluator import Evaluator
+
+    result = TemplateResult()
+    top = Span(file, 1, 1, 1, 1)
+    resources = template.get("Resources")
+    if resources is None:
+        return result
+    if not isinstance(resources, dict):
+        span = _span(file, doc.spans.get(("Resources",)), top)
+        result.errors.append(ParseError(file, span.line, span.column, "Resources must be a mapping"))
+        return result
+    evaluator = Evaluator(template, doc.spans, file, parameters)
+    for logical_id, body in resources.items():
+        path = ("Resources", logical_id)
+        entry = _span(file, doc.spans.get(path), top)
+        header = _span(file, doc.keys.get(path), entry)
+        if logical_id.startswith("Fn::ForEach"):
+            continue  # language-extension loops are not expanded
+        if not isinstance(body, dict):
+            result.errors.append(ParseError(file, header.line, header.column,
+                                            f"resource {logical_id} is not a mapping"))
+            continue
+        rtype = body.get("Type")
+        if not isinstance(rtype, str) or not rtype:
+            result.errors.append(ParseError(file, header.line, header.column,
+                                            f"resource {logical_id} has no Type"))
+            continue
+        try:
+            evaluated = evaluator.resource(logical_id, body, path)
+        except Exception as exc:  # RecursionError or a bug: lose this resource, not the file
+            result.errors.append(ParseError(file, header.line, header.column,
+                                            f"cannot evaluate resource {logical_id}: {type(exc).__name__}"))
+            continue
+        if evaluated is None:
+            continue  # its Condition is false: the resource is not created
+        attributes, spans, references = evaluated
+        metadata = body.get("Metadata")
+        result.resources.append(RawResource(
+            native_type=rtype, address=logical_id, file=file, span=entry, header=header,
+            attributes=attributes, spans={p: Span(file, *t) for p, t in spans.items()},
+            fmt=CLOUDFORMATION, references=references, unit=file,
+            metadata=metadata if isinstance(metadata, dict) else {},
+        ))
+    return result

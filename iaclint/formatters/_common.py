@@ -1,0 +1,87 @@
+"""Helpers shared by the report formats: paths as the reader's repository sees them,
+severity mappings, and which findings a report shows.
+
+Kept free of I/O: formatters work from the finished result only (DESIGN section 1).
+"""
+from __future__ import annotations
+
+import os
+import re
+
+from iaclint.engine.policy import SEVERITIES
+from iaclint.model import Finding
+
+SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}  # critical first
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def printable(text: str) -> str:
+    """Control characters (a binary file's parse error can quote them) as U+FFFD, so they
+    cannot reach a terminal, a CI log parser or a Markdown renderer."""
+    return _CONTROL.sub("\ufffd", text)
+
+
+def report_path(file: str) -> str:
+    """`file` as a relative POSIX path when it lies under the working directory.
+
+    CI systems and code-scanning upload resolve paths against the repository root, where
+    the scan normally runs; `./main.tf`, `a\\b.tf` and an absolute path inside the working
+    directory all become `main.tf` / `a/b.tf`. A path outside it stays absolute.
+    """
+    if not file:
+        return file
+    path = file
+    if os.path.isabs(path):
+        try:
+            relative = os.path.relpath(path)
+        except ValueError:  # another drive on Windows
+            relative = path
+        if not relative.startswith(os.pardir):
+            path = relative
+    path = path.replace(os.sep, "/")
+    if os.altsep:
+        path = path.replace(os.altsep, "/")
+    while path.startswith("./"):
+        path = path[2:]
+    return path
+
+
+def uri_path(path: str) -> str:
+    """A relative path percent-encoded for a URI or Markdown link target. `:` and
+    parentheses are encoded too, so `c:x.tf` cannot read as a scheme and `(`/`)` cannot
+    end a Markdown link early."""
+    from urllib.parse import quote
+
+    return quote(path, safe="/!$&'*+,;=@~")
+
+
+def reported(result) -> list:
+    """Findings a report lists as problems: suppressed ones are left out, sorted."""
+    return sorted((f for f in result.findings if not f.suppressed), key=Finding.sort_key)
+
+
+def policies_by_id(result) -> dict:
+    return {p.id: p for p in getattr(result, "policies", None) or ()}
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def counts_line(result) -> str:
+    """One deterministic summary line (no timings), shared by the CI-oriented formats."""
+    shown = reported(result)
+    failed = [f for f in shown if f.verdict == "FAIL"]
+    by_severity = {s: 0 for s in SEVERITIES}
+    for f in failed:
+        by_severity[f.severity] = by_severity.get(f.severity, 0) + 1
+    detail = ", ".join(f"{n} {s}" for s, n in by_severity.items() if n)
+    text = (f"Scanned {plural(result.files, 'file')}, {plural(result.resources, 'resource')}: "
+            f"{plural(len(failed), 'finding')}")
+    if detail:
+        text += f" ({detail})"
+    text += f", {len(result.unknowns)} unknown"
+    suppressed = sum(1 for f in result.findings if f.suppressed)
+    if suppressed:
+        text += f", {suppressed} suppressed"
+    return text + f", {result.passed} passed."

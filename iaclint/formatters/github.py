@@ -1,0 +1,37 @@
+"""GitHub Actions workflow commands: each finding becomes an annotation on the pull
+request's diff (`::error file=...,line=...::message`), with no upload step needed.
+
+critical/high -> error, medium -> warning, low/info and UNKNOWN -> notice. Values are
+escaped as the Actions runner expects, so a `,` or `:` in a path or title cannot end a
+property early and a newline in a message cannot start a new command.
+"""
+from __future__ import annotations
+
+from iaclint.formatters._common import counts_line, printable, report_path, reported
+
+COMMAND = {"critical": "error", "high": "error", "medium": "warning", "low": "notice", "info": "notice"}
+
+
+def escape_data(text: str) -> str:
+    return printable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(result, colour: bool = False) -> str:
+    lines = []
+    for f in reported(result):
+        unknown = f.verdict == "UNKNOWN"
+        command = "notice" if unknown else COMMAND.get(f.severity, "warning")
+        props = [("file", report_path(f.file)), ("line", f.line), ("col", f.column),
+                 ("endLine", max(f.end_line, f.line)), ("endColumn", f.end_column),
+                 ("title", f"{f.policy_id} {f.policy_name}")]
+        rendered = ",".join(f"{k}={escape_property(str(v))}" for k, v in props)
+        message = ("UNKNOWN: " if unknown else "") + f"[{f.severity}] {f.message}"
+        if f.resource:
+            message += f" ({f.resource})"
+        lines.append(f"::{command} {rendered}::{escape_data(message)}")
+    lines.append(counts_line(result))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,147 @@
+"""Intrinsic functions, conditions and parameters, evaluated on small templates."""
+from __future__ import annotations
+
+from iaclint.cloudformation.evaluator import NO_VALUE, Evaluator
+from iaclint.model import Reference
+from iaclint.unknown import Unknown
+
+
+def ev(template: dict, value, parameters=None):
+    template.setdefault("Resources", {}).setdefault("Res", {"Type": "AWS::S3::Bucket"})
+    return Evaluator(template, parameters=parameters).evaluate(value)
+
+
+def test_sub_both_forms_and_literals():
+    t = {"Parameters": {"P": {"Type": "String", "Default": "v"}}}
+    assert ev(t, {"Fn::Sub": "${P}-${!Literal}-${ P }"}) == "v-${Literal}-v"
+    assert ev(t, {"Fn::Sub": ["${A}/${P}", {"A": {"Fn::Join": ["", ["x", "y"]]}}]}) == "xy/v"
+    u = ev(t, {"Fn::Sub": "${Res.Arn}/${AWS::Region}"})
+    assert isinstance(u, Unknown) and u.refs == ("Res",) and u.reason == "attribute Arn of resource Res"
+
+
+def test_no_value_removes_keys_and_list_items():
+    t = {}
+    out = ev(t, {"a": {"Ref": "AWS::NoValue"}, "b": [1, {"Ref": "AWS::NoValue"}, 2], "c": 3})
+    assert out == {"b": [1, 2], "c": 3}
+    assert ev(t, {"Ref": "AWS::NoValue"}) is NO_VALUE
+
+
+def test_join_select_split_length_tojson_base64():
+    t = {"Parameters": {"L": {"Type": "CommaDelimitedList", "Default": "a, b ,c"}}}
+    assert ev(t, {"Fn::Join": ["+", {"Ref": "L"}]}) == "a+b+c"
+    assert ev(t, {"Fn::Select": ["1", {"Ref": "L"}]}) == "b"
+    assert ev(t, {"Fn::Split": ["|", "x|y"]}) == ["x", "y"]
+    assert ev(t, {"Fn::Length": {"Ref": "L"}}) == 3
+    assert ev(t, {"Fn::ToJsonString": {"k": [True, None]}}) == '{"k":[true,null]}'
+    assert ev(t, {"Fn::Base64": "hi"}) == "aGk="
+    assert isinstance(ev(t, {"Fn::Select": [9, {"Ref": "L"}]}), Unknown)
+
+
+def test_unknown_propagates_with_reason_and_refs():
+    t = {"Parameters": {"N": {"Type": "String"}}}
+    u = ev(t, {"Fn::Join": ["-", [{"Ref": "N"}, {"Fn::GetAtt": ["Res", "Arn"]}]]})
+    assert isinstance(u, Unknown)
+    assert u.reason == "parameter N has no default" and u.refs == ("Res",)
+    assert isinstance(ev(t, {"Fn::Base64": {"Ref": "N"}}), Unknown)
+
+
+def test_find_in_map_with_ref_keys():
+    t = {"Parameters": {"Env": {"Type": "String", "Default": "prod"}},
+         "Mappings": {"M": {"prod": {"Size": 3, "Zones": ["a"]}}}}
+    assert ev(t, {"Fn::FindInMap": ["M", {"Ref": "Env"}, "Size"]}) == 3
+    first = ev(t, {"Fn::FindInMap": ["M", "prod", "Zones"]})
+    first.append("mutated")
+    assert ev(t, {"Fn::FindInMap": ["M", "prod", "Zones"]}) == ["a"]  # mappings are copied
+
+
+def test_parameter_types_and_overrides():
+    t = {"Parameters": {"N": {"Type": "Number", "Default": "5"},
+                        "F": {"Type": "Number", "Default": 2.5},
+                        "S": {"Type": "String", "Default": True},
+                        "L": {"Type": "List<Number>", "Default": "1,2"},
+                        "Plain": {"Type": "String"}}}
+    assert ev(t, [{"Ref": "N"}, {"Ref": "F"}, {"Ref": "S"}, {"Ref": "L"}]) == [5, 2.5, "true", [1, 2]]
+    over = {"N": "9", "Plain": "given", "L": "3"}
+    assert ev(t, [{"Ref": "N"}, {"Ref": "Plain"}, {"Ref": "L"}], over) == [9, "given", [3]]
+
+
+def test_pseudo_parameters_and_undefined_names():
+    t = {}
+    for name in ("AWS::Region", "AWS::AccountId", "AWS::Partition", "AWS::StackName", "AWS::URLSuffix",
+                 "AWS::StackId", "AWS::NotificationARNs"):
+        u = ev(t, {"Ref": name})
+        assert isinstance(u, Unknown) and u.reason == f"pseudo parameter {name}"
+    assert ev(t, {"Ref": "Nope"}).reason == "undefined name Nope"
+    assert ev(t, {"Fn::GetAtt": ["Nope", "Arn"]}).reason == "undefined resource Nope"
+    assert ev(t, {"Fn::GetAZs": ""}).reason == "Fn::GetAZs depends on the deployment region"
+
+
+def test_conditions_three_valued_and_cycles():
+    t = {"Parameters": {"E": {"Type": "String", "Default": "dev"}, "U": {"Type": "String"}},
+         "Conditions": {
+             "Dev": {"Fn::Equals": [{"Ref": "E"}, "dev"]},
+             "Unk": {"Fn::Equals": [{"Ref": "U"}, "x"]},
+             "OrTrue": {"Fn::Or": [{"Condition": "Unk"}, {"Condition": "Dev"}]},
+             "AndFalse": {"Fn::And": [{"Condition": "Unk"}, {"Fn::Not": [{"Condition": "Dev"}]}]},
+             "AndUnk": {"Fn::And": [{"Condition": "Unk"}, {"Condition": "Dev"}]},
+             "Self": {"Fn::Not": [{"Condition": "Self"}]},
+             "NumEq": {"Fn::Equals": [1, "1"]},
+             "BoolEq": {"Fn::Equals": [True, "true"]},
+         }}
+    e = Evaluator(t)
+    assert e.condition("Dev") is True
+    assert e.condition("OrTrue") is True
+    assert e.condition("AndFalse") is False
+    assert isinstance(e.condition("AndUnk"), Unknown)
+    assert "refers to itself" in e.condition("Self").reason
+    assert e.condition("NumEq") is True and e.condition("BoolEq") is True
+    assert e.condition("Missing").reason == "undefined condition Missing"
+
+
+def test_long_condition_chain_is_unknown_not_recursion_error():
+    conditions = {f"C{i}": {"Condition": f"C{i + 1}"} for i in range(2000)}
+    conditions["C2000"] = {"Fn::Equals": ["a", "a"]}
+    result = Evaluator({"Conditions": conditions}).condition("C0")
+    assert isinstance(result, Unknown)
+
+
+def test_deep_value_nesting_is_unknown_not_recursion_error():
+    value: object = "x"
+    for _ in range(3000):
+        value = {"Fn::Base64": value}
+    assert isinstance(ev({}, value), Unknown)
+
+
+def test_resource_condition_spans_and_references():
+    template = {
+        "Conditions": {"Off": {"Fn::Equals": ["a", "b"]}},
+        "Resources": {
+            "Gone": {"Type": "AWS::S3::Bucket", "Condition": "Off"},
+            "Role": {"Type": "AWS::IAM::Role"},
+            "Nb": {"Type": "X", "Properties": {
+                "RoleArn": {"Fn::GetAtt": "Role.Arn"},
+                "Name": {"Fn::Sub": "${Role}-${Gone.Arn}"},
+                "Maybe": {"Fn::If": ["Unknown", {"Ref": "Role"}, "x"]},
+            }},
+        },
+    }
+    e = Evaluator(template, spans={("Resources", "Nb", "Properties", "RoleArn"): (4, 5, 4, 30)}, file="t.yaml")
+    assert e.resource("Gone", template["Resources"]["Gone"], ("Resources", "Gone")) is None
+    props, spans, refs = e.resource("Nb", template["Resources"]["Nb"], ("Resources", "Nb"))
+    assert spans == {("RoleArn",): (4, 5, 4, 30)}
+    assert props["RoleArn"].span.line == 4 and props["RoleArn"].span.file == "t.yaml"
+    assert refs == [Reference(("RoleArn",), "Role", "Arn"), Reference(("Name",), "Role", ""),
+                    Reference(("Name",), "Gone", "Arn"), Reference(("Maybe",), "Role", "")]
+    assert props["Maybe"].refs == ("Role",)
+
+
+def test_condition_key_inside_properties_is_data():
+    # IAM statements have a `Condition` key: only Fn::And/Or/Not treat it as an intrinsic
+    out = ev({}, {"Condition": "Anything"})
+    assert out == {"Condition": "Anything"}
+
+
+def test_malformed_functions_are_unknown():
+    for value in ({"Fn::If": ["C", 1]}, {"Fn::Join": "x"}, {"Fn::Select": [0]}, {"Fn::Sub": 3},
+                  {"Fn::FindInMap": ["M"]}, {"Fn::GetAtt": 5}, {"Ref": ["x"]}, {"Fn::Split": ["", "a"]}):
+        assert isinstance(ev({}, value), Unknown), value

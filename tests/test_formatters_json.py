@@ -1,0 +1,59 @@
+"""The JSON report and its published JSON Schema (docs/schema/findings.json)."""
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import jsonschema
+import pytest
+
+from conftest import ROOT
+from iaclint.formatters.json_format import FORMAT_VERSION, format_json
+from iaclint.model import Finding
+from test_formatters_samples import empty_result, sample_result
+
+SCHEMA_PATH = ROOT / "docs" / "schema" / "findings.json"
+
+
+@pytest.fixture(scope="module")
+def validator():
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def errors_of(validator, document) -> list[str]:
+    return [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(document)]
+
+
+@pytest.mark.parametrize("make", [sample_result, lambda: sample_result(strict=False), empty_result])
+def test_json_report_matches_schema(validator, make):
+    assert errors_of(validator, json.loads(format_json(make()))) == []
+
+
+def test_schema_version_matches_formatter(validator):
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    assert schema["properties"]["version"]["const"] == FORMAT_VERSION == "1.0"
+
+
+def test_schema_describes_every_finding_field():
+    """A new Finding field must be published in the schema (and is then required)."""
+    finding = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))["$defs"]["finding"]
+    fields = [f.name for f in dataclasses.fields(Finding)]
+    assert list(finding["properties"]) == fields
+    assert finding["required"] == fields
+
+
+@pytest.mark.parametrize("mutate,path", [
+    (lambda d: d.update(version="2.0"), ["version"]),
+    (lambda d: d["findings"][0].update(severity="severe"), ["findings", 0, "severity"]),
+    (lambda d: d["findings"][0].update(line=0), ["findings", 0, "line"]),
+    (lambda d: d["findings"][0].pop("fingerprint"), ["findings", 0]),
+    (lambda d: d["unknowns"][0].update(verdict="FAIL"), ["unknowns", 0, "verdict"]),
+    (lambda d: d["summary"].update(extra=1), ["summary"]),
+])
+def test_schema_rejects_broken_documents(validator, mutate, path):
+    document = json.loads(format_json(sample_result()))
+    mutate(document)
+    assert [list(e.path) for e in validator.iter_errors(document)] == [path]
