@@ -1,0 +1,52 @@
+"""JSON documents embedded in attributes (IAM policies, pipeline definitions), in any form.
+
+Terraform writes them with `jsonencode(...)`, as heredoc or quoted JSON strings, or as a
+reference; CloudFormation writes them as YAML/JSON objects or as strings. `decode` turns
+every form into plain data (dicts and lists, Unknowns kept inside), so a policy reads one
+shape. `EncodedJson` is what the Terraform evaluator returns for `jsonencode(x)`: a real
+JSON string (what Terraform would send to AWS) that also keeps `x` itself, Unknowns
+included, so a document with one unresolved ARN can still be analysed.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from iaclint.unknown import Unknown
+
+
+class EncodedJson(str):
+    """A JSON string that remembers the value it encodes (`.value`, may hold Unknowns)."""
+
+    value: Any
+
+    def __new__(cls, value: Any) -> "EncodedJson":
+        text = json.dumps(value, default=_placeholder, separators=(",", ":"))
+        obj = super().__new__(cls, text)
+        obj.value = value
+        return obj
+
+
+def _placeholder(value: Any) -> str:
+    if isinstance(value, Unknown):
+        return str(value)
+    return repr(value)
+
+
+def decode(value: Any) -> Any:
+    """Plain data of a document; an Unknown stays Unknown; None when it is not JSON."""
+    if isinstance(value, EncodedJson):
+        return value.value
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(value, (dict, list)):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if not text or text[0] not in "{[":
+            return None
+        try:
+            return json.loads(text)
+        except ValueError:
+            return None
+    return None

@@ -1,0 +1,187 @@
+"""Parse one `.tf` file with tree-sitter-hcl into blocks and attributes with exact spans.
+
+This is the only module that imports tree-sitter. It keeps expressions as syntax nodes
+(the evaluator reads them) and turns everything else into small `Block`/`Attribute`
+objects. tree-sitter keeps parsing past a syntax error; the first ERROR or MISSING node
+becomes a `ParseError` at its line, and the file's blocks are then not used, because a
+half-parsed resource would give half-true findings.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from iaclint.model import ParseError, Span
+
+_PARSER = None
+
+
+def _parser():
+    global _PARSER
+    if _PARSER is None:
+        import tree_sitter_hcl
+        from tree_sitter import Language, Parser
+
+        _PARSER = Parser(Language(tree_sitter_hcl.language()))
+    return _PARSER
+
+
+@dataclass
+class Source:
+    """A file's bytes and path; converts tree-sitter byte positions to 1-based spans."""
+
+    file: str
+    data: bytes
+    lines: list = field(default_factory=list)  # byte offsets of line starts, lazily
+
+    def span(self, node) -> Span:
+        (row, col), (end_row, end_col) = node.start_point, node.end_point
+        return Span(self.file, row + 1, self._column(row, col), end_row + 1, self._column(end_row, end_col))
+
+    def _column(self, row: int, byte_col: int) -> int:
+        """Character column (1-based) of a byte column: non-ASCII text counts once per character."""
+        if not self.lines:
+            starts = [0]
+            starts.extend(i + 1 for i, b in enumerate(self.data) if b == 10)
+            self.lines = starts
+        if row >= len(self.lines):
+            return byte_col + 1
+        start = self.lines[row]
+        chunk = self.data[start:start + byte_col]
+        if chunk.isascii():
+            return byte_col + 1
+        return len(chunk.decode("utf-8", errors="replace")) + 1
+
+
+@dataclass
+class Attribute:
+    name: str
+    expr: Any  # a tree-sitter `expression` node, or a `JsonValue` for .tf.json
+    span: Span
+    source: Source
+
+
+@dataclass
+class Block:
+    type: str
+    labels: list
+    attributes: dict  # name -> Attribute, in source order
+    blocks: list  # nested Blocks, in source order
+    span: Span
+    header: Span  # the line that opens the block
+    source: Source
+
+
+def parse_file(file: str, data: bytes) -> tuple[list[Block], list[ParseError]]:
+    """Top-level blocks of a `.tf` file, or a ParseError; never raises on bad input."""
+    source = Source(file, data)
+    if b"\x00" in data:
+        return [], [ParseError(file, _line_of(data, data.index(b"\x00")), 1, "NUL byte in file (binary file?)")]
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = _line_of(data, exc.start)
+        return [], [ParseError(file, line, 1, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})")]
+    tree = _parser().parse(data)
+    root = tree.root_node
+    if root.has_error:
+        bad = _first_error(root)
+        span = source.span(bad)
+        what = "missing " + bad.type if bad.is_missing else "syntax error"
+        return [], [ParseError(file, span.line, span.column, f"{what} (HCL)")]
+    body = next((c for c in root.children if c.type == "body"), None)
+    return (_blocks(body, source) if body is not None else []), []
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _first_error(node):
+    """The first ERROR or MISSING node in document order (iterative: no recursion limit)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == "ERROR" or current.is_missing:
+            return current
+        if current.has_error:
+            stack.extend(reversed(current.children))
+    return node
+
+
+def _blocks(body, source: Source) -> list[Block]:
+    out = []
+    for child in body.children:
+        if child.type == "block":
+            out.append(_block(child, source))
+    return out
+
+
+def _block(node, source: Source) -> Block:
+    block_type = ""
+    labels: list[str] = []
+    attributes: dict = {}
+    blocks: list = []
+    header = None
+    for child in node.children:
+        kind = child.type
+        if kind == "identifier" and not block_type:
+            block_type = child.text.decode("utf-8")
+        elif kind == "identifier":
+            labels.append(child.text.decode("utf-8"))
+        elif kind == "string_lit":
+            labels.append(_string_lit(child))
+        elif kind == "block_start":
+            header = source.span(child)
+        elif kind == "body":
+            for item in child.children:
+                if item.type == "attribute":
+                    name = item.children[0].text.decode("utf-8")
+                    expr = next((c for c in item.children if c.type == "expression"), None)
+                    attributes[name] = Attribute(name, expr, source.span(item), source)
+                elif item.type == "block":
+                    blocks.append(_block(item, source))
+    span = source.span(node)
+    head = Span(span.file, span.line, span.column, header.line if header else span.line,
+                header.end_column if header else span.end_column)
+    return Block(block_type, labels, attributes, blocks, span, head, source)
+
+
+def _string_lit(node) -> str:
+    return "".join(c.text.decode("utf-8") for c in node.children if c.type == "template_literal")
+
+
+def parse_expression(text: str):
+    """Parse a standalone expression (a `--var` value, a `.tf.json` template) or None."""
+    data = f"x = {text}\n".encode("utf-8")
+    tree = _parser().parse(data)
+    if tree.root_node.has_error:
+        return None, None
+    body = tree.root_node.children[0] if tree.root_node.children else None
+    if body is None or not body.children or body.children[0].type != "attribute":
+        return None, None
+    attribute = body.children[0]
+    expr = next((c for c in attribute.children if c.type == "expression"), None)
+    return expr, Source("<expression>", data)
+
+
+def parse_attributes(file: str, data: bytes) -> tuple[dict, list[ParseError]]:
+    """Top-level attributes of a `.tfvars` file (name -> Attribute), or a ParseError."""
+    source = Source(file, data)
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return {}, [ParseError(file, _line_of(data, exc.start), 1, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})")]
+    tree = _parser().parse(data)
+    root = tree.root_node
+    if root.has_error:
+        span = source.span(_first_error(root))
+        return {}, [ParseError(file, span.line, span.column, "syntax error (HCL)")]
+    body = next((c for c in root.children if c.type == "body"), None)
+    out = {}
+    for item in (body.children if body is not None else ()):
+        if item.type == "attribute":
+            name = item.children[0].text.decode("utf-8")
+            expr = next((c for c in item.children if c.type == "expression"), None)
+            out[name] = Attribute(name, expr, source.span(item), source)
+    return out, []

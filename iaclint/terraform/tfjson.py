@@ -1,0 +1,85 @@
+"""Read `.tf.json` files into the same `Block`/`Attribute` shape as `.tf` files.
+
+Terraform's JSON syntax nests labels as object keys (`resource` -> type -> name -> body).
+Attribute values are `JsonValue`s: plain JSON whose strings may hold `${...}` templates,
+with the span of every path, so the evaluator can treat both syntaxes alike.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from iaclint.jsonspans import JsonSpanError, loads_with_spans
+from iaclint.model import ParseError, Span
+from iaclint.terraform.hcl import Attribute, Block, Source
+
+# How many labels each top-level block type has in JSON syntax.
+_LABELS = {"resource": 2, "data": 2, "variable": 1, "module": 1, "output": 1, "provider": 1,
+           "locals": 0, "terraform": 0}
+
+
+@dataclass
+class JsonValue:
+    value: object
+    path: tuple  # where the value sits in the file's JSON document
+    spans: dict  # the whole file's path -> (line, col, end_line, end_col)
+
+
+def parse_json_file(file: str, data: bytes) -> tuple[list[Block], list[ParseError]]:
+    source = Source(file, data)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return [], [ParseError(file, data.count(b"\n", 0, exc.start) + 1, 1, "not valid UTF-8")]
+    if not text.strip():
+        return [], []
+    try:
+        document, spans = loads_with_spans(text)
+    except JsonSpanError as exc:
+        return [], [ParseError(file, exc.line, exc.column, f"invalid JSON: {exc.message}")]
+    if not isinstance(document, dict):
+        return [], [ParseError(file, 1, 1, "a .tf.json file must hold a JSON object")]
+    blocks: list[Block] = []
+    for block_type, content in document.items():
+        if block_type not in _LABELS:
+            continue
+        for labels, body, path in _expand(content, _LABELS[block_type], (block_type,), []):
+            if isinstance(body, list):  # several blocks with the same labels
+                for i, item in enumerate(body):
+                    if isinstance(item, dict):
+                        blocks.append(_block(block_type, labels, item, path + (i,), spans, source))
+            elif isinstance(body, dict):
+                blocks.append(_block(block_type, labels, body, path, spans, source))
+    return blocks, []
+
+
+def _expand(content, depth: int, path: tuple, labels: list):
+    if depth == 0:
+        yield labels, content, path
+        return
+    if not isinstance(content, dict):
+        return
+    for key, inner in content.items():
+        yield from _expand(inner, depth - 1, path + (key,), labels + [key])
+
+
+def _span(file: str, spans: dict, path: tuple) -> Span:
+    found = spans.get(path)
+    while found is None and path:
+        path = path[:-1]
+        found = spans.get(path)
+    if found is None:
+        return Span(file, 1, 1, 1, 1)
+    return Span(file, *found)
+
+
+def _block(block_type: str, labels: list, body: dict, path: tuple, spans: dict, source: Source) -> Block:
+    span = _span(source.file, spans, path)
+    header = Span(span.file, span.line, span.column, span.line, span.column)
+    attributes = {}
+    blocks = []
+    for key, value in body.items():
+        if key == "dynamic" or (key in ("lifecycle", "provisioner", "connection") and isinstance(value, dict)):
+            continue
+        attributes[key] = Attribute(key, JsonValue(value, path + (key,), spans),
+                                    _span(source.file, spans, path + (key,)), source)
+    return Block(block_type, labels, attributes, blocks, span, header, source)

@@ -1,0 +1,130 @@
+"""Values of a module's input variables, from every source Terraform reads.
+
+Terraform's precedence, lowest first: the `default` in the declaration, `TF_VAR_name`
+environment variables, `terraform.tfvars`, `terraform.tfvars.json`, `*.auto.tfvars` and
+`*.auto.tfvars.json` in lexical order, then `--var-file` files and `--var` values in the
+order given (ours: files, then values). A declared variable with no value from any source
+is an `Unknown` that says so; it is never guessed.
+"""
+from __future__ import annotations
+
+import json
+import os
+
+from iaclint.model import ParseError
+from iaclint.terraform.expressions import Evaluator, Scope, unknown
+
+_COMPLEX_TYPES = ("list", "map", "set", "object", "tuple", "any")
+
+
+class _NoModule:
+    """Scope for tfvars and defaults: they may not refer to anything."""
+
+    directory = "."
+    root = "."
+
+    def variable(self, name, text):
+        return unknown(text, "variables cannot refer to other variables here")
+
+    def local(self, name, text):
+        return unknown(text, "variables cannot refer to locals here")
+
+    def read_file(self, function, args, text):
+        return unknown(text, f"`{function}` is not allowed here")
+
+
+def _type_text(block) -> str:
+    attribute = block.attributes.get("type")
+    if attribute is None or not hasattr(attribute.expr, "start_byte"):
+        return ""
+    return attribute.source.data[attribute.expr.start_byte:attribute.expr.end_byte].decode("utf-8").strip()
+
+
+def _convert(value, type_text: str):
+    """The primitive conversions Terraform applies to a value of a declared type."""
+    if isinstance(value, str) and type_text == "bool" and value in ("true", "false"):
+        return value == "true"
+    if isinstance(value, str) and type_text == "number":
+        try:
+            return int(value)
+        except ValueError:
+            try:
+                return float(value)
+            except ValueError:
+                return value
+    if isinstance(value, bool) and type_text == "string":
+        return "true" if value else "false"
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and type_text == "string":
+        return str(value)
+    return value
+
+
+def resolve(directory: str, declared: dict, var_files: list, cli_values: dict) -> tuple[dict, list]:
+    """name -> value for every declared variable, and the errors met in variable files."""
+    errors: list[ParseError] = []
+    scope = Scope(_NoModule())
+    values: dict = {}
+    for name, block in declared.items():
+        default = block.attributes.get("default")
+        if default is not None:
+            values[name] = Evaluator().evaluate(default.expr, default.source, scope)
+    for name in declared:
+        env = os.environ.get(f"TF_VAR_{name}")
+        if env is not None:
+            values[name] = _from_text(env, _type_text(declared[name]))
+    for path in _auto_files(directory) + list(var_files):
+        for name, value in _read_values(path, scope, errors).items():
+            if name in declared:
+                values[name] = value
+    for name, text in cli_values.items():
+        if name in declared:
+            values[name] = _from_text(text, _type_text(declared[name]))
+    out = {}
+    for name, block in declared.items():
+        if name in values:
+            out[name] = _convert(values[name], _type_text(block))
+        else:
+            out[name] = unknown(f"var.{name}", f"variable `{name}` has no default and no value was given")
+    return out, errors
+
+
+def _auto_files(directory: str) -> list[str]:
+    try:
+        names = os.listdir(directory or ".")
+    except OSError:
+        return []
+    out = [n for n in ("terraform.tfvars", "terraform.tfvars.json") if n in names]
+    out += sorted(n for n in names if n.endswith((".auto.tfvars", ".auto.tfvars.json")))
+    return [os.path.join(directory, n) if directory not in ("", ".") else n for n in out]
+
+
+def _read_values(path: str, scope: Scope, errors: list) -> dict:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        errors.append(ParseError(path, 1, 1, f"cannot read variables file: {exc.strerror or exc}"))
+        return {}
+    if path.endswith(".json"):
+        try:
+            document = json.loads(data.decode("utf-8-sig"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            errors.append(ParseError(path, 1, 1, f"invalid JSON variables file: {exc}"))
+            return {}
+        return document if isinstance(document, dict) else {}
+    from iaclint.terraform.hcl import parse_attributes
+
+    attributes, parse_errors = parse_attributes(path, data)
+    errors.extend(parse_errors)
+    return {name: Evaluator().evaluate(a.expr, a.source, scope) for name, a in attributes.items()}
+
+
+def _from_text(text: str, type_text: str):
+    """A `--var`/`TF_VAR_` string: parsed as HCL for complex types, taken as is otherwise."""
+    if type_text.startswith(_COMPLEX_TYPES):
+        from iaclint.terraform.hcl import parse_expression
+
+        expr, source = parse_expression(text)
+        if expr is not None:
+            return Evaluator().evaluate(expr, source, Scope(_NoModule()))
+    return text
