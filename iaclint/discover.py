@@ -55,13 +55,18 @@ def discover(paths: list[str]) -> Discovery:
 def _walk(root: str, found: Discovery) -> None:
     for directory, dirs, files in os.walk(root, onerror=None):
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
-        tf = [os.path.join(directory, f) for f in files if is_terraform(f)]
+        tf = [_join(directory, f) for f in files if is_terraform(f)]
         if tf:
             found.terraform_dirs.setdefault(directory, []).extend(tf)
             found.reportable.update(tf)
-        cfn = [os.path.join(directory, f) for f in files if is_cloudformation_candidate(f)]
+        cfn = [_join(directory, f) for f in files if is_cloudformation_candidate(f)]
         found.cloudformation.extend(cfn)
         found.reportable.update(cfn)
+
+
+def _join(directory: str, name: str) -> str:
+    """`./main.tf` is reported as `main.tf`, the way users and other linters write it."""
+    return name if directory == "." else os.path.join(directory, name)
 
 
 def _add_file(path: str, found: Discovery) -> None:
@@ -88,4 +93,4 @@ def _terraform_files(directory: str) -> list[str]:
         names = os.listdir(directory)
     except OSError:
         return []
-    return [os.path.join(directory, f) if directory != "." else f for f in names if is_terraform(f)]
+    return [_join(directory, f) for f in names if is_terraform(f)]

@@ -32,7 +32,7 @@ def run(project: Project, policies: list[Policy], options: dict | None = None) -
     evaluations: list[Evaluation] = []
     errors: list[str] = []
     for resource in project.resources:
-        for policy in by_type.get(resource.type, ()) + wildcard:
+        for policy in by_type.get(resource.type, []) + wildcard:
             try:
                 results = list(policy.check(resource, ctx))
             except Exception as exc:  # noqa: BLE001 - isolate a broken policy
