@@ -35,7 +35,8 @@ class ScanResult:
     def counts(self) -> dict:
         counts = {s: 0 for s in SEVERITIES}
         for f in self.findings:
-            counts[f.severity] = counts.get(f.severity, 0) + 1
+            if f.verdict == "FAIL":  # UNKNOWN verdicts shown by --strict are counted apart
+                counts[f.severity] = counts.get(f.severity, 0) + 1
         return counts
 
 

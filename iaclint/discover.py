@@ -59,6 +59,8 @@ def _walk(root: str, found: Discovery) -> None:
         if tf:
             found.terraform_dirs.setdefault(directory, []).extend(tf)
             found.reportable.update(tf)
+            # A broken variables file is reported too: it changes what the module means.
+            found.reportable.update(_join(directory, f) for f in files if f.endswith((".tfvars", ".tfvars.json")))
         cfn = [_join(directory, f) for f in files if is_cloudformation_candidate(f)]
         found.cloudformation.extend(cfn)
         found.reportable.update(cfn)

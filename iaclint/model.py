@@ -12,7 +12,7 @@ in `iaclint.paths` step through lists transparently, so one policy path such as
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 Path = tuple  # tuple[str | int, ...]
 
@@ -90,19 +90,23 @@ class Resource:
     references: list  # list[Reference] with canonical paths
     unit: str
     metadata: dict = field(default_factory=dict)
+    # Spells canonical names of paths that are not written (an unset KmsKeyId) in the
+    # native vocabulary; set by the normalizer for CloudFormation, None for Terraform.
+    speller: Callable[[str], str] | None = None
 
     def native_name(self, path: Path) -> str:
         """The user's spelling of a canonical path: `KmsKeyId` or `kms_key_arn`."""
         found = self.native_paths.get(tuple(path))
         if found:
             return found
-        # Fall back to the longest known prefix plus the canonical remainder.
+        # Fall back to the longest known prefix plus the remainder, spelt natively.
+        spell = self.speller or (lambda name: name)
         for cut in range(len(path) - 1, 0, -1):
             prefix = self.native_paths.get(tuple(path[:cut]))
             if prefix:
-                rest = [p for p in path[cut:] if not isinstance(p, int)]
+                rest = [spell(p) for p in path[cut:] if not isinstance(p, int)]
                 return ".".join([prefix, *rest]) if rest else prefix
-        return ".".join(str(p) for p in path if not isinstance(p, int))
+        return ".".join(spell(str(p)) for p in path if not isinstance(p, int))
 
     def span_for(self, path: Path) -> Span:
         """The span of `path`, else of its nearest written ancestor, else the header."""

@@ -99,3 +99,22 @@ def test_defaults_name_real_properties(canonical, dotted):
         if ok:
             return
     pytest.fail(f"default {canonical}.{dotted} matches no property of {cfn_types}")
+
+
+@pytest.mark.parametrize("canonical,dotted", sorted(
+    (t, p) for t, defaults in DEFAULTS.items() for p in defaults))
+def test_unset_defaults_are_spelt_as_cloudformation_spells_them(canonical, dotted):
+    """A message about an unset attribute names it the CloudFormation way (`KmsKeyId`,
+    `EnableSSMAccess`), so the speller must produce a real property path."""
+    from iaclint.normalize.translate import _speller
+
+    cfn_types = [t for t, table in CFN_TYPES.items() if table["type"] == canonical]
+    spelt = {t: ".".join(_speller(t)(s) for s in dotted.split(".")) for t in cfn_types}
+    assert any(property_exists(t, path) for t, path in spelt.items()), spelt
+
+
+@pytest.mark.parametrize("name", sorted(__import__("iaclint.normalize.tables", fromlist=["x"]).CFN_SPELLINGS))
+def test_irregular_spellings_are_snake_case_of_themselves(name):
+    from iaclint.normalize.tables import CFN_SPELLINGS
+
+    assert snake(CFN_SPELLINGS[name]) == name

@@ -14,7 +14,7 @@ from typing import Any
 
 from iaclint import paths
 from iaclint.model import CLOUDFORMATION, RawResource, Reference, Resource
-from iaclint.normalize.tables import CFN_TYPES, DEFAULTS
+from iaclint.normalize.tables import CFN_SPELLINGS, CFN_TYPES, DEFAULTS
 from iaclint.unknown import Unknown
 
 _ACRONYM = re.compile(r"([A-Z]+)([A-Z][a-z])")
@@ -121,8 +121,25 @@ def _from_cloudformation(raw: RawResource) -> Resource:
         type=canonical_type(raw.native_type), native_type=raw.native_type, address=raw.address,
         file=raw.file, span=raw.span, header=raw.header, attributes=attributes, spans=spans,
         native_paths=t.native_paths, defaults=set(), fmt=raw.fmt, references=references,
-        unit=raw.unit, metadata=raw.metadata,
+        unit=raw.unit, metadata=raw.metadata, speller=_speller(raw.native_type),
     )
+
+
+@lru_cache(maxsize=256)
+def _speller(native_type: str):
+    """Canonical name -> CloudFormation name, for paths the template does not write:
+    the table's renames reversed, the known irregular spellings, else PascalCase."""
+    reverse = {canon: native.split(".")[-1]
+               for native, canon in CFN_TYPES.get(native_type, {}).get("renames", {}).items()}
+
+    def spell(name: str) -> str:
+        if name in reverse:
+            return reverse[name]
+        if name in CFN_SPELLINGS:
+            return CFN_SPELLINGS[name]
+        return "".join(part[:1].upper() + part[1:] for part in name.split("_"))
+
+    return spell
 
 
 def _map_path(path_map: dict, native: tuple) -> tuple | None:
@@ -153,6 +170,10 @@ def fill_defaults(resource: Resource) -> None:
         parents = [((), resource.attributes)] if len(segments) == 1 else paths.find(resource.attributes, segments[:-1])
         key = segments[-1]
         for parent_path, parent in parents:
-            if isinstance(parent, dict) and key not in parent:
-                parent[key] = value
-                resource.defaults.add(parent_path + (key,))
+            # A Terraform nested block is a list of dicts: fill each written block.
+            blocks = [(parent_path + (i,), b) for i, b in enumerate(parent)] if isinstance(parent, list) \
+                else [(parent_path, parent)]
+            for block_path, block in blocks:
+                if isinstance(block, dict) and key not in block:
+                    block[key] = value
+                    resource.defaults.add(block_path + (key,))
