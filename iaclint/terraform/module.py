@@ -202,8 +202,11 @@ def _body(block, scope: Scope, evaluator: Evaluator, path: tuple, top: bool = Fa
     for name, attribute in block.attributes.items():
         if top and name in META_ATTRIBUTES:
             continue
+        value = evaluator.evaluate(attribute.expr, attribute.source, scope, path + (name,))
+        if value is None:
+            continue  # Terraform treats an argument set to null as not set at all
         evaluator.recorder.note(path + (name,), attribute.span)
-        out[name] = evaluator.evaluate(attribute.expr, attribute.source, scope, path + (name,))
+        out[name] = value
     for child in block.blocks:
         if top and child.type in META_BLOCKS:
             continue
