@@ -1,0 +1,148 @@
+"""IAC407: a Bedrock guardrail must block or mask at least one PII entity type.
+
+Python because "every entity has action NONE" is a condition over all elements of a list,
+and an entity's per-direction overrides (`input_action`, `output_action`, `*_enabled`)
+decide whether its `action` applies at all.
+"""
+from __future__ import annotations
+
+from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
+from iaclint.unknown import is_unknown
+
+_BLOCK = ("sensitive_information_policy_config",)
+
+
+def _instances(value, path):
+    """Each written instance of a nested block: a TF list of blocks or a CFN object."""
+    if isinstance(value, dict) or is_unknown(value):
+        return [(path, value)]
+    if isinstance(value, list):
+        return [(path + (i,), item) for i, item in enumerate(value)]
+    return []
+
+
+def _side_active(entity: dict, side: str):
+    """True/False/None (unknown): does the entity act (BLOCK/ANONYMIZE) on `side`?"""
+    enabled = entity.get(f"{side}_enabled", True)
+    if is_unknown(enabled):
+        return None
+    if enabled is False or str(enabled).lower() == "false":
+        return False
+    action = entity.get(f"{side}_action")
+    if action is None:
+        action = entity.get("action")
+    if is_unknown(action):
+        return None
+    return action is not None and str(action).upper() != "NONE"
+
+
+def _active(entity: dict):
+    sides = [_side_active(entity, "input"), _side_active(entity, "output")]
+    if True in sides:
+        return True
+    return None if None in sides else False
+
+
+class BedrockGuardrailNoPiiFilter(Policy):
+    id = "IAC407"
+    name = "bedrock-guardrail-no-pii-filter"
+    title = "Bedrock guardrail blocks or masks personal data"
+    severity = "high"
+    category = "model-safeguards"
+    resource_types = ("aws_bedrock_guardrail",)
+    what = ("A Bedrock guardrail (`aws_bedrock_guardrail`, `AWS::Bedrock::Guardrail`) with no "
+            "`sensitive_information_policy_config` / `SensitiveInformationPolicyConfig`, or whose "
+            "`pii_entities_config` / `PiiEntitiesConfig` entries all have action `NONE` (or are "
+            "disabled in both directions), so no PII entity type is blocked or anonymized. Custom "
+            "`regexes_config` patterns alone do not count: they do not cover the managed PII "
+            "types.")
+    why = ("Users paste names, e-mail addresses, card numbers and AWS keys into chat, and a "
+           "retrieval-augmented assistant can quote them back from its knowledge base to anyone "
+           "who asks the right question. Without a PII filter that personal data and those "
+           "credentials flow into the model, into invocation logs and agent session memory, and "
+           "out to other users: a data-protection breach and a credential leak that prompt "
+           "injection can trigger on purpose.")
+    fix_terraform = """Block or anonymize the PII types your application must never pass on (credentials and card numbers at least):
+
+```hcl
+resource "aws_bedrock_guardrail" "support" {
+  # ...
+  sensitive_information_policy_config {
+    pii_entities_config {
+      type   = "AWS_SECRET_KEY"
+      action = "BLOCK"
+    }
+    pii_entities_config {
+      type   = "CREDIT_DEBIT_CARD_NUMBER"
+      action = "BLOCK"
+    }
+    pii_entities_config {
+      type   = "EMAIL"
+      action = "ANONYMIZE"
+    }
+  }
+}
+```"""
+    fix_cloudformation = """Block or anonymize the PII types your application must never pass on (credentials and card numbers at least):
+
+```yaml
+SupportGuardrail:
+  Type: AWS::Bedrock::Guardrail
+  Properties:
+    # ...
+    SensitiveInformationPolicyConfig:
+      PiiEntitiesConfig:
+        - {Type: AWS_SECRET_KEY, Action: BLOCK}
+        - {Type: CREDIT_DEBIT_CARD_NUMBER, Action: BLOCK}
+        - {Type: EMAIL, Action: ANONYMIZE}
+```"""
+    references = (
+        "https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-sensitive-filters.html",
+        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/bedrock_guardrail",
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-guardrail-piientityconfig.html",
+    )
+
+    def check(self, resource, ctx):
+        policy = resource.attributes.get("sensitive_information_policy_config")
+        if policy is None or policy == [] or policy == {}:
+            yield FAIL(f"Bedrock guardrail has no PII filter: `{resource.native_name(_BLOCK)}` is not set", _BLOCK)
+            return
+        instances = _instances(policy, _BLOCK)
+        block_path = instances[0][0] if instances else _BLOCK
+        undecided = None
+        entities = 0
+        for path, block in instances:
+            if is_unknown(block):
+                undecided = undecided or (path, block)
+                continue
+            if not isinstance(block, dict):
+                continue
+            listed = block.get("pii_entities_config")
+            if is_unknown(listed):
+                undecided = undecided or (path + ("pii_entities_config",), listed)
+                continue
+            for epath, entity in _instances(listed, path + ("pii_entities_config",)):
+                if is_unknown(entity):
+                    undecided = undecided or (epath, entity)
+                    continue
+                if not isinstance(entity, dict):
+                    continue
+                entities += 1
+                active = _active(entity)
+                if active:
+                    yield PASS(path=epath)
+                    return
+                if active is None and undecided is None:
+                    key, value = next((k, v) for k, v in entity.items() if is_unknown(v))
+                    undecided = (epath + (key,), value)
+        if undecided is not None:
+            path, value = undecided
+            yield UNKNOWN(f"Whether the guardrail filters PII depends on `{value.expr}`, unknown until "
+                          f"deployment ({value.reason})", path)
+            return
+        name = resource.native_name(block_path + ("pii_entities_config",))
+        if entities == 0:
+            yield FAIL(f"Bedrock guardrail has no PII filter: `{name}` lists no PII entity types", block_path)
+        else:
+            yield FAIL(f"Bedrock guardrail has no PII filter: every `{name}` entry has action NONE "
+                       f"or is disabled", block_path)

@@ -1,0 +1,148 @@
+"""IAC406: a Bedrock guardrail must filter the five harmful-content categories.
+
+Python because the grammar cannot select elements of `filters_config` by `type` nor say
+"each of these five types is present".
+"""
+from __future__ import annotations
+
+from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
+from iaclint.unknown import is_unknown
+
+_BLOCK = ("content_policy_config",)
+_CATEGORIES = ("HATE", "INSULTS", "SEXUAL", "VIOLENCE", "MISCONDUCT")
+_WEAK = ("NONE", "LOW")
+
+
+def _instances(value, path):
+    """Each written instance of a nested block: a TF list of blocks or a CFN object."""
+    if isinstance(value, dict) or is_unknown(value):
+        return [(path, value)]
+    if isinstance(value, list):
+        return [(path + (i,), item) for i, item in enumerate(value)]
+    return []
+
+
+class BedrockGuardrailWeakContentFilters(Policy):
+    id = "IAC406"
+    name = "bedrock-guardrail-weak-content-filters"
+    title = "Bedrock guardrail filters hate, insults, sexual content, violence and misconduct"
+    severity = "medium"
+    category = "model-safeguards"
+    resource_types = ("aws_bedrock_guardrail",)
+    what = ("A Bedrock guardrail (`aws_bedrock_guardrail`, `AWS::Bedrock::Guardrail`) whose "
+            "`content_policy_config.filters_config` / `ContentPolicyConfig.FiltersConfig` lacks a "
+            "filter for any of HATE, INSULTS, SEXUAL, VIOLENCE and MISCONDUCT, or has one of them "
+            "with `input_strength` / `output_strength` (`InputStrength` / `OutputStrength`) "
+            "missing, `NONE` or `LOW`. Missing categories are reported at the content policy block "
+            "(or the resource when there is none); a weak strength at the strength itself. "
+            "PROMPT_ATTACK is checked by IAC404, detect-only actions by a separate policy.")
+    why = ("These five filters are the guardrail's defence against the model being used to "
+           "produce or accept harassment, sexual content, violent or criminal instructions "
+           "(MISCONDUCT covers requests such as how to build malware or commit fraud). A category "
+           "left out, or set to LOW, passes almost everything of that kind in both directions: "
+           "users can coax the assistant into producing it under your brand, and abusive input "
+           "reaches the model and its logs unfiltered.")
+    fix_terraform = """Add one `filters_config` per category with MEDIUM or HIGH strength on both sides:
+
+```hcl
+resource "aws_bedrock_guardrail" "support" {
+  # ...
+  content_policy_config {
+    dynamic "filters_config" {
+      for_each = toset(["HATE", "INSULTS", "SEXUAL", "VIOLENCE", "MISCONDUCT"])
+      content {
+        type            = filters_config.value
+        input_strength  = "HIGH"
+        output_strength = "HIGH"
+      }
+    }
+  }
+}
+```"""
+    fix_cloudformation = """Add one `FiltersConfig` entry per category with MEDIUM or HIGH strength on both sides:
+
+```yaml
+SupportGuardrail:
+  Type: AWS::Bedrock::Guardrail
+  Properties:
+    # ...
+    ContentPolicyConfig:
+      FiltersConfig:
+        - {Type: HATE, InputStrength: HIGH, OutputStrength: HIGH}
+        - {Type: INSULTS, InputStrength: HIGH, OutputStrength: HIGH}
+        - {Type: SEXUAL, InputStrength: HIGH, OutputStrength: HIGH}
+        - {Type: VIOLENCE, InputStrength: HIGH, OutputStrength: HIGH}
+        - {Type: MISCONDUCT, InputStrength: HIGH, OutputStrength: HIGH}
+```"""
+    references = (
+        "https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-content-filters.html",
+        "https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-components.html",
+        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/bedrock_guardrail",
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-guardrail-contentfilterconfig.html",
+    )
+
+    def check(self, resource, ctx):
+        policy = resource.attributes.get("content_policy_config")
+        if policy is None or policy == [] or policy == {}:
+            yield FAIL(f"Bedrock guardrail has no content filters for {', '.join(_CATEGORIES)}: "
+                       f"`{resource.native_name(_BLOCK)}` is not set", _BLOCK)
+            return
+        instances = _instances(policy, _BLOCK)
+        block_path = instances[0][0] if instances else _BLOCK
+        by_type: dict[str, list] = {}
+        unknown_lists = []  # (path, Unknown): a whole block or filter list that cannot be known
+        unknown_items = []  # (path, Unknown): one filter, or its type, that cannot be known
+        for path, block in instances:
+            if is_unknown(block):
+                unknown_lists.append((path, block))
+                continue
+            if not isinstance(block, dict):
+                continue
+            filters = block.get("filters_config")
+            if is_unknown(filters):
+                unknown_lists.append((path + ("filters_config",), filters))
+                continue
+            for fpath, item in _instances(filters, path + ("filters_config",)):
+                if is_unknown(item):
+                    unknown_items.append((fpath, item))
+                    continue
+                if not isinstance(item, dict):
+                    continue
+                kind = item.get("type")
+                if is_unknown(kind):
+                    unknown_items.append((fpath + ("type",), kind))
+                elif isinstance(kind, str):
+                    by_type.setdefault(kind.upper(), []).append((fpath, item))
+
+        decided = True
+        missing = [c for c in _CATEGORIES if c not in by_type]
+        if missing:
+            decided = False
+            # An unknown filter stands for at most one category; an unknown list for any number.
+            if unknown_lists or len(unknown_items) >= len(missing):
+                path, value = (unknown_lists + unknown_items)[0]
+                yield UNKNOWN(f"Whether the guardrail filters {', '.join(missing)} depends on `{value.expr}`, "
+                              f"unknown until deployment ({value.reason})", path)
+            else:
+                listed = resource.native_name(block_path + ("filters_config",))
+                yield FAIL(f"Bedrock guardrail does not filter {', '.join(missing)}: `{listed}` has no filter "
+                           f"of {'that type' if len(missing) == 1 else 'those types'}", block_path)
+        for category in _CATEGORIES:
+            for fpath, item in by_type.get(category, ()):
+                for side in ("input_strength", "output_strength"):
+                    spath = fpath + (side,)
+                    strength = item.get(side)
+                    if strength is None:
+                        decided = False
+                        yield FAIL(f"Bedrock guardrail {category} filter has no `{resource.native_name(spath)}` "
+                                   f"(use MEDIUM or HIGH)", fpath)
+                    elif is_unknown(strength):
+                        decided = False
+                        yield UNKNOWN(f"Bedrock guardrail {category} filter strength `{strength.expr}` is unknown "
+                                      f"until deployment ({strength.reason})", spath)
+                    elif str(strength).upper() in _WEAK:
+                        decided = False
+                        yield FAIL(f"Bedrock guardrail {category} filter is too weak: "
+                                   f"`{resource.native_name(spath)}` is `{strength}` (use MEDIUM or HIGH)", spath)
+        if decided:
+            yield PASS(path=block_path)
