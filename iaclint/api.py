@@ -64,13 +64,17 @@ def load_all_policies(policy_dirs=()) -> list[Policy]:
 
 def scan(paths=(".",), *, select=(), ignore=(), strict: bool = False, policy_dirs=(), var_files=(),
          variables: dict | None = None, parameters: dict | None = None,
-         policies: list[Policy] | None = None) -> ScanResult:
+         policies: list[Policy] | None = None, overlay: dict | None = None) -> ScanResult:
+    """Scan `paths`. `overlay` maps file paths to unsaved contents (bytes) that are read
+    instead of the disk's: an editor buffer, or `--stdin` under `--stdin-filename`."""
     started = time.perf_counter()
     if policies is None:
         policies = load_all_policies(policy_dirs)
     policies = select_policies(policies, select, ignore)
-    found = discover(list(paths))
-    raw_resources, parse_errors, files = _parse_all(found, list(var_files), variables or {}, parameters or {})
+    overlay = {os.path.normpath(k): v for k, v in (overlay or {}).items()}
+    found = discover(list(paths), set(overlay))
+    raw_resources, parse_errors, files = _parse_all(found, list(var_files), variables or {}, parameters or {},
+                                                    overlay)
 
     from iaclint.normalize import normalize
 
@@ -108,7 +112,8 @@ def scan(paths=(".",), *, select=(), ignore=(), strict: bool = False, policy_dir
     )
 
 
-def _parse_all(found, var_files: list, variables: dict, parameters: dict):
+def _parse_all(found, var_files: list, variables: dict, parameters: dict, overlay: dict | None = None):
+    overlay = overlay or {}
     raw_resources = []
     errors: list[ParseError] = []
     files = 0
@@ -116,7 +121,7 @@ def _parse_all(found, var_files: list, variables: dict, parameters: dict):
         from iaclint.terraform.module import load_module
 
         for directory, tf_files in sorted(found.terraform_dirs.items()):
-            result = load_module(directory, tf_files, var_files=var_files, variables=variables)
+            result = load_module(directory, tf_files, var_files=var_files, variables=variables, overlay=overlay)
             raw_resources.extend(result.resources)
             errors.extend(result.errors)
             files += len([f for f in tf_files if f in found.reportable])
@@ -125,8 +130,10 @@ def _parse_all(found, var_files: list, variables: dict, parameters: dict):
 
         for path in found.cloudformation:
             try:
-                with open(path, "rb") as handle:
-                    data = handle.read()
+                data = overlay.get(path)
+                if data is None:
+                    with open(path, "rb") as handle:
+                        data = handle.read()
             except OSError as exc:
                 errors.append(ParseError(path, 1, 1, f"cannot read file: {exc.strerror or exc}"))
                 files += 1

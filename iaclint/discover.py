@@ -36,13 +36,14 @@ def is_cloudformation_candidate(name: str) -> bool:
     return name.endswith(CLOUDFORMATION_SUFFIXES) and not name.endswith(NOT_TEMPLATES)
 
 
-def discover(paths: list[str]) -> Discovery:
+def discover(paths: list[str], unsaved: set = frozenset()) -> Discovery:
+    """`unsaved` names files that exist only as editor buffers (they count as present)."""
     found = Discovery()
     for raw in paths:
         path = os.path.normpath(raw)
         if os.path.isdir(path):
             _walk(path, found)
-        elif os.path.isfile(path) or os.path.islink(path):
+        elif os.path.isfile(path) or os.path.islink(path) or path in unsaved:
             _add_file(path, found)
         else:
             found.missing.append(raw)

@@ -105,11 +105,13 @@ def render_template(content: str, module: Module, bindings: dict, text: str):
     return value
 
 
-def load_module(directory: str, tf_files: list, var_files=(), variables: dict | None = None) -> ModuleResult:
+def load_module(directory: str, tf_files: list, var_files=(), variables: dict | None = None,
+                overlay: dict | None = None) -> ModuleResult:
+    """`overlay` maps paths to unsaved contents (an editor buffer) that replace the disk's."""
     result = ModuleResult()
     blocks = []
     for path in tf_files:
-        file_blocks, errors = read_config_file(path)
+        file_blocks, errors = read_config_file(path, (overlay or {}).get(path))
         blocks.extend(file_blocks)
         result.errors.extend(errors)
     declared = {b.labels[0]: b for b in blocks if b.type == "variable" and b.labels}
@@ -130,16 +132,19 @@ def load_module(directory: str, tf_files: list, var_files=(), variables: dict | 
     return result
 
 
-def read_config_file(path: str):
-    """Blocks of one `.tf` or `.tf.json` file, or the ParseError that stops it."""
-    try:
-        size = os.path.getsize(path)
-        if size > MAX_FILE_BYTES:
-            return [], [ParseError(path, 1, 1, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: not scanned")]
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        return [], [ParseError(path, 1, 1, f"cannot read file: {exc.strerror or exc}")]
+def read_config_file(path: str, data: bytes | None = None):
+    """Blocks of one `.tf` or `.tf.json` file (or of `data`, its unsaved content), or the
+    ParseError that stops it."""
+    if data is None:
+        try:
+            size = os.path.getsize(path)
+            if size > MAX_FILE_BYTES:
+                return [], [ParseError(path, 1, 1, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: "
+                                                   "not scanned")]
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError as exc:
+            return [], [ParseError(path, 1, 1, f"cannot read file: {exc.strerror or exc}")]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return [], [ParseError(path, 1, 1, "file is UTF-16 encoded; Terraform requires UTF-8")]
     if path.endswith(".tf.json"):
