@@ -141,7 +141,7 @@ def _attribute(node: dict, resource) -> Outcome:
     hits = paths.find_detailed(resource.attributes, attribute)
     segments = paths.split(attribute)
     if not hits:
-        missing_path = tuple(s for s in segments if s != "*")
+        missing_path = _missing_path(resource.attributes, tuple(s for s in segments if s != "*"))
         value = operator in _TRUE_WHEN_MISSING
         return Outcome(value, missing_path, "" if value else f"`{resource.native_name(missing_path)}` is not set")
     unknown: Outcome | None = None
@@ -167,6 +167,15 @@ def _attribute(node: dict, resource) -> Outcome:
     if unknown is not None:
         return unknown
     return Outcome(True, hits[0][0])
+
+
+def _missing_path(attributes: dict, segments: tuple) -> tuple:
+    """The path of an unset attribute through the blocks that are written, list indexes
+    included (`job_resources.0.cluster_config.0.volume_kms_key_id`), so the finding points
+    at the nearest written block, however deep."""
+    prefix = paths.deepest_prefix(attributes, segments)
+    consumed = sum(1 for p in prefix if not isinstance(p, int)) if prefix else 0
+    return tuple(prefix) + segments[consumed:]
 
 
 def _describe(resource, path: tuple, value: Any) -> str:

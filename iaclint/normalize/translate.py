@@ -15,7 +15,6 @@ from typing import Any
 from iaclint import paths
 from iaclint.model import CLOUDFORMATION, RawResource, Reference, Resource
 from iaclint.normalize.tables import CFN_SPELLINGS, CFN_TYPES, DEFAULTS
-from iaclint.unknown import Unknown
 
 _ACRONYM = re.compile(r"([A-Z]+)([A-Z][a-z])")
 _WORD = re.compile(r"([a-z\d])([A-Z])")
@@ -129,8 +128,9 @@ def _from_cloudformation(raw: RawResource) -> Resource:
 def _speller(native_type: str):
     """Canonical name -> CloudFormation name, for paths the template does not write:
     the table's renames reversed, the known irregular spellings, else PascalCase."""
-    reverse = {canon: native.split(".")[-1]
-               for native, canon in CFN_TYPES.get(native_type, {}).get("renames", {}).items()}
+    table = CFN_TYPES.get(native_type, {})
+    reverse = {canon: native.split(".")[-1] for native, canon in table.get("renames", {}).items()}
+    reverse.update({canon: native for native, canon in table.get("moves", {}).items()})
 
     def spell(name: str) -> str:
         if name in reverse:

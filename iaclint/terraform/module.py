@@ -11,6 +11,7 @@ Never raises: unreadable or broken files become `ParseError`s and the others sti
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 
 from iaclint.documents import EncodedJson
@@ -37,6 +38,9 @@ class Module:
     def __init__(self, directory: str, variables: dict, local_attributes: dict):
         self.directory = directory or "."
         self.root = self.directory
+        # Terraform runs in the root module's directory: there `path.module` and
+        # `path.root` are ".", and a relative `file()` path starts from that directory.
+        self.paths = {"module": ".", "root": ".", "cwd": os.path.abspath(self.directory)}
         self.variables = variables  # name -> value (or Unknown)
         self.local_attributes = local_attributes  # name -> Attribute
         self._locals: dict = {}
@@ -96,11 +100,15 @@ def render_template(content: str, module: Module, bindings: dict, text: str):
     marker = "IACLINT_TEMPLATE_END"
     while marker in content:
         marker += "_"
-    expr, source = parse_expression(f"<<{marker}\n{content}\n{marker}")
+    # A heredoc's value ends with the newline before its closing marker: add one only
+    # when the file has none, and take it off again afterwards.
+    ends_with_newline = content.endswith("\n")
+    body = content if ends_with_newline else content + "\n"
+    expr, source = parse_expression(f"<<{marker}\n{body}{marker}")
     if expr is None:
         return unknown(text, "template file could not be parsed")
     value = Evaluator().evaluate(expr, source, Scope(module, dict(bindings)))
-    if isinstance(value, str) and not content.endswith("\n") and value.endswith("\n"):
+    if isinstance(value, str) and not ends_with_newline and value.endswith("\n"):
         value = value[:-1]
     return value
 
@@ -168,7 +176,7 @@ def _instances(block, module: Module, directory: str) -> list[RawResource]:
         count = evaluator.evaluate(attr.expr, attr.source, scope)
         if isinstance(count, bool) or not isinstance(count, (int, float)):
             reason = count.reason if isinstance(count, Unknown) else "count is not a number"
-            count_value = unknown(f"count.index", f"count is unknown: {reason}")
+            count_value = unknown("count.index", f"count is unknown: {reason}")
             return [_resource(block, native_type, base, module, scope.child(count={"index": count_value}), directory)]
         count = int(count)
         return [_resource(block, native_type, f"{base}[{i}]", module, scope.child(count={"index": i}), directory)
@@ -251,10 +259,33 @@ def _dynamic(block, scope: Scope, evaluator: Evaluator, path: tuple, out: dict) 
         out[name] = unknown(collection.expr, f"dynamic \"{name}\" blocks depend on: {collection.reason}",
                             collection.refs)
         return
-    items = list(collection.items()) if isinstance(collection, dict) else list(enumerate(collection or []))
+    if isinstance(collection, dict):
+        items = sorted(collection.items())  # Terraform visits map keys in lexical order
+    elif isinstance(collection, list):
+        items = list(enumerate(collection))
+    elif collection is None:
+        items = []
+    else:
+        evaluator.recorder.note(path + (name,), block.span)
+        out[name] = unknown(_source_text(for_each), f"dynamic \"{name}\" for_each is not a collection")
+        return
     for key, value in items[:MAX_INSTANCES]:
         inner = scope.child(**{iterator: {"key": key, "value": value}})
         _append_block(out, name, content, inner, evaluator, path, span_block=block)
+
+
+def _attribute_read(expr: str, target: str) -> str:
+    """The attribute of `target` that `expr` reads (`arn` in `"${aws_x.y.arn}/*"`), or ""."""
+    base = target.split("[", 1)[0]  # the index may be written as an expression (each.key)
+    match = re.search(r"(?<![\w.])" + re.escape(base) + r"(?:\[[^\]]*\])?\.([A-Za-z_][A-Za-z0-9_-]*)", expr)
+    return match.group(1) if match else ""
+
+
+def _source_text(attribute) -> str:
+    expr = attribute.expr
+    if hasattr(expr, "start_byte"):
+        return attribute.source.data[expr.start_byte:expr.end_byte].decode("utf-8", errors="replace")
+    return str(getattr(expr, "value", ""))
 
 
 def _references(attributes: dict) -> list[Reference]:
@@ -272,9 +303,7 @@ def _references(attributes: dict) -> list[Reference]:
                 if key in seen:
                     continue
                 seen.add(key)
-                rest = value.expr[len(target):] if value.expr.startswith(target) else ""
-                attribute = rest[1:].split(".")[0].split("[")[0] if rest.startswith(".") else ""
-                out.append(Reference(path, target, attribute))
+                out.append(Reference(path, target, _attribute_read(value.expr, target)))
         elif isinstance(value, dict):
             stack.extend((path + (k,), v) for k, v in value.items())
         elif isinstance(value, list):

@@ -1,0 +1,137 @@
+"""IAC104: SageMaker model-monitoring jobs encrypt their scratch volume with a CMK.
+
+The cluster of a monitoring job definition (data quality, model quality, bias,
+explainability) or of a monitoring schedule's inline job definition needs a
+`volume_kms_key_id` (`VolumeKmsKeyId`); without it the processing volume uses an
+AWS-managed key. The finding points at the written cluster block.
+"""
+from __future__ import annotations
+
+from iaclint import paths
+from iaclint.instances import nvme_only
+from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
+from iaclint.unknown import is_unknown
+
+_JOB_DEFINITION_CLUSTER = ("job_resources", "cluster_config")
+_SCHEDULE_CLUSTER = ("monitoring_schedule_config", "monitoring_job_definition", "monitoring_resources",
+                     "cluster_config")
+_CLUSTERS = {
+    "aws_sagemaker_data_quality_job_definition": _JOB_DEFINITION_CLUSTER,
+    "aws_sagemaker_model_quality_job_definition": _JOB_DEFINITION_CLUSTER,
+    "aws_sagemaker_model_bias_job_definition": _JOB_DEFINITION_CLUSTER,
+    "aws_sagemaker_model_explainability_job_definition": _JOB_DEFINITION_CLUSTER,
+    "aws_sagemaker_monitoring_schedule": _SCHEDULE_CLUSTER,
+}
+
+
+
+def _written(value) -> bool:
+    return is_unknown(value) or value not in (None, "", [], {})
+
+
+def _blocks(hits):
+    """(path, value, complete) per block: a Terraform block list is expanded into its items."""
+    for path, value, complete in hits:
+        if complete and isinstance(value, list):
+            for i, item in enumerate(value):
+                yield tuple(path) + (i,), item, True
+        else:
+            yield tuple(path), value, complete
+
+
+class SagemakerMonitoringVolumeNoCmk(Policy):
+    id = "IAC104"
+    name = "sagemaker-monitoring-volume-no-cmk"
+    title = "SageMaker model-monitoring job encrypts its ML storage volume with a customer-managed KMS key"
+    severity = "medium"
+    category = "data-protection"
+    resource_types = tuple(sorted(_CLUSTERS))
+    checkov_ids = ("CKV_AWS_368",)
+    what = (
+        "A SageMaker model-monitoring job whose cluster has no volume key: "
+        "`aws_sagemaker_data_quality_job_definition` `job_resources.cluster_config.volume_kms_key_id`, "
+        "CloudFormation `AWS::SageMaker::DataQualityJobDefinition`, `ModelQualityJobDefinition`, "
+        "`ModelBiasJobDefinition` and `ModelExplainabilityJobDefinition` "
+        "`JobResources.ClusterConfig.VolumeKmsKeyId`, and `AWS::SageMaker::MonitoringSchedule` "
+        "`MonitoringScheduleConfig.MonitoringJobDefinition.MonitoringResources.ClusterConfig.VolumeKmsKeyId`. "
+        "The processing volume then uses an AWS-managed key. A reference counts as set; clusters on "
+        "instance types with NVMe instance storage only pass (AWS rejects a key there)."
+    )
+    why = (
+        "A monitoring job copies the endpoint's captured traffic (real prompts, inputs with personal "
+        "data, model predictions) and ground-truth labels onto its volume to compute statistics, "
+        "bias and explainability reports. Under an AWS-managed key that copy of production "
+        "inference data cannot be put under a key policy you control, cannot be crypto-shredded, "
+        "and leaves no per-key decrypt trail, while the same data in the capture bucket may be "
+        "under a customer-managed key: the monitoring volume becomes the weakest copy."
+    )
+    fix_terraform = (
+        "Set `volume_kms_key_id` in `job_resources.cluster_config`:\n\n"
+        "```hcl\n"
+        "resource \"aws_sagemaker_data_quality_job_definition\" \"churn\" {\n"
+        "  # ...\n"
+        "  job_resources {\n"
+        "    cluster_config {\n"
+        "      instance_count    = 1\n"
+        "      instance_type     = \"ml.m5.large\"\n"
+        "      volume_size_in_gb = 20\n"
+        "      volume_kms_key_id = aws_kms_key.ml_data.arn\n"
+        "    }\n"
+        "  }\n"
+        "}\n"
+        "```"
+    )
+    fix_cloudformation = (
+        "Set `VolumeKmsKeyId` in the cluster configuration (`JobResources.ClusterConfig` of a job "
+        "definition, `MonitoringResources.ClusterConfig` of an inline schedule job):\n\n"
+        "```yaml\n"
+        "ChurnDataQuality:\n"
+        "  Type: AWS::SageMaker::DataQualityJobDefinition\n"
+        "  Properties:\n"
+        "    # ...\n"
+        "    JobResources:\n"
+        "      ClusterConfig:\n"
+        "        InstanceCount: 1\n"
+        "        InstanceType: ml.m5.large\n"
+        "        VolumeSizeInGB: 20\n"
+        "        VolumeKmsKeyId: !GetAtt MlDataKey.Arn\n"
+        "```"
+    )
+    references = (
+        "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_MonitoringClusterConfig.html",
+        "https://docs.aws.amazon.com/sagemaker/latest/dg/encryption-at-rest-nbi.html",
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-dataqualityjobdefinition.html",
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-monitoringschedule.html",
+        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/sagemaker_data_quality_job_definition",
+    )
+
+    def check(self, resource, ctx):
+        cluster_path = _CLUSTERS[resource.type]
+        hits = paths.find_detailed(resource.attributes, cluster_path)
+        if not hits:
+            # A schedule that names a separate job definition has no cluster of its own.
+            yield PASS()
+            return
+        cfn = resource.fmt == "cloudformation"
+        for path, cluster, complete in _blocks(hits):
+            if not complete or is_unknown(cluster):
+                yield UNKNOWN(f"`{resource.native_name(path)}` is unknown until deployment", path)
+                continue
+            if not isinstance(cluster, dict):
+                continue
+            if _written(cluster.get("volume_kms_key_id")):
+                yield PASS()
+                continue
+            key = "VolumeKmsKeyId" if cfn else "volume_kms_key_id"
+            where = resource.native_name(path)
+            instance_type = cluster.get("instance_type")
+            if isinstance(instance_type, str) and nvme_only(instance_type):
+                yield PASS(f"`{instance_type}` has NVMe instance storage only: AWS rejects a volume key")
+                continue
+            if is_unknown(instance_type):
+                yield UNKNOWN(f"`{where}.{key}` is not set, and the instance type `{instance_type.expr}` "
+                              f"(which decides whether AWS accepts a key) is unknown until deployment",
+                              tuple(path) + ("volume_kms_key_id",))
+                continue
+            yield FAIL(f"`{where}.{key}` is not set: the monitoring job's ML storage volume uses an "
+                       f"AWS-managed key, not a customer-managed KMS key", tuple(path) + ("volume_kms_key_id",))
