@@ -1,0 +1,171 @@
+"""IAC309: an ML execution role carries a broad AWS managed policy."""
+from __future__ import annotations
+
+from iaclint import iam
+from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
+from iaclint.unknown import Unknown, is_unknown
+
+ML_SERVICES = ("sagemaker.amazonaws.com", "bedrock.amazonaws.com")
+BROAD_POLICIES = ("AmazonSageMakerFullAccess", "AmazonBedrockFullAccess", "AdministratorAccess")
+
+
+class IamMlRoleFullAccessManagedPolicy(Policy):
+    id = "IAC309"
+    name = "iam-ml-role-full-access-managed-policy"
+    title = "ML execution role has a full-access AWS managed policy attached"
+    severity = "high"
+    category = "identity-and-access"
+    resource_types = ("aws_iam_role", "aws_iam_role_policy_attachment", "aws_iam_policy_attachment")
+    checkov_ids = ("CKV2_AWS_68",)
+    what = (
+        "An ML execution role (an `aws_iam_role` / `AWS::IAM::Role` whose trust policy lets "
+        "`sagemaker.amazonaws.com` or `bedrock.amazonaws.com` assume it) with "
+        "`AmazonSageMakerFullAccess`, `AmazonBedrockFullAccess` or `AdministratorAccess` attached "
+        "through `managed_policy_arns` (`ManagedPolicyArns`), an `aws_iam_role_policy_attachment` "
+        "or an `aws_iam_policy_attachment`. The finding points at the ARN. Attachments to roles "
+        "outside the scanned files, or ARNs held in variables, give UNKNOWN."
+    )
+    why = (
+        "Everything a notebook, training job, pipeline step, endpoint container or Bedrock agent "
+        "does runs with its execution role, and that code is exactly what an attacker controls "
+        "after a malicious notebook, a poisoned dependency, a pickled model or a prompt "
+        "injection. `AmazonSageMakerFullAccess` lets it create notebooks and presigned URLs, "
+        "read any SageMaker bucket and pass roles to new jobs; `AmazonBedrockFullAccess` lets it "
+        "delete guardrails and invocation logging and invoke or fine-tune any model; "
+        "`AdministratorAccess` hands over the whole account. The vendor policies are meant for "
+        "humans getting started, not for workloads."
+    )
+    fix_terraform = (
+        "Detach the broad policy and give the role an inline or customer managed policy scoped "
+        "to its own buckets, keys and jobs:\n\n"
+        "```hcl\n"
+        "resource \"aws_iam_role_policy\" \"training\" {\n"
+        "  role = aws_iam_role.sagemaker_execution.id\n"
+        "  policy = jsonencode({\n"
+        "    Version = \"2012-10-17\"\n"
+        "    Statement = [{\n"
+        "      Effect   = \"Allow\"\n"
+        "      Action   = [\"s3:GetObject\", \"s3:PutObject\"]\n"
+        "      Resource = \"${aws_s3_bucket.training_data.arn}/*\"\n"
+        "    }]\n"
+        "  })\n"
+        "}\n"
+        "```\n\n"
+        "and remove `AmazonSageMakerFullAccess` from `managed_policy_arns` or the "
+        "`aws_iam_role_policy_attachment`."
+    )
+    fix_cloudformation = (
+        "Remove the broad ARN from `ManagedPolicyArns` and scope an inline policy instead:\n\n"
+        "```yaml\n"
+        "SageMakerExecution:\n"
+        "  Type: AWS::IAM::Role\n"
+        "  Properties:\n"
+        "    AssumeRolePolicyDocument: {...}\n"
+        "    Policies:\n"
+        "      - PolicyName: training\n"
+        "        PolicyDocument:\n"
+        "          Version: \"2012-10-17\"\n"
+        "          Statement:\n"
+        "            - Effect: Allow\n"
+        "              Action: [s3:GetObject, s3:PutObject]\n"
+        "              Resource: !Sub ${TrainingData.Arn}/*\n"
+        "```"
+    )
+    references = (
+        "https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html",
+        "https://docs.aws.amazon.com/sagemaker/latest/dg/security-iam-awsmanpol.html",
+        "https://docs.aws.amazon.com/bedrock/latest/userguide/security-iam-awsmanpol.html",
+        "https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AdministratorAccess.html",
+        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/iam_role_policy_attachment",
+    )
+
+    def check(self, resource, ctx):
+        if resource.type == "aws_iam_role":
+            arns = resource.attributes.get("managed_policy_arns")
+            roles = [(resource, ())]
+            items = _items(arns, ("managed_policy_arns",))
+        elif resource.type == "aws_iam_role_policy_attachment":
+            roles = _roles(resource, ctx, "role")
+            items = _items(resource.attributes.get("policy_arn"), ("policy_arn",))
+        else:
+            roles = _roles(resource, ctx, "roles")
+            items = _items(resource.attributes.get("policy_arn"), ("policy_arn",))
+        found = False
+        for path, arn in items:
+            resolved = _resolve_arn(resource, arn, ctx)
+            broad = iam.aws_managed_policy(resolved, BROAD_POLICIES)
+            if broad is False:
+                continue
+            for role, role_path in roles:
+                is_ml = iam.trusts_service(role, ML_SERVICES, ctx) if role is not None else None
+                verdict = iam.all3(broad, is_ml)
+                if verdict is False:
+                    continue
+                found = True
+                name = iam.managed_policy_name(resolved)
+                who = f"`{role.address}`" if role is not None else "a role outside the scanned files"
+                if verdict is True:
+                    yield FAIL(f"ML execution role {who} (assumable by SageMaker or Bedrock) has the AWS "
+                               f"managed policy `{name}` attached through `{resource.native_name(path)}`", path)
+                else:
+                    why = _why_unknown(arn, broad, role)
+                    yield UNKNOWN(f"Cannot tell statically whether an ML execution role has a full-access "
+                                  f"managed policy attached through `{resource.native_name(path)}`: {why}",
+                                  role_path if broad is True and role_path else path)
+        if not found:
+            yield PASS()
+
+
+def _items(value, path: tuple) -> list:
+    """(path, ARN) pairs of a single ARN or a list of them."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [(path + (i,), v) for i, v in enumerate(value)]
+    return [(path, value)]
+
+
+def _roles(resource, ctx, attribute: str) -> list:
+    """The roles an attachment names, resolved through the reference graph, else by a
+    literal role name; None stands for a role that cannot be found."""
+    value = resource.attributes.get(attribute)
+    if value is None:
+        return []
+    values = value if isinstance(value, list) else [value]
+    out = []
+    for i, item in enumerate(values):
+        path = (attribute, i) if isinstance(value, list) else (attribute,)
+        targets = [t for _, t in ctx.project.outgoing(resource, path)] if ctx is not None else []
+        roles = [t for t in targets if t is not None and t.type == "aws_iam_role"]
+        if not roles and isinstance(item, str) and ctx is not None:
+            roles = [r for r in ctx.project if r.type == "aws_iam_role" and r.unit == resource.unit
+                     and r.attributes.get("name") == item]
+        out.extend((r, path) for r in roles) if roles else out.append((None, path))
+    return out
+
+
+def _resolve_arn(resource, arn, ctx):
+    """`data.aws_iam_policy.admin.arn`: the data source's `arn` or `name` when it is scanned."""
+    if not isinstance(arn, Unknown) or ctx is None:
+        return arn
+    for ref in arn.refs:
+        if not ref.startswith("data.aws_iam_policy."):
+            continue
+        source = ctx.project.lookup(resource, ref)
+        if source is None:
+            continue
+        known = source.attributes.get("arn")
+        if isinstance(known, str):
+            return known
+        name = source.attributes.get("name")
+        if isinstance(name, str):
+            return f"arn:aws:iam::aws:policy/{name}"
+    return arn
+
+
+def _why_unknown(arn, broad, role) -> str:
+    if broad is None and is_unknown(arn):
+        return f"the policy ARN `{arn.expr}` cannot be known statically ({arn.reason})"
+    if role is None:
+        return "the role is not in the scanned files"
+    return f"the trust policy of `{role.address}` cannot be read"
