@@ -2,19 +2,21 @@
 
 `scan()` runs the whole pipeline: discover -> parse and evaluate -> normalize -> engine
 -> findings. It never raises on bad input: unreadable or broken files become IAC001
-findings and the other files are still scanned. Policy selection happens before the run;
-reporting choices (strict, fail-on) are applied to the finished result.
+findings and the other files are still scanned. Policy selection and severity overrides
+happen before the run; everything that decides what is *reported* (per-path ignores,
+suppressions, baseline, diff, strict) is applied to the findings afterwards, here and
+only here, so the CLI, editors and hooks cannot disagree about it.
 """
 from __future__ import annotations
 
-import hashlib
+import copy
 import os
 import time
 from dataclasses import dataclass, field
 
 from iaclint.discover import discover
 from iaclint.engine.policy import SEVERITIES, Policy, Verdict
-from iaclint.model import Finding, ParseError, Project
+from iaclint.model import Finding, ParseError, Project, fingerprint  # noqa: F401 - fingerprint is API
 
 PARSE_ERROR_ID = "IAC001"
 
@@ -31,13 +33,20 @@ class ScanResult:
     missing: list = field(default_factory=list)  # paths that did not exist: exit code 2
     elapsed: float = 0.0
     strict: bool = False
+    show_suppressed: bool = False  # text-like reports list suppressed findings too
+    baselined: int = 0  # findings left out because the baseline holds them
+    outside_diff: int = 0  # findings left out by --diff (not on changed lines or resources)
 
     def counts(self) -> dict:
         counts = {s: 0 for s in SEVERITIES}
         for f in self.findings:
-            if f.verdict == "FAIL":  # UNKNOWN verdicts shown by --strict are counted apart
+            if f.verdict == "FAIL" and not f.suppressed:  # UNKNOWN (--strict) is counted apart
                 counts[f.severity] = counts.get(f.severity, 0) + 1
         return counts
+
+    @property
+    def suppressed(self) -> int:
+        return sum(1 for f in self.findings if f.suppressed)
 
 
 def select_policies(policies: list[Policy], select=(), ignore=()) -> list[Policy]:
@@ -56,23 +65,57 @@ def select_policies(policies: list[Policy], select=(), ignore=()) -> list[Policy
 
 
 def load_all_policies(policy_dirs=()) -> list[Policy]:
-    from iaclint.engine.builtin import ParseErrorPolicy
+    from iaclint.engine.builtin import ParseErrorPolicy, SuppressionWithoutReasonPolicy, UnusedSuppressionPolicy
     from iaclint.engine.registry import load_policies
 
-    return sorted([ParseErrorPolicy(), *load_policies(list(policy_dirs))], key=lambda p: p.id)
+    tool = [ParseErrorPolicy(), SuppressionWithoutReasonPolicy(), UnusedSuppressionPolicy()]
+    return sorted([*tool, *load_policies(list(policy_dirs))], key=lambda p: p.id)
+
+
+def override_severities(policies: list[Policy], severity: dict | None) -> list[Policy]:
+    """Copies of the policies named (by ID or name) in `severity` with that severity, so
+    findings, SARIF rules and `--fail-on` all see the same value; the originals are shared
+    (a cached load) and stay untouched."""
+    if not severity:
+        return list(policies)
+    out = []
+    for policy in policies:
+        level = severity.get(policy.id, severity.get(policy.name))
+        if level is not None and level != policy.severity:
+            if level not in SEVERITIES:
+                raise ValueError(f"unknown severity {level!r} for {policy.id}")
+            policy = copy.copy(policy)
+            policy.severity = level
+        out.append(policy)
+    return out
 
 
 def scan(paths=(".",), *, select=(), ignore=(), strict: bool = False, policy_dirs=(), var_files=(),
          variables: dict | None = None, parameters: dict | None = None,
-         policies: list[Policy] | None = None, overlay: dict | None = None) -> ScanResult:
-    """Scan `paths`. `overlay` maps file paths to unsaved contents (bytes) that are read
-    instead of the disk's: an editor buffer, or `--stdin` under `--stdin-filename`."""
+         policies: list[Policy] | None = None, overlay: dict | None = None,
+         severity: dict | None = None, exclude=(), per_path_ignores: dict | None = None,
+         root: str | None = None, show_suppressed: bool = False, baseline=None, changes=None) -> ScanResult:
+    """Scan `paths`.
+
+    `overlay` maps file paths to unsaved contents (bytes) that are read instead of the
+    disk's: an editor buffer, or `--stdin` under `--stdin-filename`. `severity` maps policy
+    IDs or names to a severity. `exclude` globs and `per_path_ignores` ({glob: [IDs]}) are
+    relative to `root` (the configuration file's directory; default: the working
+    directory). `baseline` is a set of fingerprints not to report; `changes`
+    (`iaclint.gitdiff.Changes`) limits the report to changed lines and resources.
+    """
     started = time.perf_counter()
     if policies is None:
         policies = load_all_policies(policy_dirs)
-    policies = select_policies(policies, select, ignore)
+    known = {key: p for p in policies for key in (p.id, p.name)}
+    policies = override_severities(select_policies(policies, select, ignore), severity)
     overlay = {os.path.normpath(k): v for k, v in (overlay or {}).items()}
     found = discover(list(paths), set(overlay))
+    if exclude:
+        from iaclint.discover import exclude as without
+
+        found = without(found, _matcher(exclude, root).matches)
+    ignored = _path_ignores(per_path_ignores, root, known)
     raw_resources, parse_errors, files = _parse_all(found, list(var_files), variables or {}, parameters or {},
                                                     overlay)
 
@@ -83,33 +126,131 @@ def scan(paths=(".",), *, select=(), ignore=(), strict: bool = False, policy_dir
     from iaclint.engine.runner import run
 
     evaluations, errors = run(project, [p for p in policies if p.resource_types])
-    findings: list[Finding] = []
+    failed: list[Finding] = []
     unknowns: list[Finding] = []
     passed = 0
     for ev in evaluations:
-        if ev.resource.file not in found.reportable:
+        if ev.resource.file not in found.reportable or ignored(ev.policy.id, ev.resource.file):
             continue
         if ev.result.verdict is Verdict.PASS:
             passed += 1
             continue
         finding = _finding(ev.policy, ev.resource, ev.result)
-        if ev.result.verdict is Verdict.UNKNOWN:
-            unknowns.append(finding)
-            if strict:
-                findings.append(finding)
-        else:
-            findings.append(finding)
-    parse_policy = next((p for p in policies if p.id == PARSE_ERROR_ID), None)
+        (unknowns if ev.result.verdict is Verdict.UNKNOWN else failed).append(finding)
+    by_id = {p.id: p for p in policies}
+    parse_policy = by_id.get(PARSE_ERROR_ID)
     if parse_policy is not None:
-        findings.extend(_parse_finding(parse_policy, e) for e in parse_errors if e.file in found.reportable)
-    findings.sort(key=Finding.sort_key)
+        failed.extend(_parse_finding(parse_policy, e) for e in parse_errors
+                      if e.file in found.reportable and not ignored(PARSE_ERROR_ID, e.file))
+    reportable_resources = [r for r in project.resources if r.file in found.reportable]
+    failed += _suppress(reportable_resources, failed + unknowns, parse_errors, overlay, known, by_id,
+                        lambda pid, file: pid in by_id and not ignored(pid, file))
+    failed = [f for f in failed if not ignored(f.policy_id, f.file)]
+    findings = failed + [f for f in unknowns if strict]
+    kept, baselined, outside = _filter(findings, baseline, changes, reportable_resources)
+    if baseline or changes is not None:
+        unknowns, _, _ = _filter(unknowns, baseline, changes, reportable_resources)
+    kept.sort(key=Finding.sort_key)
     unknowns.sort(key=Finding.sort_key)
     return ScanResult(
-        findings=findings, unknowns=unknowns, passed=passed, files=files,
-        resources=sum(1 for r in project.resources if r.file in found.reportable),
-        policies=policies, errors=errors, missing=found.missing,
-        elapsed=time.perf_counter() - started, strict=strict,
+        findings=kept, unknowns=unknowns, passed=passed, files=files,
+        resources=len(reportable_resources), policies=policies, errors=errors, missing=found.missing,
+        elapsed=time.perf_counter() - started, strict=strict, show_suppressed=show_suppressed,
+        baselined=baselined, outside_diff=outside,
     )
+
+
+class _AnyOf:
+    def __init__(self, matchers):
+        self.matchers = matchers
+
+    def matches(self, path: str) -> bool:
+        return any(m.matches(path) for m in self.matchers)
+
+
+def _matcher(items, root: str | None):
+    """One matcher for glob strings (relative to `root`) and ready matchers (objects with
+    `matches(path)`, such as `iaclint.globs.PathMatcher`, which carry their own base)."""
+    from iaclint.globs import PathMatcher
+
+    if isinstance(items, str) or hasattr(items, "matches"):
+        items = [items]
+    globs = [i for i in items if isinstance(i, str)]
+    return _AnyOf([PathMatcher(globs, root)] * bool(globs) + [i for i in items if not isinstance(i, str)])
+
+
+def _path_ignores(per_path_ignores, root: str | None, known: dict):
+    """`ignored(policy_id, file)`: is the policy switched off for that file by a per-path
+    ignore? `per_path_ignores` is {glob: [IDs or names]} or a list of (glob or matcher,
+    [IDs or names]) pairs."""
+    if not per_path_ignores:
+        return lambda policy_id, file: False
+    pairs = per_path_ignores.items() if isinstance(per_path_ignores, dict) else per_path_ignores
+    rules = []
+    for pattern, names in pairs:
+        ids = {known[n].id if n in known else n.upper() for n in names}
+        rules.append((_matcher(pattern, root), ids))
+    cache: dict = {}
+
+    def ignored(policy_id: str, file: str) -> bool:
+        if file not in cache:
+            cache[file] = set().union(*[ids for matcher, ids in rules if matcher.matches(file)])
+        return policy_id in cache[file]
+
+    return ignored
+
+
+def _suppress(resources, findings, parse_errors, overlay, known, by_id, ran) -> list[Finding]:
+    """Mark suppressed findings in place; return the IAC002/IAC003 findings."""
+    from iaclint import suppress
+
+    broken = {e.file for e in parse_errors}  # a file that did not parse has no judged comments
+    by_file: dict = {}
+    for r in resources:
+        by_file.setdefault(r.file, []).append(r)
+    written = []
+    for file, file_resources in sorted(by_file.items()):
+        if file not in broken:
+            written += suppress.collect(file, _read_text(file, overlay), file_resources)
+    suppress.apply(written, findings, by_id)
+    return suppress.problems(written, known, ran, by_id.get(suppress.WITHOUT_REASON_ID),
+                             by_id.get(suppress.UNUSED_ID))
+
+
+def _read_text(file: str, overlay: dict) -> str | None:
+    data = overlay.get(os.path.normpath(file))
+    if data is None:
+        try:
+            with open(file, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return None
+    return data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+
+
+def _filter(findings: list, baseline, changes, resources) -> tuple[list, int, int]:
+    """(kept, left out by the baseline, left out by the diff). Suppressed findings are kept
+    (reports show them as suppressed); the counts cover reported ones only."""
+    if not baseline and changes is None:
+        return findings, 0, 0
+    regions = {(r.file, r.address): (min(r.header.line, r.span.line), r.span.end_line) for r in resources}
+    kept, baselined, outside = [], 0, 0
+    for f in findings:
+        if baseline and f.fingerprint in baseline:
+            baselined += not f.suppressed
+            continue
+        if changes is not None and not _in_diff(f, changes, regions):
+            outside += not f.suppressed
+            continue
+        kept.append(f)
+    return kept, baselined, outside
+
+
+def _in_diff(f: Finding, changes, regions: dict) -> bool:
+    if changes.touches(f.file, f.line, max(f.end_line, f.line)):
+        return True
+    region = regions.get((f.file, f.resource)) if f.resource else None
+    return region is not None and changes.touches(f.file, *region)
 
 
 def _parse_all(found, var_files: list, variables: dict, parameters: dict, overlay: dict | None = None):
@@ -147,12 +288,6 @@ def _parse_all(found, var_files: list, variables: dict, parameters: dict, overla
     return raw_resources, errors, files
 
 
-def fingerprint(policy_id: str, file: str, address: str, path: tuple) -> str:
-    """Stable across line moves: policy, file, resource and attribute path, not lines."""
-    key = "\x1f".join([policy_id, file.replace(os.sep, "/"), address, ".".join(map(str, path))])
-    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-
-
 def _finding(policy: Policy, resource, result) -> Finding:
     span = resource.span_for(result.path)
     return Finding(
@@ -163,6 +298,7 @@ def _finding(policy: Policy, resource, result) -> Finding:
         attribute=resource.native_name(result.path) if result.path else "",
         verdict=result.verdict.value,
         fingerprint=fingerprint(policy.id, resource.file, resource.address, result.path),
+        construct=resource.construct,
     )
 
 

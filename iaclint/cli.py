@@ -13,7 +13,7 @@ import sys
 from iaclint import __version__
 
 SEVERITY_ORDER = ("info", "low", "medium", "high", "critical")
-COMMANDS = ("scan", "rules", "explain")
+COMMANDS = ("scan", "rules", "explain", "lsp", "baseline", "init")
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -39,7 +39,7 @@ def _usage_error(message: str) -> int:
     return EXIT_ERROR
 
 
-REPORT_FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
+REPORT_FORMATS = ("text", "json", "sarif", "junit", "github", "markdown", "gitlab")
 
 
 class _FormatAction(argparse.Action):
@@ -98,9 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--select", action="append", metavar="IDS",
                       help="run only these policies (IDs or names, comma-separated)")
     scan.add_argument("--ignore", action="append", metavar="IDS", help="skip these policies (IDs or names)")
-    scan.add_argument("--fail-on", choices=SEVERITY_ORDER, default="info",
+    scan.add_argument("--fail-on", choices=SEVERITY_ORDER, default=None,
                       help="exit 1 only for findings at or above this severity (default: info)")
-    scan.add_argument("--strict", action="store_true", help="also report UNKNOWN verdicts")
+    scan.add_argument("--strict", action="store_true", default=None, help="also report UNKNOWN verdicts")
     scan.add_argument("--policy-dir", action="append", default=[], metavar="DIR",
                       help="load extra policies (YAML or Python) from DIR")
     scan.add_argument("--var-file", action="append", default=[], metavar="FILE", help="Terraform variables file")
@@ -108,6 +108,17 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--parameter", action="append", default=[], metavar="NAME=VALUE",
                       help="CloudFormation parameter value")
     scan.add_argument("--no-color", action="store_true", help="never colour the text output")
+    scan.add_argument("--stdin", action="store_true",
+                      help="read one file's content from standard input (an editor buffer); needs --stdin-filename")
+    scan.add_argument("--stdin-filename", metavar="PATH",
+                      help="the path the --stdin content is scanned as: its format, its Terraform module "
+                      "directory (other files read from disk) and the file name in the report")
+    scan.add_argument("--whole-module", action="store_true",
+                      help="a Terraform file named on the command line stands for its whole module: findings "
+                      "are reported for every .tf/.tf.json file of its directory (the iaclint-dir pre-commit hook)")
+    from iaclint.settings import add_commands, add_scan_options
+
+    add_scan_options(scan)  # configuration, suppressions, baseline, diff
 
     rules = sub.add_parser("rules", help="list the policies")
     rules.add_argument("--format", "-f", choices=("table", "json", "markdown"), default="table")
@@ -116,6 +127,10 @@ def build_parser() -> argparse.ArgumentParser:
     explain = sub.add_parser("explain", help="show one policy's documentation")
     explain.add_argument("policy", help="policy ID or name")
     explain.add_argument("--policy-dir", action="append", default=[], metavar="DIR")
+    add_commands(sub)  # baseline, init
+
+    lsp = sub.add_parser("lsp", help="run the Language Server for editors (needs the lsp extra: iaclint[lsp])")
+    lsp.add_argument("--stdio", action="store_true", help="talk over standard input and output (the default)")
     return parser
 
 
@@ -133,6 +148,17 @@ def main(argv: list[str] | None = None) -> int:
             return _rules(args)
         if args.command == "explain":
             return _explain(args)
+        if args.command == "lsp":
+            return _lsp(args)
+        if args.command == "baseline":
+            from iaclint.api import scan
+            from iaclint.settings import baseline_command
+
+            return baseline_command(build_parser, args.rest, scan, _load)
+        if args.command == "init":
+            from iaclint.settings import init_command
+
+            return init_command(args.directory)
         return _scan(args)
     except SystemExit as exc:
         return int(exc.code or 0)
@@ -154,13 +180,15 @@ def _scan(args) -> int:
     from iaclint.api import scan
     from iaclint.formatters import get_formatter
 
+    from iaclint.settings import scan_settings
+
     reports = _reports(args.reports)
-    policies = _load(args.policy_dir)
-    result = scan(
-        args.paths, select=_split_list(args.select), ignore=_split_list(args.ignore), strict=args.strict,
-        var_files=args.var_file, variables=_pairs(args.var, "--var"),
-        parameters=_pairs(args.parameter, "--parameter"), policies=policies,
-    )
+    paths, overlay = _inputs(args)
+    settings = scan_settings(args, paths)  # configuration file + flags; exit 2 when it is bad
+    if args.reports is None and settings.format:
+        reports = [(settings.format, None)]
+    policies = _load(settings.policy_dirs)
+    result = scan(paths, policies=policies, overlay=overlay, **settings.scan)
     for fmt, output in reports:
         colour = not args.no_color and output is None and fmt == "text" and sys.stdout.isatty()
         report = get_formatter(fmt)(result, colour=colour)
@@ -178,11 +206,63 @@ def _scan(args) -> int:
         print(f"iaclint: internal error: {error}", file=sys.stderr)
     if result.missing or result.errors:
         return EXIT_ERROR
-    threshold = SEVERITY_ORDER.index(args.fail_on)
+    threshold = SEVERITY_ORDER.index(settings.fail_on)
     for finding in result.findings:
+        if finding.suppressed:
+            continue
         if finding.policy_id == "IAC001" or SEVERITY_ORDER.index(finding.severity) >= threshold:
             return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _inputs(args) -> tuple[list[str], dict | None]:
+    """The paths to scan and the unsaved contents (`--stdin`) that replace the disk's."""
+    if args.stdin_filename and not args.stdin:
+        raise SystemExit(_usage_error("--stdin-filename needs --stdin"))
+    if args.stdin:
+        if not args.stdin_filename:
+            raise SystemExit(_usage_error("--stdin needs --stdin-filename PATH (the file the content is scanned as)"))
+        if args.paths != ["."]:
+            raise SystemExit(_usage_error("--stdin scans only the --stdin-filename file; name no other paths"))
+        data = sys.stdin.buffer.read() if sys.stdin is not None else b""
+        return [args.stdin_filename], {args.stdin_filename: data}
+    if args.whole_module:
+        return module_paths(args.paths), None
+    return list(args.paths), None
+
+
+def module_paths(paths) -> list[str]:
+    """Each Terraform file (.tf, .tf.json, .tfvars, .tfvars.json) replaced by every
+    Terraform file of its directory (not its subdirectories: they are other modules), so
+    that the whole module is reported; other paths (directories, CloudFormation templates)
+    unchanged. Order kept, duplicates dropped."""
+    import os
+
+    def terraform(name: str) -> bool:
+        return name.endswith((".tf", ".tf.json", ".tfvars", ".tfvars.json"))
+
+    out: list[str] = []
+    for path in paths:
+        if os.path.isfile(path) and terraform(os.path.basename(path)):
+            directory = os.path.dirname(path)
+            try:
+                names = sorted(n for n in os.listdir(directory or ".")
+                               if terraform(n) and os.path.isfile(os.path.join(directory, n)))
+            except OSError:
+                names = []
+            out.extend(os.path.join(directory, n) for n in names)
+        out.append(path)
+    return list(dict.fromkeys(os.path.normpath(p) for p in out))
+
+
+def _lsp(args) -> int:
+    try:
+        from iaclint.lsp import main as lsp_main
+    except ImportError as exc:
+        if (exc.name or "").split(".")[0] not in ("pygls", "lsprotocol", "cattrs", "attrs"):
+            raise
+        return _usage_error("`iaclint lsp` needs the lsp extra: pip install 'iaclint[lsp]'")
+    return lsp_main()
 
 
 def _rules(args) -> int:

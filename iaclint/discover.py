@@ -6,14 +6,22 @@ while findings stay limited to the named file. YAML and JSON files are only cand
 the CloudFormation loader decides whether they are templates, and skips the rest
 silently. Tool caches and vendored trees are never walked, and symlinked directories are
 not followed.
+
+CDK synth output is scanned: a cloud assembly (`cdk.out/`, or any directory holding the
+`cdk.out` marker file next to `manifest.json`, with its `assembly-*` subdirectories) is
+walked for `*.template.json` only; its `asset.*` directories (bundled Lambda code, Docker
+contexts) and its other JSON files (`manifest.json`, `tree.json`, `*.assets.json`) are not
+candidates. The loader reads `manifest.json` itself for construct paths.
 """
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
 
-SKIP_DIRS = {".git", ".terraform", "node_modules", ".venv", "venv", "__pycache__", "cdk.out",
+SKIP_DIRS = {".git", ".terraform", "node_modules", ".venv", "venv", "__pycache__",
              ".tox", ".mypy_cache", ".pytest_cache", ".hypothesis", ".terragrunt-cache"}
+CDK_OUT = "cdk.out"  # the default cloud assembly directory, and the marker file inside one
+CDK_TEMPLATE_SUFFIX = ".template.json"
 TERRAFORM_SUFFIXES = (".tf", ".tf.json")
 CLOUDFORMATION_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 NOT_TEMPLATES = (".tfvars.json", ".tf.json", "package.json", "package-lock.json", "tsconfig.json",
@@ -54,7 +62,18 @@ def discover(paths: list[str], unsaved: set = frozenset()) -> Discovery:
 
 
 def _walk(root: str, found: Discovery) -> None:
+    assemblies: set = set()  # cloud assembly directories met so far (top-down walk)
     for directory, dirs, files in os.walk(root, onerror=None):
+        if (os.path.basename(os.path.normpath(directory)) == CDK_OUT
+                or (CDK_OUT in files and "manifest.json" in files)
+                or os.path.dirname(directory) in assemblies
+                or (directory == root and CDK_OUT in os.path.normpath(os.path.abspath(root)).split(os.sep))):
+            assemblies.add(directory)
+            dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("asset."))
+            cfn = [_join(directory, f) for f in files if f.endswith(CDK_TEMPLATE_SUFFIX)]
+            found.cloudformation.extend(cfn)
+            found.reportable.update(cfn)
+            continue
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
         tf = [_join(directory, f) for f in files if is_terraform(f)]
         if tf:
@@ -86,6 +105,7 @@ def _add_file(path: str, found: Discovery) -> None:
         files = _terraform_files(directory)
         found.terraform_dirs.setdefault(directory, []).extend(files)
         found.reportable.update(files)
+        found.reportable.add(path)  # its own parse errors
     else:
         found.cloudformation.append(path)
         found.reportable.add(path)
@@ -97,3 +117,18 @@ def _terraform_files(directory: str) -> list[str]:
     except OSError:
         return []
     return [_join(directory, f) for f in names if is_terraform(f)]
+
+
+def exclude(found: Discovery, excluded) -> Discovery:
+    """`found` without the files for which `excluded(path)` is true (configuration
+    `exclude` globs). Applied to named files as well as walked ones, so a pre-commit hook,
+    which names files one by one, honours the same excludes as a scan of the tree."""
+    for directory in list(found.terraform_dirs):
+        kept = [f for f in found.terraform_dirs[directory] if not excluded(f)]
+        if kept:
+            found.terraform_dirs[directory] = kept
+        else:
+            del found.terraform_dirs[directory]
+    found.cloudformation = [f for f in found.cloudformation if not excluded(f)]
+    found.reportable = {f for f in found.reportable if not excluded(f)}
+    return found

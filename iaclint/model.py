@@ -11,6 +11,8 @@ in `iaclint.paths` step through lists transparently, so one policy path such as
 """
 from __future__ import annotations
 
+import hashlib
+import os
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
@@ -60,6 +62,7 @@ class RawResource:
     references: list = field(default_factory=list)  # list[Reference], native paths
     unit: str = ""  # scope of addresses: the TF module directory or the CFN template file
     metadata: dict = field(default_factory=dict)  # CFN `Metadata` (suppressions, cdk path)
+    metadata_spans: dict = field(default_factory=dict)  # Path inside `metadata` -> Span
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,7 @@ class Resource:
     references: list  # list[Reference] with canonical paths
     unit: str
     metadata: dict = field(default_factory=dict)
+    metadata_spans: dict = field(default_factory=dict)  # Path inside `metadata` -> Span (suppressions)
     # Spells canonical names of paths that are not written (an unset KmsKeyId) in the
     # native vocabulary; set by the normalizer for CloudFormation, None for Terraform.
     speller: Callable[[str], str] | None = None
@@ -107,6 +111,13 @@ class Resource:
                 rest = [spell(p) for p in path[cut:] if not isinstance(p, int)]
                 return ".".join([prefix, *rest]) if rest else prefix
         return ".".join(spell(str(p)) for p in path if not isinstance(p, int))
+
+    @property
+    def construct(self) -> str:
+        """The CDK construct path the resource was synthesized from (`aws:cdk:path`
+        metadata or the cloud assembly manifest), "" when it was not written by CDK."""
+        value = self.metadata.get("aws:cdk:path") if isinstance(self.metadata, dict) else None
+        return value if isinstance(value, str) else ""
 
     def span_for(self, path: Path) -> Span:
         """The span of `path`, else of its nearest written ancestor, else the header."""
@@ -184,9 +195,35 @@ class Finding:
     fingerprint: str = ""
     suppressed: bool = False
     suppression_reason: str = ""
+    construct: str = ""  # CDK construct path (`aws:cdk:path`) of the resource, "" if none
 
     def sort_key(self) -> tuple:
         return (self.file, self.line, self.column, self.policy_id, self.resource, self.attribute)
+
+
+def fingerprint(policy_id: str, file: str, address: str, path: tuple) -> str:
+    """Stable across line moves: policy, file, resource and attribute path, never lines.
+
+    The file is keyed as a relative POSIX path when it lies under the working directory
+    (`./main.tf`, `main.tf` and `/repo/main.tf` scanned from /repo are one file), so a
+    baseline written by one invocation matches the next one run from the same directory.
+    """
+    key = "\x1f".join([policy_id, _fingerprint_path(file), address, ".".join(map(str, path))])
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def _fingerprint_path(file: str) -> str:
+    if not file:
+        return file
+    path = os.path.normpath(file)
+    if os.path.isabs(path):
+        try:
+            relative = os.path.relpath(path)
+        except ValueError:  # another drive on Windows
+            relative = path
+        if relative != os.pardir and not relative.startswith(os.pardir + os.sep):
+            path = relative
+    return path.replace(os.sep, "/")
 
 
 def iter_paths(value: Any, prefix: Path = ()) -> Iterator[tuple[Path, Any]]:

@@ -10,8 +10,12 @@ import codecs
 from dataclasses import dataclass, field
 
 from iaclint.model import CLOUDFORMATION, ParseError, RawResource, Span
+from iaclint.cloudformation.cdk import CDK_PATH, construct_paths
+from iaclint.cloudformation.sam import is_sam
 from iaclint.cloudformation.sniff import (bytes_look_like_template, is_template, looks_like_template,
                                           probably_template)
+
+SAM_GENERATED = "iaclint:sam-generated-from"  # Metadata key of resources the SAM transform adds
 
 
 @dataclass
@@ -98,6 +102,13 @@ def _resources(file: str, template: dict, doc, parameters: dict | None) -> Templ
         result.errors.append(ParseError(file, span.line, span.column, "Resources must be a mapping"))
         return result
     evaluator = Evaluator(template, doc.spans, file, parameters)
+    sam = None
+    if is_sam(template):
+        from iaclint.cloudformation.sam import SamTransform
+
+        sam = SamTransform(template, doc.spans)
+        evaluator.resources = {**evaluator.resources, **sam.implicit_resources()}
+    constructs = construct_paths(file) if file.endswith(".template.json") else {}
     for logical_id, body in resources.items():
         path = ("Resources", logical_id)
         entry = _span(file, doc.spans.get(path), top)
@@ -114,7 +125,10 @@ def _resources(file: str, template: dict, doc, parameters: dict | None) -> Templ
                                             f"resource {logical_id} has no Type"))
             continue
         try:
-            evaluated = evaluator.resource(logical_id, body, path)
+            eval_path = path
+            if sam is not None:
+                body, eval_path = sam.resource_body(logical_id, body, path)
+            evaluated = evaluator.resource(logical_id, body, eval_path)
         except Exception as exc:  # RecursionError or a bug: lose this resource, not the file
             result.errors.append(ParseError(file, header.line, header.column,
                                             f"cannot evaluate resource {logical_id}: {type(exc).__name__}"))
@@ -123,10 +137,56 @@ def _resources(file: str, template: dict, doc, parameters: dict | None) -> Templ
             continue  # its Condition is false: the resource is not created
         attributes, spans, references = evaluated
         metadata = body.get("Metadata")
+        metadata = metadata if isinstance(metadata, dict) else {}
+        if logical_id in constructs and not isinstance(metadata.get(CDK_PATH), str):
+            metadata = {**metadata, CDK_PATH: constructs[logical_id]}
         result.resources.append(RawResource(
             native_type=rtype, address=logical_id, file=file, span=entry, header=header,
             attributes=attributes, spans={p: Span(file, *t) for p, t in spans.items()},
             fmt=CLOUDFORMATION, references=references, unit=file,
-            metadata=metadata if isinstance(metadata, dict) else {},
+            metadata=metadata,
+            metadata_spans=_metadata_spans(file, metadata, doc.spans, path + ("Metadata",)),
         ))
+        if sam is not None:
+            _implicit_role(result, sam, evaluator, file, logical_id, body, eval_path, entry, header)
     return result
+
+
+def _implicit_role(result: TemplateResult, sam, evaluator, file: str, logical_id: str, body: dict,
+                   path: tuple, entry: Span, header: Span) -> None:
+    """The role SAM creates for a function: reported at the function, its policies at the
+    `Policies` entries they come from."""
+    try:
+        made = sam.implicit_role(logical_id, body, path)
+        if made is None:
+            return
+        role_id, role_body, role_path, unknown = made
+        evaluated = evaluator.resource(role_id, role_body, role_path)
+    except Exception as exc:  # a bug must not lose the function or the file
+        result.errors.append(ParseError(file, header.line, header.column,
+                                        f"cannot expand the role of {logical_id}: {type(exc).__name__}"))
+        return
+    if evaluated is None:
+        return
+    attributes, spans, references = evaluated
+    for index, value in unknown.items():  # SAM policy templates iaclint does not know
+        policies = attributes.get("Policies")
+        if isinstance(policies, list) and index < len(policies) and isinstance(policies[index], dict):
+            policies[index]["PolicyDocument"] = value.replace(span=Span(file, *spans[("Policies", index)])
+                                                              if ("Policies", index) in spans else None)
+    result.resources.append(RawResource(
+        native_type="AWS::IAM::Role", address=role_id, file=file, span=entry, header=header,
+        attributes=attributes, spans={p: Span(file, *t) for p, t in spans.items()},
+        fmt=CLOUDFORMATION, references=references, unit=file,
+        metadata={SAM_GENERATED: logical_id},
+    ))
+
+
+def _metadata_spans(file: str, metadata, spans: dict, prefix: tuple) -> dict:
+    """Spans of the suppressions in a resource's `Metadata` (`iaclint`, `checkov`), so that
+    one is reported at its own line. Only those keys: CDK puts Metadata on every resource."""
+    if not isinstance(metadata, dict) or not ({"iaclint", "checkov"} & set(metadata)):
+        return {}
+    n = len(prefix)
+    return {p[n:]: Span(file, *t) for p, t in spans.items()
+            if len(p) > n and p[:n] == prefix and p[n] in ("iaclint", "checkov")}

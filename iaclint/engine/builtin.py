@@ -26,3 +26,59 @@ class ParseErrorPolicy(Policy):
 
     def check(self, resource, ctx):
         return ()
+
+
+class SuppressionWithoutReasonPolicy(Policy):
+    """IAC002 is raised by `iaclint.suppress`, not by `check`: a suppression has to say why,
+    or a reviewer cannot tell an accepted risk from a silenced alarm."""
+
+    id = "IAC002"
+    name = "suppression-without-reason"
+    title = "Every suppression states its reason"
+    severity = "low"
+    category = "tool"
+    resource_types = ()
+    what = ("An `iaclint:ignore` comment, a CloudFormation `Metadata.iaclint.ignore` entry or a "
+            "Checkov `checkov:skip` comment that silences a finding without saying why. The "
+            "finding it names is still suppressed; this finding asks for the reason.")
+    why = ("A suppression is an accepted risk. Without a reason, the next reader cannot tell a "
+           "deliberate decision (a sandbox account, a compensating control) from a warning that "
+           "was silenced to get a pull request merged, and nobody knows when it can be removed.")
+    fix_terraform = ("Write the reason after `--`: `# iaclint:ignore IAC201 -- lab notebook in an "
+                     "isolated sandbox account`. For a Checkov comment, put it after a second colon: "
+                     "`# checkov:skip=CKV_AWS_122:lab notebook in a sandbox account`.")
+    fix_cloudformation = ("In YAML, write the reason after `--` in the comment; in JSON (or YAML), give "
+                          "the `Metadata` entry a reason: `Metadata: {iaclint: {ignore: [{id: IAC201, "
+                          "reason: lab notebook in a sandbox account}]}}`.")
+    references = ("https://github.com/iaclint/iaclint/blob/main/docs/usage.md#suppressions",)
+
+    def check(self, resource, ctx):
+        return ()
+
+
+class UnusedSuppressionPolicy(Policy):
+    """IAC003 is raised by `iaclint.suppress`: a suppression that matches nothing is stale,
+    and a stale suppression would silently hide the next, unrelated finding."""
+
+    id = "IAC003"
+    name = "unused-suppression"
+    title = "Every suppression matches a finding"
+    severity = "low"
+    category = "tool"
+    resource_types = ()
+    what = ("An `iaclint:ignore` comment or `Metadata.iaclint.ignore` entry that suppresses nothing: "
+            "the policy it names passed on that resource, the comment is not on or above a resource "
+            "or attribute that has the finding, or the name is not a policy at all.")
+    why = ("A stale suppression is a trap: the resource was fixed (or the comment was misplaced), "
+           "and the comment now waits to hide the next finding of that policy there, which may be "
+           "a real regression. A misspelt policy ID also looks like a suppression that works.")
+    fix_terraform = ("Delete the comment, or move it to the line directly above the resource header "
+                     "or above the attribute the finding points at, and check the policy ID or name "
+                     "with `iaclint rules`.")
+    fix_cloudformation = ("Delete the comment or the `Metadata.iaclint.ignore` entry, or move the "
+                          "comment directly above the logical ID or the property the finding points "
+                          "at; check the ID with `iaclint rules`.")
+    references = ("https://github.com/iaclint/iaclint/blob/main/docs/usage.md#suppressions",)
+
+    def check(self, resource, ctx):
+        return ()

@@ -12,6 +12,7 @@ _FORMATTERS = {
     "junit": ("iaclint.formatters.junit", "format_junit"),
     "github": ("iaclint.formatters.github", "format_github"),
     "markdown": ("iaclint.formatters.markdown", "format_markdown"),
+    "gitlab": ("iaclint.formatters.gitlab", "format_gitlab"),
 }
 
 FORMATS = tuple(_FORMATTERS)

@@ -60,6 +60,28 @@ def reported(result) -> list:
     return sorted((f for f in result.findings if not f.suppressed), key=Finding.sort_key)
 
 
+def shown(result) -> list:
+    """Findings a report for people lists (text, markdown): the reported ones, plus the
+    suppressed ones under `--show-suppressed`, marked by the formatter. CI signals (GitHub
+    annotations, JUnit failures) use `reported`: an accepted risk never fails a check."""
+    if getattr(result, "show_suppressed", False):
+        return sorted(result.findings, key=Finding.sort_key)
+    return reported(result)
+
+
+def left_out(result) -> str:
+    """The summary's tail for what was not reported: suppressed, baselined, outside the diff."""
+    parts = []
+    suppressed = sum(1 for f in result.findings if f.suppressed)
+    if suppressed:
+        parts.append(f"{suppressed} suppressed")
+    if getattr(result, "baselined", 0):
+        parts.append(f"{result.baselined} baselined")
+    if getattr(result, "outside_diff", 0):
+        parts.append(f"{result.outside_diff} outside the diff")
+    return "".join(f", {p}" for p in parts)
+
+
 def policies_by_id(result) -> dict:
     return {p.id: p for p in getattr(result, "policies", None) or ()}
 
@@ -80,8 +102,5 @@ def counts_line(result) -> str:
             f"{plural(len(failed), 'finding')}")
     if detail:
         text += f" ({detail})"
-    text += f", {len(result.unknowns)} unknown"
-    suppressed = sum(1 for f in result.findings if f.suppressed)
-    if suppressed:
-        text += f", {suppressed} suppressed"
+    text += f", {len(result.unknowns)} unknown" + left_out(result)
     return text + f", {result.passed} passed."

@@ -8,19 +8,17 @@ page. No timings: same input, same bytes.
 from __future__ import annotations
 
 from iaclint.engine.policy import SEVERITIES
-from iaclint.formatters._common import SEVERITY_RANK, plural, policies_by_id, printable, report_path, reported, uri_path
+from iaclint.formatters._common import (SEVERITY_RANK, left_out, plural, policies_by_id, printable, report_path,
+                                        reported, shown, uri_path)
 
 HEADER = "## iaclint report"
 
 
 def format_markdown(result, colour: bool = False) -> str:
-    findings = reported(result)
-    failed = [f for f in findings if f.verdict == "FAIL"]
+    findings = shown(result)
+    failed = [f for f in reported(result) if f.verdict == "FAIL"]
     scanned = f"{plural(result.files, 'file')} and {plural(result.resources, 'resource')} scanned"
-    tail = f"{len(result.unknowns)} unknown, {result.passed} passed"
-    suppressed = sum(1 for f in result.findings if f.suppressed)
-    if suppressed:
-        tail += f", {suppressed} suppressed"
+    tail = f"{len(result.unknowns)} unknown, {result.passed} passed" + left_out(result)
     out = [HEADER, ""]
     if not findings:
         out += [f"No findings: {scanned}; {tail}.", ""]
@@ -35,13 +33,16 @@ def format_markdown(result, colour: bool = False) -> str:
     out += [f"| {s} | {n} |" for s, n in counts.items()]
     out += [""]
 
-    rows = sorted(findings, key=lambda f: (f.verdict != "FAIL", SEVERITY_RANK.get(f.severity, 9), f.sort_key()))
+    rows = sorted(findings, key=lambda f: (f.suppressed, f.verdict != "FAIL", SEVERITY_RANK.get(f.severity, 9),
+                                           f.sort_key()))
     out += ["| Severity | ID | Resource | Location | Message |", "| --- | --- | --- | --- | --- |"]
     for f in rows:
         path = report_path(f.file)
         link = f"[{_link_text(path)}:{f.line}]({uri_path(path)}#L{f.line})"
         resource = _code(f.resource) if f.resource else ""
         message = ("UNKNOWN: " if f.verdict == "UNKNOWN" else "") + f.message
+        if f.suppressed:
+            message = f"Suppressed ({f.suppression_reason or 'no reason given'}): {message}"
         out.append(f"| {f.severity} | {f.policy_id} | {resource} | {link} | {_cell(message)} |")
     out.append("")
 

@@ -109,6 +109,8 @@ def _result(f, rule_index: int) -> dict:
         properties["attribute"] = f.attribute
     if f.resource_type:
         properties["resourceType"] = f.resource_type
+    if getattr(f, "construct", ""):
+        properties["construct"] = f.construct
     entry["properties"] = properties
     return entry
 
@@ -131,6 +133,10 @@ def _location(f) -> dict:
     }}
     if f.resource:
         location["logicalLocations"] = [{"name": f.resource, "fullyQualifiedName": f.resource, "kind": "resource"}]
+        construct = getattr(f, "construct", "")
+        if construct:  # the CDK construct the resource was synthesized from
+            location["logicalLocations"].append({"name": construct.rsplit("/", 1)[-1],
+                                                 "fullyQualifiedName": construct, "kind": "module"})
     return location
 
 

@@ -1,6 +1,10 @@
-"""Human output: one `path:line:col: ID [severity] message (resource)` line per finding,
-grouped by file (editors and CI log parsers read the line format), then a summary."""
+"""Human output: one `path:line:col: ID [severity] message (resource)` line per finding
+(`(resource, construct Stack/Path)` for a resource synthesized by CDK),
+grouped by file (editors and CI log parsers read the line format), then a summary.
+Suppressed findings are listed only under `--show-suppressed`, marked with their reason."""
 from __future__ import annotations
+
+from iaclint.formatters._common import shown
 
 _COLOURS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m",
             "info": "\033[37m"}
@@ -10,7 +14,7 @@ _RESET = "\033[0m"
 def format_text(result, colour: bool = False) -> str:
     lines: list[str] = []
     current = None
-    for f in result.findings:
+    for f in shown(result):
         if current is not None and f.file != current:
             lines.append("")
         current = f.file
@@ -18,7 +22,11 @@ def format_text(result, colour: bool = False) -> str:
         if colour:
             severity = f"{_COLOURS.get(f.severity, '')}{severity}{_RESET}"
         verdict = " UNKNOWN:" if f.verdict == "UNKNOWN" else ""
+        if f.suppressed:
+            verdict = f" [suppressed: {f.suppression_reason or 'no reason given'}]" + verdict
         where = f" ({f.resource})" if f.resource else ""
+        if f.resource and getattr(f, "construct", ""):
+            where = f" ({f.resource}, construct {f.construct})"
         lines.append(f"{f.file}:{f.line}:{f.column}: {f.policy_id} {severity}{verdict} {f.message}{where}")
     if lines:
         lines.append("")
@@ -28,7 +36,7 @@ def format_text(result, colour: bool = False) -> str:
 
 def summary_line(result) -> str:
     counts = result.counts()
-    failed = sum(1 for f in result.findings if f.verdict == "FAIL")
+    failed = sum(1 for f in result.findings if f.verdict == "FAIL" and not f.suppressed)
     by_severity = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
     text = (f"Scanned {result.files} file{'s' if result.files != 1 else ''}, "
             f"{result.resources} resource{'s' if result.resources != 1 else ''} "
@@ -38,5 +46,14 @@ def summary_line(result) -> str:
     text += f", {len(result.unknowns)} unknown"
     if result.unknowns and not result.strict:
         text += " (--strict shows them)"
+    suppressed = sum(1 for f in result.findings if f.suppressed)
+    if suppressed:
+        text += f", {suppressed} suppressed"
+        if not getattr(result, "show_suppressed", False):
+            text += " (--show-suppressed shows them)"
+    if getattr(result, "baselined", 0):
+        text += f", {result.baselined} baselined"
+    if getattr(result, "outside_diff", 0):
+        text += f", {result.outside_diff} outside the diff"
     text += f", {result.passed} passed."
     return text

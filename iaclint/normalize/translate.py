@@ -15,6 +15,7 @@ from typing import Any
 from iaclint import paths
 from iaclint.model import CLOUDFORMATION, RawResource, Reference, Resource
 from iaclint.normalize.tables import CFN_SPELLINGS, CFN_TYPES, DEFAULTS
+from iaclint.unknown import ABSENT, Unknown
 
 _ACRONYM = re.compile(r"([A-Z]+)([A-Z][a-z])")
 _WORD = re.compile(r"([a-z\d])([A-Z])")
@@ -43,7 +44,7 @@ def normalize(raw: RawResource) -> Resource:
             type=raw.native_type, native_type=raw.native_type, address=raw.address,
             file=raw.file, span=raw.span, header=raw.header, attributes=raw.attributes,
             spans=raw.spans, native_paths={}, defaults=set(), fmt=raw.fmt,
-            references=list(raw.references), unit=raw.unit, metadata=raw.metadata,
+            references=list(raw.references), unit=raw.unit, metadata=raw.metadata, metadata_spans=raw.metadata_spans,
         )
     fill_defaults(resource)
     return resource
@@ -62,6 +63,9 @@ class _Translation:
 
     def value(self, value: Any, native: tuple, dotted: str, canon: tuple) -> Any:
         self.path_map[native] = canon
+        if isinstance(value, Unknown) and value.alternatives is not None:
+            return value.replace(alternatives=tuple(self.alternative(a, native, dotted, canon)
+                                                    for a in value.alternatives))
         if isinstance(value, dict) and dotted not in self.opaque:
             out = {}
             for key, child in value.items():
@@ -83,6 +87,19 @@ class _Translation:
             for sub_path, _ in _walk_paths(value):
                 self.path_map[native + sub_path] = canon + sub_path
         return value
+
+
+    def alternative(self, value: Any, native: tuple, dotted: str, canon: tuple) -> Any:
+        """One branch of a conditional value, renamed like the value itself. Nothing in it
+        is written at a path of its own, so no spans map into it and nothing moves out."""
+        if not isinstance(value, (dict, list, Unknown)):
+            return value
+        branch = _Translation({})
+        branch.renames, branch.opaque = self.renames, self.opaque
+        out = branch.value(value, native, dotted, canon)
+        for path, name in branch.native_paths.items():
+            self.native_paths.setdefault(path, name)
+        return out
 
 
 def _inside_opaque(dotted: str, opaque: set) -> bool:
@@ -120,7 +137,7 @@ def _from_cloudformation(raw: RawResource) -> Resource:
         type=canonical_type(raw.native_type), native_type=raw.native_type, address=raw.address,
         file=raw.file, span=raw.span, header=raw.header, attributes=attributes, spans=spans,
         native_paths=t.native_paths, defaults=set(), fmt=raw.fmt, references=references,
-        unit=raw.unit, metadata=raw.metadata, speller=_speller(raw.native_type),
+        unit=raw.unit, metadata=raw.metadata, metadata_spans=raw.metadata_spans, speller=_speller(raw.native_type),
     )
 
 
@@ -164,9 +181,13 @@ def _set_path(attributes: dict, path: tuple, value: Any) -> None:
 
 
 def fill_defaults(resource: Resource) -> None:
-    """Write AWS defaults into unset attributes; a nested default only into existing parents."""
+    """Write AWS defaults into unset attributes; a nested default only into existing parents.
+
+    A conditional value (an Unknown with `alternatives`) gets the default in each branch
+    that leaves the attribute unset, so that every branch reads as AWS would deploy it."""
     for dotted, value in DEFAULTS.get(resource.type, {}).items():
         segments = paths.split(dotted)
+        _fill_branches(resource.attributes, segments, value)
         parents = [((), resource.attributes)] if len(segments) == 1 else paths.find(resource.attributes, segments[:-1])
         key = segments[-1]
         for parent_path, parent in parents:
@@ -177,3 +198,40 @@ def fill_defaults(resource: Resource) -> None:
                 if isinstance(block, dict) and key not in block:
                     block[key] = value
                     resource.defaults.add(block_path + (key,))
+
+
+def _fill_branches(attributes: dict, segments: tuple, default: Any) -> None:
+    for path, value, rest in paths.find_rest(attributes, segments):
+        if isinstance(value, Unknown) and value.alternatives is not None:
+            _replace(attributes, path, _with_default(value, rest, default))
+
+
+def _with_default(value: Any, rest: tuple, default: Any, depth: int = 0) -> Any:
+    """`value` with `default` written wherever `rest` is unset inside it (copies, never
+    in place: mappings and branches may be shared)."""
+    if depth > 16:
+        return value
+    if isinstance(value, Unknown):
+        if value.alternatives is None:
+            return value
+        return value.replace(alternatives=tuple(
+            (default if not rest else a) if a is ABSENT else _with_default(a, rest, default, depth + 1)
+            for a in value.alternatives))
+    if not rest:
+        return value
+    head, tail = rest[0], rest[1:]
+    if isinstance(value, list):
+        return [_with_default(item, rest, default, depth + 1) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if head not in value:
+        return {**value, head: default} if not tail else value
+    return {**value, head: _with_default(value[head], tail, default, depth + 1)}
+
+
+def _replace(attributes: dict, path: tuple, new: Any) -> None:
+    node: Any = attributes
+    for key in path[:-1]:
+        node = node[key]
+    if path:
+        node[path[-1]] = new

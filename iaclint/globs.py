@@ -1,0 +1,100 @@
+"""Path globs for `exclude` and `per-path-ignores`, relative to the configuration file.
+
+Configuration is shared by everyone who runs the scan, from any working directory, so a
+glob is matched against a file's path relative to the directory of the file that wrote it
+(`root`), never against the path as typed. The rules are the familiar gitignore ones:
+
+- `*` matches within one path segment, `?` one character, `[abc]` one of a set;
+- `**` matches any number of segments (`legacy/**`, `**/generated/*.tf`);
+- a pattern without `/` matches a name at any depth (`*.generated.tf`, `sandbox`);
+- a pattern that matches a directory matches everything under it (`legacy` = `legacy/**`).
+
+Files outside `root` match nothing. Standard library only: `fnmatch` has no `**`.
+"""
+from __future__ import annotations
+
+import os
+import re
+
+
+def translate(pattern: str) -> str:
+    """The regular expression (anchored at both ends) of one glob."""
+    pattern = pattern.strip().replace("\\", "/")
+    while pattern.startswith("./"):
+        pattern = pattern[2:]
+    pattern = pattern.rstrip("/") or "**"
+    anchored = "/" in pattern
+    while pattern.endswith("/**"):  # `dir/**` is `dir`: a matching directory matches its contents
+        pattern = pattern[:-3]
+    if pattern.startswith("/"):
+        pattern = pattern.lstrip("/")
+    out = [] if anchored else ["(?:.*/)?"]
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif c == "*":
+            out.append("[^/]*")
+            i += 1
+        elif c == "?":
+            out.append("[^/]")
+            i += 1
+        elif c == "[" and _class_end(pattern, i) > 0:
+            end = _class_end(pattern, i)
+            body = pattern[i + 1:end]
+            if body.startswith("!"):
+                body = "^" + body[1:]
+            out.append("[" + body.replace("\\", "\\\\") + "]")
+            i = end + 1
+        else:
+            out.append(re.escape(c))
+            i += 1
+    return "".join(out) + r"\Z"
+
+
+def _class_end(pattern: str, start: int) -> int:
+    """Index of the `]` closing the character class at `start`, or -1 (a literal `[`)."""
+    j = start + 1
+    if pattern[j:j + 1] == "!":
+        j += 1
+    if pattern[j:j + 1] == "]":
+        j += 1
+    return pattern.find("]", j)
+
+
+class PathMatcher:
+    """Does a path (as the scan names it) match any of `patterns`, relative to `root`?"""
+
+    def __init__(self, patterns, root: str | None = None):
+        self.patterns = [p for p in patterns if p and p.strip()]
+        self.root = os.path.abspath(root or os.curdir)
+        self._regex = re.compile("|".join(f"(?:{translate(p)})" for p in self.patterns)) if self.patterns else None
+
+    def __bool__(self) -> bool:
+        return self._regex is not None
+
+    def relative(self, path: str) -> str | None:
+        """`path` relative to root with `/` separators, or None when it lies outside root."""
+        try:
+            rel = os.path.relpath(os.path.abspath(path), self.root)
+        except ValueError:  # another drive on Windows
+            return None
+        rel = rel.replace(os.sep, "/")
+        if rel == ".." or rel.startswith("../"):
+            return None
+        return rel
+
+    def matches(self, path: str) -> bool:
+        """True when the path, or one of its parent directories below root, matches."""
+        if self._regex is None:
+            return False
+        rel = self.relative(path)
+        if rel is None or rel == ".":
+            return False
+        parts = rel.split("/")
+        return any(self._regex.match("/".join(parts[:i])) for i in range(len(parts), 0, -1))
