@@ -33,7 +33,8 @@ def canonical_type(native_type: str) -> str:
     if table:
         return table["type"]
     parts = native_type.split("::")
-    return "aws_" + "_".join(snake(p) for p in parts[1:]) if len(parts) == 3 else native_type
+    # The service is one word in provider names (aws_sagemaker_*, aws_autoscaling_*).
+    return f"aws_{parts[1].lower()}_{snake(parts[2])}" if len(parts) == 3 else native_type
 
 
 def normalize(raw: RawResource) -> Resource:

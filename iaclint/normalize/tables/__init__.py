@@ -8,20 +8,23 @@ values are JSON documents kept verbatim (IAM policies, pipeline definitions).
 The tables are data: tests check every type and property they name against the
 CloudFormation resource schemas bundled with cfn-lint.
 """
-from iaclint.normalize.tables import bedrock, iam, kms, lambda_, sagemaker
+from iaclint.normalize.tables import ai_services, bedrock, ec2, ecr, efs, iam, kms, lambda_, opensearch, s3, sagemaker
 
 # CloudFormation names that PascalCase does not produce from the canonical name
 # (acronyms); tests check every spelling against the schemas.
 CFN_SPELLINGS = {
+    "aws_owned_key": "AWSOwnedKey",
     "enable_ssm_access": "EnableSSMAccess",
+    "enforce_https": "EnforceHTTPS",
     "kms_master_key_id": "KMSMasterKeyID",
     "sse_algorithm": "SSEAlgorithm",
+    "tls_security_policy": "TLSSecurityPolicy",
     "vpc_options": "VPCOptions",
 }
 
 CFN_TYPES: dict = {}
 DEFAULTS: dict = {}
-for _module in (sagemaker, bedrock, iam, kms, lambda_):
+for _module in (ai_services, bedrock, ec2, ecr, efs, iam, kms, lambda_, opensearch, s3, sagemaker):
     CFN_TYPES.update(_module.CFN_TYPES)
     for _type, _defaults in _module.DEFAULTS.items():
         DEFAULTS.setdefault(_type, {}).update(_defaults)

@@ -1,0 +1,140 @@
+"""IAC131: an EBS volume of an ML workload is encrypted.
+
+ML scoping: the volume is attached (`aws_volume_attachment` / `AWS::EC2::VolumeAttachment`, or
+an `AWS::EC2::Instance` `Volumes` entry) to a GPU/accelerator instance, an AI resource refers
+to it, or it carries an ML tag (`iaclint.s3`). Unset `encrypted` is unencrypted, unless the
+volume is restored from a snapshot (it inherits the snapshot's encryption) or the scan declares
+account-level EBS encryption by default: both are UNKNOWN.
+"""
+from __future__ import annotations
+
+from iaclint import s3
+from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
+from iaclint.unknown import is_unknown
+
+
+def _true(value) -> bool:
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
+def encryption_check(resource, ctx) -> s3.Check:
+    path = ("encrypted",)
+    attrs = resource.attributes
+    value = attrs.get("encrypted")
+    name = resource.native_name(path)
+    if is_unknown(value):
+        return s3.Check(None, f"`{name}` cannot be known statically (`{value.expr}`)", path)
+    if _true(value):
+        return s3.Check(False)
+    account = s3.account_ebs_encryption_default(ctx)
+    if account is not None:
+        return s3.Check(None, f"`{name}` is not `true`, but `{account.address}` may turn on EBS encryption by "
+                              f"default for the account and region", path)
+    if value is None:
+        snapshot = attrs.get("snapshot_id")
+        if snapshot is not None:
+            return s3.Check(None, f"`{name}` is not set: the volume inherits the encryption of snapshot "
+                                  f"`{snapshot.expr if is_unknown(snapshot) else snapshot}`, which cannot be known "
+                                  f"statically", path)
+        return s3.Check(True, f"`{name}` is not set: the volume is created unencrypted unless EBS encryption by "
+                              f"default is on for the account", path)
+    return s3.Check(True, f"`{name}` is `{str(value).lower()}`: the volume is unencrypted", path)
+
+
+def ml_volume_scope(volume, ctx) -> s3.Scope:
+    """An AI resource or an ML tag (`iaclint.s3.ml_scope`), or attachment to a GPU host."""
+    scope = s3.ml_scope(volume, ctx)
+    if scope.verdict is True:
+        return scope
+    unknown = scope if scope.verdict is None else None
+    for other in s3.linked_resources(volume, ctx):
+        instances = []
+        if other.type == "aws_volume_attachment":
+            targets = [t for _, t in ctx.project.outgoing(other, ("instance_id",))]
+            if not targets or any(t is None for t in targets):
+                unknown = unknown or s3.Scope(None, f"`{other.address}` attaches it to an instance that is not in "
+                                                    f"the scan")
+            instances = [t for t in targets if t is not None and t.type == "aws_instance"]
+        elif other.type == "aws_instance":
+            instances = [other]
+        for instance in instances:
+            host = s3.accelerated_scope(instance, ctx)
+            if host.verdict is True:
+                return s3.Scope(True, f"attached to GPU/accelerator instance `{instance.address}`, {host.reason}")
+            if host.verdict is None:
+                unknown = unknown or s3.Scope(None, f"it is attached to `{instance.address}`: {host.reason}")
+    return unknown or s3.Scope(False)
+
+
+class EbsMlVolumeUnencrypted(Policy):
+    id = "IAC131"
+    name = "ebs-ml-volume-unencrypted"
+    title = "EBS volume of an ML workload is not encrypted"
+    severity = "high"
+    category = "data-protection"
+    resource_types = ("aws_ebs_volume",)
+    checkov_ids = ()
+    what = (
+        "An `aws_ebs_volume` (CloudFormation `AWS::EC2::Volume`) with `encrypted` (`Encrypted`) false or "
+        "unset that belongs to an ML workload: it is attached (`aws_volume_attachment`, "
+        "`AWS::EC2::VolumeAttachment`, or an `AWS::EC2::Instance` `Volumes` entry) to a GPU/accelerator "
+        "instance (`p*`, `g*`, `trn*`, `inf*`, `dl*`), an AI resource refers to it, or it is tagged "
+        "`ml`/`ai` = `true` (or `workload = ml`). An unset `encrypted` on a volume restored from a snapshot "
+        "(it inherits the snapshot's encryption), or in a scan that declares `aws_ebs_encryption_by_default`, "
+        "cannot be decided and is reported as UNKNOWN."
+    )
+    why = (
+        "Data volumes of training hosts hold the datasets staged for training, checkpoints written every few "
+        "minutes and the final model weights. An unencrypted volume leaks all of it through every snapshot "
+        "(snapshots are easy to share across accounts, by mistake or by an attacker with `ec2:ModifySnapshot"
+        "Attribute`) and cannot be encrypted in place later. Model theft then needs no access to S3 at all: "
+        "one copied snapshot carries the weights."
+    )
+    fix_terraform = (
+        "Encrypt the volume (ideally with your own key); this replaces an existing volume:\n\n"
+        "```hcl\n"
+        "resource \"aws_ebs_volume\" \"checkpoints\" {\n"
+        "  availability_zone = \"us-east-1a\"\n"
+        "  size              = 2000\n"
+        "  type              = \"gp3\"\n"
+        "  encrypted         = true\n"
+        "  kms_key_id        = aws_kms_key.ml_data.arn\n"
+        "}\n"
+        "```\n\n"
+        "Turning on `aws_ebs_encryption_by_default` for the account and region protects every new volume too."
+    )
+    fix_cloudformation = (
+        "Set `Encrypted` (and `KmsKeyId`):\n\n"
+        "```yaml\n"
+        "Checkpoints:\n"
+        "  Type: AWS::EC2::Volume\n"
+        "  Properties:\n"
+        "    AvailabilityZone: us-east-1a\n"
+        "    Size: 2000\n"
+        "    VolumeType: gp3\n"
+        "    Encrypted: true\n"
+        "    KmsKeyId: !GetAtt MlDataKey.Arn\n"
+        "```"
+    )
+    references = (
+        "https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html",
+        "https://docs.aws.amazon.com/ebs/latest/userguide/encryption-by-default.html",
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-volume.html",
+        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/ebs_volume",
+    )
+
+    def check(self, resource, ctx):
+        problem = encryption_check(resource, ctx)
+        if problem.verdict is False:
+            yield PASS()
+            return
+        scope = ml_volume_scope(resource, ctx)
+        if scope.verdict is False:
+            yield PASS("not used by an ML workload")
+        elif problem.verdict is True and scope.verdict is True:
+            yield FAIL(f"Volume of an ML workload ({scope.reason}): {problem.message}", problem.path)
+        elif problem.verdict is None:
+            yield UNKNOWN(f"Cannot tell whether the volume is encrypted: {problem.message}", problem.path)
+        else:
+            yield UNKNOWN(f"{problem.message[:1].upper()}{problem.message[1:]}; whether it serves an ML workload "
+                          f"is unknown: {scope.reason}", problem.path)

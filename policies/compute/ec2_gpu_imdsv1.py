@@ -1,0 +1,157 @@
+"""IAC208: GPU/accelerator hosts require IMDSv2 session tokens.
+
+`metadata_options.http_tokens` (`MetadataOptions.HttpTokens`, CloudFormation launch templates
+`LaunchTemplateData.MetadataOptions.HttpTokens`) must be `required`, unless the metadata
+endpoint is disabled (`http_endpoint = "disabled"`). Unset, EC2 uses `optional` unless the AMI
+is registered with `ImdsSupport = v2.0` or an account-level default requires tokens: the
+policy reports it (saying so), and gives UNKNOWN when the scan declares
+`aws_ec2_instance_metadata_defaults`. An instance without `metadata_options` that is launched
+from a launch template is judged by the template.
+"""
+from __future__ import annotations
+
+from iaclint import s3
+from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
+from iaclint.unknown import is_unknown
+
+_UNSET = ("EC2 then uses `optional` (IMDSv1 allowed) unless the AMI is registered with `ImdsSupport = v2.0` or an "
+          "account-level default requires tokens")
+
+
+def _text(value):
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def _options_check(resource, prefix: str = "") -> s3.Check | None:
+    """The metadata options of `resource`; None when it writes none."""
+    options = resource.attributes.get("metadata_options")
+    if options is None:
+        return None
+    checks = []
+    for path, block in s3.blocks(options, ("metadata_options",)):
+        if is_unknown(block):
+            checks.append(s3.Check(None, f"{prefix}`{resource.native_name(path)}` cannot be known statically "
+                                         f"(`{block.expr}`)", path))
+            continue
+        if not isinstance(block, dict):
+            continue
+        endpoint = block.get("http_endpoint")
+        if _text(endpoint) == "disabled":
+            checks.append(s3.Check(False))
+            continue
+        tokens_path = path + ("http_tokens",)
+        tokens = block.get("http_tokens")
+        name = resource.native_name(tokens_path)
+        if is_unknown(tokens):
+            checks.append(s3.Check(None, f"{prefix}`{name}` cannot be known statically (`{tokens.expr}`)",
+                                   tokens_path))
+        elif _text(tokens) == "required":
+            checks.append(s3.Check(False))
+        elif tokens is None:
+            if is_unknown(endpoint):
+                checks.append(s3.Check(None, f"{prefix}`{name}` is not set and whether the metadata endpoint is on "
+                                             f"(`{endpoint.expr}`) cannot be known statically", path))
+            else:
+                checks.append(s3.Check(True, f"{prefix}`{name}` is not set: {_UNSET}", path))
+        else:
+            checks.append(s3.Check(True, f"{prefix}`{name}` is `{tokens}`: IMDSv1 requests without a session token "
+                                         f"are answered", tokens_path))
+    return s3.combine(checks) if checks else None
+
+
+def imds_check(resource, ctx) -> s3.Check:
+    found = _options_check(resource)
+    if found is None and resource.type == "aws_instance":
+        template = s3.launch_template_of(resource, ctx)
+        if template is None:
+            found = s3.Check(None, "the metadata options come from a launch template that is not in the scan")
+        elif template is not False:
+            inner = _options_check(template, prefix=f"launch template `{template.address}`: ")
+            if inner is not None:
+                found = s3.Check(inner.verdict, inner.message, ("launch_template",))
+    if found is None:
+        found = s3.Check(True, f"`{resource.native_name(('metadata_options', 'http_tokens'))}` is not set: {_UNSET}",
+                         ("metadata_options",))
+    if found.verdict is True and "is not set" in found.message:
+        for r in s3.resources_of_type(ctx, "aws_ec2_instance_metadata_defaults"):
+            return s3.Check(None, f"{found.message}; `{r.address}` sets an account-level default",
+                            found.path)
+    return found
+
+
+class Ec2GpuImdsv1(Policy):
+    id = "IAC208"
+    name = "ec2-gpu-imdsv1"
+    title = "GPU or accelerator instance allows IMDSv1"
+    severity = "high"
+    category = "network-exposure"
+    resource_types = ("aws_instance", "aws_launch_template")
+    checkov_ids = ()
+    what = (
+        "An `aws_instance` or `aws_launch_template` (CloudFormation `AWS::EC2::Instance`, "
+        "`AWS::EC2::LaunchTemplate`) of a GPU/accelerator instance family (`p*`, `g*`, `trn*`, `inf*`, `dl*`) "
+        "whose `metadata_options.http_tokens` (`MetadataOptions.HttpTokens`) is `optional` or unset while the "
+        "metadata endpoint is on. Unset, EC2 uses `optional` unless the AMI is registered with "
+        "`ImdsSupport = v2.0` or an account-level default requires tokens; a scan that declares "
+        "`aws_ec2_instance_metadata_defaults` gives UNKNOWN for the unset case. An instance without its own "
+        "`metadata_options` is judged by the launch template it names."
+    )
+    why = (
+        "Training and inference hosts run notebooks, data loaders, model servers and third-party Python "
+        "packages that fetch URLs: one server-side request forgery (a crafted dataset URL, a prompt that "
+        "makes a tool-using model fetch `http://169.254.169.254/...`, a vulnerable inference server) and "
+        "IMDSv1 hands out the instance role's credentials with a single GET. Those roles usually read the "
+        "training data and write model artifacts, so the SSRF becomes data exfiltration and model theft. "
+        "IMDSv2 requires a PUT with a session token that such requests cannot make."
+    )
+    fix_terraform = (
+        "Require session tokens:\n\n"
+        "```hcl\n"
+        "resource \"aws_instance\" \"trainer\" {\n"
+        "  ami           = data.aws_ami.deep_learning.id\n"
+        "  instance_type = \"p4d.24xlarge\"\n\n"
+        "  metadata_options {\n"
+        "    http_endpoint               = \"enabled\"\n"
+        "    http_tokens                 = \"required\"\n"
+        "    http_put_response_hop_limit = 1\n"
+        "  }\n"
+        "}\n"
+        "```\n\n"
+        "The same `metadata_options` block works in `aws_launch_template`."
+    )
+    fix_cloudformation = (
+        "Set `HttpTokens: required` (in a launch template, under `LaunchTemplateData`):\n\n"
+        "```yaml\n"
+        "Trainer:\n"
+        "  Type: AWS::EC2::Instance\n"
+        "  Properties:\n"
+        "    InstanceType: p4d.24xlarge\n"
+        "    ImageId: !Ref DeepLearningAmi\n"
+        "    MetadataOptions:\n"
+        "      HttpEndpoint: enabled\n"
+        "      HttpTokens: required\n"
+        "      HttpPutResponseHopLimit: 1\n"
+        "```"
+    )
+    references = (
+        "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html",
+        "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-service.html",
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-metadataoptions.html",
+        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/instance#metadata-options",
+    )
+
+    def check(self, resource, ctx):
+        problem = imds_check(resource, ctx)
+        if problem.verdict is False:
+            yield PASS()
+            return
+        scope = s3.accelerated_scope(resource, ctx)
+        if scope.verdict is False:
+            yield PASS("not a GPU/accelerator instance")
+        elif problem.verdict is True and scope.verdict is True:
+            yield FAIL(f"GPU/accelerator host ({scope.reason}): {problem.message}", problem.path)
+        elif problem.verdict is None:
+            yield UNKNOWN(f"Cannot tell whether IMDSv1 is allowed: {problem.message}", problem.path)
+        else:
+            yield UNKNOWN(f"{problem.message[:1].upper()}{problem.message[1:]}; whether it is a GPU/accelerator "
+                          f"host is unknown: {scope.reason}", problem.path)

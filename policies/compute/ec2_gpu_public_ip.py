@@ -1,0 +1,191 @@
+"""IAC209: GPU/accelerator hosts get no public IP address.
+
+Explicit: `aws_instance.associate_public_ip_address`, `network_interfaces[].associate_public_ip_address`
+(CloudFormation `NetworkInterfaces[].AssociatePublicIpAddress`, launch templates
+`LaunchTemplateData.NetworkInterfaces[]`). Unset: the subnet decides (graph): an `aws_subnet`
+with `map_public_ip_on_launch = true`, or an `aws_default_subnet` (default-VPC subnets map
+public IPs) fails; an instance with no subnet at all launches into the default VPC and fails;
+a subnet that is not in the scan, or a launch template without a subnet, is UNKNOWN.
+"""
+from __future__ import annotations
+
+from iaclint import s3
+from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
+from iaclint.unknown import is_unknown
+
+
+def _flag(value):
+    if is_unknown(value):
+        return None
+    if isinstance(value, str):
+        return value.strip().lower() == "true"
+    return value is True
+
+
+def _explicit(resource) -> s3.Check | None:
+    """The written public-IP settings; None when none is written."""
+    checks = []
+    candidates = []
+    if "associate_public_ip_address" in resource.attributes:
+        candidates.append((("associate_public_ip_address",), resource.attributes["associate_public_ip_address"]))
+    for path, block in s3.blocks(resource.attributes.get("network_interfaces"), ("network_interfaces",)):
+        if is_unknown(block):
+            checks.append(s3.Check(None, f"`{resource.native_name(path)}` cannot be known statically "
+                                         f"(`{block.expr}`)", path))
+        elif isinstance(block, dict) and "associate_public_ip_address" in block:
+            candidates.append((path + ("associate_public_ip_address",), block["associate_public_ip_address"]))
+    for path, value in candidates:
+        name = resource.native_name(path)
+        state = _flag(value)
+        if state is None:
+            checks.append(s3.Check(None, f"`{name}` cannot be known statically (`{value.expr}`)", path))
+        elif state:
+            checks.append(s3.Check(True, f"`{name}` is `true`: the host gets a public IPv4 address", path))
+        else:
+            checks.append(s3.Check(False))
+    return s3.combine(checks) if checks else None
+
+
+def _subnet_refs(resource) -> list:
+    """(path, value) of the subnet settings: `subnet_id`, `network_interfaces[].subnet_id`."""
+    out = []
+    if resource.attributes.get("subnet_id") is not None:
+        out.append((("subnet_id",), resource.attributes["subnet_id"]))
+    for path, block in s3.blocks(resource.attributes.get("network_interfaces"), ("network_interfaces",)):
+        if isinstance(block, dict) and block.get("subnet_id") is not None:
+            out.append((path + ("subnet_id",), block["subnet_id"]))
+    return out
+
+
+def _subnet_check(resource, ctx, path: tuple, value) -> s3.Check:
+    name = resource.native_name(path)
+    subnets = [t for _, t in ctx.project.outgoing(resource, path)]
+    subnets = [t for t in subnets if t is None or t.type in ("aws_subnet", "aws_default_subnet")]
+    if not subnets:
+        shown = value.expr if is_unknown(value) else value
+        return s3.Check(None, f"whether subnet `{shown}` (`{name}`) maps public IPs on launch cannot be known: it is "
+                              f"not in the scan", path)
+    checks = []
+    for subnet in subnets:
+        if subnet is None:
+            checks.append(s3.Check(None, f"the subnet of `{name}` is not in the scan", path))
+            continue
+        mapped = subnet.attributes.get("map_public_ip_on_launch")
+        if mapped is None and subnet.type == "aws_default_subnet":
+            checks.append(s3.Check(True, f"its subnet `{subnet.address}` is a default-VPC subnet, which assigns a "
+                                         f"public IPv4 address on launch", path))
+            continue
+        state = _flag(mapped) if mapped is not None else False
+        if state is None:
+            checks.append(s3.Check(None, f"`{subnet.native_name(('map_public_ip_on_launch',))}` of `{subnet.address}` cannot be known "
+                                         f"statically (`{mapped.expr}`)", path))
+        elif state:
+            flag = subnet.native_name(("map_public_ip_on_launch",))
+            checks.append(s3.Check(True, f"no public-IP choice is written, and its subnet `{subnet.address}` "
+                                         f"(`{name}`) sets `{flag}`, so the host gets a public IPv4 address", path))
+        else:
+            checks.append(s3.Check(False))
+    return s3.combine(checks)
+
+
+def public_ip_check(resource, ctx) -> s3.Check:
+    explicit = _explicit(resource)
+    if explicit is not None:
+        return explicit
+    subnets = _subnet_refs(resource)
+    if subnets:
+        return s3.combine([_subnet_check(resource, ctx, path, value) for path, value in subnets])
+    if resource.type == "aws_launch_template":
+        return s3.Check(None, "the launch template sets neither a public-IP choice nor a subnet: it depends on the "
+                              "subnet it is launched into")
+    template = s3.launch_template_of(resource, ctx)
+    if template is None:
+        return s3.Check(None, "the network settings come from a launch template that is not in the scan")
+    if template is not False:
+        inner = _explicit(template)
+        if inner is None and _subnet_refs(template):
+            inner = s3.combine([_subnet_check(template, ctx, p, v) for p, v in _subnet_refs(template)])
+        if inner is not None:
+            prefix = f"launch template `{template.address}`: " if inner.message else ""
+            return s3.Check(inner.verdict, prefix + inner.message, ("launch_template",))
+        return s3.Check(None, "neither the instance nor its launch template names a subnet")
+    if any(resource.attributes.get(k) is not None for k in ("network_interface", "primary_network_interface")):
+        return s3.Check(None, "the instance uses an existing network interface, whose public address cannot be "
+                              "known here")
+    return s3.Check(True, "no subnet is set, so the host launches into a default subnet of the default VPC, which "
+                          "assigns a public IPv4 address")
+
+
+class Ec2GpuPublicIp(Policy):
+    id = "IAC209"
+    name = "ec2-gpu-public-ip"
+    title = "GPU or accelerator instance gets a public IP address"
+    severity = "high"
+    category = "network-exposure"
+    resource_types = ("aws_instance", "aws_launch_template")
+    checkov_ids = ()
+    what = (
+        "An `aws_instance` or `aws_launch_template` (CloudFormation `AWS::EC2::Instance`, "
+        "`AWS::EC2::LaunchTemplate`) of a GPU/accelerator instance family (`p*`, `g*`, `trn*`, `inf*`, `dl*`) "
+        "that gets a public IPv4 address: `associate_public_ip_address = true` (on the instance, or in "
+        "`network_interfaces`; CloudFormation `NetworkInterfaces[].AssociatePublicIpAddress`), or, when that "
+        "is unset, a subnet with `map_public_ip_on_launch = true` (`MapPublicIpOnLaunch`), a default-VPC "
+        "subnet (`aws_default_subnet`), or no subnet at all (the default VPC). A subnet outside the scan, or a "
+        "launch template without a subnet, gives UNKNOWN."
+    )
+    why = (
+        "A public address puts the GPU host on the internet: Jupyter, TensorBoard, Ray dashboards and model "
+        "servers listen on well-known ports, often without authentication, and a single permissive security "
+        "group rule is then enough to reach them. Exposed training hosts are hijacked for cryptomining "
+        "(GPU time is expensive), and a shell on one gives the instance role, the mounted datasets and the "
+        "checkpoints: data exfiltration and model theft in one step. ML hosts should sit in private subnets "
+        "behind a NAT gateway or VPC endpoints."
+    )
+    fix_terraform = (
+        "Launch into a private subnet and refuse a public address:\n\n"
+        "```hcl\n"
+        "resource \"aws_instance\" \"trainer\" {\n"
+        "  ami                         = data.aws_ami.deep_learning.id\n"
+        "  instance_type               = \"p4d.24xlarge\"\n"
+        "  subnet_id                   = aws_subnet.private_a.id\n"
+        "  associate_public_ip_address = false\n"
+        "}\n"
+        "```\n\n"
+        "In a launch template, set `associate_public_ip_address = false` in `network_interfaces`."
+    )
+    fix_cloudformation = (
+        "Use a private subnet and set `AssociatePublicIpAddress: false`:\n\n"
+        "```yaml\n"
+        "Trainer:\n"
+        "  Type: AWS::EC2::Instance\n"
+        "  Properties:\n"
+        "    InstanceType: p4d.24xlarge\n"
+        "    ImageId: !Ref DeepLearningAmi\n"
+        "    NetworkInterfaces:\n"
+        "      - DeviceIndex: \"0\"\n"
+        "        SubnetId: !Ref PrivateSubnetA\n"
+        "        AssociatePublicIpAddress: false\n"
+        "```"
+    )
+    references = (
+        "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-instance-addressing.html#concepts-public-addresses",
+        "https://docs.aws.amazon.com/vpc/latest/userguide/default-vpc.html",
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-networkinterface.html",
+        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/instance",
+    )
+
+    def check(self, resource, ctx):
+        problem = public_ip_check(resource, ctx)
+        if problem.verdict is False:
+            yield PASS()
+            return
+        scope = s3.accelerated_scope(resource, ctx)
+        if scope.verdict is False:
+            yield PASS("not a GPU/accelerator instance")
+        elif problem.verdict is True and scope.verdict is True:
+            yield FAIL(f"GPU/accelerator host ({scope.reason}): {problem.message}", problem.path)
+        elif problem.verdict is None:
+            yield UNKNOWN(f"Cannot tell whether the host gets a public IP address: {problem.message}", problem.path)
+        else:
+            yield UNKNOWN(f"{problem.message[:1].upper()}{problem.message[1:]}; whether it is a GPU/accelerator "
+                          f"host is unknown: {scope.reason}", problem.path)

@@ -1,0 +1,177 @@
+"""IAC132: GPU/accelerator hosts encrypt their root and EBS block devices.
+
+`aws_instance`: `root_block_device.encrypted` and every `ebs_block_device.encrypted`
+(CloudFormation: `BlockDeviceMappings[].Ebs.Encrypted`); `aws_launch_template`:
+`block_device_mappings.ebs.encrypted` (CloudFormation `LaunchTemplateData.BlockDeviceMappings`).
+With no root device mapping the root volume is made from the AMI's snapshot: unencrypted for
+any public AMI (public AMIs cannot have encrypted snapshots) unless account-level EBS
+encryption by default is on. An instance without mappings of its own that is launched from
+a launch template is judged by the template's mappings.
+"""
+from __future__ import annotations
+
+from iaclint import s3
+from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
+from iaclint.unknown import is_unknown
+
+_AMI_ROOT = ("the root volume is created from the AMI's snapshot, unencrypted unless that snapshot is encrypted "
+             "or EBS encryption by default is on for the account")
+
+
+def _encrypted_state(resource, path: tuple, block) -> s3.Check:
+    """One block device (`ebs {}` / `Ebs:` / `root_block_device {}` block)."""
+    if is_unknown(block):
+        return s3.Check(None, f"`{resource.native_name(path)}` cannot be known statically (`{block.expr}`)", path)
+    if not isinstance(block, dict):
+        return s3.Check(False)
+    value = block.get("encrypted")
+    epath = path + ("encrypted",)
+    name = resource.native_name(epath)
+    if is_unknown(value):
+        return s3.Check(None, f"`{name}` cannot be known statically (`{value.expr}`)", epath)
+    if value is True or (isinstance(value, str) and value.strip().lower() == "true"):
+        return s3.Check(False)
+    if value is None and block.get("snapshot_id") is not None:
+        snap = block["snapshot_id"]
+        return s3.Check(None, f"`{name}` is not set: the volume inherits the encryption of snapshot "
+                              f"`{snap.expr if is_unknown(snap) else snap}`", epath)
+    if value is None:
+        return s3.Check(True, f"`{name}` is not set (false): the volume is unencrypted unless EBS encryption by "
+                              f"default is on for the account", epath)
+    return s3.Check(True, f"`{name}` is `{str(value).lower()}`: the volume is unencrypted", epath)
+
+
+def _mappings(resource) -> tuple[list, bool]:
+    """Checks of `block_device_mappings[].ebs` and whether any EBS mapping is written."""
+    checks, found = [], False
+    for path, mapping in s3.blocks(resource.attributes.get("block_device_mappings"), ("block_device_mappings",)):
+        if is_unknown(mapping):
+            checks.append(s3.Check(None, f"`{resource.native_name(path)}` cannot be known statically "
+                                         f"(`{mapping.expr}`)", path))
+            found = True
+            continue
+        if not isinstance(mapping, dict) or mapping.get("ebs") is None:
+            continue  # instance store or NoDevice
+        for ebs_path, ebs in s3.blocks(mapping.get("ebs"), path + ("ebs",)):
+            found = True
+            checks.append(_encrypted_state(resource, ebs_path, ebs))
+    return checks, found
+
+
+def volumes_check(resource, ctx) -> s3.Check:
+    attrs = resource.attributes
+    checks: list = []
+    if resource.type == "aws_instance" and resource.fmt != "cloudformation":
+        root = list(s3.blocks(attrs.get("root_block_device"), ("root_block_device",)))
+        for path, block in root:
+            checks.append(_encrypted_state(resource, path, block))
+        for path, block in s3.blocks(attrs.get("ebs_block_device"), ("ebs_block_device",)):
+            checks.append(_encrypted_state(resource, path, block))
+        has_root = bool(root)
+    else:
+        checks, has_root = _mappings(resource)
+    if not has_root and resource.type == "aws_instance":
+        template = s3.launch_template_of(resource, ctx)
+        if template is None:
+            checks.append(s3.Check(None, "the root volume is defined by a launch template that is not in the scan"))
+        elif template is not False:
+            inner, found = _mappings(template)
+            if found:
+                for c in inner:
+                    if c.verdict is not False:
+                        checks.append(s3.Check(c.verdict, f"launch template `{template.address}`: {c.message}",
+                                               ("launch_template",)))
+                has_root = True
+    if not has_root:
+        where = ("root_block_device",) if resource.type == "aws_instance" and resource.fmt != "cloudformation" \
+            else ("block_device_mappings",)
+        what = "is not set" if where == ("root_block_device",) else "has no EBS mapping"
+        checks.append(s3.Check(True, f"`{resource.native_name(where)}` {what}: {_AMI_ROOT}", where))
+    result = s3.combine(checks)
+    if result.verdict is True:
+        account = s3.account_ebs_encryption_default(ctx)
+        if account is not None:
+            return s3.Check(None, f"{result.message}; `{account.address}` may turn on EBS encryption by default",
+                            result.path)
+    return result
+
+
+class Ec2GpuRootVolumeUnencrypted(Policy):
+    id = "IAC132"
+    name = "ec2-gpu-root-volume-unencrypted"
+    title = "GPU or accelerator instance has an unencrypted root or EBS volume"
+    severity = "high"
+    category = "data-protection"
+    resource_types = ("aws_instance", "aws_launch_template")
+    checkov_ids = ()
+    what = (
+        "An `aws_instance` or `aws_launch_template` (CloudFormation `AWS::EC2::Instance`, "
+        "`AWS::EC2::LaunchTemplate`) of a GPU/accelerator instance family (`p*`, `g*`, `trn*`, `inf*`, `dl*`) "
+        "whose root or EBS block devices are not encrypted: `root_block_device.encrypted` / "
+        "`ebs_block_device.encrypted` (`BlockDeviceMappings[].Ebs.Encrypted`) false or unset, or, for a launch "
+        "template, `block_device_mappings.ebs.encrypted` (`LaunchTemplateData.BlockDeviceMappings[].Ebs."
+        "Encrypted`). Without a root mapping the root volume comes from the AMI's snapshot, which is "
+        "unencrypted for any public AMI. The instance type is read from the resource, from the launch template "
+        "an instance uses, from accelerator `instance_requirements`, or from the instances and Auto Scaling "
+        "groups that use a template. A volume restored from a snapshot, or a scan that declares "
+        "`aws_ebs_encryption_by_default`, gives UNKNOWN."
+    )
+    why = (
+        "GPU hosts are where datasets are staged, checkpoints are written and finished model weights sit "
+        "before upload: the most valuable bytes of an ML project, on disks that are routinely snapshotted "
+        "and copied into AMIs. An unencrypted root volume leaks all of it through every snapshot or AMI "
+        "shared by mistake, and can only be fixed by rebuilding the host. Model theft then needs no access "
+        "to the model registry at all."
+    )
+    fix_terraform = (
+        "Encrypt the root and data volumes:\n\n"
+        "```hcl\n"
+        "resource \"aws_instance\" \"trainer\" {\n"
+        "  ami           = data.aws_ami.deep_learning.id\n"
+        "  instance_type = \"p4d.24xlarge\"\n\n"
+        "  root_block_device {\n"
+        "    encrypted  = true\n"
+        "    kms_key_id = aws_kms_key.ml_data.arn\n"
+        "  }\n"
+        "}\n"
+        "```\n\n"
+        "In a launch template, set `encrypted = true` in `block_device_mappings { ebs { ... } }`, or turn on "
+        "`aws_ebs_encryption_by_default` for the account and region."
+    )
+    fix_cloudformation = (
+        "Encrypt every EBS mapping, including the root device:\n\n"
+        "```yaml\n"
+        "Trainer:\n"
+        "  Type: AWS::EC2::Instance\n"
+        "  Properties:\n"
+        "    InstanceType: p4d.24xlarge\n"
+        "    ImageId: !Ref DeepLearningAmi\n"
+        "    BlockDeviceMappings:\n"
+        "      - DeviceName: /dev/xvda\n"
+        "        Ebs:\n"
+        "          Encrypted: true\n"
+        "          KmsKeyId: !GetAtt MlDataKey.Arn\n"
+        "```"
+    )
+    references = (
+        "https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html",
+        "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/accelerated-computing-instances.html",
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-ebs.html",
+        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/instance#ebs-ephemeral-and-root-block-devices",
+    )
+
+    def check(self, resource, ctx):
+        problem = volumes_check(resource, ctx)
+        if problem.verdict is False:
+            yield PASS()
+            return
+        scope = s3.accelerated_scope(resource, ctx)
+        if scope.verdict is False:
+            yield PASS("not a GPU/accelerator instance")
+        elif problem.verdict is True and scope.verdict is True:
+            yield FAIL(f"GPU/accelerator host ({scope.reason}): {problem.message}", problem.path)
+        elif problem.verdict is None:
+            yield UNKNOWN(f"Cannot tell whether the volumes are encrypted: {problem.message}", problem.path)
+        else:
+            yield UNKNOWN(f"{problem.message[:1].upper()}{problem.message[1:]}; whether it is a GPU/accelerator "
+                          f"host is unknown: {scope.reason}", problem.path)

@@ -1,0 +1,187 @@
+"""IAC115: an ML bucket's policy denies requests that do not use TLS.
+
+The bucket policies are the Terraform `aws_s3_bucket_policy` resources and CloudFormation
+`AWS::S3::BucketPolicy` resources that point at the bucket (by reference or by its name),
+and the legacy inline `policy` of a Terraform `aws_s3_bucket`. A policy written as a
+`data "aws_iam_policy_document"` is followed.
+"""
+from __future__ import annotations
+
+import re
+
+from iaclint import iam, s3
+from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
+from iaclint.unknown import is_unknown
+
+_PARTITION = re.compile(r"^arn:aws[a-z-]*:", re.IGNORECASE)
+_ACTIONS = ("s3:GetObject", "s3:PutObject")
+
+
+def _covers_objects(stmt: iam.Statement, bucket) -> iam.Tri:
+    """Does the statement's `Resource` cover every object of `bucket` (`arn:aws:s3:::name/*`)?"""
+    if "resources" not in stmt.paths:
+        return None if "not_resources" in stmt.paths else False
+    name = s3.bucket_name(bucket)
+    answers = []
+    for element in stmt.resources:
+        if is_unknown(element):
+            if bucket.address in element.refs:
+                answers.append(element.expr.rstrip().rstrip("\"'").endswith("*"))
+            elif element.refs:
+                answers.append(False)  # another resource's ARN
+            else:
+                answers.append(None)
+        elif isinstance(element, str):
+            text = _PARTITION.sub("arn:aws:", element.strip())
+            if iam.covers(text, "arn:aws:s3:::*/*"):
+                answers.append(True)
+            elif isinstance(name, str):
+                answers.append(iam.covers(text, f"arn:aws:s3:::{name}/*"))
+            else:
+                answers.append(None if text.lower().startswith("arn:aws:s3:::") else False)
+    return iam.any3(answers)
+
+
+def _denies_plain_http(condition: iam.Condition) -> iam.Tri:
+    if is_unknown(condition.test) or is_unknown(condition.variable):
+        return None
+    if not isinstance(condition.variable, str) or condition.variable.strip().lower() != "aws:securetransport":
+        return False
+    if str(condition.test).strip().lower() not in ("bool", "boolifexists"):
+        return False
+    values = [v for v in condition.values]
+    if any(is_unknown(v) for v in values):
+        return None
+    return any(str(v).strip().lower() == "false" for v in values)
+
+
+def _tls_statement(stmt: iam.Statement, bucket) -> iam.Tri:
+    return iam.all3(
+        iam.is_deny(stmt),
+        iam.principal_is_public(stmt),
+        *(iam.actions_cover(stmt, action) for action in _ACTIONS),
+        _covers_objects(stmt, bucket),
+        iam.any3(_denies_plain_http(c) for c in stmt.conditions),
+    )
+
+
+def tls_check(bucket, ctx) -> s3.Check:
+    linked, maybe = s3.attached(bucket, ctx, s3.POLICY_TYPE)
+    sources = [(r, ("policy",)) for r in linked]
+    if bucket.attributes.get("policy") is not None:  # Terraform provider v3 inline policy
+        sources.append((bucket, ("policy",)))
+    if not sources:
+        if maybe:
+            return s3.maybe_configured(maybe, "The bucket policy")
+        return s3.Check(True, "no bucket policy refers to it, so requests over plain HTTP are allowed")
+    answers, unknown_reason = [], ""
+    for owner, path in sources:
+        doc = iam.document_from_value(owner, path, owner.attributes.get(path[0]), ctx, follow=True)
+        if doc is None:
+            continue
+        for _, _, reason in doc.unknowns:
+            answers.append(None)
+            unknown_reason = unknown_reason or f"the policy of `{owner.address}` cannot be analysed: {reason}"
+        for stmt in doc.statements:
+            answer = _tls_statement(stmt, bucket)
+            answers.append(answer)
+            if answer is None and not unknown_reason:
+                unknown_reason = (f"{stmt.label()} of `{owner.address}` may deny plain HTTP, but parts of it "
+                                  f"cannot be known statically")
+    verdict = iam.any3(answers)
+    if verdict is True:
+        return s3.Check(False)
+    if verdict is None:
+        return s3.Check(None, unknown_reason or "the bucket policy cannot be analysed")
+    names = ", ".join(f"`{owner.address}`" if owner is not bucket else f"`{bucket.native_name(path)}`"
+                      for owner, path in sources)
+    return s3.Check(True, f"{names} has no statement that denies `s3:*` on the bucket's objects to every principal "
+                          f"when `aws:SecureTransport` is `false`, so requests over plain HTTP are allowed")
+
+
+class S3MlBucketNoTlsEnforcement(Policy):
+    id = "IAC115"
+    name = "s3-ml-bucket-no-tls-enforcement"
+    title = "ML bucket policy does not deny requests without TLS"
+    severity = "medium"
+    category = "data-protection"
+    resource_types = ("aws_s3_bucket",)
+    checkov_ids = ()
+    what = (
+        "An ML `aws_s3_bucket` (CloudFormation `AWS::S3::Bucket`) with no bucket policy statement that "
+        "denies plain-HTTP requests: an `Effect: Deny` for every principal (`\"*\"`), on actions covering "
+        "`s3:GetObject` and `s3:PutObject` (`s3:*`), on resources covering the bucket's objects "
+        "(`arn:aws:s3:::bucket/*`), with the condition `Bool` (or `BoolIfExists`) `aws:SecureTransport = "
+        "false`. The bucket policies are the `aws_s3_bucket_policy` / `AWS::S3::BucketPolicy` resources "
+        "that refer to the bucket or name it (policies built with `data \"aws_iam_policy_document\"` are "
+        "followed). A bucket is an ML bucket when an AI resource refers to it or names it in an `s3://` URI, "
+        "or when it is tagged `ml`/`ai` = `true`; other buckets pass."
+    )
+    why = (
+        "S3 accepts plain HTTP unless the bucket policy refuses it. Training data, model weights and "
+        "Bedrock knowledge-base documents fetched by notebooks, training containers or custom tooling over "
+        "`http://` can be read or tampered with in transit: an attacker on the path can copy the dataset "
+        "(data exfiltration) or swap a model artifact or a training file (model or data poisoning) "
+        "without touching IAM. Denying `aws:SecureTransport = false` makes TLS a property of the bucket "
+        "instead of a hope about every client."
+    )
+    fix_terraform = (
+        "Attach a bucket policy that denies plain HTTP:\n\n"
+        "```hcl\n"
+        "resource \"aws_s3_bucket_policy\" \"training_data\" {\n"
+        "  bucket = aws_s3_bucket.training_data.id\n"
+        "  policy = jsonencode({\n"
+        "    Version = \"2012-10-17\"\n"
+        "    Statement = [{\n"
+        "      Sid       = \"DenyInsecureTransport\"\n"
+        "      Effect    = \"Deny\"\n"
+        "      Principal = \"*\"\n"
+        "      Action    = \"s3:*\"\n"
+        "      Resource  = [aws_s3_bucket.training_data.arn, \"${aws_s3_bucket.training_data.arn}/*\"]\n"
+        "      Condition = { Bool = { \"aws:SecureTransport\" = \"false\" } }\n"
+        "    }]\n"
+        "  })\n"
+        "}\n"
+        "```"
+    )
+    fix_cloudformation = (
+        "Add an `AWS::S3::BucketPolicy` that denies plain HTTP:\n\n"
+        "```yaml\n"
+        "TrainingDataPolicy:\n"
+        "  Type: AWS::S3::BucketPolicy\n"
+        "  Properties:\n"
+        "    Bucket: !Ref TrainingData\n"
+        "    PolicyDocument:\n"
+        "      Version: \"2012-10-17\"\n"
+        "      Statement:\n"
+        "        - Sid: DenyInsecureTransport\n"
+        "          Effect: Deny\n"
+        "          Principal: \"*\"\n"
+        "          Action: s3:*\n"
+        "          Resource: [!GetAtt TrainingData.Arn, !Sub \"${TrainingData.Arn}/*\"]\n"
+        "          Condition: {Bool: {\"aws:SecureTransport\": false}}\n"
+        "```"
+    )
+    references = (
+        "https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html",
+        "https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-ssl-requests-only.html",
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-bucketpolicy.html",
+        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/s3_bucket_policy",
+    )
+
+    def check(self, resource, ctx):
+        problem = tls_check(resource, ctx)
+        if problem.verdict is False:
+            yield PASS()
+            return
+        scope = s3.is_ml_bucket(resource, ctx)
+        if scope.verdict is False:
+            yield PASS("not an ML bucket")
+        elif problem.verdict is True and scope.verdict is True:
+            yield FAIL(f"ML bucket ({scope.reason}): {problem.message}", problem.path)
+        elif problem.verdict is None:
+            yield UNKNOWN(f"Cannot tell whether the bucket policy denies plain HTTP: {problem.message}",
+                          problem.path)
+        else:
+            yield UNKNOWN(f"{problem.message[:1].upper()}{problem.message[1:]}; whether it is an ML bucket is "
+                          f"unknown: {scope.reason}", problem.path)

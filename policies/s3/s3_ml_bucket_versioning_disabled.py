@@ -1,0 +1,136 @@
+"""IAC114: an ML bucket keeps object versions.
+
+Read from the Terraform `aws_s3_bucket_versioning` that points at the bucket
+(`versioning_configuration.status`), the legacy inline `versioning { enabled }` block, or
+CloudFormation `VersioningConfiguration.Status`. Unset means never versioned.
+"""
+from __future__ import annotations
+
+from iaclint import s3
+from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
+from iaclint.unknown import is_unknown
+
+
+def _status(value, label: str, at: tuple) -> s3.Check:
+    if is_unknown(value):
+        return s3.Check(None, f"{label} cannot be known statically (`{value.expr}`)", at)
+    if isinstance(value, str) and value.strip() == "Enabled":
+        return s3.Check(False)
+    shown = f"`{value}`" if value is not None else "not set"
+    return s3.Check(True, f"{label} is {shown}: overwritten or deleted objects cannot be recovered", at)
+
+
+def versioning_check(bucket, ctx) -> s3.Check:
+    linked, maybe = s3.attached(bucket, ctx, s3.VERSIONING_TYPE)
+    if linked:
+        checks = []
+        for r in linked:
+            found = False
+            for path, block in s3.blocks(r.attributes.get("versioning_configuration"), ("versioning_configuration",)):
+                found = True
+                label = f"`{r.address}` `versioning_configuration.status`"
+                value = block if is_unknown(block) else (block.get("status") if isinstance(block, dict) else None)
+                checks.append(_status(value, label, ()))
+            if not found:
+                checks.append(s3.Check(True, f"`{r.address}` has no `versioning_configuration`", ()))
+        return s3.combine(checks)
+    config = bucket.attributes.get("versioning_configuration")  # CloudFormation
+    if config is not None:
+        path = ("versioning_configuration", "status")
+        value = config if is_unknown(config) else (config.get("status") if isinstance(config, dict) else None)
+        return _status(value, f"`{bucket.native_name(path)}`",
+                       path if not is_unknown(config) else path[:1])
+    legacy = bucket.attributes.get("versioning")  # Terraform provider v3 inline block
+    if legacy is not None:
+        checks = []
+        for path, block in s3.blocks(legacy, ("versioning",)):
+            if is_unknown(block):
+                checks.append(s3.Check(None, f"`versioning` cannot be known statically (`{block.expr}`)", path))
+                continue
+            enabled = block.get("enabled") if isinstance(block, dict) else None
+            if is_unknown(enabled):
+                checks.append(s3.Check(None, f"`versioning.enabled` cannot be known statically (`{enabled.expr}`)",
+                                       path + ("enabled",)))
+            elif enabled is True or (isinstance(enabled, str) and enabled.strip().lower() == "true"):
+                checks.append(s3.Check(False))
+            else:
+                shown = "`false`" if enabled is not None else "not set (false)"
+                checks.append(s3.Check(True, f"`versioning.enabled` is {shown}: overwritten or deleted objects "
+                                             f"cannot be recovered", path + ("enabled",)))
+        return s3.combine(checks)
+    if maybe:
+        return s3.maybe_configured(maybe, "Versioning")
+    if bucket.fmt == "cloudformation":
+        where = f"`{bucket.native_name(('versioning_configuration',))}` is not set"
+    else:
+        where = "no `aws_s3_bucket_versioning` refers to it"
+    return s3.Check(True, f"{where}, so the bucket is unversioned: overwritten or deleted objects cannot be "
+                          f"recovered", ("versioning_configuration",))
+
+
+class S3MlBucketVersioningDisabled(Policy):
+    id = "IAC114"
+    name = "s3-ml-bucket-versioning-disabled"
+    title = "ML bucket does not keep object versions"
+    severity = "low"
+    category = "data-protection"
+    resource_types = ("aws_s3_bucket",)
+    checkov_ids = ()
+    what = (
+        "An ML `aws_s3_bucket` (CloudFormation `AWS::S3::Bucket`) without versioning: no "
+        "`aws_s3_bucket_versioning` with `versioning_configuration.status = \"Enabled\"` refers to it "
+        "(nor the legacy inline `versioning { enabled = true }`), or `VersioningConfiguration.Status` is "
+        "`Suspended` or unset. `Suspended` and `Disabled` fail too. A bucket is an ML bucket when a "
+        "SageMaker, Bedrock, Comprehend, Kendra (or other AI service) resource refers to it or names it in "
+        "an `s3://` URI or ARN, or when it is tagged `ml`/`ai` = `true`; other buckets pass."
+    )
+    why = (
+        "Training data and model artifacts are overwritten in place by pipelines, and a data-poisoning "
+        "attack is exactly a quiet overwrite of a few training files or of the `model.tar.gz` an endpoint "
+        "loads. Without versions there is no earlier copy to compare against, roll back to or retrain "
+        "from, and no way to prove which data a model was trained on (lineage that audits of AI systems "
+        "ask for). Versioning also protects against an accidental or malicious `DeleteObject` on a "
+        "dataset that took months to label."
+    )
+    fix_terraform = (
+        "Enable versioning with a separate resource:\n\n"
+        "```hcl\n"
+        "resource \"aws_s3_bucket_versioning\" \"training_data\" {\n"
+        "  bucket = aws_s3_bucket.training_data.id\n"
+        "  versioning_configuration {\n"
+        "    status = \"Enabled\"\n"
+        "  }\n"
+        "}\n"
+        "```"
+    )
+    fix_cloudformation = (
+        "Set `VersioningConfiguration`:\n\n"
+        "```yaml\n"
+        "TrainingData:\n"
+        "  Type: AWS::S3::Bucket\n"
+        "  Properties:\n"
+        "    VersioningConfiguration:\n"
+        "      Status: Enabled\n"
+        "```"
+    )
+    references = (
+        "https://docs.aws.amazon.com/AmazonS3/latest/userguide/Versioning.html",
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-versioningconfiguration.html",
+        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/s3_bucket_versioning",
+    )
+
+    def check(self, resource, ctx):
+        problem = versioning_check(resource, ctx)
+        if problem.verdict is False:
+            yield PASS()
+            return
+        scope = s3.is_ml_bucket(resource, ctx)
+        if scope.verdict is False:
+            yield PASS("not an ML bucket")
+        elif problem.verdict is True and scope.verdict is True:
+            yield FAIL(f"ML bucket ({scope.reason}): {problem.message}", problem.path)
+        elif problem.verdict is None:
+            yield UNKNOWN(f"Cannot tell whether the bucket is versioned: {problem.message}", problem.path)
+        else:
+            yield UNKNOWN(f"{problem.message[:1].upper()}{problem.message[1:]}; whether it is an ML bucket is "
+                          f"unknown: {scope.reason}", problem.path)
