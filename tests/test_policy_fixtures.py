@@ -1,5 +1,13 @@
 """Every policy against its fixtures: each `fail` resource is flagged exactly at the lines
-marked `# expect-finding`, nothing else is flagged, in Terraform and in CloudFormation."""
+marked `# expect-finding`, nothing else is flagged, in Terraform and in CloudFormation.
+
+A property that exists in one format only (a resource type with no twin in the other, such
+as `aws_bedrock_custom_model`, which has no CloudFormation type) cannot have failing
+fixtures in the other format. Such a policy declares the formats it applies to in a
+`formats` class attribute (default: both); the catalog row must agree, its column for the
+missing format saying there is no resource. For a format that does not apply, fixture
+files are optional: when present, nothing in them may be flagged and their `unknown*`
+resources must be UNKNOWN."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,6 +18,13 @@ from conftest import FIXTURES, ROOT, builtin_policies, expected_markers, rel
 from iaclint.api import scan
 
 FORMATS = {"terraform": ".tf", "cloudformation": ".yaml"}
+CATALOG = ROOT.parent / "shared" / "POLICY_CATALOG.md"
+CATALOG_COLUMN = {"terraform": 3, "cloudformation": 4}  # `| key | sev | TF | CFN | ...`
+
+
+def applicable_formats(policy) -> tuple:
+    """The formats a policy's property can be written in (see the module docstring)."""
+    return tuple(getattr(policy, "formats", tuple(FORMATS)))
 
 
 def _policy_cases():
@@ -30,6 +45,9 @@ def test_policy_fixtures(policy, fmt, monkeypatch):
     monkeypatch.chdir(ROOT)
     directory = FIXTURES / "policies" / policy.name
     files = _fixture_files(directory, FORMATS[fmt]) if directory.is_dir() else []
+    if fmt not in applicable_formats(policy):
+        _check_inapplicable_format(policy, fmt, files)
+        return
     assert files, f"{policy.id} {policy.name} has no {fmt} fixture in {rel(directory)}"
 
     result = scan([rel(f) for f in files], policies=[policy], strict=False)
@@ -69,3 +87,42 @@ def test_policy_fixtures(policy, fmt, monkeypatch):
                      and r.address.split(".")[-1].lower().startswith("unknown")}
     undecided = {f.resource for f in result.unknowns}
     assert unknown_cases <= undecided, f"unknown cases not UNKNOWN: {sorted(unknown_cases - undecided)}"
+
+
+def _check_inapplicable_format(policy, fmt, files):
+    if not files:
+        pytest.skip(f"{policy.name} does not apply to {fmt} (formats = {applicable_formats(policy)})")
+    from iaclint.api import _parse_all
+    from iaclint.discover import discover
+    from iaclint.normalize import normalize
+
+    result = scan([rel(f) for f in files], policies=[policy], strict=False)
+    assert not result.errors, result.errors
+    assert not result.findings, f"{fmt} does not apply to {policy.name}, yet it reported {result.findings}"
+    assert not any(expected_markers(f) for f in files), f"{fmt} fixtures of {policy.name} mark findings"
+    raws, errors, _ = _parse_all(discover([rel(f) for f in files]), [], {}, {})
+    assert not errors, errors
+    names = {r.address: r.address.split(".")[-1].lower() for r in map(normalize, raws)
+             if r.type in policy.resource_types}
+    assert not [a for a, n in names.items() if n.startswith("fail")], f"no fail cases in {fmt} for {policy.name}"
+    unknown_cases = {a for a, n in names.items() if n.startswith("unknown")}
+    undecided = {u.resource for u in result.unknowns}
+    assert unknown_cases <= undecided, f"unknown cases not UNKNOWN: {sorted(unknown_cases - undecided)}"
+
+
+@pytest.mark.skipif(not CATALOG.exists(), reason="shared/POLICY_CATALOG.md not beside the checkout")
+@pytest.mark.parametrize("policy", [p for p in builtin_policies() if p.resource_types
+                                    and set(applicable_formats(p)) != set(FORMATS)], ids=lambda p: p.id)
+def test_formats_follow_the_catalog(policy):
+    """A policy may leave out a format only where the catalog row says it has no resource."""
+    import re
+
+    assert applicable_formats(policy) and set(applicable_formats(policy)) <= set(FORMATS)
+    rows = [line for line in CATALOG.read_text(encoding="utf-8").splitlines()
+            if line.startswith(f"| `{policy.name}` |")]
+    assert rows, f"{policy.name} has no catalog row"
+    cells = rows[0].split("|")
+    for fmt in set(FORMATS) - set(applicable_formats(policy)):
+        cell = re.sub(r"[*`(]", "", cells[CATALOG_COLUMN[fmt]]).strip().lower()
+        assert re.match(r"(none|no (cfn|tf|terraform|cloudformation) resource)", cell), \
+            f"{policy.name} leaves out {fmt}, but its catalog row names a resource there: {cell!r}"

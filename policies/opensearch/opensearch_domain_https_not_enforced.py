@@ -1,0 +1,122 @@
+"""IAC126: an OpenSearch domain accepts HTTPS only, with TLS 1.2 or later.
+
+The defaults diverge by format. With no `domain_endpoint_options` block (Terraform) or no
+`DomainEndpointOptions` (CloudFormation) the service default applies: HTTP is accepted.
+Inside a written block, an omitted `enforce_https` is `true` in Terraform (the provider's
+default) but an omitted `EnforceHTTPS` is left to the service, which does not enforce HTTPS.
+`tls_security_policy = "Policy-Min-TLS-1-0-2019-07"` still allows TLS 1.0 and 1.1.
+"""
+from __future__ import annotations
+
+from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
+from iaclint.model import TERRAFORM
+from iaclint.unknown import is_unknown
+
+_BLOCK = ("domain_endpoint_options",)
+_WEAK_TLS = "Policy-Min-TLS-1-0-2019-07"
+
+
+def _blocks(value, path):
+    """Each written instance of a nested block: a TF list of blocks or a CFN object."""
+    if isinstance(value, dict) or is_unknown(value):
+        return [(path, value)]
+    if isinstance(value, list):
+        return [(path + (i,), item) for i, item in enumerate(value)]
+    return []
+
+
+class OpensearchDomainHttpsNotEnforced(Policy):
+    id = "IAC126"
+    name = "opensearch-domain-https-not-enforced"
+    title = "OpenSearch domain enforces HTTPS with TLS 1.2 or later"
+    severity = "high"
+    category = "data-protection"
+    resource_types = ("aws_opensearch_domain", "aws_elasticsearch_domain")
+    checkov_ids = ()
+    what = (
+        "An OpenSearch Service domain (`aws_opensearch_domain`, `AWS::OpenSearchService::Domain`) or legacy "
+        "Elasticsearch domain (`aws_elasticsearch_domain`, `AWS::Elasticsearch::Domain`) that accepts plain "
+        "HTTP: no `domain_endpoint_options` block / `DomainEndpointOptions` property (the service default does "
+        "not enforce HTTPS), `enforce_https = false` / `EnforceHTTPS: false`, or a CloudFormation "
+        "`DomainEndpointOptions` without `EnforceHTTPS` (in Terraform an omitted `enforce_https` inside the "
+        "block defaults to `true`). `tls_security_policy` / `TLSSecurityPolicy` set to "
+        "`Policy-Min-TLS-1-0-2019-07` is reported too. Unknown values give UNKNOWN."
+    )
+    why = (
+        "Clients of a vector store send the user's question, or its embedding, and receive the retrieved "
+        "document chunks: the private text a RAG application answers from. Over plain HTTP, or TLS 1.0/1.1, "
+        "anyone on the network path can read those queries and results, steal the credentials or signed "
+        "requests sent with them, or alter the chunks returned to the model, injecting instructions it will "
+        "treat as trusted context."
+    )
+    fix_terraform = """Require HTTPS and TLS 1.2 or later:
+
+```hcl
+resource "aws_opensearch_domain" "vectors" {
+  domain_name = "rag-vectors"
+
+  domain_endpoint_options {
+    enforce_https       = true
+    tls_security_policy = "Policy-Min-TLS-1-2-PFS-2023-10"
+  }
+}
+```"""
+    fix_cloudformation = """Require HTTPS and TLS 1.2 or later:
+
+```yaml
+Vectors:
+  Type: AWS::OpenSearchService::Domain
+  Properties:
+    DomainName: rag-vectors
+    DomainEndpointOptions:
+      EnforceHTTPS: true
+      TLSSecurityPolicy: Policy-Min-TLS-1-2-PFS-2023-10
+```"""
+    references = (
+        "https://docs.aws.amazon.com/opensearch-service/latest/developerguide/infrastructure-security.html",
+        "https://docs.aws.amazon.com/opensearch-service/latest/APIReference/API_DomainEndpointOptions.html",
+        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/opensearch_domain#domain_endpoint_options",
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-opensearchservice-domain-domainendpointoptions.html",
+    )
+
+    def check(self, resource, ctx):
+        value = resource.attributes.get("domain_endpoint_options")
+        blocks = _blocks(value, _BLOCK)
+        if not blocks:
+            yield FAIL(f"OpenSearch domain accepts plain HTTP: `{resource.native_name(_BLOCK)}` is not set, and "
+                       f"AWS does not enforce HTTPS by default", _BLOCK)
+            return
+        found = False
+        for path, block in blocks:
+            if is_unknown(block):
+                found = True
+                yield UNKNOWN(f"`{resource.native_name(path)}` is unknown until deployment ({block.reason})", path)
+                continue
+            if not isinstance(block, dict):
+                continue
+            enforce_path = path + ("enforce_https",)
+            enforce = block.get("enforce_https")
+            if is_unknown(enforce):
+                found = True
+                yield UNKNOWN(f"`{resource.native_name(enforce_path)}` is `{enforce.expr}`, unknown until "
+                              f"deployment ({enforce.reason})", enforce_path)
+            elif enforce is None and resource.fmt != TERRAFORM:
+                found = True
+                yield FAIL(f"OpenSearch domain accepts plain HTTP: `{resource.native_name(enforce_path)}` is not "
+                           f"set, and AWS does not enforce HTTPS by default", path)
+            elif enforce is not None and str(enforce).strip().lower() in ("false", "0"):
+                found = True
+                yield FAIL(f"OpenSearch domain accepts plain HTTP: `{resource.native_name(enforce_path)}` is "
+                           f"`false`", enforce_path)
+            tls_path = path + ("tls_security_policy",)
+            tls = block.get("tls_security_policy")
+            if is_unknown(tls):
+                found = True
+                yield UNKNOWN(f"`{resource.native_name(tls_path)}` is `{tls.expr}`, unknown until deployment "
+                              f"({tls.reason})", tls_path)
+            elif isinstance(tls, str) and tls.strip() == _WEAK_TLS:
+                found = True
+                yield FAIL(f"OpenSearch domain still accepts TLS 1.0 and 1.1: `{resource.native_name(tls_path)}` "
+                           f"is `{_WEAK_TLS}`", tls_path)
+        if not found:
+            yield PASS()
