@@ -7,17 +7,9 @@ API (and so CloudFormation) treats an omitted `EnableCapture` as enabled.
 """
 from __future__ import annotations
 
-from iaclint import paths
+from iaclint import sagemaker_endpoints as endpoints
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
 from iaclint.unknown import is_unknown
-
-
-def _written(value) -> bool:
-    return is_unknown(value) or value not in (None, "", [], {})
-
-
-def _is_false(value) -> bool:
-    return value is False or (isinstance(value, str) and value.strip().lower() == "false")
 
 
 def _is_zero(value) -> bool:
@@ -27,16 +19,6 @@ def _is_zero(value) -> bool:
         return float(value) == 0
     except (TypeError, ValueError):
         return False
-
-
-def _blocks(hits):
-    """(path, value, complete) per block: a Terraform block list is expanded into its items."""
-    for path, value, complete in hits:
-        if complete and isinstance(value, list):
-            for i, item in enumerate(value):
-                yield tuple(path) + (i,), item, True
-        else:
-            yield tuple(path), value, complete
 
 
 class SagemakerEndpointDataCaptureDisabled(Policy):
@@ -108,45 +90,38 @@ class SagemakerEndpointDataCaptureDisabled(Policy):
     )
 
     def check(self, resource, ctx):
-        attrs = resource.attributes
         cfn = resource.fmt == "cloudformation"
-        variants = attrs.get("production_variants")
-        serverless = [isinstance(v, dict) and not is_unknown(v.get("serverless_config"))
-                      and _written(v.get("serverless_config")) for v in variants] if isinstance(variants, list) else []
-        if serverless and all(serverless):
+        if endpoints.serverless_only(resource):
             yield PASS("serverless endpoints do not support data capture")
             return
-        hits = paths.find_detailed(attrs, "data_capture_config")
-        if not hits:
+        if not endpoints.capture_written(resource):
             name = "DataCaptureConfig" if cfn else "data_capture_config"
             yield FAIL(f"`{name}` is not set: the endpoint keeps no record of its prompts and predictions",
                        ("data_capture_config",))
             return
         enable_name = "EnableCapture" if cfn else "enable_capture"
         percent_name = "InitialSamplingPercentage" if cfn else "initial_sampling_percentage"
-        for path, config, complete in _blocks(hits):
+        for path, config in endpoints.capture_blocks(resource):
             where = resource.native_name(path)
-            if not complete or is_unknown(config):
+            if is_unknown(config):
                 yield UNKNOWN(f"`{where}` is unknown until deployment", path)
                 continue
-            if not isinstance(config, dict):
-                continue
             enabled = config.get("enable_capture")
-            enable_path = tuple(path) + ("enable_capture",)
+            enable_path = path + ("enable_capture",)
             if is_unknown(enabled):
                 yield UNKNOWN(f"`{where}.{enable_name}` is `{enabled.expr}`, unknown until deployment", enable_path)
                 continue
-            if _is_false(enabled):
+            if endpoints.is_false(enabled):
                 yield FAIL(f"`{where}.{enable_name}` is `false`: the endpoint keeps no record of its prompts "
                            f"and predictions", enable_path)
                 continue
-            if enabled is None and not cfn:
+            if endpoints.omitted_means_off(resource, enabled):
                 yield FAIL(f"`{where}.{enable_name}` is not set, and the Terraform provider then sends `false`: "
                            f"data capture is off", enable_path)
                 continue
             percent = config.get("initial_sampling_percentage")
             if _is_zero(percent):
                 yield FAIL(f"`{where}.{percent_name}` is 0: no request is captured",
-                           tuple(path) + ("initial_sampling_percentage",))
+                           path + ("initial_sampling_percentage",))
                 continue
             yield PASS()

@@ -7,27 +7,9 @@ stores nothing and passes; IAC402 reports disabled capture.
 """
 from __future__ import annotations
 
-from iaclint import paths
+from iaclint import sagemaker_endpoints as endpoints
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
 from iaclint.unknown import is_unknown
-
-
-def _written(value) -> bool:
-    return is_unknown(value) or value not in (None, "", [], {})
-
-
-def _is_false(value) -> bool:
-    return value is False or (isinstance(value, str) and value.strip().lower() == "false")
-
-
-def _blocks(hits):
-    """(path, value, complete) per block: a Terraform block list is expanded into its items."""
-    for path, value, complete in hits:
-        if complete and isinstance(value, list):
-            for i, item in enumerate(value):
-                yield tuple(path) + (i,), item, True
-        else:
-            yield tuple(path), value, complete
 
 
 class SagemakerEndpointDataCaptureNoCmk(Policy):
@@ -94,30 +76,26 @@ class SagemakerEndpointDataCaptureNoCmk(Policy):
     )
 
     def check(self, resource, ctx):
-        hits = paths.find_detailed(resource.attributes, "data_capture_config")
-        if not hits:
+        if not endpoints.capture_written(resource):
             yield PASS()
             return
-        cfn = resource.fmt == "cloudformation"
-        key = "KmsKeyId" if cfn else "kms_key_id"
-        for path, config, complete in _blocks(hits):
+        key = "KmsKeyId" if resource.fmt == "cloudformation" else "kms_key_id"
+        for path, config in endpoints.capture_blocks(resource):
             where = resource.native_name(path)
-            if not complete or is_unknown(config):
+            if is_unknown(config):
                 yield UNKNOWN(f"`{where}` is unknown until deployment", path)
                 continue
-            if not isinstance(config, dict):
-                continue
-            if _written(config.get("kms_key_id")):
+            if endpoints.written(config.get("kms_key_id")):
                 yield PASS()
                 continue
-            enabled = config.get("enable_capture")
-            if _is_false(enabled) or (enabled is None and not cfn):
+            if endpoints.capture_off(resource, config):
                 yield PASS("data capture is off: nothing is written to S3")
                 continue
+            enabled = config.get("enable_capture")
             if is_unknown(enabled):
                 yield UNKNOWN(f"`{where}.{key}` is not set, and whether capture is on (`{enabled.expr}`) "
-                              f"is unknown until deployment", tuple(path) + ("kms_key_id",))
+                              f"is unknown until deployment", path + ("kms_key_id",))
                 continue
             yield FAIL(f"`{where}.{key}` is not set: captured prompts and predictions are stored under the "
                        f"bucket's default encryption, not a customer-managed KMS key",
-                       tuple(path) + ("kms_key_id",))
+                       path + ("kms_key_id",))

@@ -10,66 +10,15 @@ Instance types with NVMe instance storage only pass (AWS rejects a volume key th
 """
 from __future__ import annotations
 
-
-from iaclint.documents import decode
-from iaclint.instances import nvme_only
+from iaclint import pipelines
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
 from iaclint.unknown import is_unknown
 
-_UNRESOLVED = object()
 # step type -> (path of the cluster inside Arguments, its spelling in messages)
 _CLUSTERS = {
     "Training": (("ResourceConfig",), "ResourceConfig"),
     "Processing": (("ProcessingResources", "ClusterConfig"), "ProcessingResources.ClusterConfig"),
 }
-
-
-def _show(expr: str) -> str:
-    """An expression short enough for a one-line message."""
-    text = " ".join(str(expr).split())
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _written(value) -> bool:
-    return is_unknown(value) or value not in (None, "", [], {})
-
-
-def _parameters(definition: dict):
-    """Pipeline parameter name -> DefaultValue (or _UNRESOLVED); None when unknowable."""
-    params = definition.get("Parameters", [])
-    if is_unknown(params):
-        return None
-    out = {}
-    for param in params if isinstance(params, list) else []:
-        if isinstance(param, dict) and isinstance(param.get("Name"), str):
-            out[param["Name"]] = param.get("DefaultValue", _UNRESOLVED)
-    return out
-
-
-def _resolve(value, params):
-    """A string instance type, or _UNRESOLVED (unknown reference or runtime expression)."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict) and set(value) == {"Get"} and isinstance(value["Get"], str) \
-            and value["Get"].startswith("Parameters.") and params is not None:
-        found = params.get(value["Get"][len("Parameters."):], _UNRESOLVED)
-        return found if isinstance(found, str) else _UNRESOLVED
-    return _UNRESOLVED
-
-
-def _steps(steps, prefix: tuple):
-    """(path, step) for every step, descending into Condition steps; Unknowns included."""
-    if is_unknown(steps):
-        yield prefix, steps
-        return
-    if not isinstance(steps, list):
-        return
-    for i, step in enumerate(steps):
-        path = prefix + (i,)
-        yield path, step
-        if isinstance(step, dict) and step.get("Type") == "Condition" and isinstance(step.get("Arguments"), dict):
-            for branch in ("IfSteps", "ElseSteps"):
-                yield from _steps(step["Arguments"].get(branch), path + ("Arguments", branch))
 
 
 class SagemakerPipelineTrainingVolumeNoCmk(Policy):
@@ -148,73 +97,25 @@ class SagemakerPipelineTrainingVolumeNoCmk(Policy):
     )
 
     def check(self, resource, ctx):
-        attrs = resource.attributes
-        cfn = resource.fmt == "cloudformation"
-        root = ("pipeline_definition",)
-        where = resource.native_name(root) if root in resource.native_paths else (
-            "PipelineDefinition.PipelineDefinitionBody" if cfn else "pipeline_definition")
-        raw = attrs.get("pipeline_definition")
-        if not _written(raw):
-            location = attrs.get("pipeline_definition_s3_location")
-            if _written(location):
-                name = "PipelineDefinition.PipelineDefinitionS3Location" if cfn else "pipeline_definition_s3_location"
-                yield UNKNOWN(f"the pipeline definition is read from S3 (`{name}`), not from the source: "
-                              f"its steps cannot be checked", ("pipeline_definition_s3_location",))
-            else:
-                yield PASS()
-            return
-        definition = decode(raw)
-        if is_unknown(definition):
-            yield UNKNOWN(f"`{where}` is `{_show(definition.expr)}`, unknown until deployment", root)
-            return
-        if not isinstance(definition, dict):
-            yield UNKNOWN(f"`{where}` is not a JSON pipeline definition that can be read", root)
-            return
-        params = _parameters(definition)
-        decided = False
-        for path, step in _steps(definition.get("Steps"), root + ("Steps",)):
-            if is_unknown(step):
-                yield UNKNOWN(f"steps of `{where}` are `{_show(step.expr)}`, unknown until deployment", path)
-                decided = True
-                continue
-            if not isinstance(step, dict):
-                continue
-            kind = step.get("Type")
-            label = f"step `{step['Name']}`" if isinstance(step.get("Name"), str) else f"step {path[-1]}"
-            if is_unknown(kind):
-                yield UNKNOWN(f"the type of {label} is `{_show(kind.expr)}`, unknown until deployment", path)
-                decided = True
-                continue
-            if kind not in _CLUSTERS:
-                continue
-            decided = True
-            yield self._check_step(step, kind, label, path, params)
-        if not decided:
-            yield PASS()
+        results = [UNKNOWN(message, path) if step is None else self._check_step(step)
+                   for step, message, path in pipelines.walk(resource, _CLUSTERS)]
+        yield from results or [PASS()]
 
-    def _check_step(self, step, kind, label, path, params):
-        cluster_keys, spelling = _CLUSTERS[kind]
-        cluster_path = path + ("Arguments", *cluster_keys)
-        node, name = step.get("Arguments"), "Arguments"
-        for key in (*cluster_keys, None):
-            if is_unknown(node):
-                return UNKNOWN(f"{kind} {label}: `{name}` is `{_show(node.expr)}`, unknown until deployment",
-                               cluster_path)
-            if key is not None:
-                node, name = (node.get(key) if isinstance(node, dict) else None), f"{name}.{key}"
-        cluster = node if isinstance(node, dict) else {}
-        if _written(cluster.get("VolumeKmsKeyId")):
+    def _check_step(self, step):
+        cluster_keys, spelling = _CLUSTERS[step.kind]
+        kind, label = step.kind, step.label
+        found = pipelines.dig(step, cluster_keys)
+        cluster_path = step.path + ("Arguments", *cluster_keys)
+        if is_unknown(found.value):
+            return UNKNOWN(f"{kind} {label}: `{found.name}` is `{pipelines.show(found.value.expr)}`, unknown "
+                           f"until deployment", cluster_path)
+        cluster = found.value if isinstance(found.value, dict) else {}
+        if pipelines.written(cluster.get("VolumeKmsKeyId")):
             return PASS()
-        types = [cluster.get("InstanceType")]
-        groups = cluster.get("InstanceGroups")
-        if is_unknown(groups):
-            types.append(groups)
-        elif isinstance(groups, list):
-            types.extend(g.get("InstanceType") if isinstance(g, dict) else g for g in groups)
-        resolved = [_resolve(t, params) for t in types if t is not None]
-        if any(isinstance(t, str) and nvme_only(t) for t in resolved):
+        nvme, unresolved = pipelines.nvme_only_types(cluster, step.params)
+        if nvme:
             return PASS(f"{kind} {label} runs on an instance type with NVMe instance storage only")
-        if any(t is _UNRESOLVED for t in resolved):
+        if unresolved:
             return UNKNOWN(f"{kind} {label} has no `{spelling}.VolumeKmsKeyId`, and its instance type (which "
                            f"decides whether AWS accepts a key) is unknown until the pipeline runs", cluster_path)
         return FAIL(f"{kind} {label} has no `{spelling}.VolumeKmsKeyId`: its ML storage volume uses an "

@@ -42,6 +42,7 @@ CFN_TYPES = {
         "opaque": ["ModelPackageGroupPolicy"],
     },
     "AWS::SageMaker::CodeRepository": {"type": "aws_sagemaker_code_repository"},
+    "AWS::SageMaker::MlflowTrackingServer": {"type": "aws_sagemaker_mlflow_tracking_server"},
 }
 
 DEFAULTS = {
@@ -56,5 +57,16 @@ DEFAULTS = {
     "aws_sagemaker_endpoint_configuration": {
         "production_variants.enable_ssm_access": False,
         "shadow_production_variants.enable_ssm_access": False,
+    },
+    # Monitoring jobs: no network isolation and no inter-container encryption unless asked
+    # (filled only into a written network_config / NetworkConfig).
+    **{job: {"network_config.enable_network_isolation": False,
+             "network_config.enable_inter_container_traffic_encryption": False}
+       for job in ("aws_sagemaker_data_quality_job_definition", "aws_sagemaker_model_quality_job_definition",
+                   "aws_sagemaker_model_bias_job_definition", "aws_sagemaker_model_explainability_job_definition")},
+    "aws_sagemaker_monitoring_schedule": {
+        "monitoring_schedule_config.monitoring_job_definition.network_config.enable_network_isolation": False,
+        "monitoring_schedule_config.monitoring_job_definition.network_config.enable_inter_container_traffic_encryption":
+            False,
     },
 }

@@ -1,0 +1,155 @@
+"""IAC313: the resource policy of a SageMaker model registry (model package group) lets no one
+outside the account change it, and no one at all in.
+
+The policy is `aws_sagemaker_model_package_group_policy.resource_policy` (Terraform, any
+document form, `data.aws_iam_policy_document` followed) or the inline
+`AWS::SageMaker::ModelPackageGroup.ModelPackageGroupPolicy` (an object or a string). An
+`Allow` statement fails when its principal is everyone (`*`, `{"AWS": "*"}`, `NotPrincipal`)
+without an `aws:PrincipalOrgID`, `aws:PrincipalOrgPaths` or `aws:PrincipalAccount`
+condition, whatever the actions; or when it names an account the stack does not live in
+(`iaclint.iam.own_accounts`, plus `trusted_accounts` from the options) with actions that
+create, change or delete model packages. Cross-account read access (a central registry
+shared with deployment accounts) passes.
+"""
+from __future__ import annotations
+
+from iaclint import iam
+from iaclint.unknown import is_unknown
+from iaclint.engine.policy import PASS, Policy
+
+# Where the document lives, per canonical type.
+_DOCUMENTS = {
+    "aws_sagemaker_model_package_group_policy": ("resource_policy",),
+    "aws_sagemaker_model_package_group": ("model_package_group_policy",),
+}
+WRITE_ACTIONS = (
+    "sagemaker:CreateModelPackage", "sagemaker:UpdateModelPackage", "sagemaker:DeleteModelPackage",
+    "sagemaker:PutModelPackageGroupPolicy", "sagemaker:DeleteModelPackageGroupPolicy",
+    "sagemaker:DeleteModelPackageGroup",
+)
+ORG_GUARDS = ("aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalAccount")
+_FIELDS = ("effect", "actions", "not_actions", "principals", "not_principals", "conditions")
+
+
+def _outside(stmt, own: frozenset) -> tuple[list, list]:
+    """(accounts outside the stack, principals whose account cannot be told), as labels."""
+    outside, undecided = [], []
+    for identifier in iam.principal_accounts(stmt):
+        account = iam.account_of(identifier) if is_unknown(identifier) else identifier
+        if account in (iam.SELF, iam.PUBLIC) or account in own:
+            continue
+        if account is None:
+            undecided.append(f"`{identifier.expr}`" if is_unknown(identifier) else f"`{identifier}`")
+        else:
+            (outside if own else undecided).append(f"account `{account}`")
+    return outside, undecided
+
+
+def _judge(stmt, own: frozenset) -> iam.Outcome:
+    allow = iam.is_allow(stmt)
+    public = iam.all3(allow, iam.principal_is_public(stmt), iam.not3(iam.has_condition(stmt, ORG_GUARDS)))
+    outside, undecided = _outside(stmt, own)
+    writes = iam.actions_overlap_any(stmt, WRITE_ACTIONS)
+    foreign = iam.all3(allow, True if outside else (None if undecided else False), writes)
+    path = stmt.path_of("principals", "not_principals")
+    if public is True:
+        return iam.Outcome(True, path, f"lets any AWS principal call {iam.describe_grant(stmt, ('sagemaker:*',))} on "
+                                       f"the model registry without an `aws:PrincipalOrgID` condition: anyone can read "
+                                       f"(or change) the registered models", _FIELDS)
+    if foreign is True:
+        return iam.Outcome(True, path, f"lets {', '.join(outside)}, which the scanned stack does not live in, call "
+                                       f"{iam.describe_grant(stmt, WRITE_ACTIONS)}: another account can register, "
+                                       f"approve or replace the models this registry serves", _FIELDS)
+    verdict = iam.any3([public, foreign])
+    context = "" if own else "; the scanned files do not show which account the stack is deployed to"
+    who = ", ".join(outside + undecided) or "its principals"
+    return iam.Outcome(verdict, path, f"lets another AWS account ({who}) change model packages or lets everyone "
+                                      f"in{context}", _FIELDS)
+
+
+class SagemakerModelPackageGroupPolicyCrossAccount(Policy):
+    id = "IAC313"
+    name = "sagemaker-model-package-group-policy-cross-account"
+    title = "SageMaker model registry policy grants no public access and no cross-account write access"
+    severity = "high"
+    category = "identity-and-access"
+    resource_types = tuple(sorted(_DOCUMENTS))
+    checkov_ids = ()
+    what = (
+        "A SageMaker model package group resource policy "
+        "(`aws_sagemaker_model_package_group_policy.resource_policy`, CloudFormation "
+        "`AWS::SageMaker::ModelPackageGroup.ModelPackageGroupPolicy`) with an `Allow` statement whose "
+        "principal is everyone (`*`, `{\"AWS\": \"*\"}`, or a `NotPrincipal`) without an "
+        "`aws:PrincipalOrgID`, `aws:PrincipalOrgPaths` or `aws:PrincipalAccount` condition, or that lets "
+        "an AWS account other than the stack's own create, update or delete model packages "
+        "(`sagemaker:CreateModelPackage`, `UpdateModelPackage`, `DeleteModelPackage`, the group policy and "
+        "group deletion; `sagemaker:*` and `*` included). The stack's accounts are those its own ARNs "
+        "and account conditions show, plus `trusted_accounts` from the configuration; a principal "
+        "written as `${AWS::AccountId}` or `data.aws_caller_identity` is the stack's own. Without that "
+        "evidence a literal account is reported as unknown. Read-only sharing with other accounts passes."
+    )
+    why = (
+        "The model registry is where deployment pipelines pick the approved version of a model. An "
+        "account that can create or update model packages can register a poisoned model (weights with a "
+        "backdoor, a serving image that exfiltrates requests), flip its approval status, and have the "
+        "production account deploy it: a supply-chain attack on the model itself. A public principal "
+        "exposes the model artifacts' locations, metrics and lineage to anyone, and with write actions "
+        "hands the registry to anyone."
+    )
+    fix_terraform = (
+        "Grant other accounts read access only, and name them explicitly:\n\n"
+        "```hcl\n"
+        "data \"aws_iam_policy_document\" \"registry\" {\n"
+        "  statement {\n"
+        "    sid       = \"DeployAccountReads\"\n"
+        "    actions   = [\"sagemaker:DescribeModelPackageGroup\", \"sagemaker:DescribeModelPackage\", \"sagemaker:ListModelPackages\"]\n"
+        "    resources = [aws_sagemaker_model_package_group.churn.arn, \"${replace(aws_sagemaker_model_package_group.churn.arn, \"model-package-group\", \"model-package\")}/*\"]\n"
+        "    principals {\n"
+        "      type        = \"AWS\"\n"
+        "      identifiers = [\"arn:aws:iam::${var.deploy_account_id}:root\"]\n"
+        "    }\n"
+        "  }\n"
+        "}\n\n"
+        "resource \"aws_sagemaker_model_package_group_policy\" \"churn\" {\n"
+        "  model_package_group_name = aws_sagemaker_model_package_group.churn.model_package_group_name\n"
+        "  resource_policy          = data.aws_iam_policy_document.registry.json\n"
+        "}\n"
+        "```"
+    )
+    fix_cloudformation = (
+        "Keep `ModelPackageGroupPolicy` to read actions for named accounts:\n\n"
+        "```yaml\n"
+        "ChurnRegistry:\n"
+        "  Type: AWS::SageMaker::ModelPackageGroup\n"
+        "  Properties:\n"
+        "    ModelPackageGroupName: churn\n"
+        "    ModelPackageGroupPolicy:\n"
+        "      Version: \"2012-10-17\"\n"
+        "      Statement:\n"
+        "        - Sid: DeployAccountReads\n"
+        "          Effect: Allow\n"
+        "          Principal: {AWS: !Sub \"arn:${AWS::Partition}:iam::${DeployAccountId}:root\"}\n"
+        "          Action: [sagemaker:DescribeModelPackageGroup, sagemaker:DescribeModelPackage, sagemaker:ListModelPackages]\n"
+        "          Resource:\n"
+        "            - !Sub arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:model-package-group/churn\n"
+        "            - !Sub arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:model-package/churn/*\n"
+        "```"
+    )
+    references = (
+        "https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-ram.html",
+        "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_PutModelPackageGroupPolicy.html",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid",
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-modelpackagegroup.html",
+        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/sagemaker_model_package_group_policy",
+    )
+
+    def check(self, resource, ctx):
+        path = _DOCUMENTS[resource.type]
+        value = resource.attributes.get(path[0])
+        if value is None:
+            yield PASS()  # no policy: the registry is private to its account
+            return
+        doc = iam.document_from_value(resource, path, value, ctx, follow=True)
+        own = iam.own_accounts(resource, ctx) | frozenset(str(a) for a in (ctx.options or {}).get("trusted_accounts", ()))
+        yield from iam.check_statements(resource, ctx, lambda stmt: _judge(stmt, own),
+                                        documents=[doc] if doc is not None else [], identity_only=False)

@@ -1,0 +1,187 @@
+"""IAC411: notebook lifecycle scripts do not fetch and run remote code or re-open root.
+
+The scripts of an `aws_sagemaker_notebook_instance_lifecycle_configuration` (`on_create`,
+`on_start`; CloudFormation `OnCreate[].Content`, `OnStart[].Content`) are base64-encoded
+shell scripts that run as root. Decoded, each is searched (comment lines left out, `\\`
+continuations joined) for three heuristics:
+
+- a download piped or substituted into an interpreter: `curl ... | bash`,
+  `wget -O- ... | sudo sh`, `bash -c "$(curl ...)"`, `source <(curl ...)`;
+- `pip install` from somewhere other than PyPI: a URL or VCS requirement
+  (`git+https://...`), an index or find-links URL on another host (AWS CodeArtifact
+  repositories are allowed), or `--trusted-host`;
+- granting root back to the notebook user: `sudoers`, `NOPASSWD`, adding a user to the
+  `sudo`/`wheel` group.
+
+A script that cannot be read statically (a parameterised `Fn::Base64` of `Fn::Sub`, a
+variable) is unknown.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+
+from iaclint import paths
+from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
+from iaclint.unknown import is_unknown
+
+_HOOKS = ("on_create", "on_start")
+_INTERPRETER = r"(?:sudo\s+(?:-\S+\s+)*)?(?:/usr/bin/|/bin/)?(?:env\s+)?(?:(?:ba|da|z|k)?sh|python[\d.]*|perl|ruby)\b"
+_CHECKS = (
+    ("pipes a download into an interpreter",
+     re.compile(r"\b(?:curl|wget)\b[^|\n]*\|\s*" + _INTERPRETER)),
+    ("runs a download through a shell",
+     re.compile(r"\b(?:(?:ba|da|z|k)?sh|eval|source|\.)\s+(?:-c\s+)?[\"']?(?:\$\(|<\(|`)\s*(?:curl|wget)\b")),
+    ("grants root through sudo",
+     re.compile(r"\bsudoers\b|\bNOPASSWD\b|\busermod\b[^\n]*-a?G\s*(?:\S*,)?(?:sudo|wheel)\b")),
+)
+_PIP_INSTALL = re.compile(r"\bpip[\d.]*\s+install\b(?P<args>[^\n;&|]*)")
+_URL = re.compile(r"(?:git\+|hg\+|svn\+|bzr\+)?(?:https?|ftp)://(?P<host>[^/\s\"':@]+(?::\d+)?)", re.IGNORECASE)
+_PYPI_HOSTS = re.compile(r"^(?:pypi\.org|files\.pythonhosted\.org|pypi\.python\.org)$|"
+                         r"\.codeartifact\.[a-z0-9-]+\.amazonaws\.com$", re.IGNORECASE)
+
+
+def _script_lines(text: str) -> list[tuple[int, str]]:
+    """(line number, line) of the script without comment lines, continuations joined."""
+    out, buffer, start = [], "", 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not buffer:
+            start = number
+        if line.rstrip().endswith("\\"):
+            buffer += line.rstrip()[:-1] + " "
+            continue
+        joined = buffer + line
+        buffer = ""
+        if not joined.lstrip().startswith("#"):
+            out.append((start, joined))
+    if buffer and not buffer.lstrip().startswith("#"):
+        out.append((start, buffer))
+    return out
+
+
+def _pip_problem(args: str) -> str:
+    if "--trusted-host" in args:
+        return "installs pip packages with TLS verification turned off (`--trusted-host`)"
+    for match in _URL.finditer(args):
+        host = match.group("host").split(":")[0]
+        if not _PYPI_HOSTS.search(host):
+            return f"installs pip packages from `{host}`, not from PyPI"
+    return ""
+
+
+def findings(script: str) -> list[str]:
+    """What the script does that the policy flags, one phrase per match with its line."""
+    found = []
+    for number, line in _script_lines(script):
+        shown = " ".join(line.split())
+        shown = shown if len(shown) <= 90 else shown[:87] + "..."
+        for what, pattern in _CHECKS:
+            if pattern.search(line):
+                found.append(f"{what} (line {number}: `{shown}`)")
+        for match in _PIP_INSTALL.finditer(line):
+            problem = _pip_problem(match.group("args"))
+            if problem:
+                found.append(f"{problem} (line {number}: `{shown}`)")
+    return found
+
+
+def _decode(value: str) -> str:
+    """The script a base64 value encodes; a value that is not base64 is read as the script
+    itself (AWS would reject it, but what it says is still worth reporting)."""
+    try:
+        return base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return value
+
+
+class SagemakerNotebookLifecycleRemoteExec(Policy):
+    id = "IAC411"
+    name = "sagemaker-notebook-lifecycle-remote-exec"
+    title = "SageMaker notebook lifecycle scripts do not run downloaded code or re-enable root"
+    severity = "medium"
+    category = "model-safeguards"
+    resource_types = ("aws_sagemaker_notebook_instance_lifecycle_configuration",)
+    checkov_ids = ()
+    what = (
+        "An `aws_sagemaker_notebook_instance_lifecycle_configuration` (CloudFormation "
+        "`AWS::SageMaker::NotebookInstanceLifecycleConfig`) whose base64-decoded `on_create` or `on_start` "
+        "script (`OnCreate[].Content`, `OnStart[].Content`) pipes a download into an interpreter "
+        "(`curl ... | bash`, `bash -c \"$(wget ...)\"`), installs pip packages from a URL, a VCS or an index "
+        "other than PyPI or AWS CodeArtifact (or with `--trusted-host`), or gives the notebook user root "
+        "back (`sudoers`, `NOPASSWD`, the `sudo`/`wheel` group). Comment lines are ignored. This is a "
+        "heuristic: it reads the script text and does not follow scripts it downloads. A script that "
+        "cannot be read statically (a parameterised `Fn::Sub`, a variable, `filebase64()`) is reported as "
+        "unknown."
+    )
+    why = (
+        "Lifecycle scripts run as root on every start of the notebook instance, which holds the "
+        "execution role's credentials, the data scientists' notebooks and whatever datasets they pulled. "
+        "Code fetched at start time from a URL, a Git branch or a third-party package index is not "
+        "reviewed, not pinned and not in the infrastructure code: whoever controls that host or branch "
+        "(or can poison the index, or intercept a `--trusted-host` download) runs code as root inside "
+        "the ML environment on the next restart. Re-adding the user to sudoers undoes "
+        "`root_access = Disabled`, the control that keeps notebook users from reading other users' data "
+        "and the instance's credentials."
+    )
+    fix_terraform = (
+        "Ship the tools in a reviewed image or a pinned package from your own repository, and keep the "
+        "script declarative:\n\n"
+        "```hcl\n"
+        "resource \"aws_sagemaker_notebook_instance_lifecycle_configuration\" \"research\" {\n"
+        "  name = \"research-on-start\"\n"
+        "  on_start = base64encode(<<-EOT\n"
+        "    #!/bin/bash\n"
+        "    set -euo pipefail\n"
+        "    sudo -u ec2-user -i pip install --index-url \"$CODEARTIFACT_INDEX_URL\" acme-ml-tools==2.3.1\n"
+        "  EOT\n"
+        "  )\n"
+        "}\n"
+        "```"
+    )
+    fix_cloudformation = (
+        "Install pinned packages from your own repository instead of running downloaded scripts:\n\n"
+        "```yaml\n"
+        "ResearchOnStart:\n"
+        "  Type: AWS::SageMaker::NotebookInstanceLifecycleConfig\n"
+        "  Properties:\n"
+        "    OnStart:\n"
+        "      - Content:\n"
+        "          Fn::Base64: |\n"
+        "            #!/bin/bash\n"
+        "            set -euo pipefail\n"
+        "            sudo -u ec2-user -i pip install --index-url \"$CODEARTIFACT_INDEX_URL\" acme-ml-tools==2.3.1\n"
+        "```"
+    )
+    references = (
+        "https://docs.aws.amazon.com/sagemaker/latest/dg/notebook-lifecycle-config.html",
+        "https://docs.aws.amazon.com/sagemaker/latest/dg/nbi-root-access.html",
+        "https://docs.aws.amazon.com/codeartifact/latest/ug/python-configure-pip.html",
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-notebookinstancelifecycleconfig.html",
+        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/sagemaker_notebook_instance_lifecycle_configuration",
+    )
+
+    def check(self, resource, ctx):
+        decided = False
+        for hook in _HOOKS:
+            value = resource.attributes.get(hook)
+            # Terraform: a base64 string; CloudFormation: a list of hooks with `Content`.
+            scripts = [((hook,), value)] if isinstance(value, str) or is_unknown(value) \
+                else paths.find(resource.attributes, (hook, "content"))
+            for path, script in scripts:
+                path = tuple(path)
+                name = resource.native_name(path)
+                if is_unknown(script):
+                    decided = True
+                    text = " ".join(script.expr.split())
+                    text = text if len(text) <= 60 else text[:57] + "..."
+                    yield UNKNOWN(f"The lifecycle script `{name}` cannot be read statically (`{text}`: "
+                                  f"{script.reason})", path)
+                elif isinstance(script, str):
+                    problems = findings(_decode(script))
+                    if problems:
+                        decided = True
+                        yield FAIL(f"The lifecycle script `{name}`, which runs as root on the notebook instance, "
+                                   f"{'; '.join(problems[:3])}", path)
+        if not decided:
+            yield PASS()

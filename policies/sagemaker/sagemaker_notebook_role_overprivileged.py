@@ -1,0 +1,192 @@
+"""IAC602: a notebook, Studio domain or user profile, or Bedrock agent runs as a role with
+account-wide AI, storage or role-passing rights.
+
+The question is about the role, but the finding belongs on the AI resource: that is what
+hands the role to people (notebook and Studio users) or to a model steered by prompts
+(an agent), and one role may be fine for a scheduled job and dangerous behind a notebook.
+The role is followed through the reference graph (`role_arn = aws_iam_role.x.arn`,
+`!GetAtt X.Arn`, or a literal role ARN matched by name), and everything it is granted is
+gathered with `iam.principal_policies` (inline policies, `aws_iam_role_policy`,
+attachments, `ManagedPolicyArns`, CloudFormation policies naming it in `Roles`, and the
+AWS managed `AdministratorAccess` / `PowerUserAccess`).
+
+"Overprivileged" is the catalog's list, each on every resource: `*` (`*:*`), `bedrock:*`,
+`sagemaker:*`, `s3:*`, and `iam:PassRole` on every role (`*`, or `role/*` of any account).
+Conditions do not clear a statement: they restrict when a right applies, not how much it
+reaches. A role outside the scanned files gives UNKNOWN.
+"""
+from __future__ import annotations
+
+from iaclint import iam
+from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
+
+# canonical type -> (paths of the role it runs as, what the resource is, who inherits the role)
+RUNS_AS = {
+    "aws_sagemaker_notebook_instance": ((("role_arn",),), "notebook instance",
+                                        "anyone who can open the notebook, and any code it runs, holds them"),
+    "aws_sagemaker_domain": ((("default_user_settings", "execution_role"),
+                              ("default_space_settings", "execution_role")), "Studio domain",
+                             "every Studio user of the domain, and any code their apps run, holds them"),
+    "aws_sagemaker_user_profile": ((("user_settings", "execution_role"),), "Studio user profile",
+                                   "the Studio user, and any code their apps run, holds them"),
+    "aws_bedrockagent_agent": ((("agent_resource_role_arn",),), "Bedrock agent",
+                               "the agent acts with them on whatever its prompts (injected ones included) ask"),
+}
+# (action query, how a message names it, every-resource test)
+BROAD_GRANTS = (
+    ("*:*", "every action (`*`) on every resource", iam.resource_is_star),
+    ("bedrock:*", "`bedrock:*` on every resource", iam.resource_is_star),
+    ("sagemaker:*", "`sagemaker:*` on every resource", iam.resource_is_star),
+    ("s3:*", "`s3:*` on every resource", iam.resource_is_star),
+    ("iam:PassRole", "`iam:PassRole` on every role", iam.resource_is_every_role),
+)
+
+
+class SagemakerNotebookRoleOverprivileged(Policy):
+    id = "IAC602"
+    name = "sagemaker-notebook-role-overprivileged"
+    title = "Notebook, Studio or Bedrock agent runs as a role with account-wide AI, S3 or PassRole rights"
+    severity = "high"
+    category = "attack-paths"
+    resource_types = tuple(RUNS_AS)
+    checkov_ids = ("CKV2_AWS_68",)
+    what = (
+        "A SageMaker notebook instance (`role_arn` / `RoleArn`), Studio domain "
+        "(`default_user_settings.execution_role` / `DefaultUserSettings.ExecutionRole`, and the "
+        "default space role), Studio user profile (`user_settings.execution_role`) or Bedrock "
+        "agent (`agent_resource_role_arn` / `AgentResourceRoleArn`) whose role, through any of "
+        "its policies (inline, `aws_iam_role_policy`, attached customer managed policies, "
+        "`ManagedPolicyArns`, `AdministratorAccess`), is allowed `*`, `bedrock:*`, "
+        "`sagemaker:*` or `s3:*` on every resource, or `iam:PassRole` on every role. The finding "
+        "points at the role attribute of the AI resource; a role outside the scanned files, or "
+        "a policy that cannot be read, gives UNKNOWN."
+    )
+    why = (
+        "Whoever can open a notebook or a Studio app gets a shell with the execution role's "
+        "credentials, and so does any code that runs there: a poisoned pip package, a "
+        "malicious pickled model, a notebook shared by a colleague. A Bedrock agent acts with "
+        "its role on whatever its prompts ask, including prompts injected through retrieved "
+        "documents. With `s3:*` on `*` that is every dataset and model artifact in the account "
+        "(exfiltration, training-data poisoning); with `sagemaker:*` or `bedrock:*` it can "
+        "deploy, delete or copy models and remove guardrails and logging; with `iam:PassRole` on "
+        "every role it can start jobs as more privileged roles, turning a notebook into an "
+        "account takeover."
+    )
+    fix_terraform = (
+        "Give the notebook its own role, scoped to its bucket prefix and the jobs it starts:\n\n"
+        "```hcl\n"
+        "resource \"aws_iam_role_policy\" \"notebook\" {\n"
+        "  role = aws_iam_role.notebook.id\n"
+        "  policy = jsonencode({\n"
+        "    Version = \"2012-10-17\"\n"
+        "    Statement = [\n"
+        "      { Effect = \"Allow\", Action = [\"s3:GetObject\", \"s3:PutObject\"],\n"
+        "        Resource = \"${aws_s3_bucket.training_data.arn}/notebooks/*\" },\n"
+        "      { Effect = \"Allow\", Action = \"iam:PassRole\", Resource = aws_iam_role.training.arn,\n"
+        "        Condition = { StringEquals = { \"iam:PassedToService\" = \"sagemaker.amazonaws.com\" } } },\n"
+        "    ]\n"
+        "  })\n"
+        "}\n\n"
+        "resource \"aws_sagemaker_notebook_instance\" \"research\" {\n"
+        "  role_arn = aws_iam_role.notebook.arn\n"
+        "  # ...\n"
+        "}\n"
+        "```"
+    )
+    fix_cloudformation = (
+        "Give the notebook its own role, scoped to its bucket prefix and the jobs it starts:\n\n"
+        "```yaml\n"
+        "NotebookRole:\n"
+        "  Type: AWS::IAM::Role\n"
+        "  Properties:\n"
+        "    AssumeRolePolicyDocument: {...}\n"
+        "    Policies:\n"
+        "      - PolicyName: notebook\n"
+        "        PolicyDocument:\n"
+        "          Version: \"2012-10-17\"\n"
+        "          Statement:\n"
+        "            - Effect: Allow\n"
+        "              Action: [s3:GetObject, s3:PutObject]\n"
+        "              Resource: !Sub ${TrainingData.Arn}/notebooks/*\n"
+        "            - Effect: Allow\n"
+        "              Action: iam:PassRole\n"
+        "              Resource: !GetAtt TrainingRole.Arn\n"
+        "              Condition: {StringEquals: {iam:PassedToService: sagemaker.amazonaws.com}}\n"
+        "ResearchNotebook:\n"
+        "  Type: AWS::SageMaker::NotebookInstance\n"
+        "  Properties:\n"
+        "    RoleArn: !GetAtt NotebookRole.Arn\n"
+        "```"
+    )
+    references = (
+        "https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html",
+        "https://docs.aws.amazon.com/sagemaker/latest/dg/security_iam_id-based-policy-examples.html",
+        "https://docs.aws.amazon.com/bedrock/latest/userguide/agents-permissions.html",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege",
+        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/sagemaker_notebook_instance",
+    )
+
+    def check(self, resource, ctx):
+        role_paths, kind, inherits = RUNS_AS[resource.type]
+        found = False
+        for role_path in role_paths:
+            for path, role, reason in iam.role_of_reference(resource, role_path, ctx):
+                found = True
+                attribute = resource.native_name(path)
+                if role is None:
+                    yield UNKNOWN(f"Cannot tell statically whether the role in `{attribute}` is overprivileged: "
+                                  f"{reason}", path)
+                    continue
+                yield _judge(resource, path, attribute, role, ctx, kind, inherits)
+        if not found:
+            yield PASS()
+
+
+def _judge(resource, path, attribute, role, ctx, kind, inherits):
+    grants = iam.principal_policies(role, ctx)
+    hits, open_ = [], []
+    for query, label, every in BROAD_GRANTS:
+        test = _test(query, every)
+        found = grants.allows(query, test)
+        sure = [(g, s) for g, s, v in found if v is True]
+        if sure:
+            hits.append((label, *sure[0]))
+            if query == "*:*":
+                break  # everything else is implied
+        elif found:
+            open_.append((label, *found[0][:2]))
+    runs_as = f"`{role.address}`, the role {kind} `{resource.address}` runs as (`{attribute}`),"
+    if hits:
+        by_statement: list = []  # [(grant, stmt, [labels])], in the order of BROAD_GRANTS
+        for label, grant, stmt in hits:
+            for entry in by_statement:
+                if entry[0] is grant and entry[1] is stmt:
+                    entry[2].append(label)
+                    break
+            else:
+                by_statement.append((grant, stmt, [label]))
+        granted = "; ".join(f"{_join(labels)} by {grant.describe(stmt)}" for grant, stmt, labels in by_statement)
+        return FAIL(f"{kind[0].upper()}{kind[1:]} `{resource.address}` runs as `{role.address}` (`{attribute}`), which is allowed "
+                    f"{granted}: {inherits}", path)
+    if open_:
+        label, grant, stmt = open_[0]
+        unknown = iam.first_unknown(stmt)
+        detail = f": {iam.unknown_reason(unknown)}" if unknown is not None else ""
+        return UNKNOWN(f"Cannot tell statically whether {runs_as} is allowed {label}: "
+                       f"{grant.describe(stmt)} cannot be read{detail}", path)
+    parts = grants.unknown_parts()
+    if parts:
+        return UNKNOWN(f"Cannot tell statically whether {runs_as} is overprivileged: {parts[0][1]}", path)
+    return PASS()
+
+
+def _join(labels: list) -> str:
+    """`a`, `a and b`, `a, b and c`: the rights one statement grants, in one phrase."""
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def _test(query, every):
+    def test(stmt):
+        cover = iam.actions_overlap(stmt, query) if query == "iam:PassRole" else iam.actions_cover(stmt, query)
+        return iam.all3(iam.is_allow(stmt), cover, every(stmt))
+    return test

@@ -1,0 +1,118 @@
+"""IAC135: distributed training and processing steps of a SageMaker pipeline encrypt the
+traffic between their instances.
+
+A `Training` step on more than one instance needs
+`Arguments.EnableInterContainerTrafficEncryption: true`, a `Processing` step on more than one
+instance `Arguments.NetworkConfig.EnableInterContainerTrafficEncryption: true` (the API
+default is `false`). A single-instance job has no inter-container traffic and passes. The
+instance count is `ResourceConfig.InstanceCount` (or the sum over `InstanceGroups`) and
+`ProcessingResources.ClusterConfig.InstanceCount`; pipeline parameters resolve to their
+`DefaultValue`.
+"""
+from __future__ import annotations
+
+from iaclint import pipelines
+from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
+
+# step type -> (the switch inside Arguments, the cluster inside Arguments)
+_STEPS = {
+    "Training": (("EnableInterContainerTrafficEncryption",), ("ResourceConfig",)),
+    "Processing": (("NetworkConfig", "EnableInterContainerTrafficEncryption"),
+                   ("ProcessingResources", "ClusterConfig")),
+}
+
+
+def _encryption(step):
+    switch_keys, cluster_keys = _STEPS[step.kind]
+    encryption = pipelines.switch(step, switch_keys)
+    subject = f"{step.kind} {step.label}"
+    if encryption.state is True:
+        return PASS()
+    cluster = pipelines.dig(step, cluster_keys)
+    count = pipelines.UNRESOLVED if cluster.blocked else pipelines.instance_count(cluster.value, step.params)
+    if count is not pipelines.UNRESOLVED and count <= 1:
+        return PASS(f"{subject} runs on a single instance: there is no inter-container traffic")
+    if count is pipelines.UNRESOLVED:
+        return UNKNOWN(f"{subject}: `{encryption.found.name}` is {encryption.text}, and how many instances "
+                       f"`{cluster.name}` runs is known only when the pipeline runs", encryption.found.path)
+    if encryption.state is pipelines.UNRESOLVED:
+        return UNKNOWN(f"{subject} runs {count} instances and `{encryption.found.name}` is {encryption.text}",
+                       encryption.found.path)
+    return FAIL(f"{subject} runs {count} instances without inter-container traffic encryption "
+                f"(`{encryption.found.name}` is {encryption.text}): gradients and training data cross the "
+                f"network between them in plaintext", encryption.found.path)
+
+
+class SagemakerPipelineTrainingInterContainerEncryptionDisabled(Policy):
+    id = "IAC135"
+    name = "sagemaker-pipeline-training-inter-container-encryption-disabled"
+    title = "Distributed SageMaker pipeline training and processing steps encrypt inter-container traffic"
+    severity = "medium"
+    category = "data-protection"
+    resource_types = ("aws_sagemaker_pipeline",)
+    checkov_ids = ()
+    what = (
+        "An `aws_sagemaker_pipeline` (CloudFormation `AWS::SageMaker::Pipeline`) whose definition has a "
+        "`Training` step on more than one instance without `Arguments.EnableInterContainerTrafficEncryption: "
+        "true`, or a `Processing` step on more than one instance without "
+        "`Arguments.NetworkConfig.EnableInterContainerTrafficEncryption: true` (steps inside `Condition` "
+        "branches count). The API default is `false`. Single-instance jobs pass: they have no traffic "
+        "between instances. Counts and switches given as pipeline parameters resolve to their "
+        "`DefaultValue`; what is only known when the pipeline runs is reported as unknown."
+    )
+    why = (
+        "A distributed training job exchanges gradients, parameter shards and often the training "
+        "records themselves between its instances; a distributed processing job shuffles dataset "
+        "partitions. Without inter-container traffic encryption that exchange crosses the network in "
+        "plaintext, where anything able to observe the VPC traffic (a compromised host, a traffic "
+        "mirroring session, a misrouted subnet) can reconstruct training data or model weights. "
+        "Encryption costs some training time, which is why AWS leaves it off unless asked."
+    )
+    fix_terraform = (
+        "Set `EnableInterContainerTrafficEncryption = true` on distributed training steps (and "
+        "`NetworkConfig.EnableInterContainerTrafficEncryption = true` on distributed processing steps):\n\n"
+        "```hcl\n"
+        "resource \"aws_sagemaker_pipeline\" \"training\" {\n"
+        "  # ...\n"
+        "  pipeline_definition = jsonencode({\n"
+        "    Version = \"2020-12-01\"\n"
+        "    Steps = [{\n"
+        "      Name = \"Train\"\n"
+        "      Type = \"Training\"\n"
+        "      Arguments = {\n"
+        "        # ...\n"
+        "        ResourceConfig                        = { InstanceCount = 4, InstanceType = \"ml.p4d.24xlarge\", VolumeSizeInGB = 200 }\n"
+        "        EnableInterContainerTrafficEncryption = true\n"
+        "      }\n"
+        "    }]\n"
+        "  })\n"
+        "}\n"
+        "```"
+    )
+    fix_cloudformation = (
+        "Set `EnableInterContainerTrafficEncryption: true` in distributed training steps (and "
+        "`NetworkConfig.EnableInterContainerTrafficEncryption: true` in distributed processing steps) of "
+        "`PipelineDefinitionBody`:\n\n"
+        "```yaml\n"
+        "TrainingPipeline:\n"
+        "  Type: AWS::SageMaker::Pipeline\n"
+        "  Properties:\n"
+        "    # ...\n"
+        "    PipelineDefinition:\n"
+        "      PipelineDefinitionBody: |\n"
+        "        {\"Version\": \"2020-12-01\", \"Steps\": [{\"Name\": \"Train\", \"Type\": \"Training\",\n"
+        "          \"Arguments\": {\"EnableInterContainerTrafficEncryption\": true,\n"
+        "            \"ResourceConfig\": {\"InstanceCount\": 4, \"InstanceType\": \"ml.p4d.24xlarge\", \"VolumeSizeInGB\": 200}}}]}\n"
+        "```"
+    )
+    references = (
+        "https://docs.aws.amazon.com/sagemaker/latest/dg/train-encrypt.html",
+        "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingJob.html",
+        "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_NetworkConfig.html",
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-pipeline.html",
+        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/sagemaker_pipeline",
+    )
+
+    def check(self, resource, ctx):
+        yield from [_encryption(step) if step else UNKNOWN(message, path)
+                    for step, message, path in pipelines.walk(resource, _STEPS)] or [PASS()]
