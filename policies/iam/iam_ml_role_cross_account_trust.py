@@ -1,0 +1,198 @@
+"""IAC310: an ML execution role can be assumed from another AWS account.
+
+Which role is an ML role is decided on the graph: its trust policy names
+`sagemaker.amazonaws.com` or `bedrock.amazonaws.com`, or a SageMaker, Bedrock, Comprehend,
+Kendra or Lex resource runs as it (`role_arn`, `execution_role`, `execution_role_arn`,
+`agent_resource_role_arn`, at any depth, by reference or literal ARN).
+
+"Another account" is decided statically by `iaclint.iam.accounts`, and never guessed:
+
+- `{"AWS": "*"}`, `Principal: "*"` and `NotPrincipal` let every account in;
+- the deploying account written as such (`${AWS::AccountId}`, `!Ref AWS::AccountId`,
+  `data.aws_caller_identity.<name>.account_id`) or as the ARN of a role or user the same
+  stack defines is the role's own account;
+- a literal account ID (or an ARN in it) is compared with the accounts the same Terraform
+  module or CloudFormation template shows it lives in: account IDs in its literal ARNs and
+  in `aws:SourceAccount` / `aws:ResourceAccount` / `aws:SourceOwner` / `kms:CallerAccount`
+  conditions (principals excluded). Not among them -> another account (FAIL); no such
+  evidence at all -> UNKNOWN;
+- a principal in a variable or parameter -> UNKNOWN.
+
+An `sts:ExternalId`, `aws:PrincipalOrgID` or `aws:PrincipalOrgPaths` condition clears a
+statement; for `*` an `aws:PrincipalAccount` or `aws:PrincipalArn` condition does too.
+An allow-list of trusted partner accounts (`ctx.options`) is planned and not read yet: a
+deliberate partner trust is suppressed inline until then.
+"""
+from __future__ import annotations
+
+from iaclint import iam
+from iaclint.engine.policy import PASS, UNKNOWN, Policy, Verdict
+from iaclint.unknown import is_unknown
+
+ML_SERVICES = ("sagemaker.amazonaws.com", "bedrock.amazonaws.com")
+ASSUME = "sts:AssumeRole"
+GUARDS = ("sts:ExternalId", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths")
+PUBLIC_GUARDS = GUARDS + ("aws:PrincipalAccount", "aws:PrincipalArn")
+
+
+class IamMlRoleCrossAccountTrust(Policy):
+    id = "IAC310"
+    name = "iam-ml-role-cross-account-trust"
+    title = "ML execution role can be assumed from another AWS account without an external ID or organization condition"
+    severity = "high"
+    category = "identity-and-access"
+    resource_types = ("aws_iam_role",)
+    checkov_ids = ()
+    what = (
+        "An ML execution role (its trust policy names `sagemaker.amazonaws.com` or "
+        "`bedrock.amazonaws.com`, or a SageMaker/Bedrock resource runs as it through `role_arn`, "
+        "`execution_role`, `execution_role_arn` or `agent_resource_role_arn`) whose "
+        "`assume_role_policy` / `AssumeRolePolicyDocument` allows `sts:AssumeRole` to every "
+        "account (`{\"AWS\": \"*\"}`, `NotPrincipal`) or to an account other than the one the "
+        "stack lives in, without an `sts:ExternalId`, `aws:PrincipalOrgID` or "
+        "`aws:PrincipalOrgPaths` condition. The stack's own account is taken from "
+        "`${AWS::AccountId}` / `data.aws_caller_identity`, ARNs of roles the stack defines, and "
+        "the account IDs in the stack's literal ARNs and `aws:SourceAccount`-style conditions; "
+        "when the source does not say, the verdict is UNKNOWN. One finding per statement, on its "
+        "`Principal`."
+    )
+    why = (
+        "An ML execution role holds the keys to training data, model artifacts, feature stores, "
+        "endpoints and Bedrock models. Trusting another account (or every account) lets anyone "
+        "there with `sts:AssumeRole` take those rights: read or poison the datasets, copy the "
+        "fine-tuned model weights, invoke models on your bill, or pass the role on. Without an "
+        "external ID the role is also open to the confused-deputy problem: a vendor's account "
+        "can be steered by any of its other customers into assuming your role. `{\"AWS\": \"*\"}` "
+        "without an organization condition is critical: every AWS account in the world."
+    )
+    fix_terraform = (
+        "Trust only your own account (or your organization), and require an external ID for a "
+        "partner:\n\n"
+        "```hcl\n"
+        "data \"aws_iam_policy_document\" \"trust\" {\n"
+        "  statement {\n"
+        "    actions = [\"sts:AssumeRole\"]\n"
+        "    principals {\n"
+        "      type        = \"AWS\"\n"
+        "      identifiers = [\"arn:aws:iam::444455556666:role/partner-ml-ops\"]\n"
+        "    }\n"
+        "    condition {\n"
+        "      test     = \"StringEquals\"\n"
+        "      variable = \"sts:ExternalId\"\n"
+        "      values   = [var.partner_external_id]\n"
+        "    }\n"
+        "  }\n"
+        "}\n"
+        "```"
+    )
+    fix_cloudformation = (
+        "Trust only your own account (or your organization), and require an external ID for a "
+        "partner:\n\n"
+        "```yaml\n"
+        "AssumeRolePolicyDocument:\n"
+        "  Version: \"2012-10-17\"\n"
+        "  Statement:\n"
+        "    - Effect: Allow\n"
+        "      Principal: {AWS: arn:aws:iam::444455556666:role/partner-ml-ops}\n"
+        "      Action: sts:AssumeRole\n"
+        "      Condition:\n"
+        "        StringEquals: {sts:ExternalId: !Ref PartnerExternalId}\n"
+        "```"
+    )
+    references = (
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-user_externalid.html",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid",
+        "https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html",
+        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/iam_role",
+    )
+
+    def check(self, resource, ctx):
+        users = iam.execution_role_users(resource, ctx)
+        ml = True if users else iam.trusts_service(resource, ML_SERVICES, ctx)
+        if ml is False:
+            yield PASS()
+            return
+        if users:
+            kind = f"ML execution role `{resource.address}` (used by `{users[0][0].address}`)"
+        else:
+            kind = f"ML execution role `{resource.address}` (assumable by SageMaker or Bedrock)"
+        def own():  # read the stack for its account only when a literal account needs it
+            return iam.own_accounts(resource, ctx)
+
+        def test(stmt):
+            return _judge(stmt, own, kind)
+
+        for result in iam.check_statements(resource, ctx, test, iam.trust_documents(resource, ctx),
+                                           identity_only=False):
+            if ml is None and result.verdict is not Verdict.PASS:
+                yield UNKNOWN("Cannot tell statically whether the role is an ML execution role (its trust "
+                              f"policy names a service that is not known); if it is: {result.message}",
+                              result.path)
+            else:
+                yield result
+
+
+def _judge(stmt, own, kind: str) -> iam.Outcome:
+    base = iam.all3(iam.is_allow(stmt), iam.actions_overlap(stmt, ASSUME))
+    public, foreign, undecided = [], [], []
+    if stmt.not_principals or "not_principals" in stmt.paths:
+        public.append("everyone but the `NotPrincipal`")
+    for principal in stmt.principals:
+        verdict, label = _classify(principal, own)
+        if verdict == "public":
+            public.append(label)
+        elif verdict == "foreign":
+            foreign.append(label)
+        elif verdict is None:
+            undecided.append(label)
+    public_v = iam.all3(base, bool(public), iam.not3(iam.has_condition(stmt, PUBLIC_GUARDS)))
+    foreign_v = iam.all3(base, True if foreign else (None if undecided else False),
+                         iam.not3(iam.has_condition(stmt, GUARDS)))
+    verdict = iam.any3([public_v, foreign_v])
+    path = stmt.path_of("principals", "not_principals")
+    guard = "an `sts:ExternalId` or `aws:PrincipalOrgID` condition"
+    if public_v is True:
+        message = (f"lets every AWS account ({', '.join(public)}) assume {kind} without {guard}: "
+                   "anyone in any account can take its access to training data, models and endpoints")
+    elif foreign_v is True:
+        seen = f" (it shows {_accounts(own())})"
+        message = (f"lets {', '.join(foreign)} assume {kind} without {guard}; that is not an account the "
+                   f"scanned stack lives in{seen}")
+    else:
+        who = ", ".join(undecided + foreign + public) or "its principals"
+        context = "" if not any("account `" in u for u in undecided) or own() else "; the scanned files do not show which account the stack is deployed to"
+        message = f"lets another AWS account ({who}) assume {kind} without {guard}{context}"
+    return iam.Outcome(verdict, path, message,
+                       fields=("effect", "actions", "not_actions", "principals", "not_principals", "conditions"))
+
+
+def _classify(principal, own):
+    """("public" | "foreign" | "own" | None, label) for one principal of a trust statement."""
+    kind, identifier = principal.type, principal.identifier
+    if is_unknown(kind):
+        return None, "a principal that is not known"
+    text = str(kind)
+    if text == "*":
+        return ("public", "`*`") if iam.is_star(identifier) is True else (None, "`*`")
+    if text.upper() != "AWS":
+        return "own", ""  # services and federated providers are not accounts
+    account = iam.account_of(identifier)
+    shown = f"`{identifier.expr}`" if is_unknown(identifier) else f"`{identifier}`"
+    if account == iam.PUBLIC:
+        return "public", "`{\"AWS\": \"*\"}`"
+    if account == iam.SELF:
+        return "own", shown
+    if account is None:
+        return None, shown
+    accounts = own()
+    if not accounts:
+        return None, f"account `{account}`"
+    return ("own", shown) if account in accounts else ("foreign", f"account `{account}`")
+
+
+def _accounts(own: frozenset) -> str:
+    listed = sorted(own)
+    if len(listed) == 1:
+        return f"account `{listed[0]}`"
+    return "accounts " + ", ".join(f"`{a}`" for a in listed)
