@@ -20,11 +20,16 @@ class EncodedJson(str):
 
     value: Any
 
-    def __new__(cls, value: Any) -> "EncodedJson":
-        text = json.dumps(value, default=_placeholder, separators=(",", ":"))
+    def __new__(cls, value: Any, text: str | None = None) -> "EncodedJson":
+        if text is None:
+            text = json.dumps(value, default=_placeholder, separators=(",", ":"))
         obj = super().__new__(cls, text)
         obj.value = value
         return obj
+
+    def __reduce__(self):
+        # str's default would rebuild from the text alone and lose `value` (the cache pickles these).
+        return (EncodedJson, (self.value, str(self)))
 
 
 def _placeholder(value: Any) -> str:

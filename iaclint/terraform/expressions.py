@@ -1,16 +1,21 @@
 """Evaluate HCL expressions (tree-sitter nodes) to plain data, or to `Unknown`.
 
 What the source itself decides is computed exactly: literals, collections, operators,
-conditionals, `for` expressions, splats, templates, variables, locals and the functions in
-`iaclint.terraform.functions`. What only the deployment decides (another resource's
-attribute, a data source, a module output, a variable without a value) is an `Unknown`
-that keeps the expression text, the reason and the addresses it refers to; those become
-edges of the project graph.
+conditionals, `for` expressions, splats, templates (with `%{if}`/`%{for}` directives and `~`
+strip markers), variables, locals and the functions in `iaclint.terraform.functions`.
+Maps are visited in key order and sets in value order, as Terraform does. What only the
+deployment decides (another resource's attribute, a data source, a module output, a
+variable without a value) is an `Unknown` that keeps the expression text, the reason and
+the addresses it refers to; those become edges of the project graph.
 
 When a `Recorder` is given, the evaluator notes the span of every path it builds (object
 members, list items, blocks), so a finding deep inside a `jsonencode(...)` policy points at
-the exact line. Values that come through a variable or a local point at the place in the
-resource that uses them.
+the exact line; through `merge`/`concat`, each span follows its value to where the result
+puts it, and a heredoc JSON document gets the file's own lines and columns. Values that come
+through a variable or a local point at the place in the resource that uses them.
+
+A module's evaluation has a work `Budget`: whatever would exceed it (nested `for` over huge
+ranges, strings doubled through chains of locals) is Unknown instead of a hang.
 """
 from __future__ import annotations
 
@@ -24,11 +29,13 @@ from iaclint.unknown import Unknown, contains_unknown
 
 MAX_DEPTH = 200
 MAX_ITEMS = 100_000  # for-expressions and ranges beyond this are Unknown, not a hang
+WORK_LIMIT = 20_000_000  # per module: a `for` item costs 100 units, a character or item built 1
 
 _ESCAPES = re.compile(r'\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|\$\$\{|%%\{', re.S)
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 _BINARY = {"||", "&&", "==", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "%"}
 _RESOURCE_NAME = re.compile(r"^[a-z][a-z0-9]*_[a-z0-9_]+$")
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 
 
 class EvalError(Exception):
@@ -43,6 +50,26 @@ class Recorder:
 
     def note(self, path: tuple, span: Span) -> None:
         self.spans.setdefault(path, span)
+
+
+class Budget:
+    """The work one module's evaluation may still do. Nested `for` expressions over big
+    ranges, `count`, or strings doubled through chains of locals could otherwise take hours
+    or gigabytes; past the limit every value still to compute is Unknown, never a hang."""
+
+    def __init__(self, limit: int = WORK_LIMIT):
+        self.left = limit
+
+    def spend(self, units: int) -> None:
+        self.left -= units
+        if self.left < 0:
+            raise EvalError("not evaluated: the module needs too much work to evaluate statically")
+
+
+def _spend(scope, units: int) -> None:
+    budget = getattr(scope.module, "budget", None)
+    if budget is not None:
+        budget.spend(units)
 
 
 class Scope:
@@ -76,13 +103,16 @@ class Evaluator:
         try:
             if self.depth > MAX_DEPTH:
                 return unknown(_text(node), "expression nested too deeply")
+            _spend(scope, 0)  # fails fast once the module's budget is spent
             if hasattr(node, "spans"):  # a .tf.json value
                 return self._json(node.value, node.path, node.spans, source, scope, path)
             return self._expression(node, source, scope, path)
-        except EvalError as exc:
+        except (EvalError, ArithmeticError, ValueError) as exc:
+            # ArithmeticError, ValueError: numbers beyond Python's limits (a 5,000-digit
+            # literal, an overflowing division), which Terraform's big numbers would take.
             if self.raise_errors:
-                raise
-            return unknown(_text(node), str(exc))
+                raise EvalError(str(exc)) from None
+            return unknown(_text(node), str(exc) if isinstance(exc, EvalError) else f"cannot compute: {exc}")
         except RecursionError:
             return unknown(_text(node), "expression nested too deeply")
         finally:
@@ -144,7 +174,7 @@ class Evaluator:
         if kind == "expression":
             return self.evaluate(node, source, scope, path)
         if kind == "literal_value":
-            return self._literal(node.children[0])
+            return self._literal(node.children[0], source)
         if kind == "collection_value":
             return self._collection(node.children[0], source, scope, path)
         if kind == "template_expr":
@@ -163,14 +193,14 @@ class Evaluator:
             return self._template(node, source, scope, path)
         raise EvalError(f"unsupported expression ({kind})")
 
-    def _literal(self, node):
+    def _literal(self, node, source):
         kind = node.type
         if kind == "numeric_lit":
-            text = node.text.decode("utf-8")
-            try:
-                return int(text)
-            except ValueError:
-                return float(text)
+            # The source's bytes, not the node's: hcl._parse may have masked an exponent.
+            text = source.data[node.start_byte:node.end_byte].decode("utf-8")
+            if not _NUMBER.fullmatch(text):
+                raise EvalError(f"`{text}` is not a number in HCL")
+            return int(text) if text.isdigit() else float(text)
         if kind == "bool_lit":
             return node.text.decode("utf-8") == "true"
         if kind == "null_lit":
@@ -235,14 +265,13 @@ class Evaluator:
             value = module.local(steps[0][1], full_text)
             return self._postfix(value, postfix[1:], source, scope, [root] + postfix)
         if name == "path" and steps and steps[0][0] == "attr":
-            known = {"module": module.directory, "root": module.root, "cwd": "."}
+            known = getattr(module, "paths", {})
             if steps[0][1] in known:
                 return self._postfix(known[steps[0][1]], postfix[1:], source, scope, [root] + postfix)
-        address, attribute = self._address(name, postfix, source, scope)
+        address, _ = self._address(name, postfix, source, scope)
         if address:
-            what = f"`{address}.{attribute}`" if attribute else f"`{address}`"
-            reason = (f"{what} is a module output, not evaluated" if name == "module"
-                      else f"{what} is known only after apply")
+            reason = (f"`{full_text}` is a module output, not evaluated" if name == "module"
+                      else f"`{full_text}` is known only after apply")
             return unknown(full_text, reason, (address,))
         if name == "terraform":
             return unknown(full_text, "terraform.workspace depends on the workspace in use")
@@ -313,8 +342,15 @@ class Evaluator:
         parts = [c for c in node.children if c.type == "expression"]
         condition = self.evaluate(parts[0], source, scope)
         if isinstance(condition, Unknown):
-            return unknown(_text(node), f"condition `{_text(parts[0])}` is unknown: {condition.reason}",
-                           condition.refs)
+            # Either branch may be the value: both are edges of the graph.
+            refs = list(condition.refs)
+            saved, self.raise_errors = self.raise_errors, False  # a branch's error is not ours
+            try:
+                for branch in parts[1:]:
+                    refs.extend(r for r in _refs_inside(self.evaluate(branch, source, scope)) if r not in refs)
+            finally:
+                self.raise_errors = saved
+            return unknown(_text(node), f"condition `{_text(parts[0])}` is unknown: {condition.reason}", refs)
         if not isinstance(condition, bool):
             condition = _to_bool(condition)
         return self.evaluate(parts[1] if condition else parts[2], source, scope, path)
@@ -357,7 +393,9 @@ class Evaluator:
         if isinstance(collection, Unknown):
             return unknown(_text(node), f"`for` over an unknown collection: {collection.reason}", collection.refs)
         if isinstance(collection, dict):
-            pairs = list(collection.items())
+            pairs = sorted(collection.items())  # Terraform visits map keys in lexical order
+        elif isinstance(collection, functions.SetValue):
+            pairs = [(item, item) for item in collection]  # a set element is its own key
         elif isinstance(collection, list):
             pairs = list(enumerate(collection))
         else:
@@ -372,6 +410,7 @@ class Evaluator:
         out_list: list = []
         out_map: dict = {}
         for key, value in pairs:
+            _spend(scope, 100)
             bindings = {names[0]: value} if len(names) == 1 else {names[0]: key, names[1]: value}
             inner = scope.child(**bindings)
             if cond_expr is not None:
@@ -399,88 +438,142 @@ class Evaluator:
     # --- templates ----------------------------------------------------------------------
 
     def _template(self, node, source, scope, path):
+        """A quoted or heredoc template: literal text, `${...}` interpolations and the
+        `%{if}`/`%{for}` directives, with `~` strip markers and `<<-` indentation."""
         heredoc = node.type == "heredoc_template"
-        parts = self._template_parts(node, source, heredoc)
-        return self._join_template(node, parts, source, scope, path, heredoc)
+        items = self._template_items(node, source, heredoc)
+        markers = [item for item in items if item[0] != "lit"]
+        if len(markers) == 1 and markers[0][1].type == "template_interpolation" and \
+                not any(item[1] for item in items if item[0] == "lit"):
+            expr = next(c for c in markers[0][1].children if c.type == "expression")
+            return self.evaluate(expr, source, scope, path)  # "${x}" is x itself, any type
+        tree, _ = _template_tree(items, 0, ())
+        out = _Rendered()
+        try:
+            self._render(tree, source, scope, out)
+        except _Undecided as exc:
+            return unknown(_text(node), exc.reason, exc.refs)
+        text = "".join(out.pieces)
+        _spend(scope, len(text))
+        if out.reasons:
+            return unknown(text if not heredoc else _text(node), out.reasons[0], out.refs)
+        if heredoc and path is not None and self.recorder is not None and len(out.offsets) == len(text):
+            self._note_embedded_json(text, out.offsets, source, path)
+        return text
 
-    def _template_parts(self, node, source, heredoc: bool) -> list:
-        """Literal strings (escapes resolved) and interpolation/directive nodes, in order."""
+    def _template_items(self, node, source, heredoc: bool) -> list:
+        """The template as a flat list: ["lit", text, offsets] for literal text (escapes
+        resolved; for a heredoc, the file's byte offset of each character, without what
+        `<<-` and `$${` removed) and ("mark", node) for an interpolation or a directive
+        keyword (`%{if}`, `%{else}`, `%{endif}`, `%{for}`, `%{endfor}`). `~` markers have
+        already trimmed the whitespace next to them."""
         data = source.data
-        children = [c for c in node.children if c.type not in ("comment",)]
+        children = [c for c in node.children if c.type != "comment"]
         if heredoc:
             idents = [c for c in children if c.type == "heredoc_identifier"]
             start_line_end = data.find(b"\n", idents[0].end_byte)
             start = len(data) if start_line_end < 0 else start_line_end + 1
             end = data.rfind(b"\n", 0, idents[-1].start_byte) + 1 if len(idents) > 1 else node.end_byte
             end = max(end, start)
-            inner = [c for c in children if c.type in ("template_interpolation", "template_directive")]
         else:
             start = children[0].end_byte
             end = children[-1].start_byte if children[-1].type == "quoted_template_end" else node.end_byte
-            inner = [c for c in children if c.type in ("template_interpolation", "template_directive")]
-        parts: list = []
+        parts: list = []  # str (raw literal text) or a marker node
+        starts: list = []
         position = start
-        for child in inner:
-            if child.start_byte < position:
+        for marker in _template_markers(node):
+            if marker.start_byte < position or marker.end_byte > end:
                 continue
-            parts.append(data[position:child.start_byte].decode("utf-8"))
-            parts.append(child)
-            position = child.end_byte
+            parts.append(data[position:marker.start_byte].decode("utf-8"))
+            starts.append(position)
+            parts.append(marker)
+            starts.append(None)
+            position = marker.end_byte
         parts.append(data[position:end].decode("utf-8"))
-        if heredoc:
-            strip = _heredoc_indent(node, source, parts)
-            parts = [_dedent(p, strip, i == 0) if isinstance(p, str) else p for i, p in enumerate(parts)]
-            return [_unescape_template(p) if isinstance(p, str) else p for p in parts]
-        return [_unescape(p) if isinstance(p, str) else p for p in parts]
-
-    def _join_template(self, node, parts, source, scope, path, heredoc):
-        nodes = [p for p in parts if not isinstance(p, str)]
-        literal = "".join(p for p in parts if isinstance(p, str))
-        if len(nodes) == 1 and not literal and nodes[0].type == "template_interpolation":
-            expr = next(c for c in nodes[0].children if c.type == "expression")
-            return self.evaluate(expr, source, scope, path)  # "${x}" is x itself, any type
-        pieces: list[str] = []
-        refs: list = []
-        reasons: list = []
-        for part in parts:
-            if isinstance(part, str):
-                pieces.append(part)
+        starts.append(position)
+        indent = _heredoc_indent(node, source, parts) if heredoc else 0
+        items: list = []
+        for i, (part, offset) in enumerate(zip(parts, starts)):
+            if not isinstance(part, str):
+                items.append(("mark", part))
+            elif heredoc:
+                items.append(["lit", *_heredoc_literal(part, offset, indent, i == 0)])
+            else:
+                items.append(["lit", _unescape(part), None])
+        for i, item in enumerate(items):  # `~` trims the whitespace on its side
+            if item[0] != "mark":
                 continue
-            if part.type == "template_directive":
-                return unknown(_text(node), "template directives (%{...}) are not evaluated")
-            expr = next((c for c in part.children if c.type == "expression"), None)
-            value = self.evaluate(expr, source, scope) if expr is not None else ""
-            if isinstance(value, Unknown) or contains_unknown(value):
-                inner = value if isinstance(value, Unknown) else None
-                reasons.append(inner.reason if inner else "part of the value is unknown")
-                refs.extend(inner.refs if inner else ())
-                pieces.append("${" + _text(expr) + "}")
-                continue
-            pieces.append(_to_string(value))
-        text = "".join(pieces)
-        if reasons:
-            return unknown(text if not heredoc else _text(node), reasons[0], refs)
-        if heredoc and path is not None and self.recorder is not None:
-            self._note_embedded_json(text, node, source, path, parts)
-        return text
+            left, right = _strip_markers(item[1])
+            if left and i > 0:
+                _trim(items[i - 1], end=True)
+            if right and i + 1 < len(items):
+                _trim(items[i + 1], end=False)
+        return items
 
-    def _note_embedded_json(self, text: str, node, source, path, parts) -> None:
-        """Spans inside a heredoc JSON document, when interpolation kept its lines intact."""
-        stripped = text.lstrip()
-        if not stripped.startswith(("{", "[")):
-            return
-        raw_lines = sum(p.count("\n") if isinstance(p, str) else _text(p).count("\n") for p in parts)
-        if raw_lines != text.count("\n"):
+    def _render(self, tree: list, source, scope, out: "_Rendered") -> None:
+        for item in tree:
+            kind = item[0]
+            if kind == "lit":
+                out.pieces.append(item[1])
+                out.offsets.extend(item[2] or ())
+            elif kind == "interp":
+                node = item[1]
+                expr = next((c for c in node.children if c.type == "expression"), None)
+                value = self.evaluate(expr, source, scope) if expr is not None else ""
+                if isinstance(value, Unknown) or contains_unknown(value):
+                    inner = value if isinstance(value, Unknown) else None
+                    out.reasons.append(inner.reason if inner else "part of the value is unknown")
+                    out.refs.extend(inner.refs if inner else ())
+                    out.pieces.append("${" + _text(expr) + "}")
+                    continue
+                piece = _to_string(value)
+                out.pieces.append(piece)
+                # An interpolated value sits where `${...}` is: its last character at the `}`.
+                out.offsets.extend([node.start_byte] * (len(piece) - 1) + [node.end_byte - 1] * min(1, len(piece)))
+            elif kind == "if":
+                _, intro, then, otherwise = item
+                expr = next(c for c in intro.children if c.type == "expression")
+                condition = self.evaluate(expr, source, scope)
+                if isinstance(condition, Unknown):
+                    raise _Undecided(f"`%{{if {_text(expr)}}}` is unknown: {condition.reason}", condition.refs)
+                self._render(then if _to_bool(condition) else otherwise, source, scope, out)
+            else:  # "for"
+                _, intro, body = item
+                names = [c.text.decode("utf-8") for c in intro.children if c.type == "identifier"]
+                expr = next(c for c in intro.children if c.type == "expression")
+                collection = self.evaluate(expr, source, scope)
+                if isinstance(collection, Unknown):
+                    raise _Undecided(f"`%{{for}}` over an unknown collection: {collection.reason}", collection.refs)
+                if isinstance(collection, dict):
+                    pairs = sorted(collection.items())
+                elif isinstance(collection, functions.SetValue):
+                    pairs = [(v, v) for v in collection]
+                elif isinstance(collection, list):
+                    pairs = list(enumerate(collection))
+                else:
+                    raise EvalError("`%{for}` needs a list, set, map or object")
+                for key, value in pairs:
+                    _spend(scope, 100)
+                    bindings = {names[0]: value} if len(names) == 1 else {names[0]: key, names[1]: value}
+                    self._render(body, source, scope.child(**bindings), out)
+
+    def _note_embedded_json(self, text: str, offsets: list, source, path) -> None:
+        """Spans inside a heredoc JSON document, at the lines and columns of the file."""
+        if not text.lstrip().startswith(("{", "[")):
             return
         from iaclint.jsonspans import JsonSpanError, loads_with_spans
 
-        first_line = source.span(node).line + 1
         try:
-            _, spans = loads_with_spans(text, first_line, 1)
+            _, spans = loads_with_spans(text)
         except JsonSpanError:
             return
+        line_starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
         for sub, (line, column, end_line, end_column) in spans.items():
-            self.recorder.note(path + sub, Span(source.file, line, column, end_line, end_column))
+            first = offsets[line_starts[line - 1] + column - 1]
+            last = offsets[line_starts[end_line - 1] + end_column - 2]
+            line, column = source.position(first)
+            end_line, end_column = source.position(last)
+            self.recorder.note(path + sub, Span(source.file, line, column, end_line, end_column + 1))
 
     # --- functions ----------------------------------------------------------------------
 
@@ -495,7 +588,15 @@ class Evaluator:
             args = [self.evaluate(a, source, scope) for a in arg_nodes]
             return scope.module.read_file(name, args, _text(node))
         keeps_structure = name in functions.STRUCTURAL
-        args = [self.evaluate(a, source, scope, path if keeps_structure else None) for a in arg_nodes]
+        spans: list = []  # per argument, the spans of the paths inside it
+        args = []
+        for a in arg_nodes:
+            if keeps_structure and path is not None and self.recorder is not None:
+                value, inner = self._recorded(lambda: self.evaluate(a, source, scope, ()))
+                spans.append(inner)
+            else:
+                value = self.evaluate(a, source, scope)
+            args.append(value)
         if expand and args:
             last = args.pop()
             if isinstance(last, Unknown):
@@ -511,25 +612,69 @@ class Evaluator:
             refs = [r for a in args for r in _refs_inside(a)]
             return unknown(_text(node), f"an argument of `{name}` is unknown", refs)
         try:
-            return function(*args)
+            result = function(*args)
         except (functions.FunctionError, TypeError, ValueError, KeyError, IndexError, AttributeError,
                 OverflowError, ZeroDivisionError) as exc:
             raise EvalError(f"`{name}` failed: {exc}") from None
+        _spend(scope, len(result) if isinstance(result, (str, list, dict)) else 1)
+        if spans and not expand:
+            self._place_spans(name, args, spans, result, path)
+        return result
+
+    def _recorded(self, evaluate):
+        """Run `evaluate` with a fresh recorder: (value, {relative path: span})."""
+        saved, self.recorder = self.recorder, Recorder()
+        try:
+            return evaluate(), self.recorder.spans
+        finally:
+            self.recorder = saved
+
+    def _place_spans(self, name, args, spans, result, path) -> None:
+        """Spans inside a structural function's result, where its arguments wrote them:
+        `jsonencode(x)`/`tolist`/`tomap` keep x's paths, `merge` takes each key from the
+        last map that has it, `concat` shifts each list by the lengths before it. Other
+        functions (`lookup`, `element`, `flatten`, ...) reshape their input: their result
+        keeps only the span of the attribute, never a wrong inner one."""
+        moves: list = []  # (argument index, old prefix, new prefix)
+        if name in ("jsonencode", "tolist", "tomap") or (name == "toset" and result == args[0]):
+            moves.append((0, (), ()))
+        elif name == "merge" and isinstance(result, dict):
+            for key in result:
+                last = max((i for i, a in enumerate(args) if isinstance(a, dict) and key in a), default=None)
+                if last is not None:
+                    moves.append((last, (key,), (key,)))
+        elif name == "concat":
+            offset = 0
+            for i, arg in enumerate(args):
+                if isinstance(arg, list):
+                    moves.extend((i, (j,), (offset + j,)) for j in range(len(arg)))
+                    offset += len(arg)
+        for index, old, new in moves:
+            for sub, span in spans[index].items():
+                if sub and sub[:len(old)] == old:
+                    self.recorder.note(path + new + sub[len(old):], span)
 
     def _try(self, name, arg_nodes, source, scope, path):
         """`try` gives its first argument that evaluates without an error; `can` says
         whether the first one does. An unknown argument makes the answer unknown."""
+        record = name == "try" and path is not None and self.recorder is not None
         for arg in arg_nodes:
             saved = self.raise_errors
             self.raise_errors = True
-            try:
-                value = self.evaluate(arg, source, scope, path if name == "try" else None)
+            try:  # spans only from the argument that is chosen
+                if record:
+                    value, spans = self._recorded(lambda: self.evaluate(arg, source, scope, ()))
+                else:
+                    value, spans = self.evaluate(arg, source, scope), {}
             except EvalError:
                 continue
             finally:
                 self.raise_errors = saved
             if isinstance(value, Unknown):
                 return unknown(_text(arg), value.reason, value.refs)
+            for sub, span in spans.items():
+                if sub:
+                    self.recorder.note(path + sub, span)
             return True if name == "can" else value
         if name == "can":
             return False
@@ -561,7 +706,7 @@ def _steps(postfix: list) -> list:
 def _refs_inside(value) -> list:
     from iaclint.unknown import collect_refs
 
-    return collect_refs(value)
+    return collect_refs(value.value if isinstance(value, EncodedJson) else value)
 
 
 def _get_attr(value, name: str):
@@ -693,9 +838,92 @@ def _unescape(text: str) -> str:
     return _ESCAPES.sub(replace, text)
 
 
-def _unescape_template(text: str) -> str:
-    """Heredocs have no backslash escapes, only $${ and %%{."""
-    return text.replace("$${", "${").replace("%%{", "%{")
+class _Undecided(Exception):
+    """A template directive whose condition or collection is unknown: so is the text."""
+
+    def __init__(self, reason: str, refs=()):
+        super().__init__(reason)
+        self.reason = reason
+        self.refs = tuple(refs)
+
+
+class _Rendered:
+    def __init__(self):
+        self.pieces: list = []
+        self.offsets: list = []  # heredoc: the file's byte offset of each character of the text
+        self.reasons: list = []
+        self.refs: list = []
+
+
+_MARKER_TYPES = {"template_interpolation", "template_if_intro", "template_else_intro", "template_if_end",
+                 "template_for_start", "template_for_end"}
+
+
+def _template_markers(node) -> list:
+    """Interpolations and directive keywords of a template, in order (nested directives too)."""
+    out = []
+    for child in node.children:
+        if child.type in _MARKER_TYPES:
+            out.append(child)
+        elif child.type in ("template_directive", "template_if", "template_for"):
+            out.extend(_template_markers(child))
+    return out
+
+
+def _strip_markers(node) -> tuple[bool, bool]:
+    """Whether `${~`/`%{~` trims the text before, and `~}` the text after."""
+    marks = [c for c in node.children if c.type == "strip_marker"]
+    return (any(m.start_byte == node.start_byte + 2 for m in marks),
+            any(m.end_byte == node.end_byte - 1 for m in marks))
+
+
+def _trim(item, end: bool) -> None:
+    if item[0] != "lit":
+        return
+    text, offsets = item[1], item[2]
+    kept = text.rstrip(" \t\r\n") if end else text.lstrip(" \t\r\n")
+    removed = len(text) - len(kept)
+    item[1] = kept
+    if offsets is not None and removed:
+        item[2] = offsets[:len(offsets) - removed] if end else offsets[removed:]
+
+
+_CLOSERS = {"template_if_intro": ("template_else_intro", "template_if_end"),
+            "template_for_start": ("template_for_end",)}
+
+
+def _template_tree(items: list, i: int, stop: tuple) -> tuple[list, int]:
+    """Nest the flat items: ["lit", ...], ("interp", node), ("if", intro, then, else),
+    ("for", intro, body). Returns the sequence and the index of the closer that ended it."""
+    out: list = []
+    while i < len(items):
+        item = items[i]
+        if item[0] == "lit":
+            out.append(item)
+            i += 1
+            continue
+        node = item[1]
+        if node.type in stop:
+            return out, i
+        if node.type == "template_interpolation":
+            out.append(("interp", node))
+            i += 1
+        elif node.type == "template_if_intro":
+            then, i = _template_tree(items, i + 1, _CLOSERS["template_if_intro"])
+            otherwise: list = []
+            if i < len(items) and items[i][1].type == "template_else_intro":
+                otherwise, i = _template_tree(items, i + 1, ("template_if_end",))
+            out.append(("if", node, then, otherwise))
+            i += 1
+        elif node.type == "template_for_start":
+            body, i = _template_tree(items, i + 1, _CLOSERS["template_for_start"])
+            out.append(("for", node, body))
+            i += 1
+        else:  # a closer without its opener: tree-sitter would have flagged it
+            raise EvalError(f"unexpected `{_text(node)}` in a template")
+    if stop:
+        raise EvalError("unterminated template directive")
+    return out, i
 
 
 def _heredoc_indent(node, source, parts) -> int:
@@ -708,17 +936,28 @@ def _heredoc_indent(node, source, parts) -> int:
     return min(widths) if widths else 0
 
 
-def _dedent(text: str, width: int, at_start: bool) -> str:
-    if not width:
-        return text
-    lines = text.split("\n")
-    out = []
-    for i, line in enumerate(lines):
-        if i == 0 and not at_start:
-            out.append(line)
+def _heredoc_literal(raw: str, offset: int, width: int, at_start: bool) -> tuple[str, list]:
+    """A heredoc's literal run as Terraform reads it: `<<-` removes `width` leading spaces
+    of each line (not of a line that an interpolation began), `$${`/`%%{` are `${`/`%{`.
+    Also the byte offset of each character kept."""
+    text: list = []
+    offsets: list = []
+    cut = width if at_start else 0  # spaces still to remove on the current line
+    i = 0
+    while i < len(raw):
+        char = raw[i]
+        size = len(char.encode("utf-8"))
+        if cut and char in " \t":
+            cut -= 1
+        elif raw.startswith(("$${", "%%{"), i):
+            text.extend(raw[i + 1:i + 3])
+            offsets.extend((offset + 1, offset + 2))
+            i, offset, cut = i + 3, offset + 3, 0
             continue
-        cut = 0
-        while cut < width and cut < len(line) and line[cut] in " \t":
-            cut += 1
-        out.append(line[cut:])
-    return "\n".join(out)
+        else:
+            cut = width if char == "\n" else 0
+            text.append(char)
+            offsets.append(offset)
+        i += 1
+        offset += size
+    return "".join(text), offsets

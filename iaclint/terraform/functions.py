@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from decimal import Decimal
 
 from iaclint.documents import EncodedJson
 from iaclint.unknown import Unknown
@@ -33,7 +34,35 @@ def _plain(value):
 
 
 def jsonencode(value):
-    return EncodedJson(_strip_encoded(value))
+    value = _strip_encoded(value)
+    return EncodedJson(value, _json_text(value))
+
+
+def _json_text(value) -> str:
+    """Terraform's encoding: keys sorted, no spaces, `<>&` escaped, integral numbers bare."""
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{_json_string(k)}:{_json_text(value[k])}" for k in sorted(value)) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(_json_text(v) for v in value) + "]"
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return format(Decimal(repr(value)), "f")
+    if isinstance(value, Unknown):  # a placeholder: the expression as it was written
+        return _json_string(value.expr if "${" in value.expr else str(value))
+    return _json_string(str(value))
+
+
+def _json_string(text: str) -> str:
+    out = json.dumps(text, ensure_ascii=False)
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        out = out.replace(char, escape)
+    return out
 
 
 def _strip_encoded(value):
@@ -131,15 +160,21 @@ def format_(spec, *args):
         verb = match.group(2)
         if verb == "%":
             return "%"
+        if any(int(n) > 10_000 for n in re.findall(r"\d+", match.group(1))):
+            raise FunctionError("format width or precision too large")
         if not values:
             raise FunctionError("not enough arguments for format")
         value = values.pop(0)
+        flags = match.group(1)
         if verb in ("s", "v"):
-            return _text(value) if verb == "s" or isinstance(value, (str, int, float, bool)) else json.dumps(value)
+            text = _text(value) if verb == "s" or isinstance(value, (str, int, float, bool)) else json.dumps(value)
+            return ("%" + flags + "s") % text
         if verb == "q":
-            return json.dumps(_text(value))
+            return ("%" + flags + "s") % json.dumps(_text(value))
         if verb == "d":
-            return str(int(value))
+            if isinstance(value, bool) or not float(value).is_integer():
+                raise FunctionError(f"%d needs a whole number, not {value!r}")
+            return ("%" + flags + "d") % int(value)
         if verb in ("f", "g", "e"):
             return ("%" + match.group(1) + verb) % float(value)
         if verb in ("x", "X", "o", "b"):
@@ -211,8 +246,19 @@ def tolist(value):
     return list(_list(value))
 
 
+class SetValue(list):
+    """What `toset` gives: a list that remembers it is a set. Iterating a set in a `for`
+    expression or a `dynamic` block gives each element as its own key, as in Terraform."""
+
+
 def toset(value):
-    return distinct(value)
+    """A set of strings (or of numbers) is ordered by value in Terraform, not as written."""
+    items = distinct(value)
+    if items and all(isinstance(x, str) for x in items):
+        items = sorted(items)
+    elif items and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in items):
+        items = sorted(items)
+    return SetValue(items)
 
 
 def tomap(value):

@@ -5,15 +5,24 @@ This is the only module that imports tree-sitter. It keeps expressions as syntax
 objects. tree-sitter keeps parsing past a syntax error; the first ERROR or MISSING node
 becomes a `ParseError` at its line, and the file's blocks are then not used, because a
 half-parsed resource would give half-true findings.
+
+tree-sitter-hcl's number token lacks one form of HCL's grammar: an exponent without a
+fraction (`1e3`, `2E-2`). `_parse` parses such a file once more with the exponent's bytes
+masked as digits (same length, so every position is unchanged) and the evaluator reads a
+number's text from the original bytes.
 """
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from iaclint.model import ParseError, Span
 
 _PARSER = None
+_EXPONENT = re.compile(rb"[eE][-+]?[0-9]+(?![A-Za-z0-9_])")
+_MAX_EXPONENT_PASSES = 20
 
 
 def _parser():
@@ -37,6 +46,12 @@ class Source:
     def span(self, node) -> Span:
         (row, col), (end_row, end_col) = node.start_point, node.end_point
         return Span(self.file, row + 1, self._column(row, col), end_row + 1, self._column(end_row, end_col))
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based line and character column of a byte offset."""
+        self._column(0, 0)  # computes the line starts
+        row = bisect.bisect_right(self.lines, offset) - 1
+        return row + 1, self._column(row, offset - self.lines[row])
 
     def _column(self, row: int, byte_col: int) -> int:
         """Character column (1-based) of a byte column: non-ASCII text counts once per character."""
@@ -82,7 +97,7 @@ def parse_file(file: str, data: bytes) -> tuple[list[Block], list[ParseError]]:
     except UnicodeDecodeError as exc:
         line = _line_of(data, exc.start)
         return [], [ParseError(file, line, 1, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})")]
-    tree = _parser().parse(data)
+    tree = _parse(data)
     root = tree.root_node
     if root.has_error:
         bad = _first_error(root)
@@ -90,7 +105,35 @@ def parse_file(file: str, data: bytes) -> tuple[list[Block], list[ParseError]]:
         what = "missing " + bad.type if bad.is_missing else "syntax error"
         return [], [ParseError(file, span.line, span.column, f"{what} (HCL)")]
     body = next((c for c in root.children if c.type == "body"), None)
-    return (_blocks(body, source) if body is not None else []), []
+    try:
+        return (_blocks(body, source) if body is not None else []), []
+    except RecursionError:
+        return [], [ParseError(file, 1, 1, "blocks nested too deeply to read")]
+
+
+def _parse(data: bytes):
+    """The syntax tree of `data`, with exponent-only numbers (`1e3`) understood. After
+    such a number tree-sitter may misread the rest of the file, so each pass masks the
+    ones it can see and parses again (a bounded number of times)."""
+    tree = _parser().parse(data)
+    masked = bytearray(data)
+    for _ in range(_MAX_EXPONENT_PASSES):
+        if not tree.root_node.has_error:
+            break
+        before = bytes(masked)
+        stack = [tree.root_node]
+        while stack:
+            node = stack.pop()
+            if node.type == "numeric_lit" and node.text.isdigit():
+                match = _EXPONENT.match(data, node.end_byte)
+                if match:
+                    masked[match.start():match.end()] = b"0" * (match.end() - match.start())
+            else:
+                stack.extend(node.children)
+        if masked == before:
+            break
+        tree = _parser().parse(bytes(masked))
+    return tree
 
 
 def _line_of(data: bytes, offset: int) -> int:
@@ -154,7 +197,7 @@ def _string_lit(node) -> str:
 def parse_expression(text: str):
     """Parse a standalone expression (a `--var` value, a `.tf.json` template) or None."""
     data = f"x = {text}\n".encode("utf-8")
-    tree = _parser().parse(data)
+    tree = _parse(data)
     if tree.root_node.has_error:
         return None, None
     body = tree.root_node.children[0] if tree.root_node.children else None
@@ -172,7 +215,7 @@ def parse_attributes(file: str, data: bytes) -> tuple[dict, list[ParseError]]:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
         return {}, [ParseError(file, _line_of(data, exc.start), 1, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})")]
-    tree = _parser().parse(data)
+    tree = _parse(data)
     root = tree.root_node
     if root.has_error:
         span = source.span(_first_error(root))

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from iaclint.documents import EncodedJson
 from iaclint.model import TERRAFORM, ParseError, RawResource, Reference
 from iaclint.terraform import variables as tfvars
-from iaclint.terraform.expressions import Evaluator, Recorder, Scope, unknown
+from iaclint.terraform.expressions import Budget, Evaluator, Recorder, Scope, unknown
+from iaclint.terraform.functions import SetValue
 from iaclint.unknown import Unknown
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -41,6 +42,7 @@ class Module:
         # Terraform runs in the root module's directory: there `path.module` and
         # `path.root` are ".", and a relative `file()` path starts from that directory.
         self.paths = {"module": ".", "root": ".", "cwd": os.path.abspath(self.directory)}
+        self.budget = Budget()
         self.variables = variables  # name -> value (or Unknown)
         self.local_attributes = local_attributes  # name -> Attribute
         self._locals: dict = {}
@@ -85,7 +87,7 @@ class Module:
             with open(real, encoding="utf-8") as handle:
                 content = handle.read()
         except (OSError, UnicodeDecodeError) as exc:
-            return unknown(text, f"`{function}` cannot read {args[0]}: {exc}")
+            return unknown(text, f"`{function}` cannot read {args[0]}: {getattr(exc, 'strerror', None) or exc}")
         if function == "file":
             return content
         bindings = args[1] if len(args) > 1 else {}
@@ -137,6 +139,10 @@ def load_module(directory: str, tf_files: list, var_files=(), variables: dict | 
             except RecursionError:
                 result.errors.append(ParseError(block.span.file, block.header.line, block.header.column,
                                                 f"{'.'.join(block.labels)} is nested too deeply to evaluate"))
+            except Exception as exc:  # a bug of ours must not stop the scan (the fuzz tests look for it)
+                result.errors.append(ParseError(block.span.file, block.header.line, block.header.column,
+                                                f"internal error evaluating {'.'.join(block.labels)}: "
+                                                f"{type(exc).__name__}: {exc}"))
     return result
 
 
@@ -261,6 +267,8 @@ def _dynamic(block, scope: Scope, evaluator: Evaluator, path: tuple, out: dict) 
         return
     if isinstance(collection, dict):
         items = sorted(collection.items())  # Terraform visits map keys in lexical order
+    elif isinstance(collection, SetValue):
+        items = [(item, item) for item in collection]  # a set element is its own key
     elif isinstance(collection, list):
         items = list(enumerate(collection))
     elif collection is None:

@@ -78,6 +78,8 @@ def _block(block_type: str, labels: list, body: dict, path: tuple, spans: dict, 
     attributes = {}
     blocks = []
     for key, value in body.items():
+        if key == "//":  # Terraform ignores a "//" property in a block body: a comment
+            continue
         if key == "dynamic" or (key in ("lifecycle", "provisioner", "connection") and isinstance(value, dict)):
             continue
         attributes[key] = Attribute(key, JsonValue(value, path + (key,), spans),

@@ -8,11 +8,12 @@ is an `Unknown` that says so; it is never guessed.
 """
 from __future__ import annotations
 
-import json
 import os
 
+from iaclint.jsonspans import JsonSpanError, loads_with_spans
 from iaclint.model import ParseError
-from iaclint.terraform.expressions import Evaluator, Scope, unknown
+from iaclint.terraform.expressions import Budget, Evaluator, Scope, unknown
+from iaclint.terraform.functions import toset
 
 _COMPLEX_TYPES = ("list", "map", "set", "object", "tuple", "any")
 
@@ -22,6 +23,10 @@ class _NoModule:
 
     directory = "."
     root = "."
+    paths: dict = {}  # `path.module` and friends are not available to variables
+
+    def __init__(self):
+        self.budget = Budget()
 
     def variable(self, name, text):
         return unknown(text, "variables cannot refer to other variables here")
@@ -35,8 +40,11 @@ class _NoModule:
 
 def _type_text(block) -> str:
     attribute = block.attributes.get("type")
-    if attribute is None or not hasattr(attribute.expr, "start_byte"):
+    if attribute is None:
         return ""
+    if not hasattr(attribute.expr, "start_byte"):  # .tf.json: the type expression is a string
+        value = getattr(attribute.expr, "value", None)
+        return value.strip() if isinstance(value, str) else ""
     return attribute.source.data[attribute.expr.start_byte:attribute.expr.end_byte].decode("utf-8").strip()
 
 
@@ -56,6 +64,8 @@ def _convert(value, type_text: str):
         return "true" if value else "false"
     if isinstance(value, (int, float)) and not isinstance(value, bool) and type_text == "string":
         return str(value)
+    if isinstance(value, list) and type_text.replace(" ", "").startswith("set("):
+        return toset(value)  # a set: no duplicates, in value order, each element its own key
     return value
 
 
@@ -66,7 +76,11 @@ def resolve(directory: str, declared: dict, var_files: list, cli_values: dict) -
     values: dict = {}
     for name, block in declared.items():
         default = block.attributes.get("default")
-        if default is not None:
+        if default is None:
+            continue
+        if hasattr(default.expr, "spans"):  # .tf.json: Terraform reads a default literally, no `${`
+            values[name] = default.expr.value
+        else:
             values[name] = Evaluator().evaluate(default.expr, default.source, scope)
     for name in declared:
         env = os.environ.get(f"TF_VAR_{name}")
@@ -107,11 +121,17 @@ def _read_values(path: str, scope: Scope, errors: list) -> dict:
         return {}
     if path.endswith(".json"):
         try:
-            document = json.loads(data.decode("utf-8-sig"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            errors.append(ParseError(path, 1, 1, f"invalid JSON variables file: {exc}"))
+            document, _ = loads_with_spans(data.decode("utf-8-sig"))
+        except UnicodeDecodeError as exc:
+            errors.append(ParseError(path, data.count(b"\n", 0, exc.start) + 1, 1, "not valid UTF-8"))
             return {}
-        return document if isinstance(document, dict) else {}
+        except JsonSpanError as exc:  # where the JSON breaks, as for a .tf.json file
+            errors.append(ParseError(path, exc.line, exc.column, f"invalid JSON variables file: {exc.message}"))
+            return {}
+        if not isinstance(document, dict):
+            errors.append(ParseError(path, 1, 1, "a variables file must hold a JSON object"))
+            return {}
+        return document
     from iaclint.terraform.hcl import parse_attributes
 
     attributes, parse_errors = parse_attributes(path, data)
