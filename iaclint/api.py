@@ -94,7 +94,8 @@ def scan(paths=(".",), *, select=(), ignore=(), strict: bool = False, policy_dir
          variables: dict | None = None, parameters: dict | None = None,
          policies: list[Policy] | None = None, overlay: dict | None = None,
          severity: dict | None = None, exclude=(), per_path_ignores: dict | None = None,
-         root: str | None = None, show_suppressed: bool = False, baseline=None, changes=None) -> ScanResult:
+         root: str | None = None, show_suppressed: bool = False, baseline=None, changes=None,
+         cache=None, jobs: int = 1) -> ScanResult:
     """Scan `paths`.
 
     `overlay` maps file paths to unsaved contents (bytes) that are read instead of the
@@ -103,6 +104,8 @@ def scan(paths=(".",), *, select=(), ignore=(), strict: bool = False, policy_dir
     relative to `root` (the configuration file's directory; default: the working
     directory). `baseline` is a set of fingerprints not to report; `changes`
     (`iaclint.gitdiff.Changes`) limits the report to changed lines and resources.
+    `cache` (`iaclint.cache.Cache`) reuses the parse results of unchanged units; `jobs`
+    loads units in that many processes (the result is the same for any value).
     """
     started = time.perf_counter()
     if policies is None:
@@ -117,7 +120,7 @@ def scan(paths=(".",), *, select=(), ignore=(), strict: bool = False, policy_dir
         found = without(found, _matcher(exclude, root).matches)
     ignored = _path_ignores(per_path_ignores, root, known)
     raw_resources, parse_errors, files = _parse_all(found, list(var_files), variables or {}, parameters or {},
-                                                    overlay)
+                                                    overlay, cache=cache, jobs=jobs)
 
     from iaclint.normalize import normalize
 
@@ -253,39 +256,14 @@ def _in_diff(f: Finding, changes, regions: dict) -> bool:
     return region is not None and changes.touches(f.file, *region)
 
 
-def _parse_all(found, var_files: list, variables: dict, parameters: dict, overlay: dict | None = None):
-    overlay = overlay or {}
-    raw_resources = []
-    errors: list[ParseError] = []
-    files = 0
-    if found.terraform_dirs:
-        from iaclint.terraform.module import load_module
+def _parse_all(found, var_files: list, variables: dict, parameters: dict, overlay: dict | None = None,
+               cache=None, jobs: int = 1):
+    """(raw resources, parse errors, number of files read) of everything discovered."""
+    from iaclint.loading import Options, load_all
 
-        for directory, tf_files in sorted(found.terraform_dirs.items()):
-            result = load_module(directory, tf_files, var_files=var_files, variables=variables, overlay=overlay)
-            raw_resources.extend(result.resources)
-            errors.extend(result.errors)
-            files += len([f for f in tf_files if f in found.reportable])
-    if found.cloudformation:
-        from iaclint.cloudformation.template import load_template
-
-        for path in found.cloudformation:
-            try:
-                data = overlay.get(path)
-                if data is None:
-                    with open(path, "rb") as handle:
-                        data = handle.read()
-            except OSError as exc:
-                errors.append(ParseError(path, 1, 1, f"cannot read file: {exc.strerror or exc}"))
-                files += 1
-                continue
-            result = load_template(path, data, parameters)
-            if result is None:
-                continue  # not a CloudFormation template: skipped silently
-            files += 1
-            raw_resources.extend(result.resources)
-            errors.extend(result.errors)
-    return raw_resources, errors, files
+    loaded = load_all(found, Options(list(var_files), dict(variables), dict(parameters), overlay or {}),
+                      cache=cache, jobs=jobs)
+    return loaded.resources, loaded.errors, loaded.files
 
 
 def _finding(policy: Policy, resource, result) -> Finding:

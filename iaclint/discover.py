@@ -77,7 +77,7 @@ def _walk(root: str, found: Discovery) -> None:
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
         tf = [_join(directory, f) for f in files if is_terraform(f)]
         if tf:
-            found.terraform_dirs.setdefault(directory, []).extend(tf)
+            found.terraform_dirs.setdefault(os.path.normpath(directory), []).extend(tf)
             found.reportable.update(tf)
             # A broken variables file is reported too: it changes what the module means.
             found.reportable.update(_join(directory, f) for f in files if f.endswith((".tfvars", ".tfvars.json")))
@@ -88,7 +88,7 @@ def _walk(root: str, found: Discovery) -> None:
 
 def _join(directory: str, name: str) -> str:
     """`./main.tf` is reported as `main.tf`, the way users and other linters write it."""
-    return name if directory == "." else os.path.join(directory, name)
+    return os.path.normpath(os.path.join(directory, name))
 
 
 def _add_file(path: str, found: Discovery) -> None:

@@ -39,6 +39,11 @@ def add_scan_options(scan: argparse.ArgumentParser) -> None:
     scan.add_argument("--no-baseline", action="store_true", help="ignore the configuration's baseline")
     scan.add_argument("--diff", metavar="REF",
                       help="report only findings on lines or resources changed since git ref REF")
+    scan.add_argument("--no-cache", action="store_true",
+                      help="do not read or write the parse cache (default: on, in the user cache directory)")
+    scan.add_argument("--cache-dir", metavar="DIR", help="where the parse cache lives (default: ~/.cache/iaclint)")
+    scan.add_argument("--jobs", "-j", type=int, metavar="N",
+                      help="load files in N processes (default: the number of cores); output is the same for any N")
 
 
 def add_commands(sub) -> None:
@@ -118,6 +123,7 @@ def scan_settings(args, paths, *, use_baseline: bool = True) -> Settings:
         "var_files": merged["var-files"], "variables": merged["variables"], "parameters": merged["parameters"],
         "severity": merged["severity"], "exclude": merged["exclude"], "per_path_ignores": merged["per-path-ignores"],
         "show_suppressed": merged["show-suppressed"],
+        "cache": _cache(args), "jobs": _jobs(args),
     }
     if use_baseline and baseline_file:
         from iaclint.baseline import BaselineError, load_baseline
@@ -135,6 +141,24 @@ def scan_settings(args, paths, *, use_baseline: bool = True) -> Settings:
             _fail(str(exc))
     return Settings(scan=scan, policy_dirs=merged["policy-dirs"], fail_on=merged["fail-on"],
                     format=merged["format"], baseline_file=baseline_file, config=config)
+
+
+def _cache(args):
+    """The parse cache, unless --no-cache (or IACLINT_NO_CACHE) turns it off."""
+    if getattr(args, "no_cache", False) or os.environ.get("IACLINT_NO_CACHE"):
+        return None
+    from iaclint.cache import Cache
+
+    return Cache(getattr(args, "cache_dir", None) or os.environ.get("IACLINT_CACHE_DIR"))
+
+
+def _jobs(args) -> int:
+    jobs = getattr(args, "jobs", None)
+    if jobs is None:
+        return os.cpu_count() or 1
+    if jobs < 1:
+        _fail(f"--jobs must be at least 1, got {jobs}")
+    return jobs
 
 
 def _git_directory(paths) -> str:

@@ -584,7 +584,7 @@ class Evaluator:
         expand = bool(args_node) and any(c.type == "ellipsis" for c in args_node.children)
         if name in ("try", "can"):
             return self._try(name, arg_nodes, source, scope, path)
-        if name in ("file", "templatefile", "fileexists"):
+        if name in ("file", "templatefile", "fileexists", "filebase64"):
             args = [self.evaluate(a, source, scope) for a in arg_nodes]
             return scope.module.read_file(name, args, _text(node))
         keeps_structure = name in functions.STRUCTURAL

@@ -31,6 +31,7 @@ META_BLOCKS = {"lifecycle", "provisioner", "connection"}
 class ModuleResult:
     resources: list = field(default_factory=list)  # list[RawResource]
     errors: list = field(default_factory=list)  # list[ParseError]
+    files_read: list = field(default_factory=list)  # files read by file()/templatefile()/filebase64()
 
 
 class Module:
@@ -47,6 +48,7 @@ class Module:
         self.local_attributes = local_attributes  # name -> Attribute
         self._locals: dict = {}
         self._evaluating: list = []
+        self.files_read: list = []  # inputs beyond the .tf files (the cache must know them)
 
     def variable(self, name: str, text: str):
         if name in self.variables:
@@ -79,6 +81,7 @@ class Module:
         allowed = [os.path.realpath(self.directory), os.path.realpath(os.getcwd())]
         if not any(real == base or real.startswith(base + os.sep) for base in allowed):
             return unknown(text, f"`{function}` reads {args[0]}, outside the scanned tree: not read")
+        self.files_read.append(real)
         if function == "fileexists":
             return os.path.isfile(real)
         try:
@@ -90,6 +93,10 @@ class Module:
             return unknown(text, f"`{function}` cannot read {args[0]}: {getattr(exc, 'strerror', None) or exc}")
         if function == "file":
             return content
+        if function == "filebase64":
+            import base64
+
+            return base64.b64encode(content.encode("utf-8")).decode("ascii")
         bindings = args[1] if len(args) > 1 else {}
         if not isinstance(bindings, dict):
             return unknown(text, "templatefile variables are unknown")
@@ -143,6 +150,7 @@ def load_module(directory: str, tf_files: list, var_files=(), variables: dict | 
                 result.errors.append(ParseError(block.span.file, block.header.line, block.header.column,
                                                 f"internal error evaluating {'.'.join(block.labels)}: "
                                                 f"{type(exc).__name__}: {exc}"))
+    result.files_read = sorted(set(module.files_read))
     return result
 
 

@@ -86,7 +86,7 @@ def resolve(directory: str, declared: dict, var_files: list, cli_values: dict) -
         env = os.environ.get(f"TF_VAR_{name}")
         if env is not None:
             values[name] = _from_text(env, _type_text(declared[name]))
-    for path in _auto_files(directory) + list(var_files):
+    for path in auto_var_files(directory) + list(var_files):
         for name, value in _read_values(path, scope, errors).items():
             if name in declared:
                 values[name] = value
@@ -102,7 +102,8 @@ def resolve(directory: str, declared: dict, var_files: list, cli_values: dict) -
     return out, errors
 
 
-def _auto_files(directory: str) -> list[str]:
+def auto_var_files(directory: str) -> list[str]:
+    """`terraform.tfvars(.json)` and `*.auto.tfvars(.json)` of a directory, in Terraform's order."""
     try:
         names = os.listdir(directory or ".")
     except OSError:

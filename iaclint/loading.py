@@ -1,0 +1,130 @@
+"""Parse and evaluate every discovered unit, from the cache when unchanged, in parallel
+when there are many.
+
+A unit is a Terraform module directory or a CloudFormation template. Units are
+independent until normalization, so they can be loaded in any order and in any process;
+the results are put back in discovery order, so the output is identical whatever
+`--jobs` is. Each unit's result is cached under a key of all the inputs it read
+(`iaclint.cache`); a module that read other files through `file()` or `templatefile()` is
+not cached, because its key could not cover them.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from iaclint.model import ParseError
+
+PARALLEL_MIN_UNITS = 16  # below this, starting worker processes costs more than it saves
+
+
+@dataclass
+class Loaded:
+    resources: list = field(default_factory=list)  # RawResources, in discovery order
+    errors: list = field(default_factory=list)  # ParseErrors
+    files: int = 0  # reportable files that were read as Terraform or CloudFormation
+
+
+@dataclass
+class Options:
+    var_files: list
+    variables: dict
+    parameters: dict
+    overlay: dict
+
+
+def load_all(found, options: Options, cache=None, jobs: int = 1) -> Loaded:
+    units = [("tf", d, tuple(files)) for d, files in sorted(found.terraform_dirs.items())]
+    units += [("cfn", path, (path,)) for path in found.cloudformation]
+    results: list = [None] * len(units)
+    pending = []
+    keys: dict = {}
+    for i, unit in enumerate(units):
+        if cache is not None:
+            key = _key(cache, unit, options)
+            keys[i] = key
+            if key is not None:
+                hit = cache.get(key)
+                if hit is not None:
+                    results[i] = hit
+                    continue
+        pending.append(i)
+    for i, result in zip(pending, _run([units[i] for i in pending], options, jobs)):
+        results[i] = result
+        if cache is not None and keys.get(i) is not None and result[3]:
+            cache.put(keys[i], result)
+    out = Loaded()
+    for (kind, _, files), (resources, errors, skipped, _cacheable) in zip(units, results):
+        out.resources.extend(resources)
+        out.errors.extend(errors)
+        if kind == "tf":
+            out.files += len([f for f in files if f in found.reportable])
+        elif not skipped:
+            out.files += 1
+    return out
+
+
+def _run(units: list, options: Options, jobs: int) -> list:
+    if jobs <= 1 or len(units) < PARALLEL_MIN_UNITS:
+        return [load_unit(unit, options) for unit in units]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # no fork on this platform: serial is correct, only slower
+        return [load_unit(unit, options) for unit in units]
+    chunk = max(1, len(units) // (jobs * 4))
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        return list(pool.map(load_unit, units, [options] * len(units), chunksize=chunk))
+
+
+def load_unit(unit: tuple, options: Options) -> tuple:
+    """(raw resources, parse errors, skipped: not a template, cacheable) of one unit."""
+    kind, where, files = unit
+    if kind == "tf":
+        from iaclint.terraform.module import load_module
+
+        result = load_module(where, list(files), var_files=options.var_files, variables=options.variables,
+                             overlay=options.overlay)
+        return result.resources, result.errors, False, not getattr(result, "files_read", ())
+    from iaclint.cloudformation.template import load_template
+
+    try:
+        data = options.overlay.get(where)
+        if data is None:
+            with open(where, "rb") as handle:
+                data = handle.read()
+    except OSError as exc:
+        return [], [ParseError(where, 1, 1, f"cannot read file: {exc.strerror or exc}")], False, False
+    result = load_template(where, data, options.parameters)
+    if result is None:
+        return [], [], True, True  # not a CloudFormation template: skipped silently
+    return result.resources, result.errors, False, True
+
+
+def _key(cache, unit: tuple, options: Options):
+    """Everything a unit's result depends on, or None when an input cannot be read."""
+    from iaclint.cache import content_hash
+
+    kind, where, files = unit
+    inputs = list(files)
+    if kind == "tf":
+        from iaclint.terraform.variables import auto_var_files
+
+        inputs += auto_var_files(where) + list(options.var_files)
+        extra = (sorted(options.variables.items()),
+                 sorted((k, v) for k, v in os.environ.items() if k.startswith("TF_VAR_")))
+    else:
+        extra = (sorted(options.parameters.items()),)
+    hashes = []
+    for path in inputs:
+        data = options.overlay.get(path)
+        if data is None:
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+            except OSError:
+                return None  # unreadable: let the loader report it, uncached
+        hashes.append((path, content_hash(data)))
+    return cache.key(kind, where, hashes, extra)

@@ -1,0 +1,96 @@
+"""The parse cache and parallel loading: same findings with and without them, stale or
+corrupt entries never trusted, a changed file re-read."""
+from __future__ import annotations
+
+import json
+import os
+
+from iaclint.api import scan
+from iaclint.cache import Cache
+
+NOTEBOOK = ('resource "aws_sagemaker_notebook_instance" "nb_{i}" {{\n'
+            '  name          = "nb-{i}"\n'
+            '  role_arn      = "arn:aws:iam::123456789012:role/sm"\n'
+            '  instance_type = "ml.t3.medium"\n'
+            '  direct_internet_access = "{access}"\n'
+            '}}\n')
+
+
+def _tree(root, modules: int = 20):
+    for m in range(modules):
+        directory = root / f"module_{m:02d}"
+        directory.mkdir()
+        (directory / "main.tf").write_text(NOTEBOOK.format(i=m, access="Enabled" if m % 2 else "Disabled"))
+    (root / "stack.yaml").write_text(
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Nb:\n    Type: AWS::SageMaker::NotebookInstance\n"
+        "    Properties:\n      InstanceType: ml.t3.medium\n      RoleArn: arn:aws:iam::1:role/r\n")
+
+
+def _triples(result):
+    return sorted((f.policy_id, f.file, f.line, f.resource) for f in result.findings)
+
+
+def test_cached_and_parallel_scans_equal_a_plain_serial_scan(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _tree(tmp_path)
+    plain = _triples(scan(["."]))
+    cache = Cache(tmp_path / "cache")
+    first = scan(["."], cache=cache, jobs=2)
+    assert cache.misses == 21 and cache.hits == 0
+    second = scan(["."], cache=cache, jobs=2)
+    assert cache.hits == 21
+    assert _triples(first) == _triples(second) == plain
+    assert ("IAC201", os.path.join("module_01", "main.tf"), 5, "aws_sagemaker_notebook_instance.nb_1") in plain
+
+
+def test_a_changed_file_is_read_again(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "main.tf").write_text(NOTEBOOK.format(i=0, access="Disabled"))
+    cache = Cache(tmp_path / "cache")
+    assert not [f for f in scan(["."], cache=cache, select=["IAC201"]).findings]
+    (tmp_path / "main.tf").write_text(NOTEBOOK.format(i=0, access="Enabled"))
+    assert [f.line for f in scan(["."], cache=cache, select=["IAC201"]).findings] == [5]
+
+
+def test_a_changed_tfvars_file_is_part_of_the_key(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "main.tf").write_text('variable "access" { default = "Disabled" }\n'
+                                      + NOTEBOOK.format(i=0, access="${var.access}"))
+    cache = Cache(tmp_path / "cache")
+    assert not scan(["."], cache=cache, select=["IAC201"]).findings
+    (tmp_path / "terraform.tfvars").write_text('access = "Enabled"\n')
+    assert [f.line for f in scan(["."], cache=cache, select=["IAC201"]).findings] == [6]
+
+
+def test_a_corrupt_entry_is_ignored_and_rewritten(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "main.tf").write_text(NOTEBOOK.format(i=0, access="Enabled"))
+    cache_dir = tmp_path / "cache"
+    expected = _triples(scan(["."], cache=Cache(cache_dir)))
+    entries = [p for p in cache_dir.rglob("*") if p.is_file()]
+    assert len(entries) == 1
+    entries[0].write_bytes(b"\x80\x04 not a pickle")
+    again = Cache(cache_dir)
+    assert _triples(scan(["."], cache=again)) == expected
+    assert again.misses == 1
+    assert _triples(scan(["."], cache=Cache(cache_dir))) == expected
+
+
+def test_files_read_through_file_are_not_cached(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "policy.json").write_text(json.dumps({"Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+                                                                      "Resource": "*"}]}))
+    (tmp_path / "main.tf").write_text('resource "aws_iam_policy" "p" {\n  policy = file("policy.json")\n}\n')
+    cache = Cache(tmp_path / "cache")
+    assert not scan(["."], cache=cache, select=["IAC301"]).findings
+    (tmp_path / "policy.json").write_text(json.dumps({"Statement": [{"Effect": "Allow", "Action": "bedrock:*",
+                                                                      "Resource": "*"}]}))
+    assert [f.policy_id for f in scan(["."], cache=cache, select=["IAC301"]).findings] == ["IAC301"]
+
+
+def test_an_unwritable_cache_only_costs_speed(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "main.tf").write_text(NOTEBOOK.format(i=0, access="Enabled"))
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    assert [f.policy_id for f in scan(["."], cache=Cache(blocker), select=["IAC201"]).findings] == ["IAC201"]
