@@ -117,6 +117,10 @@ def _key(cache, unit: tuple, options: Options):
                  sorted((k, v) for k, v in os.environ.items() if k.startswith("TF_VAR_")))
     else:
         extra = (sorted(options.parameters.items()),)
+        if where.endswith(".template.json"):  # CDK output: construct paths come from manifest.json
+            manifest = os.path.join(os.path.dirname(where), "manifest.json")
+            if os.path.isfile(manifest):
+                inputs.append(manifest)
     hashes = []
     for path in inputs:
         data = options.overlay.get(path)

@@ -36,15 +36,22 @@ def find(value: Any, path: str | tuple, prefix: tuple = ()) -> list[tuple[tuple,
 def find_detailed(value: Any, path: str | tuple) -> list[tuple[tuple, Any, bool]]:
     """Like `find`, with a flag per hit: True when the whole path was reached, False when
     an Unknown stood in the way before the end (the hit is that Unknown)."""
+    return [(p, v, not rest) for p, v, rest in _walk(value, split(path), ())]
+
+
+def find_rest(value: Any, path: str | tuple) -> list[tuple[tuple, Any, tuple]]:
+    """Like `find_detailed`, with the segments still to walk below each hit instead of
+    the flag: `()` when the path was reached, else what lies beyond the Unknown that
+    stood in the way (so the path can be followed into that Unknown's alternatives)."""
     return list(_walk(value, split(path), ()))
 
 
-def _walk(value: Any, segments: tuple, prefix: tuple) -> Iterator[tuple[tuple, Any, bool]]:
+def _walk(value: Any, segments: tuple, prefix: tuple) -> Iterator[tuple[tuple, Any, tuple]]:
     if not segments:
-        yield prefix, value, True
+        yield prefix, value, ()
         return
     if isinstance(value, Unknown):
-        yield prefix, value, False
+        yield prefix, value, segments
         return
     head, rest = segments[0], segments[1:]
     if isinstance(value, list):

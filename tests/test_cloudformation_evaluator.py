@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from iaclint.cloudformation.evaluator import NO_VALUE, Evaluator
 from iaclint.model import Reference
-from iaclint.unknown import Unknown
+from iaclint.unknown import ABSENT, Unknown, cannot_be, shape
 
 
 def ev(template: dict, value, parameters=None):
@@ -145,3 +145,74 @@ def test_malformed_functions_are_unknown():
     for value in ({"Fn::If": ["C", 1]}, {"Fn::Join": "x"}, {"Fn::Select": [0]}, {"Fn::Sub": 3},
                   {"Fn::FindInMap": ["M"]}, {"Fn::GetAtt": 5}, {"Ref": ["x"]}, {"Fn::Split": ["", "a"]}):
         assert isinstance(ev({}, value), Unknown), value
+
+
+# --- what is known about unknowns: alternatives, shapes, patterns --------------------------
+
+def test_undecidable_if_keeps_both_branches():
+    t = {"Parameters": {"U": {"Type": "String"}},
+         "Conditions": {"C": {"Fn::Equals": [{"Ref": "U"}, "x"]}}}
+    u = ev(t, {"Fn::If": ["C", "a", {"Ref": "AWS::NoValue"}]})
+    assert isinstance(u, Unknown) and u.alternatives == ("a", ABSENT)
+    assert u.reason == "condition C is unknown: parameter U has no default"
+    nested = ev(t, {"Fn::If": ["C", {"k": {"Fn::GetAtt": ["Res", "Arn"]}}, {"Fn::If": ["C", 1, 2]}]})
+    first, second = nested.alternatives
+    assert first["k"].refs == ("Res",) and nested.refs == ("Res",)
+    assert second.alternatives == (1, 2)
+
+
+def test_allowed_values_without_default_are_the_alternatives():
+    t = {"Parameters": {"Env": {"Type": "String", "AllowedValues": ["dev", "prod"]},
+                        "N": {"Type": "Number", "AllowedValues": [1, "2"]},
+                        "D": {"Type": "String", "AllowedValues": ["dev", "prod"], "Default": "dev"}},
+         "Conditions": {"Staging": {"Fn::Equals": [{"Ref": "Env"}, "staging"]},
+                        "Prod": {"Fn::Equals": [{"Ref": "Env"}, "prod"]},
+                        "Small": {"Fn::Not": [{"Fn::Equals": [{"Ref": "N"}, 3]}]}}}
+    assert ev(t, {"Ref": "Env"}).alternatives == ("dev", "prod")
+    assert ev(t, {"Ref": "N"}).alternatives == (1, 2)
+    assert ev(t, {"Ref": "D"}) == "dev"  # a default is the value
+    e = Evaluator(t)
+    assert e.condition("Staging") is False  # no allowed value is "staging"
+    assert e.condition("Small") is True
+    assert isinstance(e.condition("Prod"), Unknown)
+    assert ev(t, {"Ref": "Env"}, {"Env": "prod"}) == "prod"  # an override is the value
+
+
+def test_find_in_map_over_alternatives():
+    t = {"Parameters": {"Env": {"Type": "String", "AllowedValues": ["dev", "prod"]}},
+         "Mappings": {"M": {"dev": {"Internet": "Enabled", "Root": "Disabled"},
+                            "prod": {"Internet": "Disabled", "Root": "Disabled"}}}}
+    assert ev(t, {"Fn::FindInMap": ["M", {"Ref": "Env"}, "Internet"]}).alternatives == ("Enabled", "Disabled")
+    assert ev(t, {"Fn::FindInMap": ["M", {"Ref": "Env"}, "Root"]}) == "Disabled"  # the same everywhere
+    missing = ev(t, {"Fn::FindInMap": ["M", {"Ref": "Env"}, "Other"]})
+    assert missing.alternatives is None and missing.reason == "parameter Env has no default"
+
+
+def test_pseudo_parameters_have_shapes():
+    t = {"Parameters": {"Name": {"Type": "String", "Default": "models"}}}
+    account = ev(t, {"Ref": "AWS::AccountId"})
+    assert account.pattern == "[0-9]{12}" and cannot_be(account, "*") and not cannot_be(account, "123456789012")
+    arn = ev(t, {"Fn::Sub": "arn:${AWS::Partition}:s3:::${Name}/${Res}/*"})
+    assert shape(arn) == "arn:${AWS::Partition}:s3:::models/${Res}/*"
+    assert arn.refs == ("Res",) and arn.reason == "pseudo parameter AWS::Partition"
+    assert cannot_be(arn, "*") and not cannot_be(arn, "arn:aws-us-gov:s3:::models/b/*")
+    assert cannot_be(arn, "arn:aws:s3:::other/b/*")
+    join = ev(t, {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iam::aws:policy/Admin"]]})
+    assert shape(join) == "arn:${AWS::Partition}:iam::aws:policy/Admin"
+    assert ev(t, {"Fn::Sub": "${AWS::AccountId}"}).pattern == "[0-9]{12}"  # a lone hole keeps its pattern
+    assert ev(t, {"Fn::Select": [0, {"Fn::GetAZs": ""}]}).pattern == "[a-z0-9-]+"
+    assert ev(t, {"Ref": "AWS::NotificationARNs"}).pattern is None
+    e = Evaluator({"Conditions": {"NoAccount": {"Fn::Equals": [{"Ref": "AWS::AccountId"}, "none"]},
+                                  "East": {"Fn::Equals": [{"Ref": "AWS::Region"}, "us-east-1"]}}})
+    assert e.condition("NoAccount") is False and isinstance(e.condition("East"), Unknown)
+
+
+def test_properties_if_is_distributed_over_the_properties():
+    template = {"Parameters": {"U": {"Type": "String"}},
+                "Conditions": {"C": {"Fn::Equals": [{"Ref": "U"}, "x"]}},
+                "Resources": {"Nb": {"Type": "AWS::SageMaker::NotebookInstance", "Properties": {
+                    "Fn::If": ["C", {"DirectInternetAccess": "Disabled", "RootAccess": "Disabled"},
+                               {"DirectInternetAccess": "Enabled"}]}}}}
+    props, _, _ = Evaluator(template).resource("Nb", template["Resources"]["Nb"], ("Resources", "Nb"))
+    assert props["DirectInternetAccess"].alternatives == ("Disabled", "Enabled")
+    assert props["RootAccess"].alternatives == ("Disabled", ABSENT)

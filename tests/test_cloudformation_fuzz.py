@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from conftest import FIXTURES
 from iaclint.cloudformation.template import TemplateResult, load_template
 
-SEEDS = [p.read_bytes() for p in sorted((FIXTURES / "parsers" / "cloudformation").glob("*/template.*"))]
+SEEDS = [p.read_bytes() for p in sorted((FIXTURES / "parsers" / "cloudformation").glob("**/template.*"))]
 SETTINGS = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")), deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 

@@ -89,7 +89,8 @@ def test_json_policy_strings_stay_strings():
 
 def test_sam_template_is_recognised():
     result = load_fixture("sam", "template.yaml")
-    assert [(r.address, r.native_type) for r in result.resources] == [("Inference", "AWS::Serverless::Function")]
+    assert [(r.address, r.native_type) for r in result.resources] == [
+        ("Inference", "AWS::Serverless::Function"), ("InferenceRole", "AWS::IAM::Role")]  # the role SAM creates
 
 
 def test_parameter_override_flips_conditions():

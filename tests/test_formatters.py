@@ -28,7 +28,7 @@ Scanned 3 files, 9 resources: 3 findings (2 high, 1 medium), 1 unknown, 1 suppre
 
 
 def test_registry_lists_every_format():
-    assert FORMATS == ("text", "json", "sarif", "junit", "github", "markdown")
+    assert FORMATS == ("text", "json", "sarif", "junit", "github", "markdown", "gitlab")
     for name in FORMATS:
         assert get_formatter(name).__name__ == f"format_{name}"
     with pytest.raises(ValueError, match="unknown format 'xml'"):
@@ -36,7 +36,8 @@ def test_registry_lists_every_format():
 
 
 @pytest.mark.parametrize("name", FORMATS)
-def test_every_format_is_deterministic_and_ends_with_newline(name):
+def test_every_format_is_deterministic_and_ends_with_newline(name, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # gitlab's required scan times
     first = get_formatter(name)(sample_result())
     slower = sample_result()
     slower.elapsed = 12.5

@@ -7,7 +7,7 @@ from conftest import make_resource
 from iaclint.engine.policy import Context, Verdict
 from iaclint.engine.yaml_policy import YamlPolicy
 from iaclint.model import Project, Reference, Span
-from iaclint.unknown import Unknown
+from iaclint.unknown import ABSENT, Unknown, branches
 
 NB = "aws_sagemaker_notebook_instance"
 
@@ -148,3 +148,111 @@ def test_connection_exists_and_unknown_target():
     assert verdict(d, nb, Project([nb])).verdict is Verdict.UNKNOWN  # the key is not in the scan
     lone = make_resource(NB, {}, address=f"{NB}.m")
     assert verdict(d, lone, Project([lone])).verdict is Verdict.FAIL
+
+
+# --- conditional values (an undecidable Fn::If): every branch is evaluated ---------------
+
+def branch(*alternatives, reason="condition IsProd is unknown: parameter Env has no default"):
+    return Unknown("!If IsProd", reason, alternatives=alternatives)
+
+
+@pytest.mark.parametrize("alternatives,expected", [
+    (("Disabled", "Disabled"), Verdict.PASS),  # every branch passes
+    (("Enabled", "Enabled"), Verdict.FAIL),  # every branch fails
+    (("Disabled", "Enabled"), Verdict.UNKNOWN),  # it depends on the condition
+    (("Disabled", Unknown("var.x", "no default")), Verdict.UNKNOWN),
+    (("Enabled", Unknown("var.x", "no default")), Verdict.UNKNOWN),
+])
+def test_if_branches_all_fail_all_pass_or_unknown(alternatives, expected):
+    r = make_resource(NB, {"x": branch(*alternatives)})
+    assert verdict(attr("x", "equals", "Disabled"), r).verdict is expected
+
+
+def test_failing_if_points_at_the_if_and_names_the_branches():
+    span = Span("t.yaml", 9, 7, 9, 52)
+    r = make_resource(NB, {"x": branch("Enabled", "Enabled")}, spans={("x",): span})
+    result = verdict(attr("x", "equals", "Disabled"), r)
+    assert result.path == ("x",) and r.span_for(result.path) == span
+    assert result.message == "bad: `x` is `Enabled` in every branch of `!If IsProd`"
+    mixed = verdict(attr("x", "equals", "Disabled"), make_resource(NB, {"x": branch("Disabled", "Enabled")}))
+    assert mixed.message == ("bad: `x` is `Disabled` or `Enabled` (`!If IsProd`) (condition IsProd is unknown: "
+                             "parameter Env has no default): branch 1 passes, branch 2 fails")
+
+
+def test_absent_branch_gets_the_aws_default():
+    # DirectInternetAccess: !If [IsProd, Disabled, !Ref AWS::NoValue] -> the else branch is
+    # AWS's default, Enabled: not every branch passes.
+    r = make_resource(NB, {"direct_internet_access": branch("Disabled", ABSENT)})
+    assert r.attributes["direct_internet_access"].alternatives == ("Disabled", "Enabled")
+    assert verdict(attr("direct_internet_access", "equals", "Disabled"), r).verdict is Verdict.UNKNOWN
+    both = make_resource(NB, {"direct_internet_access": branch("Enabled", ABSENT)})
+    assert verdict(attr("direct_internet_access", "equals", "Disabled"), both).verdict is Verdict.FAIL
+
+
+@pytest.mark.parametrize("operator,alternatives,expected", [
+    ("exists", ("k", ABSENT), Verdict.UNKNOWN),  # set in one branch only
+    ("exists", ("k", "j"), Verdict.PASS),
+    ("not_exists", (ABSENT, ABSENT), Verdict.PASS),
+    ("exists", (ABSENT, ABSENT), Verdict.FAIL),
+])
+def test_absent_branch_without_default_is_missing(operator, alternatives, expected):
+    r = make_resource(NB, {"kms_key_id": branch(*alternatives)})
+    assert verdict(attr("kms_key_id", operator), r).verdict is expected
+
+
+def test_path_is_followed_into_object_branches():
+    vpc = branch({"subnet_ids": ["s-1"], "security_group_ids": ["sg-1"]}, {"subnet_ids": ["s-2"]})
+    r = make_resource(NB, {"vpc_config": vpc})
+    assert verdict(attr("vpc_config.subnet_ids", "exists"), r).verdict is Verdict.PASS
+    assert verdict(attr("vpc_config.security_group_ids", "exists"), r).verdict is Verdict.UNKNOWN
+    assert verdict(attr("vpc_config.other", "exists"), r).verdict is Verdict.FAIL
+    nested = make_resource(NB, {"vpc_config": branch({"subnet_ids": branch(["a"], ["b"])}, {"subnet_ids": ["c"]})})
+    assert verdict(attr("vpc_config.subnet_ids", "is_not_empty"), nested).verdict is Verdict.PASS
+
+
+def test_conditional_list_items():
+    r = make_resource(NB, {"groups": ["sg-1", branch("sg-2", ABSENT)]})
+    assert verdict(attr("groups", "contains", "sg-1"), r).verdict is Verdict.PASS
+    assert verdict(attr("groups", "contains", "sg-2"), r).verdict is Verdict.UNKNOWN
+    assert verdict(attr("groups", "contains", "sg-3"), r).verdict is Verdict.FAIL
+    assert verdict(attr("groups", "length_greater_than", 0), r).verdict is Verdict.PASS
+
+
+def test_python_policies_keep_seeing_an_unknown():
+    value = branch("Enabled", branch("Disabled", ABSENT))
+    assert isinstance(value, Unknown)
+    assert branches(value) == ["Enabled", "Disabled", ABSENT]
+    assert branches("Enabled") is None and branches(Unknown("x", "y")) is None
+
+
+# --- shapes: pseudo parameters and Fn::Sub text decide what a value cannot be ------------
+
+def sub(*parts):
+    return Unknown("!Sub ...", "pseudo parameter AWS::Partition", parts=parts)
+
+
+PARTITION = Unknown("!Ref AWS::Partition", "pseudo parameter AWS::Partition", pattern=r"aws[a-z0-9-]*")
+ACCOUNT = Unknown("!Ref AWS::AccountId", "pseudo parameter AWS::AccountId", pattern=r"[0-9]{12}")
+BUCKET = Unknown("!GetAtt Bucket.Arn", "attribute Arn of resource Bucket", refs=("Bucket",))
+
+
+@pytest.mark.parametrize("value,operator,expected_value,expected", [
+    (sub("arn:", PARTITION, ":s3:::b/*"), "not_equals", "*", Verdict.PASS),  # never `*`
+    (sub("arn:", PARTITION, ":s3:::b/*"), "equals", "*", Verdict.FAIL),
+    (sub("arn:", PARTITION, ":s3:::b/*"), "equals", "arn:aws:s3:::b/*", Verdict.UNKNOWN),  # may be
+    (sub("arn:", PARTITION, ":s3:::b/*"), "equals", "arn:aws-cn:s3:::b/*", Verdict.UNKNOWN),
+    (sub(BUCKET, "/*"), "not_equals", "*", Verdict.PASS),  # an ARN followed by `/*` is not `*`
+    (sub(BUCKET, "/*"), "equals", "x/*", Verdict.UNKNOWN),  # the hole may be anything
+    (ACCOUNT, "equals", "none", Verdict.FAIL),  # twelve digits
+    (ACCOUNT, "equals", "123456789012", Verdict.UNKNOWN),
+    (ACCOUNT, "not_within", ["*", ""], Verdict.PASS),
+    (sub("arn:", PARTITION, ":kms:"), "contains", ":kms:", Verdict.PASS),
+    (sub("arn:", PARTITION, ":kms:"), "not_contains", ":kms:", Verdict.FAIL),
+    (sub("arn:", PARTITION, ":kms:"), "contains", ":s3:", Verdict.UNKNOWN),
+    (sub("arn:", PARTITION), "is_not_empty", None, Verdict.PASS),
+    (sub("arn:", PARTITION), "regex_match", "^arn:aws:", Verdict.UNKNOWN),  # never guessed
+    (Unknown("var.x", "no default"), "not_equals", "*", Verdict.UNKNOWN),  # nothing known
+])
+def test_shapes_decide_only_what_every_value_shares(value, operator, expected_value, expected):
+    r = make_resource(NB, {"x": value})
+    assert verdict(attr("x", operator, expected_value), r).verdict is expected

@@ -5,6 +5,18 @@ Parameters resolve to their defaults (or `--parameter` overrides), `Mappings` an
 the deployment — resource attributes, pseudo parameters, imports, SSM parameters — is an
 `Unknown` carrying the reason and the resources it names, never a guess.
 
+What is known about an Unknown is kept on it (see `iaclint.unknown`):
+
+- `Fn::If` on a condition that cannot be decided evaluates both branches into the
+  Unknown's `alternatives` (`ABSENT` for `AWS::NoValue`); so does a parameter without a
+  default whose `AllowedValues` lists what it can be. `Fn::Equals` and `Fn::FindInMap`
+  decide over the alternatives when every combination gives the same answer.
+- Pseudo parameters are known placeholders: `!Ref AWS::AccountId` is an Unknown whose
+  `pattern` is twelve digits, `AWS::Partition` starts with `aws`, and so on (wide patterns
+  that every real value matches). `Fn::Sub` and `Fn::Join` over unknown pieces build an
+  Unknown with `parts`, so `!Sub arn:${AWS::Partition}:s3:::${Bucket}/*` keeps its shape:
+  a policy can tell that it is an S3 ARN and never `*`, while its value stays unknown.
+
 While it walks a resource's `Properties`, the evaluator records a span for every output
 path at the place where the value was written (a `!Ref` resolved to a parameter default
 keeps the span of the property that holds the `!Ref`), and a `Reference` for every
@@ -17,11 +29,24 @@ import re
 from typing import Any
 
 from iaclint.model import Reference, Span
-from iaclint.unknown import Unknown, collect_refs, contains_unknown
+from iaclint.unknown import ABSENT, Unknown, cannot_be, collect_refs, contains_unknown
 
-NO_VALUE = type("NoValue", (), {"__repr__": lambda self: "NO_VALUE"})()
+NO_VALUE = ABSENT  # `AWS::NoValue`: the key or list item is removed
 MAX_DEPTH = 160
 MAX_CONDITION_CHAIN = 64
+MAX_COMBINATIONS = 64  # alternatives tried together by Fn::Equals / Fn::FindInMap
+
+# Shapes of the pseudo parameters: wide enough for every partition and region AWS has or
+# may add, so they only ever prove what a value cannot be.
+PSEUDO_PATTERNS = {
+    "AWS::AccountId": r"[0-9]{12}",
+    "AWS::Region": r"[a-z0-9-]+",
+    "AWS::Partition": r"aws[a-z0-9-]*",
+    "AWS::URLSuffix": r"[a-z0-9.-]+",
+    "AWS::StackName": r"[A-Za-z][A-Za-z0-9-]*",
+    "AWS::StackId": r"arn:\S+",
+}
+AZ_PATTERN = r"[a-z0-9-]+"
 
 _SUB_VAR = re.compile(r"\$\{([^}]*)\}")
 _DEPLOY_TIME = {
@@ -76,7 +101,21 @@ class Evaluator:
             value = self._eval(props, wpath + ("Properties",), (), (), 0)
         spans = self._spans
         self._spans = None
-        spans.pop((), None)
+        whole = spans.pop((), None)
+        if isinstance(value, Unknown) and value.alternatives is not None and all(
+                a is NO_VALUE or isinstance(a, dict) for a in value.alternatives):
+            # `Properties: !If [Cond, {...}, {...}]`: each property is one of the branches'.
+            keys: list = []
+            for a in value.alternatives:
+                keys.extend(k for k in (a if isinstance(a, dict) else ()) if k not in keys)
+            value = {k: value.replace(alternatives=tuple(a.get(k, NO_VALUE) if isinstance(a, dict) else NO_VALUE
+                                                         for a in value.alternatives),
+                                      refs=tuple(collect_refs([a.get(k) for a in value.alternatives
+                                                               if isinstance(a, dict)])))
+                     for k in keys}
+            if whole is not None:
+                for k in keys:
+                    spans[(k,)] = whole
         if not isinstance(value, dict):
             value = {}
         return value, spans, self._refs
@@ -197,7 +236,8 @@ class Evaluator:
         if name in self.params:
             return self._param(name, wpath)
         if name.startswith("AWS::"):
-            return self._unknown(f"!Ref {name}", f"pseudo parameter {name}", wpath)
+            return Unknown(f"!Ref {name}", f"pseudo parameter {name}", self._span(wpath),
+                           pattern=PSEUDO_PATTERNS.get(name))
         if name in self.resources:
             self._add_ref(rpath, name)
             return self._unknown(f"!Ref {name}", f"reference to resource {name}", wpath, (name,))
@@ -208,38 +248,27 @@ class Evaluator:
             value = self._param_cache[name]
         else:
             value = self._param_cache[name] = self._param_value(name)
-        if isinstance(value, tuple):  # (reason,) marks an unknown parameter
-            return self._unknown(f"!Ref {name}", value[0], wpath)
+        if isinstance(value, tuple):  # (reason, alternatives) marks an unknown parameter
+            return Unknown(f"!Ref {name}", value[0], self._span(wpath), alternatives=value[1])
         return list(value) if isinstance(value, list) else value
 
     def _param_value(self, name: str) -> Any:
         decl = self.params.get(name)
         if not isinstance(decl, dict):
-            return (f"parameter {name} is malformed",)
+            return (f"parameter {name} is malformed", None)
         ptype = decl.get("Type", "String")
         ptype = ptype if isinstance(ptype, str) else "String"
         if ptype.startswith("AWS::SSM::Parameter::Value"):
-            return (f"parameter {name} is read from SSM at deploy time",)
+            return (f"parameter {name} is read from SSM at deploy time", None)
         if name in self.overrides:
             raw = self.overrides[name]
         elif "Default" in decl:
             raw = decl["Default"]
         else:
-            return (f"parameter {name} has no default",)
+            return (f"parameter {name} has no default", _allowed(decl.get("AllowedValues"), ptype))
         if isinstance(raw, (dict, type(None))):
-            return (f"parameter {name} has no usable default",)
-        if ptype == "Number":
-            return _number(raw)
-        if ptype == "CommaDelimitedList" or ptype.startswith("List<"):
-            if isinstance(raw, list):
-                items = [_text(x) for x in raw]
-            else:
-                text = _text(raw)
-                items = [s.strip() for s in text.split(",")] if text else []
-            if ptype == "List<Number>":
-                items = [_number(x) for x in items]
-            return items
-        return _text(raw) if not isinstance(raw, list) else ",".join(_text(x) for x in raw)
+            return (f"parameter {name} has no usable default", None)
+        return _convert(raw, ptype)
 
     def _getatt(self, arg: Any, wpath: tuple, rpath, depth: int) -> Any:
         if isinstance(arg, str):
@@ -254,7 +283,8 @@ class Evaluator:
         if target not in self.resources:
             return self._unknown(expr, f"undefined resource {target}", wpath)
         self._add_ref(rpath, target, attribute)
-        return self._unknown(expr, f"attribute {attribute} of resource {target}", wpath, (target,))
+        what = f"attribute {attribute}" if attribute else "an attribute"
+        return self._unknown(expr, f"{what} of resource {target}", wpath, (target,))
 
     def _sub(self, arg: Any, wpath: tuple, rpath, depth: int) -> Any:
         variables: Any = {}
@@ -286,18 +316,15 @@ class Evaluator:
                 value = self._getatt(name, wpath, rpath, depth)
             if isinstance(value, Unknown):
                 unknowns.append(value)
+                pieces.append(value)
                 continue
             text = _sub_text(value)
             if text is None:
-                unknowns.append(self._unknown(expr, "a non-string value in Fn::Sub", wpath))
-                continue
+                return self._unknown(expr, "a non-string value in Fn::Sub", wpath, collect_refs(unknowns))
             pieces.append(text)
-        if unknowns:
-            refs = []
-            for u in unknowns:
-                refs.extend(r for r in u.refs if r not in refs)
-            return self._unknown(expr, unknowns[0].reason, wpath, refs)
         pieces.append(template[pos:])
+        if unknowns:
+            return _shaped(self._unknown(expr, unknowns[0].reason, wpath, collect_refs(unknowns)), pieces)
         return "".join(pieces)
 
     # --- Fn::If and conditions ----------------------------------------------------------
@@ -310,9 +337,13 @@ class Evaluator:
             return self._eval(arg[1], wpath + (1,), epath, rpath, depth + 1)
         if cond is False:
             return self._eval(arg[2], wpath + (2,), epath, rpath, depth + 1)
-        refs = self._raw_refs(arg[1:], rpath)
+        # The condition cannot be decided: the value is one of the two branches. Both are
+        # evaluated (references recorded, no spans: the finding points at the Fn::If).
+        alternatives = (self._eval(arg[1], wpath + (1,), None, rpath, depth + 1),
+                        self._eval(arg[2], wpath + (2,), None, rpath, depth + 1))
         reason = cond.reason if isinstance(cond, Unknown) else f"condition {arg[0]} is not a boolean"
-        return self._unknown(f"!If {arg[0]}", reason, wpath, refs)
+        return self._unknown(f"!If {arg[0]}", reason, wpath, collect_refs(alternatives)).replace(
+            alternatives=alternatives)
 
     def _cond(self, v: Any, wpath: tuple, depth: int) -> Any:
         """A condition expression -> True, False or Unknown."""
@@ -336,6 +367,11 @@ class Evaluator:
                 a = self._arg(arg[0], fpath + (0,), None, depth)
                 b = self._arg(arg[1], fpath + (1,), None, depth)
                 if contains_unknown(a) or contains_unknown(b):
+                    decided = _decide(lambda x, y: _norm(x) == _norm(y), a, b)
+                    if decided is None and _differ_by_shape(a, b):
+                        decided = False  # e.g. an account id (12 digits) is never "none"
+                    if decided is not None:
+                        return decided
                     first = a if contains_unknown(a) else b
                     reason = first.reason if isinstance(first, Unknown) else "compares an unknown value"
                     return self._unknown(_expr(name, arg), reason, fpath, collect_refs([a, b]))
@@ -378,13 +414,21 @@ class Evaluator:
             return self._unknown(_expr("Fn::Join", arg), "malformed Fn::Join", wpath)
         delim = self._arg(arg[0], wpath + (0,), rpath, depth)
         items = self._arg(arg[1], wpath + (1,), rpath, depth)
-        if contains_unknown(delim) or contains_unknown(items):
+        if isinstance(delim, Unknown) or isinstance(items, Unknown):
             return self._propagate("Fn::Join", arg, [delim, items], wpath)
         if not isinstance(delim, str) or not isinstance(items, list):
             return self._unknown(_expr("Fn::Join", arg), "malformed Fn::Join", wpath)
-        texts = [_sub_text(x) for x in items]
+        texts = [x if isinstance(x, Unknown) else _sub_text(x) for x in items]
         if any(t is None for t in texts):
             return self._unknown(_expr("Fn::Join", arg), "Fn::Join of a non-string value", wpath)
+        if any(isinstance(t, Unknown) for t in texts):
+            # Known text around unknown items: keep the shape (`arn:aws:s3:::` + ? + `/*`).
+            pieces: list = []
+            for i, t in enumerate(texts):
+                if i:
+                    pieces.append(delim)
+                pieces.append(t)
+            return _shaped(self._propagate("Fn::Join", arg, [items], wpath), pieces)
         return delim.join(texts)
 
     def _select(self, arg: Any, wpath: tuple, rpath, depth: int) -> Any:
@@ -393,7 +437,10 @@ class Evaluator:
         index = self._arg(arg[0], wpath + (0,), rpath, depth)
         items = self._arg(arg[1], wpath + (1,), rpath, depth)
         if isinstance(index, Unknown) or isinstance(items, Unknown):
-            return self._propagate("Fn::Select", arg, [index, items], wpath)
+            out = self._propagate("Fn::Select", arg, [index, items], wpath)
+            if isinstance(items, Unknown) and items.expr.startswith("Fn::GetAZs"):
+                out = out.replace(pattern=AZ_PATTERN)  # an Availability Zone name
+            return out
         if isinstance(index, str) and index.strip().isdigit():
             index = int(index)
         if isinstance(index, bool) or not isinstance(index, int) or not isinstance(items, list) \
@@ -418,7 +465,23 @@ class Evaluator:
             return self._unknown(_expr("Fn::FindInMap", arg), "malformed Fn::FindInMap", wpath)
         keys = [self._arg(arg[i], wpath + (i,), rpath, depth) for i in range(3)]
         if contains_unknown(keys):
+            # A key that is one of a few values (AllowedValues, Fn::If): look each up.
+            combinations = _combinations(keys)
+            if combinations is not None:
+                found = [self._lookup(arg, combo, wpath, rpath, depth) for combo in combinations]
+                if not any(isinstance(f, Unknown) and f.alternatives is None for f in found):
+                    unique: list = []
+                    for f in found:
+                        if not any(_same(f, u) for u in unique):
+                            unique.append(f)
+                    if len(unique) == 1:
+                        return unique[0]
+                    out = self._propagate("Fn::FindInMap", arg, keys, wpath)
+                    return out.replace(alternatives=tuple(unique))
             return self._propagate("Fn::FindInMap", arg, keys, wpath)
+        return self._lookup(arg, keys, wpath, rpath, depth)
+
+    def _lookup(self, arg: list, keys: list, wpath: tuple, rpath, depth: int) -> Any:
         node: Any = self.mappings
         for key in keys:
             node = node.get(_text(key)) if isinstance(node, dict) else None
@@ -503,6 +566,89 @@ _HANDLERS = {
 }
 
 
+def _merge_parts(pieces: list) -> tuple:
+    """Adjacent strings joined, empty ones dropped, nested shapes flattened."""
+    out: list = []
+    for piece in pieces:
+        if isinstance(piece, Unknown) and piece.parts is not None:
+            items = list(piece.parts)
+        else:
+            items = [piece]
+        for item in items:
+            if isinstance(item, str):
+                if not item:
+                    continue
+                if out and isinstance(out[-1], str):
+                    out[-1] += item
+                    continue
+            out.append(item)
+    return tuple(out)
+
+
+def _shaped(unknown: Unknown, pieces: list) -> Unknown:
+    """A string Unknown built from `pieces`: with its shape when some text is known, else
+    with the pattern of its only hole (`!Sub "${AWS::AccountId}"` is still twelve digits)."""
+    parts = _merge_parts(pieces)
+    if any(isinstance(p, str) for p in parts):
+        return unknown.replace(parts=parts)
+    if len(parts) == 1 and isinstance(parts[0], Unknown) and parts[0].pattern is not None:
+        return unknown.replace(pattern=parts[0].pattern)
+    return unknown
+
+
+def _possible(value: Any) -> list | None:
+    """Every value `value` can take, when it is plain data or a conditional over plain data."""
+    if isinstance(value, Unknown):
+        if value.alternatives is None:
+            return None
+        out: list = []
+        for alternative in value.alternatives:
+            inner = _possible(alternative)
+            if inner is None:
+                return None
+            out.extend(inner)
+        return out
+    if value is ABSENT or contains_unknown(value):
+        return None
+    return [value]
+
+
+def _combinations(values: list) -> list | None:
+    """The cartesian product of the values' possibilities, when small enough."""
+    combos: list = [[]]
+    for value in values:
+        options = _possible(value)
+        if options is None:
+            return None
+        combos = [c + [o] for c in combos for o in options]
+        if len(combos) > MAX_COMBINATIONS:
+            return None
+    return combos
+
+
+def _decide(test, a: Any, b: Any):
+    """`test(a, b)` when it gives one answer over every combination of possibilities."""
+    combos = _combinations([a, b])
+    if not combos:
+        return None
+    answers = {bool(test(x, y)) for x, y in combos}
+    return answers.pop() if len(answers) == 1 else None
+
+
+def _differ_by_shape(a: Any, b: Any) -> bool:
+    """One side a string Unknown whose shape rules the other (plain) side out."""
+    for unknown, other in ((a, b), (b, a)):
+        if isinstance(unknown, Unknown) and not contains_unknown(other) and isinstance(other, (str, int, float)):
+            return cannot_be(unknown, _norm(other))
+    return False
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, Unknown) or isinstance(b, Unknown):
+        return a is b
+    return type(a) is type(b) and a == b
+
+
 def _unknowns(values: list):
     for v in values:
         if isinstance(v, Unknown):
@@ -541,6 +687,36 @@ def _number(value: Any) -> Any:
         return float(text)
     except ValueError:
         return text
+
+
+def _convert(raw: Any, ptype: str) -> Any:
+    """A parameter value (default or override) as `Ref` gives it, by parameter type."""
+    if ptype == "Number":
+        return _number(raw)
+    if ptype == "CommaDelimitedList" or ptype.startswith("List<"):
+        if isinstance(raw, list):
+            items = [_text(x) for x in raw]
+        else:
+            text = _text(raw)
+            items = [s.strip() for s in text.split(",")] if text else []
+        if ptype == "List<Number>":
+            items = [_number(x) for x in items]
+        return items
+    return _text(raw) if not isinstance(raw, list) else ",".join(_text(x) for x in raw)
+
+
+def _allowed(values: Any, ptype: str) -> tuple | None:
+    """`AllowedValues` of a scalar parameter without a default: what it can be."""
+    if not isinstance(values, list) or not values or ptype not in ("String", "Number"):
+        return None
+    if any(isinstance(v, (dict, list)) or v is None for v in values):
+        return None
+    out: list = []
+    for v in values:
+        converted = _convert(v, ptype)
+        if converted not in out:
+            out.append(converted)
+    return tuple(out)
 
 
 def _sub_text(value: Any):

@@ -45,7 +45,22 @@ class Context:
 
 
 class Policy:
-    """Base of every policy. Subclasses set the metadata and implement `check`."""
+    """Base of every policy. Subclasses set the metadata and implement `check`.
+
+    Unknown values: an attribute the scanner cannot know is an `iaclint.unknown.Unknown`;
+    a policy that meets one where it needs a value yields UNKNOWN, never a guessed FAIL.
+
+    Conditional values (opt-in): an Unknown may carry `alternatives`, every value it can
+    take, when it comes from a conditional that cannot be decided (CloudFormation
+    `Fn::If` on an undecidable condition, a parameter with `AllowedValues` and no
+    default); `ABSENT` marks a branch that leaves the attribute unset (AWS defaults are
+    already filled in where the model knows them). YAML policies use them automatically:
+    FAIL only if every branch fails, PASS if every branch passes, UNKNOWN otherwise. A
+    Python policy keeps seeing a plain Unknown (and so yields UNKNOWN) unless it opts in
+    by reading `iaclint.unknown.branches(value)` and applying the same rule itself.
+    Likewise `shape()`/`cannot_be()` in `iaclint.unknown` read what is known of a string
+    Unknown's text (`arn:${AWS::Partition}:s3:::${Bucket}/*` is never `*`).
+    """
 
     id: ClassVar[str] = ""
     name: ClassVar[str] = ""  # kebab-case, stable: the catalog key

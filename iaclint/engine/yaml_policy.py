@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 from iaclint import paths
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy, Result
-from iaclint.unknown import Unknown
+from iaclint.unknown import ABSENT, Unknown, cannot_be, literal_text
 
 NOT_APPLICABLE = "n/a"
 
@@ -138,21 +138,42 @@ def _attribute(node: dict, resource) -> Outcome:
     attribute = str(node.get("attribute", ""))
     operator = str(node.get("operator", "exists"))
     expected = node.get("value")
-    hits = paths.find_detailed(resource.attributes, attribute)
-    segments = paths.split(attribute)
+    return _check(resource, resource.attributes, paths.split(attribute), operator, expected, ())
+
+
+def _check(resource, root: Any, segments: tuple, operator: str, expected: Any, base: tuple,
+           depth: int = 0) -> Outcome:
+    """The operator on every value `segments` reaches inside `root` (all must pass);
+    `base` is the canonical path of `root` inside the resource."""
+    hits = paths.find_rest(root, segments)
     if not hits:
-        missing_path = _missing_path(resource.attributes, tuple(s for s in segments if s != "*"))
+        missing_path = base + _missing_path(root, tuple(s for s in segments if s != "*"))
         value = operator in _TRUE_WHEN_MISSING
         return Outcome(value, missing_path, "" if value else f"`{resource.native_name(missing_path)}` is not set")
     unknown: Outcome | None = None
-    for path, value, complete in hits:
-        if isinstance(value, Unknown) or not complete:
-            if operator in ("exists", "not_exists") and complete:
+    for hit_path, value, rest in hits:
+        path = base + hit_path
+        if isinstance(value, Unknown) and value.alternatives is not None and depth < 8:
+            outcome = _branches(resource, value, rest, operator, expected, path,
+                                in_list=bool(path) and isinstance(path[-1], int), depth=depth)
+            if outcome.value is False:
+                return outcome
+            if outcome.value is None and unknown is None:
+                unknown = outcome
+            continue
+        if isinstance(value, Unknown) or rest:
+            if operator in ("exists", "not_exists") and not rest:
                 # A written but unresolved value is set: a key reference counts as a key.
                 ok = operator == "exists"
                 if not ok:
                     return Outcome(False, path, f"`{resource.native_name(path)}` is set")
                 continue
+            if not rest:
+                decided = _apply_shape(operator, value, expected)
+                if decided is False:
+                    return Outcome(False, path, _describe(resource, path, value))
+                if decided is True:
+                    continue
             if unknown is None:
                 unknown = Outcome(None, path, f"`{resource.native_name(path)}` is `{_show(value)}`, "
                                               f"unknown until deployment ({getattr(value, 'reason', '')})")
@@ -166,16 +187,80 @@ def _attribute(node: dict, resource) -> Outcome:
             return Outcome(False, path, _describe(resource, path, value))
     if unknown is not None:
         return unknown
-    return Outcome(True, hits[0][0])
+    return Outcome(True, base + hits[0][0])
 
 
-def _missing_path(attributes: dict, segments: tuple) -> tuple:
+def _missing_path(attributes: Any, segments: tuple) -> tuple:
     """The path of an unset attribute through the blocks that are written, list indexes
     included (`job_resources.0.cluster_config.0.volume_kms_key_id`), so the finding points
     at the nearest written block, however deep."""
     prefix = paths.deepest_prefix(attributes, segments)
     consumed = sum(1 for p in prefix if not isinstance(p, int)) if prefix else 0
     return tuple(prefix) + segments[consumed:]
+
+
+def _branches(resource, value: Unknown, rest: tuple, operator: str, expected: Any, path: tuple,
+              in_list: bool, depth: int) -> Outcome:
+    """A conditional value (`Fn::If` on an undecidable condition): the condition holds on
+    it when it holds on every branch, fails when it fails on every branch, else unknown."""
+    results = []
+    for alternative in value.alternatives:
+        if alternative is ABSENT:
+            # The branch leaves the attribute unset (AWS defaults were filled in by the
+            # normalizer). An item that vanishes from a list is not decided here.
+            results.append(None if in_list else operator in _TRUE_WHEN_MISSING)
+        else:
+            results.append(_check(resource, alternative, rest, operator, expected, path, depth + 1).value)
+    name = resource.native_name(path)
+    shown: list = []
+    for a in value.alternatives:
+        text = "not set" if a is ABSENT else f"`{_show(a)}`"
+        if text not in shown:
+            shown.append(text)
+    if rest or len(shown) > 4:
+        where = f"`{name}` is `{_show(value)}`"
+    else:
+        where = f"`{name}` is {' or '.join(shown)} (`{_show(value)}`)"
+    if all(r is False for r in results):
+        if len(shown) == 1 and not rest:
+            return Outcome(False, path, f"`{name}` is {shown[0]} in every branch of `{_show(value)}`")
+        return Outcome(False, path, f"{where}, and fails in every branch")
+    if all(r is True for r in results):
+        return Outcome(True, path)
+    verdicts = ", ".join(f"branch {i + 1} {_word(r)}" for i, r in enumerate(results))
+    return Outcome(None, path, f"{where} ({value.reason}): {verdicts}")
+
+
+def _word(result) -> str:
+    return {True: "passes", False: "fails"}.get(result, "is unknown")
+
+
+def _apply_shape(operator: str, actual: Unknown, expected: Any) -> bool | None:
+    """Decide an operator on an Unknown from what is known of its text (pseudo parameters,
+    `Fn::Sub`/`Fn::Join` shapes), only where the answer holds for every possible value."""
+    if operator in ("equals", "not_equals", "within", "not_within", "is_true", "is_false"):
+        if operator in ("equals", "not_equals"):
+            candidates = [expected]
+        elif operator in ("within", "not_within"):
+            candidates = _as_list(expected)
+        else:
+            candidates = ["true" if operator == "is_true" else "false"]
+        texts = [_norm(c) for c in candidates]
+        if not all(isinstance(t, str) for t in texts):
+            return None
+        # `_norm` reads "TRUE", "True", "tRuE" as true: booleans are compared in any case.
+        if all(cannot_be(actual, t, ignore_case=t in ("true", "false")) for t in texts):
+            return operator in ("not_equals", "not_within")
+        return None
+    if operator in ("is_empty", "is_not_empty"):
+        if cannot_be(actual, ""):
+            return operator == "is_not_empty"
+        return None
+    if operator in ("contains", "not_contains") and isinstance(expected, str) and expected:
+        if any(expected in text for text in literal_text(actual)):
+            return operator == "contains"
+        return None
+    return None
 
 
 def _describe(resource, path: tuple, value: Any) -> str:
@@ -214,7 +299,15 @@ _COLLECTION_OPERATORS = {"contains", "not_contains", "is_empty", "is_not_empty",
 def _apply(operator: str, actual: Any, expected: Any) -> bool | None:
     """One operator on one known value; None when the value holds an Unknown inside."""
     if isinstance(actual, Unknown):
-        return None
+        if actual.alternatives is not None:
+            return _combine_branches([None if a is ABSENT else _apply(operator, a, expected)
+                                      for a in actual.alternatives])
+        return _apply_shape(operator, actual, expected)
+    if isinstance(actual, list) and any(_is_conditional(x) for x in actual):
+        worlds = _list_worlds(actual)
+        if worlds is None:
+            return None
+        return _combine_branches([_apply(operator, w, expected) for w in worlds])
     if operator == "exists":
         return True
     if operator == "not_exists":
@@ -271,6 +364,29 @@ def _apply(operator: str, actual: Any, expected: Any) -> bool | None:
             return False
         return {"length_equals": n == want, "length_greater_than": n > want, "length_less_than": n < want}[operator]
     raise ValueError(f"unknown operator {operator!r}")
+
+
+def _combine_branches(results: list) -> bool | None:
+    if all(r is True for r in results):
+        return True
+    if all(r is False for r in results):
+        return False
+    return None
+
+
+def _is_conditional(value: Any) -> bool:
+    return isinstance(value, Unknown) and value.alternatives is not None
+
+
+def _list_worlds(items: list, limit: int = 64) -> list | None:
+    """Every list a list with conditional items can be (an `ABSENT` item drops out)."""
+    worlds: list = [[]]
+    for item in items:
+        options = list(item.alternatives) if _is_conditional(item) else [item]
+        worlds = [w + ([] if o is ABSENT else [o]) for w in worlds for o in options]
+        if len(worlds) > limit:
+            return None
+    return worlds
 
 
 def _plain(value: Any) -> str:
