@@ -130,6 +130,8 @@ def _parse_comment(rest: str) -> tuple[tuple, str, str]:
     tail = match.group("tail").strip()
     if tail.startswith("--"):
         reason = tail[2:].strip()
+        if reason.startswith("<") and reason.endswith(">"):  # the editor quick fix's placeholder
+            return names, "", f"replace the placeholder {reason} with why this is acceptable"
         return names, reason, "" if reason else "the text after `--` is empty"
     if tail:
         return names, "", f"write it after `--`: `iaclint:ignore {', '.join(names) or 'IAC101'} -- {tail}`"

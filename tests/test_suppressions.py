@@ -395,3 +395,19 @@ def test_json_and_sarif_list_suppressed_findings(suppressed_stack, capsys):
     code, out, _ = run(capsys, "scan", ".", "--select", "IAC201", "--format", "sarif")
     results = json.loads(out)["runs"][0]["results"]
     assert [r["suppressions"] for r in results] == [[{"kind": "inSource", "justification": "sandbox"}]]
+
+
+def test_the_quick_fix_placeholder_is_not_a_reason(workdir):
+    """The editor's quick fix writes `-- <reason>`; accepted unedited, it must not pass as one."""
+    write(workdir, "main.tf", '''\
+        # iaclint:ignore IAC201 -- <reason>
+        resource "aws_sagemaker_notebook_instance" "a" {
+          name          = "a"
+          role_arn      = "arn:aws:iam::123456789012:role/sm"
+          instance_type = "ml.t3.medium"
+          root_access   = "Disabled"
+        }
+        ''')
+    result = scan(["."], select=SELECT)
+    assert rows(result) == [("IAC002", "main.tf", 1, False), ("IAC201", "main.tf", 2, True)]
+    assert "replace the placeholder <reason>" in result.findings[0].message
