@@ -6,10 +6,10 @@
   `!GetAtt Repo.RepositoryUri`, inside a template or not), or by its literal name, matched
   against the repositories' `name` (Terraform `name`, CloudFormation `RepositoryName`);
 - *model repositories* (`model_repository`): a repository is in scope of the
-  `ecr-model-repo-*` policies when an AI resource (`iaclint.s3.is_ai_resource`: SageMaker,
+  `ecr-model-repo-*` policies when an AI resource (`iaclint.mlscope.is_ai_resource`: SageMaker,
   Bedrock, ...) refers to it or writes an image URI with its name anywhere in its
   attributes (pipeline definitions included), or when it carries an ML tag
-  (`iaclint.s3.ml_tagged`). Repositories used only by other workloads are out of scope;
+  (`iaclint.mlscope.ml_tagged`). Repositories used only by other workloads are out of scope;
   Checkov's generic CKV_AWS_163 / CKV_AWS_51 cover those;
 - *settings* (`tag_mutability`, `scan_on_push`): tags that can be moved, and images not
   scanned when pushed (neither by the repository's `image_scanning_configuration` nor by a
@@ -17,7 +17,7 @@
 
 Every answer is three-valued (True, False, None for "cannot be known statically"), with the
 words and the canonical path a message needs. Only plain data, `Unknown`, the documents
-helper, the IAM glob reader and the S3 scoping helpers are used here.
+helper, the IAM glob reader and the ML scoping helpers are used here.
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from typing import Any, Iterator, Optional
 from iaclint import paths
 from iaclint.documents import EncodedJson
 from iaclint.iam import value_glob
-from iaclint.s3 import is_ai_resource, ml_tagged
+from iaclint.mlscope import is_ai_resource, ml_tagged
 from iaclint.unknown import Unknown, is_unknown
 
 Tri = Optional[bool]

@@ -1,69 +1,71 @@
 """IAC131: an EBS volume of an ML workload is encrypted.
 
 ML scoping: the volume is attached (`aws_volume_attachment` / `AWS::EC2::VolumeAttachment`, or
-an `AWS::EC2::Instance` `Volumes` entry) to a GPU/accelerator instance, an AI resource refers
-to it, or it carries an ML tag (`iaclint.s3`). Unset `encrypted` is unencrypted, unless the
-volume is restored from a snapshot (it inherits the snapshot's encryption) or the scan declares
-account-level EBS encryption by default: both are UNKNOWN.
+an `AWS::EC2::Instance` `Volumes` entry) to a GPU/accelerator instance (`iaclint.gpu_hosts`),
+an AI resource refers to it, or it carries an ML tag (`iaclint.mlscope`). Unset `encrypted`
+is unencrypted, unless the volume is restored from a snapshot (it inherits the snapshot's
+encryption) or the scan declares account-level EBS encryption by default: both are UNKNOWN.
 """
 from __future__ import annotations
 
-from iaclint import s3
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
+from iaclint.gpu_hosts import accelerated_scope, account_ebs_encryption_default
+from iaclint.mlscope import Scope, linked_resources, ml_scope
 from iaclint.unknown import is_unknown
+from iaclint.verdicts import Check
 
 
 def _true(value) -> bool:
     return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 
 
-def encryption_check(resource, ctx) -> s3.Check:
+def encryption_check(resource, ctx) -> Check:
     path = ("encrypted",)
     attrs = resource.attributes
     value = attrs.get("encrypted")
     name = resource.native_name(path)
     if is_unknown(value):
-        return s3.Check(None, f"`{name}` cannot be known statically (`{value.expr}`)", path)
+        return Check(None, f"`{name}` cannot be known statically (`{value.expr}`)", path)
     if _true(value):
-        return s3.Check(False)
-    account = s3.account_ebs_encryption_default(ctx)
+        return Check(False)
+    account = account_ebs_encryption_default(ctx)
     if account is not None:
-        return s3.Check(None, f"`{name}` is not `true`, but `{account.address}` may turn on EBS encryption by "
-                              f"default for the account and region", path)
+        return Check(None, f"`{name}` is not `true`, but `{account.address}` may turn on EBS encryption by "
+                           f"default for the account and region", path)
     if value is None:
         snapshot = attrs.get("snapshot_id")
         if snapshot is not None:
-            return s3.Check(None, f"`{name}` is not set: the volume inherits the encryption of snapshot "
-                                  f"`{snapshot.expr if is_unknown(snapshot) else snapshot}`, which cannot be known "
-                                  f"statically", path)
-        return s3.Check(True, f"`{name}` is not set: the volume is created unencrypted unless EBS encryption by "
-                              f"default is on for the account", path)
-    return s3.Check(True, f"`{name}` is `{str(value).lower()}`: the volume is unencrypted", path)
+            return Check(None, f"`{name}` is not set: the volume inherits the encryption of snapshot "
+                               f"`{snapshot.expr if is_unknown(snapshot) else snapshot}`, which cannot be known "
+                               f"statically", path)
+        return Check(True, f"`{name}` is not set: the volume is created unencrypted unless EBS encryption by "
+                           f"default is on for the account", path)
+    return Check(True, f"`{name}` is `{str(value).lower()}`: the volume is unencrypted", path)
 
 
-def ml_volume_scope(volume, ctx) -> s3.Scope:
-    """An AI resource or an ML tag (`iaclint.s3.ml_scope`), or attachment to a GPU host."""
-    scope = s3.ml_scope(volume, ctx)
+def ml_volume_scope(volume, ctx) -> Scope:
+    """An AI resource or an ML tag (`iaclint.mlscope.ml_scope`), or attachment to a GPU host."""
+    scope = ml_scope(volume, ctx)
     if scope.verdict is True:
         return scope
     unknown = scope if scope.verdict is None else None
-    for other in s3.linked_resources(volume, ctx):
+    for other in linked_resources(volume, ctx):
         instances = []
         if other.type == "aws_volume_attachment":
             targets = [t for _, t in ctx.project.outgoing(other, ("instance_id",))]
             if not targets or any(t is None for t in targets):
-                unknown = unknown or s3.Scope(None, f"`{other.address}` attaches it to an instance that is not in "
-                                                    f"the scan")
+                unknown = unknown or Scope(None, f"`{other.address}` attaches it to an instance that is not in "
+                                                 f"the scan")
             instances = [t for t in targets if t is not None and t.type == "aws_instance"]
         elif other.type == "aws_instance":
             instances = [other]
         for instance in instances:
-            host = s3.accelerated_scope(instance, ctx)
+            host = accelerated_scope(instance, ctx)
             if host.verdict is True:
-                return s3.Scope(True, f"attached to GPU/accelerator instance `{instance.address}`, {host.reason}")
+                return Scope(True, f"attached to GPU/accelerator instance `{instance.address}`, {host.reason}")
             if host.verdict is None:
-                unknown = unknown or s3.Scope(None, f"it is attached to `{instance.address}`: {host.reason}")
-    return unknown or s3.Scope(False)
+                unknown = unknown or Scope(None, f"it is attached to `{instance.address}`: {host.reason}")
+    return unknown or Scope(False)
 
 
 class EbsMlVolumeUnencrypted(Policy):

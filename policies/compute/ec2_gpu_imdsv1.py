@@ -10,9 +10,11 @@ from a launch template is judged by the template.
 """
 from __future__ import annotations
 
-from iaclint import s3
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
+from iaclint.gpu_hosts import accelerated_scope, launch_template_of
+from iaclint.mlscope import resources_of_type
 from iaclint.unknown import is_unknown
+from iaclint.verdicts import Check, blocks, combine
 
 _UNSET = ("EC2 then uses `optional` (IMDSv1 allowed) unless the AMI is registered with `ImdsSupport = v2.0` or an "
           "account-level default requires tokens")
@@ -22,60 +24,60 @@ def _text(value):
     return value.strip().lower() if isinstance(value, str) else value
 
 
-def _options_check(resource, prefix: str = "") -> s3.Check | None:
+def _options_check(resource, prefix: str = "") -> Check | None:
     """The metadata options of `resource`; None when it writes none."""
     options = resource.attributes.get("metadata_options")
     if options is None:
         return None
     checks = []
-    for path, block in s3.blocks(options, ("metadata_options",)):
+    for path, block in blocks(options, ("metadata_options",)):
         if is_unknown(block):
-            checks.append(s3.Check(None, f"{prefix}`{resource.native_name(path)}` cannot be known statically "
-                                         f"(`{block.expr}`)", path))
+            checks.append(Check(None, f"{prefix}`{resource.native_name(path)}` cannot be known statically "
+                                      f"(`{block.expr}`)", path))
             continue
         if not isinstance(block, dict):
             continue
         endpoint = block.get("http_endpoint")
         if _text(endpoint) == "disabled":
-            checks.append(s3.Check(False))
+            checks.append(Check(False))
             continue
         tokens_path = path + ("http_tokens",)
         tokens = block.get("http_tokens")
         name = resource.native_name(tokens_path)
         if is_unknown(tokens):
-            checks.append(s3.Check(None, f"{prefix}`{name}` cannot be known statically (`{tokens.expr}`)",
-                                   tokens_path))
+            checks.append(Check(None, f"{prefix}`{name}` cannot be known statically (`{tokens.expr}`)",
+                                tokens_path))
         elif _text(tokens) == "required":
-            checks.append(s3.Check(False))
+            checks.append(Check(False))
         elif tokens is None:
             if is_unknown(endpoint):
-                checks.append(s3.Check(None, f"{prefix}`{name}` is not set and whether the metadata endpoint is on "
-                                             f"(`{endpoint.expr}`) cannot be known statically", path))
+                checks.append(Check(None, f"{prefix}`{name}` is not set and whether the metadata endpoint is on "
+                                          f"(`{endpoint.expr}`) cannot be known statically", path))
             else:
-                checks.append(s3.Check(True, f"{prefix}`{name}` is not set: {_UNSET}", path))
+                checks.append(Check(True, f"{prefix}`{name}` is not set: {_UNSET}", path))
         else:
-            checks.append(s3.Check(True, f"{prefix}`{name}` is `{tokens}`: IMDSv1 requests without a session token "
-                                         f"are answered", tokens_path))
-    return s3.combine(checks) if checks else None
+            checks.append(Check(True, f"{prefix}`{name}` is `{tokens}`: IMDSv1 requests without a session token "
+                                      f"are answered", tokens_path))
+    return combine(checks) if checks else None
 
 
-def imds_check(resource, ctx) -> s3.Check:
+def imds_check(resource, ctx) -> Check:
     found = _options_check(resource)
     if found is None and resource.type == "aws_instance":
-        template = s3.launch_template_of(resource, ctx)
+        template = launch_template_of(resource, ctx)
         if template is None:
-            found = s3.Check(None, "the metadata options come from a launch template that is not in the scan")
+            found = Check(None, "the metadata options come from a launch template that is not in the scan")
         elif template is not False:
             inner = _options_check(template, prefix=f"launch template `{template.address}`: ")
             if inner is not None:
-                found = s3.Check(inner.verdict, inner.message, ("launch_template",))
+                found = Check(inner.verdict, inner.message, ("launch_template",))
     if found is None:
-        found = s3.Check(True, f"`{resource.native_name(('metadata_options', 'http_tokens'))}` is not set: {_UNSET}",
-                         ("metadata_options",))
+        found = Check(True, f"`{resource.native_name(('metadata_options', 'http_tokens'))}` is not set: {_UNSET}",
+                      ("metadata_options",))
     if found.verdict is True and "is not set" in found.message:
-        for r in s3.resources_of_type(ctx, "aws_ec2_instance_metadata_defaults"):
-            return s3.Check(None, f"{found.message}; `{r.address}` sets an account-level default",
-                            found.path)
+        for r in resources_of_type(ctx, "aws_ec2_instance_metadata_defaults"):
+            return Check(None, f"{found.message}; `{r.address}` sets an account-level default",
+                         found.path)
     return found
 
 
@@ -145,7 +147,7 @@ class Ec2GpuImdsv1(Policy):
         if problem.verdict is False:
             yield PASS()
             return
-        scope = s3.accelerated_scope(resource, ctx)
+        scope = accelerated_scope(resource, ctx)
         if scope.verdict is False:
             yield PASS("not a GPU/accelerator instance")
         elif problem.verdict is True and scope.verdict is True:

@@ -10,89 +10,90 @@ a launch template is judged by the template's mappings.
 """
 from __future__ import annotations
 
-from iaclint import s3
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
+from iaclint.gpu_hosts import accelerated_scope, account_ebs_encryption_default, launch_template_of
 from iaclint.unknown import is_unknown
+from iaclint.verdicts import Check, blocks, combine
 
 _AMI_ROOT = ("the root volume is created from the AMI's snapshot, unencrypted unless that snapshot is encrypted "
              "or EBS encryption by default is on for the account")
 
 
-def _encrypted_state(resource, path: tuple, block) -> s3.Check:
+def _encrypted_state(resource, path: tuple, block) -> Check:
     """One block device (`ebs {}` / `Ebs:` / `root_block_device {}` block)."""
     if is_unknown(block):
-        return s3.Check(None, f"`{resource.native_name(path)}` cannot be known statically (`{block.expr}`)", path)
+        return Check(None, f"`{resource.native_name(path)}` cannot be known statically (`{block.expr}`)", path)
     if not isinstance(block, dict):
-        return s3.Check(False)
+        return Check(False)
     value = block.get("encrypted")
     epath = path + ("encrypted",)
     name = resource.native_name(epath)
     if is_unknown(value):
-        return s3.Check(None, f"`{name}` cannot be known statically (`{value.expr}`)", epath)
+        return Check(None, f"`{name}` cannot be known statically (`{value.expr}`)", epath)
     if value is True or (isinstance(value, str) and value.strip().lower() == "true"):
-        return s3.Check(False)
+        return Check(False)
     if value is None and block.get("snapshot_id") is not None:
         snap = block["snapshot_id"]
-        return s3.Check(None, f"`{name}` is not set: the volume inherits the encryption of snapshot "
-                              f"`{snap.expr if is_unknown(snap) else snap}`", epath)
+        return Check(None, f"`{name}` is not set: the volume inherits the encryption of snapshot "
+                           f"`{snap.expr if is_unknown(snap) else snap}`", epath)
     if value is None:
-        return s3.Check(True, f"`{name}` is not set (false): the volume is unencrypted unless EBS encryption by "
-                              f"default is on for the account", epath)
-    return s3.Check(True, f"`{name}` is `{str(value).lower()}`: the volume is unencrypted", epath)
+        return Check(True, f"`{name}` is not set (false): the volume is unencrypted unless EBS encryption by "
+                           f"default is on for the account", epath)
+    return Check(True, f"`{name}` is `{str(value).lower()}`: the volume is unencrypted", epath)
 
 
 def _mappings(resource) -> tuple[list, bool]:
     """Checks of `block_device_mappings[].ebs` and whether any EBS mapping is written."""
     checks, found = [], False
-    for path, mapping in s3.blocks(resource.attributes.get("block_device_mappings"), ("block_device_mappings",)):
+    for path, mapping in blocks(resource.attributes.get("block_device_mappings"), ("block_device_mappings",)):
         if is_unknown(mapping):
-            checks.append(s3.Check(None, f"`{resource.native_name(path)}` cannot be known statically "
-                                         f"(`{mapping.expr}`)", path))
+            checks.append(Check(None, f"`{resource.native_name(path)}` cannot be known statically "
+                                      f"(`{mapping.expr}`)", path))
             found = True
             continue
         if not isinstance(mapping, dict) or mapping.get("ebs") is None:
             continue  # instance store or NoDevice
-        for ebs_path, ebs in s3.blocks(mapping.get("ebs"), path + ("ebs",)):
+        for ebs_path, ebs in blocks(mapping.get("ebs"), path + ("ebs",)):
             found = True
             checks.append(_encrypted_state(resource, ebs_path, ebs))
     return checks, found
 
 
-def volumes_check(resource, ctx) -> s3.Check:
+def volumes_check(resource, ctx) -> Check:
     attrs = resource.attributes
     checks: list = []
     if resource.type == "aws_instance" and resource.fmt != "cloudformation":
-        root = list(s3.blocks(attrs.get("root_block_device"), ("root_block_device",)))
+        root = list(blocks(attrs.get("root_block_device"), ("root_block_device",)))
         for path, block in root:
             checks.append(_encrypted_state(resource, path, block))
-        for path, block in s3.blocks(attrs.get("ebs_block_device"), ("ebs_block_device",)):
+        for path, block in blocks(attrs.get("ebs_block_device"), ("ebs_block_device",)):
             checks.append(_encrypted_state(resource, path, block))
         has_root = bool(root)
     else:
         checks, has_root = _mappings(resource)
     if not has_root and resource.type == "aws_instance":
-        template = s3.launch_template_of(resource, ctx)
+        template = launch_template_of(resource, ctx)
         if template is None:
-            checks.append(s3.Check(None, "the root volume is defined by a launch template that is not in the scan"))
+            checks.append(Check(None, "the root volume is defined by a launch template that is not in the scan"))
         elif template is not False:
             inner, found = _mappings(template)
             if found:
                 for c in inner:
                     if c.verdict is not False:
-                        checks.append(s3.Check(c.verdict, f"launch template `{template.address}`: {c.message}",
-                                               ("launch_template",)))
+                        checks.append(Check(c.verdict, f"launch template `{template.address}`: {c.message}",
+                                            ("launch_template",)))
                 has_root = True
     if not has_root:
         where = ("root_block_device",) if resource.type == "aws_instance" and resource.fmt != "cloudformation" \
             else ("block_device_mappings",)
         what = "is not set" if where == ("root_block_device",) else "has no EBS mapping"
-        checks.append(s3.Check(True, f"`{resource.native_name(where)}` {what}: {_AMI_ROOT}", where))
-    result = s3.combine(checks)
+        checks.append(Check(True, f"`{resource.native_name(where)}` {what}: {_AMI_ROOT}", where))
+    result = combine(checks)
     if result.verdict is True:
-        account = s3.account_ebs_encryption_default(ctx)
+        account = account_ebs_encryption_default(ctx)
         if account is not None:
-            return s3.Check(None, f"{result.message}; `{account.address}` may turn on EBS encryption by default",
-                            result.path)
+            return Check(None, f"{result.message}; `{account.address}` may turn on EBS encryption by default",
+                         result.path)
     return result
 
 
@@ -165,7 +166,7 @@ class Ec2GpuRootVolumeUnencrypted(Policy):
         if problem.verdict is False:
             yield PASS()
             return
-        scope = s3.accelerated_scope(resource, ctx)
+        scope = accelerated_scope(resource, ctx)
         if scope.verdict is False:
             yield PASS("not a GPU/accelerator instance")
         elif problem.verdict is True and scope.verdict is True:

@@ -1,31 +1,32 @@
 """IAC130: an EFS file system used by an ML workload is encrypted at rest.
 
-ML scoping (`iaclint.s3.ml_scope`): a SageMaker domain, user profile or space (or another AI
+ML scoping (`iaclint.mlscope.ml_scope`): a SageMaker domain, user profile or space (or another AI
 resource) refers to the file system or to one of its access points, or the file system
 carries an ML tag. `encrypted` defaults to false (table default).
 """
 from __future__ import annotations
 
-from iaclint import s3
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
+from iaclint.mlscope import ml_scope
 from iaclint.unknown import is_unknown
+from iaclint.verdicts import Check
 
 VIA = ("aws_efs_access_point",)
 
 
-def encryption_check(resource) -> s3.Check:
+def encryption_check(resource) -> Check:
     path = ("encrypted",)
     value = resource.attributes.get("encrypted")
     name = resource.native_name(path)
     if is_unknown(value):
-        return s3.Check(None, f"`{name}` cannot be known statically (`{value.expr}`)", path)
+        return Check(None, f"`{name}` cannot be known statically (`{value.expr}`)", path)
     if value is True or (isinstance(value, str) and value.strip().lower() == "true"):
-        return s3.Check(False)
+        return Check(False)
     if path in resource.defaults or value is None:
-        return s3.Check(True, f"`{name}` is not set, and EFS creates the file system unencrypted at rest unless "
-                              f"told otherwise", path)
-    return s3.Check(True, f"`{name}` is `{str(value).lower()}`: the file system stores its data unencrypted at rest",
-                    path)
+        return Check(True, f"`{name}` is not set, and EFS creates the file system unencrypted at rest unless "
+                           f"told otherwise", path)
+    return Check(True, f"`{name}` is `{str(value).lower()}`: the file system stores its data unencrypted at rest",
+                 path)
 
 
 class EfsMlFilesystemUnencrypted(Policy):
@@ -84,7 +85,7 @@ class EfsMlFilesystemUnencrypted(Policy):
         if problem.verdict is False:
             yield PASS()
             return
-        scope = s3.ml_scope(resource, ctx, via=VIA)
+        scope = ml_scope(resource, ctx, via=VIA)
         if scope.verdict is False:
             yield PASS("not used by an ML workload")
         elif problem.verdict is True and scope.verdict is True:

@@ -9,25 +9,26 @@ from __future__ import annotations
 from iaclint import s3
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
 from iaclint.unknown import is_unknown
+from iaclint.verdicts import Check
 
 
-def logging_check(bucket, ctx) -> s3.Check:
+def logging_check(bucket, ctx) -> Check:
     linked, maybe = s3.attached(bucket, ctx, s3.LOGGING_TYPE)
     if linked:
-        return s3.Check(False)
+        return Check(False)
     config = bucket.attributes.get("logging")  # CFN LoggingConfiguration, or the TF v3 inline block
     if is_unknown(config):
-        return s3.Check(None, f"`{bucket.native_name(('logging',))}` cannot be known statically (`{config.expr}`)",
-                        ("logging",))
+        return Check(None, f"`{bucket.native_name(('logging',))}` cannot be known statically (`{config.expr}`)",
+                     ("logging",))
     if config is not None and config != []:
-        return s3.Check(False)
+        return Check(False)
     if maybe:
         return s3.maybe_configured(maybe, "Access logging")
     if bucket.fmt == "cloudformation":
         where = f"`{bucket.native_name(('logging',))}` is not set"
     else:
         where = "no `aws_s3_bucket_logging` refers to it"
-    return s3.Check(True, f"{where}, so requests to the bucket are not logged", ("logging",))
+    return Check(True, f"{where}, so requests to the bucket are not logged", ("logging",))
 
 
 class S3MlBucketAccessLoggingDisabled(Policy):

@@ -12,6 +12,7 @@ import re
 from iaclint import iam, s3
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
 from iaclint.unknown import is_unknown
+from iaclint.verdicts import Check
 
 _PARTITION = re.compile(r"^arn:aws[a-z-]*:", re.IGNORECASE)
 _ACTIONS = ("s3:GetObject", "s3:PutObject")
@@ -65,7 +66,7 @@ def _tls_statement(stmt: iam.Statement, bucket) -> iam.Tri:
     )
 
 
-def tls_check(bucket, ctx) -> s3.Check:
+def tls_check(bucket, ctx) -> Check:
     linked, maybe = s3.attached(bucket, ctx, s3.POLICY_TYPE)
     sources = [(r, ("policy",)) for r in linked]
     if bucket.attributes.get("policy") is not None:  # Terraform provider v3 inline policy
@@ -73,7 +74,7 @@ def tls_check(bucket, ctx) -> s3.Check:
     if not sources:
         if maybe:
             return s3.maybe_configured(maybe, "The bucket policy")
-        return s3.Check(True, "no bucket policy refers to it, so requests over plain HTTP are allowed")
+        return Check(True, "no bucket policy refers to it, so requests over plain HTTP are allowed")
     answers, unknown_reason = [], ""
     for owner, path in sources:
         doc = iam.document_from_value(owner, path, owner.attributes.get(path[0]), ctx, follow=True)
@@ -90,13 +91,13 @@ def tls_check(bucket, ctx) -> s3.Check:
                                   f"cannot be known statically")
     verdict = iam.any3(answers)
     if verdict is True:
-        return s3.Check(False)
+        return Check(False)
     if verdict is None:
-        return s3.Check(None, unknown_reason or "the bucket policy cannot be analysed")
+        return Check(None, unknown_reason or "the bucket policy cannot be analysed")
     names = ", ".join(f"`{owner.address}`" if owner is not bucket else f"`{bucket.native_name(path)}`"
                       for owner, path in sources)
-    return s3.Check(True, f"{names} has no statement that denies `s3:*` on the bucket's objects to every principal "
-                          f"when `aws:SecureTransport` is `false`, so requests over plain HTTP are allowed")
+    return Check(True, f"{names} has no statement that denies `s3:*` on the bucket's objects to every principal "
+                       f"when `aws:SecureTransport` is `false`, so requests over plain HTTP are allowed")
 
 
 class S3MlBucketNoTlsEnforcement(Policy):

@@ -9,31 +9,32 @@ from __future__ import annotations
 from iaclint import s3
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
 from iaclint.unknown import is_unknown
+from iaclint.verdicts import Check, blocks, combine
 
 
-def _status(value, label: str, at: tuple) -> s3.Check:
+def _status(value, label: str, at: tuple) -> Check:
     if is_unknown(value):
-        return s3.Check(None, f"{label} cannot be known statically (`{value.expr}`)", at)
+        return Check(None, f"{label} cannot be known statically (`{value.expr}`)", at)
     if isinstance(value, str) and value.strip() == "Enabled":
-        return s3.Check(False)
+        return Check(False)
     shown = f"`{value}`" if value is not None else "not set"
-    return s3.Check(True, f"{label} is {shown}: overwritten or deleted objects cannot be recovered", at)
+    return Check(True, f"{label} is {shown}: overwritten or deleted objects cannot be recovered", at)
 
 
-def versioning_check(bucket, ctx) -> s3.Check:
+def versioning_check(bucket, ctx) -> Check:
     linked, maybe = s3.attached(bucket, ctx, s3.VERSIONING_TYPE)
     if linked:
         checks = []
         for r in linked:
             found = False
-            for path, block in s3.blocks(r.attributes.get("versioning_configuration"), ("versioning_configuration",)):
+            for path, block in blocks(r.attributes.get("versioning_configuration"), ("versioning_configuration",)):
                 found = True
                 label = f"`{r.address}` `versioning_configuration.status`"
                 value = block if is_unknown(block) else (block.get("status") if isinstance(block, dict) else None)
                 checks.append(_status(value, label, ()))
             if not found:
-                checks.append(s3.Check(True, f"`{r.address}` has no `versioning_configuration`", ()))
-        return s3.combine(checks)
+                checks.append(Check(True, f"`{r.address}` has no `versioning_configuration`", ()))
+        return combine(checks)
     config = bucket.attributes.get("versioning_configuration")  # CloudFormation
     if config is not None:
         path = ("versioning_configuration", "status")
@@ -43,29 +44,29 @@ def versioning_check(bucket, ctx) -> s3.Check:
     legacy = bucket.attributes.get("versioning")  # Terraform provider v3 inline block
     if legacy is not None:
         checks = []
-        for path, block in s3.blocks(legacy, ("versioning",)):
+        for path, block in blocks(legacy, ("versioning",)):
             if is_unknown(block):
-                checks.append(s3.Check(None, f"`versioning` cannot be known statically (`{block.expr}`)", path))
+                checks.append(Check(None, f"`versioning` cannot be known statically (`{block.expr}`)", path))
                 continue
             enabled = block.get("enabled") if isinstance(block, dict) else None
             if is_unknown(enabled):
-                checks.append(s3.Check(None, f"`versioning.enabled` cannot be known statically (`{enabled.expr}`)",
-                                       path + ("enabled",)))
+                checks.append(Check(None, f"`versioning.enabled` cannot be known statically (`{enabled.expr}`)",
+                                    path + ("enabled",)))
             elif enabled is True or (isinstance(enabled, str) and enabled.strip().lower() == "true"):
-                checks.append(s3.Check(False))
+                checks.append(Check(False))
             else:
                 shown = "`false`" if enabled is not None else "not set (false)"
-                checks.append(s3.Check(True, f"`versioning.enabled` is {shown}: overwritten or deleted objects "
-                                             f"cannot be recovered", path + ("enabled",)))
-        return s3.combine(checks)
+                checks.append(Check(True, f"`versioning.enabled` is {shown}: overwritten or deleted objects "
+                                          f"cannot be recovered", path + ("enabled",)))
+        return combine(checks)
     if maybe:
         return s3.maybe_configured(maybe, "Versioning")
     if bucket.fmt == "cloudformation":
         where = f"`{bucket.native_name(('versioning_configuration',))}` is not set"
     else:
         where = "no `aws_s3_bucket_versioning` refers to it"
-    return s3.Check(True, f"{where}, so the bucket is unversioned: overwritten or deleted objects cannot be "
-                          f"recovered", ("versioning_configuration",))
+    return Check(True, f"{where}, so the bucket is unversioned: overwritten or deleted objects cannot be "
+                       f"recovered", ("versioning_configuration",))
 
 
 class S3MlBucketVersioningDisabled(Policy):

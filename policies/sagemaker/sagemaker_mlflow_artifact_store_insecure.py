@@ -16,6 +16,7 @@ import re
 from iaclint import s3
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
 from iaclint.unknown import is_unknown
+from iaclint.unknown_globs import unknown_glob
 
 _URI = ("artifact_store_uri",)
 _S3_URI = re.compile(r"^s3://(?P<name>[^/]+)", re.IGNORECASE)
@@ -35,7 +36,7 @@ def _artifact_buckets(server, ctx) -> tuple[list, str]:
     buckets = [t for _, t in targets if t is not None and t.type == s3.BUCKET_TYPE]
     if buckets:
         return buckets, ""
-    text = s3.unknown_glob(value) if is_unknown(value) else value
+    text = unknown_glob(value) if is_unknown(value) else value
     match = _S3_URI.match(text.strip()) if isinstance(text, str) else None
     names = [match.group("name")] if match else []
     shown = value.expr if is_unknown(value) else value
