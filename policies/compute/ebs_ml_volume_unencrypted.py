@@ -8,9 +8,10 @@ encryption) or the scan declares account-level EBS encryption by default: both a
 """
 from __future__ import annotations
 
-from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
+from iaclint.engine.policy import Policy
 from iaclint.gpu_hosts import accelerated_scope, account_ebs_encryption_default
 from iaclint.mlscope import Scope, linked_resources, ml_scope
+from iaclint.scoped import scoped_verdict
 from iaclint.unknown import is_unknown
 from iaclint.verdicts import Check
 
@@ -126,17 +127,7 @@ class EbsMlVolumeUnencrypted(Policy):
     )
 
     def check(self, resource, ctx):
-        problem = encryption_check(resource, ctx)
-        if problem.verdict is False:
-            yield PASS()
-            return
-        scope = ml_volume_scope(resource, ctx)
-        if scope.verdict is False:
-            yield PASS("not used by an ML workload")
-        elif problem.verdict is True and scope.verdict is True:
-            yield FAIL(f"Volume of an ML workload ({scope.reason}): {problem.message}", problem.path)
-        elif problem.verdict is None:
-            yield UNKNOWN(f"Cannot tell whether the volume is encrypted: {problem.message}", problem.path)
-        else:
-            yield UNKNOWN(f"{problem.message[:1].upper()}{problem.message[1:]}; whether it serves an ML workload "
-                          f"is unknown: {scope.reason}", problem.path)
+        yield from scoped_verdict(
+            encryption_check(resource, ctx), lambda: ml_volume_scope(resource, ctx),
+            subject="Volume of an ML workload", out_of_scope="not used by an ML workload",
+            question="whether the volume is encrypted", scope_question="whether it serves an ML workload")

@@ -9,8 +9,9 @@ a subnet that is not in the scan, or a launch template without a subnet, is UNKN
 """
 from __future__ import annotations
 
-from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
+from iaclint.engine.policy import Policy
 from iaclint.gpu_hosts import accelerated_scope, launch_template_of
+from iaclint.scoped import scoped_verdict
 from iaclint.unknown import is_unknown
 from iaclint.verdicts import Check, blocks, combine
 
@@ -176,17 +177,8 @@ class Ec2GpuPublicIp(Policy):
     )
 
     def check(self, resource, ctx):
-        problem = public_ip_check(resource, ctx)
-        if problem.verdict is False:
-            yield PASS()
-            return
-        scope = accelerated_scope(resource, ctx)
-        if scope.verdict is False:
-            yield PASS("not a GPU/accelerator instance")
-        elif problem.verdict is True and scope.verdict is True:
-            yield FAIL(f"GPU/accelerator host ({scope.reason}): {problem.message}", problem.path)
-        elif problem.verdict is None:
-            yield UNKNOWN(f"Cannot tell whether the host gets a public IP address: {problem.message}", problem.path)
-        else:
-            yield UNKNOWN(f"{problem.message[:1].upper()}{problem.message[1:]}; whether it is a GPU/accelerator "
-                          f"host is unknown: {scope.reason}", problem.path)
+        yield from scoped_verdict(
+            public_ip_check(resource, ctx), lambda: accelerated_scope(resource, ctx),
+            subject="GPU/accelerator host", out_of_scope="not a GPU/accelerator instance",
+            question="whether the host gets a public IP address",
+            scope_question="whether it is a GPU/accelerator host")

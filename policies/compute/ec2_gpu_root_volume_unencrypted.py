@@ -10,8 +10,9 @@ a launch template is judged by the template's mappings.
 """
 from __future__ import annotations
 
-from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
+from iaclint.engine.policy import Policy
 from iaclint.gpu_hosts import accelerated_scope, account_ebs_encryption_default, launch_template_of
+from iaclint.scoped import scoped_verdict
 from iaclint.unknown import is_unknown
 from iaclint.verdicts import Check, blocks, combine
 
@@ -162,17 +163,7 @@ class Ec2GpuRootVolumeUnencrypted(Policy):
     )
 
     def check(self, resource, ctx):
-        problem = volumes_check(resource, ctx)
-        if problem.verdict is False:
-            yield PASS()
-            return
-        scope = accelerated_scope(resource, ctx)
-        if scope.verdict is False:
-            yield PASS("not a GPU/accelerator instance")
-        elif problem.verdict is True and scope.verdict is True:
-            yield FAIL(f"GPU/accelerator host ({scope.reason}): {problem.message}", problem.path)
-        elif problem.verdict is None:
-            yield UNKNOWN(f"Cannot tell whether the volumes are encrypted: {problem.message}", problem.path)
-        else:
-            yield UNKNOWN(f"{problem.message[:1].upper()}{problem.message[1:]}; whether it is a GPU/accelerator "
-                          f"host is unknown: {scope.reason}", problem.path)
+        yield from scoped_verdict(
+            volumes_check(resource, ctx), lambda: accelerated_scope(resource, ctx),
+            subject="GPU/accelerator host", out_of_scope="not a GPU/accelerator instance",
+            question="whether the volumes are encrypted", scope_question="whether it is a GPU/accelerator host")

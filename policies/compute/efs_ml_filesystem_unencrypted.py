@@ -6,8 +6,9 @@ carries an ML tag. `encrypted` defaults to false (table default).
 """
 from __future__ import annotations
 
-from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
+from iaclint.engine.policy import Policy
 from iaclint.mlscope import ml_scope
+from iaclint.scoped import scoped_verdict
 from iaclint.unknown import is_unknown
 from iaclint.verdicts import Check
 
@@ -81,17 +82,7 @@ class EfsMlFilesystemUnencrypted(Policy):
     )
 
     def check(self, resource, ctx):
-        problem = encryption_check(resource)
-        if problem.verdict is False:
-            yield PASS()
-            return
-        scope = ml_scope(resource, ctx, via=VIA)
-        if scope.verdict is False:
-            yield PASS("not used by an ML workload")
-        elif problem.verdict is True and scope.verdict is True:
-            yield FAIL(f"File system for ML data ({scope.reason}): {problem.message}", problem.path)
-        elif problem.verdict is None:
-            yield UNKNOWN(f"Cannot tell whether the file system is encrypted: {problem.message}", problem.path)
-        else:
-            yield UNKNOWN(f"{problem.message[:1].upper()}{problem.message[1:]}; whether it serves an ML workload "
-                          f"is unknown: {scope.reason}", problem.path)
+        yield from scoped_verdict(
+            encryption_check(resource), lambda: ml_scope(resource, ctx, via=VIA),
+            subject="File system for ML data", out_of_scope="not used by an ML workload",
+            question="whether the file system is encrypted", scope_question="whether it serves an ML workload")

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 from iaclint import iam, s3
-from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
+from iaclint.engine.policy import Policy
+from iaclint.scoped import scoped_verdict
 from iaclint.unknown import is_unknown
 from iaclint.verdicts import Check
 
@@ -171,18 +172,7 @@ class S3MlBucketNoTlsEnforcement(Policy):
     )
 
     def check(self, resource, ctx):
-        problem = tls_check(resource, ctx)
-        if problem.verdict is False:
-            yield PASS()
-            return
-        scope = s3.is_ml_bucket(resource, ctx)
-        if scope.verdict is False:
-            yield PASS("not an ML bucket")
-        elif problem.verdict is True and scope.verdict is True:
-            yield FAIL(f"ML bucket ({scope.reason}): {problem.message}", problem.path)
-        elif problem.verdict is None:
-            yield UNKNOWN(f"Cannot tell whether the bucket policy denies plain HTTP: {problem.message}",
-                          problem.path)
-        else:
-            yield UNKNOWN(f"{problem.message[:1].upper()}{problem.message[1:]}; whether it is an ML bucket is "
-                          f"unknown: {scope.reason}", problem.path)
+        yield from scoped_verdict(
+            tls_check(resource, ctx), lambda: s3.is_ml_bucket(resource, ctx),
+            subject="ML bucket", out_of_scope="not an ML bucket",
+            question="whether the bucket policy denies plain HTTP", scope_question="whether it is an ML bucket")

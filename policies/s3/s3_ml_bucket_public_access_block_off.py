@@ -8,7 +8,8 @@ false, so a block that sets only `block_public_acls` turns the other three off.
 from __future__ import annotations
 
 from iaclint import s3
-from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
+from iaclint.engine.policy import Policy
+from iaclint.scoped import scoped_verdict
 
 
 class S3MlBucketPublicAccessBlockOff(Policy):
@@ -71,18 +72,8 @@ class S3MlBucketPublicAccessBlockOff(Policy):
     )
 
     def check(self, resource, ctx):
-        problem = s3.public_access_check(resource, ctx)
-        if problem.verdict is False:
-            yield PASS(problem.message)
-            return
-        scope = s3.is_ml_bucket(resource, ctx)
-        if scope.verdict is False:
-            yield PASS("not an ML bucket")
-        elif problem.verdict is True and scope.verdict is True:
-            yield FAIL(f"ML bucket ({scope.reason}): {problem.message}", problem.path)
-        elif problem.verdict is None:
-            yield UNKNOWN(f"Cannot tell whether the public access block is complete: {problem.message}",
-                          problem.path)
-        else:
-            yield UNKNOWN(f"{problem.message[:1].upper()}{problem.message[1:]}; whether it is an ML bucket is "
-                          f"unknown: {scope.reason}", problem.path)
+        yield from scoped_verdict(
+            s3.public_access_check(resource, ctx), lambda: s3.is_ml_bucket(resource, ctx),
+            subject="ML bucket", out_of_scope="not an ML bucket",
+            question="whether the public access block is complete", scope_question="whether it is an ML bucket",
+            explain_pass=True)
