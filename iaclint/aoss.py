@@ -260,7 +260,7 @@ def nearest_first(resources: list, origin) -> list:
 
 def collections(ctx, origin) -> list:
     """The collections of the scan, nearest first (see `nearest_first`)."""
-    return nearest_first([r for r in ctx.project.resources if r.type == COLLECTION], origin)
+    return nearest_first(ctx.project.of_type(COLLECTION), origin)
 
 
 def is_ai_collection(collection, ctx) -> "bool | None":
@@ -301,7 +301,7 @@ def policies_for(collection, ctx, kind: str) -> list:
     the document cannot be read)]. Policies of the collection's own module or template are
     preferred; the others are consulted only when none of those may match."""
     types = ("collection",) if kind == "encryption" else ("collection", "dashboard")
-    policies = [r for r in ctx.project.resources if r.type == SECURITY_POLICY]
+    policies = ctx.project.of_type(SECURITY_POLICY)
     for group in nearest_first(policies, collection):
         out = []
         for policy in group:

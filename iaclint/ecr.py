@@ -90,7 +90,7 @@ def _glob_match(pattern: str, name: str) -> bool:
 
 
 def _repositories(ctx) -> list:
-    return [r for r in ctx.project.resources if r.type == REPOSITORY_TYPE]
+    return ctx.project.of_type(REPOSITORY_TYPE)
 
 
 def _named(ctx, name: str, origin) -> tuple[list, bool]:
@@ -286,7 +286,7 @@ def registry_scanning(repo, ctx) -> Answer:
     """Does a registry scanning configuration of the scan scan the repository's images
     automatically? True (with the rule), None when a filter or the name is unknown, False
     (with what was found) otherwise."""
-    configs = [r for r in ctx.project.resources if r.type == SCANNING_TYPE]
+    configs = ctx.project.of_type(SCANNING_TYPE)
     if not configs:
         return Answer(False, "")
     name = repository_name(repo)

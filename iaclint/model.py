@@ -63,6 +63,9 @@ class RawResource:
     unit: str = ""  # scope of addresses: the TF module directory or the CFN template file
     metadata: dict = field(default_factory=dict)  # CFN `Metadata` (suppressions, cdk path)
     metadata_spans: dict = field(default_factory=dict)  # Path inside `metadata` -> Span
+    # Where a value that came in through a variable was set, per native path, as text for
+    # messages (`var.x set in terraform.tfvars:3`); Terraform only.
+    origins: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,19 @@ class Resource:
     # Spells canonical names of paths that are not written (an unset KmsKeyId) in the
     # native vocabulary; set by the normalizer for CloudFormation, None for Terraform.
     speller: Callable[[str], str] | None = None
+    # Canonical path -> where the value that came in through a variable was set (text).
+    origins: dict = field(default_factory=dict)
+
+    def origin_of(self, path: Path) -> str:
+        """Where the value at `path` (or at its nearest ancestor that has one) was set, when
+        it came in through a variable; "" otherwise."""
+        path = tuple(path)
+        while path:
+            found = self.origins.get(path)
+            if found:
+                return found
+            path = path[:-1]
+        return ""
 
     def native_name(self, path: Path) -> str:
         """The user's spelling of a canonical path: `KmsKeyId` or `kms_key_arn`."""
@@ -138,14 +154,24 @@ class Project:
         self._by_unit_address: dict[tuple[str, str], Resource] = {}
         self._by_address: dict[str, list[Resource]] = {}
         self._incoming: dict[int, list[tuple[Resource, Reference]]] = {}
+        self._by_type: dict[str, list[Resource]] = {}
         for r in resources:
             self._by_unit_address[(r.unit, r.address)] = r
             self._by_address.setdefault(r.address, []).append(r)
+            self._by_type.setdefault(r.type, []).append(r)
         for r in resources:
             for ref in r.references:
                 target = self.lookup(r, ref.target)
                 if target is not None:
                     self._incoming.setdefault(id(target), []).append((r, ref))
+
+    def of_type(self, *types: str) -> list[Resource]:
+        """The resources of these canonical types, in scan order. Policies that look for
+        other resources (a logging configuration, a repository by name) use this instead of
+        walking every resource for every resource, which is quadratic on a large tree."""
+        if len(types) == 1:
+            return list(self._by_type.get(types[0], ()))
+        return [r for r in self.resources if r.type in types]
 
     def __iter__(self) -> Iterator[Resource]:
         return iter(self.resources)

@@ -36,8 +36,8 @@ def _target(resource, ctx, path, value, rtype, name_of):
         if target is not None and target.type == rtype:
             return target
     if isinstance(value, str):
-        for other in ctx.project.resources:
-            if other.type == rtype and name_of(other) == value:
+        for other in ctx.project.of_type(rtype):
+            if name_of(other) == value:
                 return other
     return None
 

@@ -109,7 +109,7 @@ resource "aws_bedrock_model_invocation_logging_configuration" "this" {
     )
 
     def check(self, resource, ctx):
-        configs = [r for r in ctx.project.resources if r.type == _LOGGING]
+        configs = ctx.project.of_type(_LOGGING)
         if resource.fmt != TERRAFORM:
             if configs:
                 yield PASS()

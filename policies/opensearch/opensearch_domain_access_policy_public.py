@@ -76,8 +76,8 @@ def _domain_of(resource, ctx):
         return None
     name = resource.attributes.get("domain_name")
     if isinstance(name, str):
-        for other in ctx.project.resources:
-            if other.type in _DOMAINS and other.attributes.get("domain_name") == name:
+        for other in ctx.project.of_type(*_DOMAINS):
+            if other.attributes.get("domain_name") == name:
                 return other
     return None
 

@@ -24,8 +24,8 @@ _S3_URI = re.compile(r"^s3://(?P<name>[^/]+)", re.IGNORECASE)
 
 def _named_buckets(server, ctx, name: str) -> list:
     """Buckets of the scan called `name`, those of the server's module or template first."""
-    found = [b for b in ctx.project.resources
-             if b.type == s3.BUCKET_TYPE and isinstance(s3.bucket_name(b), str) and s3.bucket_name(b) == name]
+    found = [b for b in ctx.project.of_type(s3.BUCKET_TYPE)
+             if isinstance(s3.bucket_name(b), str) and s3.bucket_name(b) == name]
     return [b for b in found if b.unit == server.unit] or found
 
 
