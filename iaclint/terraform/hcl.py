@@ -42,9 +42,14 @@ class Source:
     file: str
     data: bytes
     lines: list = field(default_factory=list)  # byte offsets of line starts, lazily
+    ascii: bool | None = None  # an ASCII file's byte columns are its character columns
 
     def span(self, node) -> Span:
         (row, col), (end_row, end_col) = node.start_point, node.end_point
+        if self.ascii is None:
+            self.ascii = self.data.isascii()
+        if self.ascii:  # the common case, and a large share of a big scan's time otherwise
+            return Span(self.file, row + 1, col + 1, end_row + 1, end_col + 1)
         return Span(self.file, row + 1, self._column(row, col), end_row + 1, self._column(end_row, end_col))
 
     def position(self, offset: int) -> tuple[int, int]:
@@ -57,7 +62,11 @@ class Source:
         """Character column (1-based) of a byte column: non-ASCII text counts once per character."""
         if not self.lines:
             starts = [0]
-            starts.extend(i + 1 for i, b in enumerate(self.data) if b == 10)
+            find = self.data.find
+            at = find(b"\n")
+            while at >= 0:
+                starts.append(at + 1)
+                at = find(b"\n", at + 1)
             self.lines = starts
         if row >= len(self.lines):
             return byte_col + 1
