@@ -36,6 +36,7 @@ class ScanResult:
     show_suppressed: bool = False  # text-like reports list suppressed findings too
     baselined: int = 0  # findings left out because the baseline holds them
     outside_diff: int = 0  # findings left out by --diff (not on changed lines or resources)
+    skipped: list = field(default_factory=list)  # (path, reason) left out on purpose: said, not an error
 
     def counts(self) -> dict:
         counts = {s: 0 for s in SEVERITIES}
@@ -121,6 +122,9 @@ def scan(paths=(".",), *, select=(), ignore=(), strict: bool = False, policy_dir
     ignored = _path_ignores(per_path_ignores, root, known)
     raw_resources, parse_errors, files = _parse_all(found, list(var_files), variables or {}, parameters or {},
                                                     overlay, cache=cache, jobs=jobs)
+    parse_errors = list(found.errors) + list(parse_errors)  # directories that could not be listed, too
+    for error in found.errors:
+        found.reportable.add(error.file)
 
     from iaclint.normalize import normalize
 
@@ -159,7 +163,7 @@ def scan(paths=(".",), *, select=(), ignore=(), strict: bool = False, policy_dir
         findings=kept, unknowns=unknowns, passed=passed, files=files,
         resources=len(reportable_resources), policies=policies, errors=errors, missing=found.missing,
         elapsed=time.perf_counter() - started, strict=strict, show_suppressed=show_suppressed,
-        baselined=baselined, outside_diff=outside,
+        baselined=baselined, outside_diff=outside, skipped=sorted(set(found.skipped)),
     )
 
 
@@ -268,9 +272,13 @@ def _parse_all(found, var_files: list, variables: dict, parameters: dict, overla
 
 def _finding(policy: Policy, resource, result) -> Finding:
     span = resource.span_for(result.path)
+    message = result.message or policy.title
+    origin = resource.origin_of(result.path) if result.path and hasattr(resource, "origin_of") else ""
+    if origin:  # the line is where a variable is used: say where its value was set
+        message = f"{message} (value from {origin})"
     return Finding(
         policy_id=policy.id, policy_name=policy.name, severity=policy.severity,
-        message=result.message or policy.title, file=resource.file,
+        message=message, file=resource.file,
         line=span.line, column=span.column, end_line=span.end_line, end_column=span.end_column,
         resource=resource.address, resource_type=resource.native_type,
         attribute=resource.native_name(result.path) if result.path else "",

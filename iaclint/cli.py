@@ -200,6 +200,8 @@ def _scan(args) -> int:
                 handle.write(report)
         except OSError as exc:
             return _usage_error(f"cannot write {output}: {exc.strerror or exc}")
+    for path, reason in result.skipped:  # on purpose (DESIGN 10): said, but no exit code of its own
+        print(f"iaclint: note: {path}: {reason}", file=sys.stderr)
     for path in result.missing:
         print(f"iaclint: error: path not found: {path}", file=sys.stderr)
     for error in result.errors:

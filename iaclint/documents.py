@@ -16,20 +16,27 @@ from iaclint.unknown import Unknown
 
 
 class EncodedJson(str):
-    """A JSON string that remembers the value it encodes (`.value`, may hold Unknowns)."""
+    """A JSON string that remembers the value it encodes (`.value`, may hold Unknowns).
+
+    `origin` names the resources the document was rendered by (the address of a Terraform
+    `data "aws_iam_policy_document"` whose `.json` this is), so that a check which reads
+    the data source on its own can skip the same document where it is used, as it skips
+    an Unknown reference to it."""
 
     value: Any
+    origin: tuple
 
-    def __new__(cls, value: Any, text: str | None = None) -> "EncodedJson":
+    def __new__(cls, value: Any, text: str | None = None, origin: tuple = ()) -> "EncodedJson":
         if text is None:
             text = json.dumps(value, default=_placeholder, separators=(",", ":"))
         obj = super().__new__(cls, text)
         obj.value = value
+        obj.origin = tuple(origin)
         return obj
 
     def __reduce__(self):
         # str's default would rebuild from the text alone and lose `value` (the cache pickles these).
-        return (EncodedJson, (self.value, str(self)))
+        return (EncodedJson, (self.value, str(self), self.origin))
 
 
 def _placeholder(value: Any) -> str:

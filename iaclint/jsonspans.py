@@ -13,7 +13,9 @@ import json
 import re
 from typing import Any
 
-MAX_DEPTH = 500
+# Two Python frames per level: 200 levels stay well inside the interpreter's recursion
+# limit even when the caller is itself deep in an evaluation (a heredoc policy document).
+MAX_DEPTH = 200
 
 _WS = re.compile(r"[ \t\r\n]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
@@ -134,7 +136,10 @@ class _Decoder:
 def loads_with_spans(text: str, line: int = 1, column: int = 1) -> tuple[Any, dict]:
     """(value, {path: (line, column, end_line, end_column)}); raises JsonSpanError."""
     decoder = _Decoder(text, line, column)
-    value, offset = decoder.value(0, (), 0)
+    try:
+        value, offset = decoder.value(0, (), 0)
+    except RecursionError:  # the caller's own stack was deep already: still a clean error
+        raise JsonSpanError("JSON nested too deeply", line, column) from None
     offset = decoder.skip(offset)
     if offset != len(text):
         decoder.fail("extra data after the JSON value", offset)

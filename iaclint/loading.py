@@ -5,8 +5,14 @@ A unit is a Terraform module directory or a CloudFormation template. Units are
 independent until normalization, so they can be loaded in any order and in any process;
 the results are put back in discovery order, so the output is identical whatever
 `--jobs` is. Each unit's result is cached under a key of all the inputs it read
-(`iaclint.cache`); a module that read other files through `file()` or `templatefile()` is
-not cached, because its key could not cover them.
+(`iaclint.cache`). Inputs that only the load itself discovers (the files of called
+modules, `file()` targets, `.terraform/modules/modules.json`, the `.tf` files a plan maps
+to) are stored with the result as digests and checked before a cached result is reused.
+
+A unit is also a Terraform plan JSON (`terraform show -json`), which discovery tells
+apart from CloudFormation candidates. Once all units are loaded,
+`iaclint.terraform.roots.settle` drops the stand-alone results of directories that
+another unit calls as a module (or a plan covers).
 """
 from __future__ import annotations
 
@@ -36,6 +42,7 @@ class Options:
 def load_all(found, options: Options, cache=None, jobs: int = 1) -> Loaded:
     units = [("tf", d, tuple(files)) for d, files in sorted(found.terraform_dirs.items())]
     units += [("cfn", path, (path,)) for path in found.cloudformation]
+    units += [("plan", path, (path,)) for path in getattr(found, "plans", ())]
     results: list = [None] * len(units)
     pending = []
     keys: dict = {}
@@ -45,7 +52,7 @@ def load_all(found, options: Options, cache=None, jobs: int = 1) -> Loaded:
             keys[i] = key
             if key is not None:
                 hit = cache.get(key)
-                if hit is not None:
+                if hit is not None and _fresh(hit, options.overlay):
                     results[i] = hit
                     continue
         pending.append(i)
@@ -53,14 +60,19 @@ def load_all(found, options: Options, cache=None, jobs: int = 1) -> Loaded:
         results[i] = result
         if cache is not None and keys.get(i) is not None and result[3]:
             cache.put(keys[i], result)
+    from iaclint.terraform.roots import settle
+
+    dropped = settle(found, units, results)
     out = Loaded()
-    for (kind, _, files), (resources, errors, skipped, _cacheable) in zip(units, results):
-        out.resources.extend(resources)
-        out.errors.extend(errors)
+    for i, ((kind, _, files), result) in enumerate(zip(units, results)):
+        resources, errors, skipped = result[0], result[1], result[2]
         if kind == "tf":
             out.files += len([f for f in files if f in found.reportable])
         elif not skipped:
             out.files += 1
+        if i not in dropped:  # a called module's files were read (and are reported) through its callers
+            out.resources.extend(resources)
+            out.errors.extend(errors)
     return out
 
 
@@ -80,27 +92,69 @@ def _run(units: list, options: Options, jobs: int) -> list:
 
 
 def load_unit(unit: tuple, options: Options) -> tuple:
-    """(raw resources, parse errors, skipped: not a template, cacheable) of one unit."""
+    """(raw resources, parse errors, skipped: not a template, cacheable) of one unit.
+
+    Never raises: a bug of a loader costs that unit (an IAC001 finding), not the scan, and
+    in a worker process it would otherwise stop the whole pool."""
+    try:
+        return _load_unit(unit, options)
+    except Exception as exc:  # noqa: BLE001 - the fuzz and hostile-input tests look for these
+        kind, where, files = unit
+        file = where if kind == "cfn" else (files[0] if files else where)
+        return [], [ParseError(file, 1, 1, f"internal error loading {where}: {type(exc).__name__}: {exc}")], False, False
+
+
+def _load_unit(unit: tuple, options: Options) -> tuple:
     kind, where, files = unit
     if kind == "tf":
         from iaclint.terraform.module import load_module
 
         result = load_module(where, list(files), var_files=options.var_files, variables=options.variables,
                              overlay=options.overlay)
-        return result.resources, result.errors, False, not getattr(result, "files_read", ())
-    from iaclint.cloudformation.template import load_template
+        return result.resources, result.errors, False, True, _extras(result)
+    if kind == "plan":
+        from iaclint.terraform.plan import load_plan
+
+        try:
+            data = options.overlay.get(where)
+            if data is None:
+                with open(where, "rb") as handle:
+                    data = handle.read()
+        except OSError as exc:
+            return [], [ParseError(where, 1, 1, f"cannot read file: {exc.strerror or exc}")], False, False
+        plan = load_plan(where, data, options.overlay)
+        if plan is None:
+            return [], [], True, True  # JSON that only looked like a plan (a state file): skipped
+        return plan.resources, plan.errors, False, True, _extras(plan)
+    from iaclint.cloudformation.template import MAX_FILE_BYTES, load_template
 
     try:
         data = options.overlay.get(where)
         if data is None:
             with open(where, "rb") as handle:
-                data = handle.read()
+                data = handle.read(MAX_FILE_BYTES + 1)  # past the limit only the start matters
     except OSError as exc:
         return [], [ParseError(where, 1, 1, f"cannot read file: {exc.strerror or exc}")], False, False
     result = load_template(where, data, options.parameters)
     if result is None:
         return [], [], True, True  # not a CloudFormation template: skipped silently
     return result.resources, result.errors, False, True
+
+
+def _extras(result) -> dict:
+    """What `settle` and the cache need beyond resources and errors."""
+    return {"module_dirs": list(result.module_dirs), "module_files": list(result.module_files),
+            "remote": list(getattr(result, "remote", ())), "inputs": dict(result.inputs)}
+
+
+def _fresh(hit: tuple, overlay: dict) -> bool:
+    """Whether the extra inputs a cached result recorded are unchanged."""
+    extras = hit[4] if len(hit) > 4 else None
+    if not extras:
+        return True
+    from iaclint.terraform.calls import digest
+
+    return all(digest(kind, path, overlay) == value for (kind, path), value in extras.get("inputs", {}).items())
 
 
 def _key(cache, unit: tuple, options: Options):

@@ -14,8 +14,15 @@ def test_yaml_1_1_scalars():
 
 
 def test_explicit_tags_never_construct_objects():
-    doc = parse("a: !!python/object:os.system echo\nb: !!binary aGk=\nc: !!int nope\nd: !Custom {x: 1}\n")
-    assert doc.value == {"a": "echo", "b": "aGk=", "c": "nope", "d": {"x": 1}}
+    doc = parse("b: !!binary aGk=\nc: !!int nope\nd: !Custom {x: 1}\n")
+    assert doc.value == {"b": "aGk=", "c": "nope", "d": {"x": 1}}
+
+
+@pytest.mark.parametrize("text", ["a: !!python/object:os.system echo\n", "a: !<tag:example.com,2000:x> 1\n",
+                                  "!!python/name:os.system : 1\n"])
+def test_tags_beyond_yaml_and_cloudformation_are_refused(text):
+    with pytest.raises(ParseFailure, match="unsupported YAML tag"):
+        parse(text)
 
 
 def test_short_forms_become_long_forms():

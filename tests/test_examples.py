@@ -20,6 +20,8 @@ from conftest import FIXTURES, ROOT, builtin_policies, rel
 EXAMPLES = FIXTURES / "examples"
 STACKS = ("sagemaker-insecure", "sagemaker-secure", "bedrock-insecure", "bedrock-secure")
 FORMATS = ("terraform", "cloudformation")
+# Examples in one format only (no twin to compare with): checked against their markers.
+SINGLE_FORMAT = (("ml-platform-modules", "terraform"),)
 MARKER = re.compile(r"#\s*expect-finding:\s*(?P<names>[a-z0-9, -]+?)\s*$")
 TF_HEADER = re.compile(r'^(resource|data)\s+"[^"]+"\s+"(?P<name>[^"]+)"')
 CFN_LOGICAL_ID = re.compile(r"^  (?P<name>[A-Za-z0-9]+):")
@@ -88,6 +90,7 @@ def found(result) -> set[tuple[str, int, str]]:
 
 
 CASES = [pytest.param(stack, fmt, id=f"{stack}-{fmt}") for stack in STACKS for fmt in FORMATS]
+CASES += [pytest.param(stack, fmt, id=f"{stack}-{fmt}") for stack, fmt in SINGLE_FORMAT]
 
 
 @pytest.mark.parametrize("stack,fmt", CASES)
@@ -143,5 +146,5 @@ def test_formats_report_the_same_problems(stack, monkeypatch):
 def test_example_policy_names_exist():
     """Every marker names a real policy, so a typo cannot hide a missing finding."""
     names = {p.name for p in builtin_policies()}
-    used = {name for stack in STACKS for _, _, name in markers(EXAMPLES / stack)}
+    used = {name for stack in STACKS + tuple(s for s, _ in SINGLE_FORMAT) for _, _, name in markers(EXAMPLES / stack)}
     assert used <= names, sorted(used - names)

@@ -9,6 +9,12 @@ An optional inputs.json gives what the command line and the environment would:
 `{"jsonencode": x, "text": json}` for what `jsonencode(x)` gives: the JSON text, which
 keeps x (Unknowns inside, at the paths of the attribute) for the IAM analysis.
 
+A case may call modules (subdirectories, `.terraform/modules`): their resources are part of
+the result under their full address. Optional keys check what only module cases have: a
+resource's `file` (relative to the case), its `origins` (where a value that came in
+through a variable was set; paths in them relative to the case), and the case's
+`module_dirs` (directories evaluated as modules) and `remote` (calls not downloaded).
+
 The expected values are written by hand from Terraform's documented semantics, not
 dumped from the loader: a difference is a bug to fix in the loader (or in the fixture).
 """
@@ -58,6 +64,10 @@ def unknowns(value, path=()):
             yield from unknowns(v, path + (i,))
 
 
+def relative(text: str, case: str) -> str:
+    return text.replace(str(TF / case) + os.sep, "")
+
+
 def config_files(directory) -> list[str]:
     return sorted(str(p) for p in directory.iterdir() if p.name.endswith((".tf", ".tf.json")))
 
@@ -81,6 +91,22 @@ def load(case: str, monkeypatch):
 
 def test_there_are_fixtures():
     assert len(CASES) >= 20
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_files_origins_and_modules(case, monkeypatch):
+    result, expected = load(case, monkeypatch)
+    for resource in result.resources:
+        want = expected["resources"][resource.address]
+        if "file" in want:
+            assert relative(resource.file, case) == want["file"], resource.address
+        if "origins" in want:
+            got = {dotted(p): relative(o, case) for p, o in resource.origins.items()}
+            assert got == want["origins"], resource.address
+    if "module_dirs" in expected:
+        assert [relative(d, case) for d in result.module_dirs] == expected["module_dirs"]
+    if "remote" in expected:
+        assert [[relative(where, case), what] for where, what in result.remote] == expected["remote"]
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -32,6 +32,13 @@ _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _MERGE = "tag:yaml.org,2002:merge"
 _TRUE = frozenset(("yes", "true", "on", "y"))
+# Tags YAML's own schemas resolve to. Any other global tag (`!!python/object/apply:...`,
+# `!<tag:example.com,2000:x>`) is refused as a parse error: PyYAML's unsafe loaders would
+# construct an object from it, and CloudFormation rejects it. Local `!X` tags are
+# CloudFormation's short forms, or stay plain text.
+_YAML_TAG = "tag:yaml.org,2002:"
+_CORE_TAGS = frozenset(_YAML_TAG + t for t in ("str", "int", "float", "bool", "null", "seq", "map", "merge",
+                                               "timestamp", "binary", "set", "omap", "pairs", "value"))
 
 # Short-form tag -> long-form key. `!GetAtt A.B` also splits its string.
 SHORT_FORMS = {"!Ref": "Ref", "!Condition": "Condition"}
@@ -117,6 +124,8 @@ class _Converter:
             mark = n.start_mark
             sl, sc = mark.line + 1, mark.column + 1
         tag = n.tag
+        if tag[0] != "!" and tag not in _CORE_TAGS:
+            raise self._fail(_unsupported_tag(tag), n)
         long_form = SHORT_FORMS.get(tag) if tag[0] == "!" else None
         inner = path + (long_form,) if long_form else path
         cls = n.__class__
@@ -168,6 +177,8 @@ class _Converter:
         for k, v in pairs:
             if k.__class__ is not ScalarNode:
                 continue  # complex keys mean nothing to CloudFormation
+            if k.tag[0] != "!" and k.tag not in _CORE_TAGS:
+                raise self._fail(_unsupported_tag(k.tag), k)
             name = k.value
             km = k.start_mark
             child_path = path + (name,)
@@ -235,6 +246,11 @@ class _Converter:
         if newlines:
             return em.line + 1 - newlines, j - text.rfind("\n", 0, j)
         return em.line + 1, em.column + 1 - (end - j)
+
+
+def _unsupported_tag(tag: str) -> str:
+    shown = "!!" + tag[len(_YAML_TAG):] if tag.startswith(_YAML_TAG) else f"!<{tag}>"
+    return f"unsupported YAML tag {shown}: a CloudFormation template has only intrinsic-function tags"
 
 
 def _json_scalar(value: str) -> Any:

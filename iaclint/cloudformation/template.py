@@ -16,6 +16,10 @@ from iaclint.cloudformation.sniff import (bytes_look_like_template, is_template,
                                           probably_template)
 
 SAM_GENERATED = "iaclint:sam-generated-from"  # Metadata key of resources the SAM transform adds
+# CloudFormation accepts templates of at most 1 MB; parsing takes about a second per MB,
+# so past this a file is not parsed (reported when its start reads like a template).
+MAX_FILE_BYTES = 5 * 1024 * 1024
+_SNIFF_BYTES = 64 * 1024
 
 
 @dataclass
@@ -26,6 +30,11 @@ class TemplateResult:
 
 def load_template(file: str, data: bytes, parameters: dict | None = None) -> TemplateResult | None:
     """Parse and evaluate `data` (the content of `file`); None when it is not a template."""
+    if len(data) > MAX_FILE_BYTES:
+        if not bytes_look_like_template(data[:_SNIFF_BYTES]):
+            return None  # a big data file (a dataset, a lock file): not ours to judge
+        return TemplateResult([], [ParseError(file, 1, 1, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB "
+                                                          "(CloudFormation accepts at most 1 MB): not scanned")])
     try:
         return _load(file, data, parameters)
     except Exception as exc:  # a bug must not take the scan down: report it on the file
@@ -45,6 +54,9 @@ def decode(file: str, data: bytes) -> str | ParseError | None:
         if looks_like_template(text):
             return ParseError(file, 1, 1, "template is UTF-16 encoded; CloudFormation requires UTF-8")
         return None
+    if b"\x00" in data[:_SNIFF_BYTES] and _utf16_template(data[:_SNIFF_BYTES]):
+        return ParseError(file, 1, 1, "template is UTF-16 encoded (without a byte order mark); "
+                                      "CloudFormation requires UTF-8")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -62,6 +74,12 @@ def decode(file: str, data: bytes) -> str | ParseError | None:
         return ParseError(file, line, index - (text.rfind("\n", 0, index) + 1) + 1,
                           "NUL byte in template (binary file?)")
     return text
+
+
+def _utf16_template(head: bytes) -> bool:
+    """Does `head` read as a template in UTF-16 without a byte order mark?"""
+    head = head[:len(head) & ~1]
+    return any(looks_like_template(head.decode(encoding, "replace")) for encoding in ("utf-16-le", "utf-16-be"))
 
 
 def _load(file: str, data: bytes, parameters: dict | None) -> TemplateResult | None:

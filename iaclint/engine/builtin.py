@@ -15,8 +15,10 @@ class ParseErrorPolicy(Policy):
     category = "tool"
     resource_types = ()
     what = ("A Terraform or CloudFormation file that iaclint could not read or parse: a syntax "
-            "error, bytes that are not UTF-8, a binary file, an unreadable file, or input over a "
-            "safety limit (such as a YAML alias bomb).")
+            "error, bytes that are not UTF-8, a binary file, an unreadable file, a YAML tag beyond "
+            "CloudFormation's, or input over a safety limit (such as a YAML alias bomb, a file over "
+            "the size limit or nesting past the depth limit). A directory that cannot be listed is "
+            "reported the same way: what it holds was not checked.")
     why = ("A file that cannot be parsed cannot be checked. Reporting it keeps a broken or "
            "hostile file from passing the scan silently, and the line points at the error.")
     fix_terraform = "Fix the syntax error at the reported line (`terraform validate` shows it too)."

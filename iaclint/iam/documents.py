@@ -117,6 +117,11 @@ def document_from_value(resource, path: tuple, value: Any, ctx=None, follow: boo
     """The `Document` written at `path` of `resource` in any form `iaclint.documents`
     understands. None when the document is skipped (it refers to a data source checked on
     its own, and `follow` is False)."""
+    origin = getattr(value, "origin", ())  # a rendered data source (`data.x.d.json`): as a reference to it
+    if origin and ctx is not None:
+        targets = _self_checked_targets(resource, Unknown(str(value)[:60], "rendered", refs=origin), ctx)
+        if targets is not None:
+            return _followed(resource, path, targets, ctx, seen) if follow else None
     decoded = _documents.decode(value)
     if isinstance(decoded, Unknown):
         targets = _self_checked_targets(resource, decoded, ctx)

@@ -46,6 +46,7 @@ def normalize(raw: RawResource) -> Resource:
             file=raw.file, span=raw.span, header=raw.header, attributes=raw.attributes,
             spans=raw.spans, native_paths={}, defaults=set(), fmt=raw.fmt,
             references=list(raw.references), unit=raw.unit, metadata=raw.metadata, metadata_spans=raw.metadata_spans,
+            origins=raw.origins,
         )
     fill_defaults(resource)
     return resource

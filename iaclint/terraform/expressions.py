@@ -4,9 +4,14 @@ What the source itself decides is computed exactly: literals, collections, opera
 conditionals, `for` expressions, splats, templates (with `%{if}`/`%{for}` directives and `~`
 strip markers), variables, locals and the functions in `iaclint.terraform.functions`.
 Maps are visited in key order and sets in value order, as Terraform does. What only the
-deployment decides (another resource's attribute, a data source, a module output, a
-variable without a value) is an `Unknown` that keeps the expression text, the reason and
-the addresses it refers to; those become edges of the project graph.
+deployment decides (another resource's attribute, a data source, a variable without a
+value) is an `Unknown` that keeps the expression text, the reason and the addresses it
+refers to; those become edges of the project graph. Inside a child module the addresses
+carry the module's prefix (`module.m.aws_x.y`). The module scope may know more: a module
+call's outputs (`module.m.out`) and the data sources it renders
+(`data.aws_iam_policy_document.d.json`) are asked of it before falling back to an Unknown.
+A JSON document written as a template with unknown interpolations stays a readable
+document with Unknown leaves (`iaclint.terraform.embedded`).
 
 When a `Recorder` is given, the evaluator notes the span of every path it builds (object
 members, list items, blocks), so a finding deep inside a `jsonencode(...)` policy points at
@@ -24,7 +29,7 @@ from typing import Any
 
 from iaclint.documents import EncodedJson
 from iaclint.model import Span
-from iaclint.terraform import functions
+from iaclint.terraform import embedded, functions
 from iaclint.unknown import Unknown, contains_unknown
 
 MAX_DEPTH = 200
@@ -43,13 +48,29 @@ class EvalError(Exception):
 
 
 class Recorder:
-    """Spans of the paths built while evaluating one resource."""
+    """Spans of the paths built while evaluating one resource, and where the values that
+    came in through a variable were set (`origins`: path -> text such as
+    `var.x = ... in terraform.tfvars:3`)."""
 
     def __init__(self):
         self.spans: dict[tuple, Span] = {}
+        self.origins: dict[tuple, str] = {}
 
     def note(self, path: tuple, span: Span) -> None:
         self.spans.setdefault(path, span)
+
+    def note_origin(self, path: tuple, origin: str) -> None:
+        self.origins.setdefault(path, origin)
+
+
+class _NoKey:
+    """`module.m.out` without an instance key (as opposed to `module.m[0].out`)."""
+
+    def __repr__(self) -> str:
+        return "NO_KEY"
+
+
+NO_KEY = _NoKey()
 
 
 class Budget:
@@ -260,6 +281,11 @@ class Evaluator:
         module = scope.module
         if name == "var" and steps and steps[0][0] == "attr":
             value = module.variable(steps[0][1], full_text)
+            if path is not None and self.recorder is not None:
+                origin = getattr(module, "origin", None)
+                where = origin(steps[0][1]) if origin is not None else None
+                if where:
+                    self.recorder.note_origin(path, where)
             return self._postfix(value, postfix[1:], source, scope, [root] + postfix)
         if name == "local" and steps and steps[0][0] == "attr":
             value = module.local(steps[0][1], full_text)
@@ -268,16 +294,50 @@ class Evaluator:
             known = getattr(module, "paths", {})
             if steps[0][1] in known:
                 return self._postfix(known[steps[0][1]], postfix[1:], source, scope, [root] + postfix)
+        if name in ("module", "data"):
+            resolved = self._resolve(name, steps, source, scope, full_text)
+            if resolved is not None:
+                value, consumed = resolved
+                return self._postfix(value, postfix[consumed:], source, scope, [root] + postfix)
         address, _ = self._address(name, postfix, source, scope)
         if address:
             reason = (f"`{full_text}` is a module output, not evaluated" if name == "module"
                       else f"`{full_text}` is known only after apply")
-            return unknown(full_text, reason, (address,))
+            # Inside a child module, addresses are the module's (`module.m.aws_x.y`).
+            return unknown(full_text, reason, (getattr(module, "prefix", "") + address,))
         if name == "terraform":
             return unknown(full_text, "terraform.workspace depends on the workspace in use")
         if name in ("count", "each", "self"):
             return unknown(full_text, f"`{name}` is not available here")
         return unknown(full_text, f"`{name}` is not a known name")
+
+    def _resolve(self, name: str, steps: list, source, scope, text: str):
+        """What the module knows of `module.NAME...` (its outputs) or `data.TYPE.NAME` (a
+        data source it renders, such as `aws_iam_policy_document`): (value, number of
+        traversal steps it stands for), or None to fall back to an Unknown reference."""
+        module = scope.module
+        if not steps or steps[0][0] != "attr":
+            return None
+        if name == "data":
+            hook = getattr(module, "data_source", None)
+            if hook is None or len(steps) < 2 or steps[1][0] != "attr":
+                return None
+            value = hook(steps[0][1], steps[1][1], text)
+            return None if value is None else (value, 2)
+        hook = getattr(module, "module_output", None)
+        if hook is None:
+            return None
+        consumed, key = 1, NO_KEY
+        if len(steps) > 1 and steps[1][0] in ("index", "legacy"):
+            key = self.evaluate(steps[1][1], source, scope) if steps[1][0] == "index" else int(steps[1][1])
+            if isinstance(key, Unknown):
+                return None
+            consumed = 2
+        output = steps[consumed][1] if len(steps) > consumed and steps[consumed][0] == "attr" else None
+        value = hook(steps[0][1], key, output, text)
+        if value is None:
+            return None
+        return value, consumed + (output is not None)
 
     def _address(self, name: str, postfix: list, source, scope) -> tuple[str, str]:
         """The resource address a traversal names (`aws_x.y`, `data.t.n[0]`, `module.m`)."""
@@ -456,7 +516,15 @@ class Evaluator:
         text = "".join(out.pieces)
         _spend(scope, len(text))
         if out.reasons:
-            return unknown(text if not heredoc else _text(node), out.reasons[0], out.refs)
+            spans = heredoc and path is not None and self.recorder is not None and len(out.offsets) == len(text)
+            decoded = embedded.decode(text, out.holes, out.offsets if spans else None) if out.holes else None
+            if decoded is not None:  # JSON with unknown parts: its known parts stay readable
+                value, json_text, offsets = decoded
+                if spans:
+                    self._note_embedded_json(json_text, offsets, source, path)
+                return EncodedJson(value, embedded.display(text, out.holes))
+            return unknown(embedded.display(text, out.holes) if not heredoc else _text(node), out.reasons[0],
+                           out.refs)
         if heredoc and path is not None and self.recorder is not None and len(out.offsets) == len(text):
             self._note_embedded_json(text, out.offsets, source, path)
         return text
@@ -524,7 +592,13 @@ class Evaluator:
                     inner = value if isinstance(value, Unknown) else None
                     out.reasons.append(inner.reason if inner else "part of the value is unknown")
                     out.refs.extend(inner.refs if inner else ())
-                    out.pieces.append("${" + _text(expr) + "}")
+                    if inner is None:
+                        inner = unknown(_text(expr), "part of the value is unknown", _refs_inside(value))
+                    # A placeholder that `embedded.decode` can find again in JSON text.
+                    piece = embedded.token(len(out.holes))
+                    out.holes.append((inner, "${" + _text(expr) + "}"))
+                    out.pieces.append(piece)
+                    out.offsets.extend([node.start_byte] * (len(piece) - 1) + [node.end_byte - 1])
                     continue
                 piece = _to_string(value)
                 out.pieces.append(piece)
@@ -853,6 +927,7 @@ class _Rendered:
         self.offsets: list = []  # heredoc: the file's byte offset of each character of the text
         self.reasons: list = []
         self.refs: list = []
+        self.holes: list = []  # (Unknown, the `${...}` text written) of each unknown interpolation
 
 
 _MARKER_TYPES = {"template_interpolation", "template_if_intro", "template_else_intro", "template_if_end",

@@ -1,30 +1,33 @@
-"""Load one Terraform module (a directory) into `RawResource`s (the public entry point).
+"""Load one Terraform root module (a directory) into `RawResource`s (the public entry point).
 
 A module is a directory: variables, locals and resources of all its files see each other.
 Variable values come from every source Terraform reads, in its precedence order (see
 `iaclint.terraform.variables`); locals are evaluated on first use, with cycle detection.
 `count` and `for_each` expand into one resource per instance when the collection is known,
-and `dynamic` blocks into the blocks they generate. Every resource gets a span for each
-attribute path it writes, and a graph edge for each reference to another resource.
+and `dynamic` blocks into the blocks they generate (`iaclint.terraform.resources`). Every
+resource gets a span for each attribute path it writes, and a graph edge for each
+reference to another resource.
+
+The module calls of the root are followed (`iaclint.terraform.calls`): a child module's
+resources are loaded with it, in the same unit, under their full address
+(`module.m.aws_x.y`), at the child's own files and lines. `Module` is the scope of one
+module instance; it answers what expressions ask of it: variables (inputs, for a child),
+locals, `module.m.output`, `data.aws_iam_policy_document.d.json` (rendered by
+`iaclint.terraform.policy_document`) and files read with `file()`.
 Never raises: unreadable or broken files become `ParseError`s and the others still load.
 """
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 
-from iaclint.documents import EncodedJson
-from iaclint.model import TERRAFORM, ParseError, RawResource, Reference
+from iaclint.model import ParseError
 from iaclint.terraform import variables as tfvars
-from iaclint.terraform.expressions import Budget, Evaluator, Recorder, Scope, unknown
-from iaclint.terraform.functions import SetValue
-from iaclint.unknown import Unknown
+from iaclint.terraform.expressions import Evaluator, Recorder, Scope, unknown
+from iaclint.terraform.resources import body, collect, expand, instances, key_suffix
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_INSTANCES = 10_000
-META_ATTRIBUTES = {"count", "for_each", "depends_on", "provider"}
-META_BLOCKS = {"lifecycle", "provisioner", "connection"}
+RENDERED_DATA_SOURCES = {"aws_iam_policy_document"}
 
 
 @dataclass
@@ -32,28 +35,70 @@ class ModuleResult:
     resources: list = field(default_factory=list)  # list[RawResource]
     errors: list = field(default_factory=list)  # list[ParseError]
     files_read: list = field(default_factory=list)  # files read by file()/templatefile()/filebase64()
+    module_dirs: list = field(default_factory=list)  # directories evaluated as child modules
+    module_files: list = field(default_factory=list)  # their .tf/.tf.json files
+    remote: list = field(default_factory=list)  # (file:line, "module.x (source)") of remote calls not downloaded
+    inputs: dict = field(default_factory=dict)  # what else was read: dependency key -> digest (the cache checks it)
 
 
 class Module:
-    """What expressions of one module can see: variables, locals, its directory."""
+    """What expressions of one module instance can see: variables, locals, data sources,
+    module calls, its directory. The root's variables come from tfvars and defaults; a
+    child's from the arguments of the call that created it (`inputs`)."""
 
-    def __init__(self, directory: str, variables: dict, local_attributes: dict):
-        self.directory = directory or "."
-        self.root = self.directory
-        # Terraform runs in the root module's directory: there `path.module` and
-        # `path.root` are ".", and a relative `file()` path starts from that directory.
-        self.paths = {"module": ".", "root": ".", "cwd": os.path.abspath(self.directory)}
-        self.budget = Budget()
-        self.variables = variables  # name -> value (or Unknown)
-        self.local_attributes = local_attributes  # name -> Attribute
+    def __init__(self, tree, directory: str, blocks: list, variables: dict | None = None, *, prefix: str = "",
+                 inputs=None, chain: tuple = (), origins: dict | None = None, key_path: tuple = ()):
+        self.tree = tree
+        self.module_dir = directory or "."
+        # Terraform runs in the root module's directory: a relative `file()` path starts
+        # there, `path.root` is "." and `path.module` is the module's path from there.
+        self.directory = tree.root
+        self.root = tree.root
+        relative = os.path.relpath(self.module_dir, tree.root) if self.module_dir != tree.root else "."
+        self.paths = {"module": relative.replace(os.sep, "/"), "root": ".", "cwd": os.path.abspath(tree.root)}
+        self.budget = tree.budget
+        self.prefix = prefix  # "" for the root, "module.m." (or "module.m[0].") for a child
+        self.chain = chain or (os.path.realpath(self.module_dir),)  # module directories from the root here
+        self.key_path = key_path  # call names from the root (`a`, `b` for module.a.module.b)
+        self.blocks = blocks
+        self.declared = {b.labels[0]: b for b in blocks if b.type == "variable" and b.labels}
+        self.local_attributes: dict = {}
+        self.data_blocks: dict = {}
+        self.outputs: dict = {}
+        for block in blocks:
+            if block.type == "locals":
+                self.local_attributes.update(block.attributes)
+            elif block.type == "data" and len(block.labels) == 2:
+                self.data_blocks.setdefault(tuple(block.labels), block)
+            elif block.type == "output" and block.labels:
+                self.outputs.setdefault(block.labels[0], block)
+        self.variables = dict(variables or {})  # name -> value (or Unknown)
+        self.origins = dict(origins or {})  # name -> where the root's value was set
+        self.inputs = inputs  # a child's `calls.Inputs`, or None for the root
         self._locals: dict = {}
         self._evaluating: list = []
+        self._resolved: dict = {}  # ("data", type, name) / ("output", name) -> value
         self.files_read: list = []  # inputs beyond the .tf files (the cache must know them)
+        from iaclint.terraform.calls import calls_of
+
+        self.calls = calls_of(self)
+
+    # --- names ------------------------------------------------------------------------
 
     def variable(self, name: str, text: str):
         if name in self.variables:
             return self.variables[name]
+        if self.inputs is not None and name in self.declared:
+            value = self._guarded(("var", name), text, lambda: self.inputs.value(name))
+            self.variables[name] = value
+            return value
         return unknown(text, f"variable `{name}` is not declared")
+
+    def origin(self, name: str) -> str | None:
+        """Where the value of `var.name` was set, for messages (None when unknown)."""
+        if self.inputs is not None:
+            return self.inputs.origin(name)
+        return self.origins.get(name)
 
     def local(self, name: str, text: str):
         if name in self._locals:
@@ -72,16 +117,73 @@ class Module:
         self._locals[name] = value
         return value
 
+    def _guarded(self, key: tuple, text: str, compute):
+        """`compute()` once per key, with an Unknown instead of endless recursion when
+        values refer to each other in a cycle (through module inputs and outputs)."""
+        if key in self._resolved:
+            return self._resolved[key]
+        if key in self._evaluating:
+            return unknown(text, f"`{text}` refers to itself through other values (a cycle)")
+        self._evaluating.append(key)
+        try:
+            value = compute()
+        finally:
+            self._evaluating.pop()
+        self._resolved[key] = value
+        return value
+
+    def data_source(self, rtype: str, name: str, text: str):
+        """`data.TYPE.NAME` for the data sources whose result the source decides (the
+        rendered IAM policy document); None for the others (known only after a read)."""
+        block = self.data_blocks.get((rtype, name))
+        if rtype not in RENDERED_DATA_SOURCES or block is None:
+            return None
+        return self._guarded(("data", rtype, name), text, lambda: self._render_data(block, text))
+
+    def _render_data(self, block, text: str):
+        from iaclint.terraform.policy_document import render
+
+        base = f"{self.prefix}data.{block.labels[0]}.{block.labels[1]}"
+
+        def one(key, scope):
+            attributes = body(block, scope, Evaluator(Recorder()), (), top=True)
+            return render(attributes, base + key_suffix(key), text)
+
+        return collect(expand(block, Scope(self)), one, text)
+
+    def module_output(self, call: str, key, output: str | None, text: str):
+        """`module.CALL[KEY].OUTPUT` (None for the whole object), or None when the module
+        declares no such call."""
+        found = self.calls.get(call)
+        if found is None:
+            return None
+        return found.output(key, output, text)
+
+    def output(self, name: str, text: str):
+        """The value of this module's output `name`, evaluated in its own scope."""
+        block = self.outputs.get(name)
+        if block is None or "value" not in block.attributes:
+            return unknown(text, f"the module has no output `{name}`")
+        attribute = block.attributes["value"]
+        return self._guarded(("output", name), text,
+                             lambda: Evaluator().evaluate(attribute.expr, attribute.source, Scope(self)))
+
+    def all_outputs(self, text: str) -> dict:
+        return {name: self.output(name, f"{text}.{name}") for name in sorted(self.outputs)}
+
+    # --- files ------------------------------------------------------------------------
+
     def read_file(self, function: str, args: list, text: str):
         """`file`, `fileexists` and `templatefile`, for files inside the module's tree only."""
         if not args or not isinstance(args[0], str):
             return unknown(text, f"`{function}` path is unknown")
         path = args[0] if os.path.isabs(args[0]) else os.path.join(self.directory, args[0])
         real = os.path.realpath(path)
-        allowed = [os.path.realpath(self.directory), os.path.realpath(os.getcwd())]
+        allowed = [os.path.realpath(self.directory), os.path.realpath(os.getcwd()), os.path.realpath(self.module_dir)]
         if not any(real == base or real.startswith(base + os.sep) for base in allowed):
             return unknown(text, f"`{function}` reads {args[0]}, outside the scanned tree: not read")
         self.files_read.append(real)
+        self.tree.files_read.append(real)
         if function == "fileexists":
             return os.path.isfile(real)
         try:
@@ -100,7 +202,13 @@ class Module:
         bindings = args[1] if len(args) > 1 else {}
         if not isinstance(bindings, dict):
             return unknown(text, "templatefile variables are unknown")
-        return render_template(content, self, bindings, text)
+        if real in self.tree.templates:  # Terraform forbids it; without this, Python's stack decides
+            return unknown(text, f"template {args[0]} renders itself: nested too deeply, not evaluated")
+        self.tree.templates.append(real)
+        try:
+            return render_template(content, self, bindings, text)
+        finally:
+            self.tree.templates.pop()
 
 
 def render_template(content: str, module: Module, bindings: dict, text: str):
@@ -125,33 +233,39 @@ def render_template(content: str, module: Module, bindings: dict, text: str):
 def load_module(directory: str, tf_files: list, var_files=(), variables: dict | None = None,
                 overlay: dict | None = None) -> ModuleResult:
     """`overlay` maps paths to unsaved contents (an editor buffer) that replace the disk's."""
+    from iaclint.terraform.calls import ModuleTree
+
     result = ModuleResult()
+    tree = ModuleTree(directory or ".", overlay or {}, result)
     blocks = []
     for path in tf_files:
-        file_blocks, errors = read_config_file(path, (overlay or {}).get(path))
-        blocks.extend(file_blocks)
-        result.errors.extend(errors)
+        blocks.extend(tree.blocks_of(path))
     declared = {b.labels[0]: b for b in blocks if b.type == "variable" and b.labels}
-    values, errors = tfvars.resolve(directory, declared, list(var_files), dict(variables or {}))
+    origins: dict = {}
+    values, errors = tfvars.resolve(directory, declared, list(var_files), dict(variables or {}), origins)
     result.errors.extend(errors)
-    local_attributes = {}
-    for block in blocks:
-        if block.type == "locals":
-            local_attributes.update(block.attributes)
-    module = Module(directory, values, local_attributes)
-    for block in blocks:
-        if block.type in ("resource", "data") and len(block.labels) == 2:
-            try:
-                result.resources.extend(_instances(block, module, directory))
-            except RecursionError:
-                result.errors.append(ParseError(block.span.file, block.header.line, block.header.column,
-                                                f"{'.'.join(block.labels)} is nested too deeply to evaluate"))
-            except Exception as exc:  # a bug of ours must not stop the scan (the fuzz tests look for it)
-                result.errors.append(ParseError(block.span.file, block.header.line, block.header.column,
-                                                f"internal error evaluating {'.'.join(block.labels)}: "
-                                                f"{type(exc).__name__}: {exc}"))
-    result.files_read = sorted(set(module.files_read))
+    module = Module(tree, directory or ".", blocks, values, origins=origins)
+    evaluate_module(module, result)
+    tree.finish()
     return result
+
+
+def evaluate_module(module: Module, result: ModuleResult) -> None:
+    """The resources of `module` and, through its calls, of every module below it."""
+    for block in module.blocks:
+        try:
+            if block.type in ("resource", "data") and len(block.labels) == 2:
+                result.resources.extend(instances(block, module))
+            elif block.type == "module" and len(block.labels) == 1 and block.labels[0] in module.calls:
+                for child in module.calls[block.labels[0]].children():
+                    evaluate_module(child, result)
+        except RecursionError:
+            result.errors.append(ParseError(block.span.file, block.header.line, block.header.column,
+                                            f"{'.'.join(block.labels)} is nested too deeply to evaluate"))
+        except Exception as exc:  # a bug of ours must not stop the scan (the fuzz tests look for it)
+            result.errors.append(ParseError(block.span.file, block.header.line, block.header.column,
+                                            f"internal error evaluating {'.'.join(block.labels)}: "
+                                            f"{type(exc).__name__}: {exc}"))
 
 
 def read_config_file(path: str, data: bytes | None = None):
@@ -176,153 +290,3 @@ def read_config_file(path: str, data: bytes | None = None):
     from iaclint.terraform.hcl import parse_file
 
     return parse_file(path, data)
-
-
-def _instances(block, module: Module, directory: str) -> list[RawResource]:
-    """One RawResource per instance that `count`/`for_each` create (none for count = 0)."""
-    rtype, name = block.labels
-    native_type = f"data.{rtype}" if block.type == "data" else rtype
-    base = f"{native_type}.{name}"
-    scope = Scope(module)
-    evaluator = Evaluator()
-    if "count" in block.attributes:
-        attr = block.attributes["count"]
-        count = evaluator.evaluate(attr.expr, attr.source, scope)
-        if isinstance(count, bool) or not isinstance(count, (int, float)):
-            reason = count.reason if isinstance(count, Unknown) else "count is not a number"
-            count_value = unknown("count.index", f"count is unknown: {reason}")
-            return [_resource(block, native_type, base, module, scope.child(count={"index": count_value}), directory)]
-        count = int(count)
-        return [_resource(block, native_type, f"{base}[{i}]", module, scope.child(count={"index": i}), directory)
-                for i in range(min(count, MAX_INSTANCES))]
-    if "for_each" in block.attributes:
-        attr = block.attributes["for_each"]
-        collection = evaluator.evaluate(attr.expr, attr.source, scope)
-        if isinstance(collection, dict):
-            items = sorted(collection.items())
-        elif isinstance(collection, list) and all(isinstance(x, str) for x in collection):
-            items = [(x, x) for x in sorted(set(collection))]
-        else:
-            reason = collection.reason if isinstance(collection, Unknown) else "for_each is not a map or set of strings"
-            each = {"key": unknown("each.key", f"for_each is unknown: {reason}"),
-                    "value": unknown("each.value", f"for_each is unknown: {reason}")}
-            return [_resource(block, native_type, base, module, scope.child(each=each), directory)]
-        return [_resource(block, native_type, f'{base}["{key}"]', module,
-                          scope.child(each={"key": key, "value": value}), directory)
-                for key, value in items[:MAX_INSTANCES]]
-    return [_resource(block, native_type, base, module, scope, directory)]
-
-
-def _resource(block, native_type: str, address: str, module: Module, scope: Scope, directory: str) -> RawResource:
-    recorder = Recorder()
-    evaluator = Evaluator(recorder)
-    attributes = _body(block, scope, evaluator, (), top=True)
-    return RawResource(
-        native_type=native_type, address=address, file=block.span.file, span=block.span, header=block.header,
-        attributes=attributes, spans=recorder.spans, fmt=TERRAFORM, references=_references(attributes),
-        unit=directory,
-    )
-
-
-def _body(block, scope: Scope, evaluator: Evaluator, path: tuple, top: bool = False) -> dict:
-    out: dict = {}
-    for name, attribute in block.attributes.items():
-        if top and name in META_ATTRIBUTES:
-            continue
-        value = evaluator.evaluate(attribute.expr, attribute.source, scope, path + (name,))
-        if value is None:
-            continue  # Terraform treats an argument set to null as not set at all
-        evaluator.recorder.note(path + (name,), attribute.span)
-        out[name] = value
-    for child in block.blocks:
-        if top and child.type in META_BLOCKS:
-            continue
-        if child.type == "dynamic" and child.labels:
-            _dynamic(child, scope, evaluator, path, out)
-            continue
-        _append_block(out, child.type, child, scope, evaluator, path)
-    return out
-
-
-def _append_block(out: dict, name: str, block, scope: Scope, evaluator: Evaluator, path: tuple,
-                  span_block=None) -> None:
-    existing = out.get(name)
-    if not isinstance(existing, list):
-        existing = out[name] = []
-    index = len(existing)
-    span = (span_block or block).span
-    evaluator.recorder.note(path + (name,), span)
-    evaluator.recorder.note(path + (name, index), span)
-    existing.append(_body(block, scope, evaluator, path + (name, index)))
-
-
-def _dynamic(block, scope: Scope, evaluator: Evaluator, path: tuple, out: dict) -> None:
-    """`dynamic "x" { for_each = ...; content { ... } }` -> the `x` blocks it generates."""
-    name = block.labels[0]
-    content = next((b for b in block.blocks if b.type == "content"), None)
-    for_each = block.attributes.get("for_each")
-    if content is None or for_each is None:
-        return
-    iterator = name
-    if "iterator" in block.attributes:
-        iterator = block.attributes["iterator"].source.data[
-            block.attributes["iterator"].expr.start_byte:block.attributes["iterator"].expr.end_byte].decode().strip()
-    collection = Evaluator().evaluate(for_each.expr, for_each.source, scope)
-    if isinstance(collection, Unknown):
-        evaluator.recorder.note(path + (name,), block.span)
-        out[name] = unknown(collection.expr, f"dynamic \"{name}\" blocks depend on: {collection.reason}",
-                            collection.refs)
-        return
-    if isinstance(collection, dict):
-        items = sorted(collection.items())  # Terraform visits map keys in lexical order
-    elif isinstance(collection, SetValue):
-        items = [(item, item) for item in collection]  # a set element is its own key
-    elif isinstance(collection, list):
-        items = list(enumerate(collection))
-    elif collection is None:
-        items = []
-    else:
-        evaluator.recorder.note(path + (name,), block.span)
-        out[name] = unknown(_source_text(for_each), f"dynamic \"{name}\" for_each is not a collection")
-        return
-    for key, value in items[:MAX_INSTANCES]:
-        inner = scope.child(**{iterator: {"key": key, "value": value}})
-        _append_block(out, name, content, inner, evaluator, path, span_block=block)
-
-
-def _attribute_read(expr: str, target: str) -> str:
-    """The attribute of `target` that `expr` reads (`arn` in `"${aws_x.y.arn}/*"`), or ""."""
-    base = target.split("[", 1)[0]  # the index may be written as an expression (each.key)
-    match = re.search(r"(?<![\w.])" + re.escape(base) + r"(?:\[[^\]]*\])?\.([A-Za-z_][A-Za-z0-9_-]*)", expr)
-    return match.group(1) if match else ""
-
-
-def _source_text(attribute) -> str:
-    expr = attribute.expr
-    if hasattr(expr, "start_byte"):
-        return attribute.source.data[expr.start_byte:expr.end_byte].decode("utf-8", errors="replace")
-    return str(getattr(expr, "value", ""))
-
-
-def _references(attributes: dict) -> list[Reference]:
-    """A graph edge for every resource that an Unknown value refers to, at its path."""
-    out: list[Reference] = []
-    seen: set = set()
-    stack = [((), attributes)]
-    while stack:
-        path, value = stack.pop()
-        if isinstance(value, EncodedJson):
-            stack.append((path, value.value))
-        elif isinstance(value, Unknown):
-            for target in value.refs:
-                key = (path, target)
-                if key in seen:
-                    continue
-                seen.add(key)
-                out.append(Reference(path, target, _attribute_read(value.expr, target)))
-        elif isinstance(value, dict):
-            stack.extend((path + (k,), v) for k, v in value.items())
-        elif isinstance(value, list):
-            stack.extend((path + (i,), v) for i, v in enumerate(value))
-    out.sort(key=lambda r: (tuple(map(str, r.path)), r.target))
-    return out

@@ -69,30 +69,37 @@ def _convert(value, type_text: str):
     return value
 
 
-def resolve(directory: str, declared: dict, var_files: list, cli_values: dict) -> tuple[dict, list]:
-    """name -> value for every declared variable, and the errors met in variable files."""
+def resolve(directory: str, declared: dict, var_files: list, cli_values: dict,
+            origins: dict | None = None) -> tuple[dict, list]:
+    """name -> value for every declared variable, and the errors met in variable files.
+    `origins`, when given, receives name -> where the value was set (for messages)."""
     errors: list[ParseError] = []
     scope = Scope(_NoModule())
     values: dict = {}
+    where: dict = {}
     for name, block in declared.items():
         default = block.attributes.get("default")
         if default is None:
             continue
-        if hasattr(default.expr, "spans"):  # .tf.json: Terraform reads a default literally, no `${`
-            values[name] = default.expr.value
-        else:
-            values[name] = Evaluator().evaluate(default.expr, default.source, scope)
+        values[name] = default_value(block)
+        where[name] = f"var.{name} default in {default.span.file}:{default.span.line}"
     for name in declared:
         env = os.environ.get(f"TF_VAR_{name}")
         if env is not None:
             values[name] = _from_text(env, _type_text(declared[name]))
+            where[name] = f"var.{name} set by TF_VAR_{name}"
     for path in auto_var_files(directory) + list(var_files):
-        for name, value in _read_values(path, scope, errors).items():
+        lines: dict = {}
+        for name, value in _read_values(path, scope, errors, lines).items():
             if name in declared:
                 values[name] = value
+                where[name] = f"var.{name} set in {path}:{lines.get(name, 1)}"
     for name, text in cli_values.items():
         if name in declared:
             values[name] = _from_text(text, _type_text(declared[name]))
+            where[name] = f"var.{name} set by --var {name}=..."
+    if origins is not None:
+        origins.update(where)
     out = {}
     for name, block in declared.items():
         if name in values:
@@ -100,6 +107,21 @@ def resolve(directory: str, declared: dict, var_files: list, cli_values: dict) -
         else:
             out[name] = unknown(f"var.{name}", f"variable `{name}` has no default and no value was given")
     return out, errors
+
+
+def default_value(block):
+    """The evaluated `default` of a variable block (None when it has none)."""
+    default = block.attributes.get("default")
+    if default is None:
+        return None
+    if hasattr(default.expr, "spans"):  # .tf.json: Terraform reads a default literally, no `${`
+        return default.expr.value
+    return Evaluator().evaluate(default.expr, default.source, Scope(_NoModule()))
+
+
+def convert(value, block):
+    """`value` converted to the variable's declared type, as Terraform converts inputs."""
+    return _convert(value, _type_text(block))
 
 
 def auto_var_files(directory: str) -> list[str]:
@@ -113,7 +135,7 @@ def auto_var_files(directory: str) -> list[str]:
     return [os.path.join(directory, n) if directory not in ("", ".") else n for n in out]
 
 
-def _read_values(path: str, scope: Scope, errors: list) -> dict:
+def _read_values(path: str, scope: Scope, errors: list, lines: dict | None = None) -> dict:
     try:
         with open(path, "rb") as handle:
             data = handle.read()
@@ -122,7 +144,7 @@ def _read_values(path: str, scope: Scope, errors: list) -> dict:
         return {}
     if path.endswith(".json"):
         try:
-            document, _ = loads_with_spans(data.decode("utf-8-sig"))
+            document, spans = loads_with_spans(data.decode("utf-8-sig"))
         except UnicodeDecodeError as exc:
             errors.append(ParseError(path, data.count(b"\n", 0, exc.start) + 1, 1, "not valid UTF-8"))
             return {}
@@ -132,11 +154,15 @@ def _read_values(path: str, scope: Scope, errors: list) -> dict:
         if not isinstance(document, dict):
             errors.append(ParseError(path, 1, 1, "a variables file must hold a JSON object"))
             return {}
+        if lines is not None:
+            lines.update((name, spans[(name,)][0]) for name in document if (name,) in spans)
         return document
     from iaclint.terraform.hcl import parse_attributes
 
     attributes, parse_errors = parse_attributes(path, data)
     errors.extend(parse_errors)
+    if lines is not None:
+        lines.update((name, a.span.line) for name, a in attributes.items())
     return {name: Evaluator().evaluate(a.expr, a.source, scope) for name, a in attributes.items()}
 
 

@@ -1,0 +1,64 @@
+"""Which Terraform units of a scan are roots, once every unit is loaded.
+
+Discovery makes every directory with `.tf` files a unit, but a directory that another
+unit of the same scan calls as a module is not a configuration of its own: evaluated
+alone, its inputs are Unknown or take defaults that the caller overrides (a false
+positive), and its findings would repeat the ones its callers already report at the same
+lines. So (as Checkov and tfsec do) a directory called by a root of the scan is
+evaluated only through its callers: its stand-alone result is dropped. A directory
+scanned alone (no caller in the scan) is still evaluated stand-alone. Units that call each
+other in a cycle with no outside caller are all kept (the module loader refuses the
+recursion). A plan JSON covers the configuration it was made from: its root directory
+and module directories, when they are part of the scan, are reported through the plan,
+whose values are exact.
+
+A root reported as a whole (every one of its files reportable: a walked directory, a
+named tfvars file, `--whole-module`) also reports what it found in its modules' files,
+even when they lie outside the scanned paths; a plan does the same for the `.tf` files it
+maps findings to. Remote modules that are not downloaded are listed once per run.
+"""
+from __future__ import annotations
+
+import os
+
+
+def settle(found, units: list, results: list) -> set:
+    """Indices of the units whose results are dropped. Updates `found.reportable` with the
+    module files of roots reported as a whole, and `found.skipped` with one note about
+    remote modules that were not scanned."""
+    extras = {i: r[4] for i, r in enumerate(results) if r is not None and len(r) > 4 and r[4]}
+    directory = {i: os.path.realpath(unit[1]) for i, unit in enumerate(units) if unit[0] == "tf"}
+    covers = {i: {os.path.realpath(d) for d in extras[i].get("module_dirs", ())} for i in extras}
+    callers: dict = {}
+    for i, dirs in covers.items():
+        for d in dirs:
+            callers.setdefault(d, set()).add(i)
+    roots = [i for i in extras
+             if units[i][0] == "plan" or not (callers.get(directory.get(i), set()) - {i})]
+    covered = set().union(*(covers[i] for i in roots)) if roots else set()
+    dropped = {i for i, d in directory.items() if d in covered and i not in roots}
+    dropped |= {i for i in roots if units[i][0] == "tf" and any(
+        directory[i] in covers[j] for j in roots if units[j][0] == "plan")}
+    for i in roots:
+        if i in dropped:
+            continue
+        kind, _, files = units[i]
+        if all(f in found.reportable for f in files):
+            found.reportable.update(extras[i].get("module_files", ()))
+    remote = [tuple(r) for i in sorted(extras) if i not in dropped for r in extras[i].get("remote", ())]
+    remote = list(dict.fromkeys(remote))
+    if remote and hasattr(found, "skipped"):
+        found.skipped.append(_remote_note(remote))
+    return dropped
+
+
+def _remote_note(remote: list) -> tuple:
+    """One (where, what) note for every remote module call that is not downloaded:
+    `remote` holds (file:line, "module.x (source)") pairs."""
+    where = remote[0][0]
+    if len(remote) == 1:
+        what = f"remote module {remote[0][1]} is not downloaded: its resources are not scanned"
+    else:
+        what = (f"{len(remote)} remote modules are not downloaded: their resources are not scanned: "
+                + "; ".join(f"{name} at {location}" for location, name in remote))
+    return where, f"{what} (run `terraform init` to download them into .terraform/modules)"
