@@ -116,6 +116,8 @@ class Resource:
 
     def native_name(self, path: Path) -> str:
         """The user's spelling of a canonical path: `KmsKeyId` or `kms_key_arn`."""
+        if not self.native_paths and self.speller is None:  # Terraform: canonical is native
+            return ".".join([p for p in path if not isinstance(p, int)])
         found = self.native_paths.get(tuple(path))
         if found:
             return found
