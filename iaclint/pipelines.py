@@ -289,3 +289,52 @@ def switch(step: Step, keys: tuple) -> Switch:
 
 def _literal(value: Any) -> str:
     return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+def fix_examples(hcl_arguments: str, json_arguments: str, *, sub: bool = True) -> tuple[str, str]:
+    """The Terraform and CloudFormation code blocks for a pipeline policy's `fix_terraform`
+    and `fix_cloudformation`: a pipeline with one training step `Train` whose `Arguments`
+    hold the setting the policy asks for.
+
+    Why: every pipeline policy shows its fix inside the same pipeline definition, and only
+    the step's arguments differ. Writing that frame once keeps the examples alike across
+    policies and leaves each policy with just the arguments it is about.
+
+    `hcl_arguments` is HCL for the inside of `Arguments = { ... }`, indented from column 0
+    (it is shifted under the `# ...` line); `json_arguments` is the JSON members of
+    `"Arguments": {...}`, a newline continuing on an indented line. `sub` writes
+    `PipelineDefinitionBody: !Sub |` (for `${...}` in the JSON), else a plain `|` block.
+    Returns (hcl block, yaml block), each a fenced code block without text around it."""
+    hcl_lines = "".join(f"        {line}\n" for line in hcl_arguments.splitlines())
+    json_lines = json_arguments.replace("\n", "\n            ")
+    hcl = (
+        "```hcl\n"
+        "resource \"aws_sagemaker_pipeline\" \"training\" {\n"
+        "  # ...\n"
+        "  pipeline_definition = jsonencode({\n"
+        "    Version = \"2020-12-01\"\n"
+        "    Steps = [{\n"
+        "      Name = \"Train\"\n"
+        "      Type = \"Training\"\n"
+        "      Arguments = {\n"
+        "        # ...\n"
+        f"{hcl_lines}"
+        "      }\n"
+        "    }]\n"
+        "  })\n"
+        "}\n"
+        "```"
+    )
+    yaml = (
+        "```yaml\n"
+        "TrainingPipeline:\n"
+        "  Type: AWS::SageMaker::Pipeline\n"
+        "  Properties:\n"
+        "    # ...\n"
+        "    PipelineDefinition:\n"
+        f"      PipelineDefinitionBody: {'!Sub |' if sub else '|'}\n"
+        "        {\"Version\": \"2020-12-01\", \"Steps\": [{\"Name\": \"Train\", \"Type\": \"Training\",\n"
+        f"          \"Arguments\": {{{json_lines}}}}}]}}\n"
+        "```"
+    )
+    return hcl, yaml
