@@ -37,6 +37,17 @@ def _placement(step):
                 f"your VPC's egress controls", vpc.path)
 
 
+# the step arguments the fix examples show (HCL, then the JSON of a CloudFormation template)
+_FIX_HCL, _FIX_YAML = pipelines.fix_examples(
+    "VpcConfig = {\n"
+    "  Subnets          = var.private_subnet_ids\n"
+    "  SecurityGroupIds = [aws_security_group.training.id]\n"
+    "}",
+    "\"VpcConfig\": {\"Subnets\": [\"${PrivateSubnetA}\", \"${PrivateSubnetB}\"],\n"
+    "\"SecurityGroupIds\": [\"${TrainingSecurityGroup.GroupId}\"]}",
+)
+
+
 class SagemakerPipelineStepNoVpc(Policy):
     id = "IAC206"
     name = "sagemaker-pipeline-step-no-vpc"
@@ -64,40 +75,12 @@ class SagemakerPipelineStepNoVpc(Policy):
     fix_terraform = (
         "Add `VpcConfig` to training steps (`NetworkConfig.VpcConfig` to processing steps), with private "
         "subnets that reach S3 and ECR through VPC endpoints:\n\n"
-        "```hcl\n"
-        "resource \"aws_sagemaker_pipeline\" \"training\" {\n"
-        "  # ...\n"
-        "  pipeline_definition = jsonencode({\n"
-        "    Version = \"2020-12-01\"\n"
-        "    Steps = [{\n"
-        "      Name = \"Train\"\n"
-        "      Type = \"Training\"\n"
-        "      Arguments = {\n"
-        "        # ...\n"
-        "        VpcConfig = {\n"
-        "          Subnets          = var.private_subnet_ids\n"
-        "          SecurityGroupIds = [aws_security_group.training.id]\n"
-        "        }\n"
-        "      }\n"
-        "    }]\n"
-        "  })\n"
-        "}\n"
-        "```"
+        + _FIX_HCL
     )
     fix_cloudformation = (
         "Add `VpcConfig` to training steps (`NetworkConfig.VpcConfig` to processing steps) in "
         "`PipelineDefinitionBody`:\n\n"
-        "```yaml\n"
-        "TrainingPipeline:\n"
-        "  Type: AWS::SageMaker::Pipeline\n"
-        "  Properties:\n"
-        "    # ...\n"
-        "    PipelineDefinition:\n"
-        "      PipelineDefinitionBody: !Sub |\n"
-        "        {\"Version\": \"2020-12-01\", \"Steps\": [{\"Name\": \"Train\", \"Type\": \"Training\",\n"
-        "          \"Arguments\": {\"VpcConfig\": {\"Subnets\": [\"${PrivateSubnetA}\", \"${PrivateSubnetB}\"],\n"
-        "            \"SecurityGroupIds\": [\"${TrainingSecurityGroup.GroupId}\"]}}}]}\n"
-        "```"
+        + _FIX_YAML
     )
     references = (
         "https://docs.aws.amazon.com/sagemaker/latest/dg/train-vpc.html",

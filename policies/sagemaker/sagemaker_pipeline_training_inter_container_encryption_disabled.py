@@ -43,6 +43,15 @@ def _encryption(step):
                 f"network between them in plaintext", encryption.found.path)
 
 
+# the step arguments the fix examples show (HCL, then the JSON of a CloudFormation template)
+_FIX_HCL, _FIX_YAML = pipelines.fix_examples(
+    "ResourceConfig                        = { InstanceCount = 4, InstanceType = \"ml.p4d.24xlarge\", VolumeSizeInGB = 200 }\n"
+    "EnableInterContainerTrafficEncryption = true",
+    "\"EnableInterContainerTrafficEncryption\": true,\n"
+    "\"ResourceConfig\": {\"InstanceCount\": 4, \"InstanceType\": \"ml.p4d.24xlarge\", \"VolumeSizeInGB\": 200}", sub=False,
+)
+
+
 class SagemakerPipelineTrainingInterContainerEncryptionDisabled(Policy):
     id = "IAC135"
     name = "sagemaker-pipeline-training-inter-container-encryption-disabled"
@@ -71,39 +80,13 @@ class SagemakerPipelineTrainingInterContainerEncryptionDisabled(Policy):
     fix_terraform = (
         "Set `EnableInterContainerTrafficEncryption = true` on distributed training steps (and "
         "`NetworkConfig.EnableInterContainerTrafficEncryption = true` on distributed processing steps):\n\n"
-        "```hcl\n"
-        "resource \"aws_sagemaker_pipeline\" \"training\" {\n"
-        "  # ...\n"
-        "  pipeline_definition = jsonencode({\n"
-        "    Version = \"2020-12-01\"\n"
-        "    Steps = [{\n"
-        "      Name = \"Train\"\n"
-        "      Type = \"Training\"\n"
-        "      Arguments = {\n"
-        "        # ...\n"
-        "        ResourceConfig                        = { InstanceCount = 4, InstanceType = \"ml.p4d.24xlarge\", VolumeSizeInGB = 200 }\n"
-        "        EnableInterContainerTrafficEncryption = true\n"
-        "      }\n"
-        "    }]\n"
-        "  })\n"
-        "}\n"
-        "```"
+        + _FIX_HCL
     )
     fix_cloudformation = (
         "Set `EnableInterContainerTrafficEncryption: true` in distributed training steps (and "
         "`NetworkConfig.EnableInterContainerTrafficEncryption: true` in distributed processing steps) of "
         "`PipelineDefinitionBody`:\n\n"
-        "```yaml\n"
-        "TrainingPipeline:\n"
-        "  Type: AWS::SageMaker::Pipeline\n"
-        "  Properties:\n"
-        "    # ...\n"
-        "    PipelineDefinition:\n"
-        "      PipelineDefinitionBody: |\n"
-        "        {\"Version\": \"2020-12-01\", \"Steps\": [{\"Name\": \"Train\", \"Type\": \"Training\",\n"
-        "          \"Arguments\": {\"EnableInterContainerTrafficEncryption\": true,\n"
-        "            \"ResourceConfig\": {\"InstanceCount\": 4, \"InstanceType\": \"ml.p4d.24xlarge\", \"VolumeSizeInGB\": 200}}}]}\n"
-        "```"
+        + _FIX_YAML
     )
     references = (
         "https://docs.aws.amazon.com/sagemaker/latest/dg/train-encrypt.html",

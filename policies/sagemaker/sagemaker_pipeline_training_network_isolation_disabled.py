@@ -30,6 +30,13 @@ def _isolation(step):
                 f"any host", isolation.found.path)
 
 
+# the step arguments the fix examples show (HCL, then the JSON of a CloudFormation template)
+_FIX_HCL, _FIX_YAML = pipelines.fix_examples(
+    "EnableNetworkIsolation = true",
+    "\"EnableNetworkIsolation\": true, \"RoleArn\": \"${TrainingRole.Arn}\"",
+)
+
+
 class SagemakerPipelineTrainingNetworkIsolationDisabled(Policy):
     id = "IAC410"
     name = "sagemaker-pipeline-training-network-isolation-disabled"
@@ -60,38 +67,15 @@ class SagemakerPipelineTrainingNetworkIsolationDisabled(Policy):
     fix_terraform = (
         "Set `EnableNetworkIsolation = true` on every training step (and "
         "`NetworkConfig.EnableNetworkIsolation = true` on processing steps):\n\n"
-        "```hcl\n"
-        "resource \"aws_sagemaker_pipeline\" \"training\" {\n"
-        "  # ...\n"
-        "  pipeline_definition = jsonencode({\n"
-        "    Version = \"2020-12-01\"\n"
-        "    Steps = [{\n"
-        "      Name = \"Train\"\n"
-        "      Type = \"Training\"\n"
-        "      Arguments = {\n"
-        "        # ...\n"
-        "        EnableNetworkIsolation = true\n"
-        "      }\n"
-        "    }]\n"
-        "  })\n"
-        "}\n"
-        "```\n\n"
+        + _FIX_HCL
+        + "\n\n"
         "With the SageMaker Python SDK, pass `enable_network_isolation=True` to the estimator and "
         "`network_config=NetworkConfig(enable_network_isolation=True)` to the processor."
     )
     fix_cloudformation = (
         "Set `EnableNetworkIsolation: true` in every training step's arguments (and "
         "`NetworkConfig.EnableNetworkIsolation: true` in processing steps) of `PipelineDefinitionBody`:\n\n"
-        "```yaml\n"
-        "TrainingPipeline:\n"
-        "  Type: AWS::SageMaker::Pipeline\n"
-        "  Properties:\n"
-        "    # ...\n"
-        "    PipelineDefinition:\n"
-        "      PipelineDefinitionBody: !Sub |\n"
-        "        {\"Version\": \"2020-12-01\", \"Steps\": [{\"Name\": \"Train\", \"Type\": \"Training\",\n"
-        "          \"Arguments\": {\"EnableNetworkIsolation\": true, \"RoleArn\": \"${TrainingRole.Arn}\"}}]}\n"
-        "```"
+        + _FIX_YAML
     )
     references = (
         "https://docs.aws.amazon.com/sagemaker/latest/dg/mkt-algo-model-internet-free.html",

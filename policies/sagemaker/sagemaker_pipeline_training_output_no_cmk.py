@@ -49,6 +49,17 @@ def _output_key(step):
                 f"encryption, not a customer-managed KMS key", config.path + ("KmsKeyId",))
 
 
+# the step arguments the fix examples show (HCL, then the JSON of a CloudFormation template)
+_FIX_HCL, _FIX_YAML = pipelines.fix_examples(
+    "OutputDataConfig = {\n"
+    "  S3OutputPath = \"s3://${aws_s3_bucket.models.bucket}/churn/\"\n"
+    "  KmsKeyId     = aws_kms_key.ml_data.arn\n"
+    "}",
+    "\"OutputDataConfig\": {\"S3OutputPath\": \"s3://${ModelBucket}/churn/\",\n"
+    "\"KmsKeyId\": \"${MlDataKey.Arn}\"}",
+)
+
+
 class SagemakerPipelineTrainingOutputNoCmk(Policy):
     id = "IAC119"
     name = "sagemaker-pipeline-training-output-no-cmk"
@@ -77,39 +88,11 @@ class SagemakerPipelineTrainingOutputNoCmk(Policy):
     fix_terraform = (
         "Set `KmsKeyId` in the step's output configuration (`OutputDataConfig`, `ProcessingOutputConfig` "
         "or `TransformOutput`):\n\n"
-        "```hcl\n"
-        "resource \"aws_sagemaker_pipeline\" \"training\" {\n"
-        "  # ...\n"
-        "  pipeline_definition = jsonencode({\n"
-        "    Version = \"2020-12-01\"\n"
-        "    Steps = [{\n"
-        "      Name = \"Train\"\n"
-        "      Type = \"Training\"\n"
-        "      Arguments = {\n"
-        "        # ...\n"
-        "        OutputDataConfig = {\n"
-        "          S3OutputPath = \"s3://${aws_s3_bucket.models.bucket}/churn/\"\n"
-        "          KmsKeyId     = aws_kms_key.ml_data.arn\n"
-        "        }\n"
-        "      }\n"
-        "    }]\n"
-        "  })\n"
-        "}\n"
-        "```"
+        + _FIX_HCL
     )
     fix_cloudformation = (
         "Set `KmsKeyId` in the step's output configuration in `PipelineDefinitionBody`:\n\n"
-        "```yaml\n"
-        "TrainingPipeline:\n"
-        "  Type: AWS::SageMaker::Pipeline\n"
-        "  Properties:\n"
-        "    # ...\n"
-        "    PipelineDefinition:\n"
-        "      PipelineDefinitionBody: !Sub |\n"
-        "        {\"Version\": \"2020-12-01\", \"Steps\": [{\"Name\": \"Train\", \"Type\": \"Training\",\n"
-        "          \"Arguments\": {\"OutputDataConfig\": {\"S3OutputPath\": \"s3://${ModelBucket}/churn/\",\n"
-        "            \"KmsKeyId\": \"${MlDataKey.Arn}\"}}}]}\n"
-        "```"
+        + _FIX_YAML
     )
     references = (
         "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_OutputDataConfig.html",

@@ -21,6 +21,19 @@ _CLUSTERS = {
 }
 
 
+# the step arguments the fix examples show (HCL, then the JSON of a CloudFormation template)
+_FIX_HCL, _FIX_YAML = pipelines.fix_examples(
+    "ResourceConfig = {\n"
+    "  InstanceCount  = 1\n"
+    "  InstanceType   = \"ml.m5.2xlarge\"\n"
+    "  VolumeSizeInGB = 100\n"
+    "  VolumeKmsKeyId = aws_kms_key.ml_data.arn\n"
+    "}",
+    "\"ResourceConfig\": {\"InstanceCount\": 1, \"InstanceType\": \"ml.m5.2xlarge\",\n"
+    "\"VolumeSizeInGB\": 100, \"VolumeKmsKeyId\": \"${MlDataKey.Arn}\"}",
+)
+
+
 class SagemakerPipelineTrainingVolumeNoCmk(Policy):
     id = "IAC105"
     name = "sagemaker-pipeline-training-volume-no-cmk"
@@ -51,42 +64,12 @@ class SagemakerPipelineTrainingVolumeNoCmk(Policy):
     fix_terraform = (
         "Add `VolumeKmsKeyId` to every training step's `ResourceConfig` (and to "
         "`ProcessingResources.ClusterConfig` of processing steps):\n\n"
-        "```hcl\n"
-        "resource \"aws_sagemaker_pipeline\" \"training\" {\n"
-        "  # ...\n"
-        "  pipeline_definition = jsonencode({\n"
-        "    Version = \"2020-12-01\"\n"
-        "    Steps = [{\n"
-        "      Name = \"Train\"\n"
-        "      Type = \"Training\"\n"
-        "      Arguments = {\n"
-        "        # ...\n"
-        "        ResourceConfig = {\n"
-        "          InstanceCount  = 1\n"
-        "          InstanceType   = \"ml.m5.2xlarge\"\n"
-        "          VolumeSizeInGB = 100\n"
-        "          VolumeKmsKeyId = aws_kms_key.ml_data.arn\n"
-        "        }\n"
-        "      }\n"
-        "    }]\n"
-        "  })\n"
-        "}\n"
-        "```"
+        + _FIX_HCL
     )
     fix_cloudformation = (
         "Add `VolumeKmsKeyId` to every training step's `ResourceConfig` (and to "
         "`ProcessingResources.ClusterConfig` of processing steps) in `PipelineDefinitionBody`:\n\n"
-        "```yaml\n"
-        "TrainingPipeline:\n"
-        "  Type: AWS::SageMaker::Pipeline\n"
-        "  Properties:\n"
-        "    # ...\n"
-        "    PipelineDefinition:\n"
-        "      PipelineDefinitionBody: !Sub |\n"
-        "        {\"Version\": \"2020-12-01\", \"Steps\": [{\"Name\": \"Train\", \"Type\": \"Training\",\n"
-        "          \"Arguments\": {\"ResourceConfig\": {\"InstanceCount\": 1, \"InstanceType\": \"ml.m5.2xlarge\",\n"
-        "            \"VolumeSizeInGB\": 100, \"VolumeKmsKeyId\": \"${MlDataKey.Arn}\"}}}]}\n"
-        "```"
+        + _FIX_YAML
     )
     references = (
         "https://docs.aws.amazon.com/sagemaker/latest/dg/build-and-manage-steps.html",
