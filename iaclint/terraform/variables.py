@@ -49,24 +49,27 @@ def _type_text(block) -> str:
 
 
 def _convert(value, type_text: str):
-    """The primitive conversions Terraform applies to a value of a declared type."""
-    if isinstance(value, str) and type_text == "bool" and value in ("true", "false"):
-        return value == "true"
-    if isinstance(value, str) and type_text == "number":
-        try:
-            return int(value)
-        except ValueError:
-            try:
-                return float(value)
-            except ValueError:
-                return value
-    if isinstance(value, bool) and type_text == "string":
-        return "true" if value else "false"
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and type_text == "string":
-        return str(value)
+    """The conversions Terraform applies to a value of a declared type: primitives,
+    collections, and `optional()` object attributes filled from their defaults."""
+    from iaclint.terraform import types
+
+    if not type_text:
+        return value
+    spec = types.parse(type_text, _evaluate_text)
+    value = types.convert(value, spec)
     if isinstance(value, list) and type_text.replace(" ", "").startswith("set("):
         return toset(value)  # a set: no duplicates, in value order, each element its own key
     return value
+
+
+def _evaluate_text(text: str):
+    """An `optional()` default: a constant expression (no variables in a type)."""
+    from iaclint.terraform.hcl import parse_expression
+
+    expr, source = parse_expression(text)
+    if expr is None:
+        return None
+    return Evaluator().evaluate(expr, source, Scope(_NoModule()))
 
 
 def resolve(directory: str, declared: dict, var_files: list, cli_values: dict,
