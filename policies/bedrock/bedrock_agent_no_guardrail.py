@@ -6,19 +6,11 @@ while an unresolved reference to a guardrail (`aws_bedrock_guardrail.g.guardrail
 """
 from __future__ import annotations
 
+from iaclint import guardrails
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
 from iaclint.unknown import is_unknown
 
 _BLOCK = ("guardrail_configuration",)
-
-
-def _instances(value, path):
-    """Each written instance of a nested block: a TF list of blocks or a CFN object."""
-    if isinstance(value, dict) or is_unknown(value):
-        return [(path, value)]
-    if isinstance(value, list):
-        return [(path + (i,), item) for i, item in enumerate(value)]
-    return []
 
 
 class BedrockAgentNoGuardrail(Policy):
@@ -77,13 +69,13 @@ Assistant:
 
     def check(self, resource, ctx):
         block = resource.attributes.get("guardrail_configuration")
-        if block is None or block == [] or block == {}:
+        if guardrails.unset(block):
             yield FAIL(f"Bedrock agent has no guardrail: `{resource.native_name(_BLOCK)}` is not set", _BLOCK)
             return
         bound = False
         undecided = None
         empty = None
-        for path, instance in _instances(block, _BLOCK):
+        for path, instance in guardrails.instances(block, _BLOCK):
             if is_unknown(instance):
                 undecided = undecided or (path, instance)
                 continue

@@ -6,19 +6,11 @@ decide whether its `action` applies at all.
 """
 from __future__ import annotations
 
+from iaclint import guardrails
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
 from iaclint.unknown import is_unknown
 
 _BLOCK = ("sensitive_information_policy_config",)
-
-
-def _instances(value, path):
-    """Each written instance of a nested block: a TF list of blocks or a CFN object."""
-    if isinstance(value, dict) or is_unknown(value):
-        return [(path, value)]
-    if isinstance(value, list):
-        return [(path + (i,), item) for i, item in enumerate(value)]
-    return []
 
 
 def _side_active(entity: dict, side: str):
@@ -103,46 +95,32 @@ SupportGuardrail:
     )
 
     def check(self, resource, ctx):
-        policy = resource.attributes.get("sensitive_information_policy_config")
-        if policy is None or policy == [] or policy == {}:
+        listing = guardrails.entries(resource, _BLOCK, "pii_entities_config")
+        if listing is None:
             yield FAIL(f"Bedrock guardrail has no PII filter: `{resource.native_name(_BLOCK)}` is not set", _BLOCK)
             return
-        instances = _instances(policy, _BLOCK)
-        block_path = instances[0][0] if instances else _BLOCK
         undecided = None
         entities = 0
-        for path, block in instances:
-            if is_unknown(block):
-                undecided = undecided or (path, block)
+        for entry in listing.entries:
+            if is_unknown(entry.value):
+                undecided = undecided or (entry.path, entry.value)
                 continue
-            if not isinstance(block, dict):
-                continue
-            listed = block.get("pii_entities_config")
-            if is_unknown(listed):
-                undecided = undecided or (path + ("pii_entities_config",), listed)
-                continue
-            for epath, entity in _instances(listed, path + ("pii_entities_config",)):
-                if is_unknown(entity):
-                    undecided = undecided or (epath, entity)
-                    continue
-                if not isinstance(entity, dict):
-                    continue
-                entities += 1
-                active = _active(entity)
-                if active:
-                    yield PASS(path=epath)
-                    return
-                if active is None and undecided is None:
-                    key, value = next((k, v) for k, v in entity.items() if is_unknown(v))
-                    undecided = (epath + (key,), value)
+            entities += 1
+            active = _active(entry.value)
+            if active:
+                yield PASS(path=entry.path)
+                return
+            if active is None and undecided is None:
+                key, value = next((k, v) for k, v in entry.value.items() if is_unknown(v))
+                undecided = (entry.path + (key,), value)
         if undecided is not None:
             path, value = undecided
             yield UNKNOWN(f"Whether the guardrail filters PII depends on `{value.expr}`, unknown until "
                           f"deployment ({value.reason})", path)
             return
-        name = resource.native_name(block_path + ("pii_entities_config",))
+        name = resource.native_name(listing.block_path + ("pii_entities_config",))
         if entities == 0:
-            yield FAIL(f"Bedrock guardrail has no PII filter: `{name}` lists no PII entity types", block_path)
+            yield FAIL(f"Bedrock guardrail has no PII filter: `{name}` lists no PII entity types", listing.block_path)
         else:
             yield FAIL(f"Bedrock guardrail has no PII filter: every `{name}` entry has action NONE "
-                       f"or is disabled", block_path)
+                       f"or is disabled", listing.block_path)

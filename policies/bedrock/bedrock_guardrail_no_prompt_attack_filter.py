@@ -5,24 +5,10 @@ Only the input side is checked: AWS requires `output_strength = NONE` for PROMPT
 """
 from __future__ import annotations
 
+from iaclint import guardrails
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
-from iaclint.unknown import is_unknown
 
 _BLOCK = ("content_policy_config",)
-_WEAK = ("NONE", "LOW")
-
-
-def _instances(value, path):
-    """Each written instance of a nested block: a TF list of blocks or a CFN object."""
-    if isinstance(value, dict) or is_unknown(value):
-        return [(path, value)]
-    if isinstance(value, list):
-        return [(path + (i,), item) for i, item in enumerate(value)]
-    return []
-
-
-def _why_unknown(value) -> str:
-    return f"`{value.expr}` is unknown until deployment ({value.reason})"
 
 
 class BedrockGuardrailNoPromptAttackFilter(Policy):
@@ -79,55 +65,26 @@ SupportGuardrail:
     )
 
     def check(self, resource, ctx):
-        policy = resource.attributes.get("content_policy_config")
-        if policy is None or policy == [] or policy == {}:
+        listing = guardrails.entries(resource, _BLOCK, "filters_config")
+        if listing is None:
             yield FAIL(f"Bedrock guardrail has no prompt attack filter: `{resource.native_name(_BLOCK)}` "
                        f"is not set", _BLOCK)
             return
-        instances = _instances(policy, _BLOCK)
-        block_path = instances[0][0] if instances else _BLOCK
-        found = []
-        undecided = None
-        for path, block in instances:
-            if is_unknown(block):
-                undecided = undecided or (path, block)
-                continue
-            if not isinstance(block, dict):
-                continue
-            filters = block.get("filters_config")
-            if is_unknown(filters):
-                undecided = undecided or (path + ("filters_config",), filters)
-                continue
-            for fpath, item in _instances(filters, path + ("filters_config",)):
-                if is_unknown(item):
-                    undecided = undecided or (fpath, item)
-                    continue
-                if not isinstance(item, dict):
-                    continue
-                kind = item.get("type")
-                if is_unknown(kind):
-                    undecided = undecided or (fpath + ("type",), kind)
-                elif str(kind).upper() == "PROMPT_ATTACK":
-                    found.append((fpath, item))
+        typed, unknowns = guardrails.by_type(listing)
+        found = typed.get("PROMPT_ATTACK", [])
         if not found:
-            if undecided is not None:
-                path, value = undecided
+            if unknowns:
+                path, value = unknowns[0].path, unknowns[0].value
                 yield UNKNOWN(f"Whether the guardrail has a prompt attack filter depends on a value that "
-                              f"{_why_unknown(value)}", path)
+                              f"`{value.expr}` is unknown until deployment ({value.reason})", path)
             else:
-                listed = resource.native_name(block_path + ("filters_config",))
+                listed = resource.native_name(listing.block_path + ("filters_config",))
                 yield FAIL(f"Bedrock guardrail has no prompt attack filter: `{listed}` has no filter of type "
-                           f"PROMPT_ATTACK", block_path)
+                           f"PROMPT_ATTACK", listing.block_path)
             return
         for fpath, item in found:
-            spath = fpath + ("input_strength",)
-            strength = item.get("input_strength")
-            if strength is None:
-                yield FAIL(f"Bedrock guardrail prompt attack filter has no `{resource.native_name(spath)}`", fpath)
-            elif is_unknown(strength):
-                yield UNKNOWN(f"Bedrock guardrail prompt attack filter strength {_why_unknown(strength)}", spath)
-            elif str(strength).upper() in _WEAK:
-                yield FAIL(f"Bedrock guardrail prompt attack filter is too weak: `{resource.native_name(spath)}` "
-                           f"is `{strength}` (use MEDIUM or HIGH)", spath)
+            answer = guardrails.strength(resource, fpath, item, "input_strength", "prompt attack")
+            if answer.verdict is False:
+                yield PASS(path=answer.path)
             else:
-                yield PASS(path=spath)
+                yield (FAIL if answer.verdict else UNKNOWN)(answer.message, answer.path)

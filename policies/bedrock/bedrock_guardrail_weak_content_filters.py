@@ -5,21 +5,11 @@ Python because the grammar cannot select elements of `filters_config` by `type` 
 """
 from __future__ import annotations
 
+from iaclint import guardrails
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
-from iaclint.unknown import is_unknown
 
 _BLOCK = ("content_policy_config",)
 _CATEGORIES = ("HATE", "INSULTS", "SEXUAL", "VIOLENCE", "MISCONDUCT")
-_WEAK = ("NONE", "LOW")
-
-
-def _instances(value, path):
-    """Each written instance of a nested block: a TF list of blocks or a CFN object."""
-    if isinstance(value, dict) or is_unknown(value):
-        return [(path, value)]
-    if isinstance(value, list):
-        return [(path + (i,), item) for i, item in enumerate(value)]
-    return []
 
 
 class BedrockGuardrailWeakContentFilters(Policy):
@@ -82,67 +72,34 @@ SupportGuardrail:
     )
 
     def check(self, resource, ctx):
-        policy = resource.attributes.get("content_policy_config")
-        if policy is None or policy == [] or policy == {}:
+        listing = guardrails.entries(resource, _BLOCK, "filters_config")
+        if listing is None:
             yield FAIL(f"Bedrock guardrail has no content filters for {', '.join(_CATEGORIES)}: "
                        f"`{resource.native_name(_BLOCK)}` is not set", _BLOCK)
             return
-        instances = _instances(policy, _BLOCK)
-        block_path = instances[0][0] if instances else _BLOCK
-        by_type: dict[str, list] = {}
-        unknown_lists = []  # (path, Unknown): a whole block or filter list that cannot be known
-        unknown_items = []  # (path, Unknown): one filter, or its type, that cannot be known
-        for path, block in instances:
-            if is_unknown(block):
-                unknown_lists.append((path, block))
-                continue
-            if not isinstance(block, dict):
-                continue
-            filters = block.get("filters_config")
-            if is_unknown(filters):
-                unknown_lists.append((path + ("filters_config",), filters))
-                continue
-            for fpath, item in _instances(filters, path + ("filters_config",)):
-                if is_unknown(item):
-                    unknown_items.append((fpath, item))
-                    continue
-                if not isinstance(item, dict):
-                    continue
-                kind = item.get("type")
-                if is_unknown(kind):
-                    unknown_items.append((fpath + ("type",), kind))
-                elif isinstance(kind, str):
-                    by_type.setdefault(kind.upper(), []).append((fpath, item))
-
+        by_type, unknowns = guardrails.by_type(listing)
         decided = True
         missing = [c for c in _CATEGORIES if c not in by_type]
         if missing:
             decided = False
             # An unknown filter stands for at most one category; an unknown list for any number.
+            unknown_lists = [u for u in unknowns if u.many]
+            unknown_items = [u for u in unknowns if not u.many]
             if unknown_lists or len(unknown_items) >= len(missing):
-                path, value = (unknown_lists + unknown_items)[0]
-                yield UNKNOWN(f"Whether the guardrail filters {', '.join(missing)} depends on `{value.expr}`, "
-                              f"unknown until deployment ({value.reason})", path)
+                first = (unknown_lists + unknown_items)[0]
+                yield UNKNOWN(f"Whether the guardrail filters {', '.join(missing)} depends on `{first.value.expr}`, "
+                              f"unknown until deployment ({first.value.reason})", first.path)
             else:
-                listed = resource.native_name(block_path + ("filters_config",))
+                listed = resource.native_name(listing.block_path + ("filters_config",))
                 yield FAIL(f"Bedrock guardrail does not filter {', '.join(missing)}: `{listed}` has no filter "
-                           f"of {'that type' if len(missing) == 1 else 'those types'}", block_path)
+                           f"of {'that type' if len(missing) == 1 else 'those types'}", listing.block_path)
         for category in _CATEGORIES:
             for fpath, item in by_type.get(category, ()):
                 for side in ("input_strength", "output_strength"):
-                    spath = fpath + (side,)
-                    strength = item.get(side)
-                    if strength is None:
+                    answer = guardrails.strength(resource, fpath, item, side, category,
+                                                 missing_advice=" (use MEDIUM or HIGH)")
+                    if answer.verdict is not False:
                         decided = False
-                        yield FAIL(f"Bedrock guardrail {category} filter has no `{resource.native_name(spath)}` "
-                                   f"(use MEDIUM or HIGH)", fpath)
-                    elif is_unknown(strength):
-                        decided = False
-                        yield UNKNOWN(f"Bedrock guardrail {category} filter strength `{strength.expr}` is unknown "
-                                      f"until deployment ({strength.reason})", spath)
-                    elif str(strength).upper() in _WEAK:
-                        decided = False
-                        yield FAIL(f"Bedrock guardrail {category} filter is too weak: "
-                                   f"`{resource.native_name(spath)}` is `{strength}` (use MEDIUM or HIGH)", spath)
+                        yield (FAIL if answer.verdict else UNKNOWN)(answer.message, answer.path)
         if decided:
-            yield PASS(path=block_path)
+            yield PASS(path=listing.block_path)
