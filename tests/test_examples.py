@@ -21,7 +21,7 @@ EXAMPLES = FIXTURES / "examples"
 STACKS = ("sagemaker-insecure", "sagemaker-secure", "bedrock-insecure", "bedrock-secure")
 FORMATS = ("terraform", "cloudformation")
 # Examples in one format only (no twin to compare with): checked against their markers.
-SINGLE_FORMAT = (("ml-platform-modules", "terraform"),)
+SINGLE_FORMAT = (("ml-platform-modules", "terraform"), ("ml-platform-conditions", "cloudformation"))
 MARKER = re.compile(r"#\s*expect-finding:\s*(?P<names>[a-z0-9, -]+?)\s*$")
 TF_HEADER = re.compile(r'^(resource|data)\s+"[^"]+"\s+"(?P<name>[^"]+)"')
 CFN_LOGICAL_ID = re.compile(r"^  (?P<name>[A-Za-z0-9]+):")
@@ -148,3 +148,19 @@ def test_example_policy_names_exist():
     names = {p.name for p in builtin_policies()}
     used = {name for stack in STACKS + tuple(s for s, _ in SINGLE_FORMAT) for _, _, name in markers(EXAMPLES / stack)}
     assert used <= names, sorted(used - names)
+
+
+def test_parameters_decide_conditions_and_mappings(monkeypatch):
+    """ml-platform-conditions deployed as prod: the mapping's prod settings apply, the
+    Studio key's Fn::If picks the key, and the prod-only endpoint configuration exists."""
+    from iaclint.api import scan
+
+    monkeypatch.chdir(ROOT)
+    directory = rel(EXAMPLES / "ml-platform-conditions" / "cloudformation")
+    result = scan([directory], policies=list(builtin_policies()), parameters={"Environment": "prod"})
+    got = sorted((f.line, f.policy_name, f.resource) for f in result.findings)
+    assert got == [
+        (40, "sagemaker-notebook-no-cmk", "ResearchNotebook"),
+        (67, "sagemaker-endpoint-config-no-cmk", "ProductionEndpointConfig"),
+        (67, "sagemaker-endpoint-data-capture-disabled", "ProductionEndpointConfig"),
+    ]
