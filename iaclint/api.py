@@ -129,10 +129,12 @@ def scan(paths=(".",), *, select=(), ignore=(), strict: bool = False, policy_dir
     from iaclint.normalize import normalize
 
     project = Project([normalize(r) for r in raw_resources])
+    del raw_resources  # the canonical resources replace them (memory on large trees)
 
-    from iaclint.engine.runner import run
+    from iaclint.engine.runner import evaluate
 
-    evaluations, errors = run(project, [p for p in policies if p.resource_types])
+    errors: list[str] = []
+    evaluations = evaluate(project, [p for p in policies if p.resource_types], errors)
     failed: list[Finding] = []
     unknowns: list[Finding] = []
     passed = 0

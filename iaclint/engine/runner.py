@@ -21,6 +21,13 @@ class Evaluation:
 
 def run(project: Project, policies: list[Policy], options: dict | None = None) -> tuple[list[Evaluation], list[str]]:
     """All evaluations (PASS, FAIL, UNKNOWN) and the internal errors met on the way."""
+    errors: list[str] = []
+    return list(evaluate(project, policies, errors, options)), errors
+
+
+def evaluate(project: Project, policies: list[Policy], errors: list, options: dict | None = None):
+    """The evaluations one at a time, appending internal errors to `errors`: a large scan
+    has tens of thousands of PASS verdicts, which need counting, not keeping."""
     ctx = Context(project=project, options=dict(options or {}))
     by_type: dict[str, list[Policy]] = {}
     wildcard: list[Policy] = []
@@ -29,8 +36,6 @@ def run(project: Project, policies: list[Policy], options: dict | None = None) -
             wildcard.append(policy)
         for resource_type in policy.resource_types:
             by_type.setdefault(resource_type, []).append(policy)
-    evaluations: list[Evaluation] = []
-    errors: list[str] = []
     for resource in project.resources:
         for policy in by_type.get(resource.type, []) + wildcard:
             try:
@@ -42,5 +47,4 @@ def run(project: Project, policies: list[Policy], options: dict | None = None) -
             if not results:
                 results = [Result(Verdict.PASS)]
             for result in results:
-                evaluations.append(Evaluation(policy, resource, result))
-    return evaluations, errors
+                yield Evaluation(policy, resource, result)
