@@ -71,6 +71,11 @@ show-suppressed: false
 
 # Report only findings that are not in this baseline (`iaclint baseline create`).
 # baseline: .iaclint-baseline.json
+
+# Speed: processes that load files (default: the number of cores), and the parse cache.
+# jobs: 2
+# cache: true
+# cache-dir: .iaclint-cache
 """
 
 
@@ -315,6 +320,8 @@ def merge(config: Config | None, cli: dict) -> dict:
         "var-files": [resolve(f) for f in conf.get("var-files", [])] + list(cli.get("var-files") or []),
         "strict": bool(scalar("strict", False)), "show-suppressed": bool(scalar("show-suppressed", False)),
         "baseline": baseline or None, "format": scalar("format"),
+        "jobs": scalar("jobs"), "cache": bool(scalar("cache", True)),
+        "cache-dir": cli.get("cache-dir") or (resolve(conf["cache-dir"]) if conf.get("cache-dir") else None),
     }
 
 

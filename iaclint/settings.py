@@ -114,7 +114,9 @@ def scan_settings(args, paths, *, use_baseline: bool = True) -> Settings:
         "variables": _items(args.var, "--var"), "parameters": _items(args.parameter, "--parameter"),
         "var-files": list(args.var_file or ()), "strict": args.strict,
         "show-suppressed": getattr(args, "show_suppressed", None), "baseline": getattr(args, "baseline", None),
-        "format": None,
+        "format": None, "jobs": getattr(args, "jobs", None),
+        "cache": False if getattr(args, "no_cache", False) else None,
+        "cache-dir": getattr(args, "cache_dir", None),
     }
     merged = merge(config, cli)
     baseline_file = None if getattr(args, "no_baseline", False) else merged["baseline"]
@@ -123,7 +125,7 @@ def scan_settings(args, paths, *, use_baseline: bool = True) -> Settings:
         "var_files": merged["var-files"], "variables": merged["variables"], "parameters": merged["parameters"],
         "severity": merged["severity"], "exclude": merged["exclude"], "per_path_ignores": merged["per-path-ignores"],
         "show_suppressed": merged["show-suppressed"],
-        "cache": _cache(args), "jobs": _jobs(args),
+        "cache": _cache(merged), "jobs": _jobs(merged),
     }
     if use_baseline and baseline_file:
         from iaclint.baseline import BaselineError, load_baseline
@@ -143,17 +145,17 @@ def scan_settings(args, paths, *, use_baseline: bool = True) -> Settings:
                     format=merged["format"], baseline_file=baseline_file, config=config)
 
 
-def _cache(args):
-    """The parse cache, unless --no-cache (or IACLINT_NO_CACHE) turns it off."""
-    if getattr(args, "no_cache", False) or os.environ.get("IACLINT_NO_CACHE"):
+def _cache(merged: dict):
+    """The parse cache, unless --no-cache, `cache: false` or IACLINT_NO_CACHE turns it off."""
+    if not merged.get("cache", True) or os.environ.get("IACLINT_NO_CACHE"):
         return None
     from iaclint.cache import Cache
 
-    return Cache(getattr(args, "cache_dir", None) or os.environ.get("IACLINT_CACHE_DIR"))
+    return Cache(merged.get("cache-dir") or os.environ.get("IACLINT_CACHE_DIR"))
 
 
-def _jobs(args) -> int:
-    jobs = getattr(args, "jobs", None)
+def _jobs(merged: dict) -> int:
+    jobs = merged.get("jobs")
     if jobs is None:
         return os.cpu_count() or 1
     if jobs < 1:

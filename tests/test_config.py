@@ -141,7 +141,7 @@ def test_shipped_schema_is_a_valid_json_schema():
     ("- IAC101\n", [".iaclint.yaml: the configuration must be a mapping of keys to values"]),
     ("bogus: 1\nstrict: 2\n", [".iaclint.yaml: unknown key `bogus` (known keys: select, ignore, severity, "
                                "fail-on, exclude, per-path-ignores, policy-dirs, variables, var-files, parameters, "
-                               "strict, show-suppressed, baseline, format)",
+                               "strict, show-suppressed, jobs, cache, cache-dir, baseline, format)",
                                ".iaclint.yaml: `strict`: 2 is not of type 'boolean'"]),
 ])
 def test_invalid_configuration_exits_2_naming_file_and_key(repo, capsys, text, messages):
@@ -327,3 +327,17 @@ def test_the_documented_examples_are_valid(tmp_path):
     toml = re.search(r"```toml\n(.*?)```", text, flags=re.S).group(1)
     (tmp_path / "pyproject.toml").write_text(toml)
     assert load_config(str(tmp_path / "pyproject.toml")).values["severity"] == {"IAC402": "high"}
+
+
+def test_jobs_and_cache_from_the_file(repo, capsys):
+    """`jobs`, `cache` and `cache-dir` work from the file as their flags do."""
+    config(repo, "jobs: 1\ncache-dir: .scan-cache\n")
+    first = findings(capsys, ".")
+    assert any(p.is_file() for p in (repo / ".scan-cache").rglob("*"))
+    assert findings(capsys, ".") == first
+    config(repo, "cache: false\ncache-dir: .other-cache\n")
+    assert findings(capsys, ".") == first
+    assert not (repo / ".other-cache").exists()
+    config(repo, "jobs: 0\n")
+    code, _, err = run(capsys, "scan", ".")
+    assert code == 2 and "`jobs`: 0 is less than the minimum of 1" in err
