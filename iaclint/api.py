@@ -120,25 +120,59 @@ def scan(paths=(".",), *, select=(), ignore=(), strict: bool = False, policy_dir
 
         found = without(found, _matcher(exclude, root).matches)
     ignored = _path_ignores(per_path_ignores, root, known)
-    raw_resources, parse_errors, files = _parse_all(found, list(var_files), variables or {}, parameters or {},
-                                                    overlay, cache=cache, jobs=jobs)
-    parse_errors = list(found.errors) + list(parse_errors)  # directories that could not be listed, too
+    from iaclint.loading import Options
+
+    options = Options(list(var_files), dict(variables or {}), dict(parameters or {}), overlay)
+    scan_key = keys = evaluated = None
+    if cache is not None and changes is None and not per_path_ignores:
+        from iaclint import result_cache
+
+        scan_key, keys = result_cache.key(cache, found, options, policies)
+        evaluated = result_cache.get(cache, scan_key, overlay)
+    reportable_resources: list = []  # only a --diff run needs them, and it never hits the cache
+    if evaluated is None:
+        evaluated, reportable_resources = _evaluate(found, options, policies, known, ignored, cache, jobs, keys)
+        if scan_key is not None:
+            cache.put(scan_key, evaluated)
+    failed, unknowns = evaluated.failed, evaluated.unknowns
+    findings = failed + [f for f in unknowns if strict]
+    kept, baselined, outside = _filter(findings, baseline, changes, reportable_resources)
+    if baseline or changes is not None:
+        unknowns, _, _ = _filter(unknowns, baseline, changes, reportable_resources)
+    kept.sort(key=Finding.sort_key)
+    unknowns.sort(key=Finding.sort_key)
+    return ScanResult(
+        findings=kept, unknowns=unknowns, passed=evaluated.passed, files=evaluated.files,
+        resources=evaluated.resources, policies=policies, errors=evaluated.errors, missing=found.missing,
+        elapsed=time.perf_counter() - started, strict=strict, show_suppressed=show_suppressed,
+        baselined=baselined, outside_diff=outside, skipped=sorted(set(found.skipped) | set(evaluated.skipped)),
+    )
+
+
+def _evaluate(found, options, policies, known, ignored, cache, jobs, keys):
+    """Load, normalize, run the policies and apply suppressions: (Evaluated, the reportable
+    resources). Everything here depends only on the files, the options and the policies,
+    which is what the whole-scan cache keys on."""
+    from iaclint.loading import load_all
+    from iaclint.result_cache import Evaluated
+
+    loaded = load_all(found, options, cache=cache, jobs=jobs, keys=keys)
+    parse_errors = list(found.errors) + list(loaded.errors)  # directories that could not be listed, too
     for error in found.errors:
         found.reportable.add(error.file)
 
     from iaclint.normalize import normalize
 
-    project = Project([normalize(r) for r in raw_resources])
-    del raw_resources  # the canonical resources replace them (memory on large trees)
+    project = Project([normalize(r) for r in loaded.resources])
+    loaded.resources = []  # the canonical resources replace them (memory on large trees)
 
     from iaclint.engine.runner import evaluate
 
     errors: list[str] = []
-    evaluations = evaluate(project, [p for p in policies if p.resource_types], errors)
     failed: list[Finding] = []
     unknowns: list[Finding] = []
     passed = 0
-    for ev in evaluations:
+    for ev in evaluate(project, [p for p in policies if p.resource_types], errors):
         if ev.resource.file not in found.reportable or ignored(ev.policy.id, ev.resource.file):
             continue
         if ev.result.verdict is Verdict.PASS:
@@ -152,21 +186,13 @@ def scan(paths=(".",), *, select=(), ignore=(), strict: bool = False, policy_dir
         failed.extend(_parse_finding(parse_policy, e) for e in parse_errors
                       if e.file in found.reportable and not ignored(PARSE_ERROR_ID, e.file))
     reportable_resources = [r for r in project.resources if r.file in found.reportable]
-    failed += _suppress(reportable_resources, failed + unknowns, parse_errors, overlay, known, by_id,
+    failed += _suppress(reportable_resources, failed + unknowns, parse_errors, options.overlay, known, by_id,
                         lambda pid, file: pid in by_id and not ignored(pid, file))
     failed = [f for f in failed if not ignored(f.policy_id, f.file)]
-    findings = failed + [f for f in unknowns if strict]
-    kept, baselined, outside = _filter(findings, baseline, changes, reportable_resources)
-    if baseline or changes is not None:
-        unknowns, _, _ = _filter(unknowns, baseline, changes, reportable_resources)
-    kept.sort(key=Finding.sort_key)
-    unknowns.sort(key=Finding.sort_key)
-    return ScanResult(
-        findings=kept, unknowns=unknowns, passed=passed, files=files,
-        resources=len(reportable_resources), policies=policies, errors=errors, missing=found.missing,
-        elapsed=time.perf_counter() - started, strict=strict, show_suppressed=show_suppressed,
-        baselined=baselined, outside_diff=outside, skipped=sorted(set(found.skipped)),
-    )
+    evaluated = Evaluated(failed=failed, unknowns=unknowns, passed=passed, files=loaded.files,
+                          resources=len(reportable_resources), errors=errors, reportable=set(found.reportable),
+                          skipped=list(found.skipped), inputs=dict(loaded.inputs))
+    return evaluated, reportable_resources
 
 
 class _AnyOf:

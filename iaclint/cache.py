@@ -29,13 +29,14 @@ def default_directory() -> Path:
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """iaclint's version plus the bytes of its loader code: a changed loader (a new
-    release, or a working copy under development) never reads old entries."""
+    """iaclint's version plus the bytes of its code (loaders, engine, policy helpers): a
+    changed iaclint (a new release, or a working copy under development) never reads old
+    entries."""
     import iaclint
 
     root = Path(iaclint.__file__).parent
     digest = hashlib.sha256(f"{FORMAT}:{iaclint.__version__}".encode())
-    for sub in ("", "terraform", "cloudformation", "normalize", "normalize/tables"):
+    for sub in ("", "terraform", "cloudformation", "normalize", "normalize/tables", "engine", "iam"):
         for path in sorted((root / sub).glob("*.py")):
             digest.update(path.name.encode())
             digest.update(path.read_bytes())

@@ -29,6 +29,7 @@ class Loaded:
     resources: list = field(default_factory=list)  # RawResources, in discovery order
     errors: list = field(default_factory=list)  # ParseErrors
     files: int = 0  # reportable files that were read as Terraform or CloudFormation
+    inputs: dict = field(default_factory=dict)  # extra inputs read (file() targets, modules): digests
 
 
 @dataclass
@@ -39,16 +40,35 @@ class Options:
     overlay: dict
 
 
-def load_all(found, options: Options, cache=None, jobs: int = 1) -> Loaded:
+def units_of(found) -> list[tuple]:
+    """(kind, where, files) of every unit discovered, in a fixed order."""
     units = [("tf", d, tuple(files)) for d, files in sorted(found.terraform_dirs.items())]
     units += [("cfn", path, (path,)) for path in found.cloudformation]
     units += [("plan", path, (path,)) for path in getattr(found, "plans", ())]
+    return units
+
+
+def unit_keys(found, options: Options, cache) -> list | None:
+    """The cache key of every unit, or None when some input cannot be read."""
+    keys = [_key(cache, unit, options) for unit in units_of(found)]
+    return None if any(k is None for k in keys) else keys
+
+
+def inputs_fresh(inputs: dict, overlay: dict) -> bool:
+    """Whether recorded extra inputs ({(kind, path): digest}) are unchanged."""
+    return _fresh(((), (), False, True, {"inputs": inputs}), overlay)
+
+
+def load_all(found, options: Options, cache=None, jobs: int = 1, keys: list | None = None) -> Loaded:
+    """`keys`: the units' cache keys when the caller has computed them already."""
+    units = units_of(found)
+    known_keys = keys
     results: list = [None] * len(units)
     pending = []
     keys: dict = {}
     for i, unit in enumerate(units):
         if cache is not None:
-            key = _key(cache, unit, options)
+            key = known_keys[i] if known_keys is not None else _key(cache, unit, options)
             keys[i] = key
             if key is not None:
                 hit = cache.get(key)
@@ -73,6 +93,8 @@ def load_all(found, options: Options, cache=None, jobs: int = 1) -> Loaded:
         if i not in dropped:  # a called module's files were read (and are reported) through its callers
             out.resources.extend(resources)
             out.errors.extend(errors)
+        if len(result) > 4 and result[4]:
+            out.inputs.update(result[4].get("inputs", {}))
     return out
 
 

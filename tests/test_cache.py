@@ -36,10 +36,13 @@ def test_cached_and_parallel_scans_equal_a_plain_serial_scan(tmp_path, monkeypat
     plain = _triples(scan(["."]))
     cache = Cache(tmp_path / "cache")
     first = scan(["."], cache=cache, jobs=2)
-    assert cache.misses == 21 and cache.hits == 0
+    assert cache.misses == 22 and cache.hits == 0  # 21 units and the whole scan
     second = scan(["."], cache=cache, jobs=2)
-    assert cache.hits == 21
+    assert cache.hits == 1  # the whole scan: nothing evaluated again
+    other_policies = scan(["."], cache=cache, jobs=2, select=["IAC201", "IAC101"])
+    assert cache.hits == 1 + 21  # a new scan key, but every unit's parse is reused
     assert _triples(first) == _triples(second) == plain
+    assert _triples(other_policies) == [t for t in plain if t[0] in ("IAC201", "IAC101")]
     assert ("IAC201", os.path.join("module_01", "main.tf"), 5, "aws_sagemaker_notebook_instance.nb_1") in plain
 
 
@@ -68,11 +71,12 @@ def test_a_corrupt_entry_is_ignored_and_rewritten(tmp_path, monkeypatch):
     cache_dir = tmp_path / "cache"
     expected = _triples(scan(["."], cache=Cache(cache_dir)))
     entries = [p for p in cache_dir.rglob("*") if p.is_file()]
-    assert len(entries) == 1
-    entries[0].write_bytes(b"\x80\x04 not a pickle")
+    assert len(entries) == 2  # the unit and the whole scan
+    for entry in entries:
+        entry.write_bytes(b"\x80\x04 not a pickle")
     again = Cache(cache_dir)
     assert _triples(scan(["."], cache=again)) == expected
-    assert again.misses == 1
+    assert again.misses == 2 and again.hits == 0
     assert _triples(scan(["."], cache=Cache(cache_dir))) == expected
 
 
@@ -94,3 +98,31 @@ def test_an_unwritable_cache_only_costs_speed(tmp_path, monkeypatch):
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("")
     assert [f.policy_id for f in scan(["."], cache=Cache(blocker), select=["IAC201"]).findings] == ["IAC201"]
+
+
+def test_a_whole_scan_hit_still_applies_strict_and_the_baseline(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "main.tf").write_text('variable "access" {}\n' + NOTEBOOK.format(i=0, access="${var.access}")
+                                      + NOTEBOOK.format(i=1, access="Enabled"))
+    cache = Cache(tmp_path / "cache")
+    plain = scan(["."], cache=cache, select=["IAC201"])
+    assert [f.resource for f in plain.findings] == ["aws_sagemaker_notebook_instance.nb_1"]
+    strict = scan(["."], cache=cache, select=["IAC201"], strict=True)
+    assert cache.hits == 1
+    assert [(f.resource, f.verdict) for f in strict.findings] == [
+        ("aws_sagemaker_notebook_instance.nb_0", "UNKNOWN"), ("aws_sagemaker_notebook_instance.nb_1", "FAIL")]
+    baselined = scan(["."], cache=cache, select=["IAC201"], baseline={plain.findings[0].fingerprint})
+    assert cache.hits == 2 and baselined.findings == [] and baselined.baselined == 1
+
+
+def test_a_changed_file_read_through_a_module_misses_the_whole_scan(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "policy.json").write_text(json.dumps({"Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+                                                                      "Resource": "*"}]}))
+    (tmp_path / "main.tf").write_text('resource "aws_iam_policy" "p" {\n  policy = file("policy.json")\n}\n')
+    cache = Cache(tmp_path / "cache")
+    assert not scan(["."], cache=cache, select=["IAC301"]).findings
+    assert not scan(["."], cache=cache, select=["IAC301"]).findings
+    (tmp_path / "policy.json").write_text(json.dumps({"Statement": [{"Effect": "Allow", "Action": "bedrock:*",
+                                                                      "Resource": "*"}]}))
+    assert [f.policy_id for f in scan(["."], cache=cache, select=["IAC301"]).findings] == ["IAC301"]

@@ -148,8 +148,12 @@ def test_same_bytes_with_and_without_the_cache(tree, serial, tmp_path):
     assert cache.hits == 0 and cache.misses > 0
     warm_cache = Cache(tmp_path / "cache")
     warm = run(cache=warm_cache)
-    assert warm_cache.hits >= _units() - 2  # everything but what cannot be cached
+    assert warm_cache.hits == 1  # the whole scan
     parallel_warm = run(cache=Cache(tmp_path / "cache"), jobs=2)
+    units_only = Cache(tmp_path / "cache")
+    other_policies = run(cache=units_only, select=["IAC001", "IAC201"])  # a new scan key: units reused
+    assert units_only.hits >= _units() - 2  # everything but what cannot be cached
+    assert other_policies == run(select=["IAC001", "IAC201"])
     assert serial == cold == warm == parallel_warm
 
 
