@@ -550,3 +550,57 @@ def _fresh(root: Path) -> None:
     if root.exists():
         shutil.rmtree(root)
     root.mkdir(parents=True)
+
+
+# --- scale inputs (issue 7): one file that grows to a given number of lines --------------
+
+def terraform_lines(root: Path, lines: int, seed: int = 5) -> Path:
+    """One main.tf of at least `lines` lines: the variables once, then every kind of block in turn.
+
+    Block names carry a running number, so the file is one module with distinct addresses,
+    as a long hand-written root module would be.
+    """
+    rng = random.Random(seed)
+    _fresh(root)
+    parts = [TF_VARIABLES % {"project": "long"}]
+    count = parts[0].count("\n")
+    index = 0
+    while count < lines:
+        block = TF_BLOCKS[index % len(TF_BLOCKS)](f"l{index}", rng)
+        parts.append(block)
+        count += block.count("\n")
+        index += 1
+    path = root / "main.tf"
+    path.write_text("".join(parts))
+    return path
+
+
+def cloudformation_lines(root: Path, lines: int, seed: int = 6) -> Path:
+    """One template of at least `lines` lines: the parameters once, then every kind of resource in turn.
+
+    A real stack is limited to 500 resources; this one goes past that on purpose, as a
+    stress input (a 20,000-line template holds about 1,100 resources).
+    """
+    rng = random.Random(seed)
+    _fresh(root)
+    parts = [CFN_HEADER % {"tag": "long", "project": "long"}]
+    count = parts[0].count("\n")
+    index = 0
+    while count < lines:
+        block = CFN_BLOCKS[index % len(CFN_BLOCKS)](f"L{index}", rng)
+        parts.append(block)
+        count += block.count("\n")
+        index += 1
+    path = root / "template.yaml"
+    path.write_text("".join(parts))
+    return path
+
+
+def count_lines(target: Path) -> int:
+    """Lines in a file, or in every file under a directory."""
+    paths = [target] if target.is_file() else sorted(p for p in target.rglob("*") if p.is_file())
+    total = 0
+    for path in paths:
+        with path.open("rb") as handle:
+            total += sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+    return total

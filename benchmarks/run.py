@@ -2,17 +2,25 @@
 
     python benchmarks/run.py            # full run: 1 file, 200 and 1,000 TF files, 200 CFN templates
     python benchmarks/run.py --quick    # tiny inputs, one run each: proves the harness works (CI)
+    python benchmarks/run.py --scale    # also 10,000 TF files and 2,000/20,000-line single files
 
 Every measurement is a cold process (a new interpreter per run), as in a pre-commit hook
 or a CI step. Each command runs under a small Python wrapper that takes the wall time
 around the child and reads the child's peak RSS from `getrusage(RUSAGE_CHILDREN)`, so the
 wrapper's own start-up is not counted and every run gets its own memory figure. The
 table reports medians. Checkov runs only when it is on PATH or given with --checkov.
+
+With --scale the run adds the inputs of issue 7 and prints a second table of how
+iaclint's time grows with size, in three series: Terraform trees of 200, 1,000 and 10,000
+files, and single CloudFormation and Terraform files of about 125/230, 2,000 and 20,000
+lines. The scale inputs get no warm-cache runs, and Checkov runs on each of them once,
+stopped (and reported as such) after --checkov-timeout seconds.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import shutil
 import statistics
@@ -28,18 +36,27 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402  (sibling module; benchmarks/ is not a package)
 
-# Runs `argv` once; prints {"seconds", "max_rss_kb", "returncode"} as JSON on stdout.
+# Runs `argv` once; prints {"seconds", "max_rss_kb", "returncode", "timed_out"} as JSON on
+# stdout. With a timeout (seconds, 0 = none) the child gets its own process group, and the
+# group (the child and any workers it forked) is killed when the time is up.
 WRAPPER = r"""
-import json, resource, subprocess, sys, time
-out, err, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
+import json, os, resource, signal, subprocess, sys, time
+out, err, timeout, argv = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4:]
+timed_out = False
 with open(out, "wb") as o, open(err, "wb") as e:
     start = time.perf_counter()
-    code = subprocess.call(argv, stdout=o, stderr=e, stdin=subprocess.DEVNULL)
+    child = subprocess.Popen(argv, stdout=o, stderr=e, stdin=subprocess.DEVNULL, start_new_session=timeout > 0)
+    try:
+        code = child.wait(timeout=timeout or None)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
+        code = child.wait()
+        timed_out = True
     seconds = time.perf_counter() - start
 rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 if sys.platform == "darwin":
     rss //= 1024
-print(json.dumps({"seconds": seconds, "max_rss_kb": rss, "returncode": code}))
+print(json.dumps({"seconds": seconds, "max_rss_kb": rss, "returncode": code, "timed_out": timed_out}))
 """
 
 # DESIGN.md section 9.
@@ -52,6 +69,9 @@ class Workload:
     target: Path
     files: int
     is_file: bool = False
+    lines: int = 0
+    series: str = ""  # with --scale: the growth series this input is a point of
+    scale_only: bool = False  # an input of --scale only (no warm cache, Checkov once)
 
 
 @dataclass
@@ -59,6 +79,8 @@ class Measure:
     seconds: list = field(default_factory=list)
     rss_kb: list = field(default_factory=list)
     error: str = ""
+    timed_out: float = 0.0  # the limit, when the (only) run was stopped
+    summary: dict = field(default_factory=dict)  # iaclint's JSON summary of the last run
 
     @property
     def median(self) -> float:
@@ -83,6 +105,35 @@ def build_workloads(out: Path, quick: bool) -> list[Workload]:
     ]
 
 
+# Growth series of --scale: (series, workload name) in size order. The first points are
+# inputs of the default run; the rest are built by build_scale_workloads.
+SCALE_SIZES = {"tree": (10_000,), "lines": (2_000, 20_000)}
+QUICK_SCALE_SIZES = {"tree": (40,), "lines": (300, 1_000)}
+
+
+def build_scale_workloads(out: Path, quick: bool) -> list[Workload]:
+    sizes = QUICK_SCALE_SIZES if quick else SCALE_SIZES
+    work = [Workload(f"tf-{n}", generate.terraform_tree(out / f"tf-{n}", n), n, scale_only=True)
+            for n in sizes["tree"]]
+    for n in sizes["lines"]:
+        work.append(Workload(f"cfn-{n}-lines", generate.cloudformation_lines(out / f"cfn-{n}-lines", n), 1,
+                             is_file=True, scale_only=True))
+        work.append(Workload(f"tf-{n}-lines", generate.terraform_lines(out / f"tf-{n}-lines", n), 1,
+                             is_file=True, scale_only=True))
+    return work
+
+
+def assign_series(workloads: list[Workload]) -> None:
+    """Put each input of a growth series in it: TF trees, single CFN files, single TF files."""
+    for w in workloads:
+        if w.name.startswith("tf-") and not w.is_file:
+            w.series = "Terraform tree"
+        elif w.name == "single-cfn" or (w.name.startswith("cfn-") and w.name.endswith("-lines")):
+            w.series = "one CloudFormation file"
+        elif w.name == "single-tf" or (w.name.startswith("tf-") and w.name.endswith("-lines")):
+            w.series = "one Terraform file"
+
+
 def iaclint_command(explicit: str | None) -> tuple[list[str], dict]:
     """The iaclint to time: --iaclint, else `iaclint` on PATH, else `python -m iaclint`."""
     env = dict(os.environ)
@@ -104,26 +155,32 @@ def checkov_argv(checkov: str, w: Workload) -> list[str]:
     return [checkov, *target, "-o", "json", "--quiet", "--compact", "--framework", "terraform", "cloudformation"]
 
 
-def measure(argv: list[str], env: dict, runs: int, scratch: Path, check_json: bool) -> Measure:
+def measure(argv: list[str], env: dict, runs: int, scratch: Path, check_json: bool,
+            timeout: float = 0.0) -> Measure:
     result = Measure()
     out, err = scratch / "stdout", scratch / "stderr"
     for _ in range(runs):
-        proc = subprocess.run([sys.executable, "-c", WRAPPER, str(out), str(err), *argv],
+        proc = subprocess.run([sys.executable, "-c", WRAPPER, str(out), str(err), str(timeout), *argv],
                               env=env, capture_output=True, text=True)
         if proc.returncode != 0:
             result.error = f"wrapper failed: {proc.stderr.strip()[-500:]}"
             return result
         data = json.loads(proc.stdout)
+        if data.get("timed_out"):
+            result.timed_out = timeout
+            return result
         if data["returncode"] not in (0, 1):  # both tools exit 1 when they find problems
             result.error = f"exit {data['returncode']}: {err.read_text(errors='replace').strip()[-500:]}"
             return result
         if check_json:
             try:
-                json.loads(out.read_text(encoding="utf-8"))
+                parsed = json.loads(out.read_text(encoding="utf-8"))
             except ValueError as exc:
                 tail = err.read_text(errors="replace").strip()[-500:]
                 result.error = f"output is not JSON ({exc}); stderr: {tail}"
                 return result
+            if isinstance(parsed, dict) and isinstance(parsed.get("summary"), dict):
+                result.summary = parsed["summary"]
         result.seconds.append(data["seconds"])
         result.rss_kb.append(data["max_rss_kb"])
     return result
@@ -132,11 +189,13 @@ def measure(argv: list[str], env: dict, runs: int, scratch: Path, check_json: bo
 def fmt_seconds(m: Measure | None) -> str:
     if m is None:
         return "-"
+    if m.timed_out:
+        return f"> {m.timed_out:.0f} s (stopped)"
     return "error" if m.error else f"{m.median:.3f} s"
 
 
 def fmt_mb(m: Measure | None) -> str:
-    if m is None or m.error or not m.rss_kb:
+    if m is None or m.error or m.timed_out or not m.rss_kb:
         return "-"
     return f"{m.peak_mb:.0f} MB"
 
@@ -155,6 +214,58 @@ def table(rows: list[tuple[Workload, dict]], have_checkov: bool) -> str:
                 ratio = f"{ck.median / ic.median:.1f}x"
             cells += [fmt_seconds(ck), fmt_mb(ck), ratio]
         lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _ok(m: Measure | None) -> bool:
+    return bool(m) and not m.error and not m.timed_out and bool(m.seconds)
+
+
+def scale_table(rows: list[tuple[Workload, dict]], have_checkov: bool) -> str:
+    """How iaclint's cold time grows with size, per series.
+
+    `per 1,000 lines` divides the whole time, so the fixed start-up (about 0.1 s) makes
+    small inputs look dear. `step` compares each point with the one before it: the size
+    factor, the time factor and the exponent k in time ~ size^k (1.0 = linear), and the
+    marginal cost of the added lines, which leaves the fixed start-up out.
+    """
+    head = ["series", "input", "files", "lines", "resources", "iaclint (cold)", "ms / file",
+            "ms / 1,000 lines", "step: size x, time x, k", "marginal ms / 1,000 lines", "iaclint RSS"]
+    if have_checkov:
+        head += ["checkov", "checkov / iaclint"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    order = ["Terraform tree", "one CloudFormation file", "one Terraform file"]
+    for series in order:
+        points = sorted((x for x in rows if x[0].series == series), key=lambda x: x[0].lines)
+        previous = None
+        for w, m in points:
+            ic = m["iaclint"]
+            cells = [series, f"`{w.name}`", f"{w.files:,}", f"{w.lines:,}",
+                     f"{ic.summary.get('resources', '-'):,}" if ic.summary else "-", fmt_seconds(ic)]
+            if _ok(ic):
+                per_file = f"{1000 * ic.median / w.files:.1f}" if not w.is_file else "-"
+                cells += [per_file, f"{1000 * ic.median / (w.lines / 1000):.1f}"]
+            else:
+                cells += ["-", "-"]
+            step, marginal = "-", "-"
+            if previous and _ok(ic) and _ok(previous[1]["iaclint"]):
+                pw, pm = previous[0], previous[1]["iaclint"]
+                size_x, time_x = w.lines / pw.lines, ic.median / pm.median
+                k = math.log(time_x) / math.log(size_x) if size_x > 1 and time_x > 0 else float("nan")
+                step = f"{size_x:.1f}x, {time_x:.1f}x, k = {k:.2f}"
+                marginal = f"{1000 * (ic.median - pm.median) / ((w.lines - pw.lines) / 1000):.1f}"
+            cells += [step, marginal, fmt_mb(ic)]
+            if have_checkov:
+                ck = m.get("checkov")
+                ratio = f"{ck.median / ic.median:.1f}x" if _ok(ck) and _ok(ic) and ic.median > 0 else "-"
+                label = fmt_seconds(ck)
+                if _ok(ck) and len(ck.seconds) == 1 and w.scale_only:
+                    label += " (1 run)"
+                if ck and ck.timed_out and _ok(ic):
+                    ratio = f"> {ck.timed_out / ic.median:.0f}x"
+                cells += [label, ratio]
+            lines.append("| " + " | ".join(cells) + " |")
+            previous = (w, m)
     return "\n".join(lines)
 
 
@@ -185,6 +296,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-checkov", action="store_true", help="do not run Checkov even if it is on PATH")
     parser.add_argument("--iaclint", help="path of the iaclint command (default: iaclint on PATH, else python -m)")
     parser.add_argument("--out", type=Path, default=HERE / "out", help="where inputs are generated")
+    parser.add_argument("--scale", action="store_true",
+                        help="also 10,000 TF files and 2,000/20,000-line single files, and a growth table")
+    parser.add_argument("--checkov-timeout", type=float, default=300.0,
+                        help="with --scale: stop Checkov's one run on a scale input after this many seconds")
     args = parser.parse_args(argv)
     runs = 1 if args.quick else max(1, args.runs)
 
@@ -196,8 +311,18 @@ def main(argv: list[str] | None = None) -> int:
 
     args.out.mkdir(parents=True, exist_ok=True)
     workloads = build_workloads(args.out, args.quick)
+    if args.scale:
+        workloads += build_scale_workloads(args.out, args.quick)
+        assign_series(workloads)
+        for w in workloads:
+            w.lines = generate.count_lines(w.target)
     print(f"iaclint: {' '.join(base)}; checkov: {checkov or 'not found (skipped)'}; runs: {runs}; "
           f"cpus: {os.cpu_count()}", flush=True)
+    if args.scale and hasattr(os, "getloadavg"):
+        print("load average at start: " + " ".join(f"{x:.2f}" for x in os.getloadavg()), flush=True)
+    if args.scale and checkov:
+        print(f"scale inputs: iaclint {runs} cold run(s), no warm cache; Checkov 1 run, "
+              f"stopped after {args.checkov_timeout:.0f} s", flush=True)
 
     rows = []
     failed = False
@@ -214,28 +339,45 @@ def main(argv: list[str] | None = None) -> int:
                 cold.seconds += one.seconds
                 cold.rss_kb += one.rss_kb
                 cold.error = cold.error or one.error
+                cold.summary = one.summary or cold.summary
                 if one.error:
                     break
             m["iaclint"] = cold
-            warm_env = dict(env, XDG_CACHE_HOME=str(scratch / f"cache-warm-{w.name}"))
-            measure(iaclint_argv(base, w), warm_env, 1, scratch, check_json=False)  # fill the cache
-            m["iaclint-warm"] = measure(iaclint_argv(base, w), warm_env, runs, scratch, check_json=True)
-            if checkov:
+            if w.scale_only:
+                m["iaclint-warm"] = None
+            else:
+                warm_env = dict(env, XDG_CACHE_HOME=str(scratch / f"cache-warm-{w.name}"))
+                measure(iaclint_argv(base, w), warm_env, 1, scratch, check_json=False)  # fill the cache
+                m["iaclint-warm"] = measure(iaclint_argv(base, w), warm_env, runs, scratch, check_json=True)
+            if checkov and w.scale_only:
+                m["checkov"] = measure(checkov_argv(checkov, w), ck_env, 1, scratch, check_json=True,
+                                       timeout=args.checkov_timeout)
+                if m["checkov"].timed_out:
+                    print(f"  {w.name} checkov: stopped after {args.checkov_timeout:.0f} s "
+                          f"(not finished; no time reported)", flush=True)
+            elif checkov:
                 m["checkov"] = measure(checkov_argv(checkov, w), ck_env, runs, scratch, check_json=True)
             for tool, result in m.items():
-                if result.error:
+                if result is not None and result.error:
                     failed = True
                     print(f"  {w.name} {tool}: {result.error}", file=sys.stderr)
-            summary = ", ".join(f"{t} {fmt_seconds(r)}" for t, r in m.items())
-            print(f"  {w.name} ({w.files} files): {summary}", flush=True)
+            summary = ", ".join(f"{t} {fmt_seconds(r)}" for t, r in m.items() if r is not None)
+            size = f"{w.files} files" + (f", {w.lines:,} lines" if w.lines else "")
+            print(f"  {w.name} ({size}): {summary}", flush=True)
             rows.append((w, m))
 
     print()
-    print(table(rows, bool(checkov)))
+    print(table([r for r in rows if not r[0].scale_only], bool(checkov)))
     if not args.quick:
         print()
         for line in budget_report(rows):
             print(line)
+    if args.scale:
+        print()
+        print("Scale (iaclint cold medians; k: exponent in time ~ size^k between a point and the one before)")
+        print(scale_table(rows, bool(checkov)))
+        if hasattr(os, "getloadavg"):
+            print("load average at end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     return 1 if failed else 0
 
 
