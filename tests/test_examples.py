@@ -164,3 +164,19 @@ def test_parameters_decide_conditions_and_mappings(monkeypatch):
         (67, "sagemaker-endpoint-config-no-cmk", "ProductionEndpointConfig"),
         (67, "sagemaker-endpoint-data-capture-disabled", "ProductionEndpointConfig"),
     ]
+
+
+def test_cloudformation_findings_name_the_parameter_that_set_the_value(monkeypatch):
+    """The finding is at the line that uses the value; its message says where it was set."""
+    from iaclint.api import scan
+
+    monkeypatch.chdir(ROOT)
+    conditions = scan([rel(EXAMPLES / "ml-platform-conditions" / "cloudformation")], select=["IAC201"])
+    assert [(f.line, f.message) for f in conditions.findings] == [(47, (
+        "SageMaker notebook instance has direct internet access: `DirectInternetAccess` is `Enabled` "
+        "(value from mapping EnvironmentSettings selected by parameter Environment = dev (its Default))"))]
+    studio = scan([rel(EXAMPLES / "sagemaker-insecure" / "cloudformation")], select=["IAC204"],
+                  parameters={"StudioNetworkAccess": "PublicInternetOnly"})
+    assert [f.line for f in studio.findings] == [101]
+    assert studio.findings[0].message.endswith(
+        "(value from parameter StudioNetworkAccess = PublicInternetOnly (set by --parameter))")

@@ -94,6 +94,7 @@ class Evaluator:
         self._spans = {}
         self._refs = []
         self._ref_keys = set()
+        self.last_origins = {}  # property path -> where a parameter-driven value was set
         props = body.get("Properties")
         if props is None:
             value: Any = {}
@@ -190,6 +191,8 @@ class Evaluator:
                     out = self._fn(key, v[key], wpath + (key,), epath, rpath, depth + 1)
                     if out is NO_VALUE and added:
                         del self._spans[epath]
+                    elif epath is not None and not isinstance(out, Unknown):
+                        self._note_origin(key, v[key], epath)
                     return out
             result: Any = {}
             for key, item in v.items():
@@ -207,6 +210,27 @@ class Evaluator:
                     result.append(r)
             return result
         return v
+
+    def _note_origin(self, function: str, arg: Any, epath: tuple) -> None:
+        """Where a value that a parameter decided was set, for the finding's message (the
+        line is where the template uses it): `parameter Env (its Default)`, or the mapping
+        entry a parameter selected."""
+        origins = getattr(self, "last_origins", None)
+        if origins is None:
+            return
+        if function == "Ref" and isinstance(arg, str) and arg in self.params:
+            origins[epath] = self._parameter_origin(arg)
+        elif function == "Fn::FindInMap" and isinstance(arg, list) and len(arg) >= 3:
+            keys = [k["Ref"] for k in arg[1:3] if isinstance(k, dict) and isinstance(k.get("Ref"), str)
+                    and k["Ref"] in self.params]
+            if keys:
+                origins[epath] = f"mapping {arg[0]} selected by " + ", ".join(self._parameter_origin(k) for k in keys)
+
+    def _parameter_origin(self, name: str) -> str:
+        source = "set by --parameter" if name in self.overrides else "its Default"
+        value = self._param_cache.get(name)
+        shown = f" = {value}" if isinstance(value, (str, int, float)) and not isinstance(value, bool) else ""
+        return f"parameter {name}{shown} ({source})"
 
     def _arg(self, v: Any, wpath: tuple, rpath, depth: int) -> Any:
         """A function argument: evaluated, but it is not an output path of its own."""

@@ -162,6 +162,7 @@ def _resources(file: str, template: dict, doc, parameters: dict | None) -> Templ
             native_type=rtype, address=logical_id, file=file, span=entry, header=header,
             attributes=attributes, spans={p: Span(file, *t) for p, t in spans.items()},
             fmt=CLOUDFORMATION, references=references, unit=file,
+            origins=dict(getattr(evaluator, "last_origins", None) or {}),
             metadata=metadata,
             metadata_spans=_metadata_spans(file, metadata, doc.spans, path + ("Metadata",)),
         ))

@@ -131,6 +131,11 @@ def _from_cloudformation(raw: RawResource) -> Resource:
         canon = _map_path(t.path_map, tuple(native_path))
         if canon is not None:
             spans[canon] = span
+    origins = {}
+    for native_path, origin in raw.origins.items():
+        canon = _map_path(t.path_map, tuple(native_path))
+        if canon is not None:
+            origins[canon] = origin
     references = []
     for ref in raw.references:
         canon = _map_path(t.path_map, tuple(ref.path))
@@ -140,6 +145,7 @@ def _from_cloudformation(raw: RawResource) -> Resource:
         file=raw.file, span=raw.span, header=raw.header, attributes=attributes, spans=spans,
         native_paths=t.native_paths, defaults=set(), fmt=raw.fmt, references=references,
         unit=raw.unit, metadata=raw.metadata, metadata_spans=raw.metadata_spans, speller=_speller(raw.native_type),
+        origins=origins,
     )
 
 
