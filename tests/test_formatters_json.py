@@ -57,3 +57,18 @@ def test_schema_rejects_broken_documents(validator, mutate, path):
     document = json.loads(format_json(sample_result()))
     mutate(document)
     assert [list(e.path) for e in validator.iter_errors(document)] == [path]
+
+
+def test_report_bytes_equal_json_dumps_with_indent(monkeypatch):
+    """The streaming encoder writes exactly what `json.dumps(document, indent=2)` would."""
+    import json
+
+    from conftest import ROOT
+    from iaclint.api import scan
+    from iaclint.formatters.json_format import format_json
+
+    monkeypatch.chdir(ROOT)
+    result = scan(["fixtures/examples", "fixtures/parsers/terraform/non-ascii"], strict=True)
+    text = format_json(result)
+    assert text == json.dumps(json.loads(text), indent=2) + "\n"
+    assert len(json.loads(text)["findings"]) > 50

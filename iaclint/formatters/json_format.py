@@ -36,4 +36,29 @@ def format_json(result, colour: bool = False) -> str:
         "unknowns": [_plain(f) for f in result.unknowns],
         "errors": list(result.errors) + [f"path not found: {p}" for p in result.missing],
     }
-    return json.dumps(document, indent=2, sort_keys=False) + "\n"
+    return "".join(_pretty(document, 0, flat_from=2)) + "\n"
+
+
+def _pretty(value, level: int, flat_from: int = 10**6):
+    """The text of `json.dumps(value, indent=2)`, piece by piece. With an indent,
+    `json.dumps` falls back to its pure-Python encoder and holds a million small strings
+    for a large report; here scalars go through the C encoder, values from depth
+    `flat_from` down (a finding) become one string each, and nothing above them is
+    copied (tests check the bytes are the same)."""
+    if level >= flat_from:
+        yield "".join(_pretty(value, level))
+        return
+    if isinstance(value, dict) and value:
+        inner = "\n" + "  " * (level + 1)
+        for i, (key, item) in enumerate(value.items()):
+            yield ("{" if i == 0 else ",") + inner + json.dumps(key) + ": "
+            yield from _pretty(item, level + 1, flat_from)
+        yield "\n" + "  " * level + "}"
+    elif isinstance(value, list) and value:
+        inner = "\n" + "  " * (level + 1)
+        for i, item in enumerate(value):
+            yield ("[" if i == 0 else ",") + inner
+            yield from _pretty(item, level + 1, flat_from)
+        yield "\n" + "  " * level + "]"
+    else:
+        yield json.dumps(value)
