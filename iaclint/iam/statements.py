@@ -73,9 +73,18 @@ def _key(mapping: dict, name: str) -> str | None:
 
 
 def _json_statement(resource, path: tuple, raw: dict, index: int) -> Statement:
-    stmt = Statement(path=path, resource=resource, index=index, effect=None)
-    for name, element in JSON_FIELDS.items():
-        key = _key(raw, element)
+    return _statement(resource, path, raw, index, JSON_FIELDS, _key, _json_principals, _json_conditions,
+                      effect=None)
+
+
+def _statement(resource, path: tuple, raw: dict, index: int, fields: dict, find, principals, conditions,
+               effect) -> Statement:
+    """One statement from JSON or from a data-source block: the two differ only in their
+    element names, how a name is found, how principals and conditions are written, and the
+    default effect (none in JSON, Allow in the data source)."""
+    stmt = Statement(path=path, resource=resource, index=index, effect=effect)
+    for name, element in fields.items():
+        key = find(raw, element)
         if key is None:
             continue
         value = raw[key]
@@ -85,9 +94,9 @@ def _json_statement(resource, path: tuple, raw: dict, index: int) -> Statement:
         elif name == "effect":
             stmt.effect = value
         elif name in ("principals", "not_principals"):
-            setattr(stmt, name, _json_principals(value))
+            setattr(stmt, name, principals(value))
         elif name == "conditions":
-            stmt.conditions = _json_conditions(value)
+            stmt.conditions = conditions(value)
         else:
             setattr(stmt, name, as_list(value))
     return stmt
@@ -157,23 +166,13 @@ def data_statements(resource, blocks: Any) -> Document:
 
 
 def _data_statement(resource, path: tuple, block: dict, index: int) -> Statement:
-    stmt = Statement(path=path, resource=resource, index=index, effect="Allow")  # provider default
-    for name, element in DATA_FIELDS.items():
-        if element not in block or block[element] is None:
-            continue
-        value = block[element]
-        stmt.paths[name] = path + (element,)
-        if name == "sid":
-            stmt.sid = value
-        elif name == "effect":
-            stmt.effect = value
-        elif name in ("principals", "not_principals"):
-            setattr(stmt, name, _data_principals(value))
-        elif name == "conditions":
-            stmt.conditions = _data_conditions(value)
-        else:
-            setattr(stmt, name, as_list(value))
-    return stmt
+    return _statement(resource, path, block, index, DATA_FIELDS, _data_key, _data_principals, _data_conditions,
+                      effect="Allow")  # the provider's default
+
+
+def _data_key(block: dict, element: str) -> str | None:
+    """A data-source argument that is written (an argument set to null is not)."""
+    return element if block.get(element) is not None else None
 
 
 def _blocks(value: Any) -> list:
