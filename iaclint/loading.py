@@ -56,7 +56,11 @@ def unit_keys(found, options: Options, cache) -> list | None:
 
 def inputs_fresh(inputs: dict, overlay: dict) -> bool:
     """Whether recorded extra inputs ({(kind, path): digest}) are unchanged."""
-    return _fresh(((), (), False, True, {"inputs": inputs}), overlay)
+    if not inputs:
+        return True
+    from iaclint.terraform.calls import digest
+
+    return all(digest(kind, path, overlay) == value for (kind, path), value in inputs.items())
 
 
 def load_all(found, options: Options, cache=None, jobs: int = 1, keys: list | None = None) -> Loaded:
@@ -72,7 +76,7 @@ def load_all(found, options: Options, cache=None, jobs: int = 1, keys: list | No
             keys[i] = key
             if key is not None:
                 hit = cache.get(key)
-                if hit is not None and _fresh(hit, options.overlay):
+                if hit is not None and inputs_fresh(_extras_of(hit).get("inputs"), options.overlay):
                     results[i] = hit
                     continue
         pending.append(i)
@@ -93,8 +97,7 @@ def load_all(found, options: Options, cache=None, jobs: int = 1, keys: list | No
         if i not in dropped:  # a called module's files were read (and are reported) through its callers
             out.resources.extend(resources)
             out.errors.extend(errors)
-        if len(result) > 4 and result[4]:
-            out.inputs.update(result[4].get("inputs", {}))
+        out.inputs.update(_extras_of(result).get("inputs", {}))
     return out
 
 
@@ -163,20 +166,15 @@ def _load_unit(unit: tuple, options: Options) -> tuple:
     return result.resources, result.errors, False, True
 
 
+def _extras_of(result: tuple) -> dict:
+    """The extras a unit's result carries (Terraform and plans only), else {}."""
+    return result[4] if len(result) > 4 and result[4] else {}
+
+
 def _extras(result) -> dict:
     """What `settle` and the cache need beyond resources and errors."""
     return {"module_dirs": list(result.module_dirs), "module_files": list(result.module_files),
             "remote": list(getattr(result, "remote", ())), "inputs": dict(result.inputs)}
-
-
-def _fresh(hit: tuple, overlay: dict) -> bool:
-    """Whether the extra inputs a cached result recorded are unchanged."""
-    extras = hit[4] if len(hit) > 4 else None
-    if not extras:
-        return True
-    from iaclint.terraform.calls import digest
-
-    return all(digest(kind, path, overlay) == value for (kind, path), value in extras.get("inputs", {}).items())
 
 
 def _key(cache, unit: tuple, options: Options):
