@@ -72,3 +72,23 @@ def test_report_bytes_equal_json_dumps_with_indent(monkeypatch):
     text = format_json(result)
     assert text == json.dumps(json.loads(text), indent=2) + "\n"
     assert len(json.loads(text)["findings"]) > 50
+
+
+def test_pretty_equals_json_dumps_for_any_json_value():
+    """`_pretty` (and its one-string `_flat` below `flat_from`) is `json.dumps(indent=2)`
+    for every JSON value, not only for the shapes a report has today."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from iaclint.formatters.json_format import _pretty
+
+    scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text()
+    values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
+                          | st.dictionaries(st.text(max_size=5), inner, max_size=4), max_leaves=20)
+
+    @settings(max_examples=300, deadline=None)
+    @given(value=values, flat_from=st.integers(min_value=0, max_value=3))
+    def check(value, flat_from):
+        assert "".join(_pretty(value, 0, flat_from)) == json.dumps(value, indent=2)
+
+    check()
