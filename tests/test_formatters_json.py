@@ -74,21 +74,28 @@ def test_report_bytes_equal_json_dumps_with_indent(monkeypatch):
     assert len(json.loads(text)["findings"]) > 50
 
 
-def test_pretty_equals_json_dumps_for_any_json_value():
-    """`_pretty` (and its one-string `_flat` below `flat_from`) is `json.dumps(indent=2)`
-    for every JSON value, not only for the shapes a report has today."""
+def test_pretty_and_records_equal_json_dumps_for_any_values():
+    """`_pretty` is `json.dumps(indent=2)` for every JSON value, and `_records` for any
+    scalars in a finding's fields (quotes, newlines, `]` and `[`, non-ASCII, `%`), not
+    only for the shapes a report has today."""
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from iaclint.formatters.json_format import _pretty
+    from iaclint.formatters.json_format import _pretty, _records
 
     scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text()
     values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
                           | st.dictionaries(st.text(max_size=5), inner, max_size=4), max_leaves=20)
+    names = [f.name for f in dataclasses.fields(Finding)]
 
     @settings(max_examples=300, deadline=None)
-    @given(value=values, flat_from=st.integers(min_value=0, max_value=3))
-    def check(value, flat_from):
-        assert "".join(_pretty(value, 0, flat_from)) == json.dumps(value, indent=2)
+    @given(value=values, rows=st.lists(st.lists(scalars | values, min_size=len(names), max_size=len(names)),
+                                       max_size=4))
+    def check(value, rows):
+        assert "".join(_pretty(value, 0)) == json.dumps(value, indent=2)
+        findings = [Finding(*row) for row in rows]
+        plain = [dict(zip(names, row)) for row in rows]
+        assert _records(findings, 0) == json.dumps(plain, indent=2)
+        assert _records(findings, 1) == json.dumps({"k": plain}, indent=2)[9:-2]
 
     check()

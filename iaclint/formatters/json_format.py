@@ -6,16 +6,13 @@ from __future__ import annotations
 import json
 from dataclasses import fields
 from json.encoder import encode_basestring_ascii as _json_string  # the C function when built
+from operator import attrgetter
 
 from iaclint import __version__
 
 FORMAT_VERSION = "1.0"
 
-
-def _plain(finding) -> dict:
-    """A finding's fields in declaration order. Its fields are all scalars, so this is
-    `dataclasses.asdict` without the deep copy, which dominated large reports."""
-    return {f.name: getattr(finding, f.name) for f in fields(finding)}
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def format_json(result, colour: bool = False) -> str:
@@ -33,63 +30,60 @@ def format_json(result, colour: bool = False) -> str:
             "baselined": getattr(result, "baselined", 0),
             "outside_diff": getattr(result, "outside_diff", 0),
         },
-        "findings": [_plain(f) for f in result.findings],
-        "unknowns": [_plain(f) for f in result.unknowns],
+        "findings": _Encoded(_records(result.findings, 1)),
+        "unknowns": _Encoded(_records(result.unknowns, 1)),
         "errors": list(result.errors) + [f"path not found: {p}" for p in result.missing],
     }
-    return "".join(_pretty(document, 0, flat_from=2)) + "\n"
+    return "".join(_pretty(document, 0)) + "\n"
 
 
-def _pretty(value, level: int, flat_from: int = 10**6):
-    """The text of `json.dumps(value, indent=2)`, piece by piece. With an indent,
-    `json.dumps` falls back to its pure-Python encoder and holds a million small strings
-    for a large report; here scalars go through the C encoder, values from depth
-    `flat_from` down (a finding) become one string each, and nothing above them is
-    copied (tests check the bytes are the same)."""
-    if level >= flat_from:
-        yield _flat(value, level)
-        return
-    if isinstance(value, dict) and value:
+class _Encoded:
+    """Text that `_pretty` writes as it is (a part of the document encoded already)."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+
+def _records(items: list, level: int) -> str:
+    """`json.dumps([asdict(i) for i in items], indent=2)` at `level`, for dataclasses of
+    one class whose fields are all scalars (findings). A large report has ~25,000 of them:
+    all their values are encoded by the C encoder in one call, with a raw newline between
+    values and `]\\n[` between records (an encoded scalar never holds a raw newline), and
+    each record is then one `%` of a template with the keys and the indents. Anything
+    else goes the general way."""
+    if not items:
+        return "[]"
+    cls = items[0].__class__
+    names = tuple(f.name for f in fields(cls))
+    rows = list(map(attrgetter(*names), items)) if len(names) > 1 else None
+    if rows is None or any(i.__class__ is not cls for i in items) or \
+            any(not set(map(type, row)) <= _SCALARS for row in rows):
+        return "".join(_pretty([{n: getattr(i, n) for n in names} for i in items], level))
+    item_indent, field_indent = "  " * (level + 1), "  " * (level + 2)
+    template = ("{\n" + ",\n".join(field_indent + _json_string(n).replace("%", "%%") + ": %s" for n in names)
+                + "\n" + item_indent + "}")
+    encoded = json.dumps(rows, separators=("\n", ": "))[2:-2].split("]\n[")
+    records = [template % tuple(values.split("\n")) for values in encoded]
+    return "[\n" + item_indent + (",\n" + item_indent).join(records) + "\n" + "  " * level + "]"
+
+
+def _pretty(value, level: int):
+    """The text of `json.dumps(value, indent=2)`, piece by piece (tests check the bytes are
+    the same): with an indent, `json.dumps` falls back to its pure-Python encoder, which
+    is slow and holds a million small strings for a large report."""
+    if isinstance(value, _Encoded):
+        yield value.text
+    elif isinstance(value, dict) and value:
         inner = "\n" + "  " * (level + 1)
         for i, (key, item) in enumerate(value.items()):
             yield ("{" if i == 0 else ",") + inner + json.dumps(key) + ": "
-            yield from _pretty(item, level + 1, flat_from)
+            yield from _pretty(item, level + 1)
         yield "\n" + "  " * level + "}"
     elif isinstance(value, list) and value:
         inner = "\n" + "  " * (level + 1)
         for i, item in enumerate(value):
             yield ("[" if i == 0 else ",") + inner
-            yield from _pretty(item, level + 1, flat_from)
+            yield from _pretty(item, level + 1)
         yield "\n" + "  " * level + "]"
     else:
         yield json.dumps(value)
-
-
-def _flat(value, level: int) -> str:
-    """`_pretty` of one value as a single string. A dict of scalars (a finding: ~25,000 in
-    a large report) is written directly, one C call per value, instead of one generator
-    step and one `json.dumps` per value."""
-    if isinstance(value, dict) and value:
-        inner = ",\n" + "  " * (level + 1)
-        pieces = []
-        for key, item in value.items():
-            text = _scalar(item)
-            if text is None or key.__class__ is not str:
-                return "".join(_pretty(value, level))
-            pieces.append(_json_string(key) + ": " + text)
-        return "{\n" + "  " * (level + 1) + inner.join(pieces) + "\n" + "  " * level + "}"
-    return "".join(_pretty(value, level))
-
-
-def _scalar(value) -> str | None:
-    """`json.dumps(value)` of a str, int, bool or None; None for anything else."""
-    cls = value.__class__
-    if cls is str:
-        return _json_string(value)
-    if cls is int:
-        return int.__repr__(value)
-    if cls is bool:
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    return None
