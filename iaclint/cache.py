@@ -86,13 +86,22 @@ class Cache:
 
     def put(self, key: str, value) -> None:
         """Store atomically; a cache that cannot be written only costs speed."""
+        try:
+            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, RecursionError, TypeError, AttributeError):
+            return
+        self.put_encoded(key, data)
+
+    def put_encoded(self, key: str, data: bytes) -> None:
+        """`put` of a value pickled already (a worker process pickles its result once, to
+        send it and to store it)."""
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             try:
                 with os.fdopen(fd, "wb") as handle:
-                    pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                    handle.write(data)
                 os.replace(temp, path)
             except BaseException:
                 try:
@@ -100,5 +109,5 @@ class Cache:
                 except OSError:
                     pass
                 raise
-        except (OSError, pickle.PicklingError, RecursionError, TypeError, AttributeError):
+        except OSError:
             pass

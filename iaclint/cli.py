@@ -180,7 +180,7 @@ def _scan(args) -> int:
     import gc
 
     from iaclint.api import scan
-    from iaclint.formatters import get_formatter
+    from iaclint.formatters import get_writer
 
     # A scan allocates millions of long-lived objects (resources, spans, findings) and few
     # cycles; the default thresholds make full collections re-walk all of them, which on
@@ -198,13 +198,13 @@ def _scan(args) -> int:
     result = scan(paths, policies=policies, overlay=overlay, **settings.scan)
     for fmt, output in reports:
         colour = not args.no_color and output is None and fmt == "text" and sys.stdout.isatty()
-        report = get_formatter(fmt)(result, colour=colour)
+        report = get_writer(fmt)(result, colour=colour)  # pieces: a large report is not held whole
         if output is None:
-            sys.stdout.write(report)
+            sys.stdout.writelines(report)
             continue
         try:
             with open(output, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(report)
+                handle.writelines(report)
         except OSError as exc:
             return _usage_error(f"cannot write {output}: {exc.strerror or exc}")
     for path, reason in result.skipped:  # on purpose (DESIGN 10): said, but no exit code of its own

@@ -17,6 +17,7 @@ another unit calls as a module (or a plan covers).
 from __future__ import annotations
 
 import os
+import pickle
 from dataclasses import dataclass, field
 
 from iaclint.model import ParseError
@@ -80,10 +81,9 @@ def load_all(found, options: Options, cache=None, jobs: int = 1, keys: list | No
                     results[i] = hit
                     continue
         pending.append(i)
-    for i, result in zip(pending, _run([units[i] for i in pending], options, jobs)):
+    for i, result in zip(pending, _run([units[i] for i in pending], options, jobs,
+                                       [keys.get(i) for i in pending], cache)):
         results[i] = result
-        if cache is not None and keys.get(i) is not None and result[3]:
-            cache.put(keys[i], result)
     from iaclint.terraform.roots import settle
 
     dropped = settle(found, units, results)
@@ -101,19 +101,40 @@ def load_all(found, options: Options, cache=None, jobs: int = 1, keys: list | No
     return out
 
 
-def _run(units: list, options: Options, jobs: int) -> list:
+def _run(units: list, options: Options, jobs: int, keys: list, cache) -> list:
+    """The units' results, each stored in `cache` under its key (when it has one and the
+    result is cacheable) by whichever process loaded it."""
     if jobs <= 1 or len(units) < PARALLEL_MIN_UNITS:
-        return [load_unit(unit, options) for unit in units]
+        return [_load_and_store(unit, options, key, cache) for unit, key in zip(units, keys)]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:  # no fork on this platform: serial is correct, only slower
-        return [load_unit(unit, options) for unit in units]
+        return [_load_and_store(unit, options, key, cache) for unit, key in zip(units, keys)]
     chunk = max(1, len(units) // (jobs * 4))
+    n = len(units)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        return list(pool.map(load_unit, units, [options] * len(units), chunksize=chunk))
+        return [pickle.loads(data) for data in
+                pool.map(_load_encoded, units, [options] * n, keys, [cache] * n, chunksize=chunk)]
+
+
+def _load_and_store(unit: tuple, options: Options, key, cache) -> tuple:
+    result = load_unit(unit, options)
+    if cache is not None and key is not None and result[3]:
+        cache.put(key, result)
+    return result
+
+
+def _load_encoded(unit: tuple, options: Options, key, cache) -> bytes:
+    """In a worker: the unit's result pickled once, both to send it back and to store it,
+    so the parent only unpickles."""
+    result = load_unit(unit, options)
+    data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    if cache is not None and key is not None and result[3]:
+        cache.put_encoded(key, data)
+    return data
 
 
 def load_unit(unit: tuple, options: Options) -> tuple:

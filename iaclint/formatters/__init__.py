@@ -1,5 +1,7 @@
 """Formatters: pure functions `format_X(result, colour=False) -> str` from a finished
-`ScanResult` to a report. They never re-read files, and only the chosen one is imported."""
+`ScanResult` to a report. They never re-read files, and only the chosen one is imported.
+A formatter whose reports get large may also offer `iter_X` (same arguments, yielding the
+report's text in pieces), which the CLI writes as it goes."""
 from __future__ import annotations
 
 import importlib
@@ -24,3 +26,12 @@ def get_formatter(name: str):
     except KeyError:
         raise ValueError(f"unknown format {name!r}") from None
     return getattr(importlib.import_module(module), function)
+
+
+def get_writer(name: str):
+    """`(result, colour) -> iterable of str`: the formatter's `iter_` twin when it has one,
+    else its whole report as one piece."""
+    formatter = get_formatter(name)
+    pieces = getattr(importlib.import_module(formatter.__module__),
+                     "iter_" + formatter.__name__.removeprefix("format_"), None)
+    return pieces or (lambda result, colour=False: [formatter(result, colour=colour)])

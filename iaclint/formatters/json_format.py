@@ -15,7 +15,16 @@ FORMAT_VERSION = "1.0"
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
+BATCH = 500  # findings encoded per piece: a large report is written in ~350 KB pieces
+
+
 def format_json(result, colour: bool = False) -> str:
+    return "".join(iter_json(result))
+
+
+def iter_json(result, colour: bool = False):
+    """The report piece by piece, for writing as it is made: the whole text of a large
+    report (10 MB for 12,000 findings) would be held twice or three times over."""
     document = {
         "version": FORMAT_VERSION,
         "tool": {"name": "iaclint", "version": __version__},
@@ -34,37 +43,46 @@ def format_json(result, colour: bool = False) -> str:
         "unknowns": _Encoded(_records(result.unknowns, 1)),
         "errors": list(result.errors) + [f"path not found: {p}" for p in result.missing],
     }
-    return "".join(_pretty(document, 0)) + "\n"
+    yield from _pretty(document, 0)
+    yield "\n"
 
 
 class _Encoded:
-    """Text that `_pretty` writes as it is (a part of the document encoded already)."""
+    """Pieces of text that `_pretty` writes as they are (a part encoded already)."""
 
-    def __init__(self, text: str):
-        self.text = text
+    def __init__(self, pieces):
+        self.pieces = pieces
 
 
-def _records(items: list, level: int) -> str:
-    """`json.dumps([asdict(i) for i in items], indent=2)` at `level`, for dataclasses of
-    one class whose fields are all scalars (findings). A large report has ~25,000 of them:
-    all their values are encoded by the C encoder in one call, with a raw newline between
-    values and `]\\n[` between records (an encoded scalar never holds a raw newline), and
-    each record is then one `%` of a template with the keys and the indents. Anything
-    else goes the general way."""
+def _records(items: list, level: int):
+    """The pieces of `json.dumps([asdict(i) for i in items], indent=2)` at `level`, for
+    dataclasses of one class whose fields are all scalars (findings). A large report has
+    ~25,000 of them: the values of a batch are encoded by the C encoder in one call, with a
+    raw newline between values and `]\n[` between records (an encoded scalar never holds a
+    raw newline), and each record is then one `%` of a template with the keys and the
+    indents. Anything else goes the general way."""
     if not items:
-        return "[]"
+        yield "[]"
+        return
     cls = items[0].__class__
     names = tuple(f.name for f in fields(cls))
-    rows = list(map(attrgetter(*names), items)) if len(names) > 1 else None
-    if rows is None or any(i.__class__ is not cls for i in items) or \
-            any(not set(map(type, row)) <= _SCALARS for row in rows):
-        return "".join(_pretty([{n: getattr(i, n) for n in names} for i in items], level))
+    if len(names) < 2 or any(i.__class__ is not cls for i in items):
+        yield from _pretty([{n: getattr(i, n) for n in names} for i in items], level)
+        return
     item_indent, field_indent = "  " * (level + 1), "  " * (level + 2)
     template = ("{\n" + ",\n".join(field_indent + _json_string(n).replace("%", "%%") + ": %s" for n in names)
                 + "\n" + item_indent + "}")
-    encoded = json.dumps(rows, separators=("\n", ": "))[2:-2].split("]\n[")
-    records = [template % tuple(values.split("\n")) for values in encoded]
-    return "[\n" + item_indent + (",\n" + item_indent).join(records) + "\n" + "  " * level + "]"
+    values_of = attrgetter(*names)
+    between = ",\n" + item_indent
+    for start in range(0, len(items), BATCH):
+        rows = [values_of(i) for i in items[start:start + BATCH]]
+        opening = "[\n" + item_indent if start == 0 else between
+        if any(not set(map(type, row)) <= _SCALARS for row in rows):
+            yield opening + between.join("".join(_pretty(dict(zip(names, row)), level + 1)) for row in rows)
+            continue
+        encoded = json.dumps(rows, separators=("\n", ": "))[2:-2].split("]\n[")
+        yield opening + between.join([template % tuple(values.split("\n")) for values in encoded])
+    yield "\n" + "  " * level + "]"
 
 
 def _pretty(value, level: int):
@@ -72,7 +90,7 @@ def _pretty(value, level: int):
     the same): with an indent, `json.dumps` falls back to its pure-Python encoder, which
     is slow and holds a million small strings for a large report."""
     if isinstance(value, _Encoded):
-        yield value.text
+        yield from value.pieces
     elif isinstance(value, dict) and value:
         inner = "\n" + "  " * (level + 1)
         for i, (key, item) in enumerate(value.items()):
