@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable, Iterator
 
 Path = tuple  # tuple[str | int, ...]
@@ -247,12 +248,15 @@ def fingerprint(policy_id: str, file: str, address: str, path: tuple) -> str:
 
 
 def _fingerprint_path(file: str) -> str:
-    if not file:
-        return file
+    return _relative_posix(file, os.getcwd()) if file else file
+
+
+@lru_cache(maxsize=8192)  # every finding of a file asks again; relpath is slow
+def _relative_posix(file: str, cwd: str) -> str:
     path = os.path.normpath(file)
     if os.path.isabs(path):
         try:
-            relative = os.path.relpath(path)
+            relative = os.path.relpath(path, cwd)
         except ValueError:  # another drive on Windows
             relative = path
         if relative != os.pardir and not relative.startswith(os.pardir + os.sep):
