@@ -501,6 +501,10 @@ class Evaluator:
         """A quoted or heredoc template: literal text, `${...}` interpolations and the
         `%{if}`/`%{for}` directives, with `~` strip markers and `<<-` indentation."""
         heredoc = node.type == "heredoc_template"
+        if not heredoc:
+            simple = self._simple_template(node, source, scope, path)
+            if simple is not _NOT_SIMPLE:
+                return simple
         items = self._template_items(node, source, heredoc)
         markers = [item for item in items if item[0] != "lit"]
         if len(markers) == 1 and markers[0][1].type == "template_interpolation" and \
@@ -527,6 +531,42 @@ class Evaluator:
                            out.refs)
         if heredoc and path is not None and self.recorder is not None and len(out.offsets) == len(text):
             self._note_embedded_json(text, out.offsets, source, path)
+        return text
+
+    def _simple_template(self, node, source, scope, path):
+        """A quoted template of text and plain `${...}` whose values are all known (most
+        strings with a variable in them), rendered straight from the syntax tree; anything
+        else (directives, `~`, comments, an unknown value) is `_NOT_SIMPLE` and goes the
+        general way, which renders it again from the start."""
+        children = node.children
+        if len(children) < 2 or children[0].type != "quoted_template_start" or \
+                children[-1].type != "quoted_template_end":
+            return _NOT_SIMPLE
+        data = source.data
+        literals, exprs = [], []
+        position = children[0].end_byte
+        for child in children[1:-1]:
+            kind = child.type
+            if kind == "template_literal":
+                continue
+            inner = child.children if kind == "template_interpolation" else ()
+            if len(inner) != 3 or inner[1].type != "expression":
+                return _NOT_SIMPLE
+            literals.append(data[position:child.start_byte].decode("utf-8"))
+            exprs.append(inner[1])
+            position = child.end_byte
+        literals.append(data[position:children[-1].start_byte].decode("utf-8"))
+        if len(exprs) == 1 and not literals[0] and not literals[1]:
+            return self.evaluate(exprs[0], source, scope, path)  # "${x}" is x itself, any type
+        pieces = [_unescape(literals[0])]
+        for expr, literal in zip(exprs, literals[1:]):
+            value = self.evaluate(expr, source, scope)
+            if isinstance(value, Unknown) or contains_unknown(value):
+                return _NOT_SIMPLE
+            pieces.append(_to_string(value))
+            pieces.append(_unescape(literal))
+        text = "".join(pieces)
+        _spend(scope, len(text))
         return text
 
     def _template_items(self, node, source, heredoc: bool) -> list:
@@ -919,6 +959,9 @@ class _Undecided(Exception):
         super().__init__(reason)
         self.reason = reason
         self.refs = tuple(refs)
+
+
+_NOT_SIMPLE = object()  # `_simple_template`: render this template the general way
 
 
 class _Rendered:

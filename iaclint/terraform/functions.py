@@ -40,6 +40,8 @@ def jsonencode(value):
 
 def _json_text(value) -> str:
     """Terraform's encoding: keys sorted, no spaces, `<>&` escaped, integral numbers bare."""
+    if _encodes_natively(value):  # the common case, in one C call: `<>&` only occur in strings
+        return _escape_html(json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
     if isinstance(value, dict):
         return "{" + ",".join(f"{_json_string(k)}:{_json_text(value[k])}" for k in sorted(value)) + "}"
     if isinstance(value, list):
@@ -58,11 +60,28 @@ def _json_text(value) -> str:
 
 
 def _json_string(text: str) -> str:
-    out = json.dumps(text, ensure_ascii=False)
+    return _escape_html(json.dumps(text, ensure_ascii=False))
+
+
+def _escape_html(out: str) -> str:
     for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        out = out.replace(char, escape)
+        if char in out:
+            out = out.replace(char, escape)
     return out
+
+
+def _encodes_natively(value) -> bool:
+    """Whether `json.dumps` writes `value` as Terraform does: strings, integers, booleans,
+    null, and lists and string-keyed maps of them (floats and Unknowns are written apart)."""
+    cls = value.__class__
+    if cls is str or cls is int or cls is bool or value is None:
+        return True
+    if cls is list:
+        return all(_encodes_natively(v) for v in value)
+    if cls is dict:
+        return all(k.__class__ is str and _encodes_natively(v) for k, v in value.items())
+    return False
 
 
 def _strip_encoded(value):
