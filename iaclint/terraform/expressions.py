@@ -30,6 +30,7 @@ from typing import Any
 from iaclint.documents import EncodedJson
 from iaclint.model import Span
 from iaclint.terraform import embedded, functions
+from iaclint.terraform.tfjson import JsonValue
 from iaclint.unknown import Unknown, contains_unknown
 
 MAX_DEPTH = 200
@@ -125,7 +126,7 @@ class Evaluator:
             if self.depth > MAX_DEPTH:
                 return unknown(_text(node), "expression nested too deeply")
             _spend(scope, 0)  # fails fast once the module's budget is spent
-            if hasattr(node, "spans"):  # a .tf.json value
+            if node.__class__ is JsonValue:  # a .tf.json value
                 return self._json(node.value, node.path, node.spans, source, scope, path)
             return self._expression(node, source, scope, path)
         except (EvalError, ArithmeticError, ValueError) as exc:
