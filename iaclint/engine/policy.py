@@ -38,6 +38,15 @@ class Context:
 
     project: "Project"
     options: dict = field(default_factory=dict)
+    # Answers several policies ask of one resource (its parsed IAM documents), kept for
+    # the scan: (question, id(resource)) -> answer. Only for values nobody mutates.
+    memo: dict = field(default_factory=dict)
+
+    def remembered(self, question: str, resource, compute):
+        key = (question, id(resource))
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
 
     def targets(self, resource: "Resource", path: tuple = ()) -> list:
         """Resources referenced under `path` of `resource`; None for targets not scanned."""

@@ -52,10 +52,7 @@ def permission_documents(resource, ctx=None) -> list[Document]:
     A document that only refers to a data source (or `aws_iam_policy`) in the scanned
     project is skipped: that resource is checked on its own, and reporting it again on
     every resource that uses it would repeat one problem many times."""
-    if resource.type == DATA_SOURCE:
-        return [_data_source_document(resource, ctx, follow=False)]
-    pattern = PERMISSION_DOCUMENTS.get(resource.type)
-    return _documents_at(resource, pattern, ctx, follow=False) if pattern else []
+    return _remembered(ctx, "permission_documents", resource, lambda: _identity_documents(resource, ctx, False))
 
 
 def trust_documents(resource, ctx=None) -> list[Document]:
@@ -63,7 +60,9 @@ def trust_documents(resource, ctx=None) -> list[Document]:
     to a data source in the project is followed, because the data source alone cannot
     tell that it is used as a trust policy."""
     pattern = TRUST_DOCUMENTS.get(resource.type)
-    return _documents_at(resource, pattern, ctx, follow=True) if pattern else []
+    if not pattern:
+        return []
+    return _remembered(ctx, "trust_documents", resource, lambda: _documents_at(resource, pattern, ctx, follow=True))
 
 
 def resource_policy_documents(resource, ctx=None) -> list[Document]:
@@ -79,10 +78,20 @@ def granted_documents(resource, ctx=None) -> list[Document]:
     actually grants. Questions about a principal as a whole (everything a role may do)
     need the statements of a data source or customer managed policy it uses, where
     per-document checks (`permission_documents`) leave them to that resource."""
+    return _remembered(ctx, "granted_documents", resource, lambda: _identity_documents(resource, ctx, True))
+
+
+def _identity_documents(resource, ctx, follow: bool) -> list[Document]:
     if resource.type == DATA_SOURCE:
-        return [_data_source_document(resource, ctx, follow=True)]
+        return [_data_source_document(resource, ctx, follow=follow)]
     pattern = PERMISSION_DOCUMENTS.get(resource.type)
-    return _documents_at(resource, pattern, ctx, follow=True) if pattern else []
+    return _documents_at(resource, pattern, ctx, follow=follow) if pattern else []
+
+
+def _remembered(ctx, question: str, resource, compute) -> list[Document]:
+    """Several policies read the same resource's documents: parse them once per scan."""
+    memo = getattr(ctx, "remembered", None)
+    return memo(question, resource, compute) if memo is not None else compute()
 
 
 def _documents_at(resource, pattern: tuple, ctx, follow: bool, seen: tuple = ()) -> list[Document]:

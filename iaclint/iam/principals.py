@@ -468,11 +468,11 @@ def _literal_role_arns(ctx) -> dict:
     for other in project:
         if not other.type.startswith(AI_TYPE_PREFIXES):
             continue
-        for attribute in ROLE_ATTRIBUTES:
-            for where, value in _find_named(other.attributes, attribute):
-                match = _PRINCIPAL_ARN.match(value.strip()) if isinstance(value, str) else None
-                if match and match.group("kind") == "role":
-                    index.setdefault((other.unit, match.group("name")), []).append((other, where))
+        found = sorted(_find_named(other.attributes, ROLE_ATTRIBUTES), key=lambda f: ROLE_ATTRIBUTES.index(f[0][-1]))
+        for where, value in found:  # one walk for all the names, in the names' order
+            match = _PRINCIPAL_ARN.match(value.strip()) if isinstance(value, str) else None
+            if match and match.group("kind") == "role":
+                index.setdefault((other.unit, match.group("name")), []).append((other, where))
     try:
         _LITERAL_ROLES[project] = index
     except TypeError:
@@ -484,16 +484,17 @@ def _is_role_path(path) -> bool:
     return any(isinstance(part, str) and part in ROLE_ATTRIBUTES for part in path)
 
 
-def _find_named(value: Any, name: str, prefix: tuple = (), depth: int = 0) -> Iterator[tuple[tuple, Any]]:
-    """(path, value) of every key `name` at any depth of nested blocks."""
+def _find_named(value: Any, names: tuple, prefix: tuple = (), depth: int = 0) -> Iterator[tuple[tuple, Any]]:
+    """(path, value) of every key in `names` at any depth of nested blocks."""
     if depth > 16:
         return
     if isinstance(value, dict):
         for key, item in value.items():
-            if key == name:
+            if key in names:
                 yield prefix + (key,), item
             elif isinstance(item, (dict, list)):
-                yield from _find_named(item, name, prefix + (key,), depth + 1)
+                yield from _find_named(item, names, prefix + (key,), depth + 1)
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from _find_named(item, name, prefix + (i,), depth + 1)
+            if isinstance(item, (dict, list)):
+                yield from _find_named(item, names, prefix + (i,), depth + 1)
