@@ -169,9 +169,16 @@ class Evaluator:
     # --- expression forms ---------------------------------------------------------------
 
     def _expression(self, node, source, scope, path):
-        kind = node.type
-        if kind == "expression":
-            return self._terms(list(node.children), source, scope, path)
+        if node.type == "expression":
+            children = node.children
+            if len(children) == 1:  # no postfix operations: most values, by far
+                child = children[0]
+                kind = child.type
+                if kind == "literal_value":
+                    return self._literal(child.children[0], source)
+                if kind != "variable_expr" and kind != "comment":
+                    return self._primary(child, source, scope, path)
+            return self._terms(children, source, scope, path)
         return self._terms([node], source, scope, path)
 
     def _terms(self, nodes: list, source, scope, path):
