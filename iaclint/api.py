@@ -16,9 +16,7 @@ from dataclasses import dataclass, field
 
 from iaclint.discover import discover
 from iaclint.engine.policy import SEVERITIES, Policy, Verdict
-from iaclint.model import Finding, ParseError, Project, fingerprint  # noqa: F401 - fingerprint is API
-
-PARSE_ERROR_ID = "IAC001"
+from iaclint.model import PARSE_ERROR_ID, Finding, ParseError, Project, fingerprint  # noqa: F401 - API
 
 
 @dataclass
@@ -66,10 +64,11 @@ def select_policies(policies: list[Policy], select=(), ignore=()) -> list[Policy
 
 
 def load_all_policies(policy_dirs=()) -> list[Policy]:
-    from iaclint.engine.builtin import ParseErrorPolicy, SuppressionWithoutReasonPolicy, UnusedSuppressionPolicy
+    from iaclint.engine.builtin import (DuplicateKeyPolicy, ParseErrorPolicy, SuppressionWithoutReasonPolicy,
+                                        UnusedSuppressionPolicy)
     from iaclint.engine.registry import load_policies
 
-    tool = [ParseErrorPolicy(), SuppressionWithoutReasonPolicy(), UnusedSuppressionPolicy()]
+    tool = [ParseErrorPolicy(), SuppressionWithoutReasonPolicy(), UnusedSuppressionPolicy(), DuplicateKeyPolicy()]
     return sorted([*tool, *load_policies(list(policy_dirs))], key=lambda p: p.id)
 
 
@@ -181,10 +180,8 @@ def _evaluate(found, options, policies, known, ignored, cache, jobs, keys):
         finding = _finding(ev.policy, ev.resource, ev.result)
         (unknowns if ev.result.verdict is Verdict.UNKNOWN else failed).append(finding)
     by_id = {p.id: p for p in policies}
-    parse_policy = by_id.get(PARSE_ERROR_ID)
-    if parse_policy is not None:
-        failed.extend(_parse_finding(parse_policy, e) for e in parse_errors
-                      if e.file in found.reportable and not ignored(PARSE_ERROR_ID, e.file))
+    failed.extend(_parse_finding(by_id[e.policy_id], e) for e in parse_errors  # IAC001 and IAC004
+                  if e.policy_id in by_id and e.file in found.reportable and not ignored(e.policy_id, e.file))
     reportable_resources = [r for r in project.resources if r.file in found.reportable]
     failed += _suppress(reportable_resources, failed + unknowns, parse_errors, options.overlay, known, by_id,
                         lambda pid, file: pid in by_id and not ignored(pid, file))
@@ -239,7 +236,8 @@ def _suppress(resources, findings, parse_errors, overlay, known, by_id, ran) -> 
     """Mark suppressed findings in place; return the IAC002/IAC003 findings."""
     from iaclint import suppress
 
-    broken = {e.file for e in parse_errors}  # a file that did not parse has no judged comments
+    # A file that did not parse has no judged comments (a duplicate key does not stop it).
+    broken = {e.file for e in parse_errors if e.policy_id == PARSE_ERROR_ID}
     by_file: dict = {}
     for r in resources:
         by_file.setdefault(r.file, []).append(r)

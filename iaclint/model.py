@@ -78,14 +78,21 @@ class RawResource:
     origins: dict = field(default_factory=dict)
 
 
+PARSE_ERROR_ID = "IAC001"
+DUPLICATE_KEY_ID = "IAC004"
+
+
 @dataclass(frozen=True)
 class ParseError:
-    """A file that could not be read or parsed; it becomes an IAC001 finding."""
+    """A problem a loader finds in the text itself: a file that could not be read or parsed
+    (an IAC001 finding), or a key written twice (`policy_id` IAC004), which does not stop
+    the file from being scanned."""
 
     file: str
     line: int
     column: int
     message: str
+    policy_id: str = PARSE_ERROR_ID
 
 
 @dataclass

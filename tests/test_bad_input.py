@@ -79,3 +79,22 @@ def test_cli_exit_code_is_1_for_parse_errors(tmp_path, monkeypatch, capsys):
     assert main(["scan", ".", "--format", "json", "--fail-on", "critical"]) == 1
     data = json.loads(capsys.readouterr().out)
     assert [f["policy_id"] for f in data["findings"]] == ["IAC001"]
+
+
+def test_duplicate_keys_are_iac004_findings_and_the_file_is_still_judged(tmp_path, monkeypatch):
+    """A key written twice is reported where it is repeated; the file is scanned with the
+    last value (what CloudFormation deploys), and its suppression comments still count."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_kms_key" "k" {\n  enable_key_rotation = true\n  enable_key_rotation = false\n}\n')
+    (tmp_path / "stack.yaml").write_text(
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  K:\n    Type: AWS::KMS::Key\n"
+        "    Properties:\n      EnableKeyRotation: true\n"
+        "      # iaclint:ignore IAC106 -- rotation is done by the key's owner\n"
+        "      EnableKeyRotation: false\n")
+    result = scan(["."], select=("IAC004", "IAC106", "IAC003"))
+    assert [(f.policy_id, f.file, f.line, f.suppressed) for f in result.findings] == [
+        ("IAC004", "main.tf", 3, False), ("IAC106", "main.tf", 3, False),
+        ("IAC004", "stack.yaml", 8, False), ("IAC106", "stack.yaml", 8, True)]
+    assert [f.policy_id for f in scan(["."], select=("IAC004", "IAC106"), ignore=("IAC004",)).findings] == [
+        "IAC106", "IAC106"]

@@ -53,10 +53,39 @@ def test_resources_without_type_or_body_are_skipped_and_reported():
     ]
 
 
-def test_duplicate_keys_keep_the_last():
+def test_duplicate_keys_keep_the_last_and_are_reported():
+    """CloudFormation deploys the last of two equal keys; each repeat is an IAC004 problem
+    at the repeat, naming the first, and the template is still scanned."""
     result = load_fixture("bad", "duplicate-keys.yaml")
     assert [(r.address, r.native_type, r.attributes, r.header.line) for r in result.resources] == [
         ("Bucket", "AWS::KMS::Key", {"EnableKeyRotation": True}, 8)]
+    assert result.errors == [
+        ParseError("duplicate-keys.yaml", 7, 7, "duplicate key `BucketName` in `Resources.Bucket.Properties` "
+                   "(first at line 6): CloudFormation uses only the last one", "IAC004"),
+        ParseError("duplicate-keys.yaml", 8, 3, "duplicate key `Bucket` in `Resources` "
+                   "(first at line 3): CloudFormation uses only the last one", "IAC004"),
+    ]
+
+
+@pytest.mark.parametrize("text", [
+    # libyaml reads this JSON ...
+    '{"Resources": {"K": {"Type": "AWS::KMS::Key",\n "Properties": {"EnableKeyRotation": true,\n'
+    '  "EnableKeyRotation": false}}}}',
+    # ... and the position-keeping JSON reader this one (a key over 1,024 characters).
+    '{"Resources": {"K": {"Type": "AWS::KMS::Key",\n "Properties": {"EnableKeyRotation": true,\n'
+    '  "EnableKeyRotation": false}}}, "Metadata": {"' + "k" * 1100 + '": 1}}',
+])
+def test_duplicate_keys_in_json_templates_are_reported(text):
+    result = load_template("t.json", text.encode())
+    assert [r.attributes for r in result.resources] == [{"EnableKeyRotation": False}]
+    assert result.errors == [ParseError("t.json", 3, 3, "duplicate key `EnableKeyRotation` in "
+                                        "`Resources.K.Properties` (first at line 2): CloudFormation "
+                                        "uses only the last one", "IAC004")]
+
+
+def test_keys_overriding_a_yaml_merge_are_not_duplicates():
+    result = load_fixture("yaml-anchors-and-merge-keys", "template.yaml")
+    assert result.errors == []
 
 
 def test_utf8_bom_is_accepted_and_utf16_is_reported():

@@ -64,6 +64,9 @@ class Document:
     value: Any
     spans: dict = field(default_factory=dict)  # path -> (line, col, end_line, end_col)
     keys: dict = field(default_factory=dict)  # path -> span of the key, for paths of length <= 2
+    # Keys written twice in one mapping: (path of the mapping, key, (line, column) of the
+    # repeat, line of the first). CloudFormation keeps the last one without a word.
+    duplicates: list = field(default_factory=list)
 
 
 def parse(text: str, is_json: bool = False) -> Document:
@@ -106,6 +109,7 @@ class _Converter:
         self.json = is_json
         self.spans = doc.spans
         self.keys = doc.keys
+        self.duplicates = doc.duplicates
         self.seen: set[int] = set()
         self.in_alias = 0
         self.expanded = 0
@@ -174,6 +178,7 @@ class _Converter:
             out, pairs = self._merge(pairs, path, depth)
         record_keys = len(path) <= 1
         node = self.node
+        written: dict = {}  # key -> line of its first explicit use (merged keys may be overridden)
         for k, v in pairs:
             if k.__class__ is not ScalarNode:
                 continue  # complex keys mean nothing to CloudFormation
@@ -181,6 +186,10 @@ class _Converter:
                 raise self._fail(_unsupported_tag(k.tag), k)
             name = k.value
             km = k.start_mark
+            if name in written:
+                self.duplicates.append((path, name, (km.line + 1, km.column + 1), written[name]))
+            else:
+                written[name] = km.line + 1
             child_path = path + (name,)
             value, el, ec = node(v, child_path, depth + 1, km.line + 1, km.column + 1)
             out[name] = value  # a duplicate key: the last one wins, as in CloudFormation
@@ -342,6 +351,7 @@ def parse_json(text: str) -> Document:
         doc.spans[path] = pos(start) + pos(stop)
     for path, (start, stop) in reader.keys.items():
         doc.keys[path] = pos(start) + pos(stop)
+    doc.duplicates = [(path, key, pos(at), pos(first)[0]) for path, key, at, first in reader.duplicates]
     return doc
 
 
@@ -353,6 +363,7 @@ class _JsonReader:
         self.scanstring = json.decoder.scanstring
         self.spans: dict = {}
         self.keys: dict = {}
+        self.duplicates: list = []  # (path, key, index of the repeat, index of the first)
         self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
 
     def position(self, index: int) -> tuple[int, int]:
@@ -377,6 +388,7 @@ class _JsonReader:
         ws = _WS.match
         if ch == "{":
             out: dict = {}
+            firsts: dict = {}
             j = ws(text, i + 1).end()
             if text[j:j + 1] == "}":
                 end = j + 1
@@ -385,6 +397,10 @@ class _JsonReader:
                     if text[j:j + 1] != '"':
                         raise self.fail("expected a string key", j)
                     key, k_end = self.string(j)
+                    if key in firsts:
+                        self.duplicates.append((path, key, j, firsts[key]))
+                    else:
+                        firsts[key] = j
                     if len(path) <= 1:
                         self.keys[path + (key,)] = (j, k_end)
                     colon = ws(text, k_end).end()

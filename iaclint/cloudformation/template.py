@@ -9,7 +9,7 @@ from __future__ import annotations
 import codecs
 from dataclasses import dataclass, field
 
-from iaclint.model import CLOUDFORMATION, ParseError, RawResource, Span
+from iaclint.model import CLOUDFORMATION, DUPLICATE_KEY_ID, ParseError, RawResource, Span
 from iaclint.cloudformation.cdk import CDK_PATH, construct_paths
 from iaclint.cloudformation.sam import is_sam
 from iaclint.cloudformation.sniff import (bytes_look_like_template, is_template, looks_like_template,
@@ -100,7 +100,21 @@ def _load(file: str, data: bytes, parameters: dict | None) -> TemplateResult | N
     template = doc.value
     if not is_template(template):
         return None
-    return _resources(file, template, doc, parameters)
+    result = _resources(file, template, doc, parameters)
+    result.errors.extend(_duplicate_keys(file, doc.duplicates))
+    return result
+
+
+def _duplicate_keys(file: str, duplicates: list) -> list[ParseError]:
+    """A key written twice in one mapping: CloudFormation deploys the last value and says
+    nothing, so a reviewer reading the first one is misled (cfn-lint's E0000)."""
+    out = []
+    for path, key, (line, column), first in duplicates:
+        where = ".".join(str(p) for p in path)
+        inside = f" in `{where}`" if where else ""
+        out.append(ParseError(file, line, column, f"duplicate key `{key}`{inside} (first at line {first}): "
+                              "CloudFormation uses only the last one", DUPLICATE_KEY_ID))
+    return out
 
 
 def _span(file: str, t: tuple | None, fallback: Span) -> Span:

@@ -84,3 +84,30 @@ class UnusedSuppressionPolicy(Policy):
 
     def check(self, resource, ctx):
         return ()
+
+
+class DuplicateKeyPolicy(Policy):
+    """IAC004 is raised by the parsers, not by `check`: a key written twice is either
+    refused by the deploying tool or silently resolved, and both deserve a line number."""
+
+    id = "IAC004"
+    name = "duplicate-key"
+    title = "No argument or key is written twice"
+    severity = "medium"
+    category = "tool"
+    resource_types = ()
+    what = ("A Terraform argument set twice in one block, or a CloudFormation key written twice in "
+            "one mapping (a property, a logical ID in `Resources`, a parameter). The file is still "
+            "scanned, with the last value, which is what CloudFormation deploys.")
+    why = ("CloudFormation keeps the last of two equal keys without a warning, so a reviewer who "
+           "reads the first one (`EnableKeyRotation: true`) approves a template that deploys the "
+           "other (`false`), and a copied logical ID silently replaces a whole resource. Terraform "
+           "refuses such a block (\"Duplicate argument\"), so the change fails at plan time.")
+    fix_terraform = "Delete one of the two arguments; keep the value you mean."
+    fix_cloudformation = ("Delete one of the two keys, or rename a copied logical ID; `cfn-lint` reports "
+                          "the same problem as E0000.")
+    references = ("https://developer.hashicorp.com/terraform/language/syntax/configuration#arguments",
+                  "https://github.com/aws-cloudformation/cfn-lint/issues/35")
+
+    def check(self, resource, ctx):
+        return ()

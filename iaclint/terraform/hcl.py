@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from iaclint.model import ParseError, Span
+from iaclint.model import DUPLICATE_KEY_ID, ParseError, Span
 
 _PARSER = None
 _EXPONENT = re.compile(rb"[eE][-+]?[0-9]+(?![A-Za-z0-9_])")
@@ -43,6 +43,7 @@ class Source:
     data: bytes
     lines: list = field(default_factory=list)  # byte offsets of line starts, lazily
     ascii: bool | None = None  # an ASCII file's byte columns are its character columns
+    duplicates: list = field(default_factory=list)  # IAC004 ParseErrors: arguments set twice in a block
 
     def span(self, node) -> Span:
         (row, col), (end_row, end_col) = node.start_point, node.end_point
@@ -115,7 +116,7 @@ def parse_file(file: str, data: bytes) -> tuple[list[Block], list[ParseError]]:
         return [], [ParseError(file, span.line, span.column, f"{what} (HCL)")]
     body = next((c for c in root.children if c.type == "body"), None)
     try:
-        return (_blocks(body, source) if body is not None else []), []
+        return (_blocks(body, source) if body is not None else []), source.duplicates
     except RecursionError:
         return [], [ParseError(file, 1, 1, "blocks nested too deeply to read")]
 
@@ -190,13 +191,26 @@ def _block(node, source: Source) -> Block:
                 if item.type == "attribute":
                     name = item.children[0].text.decode("utf-8")
                     expr = next((c for c in item.children if c.type == "expression"), None)
-                    attributes[name] = Attribute(name, expr, source.span(item), source)
+                    attribute = Attribute(name, expr, source.span(item), source)
+                    if name in attributes:
+                        _duplicate(source, block_type, labels, attributes[name], attribute)
+                    attributes[name] = attribute
                 elif item.type == "block":
                     blocks.append(_block(item, source))
     span = source.span(node)
     head = Span(span.file, span.line, span.column, header.line if header else span.line,
                 header.end_column if header else span.end_column)
     return Block(block_type, labels, attributes, blocks, span, head, source)
+
+
+def _duplicate(source: Source, block_type: str, labels: list, first: Attribute, again: Attribute) -> None:
+    """An argument set twice in one block: Terraform refuses the configuration ("Duplicate
+    argument"); the scan goes on with the last value and says so (IAC004)."""
+    block = " ".join([block_type, *(f'"{label}"' for label in labels)])
+    source.duplicates.append(ParseError(
+        source.file, again.span.line, again.span.column,
+        f"duplicate argument `{again.name}` in `{block}` (first at line {first.span.line}): Terraform "
+        "rejects the configuration", DUPLICATE_KEY_ID))
 
 
 def _string_lit(node) -> str:
