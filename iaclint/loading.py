@@ -113,11 +113,41 @@ def _run(units: list, options: Options, jobs: int, keys: list, cache) -> list:
         context = multiprocessing.get_context("fork")
     except ValueError:  # no fork on this platform: serial is correct, only slower
         return [_load_and_store(unit, options, key, cache) for unit, key in zip(units, keys)]
+    from concurrent.futures.process import BrokenProcessPool
+
     chunk = max(1, len(units) // (jobs * 4))
     n = len(units)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        return [pickle.loads(data) for data in
-                pool.map(_load_encoded, units, [options] * n, keys, [cache] * n, chunksize=chunk)]
+    results: list = []
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            for data in pool.map(_load_encoded, units, [options] * n, keys, [cache] * n, chunksize=chunk):
+                results.append(pickle.loads(data))
+    except BrokenProcessPool:
+        # A worker died (killed for memory, a crash in a parser's C code): which unit did it
+        # is unknown, so each unit not loaded yet gets a process of its own, and only the
+        # one that kills its process again is lost (an IAC001 finding), not the scan.
+        for unit, key in zip(units[len(results):], keys[len(results):]):
+            results.append(_load_isolated(unit, options, key, cache, context))
+    return results
+
+
+def _load_isolated(unit: tuple, options: Options, key, cache, context) -> tuple:
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            return pickle.loads(pool.submit(_load_encoded, unit, options, key, cache).result())
+    except BrokenProcessPool:
+        message = (f"the process loading {unit[1]} stopped unexpectedly (out of memory, or a crash in a "
+                   "parser): not scanned")
+        return [], [ParseError(_unit_file(unit), 1, 1, message)], False, False
+
+
+def _unit_file(unit: tuple) -> str:
+    """The file a problem of the whole unit is reported on."""
+    kind, where, files = unit
+    return where if kind == "cfn" else (files[0] if files else where)
 
 
 def _load_and_store(unit: tuple, options: Options, key, cache) -> tuple:
@@ -145,9 +175,8 @@ def load_unit(unit: tuple, options: Options) -> tuple:
     try:
         return _load_unit(unit, options)
     except Exception as exc:  # noqa: BLE001 - the fuzz and hostile-input tests look for these
-        kind, where, files = unit
-        file = where if kind == "cfn" else (files[0] if files else where)
-        return [], [ParseError(file, 1, 1, f"internal error loading {where}: {type(exc).__name__}: {exc}")], False, False
+        message = f"internal error loading {unit[1]}: {type(exc).__name__}: {exc}"
+        return [], [ParseError(_unit_file(unit), 1, 1, message)], False, False
 
 
 def _load_unit(unit: tuple, options: Options) -> tuple:

@@ -382,6 +382,37 @@ def test_files_that_vanish_after_discovery(tree, tmp_path, monkeypatch, cache, j
     assert sum(f.policy_id == "IAC201" and f.file.startswith("many/") for f in result.findings) == 16
 
 
+@pytest.mark.parametrize("cache", [False, True], ids=["no-cache", "cache"])
+def test_a_worker_that_dies_costs_only_its_unit(tree, tmp_path, monkeypatch, cache):
+    """A worker process killed mid-scan (the kernel's out-of-memory killer, a crash in a
+    parser's C code) loses the unit it was loading, as an IAC001 finding, and nothing else:
+    every other unit is loaded (again) and judged, and the scan ends normally."""
+    import signal
+
+    import iaclint.loading
+    from iaclint.cache import Cache
+
+    for i in range(20):
+        (tree / "many" / str(i)).mkdir(parents=True)
+        (tree / "many" / str(i) / "main.tf").write_text(GOOD_TF.replace('"nb"', f'"n{i}"'))
+    real_load_unit = iaclint.loading.load_unit
+
+    def load_unit(unit, options):
+        if unit[1].endswith(os.path.join("many", "7")):
+            os.kill(os.getpid(), signal.SIGKILL)  # in a worker: the pool breaks
+        return real_load_unit(unit, options)
+
+    monkeypatch.setattr(iaclint.loading, "load_unit", load_unit)  # workers are forked: they see it
+    result = run_scan(cache=Cache(tmp_path / "cache") if cache else None, jobs=2)
+    assert good_is_scanned(result)
+    assert parse_errors(result) == {
+        "many/7/main.tf": "the process loading many/7 stopped unexpectedly (out of memory, or a crash in a "
+                          "parser): not scanned"}
+    assert sorted(f.file for f in result.findings if f.policy_id == "IAC201" and f.file.startswith("many/")) == \
+        sorted(f"many/{i}/main.tf" for i in range(20) if i != 7)
+    assert not result.errors
+
+
 def test_a_directory_that_vanishes_during_the_walk_is_no_error(tree, monkeypatch):
     _unreadable_tree(tree)
     _deny_listing(monkeypatch, "locked", error=FileNotFoundError)
