@@ -95,7 +95,7 @@ def scan(paths=(".",), *, select=(), ignore=(), strict: bool = False, policy_dir
          policies: list[Policy] | None = None, overlay: dict | None = None,
          severity: dict | None = None, exclude=(), per_path_ignores: dict | None = None,
          root: str | None = None, show_suppressed: bool = False, baseline=None, changes=None,
-         cache=None, jobs: int = 1) -> ScanResult:
+         cache=None, jobs: int = 1, options: dict | None = None) -> ScanResult:
     """Scan `paths`.
 
     `overlay` maps file paths to unsaved contents (bytes) that are read instead of the
@@ -105,7 +105,9 @@ def scan(paths=(".",), *, select=(), ignore=(), strict: bool = False, policy_dir
     directory). `baseline` is a set of fingerprints not to report; `changes`
     (`iaclint.gitdiff.Changes`) limits the report to changed lines and resources.
     `cache` (`iaclint.cache.Cache`) reuses the parse results of unchanged units; `jobs`
-    loads units in that many processes (the result is the same for any value).
+    loads units in that many processes (the result is the same for any value). `options`
+    is what policies read besides the files (`trusted_accounts`: account IDs that the
+    cross-account policies accept).
     """
     started = time.perf_counter()
     if policies is None:
@@ -121,16 +123,18 @@ def scan(paths=(".",), *, select=(), ignore=(), strict: bool = False, policy_dir
     ignored = _path_ignores(per_path_ignores, root, known)
     from iaclint.loading import Options
 
+    policy_options = {k: v for k, v in (options or {}).items() if v}
     options = Options(list(var_files), dict(variables or {}), dict(parameters or {}), overlay)
     scan_key = keys = evaluated = None
     if cache is not None and changes is None and not per_path_ignores:
         from iaclint import result_cache
 
-        scan_key, keys = result_cache.key(cache, found, options, policies)
+        scan_key, keys = result_cache.key(cache, found, options, policies, policy_options)
         evaluated = result_cache.get(cache, scan_key, overlay)
     reportable_resources: list = []  # only a --diff run needs them, and it never hits the cache
     if evaluated is None:
-        evaluated, reportable_resources = _evaluate(found, options, policies, known, ignored, cache, jobs, keys)
+        evaluated, reportable_resources = _evaluate(found, options, policies, known, ignored, cache, jobs, keys,
+                                                    policy_options)
         if scan_key is not None:
             cache.put(scan_key, evaluated)
     failed, unknowns = evaluated.failed, evaluated.unknowns
@@ -148,7 +152,7 @@ def scan(paths=(".",), *, select=(), ignore=(), strict: bool = False, policy_dir
     )
 
 
-def _evaluate(found, options, policies, known, ignored, cache, jobs, keys):
+def _evaluate(found, options, policies, known, ignored, cache, jobs, keys, policy_options=None):
     """Load, normalize, run the policies and apply suppressions: (Evaluated, the reportable
     resources). Everything here depends only on the files, the options and the policies,
     which is what the whole-scan cache keys on."""
@@ -171,7 +175,7 @@ def _evaluate(found, options, policies, known, ignored, cache, jobs, keys):
     failed: list[Finding] = []
     unknowns: list[Finding] = []
     passed = 0
-    for ev in evaluate(project, [p for p in policies if p.resource_types], errors):
+    for ev in evaluate(project, [p for p in policies if p.resource_types], errors, policy_options):
         if ev.resource.file not in found.reportable or ignored(ev.policy.id, ev.resource.file):
             continue
         if ev.result.verdict is Verdict.PASS:

@@ -63,6 +63,10 @@ fail-on: info
 # parameters:
 #   Environment: prod
 
+# Partner accounts an ML role's trust policy or a model registry's policy may name
+# without a cross-account finding (IAC310, IAC313). Quote them: they are 12-digit strings.
+# trusted-accounts: ["444455556666"]
+
 # Report UNKNOWN verdicts (values that cannot be known statically) as findings.
 strict: false
 
@@ -317,6 +321,7 @@ def merge(config: Config | None, cli: dict) -> dict:
         "fail-on": scalar("fail-on", "info"), "exclude": exclude, "per-path-ignores": per_path,
         "policy-dirs": [resolve(d) for d in conf.get("policy-dirs", [])] + list(cli.get("policy-dirs") or []),
         "variables": variables, "parameters": parameters,
+        "trusted-accounts": sorted(set(conf.get("trusted-accounts", [])) | set(cli.get("trusted-accounts") or [])),
         "var-files": [resolve(f) for f in conf.get("var-files", [])] + list(cli.get("var-files") or []),
         "strict": bool(scalar("strict", False)), "show-suppressed": bool(scalar("show-suppressed", False)),
         "baseline": baseline or None, "format": scalar("format"),

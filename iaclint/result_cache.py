@@ -46,12 +46,13 @@ def policy_fingerprint(policies) -> str:
     return digest.hexdigest()
 
 
-def key(cache, found, options: Options, policies) -> tuple[str | None, list | None]:
+def key(cache, found, options: Options, policies, policy_options: dict | None = None) -> tuple[str | None, list | None]:
     """(the scan's key, the units' keys); (None, None) when some input cannot be read."""
     keys = unit_keys(found, options, cache)
     if keys is None:
         return None, None
-    return cache.key("scan", keys, sorted(found.reportable), policy_fingerprint(policies)), keys
+    return cache.key("scan", keys, sorted(found.reportable), policy_fingerprint(policies),
+                     sorted((policy_options or {}).items())), keys
 
 
 def get(cache, scan_key: str | None, overlay: dict) -> Evaluated | None:

@@ -39,6 +39,9 @@ def add_scan_options(scan: argparse.ArgumentParser) -> None:
     scan.add_argument("--no-baseline", action="store_true", help="ignore the configuration's baseline")
     scan.add_argument("--diff", metavar="REF",
                       help="report only findings on lines or resources changed since git ref REF")
+    scan.add_argument("--trusted-account", action="append", default=[], metavar="ID",
+                      help="an AWS account ID that IAC310/IAC313 accept as a trusted partner (repeatable, "
+                      "or comma-separated)")
     scan.add_argument("--no-cache", action="store_true",
                       help="do not read or write the parse cache (default: on, in the user cache directory)")
     scan.add_argument("--cache-dir", metavar="DIR", help="where the parse cache lives (default: ~/.cache/iaclint)")
@@ -117,6 +120,7 @@ def scan_settings(args, paths, *, use_baseline: bool = True) -> Settings:
         "format": None, "jobs": getattr(args, "jobs", None),
         "cache": False if getattr(args, "no_cache", False) else None,
         "cache-dir": getattr(args, "cache_dir", None),
+        "trusted-accounts": _accounts(_split(getattr(args, "trusted_account", ()) or ())),
     }
     merged = merge(config, cli)
     baseline_file = None if getattr(args, "no_baseline", False) else merged["baseline"]
@@ -126,6 +130,7 @@ def scan_settings(args, paths, *, use_baseline: bool = True) -> Settings:
         "severity": merged["severity"], "exclude": merged["exclude"], "per_path_ignores": merged["per-path-ignores"],
         "show_suppressed": merged["show-suppressed"],
         "cache": _cache(merged), "jobs": _jobs(merged),
+        "options": {"trusted_accounts": merged["trusted-accounts"]},
     }
     if use_baseline and baseline_file:
         from iaclint.baseline import BaselineError, load_baseline
@@ -152,6 +157,13 @@ def _cache(merged: dict):
     from iaclint.cache import Cache
 
     return Cache(merged.get("cache-dir") or os.environ.get("IACLINT_CACHE_DIR"))
+
+
+def _accounts(values: list) -> list:
+    for value in values:
+        if not (len(value) == 12 and value.isdigit()):
+            _fail(f"--trusted-account {value}: an AWS account ID is 12 digits")
+    return values
 
 
 def _jobs(merged: dict) -> int:

@@ -35,7 +35,7 @@ resource model are used: no parser, no formatter.
 from __future__ import annotations
 
 from iaclint.iam.accounts import (OWN_ACCOUNT_CONDITION_KEYS, PUBLIC, SELF, account_of,
-                                  is_own_account_expression, own_accounts)
+                                  is_own_account_expression, own_accounts, trusted_accounts)
 from iaclint.iam.documents import (DATA_SOURCE, IDENTITY_POLICY_TYPES, PERMISSION_DOCUMENTS,
                                    RESOURCE_POLICY_DOCUMENTS, SELF_CHECKED_TYPES, TRUST_DOCUMENTS,
                                    document_from_value, granted_documents, permission_documents,
@@ -67,7 +67,7 @@ _JSON_FIELDS = JSON_FIELDS
 
 __all__ = [
     "OWN_ACCOUNT_CONDITION_KEYS", "PUBLIC", "SELF", "account_of", "is_own_account_expression",
-    "own_accounts",
+    "own_accounts", "trusted_accounts",
     "DATA_SOURCE", "IDENTITY_POLICY_TYPES", "PERMISSION_DOCUMENTS", "RESOURCE_POLICY_DOCUMENTS",
     "SELF_CHECKED_TYPES", "TRUST_DOCUMENTS", "document_from_value", "granted_documents",
     "permission_documents", "resource_policy_documents", "trust_documents",

@@ -18,8 +18,10 @@ the next. What the source does say is decided here, and nothing is guessed:
   ...). Principal elements are never evidence: they are what is being judged.
 - A literal account that matches that evidence is the stack's own; one that does not,
   while there is evidence, is another account; with no evidence at all the answer is
-  unknown. An allow-list of trusted accounts from the configuration (`ctx.options`) is a
-  later addition; it would join the evidence here.
+  unknown.
+- Accounts the configuration names as trusted partners (`trusted-accounts`, read from
+  `ctx.options` by `trusted_accounts`) are not evidence of where the stack lives: a
+  policy that asks "is this another account?" lets them in, and still judges the rest.
 """
 from __future__ import annotations
 
@@ -103,6 +105,12 @@ def _template_text(value: Unknown) -> str | None:
 # What the stack says about its own account
 
 _CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def trusted_accounts(ctx) -> frozenset:
+    """The account IDs the configuration trusts (`trusted-accounts`, `--trusted-account`)."""
+    options = getattr(ctx, "options", None) or {}
+    return frozenset(str(a) for a in options.get("trusted_accounts", ()))
 
 
 def own_accounts(resource, ctx) -> frozenset:

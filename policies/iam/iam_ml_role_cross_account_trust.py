@@ -20,8 +20,8 @@ Kendra or Lex resource runs as it (`role_arn`, `execution_role`, `execution_role
 
 An `sts:ExternalId`, `aws:PrincipalOrgID` or `aws:PrincipalOrgPaths` condition clears a
 statement; for `*` an `aws:PrincipalAccount` or `aws:PrincipalArn` condition does too.
-An allow-list of trusted partner accounts (`ctx.options`) is planned and not read yet: a
-deliberate partner trust is suppressed inline until then.
+Accounts the configuration trusts (`trusted-accounts`, `--trusted-account`) are partners,
+not strangers: a principal in one of them passes; the other principals are still judged.
 """
 from __future__ import annotations
 
@@ -53,8 +53,9 @@ class IamMlRoleCrossAccountTrust(Policy):
         "`aws:PrincipalOrgPaths` condition. The stack's own account is taken from "
         "`${AWS::AccountId}` / `data.aws_caller_identity`, ARNs of roles the stack defines, and "
         "the account IDs in the stack's literal ARNs and `aws:SourceAccount`-style conditions; "
-        "when the source does not say, the verdict is UNKNOWN. One finding per statement, on its "
-        "`Principal`."
+        "when the source does not say, the verdict is UNKNOWN. Accounts listed under "
+        "`trusted-accounts` in the configuration (or `--trusted-account`) are accepted partners. "
+        "One finding per statement, on its `Principal`."
     )
     why = (
         "An ML execution role holds the keys to training data, model artifacts, feature stores, "
@@ -120,8 +121,10 @@ class IamMlRoleCrossAccountTrust(Policy):
         def own():  # read the stack for its account only when a literal account needs it
             return iam.own_accounts(resource, ctx)
 
+        trusted = iam.trusted_accounts(ctx)
+
         def test(stmt):
-            return _judge(stmt, own, kind)
+            return _judge(stmt, own, kind, trusted)
 
         for result in iam.check_statements(resource, ctx, test, iam.trust_documents(resource, ctx),
                                            identity_only=False):
@@ -133,13 +136,13 @@ class IamMlRoleCrossAccountTrust(Policy):
                 yield result
 
 
-def _judge(stmt, own, kind: str) -> iam.Outcome:
+def _judge(stmt, own, kind: str, trusted: frozenset = frozenset()) -> iam.Outcome:
     base = iam.all3(iam.is_allow(stmt), iam.actions_overlap(stmt, ASSUME))
     public, foreign, undecided = [], [], []
     if stmt.not_principals or "not_principals" in stmt.paths:
         public.append("everyone but the `NotPrincipal`")
     for principal in stmt.principals:
-        verdict, label = _classify(principal, own)
+        verdict, label = _classify(principal, own, trusted)
         if verdict == "public":
             public.append(label)
         elif verdict == "foreign":
@@ -167,8 +170,9 @@ def _judge(stmt, own, kind: str) -> iam.Outcome:
                        fields=("effect", "actions", "not_actions", "principals", "not_principals", "conditions"))
 
 
-def _classify(principal, own):
-    """("public" | "foreign" | "own" | None, label) for one principal of a trust statement."""
+def _classify(principal, own, trusted: frozenset = frozenset()):
+    """("public" | "foreign" | "own" | None, label) for one principal of a trust statement;
+    an account the configuration trusts counts as "own"."""
     kind, identifier = principal.type, principal.identifier
     if is_unknown(kind):
         return None, "a principal that is not known"
@@ -185,6 +189,8 @@ def _classify(principal, own):
         return "own", shown
     if account is None:
         return None, shown
+    if account in trusted:
+        return "own", shown
     accounts = own()
     if not accounts:
         return None, f"account `{account}`"

@@ -7,7 +7,7 @@ document form, `data.aws_iam_policy_document` followed) or the inline
 `Allow` statement fails when its principal is everyone (`*`, `{"AWS": "*"}`, `NotPrincipal`)
 without an `aws:PrincipalOrgID`, `aws:PrincipalOrgPaths` or `aws:PrincipalAccount`
 condition, whatever the actions; or when it names an account the stack does not live in
-(`iaclint.iam.own_accounts`, plus `trusted_accounts` from the options) with actions that
+(`iaclint.iam.own_accounts`; accounts the configuration trusts pass) with actions that
 create, change or delete model packages. Cross-account read access (a central registry
 shared with deployment accounts) passes.
 """
@@ -31,12 +31,12 @@ ORG_GUARDS = ("aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalAccou
 _FIELDS = ("effect", "actions", "not_actions", "principals", "not_principals", "conditions")
 
 
-def _outside(stmt, own: frozenset) -> tuple[list, list]:
+def _outside(stmt, own: frozenset, trusted: frozenset) -> tuple[list, list]:
     """(accounts outside the stack, principals whose account cannot be told), as labels."""
     outside, undecided = [], []
     for identifier in iam.principal_accounts(stmt):
         account = iam.account_of(identifier) if is_unknown(identifier) else identifier
-        if account in (iam.SELF, iam.PUBLIC) or account in own:
+        if account in (iam.SELF, iam.PUBLIC) or account in own or account in trusted:
             continue
         if account is None:
             undecided.append(f"`{identifier.expr}`" if is_unknown(identifier) else f"`{identifier}`")
@@ -45,10 +45,10 @@ def _outside(stmt, own: frozenset) -> tuple[list, list]:
     return outside, undecided
 
 
-def _judge(stmt, own: frozenset) -> iam.Outcome:
+def _judge(stmt, own: frozenset, trusted: frozenset = frozenset()) -> iam.Outcome:
     allow = iam.is_allow(stmt)
     public = iam.all3(allow, iam.principal_is_public(stmt), iam.not3(iam.has_condition(stmt, ORG_GUARDS)))
-    outside, undecided = _outside(stmt, own)
+    outside, undecided = _outside(stmt, own, trusted)
     writes = iam.actions_overlap_any(stmt, WRITE_ACTIONS)
     foreign = iam.all3(allow, True if outside else (None if undecided else False), writes)
     path = stmt.path_of("principals", "not_principals")
@@ -84,9 +84,10 @@ class SagemakerModelPackageGroupPolicyCrossAccount(Policy):
         "an AWS account other than the stack's own create, update or delete model packages "
         "(`sagemaker:CreateModelPackage`, `UpdateModelPackage`, `DeleteModelPackage`, the group policy and "
         "group deletion; `sagemaker:*` and `*` included). The stack's accounts are those its own ARNs "
-        "and account conditions show, plus `trusted_accounts` from the configuration; a principal "
-        "written as `${AWS::AccountId}` or `data.aws_caller_identity` is the stack's own. Without that "
-        "evidence a literal account is reported as unknown. Read-only sharing with other accounts passes."
+        "and account conditions show; a principal written as `${AWS::AccountId}` or "
+        "`data.aws_caller_identity` is the stack's own. Without that evidence a literal account is "
+        "reported as unknown. Accounts listed under `trusted-accounts` in the configuration (or "
+        "`--trusted-account`) are accepted partners. Read-only sharing with other accounts passes."
     )
     why = (
         "The model registry is where deployment pipelines pick the approved version of a model. An "
@@ -150,6 +151,6 @@ class SagemakerModelPackageGroupPolicyCrossAccount(Policy):
             yield PASS()  # no policy: the registry is private to its account
             return
         doc = iam.document_from_value(resource, path, value, ctx, follow=True)
-        own = iam.own_accounts(resource, ctx) | frozenset(str(a) for a in (ctx.options or {}).get("trusted_accounts", ()))
-        yield from iam.check_statements(resource, ctx, lambda stmt: _judge(stmt, own),
+        own, trusted = iam.own_accounts(resource, ctx), iam.trusted_accounts(ctx)
+        yield from iam.check_statements(resource, ctx, lambda stmt: _judge(stmt, own, trusted),
                                         documents=[doc] if doc is not None else [], identity_only=False)
