@@ -153,39 +153,46 @@ def scan(paths=(".",), *, select=(), ignore=(), strict: bool = False, policy_dir
 
 
 def _evaluate(found, options, policies, known, ignored, cache, jobs, keys, policy_options=None):
-    """Load, normalize, run the policies and apply suppressions: (Evaluated, the reportable
+    """Load, run the policies and apply suppressions: (Evaluated, the reportable
     resources). Everything here depends only on the files, the options and the policies,
-    which is what the whole-scan cache keys on."""
-    from iaclint.loading import load_all
+    which is what the whole-scan cache keys on.
+
+    Most verdicts are taken where each unit is loaded (`iaclint.engine.runner.check_unit`);
+    here come the rest, which look across units, taken on the whole project."""
+    from iaclint.engine.findings import finding
+    from iaclint.engine.runner import evaluate_pairs
+    from iaclint.loading import Checks, load_all
     from iaclint.result_cache import Evaluated
 
-    loaded = load_all(found, options, cache=cache, jobs=jobs, keys=keys)
+    checks = Checks([p for p in policies if p.resource_types], dict(policy_options or {}))
+    loaded = load_all(found, options, cache=cache, jobs=jobs, keys=keys, checks=checks)
     parse_errors = list(found.errors) + list(loaded.errors)  # directories that could not be listed, too
     for error in found.errors:
         found.reportable.add(error.file)
+    project = Project(loaded.resources)
 
-    from iaclint.normalize import normalize
+    def reported(policy_id: str, file: str) -> bool:
+        return file in found.reportable and not ignored(policy_id, file)
 
-    project = Project([normalize(r) for r in loaded.resources])
-    loaded.resources = []  # the canonical resources replace them (memory on large trees)
-
-    from iaclint.engine.runner import evaluate
-
-    errors: list[str] = []
+    errors: list[str] = list(loaded.policy_errors)
     failed: list[Finding] = []
     unknowns: list[Finding] = []
-    passed = 0
-    for ev in evaluate(project, [p for p in policies if p.resource_types], errors, policy_options):
-        if ev.resource.file not in found.reportable or ignored(ev.policy.id, ev.resource.file):
+    passed = sum(n for (file, policy_id), n in loaded.passes.items() if reported(policy_id, file))
+    for f in loaded.findings:
+        if reported(f.policy_id, f.file):
+            (unknowns if f.verdict == Verdict.UNKNOWN.value else failed).append(f)
+    for ev in evaluate_pairs(project, loaded.deferred, errors, checks.options):
+        if not reported(ev.policy.id, ev.resource.file):
             continue
         if ev.result.verdict is Verdict.PASS:
             passed += 1
             continue
-        finding = _finding(ev.policy, ev.resource, ev.result)
-        (unknowns if ev.result.verdict is Verdict.UNKNOWN else failed).append(finding)
+        (unknowns if ev.result.verdict is Verdict.UNKNOWN else failed).append(finding(ev.policy, ev.resource,
+                                                                                      ev.result))
+    errors.sort()  # verdicts taken in workers and here, in any order: the same report either way
     by_id = {p.id: p for p in policies}
     failed.extend(_parse_finding(by_id[e.policy_id], e) for e in parse_errors  # IAC001 and IAC004
-                  if e.policy_id in by_id and e.file in found.reportable and not ignored(e.policy_id, e.file))
+                  if e.policy_id in by_id and reported(e.policy_id, e.file))
     reportable_resources = [r for r in project.resources if r.file in found.reportable]
     failed += _suppress(reportable_resources, failed + unknowns, parse_errors, options.overlay, known, by_id,
                         lambda pid, file: pid in by_id and not ignored(pid, file))
@@ -292,30 +299,12 @@ def _in_diff(f: Finding, changes, regions: dict) -> bool:
 
 def _parse_all(found, var_files: list, variables: dict, parameters: dict, overlay: dict | None = None,
                cache=None, jobs: int = 1):
-    """(raw resources, parse errors, number of files read) of everything discovered."""
+    """(canonical resources, parse errors, number of files read) of everything discovered."""
     from iaclint.loading import Options, load_all
 
     loaded = load_all(found, Options(list(var_files), dict(variables), dict(parameters), overlay or {}),
                       cache=cache, jobs=jobs)
     return loaded.resources, loaded.errors, loaded.files
-
-
-def _finding(policy: Policy, resource, result) -> Finding:
-    span = resource.span_for(result.path)
-    message = result.message or policy.title
-    origin = resource.origin_of(result.path) if result.path and hasattr(resource, "origin_of") else ""
-    if origin:  # the line is where a variable is used: say where its value was set
-        message = f"{message} (value from {origin})"
-    return Finding(
-        policy_id=policy.id, policy_name=policy.name, severity=policy.severity,
-        message=message, file=resource.file,
-        line=span.line, column=span.column, end_line=span.end_line, end_column=span.end_column,
-        resource=resource.address, resource_type=resource.native_type,
-        attribute=resource.native_name(result.path) if result.path else "",
-        verdict=result.verdict.value,
-        fingerprint=fingerprint(policy.id, resource.file, resource.address, result.path),
-        construct=resource.construct,
-    )
 
 
 def _parse_finding(policy: Policy, error: ParseError) -> Finding:

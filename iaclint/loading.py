@@ -2,7 +2,7 @@
 when there are many.
 
 A unit is a Terraform module directory or a CloudFormation template. Units are
-independent until normalization, so they can be loaded in any order and in any process;
+independent, so they can be loaded (and normalized) in any order and in any process;
 the results are put back in discovery order, so the output is identical whatever
 `--jobs` is. Each unit's result is cached under a key of all the inputs it read
 (`iaclint.cache`). Inputs that only the load itself discovers (the files of called
@@ -10,7 +10,9 @@ modules, `file()` targets, `.terraform/modules/modules.json`, the `.tf` files a 
 to) are stored with the result as digests and checked before a cached result is reused.
 
 A unit is also a Terraform plan JSON (`terraform show -json`), which discovery tells
-apart from CloudFormation candidates. Once all units are loaded,
+apart from CloudFormation candidates. With `Checks`, a unit's policy verdicts are taken in
+the process that loaded it, as far as the unit alone decides them
+(`iaclint.engine.runner.check_unit`): on many cores the policies run in parallel too. Once all units are loaded,
 `iaclint.terraform.roots.settle` drops the stand-alone results of directories that
 another unit calls as a module (or a plan covers).
 """
@@ -27,10 +29,24 @@ PARALLEL_MIN_UNITS = 16  # below this, starting worker processes costs more than
 
 @dataclass
 class Loaded:
-    resources: list = field(default_factory=list)  # RawResources, in discovery order
+    resources: list = field(default_factory=list)  # canonical Resources, in discovery order
     errors: list = field(default_factory=list)  # ParseErrors
     files: int = 0  # reportable files that were read as Terraform or CloudFormation
     inputs: dict = field(default_factory=dict)  # extra inputs read (file() targets, modules): digests
+    # With `Checks`: the verdicts taken where the units were loaded, and what is left for
+    # the whole project (`iaclint.engine.runner.check_unit`).
+    findings: list = field(default_factory=list)  # Findings of FAIL and UNKNOWN verdicts
+    passes: dict = field(default_factory=dict)  # (file, policy id) -> PASS verdicts
+    policy_errors: list = field(default_factory=list)  # internal errors of policies
+    deferred: list = field(default_factory=list)  # (Resource, Policy) pairs not judged yet
+
+
+@dataclass
+class Checks:
+    """Policies (those with resource types) and their options, to check units with."""
+
+    policies: list
+    options: dict
 
 
 @dataclass
@@ -64,11 +80,14 @@ def inputs_fresh(inputs: dict, overlay: dict) -> bool:
     return all(digest(kind, path, overlay) == value for (kind, path), value in inputs.items())
 
 
-def load_all(found, options: Options, cache=None, jobs: int = 1, keys: list | None = None) -> Loaded:
-    """`keys`: the units' cache keys when the caller has computed them already."""
+def load_all(found, options: Options, cache=None, jobs: int = 1, keys: list | None = None,
+             checks: Checks | None = None) -> Loaded:
+    """`keys`: the units' cache keys when the caller has computed them already. With
+    `checks`, each unit loaded now is also checked where it was loaded; see `Loaded`."""
     units = units_of(found)
     known_keys = keys
     results: list = [None] * len(units)
+    verdicts: list = [None] * len(units)  # UnitVerdicts of the units checked where they were loaded
     pending = []
     keys: dict = {}
     for i, unit in enumerate(units):
@@ -81,29 +100,59 @@ def load_all(found, options: Options, cache=None, jobs: int = 1, keys: list | No
                     results[i] = hit
                     continue
         pending.append(i)
-    for i, result in zip(pending, _run([units[i] for i in pending], options, jobs,
-                                       [keys.get(i) for i in pending], cache)):
-        results[i] = result
+    ran = _run([units[i] for i in pending], options, jobs, [keys.get(i) for i in pending], cache, checks)
+    for i, (result, checked) in zip(pending, ran):
+        results[i], verdicts[i] = result, checked
     from iaclint.terraform.roots import settle
 
     dropped = settle(found, units, results)
     out = Loaded()
+    applicable = None
+    by_id = {p.id: p for p in checks.policies} if checks is not None else {}
     for i, ((kind, _, files), result) in enumerate(zip(units, results)):
         resources, errors, skipped = result[0], result[1], result[2]
         if kind == "tf":
             out.files += len([f for f in files if f in found.reportable])
         elif not skipped:
             out.files += 1
-        if i not in dropped:  # a called module's files were read (and are reported) through its callers
-            out.resources.extend(resources)
-            out.errors.extend(errors)
         out.inputs.update(_extras_of(result).get("inputs", {}))
+        if i in dropped:  # a called module's files were read (and are reported) through its callers
+            continue
+        out.resources.extend(resources)
+        out.errors.extend(errors)
+        if checks is None:
+            continue
+        checked = verdicts[i]
+        if checked is None:  # from the cache (or its check failed): every verdict is taken on the project
+            if applicable is None:
+                from iaclint.engine.runner import applicable_policies
+
+                applicable = applicable_policies(checks.policies)
+            out.deferred.extend((r, p) for r in resources for p in applicable(r))
+            continue
+        out.findings.extend(checked.findings)
+        for key, count in checked.passes.items():
+            out.passes[key] = out.passes.get(key, 0) + count
+        out.policy_errors.extend(checked.errors)
+        out.deferred.extend((resources[index], by_id[pid]) for index, pid in checked.deferred)
     return out
 
 
-def _run(units: list, options: Options, jobs: int, keys: list, cache) -> list:
-    """The units' results, each stored in `cache` under its key (when it has one and the
-    result is cacheable) by whichever process loaded it."""
+_CHECKS: Checks | None = None  # what a forked worker checks its units with (set before forking)
+
+
+def _run(units: list, options: Options, jobs: int, keys: list, cache, checks: Checks | None) -> list:
+    """(result, UnitVerdicts or None) of every unit, each result stored in `cache` under its
+    key (when it has one and the result is cacheable) by whichever process loaded it."""
+    global _CHECKS
+    _CHECKS = checks
+    try:
+        return _run_all(units, options, jobs, keys, cache)
+    finally:
+        _CHECKS = None
+
+
+def _run_all(units: list, options: Options, jobs: int, keys: list, cache) -> list:
     if jobs <= 1 or len(units) < PARALLEL_MIN_UNITS:
         return [_load_and_store(unit, options, key, cache) for unit, key in zip(units, keys)]
     import multiprocessing
@@ -120,8 +169,8 @@ def _run(units: list, options: Options, jobs: int, keys: list, cache) -> list:
     results: list = []
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            for data in pool.map(_load_encoded, units, [options] * n, keys, [cache] * n, chunksize=chunk):
-                results.append(pickle.loads(data))
+            for data, checked in pool.map(_load_encoded, units, [options] * n, keys, [cache] * n, chunksize=chunk):
+                results.append((pickle.loads(data), checked))
     except BrokenProcessPool:
         # A worker died (killed for memory, a crash in a parser's C code): which unit did it
         # is unknown, so each unit not loaded yet gets a process of its own, and only the
@@ -137,11 +186,12 @@ def _load_isolated(unit: tuple, options: Options, key, cache, context) -> tuple:
 
     try:
         with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-            return pickle.loads(pool.submit(_load_encoded, unit, options, key, cache).result())
+            data, checked = pool.submit(_load_encoded, unit, options, key, cache).result()
+            return pickle.loads(data), checked
     except BrokenProcessPool:
         message = (f"the process loading {unit[1]} stopped unexpectedly (out of memory, or a crash in a "
                    "parser): not scanned")
-        return [], [ParseError(_unit_file(unit), 1, 1, message)], False, False
+        return ([], [ParseError(_unit_file(unit), 1, 1, message)], False, False), None
 
 
 def _unit_file(unit: tuple) -> str:
@@ -154,26 +204,43 @@ def _load_and_store(unit: tuple, options: Options, key, cache) -> tuple:
     result = load_unit(unit, options)
     if cache is not None and key is not None and result[3]:
         cache.put(key, result)
-    return result
+    return result, _check(result)
 
 
-def _load_encoded(unit: tuple, options: Options, key, cache) -> bytes:
+def _load_encoded(unit: tuple, options: Options, key, cache) -> tuple:
     """In a worker: the unit's result pickled once, both to send it back and to store it,
-    so the parent only unpickles."""
+    so the parent only unpickles; and its verdicts."""
     result = load_unit(unit, options)
     data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
     if cache is not None and key is not None and result[3]:
         cache.put_encoded(key, data)
-    return data
+    return data, _check(result)
+
+
+def _check(result: tuple):
+    """The unit's verdicts (`iaclint.engine.runner.check_unit`), or None without checks or
+    when checking failed (the parent then takes every verdict itself, and reports a bug)."""
+    if _CHECKS is None or not result[0]:
+        return None
+    from iaclint.engine.runner import check_unit
+
+    try:
+        return check_unit(result[0], _CHECKS.policies, _CHECKS.options)
+    except Exception:  # noqa: BLE001 - a bug here must not cost the unit: the parent checks it again
+        return None
 
 
 def load_unit(unit: tuple, options: Options) -> tuple:
-    """(raw resources, parse errors, skipped: not a template, cacheable) of one unit.
+    """(canonical resources, parse errors, skipped: not a template, cacheable[, extras]) of
+    one unit: parsed, evaluated and normalized (`iaclint.normalize`).
 
     Never raises: a bug of a loader costs that unit (an IAC001 finding), not the scan, and
     in a worker process it would otherwise stop the whole pool."""
     try:
-        return _load_unit(unit, options)
+        result = _load_unit(unit, options)
+        from iaclint.normalize import normalize
+
+        return ([normalize(r) for r in result[0]], *result[1:])
     except Exception as exc:  # noqa: BLE001 - the fuzz and hostile-input tests look for these
         message = f"internal error loading {unit[1]}: {type(exc).__name__}: {exc}"
         return [], [ParseError(_unit_file(unit), 1, 1, message)], False, False

@@ -175,6 +175,7 @@ def project_table(ctx, build: Callable[[Any], T]) -> T:
         tables = _TABLES[project] = {}
     if build not in tables:
         tables[build] = build(project)
+    project.look_across_units()  # a table of every unit, even when it comes from this cache
     return tables[build]
 
 

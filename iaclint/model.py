@@ -166,23 +166,33 @@ class Resource:
 
 
 class Project:
-    """All canonical resources of one scan, with the reference graph between them."""
+    """All canonical resources of one scan, with the reference graph between them.
+
+    The graph is local to a unit (a Terraform root with its modules, a CloudFormation
+    template): references resolve only inside their unit, and `unit_resources` lists one
+    unit. What looks across units goes through `resources`, iteration or `of_type`, which
+    a `UnitProject` notices (see there)."""
 
     def __init__(self, resources: list[Resource]):
-        self.resources = resources
+        self._resources = resources
         self._by_unit_address: dict[tuple[str, str], Resource] = {}
-        self._by_address: dict[str, list[Resource]] = {}
         self._incoming: dict[int, list[tuple[Resource, Reference]]] = {}
         self._by_type: dict[str, list[Resource]] = {}
+        self._by_unit: dict[str, list[Resource]] = {}
         for r in resources:
             self._by_unit_address[(r.unit, r.address)] = r
-            self._by_address.setdefault(r.address, []).append(r)
             self._by_type.setdefault(r.type, []).append(r)
+            self._by_unit.setdefault(r.unit, []).append(r)
         for r in resources:
             for ref in r.references:
                 target = self.lookup(r, ref.target)
                 if target is not None:
                     self._incoming.setdefault(id(target), []).append((r, ref))
+
+    @property
+    def resources(self) -> list[Resource]:
+        """Every resource of the scan, in scan order."""
+        return self._resources
 
     def of_type(self, *types: str) -> list[Resource]:
         """The resources of these canonical types, in scan order. Policies that look for
@@ -190,21 +200,22 @@ class Project:
         walking every resource for every resource, which is quadratic on a large tree."""
         if len(types) == 1:
             return list(self._by_type.get(types[0], ()))
-        return [r for r in self.resources if r.type in types]
+        return [r for r in self._resources if r.type in types]
+
+    def unit_resources(self, unit: str) -> list[Resource]:
+        """The resources of one unit (what `Resource.unit` names), in scan order."""
+        return list(self._by_unit.get(unit, ()))
+
+    def look_across_units(self) -> None:
+        """Say that what is being decided depends on other units: called when data derived
+        from the whole project is reused from a cache (see `UnitProject`)."""
 
     def __iter__(self) -> Iterator[Resource]:
         return iter(self.resources)
 
     def lookup(self, origin: Resource, address: str) -> Resource | None:
         """The resource `address` names, seen from `origin` (same module or template)."""
-        found = self._by_unit_address.get((origin.unit, address))
-        if found is not None:
-            return found
-        # A bare address without an index may name a counted resource's first instance.
-        candidates = self._by_address.get(address)
-        if candidates and len(candidates) == 1 and candidates[0].unit == origin.unit:
-            return candidates[0]
-        return None
+        return self._by_unit_address.get((origin.unit, address))
 
     def outgoing(self, resource: Resource, path_prefix: Path = ()) -> list[tuple[Reference, Resource | None]]:
         """References made by `resource` (under `path_prefix`), with their targets if scanned."""
@@ -283,3 +294,27 @@ def iter_paths(value: Any, prefix: Path = ()) -> Iterator[tuple[Path, Any]]:
     elif isinstance(value, list):
         for i, v in enumerate(value):
             yield from iter_paths(v, prefix + (i,))
+
+
+class UnitProject(Project):
+    """The resources of one unit, for checking them where they were loaded (a worker).
+
+    A policy whose verdict depends only on the unit (the resource, the graph around it,
+    the unit's own resources) gets the same verdict here as on the whole project. One that
+    looks across units (`resources`, iteration, `of_type`: a bucket by name in any stack, an
+    account-wide logging configuration) sets `touched`; its verdict is then thrown away and
+    taken again on the whole project."""
+
+    touched = False
+
+    @property
+    def resources(self) -> list[Resource]:
+        self.touched = True
+        return self._resources
+
+    def look_across_units(self) -> None:
+        self.touched = True
+
+    def of_type(self, *types: str) -> list[Resource]:
+        self.touched = True
+        return super().of_type(*types)

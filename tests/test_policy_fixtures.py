@@ -58,11 +58,9 @@ def test_policy_fixtures(policy, fmt, monkeypatch):
     expected = set()
     from iaclint.api import _parse_all  # the same parse the scan did, to map lines to resources
     from iaclint.discover import discover
-    from iaclint.normalize import normalize
 
-    raws, errors, _ = _parse_all(discover([rel(f) for f in files]), [], {}, {})
+    resources, errors, _ = _parse_all(discover([rel(f) for f in files]), [], {}, {})
     assert not errors, errors
-    resources = [normalize(r) for r in raws]
     fail_names = set()
     for f in files:
         marked = expected_markers(f)
@@ -94,15 +92,14 @@ def _check_inapplicable_format(policy, fmt, files):
         pytest.skip(f"{policy.name} does not apply to {fmt} (formats = {applicable_formats(policy)})")
     from iaclint.api import _parse_all
     from iaclint.discover import discover
-    from iaclint.normalize import normalize
 
     result = scan([rel(f) for f in files], policies=[policy], strict=False)
     assert not result.errors, result.errors
     assert not result.findings, f"{fmt} does not apply to {policy.name}, yet it reported {result.findings}"
     assert not any(expected_markers(f) for f in files), f"{fmt} fixtures of {policy.name} mark findings"
-    raws, errors, _ = _parse_all(discover([rel(f) for f in files]), [], {}, {})
+    resources, errors, _ = _parse_all(discover([rel(f) for f in files]), [], {}, {})
     assert not errors, errors
-    names = {r.address: r.address.split(".")[-1].lower() for r in map(normalize, raws)
+    names = {r.address: r.address.split(".")[-1].lower() for r in resources
              if r.type in policy.resource_types}
     assert not [a for a, n in names.items() if n.startswith("fail")], f"no fail cases in {fmt} for {policy.name}"
     unknown_cases = {a for a, n in names.items() if n.startswith("unknown")}

@@ -44,9 +44,20 @@ class Context:
 
     def remembered(self, question: str, resource, compute):
         key = (question, id(resource))
-        if key not in self.memo:
-            self.memo[key] = compute()
-        return self.memo[key]
+        entry = self.memo.get(key)
+        if entry is None:  # (answer, whether finding it looked across units)
+            project = self.project
+            outer = getattr(project, "touched", False)
+            project.touched = False
+            try:
+                value = compute()
+            finally:
+                wide = getattr(project, "touched", False)
+                project.touched = outer or wide
+            entry = self.memo[key] = (value, wide)
+        if entry[1]:
+            self.project.look_across_units()  # asked again: it still depends on other units
+        return entry[0]
 
     def targets(self, resource: "Resource", path: tuple = ()) -> list:
         """Resources referenced under `path` of `resource`; None for targets not scanned."""

@@ -3,13 +3,20 @@
 Each policy sees only resources of its `resource_types`. A policy that raises is a bug in
 that policy, not in the scanned code: the error is recorded with the policy and resource,
 the rest of the scan goes on, and the CLI reports it with exit code 2.
+
+Most verdicts depend only on one unit (a Terraform root, a CloudFormation template): the
+resource and the graph around it, which never leaves its unit. `check_unit` takes those
+verdicts where the unit was loaded (in a worker process, in parallel), and hands back the
+ones that looked across units (`iaclint.model.UnitProject`) to be taken again on the
+whole project with `evaluate_pairs`. Both give the verdicts `evaluate` gives.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from iaclint.engine.findings import finding
 from iaclint.engine.policy import Context, Policy, Result, Verdict
-from iaclint.model import Project, Resource
+from iaclint.model import Project, Resource, UnitProject
 
 
 @dataclass
@@ -17,6 +24,16 @@ class Evaluation:
     policy: Policy
     resource: Resource
     result: Result
+
+
+@dataclass
+class UnitVerdicts:
+    """What `check_unit` found in one unit."""
+
+    findings: list = field(default_factory=list)  # Findings of the FAIL and UNKNOWN verdicts
+    passes: dict = field(default_factory=dict)  # (file, policy id) -> number of PASS verdicts
+    errors: list = field(default_factory=list)  # internal errors of policies
+    deferred: list = field(default_factory=list)  # (resource index, policy id): for the whole project
 
 
 def run(project: Project, policies: list[Policy], options: dict | None = None) -> tuple[list[Evaluation], list[str]]:
@@ -28,7 +45,47 @@ def run(project: Project, policies: list[Policy], options: dict | None = None) -
 def evaluate(project: Project, policies: list[Policy], errors: list, options: dict | None = None):
     """The evaluations one at a time, appending internal errors to `errors`: a large scan
     has tens of thousands of PASS verdicts, which need counting, not keeping."""
+    applicable = applicable_policies(policies)
+    pairs = ((resource, policy) for resource in project.resources for policy in applicable(resource))
+    return evaluate_pairs(project, pairs, errors, options)
+
+
+def evaluate_pairs(project: Project, pairs, errors: list, options: dict | None = None):
+    """The evaluations of these (resource, policy) pairs, in their order, on `project`."""
     ctx = Context(project=project, options=dict(options or {}))
+    for resource, policy in pairs:
+        results = _check(policy, resource, ctx, errors)
+        for result in results or ():
+            yield Evaluation(policy, resource, result)
+
+
+def check_unit(resources: list[Resource], policies: list[Policy], options: dict | None = None) -> UnitVerdicts:
+    """The verdicts of one unit's resources that the unit alone decides, as findings and
+    PASS counts; the (resource, policy) pairs that looked across units are `deferred`."""
+    project = UnitProject(resources)
+    ctx = Context(project=project, options=dict(options or {}))
+    applicable = applicable_policies(policies)
+    out = UnitVerdicts()
+    for index, resource in enumerate(resources):
+        for policy in applicable(resource):
+            project.touched = False
+            before = len(out.errors)
+            results = _check(policy, resource, ctx, out.errors)
+            if project.touched:  # its verdict (or its error) may depend on other units
+                del out.errors[before:]
+                out.deferred.append((index, policy.id))
+                continue
+            for result in results or ():
+                if result.verdict is Verdict.PASS:
+                    key = (resource.file, policy.id)
+                    out.passes[key] = out.passes.get(key, 0) + 1
+                else:
+                    out.findings.append(finding(policy, resource, result))
+    return out
+
+
+def applicable_policies(policies: list[Policy]):
+    """resource -> the policies that apply to its type, in the policies' order."""
     by_type: dict[str, list[Policy]] = {}
     wildcard: list[Policy] = []
     for policy in policies:
@@ -36,15 +93,16 @@ def evaluate(project: Project, policies: list[Policy], errors: list, options: di
             wildcard.append(policy)
         for resource_type in policy.resource_types:
             by_type.setdefault(resource_type, []).append(policy)
-    for resource in project.resources:
-        for policy in by_type.get(resource.type, []) + wildcard:
-            try:
-                results = list(policy.check(resource, ctx))
-            except Exception as exc:  # noqa: BLE001 - isolate a broken policy
-                errors.append(f"policy {policy.id} failed on {resource.file} {resource.address}: "
-                              f"{type(exc).__name__}: {exc}")
-                continue
-            if not results:
-                results = [Result(Verdict.PASS)]
-            for result in results:
-                yield Evaluation(policy, resource, result)
+    return lambda resource: by_type.get(resource.type, []) + wildcard
+
+
+def _check(policy: Policy, resource: Resource, ctx: Context, errors: list) -> list | None:
+    """The policy's results on the resource (a PASS when it yields nothing), or None when
+    it raised (the error is appended to `errors`)."""
+    try:
+        results = list(policy.check(resource, ctx))
+    except Exception as exc:  # noqa: BLE001 - isolate a broken policy
+        errors.append(f"policy {policy.id} failed on {resource.file} {resource.address}: "
+                      f"{type(exc).__name__}: {exc}")
+        return None
+    return results or [Result(Verdict.PASS)]

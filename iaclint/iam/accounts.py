@@ -126,7 +126,7 @@ def own_accounts(resource, ctx) -> frozenset:
     except TypeError:  # a project that cannot be weakly referenced: no caching
         per_unit = {}
     if resource.unit not in per_unit:
-        per_unit[resource.unit] = frozenset(_evidence([r for r in project if r.unit == resource.unit]))
+        per_unit[resource.unit] = frozenset(_evidence(project.unit_resources(resource.unit)))
     return per_unit[resource.unit]
 
 

@@ -254,20 +254,20 @@ def _same_unit(resource, ctx, types=None) -> list:
     `types` only, when given). Indexed once per project: principals and AI resources ask
     this for every resource, and a scan can hold thousands."""
     project = ctx.project
-    index = _UNITS.get(project)
+    try:
+        per_unit = _UNITS.setdefault(project, {})
+    except TypeError:  # a project that cannot be weakly referenced: no caching
+        per_unit = {}
+    index = per_unit.get(resource.unit)
     if index is None:
-        index = {}
-        for position, r in enumerate(project):
-            index.setdefault((r.unit, r.type), []).append((position, r))
-            index.setdefault((r.unit, None), []).append((position, r))
-        try:
-            _UNITS[project] = index
-        except TypeError:  # a project that cannot be weakly referenced: no caching
-            pass
+        index = per_unit[resource.unit] = {}
+        for position, r in enumerate(project.unit_resources(resource.unit)):
+            index.setdefault(r.type, []).append((position, r))
+            index.setdefault(None, []).append((position, r))
     if types is None or isinstance(types, str):
-        found = index.get((resource.unit, types), [])
-    else:  # several types: merged back into project order, so results stay in source order
-        found = sorted((item for t in types for item in index.get((resource.unit, t), [])), key=lambda x: x[0])
+        found = index.get(types, [])
+    else:  # several types: merged back into unit order, so results stay in source order
+        found = sorted((item for t in types for item in index.get(t, [])), key=lambda x: x[0])
     return [r for _, r in found if r is not resource]
 
 
@@ -448,7 +448,7 @@ def execution_role_users(role, ctx) -> list[tuple[Any, tuple]]:
             out.append((source, tuple(ref.path)))
     name = role.attributes.get("name")
     if isinstance(name, str) and name:
-        for other, where in _literal_role_arns(ctx).get((role.unit, name), []):
+        for other, where in _literal_role_arns(ctx, role.unit).get(name, []):
             if (other, where) not in out:
                 out.append((other, where))
     return out
@@ -457,26 +457,26 @@ def execution_role_users(role, ctx) -> list[tuple[Any, tuple]]:
 _LITERAL_ROLES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
-def _literal_role_arns(ctx) -> dict:
-    """(unit, role name) -> [(AI resource, path)] for every literal role ARN written in a
-    role attribute of an AI resource; built once per project."""
+def _literal_role_arns(ctx, unit: str) -> dict:
+    """Role name -> [(AI resource, path)] for every literal role ARN written in a role
+    attribute of an AI resource of `unit`; built once per project and unit."""
     project = ctx.project
-    index = _LITERAL_ROLES.get(project)
+    try:
+        per_unit = _LITERAL_ROLES.setdefault(project, {})
+    except TypeError:  # a project that cannot be weakly referenced: no caching
+        per_unit = {}
+    index = per_unit.get(unit)
     if index is not None:
         return index
-    index = {}
-    for other in project:
+    index = per_unit[unit] = {}
+    for other in project.unit_resources(unit):
         if not other.type.startswith(AI_TYPE_PREFIXES):
             continue
         found = sorted(_find_named(other.attributes, ROLE_ATTRIBUTES), key=lambda f: ROLE_ATTRIBUTES.index(f[0][-1]))
         for where, value in found:  # one walk for all the names, in the names' order
             match = _PRINCIPAL_ARN.match(value.strip()) if isinstance(value, str) else None
             if match and match.group("kind") == "role":
-                index.setdefault((other.unit, match.group("name")), []).append((other, where))
-    try:
-        _LITERAL_ROLES[project] = index
-    except TypeError:
-        pass
+                index.setdefault(match.group("name"), []).append((other, where))
     return index
 
 

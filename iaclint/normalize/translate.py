@@ -150,21 +150,30 @@ def _from_cloudformation(raw: RawResource) -> Resource:
 
 
 @lru_cache(maxsize=256)
-def _speller(native_type: str):
-    """Canonical name -> CloudFormation name, for paths the template does not write:
-    the table's renames reversed, the known irregular spellings, else PascalCase."""
-    table = CFN_TYPES.get(native_type, {})
-    reverse = {canon: native.split(".")[-1] for native, canon in table.get("renames", {}).items()}
-    reverse.update({canon: native for native, canon in table.get("moves", {}).items()})
+def _speller(native_type: str) -> "_Speller":
+    return _Speller(native_type)
 
-    def spell(name: str) -> str:
-        if name in reverse:
-            return reverse[name]
+
+class _Speller:
+    """Canonical name -> CloudFormation name, for paths the template does not write:
+    the table's renames reversed, the known irregular spellings, else PascalCase. A class,
+    not a closure, so that resources pickle (the cache, worker processes)."""
+
+    def __init__(self, native_type: str):
+        self.native_type = native_type
+        table = CFN_TYPES.get(native_type, {})
+        self.reverse = {canon: native.split(".")[-1] for native, canon in table.get("renames", {}).items()}
+        self.reverse.update({canon: native for native, canon in table.get("moves", {}).items()})
+
+    def __call__(self, name: str) -> str:
+        if name in self.reverse:
+            return self.reverse[name]
         if name in CFN_SPELLINGS:
             return CFN_SPELLINGS[name]
         return "".join(part[:1].upper() + part[1:] for part in name.split("_"))
 
-    return spell
+    def __reduce__(self):
+        return _speller, (self.native_type,)
 
 
 def _map_path(path_map: dict, native: tuple) -> tuple | None:

@@ -138,7 +138,7 @@ def _roles(resource, ctx, attribute: str) -> list:
         targets = [t for _, t in ctx.project.outgoing(resource, path)] if ctx is not None else []
         roles = [t for t in targets if t is not None and t.type == "aws_iam_role"]
         if not roles and isinstance(item, str) and ctx is not None:
-            roles = [r for r in ctx.project if r.type == "aws_iam_role" and r.unit == resource.unit
+            roles = [r for r in ctx.project.unit_resources(resource.unit) if r.type == "aws_iam_role"
                      and r.attributes.get("name") == item]
         out.extend((r, path) for r in roles) if roles else out.append((None, path))
     return out

@@ -1,0 +1,23 @@
+"""A verdict of a policy on a resource, as the `Finding` that reports show."""
+from __future__ import annotations
+
+from iaclint.engine.policy import Policy
+from iaclint.model import Finding, fingerprint
+
+
+def finding(policy: Policy, resource, result) -> Finding:
+    span = resource.span_for(result.path)
+    message = result.message or policy.title
+    origin = resource.origin_of(result.path) if result.path and hasattr(resource, "origin_of") else ""
+    if origin:  # the line is where a variable is used: say where its value was set
+        message = f"{message} (value from {origin})"
+    return Finding(
+        policy_id=policy.id, policy_name=policy.name, severity=policy.severity,
+        message=message, file=resource.file,
+        line=span.line, column=span.column, end_line=span.end_line, end_column=span.end_column,
+        resource=resource.address, resource_type=resource.native_type,
+        attribute=resource.native_name(result.path) if result.path else "",
+        verdict=result.verdict.value,
+        fingerprint=fingerprint(policy.id, resource.file, resource.address, result.path),
+        construct=resource.construct,
+    )

@@ -1,0 +1,78 @@
+"""Verdicts taken where each unit is loaded equal the verdicts taken on the whole project.
+
+`iaclint.engine.runner.check_unit` judges a unit's resources on that unit alone (in the
+worker that loaded it) and defers every (resource, policy) pair whose evaluation looked
+across units; `iaclint.api` takes those again on the whole project. Both together must
+give exactly the verdicts `evaluate` gives on the whole project, for every policy, on a
+tree of many units that name each other's resources (the fixtures: buckets named by AI
+resources of other stacks, account-wide logging configurations, registries)."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import ROOT, builtin_policies
+from iaclint.discover import discover
+from iaclint.engine.findings import finding
+from iaclint.engine.policy import Verdict
+from iaclint.engine.runner import evaluate, evaluate_pairs
+from iaclint.loading import PARALLEL_MIN_UNITS, Checks, Options, load_all, units_of
+from iaclint.model import Project
+
+
+def _key(f):
+    return f.policy_id, f.file, f.resource, f.line, f.column, f.attribute, f.verdict, f.message
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_unit_checks_and_deferred_pairs_give_the_whole_projects_verdicts(monkeypatch, jobs):
+    monkeypatch.chdir(ROOT)
+    found = discover(["fixtures"])
+    assert len(units_of(found)) > PARALLEL_MIN_UNITS  # jobs=2 loads in worker processes
+    policies = [p for p in builtin_policies() if p.resource_types]
+    loaded = load_all(found, Options([], {}, {}, {}), jobs=jobs, checks=Checks(policies, {}))
+    project = Project(loaded.resources)
+
+    errors: list = []
+    expected, expected_passes = [], {}
+    for ev in evaluate(project, policies, errors):
+        if ev.result.verdict is Verdict.PASS:
+            key = (ev.resource.file, ev.policy.id)
+            expected_passes[key] = expected_passes.get(key, 0) + 1
+        else:
+            expected.append(_key(finding(ev.policy, ev.resource, ev.result)))
+    assert not errors
+
+    got, passes = [_key(f) for f in loaded.findings], dict(loaded.passes)
+    for ev in evaluate_pairs(project, loaded.deferred, errors):
+        if ev.result.verdict is Verdict.PASS:
+            key = (ev.resource.file, ev.policy.id)
+            passes[key] = passes.get(key, 0) + 1
+        else:
+            got.append(_key(finding(ev.policy, ev.resource, ev.result)))
+    assert not errors and not loaded.policy_errors
+    assert sorted(got) == sorted(expected)
+    assert passes == expected_passes
+    # Both ways were taken: most pairs in the units, the cross-unit ones on the project.
+    assert loaded.findings and loaded.passes
+    deferred_policies = {policy.id for _, policy in loaded.deferred}
+    assert {"IAC114", "IAC115"} <= deferred_policies  # S3 scoping looks at every stack's names
+    assert "IAC101" not in deferred_policies  # a notebook's own key is the unit's business
+
+
+def test_an_answer_kept_for_the_scan_still_says_it_looked_across_units():
+    """`Context.remembered`: an answer whose computation looked across units marks every
+    later use too, or the second policy asking would be judged on the unit alone."""
+    from conftest import make_resource
+    from iaclint.engine.policy import Context
+    from iaclint.model import UnitProject
+
+    resource = make_resource("aws_iam_role", {})
+    project = UnitProject([resource])
+    ctx = Context(project=project)
+    assert ctx.remembered("local", resource, lambda: 1) == 1 and not project.touched
+    assert ctx.remembered("wide", resource, lambda: len(project.of_type("aws_s3_bucket"))) == 0
+    assert project.touched
+    project.touched = False
+    assert ctx.remembered("wide", resource, lambda: 99) == 0 and project.touched  # from the memo, still marked
+    project.touched = False
+    assert ctx.remembered("local", resource, lambda: 99) == 1 and not project.touched
