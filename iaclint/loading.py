@@ -164,7 +164,7 @@ def _run_all(units: list, options: Options, jobs: int, keys: list, cache) -> lis
         return [_load_and_store(unit, options, key, cache) for unit, key in zip(units, keys)]
     from concurrent.futures.process import BrokenProcessPool
 
-    chunk = max(1, len(units) // (jobs * 4))
+    chunk = max(1, min(8, len(units) // (jobs * 4)))  # small batches: no worker idles long at the end
     n = len(units)
     results: list = []
     try:
