@@ -15,6 +15,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any, Callable, Iterator
 
 Path = tuple  # tuple[str | int, ...]
@@ -253,8 +254,14 @@ class Finding:
     suppression_reason: str = ""
     construct: str = ""  # CDK construct path (`aws:cdk:path`) of the resource, "" if none
 
+    def __reduce__(self):  # as a tuple: half the time to unpickle (the scan cache, workers)
+        return Finding, _finding_values(self)
+
     def sort_key(self) -> tuple:
         return (self.file, self.line, self.column, self.policy_id, self.resource, self.attribute)
+
+
+_finding_values = attrgetter(*Finding.__dataclass_fields__)
 
 
 def fingerprint(policy_id: str, file: str, address: str, path: tuple) -> str:

@@ -235,7 +235,10 @@ class Evaluator:
         if kind == "null_lit":
             return None
         if kind == "string_lit":
-            return _unescape("".join(c.text.decode("utf-8") for c in node.children
+            children = node.children
+            if children[0].type == "quoted_template_start" and children[-1].type == "quoted_template_end":
+                return _unescape(source.data[children[0].end_byte:children[-1].start_byte].decode("utf-8"))
+            return _unescape("".join(c.text.decode("utf-8") for c in children
                                      if c.type not in ("quoted_template_start", "quoted_template_end")))
         raise EvalError(f"unsupported literal ({kind})")
 
