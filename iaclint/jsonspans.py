@@ -1,16 +1,22 @@
 """Decode JSON and keep where every value was written.
 
-The standard `json` module forgets positions, and a finding inside a heredoc IAM policy or
-a `.tf.json` file must point at the line of the offending `"Action"`. This decoder returns
-the value and a span for every path: for an object member the span runs from its key to
-the end of its value, for a list item over the item. Lines and columns are 1-based and
-counted from `line`/`column` of the text's first character, so callers can place an
-embedded document at its position in the enclosing file.
+The standard `json` module forgets positions, and a finding inside a heredoc IAM policy, a
+`.tf.json` file or a JSON CloudFormation template must point at the line of the offending
+`"Action"`. This decoder returns the value and a span for every path: for an object member
+the span runs from its key to the end of its value, for a list item over the item. Lines
+and columns are 1-based, end columns exclusive, and counted from `line`/`column` of the
+text's first character, so callers can place an embedded document at its position in the
+enclosing file. It also notes the spans of keys near the top (CloudFormation's logical
+IDs) and keys written twice in one object (which `json` silently resolves to the last).
+
+It is the one JSON-with-positions reader of the code base: Terraform's `.tf.json`, JSON
+variable files and plans, heredoc documents, and the JSON templates that libyaml rejects.
 """
 from __future__ import annotations
 
-import json
 import re
+from dataclasses import dataclass, field
+from json.decoder import scanstring
 from typing import Any
 
 # Two Python frames per level: 200 levels stay well inside the interpreter's recursion
@@ -18,8 +24,7 @@ from typing import Any
 MAX_DEPTH = 200
 
 _WS = re.compile(r"[ \t\r\n]*")
-_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
-_STRING = re.compile(r'"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"')
+_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?")
 
 
 class JsonSpanError(ValueError):
@@ -30,13 +35,27 @@ class JsonSpanError(ValueError):
         self.column = column
 
 
+@dataclass
+class Decoded:
+    value: Any
+    spans: dict = field(default_factory=dict)  # path -> (line, column, end_line, end_column)
+    keys: dict = field(default_factory=dict)  # path -> span of its key, for paths up to `key_depth` long
+    # Keys written twice in one object: (path of the object, key, (line, column) of the
+    # repeat, line of the first). The value is the last one's, as `json` decides.
+    duplicates: list = field(default_factory=list)
+
+
 class _Decoder:
-    def __init__(self, text: str, line: int, column: int):
+    def __init__(self, text: str, line: int, column: int, max_depth: int, key_depth: int):
         self.text = text
         self.base_line = line
         self.base_column = column
+        self.max_depth = max_depth
+        self.key_depth = key_depth
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-        self.spans: dict[tuple, tuple[int, int, int, int]] = {}
+        self.spans: dict[tuple, tuple[int, int]] = {}  # path -> (start, end) offsets
+        self.keys: dict[tuple, tuple[int, int]] = {}
+        self.duplicates: list = []  # (path, key, offset of the repeat, offset of the first)
 
     def position(self, offset: int) -> tuple[int, int]:
         lo, hi = 0, len(self.line_starts) - 1
@@ -58,14 +77,15 @@ class _Decoder:
     def skip(self, offset: int) -> int:
         return _WS.match(self.text, offset).end()
 
-    def record(self, path: tuple, start: int, end: int) -> None:
-        line, column = self.position(start)
-        end_line, end_column = self.position(max(start, end - 1))
-        self.spans[path] = (line, column, end_line, end_column + 1)
+    def string(self, offset: int) -> tuple[str, int]:
+        try:
+            return scanstring(self.text, offset + 1, True)
+        except ValueError:
+            self.fail("invalid string", offset)
 
     def value(self, offset: int, path: tuple, depth: int) -> tuple[Any, int]:
-        if depth > MAX_DEPTH:
-            self.fail("JSON nested too deeply", offset)
+        if depth > self.max_depth:
+            self.fail(f"nesting deeper than {self.max_depth} levels", offset)
         offset = self.skip(offset)
         if offset >= len(self.text):
             self.fail("unexpected end of JSON", offset)
@@ -75,14 +95,11 @@ class _Decoder:
         if char == "[":
             return self.array(offset + 1, path, depth)
         if char == '"':
-            match = _STRING.match(self.text, offset)
-            if not match:
-                self.fail("invalid string", offset)
-            return json.loads(match.group()), match.end()
+            return self.string(offset)
         match = _NUMBER.match(self.text, offset)
         if match:
             text = match.group()
-            return (float(text) if any(c in text for c in ".eE") else int(text)), match.end()
+            return (float(text) if match.group(1) or match.group(2) else int(text)), match.end()
         for word, value in (("true", True), ("false", False), ("null", None)):
             if self.text.startswith(word, offset):
                 return value, offset + len(word)
@@ -90,22 +107,28 @@ class _Decoder:
 
     def object(self, offset: int, path: tuple, depth: int) -> tuple[dict, int]:
         out: dict = {}
+        firsts: dict = {}
         offset = self.skip(offset)
         if self.text.startswith("}", offset):
             return out, offset + 1
         while True:
             offset = self.skip(offset)
-            match = _STRING.match(self.text, offset)
-            if not match:
+            if not self.text.startswith('"', offset):
                 self.fail("expected a string key", offset)
-            key = json.loads(match.group())
+            key, key_end = self.string(offset)
             key_start = offset
-            offset = self.skip(match.end())
+            if key in firsts:
+                self.duplicates.append((path, key, key_start, firsts[key]))
+            else:
+                firsts[key] = key_start
+            if len(path) < self.key_depth:
+                self.keys[path + (key,)] = (key_start, key_end)
+            offset = self.skip(key_end)
             if not self.text.startswith(":", offset):
                 self.fail("expected ':'", offset)
             value, offset = self.value(offset + 1, path + (key,), depth + 1)
             out[key] = value
-            self.record(path + (key,), key_start, offset)
+            self.spans[path + (key,)] = (key_start, offset)
             offset = self.skip(offset)
             if self.text.startswith(",", offset):
                 offset += 1
@@ -122,7 +145,7 @@ class _Decoder:
         while True:
             start = self.skip(offset)
             value, offset = self.value(start, path + (len(out),), depth + 1)
-            self.record(path + (len(out),), start, offset)
+            self.spans[path + (len(out),)] = (start, offset)
             out.append(value)
             offset = self.skip(offset)
             if self.text.startswith(",", offset):
@@ -132,15 +155,36 @@ class _Decoder:
                 return out, offset + 1
             self.fail("expected ',' or ']'", offset)
 
+    def span(self, start: int, end: int) -> tuple[int, int, int, int]:
+        line, column = self.position(start)
+        end_line, end_column = self.position(max(start, end - 1))
+        return line, column, end_line, end_column + 1
+
+
+def decode(text: str, line: int = 1, column: int = 1, *, max_depth: int = MAX_DEPTH, key_depth: int = 0,
+           root_span: bool = False) -> Decoded:
+    """The value of `text` with the spans of its paths (the whole document's too, with
+    `root_span`), the spans of keys up to `key_depth` deep, and repeated keys; raises
+    JsonSpanError."""
+    decoder = _Decoder(text, line, column, max_depth, key_depth)
+    try:
+        start = decoder.skip(0)
+        value, offset = decoder.value(start, (), 0)
+    except RecursionError:  # the caller's own stack was deep already: still a clean error
+        raise JsonSpanError(f"nesting deeper than {max_depth} levels", line, column) from None
+    end = decoder.skip(offset)
+    if end != len(text):
+        decoder.fail("extra data after the JSON value", end)
+    if root_span:
+        decoder.spans[()] = (start, offset)
+    span = decoder.span
+    return Decoded(
+        value, {path: span(*where) for path, where in decoder.spans.items()},
+        {path: span(*where) for path, where in decoder.keys.items()},
+        [(path, key, decoder.position(at), decoder.position(first)[0]) for path, key, at, first in decoder.duplicates])
+
 
 def loads_with_spans(text: str, line: int = 1, column: int = 1) -> tuple[Any, dict]:
     """(value, {path: (line, column, end_line, end_column)}); raises JsonSpanError."""
-    decoder = _Decoder(text, line, column)
-    try:
-        value, offset = decoder.value(0, (), 0)
-    except RecursionError:  # the caller's own stack was deep already: still a clean error
-        raise JsonSpanError("JSON nested too deeply", line, column) from None
-    offset = decoder.skip(offset)
-    if offset != len(text):
-        decoder.fail("extra data after the JSON value", offset)
-    return value, decoder.spans
+    decoded = decode(text, line, column)
+    return decoded.value, decoded.spans

@@ -105,7 +105,7 @@ def load_all(found, options: Options, cache=None, jobs: int = 1, keys: list | No
         results[i], verdicts[i] = result, checked
     from iaclint.terraform.roots import settle
 
-    dropped = settle(found, units, results)
+    dropped = settle(found, units, [_extras_of(r) for r in results])
     out = Loaded()
     applicable = None
     by_id = {p.id: p for p in checks.policies} if checks is not None else {}

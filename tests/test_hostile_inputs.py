@@ -102,7 +102,7 @@ HOSTILE_FILES = {
                       b' "Properties": {"X": ' + b'{"a": ' * N + b"1" + b"}" * N + b"}}}}",
                       r"nesting deeper than \d+ levels"),
     "deep.tf.json": (lambda: b'{"resource": {"aws_s3_bucket": {"b": {"tags": ' + b"[" * N + b"]" * N + b"}}}}",
-                     r"nested too deeply"),
+                     r"nesting deeper than \d+ levels"),
     "deep-blocks.tf": (lambda: b'resource "aws_s3_bucket" "b" {\n' + b"x {\n" * N + b"}\n" * N + b"}\n",
                        r"nested too deeply"),
     "big.yaml": (lambda: _big(HEAD + b"Resources:\n", b"  # padding padding padding padding padding\n"),

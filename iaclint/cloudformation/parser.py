@@ -5,8 +5,8 @@ loader, which keeps every node's start and end mark, and converts the nodes itse
 way no Python object is ever constructed from a tag, the CloudFormation short forms
 (`!Ref`, `!GetAtt`, `!Sub`, ...) become their long forms, and the guards against alias
 bombs and runaway nesting sit in one loop. Valid JSON that the YAML 1.1 reader rejects
-(surrogate escapes, keys over 1,024 characters) goes through a small position-tracking
-JSON reader instead.
+(surrogate escapes, keys over 1,024 characters) goes through `iaclint.jsonspans`, the
+position-keeping JSON reader the Terraform side uses too.
 
 Spans are tuples `(line, column, end_line, end_column)`, 1-based, end column exclusive,
 keyed by document path. A mapping entry's span runs from its key to the end of its value;
@@ -14,8 +14,6 @@ a sequence item's span is the item's.
 """
 from __future__ import annotations
 
-import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -331,123 +329,12 @@ def _yaml_float(text: str) -> Any:
 
 # --- JSON fallback: valid JSON that libyaml refuses -------------------------------------
 
-_WS = re.compile(r"[ \t\n\r]*")
-_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?")
-
-
 def parse_json(text: str) -> Document:
     """Strict JSON with spans, for what libyaml rejects; raises ParseFailure."""
-    reader = _JsonReader(text)
+    from iaclint.jsonspans import JsonSpanError, decode
+
     try:
-        value, end = reader.value(_WS.match(text, 0).end(), (), 0, None)
-        end = _WS.match(text, end).end()
-        if end != len(text):
-            raise reader.fail("extra data after the document", end)
-    except RecursionError:
-        raise ParseFailure(f"nesting deeper than {MAX_DEPTH} levels") from None
-    doc = Document(value)
-    pos = reader.position
-    for path, (start, stop) in reader.spans.items():
-        doc.spans[path] = pos(start) + pos(stop)
-    for path, (start, stop) in reader.keys.items():
-        doc.keys[path] = pos(start) + pos(stop)
-    doc.duplicates = [(path, key, pos(at), pos(first)[0]) for path, key, at, first in reader.duplicates]
-    return doc
-
-
-class _JsonReader:
-    def __init__(self, text: str):
-        import json.decoder
-
-        self.text = text
-        self.scanstring = json.decoder.scanstring
-        self.spans: dict = {}
-        self.keys: dict = {}
-        self.duplicates: list = []  # (path, key, index of the repeat, index of the first)
-        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
-
-    def position(self, index: int) -> tuple[int, int]:
-        line = bisect_right(self.starts, index)
-        return line, index - self.starts[line - 1] + 1
-
-    def fail(self, message: str, index: int) -> ParseFailure:
-        line, column = self.position(index)
-        return ParseFailure(f"JSON syntax error: {message}", line, column)
-
-    def string(self, index: int) -> tuple[str, int]:
-        try:
-            return self.scanstring(self.text, index + 1, True)
-        except ValueError as exc:
-            raise self.fail(getattr(exc, "msg", "bad string"), getattr(exc, "pos", index)) from None
-
-    def value(self, i: int, path: tuple, depth: int, start) -> tuple[Any, int]:
-        if depth > MAX_DEPTH:
-            raise self.fail(f"nesting deeper than {MAX_DEPTH} levels", i)
-        text = self.text
-        ch = text[i:i + 1]
-        ws = _WS.match
-        if ch == "{":
-            out: dict = {}
-            firsts: dict = {}
-            j = ws(text, i + 1).end()
-            if text[j:j + 1] == "}":
-                end = j + 1
-            else:
-                while True:
-                    if text[j:j + 1] != '"':
-                        raise self.fail("expected a string key", j)
-                    key, k_end = self.string(j)
-                    if key in firsts:
-                        self.duplicates.append((path, key, j, firsts[key]))
-                    else:
-                        firsts[key] = j
-                    if len(path) <= 1:
-                        self.keys[path + (key,)] = (j, k_end)
-                    colon = ws(text, k_end).end()
-                    if text[colon:colon + 1] != ":":
-                        raise self.fail("expected ':'", colon)
-                    v_start = ws(text, colon + 1).end()
-                    out[key], j = self.value(v_start, path + (key,), depth + 1, j)
-                    j = ws(text, j).end()
-                    sep = text[j:j + 1]
-                    if sep == "}":
-                        end = j + 1
-                        break
-                    if sep != ",":
-                        raise self.fail("expected ',' or '}'", j)
-                    j = ws(text, j + 1).end()
-            value = out
-        elif ch == "[":
-            items: list = []
-            j = ws(text, i + 1).end()
-            if text[j:j + 1] == "]":
-                end = j + 1
-            else:
-                while True:
-                    item, j = self.value(j, path + (len(items),), depth + 1, None)
-                    items.append(item)
-                    j = ws(text, j).end()
-                    sep = text[j:j + 1]
-                    if sep == "]":
-                        end = j + 1
-                        break
-                    if sep != ",":
-                        raise self.fail("expected ',' or ']'", j)
-                    j = ws(text, j + 1).end()
-            value = items
-        elif ch == '"':
-            value, end = self.string(i)
-        elif text.startswith("true", i):
-            value, end = True, i + 4
-        elif text.startswith("false", i):
-            value, end = False, i + 5
-        elif text.startswith("null", i):
-            value, end = None, i + 4
-        else:
-            m = _NUMBER.match(text, i)
-            if not m or m.end() == i:
-                raise self.fail("expected a value", i)
-            end = m.end()
-            value = float(m.group()) if m.group(1) or m.group(2) else int(m.group())
-        self.spans[path] = (i if start is None else start, end)
-        return value, end
+        decoded = decode(text, max_depth=MAX_DEPTH, key_depth=2, root_span=True)
+    except JsonSpanError as exc:
+        raise ParseFailure(f"JSON syntax error: {exc.message}", exc.line, exc.column) from None
+    return Document(decoded.value, decoded.spans, decoded.keys, decoded.duplicates)

@@ -22,11 +22,12 @@ from __future__ import annotations
 import os
 
 
-def settle(found, units: list, results: list) -> set:
-    """Indices of the units whose results are dropped. Updates `found.reportable` with the
-    module files of roots reported as a whole, and `found.skipped` with one note about
-    remote modules that were not scanned."""
-    extras = {i: r[4] for i, r in enumerate(results) if r is not None and len(r) > 4 and r[4]}
+def settle(found, units: list, unit_extras: list) -> set:
+    """Indices of the units whose results are dropped, given each unit's extras (what its
+    load met: `module_dirs`, `module_files`, `remote`; {} for a template). Updates
+    `found.reportable` with the module files of roots reported as a whole, and
+    `found.skipped` with one note about remote modules that were not scanned."""
+    extras = {i: e for i, e in enumerate(unit_extras) if e}
     directory = {i: os.path.realpath(unit[1]) for i, unit in enumerate(units) if unit[0] == "tf"}
     covers = {i: {os.path.realpath(d) for d in extras[i].get("module_dirs", ())} for i in extras}
     callers: dict = {}
