@@ -257,7 +257,8 @@ class IaclintServer(LanguageServer):
         options = {"select": merged["select"], "ignore": merged["ignore"], "strict": merged["strict"],
                    "var_files": merged["var-files"], "variables": merged["variables"],
                    "parameters": merged["parameters"], "severity": merged["severity"],
-                   "exclude": merged["exclude"], "per_path_ignores": merged["per-path-ignores"]}
+                   "exclude": merged["exclude"], "per_path_ignores": merged["per-path-ignores"],
+                   "options": {"trusted_accounts": merged["trusted-accounts"]}}
         if merged.get("baseline"):
             try:
                 from iaclint.baseline import load_baseline

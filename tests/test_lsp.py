@@ -337,6 +337,24 @@ async def test_configuration_file_applies_under_the_editor_settings(client: Lang
 
 
 @pytest.mark.asyncio
+async def test_trusted_accounts_of_the_configuration_file_apply(client: LanguageClient, tmp_path):
+    role = ('resource "aws_iam_role" "ml" {\n  name = "ml"\n  assume_role_policy = jsonencode({\n'
+            '    Statement = [\n'
+            '      { Effect = "Allow", Principal = { Service = "sagemaker.amazonaws.com" }, Action = "sts:AssumeRole",\n'
+            '        Condition = { StringEquals = { "aws:SourceAccount" = "111122223333" } } },\n'
+            '      { Effect = "Allow", Principal = { AWS = "arn:aws:iam::444455556666:root" }, Action = "sts:AssumeRole" },\n'
+            '    ]\n  })\n}\n')
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        settings={"iaclint": {"select": ["IAC310"], "debounce": DEBOUNCE}}))
+    uri = open_doc(client, tmp_path / "main.tf", role)
+    assert [(d.code, d.range.start.line) for d in (await published_for(client, uri)).diagnostics] == [("IAC310", 6)]
+    (tmp_path / ".iaclint.yaml").write_text('trusted-accounts: ["444455556666"]\n')
+    before = len(client.published)
+    client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))
+    assert (await published_for(client, uri, after=before)).diagnostics == ()
+
+
+@pytest.mark.asyncio
 async def test_a_broken_configuration_file_is_shown_once_and_scanning_goes_on(client: LanguageClient, tmp_path):
     (tmp_path / ".iaclint.yaml").write_text("selekt: [IAC201]\n")
     (tmp_path / "variables.tf").write_text(VARIABLES % "Enabled")

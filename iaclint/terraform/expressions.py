@@ -19,6 +19,10 @@ the exact line; through `merge`/`concat`, each span follows its value to where t
 puts it, and a heredoc JSON document gets the file's own lines and columns. Values that come
 through a variable or a local point at the place in the resource that uses them.
 
+Templates are rendered by `iaclint.terraform.templates` (a part of `Evaluator`), and
+Terraform's value rules (conversions, operators, lookups, escapes) live in
+`iaclint.terraform.values`.
+
 A module's evaluation has a work `Budget`: whatever would exceed it (nested `for` over huge
 ranges, strings doubled through chains of locals) is Unknown instead of a hang.
 """
@@ -27,25 +31,21 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from iaclint.documents import EncodedJson
 from iaclint.model import Span
-from iaclint.terraform import embedded, functions
+from iaclint.terraform import functions
+from iaclint.terraform.templates import Templates
 from iaclint.terraform.tfjson import JsonValue
+from iaclint.terraform.values import (EvalError, binary, get_attr, key_text, lookup, node_text, number_text,
+                                      refs_inside, spend, to_bool, to_number, unescape, unknown)
 from iaclint.unknown import Unknown, contains_unknown
 
 MAX_DEPTH = 200
 MAX_ITEMS = 100_000  # for-expressions and ranges beyond this are Unknown, not a hang
 WORK_LIMIT = 20_000_000  # per module: a `for` item costs 100 units, a character or item built 1
 
-_ESCAPES = re.compile(r'\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|\$\$\{|%%\{', re.S)
-_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 _BINARY = {"||", "&&", "==", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "%"}
 _RESOURCE_NAME = re.compile(r"^[a-z][a-z0-9]*_[a-z0-9_]+$")
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
-
-
-class EvalError(Exception):
-    """An expression that Terraform itself would reject (type error, bad index)."""
 
 
 class Recorder:
@@ -88,12 +88,6 @@ class Budget:
             raise EvalError("not evaluated: the module needs too much work to evaluate statically")
 
 
-def _spend(scope, units: int) -> None:
-    budget = getattr(scope.module, "budget", None)
-    if budget is not None:
-        budget.spend(units)
-
-
 class Scope:
     """Names visible to an expression: the module's variables and locals plus bindings
     (`count`, `each`, `for` iterators, `dynamic` iterators)."""
@@ -108,11 +102,7 @@ class Scope:
         return Scope(self.module, merged)
 
 
-def unknown(expr: str, reason: str, refs=()) -> Unknown:
-    return Unknown(expr, reason, refs=tuple(refs))
-
-
-class Evaluator:
+class Evaluator(Templates):
     def __init__(self, recorder: Recorder | None = None):
         self.recorder = recorder
         self.depth = 0
@@ -124,8 +114,8 @@ class Evaluator:
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
-                return unknown(_text(node), "expression nested too deeply")
-            _spend(scope, 0)  # fails fast once the module's budget is spent
+                return unknown(node_text(node), "expression nested too deeply")
+            spend(scope, 0)  # fails fast once the module's budget is spent
             if node.__class__ is JsonValue:  # a .tf.json value
                 return self._json(node.value, node.path, node.spans, source, scope, path)
             return self._expression(node, source, scope, path)
@@ -134,9 +124,9 @@ class Evaluator:
             # literal, an overflowing division), which Terraform's big numbers would take.
             if self.raise_errors:
                 raise EvalError(str(exc)) from None
-            return unknown(_text(node), str(exc) if isinstance(exc, EvalError) else f"cannot compute: {exc}")
+            return unknown(node_text(node), str(exc) if isinstance(exc, EvalError) else f"cannot compute: {exc}")
         except RecursionError:
-            return unknown(_text(node), "expression nested too deeply")
+            return unknown(node_text(node), "expression nested too deeply")
         finally:
             self.depth -= 1
 
@@ -237,8 +227,8 @@ class Evaluator:
         if kind == "string_lit":
             children = node.children
             if children[0].type == "quoted_template_start" and children[-1].type == "quoted_template_end":
-                return _unescape(source.data[children[0].end_byte:children[-1].start_byte].decode("utf-8"))
-            return _unescape("".join(c.text.decode("utf-8") for c in children
+                return unescape(source.data[children[0].end_byte:children[-1].start_byte].decode("utf-8"))
+            return unescape("".join(c.text.decode("utf-8") for c in children
                                      if c.type not in ("quoted_template_start", "quoted_template_end")))
         raise EvalError(f"unsupported literal ({kind})")
 
@@ -259,7 +249,7 @@ class Evaluator:
             value_node = elem.child_by_field_name("val")
             key = self._object_key(key_node, source, scope)
             if isinstance(key, Unknown):
-                return unknown(_text(node), f"object key `{_text(key_node)}` is unknown: {key.reason}", key.refs)
+                return unknown(node_text(node), f"object key `{node_text(key_node)}` is unknown: {key.reason}", key.refs)
             item_path = None if path is None else path + (key,)
             self._note(item_path, source, elem)
             out[key] = self.evaluate(value_node, source, scope, item_path)
@@ -276,7 +266,7 @@ class Evaluator:
         if isinstance(value, bool):
             return "true" if value else "false"
         if isinstance(value, (int, float)):
-            return _number_text(value)
+            return number_text(value)
         if not isinstance(value, str):
             raise EvalError("object key must be a string")
         return value
@@ -381,7 +371,7 @@ class Evaluator:
                 text = source.data[nodes[0].start_byte:postfix[-1].end_byte].decode("utf-8")
                 return unknown(text, value.reason, value.refs)
             if node.type == "get_attr":
-                value = _get_attr(value, node.children[-1].text.decode("utf-8"))
+                value = get_attr(value, node.children[-1].text.decode("utf-8"))
             elif node.type == "index":
                 value = self._index(value, node.children[0], source, scope)
             elif node.type == "splat":
@@ -397,8 +387,8 @@ class Evaluator:
             expr = next(c for c in node.children if c.type == "expression")
             key = self.evaluate(expr, source, scope)
         if isinstance(key, Unknown):
-            return unknown(_text(node), f"index is unknown: {key.reason}", key.refs)
-        return _lookup(value, key)
+            return unknown(node_text(node), f"index is unknown: {key.reason}", key.refs)
+        return lookup(value, key)
 
     def _splat(self, value, node, after: list, source, scope, nodes):
         items = value if isinstance(value, list) else ([] if value is None else [value])
@@ -418,12 +408,12 @@ class Evaluator:
             saved, self.raise_errors = self.raise_errors, False  # a branch's error is not ours
             try:
                 for branch in parts[1:]:
-                    refs.extend(r for r in _refs_inside(self.evaluate(branch, source, scope)) if r not in refs)
+                    refs.extend(r for r in refs_inside(self.evaluate(branch, source, scope)) if r not in refs)
             finally:
                 self.raise_errors = saved
-            return unknown(_text(node), f"condition `{_text(parts[0])}` is unknown: {condition.reason}", refs)
+            return unknown(node_text(node), f"condition `{node_text(parts[0])}` is unknown: {condition.reason}", refs)
         if not isinstance(condition, bool):
-            condition = _to_bool(condition)
+            condition = to_bool(condition)
         return self.evaluate(parts[1] if condition else parts[2], source, scope, path)
 
     def _operation(self, node, source, scope):
@@ -431,16 +421,16 @@ class Evaluator:
         if node.type == "unary_operation":
             operand = self._terms(children[1:], source, scope, None)
             if isinstance(operand, Unknown):
-                return unknown(_text(node), operand.reason, operand.refs)
+                return unknown(node_text(node), operand.reason, operand.refs)
             op = children[0].type
             if op == "!":
-                return not _to_bool(operand)
-            return -_to_number(operand)
+                return not to_bool(operand)
+            return -to_number(operand)
         split = next(i for i, c in enumerate(children) if not c.is_named and c.type in _BINARY and i > 0)
         op = children[split].type
         left = self._terms(children[:split], source, scope, None)
         if op in ("&&", "||") and not isinstance(left, Unknown):
-            left_bool = _to_bool(left)
+            left_bool = to_bool(left)
             if op == "&&" and not left_bool:
                 return False
             if op == "||" and left_bool:
@@ -449,10 +439,10 @@ class Evaluator:
         for side in (left, right):
             if isinstance(side, Unknown):
                 if op in ("&&", "||") and not isinstance(right, Unknown):
-                    if (op == "&&" and not _to_bool(right)) or (op == "||" and _to_bool(right)):
+                    if (op == "&&" and not to_bool(right)) or (op == "||" and to_bool(right)):
                         return op == "||"
-                return unknown(_text(node), side.reason, side.refs)
-        return _binary(op, left, right)
+                return unknown(node_text(node), side.reason, side.refs)
+        return binary(op, left, right)
 
     # --- for expressions ----------------------------------------------------------------
 
@@ -462,7 +452,7 @@ class Evaluator:
         collection_node = next(c for c in intro.children if c.type == "expression")
         collection = self.evaluate(collection_node, source, scope)
         if isinstance(collection, Unknown):
-            return unknown(_text(node), f"`for` over an unknown collection: {collection.reason}", collection.refs)
+            return unknown(node_text(node), f"`for` over an unknown collection: {collection.reason}", collection.refs)
         if isinstance(collection, dict):
             pairs = sorted(collection.items())  # Terraform visits map keys in lexical order
         elif isinstance(collection, functions.SetValue):
@@ -472,7 +462,7 @@ class Evaluator:
         else:
             raise EvalError("`for` needs a list, set, map or object")
         if len(pairs) > MAX_ITEMS:
-            return unknown(_text(node), f"`for` over more than {MAX_ITEMS} items is not evaluated")
+            return unknown(node_text(node), f"`for` over more than {MAX_ITEMS} items is not evaluated")
         exprs = [c for c in node.children if c.type == "expression"]
         cond_node = next((c for c in node.children if c.type == "for_cond"), None)
         cond_expr = next((c for c in cond_node.children if c.type == "expression"), None) if cond_node else None
@@ -481,21 +471,21 @@ class Evaluator:
         out_list: list = []
         out_map: dict = {}
         for key, value in pairs:
-            _spend(scope, 100)
+            spend(scope, 100)
             bindings = {names[0]: value} if len(names) == 1 else {names[0]: key, names[1]: value}
             inner = scope.child(**bindings)
             if cond_expr is not None:
                 keep = self.evaluate(cond_expr, source, inner)
                 if isinstance(keep, Unknown):
-                    return unknown(_text(node), f"`for` filter is unknown: {keep.reason}", keep.refs)
-                if not _to_bool(keep):
+                    return unknown(node_text(node), f"`for` filter is unknown: {keep.reason}", keep.refs)
+                if not to_bool(keep):
                     continue
             if is_object:
                 k = self.evaluate(exprs[0], source, inner)
                 v = self.evaluate(exprs[1], source, inner)
                 if isinstance(k, Unknown):
-                    return unknown(_text(node), f"`for` key is unknown: {k.reason}", k.refs)
-                k = _key_text(k)
+                    return unknown(node_text(node), f"`for` key is unknown: {k.reason}", k.refs)
+                k = key_text(k)
                 if grouping:
                     out_map.setdefault(k, []).append(v)
                 elif k in out_map:
@@ -505,200 +495,6 @@ class Evaluator:
             else:
                 out_list.append(self.evaluate(exprs[0], source, inner))
         return out_map if is_object else out_list
-
-    # --- templates ----------------------------------------------------------------------
-
-    def _template(self, node, source, scope, path):
-        """A quoted or heredoc template: literal text, `${...}` interpolations and the
-        `%{if}`/`%{for}` directives, with `~` strip markers and `<<-` indentation."""
-        heredoc = node.type == "heredoc_template"
-        if not heredoc:
-            simple = self._simple_template(node, source, scope, path)
-            if simple is not _NOT_SIMPLE:
-                return simple
-        items = self._template_items(node, source, heredoc)
-        markers = [item for item in items if item[0] != "lit"]
-        if len(markers) == 1 and markers[0][1].type == "template_interpolation" and \
-                not any(item[1] for item in items if item[0] == "lit"):
-            expr = next(c for c in markers[0][1].children if c.type == "expression")
-            return self.evaluate(expr, source, scope, path)  # "${x}" is x itself, any type
-        tree, _ = _template_tree(items, 0, ())
-        out = _Rendered()
-        try:
-            self._render(tree, source, scope, out)
-        except _Undecided as exc:
-            return unknown(_text(node), exc.reason, exc.refs)
-        text = "".join(out.pieces)
-        _spend(scope, len(text))
-        if out.reasons:
-            spans = heredoc and path is not None and self.recorder is not None and len(out.offsets) == len(text)
-            decoded = embedded.decode(text, out.holes, out.offsets if spans else None) if out.holes else None
-            if decoded is not None:  # JSON with unknown parts: its known parts stay readable
-                value, json_text, offsets = decoded
-                if spans:
-                    self._note_embedded_json(json_text, offsets, source, path)
-                return EncodedJson(value, embedded.display(text, out.holes))
-            return unknown(embedded.display(text, out.holes) if not heredoc else _text(node), out.reasons[0],
-                           out.refs)
-        if heredoc and path is not None and self.recorder is not None and len(out.offsets) == len(text):
-            self._note_embedded_json(text, out.offsets, source, path)
-        return text
-
-    def _simple_template(self, node, source, scope, path):
-        """A quoted template of text and plain `${...}` whose values are all known (most
-        strings with a variable in them), rendered straight from the syntax tree; anything
-        else (directives, `~`, comments, an unknown value) is `_NOT_SIMPLE` and goes the
-        general way, which renders it again from the start."""
-        children = node.children
-        if len(children) < 2 or children[0].type != "quoted_template_start" or \
-                children[-1].type != "quoted_template_end":
-            return _NOT_SIMPLE
-        data = source.data
-        literals, exprs = [], []
-        position = children[0].end_byte
-        for child in children[1:-1]:
-            kind = child.type
-            if kind == "template_literal":
-                continue
-            inner = child.children if kind == "template_interpolation" else ()
-            if len(inner) != 3 or inner[1].type != "expression":
-                return _NOT_SIMPLE
-            literals.append(data[position:child.start_byte].decode("utf-8"))
-            exprs.append(inner[1])
-            position = child.end_byte
-        literals.append(data[position:children[-1].start_byte].decode("utf-8"))
-        if len(exprs) == 1 and not literals[0] and not literals[1]:
-            return self.evaluate(exprs[0], source, scope, path)  # "${x}" is x itself, any type
-        pieces = [_unescape(literals[0])]
-        for expr, literal in zip(exprs, literals[1:]):
-            value = self.evaluate(expr, source, scope)
-            if isinstance(value, Unknown) or contains_unknown(value):
-                return _NOT_SIMPLE
-            pieces.append(_to_string(value))
-            pieces.append(_unescape(literal))
-        text = "".join(pieces)
-        _spend(scope, len(text))
-        return text
-
-    def _template_items(self, node, source, heredoc: bool) -> list:
-        """The template as a flat list: ["lit", text, offsets] for literal text (escapes
-        resolved; for a heredoc, the file's byte offset of each character, without what
-        `<<-` and `$${` removed) and ("mark", node) for an interpolation or a directive
-        keyword (`%{if}`, `%{else}`, `%{endif}`, `%{for}`, `%{endfor}`). `~` markers have
-        already trimmed the whitespace next to them."""
-        data = source.data
-        children = [c for c in node.children if c.type != "comment"]
-        if heredoc:
-            idents = [c for c in children if c.type == "heredoc_identifier"]
-            start_line_end = data.find(b"\n", idents[0].end_byte)
-            start = len(data) if start_line_end < 0 else start_line_end + 1
-            end = data.rfind(b"\n", 0, idents[-1].start_byte) + 1 if len(idents) > 1 else node.end_byte
-            end = max(end, start)
-        else:
-            start = children[0].end_byte
-            end = children[-1].start_byte if children[-1].type == "quoted_template_end" else node.end_byte
-        parts: list = []  # str (raw literal text) or a marker node
-        starts: list = []
-        position = start
-        for marker in _template_markers(node):
-            if marker.start_byte < position or marker.end_byte > end:
-                continue
-            parts.append(data[position:marker.start_byte].decode("utf-8"))
-            starts.append(position)
-            parts.append(marker)
-            starts.append(None)
-            position = marker.end_byte
-        parts.append(data[position:end].decode("utf-8"))
-        starts.append(position)
-        indent = _heredoc_indent(node, source, parts) if heredoc else 0
-        items: list = []
-        for i, (part, offset) in enumerate(zip(parts, starts)):
-            if not isinstance(part, str):
-                items.append(("mark", part))
-            elif heredoc:
-                items.append(["lit", *_heredoc_literal(part, offset, indent, i == 0)])
-            else:
-                items.append(["lit", _unescape(part), None])
-        for i, item in enumerate(items):  # `~` trims the whitespace on its side
-            if item[0] != "mark":
-                continue
-            left, right = _strip_markers(item[1])
-            if left and i > 0:
-                _trim(items[i - 1], end=True)
-            if right and i + 1 < len(items):
-                _trim(items[i + 1], end=False)
-        return items
-
-    def _render(self, tree: list, source, scope, out: "_Rendered") -> None:
-        for item in tree:
-            kind = item[0]
-            if kind == "lit":
-                out.pieces.append(item[1])
-                out.offsets.extend(item[2] or ())
-            elif kind == "interp":
-                node = item[1]
-                expr = next((c for c in node.children if c.type == "expression"), None)
-                value = self.evaluate(expr, source, scope) if expr is not None else ""
-                if isinstance(value, Unknown) or contains_unknown(value):
-                    inner = value if isinstance(value, Unknown) else None
-                    out.reasons.append(inner.reason if inner else "part of the value is unknown")
-                    out.refs.extend(inner.refs if inner else ())
-                    if inner is None:
-                        inner = unknown(_text(expr), "part of the value is unknown", _refs_inside(value))
-                    # A placeholder that `embedded.decode` can find again in JSON text.
-                    piece = embedded.token(len(out.holes))
-                    out.holes.append((inner, "${" + _text(expr) + "}"))
-                    out.pieces.append(piece)
-                    out.offsets.extend([node.start_byte] * (len(piece) - 1) + [node.end_byte - 1])
-                    continue
-                piece = _to_string(value)
-                out.pieces.append(piece)
-                # An interpolated value sits where `${...}` is: its last character at the `}`.
-                out.offsets.extend([node.start_byte] * (len(piece) - 1) + [node.end_byte - 1] * min(1, len(piece)))
-            elif kind == "if":
-                _, intro, then, otherwise = item
-                expr = next(c for c in intro.children if c.type == "expression")
-                condition = self.evaluate(expr, source, scope)
-                if isinstance(condition, Unknown):
-                    raise _Undecided(f"`%{{if {_text(expr)}}}` is unknown: {condition.reason}", condition.refs)
-                self._render(then if _to_bool(condition) else otherwise, source, scope, out)
-            else:  # "for"
-                _, intro, body = item
-                names = [c.text.decode("utf-8") for c in intro.children if c.type == "identifier"]
-                expr = next(c for c in intro.children if c.type == "expression")
-                collection = self.evaluate(expr, source, scope)
-                if isinstance(collection, Unknown):
-                    raise _Undecided(f"`%{{for}}` over an unknown collection: {collection.reason}", collection.refs)
-                if isinstance(collection, dict):
-                    pairs = sorted(collection.items())
-                elif isinstance(collection, functions.SetValue):
-                    pairs = [(v, v) for v in collection]
-                elif isinstance(collection, list):
-                    pairs = list(enumerate(collection))
-                else:
-                    raise EvalError("`%{for}` needs a list, set, map or object")
-                for key, value in pairs:
-                    _spend(scope, 100)
-                    bindings = {names[0]: value} if len(names) == 1 else {names[0]: key, names[1]: value}
-                    self._render(body, source, scope.child(**bindings), out)
-
-    def _note_embedded_json(self, text: str, offsets: list, source, path) -> None:
-        """Spans inside a heredoc JSON document, at the lines and columns of the file."""
-        if not text.lstrip().startswith(("{", "[")):
-            return
-        from iaclint.jsonspans import JsonSpanError, loads_with_spans
-
-        try:
-            _, spans = loads_with_spans(text)
-        except JsonSpanError:
-            return
-        line_starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
-        for sub, (line, column, end_line, end_column) in spans.items():
-            first = offsets[line_starts[line - 1] + column - 1]
-            last = offsets[line_starts[end_line - 1] + end_column - 2]
-            line, column = source.position(first)
-            end_line, end_column = source.position(last)
-            self.recorder.note(path + sub, Span(source.file, line, column, end_line, end_column + 1))
 
     # --- functions ----------------------------------------------------------------------
 
@@ -711,7 +507,7 @@ class Evaluator:
             return self._try(name, arg_nodes, source, scope, path)
         if name in ("file", "templatefile", "fileexists", "filebase64"):
             args = [self.evaluate(a, source, scope) for a in arg_nodes]
-            return scope.module.read_file(name, args, _text(node))
+            return scope.module.read_file(name, args, node_text(node))
         keeps_structure = name in functions.STRUCTURAL
         spans: list = []  # per argument, the spans of the paths inside it
         args = []
@@ -725,23 +521,23 @@ class Evaluator:
         if expand and args:
             last = args.pop()
             if isinstance(last, Unknown):
-                return unknown(_text(node), last.reason, last.refs)
+                return unknown(node_text(node), last.reason, last.refs)
             args.extend(last if isinstance(last, list) else [last])
         function = functions.FUNCTIONS.get(name)
         if function is None:
-            return unknown(_text(node), f"function `{name}` is not evaluated")
+            return unknown(node_text(node), f"function `{name}` is not evaluated")
         for arg in args:
             if isinstance(arg, Unknown):
-                return unknown(_text(node), arg.reason, arg.refs)
+                return unknown(node_text(node), arg.reason, arg.refs)
         if not keeps_structure and any(contains_unknown(a) for a in args):
-            refs = [r for a in args for r in _refs_inside(a)]
-            return unknown(_text(node), f"an argument of `{name}` is unknown", refs)
+            refs = [r for a in args for r in refs_inside(a)]
+            return unknown(node_text(node), f"an argument of `{name}` is unknown", refs)
         try:
             result = function(*args)
         except (functions.FunctionError, TypeError, ValueError, KeyError, IndexError, AttributeError,
                 OverflowError, ZeroDivisionError) as exc:
             raise EvalError(f"`{name}` failed: {exc}") from None
-        _spend(scope, len(result) if isinstance(result, (str, list, dict)) else 1)
+        spend(scope, len(result) if isinstance(result, (str, list, dict)) else 1)
         if spans and not expand:
             self._place_spans(name, args, spans, result, path)
         return result
@@ -796,7 +592,7 @@ class Evaluator:
             finally:
                 self.raise_errors = saved
             if isinstance(value, Unknown):
-                return unknown(_text(arg), value.reason, value.refs)
+                return unknown(node_text(arg), value.reason, value.refs)
             for sub, span in spans.items():
                 if sub:
                     self.recorder.note(path + sub, span)
@@ -807,10 +603,6 @@ class Evaluator:
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-def _text(node) -> str:
-    return node.text.decode("utf-8", errors="replace") if node is not None else ""
-
 
 def _steps(postfix: list) -> list:
     out = []
@@ -826,267 +618,3 @@ def _steps(postfix: list) -> list:
         else:
             out.append(("other", node))
     return out
-
-
-def _refs_inside(value) -> list:
-    from iaclint.unknown import collect_refs
-
-    return collect_refs(value.value if isinstance(value, EncodedJson) else value)
-
-
-def _get_attr(value, name: str):
-    if isinstance(value, dict):
-        if name in value:
-            return value[name]
-        raise EvalError(f"no attribute `{name}`")
-    if isinstance(value, list):
-        raise EvalError(f"cannot read `.{name}` of a list (use [*] or an index)")
-    raise EvalError(f"cannot read `.{name}` of a {type(value).__name__}")
-
-
-def _lookup(value, key):
-    if isinstance(value, list):
-        index = _to_number(key)
-        if not float(index).is_integer() or not 0 <= int(index) < len(value):
-            raise EvalError(f"index {key!r} out of range")
-        return value[int(index)]
-    if isinstance(value, dict):
-        text = _key_text(key)
-        if text not in value:
-            raise EvalError(f"no key {text!r}")
-        return value[text]
-    raise EvalError(f"cannot index a {type(value).__name__}")
-
-
-def _key_text(key) -> str:
-    if isinstance(key, bool):
-        return "true" if key else "false"
-    if isinstance(key, (int, float)):
-        return _number_text(key)
-    if isinstance(key, str):
-        return key
-    raise EvalError("a map key must be a string")
-
-
-def _number_text(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _to_bool(value) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value in ("true", "false"):
-        return value == "true"
-    raise EvalError(f"{value!r} is not a bool")
-
-
-def _to_number(value):
-    if isinstance(value, bool):
-        raise EvalError("a bool is not a number")
-    if isinstance(value, (int, float)):
-        return value
-    if isinstance(value, str):
-        try:
-            return int(value)
-        except ValueError:
-            try:
-                return float(value)
-            except ValueError:
-                pass
-    raise EvalError(f"{value!r} is not a number")
-
-
-def _to_string(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return _number_text(value)
-    if isinstance(value, str):
-        return value
-    if value is None:
-        raise EvalError("cannot interpolate null")
-    raise EvalError(f"cannot interpolate a {type(value).__name__}")
-
-
-def _binary(op: str, left, right):
-    if op in ("==", "!="):
-        same = _equal(left, right)
-        return same if op == "==" else not same
-    if op in ("&&", "||"):
-        a, b = _to_bool(left), _to_bool(right)
-        return (a and b) if op == "&&" else (a or b)
-    a, b = _to_number(left), _to_number(right)
-    if op == "+":
-        return a + b
-    if op == "-":
-        return a - b
-    if op == "*":
-        return a * b
-    if op == "/":
-        if b == 0:
-            raise EvalError("division by zero")
-        result = a / b
-        return int(result) if float(result).is_integer() else result
-    if op == "%":
-        if b == 0:
-            raise EvalError("division by zero")
-        return a % b
-    return {"<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[op]
-
-
-def _equal(a, b) -> bool:
-    if isinstance(a, bool) or isinstance(b, bool):
-        return a is b or (isinstance(a, bool) and isinstance(b, bool) and a == b)
-    if isinstance(a, EncodedJson) or isinstance(b, EncodedJson):
-        return str(a) == str(b)
-    return a == b
-
-
-def _unescape(text: str) -> str:
-    """Quoted-string escapes: \\n \\t \\" \\\\ \\uXXXX, and $${ / %%{ for literal ${ / %{."""
-    if "\\" not in text and "$${" not in text and "%%{" not in text:
-        return text
-
-    def replace(match):
-        whole = match.group(0)
-        if whole == "$${":
-            return "${"
-        if whole == "%%{":
-            return "%{"
-        code = match.group(1)
-        if code[0] in "uU" and len(code) > 1:
-            return chr(int(code[1:], 16))
-        return _SIMPLE_ESCAPES.get(code, "\\" + code)
-
-    return _ESCAPES.sub(replace, text)
-
-
-class _Undecided(Exception):
-    """A template directive whose condition or collection is unknown: so is the text."""
-
-    def __init__(self, reason: str, refs=()):
-        super().__init__(reason)
-        self.reason = reason
-        self.refs = tuple(refs)
-
-
-_NOT_SIMPLE = object()  # `_simple_template`: render this template the general way
-
-
-class _Rendered:
-    def __init__(self):
-        self.pieces: list = []
-        self.offsets: list = []  # heredoc: the file's byte offset of each character of the text
-        self.reasons: list = []
-        self.refs: list = []
-        self.holes: list = []  # (Unknown, the `${...}` text written) of each unknown interpolation
-
-
-_MARKER_TYPES = {"template_interpolation", "template_if_intro", "template_else_intro", "template_if_end",
-                 "template_for_start", "template_for_end"}
-
-
-def _template_markers(node) -> list:
-    """Interpolations and directive keywords of a template, in order (nested directives too)."""
-    out = []
-    for child in node.children:
-        if child.type in _MARKER_TYPES:
-            out.append(child)
-        elif child.type in ("template_directive", "template_if", "template_for"):
-            out.extend(_template_markers(child))
-    return out
-
-
-def _strip_markers(node) -> tuple[bool, bool]:
-    """Whether `${~`/`%{~` trims the text before, and `~}` the text after."""
-    marks = [c for c in node.children if c.type == "strip_marker"]
-    return (any(m.start_byte == node.start_byte + 2 for m in marks),
-            any(m.end_byte == node.end_byte - 1 for m in marks))
-
-
-def _trim(item, end: bool) -> None:
-    if item[0] != "lit":
-        return
-    text, offsets = item[1], item[2]
-    kept = text.rstrip(" \t\r\n") if end else text.lstrip(" \t\r\n")
-    removed = len(text) - len(kept)
-    item[1] = kept
-    if offsets is not None and removed:
-        item[2] = offsets[:len(offsets) - removed] if end else offsets[removed:]
-
-
-_CLOSERS = {"template_if_intro": ("template_else_intro", "template_if_end"),
-            "template_for_start": ("template_for_end",)}
-
-
-def _template_tree(items: list, i: int, stop: tuple) -> tuple[list, int]:
-    """Nest the flat items: ["lit", ...], ("interp", node), ("if", intro, then, else),
-    ("for", intro, body). Returns the sequence and the index of the closer that ended it."""
-    out: list = []
-    while i < len(items):
-        item = items[i]
-        if item[0] == "lit":
-            out.append(item)
-            i += 1
-            continue
-        node = item[1]
-        if node.type in stop:
-            return out, i
-        if node.type == "template_interpolation":
-            out.append(("interp", node))
-            i += 1
-        elif node.type == "template_if_intro":
-            then, i = _template_tree(items, i + 1, _CLOSERS["template_if_intro"])
-            otherwise: list = []
-            if i < len(items) and items[i][1].type == "template_else_intro":
-                otherwise, i = _template_tree(items, i + 1, ("template_if_end",))
-            out.append(("if", node, then, otherwise))
-            i += 1
-        elif node.type == "template_for_start":
-            body, i = _template_tree(items, i + 1, _CLOSERS["template_for_start"])
-            out.append(("for", node, body))
-            i += 1
-        else:  # a closer without its opener: tree-sitter would have flagged it
-            raise EvalError(f"unexpected `{_text(node)}` in a template")
-    if stop:
-        raise EvalError("unterminated template directive")
-    return out, i
-
-
-def _heredoc_indent(node, source, parts) -> int:
-    """Spaces that `<<-` removes: the smallest indentation of the non-blank lines."""
-    opener = next((c for c in node.children if c.type == "heredoc_start"), None)
-    if opener is None or b"-" not in opener.text:
-        return 0
-    raw = "".join(p if isinstance(p, str) else "x" * max(1, len(_text(p).splitlines()[0] or "x")) for p in parts)
-    widths = [len(line) - len(line.lstrip(" \t")) for line in raw.split("\n") if line.strip()]
-    return min(widths) if widths else 0
-
-
-def _heredoc_literal(raw: str, offset: int, width: int, at_start: bool) -> tuple[str, list]:
-    """A heredoc's literal run as Terraform reads it: `<<-` removes `width` leading spaces
-    of each line (not of a line that an interpolation began), `$${`/`%%{` are `${`/`%{`.
-    Also the byte offset of each character kept."""
-    text: list = []
-    offsets: list = []
-    cut = width if at_start else 0  # spaces still to remove on the current line
-    i = 0
-    while i < len(raw):
-        char = raw[i]
-        size = len(char.encode("utf-8"))
-        if cut and char in " \t":
-            cut -= 1
-        elif raw.startswith(("$${", "%%{"), i):
-            text.extend(raw[i + 1:i + 3])
-            offsets.extend((offset + 1, offset + 2))
-            i, offset, cut = i + 3, offset + 3, 0
-            continue
-        else:
-            cut = width if char == "\n" else 0
-            text.append(char)
-            offsets.append(offset)
-        i += 1
-        offset += size
-    return "".join(text), offsets
