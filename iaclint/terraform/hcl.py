@@ -78,7 +78,7 @@ class Source:
         return len(chunk.decode("utf-8", errors="replace")) + 1
 
 
-@dataclass
+@dataclass(slots=True)  # slots: one per attribute of every file
 class Attribute:
     name: str
     expr: Any  # a tree-sitter `expression` node, or a `JsonValue` for .tf.json
@@ -86,7 +86,7 @@ class Attribute:
     source: Source
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     type: str
     labels: list
@@ -189,8 +189,12 @@ def _block(node, source: Source) -> Block:
         elif kind == "body":
             for item in child.children:
                 if item.type == "attribute":
-                    name = item.children[0].text.decode("utf-8")
-                    expr = next((c for c in item.children if c.type == "expression"), None)
+                    parts = item.children
+                    name = parts[0].text.decode("utf-8")
+                    if len(parts) == 3 and parts[2].type == "expression":  # `name = expr`, no comment
+                        expr = parts[2]
+                    else:
+                        expr = next((c for c in parts if c.type == "expression"), None)
                     attribute = Attribute(name, expr, source.span(item), source)
                     if name in attributes:
                         _duplicate(source, block_type, labels, attributes[name], attribute)

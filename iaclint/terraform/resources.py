@@ -95,10 +95,11 @@ def body(block, scope: Scope, evaluator: Evaluator, path: tuple, top: bool = Fal
     for name, attribute in block.attributes.items():
         if top and name in META_ATTRIBUTES:
             continue
-        value = evaluator.evaluate(attribute.expr, attribute.source, scope, path + (name,))
+        where = path + (name,)
+        value = evaluator.evaluate(attribute.expr, attribute.source, scope, where)
         if value is None:
             continue  # Terraform treats an argument set to null as not set at all
-        evaluator.recorder.note(path + (name,), attribute.span)
+        evaluator.recorder.note(where, attribute.span)
         out[name] = value
     for child in block.blocks:
         if top and child.type in META_BLOCKS:
