@@ -12,14 +12,15 @@ to) are stored with the result as digests and checked before a cached result is 
 A unit is also a Terraform plan JSON (`terraform show -json`), which discovery tells
 apart from CloudFormation candidates. With `Checks`, a unit's policy verdicts are taken in
 the process that loaded it, as far as the unit alone decides them
-(`iaclint.engine.runner.check_unit`): on many cores the policies run in parallel too. Once all units are loaded,
-`iaclint.terraform.roots.settle` drops the stand-alone results of directories that
-another unit calls as a module (or a plan covers).
+(`iaclint.engine.runner.check_unit`): on many cores the policies run in parallel too.
+Once all units are loaded, `iaclint.terraform.roots.settle` drops the stand-alone results
+of directories that another unit calls as a module (or a plan covers).
 """
 from __future__ import annotations
 
 import os
 import pickle
+import threading
 from dataclasses import dataclass, field
 
 from iaclint.model import ParseError
@@ -138,30 +139,34 @@ def load_all(found, options: Options, cache=None, jobs: int = 1, keys: list | No
     return out
 
 
-_CHECKS: Checks | None = None  # what a forked worker checks its units with (set before forking)
+# What forked workers check their units with: set just before the pool forks (the policies
+# are not sent to each task), under a lock so that two threads' parallel scans cannot mix.
+_CHECKS: Checks | None = None
+_FORKING = threading.Lock()
 
 
 def _run(units: list, options: Options, jobs: int, keys: list, cache, checks: Checks | None) -> list:
     """(result, UnitVerdicts or None) of every unit, each result stored in `cache` under its
     key (when it has one and the result is cacheable) by whichever process loaded it."""
-    global _CHECKS
-    _CHECKS = checks
-    try:
-        return _run_all(units, options, jobs, keys, cache)
-    finally:
-        _CHECKS = None
-
-
-def _run_all(units: list, options: Options, jobs: int, keys: list, cache) -> list:
     if jobs <= 1 or len(units) < PARALLEL_MIN_UNITS:
-        return [_load_and_store(unit, options, key, cache) for unit, key in zip(units, keys)]
+        return [_load_and_store(unit, options, key, cache, checks) for unit, key in zip(units, keys)]
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:  # no fork on this platform: serial is correct, only slower
-        return [_load_and_store(unit, options, key, cache) for unit, key in zip(units, keys)]
+        return [_load_and_store(unit, options, key, cache, checks) for unit, key in zip(units, keys)]
+    global _CHECKS
+    with _FORKING:
+        _CHECKS = checks
+        try:
+            return _run_parallel(units, options, jobs, keys, cache, context)
+        finally:
+            _CHECKS = None
+
+
+def _run_parallel(units: list, options: Options, jobs: int, keys: list, cache, context) -> list:
+    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     chunk = max(1, min(8, len(units) // (jobs * 4)))  # small batches: no worker idles long at the end
@@ -209,11 +214,11 @@ def _unit_file(unit: tuple) -> str:
     return where if kind == "cfn" else (files[0] if files else where)
 
 
-def _load_and_store(unit: tuple, options: Options, key, cache) -> tuple:
+def _load_and_store(unit: tuple, options: Options, key, cache, checks: Checks | None) -> tuple:
     result = load_unit(unit, options)
     if cache is not None and key is not None and result[3]:
         cache.put(key, result)
-    return result, _check(result)
+    return result, _check(result, checks)
 
 
 def _load_encoded(unit: tuple, options: Options, key, cache) -> tuple:
@@ -223,18 +228,18 @@ def _load_encoded(unit: tuple, options: Options, key, cache) -> tuple:
     data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
     if cache is not None and key is not None and result[3]:
         cache.put_encoded(key, data)
-    return data, _check(result)
+    return data, _check(result, _CHECKS)
 
 
-def _check(result: tuple):
+def _check(result: tuple, checks: Checks | None):
     """The unit's verdicts (`iaclint.engine.runner.check_unit`), or None without checks or
     when checking failed (the parent then takes every verdict itself, and reports a bug)."""
-    if _CHECKS is None or not result[0]:
+    if checks is None or not result[0]:
         return None
     from iaclint.engine.runner import check_unit
 
     try:
-        return check_unit(result[0], _CHECKS.policies, _CHECKS.options)
+        return check_unit(result[0], checks.policies, checks.options)
     except Exception:  # noqa: BLE001 - a bug here must not cost the unit: the parent checks it again
         return None
 
