@@ -47,14 +47,17 @@ class Context:
         entry = self.memo.get(key)
         if entry is None:  # (answer, whether finding it looked across units)
             project = self.project
-            outer = getattr(project, "touched", False)
-            project.touched = False
-            try:
-                value = compute()
-            finally:
-                wide = getattr(project, "touched", False)
-                project.touched = outer or wide
-            entry = self.memo[key] = (value, wide)
+            outer = getattr(project, "touched", None)
+            if outer is None:  # the whole project: there is nothing to notice
+                entry = self.memo[key] = (compute(), False)
+            else:  # a UnitProject: note whether this answer looks across units
+                project.touched = False
+                try:
+                    value = compute()
+                finally:
+                    wide = project.touched
+                    project.touched = outer or wide
+                entry = self.memo[key] = (value, wide)
         if entry[1]:
             self.project.look_across_units()  # asked again: it still depends on other units
         return entry[0]
