@@ -184,6 +184,13 @@ def decode(text: str, line: int = 1, column: int = 1, *, max_depth: int = MAX_DE
         [(path, key, decoder.position(at), decoder.position(first)[0]) for path, key, at, first in decoder.duplicates])
 
 
+def duplicate_message(path: tuple, key: str, first_line: int) -> str:
+    """How a repeated key is named in findings: `duplicate key `k` in `a.b` (first at line 3)`."""
+    where = ".".join(str(p) for p in path)
+    inside = f" in `{where}`" if where else ""
+    return f"duplicate key `{key}`{inside} (first at line {first_line})"
+
+
 def loads_with_spans(text: str, line: int = 1, column: int = 1) -> tuple[Any, dict]:
     """(value, {path: (line, column, end_line, end_column)}); raises JsonSpanError."""
     decoded = decode(text, line, column)

@@ -108,13 +108,10 @@ def _load(file: str, data: bytes, parameters: dict | None) -> TemplateResult | N
 def _duplicate_keys(file: str, duplicates: list) -> list[ParseError]:
     """A key written twice in one mapping: CloudFormation deploys the last value and says
     nothing, so a reviewer reading the first one is misled (cfn-lint's E0000)."""
-    out = []
-    for path, key, (line, column), first in duplicates:
-        where = ".".join(str(p) for p in path)
-        inside = f" in `{where}`" if where else ""
-        out.append(ParseError(file, line, column, f"duplicate key `{key}`{inside} (first at line {first}): "
-                              "CloudFormation uses only the last one", DUPLICATE_KEY_ID))
-    return out
+    from iaclint.jsonspans import duplicate_message
+
+    return [ParseError(file, line, column, f"{duplicate_message(path, key, first)}: CloudFormation uses only the "
+                       "last one", DUPLICATE_KEY_ID) for path, key, (line, column), first in duplicates]
 
 
 def _span(file: str, t: tuple | None, fallback: Span) -> Span:

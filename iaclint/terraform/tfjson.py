@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from iaclint.jsonspans import JsonSpanError, loads_with_spans
-from iaclint.model import ParseError, Span
+from iaclint.jsonspans import JsonSpanError, decode, duplicate_message
+from iaclint.model import DUPLICATE_KEY_ID, ParseError, Span
 from iaclint.terraform.hcl import Attribute, Block, Source
 
 # How many labels each top-level block type has in JSON syntax.
@@ -33,9 +33,10 @@ def parse_json_file(file: str, data: bytes) -> tuple[list[Block], list[ParseErro
     if not text.strip():
         return [], []
     try:
-        document, spans = loads_with_spans(text)
+        decoded = decode(text)
     except JsonSpanError as exc:
         return [], [ParseError(file, exc.line, exc.column, f"invalid JSON: {exc.message}")]
+    document, spans = decoded.value, decoded.spans
     if not isinstance(document, dict):
         return [], [ParseError(file, 1, 1, "a .tf.json file must hold a JSON object")]
     blocks: list[Block] = []
@@ -49,7 +50,16 @@ def parse_json_file(file: str, data: bytes) -> tuple[list[Block], list[ParseErro
                         blocks.append(_block(block_type, labels, item, path + (i,), spans, source))
             elif isinstance(body, dict):
                 blocks.append(_block(block_type, labels, body, path, spans, source))
-    return blocks, []
+    return blocks, _duplicates(file, decoded.duplicates)
+
+
+def _duplicates(file: str, duplicates: list) -> list[ParseError]:
+    """IAC004 for a property written twice in one object. HCL's JSON syntax keeps every
+    definition (two `"resource"` properties are two sets of blocks); iaclint reads JSON
+    into dictionaries, which keep the last, so it says what it did not read."""
+    return [ParseError(file, line, column, f"{duplicate_message(path, key, first)}: iaclint reads only the last "
+                       "one, so what the first holds is not scanned", DUPLICATE_KEY_ID)
+            for path, key, (line, column), first in duplicates]
 
 
 def _expand(content, depth: int, path: tuple, labels: list):
