@@ -21,6 +21,10 @@ While it walks a resource's `Properties`, the evaluator records a span for every
 path at the place where the value was written (a `!Ref` resolved to a parameter default
 keeps the span of the property that holds the `!Ref`), and a `Reference` for every
 `Ref`/`Fn::GetAtt`/`Fn::Sub` to another resource, at the property path where it occurs.
+
+Conditions and `Fn::If` are decided in `iaclint.cloudformation.conditions` (a part of
+`Evaluator`), and the plain-data rules (alternatives, text and number forms, shapes) live
+in `iaclint.cloudformation.values`.
 """
 from __future__ import annotations
 
@@ -28,13 +32,13 @@ import json
 import re
 from typing import Any
 
+from iaclint.cloudformation.conditions import MAX_DEPTH, Conditions
+from iaclint.cloudformation.values import (allowed_values, as_text, combinations, convert_parameter, copy_value,
+                                           expr_text, same, shaped, sub_text, unknowns_in)
 from iaclint.model import Reference, Span
-from iaclint.unknown import ABSENT, Unknown, cannot_be, collect_refs, contains_unknown
+from iaclint.unknown import ABSENT, Unknown, collect_refs, contains_unknown
 
 NO_VALUE = ABSENT  # `AWS::NoValue`: the key or list item is removed
-MAX_DEPTH = 160
-MAX_CONDITION_CHAIN = 64
-MAX_COMBINATIONS = 64  # alternatives tried together by Fn::Equals / Fn::FindInMap
 
 # Shapes of the pseudo parameters: wide enough for every partition and region AWS has or
 # may add, so they only ever prove what a value cannot be.
@@ -58,7 +62,7 @@ _DEPLOY_TIME = {
 }
 
 
-class Evaluator:
+class Evaluator(Conditions):
     """Evaluates values of one template; `resource()` gives one resource's properties."""
 
     def __init__(self, template: dict, spans: dict | None = None, file: str = "",
@@ -124,29 +128,6 @@ class Evaluator:
     def evaluate(self, value: Any, wpath: tuple = ()) -> Any:
         """Evaluate any template value (no spans or references kept); NO_VALUE if removed."""
         return self._eval(value, wpath, None, None, 0)
-
-    def condition(self, name: str):
-        """True, False or Unknown for a named condition; cycles end as Unknown."""
-        if name in self._cond_cache:
-            return self._cond_cache[name]
-        expr = f"Condition {name}"
-        if name in self._cond_active:
-            return Unknown(expr, f"condition {name} refers to itself")
-        if len(self._cond_active) >= MAX_CONDITION_CHAIN:
-            return Unknown(expr, "conditions nested too deeply")
-        if name not in self.conditions:
-            result: Any = Unknown(expr, f"undefined condition {name}")
-        else:
-            self._cond_active.append(name)
-            try:
-                result = self._cond(self.conditions[name], ("Conditions", name), 0)
-            finally:
-                self._cond_active.pop()
-            if isinstance(result, Unknown):
-                result = Unknown(expr, f"condition {name} is unknown: {result.reason}",
-                                 self._span(("Conditions", name)), result.refs)
-        self._cond_cache[name] = result
-        return result
 
     # --- walking ------------------------------------------------------------------------
 
@@ -248,13 +229,13 @@ class Evaluator:
             return self._cond({name: arg}, wpath[:-1], depth)
         reason = _DEPLOY_TIME.get(name, f"{name} is not supported")
         refs = self._raw_refs(arg, rpath)
-        return self._unknown(_expr(name, arg), reason, wpath, refs)
+        return self._unknown(expr_text(name, arg), reason, wpath, refs)
 
     # --- Ref, GetAtt, Sub ---------------------------------------------------------------
 
     def _ref(self, name: Any, wpath: tuple, rpath) -> Any:
         if not isinstance(name, str):
-            return self._unknown(_expr("Ref", name), "Ref to a non-string", wpath)
+            return self._unknown(expr_text("Ref", name), "Ref to a non-string", wpath)
         if name == "AWS::NoValue":
             return NO_VALUE
         if name in self.params:
@@ -289,16 +270,16 @@ class Evaluator:
         elif "Default" in decl:
             raw = decl["Default"]
         else:
-            return (f"parameter {name} has no default", _allowed(decl.get("AllowedValues"), ptype))
+            return (f"parameter {name} has no default", allowed_values(decl.get("AllowedValues"), ptype))
         if isinstance(raw, (dict, type(None))):
             return (f"parameter {name} has no usable default", None)
-        return _convert(raw, ptype)
+        return convert_parameter(raw, ptype)
 
     def _getatt(self, arg: Any, wpath: tuple, rpath, depth: int) -> Any:
         if isinstance(arg, str):
             arg = arg.split(".", 1)
         if not isinstance(arg, list) or len(arg) != 2 or not isinstance(arg[0], str):
-            return self._unknown(_expr("Fn::GetAtt", arg), "malformed Fn::GetAtt", wpath)
+            return self._unknown(expr_text("Fn::GetAtt", arg), "malformed Fn::GetAtt", wpath)
         target = arg[0]
         attribute = self._arg(arg[1], wpath + (1,), rpath, depth)
         if not isinstance(attribute, str):
@@ -319,7 +300,7 @@ class Evaluator:
         else:
             template = arg
         if not isinstance(template, str) or not isinstance(variables, dict):
-            return self._unknown(_expr("Fn::Sub", arg), "malformed Fn::Sub", wpath)
+            return self._unknown(expr_text("Fn::Sub", arg), "malformed Fn::Sub", wpath)
         expr = "!Sub " + (template if len(template) <= 200 else template[:200] + "...")
         pieces: list = []
         unknowns: list = []
@@ -342,109 +323,34 @@ class Evaluator:
                 unknowns.append(value)
                 pieces.append(value)
                 continue
-            text = _sub_text(value)
+            text = sub_text(value)
             if text is None:
                 return self._unknown(expr, "a non-string value in Fn::Sub", wpath, collect_refs(unknowns))
             pieces.append(text)
         pieces.append(template[pos:])
         if unknowns:
-            return _shaped(self._unknown(expr, unknowns[0].reason, wpath, collect_refs(unknowns)), pieces)
+            return shaped(self._unknown(expr, unknowns[0].reason, wpath, collect_refs(unknowns)), pieces)
         return "".join(pieces)
-
-    # --- Fn::If and conditions ----------------------------------------------------------
-
-    def _if(self, arg: Any, wpath: tuple, epath, rpath, depth: int) -> Any:
-        if not isinstance(arg, list) or len(arg) != 3 or not isinstance(arg[0], str):
-            return self._unknown(_expr("Fn::If", arg), "malformed Fn::If", wpath)
-        cond = self.condition(arg[0])
-        if cond is True:
-            return self._eval(arg[1], wpath + (1,), epath, rpath, depth + 1)
-        if cond is False:
-            return self._eval(arg[2], wpath + (2,), epath, rpath, depth + 1)
-        # The condition cannot be decided: the value is one of the two branches. Both are
-        # evaluated (references recorded, no spans: the finding points at the Fn::If).
-        alternatives = (self._eval(arg[1], wpath + (1,), None, rpath, depth + 1),
-                        self._eval(arg[2], wpath + (2,), None, rpath, depth + 1))
-        reason = cond.reason if isinstance(cond, Unknown) else f"condition {arg[0]} is not a boolean"
-        return self._unknown(f"!If {arg[0]}", reason, wpath, collect_refs(alternatives)).replace(
-            alternatives=alternatives)
-
-    def _cond(self, v: Any, wpath: tuple, depth: int) -> Any:
-        """A condition expression -> True, False or Unknown."""
-        if depth > MAX_DEPTH:
-            return self._unknown("...", "condition nested too deeply", wpath)
-        if isinstance(v, bool):
-            return v
-        if isinstance(v, str):
-            low = v.lower()
-            if low in ("true", "false"):
-                return low == "true"
-            return self.condition(v)
-        if isinstance(v, dict) and len(v) == 1:
-            name, arg = next(iter(v.items()))
-            fpath = wpath + (name,)
-            if name == "Condition" and isinstance(arg, str):
-                return self.condition(arg)
-            if name == "Fn::Equals":
-                if not isinstance(arg, list) or len(arg) != 2:
-                    return self._unknown(_expr(name, arg), "malformed Fn::Equals", fpath)
-                a = self._arg(arg[0], fpath + (0,), None, depth)
-                b = self._arg(arg[1], fpath + (1,), None, depth)
-                if contains_unknown(a) or contains_unknown(b):
-                    decided = _decide(lambda x, y: _norm(x) == _norm(y), a, b)
-                    if decided is None and _differ_by_shape(a, b):
-                        decided = False  # e.g. an account id (12 digits) is never "none"
-                    if decided is not None:
-                        return decided
-                    first = a if contains_unknown(a) else b
-                    reason = first.reason if isinstance(first, Unknown) else "compares an unknown value"
-                    return self._unknown(_expr(name, arg), reason, fpath, collect_refs([a, b]))
-                return _norm(a) == _norm(b)
-            if name in ("Fn::And", "Fn::Or"):
-                if not isinstance(arg, list) or not arg:
-                    return self._unknown(_expr(name, arg), f"malformed {name}", fpath)
-                decisive = name == "Fn::Or"  # the value that settles the result
-                unknown = None
-                for i, item in enumerate(arg):
-                    r = self._cond(item, fpath + (i,), depth + 1)
-                    if r is decisive:
-                        return decisive
-                    if not isinstance(r, bool) and unknown is None:
-                        unknown = r if isinstance(r, Unknown) else self._unknown(
-                            _expr(name, arg), "not a condition", fpath)
-                return unknown if unknown is not None else (not decisive)
-            if name == "Fn::Not":
-                inner = arg[0] if isinstance(arg, list) and len(arg) == 1 else arg
-                r = self._cond(inner, fpath + (0,), depth + 1)
-                return (not r) if isinstance(r, bool) else r
-            value = self._eval(v, wpath, None, None, depth + 1)
-            if isinstance(value, bool):
-                return value
-            if isinstance(value, str) and value.lower() in ("true", "false"):
-                return value.lower() == "true"
-            if isinstance(value, Unknown):
-                return value
-        return self._unknown(_expr("condition", v), "not a condition", wpath)
 
     # --- other functions ----------------------------------------------------------------
 
     def _propagate(self, name: str, arg: Any, values: list, wpath: tuple) -> Unknown:
-        first = next((x for x in _unknowns(values)), None)
+        first = next((x for x in unknowns_in(values)), None)
         reason = first.reason if first is not None else f"{name} of an unknown value"
-        return self._unknown(_expr(name, arg), reason, wpath, collect_refs(values))
+        return self._unknown(expr_text(name, arg), reason, wpath, collect_refs(values))
 
     def _join(self, arg: Any, wpath: tuple, rpath, depth: int) -> Any:
         if not isinstance(arg, list) or len(arg) != 2:
-            return self._unknown(_expr("Fn::Join", arg), "malformed Fn::Join", wpath)
+            return self._unknown(expr_text("Fn::Join", arg), "malformed Fn::Join", wpath)
         delim = self._arg(arg[0], wpath + (0,), rpath, depth)
         items = self._arg(arg[1], wpath + (1,), rpath, depth)
         if isinstance(delim, Unknown) or isinstance(items, Unknown):
             return self._propagate("Fn::Join", arg, [delim, items], wpath)
         if not isinstance(delim, str) or not isinstance(items, list):
-            return self._unknown(_expr("Fn::Join", arg), "malformed Fn::Join", wpath)
-        texts = [x if isinstance(x, Unknown) else _sub_text(x) for x in items]
+            return self._unknown(expr_text("Fn::Join", arg), "malformed Fn::Join", wpath)
+        texts = [x if isinstance(x, Unknown) else sub_text(x) for x in items]
         if any(t is None for t in texts):
-            return self._unknown(_expr("Fn::Join", arg), "Fn::Join of a non-string value", wpath)
+            return self._unknown(expr_text("Fn::Join", arg), "Fn::Join of a non-string value", wpath)
         if any(isinstance(t, Unknown) for t in texts):
             # Known text around unknown items: keep the shape (`arn:aws:s3:::` + ? + `/*`).
             pieces: list = []
@@ -452,12 +358,12 @@ class Evaluator:
                 if i:
                     pieces.append(delim)
                 pieces.append(t)
-            return _shaped(self._propagate("Fn::Join", arg, [items], wpath), pieces)
+            return shaped(self._propagate("Fn::Join", arg, [items], wpath), pieces)
         return delim.join(texts)
 
     def _select(self, arg: Any, wpath: tuple, rpath, depth: int) -> Any:
         if not isinstance(arg, list) or len(arg) != 2:
-            return self._unknown(_expr("Fn::Select", arg), "malformed Fn::Select", wpath)
+            return self._unknown(expr_text("Fn::Select", arg), "malformed Fn::Select", wpath)
         index = self._arg(arg[0], wpath + (0,), rpath, depth)
         items = self._arg(arg[1], wpath + (1,), rpath, depth)
         if isinstance(index, Unknown) or isinstance(items, Unknown):
@@ -469,34 +375,34 @@ class Evaluator:
             index = int(index)
         if isinstance(index, bool) or not isinstance(index, int) or not isinstance(items, list) \
                 or not 0 <= index < len(items):
-            return self._unknown(_expr("Fn::Select", arg), "Fn::Select index out of range", wpath,
+            return self._unknown(expr_text("Fn::Select", arg), "Fn::Select index out of range", wpath,
                                  collect_refs(items))
         return items[index]
 
     def _split(self, arg: Any, wpath: tuple, rpath, depth: int) -> Any:
         if not isinstance(arg, list) or len(arg) != 2:
-            return self._unknown(_expr("Fn::Split", arg), "malformed Fn::Split", wpath)
+            return self._unknown(expr_text("Fn::Split", arg), "malformed Fn::Split", wpath)
         delim = self._arg(arg[0], wpath + (0,), rpath, depth)
         text = self._arg(arg[1], wpath + (1,), rpath, depth)
         if isinstance(delim, Unknown) or isinstance(text, Unknown):
             return self._propagate("Fn::Split", arg, [delim, text], wpath)
         if not isinstance(delim, str) or not delim or not isinstance(text, str):
-            return self._unknown(_expr("Fn::Split", arg), "malformed Fn::Split", wpath)
+            return self._unknown(expr_text("Fn::Split", arg), "malformed Fn::Split", wpath)
         return text.split(delim)
 
     def _find_in_map(self, arg: Any, wpath: tuple, rpath, depth: int) -> Any:
         if not isinstance(arg, list) or len(arg) not in (3, 4):
-            return self._unknown(_expr("Fn::FindInMap", arg), "malformed Fn::FindInMap", wpath)
+            return self._unknown(expr_text("Fn::FindInMap", arg), "malformed Fn::FindInMap", wpath)
         keys = [self._arg(arg[i], wpath + (i,), rpath, depth) for i in range(3)]
         if contains_unknown(keys):
             # A key that is one of a few values (AllowedValues, Fn::If): look each up.
-            combinations = _combinations(keys)
-            if combinations is not None:
-                found = [self._lookup(arg, combo, wpath, rpath, depth) for combo in combinations]
+            combos = combinations(keys)
+            if combos is not None:
+                found = [self._lookup(arg, combo, wpath, rpath, depth) for combo in combos]
                 if not any(isinstance(f, Unknown) and f.alternatives is None for f in found):
                     unique: list = []
                     for f in found:
-                        if not any(_same(f, u) for u in unique):
+                        if not any(same(f, u) for u in unique):
                             unique.append(f)
                     if len(unique) == 1:
                         return unique[0]
@@ -508,23 +414,23 @@ class Evaluator:
     def _lookup(self, arg: list, keys: list, wpath: tuple, rpath, depth: int) -> Any:
         node: Any = self.mappings
         for key in keys:
-            node = node.get(_text(key)) if isinstance(node, dict) else None
+            node = node.get(as_text(key)) if isinstance(node, dict) else None
             if node is None:
                 break
         if node is not None:
-            return _copy(node)
+            return copy_value(node)
         default = arg[3] if len(arg) == 4 else None
         if isinstance(default, dict) and "DefaultValue" in default:
             return self._arg(default["DefaultValue"], wpath + (3, "DefaultValue"), rpath, depth)
-        path = ".".join(_text(k) for k in keys)
-        return self._unknown(_expr("Fn::FindInMap", arg), f"mapping entry {path} not found", wpath)
+        path = ".".join(as_text(k) for k in keys)
+        return self._unknown(expr_text("Fn::FindInMap", arg), f"mapping entry {path} not found", wpath)
 
     def _base64(self, arg: Any, wpath: tuple, rpath, depth: int) -> Any:
         value = self._arg(arg, wpath, rpath, depth)
         if isinstance(value, Unknown):
             return self._propagate("Fn::Base64", arg, [value], wpath)
         if not isinstance(value, str):
-            return self._unknown(_expr("Fn::Base64", arg), "Fn::Base64 of a non-string", wpath)
+            return self._unknown(expr_text("Fn::Base64", arg), "Fn::Base64 of a non-string", wpath)
         import base64
 
         return base64.b64encode(value.encode("utf-8", "surrogatepass")).decode("ascii")
@@ -588,184 +494,3 @@ _HANDLERS = {
     "Fn::Length": Evaluator._length,
     "Fn::ToJsonString": Evaluator._to_json,
 }
-
-
-def _merge_parts(pieces: list) -> tuple:
-    """Adjacent strings joined, empty ones dropped, nested shapes flattened."""
-    out: list = []
-    for piece in pieces:
-        if isinstance(piece, Unknown) and piece.parts is not None:
-            items = list(piece.parts)
-        else:
-            items = [piece]
-        for item in items:
-            if isinstance(item, str):
-                if not item:
-                    continue
-                if out and isinstance(out[-1], str):
-                    out[-1] += item
-                    continue
-            out.append(item)
-    return tuple(out)
-
-
-def _shaped(unknown: Unknown, pieces: list) -> Unknown:
-    """A string Unknown built from `pieces`: with its shape when some text is known, else
-    with the pattern of its only hole (`!Sub "${AWS::AccountId}"` is still twelve digits)."""
-    parts = _merge_parts(pieces)
-    if any(isinstance(p, str) for p in parts):
-        return unknown.replace(parts=parts)
-    if len(parts) == 1 and isinstance(parts[0], Unknown) and parts[0].pattern is not None:
-        return unknown.replace(pattern=parts[0].pattern)
-    return unknown
-
-
-def _possible(value: Any) -> list | None:
-    """Every value `value` can take, when it is plain data or a conditional over plain data."""
-    if isinstance(value, Unknown):
-        if value.alternatives is None:
-            return None
-        out: list = []
-        for alternative in value.alternatives:
-            inner = _possible(alternative)
-            if inner is None:
-                return None
-            out.extend(inner)
-        return out
-    if value is ABSENT or contains_unknown(value):
-        return None
-    return [value]
-
-
-def _combinations(values: list) -> list | None:
-    """The cartesian product of the values' possibilities, when small enough."""
-    combos: list = [[]]
-    for value in values:
-        options = _possible(value)
-        if options is None:
-            return None
-        combos = [c + [o] for c in combos for o in options]
-        if len(combos) > MAX_COMBINATIONS:
-            return None
-    return combos
-
-
-def _decide(test, a: Any, b: Any):
-    """`test(a, b)` when it gives one answer over every combination of possibilities."""
-    combos = _combinations([a, b])
-    if not combos:
-        return None
-    answers = {bool(test(x, y)) for x, y in combos}
-    return answers.pop() if len(answers) == 1 else None
-
-
-def _differ_by_shape(a: Any, b: Any) -> bool:
-    """One side a string Unknown whose shape rules the other (plain) side out."""
-    for unknown, other in ((a, b), (b, a)):
-        if isinstance(unknown, Unknown) and not contains_unknown(other) and isinstance(other, (str, int, float)):
-            return cannot_be(unknown, _norm(other))
-    return False
-
-
-def _same(a: Any, b: Any) -> bool:
-    if isinstance(a, Unknown) or isinstance(b, Unknown):
-        return a is b
-    return type(a) is type(b) and a == b
-
-
-def _unknowns(values: list):
-    for v in values:
-        if isinstance(v, Unknown):
-            yield v
-        elif isinstance(v, (list, dict)):
-            yield from _unknowns(list(v.values()) if isinstance(v, dict) else v)
-
-
-def _expr(name: str, arg: Any) -> str:
-    try:
-        text = json.dumps(arg, default=str, separators=(",", ":"))
-    except (TypeError, ValueError, RecursionError):
-        text = "..."
-    if len(text) > 200:
-        text = text[:200] + "..."
-    return f"{name} {text}"
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return ""
-    return str(value)
-
-
-def _number(value: Any) -> Any:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return value
-    text = _text(value).strip()
-    try:
-        return int(text)
-    except ValueError:
-        pass
-    try:
-        return float(text)
-    except ValueError:
-        return text
-
-
-def _convert(raw: Any, ptype: str) -> Any:
-    """A parameter value (default or override) as `Ref` gives it, by parameter type."""
-    if ptype == "Number":
-        return _number(raw)
-    if ptype == "CommaDelimitedList" or ptype.startswith("List<"):
-        if isinstance(raw, list):
-            items = [_text(x) for x in raw]
-        else:
-            text = _text(raw)
-            items = [s.strip() for s in text.split(",")] if text else []
-        if ptype == "List<Number>":
-            items = [_number(x) for x in items]
-        return items
-    return _text(raw) if not isinstance(raw, list) else ",".join(_text(x) for x in raw)
-
-
-def _allowed(values: Any, ptype: str) -> tuple | None:
-    """`AllowedValues` of a scalar parameter without a default: what it can be."""
-    if not isinstance(values, list) or not values or ptype not in ("String", "Number"):
-        return None
-    if any(isinstance(v, (dict, list)) or v is None for v in values):
-        return None
-    out: list = []
-    for v in values:
-        converted = _convert(v, ptype)
-        if converted not in out:
-            out.append(converted)
-    return tuple(out)
-
-
-def _sub_text(value: Any):
-    """A value as Fn::Sub/Fn::Join insert it, or None when it is not a scalar."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (bool, int, float)):
-        return _text(value)
-    return None
-
-
-def _norm(value: Any) -> Any:
-    """Fn::Equals compares strings: true == "true", 1 == "1"."""
-    if isinstance(value, list):
-        return [_norm(x) for x in value]
-    if isinstance(value, dict):
-        return {k: _norm(x) for k, x in value.items()}
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return _text(value)
-
-
-def _copy(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
-    return value
