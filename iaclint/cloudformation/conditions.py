@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from iaclint.cloudformation.values import decide, differ_by_shape, equals_form, expr_text
+from iaclint.cloudformation.values import MAX_DEPTH, decide, differ_by_shape, equals_form, expr_text
 from iaclint.unknown import Unknown, collect_refs, contains_unknown
 
-MAX_DEPTH = 160
-MAX_CONDITION_CHAIN = 64
+MAX_CONDITION_CHAIN = 64  # conditions that refer to conditions, before the answer is Unknown
 
 
 class Conditions:

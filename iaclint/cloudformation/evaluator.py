@@ -32,8 +32,8 @@ import json
 import re
 from typing import Any
 
-from iaclint.cloudformation.conditions import MAX_DEPTH, Conditions
-from iaclint.cloudformation.values import (allowed_values, as_text, combinations, convert_parameter, copy_value,
+from iaclint.cloudformation.conditions import Conditions
+from iaclint.cloudformation.values import (MAX_DEPTH, allowed_values, as_text, combinations, convert_parameter, copy_value,
                                            expr_text, same, shaped, sub_text, unknowns_in)
 from iaclint.model import Reference, Span
 from iaclint.unknown import ABSENT, Unknown, collect_refs, contains_unknown

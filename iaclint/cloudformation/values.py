@@ -9,6 +9,7 @@ from typing import Any
 
 from iaclint.unknown import ABSENT, Unknown, cannot_be, contains_unknown
 
+MAX_DEPTH = 160  # nesting of intrinsic functions (and of conditions) the evaluator follows
 MAX_COMBINATIONS = 64  # alternatives tried together by Fn::Equals / Fn::FindInMap
 
 
