@@ -367,6 +367,33 @@ def vector_stores(resource, ctx):
     return out
 
 
+def judge_vector_stores(resource, ctx, verdict, subject: str, failing: str, undecided: str):
+    """The results of a knowledge-base policy that judges each OpenSearch vector store with
+    `verdict(target) -> (True | False | None, detail)`: a PASS when the knowledge base has
+    none; per store a PASS, a FAIL starting `failing`, an UNKNOWN starting `undecided`, or
+    an UNKNOWN saying `subject` cannot be checked when the store is not in the scan."""
+    from iaclint.engine.policy import FAIL, PASS, UNKNOWN
+
+    stores = vector_stores(resource, ctx)
+    if not stores:
+        yield PASS()  # another store type, or a managed or Kendra knowledge base
+        return
+    for _kind, path, target, value in stores:
+        if target is None:
+            spelt = f"`{resource.native_name(path)}`"
+            shown = value.expr if is_unknown(value) else value
+            yield UNKNOWN(f"The knowledge base's vector store {spelt} (`{shown}`) is not in the scanned "
+                          f"configuration, so {subject} cannot be checked", path)
+            continue
+        judged, detail = verdict(target)
+        if judged is True:
+            yield PASS()
+        elif judged is False:
+            yield FAIL(f"{failing}: {detail}", path)
+        else:
+            yield UNKNOWN(f"{undecided}: {detail}", path)
+
+
 def flag(value):
     """True/False for a boolean written either way (`true`, `"true"`); None when unknown or
     not set. JSON documents and CloudFormation both carry booleans as strings at times."""

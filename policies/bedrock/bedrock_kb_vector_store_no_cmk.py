@@ -15,7 +15,7 @@ S3 Vectors) and managed or Kendra knowledge bases are not covered here.
 from __future__ import annotations
 
 from iaclint import aoss
-from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
+from iaclint.engine.policy import Policy
 from iaclint.iam import any3
 from iaclint.unknown import is_unknown
 
@@ -137,24 +137,10 @@ For an OpenSearch domain, set `EncryptionAtRestOptions: {Enabled: true, KmsKeyId
     )
 
     def check(self, resource, ctx):
-        stores = aoss.vector_stores(resource, ctx)
-        if not stores:
-            yield PASS()  # another store type, or a managed or Kendra knowledge base
-            return
-        for kind, path, target, value in stores:
-            spelt = f"`{resource.native_name(path)}`"
-            if target is None:
-                shown = value.expr if is_unknown(value) else value
-                yield UNKNOWN(f"The knowledge base's vector store {spelt} (`{shown}`) is not in the scanned "
-                              f"configuration, so its encryption cannot be checked", path)
-                continue
-            verdict, detail = (_collection_verdict(target, ctx) if target.type == aoss.COLLECTION
-                               else _domain_verdict(target))
-            if verdict is True:
-                yield PASS()
-            elif verdict is False:
-                yield FAIL(f"Bedrock knowledge base stores its vectors without a customer-managed KMS key: "
-                           f"{detail}", path)
-            else:
-                yield UNKNOWN(f"Cannot tell statically whether the knowledge base's vector store uses a "
-                              f"customer-managed KMS key: {detail}", path)
+        def verdict(target):
+            return _collection_verdict(target, ctx) if target.type == aoss.COLLECTION else _domain_verdict(target)
+
+        yield from aoss.judge_vector_stores(
+            resource, ctx, verdict, "its encryption",
+            "Bedrock knowledge base stores its vectors without a customer-managed KMS key",
+            "Cannot tell statically whether the knowledge base's vector store uses a customer-managed KMS key")

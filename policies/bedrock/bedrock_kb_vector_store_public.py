@@ -15,7 +15,7 @@ UNKNOWN.
 from __future__ import annotations
 
 from iaclint import aoss, iam
-from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
+from iaclint.engine.policy import Policy
 from iaclint.unknown import is_unknown
 
 
@@ -143,23 +143,11 @@ For an OpenSearch domain, create it with `VPCOptions: {SubnetIds: [...], Securit
     )
 
     def check(self, resource, ctx):
-        stores = aoss.vector_stores(resource, ctx)
-        if not stores:
-            yield PASS()  # another store type, or a managed or Kendra knowledge base
-            return
-        for kind, path, target, value in stores:
-            spelt = f"`{resource.native_name(path)}`"
-            if target is None:
-                shown = value.expr if is_unknown(value) else value
-                yield UNKNOWN(f"The knowledge base's vector store {spelt} (`{shown}`) is not in the scanned "
-                              f"configuration, so its network exposure cannot be checked", path)
-                continue
-            verdict, detail = (_collection_verdict(target, ctx) if target.type == aoss.COLLECTION
-                               else _domain_verdict(target, ctx))
-            if verdict is True:
-                yield PASS()
-            elif verdict is False:
-                yield FAIL(f"Bedrock knowledge base's vector store is exposed to the internet: {detail}", path)
-            else:
-                yield UNKNOWN(f"Cannot tell statically whether the knowledge base's vector store is reachable "
-                              f"from the internet: {detail}", path)
+        def verdict(target):
+            return (_collection_verdict(target, ctx) if target.type == aoss.COLLECTION
+                    else _domain_verdict(target, ctx))
+
+        yield from aoss.judge_vector_stores(
+            resource, ctx, verdict, "its network exposure",
+            "Bedrock knowledge base's vector store is exposed to the internet",
+            "Cannot tell statically whether the knowledge base's vector store is reachable from the internet")
