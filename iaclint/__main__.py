@@ -1,6 +1,6 @@
 """Allow `python -m iaclint`."""
 import sys
 
-from iaclint.cli import main
+from iaclint.faces.cli import main
 
 sys.exit(main())

@@ -14,9 +14,11 @@ import os
 import time
 from dataclasses import dataclass, field
 
-from iaclint.discover import discover
 from iaclint.engine.policy import SEVERITIES, Policy, Verdict
-from iaclint.model import PARSE_ERROR_ID, Finding, ParseError, Project, fingerprint  # noqa: F401 - API
+from iaclint.model.finding import Finding, fingerprint
+from iaclint.model.project import Project
+from iaclint.model.resource import PARSE_ERROR_ID, ParseError  # noqa: F401 - API
+from iaclint.pipeline.discover import discover
 
 
 @dataclass
@@ -64,8 +66,12 @@ def select_policies(policies: list[Policy], select=(), ignore=()) -> list[Policy
 
 
 def load_all_policies(policy_dirs=()) -> list[Policy]:
-    from iaclint.engine.builtin import (DuplicateKeyPolicy, ParseErrorPolicy, SuppressionWithoutReasonPolicy,
-                                        UnusedSuppressionPolicy)
+    from iaclint.engine.builtin import (
+        DuplicateKeyPolicy,
+        ParseErrorPolicy,
+        SuppressionWithoutReasonPolicy,
+        UnusedSuppressionPolicy,
+    )
     from iaclint.engine.registry import load_policies
 
     tool = [ParseErrorPolicy(), SuppressionWithoutReasonPolicy(), UnusedSuppressionPolicy(), DuplicateKeyPolicy()]
@@ -103,8 +109,8 @@ def scan(paths=(".",), *, select=(), ignore=(), strict: bool = False, policy_dir
     IDs or names to a severity. `exclude` globs and `per_path_ignores` ({glob: [IDs]}) are
     relative to `root` (the configuration file's directory; default: the working
     directory). `baseline` is a set of fingerprints not to report; `changes`
-    (`iaclint.gitdiff.Changes`) limits the report to changed lines and resources.
-    `cache` (`iaclint.cache.Cache`) reuses the parse results of unchanged units; `jobs`
+    (`iaclint.pipeline.gitdiff.Changes`) limits the report to changed lines and resources.
+    `cache` (`iaclint.pipeline.cache.Cache`) reuses the parse results of unchanged units; `jobs`
     loads units in that many processes (the result is the same for any value). `options`
     is what policies read besides the files (`trusted_accounts`: account IDs that the
     cross-account policies accept).
@@ -117,17 +123,17 @@ def scan(paths=(".",), *, select=(), ignore=(), strict: bool = False, policy_dir
     overlay = {os.path.normpath(k): v for k, v in (overlay or {}).items()}
     found = discover(list(paths), set(overlay))
     if exclude:
-        from iaclint.discover import exclude as without
+        from iaclint.pipeline.discover import exclude as without
 
         found = without(found, _matcher(exclude, root).matches)
     ignored = _path_ignores(per_path_ignores, root, known)
-    from iaclint.loading import Options
+    from iaclint.pipeline.loading import Options
 
     policy_options = {k: v for k, v in (options or {}).items() if v}
     options = Options(list(var_files), dict(variables or {}), dict(parameters or {}), overlay)
     scan_key = keys = evaluated = None
     if cache is not None and changes is None and not per_path_ignores:
-        from iaclint import result_cache
+        from iaclint.pipeline import result_cache
 
         scan_key, keys = result_cache.key(cache, found, options, policies, policy_options)
         evaluated = result_cache.get(cache, scan_key, overlay)
@@ -161,8 +167,8 @@ def _evaluate(found, options, policies, known, ignored, cache, jobs, keys, polic
     here come the rest, which look across units, taken on the whole project."""
     from iaclint.engine.findings import finding
     from iaclint.engine.runner import evaluate_pairs
-    from iaclint.loading import Checks, load_all
-    from iaclint.result_cache import Evaluated
+    from iaclint.pipeline.loading import Checks, load_all
+    from iaclint.pipeline.result_cache import Evaluated
 
     checks = Checks([p for p in policies if p.resource_types], dict(policy_options or {}))
     loaded = load_all(found, options, cache=cache, jobs=jobs, keys=keys, checks=checks)
@@ -213,8 +219,8 @@ class _AnyOf:
 
 def _matcher(items, root: str | None):
     """One matcher for glob strings (relative to `root`) and ready matchers (objects with
-    `matches(path)`, such as `iaclint.globs.PathMatcher`, which carry their own base)."""
-    from iaclint.globs import PathMatcher
+    `matches(path)`, such as `iaclint.pipeline.globs.PathMatcher`, which carry their own base)."""
+    from iaclint.pipeline.globs import PathMatcher
 
     if isinstance(items, str) or hasattr(items, "matches"):
         items = [items]
@@ -245,7 +251,7 @@ def _path_ignores(per_path_ignores, root: str | None, known: dict):
 
 def _suppress(resources, findings, parse_errors, overlay, known, by_id, ran) -> list[Finding]:
     """Mark suppressed findings in place; return the IAC002/IAC003 findings."""
-    from iaclint import suppress
+    from iaclint.pipeline import suppress
 
     # A file that did not parse has no judged comments (a duplicate key does not stop it).
     broken = {e.file for e in parse_errors if e.policy_id == PARSE_ERROR_ID}
@@ -300,7 +306,7 @@ def _in_diff(f: Finding, changes, regions: dict) -> bool:
 def _parse_all(found, var_files: list, variables: dict, parameters: dict, overlay: dict | None = None,
                cache=None, jobs: int = 1):
     """(canonical resources, parse errors, number of files read) of everything discovered."""
-    from iaclint.loading import Options, load_all
+    from iaclint.pipeline.loading import Options, load_all
 
     loaded = load_all(found, Options(list(var_files), dict(variables), dict(parameters), overlay or {}),
                       cache=cache, jobs=jobs)

@@ -41,7 +41,7 @@ def rel(path: Path) -> str:
 def make_resource(rtype: str, attributes: dict, address: str = "r", spans: dict | None = None,
                   fmt: str = "terraform", references=(), unit: str = "u"):
     """A canonical Resource built by hand, for engine and IAM unit tests."""
-    from iaclint.model import Resource, Span
+    from iaclint.model.resource import Resource, Span
     from iaclint.normalize.translate import fill_defaults
 
     header = Span("f.tf", 1, 1, 1, 10)

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from iaclint.api import scan
-from iaclint.cli import main
+from iaclint.faces.cli import main
 
 GOOD_TF = ('resource "aws_sagemaker_notebook_instance" "nb" {\n'
            '  name = "nb"\n  role_arn = "arn:aws:iam::1:role/r"\n  instance_type = "ml.t3.medium"\n}\n')

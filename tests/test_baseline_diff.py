@@ -11,8 +11,8 @@ import textwrap
 
 import pytest
 
-from iaclint.cli import main
-from iaclint.gitdiff import parse_diff
+from iaclint.faces.cli import main
+from iaclint.pipeline.gitdiff import parse_diff
 
 SELECT = ("--select", "IAC201,IAC305,IAC002,IAC003")
 

@@ -4,6 +4,7 @@ whole scan, and every Terraform file of a fixture directory is one module)."""
 from __future__ import annotations
 
 from conftest import FIXTURES, builtin_policies, expected_markers, rel
+
 from iaclint.api import scan
 
 CASE = FIXTURES / "policies" / "bedrock-invocation-logging-missing" / "no-logging-configuration"

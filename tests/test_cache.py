@@ -6,7 +6,7 @@ import json
 import os
 
 from iaclint.api import scan
-from iaclint.cache import Cache
+from iaclint.pipeline.cache import Cache
 
 NOTEBOOK = ('resource "aws_sagemaker_notebook_instance" "nb_{i}" {{\n'
             '  name          = "nb-{i}"\n'

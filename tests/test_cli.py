@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 
-from iaclint.cli import main
+from iaclint.faces.cli import main
 
 NOTEBOOK_TF = textwrap.dedent('''\
     variable "internet" {}
@@ -172,7 +172,7 @@ def test_malformed_python_policy(stack, tmp_path, capsys):
 
 
 def test_version_imports_nothing_heavy():
-    code = ("import sys, iaclint.cli as c\n"
+    code = ("import sys, iaclint.faces.cli as c\n"
             "try:\n    c.main(['--version'])\nexcept SystemExit:\n    pass\n"
             "heavy = [m for m in ('cfnlint', 'checkov', 'pygls', 'jsonschema', 'tree_sitter', 'yaml') if m in sys.modules]\n"
             "print(heavy)")

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
 from conftest import FIXTURES, ROOT
+
 from iaclint.api import scan
-from iaclint.discover import discover
 from iaclint.formatters.json_format import format_json
 from iaclint.formatters.sarif import format_sarif
 from iaclint.formatters.text import format_text
+from iaclint.pipeline.discover import discover
 
 CDK = FIXTURES / "parsers" / "cloudformation" / "cdk"
 TEMPLATE = "fixtures/parsers/cloudformation/cdk/cdk.out/MlStack.template.json"
@@ -91,7 +91,7 @@ def test_resources_outside_cdk_have_no_construct(in_root):
 
 
 def test_cache_key_covers_the_manifest(tmp_path, monkeypatch):
-    from iaclint.cache import Cache
+    from iaclint.pipeline.cache import Cache
 
     shutil.copytree(CDK / "cdk.out", tmp_path / "cdk.out")
     monkeypatch.chdir(tmp_path)

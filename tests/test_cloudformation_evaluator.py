@@ -1,9 +1,9 @@
 """Intrinsic functions, conditions and parameters, evaluated on small templates."""
 from __future__ import annotations
 
-from iaclint.cloudformation.evaluator import NO_VALUE, Evaluator
-from iaclint.model import Reference
-from iaclint.unknown import ABSENT, Unknown, cannot_be, shape
+from iaclint.frontends.cloudformation.evaluator import NO_VALUE, Evaluator
+from iaclint.model.resource import Reference
+from iaclint.model.unknown import ABSENT, Unknown, cannot_be, shape
 
 
 def ev(template: dict, value, parameters=None):

@@ -18,11 +18,11 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import FIXTURES
-from iaclint.cloudformation.template import load_template
-from iaclint.model import CLOUDFORMATION
-from iaclint.unknown import ABSENT, Unknown, shape
+
+from iaclint.frontends.cloudformation.template import load_template
+from iaclint.model.resource import CLOUDFORMATION
+from iaclint.model.unknown import ABSENT, Unknown, shape
 
 CFN = FIXTURES / "parsers" / "cloudformation"
 CASES = sorted(p.parent.relative_to(CFN).as_posix() for p in CFN.glob("**/expected.json"))

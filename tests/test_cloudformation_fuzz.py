@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import os
 
+from conftest import FIXTURES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURES
-from iaclint.cloudformation.template import TemplateResult, load_template
+from iaclint.frontends.cloudformation.template import TemplateResult, load_template
 
 SEEDS = [p.read_bytes() for p in sorted((FIXTURES / "parsers" / "cloudformation").glob("**/template.*"))]
 SETTINGS = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")), deadline=None,

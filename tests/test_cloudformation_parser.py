@@ -3,7 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from iaclint.cloudformation.parser import MAX_DEPTH, ParseFailure, parse, parse_json
+from iaclint.frontends.cloudformation.parser import (
+    MAX_DEPTH,
+    ParseFailure,
+    parse,
+    parse_json,
+)
 
 
 def test_yaml_1_1_scalars():

@@ -4,11 +4,11 @@ from __future__ import annotations
 import codecs
 
 import pytest
-
 from conftest import FIXTURES
-from iaclint.cloudformation.sniff import is_template, looks_like_template
-from iaclint.cloudformation.template import TemplateResult, load_template
-from iaclint.model import ParseError
+
+from iaclint.frontends.cloudformation.sniff import is_template, looks_like_template
+from iaclint.frontends.cloudformation.template import TemplateResult, load_template
+from iaclint.model.resource import ParseError
 
 CFN = FIXTURES / "parsers" / "cloudformation"
 

@@ -13,8 +13,8 @@ import textwrap
 import jsonschema
 import pytest
 
-from iaclint.cli import main
-from iaclint.config import ConfigError, find_config, load_config, schema
+from iaclint.faces.cli import main
+from iaclint.pipeline.config import ConfigError, find_config, load_config, schema
 
 NOTEBOOKS = textwrap.dedent('''\
     variable "internet" {}
@@ -306,7 +306,7 @@ def test_init_writes_a_valid_commented_starter_and_refuses_to_overwrite(repo, ca
 # --- the light import path ----------------------------------------------------------------------------
 
 def test_no_config_file_means_no_jsonschema_import(repo):
-    code = ("import sys\nfrom iaclint.cli import main\nmain(['scan', '.', '--select', 'IAC201'])\n"
+    code = ("import sys\nfrom iaclint.faces.cli import main\nmain(['scan', '.', '--select', 'IAC201'])\n"
             "print('jsonschema' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=repo).stdout
     assert out.strip().endswith("False")

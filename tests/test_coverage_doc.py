@@ -8,9 +8,15 @@ from __future__ import annotations
 import re
 
 from conftest import ROOT, builtin_policies
-from iaclint.coverage import REGENERATE, build_rows, load_checkov_data, missing_from_checkov_data, \
-    render_coverage
+
 from iaclint.normalize.tables import CFN_TYPES
+from iaclint.reference.coverage import (
+    REGENERATE,
+    build_rows,
+    load_checkov_data,
+    missing_from_checkov_data,
+    render_coverage,
+)
 
 PAGE = ROOT / "docs" / "coverage.md"
 POLICIES = builtin_policies()

@@ -3,7 +3,7 @@
 The JSON and SARIF reports of one tree must be byte-identical across runs (in one process
 and in two processes with different hash seeds, so set and dict orders cannot leak into
 the output), across `jobs` values (the tree has more units than
-`iaclint.loading.PARALLEL_MIN_UNITS`, so `jobs=2` really loads in worker processes),
+`iaclint.pipeline.loading.PARALLEL_MIN_UNITS`, so `jobs=2` really loads in worker processes),
 with and without the parse cache (cold and warm), and across the order in which the file
 system lists directories. Elapsed-time fields, should a report ever carry one, are blanked
 before comparing.
@@ -17,12 +17,12 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import FIXTURES, ROOT, builtin_policies
+
 from iaclint.api import scan
-from iaclint.cache import Cache
 from iaclint.formatters import get_formatter
-from iaclint.loading import PARALLEL_MIN_UNITS
+from iaclint.pipeline.cache import Cache
+from iaclint.pipeline.loading import PARALLEL_MIN_UNITS
 
 _ELAPSED = re.compile(rb'"(elapsed|duration)[A-Za-z_]*"\s*:\s*[0-9.eE+-]+')
 
@@ -95,7 +95,7 @@ def serial(shared_tree):
 
 
 def _units(paths=(".",)) -> int:
-    from iaclint.discover import discover
+    from iaclint.pipeline.discover import discover
 
     found = discover(list(paths))
     return len(found.terraform_dirs) + len(found.cloudformation)

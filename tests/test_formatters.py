@@ -5,13 +5,13 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
+from test_formatters_samples import empty_result, sample_result
 
 from iaclint.formatters import FORMATS, get_formatter
 from iaclint.formatters._common import report_path
 from iaclint.formatters.github import escape_data, escape_property, format_github
 from iaclint.formatters.junit import format_junit
 from iaclint.formatters.markdown import format_markdown
-from test_formatters_samples import empty_result, sample_result
 
 GITHUB_EXPECTED = """\
 ::error file=main.tf,line=3,col=1,endLine=3,endColumn=52,title=IAC201 sagemaker-notebook-direct-internet-access::\

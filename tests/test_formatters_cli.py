@@ -7,14 +7,14 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
+from test_formatters_samples import sample_result
 
 import iaclint.api
-from iaclint.cli import main
+from iaclint.faces.cli import main
 from iaclint.formatters.github import format_github
 from iaclint.formatters.json_format import format_json
 from iaclint.formatters.markdown import format_markdown
 from iaclint.formatters.text import format_text
-from test_formatters_samples import sample_result
 
 
 @pytest.fixture

@@ -8,14 +8,14 @@ import xml.etree.ElementTree as ET
 
 import jsonschema
 import pytest
-
 from conftest import ROOT
+
 from iaclint.engine.builtin import ParseErrorPolicy
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
 from iaclint.formatters import FORMATS, get_formatter
-from iaclint.unknown import Unknown
+from iaclint.model.unknown import Unknown
 
-pytest.importorskip("iaclint.terraform.module", reason="the Terraform loader is not written yet")
+pytest.importorskip("iaclint.frontends.terraform.module", reason="the Terraform loader is not written yet")
 
 MAIN_TF = textwrap.dedent('''\
     variable "internet" {}

@@ -9,10 +9,10 @@ import sys
 
 import jsonschema
 import pytest
-
 from conftest import FIXTURES, ROOT
-from iaclint.formatters.gitlab import SCHEMA_VERSION, format_gitlab
 from test_formatters_samples import empty_result, sample_result
+
+from iaclint.formatters.gitlab import SCHEMA_VERSION, format_gitlab
 
 SCHEMA = json.loads((ROOT / "tests" / "data" / "gitlab-sast-report-format-15.0.6.subset.json").read_text())
 

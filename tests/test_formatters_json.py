@@ -6,11 +6,11 @@ import json
 
 import jsonschema
 import pytest
-
 from conftest import ROOT
-from iaclint.formatters.json_format import FORMAT_VERSION, format_json
-from iaclint.model import Finding
 from test_formatters_samples import empty_result, sample_result
+
+from iaclint.formatters.json_format import FORMAT_VERSION, format_json
+from iaclint.model.finding import Finding
 
 SCHEMA_PATH = ROOT / "docs" / "schema" / "findings.json"
 
@@ -64,6 +64,7 @@ def test_report_bytes_equal_json_dumps_with_indent(monkeypatch):
     import json
 
     from conftest import ROOT
+
     from iaclint.api import scan
     from iaclint.formatters.json_format import format_json
 

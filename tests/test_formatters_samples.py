@@ -7,7 +7,7 @@ from dataclasses import replace
 from iaclint.api import ScanResult
 from iaclint.engine.builtin import ParseErrorPolicy
 from iaclint.engine.policy import Policy
-from iaclint.model import Finding
+from iaclint.model.finding import Finding
 
 
 class NotebookInternet(Policy):

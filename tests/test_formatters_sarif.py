@@ -7,11 +7,11 @@ import re
 
 import jsonschema
 import pytest
-
 from conftest import ROOT
+from test_formatters_samples import EndpointKms, empty_result, sample_result
+
 from iaclint import __version__
 from iaclint.formatters.sarif import format_sarif
-from test_formatters_samples import EndpointKms, empty_result, sample_result
 
 SCHEMA_PATH = ROOT / "tests" / "data" / "sarif-schema-2.1.0.json"
 
@@ -173,7 +173,7 @@ def test_no_findings_is_an_empty_results_list_with_all_rules():
 
 def test_bad_spans_are_clamped_into_a_valid_region(validator):
     result = empty_result()
-    from iaclint.model import Finding
+    from iaclint.model.finding import Finding
 
     result.findings = [Finding("IAC001", "parse-error", "high", "x", "a.tf", 0, 0, 0, 0, "")]
     log = sarif(result)

@@ -19,11 +19,11 @@ import sys
 import threading
 
 import pytest
-
 from conftest import FIXTURES, builtin_policies
+
 from iaclint.api import scan
-from iaclint.cli import main
-from iaclint.unknown import Unknown
+from iaclint.faces.cli import main
+from iaclint.model.unknown import Unknown
 
 DEADLINE = 60.0  # seconds: "finishes", not a performance bound
 
@@ -315,7 +315,7 @@ def _unreadable_tree(tree):
 @pytest.mark.parametrize("cache", [False, True], ids=["no-cache", "cache"])
 def test_unreadable_files_and_directories_monkeypatched(tree, tmp_path, monkeypatch, cache):
     """Runs as root too: `open` and directory listing fail as they would without permission."""
-    from iaclint.cache import Cache
+    from iaclint.pipeline.cache import Cache
 
     _unreadable_tree(tree)
     _deny_open(monkeypatch, "bad/main.tf", "bad/t.yaml")
@@ -359,7 +359,7 @@ def test_unreadable_files_and_directories_with_permissions(tree):
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_files_that_vanish_after_discovery(tree, tmp_path, monkeypatch, cache, jobs):
     import iaclint.api
-    from iaclint.cache import Cache
+    from iaclint.pipeline.cache import Cache
 
     _unreadable_tree(tree)
     for i in range(16):  # enough units for jobs=2 to load in parallel
@@ -389,20 +389,20 @@ def test_a_worker_that_dies_costs_only_its_unit(tree, tmp_path, monkeypatch, cac
     every other unit is loaded (again) and judged, and the scan ends normally."""
     import signal
 
-    import iaclint.loading
-    from iaclint.cache import Cache
+    import iaclint.pipeline.loading
+    from iaclint.pipeline.cache import Cache
 
     for i in range(20):
         (tree / "many" / str(i)).mkdir(parents=True)
         (tree / "many" / str(i) / "main.tf").write_text(GOOD_TF.replace('"nb"', f'"n{i}"'))
-    real_load_unit = iaclint.loading.load_unit
+    real_load_unit = iaclint.pipeline.loading.load_unit
 
     def load_unit(unit, options):
         if unit[1].endswith(os.path.join("many", "7")):
             os.kill(os.getpid(), signal.SIGKILL)  # in a worker: the pool breaks
         return real_load_unit(unit, options)
 
-    monkeypatch.setattr(iaclint.loading, "load_unit", load_unit)  # workers are forked: they see it
+    monkeypatch.setattr(iaclint.pipeline.loading, "load_unit", load_unit)  # workers are forked: they see it
     result = run_scan(cache=Cache(tmp_path / "cache") if cache else None, jobs=2)
     assert good_is_scanned(result)
     assert parse_errors(result) == {
@@ -423,7 +423,7 @@ def test_a_directory_that_vanishes_during_the_walk_is_no_error(tree, monkeypatch
 # --- hostile expressions ------------------------------------------------------------------
 
 def _tf_value(tmp_path, text: str, files: dict | None = None, attribute: str = "x"):
-    from iaclint.terraform.module import load_module
+    from iaclint.frontends.terraform.module import load_module
 
     directory = tmp_path / "module"
     directory.mkdir()
@@ -463,7 +463,7 @@ def test_hostile_terraform_expressions_end_as_unknown_with_a_reason(tmp_path, te
 
 def test_deeply_nested_interpolations_finish(tmp_path):
     """`"${"${"${...}"}"}"` 1,000 deep: an Unknown or a syntax error, never a hang."""
-    from iaclint.terraform.module import load_module
+    from iaclint.frontends.terraform.module import load_module
 
     (tmp_path / "main.tf").write_text('resource "aws_s3_bucket" "b" {\n  x = ' + '"${' * 1000 + "1"
                                       + '}"' * 1000 + "\n}\n")
@@ -475,7 +475,7 @@ def test_deeply_nested_interpolations_finish(tmp_path):
 
 
 def _cfn_value(properties: str, head: str = "", resource: str = "R", prop: str = "X"):
-    from iaclint.cloudformation.template import load_template
+    from iaclint.frontends.cloudformation.template import load_template
 
     text = ("AWSTemplateFormatVersion: '2010-09-09'\n" + head + "Resources:\n  R:\n    Type: AWS::S3::Bucket\n"
             "    Properties:\n" + properties)
@@ -508,7 +508,7 @@ def test_hostile_cloudformation_expressions_end_as_unknown_with_a_reason(head, p
 
 
 def test_intrinsics_nested_10000_deep_are_a_parse_error():
-    from iaclint.cloudformation.template import load_template
+    from iaclint.frontends.cloudformation.template import load_template
 
     text = BUCKET + b"!Join ['', [" * N + b"a" + b"]]" * N + b"\n"
     result = finishes(load_template, "t.yaml", text)
@@ -649,7 +649,7 @@ def test_scanning_never_executes_imports_or_downloads(tmp_path, monkeypatch, cap
 
 
 def test_the_external_data_source_stays_unknown(tmp_path, no_network, no_processes):
-    from iaclint.terraform.module import load_module
+    from iaclint.frontends.terraform.module import load_module
 
     _booby_trapped_tree(tmp_path / "repo", tmp_path / MARKER)
     directory = tmp_path / "repo" / "tf"
@@ -690,7 +690,7 @@ def test_file_never_reads_outside_the_scanned_tree(tmp_path, monkeypatch, call):
     monkeypatch.chdir(tmp_path / "tree")
     call = call.replace("{secret}", str(tmp_path / "secret.txt").lstrip("/"))
     (module / "main.tf").write_text(f'resource "aws_s3_bucket" "b" {{\n  x = {call}\n  y = file("../inside.txt")\n}}\n')
-    from iaclint.terraform.module import load_module
+    from iaclint.frontends.terraform.module import load_module
 
     result = finishes(load_module, "mod", ["mod/main.tf"])
     attributes = result.resources[0].attributes

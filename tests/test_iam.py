@@ -6,13 +6,13 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-
 from conftest import make_resource
-from iaclint import iam
-from iaclint.documents import EncodedJson
+
+from iaclint.aws import iam
 from iaclint.engine.policy import Context, Verdict
-from iaclint.model import Project
-from iaclint.unknown import Unknown
+from iaclint.model.documents import EncodedJson
+from iaclint.model.project import Project
+from iaclint.model.unknown import Unknown
 
 DS = "data.aws_iam_policy_document"
 
@@ -37,7 +37,7 @@ def only_statement(resource, ctx=None):
 
 def cfn(text: str):
     """Canonical resources of a CloudFormation template given as YAML text."""
-    from iaclint.cloudformation.template import load_template
+    from iaclint.frontends.cloudformation.template import load_template
     from iaclint.normalize import normalize
 
     result = load_template("t.yaml", textwrap.dedent(text).encode(), {})

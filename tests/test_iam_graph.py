@@ -5,12 +5,13 @@ Hand-built resources; the policies themselves are covered by their fixtures."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import make_resource
-from iaclint import iam
+
+from iaclint.aws import iam
 from iaclint.engine.policy import Context
-from iaclint.model import Project, Reference
-from iaclint.unknown import Unknown
+from iaclint.model.project import Project
+from iaclint.model.resource import Reference
+from iaclint.model.unknown import Unknown
 
 PASS_ANY = {"Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}]}
 

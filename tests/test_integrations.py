@@ -17,7 +17,6 @@ import sys
 import jsonschema
 import pytest
 import yaml
-
 from conftest import ROOT
 
 ACTION = ROOT / "docs" / "integrations" / "github-action" / "action.yml"
@@ -118,7 +117,7 @@ def test_yaml_and_json_snippets_in_the_docs_parse(doc):
 @pytest.mark.parametrize("doc", DOCS + [ROOT / "README.md", ROOT / "docs" / "outputs.md"], ids=lambda p: p.name)
 def test_iaclint_commands_in_the_docs_are_valid(doc):
     """Every `iaclint scan ...` command shown in the docs parses with the real CLI."""
-    from iaclint.cli import build_parser
+    from iaclint.faces.cli import build_parser
 
     commands = re.findall(r"(?:^|[\s`\"'(-])iaclint (scan\b[^\n`]*)", doc.read_text(), flags=re.M)
     assert commands or doc.name == "editors.md"

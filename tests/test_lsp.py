@@ -371,22 +371,22 @@ def test_a_scan_never_imports_the_language_server(tmp_path):
     import subprocess
 
     (tmp_path / "main.tf").write_text(NOTEBOOK)
-    code = ("import sys\nfrom iaclint.cli import main\nmain(['scan', sys.argv[1], '-f', 'json', '-o', sys.argv[2]])\n"
-            "print(sorted(m for m in ('pygls', 'lsprotocol', 'iaclint.lsp') if m in sys.modules))")
+    code = ("import sys\nfrom iaclint.faces.cli import main\nmain(['scan', sys.argv[1], '-f', 'json', '-o', sys.argv[2]])\n"
+            "print(sorted(m for m in ('pygls', 'lsprotocol', 'iaclint.faces.lsp') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "main.tf"), str(tmp_path / "r.json")],
                          capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "[]", out.stderr
 
 
 def _finding(policy_id="IAC301", line=1, resource="aws_iam_policy.p"):
-    from iaclint.model import Finding
+    from iaclint.model.finding import Finding
 
     return Finding(policy_id=policy_id, policy_name="x", severity="high", message="m", file="f", line=line,
                    column=1, end_line=line, end_column=2, resource=resource)
 
 
 def test_no_comment_is_offered_inside_a_heredoc_or_a_yaml_block_scalar():
-    from iaclint.lsp import suppression_edits
+    from iaclint.faces.lsp import suppression_edits
 
     heredoc = ['resource "aws_iam_policy" "p" {', '  policy = <<EOF', '{"Action": "bedrock:*"}', 'EOF', '}']
     [(title, edit)] = suppression_edits(heredoc, "main.tf", _finding(line=3))
@@ -399,7 +399,7 @@ def test_no_comment_is_offered_inside_a_heredoc_or_a_yaml_block_scalar():
 
 
 def test_json_metadata_fix_only_when_the_resource_has_none():
-    from iaclint.lsp import suppression_edits
+    from iaclint.faces.lsp import suppression_edits
 
     with_metadata = json.dumps({"Resources": {"P": {"Type": "AWS::IAM::ManagedPolicy", "Metadata": {},
                                                     "Properties": {}}}}, indent=2).splitlines()

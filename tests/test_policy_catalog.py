@@ -6,10 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, ROOT, builtin_policies
-from iaclint.docgen import render_policy_reference
+
 from iaclint.engine.policy import SEVERITIES
+from iaclint.reference.policies import render_policy_reference
 
 CATEGORIES = {"0": "tool", "1": "data-protection", "2": "network-exposure", "3": "identity-and-access",
               "4": "model-safeguards", "5": "logging-monitoring", "6": "attack-paths"}

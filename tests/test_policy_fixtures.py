@@ -13,8 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, ROOT, builtin_policies, expected_markers, rel
+
 from iaclint.api import scan
 
 FORMATS = {"terraform": ".tf", "cloudformation": ".yaml"}
@@ -56,8 +56,10 @@ def test_policy_fixtures(policy, fmt, monkeypatch):
     assert all(f.policy_id == policy.id for f in result.findings)
 
     expected = set()
-    from iaclint.api import _parse_all  # the same parse the scan did, to map lines to resources
-    from iaclint.discover import discover
+    from iaclint.api import (
+        _parse_all,  # the same parse the scan did, to map lines to resources
+    )
+    from iaclint.pipeline.discover import discover
 
     resources, errors, _ = _parse_all(discover([rel(f) for f in files]), [], {}, {})
     assert not errors, errors
@@ -91,7 +93,7 @@ def _check_inapplicable_format(policy, fmt, files):
     if not files:
         pytest.skip(f"{policy.name} does not apply to {fmt} (formats = {applicable_formats(policy)})")
     from iaclint.api import _parse_all
-    from iaclint.discover import discover
+    from iaclint.pipeline.discover import discover
 
     result = scan([rel(f) for f in files], policies=[policy], strict=False)
     assert not result.errors, result.errors

@@ -10,7 +10,7 @@ import textwrap
 import pytest
 
 from iaclint.api import scan
-from iaclint.cli import main
+from iaclint.faces.cli import main
 
 # Notebook policies with stable lines: IAC201 points at the header when
 # direct_internet_access is unset, IAC305 at `root_access`. IAC002/IAC003 are the

@@ -24,12 +24,12 @@ import json
 import os
 
 import pytest
-
 from conftest import FIXTURES
-from iaclint.documents import EncodedJson
-from iaclint.model import TERRAFORM
-from iaclint.terraform.module import load_module
-from iaclint.unknown import Unknown
+
+from iaclint.frontends.terraform.module import load_module
+from iaclint.model.documents import EncodedJson
+from iaclint.model.resource import TERRAFORM
+from iaclint.model.unknown import Unknown
 
 TF = FIXTURES / "parsers" / "terraform"
 CASES = sorted(p.parent.name for p in TF.glob("*/expected.json"))

@@ -6,7 +6,7 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from iaclint.terraform.functions import _json_text
+from iaclint.frontends.terraform.functions import _json_text
 
 
 def _reference(value) -> str:
@@ -44,7 +44,7 @@ def test_jsonencode_of_plain_values_is_terraforms_text(value):
 
 
 def test_jsonencode_keeps_terraforms_number_and_unknown_forms():
-    from iaclint.unknown import Unknown
+    from iaclint.model.unknown import Unknown
 
     assert _json_text({"b": 1.0, "a": [2.5, 1e20]}) == '{"a":[2.5,100000000000000000000],"b":1}'
     assert _json_text({"k": Unknown("${var.x}", "not set")}) == '{"k":"${var.x}"}'

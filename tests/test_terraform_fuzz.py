@@ -13,11 +13,11 @@ import time
 from datetime import timedelta
 
 import pytest
+from conftest import FIXTURES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURES
-from iaclint.terraform.module import ModuleResult, load_module
+from iaclint.frontends.terraform.module import ModuleResult, load_module
 
 SEEDS = [p.read_bytes() for sub in ("parsers/terraform", "examples")
          for p in sorted((FIXTURES / sub).rglob("*.tf")) if p.stat().st_size < 20_000]

@@ -21,10 +21,10 @@ import re
 from collections import defaultdict
 
 import pytest
-
 from conftest import FIXTURES
-from iaclint.terraform.module import load_module
-from iaclint.unknown import Unknown, contains_unknown
+
+from iaclint.frontends.terraform.module import load_module
+from iaclint.model.unknown import Unknown, contains_unknown
 
 hcl2 = pytest.importorskip("hcl2")
 from hcl2.utils import SerializationOptions  # noqa: E402

@@ -13,12 +13,13 @@ import subprocess
 import sys
 
 from conftest import FIXTURES, ROOT, builtin_policies, rel
+
 from iaclint.api import scan
-from iaclint.cache import Cache
-from iaclint.model import Project
+from iaclint.frontends.terraform.module import load_module
+from iaclint.model.project import Project
+from iaclint.model.unknown import Unknown, cannot_be
 from iaclint.normalize import normalize
-from iaclint.terraform.module import load_module
-from iaclint.unknown import Unknown, cannot_be
+from iaclint.pipeline.cache import Cache
 
 EXAMPLE = FIXTURES / "examples" / "ml-platform-modules" / "terraform"
 

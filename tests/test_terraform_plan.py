@@ -15,10 +15,11 @@ from __future__ import annotations
 import json
 
 from conftest import FIXTURES, ROOT, builtin_policies, rel
+
 from iaclint.api import scan
-from iaclint.discover import discover
-from iaclint.terraform.plan import load_plan
-from iaclint.unknown import Unknown
+from iaclint.frontends.terraform.plan import load_plan
+from iaclint.model.unknown import Unknown
+from iaclint.pipeline.discover import discover
 
 PLANS = FIXTURES / "parsers" / "terraform-plan"
 WITH_CONFIG = PLANS / "with-config"

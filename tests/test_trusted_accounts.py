@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from iaclint.api import scan
-from iaclint.cache import Cache
-from iaclint.cli import main
+from iaclint.faces.cli import main
+from iaclint.pipeline.cache import Cache
 
 ROLE_TF = '''resource "aws_iam_role" "ml" {
   name = "ml"

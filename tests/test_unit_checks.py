@@ -9,14 +9,20 @@ resources of other stacks, account-wide logging configurations, registries)."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import ROOT, builtin_policies
-from iaclint.discover import discover
+
 from iaclint.engine.findings import finding
 from iaclint.engine.policy import Verdict
 from iaclint.engine.runner import evaluate, evaluate_pairs
-from iaclint.loading import PARALLEL_MIN_UNITS, Checks, Options, load_all, units_of
-from iaclint.model import Project
+from iaclint.model.project import Project
+from iaclint.pipeline.discover import discover
+from iaclint.pipeline.loading import (
+    PARALLEL_MIN_UNITS,
+    Checks,
+    Options,
+    load_all,
+    units_of,
+)
 
 
 def _key(f):
@@ -63,8 +69,9 @@ def test_an_answer_kept_for_the_scan_still_says_it_looked_across_units():
     """`Context.remembered`: an answer whose computation looked across units marks every
     later use too, or the second policy asking would be judged on the unit alone."""
     from conftest import make_resource
+
     from iaclint.engine.policy import Context
-    from iaclint.model import UnitProject
+    from iaclint.model.project import UnitProject
 
     resource = make_resource("aws_iam_role", {})
     project = UnitProject([resource])

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import make_resource
+
 from iaclint.engine.policy import Context, Verdict
 from iaclint.engine.yaml_policy import YamlPolicy
-from iaclint.model import Project, Reference, Span
-from iaclint.unknown import ABSENT, Unknown, branches
+from iaclint.model.project import Project
+from iaclint.model.resource import Reference, Span
+from iaclint.model.unknown import ABSENT, Unknown, branches
 
 NB = "aws_sagemaker_notebook_instance"
 

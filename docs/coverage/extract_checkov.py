@@ -2,11 +2,11 @@
 AI-related AWS resource type, for the coverage table in docs/coverage.md.
 
 Runs only where Checkov is installed (it is not a dependency of iaclint, and CI never
-runs this script); the JSON it writes is committed, and `python -m iaclint.coverage`
+runs this script); the JSON it writes is committed, and `python -m iaclint.reference.coverage`
 renders the page from it:
 
     /tmp/ckv/bin/python docs/coverage/extract_checkov.py   # any Python with checkov
-    .venv/bin/python -m iaclint.coverage > docs/coverage.md
+    .venv/bin/python -m iaclint.reference.coverage > docs/coverage.md
 
 Which types (the "universe" recorded in the JSON):
 
@@ -246,7 +246,7 @@ def main(argv=None) -> int:
 
     document = {
         "about": "Checkov checks per AI-related AWS resource type; written by docs/coverage/extract_checkov.py, "
-                 "read by iaclint/coverage.py to render docs/coverage.md. Do not edit by hand.",
+                 "read by iaclint/reference/coverage.py to render docs/coverage.md. Do not edit by hand.",
         "checkov_version": checkov_version,
         "cfn_lint_version": cfn_lint_version,
         "terraform_provider": "hashicorp/terraform-provider-aws service registrations, February 2026 "

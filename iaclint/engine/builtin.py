@@ -31,7 +31,7 @@ class ParseErrorPolicy(Policy):
 
 
 class SuppressionWithoutReasonPolicy(Policy):
-    """IAC002 is raised by `iaclint.suppress`, not by `check`: a suppression has to say why,
+    """IAC002 is raised by `iaclint.pipeline.suppress`, not by `check`: a suppression has to say why,
     or a reviewer cannot tell an accepted risk from a silenced alarm."""
 
     id = "IAC002"
@@ -59,7 +59,7 @@ class SuppressionWithoutReasonPolicy(Policy):
 
 
 class UnusedSuppressionPolicy(Policy):
-    """IAC003 is raised by `iaclint.suppress`: a suppression that matches nothing is stale,
+    """IAC003 is raised by `iaclint.pipeline.suppress`: a suppression that matches nothing is stale,
     and a stale suppression would silently hide the next, unrelated finding."""
 
     id = "IAC003"

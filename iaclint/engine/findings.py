@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from iaclint.engine.policy import Policy
-from iaclint.model import Finding, fingerprint
+from iaclint.model.finding import Finding, fingerprint
 
 
 def finding(policy: Policy, resource, result) -> Finding:

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Iterable
 
 if TYPE_CHECKING:
-    from iaclint.model import Project, Resource
+    from iaclint.model.project import Project
+    from iaclint.model.resource import Resource
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 
@@ -70,7 +71,7 @@ class Context:
 class Policy:
     """Base of every policy. Subclasses set the metadata and implement `check`.
 
-    Unknown values: an attribute the scanner cannot know is an `iaclint.unknown.Unknown`;
+    Unknown values: an attribute the scanner cannot know is an `iaclint.model.unknown.Unknown`;
     a policy that meets one where it needs a value yields UNKNOWN, never a guessed FAIL.
 
     Conditional values (opt-in): an Unknown may carry `alternatives`, every value it can
@@ -80,8 +81,8 @@ class Policy:
     already filled in where the model knows them). YAML policies use them automatically:
     FAIL only if every branch fails, PASS if every branch passes, UNKNOWN otherwise. A
     Python policy keeps seeing a plain Unknown (and so yields UNKNOWN) unless it opts in
-    by reading `iaclint.unknown.branches(value)` and applying the same rule itself.
-    Likewise `shape()`/`cannot_be()` in `iaclint.unknown` read what is known of a string
+    by reading `iaclint.model.unknown.branches(value)` and applying the same rule itself.
+    Likewise `shape()`/`cannot_be()` in `iaclint.model.unknown` read what is known of a string
     Unknown's text (`arn:${AWS::Partition}:s3:::${Bucket}/*` is never `*`).
     """
 

@@ -7,7 +7,7 @@ the rest of the scan goes on, and the CLI reports it with exit code 2.
 Most verdicts depend only on one unit (a Terraform root, a CloudFormation template): the
 resource and the graph around it, which never leaves its unit. `check_unit` takes those
 verdicts where the unit was loaded (in a worker process, in parallel), and hands back the
-ones that looked across units (`iaclint.model.UnitProject`) to be taken again on the
+ones that looked across units (`iaclint.model.project.UnitProject`) to be taken again on the
 whole project with `evaluate_pairs`. Both give the verdicts `evaluate` gives.
 """
 from __future__ import annotations
@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from iaclint.engine.findings import finding
 from iaclint.engine.policy import Context, Policy, Result, Verdict
-from iaclint.model import Project, Resource, UnitProject
+from iaclint.model.project import Project, UnitProject
+from iaclint.model.resource import Resource
 
 
 @dataclass

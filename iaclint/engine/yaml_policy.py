@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from iaclint import paths
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy, Result
-from iaclint.unknown import ABSENT, Unknown, cannot_be, literal_text
+from iaclint.model import paths
+from iaclint.model.unknown import ABSENT, Unknown, cannot_be, literal_text
 
 NOT_APPLICABLE = "n/a"
 

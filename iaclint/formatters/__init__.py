@@ -1,7 +1,10 @@
 """Formatters: pure functions `format_X(result, colour=False) -> str` from a finished
 `ScanResult` to a report. They never re-read files, and only the chosen one is imported.
 A formatter whose reports get large may also offer `iter_X` (same arguments, yielding the
-report's text in pieces), which the CLI writes as it goes."""
+report's text in pieces), which the CLI writes as it goes.
+
+Formatters import `engine.policy` (severities) and `model`; never the pipeline or a face.
+"""
 from __future__ import annotations
 
 import importlib

@@ -9,7 +9,7 @@ import os
 import re
 
 from iaclint.engine.policy import SEVERITIES
-from iaclint.model import Finding
+from iaclint.model.finding import Finding
 
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}  # critical first
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import fields
-from json.encoder import encode_basestring_ascii as _json_string  # the C function when built
+from json.encoder import (
+    encode_basestring_ascii as _json_string,  # the C function when built
+)
 from operator import attrgetter
 
 from iaclint import __version__

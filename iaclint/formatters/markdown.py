@@ -8,8 +8,17 @@ page. No timings: same input, same bytes.
 from __future__ import annotations
 
 from iaclint.engine.policy import SEVERITIES
-from iaclint.formatters._common import (SEVERITY_RANK, left_out, plural, policies_by_id, printable, report_path,
-                                        reported, shown, uri_path)
+from iaclint.formatters._common import (
+    SEVERITY_RANK,
+    left_out,
+    plural,
+    policies_by_id,
+    printable,
+    report_path,
+    reported,
+    shown,
+    uri_path,
+)
 
 HEADER = "## iaclint report"
 

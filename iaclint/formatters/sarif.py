@@ -8,6 +8,7 @@ shows them as dismissed instead of reopening them). No timestamps: same input, s
 from __future__ import annotations
 
 import json
+
 from iaclint import __version__
 from iaclint.formatters._common import policies_by_id, report_path, uri_path
 

@@ -12,10 +12,10 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from iaclint import paths
-from iaclint.model import CLOUDFORMATION, RawResource, Reference, Resource
+from iaclint.model import paths
+from iaclint.model.resource import CLOUDFORMATION, RawResource, Reference, Resource
+from iaclint.model.unknown import ABSENT, Unknown
 from iaclint.normalize.tables import CFN_SPELLINGS, CFN_TYPES, DEFAULTS
-from iaclint.unknown import ABSENT, Unknown
 
 _ACRONYM = re.compile(r"([A-Z]+)([A-Z][a-z])")
 _WORD = re.compile(r"([a-z\d])([A-Z])")

@@ -7,9 +7,9 @@ without `kms_key_arn` is reported; one whose `enabled` is unknown gives UNKNOWN.
 """
 from __future__ import annotations
 
-from iaclint import paths
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
-from iaclint.unknown import is_unknown
+from iaclint.model import paths
+from iaclint.model.unknown import is_unknown
 
 _ALIAS = "aws_lexv2models_bot_alias"
 _BOT = "aws_lexv2models_bot"

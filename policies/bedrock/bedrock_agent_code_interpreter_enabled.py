@@ -10,7 +10,7 @@ CloudFormation finding on the agent at that entry's `ParentActionGroupSignature`
 from __future__ import annotations
 
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
-from iaclint.unknown import is_unknown
+from iaclint.model.unknown import is_unknown
 
 _SIGNATURE = "AMAZON.CodeInterpreter"
 

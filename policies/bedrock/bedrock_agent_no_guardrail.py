@@ -6,9 +6,9 @@ while an unresolved reference to a guardrail (`aws_bedrock_guardrail.g.guardrail
 """
 from __future__ import annotations
 
-from iaclint import guardrails
+from iaclint.aws import guardrails
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
-from iaclint.unknown import is_unknown
+from iaclint.model.unknown import is_unknown
 
 _BLOCK = ("guardrail_configuration",)
 

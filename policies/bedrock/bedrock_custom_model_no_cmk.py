@@ -6,7 +6,7 @@ jobs are not a CloudFormation resource), so `formats` says which fixture formats
 from __future__ import annotations
 
 from iaclint.engine.policy import FAIL, PASS, Policy
-from iaclint.unknown import is_unknown
+from iaclint.model.unknown import is_unknown
 
 _KEY = ("custom_model_kms_key_id",)
 

@@ -6,7 +6,7 @@ says which fixture formats apply.
 from __future__ import annotations
 
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
-from iaclint.unknown import is_unknown
+from iaclint.model.unknown import is_unknown
 
 _VPC = ("vpc_config",)
 

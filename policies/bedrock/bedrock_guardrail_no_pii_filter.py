@@ -6,9 +6,9 @@ decide whether its `action` applies at all.
 """
 from __future__ import annotations
 
-from iaclint import guardrails
+from iaclint.aws import guardrails
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
-from iaclint.unknown import is_unknown
+from iaclint.model.unknown import is_unknown
 
 _BLOCK = ("sensitive_information_policy_config",)
 

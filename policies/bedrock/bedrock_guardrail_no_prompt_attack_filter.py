@@ -5,7 +5,7 @@ Only the input side is checked: AWS requires `output_strength = NONE` for PROMPT
 """
 from __future__ import annotations
 
-from iaclint import guardrails
+from iaclint.aws import guardrails
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
 
 _BLOCK = ("content_policy_config",)

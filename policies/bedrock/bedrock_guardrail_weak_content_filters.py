@@ -5,7 +5,7 @@ Python because the grammar cannot select elements of `filters_config` by `type` 
 """
 from __future__ import annotations
 
-from iaclint import guardrails
+from iaclint.aws import guardrails
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
 
 _BLOCK = ("content_policy_config",)

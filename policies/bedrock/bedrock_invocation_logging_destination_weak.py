@@ -7,7 +7,7 @@ in the scan:
   `logging_config.cloudwatch_config.large_data_delivery_s3_config.bucket_name`: the bucket
   fails when its default encryption is not a customer-managed key or its public access
   block leaves a flag off, read exactly as `s3-ml-bucket-no-cmk` and
-  `s3-ml-bucket-public-access-block-off` read them (`iaclint.s3`, the shared S3 reader);
+  `s3-ml-bucket-public-access-block-off` read them (`iaclint.aws.s3`, the shared S3 reader);
 - `logging_config.cloudwatch_config.log_group_name`: the `aws_cloudwatch_log_group` fails
   without `kms_key_id` (CloudWatch Logs then encrypts with its service-owned key).
 A reference or a literal name that matches a resource of the scan is followed; a
@@ -15,9 +15,10 @@ destination outside the scan gives UNKNOWN.
 """
 from __future__ import annotations
 
-from iaclint import paths, s3
+from iaclint.aws import s3
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
-from iaclint.unknown import is_unknown
+from iaclint.model import paths
+from iaclint.model.unknown import is_unknown
 
 _LOGGING = "aws_bedrock_model_invocation_logging_configuration"
 _BUCKET = "aws_s3_bucket"

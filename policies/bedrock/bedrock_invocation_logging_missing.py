@@ -20,8 +20,8 @@ same region:
 from __future__ import annotations
 
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
-from iaclint.model import TERRAFORM
-from iaclint.unknown import is_unknown
+from iaclint.model.resource import TERRAFORM
+from iaclint.model.unknown import is_unknown
 
 _LOGGING = "aws_bedrock_model_invocation_logging_configuration"
 _UNKNOWN_REGION = object()

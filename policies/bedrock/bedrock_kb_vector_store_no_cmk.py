@@ -14,10 +14,10 @@ S3 Vectors) and managed or Kendra knowledge bases are not covered here.
 """
 from __future__ import annotations
 
-from iaclint import aoss
+from iaclint.aws import aoss
+from iaclint.aws.iam import any3
 from iaclint.engine.policy import Policy
-from iaclint.iam import any3
-from iaclint.unknown import is_unknown
+from iaclint.model.unknown import is_unknown
 
 
 def _collection_verdict(collection, ctx):

@@ -14,9 +14,9 @@ UNKNOWN.
 """
 from __future__ import annotations
 
-from iaclint import aoss, iam
+from iaclint.aws import aoss, iam
 from iaclint.engine.policy import Policy
-from iaclint.unknown import is_unknown
+from iaclint.model.unknown import is_unknown
 
 
 def _collection_verdict(collection, ctx):

@@ -5,9 +5,9 @@ innermost written block (`managed_knowledge_base_configuration`), not at the out
 """
 from __future__ import annotations
 
-from iaclint import paths
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
-from iaclint.unknown import is_unknown
+from iaclint.model import paths
+from iaclint.model.unknown import is_unknown
 
 _CONFIG = ("knowledge_base_configuration",)
 _KEY = ("managed_knowledge_base_configuration", "server_side_encryption_configuration", "kms_key_arn")

@@ -1,19 +1,19 @@
 """IAC131: an EBS volume of an ML workload is encrypted.
 
 ML scoping: the volume is attached (`aws_volume_attachment` / `AWS::EC2::VolumeAttachment`, or
-an `AWS::EC2::Instance` `Volumes` entry) to a GPU/accelerator instance (`iaclint.gpu_hosts`),
-an AI resource refers to it, or it carries an ML tag (`iaclint.mlscope`). Unset `encrypted`
+an `AWS::EC2::Instance` `Volumes` entry) to a GPU/accelerator instance (`iaclint.aws.gpu_hosts`),
+an AI resource refers to it, or it carries an ML tag (`iaclint.aws.mlscope`). Unset `encrypted`
 is unencrypted, unless the volume is restored from a snapshot (it inherits the snapshot's
 encryption) or the scan declares account-level EBS encryption by default: both are UNKNOWN.
 """
 from __future__ import annotations
 
+from iaclint.aws.gpu_hosts import accelerated_scope, account_ebs_encryption_default
+from iaclint.aws.mlscope import Scope, linked_resources, ml_scope
+from iaclint.aws.scoped import scoped_verdict
+from iaclint.aws.verdicts import Check
 from iaclint.engine.policy import Policy
-from iaclint.gpu_hosts import accelerated_scope, account_ebs_encryption_default
-from iaclint.mlscope import Scope, linked_resources, ml_scope
-from iaclint.scoped import scoped_verdict
-from iaclint.unknown import is_unknown
-from iaclint.verdicts import Check
+from iaclint.model.unknown import is_unknown
 
 
 def _true(value) -> bool:
@@ -45,7 +45,7 @@ def encryption_check(resource, ctx) -> Check:
 
 
 def ml_volume_scope(volume, ctx) -> Scope:
-    """An AI resource or an ML tag (`iaclint.mlscope.ml_scope`), or attachment to a GPU host."""
+    """An AI resource or an ML tag (`iaclint.aws.mlscope.ml_scope`), or attachment to a GPU host."""
     scope = ml_scope(volume, ctx)
     if scope.verdict is True:
         return scope

@@ -10,12 +10,12 @@ from a launch template is judged by the template.
 """
 from __future__ import annotations
 
+from iaclint.aws.gpu_hosts import accelerated_scope, launch_template_of
+from iaclint.aws.mlscope import resources_of_type
+from iaclint.aws.scoped import scoped_verdict
+from iaclint.aws.verdicts import Check, blocks, combine
 from iaclint.engine.policy import Policy
-from iaclint.gpu_hosts import accelerated_scope, launch_template_of
-from iaclint.mlscope import resources_of_type
-from iaclint.scoped import scoped_verdict
-from iaclint.unknown import is_unknown
-from iaclint.verdicts import Check, blocks, combine
+from iaclint.model.unknown import is_unknown
 
 _UNSET = ("EC2 then uses `optional` (IMDSv1 allowed) unless the AMI is registered with `ImdsSupport = v2.0` or an "
           "account-level default requires tokens")

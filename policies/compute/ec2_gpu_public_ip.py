@@ -9,11 +9,11 @@ a subnet that is not in the scan, or a launch template without a subnet, is UNKN
 """
 from __future__ import annotations
 
+from iaclint.aws.gpu_hosts import accelerated_scope, launch_template_of
+from iaclint.aws.scoped import scoped_verdict
+from iaclint.aws.verdicts import Check, blocks, combine
 from iaclint.engine.policy import Policy
-from iaclint.gpu_hosts import accelerated_scope, launch_template_of
-from iaclint.scoped import scoped_verdict
-from iaclint.unknown import is_unknown
-from iaclint.verdicts import Check, blocks, combine
+from iaclint.model.unknown import is_unknown
 
 
 def _flag(value):

@@ -10,11 +10,15 @@ a launch template is judged by the template's mappings.
 """
 from __future__ import annotations
 
+from iaclint.aws.gpu_hosts import (
+    accelerated_scope,
+    account_ebs_encryption_default,
+    launch_template_of,
+)
+from iaclint.aws.scoped import scoped_verdict
+from iaclint.aws.verdicts import Check, blocks, combine
 from iaclint.engine.policy import Policy
-from iaclint.gpu_hosts import accelerated_scope, account_ebs_encryption_default, launch_template_of
-from iaclint.scoped import scoped_verdict
-from iaclint.unknown import is_unknown
-from iaclint.verdicts import Check, blocks, combine
+from iaclint.model.unknown import is_unknown
 
 _AMI_ROOT = ("the root volume is created from the AMI's snapshot, unencrypted unless that snapshot is encrypted "
              "or EBS encryption by default is on for the account")

@@ -1,16 +1,16 @@
 """IAC130: an EFS file system used by an ML workload is encrypted at rest.
 
-ML scoping (`iaclint.mlscope.ml_scope`): a SageMaker domain, user profile or space (or another AI
+ML scoping (`iaclint.aws.mlscope.ml_scope`): a SageMaker domain, user profile or space (or another AI
 resource) refers to the file system or to one of its access points, or the file system
 carries an ML tag. `encrypted` defaults to false (table default).
 """
 from __future__ import annotations
 
+from iaclint.aws.mlscope import ml_scope
+from iaclint.aws.scoped import scoped_verdict
+from iaclint.aws.verdicts import Check
 from iaclint.engine.policy import Policy
-from iaclint.mlscope import ml_scope
-from iaclint.scoped import scoped_verdict
-from iaclint.unknown import is_unknown
-from iaclint.verdicts import Check
+from iaclint.model.unknown import is_unknown
 
 VIA = ("aws_efs_access_point",)
 

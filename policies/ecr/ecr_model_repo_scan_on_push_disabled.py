@@ -1,13 +1,13 @@
 """IAC412: ECR repositories that serve AI workloads scan images when they are pushed.
 
 In scope: repositories an AI resource refers to or names in an image URI, and repositories
-with an ML tag (`iaclint.ecr.model_repository`). A repository passes when
+with an ML tag (`iaclint.aws.ecr.model_repository`). A repository passes when
 `image_scanning_configuration.scan_on_push` is true or a registry scanning rule
 (`SCAN_ON_PUSH` or `CONTINUOUS_SCAN`) of the scan has a filter that matches its name.
 """
 from __future__ import annotations
 
-from iaclint import ecr
+from iaclint.aws import ecr
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
 
 

@@ -1,12 +1,12 @@
 """IAC413: ECR repositories that serve AI workloads have immutable tags.
 
 In scope: repositories an AI resource refers to or names in an image URI, and repositories
-with an ML tag (`iaclint.ecr.model_repository`). `image_tag_mutability` must be `IMMUTABLE`
+with an ML tag (`iaclint.aws.ecr.model_repository`). `image_tag_mutability` must be `IMMUTABLE`
 or `IMMUTABLE_WITH_EXCLUSION`; `MUTABLE` (the default) and `MUTABLE_WITH_EXCLUSION` fail.
 """
 from __future__ import annotations
 
-from iaclint import ecr
+from iaclint.aws import ecr
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
 
 _VERDICTS = {True: FAIL, False: PASS, None: UNKNOWN}

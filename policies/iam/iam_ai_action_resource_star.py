@@ -1,7 +1,7 @@
 """IAC303: sensitive Bedrock/SageMaker actions allowed on every resource."""
 from __future__ import annotations
 
-from iaclint import iam
+from iaclint.aws import iam
 from iaclint.engine.policy import Policy
 
 SENSITIVE = (

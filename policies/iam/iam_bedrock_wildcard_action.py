@@ -1,7 +1,7 @@
 """IAC301: an identity policy statement that allows every Bedrock action."""
 from __future__ import annotations
 
-from iaclint import iam
+from iaclint.aws import iam
 from iaclint.engine.policy import Policy
 
 QUERY = "bedrock:*"

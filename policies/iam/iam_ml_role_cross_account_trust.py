@@ -5,7 +5,7 @@ Which role is an ML role is decided on the graph: its trust policy names
 Kendra or Lex resource runs as it (`role_arn`, `execution_role`, `execution_role_arn`,
 `agent_resource_role_arn`, at any depth, by reference or literal ARN).
 
-"Another account" is decided statically by `iaclint.iam.accounts`, and never guessed:
+"Another account" is decided statically by `iaclint.aws.iam.accounts`, and never guessed:
 
 - `{"AWS": "*"}`, `Principal: "*"` and `NotPrincipal` let every account in;
 - the deploying account written as such (`${AWS::AccountId}`, `!Ref AWS::AccountId`,
@@ -25,9 +25,9 @@ not strangers: a principal in one of them passes; the other principals are still
 """
 from __future__ import annotations
 
-from iaclint import iam
+from iaclint.aws import iam
 from iaclint.engine.policy import PASS, UNKNOWN, Policy, Verdict
-from iaclint.unknown import is_unknown
+from iaclint.model.unknown import is_unknown
 
 ML_SERVICES = ("sagemaker.amazonaws.com", "bedrock.amazonaws.com")
 ASSUME = "sts:AssumeRole"

@@ -1,9 +1,9 @@
 """IAC309: an ML execution role carries a broad AWS managed policy."""
 from __future__ import annotations
 
-from iaclint import iam
+from iaclint.aws import iam
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
-from iaclint.unknown import Unknown, is_unknown
+from iaclint.model.unknown import Unknown, is_unknown
 
 ML_SERVICES = ("sagemaker.amazonaws.com", "bedrock.amazonaws.com")
 BROAD_POLICIES = ("AmazonSageMakerFullAccess", "AmazonBedrockFullAccess", "AdministratorAccess")

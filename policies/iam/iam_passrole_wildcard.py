@@ -1,7 +1,7 @@
 """IAC304: iam:PassRole on every role, to any service."""
 from __future__ import annotations
 
-from iaclint import iam
+from iaclint.aws import iam
 from iaclint.engine.policy import Policy
 
 PASS_ROLE = "iam:PassRole"

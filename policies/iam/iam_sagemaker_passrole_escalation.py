@@ -15,7 +15,7 @@ privilege order between roles and is not attempted.
 """
 from __future__ import annotations
 
-from iaclint import iam
+from iaclint.aws import iam
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
 
 PASS_ROLE = "iam:PassRole"

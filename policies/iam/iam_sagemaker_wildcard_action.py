@@ -1,7 +1,7 @@
 """IAC302: an identity policy statement that allows every SageMaker action."""
 from __future__ import annotations
 
-from iaclint import iam
+from iaclint.aws import iam
 from iaclint.engine.policy import Policy
 
 QUERY = "sagemaker:*"

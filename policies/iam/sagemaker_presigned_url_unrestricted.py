@@ -1,7 +1,7 @@
 """IAC306: SageMaker presigned notebook/Studio URLs can be created from any network."""
 from __future__ import annotations
 
-from iaclint import iam
+from iaclint.aws import iam
 from iaclint.engine.policy import Policy
 
 PRESIGNED = ("sagemaker:CreatePresignedNotebookInstanceUrl", "sagemaker:CreatePresignedDomainUrl")

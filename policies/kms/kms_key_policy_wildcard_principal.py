@@ -1,7 +1,7 @@
 """IAC110: a KMS key policy that allows every principal, with no account or org condition."""
 from __future__ import annotations
 
-from iaclint import iam
+from iaclint.aws import iam
 from iaclint.engine.policy import Policy
 
 # Condition keys that confine a `*` principal to your account, organization or a service

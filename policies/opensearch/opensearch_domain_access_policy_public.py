@@ -12,9 +12,9 @@ resource is judged with the domain it names, when that domain is in the scan.
 """
 from __future__ import annotations
 
-from iaclint import iam
+from iaclint.aws import iam
 from iaclint.engine.policy import PASS, Policy
-from iaclint.unknown import is_unknown
+from iaclint.model.unknown import is_unknown
 
 _DOMAINS = ("aws_opensearch_domain", "aws_elasticsearch_domain")
 _DOMAIN_POLICIES = ("aws_opensearch_domain_policy", "aws_elasticsearch_domain_policy")

@@ -9,8 +9,8 @@ default) but an omitted `EnforceHTTPS` is left to the service, which does not en
 from __future__ import annotations
 
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
-from iaclint.model import TERRAFORM
-from iaclint.unknown import is_unknown
+from iaclint.model.resource import TERRAFORM
+from iaclint.model.unknown import is_unknown
 
 _BLOCK = ("domain_endpoint_options",)
 _WEAK_TLS = "Policy-Min-TLS-1-0-2019-07"

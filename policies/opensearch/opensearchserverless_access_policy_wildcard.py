@@ -11,11 +11,10 @@ UNKNOWN.
 """
 from __future__ import annotations
 
-from iaclint import aoss
+from iaclint.aws import aoss
+from iaclint.aws.iam import any3, covers, may_be_star, overlaps
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
-from iaclint.iam import any3, covers, may_be_star, overlaps
-from iaclint.unknown import is_unknown
-
+from iaclint.model.unknown import is_unknown
 
 _ACCESS_POLICY = "aws_opensearchserverless_access_policy"
 _ROOT = "arn:*:iam::*:root"

@@ -12,9 +12,9 @@ collections it governs are defined elsewhere.
 """
 from __future__ import annotations
 
-from iaclint import aoss
+from iaclint.aws import aoss
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
-from iaclint.unknown import is_unknown
+from iaclint.model.unknown import is_unknown
 
 
 class OpensearchserverlessEncryptionAwsOwnedKey(Policy):

@@ -11,9 +11,9 @@ rule set that matches no collection in the scan.
 """
 from __future__ import annotations
 
-from iaclint import aoss
+from iaclint.aws import aoss
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
-from iaclint.unknown import is_unknown
+from iaclint.model.unknown import is_unknown
 
 
 class OpensearchserverlessNetworkPublic(Policy):

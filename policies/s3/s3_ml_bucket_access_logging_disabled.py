@@ -6,11 +6,11 @@ the bucket itself when `DestinationBucketName` is left out).
 """
 from __future__ import annotations
 
-from iaclint import s3
+from iaclint.aws import s3
+from iaclint.aws.scoped import scoped_verdict
+from iaclint.aws.verdicts import Check
 from iaclint.engine.policy import Policy
-from iaclint.scoped import scoped_verdict
-from iaclint.unknown import is_unknown
-from iaclint.verdicts import Check
+from iaclint.model.unknown import is_unknown
 
 
 def logging_check(bucket, ctx) -> Check:

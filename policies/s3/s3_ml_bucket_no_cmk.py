@@ -1,14 +1,14 @@
 """IAC112: an ML bucket's default encryption uses a customer-managed KMS key.
 
-The bucket is scoped by `iaclint.s3.is_ml_bucket`; the encryption is read by
-`iaclint.s3.encryption_check` from the Terraform `aws_s3_bucket_server_side_encryption_configuration`
+The bucket is scoped by `iaclint.aws.s3.is_ml_bucket`; the encryption is read by
+`iaclint.aws.s3.encryption_check` from the Terraform `aws_s3_bucket_server_side_encryption_configuration`
 that points at the bucket, the legacy inline block, or CloudFormation `BucketEncryption`.
 """
 from __future__ import annotations
 
-from iaclint import s3
+from iaclint.aws import s3
+from iaclint.aws.scoped import scoped_verdict
 from iaclint.engine.policy import Policy
-from iaclint.scoped import scoped_verdict
 
 
 class S3MlBucketNoCmk(Policy):

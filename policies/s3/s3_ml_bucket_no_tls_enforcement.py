@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 
-from iaclint import iam, s3
+from iaclint.aws import iam, s3
+from iaclint.aws.scoped import scoped_verdict
+from iaclint.aws.verdicts import Check
 from iaclint.engine.policy import Policy
-from iaclint.scoped import scoped_verdict
-from iaclint.unknown import is_unknown
-from iaclint.verdicts import Check
+from iaclint.model.unknown import is_unknown
 
 _PARTITION = re.compile(r"^arn:aws[a-z-]*:", re.IGNORECASE)
 _ACTIONS = ("s3:GetObject", "s3:PutObject")

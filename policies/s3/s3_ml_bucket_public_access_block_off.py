@@ -1,15 +1,15 @@
 """IAC113: an ML bucket's public access block leaves a flag off.
 
-Two levels (`iaclint.s3.public_access_check`): a bucket with no public access block at all
+Two levels (`iaclint.aws.s3.public_access_check`): a bucket with no public access block at all
 blocks public access by default (AWS, since April 2023) and passes; once a block is written
 (`aws_s3_bucket_public_access_block`, `PublicAccessBlockConfiguration`), every flag it omits is
 false, so a block that sets only `block_public_acls` turns the other three off.
 """
 from __future__ import annotations
 
-from iaclint import s3
+from iaclint.aws import s3
+from iaclint.aws.scoped import scoped_verdict
 from iaclint.engine.policy import Policy
-from iaclint.scoped import scoped_verdict
 
 
 class S3MlBucketPublicAccessBlockOff(Policy):

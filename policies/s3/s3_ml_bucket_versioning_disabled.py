@@ -6,11 +6,11 @@ CloudFormation `VersioningConfiguration.Status`. Unset means never versioned.
 """
 from __future__ import annotations
 
-from iaclint import s3
+from iaclint.aws import s3
+from iaclint.aws.scoped import scoped_verdict
+from iaclint.aws.verdicts import Check, blocks, combine
 from iaclint.engine.policy import Policy
-from iaclint.scoped import scoped_verdict
-from iaclint.unknown import is_unknown
-from iaclint.verdicts import Check, blocks, combine
+from iaclint.model.unknown import is_unknown
 
 
 def _status(value, label: str, at: tuple) -> Check:

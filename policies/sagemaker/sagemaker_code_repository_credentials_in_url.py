@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-from iaclint import paths
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy, Verdict
-from iaclint.unknown import is_unknown
+from iaclint.model import paths
+from iaclint.model.unknown import is_unknown
 
 CODE_REPOSITORY = "aws_sagemaker_code_repository"
 NOTEBOOK = "aws_sagemaker_notebook_instance"

@@ -7,11 +7,9 @@ configurations pass.
 """
 from __future__ import annotations
 
-
-from iaclint.instances import nvme_only
+from iaclint.aws.instances import nvme_only
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
-from iaclint.unknown import is_unknown
-
+from iaclint.model.unknown import is_unknown
 
 
 def _present(value) -> bool:

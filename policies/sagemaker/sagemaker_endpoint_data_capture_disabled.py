@@ -7,9 +7,9 @@ API (and so CloudFormation) treats an omitted `EnableCapture` as enabled.
 """
 from __future__ import annotations
 
-from iaclint import sagemaker_endpoints as endpoints
+from iaclint.aws import sagemaker_endpoints as endpoints
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
-from iaclint.unknown import is_unknown
+from iaclint.model.unknown import is_unknown
 
 
 def _is_zero(value) -> bool:

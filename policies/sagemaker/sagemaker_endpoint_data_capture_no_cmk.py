@@ -7,9 +7,9 @@ stores nothing and passes; IAC402 reports disabled capture.
 """
 from __future__ import annotations
 
-from iaclint import sagemaker_endpoints as endpoints
+from iaclint.aws import sagemaker_endpoints as endpoints
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
-from iaclint.unknown import is_unknown
+from iaclint.model.unknown import is_unknown
 
 
 class SagemakerEndpointDataCaptureNoCmk(Policy):

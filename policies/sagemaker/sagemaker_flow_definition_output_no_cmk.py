@@ -9,7 +9,7 @@ collection) are unknown.
 from __future__ import annotations
 
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
-from iaclint.unknown import is_unknown
+from iaclint.model.unknown import is_unknown
 
 _OUTPUT = ("output_config",)
 _MESSAGE = ("SageMaker human-review output is stored under the bucket's default encryption, not a "

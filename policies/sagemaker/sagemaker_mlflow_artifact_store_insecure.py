@@ -6,17 +6,17 @@ the scan it names: through a reference (`"s3://${aws_s3_bucket.x.bucket}/mlflow"
 `!Sub s3://${Bucket}/mlflow`) or a literal `s3://<name>/...` matched against the buckets'
 names. The bucket fails when its default encryption is not a customer-managed KMS key
 (`s3-ml-bucket-no-cmk`) or its public access block leaves a flag off
-(`s3-ml-bucket-public-access-block-off`); both questions are answered by `iaclint.s3`.
+(`s3-ml-bucket-public-access-block-off`); both questions are answered by `iaclint.aws.s3`.
 A bucket that is not declared in the scanned files is unknown.
 """
 from __future__ import annotations
 
 import re
 
-from iaclint import s3
+from iaclint.aws import s3
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
-from iaclint.unknown import is_unknown
-from iaclint.unknown_globs import unknown_glob
+from iaclint.model.unknown import is_unknown
+from iaclint.model.unknown_globs import unknown_glob
 
 _URI = ("artifact_store_uri",)
 _S3_URI = re.compile(r"^s3://(?P<name>[^/]+)", re.IGNORECASE)

@@ -12,7 +12,7 @@ outside ECR are out of scope.
 """
 from __future__ import annotations
 
-from iaclint import ecr
+from iaclint.aws import ecr
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
 
 _IMAGES = ("primary_container.image", "container.image")

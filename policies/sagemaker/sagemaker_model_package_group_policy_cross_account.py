@@ -7,15 +7,15 @@ document form, `data.aws_iam_policy_document` followed) or the inline
 `Allow` statement fails when its principal is everyone (`*`, `{"AWS": "*"}`, `NotPrincipal`)
 without an `aws:PrincipalOrgID`, `aws:PrincipalOrgPaths` or `aws:PrincipalAccount`
 condition, whatever the actions; or when it names an account the stack does not live in
-(`iaclint.iam.own_accounts`; accounts the configuration trusts pass) with actions that
+(`iaclint.aws.iam.own_accounts`; accounts the configuration trusts pass) with actions that
 create, change or delete model packages. Cross-account read access (a central registry
 shared with deployment accounts) passes.
 """
 from __future__ import annotations
 
-from iaclint import iam
-from iaclint.unknown import is_unknown
+from iaclint.aws import iam
 from iaclint.engine.policy import PASS, Policy
+from iaclint.model.unknown import is_unknown
 
 # Where the document lives, per canonical type.
 _DOCUMENTS = {

@@ -7,10 +7,10 @@ AWS-managed key. The finding points at the written cluster block.
 """
 from __future__ import annotations
 
-from iaclint import paths
-from iaclint.instances import nvme_only
+from iaclint.aws.instances import nvme_only
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
-from iaclint.unknown import is_unknown
+from iaclint.model import paths
+from iaclint.model.unknown import is_unknown
 
 _JOB_DEFINITION_CLUSTER = ("job_resources", "cluster_config")
 _SCHEDULE_CLUSTER = ("monitoring_schedule_config", "monitoring_job_definition", "monitoring_resources",

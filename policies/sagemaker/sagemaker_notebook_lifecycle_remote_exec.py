@@ -22,9 +22,9 @@ import base64
 import binascii
 import re
 
-from iaclint import paths
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
-from iaclint.unknown import is_unknown
+from iaclint.model import paths
+from iaclint.model.unknown import is_unknown
 
 _HOOKS = ("on_create", "on_start")
 _INTERPRETER = r"(?:sudo\s+(?:-\S+\s+)*)?(?:/usr/bin/|/bin/)?(?:env\s+)?(?:(?:ba|da|z|k)?sh|python[\d.]*|perl|ruby)\b"

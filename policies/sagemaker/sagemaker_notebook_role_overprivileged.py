@@ -17,7 +17,7 @@ reaches. A role outside the scanned files gives UNKNOWN.
 """
 from __future__ import annotations
 
-from iaclint import iam
+from iaclint.aws import iam
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
 
 # canonical type -> (paths of the role it runs as, what the resource is, who inherits the role)

@@ -7,7 +7,7 @@ network, which has internet access.
 """
 from __future__ import annotations
 
-from iaclint import pipelines
+from iaclint.aws import sagemaker_pipelines
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
 
 # step type -> (the VPC configuration inside Arguments, the network isolation switch)
@@ -19,17 +19,17 @@ _NETWORK = {
 
 def _placement(step):
     vpc_keys, isolation_keys = _NETWORK[step.kind]
-    vpc = pipelines.dig(step, vpc_keys)
+    vpc = sagemaker_pipelines.dig(step, vpc_keys)
     subject = f"{step.kind} {step.label}"
     if vpc.blocked:
-        return UNKNOWN(f"{subject}: `{vpc.name}` is `{pipelines.show(vpc.value.expr)}`, unknown until deployment",
+        return UNKNOWN(f"{subject}: `{vpc.name}` is `{sagemaker_pipelines.show(vpc.value.expr)}`, unknown until deployment",
                        vpc.path)
-    if pipelines.written(vpc.value):
+    if sagemaker_pipelines.written(vpc.value):
         return PASS()
-    isolation = pipelines.switch(step, isolation_keys)
+    isolation = sagemaker_pipelines.switch(step, isolation_keys)
     if isolation.state is True:
         return PASS(f"{subject} has no VPC, but network isolation leaves its container without a network")
-    if isolation.state is pipelines.UNRESOLVED:
+    if isolation.state is sagemaker_pipelines.UNRESOLVED:
         return UNKNOWN(f"{subject} has no `{vpc.name}`, and `{isolation.found.name}` is {isolation.text}",
                        vpc.path)
     return FAIL(f"{subject} has no `{vpc.name}` and network isolation is off (`{isolation.found.name}` is "
@@ -38,7 +38,7 @@ def _placement(step):
 
 
 # the step arguments the fix examples show (HCL, then the JSON of a CloudFormation template)
-_FIX_HCL, _FIX_YAML = pipelines.fix_examples(
+_FIX_HCL, _FIX_YAML = sagemaker_pipelines.fix_examples(
     "VpcConfig = {\n"
     "  Subnets          = var.private_subnet_ids\n"
     "  SecurityGroupIds = [aws_security_group.training.id]\n"
@@ -92,4 +92,4 @@ class SagemakerPipelineStepNoVpc(Policy):
 
     def check(self, resource, ctx):
         yield from [_placement(step) if step else UNKNOWN(message, path)
-                    for step, message, path in pipelines.walk(resource, _NETWORK)] or [PASS()]
+                    for step, message, path in sagemaker_pipelines.walk(resource, _NETWORK)] or [PASS()]

@@ -11,7 +11,7 @@ instance count is `ResourceConfig.InstanceCount` (or the sum over `InstanceGroup
 """
 from __future__ import annotations
 
-from iaclint import pipelines
+from iaclint.aws import sagemaker_pipelines
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
 
 # step type -> (the switch inside Arguments, the cluster inside Arguments)
@@ -24,18 +24,18 @@ _STEPS = {
 
 def _encryption(step):
     switch_keys, cluster_keys = _STEPS[step.kind]
-    encryption = pipelines.switch(step, switch_keys)
+    encryption = sagemaker_pipelines.switch(step, switch_keys)
     subject = f"{step.kind} {step.label}"
     if encryption.state is True:
         return PASS()
-    cluster = pipelines.dig(step, cluster_keys)
-    count = pipelines.UNRESOLVED if cluster.blocked else pipelines.instance_count(cluster.value, step.params)
-    if count is not pipelines.UNRESOLVED and count <= 1:
+    cluster = sagemaker_pipelines.dig(step, cluster_keys)
+    count = sagemaker_pipelines.UNRESOLVED if cluster.blocked else sagemaker_pipelines.instance_count(cluster.value, step.params)
+    if count is not sagemaker_pipelines.UNRESOLVED and count <= 1:
         return PASS(f"{subject} runs on a single instance: there is no inter-container traffic")
-    if count is pipelines.UNRESOLVED:
+    if count is sagemaker_pipelines.UNRESOLVED:
         return UNKNOWN(f"{subject}: `{encryption.found.name}` is {encryption.text}, and how many instances "
                        f"`{cluster.name}` runs is known only when the pipeline runs", encryption.found.path)
-    if encryption.state is pipelines.UNRESOLVED:
+    if encryption.state is sagemaker_pipelines.UNRESOLVED:
         return UNKNOWN(f"{subject} runs {count} instances and `{encryption.found.name}` is {encryption.text}",
                        encryption.found.path)
     return FAIL(f"{subject} runs {count} instances without inter-container traffic encryption "
@@ -44,7 +44,7 @@ def _encryption(step):
 
 
 # the step arguments the fix examples show (HCL, then the JSON of a CloudFormation template)
-_FIX_HCL, _FIX_YAML = pipelines.fix_examples(
+_FIX_HCL, _FIX_YAML = sagemaker_pipelines.fix_examples(
     "ResourceConfig                        = { InstanceCount = 4, InstanceType = \"ml.p4d.24xlarge\", VolumeSizeInGB = 200 }\n"
     "EnableInterContainerTrafficEncryption = true",
     "\"EnableInterContainerTrafficEncryption\": true,\n"
@@ -98,4 +98,4 @@ class SagemakerPipelineTrainingInterContainerEncryptionDisabled(Policy):
 
     def check(self, resource, ctx):
         yield from [_encryption(step) if step else UNKNOWN(message, path)
-                    for step, message, path in pipelines.walk(resource, _STEPS)] or [PASS()]
+                    for step, message, path in sagemaker_pipelines.walk(resource, _STEPS)] or [PASS()]

@@ -8,7 +8,7 @@ parameter without one, or a property of another step, is known only when the pip
 """
 from __future__ import annotations
 
-from iaclint import pipelines
+from iaclint.aws import sagemaker_pipelines
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
 
 # step type -> where the switch sits inside Arguments
@@ -19,11 +19,11 @@ _SWITCHES = {
 
 
 def _isolation(step):
-    isolation = pipelines.switch(step, _SWITCHES[step.kind])
+    isolation = sagemaker_pipelines.switch(step, _SWITCHES[step.kind])
     subject = f"{step.kind} {step.label}"
     if isolation.state is True:
         return PASS()
-    if isolation.state is pipelines.UNRESOLVED:
+    if isolation.state is sagemaker_pipelines.UNRESOLVED:
         return UNKNOWN(f"{subject}: `{isolation.found.name}` is {isolation.text}", isolation.found.path)
     return FAIL(f"{subject} runs with network isolation off (`{isolation.found.name}` is {isolation.text}): "
                 f"its container can send the training data, the model or the role's credentials to "
@@ -31,7 +31,7 @@ def _isolation(step):
 
 
 # the step arguments the fix examples show (HCL, then the JSON of a CloudFormation template)
-_FIX_HCL, _FIX_YAML = pipelines.fix_examples(
+_FIX_HCL, _FIX_YAML = sagemaker_pipelines.fix_examples(
     "EnableNetworkIsolation = true",
     "\"EnableNetworkIsolation\": true, \"RoleArn\": \"${TrainingRole.Arn}\"",
 )
@@ -88,4 +88,4 @@ class SagemakerPipelineTrainingNetworkIsolationDisabled(Policy):
 
     def check(self, resource, ctx):
         yield from [_isolation(step) if step else UNKNOWN(message, path)
-                    for step, message, path in pipelines.walk(resource, _SWITCHES)] or [PASS()]
+                    for step, message, path in sagemaker_pipelines.walk(resource, _SWITCHES)] or [PASS()]

@@ -8,9 +8,9 @@ counts as set.
 """
 from __future__ import annotations
 
-from iaclint import pipelines
+from iaclint.aws import sagemaker_pipelines
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
-from iaclint.unknown import is_unknown
+from iaclint.model.unknown import is_unknown
 
 # step type -> (the output configuration inside Arguments, what the step writes)
 _OUTPUTS = {
@@ -31,17 +31,17 @@ def _s3_outputs(config) -> bool:
 
 def _output_key(step):
     keys, written_data = _OUTPUTS[step.kind]
-    config = pipelines.dig(step, keys)
+    config = sagemaker_pipelines.dig(step, keys)
     subject = f"{step.kind} {step.label}"
     key_name = f"{config.name}.KmsKeyId"
     if config.blocked or is_unknown(config.value):
-        return UNKNOWN(f"{subject}: `{config.name}` is `{pipelines.show(config.value.expr)}`, unknown until "
+        return UNKNOWN(f"{subject}: `{config.name}` is `{sagemaker_pipelines.show(config.value.expr)}`, unknown until "
                        f"deployment", config.path)
     if not isinstance(config.value, dict):
         if step.kind == "Processing":
             return PASS(f"{subject} has no outputs")
         config.value = {}
-    if pipelines.written(config.value.get("KmsKeyId")):
+    if sagemaker_pipelines.written(config.value.get("KmsKeyId")):
         return PASS()
     if step.kind == "Processing" and not _s3_outputs(config.value):
         return PASS(f"{subject} writes only to Feature Store")
@@ -50,7 +50,7 @@ def _output_key(step):
 
 
 # the step arguments the fix examples show (HCL, then the JSON of a CloudFormation template)
-_FIX_HCL, _FIX_YAML = pipelines.fix_examples(
+_FIX_HCL, _FIX_YAML = sagemaker_pipelines.fix_examples(
     "OutputDataConfig = {\n"
     "  S3OutputPath = \"s3://${aws_s3_bucket.models.bucket}/churn/\"\n"
     "  KmsKeyId     = aws_kms_key.ml_data.arn\n"
@@ -104,4 +104,4 @@ class SagemakerPipelineTrainingOutputNoCmk(Policy):
 
     def check(self, resource, ctx):
         yield from [_output_key(step) if step else UNKNOWN(message, path)
-                    for step, message, path in pipelines.walk(resource, _OUTPUTS)] or [PASS()]
+                    for step, message, path in sagemaker_pipelines.walk(resource, _OUTPUTS)] or [PASS()]

@@ -10,9 +10,9 @@ Instance types with NVMe instance storage only pass (AWS rejects a volume key th
 """
 from __future__ import annotations
 
-from iaclint import pipelines
+from iaclint.aws import sagemaker_pipelines
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
-from iaclint.unknown import is_unknown
+from iaclint.model.unknown import is_unknown
 
 # step type -> (path of the cluster inside Arguments, its spelling in messages)
 _CLUSTERS = {
@@ -22,7 +22,7 @@ _CLUSTERS = {
 
 
 # the step arguments the fix examples show (HCL, then the JSON of a CloudFormation template)
-_FIX_HCL, _FIX_YAML = pipelines.fix_examples(
+_FIX_HCL, _FIX_YAML = sagemaker_pipelines.fix_examples(
     "ResourceConfig = {\n"
     "  InstanceCount  = 1\n"
     "  InstanceType   = \"ml.m5.2xlarge\"\n"
@@ -81,21 +81,21 @@ class SagemakerPipelineTrainingVolumeNoCmk(Policy):
 
     def check(self, resource, ctx):
         results = [UNKNOWN(message, path) if step is None else self._check_step(step)
-                   for step, message, path in pipelines.walk(resource, _CLUSTERS)]
+                   for step, message, path in sagemaker_pipelines.walk(resource, _CLUSTERS)]
         yield from results or [PASS()]
 
     def _check_step(self, step):
         cluster_keys, spelling = _CLUSTERS[step.kind]
         kind, label = step.kind, step.label
-        found = pipelines.dig(step, cluster_keys)
+        found = sagemaker_pipelines.dig(step, cluster_keys)
         cluster_path = step.path + ("Arguments", *cluster_keys)
         if is_unknown(found.value):
-            return UNKNOWN(f"{kind} {label}: `{found.name}` is `{pipelines.show(found.value.expr)}`, unknown "
+            return UNKNOWN(f"{kind} {label}: `{found.name}` is `{sagemaker_pipelines.show(found.value.expr)}`, unknown "
                            f"until deployment", cluster_path)
         cluster = found.value if isinstance(found.value, dict) else {}
-        if pipelines.written(cluster.get("VolumeKmsKeyId")):
+        if sagemaker_pipelines.written(cluster.get("VolumeKmsKeyId")):
             return PASS()
-        nvme, unresolved = pipelines.nvme_only_types(cluster, step.params)
+        nvme, unresolved = sagemaker_pipelines.nvme_only_types(cluster, step.params)
         if nvme:
             return PASS(f"{kind} {label} runs on an instance type with NVMe instance storage only")
         if unresolved:

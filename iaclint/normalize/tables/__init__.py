@@ -8,7 +8,19 @@ values are JSON documents kept verbatim (IAM policies, pipeline definitions).
 The tables are data: tests check every type and property they name against the
 CloudFormation resource schemas bundled with cfn-lint.
 """
-from iaclint.normalize.tables import ai_services, bedrock, ec2, ecr, efs, iam, kms, lambda_, opensearch, s3, sagemaker
+from iaclint.normalize.tables import (
+    ai_services,
+    bedrock,
+    ec2,
+    ecr,
+    efs,
+    iam,
+    kms,
+    lambda_,
+    opensearch,
+    s3,
+    sagemaker,
+)
 
 # CloudFormation names that PascalCase does not produce from the canonical name
 # (acronyms); tests check every spelling against the schemas.

@@ -1,0 +1,505 @@
+"""Everything a role, user or group is granted, gathered across the project graph.
+
+A principal's permissions are rarely written in one place. A role gets inline policies,
+`aws_iam_role_policy` resources, customer managed policies attached by
+`aws_iam_role_policy_attachment` / `aws_iam_policy_attachment` / `managed_policy_arns`, or
+by the policy itself (CloudFormation `AWS::IAM::ManagedPolicy` / `AWS::IAM::Policy`
+`Roles`), spread over several files of a Terraform module. An escalation path such as
+`iam:PassRole` in one policy plus `sagemaker:CreateTrainingJob` in another only shows when
+they are put together, so `principal_policies` gathers them into one `PrincipalPolicies`:
+
+- each piece is a `Grant`: a `Document`, the resource that holds it, the resource that
+  links it to the principal (an attachment, a group membership), and the path *on the
+  principal* a finding should point at (the inline document, the `ManagedPolicyArns`
+  item, else the principal's header, since findings live on the principal);
+- links are found through the reference graph (`role = aws_iam_role.r.name`,
+  `Roles: [!Ref Role]`) and by literal name (`role = "ml-execution"` against the role's
+  `name`), within the same Terraform module or CloudFormation template;
+- a user also gets the policies of its groups (`aws_iam_user_group_membership`,
+  `aws_iam_group_membership`, CloudFormation `Groups`);
+- whatever could grant something but cannot be read (a policy ARN in a variable, a policy
+  outside the scanned files) is kept in `unknowns`, so a question that finds nothing can
+  still answer "unknown" rather than a false "no";
+- AWS managed policies are known by name only. `AdministratorAccess` and the main
+  statement of `PowerUserAccess` are modelled (their content is fixed and well known);
+  the others are left out, a possible missed finding rather than a guessed one
+  (iam-ml-role-full-access-managed-policy reports the broad vendor policies by name);
+- a permissions boundary caps what the principal can do (`boundary_allows`), and an
+  unconditional explicit Deny removes an action (`denies`). Service control policies and
+  session policies are outside what a template can show.
+"""
+from __future__ import annotations
+
+import re
+import weakref
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+from iaclint.aws.iam.documents import granted_documents
+from iaclint.aws.iam.logic import Tri, all3, any3, not3
+from iaclint.aws.iam.matching import value_glob
+from iaclint.aws.iam.model import Document, Statement
+from iaclint.aws.iam.questions import (
+    actions_cover,
+    has_principals,
+    is_deny,
+    resource_is_star,
+)
+from iaclint.aws.iam.results import statement_name
+from iaclint.aws.iam.statements import json_document, unknown_reason
+from iaclint.model import paths as _paths
+from iaclint.model.unknown import Unknown, is_unknown
+
+ROLE, USER, GROUP = "aws_iam_role", "aws_iam_user", "aws_iam_group"
+PRINCIPAL_TYPES = (ROLE, USER, GROUP)
+
+# Resources that hold a document and name the principals it applies to:
+# type -> ((attribute, principal type), ...).
+POLICY_HOLDERS = {
+    "aws_iam_role_policy": (("role", ROLE),),
+    "aws_iam_user_policy": (("user", USER),),
+    "aws_iam_group_policy": (("group", GROUP),),
+    # CloudFormation AWS::IAM::ManagedPolicy and AWS::IAM::Policy name their principals.
+    "aws_iam_policy": (("roles", ROLE), ("users", USER), ("groups", GROUP)),
+}
+# Resources that attach a policy by ARN: type -> (((attribute, principal type), ...), ARN attribute).
+ATTACHMENTS = {
+    "aws_iam_role_policy_attachment": ((("role", ROLE),), "policy_arn"),
+    "aws_iam_user_policy_attachment": ((("user", USER),), "policy_arn"),
+    "aws_iam_group_policy_attachment": ((("group", GROUP),), "policy_arn"),
+    "aws_iam_policy_attachment": ((("roles", ROLE), ("users", USER), ("groups", GROUP)), "policy_arn"),
+    "aws_iam_role_policy_attachments_exclusive": ((("role_name", ROLE),), "policy_arns"),
+}
+# Group memberships: type -> (user attribute, group attribute).
+MEMBERSHIPS = {
+    "aws_iam_user_group_membership": ("user", "groups"),
+    "aws_iam_group_membership": ("users", "group"),
+}
+_LINKING_TYPES = tuple(POLICY_HOLDERS) + tuple(ATTACHMENTS)
+
+# What the few AWS managed policies that are modelled grant (a subset is enough: a
+# question asks whether something is granted, and a subset never claims too much).
+AWS_MANAGED_STATEMENTS = {
+    "administratoraccess": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+    "poweruseraccess": [{"Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "account:*"],
+                         "Resource": "*"}],
+}
+_AWS_MANAGED_ARN = re.compile(r"^arn:[^:]*:iam::aws:policy/(?:.*/)?(?P<name>[^/]+)$")
+_CUSTOMER_POLICY_ARN = re.compile(r"^arn:[^:]*:iam::[^:]*:policy/(?:.*/)?(?P<name>[^/]+)$")
+_PRINCIPAL_ARN = re.compile(r"^arn:[^:]*:iam::[^:]*:(?P<kind>role|user|group)/(?:.*/)?(?P<name>[^/]+)$")
+
+
+@dataclass
+class Grant:
+    """One document that applies to a principal, and how it got there.
+
+    `holder` is the resource the document is written in (the principal, one of its
+    groups, an `aws_iam_policy`, an `aws_iam_role_policy`; for an AWS managed policy,
+    whose statements are built here, the resource that names its ARN); `path` where a
+    finding on the principal points (the inline document, the `managed_policy_arns` item,
+    else `()`: the principal's header, since the statement is written elsewhere); `link`
+    how the document is attached, for messages (`attached through
+    `aws_iam_role_policy_attachment.ml``); `group` the group it comes through, for a user;
+    `managed` the name of an AWS managed policy."""
+
+    document: Document
+    holder: Any
+    principal: Any
+    path: tuple = ()
+    link: str = ""
+    group: Any = None
+    managed: str = ""
+
+    def point(self, stmt: Statement, *fields: str) -> tuple:
+        """The path on the principal that a finding about `stmt` points at: the element
+        itself when the principal holds it, else the principal's link to it."""
+        if self.holder is self.principal and not self.managed:
+            if stmt.resource is self.principal:
+                return stmt.path_of(*fields) if fields else stmt.path
+            return self.document.path  # followed into a data source
+        return self.path
+
+    def describe(self, stmt: Statement) -> str:
+        """How a message names the statement: `statement "PassAny" in
+        `inline_policy.policy``, `statement 1 of `aws_iam_policy.ml` (attached through
+        `aws_iam_role_policy_attachment.ml`)`, `the AWS managed policy `AdministratorAccess``."""
+        notes = []
+        if self.managed:
+            text = f"the AWS managed policy `{self.managed}`"
+        elif self.holder is self.principal:
+            text = statement_name(self.principal, self.document, stmt)
+        elif self.holder is self.group:
+            text = f"{statement_name(self.group, self.document, stmt)} of group `{self.group.address}`"
+        elif stmt.resource is not self.holder:
+            text = f"{stmt.label()} of `{stmt.resource.address}`"
+            notes.append(f"the document of `{self.holder.address}`")
+        else:
+            text = f"{stmt.label()} of `{self.holder.address}`"
+        if self.link:
+            notes.append(self.link)
+        if self.group is not None and self.holder is not self.group:
+            notes.append(f"through group `{self.group.address}`")
+        return f"{text} ({', '.join(notes)})" if notes else text
+
+
+@dataclass
+class PrincipalPolicies:
+    """All grants of one principal; `unknowns` holds (path on the principal, reason) for
+    what may grant more but cannot be read. `boundary` is None without a permissions
+    boundary, else the boundary's grants (`boundary_unknowns` what of it cannot be read)."""
+
+    principal: Any
+    grants: list = field(default_factory=list)
+    unknowns: list = field(default_factory=list)
+    boundary: list | None = None
+    boundary_unknowns: list = field(default_factory=list)
+
+    def statements(self) -> Iterator[tuple[Grant, Statement]]:
+        """(grant, statement) for every identity statement (statements with a Principal
+        belong to trust or resource policies and grant the principal nothing)."""
+        for grant in self.grants:
+            for stmt in grant.document.statements:
+                if not has_principals(stmt):
+                    yield grant, stmt
+
+    def unknown_parts(self) -> list[tuple[tuple, str]]:
+        """(path on the principal, reason) for every grant that cannot be read, in whole
+        or in part."""
+        out = list(self.unknowns)
+        for grant in self.grants:
+            for path, _value, reason in grant.document.unknowns:
+                where = path if grant.holder is self.principal and not grant.managed else grant.path
+                out.append((where, reason))
+        return out
+
+    def boundary_allows(self, test: Callable[[Statement], Tri]) -> Tri:
+        """Does the permissions boundary let through what `test` asks for (`test` sees
+        each boundary statement and should include `is_allow`)? True without a boundary."""
+        if self.boundary is None:
+            return True
+        verdict = any3(test(stmt) for grant in self.boundary for stmt in grant.document.statements
+                       if not has_principals(stmt))
+        if verdict is not True and (self.boundary_unknowns or any(g.document.unknowns for g in self.boundary)):
+            return None
+        return verdict
+
+    def denies(self, action: str) -> Tri:
+        """Does an explicit Deny without conditions remove `action` on every resource?
+        A conditional Deny removes it only sometimes, so it does not count."""
+        return any3(all3(is_deny(stmt), actions_cover(stmt, action), resource_is_star(stmt),
+                         not stmt.conditions and "conditions" not in stmt.paths)
+                    for _, stmt in self.statements())
+
+    def allows(self, action: str, test: Callable[[Statement], Tri]) -> list[tuple[Grant, Statement, Tri]]:
+        """(grant, statement, verdict) for every statement where `test` is not False,
+        with the verdict capped by the permissions boundary and explicit Denies of
+        `action`. `test` should include `is_allow`."""
+        cap = all3(self.boundary_allows(test), not3(self.denies(action)))
+        out = []
+        for grant, stmt in self.statements():
+            verdict = all3(test(stmt), cap)
+            if verdict is not False:
+                out.append((grant, stmt, verdict))
+        return out
+
+
+def principal_policies(principal, ctx) -> PrincipalPolicies:
+    """Everything `principal` (an `aws_iam_role`, `aws_iam_user` or `aws_iam_group`) is
+    granted, as far as the scanned files say."""
+    out = PrincipalPolicies(principal)
+    _collect(out, principal, ctx, group=None, link=(), seen=set())
+    bound = principal.attributes.get("permissions_boundary")
+    if bound is not None:
+        holder = PrincipalPolicies(principal)
+        _policy_arn(holder, principal, ("permissions_boundary",), bound, ctx, point=("permissions_boundary",),
+                    seen=set(), boundary=True)
+        out.boundary = holder.grants
+        out.boundary_unknowns = holder.unknowns
+    return out
+
+
+def _collect(out: PrincipalPolicies, subject, ctx, group, link: tuple, seen: set) -> None:
+    """Grants of `subject` into `out`: the principal itself, or (`group` set) a group of
+    the user `out.principal`, reached through `link` (a path on the user, or `()`)."""
+    if id(subject) in seen:
+        return
+    seen.add(id(subject))
+    own = subject is out.principal
+    for doc in granted_documents(subject, ctx):
+        out.grants.append(Grant(doc, subject, out.principal, doc.path if own else link, group=group))
+    for path, value in _items(subject.attributes.get("managed_policy_arns"), ("managed_policy_arns",)):
+        _policy_arn(out, subject, path, value, ctx, point=path if own else link, seen=seen, group=group,
+                    link=f"attached through `{subject.native_name(('managed_policy_arns',))}`")
+    if ctx is None:
+        return  # without the project, only what the principal itself holds is seen
+    for other in _same_unit(subject, ctx, _LINKING_TYPES):
+        holder = POLICY_HOLDERS.get(other.type)
+        if holder and id(other) not in seen and _links(other, holder, subject, ctx):
+            seen.add(id(other))
+            for doc in granted_documents(other, ctx):
+                out.grants.append(Grant(doc, other, out.principal, link, group=group))
+        attachment = ATTACHMENTS.get(other.type)
+        if attachment and _links(other, attachment[0], subject, ctx):
+            for path, value in _items(other.attributes.get(attachment[1]), (attachment[1],)):
+                _policy_arn(out, other, path, value, ctx, point=link, seen=seen, group=group,
+                            link=f"attached through `{other.address}`")
+    if subject.type == USER and group is None:
+        for found, reason, group_link in _groups(subject, ctx):
+            if found is None:
+                out.unknowns.append((group_link, reason))
+            else:
+                _collect(out, found, ctx, group=found, link=group_link, seen=seen)
+
+
+_UNITS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _same_unit(resource, ctx, types=None) -> list:
+    """Other resources of `resource`'s Terraform module or CloudFormation template (of
+    `types` only, when given). Indexed once per project: principals and AI resources ask
+    this for every resource, and a scan can hold thousands."""
+    project = ctx.project
+    try:
+        per_unit = _UNITS.setdefault(project, {})
+    except TypeError:  # a project that cannot be weakly referenced: no caching
+        per_unit = {}
+    index = per_unit.get(resource.unit)
+    if index is None:
+        index = per_unit[resource.unit] = {}
+        for position, r in enumerate(project.unit_resources(resource.unit)):
+            index.setdefault(r.type, []).append((position, r))
+            index.setdefault(None, []).append((position, r))
+    if types is None or isinstance(types, str):
+        found = index.get(types, [])
+    else:  # several types: merged back into unit order, so results stay in source order
+        found = sorted((item for t in types for item in index.get(t, [])), key=lambda x: x[0])
+    return [r for _, r in found if r is not resource]
+
+
+def _items(value, path: tuple) -> list[tuple[tuple, Any]]:
+    """(path, item) pairs of a single value or a list of them; an Unknown list stays one."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [(path + (i,), v) for i, v in enumerate(value) if v is not None]
+    return [(path, value)]
+
+
+def _links(other, pairs, subject, ctx) -> bool:
+    """Does `other` name `subject` in one of its (attribute, principal type) pairs, by
+    reference or by literal name?"""
+    for attribute, kind in pairs:
+        if kind != subject.type:
+            continue
+        for path, value in _items(other.attributes.get(attribute), (attribute,)):
+            if any(target is subject for _, target in ctx.project.outgoing(other, path)):
+                return True
+            if isinstance(value, str) and _names(value, subject):
+                return True
+    return False
+
+
+def _names(value: str, subject) -> bool:
+    """Does the literal `value` (a name or an ARN) name `subject`?"""
+    name = subject.attributes.get("name")
+    if not isinstance(name, str) or not name:
+        return False
+    text = value.strip()
+    match = _PRINCIPAL_ARN.match(text)
+    if match:
+        return match.group("name") == name and f"aws_iam_{match.group('kind')}" == subject.type
+    return text == name
+
+
+def _groups(user, ctx) -> list[tuple[Any, str, tuple]]:
+    """(group, "", path on the user) for each group of the user; (None, reason, path) for
+    a group that cannot be found."""
+    out = []
+    for path, value in _items(user.attributes.get("groups"), ("groups",)):  # CloudFormation `Groups`
+        out.append(_group_of(user, path, value, ctx, link=path))
+    for other in _same_unit(user, ctx, tuple(MEMBERSHIPS)):
+        member = MEMBERSHIPS.get(other.type)
+        if member is None or not _links(other, ((member[0], USER),), user, ctx):
+            continue
+        for path, value in _items(other.attributes.get(member[1]), (member[1],)):
+            out.append(_group_of(other, path, value, ctx, link=()))
+    return out
+
+
+def _group_of(linker, path, value, ctx, link):
+    for _, target in ctx.project.outgoing(linker, path):
+        if target is not None and target.type == GROUP:
+            return target, "", link
+    if isinstance(value, str):
+        for other in _same_unit(linker, ctx, GROUP):
+            if _names(value, other):
+                return other, "", link
+    shown = value.expr if is_unknown(value) else value
+    return None, f"the group `{shown}` (in `{linker.address}`) is not in the scanned files", link
+
+
+def _policy_arn(out: PrincipalPolicies, linker, path: tuple, value: Any, ctx, point: tuple, seen: set,
+                group=None, link: str = "", boundary: bool = False) -> None:
+    """The grant of the policy whose ARN is written at `path` of `linker` (found through
+    the graph, by literal customer-managed ARN, or modelled for an AWS managed policy);
+    an unknown part of `out` when it cannot be read."""
+    principal = out.principal
+    if ctx is not None:
+        targets = [t for _, t in ctx.project.outgoing(linker, path)]
+        for target in targets:
+            if target is not None and target.type == "aws_iam_policy":
+                if id(target) not in seen:
+                    seen.add(id(target))
+                    for doc in granted_documents(target, ctx):
+                        out.grants.append(Grant(doc, target, principal, point, link, group))
+                return
+            if target is not None and target.type == "data.aws_iam_policy":
+                known = target.attributes.get("arn")
+                name = target.attributes.get("name")
+                value = known if isinstance(known, str) else (
+                    f"arn:aws:iam::aws:policy/{name}" if isinstance(name, str) else value)
+                if not isinstance(value, str):
+                    out.unknowns.append((point, f"the policy read by `{target.address}` is not in the scanned "
+                                                "files"))
+                    return
+    managed = _aws_managed_name(value)
+    if managed:
+        statements = AWS_MANAGED_STATEMENTS.get(managed.lower())
+        if statements is not None:
+            doc = json_document(linker, path, {"Statement": statements})
+            out.grants.append(Grant(doc, linker, principal, point, link, group, managed))
+        elif boundary:
+            out.unknowns.append((point, f"the AWS managed policy `{managed}` is not modelled"))
+        return
+    if isinstance(value, str):
+        match = _CUSTOMER_POLICY_ARN.match(value.strip())
+        if match and ctx is not None:
+            for other in _same_unit(linker, ctx, "aws_iam_policy"):
+                if other.attributes.get("name") == match.group("name"):
+                    if id(other) not in seen:
+                        seen.add(id(other))
+                        for doc in granted_documents(other, ctx):
+                            out.grants.append(Grant(doc, other, principal, point, link, group))
+                    return
+        out.unknowns.append((point, f"the policy `{value}` is not in the scanned files"))
+        return
+    if is_unknown(value):
+        if value.refs and ctx is not None:
+            out.unknowns.append((point, f"the policy `{value.expr}` is not in the scanned files"))
+        else:
+            out.unknowns.append((point, unknown_reason(value)))
+        return
+    out.unknowns.append((point, f"the policy ARN `{value}` is not a string"))
+
+
+def _aws_managed_name(value: Any) -> str:
+    """`AdministratorAccess` for an AWS managed policy ARN (literal or template), else ""."""
+    text = value_glob(value) if isinstance(value, Unknown) else value
+    if not isinstance(text, str):
+        return ""
+    match = _AWS_MANAGED_ARN.match(text.strip())
+    return match.group("name") if match and "*" not in match.group("name") else ""
+
+
+# --------------------------------------------------------------------------------------
+# Roles that AI resources run as
+
+# Attributes that name the role an AI resource runs as (at any depth:
+# `default_user_settings.execution_role`), on these resource type prefixes.
+ROLE_ATTRIBUTES = ("role_arn", "execution_role", "execution_role_arn", "agent_resource_role_arn")
+AI_TYPE_PREFIXES = ("aws_sagemaker_", "aws_bedrock", "aws_comprehend_", "aws_kendra_", "aws_lexv2models_")
+
+
+def role_of_reference(resource, path, ctx) -> list[tuple[tuple, Any, str]]:
+    """The roles written at `path` of `resource` (`role_arn`,
+    `default_user_settings.execution_role`): (path, role, "") for a role in the scanned
+    files, (path, None, reason) for one that cannot be found. Empty when unset."""
+    out = []
+    for where, value in _paths.find(resource.attributes, path):
+        if value is None:
+            continue
+        edges = ctx.project.outgoing(resource, where) if ctx is not None else []
+        roles = [t for _, t in edges if t is not None and t.type == ROLE]
+        if roles:
+            out.extend((where, role, "") for role in roles)
+            continue
+        if edges:
+            ref, target = edges[0]
+            if target is None:
+                out.append((where, None, f"`{ref.target}` is not in the scanned files"))
+            else:
+                out.append((where, None, f"`{target.address}` is not a role defined in the scanned files"))
+            continue
+        if isinstance(value, str) and ctx is not None:
+            named = [r for r in _same_unit(resource, ctx, ROLE) if _names(value, r)]
+            if named:
+                out.extend((where, role, "") for role in named)
+            else:
+                out.append((where, None, f"the role `{value}` is not in the scanned files"))
+            continue
+        reason = unknown_reason(value) if is_unknown(value) else "the role cannot be found"
+        out.append((where, None, reason))
+    return out
+
+
+def execution_role_users(role, ctx) -> list[tuple[Any, tuple]]:
+    """(AI resource, path) for every SageMaker, Bedrock, Comprehend, Kendra or Lex resource
+    that runs as `role` through one of `ROLE_ATTRIBUTES`, by reference or literal ARN."""
+    if ctx is None:
+        return []
+    out = []
+    for source, ref in ctx.project.incoming(role):
+        if source.type.startswith(AI_TYPE_PREFIXES) and _is_role_path(ref.path):
+            out.append((source, tuple(ref.path)))
+    name = role.attributes.get("name")
+    if isinstance(name, str) and name:
+        for other, where in _literal_role_arns(ctx, role.unit).get(name, []):
+            if (other, where) not in out:
+                out.append((other, where))
+    return out
+
+
+_LITERAL_ROLES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _literal_role_arns(ctx, unit: str) -> dict:
+    """Role name -> [(AI resource, path)] for every literal role ARN written in a role
+    attribute of an AI resource of `unit`; built once per project and unit."""
+    project = ctx.project
+    try:
+        per_unit = _LITERAL_ROLES.setdefault(project, {})
+    except TypeError:  # a project that cannot be weakly referenced: no caching
+        per_unit = {}
+    index = per_unit.get(unit)
+    if index is not None:
+        return index
+    index = per_unit[unit] = {}
+    for other in project.unit_resources(unit):
+        if not other.type.startswith(AI_TYPE_PREFIXES):
+            continue
+        found = sorted(_find_named(other.attributes, ROLE_ATTRIBUTES), key=lambda f: ROLE_ATTRIBUTES.index(f[0][-1]))
+        for where, value in found:  # one walk for all the names, in the names' order
+            match = _PRINCIPAL_ARN.match(value.strip()) if isinstance(value, str) else None
+            if match and match.group("kind") == "role":
+                index.setdefault(match.group("name"), []).append((other, where))
+    return index
+
+
+def _is_role_path(path) -> bool:
+    return any(isinstance(part, str) and part in ROLE_ATTRIBUTES for part in path)
+
+
+def _find_named(value: Any, names: tuple, prefix: tuple = (), depth: int = 0) -> Iterator[tuple[tuple, Any]]:
+    """(path, value) of every key in `names` at any depth of nested blocks."""
+    if depth > 16:
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in names:
+                yield prefix + (key,), item
+            elif isinstance(item, (dict, list)):
+                yield from _find_named(item, names, prefix + (key,), depth + 1)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, (dict, list)):
+                yield from _find_named(item, names, prefix + (i,), depth + 1)

@@ -1,0 +1,89 @@
+"""Questions about roles as a whole: who may assume them, which AWS policies they carry.
+
+"ML execution role" means a role SageMaker or Bedrock can assume, so several policies ask
+the trust document about service principals; and an AWS managed policy is only an ARN,
+whose name (`AmazonSageMakerFullAccess`) is what matters, whatever the partition or the
+template it is written with.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+from iaclint.aws.iam.documents import trust_documents
+from iaclint.aws.iam.logic import Tri, all3, any3
+from iaclint.aws.iam.matching import (
+    covers,
+    is_resource_attribute,
+    matches,
+    overlaps,
+    value_glob,
+)
+from iaclint.aws.iam.questions import actions_overlap, is_allow, service_principals
+from iaclint.model.unknown import Unknown, is_unknown
+
+
+def trusts_service(role, services: Iterable[str], ctx=None) -> Tri:
+    """Does the role's trust policy let one of `services` (`sagemaker.amazonaws.com`)
+    assume it? That is what makes a role an ML execution role. A `Service` principal that
+    is unknown, or an unreadable trust document, leaves the answer unknown."""
+    wanted = {s.lower() for s in services}
+    answers = []
+    for doc in trust_documents(role, ctx):
+        if doc.unknowns:
+            answers.append(None)
+        for stmt in doc.statements:
+            named = []
+            for service in service_principals(stmt):
+                if is_unknown(service):
+                    named.append(None if may_name_service(service, wanted) else False)
+                else:
+                    named.append(str(service).lower() in wanted)
+            answers.append(all3(is_allow(stmt), actions_overlap(stmt, "sts:AssumeRole"), any3(named)))
+    return any3(answers)
+
+
+def may_name_service(value: Unknown, services: set) -> bool:
+    """Could an unknown `Service` principal be one of `services`?"""
+    if is_resource_attribute(value):
+        return False
+    glob = value_glob(value)
+    return glob is None or any(matches(glob, s) for s in services)
+
+
+_MANAGED_POLICY_ARN = re.compile(r"^arn:[^:]+:iam::aws:policy/(?:.*/)?(?P<name>[^/]+)$")
+
+
+def aws_managed_policy(value: Any, names: Iterable[str]) -> Tri:
+    """Is `value` the ARN of one of the AWS managed policies `names`
+    (`arn:aws:iam::aws:policy/AmazonSageMakerFullAccess`, any partition)? An Unknown
+    written as a template (`arn:${AWS::Partition}:iam::aws:policy/AdministratorAccess`) is
+    decided by its literal text; other Unknowns give None."""
+    wanted = {n.lower() for n in names}
+    if isinstance(value, Unknown):
+        glob = value_glob(value)
+        if glob is None:
+            return False if is_resource_attribute(value) and not _refers_to_aws_policy(value) else None
+        if any(covers(f"arn:*:iam::aws:policy/{n}", glob) for n in wanted):
+            return True
+        if any(overlaps(glob, f"arn:*:iam::aws:policy/{n}") for n in wanted):
+            return None
+        return False
+    if not isinstance(value, str):
+        return False
+    match = _MANAGED_POLICY_ARN.match(value.strip())
+    return bool(match) and match.group("name").lower() in wanted
+
+
+def _refers_to_aws_policy(value: Unknown) -> bool:
+    """`data.aws_iam_policy.admin.arn` may name an AWS managed policy; `aws_iam_policy.x.arn`
+    (a customer managed policy) cannot."""
+    return any(ref.startswith("data.aws_iam_policy.") for ref in value.refs)
+
+
+def managed_policy_name(value: Any) -> str:
+    """`AmazonSageMakerFullAccess` from its ARN (or the template's literal text), for messages."""
+    text = value_glob(value) if isinstance(value, Unknown) else value
+    if isinstance(text, str) and "/" in text:
+        return text.rsplit("/", 1)[1]
+    return str(value)

@@ -1,0 +1,422 @@
+"""S3 buckets of ML workloads: which buckets they are, and the bucket settings policies share.
+
+Training data, model artifacts, RAG corpora and invocation logs live in S3, so several
+policies (the `s3-ml-bucket-*` rows, the MLflow artifact store, Bedrock invocation logging)
+ask about buckets. They ask two kinds of question, both answered here once so that every
+policy reads a bucket the same way, wherever its settings are written (inline, in a separate
+Terraform `aws_s3_bucket_*` resource, in CloudFormation properties):
+
+- *Is it an ML bucket?* (`is_ml_bucket`, three-valued with a reason, `iaclint.aws.mlscope.Scope`);
+- *Is a setting weak?* (`encryption_check`, `public_access_check`, and `attached` /
+  `maybe_configured` for the policies that read other settings), as `iaclint.aws.verdicts.Check`.
+
+**ML bucket.** An `aws_s3_bucket` (CloudFormation `AWS::S3::Bucket`) is an ML bucket when
+
+1. an AI resource refers to it, or it refers to an AI resource (an edge of the project
+   graph either way: `bucket_arn = aws_s3_bucket.docs.arn`, `!GetAtt Docs.Arn`,
+   `"s3://${aws_s3_bucket.data.bucket}/train/"`);
+2. an AI resource writes its name: `s3://<name>/...` or `arn:aws:s3:::<name>` in any
+   string (embedded JSON such as pipeline definitions included), or a `bucket` /
+   `bucket_name` attribute equal to it. The name is the bucket's `bucket` (Terraform) or
+   `BucketName` (CloudFormation) when it is known; names are global, so this works across
+   files and formats;
+3. it carries an ML tag (`iaclint.aws.mlscope.ml_tagged`).
+
+AI resources are those of `iaclint.aws.mlscope.AI_SERVICES`. The answer is None when a written
+name could be the bucket's but cannot be compared: an AI resource writes
+`s3://${var.bucket}/...` with an unknown variable, or the bucket's own name is unknown
+(`bucket = var.name`) while an AI resource names some bucket that is not otherwise in the
+scan, or its tags cannot be known. Everything else is False. An IAM role that can read the
+bucket does not make it an ML bucket.
+
+Only plain data, `Unknown`, the resource model, `iaclint.model.paths` and the scoping, glob and
+verdict helpers are used here.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+from iaclint.aws.mlscope import (
+    Scope,
+    ai_neighbour,
+    is_ai_resource,
+    ml_tagged,
+    project_table,
+    resources_of_type,
+)
+from iaclint.aws.verdicts import Check, Tri, blocks, combine, leaves
+from iaclint.model import paths
+from iaclint.model.resource import Resource
+from iaclint.model.unknown import is_unknown
+from iaclint.model.unknown_globs import (
+    as_template,
+    globs_overlap,
+    interpolation_end,
+    unknown_glob,
+)
+
+BUCKET_TYPE = "aws_s3_bucket"
+SSE_TYPE = "aws_s3_bucket_server_side_encryption_configuration"
+PUBLIC_ACCESS_BLOCK_TYPE = "aws_s3_bucket_public_access_block"
+VERSIONING_TYPE = "aws_s3_bucket_versioning"
+LOGGING_TYPE = "aws_s3_bucket_logging"
+POLICY_TYPE = "aws_s3_bucket_policy"
+
+PUBLIC_ACCESS_FLAGS = ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
+KMS_ALGORITHMS = frozenset({"aws:kms", "aws:kms:dsse"})
+_AWS_MANAGED_S3_KEY = re.compile(r"(^|:)alias/aws/s3$", re.IGNORECASE)
+
+# Attributes of AI resources that hold a bare bucket name.
+_NAME_KEYS = frozenset({"bucket", "bucket_name", "s3_bucket", "s3_bucket_name"})
+_URI_START = re.compile(r"s3://|arn:aws[a-z-]*:s3:::", re.IGNORECASE)
+_NAME_CHAR = re.compile(r"[A-Za-z0-9.\-]")
+
+
+# --------------------------------------------------------------------------------------
+# Bucket names, and the names AI resources write
+
+
+def bucket_name(bucket: Resource) -> Any:
+    """The bucket's name: a string, an Unknown, or None when AWS generates it (no `bucket`
+    / `BucketName`, or only a `bucket_prefix`)."""
+    attrs = bucket.attributes
+    for key in ("bucket", "bucket_name"):
+        value = attrs.get(key)
+        if isinstance(value, str) and value:
+            return str(value)
+        if is_unknown(value):
+            return value
+    return None
+
+
+def _name_glob(name: Any) -> str | None:
+    if isinstance(name, str):
+        return name
+    if is_unknown(name):
+        return unknown_glob(name)
+    return None
+
+
+def _uri_names(text: str) -> Iterator[tuple[str, str]]:
+    """(glob, raw) bucket names after `s3://` / `arn:aws:s3:::` in `text`: the glob has `*`
+    for each interpolation, the raw text keeps it (`${var.bucket}`)."""
+    for match in _URI_START.finditer(text):
+        i, n, out = match.end(), len(text), []
+        while i < n:
+            if text.startswith("${", i):
+                out.append("*")
+                i = interpolation_end(text, i)
+            elif _NAME_CHAR.match(text[i]):
+                out.append(text[i])
+                i += 1
+            else:
+                break
+        name = re.sub(r"\*+", "*", "".join(out))
+        if name:
+            yield name, text[match.end():i]
+
+
+def written_bucket_names(resource: Resource) -> Iterator[tuple[str, tuple, str]]:
+    """(name glob, path, raw text) for every bucket name written in `resource`'s
+    attributes: S3 URIs and ARNs in any string (JSON documents included), and bare names in
+    `bucket` / `bucket_name` attributes. Unknowns that refer to resources are left out: they
+    are edges of the graph, and their unknown parts are those resources' attributes."""
+    for path, value in leaves(resource.attributes):
+        if is_unknown(value):
+            if value.refs:
+                continue
+            text = value.expr
+            if "s3" in text.lower():
+                for name, raw in _uri_names(text):
+                    yield name, path, raw
+            if path and path[-1] in _NAME_KEYS and "://" not in text and ":::" not in text:
+                yield unknown_glob(value), path, as_template(value)
+        elif isinstance(value, str):
+            if "s3" in value.lower():
+                for name, raw in _uri_names(value):
+                    yield name, path, raw
+            if path and path[-1] in _NAME_KEYS and value and not re.search(r"[/:]", value):
+                yield value, path, value
+
+
+class _Names:
+    """What the ML-bucket questions need from the whole project, computed once per project
+    (`iaclint.aws.mlscope.project_table`): the bucket names AI resources write, and how many
+    scanned buckets have each known name."""
+
+    def __init__(self, project):
+        self.written = [(r, glob, path, raw) for r in project.resources if is_ai_resource(r)
+                        for glob, path, raw in written_bucket_names(r)]
+        self.counts: dict[str, int] = {}
+        for b in project.resources:
+            if b.type == BUCKET_TYPE:
+                name = bucket_name(b)
+                if isinstance(name, str):
+                    self.counts[name] = self.counts.get(name, 0) + 1
+
+
+def _names(ctx) -> _Names:
+    return project_table(ctx, _Names)
+
+
+def _other_names(bucket: Resource, ctx) -> set:
+    """Known names of the other scanned buckets: a written name equal to one of them is theirs."""
+    names = _names(ctx).counts
+    own = bucket_name(bucket)
+    if isinstance(own, str) and names.get(own, 0) <= 1:
+        return {n for n in names if n != own}
+    return set(names)
+
+
+# --------------------------------------------------------------------------------------
+# ML buckets
+
+
+def is_ml_bucket(bucket: Resource, ctx) -> Scope:
+    """The ML-bucket rule of the module docstring, three-valued with a reason."""
+    neighbour = ai_neighbour(bucket, ctx)
+    if neighbour is not None:
+        return Scope(True, f"used by `{neighbour.address}`")
+    tagged = ml_tagged(bucket)
+    if tagged.verdict is True:
+        return tagged
+    name = bucket_name(bucket)
+    own = _name_glob(name)
+    others = _other_names(bucket, ctx)
+    maybe = tagged if tagged.verdict is None else None
+    template = as_template(name) if is_unknown(name) else None
+    if own is not None:
+        for resource, written, path, raw in _names(ctx).written:
+            where = resource.native_name(path) if path else ""
+            if template is not None and resource.unit == bucket.unit and raw == template:
+                return Scope(True, f"named by `{resource.address}` in `{where}` through `{raw}`, its name")
+            if "*" not in written and isinstance(name, str):
+                if written.lower() == name.lower():
+                    return Scope(True, f"named by `{resource.address}` in `{where}`")
+                continue
+            if "*" not in written and written in others:
+                continue  # names another scanned bucket
+            if maybe is None and globs_overlap(written, own):
+                what = f"`{name.expr}`" if is_unknown(name) else f"`{name}`"
+                maybe = Scope(None, f"`{resource.address}` writes a bucket name (`{where}`) that may be its "
+                                    f"name {what}; it cannot be compared statically")
+    return maybe or Scope(False)
+
+
+# --------------------------------------------------------------------------------------
+# Settings written in separate Terraform resources
+
+
+def attached(bucket: Resource, ctx, rtype: str) -> tuple[list[Resource], list[Resource]]:
+    """Resources of `rtype` (e.g. `aws_s3_bucket_versioning`) that configure `bucket`: those
+    whose `bucket` refers to it or equals its known name (anywhere in the scan: names are
+    global), and those of the same module or template whose `bucket` cannot be known and
+    may be it."""
+    linked: list[Resource] = []
+    for source, ref in ctx.project.incoming(bucket):
+        if source.type == rtype and tuple(ref.path[:1]) == ("bucket",) and not any(source is x for x in linked):
+            linked.append(source)
+    maybe: list[Resource] = []
+    name = bucket_name(bucket)
+    own = _name_glob(name)
+    others = None
+    for r in resources_of_type(ctx, rtype):
+        if any(r is x for x in linked):
+            continue
+        targets = [t for _, t in ctx.project.outgoing(r, ("bucket",))]
+        if targets and all(t is not None for t in targets):
+            continue  # it configures another scanned resource
+        value = r.attributes.get("bucket")
+        if isinstance(value, str):
+            if isinstance(name, str) and value == name:
+                linked.append(r)
+            elif own is not None and not isinstance(name, str) and globs_overlap(value, own):
+                others = _other_names(bucket, ctx) if others is None else others
+                if value not in others:
+                    maybe.append(r)
+        elif is_unknown(value):
+            if r.unit != bucket.unit:
+                continue  # an unresolved expression of another module or template says nothing here
+            if is_unknown(name) and " ".join(value.expr.split()) == " ".join(
+                    name.expr.split()):
+                linked.append(r)  # `bucket = var.name` on both: the same value
+            elif own is not None and globs_overlap(unknown_glob(value), own):
+                maybe.append(r)
+    return linked, maybe
+
+
+def _external_name(r: Resource, path: tuple) -> str:
+    inner = ".".join(str(p) for p in path if not isinstance(p, int))
+    return f"`{r.address}` `{inner}`" if inner else f"`{r.address}`"
+
+
+def maybe_configured(maybe: list[Resource], what: str) -> Check:
+    """UNKNOWN for a setting that one of `maybe` (from `attached`) may write: its `bucket`
+    cannot be matched to this bucket."""
+    r = maybe[0]
+    value = r.attributes.get("bucket")
+    shown = value.expr if is_unknown(value) else value
+    return Check(None, f"{what[:1].lower()}{what[1:]} may be set by `{r.address}`, whose `bucket` (`{shown}`) cannot be matched "
+                       f"to this bucket statically")
+
+
+# --------------------------------------------------------------------------------------
+# Default encryption
+
+
+def encryption_check(bucket: Resource, ctx) -> Check:
+    """Is the bucket's default encryption something other than a customer-managed KMS key?
+    True when objects get SSE-S3 (`AES256`, or no configuration: S3 encrypts every new
+    object with SSE-S3 since January 2023) or the AWS-managed `aws/s3` key (`aws:kms`
+    without `kms_master_key_id`). A key written as a reference counts as a CMK."""
+    linked, maybe = attached(bucket, ctx, SSE_TYPE)
+    own_path = ("server_side_encryption_configuration",)
+    if linked:
+        return combine([_sse_config(r, (), external=True) for r in linked])
+    if bucket.attributes.get(own_path[0]) is not None:
+        return _sse_config(bucket, own_path, external=False)
+    if maybe:
+        return maybe_configured(maybe, "The default encryption")
+    where = ("no `aws_s3_bucket_server_side_encryption_configuration` refers to it"
+             if bucket.fmt != "cloudformation" else f"`{bucket.native_name(own_path)}` is not set")
+    return Check(True, f"{where}, so objects are encrypted with SSE-S3 (Amazon S3 managed keys), not a "
+                       f"customer-managed KMS key", own_path)
+
+
+def _sse_config(owner: Resource, base: tuple, external: bool) -> Check:
+    def name(path: tuple) -> str:
+        return _external_name(owner, path) if external else f"`{owner.native_name(path)}`"
+
+    def at(path: tuple) -> tuple:
+        return () if external else path
+
+    def short(path: tuple) -> str:
+        return str(path[-1]) if external else owner.native_name(path).split(".")[-1]
+
+    config = paths.get(owner.attributes, base) if base else owner.attributes
+    if is_unknown(config):
+        return Check(None, f"{name(base)} cannot be known statically (`{config.expr}`)", at(base))
+    checks: list[Check] = []
+    found = False
+    rules = []
+    for config_path, block in (blocks(config, base) if base else [((), config)]):
+        if is_unknown(block):
+            checks.append(Check(None, f"{name(config_path)} cannot be known statically (`{block.expr}`)",
+                                at(config_path)))
+            found = True
+        elif isinstance(block, dict):
+            rules.extend(blocks(block.get("rule"), config_path + ("rule",)))
+    for rule_path, rule in rules:
+        if is_unknown(rule):
+            checks.append(Check(None, f"{name(rule_path)} cannot be known statically (`{rule.expr}`)", at(rule_path)))
+            found = True
+            continue
+        if not isinstance(rule, dict):
+            continue
+        key = "apply_server_side_encryption_by_default"
+        for dpath, default in blocks(rule.get(key), rule_path + (key,)):
+            found = True
+            if is_unknown(default):
+                checks.append(Check(None, f"{name(dpath)} cannot be known statically (`{default.expr}`)", at(dpath)))
+                continue
+            if isinstance(default, dict):
+                checks.append(_sse_default(default, dpath, name, at, short))
+    if not found:
+        return Check(True, f"{name(base + ('rule',))} has no `apply_server_side_encryption_by_default`: objects are "
+                           f"encrypted with SSE-S3 (Amazon S3 managed keys), not a customer-managed KMS key",
+                     at(base))
+    return combine(checks)
+
+
+def _sse_default(default: dict, path: tuple, name, at, short) -> Check:
+    alg_path, key_path = path + ("sse_algorithm",), path + ("kms_master_key_id",)
+    algorithm = default.get("sse_algorithm")
+    key = default.get("kms_master_key_id")
+    if is_unknown(algorithm):
+        return Check(None, f"{name(alg_path)} cannot be known statically (`{algorithm.expr}`)", at(alg_path))
+    if not isinstance(algorithm, str) or algorithm.strip().lower() not in KMS_ALGORITHMS:
+        shown = f"`{algorithm}`" if algorithm is not None else "not set"
+        return Check(True, f"{name(alg_path)} is {shown}: objects are encrypted with SSE-S3 (Amazon S3 managed keys), "
+                           f"not a customer-managed KMS key", at(alg_path if algorithm is not None else path))
+    if is_unknown(key):
+        return Check(False)
+    if key is None or (isinstance(key, str) and not key.strip()):
+        return Check(True, f"{name(alg_path)} is `{algorithm}` without `{short(key_path)}`: objects are encrypted "
+                           f"with the AWS-managed key `aws/s3`, not a customer-managed KMS key", at(alg_path))
+    if isinstance(key, str) and _AWS_MANAGED_S3_KEY.search(key.strip()):
+        return Check(True, f"{name(key_path)} is the AWS-managed key `{key}`, not a customer-managed KMS key",
+                     at(key_path))
+    return Check(False)
+
+
+# --------------------------------------------------------------------------------------
+# Block Public Access
+
+
+def _flag(value: Any) -> Tri:
+    """True/False for a written flag (`true`, `"false"`...), None when unknown."""
+    if is_unknown(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    return False
+
+
+def public_access_check(bucket: Resource, ctx) -> Check:
+    """Does the bucket's public access block leave a flag off? Two levels: with no block at
+    all, a new bucket blocks all public access (AWS default since April 2023); once a block
+    is written (`aws_s3_bucket_public_access_block`, `PublicAccessBlockConfiguration`),
+    every flag it omits is `false`."""
+    linked, maybe = attached(bucket, ctx, PUBLIC_ACCESS_BLOCK_TYPE)
+    checks = [_public_access_block(r, (), True) for r in linked]
+    own_path = ("public_access_block_configuration",)
+    if bucket.attributes.get(own_path[0]) is not None:
+        checks.append(_public_access_block(bucket, own_path, False))
+    if not checks:
+        if maybe:
+            return maybe_configured(maybe, "The public access block")
+        return Check(False, "no public access block is written, so AWS blocks all public access (the default "
+                            "for new buckets since April 2023)")
+    return combine(checks)
+
+
+def _public_access_block(owner: Resource, base: tuple, external: bool) -> Check:
+    block = paths.get(owner.attributes, base) if base else owner.attributes
+    label = f"`{owner.address}`" if external else f"`{owner.native_name(base)}`"
+    if is_unknown(block):
+        return Check(None, f"{label} cannot be known statically (`{block.expr}`)", () if external else base)
+    if isinstance(block, list):  # a Terraform-style block list
+        block = block[0] if block and isinstance(block[0], dict) else {}
+    if not isinstance(block, dict):
+        return Check(None, f"{label} cannot be read", () if external else base)
+    off, omitted, unknown = [], [], []
+    first_explicit = None
+    for flag in PUBLIC_ACCESS_FLAGS:
+        path = base + (flag,)
+        value = block.get(flag)
+        written = flag in block and (external or path not in owner.defaults)
+        spelt = flag if external else owner.native_name(path).split(".")[-1]
+        state = _flag(value) if written else False
+        if state is None:
+            unknown.append((spelt, value))
+        elif state is False:
+            (off if written else omitted).append(spelt)
+            if written and first_explicit is None:
+                first_explicit = path
+    if off or omitted:
+        parts = []
+        if off:
+            parts.append(", ".join(f"`{f}`" for f in off) + (" set to false" if len(off) > 1 else " is false"))
+        if omitted:
+            parts.append(", ".join(f"`{f}`" for f in omitted) + " omitted, and an omitted flag is false once the "
+                         "block exists")
+        where = () if external else (first_explicit or base)
+        return Check(True, f"{label} leaves public access open: {'; '.join(parts)}", where)
+    if unknown:
+        spelt, value = unknown[0]
+        return Check(None, f"{label} `{spelt}` cannot be known statically (`{value.expr}`)",
+                     () if external else base + (PUBLIC_ACCESS_FLAGS[0],))
+    return Check(False)

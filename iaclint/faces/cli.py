@@ -1,0 +1,317 @@
+"""The `iaclint` command: parse arguments, call the library API, print, return an exit code.
+
+Exit codes (DESIGN section 5): 0 nothing at or above `--fail-on`; 1 findings (parse errors
+always count); 2 usage, configuration or internal error. Kept thin on purpose: editors
+and hooks use `iaclint.api` directly. Heavy modules are imported only by the command
+that needs them, so `iaclint --version` starts instantly.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from iaclint import __version__
+
+SEVERITY_ORDER = ("info", "low", "medium", "high", "critical")
+COMMANDS = ("scan", "rules", "explain", "lsp", "baseline", "init")
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _split_list(values) -> list[str]:
+    out: list[str] = []
+    for value in values or ():
+        out.extend(v.strip() for v in value.split(",") if v.strip())
+    return out
+
+
+def _pairs(values, flag: str) -> dict:
+    out = {}
+    for value in values or ():
+        name, sep, val = value.partition("=")
+        if not sep or not name:
+            raise SystemExit(_usage_error(f"{flag} expects NAME=VALUE, got {value!r}"))
+        out[name] = val
+    return out
+
+
+def _usage_error(message: str) -> int:
+    print(f"iaclint: error: {message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+REPORT_FORMATS = ("text", "json", "sarif", "junit", "github", "markdown", "gitlab")
+
+
+class _FormatAction(argparse.Action):
+    """`--format F`: a new report; an --output given before any --format is its file."""
+
+    def __call__(self, parser, namespace, value, option_string=None):
+        reports = list(getattr(namespace, self.dest, None) or [])
+        waiting = next((r for r in reports if r[0] is None), None)
+        if waiting is not None:
+            waiting[0] = value
+        else:
+            reports.append([value, None])
+        setattr(namespace, self.dest, reports)
+
+
+class _OutputAction(argparse.Action):
+    """`--output FILE`: the file of the latest --format that has none yet."""
+
+    def __call__(self, parser, namespace, value, option_string=None):
+        reports = list(getattr(namespace, self.dest, None) or [])
+        if reports and reports[-1][1] is None:
+            reports[-1][1] = value
+        elif not reports or reports[-1][0] is not None:
+            reports.append([None, value])  # the format may follow (`-o r.json -f json`)
+        else:
+            parser.error(f"{option_string} {value}: two outputs for one --format")
+        setattr(namespace, self.dest, reports)
+
+
+def _reports(pairs) -> list[tuple[str, str | None]]:
+    """(format, file or None for stdout) pairs; text to stdout when nothing was asked."""
+    reports = [(fmt or "text", None if out in (None, "-") else out) for fmt, out in (pairs or [["text", None]])]
+    if sum(1 for _, out in reports if out is None) > 1:
+        raise SystemExit(_usage_error("only one --format can go to standard output; give the others an --output"))
+    outputs = [out for _, out in reports if out is not None]
+    if len(outputs) != len(set(outputs)):
+        raise SystemExit(_usage_error("two reports would be written to the same --output file"))
+    return reports
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="iaclint",
+        description="Policy linter for AI/ML infrastructure as code on AWS (Terraform and CloudFormation).",
+    )
+    parser.add_argument("--version", action="version", version=f"iaclint {__version__}")
+    sub = parser.add_subparsers(dest="command")
+
+    scan = sub.add_parser("scan", help="scan files and directories (the default command)")
+    scan.add_argument("paths", nargs="*", default=["."], help="files or directories (default: .)")
+    scan.add_argument("--format", "-f", choices=REPORT_FORMATS, action=_FormatAction, dest="reports",
+                      default=None, help="report format (default: text); repeat it for several reports, "
+                      "each followed by its own --output")
+    scan.add_argument("--output", "-o", action=_OutputAction, dest="reports", metavar="FILE",
+                      help="write the report of the --format before it to FILE instead of standard output")
+    scan.add_argument("--select", action="append", metavar="IDS",
+                      help="run only these policies (IDs or names, comma-separated)")
+    scan.add_argument("--ignore", action="append", metavar="IDS", help="skip these policies (IDs or names)")
+    scan.add_argument("--fail-on", choices=SEVERITY_ORDER, default=None,
+                      help="exit 1 only for findings at or above this severity (default: info)")
+    scan.add_argument("--strict", action="store_true", default=None, help="also report UNKNOWN verdicts")
+    scan.add_argument("--policy-dir", action="append", default=[], metavar="DIR",
+                      help="load extra policies (YAML or Python) from DIR")
+    scan.add_argument("--var-file", action="append", default=[], metavar="FILE", help="Terraform variables file")
+    scan.add_argument("--var", action="append", default=[], metavar="NAME=VALUE", help="Terraform variable")
+    scan.add_argument("--parameter", action="append", default=[], metavar="NAME=VALUE",
+                      help="CloudFormation parameter value")
+    scan.add_argument("--no-color", action="store_true", help="never colour the text output")
+    scan.add_argument("--stdin", action="store_true",
+                      help="read one file's content from standard input (an editor buffer); needs --stdin-filename")
+    scan.add_argument("--stdin-filename", metavar="PATH",
+                      help="the path the --stdin content is scanned as: its format, its Terraform module "
+                      "directory (other files read from disk) and the file name in the report")
+    scan.add_argument("--whole-module", action="store_true",
+                      help="a Terraform file named on the command line stands for its whole module: findings "
+                      "are reported for every .tf/.tf.json file of its directory (the iaclint-dir pre-commit hook)")
+    from iaclint.faces.settings import add_commands, add_scan_options
+
+    add_scan_options(scan)  # configuration, suppressions, baseline, diff
+
+    rules = sub.add_parser("rules", help="list the policies")
+    rules.add_argument("--format", "-f", choices=("table", "json", "markdown"), default="table")
+    rules.add_argument("--policy-dir", action="append", default=[], metavar="DIR")
+
+    explain = sub.add_parser("explain", help="show one policy's documentation")
+    explain.add_argument("policy", help="policy ID or name")
+    explain.add_argument("--policy-dir", action="append", default=[], metavar="DIR")
+    add_commands(sub)  # baseline, init
+
+    lsp = sub.add_parser("lsp", help="run the Language Server for editors (needs the lsp extra: iaclint[lsp])")
+    lsp.add_argument("--stdio", action="store_true", help="talk over standard input and output (the default)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
+        argv.insert(0, "scan")
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return EXIT_ERROR if exc.code not in (0, None) else EXIT_OK
+    try:
+        if args.command == "rules":
+            return _rules(args)
+        if args.command == "explain":
+            return _explain(args)
+        if args.command == "lsp":
+            return _lsp(args)
+        if args.command == "baseline":
+            from iaclint.api import scan
+            from iaclint.faces.settings import baseline_command
+
+            return baseline_command(build_parser, args.rest, scan, _load)
+        if args.command == "init":
+            from iaclint.faces.settings import init_command
+
+            return init_command(args.directory)
+        return _scan(args)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _load(policy_dirs):
+    from iaclint.api import load_all_policies
+    from iaclint.engine.registry import PolicyLoadError
+
+    try:
+        return load_all_policies(policy_dirs)
+    except PolicyLoadError as exc:
+        raise SystemExit(_usage_error(f"cannot load policy {exc.file}: {exc.reason}")) from None
+
+
+def _scan(args) -> int:
+    import gc
+
+    from iaclint.api import scan
+    from iaclint.formatters import get_writer
+
+    # A scan allocates millions of long-lived objects (resources, spans, findings) and few
+    # cycles; the default thresholds make full collections re-walk all of them, which on
+    # 10,000 files was a third of the run. The CLI owns its process, so it may say so.
+    gc.set_threshold(100_000, 50, 1000)
+
+    from iaclint.faces.settings import scan_settings
+
+    reports = _reports(args.reports)
+    paths, overlay = _inputs(args)
+    settings = scan_settings(args, paths)  # configuration file + flags; exit 2 when it is bad
+    if args.reports is None and settings.format:
+        reports = [(settings.format, None)]
+    policies = _load(settings.policy_dirs)
+    result = scan(paths, policies=policies, overlay=overlay, **settings.scan)
+    for fmt, output in reports:
+        colour = not args.no_color and output is None and fmt == "text" and sys.stdout.isatty()
+        report = get_writer(fmt)(result, colour=colour)  # pieces: a large report is not held whole
+        if output is None:
+            sys.stdout.writelines(report)
+            continue
+        try:
+            with open(output, "w", encoding="utf-8", newline="\n") as handle:
+                handle.writelines(report)
+        except OSError as exc:
+            return _usage_error(f"cannot write {output}: {exc.strerror or exc}")
+    for path, reason in result.skipped:  # on purpose (DESIGN 10): said, but no exit code of its own
+        print(f"iaclint: note: {path}: {reason}", file=sys.stderr)
+    for path in result.missing:
+        print(f"iaclint: error: path not found: {path}", file=sys.stderr)
+    for error in result.errors:
+        print(f"iaclint: internal error: {error}", file=sys.stderr)
+    if result.missing or result.errors:
+        return EXIT_ERROR
+    threshold = SEVERITY_ORDER.index(settings.fail_on)
+    for finding in result.findings:
+        if finding.suppressed:
+            continue
+        if finding.policy_id == "IAC001" or SEVERITY_ORDER.index(finding.severity) >= threshold:
+            return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _inputs(args) -> tuple[list[str], dict | None]:
+    """The paths to scan and the unsaved contents (`--stdin`) that replace the disk's."""
+    if args.stdin_filename and not args.stdin:
+        raise SystemExit(_usage_error("--stdin-filename needs --stdin"))
+    if args.stdin:
+        if not args.stdin_filename:
+            raise SystemExit(_usage_error("--stdin needs --stdin-filename PATH (the file the content is scanned as)"))
+        if args.paths != ["."]:
+            raise SystemExit(_usage_error("--stdin scans only the --stdin-filename file; name no other paths"))
+        data = sys.stdin.buffer.read() if sys.stdin is not None else b""
+        return [args.stdin_filename], {args.stdin_filename: data}
+    if args.whole_module:
+        return module_paths(args.paths), None
+    return list(args.paths), None
+
+
+def module_paths(paths) -> list[str]:
+    """Each Terraform file (.tf, .tf.json, .tfvars, .tfvars.json) replaced by every
+    Terraform file of its directory (not its subdirectories: they are other modules), so
+    that the whole module is reported; other paths (directories, CloudFormation templates)
+    unchanged. Order kept, duplicates dropped."""
+    import os
+
+    def terraform(name: str) -> bool:
+        return name.endswith((".tf", ".tf.json", ".tfvars", ".tfvars.json"))
+
+    out: list[str] = []
+    for path in paths:
+        if os.path.isfile(path) and terraform(os.path.basename(path)):
+            directory = os.path.dirname(path)
+            try:
+                names = sorted(n for n in os.listdir(directory or ".")
+                               if terraform(n) and os.path.isfile(os.path.join(directory, n)))
+            except OSError:
+                names = []
+            out.extend(os.path.join(directory, n) for n in names)
+        out.append(path)
+    return list(dict.fromkeys(os.path.normpath(p) for p in out))
+
+
+def _lsp(args) -> int:
+    try:
+        from iaclint.faces.lsp import main as lsp_main
+    except ImportError as exc:
+        if (exc.name or "").split(".")[0] not in ("pygls", "lsprotocol", "cattrs", "attrs"):
+            raise
+        return _usage_error("`iaclint lsp` needs the lsp extra: pip install 'iaclint[lsp]'")
+    return lsp_main()
+
+
+def _rules(args) -> int:
+    policies = _load(args.policy_dir)
+    if args.format == "json":
+        import json
+
+        print(json.dumps([p.metadata() for p in policies], indent=2))
+        return EXIT_OK
+    if args.format == "markdown":
+        from iaclint.reference.policies import render_policy_reference
+
+        sys.stdout.write(render_policy_reference(policies))
+        return EXIT_OK
+    width = max(len(p.name) for p in policies)
+    for p in policies:
+        print(f"{p.id}  {p.severity:<8}  {p.name:<{width}}  {p.title}")
+    return EXIT_OK
+
+
+def _explain(args) -> int:
+    policies = _load(args.policy_dir)
+    wanted = args.policy.strip()
+    for p in policies:
+        if wanted in (p.id, p.name) or wanted.upper() == p.id:
+            print(explain_text(p))
+            return EXIT_OK
+    return _usage_error(f"no policy {wanted!r} (try `iaclint rules`)")
+
+
+def explain_text(p) -> str:
+    parts = [f"{p.id} {p.name} [{p.severity}]", p.title, ""]
+    for heading, body in (("What it flags", p.what), ("Why it matters", p.why),
+                          ("Fix in Terraform", p.fix_terraform), ("Fix in CloudFormation", p.fix_cloudformation)):
+        if body:
+            parts += [f"{heading}:", body.strip(), ""]
+    if p.resource_types:
+        parts += ["Resource types: " + ", ".join(p.resource_types)]
+    if p.checkov_ids:
+        parts += ["Checkov: " + ", ".join(p.checkov_ids)]
+    if p.references:
+        parts += ["References:"] + [f"  {r}" for r in p.references]
+    return "\n".join(parts).rstrip() + "\n"

@@ -1,0 +1,236 @@
+"""The command line's scan settings: flags merged over the configuration file, the
+baseline and the git diff loaded, and the `baseline create` and `init` commands.
+
+Kept out of `cli.py` so that the CLI stays a thin dispatcher, and so that everything
+that can fail on user input here (a bad configuration, a missing baseline, an unknown git
+ref) fails before the scan starts, with exit code 2 and a message naming the culprit.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass, field
+
+EXIT_OK, EXIT_ERROR = 0, 2
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+
+
+def add_scan_options(scan: argparse.ArgumentParser) -> None:
+    """The flags for configuration, suppressions, baseline and diff (`iaclint scan`)."""
+    scan.add_argument("--config", metavar="FILE",
+                      help="configuration file (default: .iaclint.yaml or [tool.iaclint] in pyproject.toml, "
+                      "found by walking up from the first path)")
+    scan.add_argument("--no-config", action="store_true", help="ignore configuration files")
+    scan.add_argument("--no-strict", action="store_false", dest="strict",
+                      help="do not report UNKNOWN verdicts, whatever the configuration says")
+    scan.add_argument("--severity", action="append", default=[], metavar="ID=LEVEL",
+                      help="override a policy's severity (ID or name), e.g. IAC402=high")
+    scan.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                      help="do not scan files matching GLOB (relative to the working directory; repeatable)")
+    scan.add_argument("--per-path-ignore", action="append", default=[], metavar="GLOB=IDS",
+                      help="skip policies IDS (comma-separated) for files matching GLOB")
+    scan.add_argument("--show-suppressed", action="store_true", default=None,
+                      help="list suppressed findings in the text and Markdown reports")
+    scan.add_argument("--no-show-suppressed", action="store_false", dest="show_suppressed",
+                      help=argparse.SUPPRESS)
+    scan.add_argument("--baseline", metavar="FILE",
+                      help="report only findings that are not in this baseline (iaclint baseline create)")
+    scan.add_argument("--no-baseline", action="store_true", help="ignore the configuration's baseline")
+    scan.add_argument("--diff", metavar="REF",
+                      help="report only findings on lines or resources changed since git ref REF")
+    scan.add_argument("--trusted-account", action="append", default=[], metavar="ID",
+                      help="an AWS account ID that IAC310/IAC313 accept as a trusted partner (repeatable, "
+                      "or comma-separated)")
+    scan.add_argument("--no-cache", action="store_true",
+                      help="do not read or write the parse cache (default: on, in the user cache directory)")
+    scan.add_argument("--cache-dir", metavar="DIR", help="where the parse cache lives (default: ~/.cache/iaclint)")
+    scan.add_argument("--jobs", "-j", type=int, metavar="N",
+                      help="load files in N processes (default: the number of cores); output is the same for any N")
+
+
+def add_commands(sub) -> None:
+    """The `baseline` and `init` sub-commands."""
+    baseline = sub.add_parser("baseline", help="record today's findings so later scans report only new ones",
+                              description="`iaclint baseline create [PATHS] [--output FILE]` takes every "
+                              "`iaclint scan` option (configuration, selection, variables) and writes the "
+                              "fingerprints of the findings to FILE (default: the configuration's `baseline`, "
+                              "else .iaclint-baseline.json).")
+    baseline.add_argument("action", choices=("create",))
+    baseline.add_argument("rest", nargs=argparse.REMAINDER, help="paths and scan options")
+    init = sub.add_parser("init", help="write a commented starter .iaclint.yaml")
+    init.add_argument("directory", nargs="?", default=".", help="where to write it (default: .)")
+
+
+@dataclass
+class Settings:
+    scan: dict = field(default_factory=dict)  # keyword arguments for iaclint.api.scan
+    policy_dirs: list = field(default_factory=list)
+    fail_on: str = "info"
+    format: str | None = None
+    baseline_file: str | None = None
+    config: object = None
+
+
+def _fail(message: str):
+    print(f"iaclint: error: {message}", file=sys.stderr)
+    raise SystemExit(EXIT_ERROR)
+
+
+def _items(values, flag: str) -> dict:
+    out = {}
+    for value in values or ():
+        name, sep, val = value.partition("=")
+        if not sep or not name.strip():
+            _fail(f"{flag} expects NAME=VALUE, got {value!r}")
+        out[name.strip()] = val
+    return out
+
+
+def _split(values) -> list[str]:
+    return [v.strip() for value in values or () for v in value.split(",") if v.strip()]
+
+
+def scan_settings(args, paths, *, use_baseline: bool = True) -> Settings:
+    """Configuration + flags -> Settings. Exits 2 (SystemExit) on a bad configuration,
+    baseline or git ref."""
+    from iaclint.pipeline.config import ConfigError, discover_config, merge
+
+    config = None
+    if not getattr(args, "no_config", False):
+        try:
+            config = discover_config(paths, getattr(args, "config", None))
+        except ConfigError as exc:
+            for message in exc.messages:
+                print(f"iaclint: error: {exc.file}: {message}", file=sys.stderr)
+            raise SystemExit(EXIT_ERROR) from None
+    severity = _items(getattr(args, "severity", ()), "--severity")
+    for name, level in severity.items():
+        if level not in SEVERITIES:
+            _fail(f"--severity {name}={level}: the severity must be one of {', '.join(SEVERITIES)}")
+    per_path = {glob: _split([ids]) for glob, ids in _items(getattr(args, "per_path_ignore", ()),
+                                                            "--per-path-ignore").items()}
+    cli = {
+        "select": _split(args.select), "ignore": _split(args.ignore), "severity": severity,
+        "fail-on": args.fail_on, "exclude": list(getattr(args, "exclude", ()) or ()),
+        "per-path-ignores": per_path, "policy-dirs": list(args.policy_dir or ()),
+        "variables": _items(args.var, "--var"), "parameters": _items(args.parameter, "--parameter"),
+        "var-files": list(args.var_file or ()), "strict": args.strict,
+        "show-suppressed": getattr(args, "show_suppressed", None), "baseline": getattr(args, "baseline", None),
+        "format": None, "jobs": getattr(args, "jobs", None),
+        "cache": False if getattr(args, "no_cache", False) else None,
+        "cache-dir": getattr(args, "cache_dir", None),
+        "trusted-accounts": _accounts(_split(getattr(args, "trusted_account", ()) or ())),
+    }
+    merged = merge(config, cli)
+    baseline_file = None if getattr(args, "no_baseline", False) else merged["baseline"]
+    scan = {
+        "select": merged["select"], "ignore": merged["ignore"], "strict": merged["strict"],
+        "var_files": merged["var-files"], "variables": merged["variables"], "parameters": merged["parameters"],
+        "severity": merged["severity"], "exclude": merged["exclude"], "per_path_ignores": merged["per-path-ignores"],
+        "show_suppressed": merged["show-suppressed"],
+        "cache": _cache(merged), "jobs": _jobs(merged),
+        "options": {"trusted_accounts": merged["trusted-accounts"]},
+    }
+    if use_baseline and baseline_file:
+        from iaclint.pipeline.baseline import BaselineError, load_baseline
+
+        try:
+            scan["baseline"] = load_baseline(baseline_file)
+        except BaselineError as exc:
+            _fail(str(exc))
+    if use_baseline and getattr(args, "diff", None):
+        from iaclint.pipeline.gitdiff import DiffError, changed_lines
+
+        try:
+            scan["changes"] = changed_lines(args.diff, _git_directory(paths))
+        except DiffError as exc:
+            _fail(str(exc))
+    return Settings(scan=scan, policy_dirs=merged["policy-dirs"], fail_on=merged["fail-on"],
+                    format=merged["format"], baseline_file=baseline_file, config=config)
+
+
+def _cache(merged: dict):
+    """The parse cache, unless --no-cache, `cache: false` or IACLINT_NO_CACHE turns it off."""
+    if not merged.get("cache", True) or os.environ.get("IACLINT_NO_CACHE"):
+        return None
+    from iaclint.pipeline.cache import Cache
+
+    return Cache(merged.get("cache-dir") or os.environ.get("IACLINT_CACHE_DIR"))
+
+
+def _accounts(values: list) -> list:
+    for value in values:
+        if not (len(value) == 12 and value.isdigit()):
+            _fail(f"--trusted-account {value}: an AWS account ID is 12 digits")
+    return values
+
+
+def _jobs(merged: dict) -> int:
+    jobs = merged.get("jobs")
+    if jobs is None:
+        return os.cpu_count() or 1
+    if jobs < 1:
+        _fail(f"--jobs must be at least 1, got {jobs}")
+    return jobs
+
+
+def _git_directory(paths) -> str:
+    """Where git runs for --diff: the first scanned path's directory."""
+    first = os.path.abspath(next(iter(paths), ".") or ".")
+    while not os.path.isdir(first):
+        parent = os.path.dirname(first)
+        if parent == first:
+            break
+        first = parent
+    return first
+
+
+def baseline_command(build_parser, rest: list[str], scan_function, load_policies) -> int:
+    """`iaclint baseline create [PATHS] [--output FILE] [scan options]`."""
+    from iaclint.pipeline.baseline import (
+        DEFAULT_BASELINE,
+        BaselineError,
+        write_baseline,
+    )
+
+    try:
+        args = build_parser().parse_args(["scan", *rest])
+    except SystemExit as exc:
+        return EXIT_ERROR if exc.code not in (0, None) else EXIT_OK
+    reports = args.reports or []
+    if any(fmt is not None for fmt, _ in reports) or len(reports) > 1:
+        _fail("baseline create writes one baseline: give --output FILE and no --format")
+    if args.diff or args.baseline:
+        _fail("baseline create records every finding: --diff and --baseline do not apply")
+    paths = list(args.paths)
+    settings = scan_settings(args, paths, use_baseline=False)
+    output = reports[0][1] if reports else None
+    if output is None:
+        output = settings.baseline_file or DEFAULT_BASELINE
+    result = scan_function(paths, policies=load_policies(settings.policy_dirs), **settings.scan)
+    for path in result.missing:
+        print(f"iaclint: error: path not found: {path}", file=sys.stderr)
+    for error in result.errors:
+        print(f"iaclint: internal error: {error}", file=sys.stderr)
+    if result.missing or result.errors:
+        return EXIT_ERROR
+    try:
+        count = write_baseline(result.findings, output)
+    except BaselineError as exc:
+        _fail(str(exc))
+    print(f"Wrote {count} finding{'s' if count != 1 else ''} to {output}; "
+          f"`iaclint scan --baseline {output}` now reports only new ones.")
+    return EXIT_OK
+
+
+def init_command(directory: str) -> int:
+    """`iaclint init [DIR]`: a commented starter configuration, never over an existing one."""
+    from iaclint.pipeline.config import ConfigError, write_starter
+
+    try:
+        path = write_starter(directory)
+    except ConfigError as exc:
+        _fail(str(exc))
+    print(f"Wrote {path}; edit it, then run `iaclint scan`.")
+    return EXIT_OK

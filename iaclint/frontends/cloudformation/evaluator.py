@@ -1,0 +1,507 @@
+"""Resolve CloudFormation intrinsic functions as far as the template itself allows.
+
+Parameters resolve to their defaults (or `--parameter` overrides), `Mappings` and
+`Conditions` are read from the template, and string functions run. Whatever depends on
+the deployment — resource attributes, pseudo parameters, imports, SSM parameters — is an
+`Unknown` carrying the reason and the resources it names, never a guess.
+
+What is known about an Unknown is kept on it (see `iaclint.model.unknown`):
+
+- `Fn::If` on a condition that cannot be decided evaluates both branches into the
+  Unknown's `alternatives` (`ABSENT` for `AWS::NoValue`); so does a parameter without a
+  default whose `AllowedValues` lists what it can be. `Fn::Equals` and `Fn::FindInMap`
+  decide over the alternatives when every combination gives the same answer.
+- Pseudo parameters are known placeholders: `!Ref AWS::AccountId` is an Unknown whose
+  `pattern` is twelve digits, `AWS::Partition` starts with `aws`, and so on (wide patterns
+  that every real value matches). `Fn::Sub` and `Fn::Join` over unknown pieces build an
+  Unknown with `parts`, so `!Sub arn:${AWS::Partition}:s3:::${Bucket}/*` keeps its shape:
+  a policy can tell that it is an S3 ARN and never `*`, while its value stays unknown.
+
+While it walks a resource's `Properties`, the evaluator records a span for every output
+path at the place where the value was written (a `!Ref` resolved to a parameter default
+keeps the span of the property that holds the `!Ref`), and a `Reference` for every
+`Ref`/`Fn::GetAtt`/`Fn::Sub` to another resource, at the property path where it occurs.
+
+Conditions and `Fn::If` are decided in `iaclint.frontends.cloudformation.conditions` (a part of
+`Evaluator`), and the plain-data rules (alternatives, text and number forms, shapes) live
+in `iaclint.frontends.cloudformation.values`.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from iaclint.frontends.cloudformation.conditions import Conditions
+from iaclint.frontends.cloudformation.values import (
+    MAX_DEPTH,
+    allowed_values,
+    as_text,
+    combinations,
+    convert_parameter,
+    copy_value,
+    expr_text,
+    same,
+    shaped,
+    sub_text,
+    unknowns_in,
+)
+from iaclint.model.resource import Reference, Span
+from iaclint.model.unknown import ABSENT, Unknown, collect_refs, contains_unknown
+
+NO_VALUE = ABSENT  # `AWS::NoValue`: the key or list item is removed
+
+# Shapes of the pseudo parameters: wide enough for every partition and region AWS has or
+# may add, so they only ever prove what a value cannot be.
+PSEUDO_PATTERNS = {
+    "AWS::AccountId": r"[0-9]{12}",
+    "AWS::Region": r"[a-z0-9-]+",
+    "AWS::Partition": r"aws[a-z0-9-]*",
+    "AWS::URLSuffix": r"[a-z0-9.-]+",
+    "AWS::StackName": r"[A-Za-z][A-Za-z0-9-]*",
+    "AWS::StackId": r"arn:\S+",
+}
+AZ_PATTERN = r"[a-z0-9-]+"
+
+_SUB_VAR = re.compile(r"\$\{([^}]*)\}")
+_DEPLOY_TIME = {
+    "Fn::ImportValue": "Fn::ImportValue is resolved from another stack at deploy time",
+    "Fn::GetAZs": "Fn::GetAZs depends on the deployment region",
+    "Fn::Cidr": "Fn::Cidr is not evaluated",
+    "Fn::Transform": "Fn::Transform runs a macro at deploy time",
+    "Fn::ForEach": "Fn::ForEach is not expanded",
+}
+
+
+class Evaluator(Conditions):
+    """Evaluates values of one template; `resource()` gives one resource's properties."""
+
+    def __init__(self, template: dict, spans: dict | None = None, file: str = "",
+                 parameters: dict | None = None):
+        self.file = file
+        self.doc_spans = spans or {}
+        params = template.get("Parameters")
+        self.params = params if isinstance(params, dict) else {}
+        mappings = template.get("Mappings")
+        self.mappings = mappings if isinstance(mappings, dict) else {}
+        conditions = template.get("Conditions")
+        self.conditions = conditions if isinstance(conditions, dict) else {}
+        resources = template.get("Resources")
+        self.resources = resources if isinstance(resources, dict) else {}
+        self.overrides = dict(parameters or {})
+        self._param_cache: dict = {}
+        self._cond_cache: dict = {}
+        self._cond_active: list = []
+        self._spans: dict | None = None
+        self._refs: list = []
+        self._ref_keys: set = set()
+
+    # --- public -------------------------------------------------------------------------
+
+    def resource(self, logical_id: str, body: dict, wpath: tuple = ()):
+        """(properties, spans, references) of a resource, or None when its Condition is false.
+
+        `wpath` is the resource's document path, e.g. ("Resources", logical_id).
+        """
+        cond = body.get("Condition")
+        if isinstance(cond, str) and self.condition(cond) is False:
+            return None
+        self._spans = {}
+        self._refs = []
+        self._ref_keys = set()
+        self.last_origins = {}  # property path -> where a parameter-driven value was set
+        props = body.get("Properties")
+        if props is None:
+            value: Any = {}
+        else:
+            value = self._eval(props, wpath + ("Properties",), (), (), 0)
+        spans = self._spans
+        self._spans = None
+        whole = spans.pop((), None)
+        if isinstance(value, Unknown) and value.alternatives is not None and all(
+                a is NO_VALUE or isinstance(a, dict) for a in value.alternatives):
+            # `Properties: !If [Cond, {...}, {...}]`: each property is one of the branches'.
+            keys: list = []
+            for a in value.alternatives:
+                keys.extend(k for k in (a if isinstance(a, dict) else ()) if k not in keys)
+            value = {k: value.replace(alternatives=tuple(a.get(k, NO_VALUE) if isinstance(a, dict) else NO_VALUE
+                                                         for a in value.alternatives),
+                                      refs=tuple(collect_refs([a.get(k) for a in value.alternatives
+                                                               if isinstance(a, dict)])))
+                     for k in keys}
+            if whole is not None:
+                for k in keys:
+                    spans[(k,)] = whole
+        if not isinstance(value, dict):
+            value = {}
+        return value, spans, self._refs
+
+    def evaluate(self, value: Any, wpath: tuple = ()) -> Any:
+        """Evaluate any template value (no spans or references kept); NO_VALUE if removed."""
+        return self._eval(value, wpath, None, None, 0)
+
+    # --- walking ------------------------------------------------------------------------
+
+    def _span(self, wpath: tuple):
+        """The span of `wpath`, else of its nearest written ancestor."""
+        while wpath:
+            t = self.doc_spans.get(wpath)
+            if t is not None:
+                return Span(self.file, *t)
+            wpath = wpath[:-1]
+        return None
+
+    def _unknown(self, expr: str, reason: str, wpath: tuple, refs=()) -> Unknown:
+        return Unknown(expr, reason, self._span(wpath), tuple(refs))
+
+    def _add_ref(self, rpath, target: str, attribute: str = "") -> None:
+        if rpath is None or self._spans is None:
+            return
+        key = (rpath, target, attribute)
+        if key not in self._ref_keys:
+            self._ref_keys.add(key)
+            self._refs.append(Reference(rpath, target, attribute))
+
+    def _eval(self, v: Any, wpath: tuple, epath, rpath, depth: int) -> Any:
+        """`wpath`: where v is written; `epath`: output path to record spans at (None: none);
+        `rpath`: property path that references are attributed to (None: none)."""
+        if depth > MAX_DEPTH:
+            return self._unknown("...", "value nested too deeply", wpath)
+        added = False
+        if epath is not None:
+            spans = self._spans
+            if spans is not None and epath not in spans:
+                t = self.doc_spans.get(wpath)
+                if t is not None:
+                    spans[epath] = t
+                    added = True
+        t = type(v)
+        if t is dict:
+            if len(v) == 1:
+                key = next(iter(v))
+                if key == "Ref" or key.startswith("Fn::"):
+                    out = self._fn(key, v[key], wpath + (key,), epath, rpath, depth + 1)
+                    if out is NO_VALUE and added:
+                        del self._spans[epath]
+                    elif epath is not None and not isinstance(out, Unknown):
+                        self._note_origin(key, v[key], epath)
+                    return out
+            result: Any = {}
+            for key, item in v.items():
+                child = epath + (key,) if epath is not None else None
+                r = self._eval(item, wpath + (key,), child, child if child is not None else rpath, depth + 1)
+                if r is not NO_VALUE:
+                    result[key] = r
+            return result
+        if t is list:
+            result = []
+            for i, item in enumerate(v):
+                child = epath + (len(result),) if epath is not None else None
+                r = self._eval(item, wpath + (i,), child, child if child is not None else rpath, depth + 1)
+                if r is not NO_VALUE:
+                    result.append(r)
+            return result
+        return v
+
+    def _note_origin(self, function: str, arg: Any, epath: tuple) -> None:
+        """Where a value that a parameter decided was set, for the finding's message (the
+        line is where the template uses it): `parameter Env (its Default)`, or the mapping
+        entry a parameter selected."""
+        origins = getattr(self, "last_origins", None)
+        if origins is None:
+            return
+        if function == "Ref" and isinstance(arg, str) and arg in self.params:
+            origins[epath] = self._parameter_origin(arg)
+        elif function == "Fn::FindInMap" and isinstance(arg, list) and len(arg) >= 3:
+            keys = [k["Ref"] for k in arg[1:3] if isinstance(k, dict) and isinstance(k.get("Ref"), str)
+                    and k["Ref"] in self.params]
+            if keys:
+                origins[epath] = f"mapping {arg[0]} selected by " + ", ".join(self._parameter_origin(k) for k in keys)
+
+    def _parameter_origin(self, name: str) -> str:
+        source = "set by --parameter" if name in self.overrides else "its Default"
+        value = self._param_cache.get(name)
+        shown = f" = {value}" if isinstance(value, (str, int, float)) and not isinstance(value, bool) else ""
+        return f"parameter {name}{shown} ({source})"
+
+    def _arg(self, v: Any, wpath: tuple, rpath, depth: int) -> Any:
+        """A function argument: evaluated, but it is not an output path of its own."""
+        return self._eval(v, wpath, None, rpath, depth + 1)
+
+    def _fn(self, name: str, arg: Any, wpath: tuple, epath, rpath, depth: int) -> Any:
+        if name == "Ref":
+            return self._ref(arg, wpath, rpath)
+        if name == "Fn::If":
+            return self._if(arg, wpath, epath, rpath, depth)
+        handler = _HANDLERS.get(name)
+        if handler is not None:
+            return handler(self, arg, wpath, rpath, depth)
+        if name in ("Fn::Equals", "Fn::And", "Fn::Or", "Fn::Not"):
+            return self._cond({name: arg}, wpath[:-1], depth)
+        reason = _DEPLOY_TIME.get(name, f"{name} is not supported")
+        refs = self._raw_refs(arg, rpath)
+        return self._unknown(expr_text(name, arg), reason, wpath, refs)
+
+    # --- Ref, GetAtt, Sub ---------------------------------------------------------------
+
+    def _ref(self, name: Any, wpath: tuple, rpath) -> Any:
+        if not isinstance(name, str):
+            return self._unknown(expr_text("Ref", name), "Ref to a non-string", wpath)
+        if name == "AWS::NoValue":
+            return NO_VALUE
+        if name in self.params:
+            return self._param(name, wpath)
+        if name.startswith("AWS::"):
+            return Unknown(f"!Ref {name}", f"pseudo parameter {name}", self._span(wpath),
+                           pattern=PSEUDO_PATTERNS.get(name))
+        if name in self.resources:
+            self._add_ref(rpath, name)
+            return self._unknown(f"!Ref {name}", f"reference to resource {name}", wpath, (name,))
+        return self._unknown(f"!Ref {name}", f"undefined name {name}", wpath)
+
+    def _param(self, name: str, wpath: tuple) -> Any:
+        if name in self._param_cache:
+            value = self._param_cache[name]
+        else:
+            value = self._param_cache[name] = self._param_value(name)
+        if isinstance(value, tuple):  # (reason, alternatives) marks an unknown parameter
+            return Unknown(f"!Ref {name}", value[0], self._span(wpath), alternatives=value[1])
+        return list(value) if isinstance(value, list) else value
+
+    def _param_value(self, name: str) -> Any:
+        decl = self.params.get(name)
+        if not isinstance(decl, dict):
+            return (f"parameter {name} is malformed", None)
+        ptype = decl.get("Type", "String")
+        ptype = ptype if isinstance(ptype, str) else "String"
+        if ptype.startswith("AWS::SSM::Parameter::Value"):
+            return (f"parameter {name} is read from SSM at deploy time", None)
+        if name in self.overrides:
+            raw = self.overrides[name]
+        elif "Default" in decl:
+            raw = decl["Default"]
+        else:
+            return (f"parameter {name} has no default", allowed_values(decl.get("AllowedValues"), ptype))
+        if isinstance(raw, (dict, type(None))):
+            return (f"parameter {name} has no usable default", None)
+        return convert_parameter(raw, ptype)
+
+    def _getatt(self, arg: Any, wpath: tuple, rpath, depth: int) -> Any:
+        if isinstance(arg, str):
+            arg = arg.split(".", 1)
+        if not isinstance(arg, list) or len(arg) != 2 or not isinstance(arg[0], str):
+            return self._unknown(expr_text("Fn::GetAtt", arg), "malformed Fn::GetAtt", wpath)
+        target = arg[0]
+        attribute = self._arg(arg[1], wpath + (1,), rpath, depth)
+        if not isinstance(attribute, str):
+            attribute = ""
+        expr = f"!GetAtt {target}.{attribute}" if attribute else f"!GetAtt {target}"
+        if target not in self.resources:
+            return self._unknown(expr, f"undefined resource {target}", wpath)
+        self._add_ref(rpath, target, attribute)
+        what = f"attribute {attribute}" if attribute else "an attribute"
+        return self._unknown(expr, f"{what} of resource {target}", wpath, (target,))
+
+    def _sub(self, arg: Any, wpath: tuple, rpath, depth: int) -> Any:
+        variables: Any = {}
+        if isinstance(arg, list) and len(arg) in (1, 2):
+            template = arg[0]
+            if len(arg) == 2:
+                variables = arg[1]
+        else:
+            template = arg
+        if not isinstance(template, str) or not isinstance(variables, dict):
+            return self._unknown(expr_text("Fn::Sub", arg), "malformed Fn::Sub", wpath)
+        expr = "!Sub " + (template if len(template) <= 200 else template[:200] + "...")
+        pieces: list = []
+        unknowns: list = []
+        pos = 0
+        for m in _SUB_VAR.finditer(template):
+            pieces.append(template[pos:m.start()])
+            pos = m.end()
+            name = m.group(1)
+            if name.startswith("!"):
+                pieces.append("${" + name[1:] + "}")
+                continue
+            name = name.strip()
+            if name in variables:
+                value = self._arg(variables[name], wpath + (1, name), rpath, depth)
+            elif name in self.params or name.startswith("AWS::") or "." not in name:
+                value = self._ref(name, wpath, rpath)
+            else:
+                value = self._getatt(name, wpath, rpath, depth)
+            if isinstance(value, Unknown):
+                unknowns.append(value)
+                pieces.append(value)
+                continue
+            text = sub_text(value)
+            if text is None:
+                return self._unknown(expr, "a non-string value in Fn::Sub", wpath, collect_refs(unknowns))
+            pieces.append(text)
+        pieces.append(template[pos:])
+        if unknowns:
+            return shaped(self._unknown(expr, unknowns[0].reason, wpath, collect_refs(unknowns)), pieces)
+        return "".join(pieces)
+
+    # --- other functions ----------------------------------------------------------------
+
+    def _propagate(self, name: str, arg: Any, values: list, wpath: tuple) -> Unknown:
+        first = next((x for x in unknowns_in(values)), None)
+        reason = first.reason if first is not None else f"{name} of an unknown value"
+        return self._unknown(expr_text(name, arg), reason, wpath, collect_refs(values))
+
+    def _join(self, arg: Any, wpath: tuple, rpath, depth: int) -> Any:
+        if not isinstance(arg, list) or len(arg) != 2:
+            return self._unknown(expr_text("Fn::Join", arg), "malformed Fn::Join", wpath)
+        delim = self._arg(arg[0], wpath + (0,), rpath, depth)
+        items = self._arg(arg[1], wpath + (1,), rpath, depth)
+        if isinstance(delim, Unknown) or isinstance(items, Unknown):
+            return self._propagate("Fn::Join", arg, [delim, items], wpath)
+        if not isinstance(delim, str) or not isinstance(items, list):
+            return self._unknown(expr_text("Fn::Join", arg), "malformed Fn::Join", wpath)
+        texts = [x if isinstance(x, Unknown) else sub_text(x) for x in items]
+        if any(t is None for t in texts):
+            return self._unknown(expr_text("Fn::Join", arg), "Fn::Join of a non-string value", wpath)
+        if any(isinstance(t, Unknown) for t in texts):
+            # Known text around unknown items: keep the shape (`arn:aws:s3:::` + ? + `/*`).
+            pieces: list = []
+            for i, t in enumerate(texts):
+                if i:
+                    pieces.append(delim)
+                pieces.append(t)
+            return shaped(self._propagate("Fn::Join", arg, [items], wpath), pieces)
+        return delim.join(texts)
+
+    def _select(self, arg: Any, wpath: tuple, rpath, depth: int) -> Any:
+        if not isinstance(arg, list) or len(arg) != 2:
+            return self._unknown(expr_text("Fn::Select", arg), "malformed Fn::Select", wpath)
+        index = self._arg(arg[0], wpath + (0,), rpath, depth)
+        items = self._arg(arg[1], wpath + (1,), rpath, depth)
+        if isinstance(index, Unknown) or isinstance(items, Unknown):
+            out = self._propagate("Fn::Select", arg, [index, items], wpath)
+            if isinstance(items, Unknown) and items.expr.startswith("Fn::GetAZs"):
+                out = out.replace(pattern=AZ_PATTERN)  # an Availability Zone name
+            return out
+        if isinstance(index, str) and index.strip().isdigit():
+            index = int(index)
+        if isinstance(index, bool) or not isinstance(index, int) or not isinstance(items, list) \
+                or not 0 <= index < len(items):
+            return self._unknown(expr_text("Fn::Select", arg), "Fn::Select index out of range", wpath,
+                                 collect_refs(items))
+        return items[index]
+
+    def _split(self, arg: Any, wpath: tuple, rpath, depth: int) -> Any:
+        if not isinstance(arg, list) or len(arg) != 2:
+            return self._unknown(expr_text("Fn::Split", arg), "malformed Fn::Split", wpath)
+        delim = self._arg(arg[0], wpath + (0,), rpath, depth)
+        text = self._arg(arg[1], wpath + (1,), rpath, depth)
+        if isinstance(delim, Unknown) or isinstance(text, Unknown):
+            return self._propagate("Fn::Split", arg, [delim, text], wpath)
+        if not isinstance(delim, str) or not delim or not isinstance(text, str):
+            return self._unknown(expr_text("Fn::Split", arg), "malformed Fn::Split", wpath)
+        return text.split(delim)
+
+    def _find_in_map(self, arg: Any, wpath: tuple, rpath, depth: int) -> Any:
+        if not isinstance(arg, list) or len(arg) not in (3, 4):
+            return self._unknown(expr_text("Fn::FindInMap", arg), "malformed Fn::FindInMap", wpath)
+        keys = [self._arg(arg[i], wpath + (i,), rpath, depth) for i in range(3)]
+        if contains_unknown(keys):
+            # A key that is one of a few values (AllowedValues, Fn::If): look each up.
+            combos = combinations(keys)
+            if combos is not None:
+                found = [self._lookup(arg, combo, wpath, rpath, depth) for combo in combos]
+                if not any(isinstance(f, Unknown) and f.alternatives is None for f in found):
+                    unique: list = []
+                    for f in found:
+                        if not any(same(f, u) for u in unique):
+                            unique.append(f)
+                    if len(unique) == 1:
+                        return unique[0]
+                    out = self._propagate("Fn::FindInMap", arg, keys, wpath)
+                    return out.replace(alternatives=tuple(unique))
+            return self._propagate("Fn::FindInMap", arg, keys, wpath)
+        return self._lookup(arg, keys, wpath, rpath, depth)
+
+    def _lookup(self, arg: list, keys: list, wpath: tuple, rpath, depth: int) -> Any:
+        node: Any = self.mappings
+        for key in keys:
+            node = node.get(as_text(key)) if isinstance(node, dict) else None
+            if node is None:
+                break
+        if node is not None:
+            return copy_value(node)
+        default = arg[3] if len(arg) == 4 else None
+        if isinstance(default, dict) and "DefaultValue" in default:
+            return self._arg(default["DefaultValue"], wpath + (3, "DefaultValue"), rpath, depth)
+        path = ".".join(as_text(k) for k in keys)
+        return self._unknown(expr_text("Fn::FindInMap", arg), f"mapping entry {path} not found", wpath)
+
+    def _base64(self, arg: Any, wpath: tuple, rpath, depth: int) -> Any:
+        value = self._arg(arg, wpath, rpath, depth)
+        if isinstance(value, Unknown):
+            return self._propagate("Fn::Base64", arg, [value], wpath)
+        if not isinstance(value, str):
+            return self._unknown(expr_text("Fn::Base64", arg), "Fn::Base64 of a non-string", wpath)
+        import base64
+
+        return base64.b64encode(value.encode("utf-8", "surrogatepass")).decode("ascii")
+
+    def _length(self, arg: Any, wpath: tuple, rpath, depth: int) -> Any:
+        value = self._arg(arg, wpath, rpath, depth)
+        if isinstance(value, list):
+            return len(value)
+        return self._propagate("Fn::Length", arg, [value], wpath)
+
+    def _to_json(self, arg: Any, wpath: tuple, rpath, depth: int) -> Any:
+        value = self._arg(arg, wpath, rpath, depth)
+        if contains_unknown(value) or not isinstance(value, (dict, list)):
+            return self._propagate("Fn::ToJsonString", arg, [value], wpath)
+        return json.dumps(value, separators=(",", ":"))
+
+    def _raw_refs(self, v: Any, rpath) -> list[str]:
+        """Resources named inside an unevaluated value (branches of an unknown Fn::If)."""
+        found: list[str] = []
+
+        def add(target: str, attribute: str = "") -> None:
+            if target in self.resources:
+                self._add_ref(rpath, target, attribute)
+                if target not in found:
+                    found.append(target)
+
+        stack = [v]
+        while stack:
+            x = stack.pop()
+            if isinstance(x, dict):
+                if len(x) == 1:
+                    key, arg = next(iter(x.items()))
+                    if key == "Ref" and isinstance(arg, str):
+                        add(arg)
+                    elif key == "Fn::GetAtt":
+                        parts = arg.split(".", 1) if isinstance(arg, str) else arg
+                        if isinstance(parts, list) and parts and isinstance(parts[0], str):
+                            add(parts[0], parts[1] if len(parts) > 1 and isinstance(parts[1], str) else "")
+                    elif key == "Fn::Sub":
+                        text = arg[0] if isinstance(arg, list) and arg else arg
+                        if isinstance(text, str):
+                            for m in _SUB_VAR.finditer(text):
+                                name = m.group(1).strip()
+                                if not name.startswith("!"):
+                                    target, _, attribute = name.partition(".")
+                                    add(target, attribute)
+                stack.extend(reversed(list(x.values())))
+            elif isinstance(x, list):
+                stack.extend(reversed(x))
+        return found
+
+
+_HANDLERS = {
+    "Fn::GetAtt": Evaluator._getatt,
+    "Fn::Sub": Evaluator._sub,
+    "Fn::Join": Evaluator._join,
+    "Fn::Select": Evaluator._select,
+    "Fn::Split": Evaluator._split,
+    "Fn::FindInMap": Evaluator._find_in_map,
+    "Fn::Base64": Evaluator._base64,
+    "Fn::Length": Evaluator._length,
+    "Fn::ToJsonString": Evaluator._to_json,
+}

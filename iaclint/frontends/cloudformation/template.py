@@ -1,0 +1,232 @@
+"""Load one CloudFormation template file into `RawResource`s (the public entry point).
+
+Bytes in, resources and parse errors out, never an exception: undecodable text, NUL
+bytes and syntax errors become `ParseError`s with the line they occur on; files that are
+not templates (workflows, Kubernetes manifests, package.json) give None and are skipped.
+"""
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+
+from iaclint.frontends.cloudformation.cdk import CDK_PATH, construct_paths
+from iaclint.frontends.cloudformation.sam import is_sam
+from iaclint.frontends.cloudformation.sniff import (
+    bytes_look_like_template,
+    is_template,
+    looks_like_template,
+    probably_template,
+)
+from iaclint.model.resource import (
+    CLOUDFORMATION,
+    DUPLICATE_KEY_ID,
+    ParseError,
+    RawResource,
+    Span,
+)
+
+SAM_GENERATED = "iaclint:sam-generated-from"  # Metadata key of resources the SAM transform adds
+# CloudFormation accepts templates of at most 1 MB; parsing takes about a second per MB,
+# so past this a file is not parsed (reported when its start reads like a template).
+MAX_FILE_BYTES = 5 * 1024 * 1024
+_SNIFF_BYTES = 64 * 1024
+
+
+@dataclass
+class TemplateResult:
+    resources: list = field(default_factory=list)  # list[RawResource]
+    errors: list = field(default_factory=list)  # list[ParseError]
+
+
+def load_template(file: str, data: bytes, parameters: dict | None = None) -> TemplateResult | None:
+    """Parse and evaluate `data` (the content of `file`); None when it is not a template."""
+    if len(data) > MAX_FILE_BYTES:
+        if not bytes_look_like_template(data[:_SNIFF_BYTES]):
+            return None  # a big data file (a dataset, a lock file): not ours to judge
+        return TemplateResult([], [ParseError(file, 1, 1, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB "
+                                                          "(CloudFormation accepts at most 1 MB): not scanned")])
+    try:
+        return _load(file, data, parameters)
+    except Exception as exc:  # a bug must not take the scan down: report it on the file
+        return TemplateResult([], [ParseError(file, 1, 1, f"internal error reading template: "
+                                                          f"{type(exc).__name__}: {exc}")])
+
+
+def decode(file: str, data: bytes) -> str | ParseError | None:
+    """The template text; a ParseError for a template we cannot read; None for other files."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[3:]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
+        if looks_like_template(text):
+            return ParseError(file, 1, 1, "template is UTF-16 encoded; CloudFormation requires UTF-8")
+        return None
+    if b"\x00" in data[:_SNIFF_BYTES] and _utf16_template(data[:_SNIFF_BYTES]):
+        return ParseError(file, 1, 1, "template is UTF-16 encoded (without a byte order mark); "
+                                      "CloudFormation requires UTF-8")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if not bytes_look_like_template(data):
+            return None
+        start = exc.start
+        line = data.count(b"\n", 0, start) + 1
+        column = start - (data.rfind(b"\n", 0, start) + 1) + 1
+        return ParseError(file, line, column, f"not valid UTF-8 (byte 0x{data[start]:02x})")
+    if "\x00" in text:
+        if not looks_like_template(text):
+            return None
+        index = text.index("\x00")
+        line = text.count("\n", 0, index) + 1
+        return ParseError(file, line, index - (text.rfind("\n", 0, index) + 1) + 1,
+                          "NUL byte in template (binary file?)")
+    return text
+
+
+def _utf16_template(head: bytes) -> bool:
+    """Does `head` read as a template in UTF-16 without a byte order mark?"""
+    head = head[:len(head) & ~1]
+    return any(looks_like_template(head.decode(encoding, "replace")) for encoding in ("utf-16-le", "utf-16-be"))
+
+
+def _load(file: str, data: bytes, parameters: dict | None) -> TemplateResult | None:
+    text = decode(file, data)
+    if text is None or isinstance(text, ParseError):
+        return None if text is None else TemplateResult([], [text])
+    if not looks_like_template(text):
+        return None
+    from iaclint.frontends.cloudformation.parser import ParseFailure, parse
+
+    is_json = text.lstrip()[:1] == "{"
+    try:
+        doc = parse(text, is_json)
+    except ParseFailure as exc:
+        if not probably_template(text):
+            return None
+        return TemplateResult([], [ParseError(file, exc.line, exc.column, exc.message)])
+    template = doc.value
+    if not is_template(template):
+        return None
+    result = _resources(file, template, doc, parameters)
+    result.errors.extend(_duplicate_keys(file, doc.duplicates))
+    return result
+
+
+def _duplicate_keys(file: str, duplicates: list) -> list[ParseError]:
+    """A key written twice in one mapping: CloudFormation deploys the last value and says
+    nothing, so a reviewer reading the first one is misled (cfn-lint's E0000)."""
+    from iaclint.frontends.jsonspans import duplicate_message
+
+    return [ParseError(file, line, column, f"{duplicate_message(path, key, first)}: CloudFormation uses only the "
+                       "last one", DUPLICATE_KEY_ID) for path, key, (line, column), first in duplicates]
+
+
+def _span(file: str, t: tuple | None, fallback: Span) -> Span:
+    return Span(file, *t) if t is not None else fallback
+
+
+def _resources(file: str, template: dict, doc, parameters: dict | None) -> TemplateResult:
+    from iaclint.frontends.cloudformation.evaluator import Evaluator
+
+    result = TemplateResult()
+    top = Span(file, 1, 1, 1, 1)
+    resources = template.get("Resources")
+    if resources is None:
+        return result
+    if not isinstance(resources, dict):
+        span = _span(file, doc.spans.get(("Resources",)), top)
+        result.errors.append(ParseError(file, span.line, span.column, "Resources must be a mapping"))
+        return result
+    evaluator = Evaluator(template, doc.spans, file, parameters)
+    sam = None
+    if is_sam(template):
+        from iaclint.frontends.cloudformation.sam import SamTransform
+
+        sam = SamTransform(template, doc.spans)
+        evaluator.resources = {**evaluator.resources, **sam.implicit_resources()}
+    constructs = construct_paths(file) if file.endswith(".template.json") else {}
+    for logical_id, body in resources.items():
+        path = ("Resources", logical_id)
+        entry = _span(file, doc.spans.get(path), top)
+        header = _span(file, doc.keys.get(path), entry)
+        if logical_id.startswith("Fn::ForEach"):
+            continue  # language-extension loops are not expanded
+        if not isinstance(body, dict):
+            result.errors.append(ParseError(file, header.line, header.column,
+                                            f"resource {logical_id} is not a mapping"))
+            continue
+        rtype = body.get("Type")
+        if not isinstance(rtype, str) or not rtype:
+            result.errors.append(ParseError(file, header.line, header.column,
+                                            f"resource {logical_id} has no Type"))
+            continue
+        try:
+            eval_path = path
+            if sam is not None:
+                body, eval_path = sam.resource_body(logical_id, body, path)
+            evaluated = evaluator.resource(logical_id, body, eval_path)
+        except Exception as exc:  # RecursionError or a bug: lose this resource, not the file
+            result.errors.append(ParseError(file, header.line, header.column,
+                                            f"cannot evaluate resource {logical_id}: {type(exc).__name__}"))
+            continue
+        if evaluated is None:
+            continue  # its Condition is false: the resource is not created
+        attributes, spans, references = evaluated
+        metadata = body.get("Metadata")
+        metadata = metadata if isinstance(metadata, dict) else {}
+        if logical_id in constructs and not isinstance(metadata.get(CDK_PATH), str):
+            metadata = {**metadata, CDK_PATH: constructs[logical_id]}
+        result.resources.append(RawResource(
+            native_type=rtype, address=logical_id, file=file, span=entry, header=header,
+            attributes=attributes, spans={p: Span(file, *t) for p, t in spans.items()},
+            fmt=CLOUDFORMATION, references=references, unit=file,
+            origins=dict(getattr(evaluator, "last_origins", None) or {}),
+            metadata=metadata,
+            metadata_spans=_metadata_spans(file, metadata, doc.spans, path + ("Metadata",)),
+        ))
+        if sam is not None:
+            _implicit_role(result, sam, evaluator, file, logical_id, body, eval_path, entry, header)
+    return result
+
+
+def _implicit_role(result: TemplateResult, sam, evaluator, file: str, logical_id: str, body: dict,
+                   path: tuple, entry: Span, header: Span) -> None:
+    """The role SAM creates for a function: reported at the function, its policies at the
+    `Policies` entries they come from."""
+    try:
+        made = sam.implicit_role(logical_id, body, path)
+        if made is None:
+            return
+        role_id, role_body, role_path, unknown = made
+        evaluated = evaluator.resource(role_id, role_body, role_path)
+    except Exception as exc:  # a bug must not lose the function or the file
+        result.errors.append(ParseError(file, header.line, header.column,
+                                        f"cannot expand the role of {logical_id}: {type(exc).__name__}"))
+        return
+    if evaluated is None:
+        return
+    attributes, spans, references = evaluated
+    for index, value in unknown.items():  # SAM policy templates iaclint does not know
+        policies = attributes.get("Policies")
+        if isinstance(policies, list) and index < len(policies) and isinstance(policies[index], dict):
+            policies[index]["PolicyDocument"] = value.replace(span=Span(file, *spans[("Policies", index)])
+                                                              if ("Policies", index) in spans else None)
+    result.resources.append(RawResource(
+        native_type="AWS::IAM::Role", address=role_id, file=file, span=entry, header=header,
+        attributes=attributes, spans={p: Span(file, *t) for p, t in spans.items()},
+        fmt=CLOUDFORMATION, references=references, unit=file,
+        metadata={SAM_GENERATED: logical_id},
+    ))
+
+
+def _metadata_spans(file: str, metadata, spans: dict, prefix: tuple) -> dict:
+    """Spans of the suppressions in a resource's `Metadata` (`iaclint`, `checkov`), so that
+    one is reported at its own line. Only those keys: CDK puts Metadata on every resource."""
+    if not isinstance(metadata, dict) or not ({"iaclint", "checkov"} & set(metadata)):
+        return {}
+    n = len(prefix)
+    return {p[n:]: Span(file, *t) for p, t in spans.items()
+            if len(p) > n and p[:n] == prefix and p[n] in ("iaclint", "checkov")}

@@ -1,0 +1,194 @@
+"""Plain-data rules of CloudFormation's intrinsic functions, shared by the evaluator and
+its conditions: what a value can be when it is one of several alternatives (`possible`,
+`decide`), how `Fn::Equals`, `Fn::Sub` and `Ref` turn values into text and numbers, the
+shapes of partly known strings, and the text of an expression for messages."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from iaclint.model.unknown import ABSENT, Unknown, cannot_be, contains_unknown
+
+MAX_DEPTH = 160  # nesting of intrinsic functions (and of conditions) the evaluator follows
+MAX_COMBINATIONS = 64  # alternatives tried together by Fn::Equals / Fn::FindInMap
+
+
+def merge_parts(pieces: list) -> tuple:
+    """Adjacent strings joined, empty ones dropped, nested shapes flattened."""
+    out: list = []
+    for piece in pieces:
+        if isinstance(piece, Unknown) and piece.parts is not None:
+            items = list(piece.parts)
+        else:
+            items = [piece]
+        for item in items:
+            if isinstance(item, str):
+                if not item:
+                    continue
+                if out and isinstance(out[-1], str):
+                    out[-1] += item
+                    continue
+            out.append(item)
+    return tuple(out)
+
+
+def shaped(unknown: Unknown, pieces: list) -> Unknown:
+    """A string Unknown built from `pieces`: with its shape when some text is known, else
+    with the pattern of its only hole (`!Sub "${AWS::AccountId}"` is still twelve digits)."""
+    parts = merge_parts(pieces)
+    if any(isinstance(p, str) for p in parts):
+        return unknown.replace(parts=parts)
+    if len(parts) == 1 and isinstance(parts[0], Unknown) and parts[0].pattern is not None:
+        return unknown.replace(pattern=parts[0].pattern)
+    return unknown
+
+
+def possible(value: Any) -> list | None:
+    """Every value `value` can take, when it is plain data or a conditional over plain data."""
+    if isinstance(value, Unknown):
+        if value.alternatives is None:
+            return None
+        out: list = []
+        for alternative in value.alternatives:
+            inner = possible(alternative)
+            if inner is None:
+                return None
+            out.extend(inner)
+        return out
+    if value is ABSENT or contains_unknown(value):
+        return None
+    return [value]
+
+
+def combinations(values: list) -> list | None:
+    """The cartesian product of the values' possibilities, when small enough."""
+    combos: list = [[]]
+    for value in values:
+        options = possible(value)
+        if options is None:
+            return None
+        combos = [c + [o] for c in combos for o in options]
+        if len(combos) > MAX_COMBINATIONS:
+            return None
+    return combos
+
+
+def decide(test, a: Any, b: Any):
+    """`test(a, b)` when it gives one answer over every combination of possibilities."""
+    combos = combinations([a, b])
+    if not combos:
+        return None
+    answers = {bool(test(x, y)) for x, y in combos}
+    return answers.pop() if len(answers) == 1 else None
+
+
+def differ_by_shape(a: Any, b: Any) -> bool:
+    """One side a string Unknown whose shape rules the other (plain) side out."""
+    for unknown, other in ((a, b), (b, a)):
+        if isinstance(unknown, Unknown) and not contains_unknown(other) and isinstance(other, (str, int, float)):
+            return cannot_be(unknown, equals_form(other))
+    return False
+
+
+def same(a: Any, b: Any) -> bool:
+    if isinstance(a, Unknown) or isinstance(b, Unknown):
+        return a is b
+    return type(a) is type(b) and a == b
+
+
+def unknowns_in(values: list):
+    for v in values:
+        if isinstance(v, Unknown):
+            yield v
+        elif isinstance(v, (list, dict)):
+            yield from unknowns_in(list(v.values()) if isinstance(v, dict) else v)
+
+
+def expr_text(name: str, arg: Any) -> str:
+    try:
+        text = json.dumps(arg, default=str, separators=(",", ":"))
+    except (TypeError, ValueError, RecursionError):
+        text = "..."
+    if len(text) > 200:
+        text = text[:200] + "..."
+    return f"{name} {text}"
+
+
+def as_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    return str(value)
+
+
+def as_number(value: Any) -> Any:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    text = as_text(value).strip()
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def convert_parameter(raw: Any, ptype: str) -> Any:
+    """A parameter value (default or override) as `Ref` gives it, by parameter type."""
+    if ptype == "Number":
+        return as_number(raw)
+    if ptype == "CommaDelimitedList" or ptype.startswith("List<"):
+        if isinstance(raw, list):
+            items = [as_text(x) for x in raw]
+        else:
+            text = as_text(raw)
+            items = [s.strip() for s in text.split(",")] if text else []
+        if ptype == "List<Number>":
+            items = [as_number(x) for x in items]
+        return items
+    return as_text(raw) if not isinstance(raw, list) else ",".join(as_text(x) for x in raw)
+
+
+def allowed_values(values: Any, ptype: str) -> tuple | None:
+    """`AllowedValues` of a scalar parameter without a default: what it can be."""
+    if not isinstance(values, list) or not values or ptype not in ("String", "Number"):
+        return None
+    if any(isinstance(v, (dict, list)) or v is None for v in values):
+        return None
+    out: list = []
+    for v in values:
+        converted = convert_parameter(v, ptype)
+        if converted not in out:
+            out.append(converted)
+    return tuple(out)
+
+
+def sub_text(value: Any):
+    """A value as Fn::Sub/Fn::Join insert it, or None when it is not a scalar."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bool, int, float)):
+        return as_text(value)
+    return None
+
+
+def equals_form(value: Any) -> Any:
+    """Fn::Equals compares strings: true == "true", 1 == "1"."""
+    if isinstance(value, list):
+        return [equals_form(x) for x in value]
+    if isinstance(value, dict):
+        return {k: equals_form(x) for k, x in value.items()}
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return as_text(value)
+
+
+def copy_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: copy_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [copy_value(v) for v in value]
+    return value

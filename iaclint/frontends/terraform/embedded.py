@@ -1,0 +1,132 @@
+"""JSON documents written as Terraform text with unknown parts in them.
+
+A heredoc IAM policy often interpolates a reference: `"Resource": "${aws_s3_bucket.b.arn}/*"`.
+Terraform renders the text only at apply, so the string as a whole is unknown, but its
+structure is written in the source: the `Action` next to that `Resource` is plain text, and
+an IAM policy must be able to read it. The evaluator renders such a template with one
+placeholder per unknown interpolation (private-use characters that cannot occur in
+Terraform source by accident, and are checked for anyway); `decode` parses the text as JSON
+and puts the Unknowns back at the leaves that hold a placeholder. A leaf that is partly
+literal (`"${arn}/*"`) becomes an Unknown with `parts`, so its known text still proves what
+it cannot be (`*`). A placeholder outside any JSON string (`"Resource": ${jsonencode(x)}`)
+stands for a whole JSON value and is quoted before parsing.
+
+When the text is not JSON, or a placeholder is in an object key (the shape itself is then
+unknown), `decode` returns None and the evaluator keeps the whole value Unknown, as before.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+from iaclint.model.unknown import Unknown
+
+_START, _END = "\ue000", "\ue001"
+_TOKEN = re.compile(_START + r"(\d+)" + _END)
+
+
+def token(index: int) -> str:
+    """The placeholder of the `index`-th unknown interpolation of a template."""
+    return f"{_START}{index}{_END}"
+
+
+def display(text: str, holes: list) -> str:
+    """`text` with every placeholder written back as the `${...}` of the source."""
+    if _START not in text:
+        return text
+    return _TOKEN.sub(lambda m: holes[int(m.group(1))][1] if int(m.group(1)) < len(holes) else m.group(0), text)
+
+
+def decode(text: str, holes: list, offsets: list | None):
+    """(value with Unknown leaves, the JSON text parsed, its offsets) or None.
+
+    `holes` holds (Unknown, written text) per placeholder; `offsets` (a heredoc's file
+    offset of each character, or None) is kept aligned with the text when a bare
+    placeholder gets quotes."""
+    if not text.lstrip().startswith(("{", "[")):
+        return None
+    if text.count(_START) != len(holes) or text.count(_END) != len(holes):
+        return None  # the literal text itself holds our private-use characters: do not guess
+    quoted, offsets = _quote_bare(text, offsets)
+    try:
+        document = json.loads(quoted)
+    except ValueError:
+        return None
+    try:
+        value = _restore(document, holes)
+    except _KeyHole:
+        return None
+    return value, quoted, offsets
+
+
+class _KeyHole(Exception):
+    """A placeholder in an object key: the document's shape is unknown."""
+
+
+def _restore(value, holes: list):
+    if isinstance(value, str):
+        return _leaf(value, holes) if _START in value else value
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if _START in key:
+                raise _KeyHole()
+            out[key] = _restore(item, holes)
+        return out
+    if isinstance(value, list):
+        return [_restore(item, holes) for item in value]
+    return value
+
+
+def _leaf(text: str, holes: list):
+    """The value of a JSON string holding placeholders: the hole itself when it is all of
+    it, else an Unknown string whose `parts` keep the literal text around the holes."""
+    match = _TOKEN.fullmatch(text)
+    if match:
+        return holes[int(match.group(1))][0]
+    parts: list = []
+    position = 0
+    for match in _TOKEN.finditer(text):
+        if match.start() > position:
+            parts.append(text[position:match.start()])
+        parts.append(holes[int(match.group(1))][0])
+        position = match.end()
+    if position < len(text):
+        parts.append(text[position:])
+    unknowns = [p for p in parts if isinstance(p, Unknown)]
+    refs: list = []
+    for part in unknowns:
+        refs.extend(r for r in part.refs if r not in refs)
+    return Unknown(display(text, holes), unknowns[0].reason, refs=tuple(refs), parts=tuple(parts))
+
+
+def _quote_bare(text: str, offsets: list | None) -> tuple[str, list | None]:
+    """Quote every placeholder that stands outside a JSON string (a whole value)."""
+    out: list = []
+    new_offsets: list | None = [] if offsets is not None else None
+    in_string = escaped = False
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char == _START:
+            end = text.find(_END, i)
+            if end > 0:
+                out.append('"' + text[i:end + 1] + '"')
+                if new_offsets is not None:
+                    new_offsets.extend([offsets[i]] + offsets[i:end + 1] + [offsets[end]])
+                i = end + 1
+                continue
+        out.append(char)
+        if new_offsets is not None:
+            new_offsets.append(offsets[i])
+        i += 1
+    return "".join(out), new_offsets

@@ -1,0 +1,634 @@
+"""Evaluate HCL expressions (tree-sitter nodes) to plain data, or to `Unknown`.
+
+What the source itself decides is computed exactly: literals, collections, operators,
+conditionals, `for` expressions, splats, templates (with `%{if}`/`%{for}` directives and `~`
+strip markers), variables, locals and the functions in `iaclint.frontends.terraform.functions`.
+Maps are visited in key order and sets in value order, as Terraform does. What only the
+deployment decides (another resource's attribute, a data source, a variable without a
+value) is an `Unknown` that keeps the expression text, the reason and the addresses it
+refers to; those become edges of the project graph. Inside a child module the addresses
+carry the module's prefix (`module.m.aws_x.y`). The module scope may know more: a module
+call's outputs (`module.m.out`) and the data sources it renders
+(`data.aws_iam_policy_document.d.json`) are asked of it before falling back to an Unknown.
+A JSON document written as a template with unknown interpolations stays a readable
+document with Unknown leaves (`iaclint.frontends.terraform.embedded`).
+
+When a `Recorder` is given, the evaluator notes the span of every path it builds (object
+members, list items, blocks), so a finding deep inside a `jsonencode(...)` policy points at
+the exact line; through `merge`/`concat`, each span follows its value to where the result
+puts it, and a heredoc JSON document gets the file's own lines and columns. Values that come
+through a variable or a local point at the place in the resource that uses them.
+
+Templates are rendered by `iaclint.frontends.terraform.templates` (a part of `Evaluator`), and
+Terraform's value rules (conversions, operators, lookups, escapes) live in
+`iaclint.frontends.terraform.values`.
+
+A module's evaluation has a work `Budget`: whatever would exceed it (nested `for` over huge
+ranges, strings doubled through chains of locals) is Unknown instead of a hang.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from iaclint.frontends.terraform import functions
+from iaclint.frontends.terraform.templates import Templates
+from iaclint.frontends.terraform.tfjson import JsonValue
+from iaclint.frontends.terraform.values import (
+    EvalError,
+    binary,
+    get_attr,
+    key_text,
+    lookup,
+    node_text,
+    number_text,
+    refs_inside,
+    spend,
+    to_bool,
+    to_number,
+    unescape,
+    unknown,
+)
+from iaclint.model.resource import Span
+from iaclint.model.unknown import Unknown, contains_unknown
+
+MAX_DEPTH = 200
+MAX_ITEMS = 100_000  # for-expressions and ranges beyond this are Unknown, not a hang
+WORK_LIMIT = 20_000_000  # per module: a `for` item costs 100 units, a character or item built 1
+
+_BINARY = {"||", "&&", "==", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "%"}
+_RESOURCE_NAME = re.compile(r"^[a-z][a-z0-9]*_[a-z0-9_]+$")
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+
+
+class Recorder:
+    """Spans of the paths built while evaluating one resource, and where the values that
+    came in through a variable were set (`origins`: path -> text such as
+    `var.x = ... in terraform.tfvars:3`)."""
+
+    def __init__(self):
+        self.spans: dict[tuple, Span] = {}
+        self.origins: dict[tuple, str] = {}
+
+    def note(self, path: tuple, span: Span) -> None:
+        self.spans.setdefault(path, span)
+
+    def note_origin(self, path: tuple, origin: str) -> None:
+        self.origins.setdefault(path, origin)
+
+
+class _NoKey:
+    """`module.m.out` without an instance key (as opposed to `module.m[0].out`)."""
+
+    def __repr__(self) -> str:
+        return "NO_KEY"
+
+
+NO_KEY = _NoKey()
+
+
+class Budget:
+    """The work one module's evaluation may still do. Nested `for` expressions over big
+    ranges, `count`, or strings doubled through chains of locals could otherwise take hours
+    or gigabytes; past the limit every value still to compute is Unknown, never a hang."""
+
+    def __init__(self, limit: int = WORK_LIMIT):
+        self.left = limit
+
+    def spend(self, units: int) -> None:
+        self.left -= units
+        if self.left < 0:
+            raise EvalError("not evaluated: the module needs too much work to evaluate statically")
+
+
+class Scope:
+    """Names visible to an expression: the module's variables and locals plus bindings
+    (`count`, `each`, `for` iterators, `dynamic` iterators)."""
+
+    def __init__(self, module, bindings: dict | None = None):
+        self.module = module
+        self.bindings = bindings or {}
+
+    def child(self, **bindings) -> "Scope":
+        merged = dict(self.bindings)
+        merged.update(bindings)
+        return Scope(self.module, merged)
+
+
+class Evaluator(Templates):
+    def __init__(self, recorder: Recorder | None = None):
+        self.recorder = recorder
+        self.depth = 0
+        self.raise_errors = False  # inside try()/can(): errors pick the next argument
+
+    # --- entry ------------------------------------------------------------------------
+
+    def evaluate(self, node, source, scope: Scope, path: tuple | None = None) -> Any:
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                return unknown(node_text(node), "expression nested too deeply")
+            spend(scope, 0)  # fails fast once the module's budget is spent
+            if node.__class__ is JsonValue:  # a .tf.json value
+                return self._json(node.value, node.path, node.spans, source, scope, path)
+            return self._expression(node, source, scope, path)
+        except (EvalError, ArithmeticError, ValueError) as exc:
+            # ArithmeticError, ValueError: numbers beyond Python's limits (a 5,000-digit
+            # literal, an overflowing division), which Terraform's big numbers would take.
+            if self.raise_errors:
+                raise EvalError(str(exc)) from None
+            return unknown(node_text(node), str(exc) if isinstance(exc, EvalError) else f"cannot compute: {exc}")
+        except RecursionError:
+            return unknown(node_text(node), "expression nested too deeply")
+        finally:
+            self.depth -= 1
+
+    def _json(self, value, json_path: tuple, spans: dict, source, scope, path):
+        """A `.tf.json` value: strings are templates, collections are built member by member."""
+        if path is not None and self.recorder is not None and json_path in spans:
+            self.recorder.note(path, Span(source.file, *spans[json_path]))
+        if isinstance(value, str):
+            if "${" not in value and "%{" not in value:
+                return value
+            import json as _json_module
+
+            from iaclint.frontends.terraform.hcl import parse_expression
+
+            expr, expr_source = parse_expression(_json_module.dumps(value))
+            if expr is None:
+                return unknown(value, "template in JSON could not be parsed")
+            return self.evaluate(expr, expr_source, scope, None)
+        if isinstance(value, dict):
+            return {k: self._json(v, json_path + (k,), spans, source, scope, None if path is None else path + (k,))
+                    for k, v in value.items()}
+        if isinstance(value, list):
+            return [self._json(v, json_path + (i,), spans, source, scope, None if path is None else path + (i,))
+                    for i, v in enumerate(value)]
+        return value
+
+    def _note(self, path, source, node) -> None:
+        if self.recorder is not None and path is not None:
+            self.recorder.note(path, source.span(node))
+
+    # --- expression forms ---------------------------------------------------------------
+
+    def _expression(self, node, source, scope, path):
+        if node.type == "expression":
+            children = node.children
+            if len(children) == 1:  # no postfix operations: most values, by far
+                child = children[0]
+                kind = child.type
+                if kind == "literal_value":
+                    return self._literal(child.children[0], source)
+                if kind != "variable_expr" and kind != "comment":
+                    return self._primary(child, source, scope, path)
+            return self._terms(children, source, scope, path)
+        return self._terms([node], source, scope, path)
+
+    def _terms(self, nodes: list, source, scope, path):
+        """A primary term followed by postfix operations (`.attr`, `[i]`, `[*]`)."""
+        nodes = [n for n in nodes if n.type != "comment"]
+        if not nodes:
+            raise EvalError("empty expression")
+        if nodes[0].type == "(":
+            close = next(i for i, n in enumerate(nodes) if n.type == ")")
+            value = self.evaluate(nodes[1], source, scope, path)
+            postfix = nodes[close + 1:]
+        else:
+            primary = nodes[0]
+            postfix = nodes[1:]
+            if primary.type == "variable_expr":
+                return self._traversal(primary, postfix, source, scope, path)
+            value = self._primary(primary, source, scope, path)
+        return self._postfix(value, postfix, source, scope, nodes)
+
+    def _primary(self, node, source, scope, path):
+        kind = node.type
+        if kind == "expression":
+            return self.evaluate(node, source, scope, path)
+        if kind == "literal_value":
+            return self._literal(node.children[0], source)
+        if kind == "collection_value":
+            return self._collection(node.children[0], source, scope, path)
+        if kind == "template_expr":
+            return self._template(node.children[0], source, scope, path)
+        if kind == "function_call":
+            return self._call(node, source, scope, path)
+        if kind == "conditional":
+            return self._conditional(node, source, scope, path)
+        if kind == "operation":
+            return self._operation(node.children[0], source, scope)
+        if kind == "for_expr":
+            return self._for(node.children[0], source, scope)
+        if kind in ("tuple", "object"):
+            return self._collection(node, source, scope, path)
+        if kind in ("quoted_template", "heredoc_template"):
+            return self._template(node, source, scope, path)
+        raise EvalError(f"unsupported expression ({kind})")
+
+    def _literal(self, node, source):
+        kind = node.type
+        if kind == "numeric_lit":
+            # The source's bytes, not the node's: hcl._parse may have masked an exponent.
+            text = source.data[node.start_byte:node.end_byte].decode("utf-8")
+            if not _NUMBER.fullmatch(text):
+                raise EvalError(f"`{text}` is not a number in HCL")
+            return int(text) if text.isdigit() else float(text)
+        if kind == "bool_lit":
+            return node.text.decode("utf-8") == "true"
+        if kind == "null_lit":
+            return None
+        if kind == "string_lit":
+            children = node.children
+            if children[0].type == "quoted_template_start" and children[-1].type == "quoted_template_end":
+                return unescape(source.data[children[0].end_byte:children[-1].start_byte].decode("utf-8"))
+            return unescape("".join(c.text.decode("utf-8") for c in children
+                                     if c.type not in ("quoted_template_start", "quoted_template_end")))
+        raise EvalError(f"unsupported literal ({kind})")
+
+    def _collection(self, node, source, scope, path):
+        if node.type == "tuple":
+            out = []
+            for child in node.children:
+                if child.type == "expression":
+                    item_path = None if path is None else path + (len(out),)
+                    self._note(item_path, source, child)
+                    out.append(self.evaluate(child, source, scope, item_path))
+            return out
+        out: dict = {}
+        for elem in node.children:
+            if elem.type != "object_elem":
+                continue
+            key_node = elem.child_by_field_name("key")
+            value_node = elem.child_by_field_name("val")
+            key = self._object_key(key_node, source, scope)
+            if isinstance(key, Unknown):
+                return unknown(node_text(node), f"object key `{node_text(key_node)}` is unknown: {key.reason}", key.refs)
+            item_path = None if path is None else path + (key,)
+            self._note(item_path, source, elem)
+            out[key] = self.evaluate(value_node, source, scope, item_path)
+        return out
+
+    def _object_key(self, node, source, scope):
+        """A bare identifier key is a string; `(expr)` and quoted keys are evaluated."""
+        children = [c for c in node.children if c.type != "comment"]
+        if len(children) == 1 and children[0].type == "variable_expr":
+            return children[0].text.decode("utf-8")
+        value = self.evaluate(node, source, scope)
+        if isinstance(value, Unknown):
+            return value
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, (int, float)):
+            return number_text(value)
+        if not isinstance(value, str):
+            raise EvalError("object key must be a string")
+        return value
+
+    # --- references ---------------------------------------------------------------------
+
+    def _traversal(self, root, postfix: list, source, scope, path):
+        name = root.text.decode("utf-8")
+        steps = _steps(postfix)
+        full_text = source.data[root.start_byte:(postfix[-1] if postfix else root).end_byte].decode("utf-8")
+        if name in scope.bindings:
+            return self._postfix(scope.bindings[name], postfix, source, scope, [root] + postfix)
+        module = scope.module
+        if name == "var" and steps and steps[0][0] == "attr":
+            value = module.variable(steps[0][1], full_text)
+            if path is not None and self.recorder is not None:
+                origin = getattr(module, "origin", None)
+                where = origin(steps[0][1]) if origin is not None else None
+                if where:
+                    self.recorder.note_origin(path, where)
+            return self._postfix(value, postfix[1:], source, scope, [root] + postfix)
+        if name == "local" and steps and steps[0][0] == "attr":
+            value = module.local(steps[0][1], full_text)
+            return self._postfix(value, postfix[1:], source, scope, [root] + postfix)
+        if name == "path" and steps and steps[0][0] == "attr":
+            known = getattr(module, "paths", {})
+            if steps[0][1] in known:
+                return self._postfix(known[steps[0][1]], postfix[1:], source, scope, [root] + postfix)
+        if name in ("module", "data"):
+            resolved = self._resolve(name, steps, source, scope, full_text)
+            if resolved is not None:
+                value, consumed = resolved
+                return self._postfix(value, postfix[consumed:], source, scope, [root] + postfix)
+        address, _ = self._address(name, postfix, source, scope)
+        if address:
+            reason = (f"`{full_text}` is a module output, not evaluated" if name == "module"
+                      else f"`{full_text}` is known only after apply")
+            # Inside a child module, addresses are the module's (`module.m.aws_x.y`).
+            return unknown(full_text, reason, (getattr(module, "prefix", "") + address,))
+        if name == "terraform":
+            return unknown(full_text, "terraform.workspace depends on the workspace in use")
+        if name in ("count", "each", "self"):
+            return unknown(full_text, f"`{name}` is not available here")
+        return unknown(full_text, f"`{name}` is not a known name")
+
+    def _resolve(self, name: str, steps: list, source, scope, text: str):
+        """What the module knows of `module.NAME...` (its outputs) or `data.TYPE.NAME` (a
+        data source it renders, such as `aws_iam_policy_document`): (value, number of
+        traversal steps it stands for), or None to fall back to an Unknown reference."""
+        module = scope.module
+        if not steps or steps[0][0] != "attr":
+            return None
+        if name == "data":
+            hook = getattr(module, "data_source", None)
+            if hook is None or len(steps) < 2 or steps[1][0] != "attr":
+                return None
+            value = hook(steps[0][1], steps[1][1], text)
+            return None if value is None else (value, 2)
+        hook = getattr(module, "module_output", None)
+        if hook is None:
+            return None
+        consumed, key = 1, NO_KEY
+        if len(steps) > 1 and steps[1][0] in ("index", "legacy"):
+            key = self.evaluate(steps[1][1], source, scope) if steps[1][0] == "index" else int(steps[1][1])
+            if isinstance(key, Unknown):
+                return None
+            consumed = 2
+        output = steps[consumed][1] if len(steps) > consumed and steps[consumed][0] == "attr" else None
+        value = hook(steps[0][1], key, output, text)
+        if value is None:
+            return None
+        return value, consumed + (output is not None)
+
+    def _address(self, name: str, postfix: list, source, scope) -> tuple[str, str]:
+        """The resource address a traversal names (`aws_x.y`, `data.t.n[0]`, `module.m`)."""
+        steps = _steps(postfix)
+        if name == "module":
+            return (f"module.{steps[0][1]}", steps[1][1] if len(steps) > 1 and steps[1][0] == "attr" else "") \
+                if steps and steps[0][0] == "attr" else ("", "")
+        if name == "data":
+            if len(steps) < 2 or steps[0][0] != "attr" or steps[1][0] != "attr":
+                return "", ""
+            base, rest, offset = f"data.{steps[0][1]}.{steps[1][1]}", steps[2:], 2
+        elif _RESOURCE_NAME.match(name) and steps and steps[0][0] == "attr":
+            base, rest, offset = f"{name}.{steps[0][1]}", steps[1:], 1
+        else:
+            return "", ""
+        if rest and rest[0][0] == "index":
+            key = self.evaluate(rest[0][1], source, scope)
+            if isinstance(key, (int, str)) and not isinstance(key, bool):
+                base += f"[{key}]" if isinstance(key, int) else f'["{key}"]'
+            rest = rest[1:]
+        attribute = rest[0][1] if rest and rest[0][0] == "attr" else ""
+        del offset
+        return base, attribute
+
+    def _postfix(self, value, postfix: list, source, scope, nodes: list):
+        for i, node in enumerate(postfix):
+            if node.type == "comment":
+                continue
+            if isinstance(value, Unknown):
+                text = source.data[nodes[0].start_byte:postfix[-1].end_byte].decode("utf-8")
+                return unknown(text, value.reason, value.refs)
+            if node.type == "get_attr":
+                value = get_attr(value, node.children[-1].text.decode("utf-8"))
+            elif node.type == "index":
+                value = self._index(value, node.children[0], source, scope)
+            elif node.type == "splat":
+                return self._splat(value, node.children[0], postfix[i + 1:], source, scope, nodes)
+            else:
+                raise EvalError(f"unsupported operation ({node.type})")
+        return value
+
+    def _index(self, value, node, source, scope):
+        if node.type == "legacy_index":
+            key = int(node.text.decode("utf-8").lstrip("."))
+        else:
+            expr = next(c for c in node.children if c.type == "expression")
+            key = self.evaluate(expr, source, scope)
+        if isinstance(key, Unknown):
+            return unknown(node_text(node), f"index is unknown: {key.reason}", key.refs)
+        return lookup(value, key)
+
+    def _splat(self, value, node, after: list, source, scope, nodes):
+        items = value if isinstance(value, list) else ([] if value is None else [value])
+        # Postfix operations inside the splat node apply to each element, then the rest.
+        inner = [c for c in node.children if c.type in ("get_attr", "index")]
+        out = [self._postfix(item, inner, source, scope, nodes) for item in items]
+        return self._postfix(out, after, source, scope, nodes) if after else out
+
+    # --- operators ----------------------------------------------------------------------
+
+    def _conditional(self, node, source, scope, path):
+        parts = [c for c in node.children if c.type == "expression"]
+        condition = self.evaluate(parts[0], source, scope)
+        if isinstance(condition, Unknown):
+            # Either branch may be the value: both are edges of the graph.
+            refs = list(condition.refs)
+            saved, self.raise_errors = self.raise_errors, False  # a branch's error is not ours
+            try:
+                for branch in parts[1:]:
+                    refs.extend(r for r in refs_inside(self.evaluate(branch, source, scope)) if r not in refs)
+            finally:
+                self.raise_errors = saved
+            return unknown(node_text(node), f"condition `{node_text(parts[0])}` is unknown: {condition.reason}", refs)
+        if not isinstance(condition, bool):
+            condition = to_bool(condition)
+        return self.evaluate(parts[1] if condition else parts[2], source, scope, path)
+
+    def _operation(self, node, source, scope):
+        children = [c for c in node.children if c.type != "comment"]
+        if node.type == "unary_operation":
+            operand = self._terms(children[1:], source, scope, None)
+            if isinstance(operand, Unknown):
+                return unknown(node_text(node), operand.reason, operand.refs)
+            op = children[0].type
+            if op == "!":
+                return not to_bool(operand)
+            return -to_number(operand)
+        split = next(i for i, c in enumerate(children) if not c.is_named and c.type in _BINARY and i > 0)
+        op = children[split].type
+        left = self._terms(children[:split], source, scope, None)
+        if op in ("&&", "||") and not isinstance(left, Unknown):
+            left_bool = to_bool(left)
+            if op == "&&" and not left_bool:
+                return False
+            if op == "||" and left_bool:
+                return True
+        right = self._terms(children[split + 1:], source, scope, None)
+        for side in (left, right):
+            if isinstance(side, Unknown):
+                if op in ("&&", "||") and not isinstance(right, Unknown):
+                    if (op == "&&" and not to_bool(right)) or (op == "||" and to_bool(right)):
+                        return op == "||"
+                return unknown(node_text(node), side.reason, side.refs)
+        return binary(op, left, right)
+
+    # --- for expressions ----------------------------------------------------------------
+
+    def _for(self, node, source, scope):
+        intro = next(c for c in node.children if c.type == "for_intro")
+        names = [c.text.decode("utf-8") for c in intro.children if c.type == "identifier"]
+        collection_node = next(c for c in intro.children if c.type == "expression")
+        collection = self.evaluate(collection_node, source, scope)
+        if isinstance(collection, Unknown):
+            return unknown(node_text(node), f"`for` over an unknown collection: {collection.reason}", collection.refs)
+        if isinstance(collection, dict):
+            pairs = sorted(collection.items())  # Terraform visits map keys in lexical order
+        elif isinstance(collection, functions.SetValue):
+            pairs = [(item, item) for item in collection]  # a set element is its own key
+        elif isinstance(collection, list):
+            pairs = list(enumerate(collection))
+        else:
+            raise EvalError("`for` needs a list, set, map or object")
+        if len(pairs) > MAX_ITEMS:
+            return unknown(node_text(node), f"`for` over more than {MAX_ITEMS} items is not evaluated")
+        exprs = [c for c in node.children if c.type == "expression"]
+        cond_node = next((c for c in node.children if c.type == "for_cond"), None)
+        cond_expr = next((c for c in cond_node.children if c.type == "expression"), None) if cond_node else None
+        grouping = any(c.type == "ellipsis" for c in node.children)
+        is_object = node.type == "for_object_expr"
+        out_list: list = []
+        out_map: dict = {}
+        for key, value in pairs:
+            spend(scope, 100)
+            bindings = {names[0]: value} if len(names) == 1 else {names[0]: key, names[1]: value}
+            inner = scope.child(**bindings)
+            if cond_expr is not None:
+                keep = self.evaluate(cond_expr, source, inner)
+                if isinstance(keep, Unknown):
+                    return unknown(node_text(node), f"`for` filter is unknown: {keep.reason}", keep.refs)
+                if not to_bool(keep):
+                    continue
+            if is_object:
+                k = self.evaluate(exprs[0], source, inner)
+                v = self.evaluate(exprs[1], source, inner)
+                if isinstance(k, Unknown):
+                    return unknown(node_text(node), f"`for` key is unknown: {k.reason}", k.refs)
+                k = key_text(k)
+                if grouping:
+                    out_map.setdefault(k, []).append(v)
+                elif k in out_map:
+                    raise EvalError(f"duplicate key {k!r} in `for` expression")
+                else:
+                    out_map[k] = v
+            else:
+                out_list.append(self.evaluate(exprs[0], source, inner))
+        return out_map if is_object else out_list
+
+    # --- functions ----------------------------------------------------------------------
+
+    def _call(self, node, source, scope, path):
+        name = node.children[0].text.decode("utf-8")
+        args_node = next((c for c in node.children if c.type == "function_arguments"), None)
+        arg_nodes = [c for c in args_node.children if c.type == "expression"] if args_node else []
+        expand = bool(args_node) and any(c.type == "ellipsis" for c in args_node.children)
+        if name in ("try", "can"):
+            return self._try(name, arg_nodes, source, scope, path)
+        if name in ("file", "templatefile", "fileexists", "filebase64"):
+            args = [self.evaluate(a, source, scope) for a in arg_nodes]
+            return scope.module.read_file(name, args, node_text(node))
+        keeps_structure = name in functions.STRUCTURAL
+        spans: list = []  # per argument, the spans of the paths inside it
+        args = []
+        for a in arg_nodes:
+            if keeps_structure and path is not None and self.recorder is not None:
+                value, inner = self._recorded(lambda: self.evaluate(a, source, scope, ()))
+                spans.append(inner)
+            else:
+                value = self.evaluate(a, source, scope)
+            args.append(value)
+        if expand and args:
+            last = args.pop()
+            if isinstance(last, Unknown):
+                return unknown(node_text(node), last.reason, last.refs)
+            args.extend(last if isinstance(last, list) else [last])
+        function = functions.FUNCTIONS.get(name)
+        if function is None:
+            return unknown(node_text(node), f"function `{name}` is not evaluated")
+        for arg in args:
+            if isinstance(arg, Unknown):
+                return unknown(node_text(node), arg.reason, arg.refs)
+        if not keeps_structure and any(contains_unknown(a) for a in args):
+            refs = [r for a in args for r in refs_inside(a)]
+            return unknown(node_text(node), f"an argument of `{name}` is unknown", refs)
+        try:
+            result = function(*args)
+        except (functions.FunctionError, TypeError, ValueError, KeyError, IndexError, AttributeError,
+                OverflowError, ZeroDivisionError) as exc:
+            raise EvalError(f"`{name}` failed: {exc}") from None
+        spend(scope, len(result) if isinstance(result, (str, list, dict)) else 1)
+        if spans and not expand:
+            self._place_spans(name, args, spans, result, path)
+        return result
+
+    def _recorded(self, evaluate):
+        """Run `evaluate` with a fresh recorder: (value, {relative path: span})."""
+        saved, self.recorder = self.recorder, Recorder()
+        try:
+            return evaluate(), self.recorder.spans
+        finally:
+            self.recorder = saved
+
+    def _place_spans(self, name, args, spans, result, path) -> None:
+        """Spans inside a structural function's result, where its arguments wrote them:
+        `jsonencode(x)`/`tolist`/`tomap` keep x's paths, `merge` takes each key from the
+        last map that has it, `concat` shifts each list by the lengths before it. Other
+        functions (`lookup`, `element`, `flatten`, ...) reshape their input: their result
+        keeps only the span of the attribute, never a wrong inner one."""
+        moves: list = []  # (argument index, old prefix, new prefix)
+        if name in ("jsonencode", "tolist", "tomap") or (name == "toset" and result == args[0]):
+            moves.append((0, (), ()))
+        elif name == "merge" and isinstance(result, dict):
+            for key in result:
+                last = max((i for i, a in enumerate(args) if isinstance(a, dict) and key in a), default=None)
+                if last is not None:
+                    moves.append((last, (key,), (key,)))
+        elif name == "concat":
+            offset = 0
+            for i, arg in enumerate(args):
+                if isinstance(arg, list):
+                    moves.extend((i, (j,), (offset + j,)) for j in range(len(arg)))
+                    offset += len(arg)
+        for index, old, new in moves:
+            for sub, span in spans[index].items():
+                if sub and sub[:len(old)] == old:
+                    self.recorder.note(path + new + sub[len(old):], span)
+
+    def _try(self, name, arg_nodes, source, scope, path):
+        """`try` gives its first argument that evaluates without an error; `can` says
+        whether the first one does. An unknown argument makes the answer unknown."""
+        record = name == "try" and path is not None and self.recorder is not None
+        for arg in arg_nodes:
+            saved = self.raise_errors
+            self.raise_errors = True
+            try:  # spans only from the argument that is chosen
+                if record:
+                    value, spans = self._recorded(lambda: self.evaluate(arg, source, scope, ()))
+                else:
+                    value, spans = self.evaluate(arg, source, scope), {}
+            except EvalError:
+                continue
+            finally:
+                self.raise_errors = saved
+            if isinstance(value, Unknown):
+                return unknown(node_text(arg), value.reason, value.refs)
+            for sub, span in spans.items():
+                if sub:
+                    self.recorder.note(path + sub, span)
+            return True if name == "can" else value
+        if name == "can":
+            return False
+        return unknown("try(...)", "no argument of `try` could be evaluated")
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+def _steps(postfix: list) -> list:
+    out = []
+    for node in postfix:
+        if node.type == "get_attr":
+            out.append(("attr", node.children[-1].text.decode("utf-8")))
+        elif node.type == "index":
+            inner = node.children[0]
+            if inner.type == "legacy_index":
+                out.append(("legacy", inner.text.decode("utf-8").lstrip(".")))
+            else:
+                out.append(("index", next(c for c in inner.children if c.type == "expression")))
+        else:
+            out.append(("other", node))
+    return out

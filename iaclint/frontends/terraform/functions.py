@@ -1,0 +1,372 @@
+"""Terraform's built-in functions that decide security-relevant values, on plain data.
+
+Each function takes evaluated arguments and returns a value or raises `FunctionError`
+(which the evaluator turns into an Unknown, never a crash). Unknown arguments are handled
+by the evaluator before the call, except for the `STRUCTURAL` functions, which only move
+values around (`jsonencode`, `merge`, `concat`, ...) and so can keep an Unknown leaf in
+place: a policy whose `Resource` is an unresolved ARN still has a readable `Action`.
+Functions that read files are in the module loader (they need the scanned tree).
+"""
+from __future__ import annotations
+
+import base64
+import json
+import re
+from decimal import Decimal
+
+from iaclint.model.documents import EncodedJson
+from iaclint.model.unknown import Unknown
+
+
+class FunctionError(Exception):
+    pass
+
+
+STRUCTURAL = {"jsonencode", "merge", "concat", "tolist", "toset", "tomap", "flatten", "coalesce", "lookup",
+              "element", "values", "compact", "distinct", "one"}
+
+
+def _plain(value):
+    """Decoded form of an EncodedJson inside structures (jsonencode(jsondecode(x)))."""
+    if isinstance(value, EncodedJson):
+        return str(value)
+    return value
+
+
+def jsonencode(value):
+    value = _strip_encoded(value)
+    return EncodedJson(value, _json_text(value))
+
+
+def _json_text(value) -> str:
+    """Terraform's encoding: keys sorted, no spaces, `<>&` escaped, integral numbers bare."""
+    if _encodes_natively(value):  # the common case, in one C call: `<>&` only occur in strings
+        return _escape_html(json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{_json_string(k)}:{_json_text(value[k])}" for k in sorted(value)) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(_json_text(v) for v in value) + "]"
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return format(Decimal(repr(value)), "f")
+    if isinstance(value, Unknown):  # a placeholder: the expression as it was written
+        return _json_string(value.expr if "${" in value.expr else str(value))
+    return _json_string(str(value))
+
+
+def _json_string(text: str) -> str:
+    return _escape_html(json.dumps(text, ensure_ascii=False))
+
+
+def _escape_html(out: str) -> str:
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        if char in out:
+            out = out.replace(char, escape)
+    return out
+
+
+def _encodes_natively(value) -> bool:
+    """Whether `json.dumps` writes `value` as Terraform does: strings, integers, booleans,
+    null, and lists and string-keyed maps of them (floats and Unknowns are written apart)."""
+    cls = value.__class__
+    if cls is str or cls is int or cls is bool or value is None:
+        return True
+    if cls is list:
+        return all(_encodes_natively(v) for v in value)
+    if cls is dict:
+        return all(k.__class__ is str and _encodes_natively(v) for k, v in value.items())
+    return False
+
+
+def _strip_encoded(value):
+    if isinstance(value, EncodedJson):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _strip_encoded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_strip_encoded(v) for v in value]
+    return value
+
+
+def jsondecode(text):
+    if isinstance(text, EncodedJson):
+        return text.value
+    if not isinstance(text, str):
+        raise FunctionError("jsondecode needs a string")
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise FunctionError(f"invalid JSON: {exc}") from None
+
+
+def merge(*maps):
+    out: dict = {}
+    for m in maps:
+        if m is None:
+            continue
+        if not isinstance(m, dict):
+            raise FunctionError("merge needs maps or objects")
+        out.update(m)
+    return out
+
+
+def concat(*lists):
+    out: list = []
+    for item in lists:
+        if not isinstance(item, list):
+            raise FunctionError("concat needs lists")
+        out.extend(item)
+    return out
+
+
+def flatten(value):
+    if not isinstance(value, list):
+        raise FunctionError("flatten needs a list")
+    out: list = []
+    for item in value:
+        if isinstance(item, list):
+            out.extend(flatten(item))
+        else:
+            out.append(item)
+    return out
+
+
+def distinct(value):
+    out: list = []
+    for item in _list(value):
+        if isinstance(item, Unknown) or item not in out:
+            out.append(item)
+    return out
+
+
+def _list(value) -> list:
+    if not isinstance(value, list):
+        raise FunctionError("a list is required")
+    return value
+
+
+def lookup(mapping, key, *default):
+    if not isinstance(mapping, dict):
+        raise FunctionError("lookup needs a map")
+    if key in mapping:
+        return mapping[key]
+    if default:
+        return default[0]
+    raise FunctionError(f"no key {key!r}")
+
+
+def coalesce(*values):
+    for value in values:
+        if isinstance(value, Unknown):
+            return value  # the first non-null might be this one: undecidable
+        if value is not None and value != "":
+            return value
+    raise FunctionError("no non-null argument")
+
+
+def format_(spec, *args):
+    if not isinstance(spec, str):
+        raise FunctionError("format needs a string")
+    values = list(args)
+
+    def replace(match):
+        verb = match.group(2)
+        if verb == "%":
+            return "%"
+        if any(int(n) > 10_000 for n in re.findall(r"\d+", match.group(1))):
+            raise FunctionError("format width or precision too large")
+        if not values:
+            raise FunctionError("not enough arguments for format")
+        value = values.pop(0)
+        flags = match.group(1)
+        if verb in ("s", "v"):
+            text = _text(value) if verb == "s" or isinstance(value, (str, int, float, bool)) else json.dumps(value)
+            return ("%" + flags + "s") % text
+        if verb == "q":
+            return ("%" + flags + "s") % json.dumps(_text(value))
+        if verb == "d":
+            if isinstance(value, bool) or not float(value).is_integer():
+                raise FunctionError(f"%d needs a whole number, not {value!r}")
+            return ("%" + flags + "d") % int(value)
+        if verb in ("f", "g", "e"):
+            return ("%" + match.group(1) + verb) % float(value)
+        if verb in ("x", "X", "o", "b"):
+            return format(int(value), verb)
+        if verb == "t":
+            return "true" if value else "false"
+        raise FunctionError(f"unsupported format verb %{verb}")
+
+    return re.sub(r"%([-+ #0]*\d*(?:\.\d+)?)([a-zA-Z%])", replace, spec)
+
+
+def _text(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (int, float, str)):
+        return str(value)
+    raise FunctionError(f"cannot use a {type(value).__name__} as a string")
+
+
+def join(separator, *lists):
+    items = [x for item in lists for x in _list(item)]
+    return _text(separator).join(_text(x) for x in items)
+
+
+def split(separator, text):
+    return _text(text).split(_text(separator))
+
+
+def replace(text, old, new):
+    text, old, new = _text(text), _text(old), _text(new)
+    if len(old) > 2 and old.startswith("/") and old.endswith("/"):
+        pattern = old[1:-1]
+        return re.sub(pattern, re.sub(r"\$\{?(\d+)\}?", r"\\\1", new), text)
+    return text.replace(old, new)
+
+
+def element(values, index):
+    values = _list(values)
+    if not values:
+        raise FunctionError("element of an empty list")
+    return values[int(index) % len(values)]
+
+
+def length(value):
+    if isinstance(value, (list, dict, str)):
+        return len(value)
+    raise FunctionError("length needs a string, list or map")
+
+
+def keys(value):
+    if not isinstance(value, dict):
+        raise FunctionError("keys needs a map")
+    return sorted(value)
+
+
+def values(value):
+    if not isinstance(value, dict):
+        raise FunctionError("values needs a map")
+    return [value[k] for k in sorted(value)]
+
+
+def contains(values, item):
+    return item in _list(values)
+
+
+def tolist(value):
+    return list(_list(value))
+
+
+class SetValue(list):
+    """What `toset` gives: a list that remembers it is a set. Iterating a set in a `for`
+    expression or a `dynamic` block gives each element as its own key, as in Terraform."""
+
+
+def toset(value):
+    """A set of strings (or of numbers) is ordered by value in Terraform, not as written."""
+    items = distinct(value)
+    if items and all(isinstance(x, str) for x in items):
+        items = sorted(items)
+    elif items and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in items):
+        items = sorted(items)
+    return SetValue(items)
+
+
+def tomap(value):
+    if not isinstance(value, dict):
+        raise FunctionError("tomap needs a map")
+    return dict(value)
+
+
+def tostring(value):
+    if value is None:
+        return None
+    return _text(value)
+
+
+def tonumber(value):
+    if isinstance(value, bool):
+        raise FunctionError("a bool is not a number")
+    if isinstance(value, (int, float)):
+        return value
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return float(value)
+
+
+def tobool(value):
+    if isinstance(value, bool) or value is None:
+        return value
+    if value in ("true", "false"):
+        return value == "true"
+    raise FunctionError(f"{value!r} is not a bool")
+
+
+def compact(values):
+    return [v for v in _list(values) if isinstance(v, Unknown) or v not in (None, "")]
+
+
+def zipmap(keys_, values_):
+    return dict(zip([_text(k) for k in _list(keys_)], _list(values_)))
+
+
+def range_(*args):
+    numbers = [int(a) for a in args]
+    result = range(*numbers) if len(numbers) > 1 else range(numbers[0])
+    if len(result) > 100_000:
+        raise FunctionError("range too large")
+    return list(result)
+
+
+def one(values):
+    values = _list(values)
+    if len(values) > 1:
+        raise FunctionError("one needs at most one element")
+    return values[0] if values else None
+
+
+def base64decode(text):
+    return base64.b64decode(_text(text)).decode("utf-8")
+
+
+def base64encode(text):
+    return base64.b64encode(_text(text).encode("utf-8")).decode("ascii")
+
+
+def startswith(text, prefix):
+    return _text(text).startswith(_text(prefix))
+
+
+def endswith(text, suffix):
+    return _text(text).endswith(_text(suffix))
+
+
+FUNCTIONS = {
+    "jsonencode": jsonencode, "jsondecode": jsondecode, "merge": merge, "concat": concat,
+    "flatten": flatten, "distinct": distinct, "lookup": lookup, "coalesce": coalesce,
+    "coalescelist": lambda *lists: next((x for x in lists if x), []),
+    "format": format_, "join": join, "split": split, "replace": replace, "element": element,
+    "length": length, "keys": keys, "values": values, "contains": contains, "tolist": tolist,
+    "toset": toset, "tomap": tomap, "tostring": tostring, "tonumber": tonumber, "tobool": tobool,
+    "compact": compact, "zipmap": zipmap, "range": range_, "one": one,
+    "lower": lambda s: _text(s).lower(), "upper": lambda s: _text(s).upper(),
+    "trimspace": lambda s: _text(s).strip(), "trim": lambda s, c: _text(s).strip(_text(c)),
+    "trimprefix": lambda s, p: _text(s)[len(_text(p)):] if _text(s).startswith(_text(p)) else _text(s),
+    "trimsuffix": lambda s, p: _text(s)[:-len(_text(p))] if p and _text(s).endswith(_text(p)) else _text(s),
+    "startswith": startswith, "endswith": endswith,
+    "base64encode": base64encode, "base64decode": base64decode,
+    "min": lambda *n: min(n), "max": lambda *n: max(n), "abs": abs,
+    "reverse": lambda v: list(reversed(_list(v))), "sort": lambda v: sorted(_text(x) for x in _list(v)),
+    "substr": lambda s, o, n: _text(s)[int(o):] if int(n) < 0 else _text(s)[int(o):int(o) + int(n)],
+    "title": lambda s: _text(s).title(), "chomp": lambda s: _text(s).rstrip("\r\n"),
+    "sum": lambda v: sum(_list(v)), "setunion": lambda *s: distinct([x for i in s for x in _list(i)]),
+}

@@ -1,0 +1,257 @@
+"""Parse one `.tf` file with tree-sitter-hcl into blocks and attributes with exact spans.
+
+This is the only module that imports tree-sitter. It keeps expressions as syntax nodes
+(the evaluator reads them) and turns everything else into small `Block`/`Attribute`
+objects. tree-sitter keeps parsing past a syntax error; the first ERROR or MISSING node
+becomes a `ParseError` at its line, and the file's blocks are then not used, because a
+half-parsed resource would give half-true findings.
+
+tree-sitter-hcl's number token lacks one form of HCL's grammar: an exponent without a
+fraction (`1e3`, `2E-2`). `_parse` parses such a file once more with the exponent's bytes
+masked as digits (same length, so every position is unchanged) and the evaluator reads a
+number's text from the original bytes.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from iaclint.model.resource import DUPLICATE_KEY_ID, ParseError, Span
+
+_PARSER = None
+_EXPONENT = re.compile(rb"[eE][-+]?[0-9]+(?![A-Za-z0-9_])")
+_MAX_EXPONENT_PASSES = 20
+
+
+def _parser():
+    global _PARSER
+    if _PARSER is None:
+        import tree_sitter_hcl
+        from tree_sitter import Language, Parser
+
+        _PARSER = Parser(Language(tree_sitter_hcl.language()))
+    return _PARSER
+
+
+@dataclass
+class Source:
+    """A file's bytes and path; converts tree-sitter byte positions to 1-based spans."""
+
+    file: str
+    data: bytes
+    lines: list = field(default_factory=list)  # byte offsets of line starts, lazily
+    ascii: bool | None = None  # an ASCII file's byte columns are its character columns
+    duplicates: list = field(default_factory=list)  # IAC004 ParseErrors: arguments set twice in a block
+
+    def span(self, node) -> Span:
+        (row, col), (end_row, end_col) = node.start_point, node.end_point
+        if self.ascii is None:
+            self.ascii = self.data.isascii()
+        if self.ascii:  # the common case, and a large share of a big scan's time otherwise
+            return Span(self.file, row + 1, col + 1, end_row + 1, end_col + 1)
+        return Span(self.file, row + 1, self._column(row, col), end_row + 1, self._column(end_row, end_col))
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based line and character column of a byte offset."""
+        self._column(0, 0)  # computes the line starts
+        row = bisect.bisect_right(self.lines, offset) - 1
+        return row + 1, self._column(row, offset - self.lines[row])
+
+    def _column(self, row: int, byte_col: int) -> int:
+        """Character column (1-based) of a byte column: non-ASCII text counts once per character."""
+        if not self.lines:
+            starts = [0]
+            find = self.data.find
+            at = find(b"\n")
+            while at >= 0:
+                starts.append(at + 1)
+                at = find(b"\n", at + 1)
+            self.lines = starts
+        if row >= len(self.lines):
+            return byte_col + 1
+        start = self.lines[row]
+        chunk = self.data[start:start + byte_col]
+        if chunk.isascii():
+            return byte_col + 1
+        return len(chunk.decode("utf-8", errors="replace")) + 1
+
+
+@dataclass(slots=True)  # slots: one per attribute of every file
+class Attribute:
+    name: str
+    expr: Any  # a tree-sitter `expression` node, or a `JsonValue` for .tf.json
+    span: Span
+    source: Source
+
+
+@dataclass(slots=True)
+class Block:
+    type: str
+    labels: list
+    attributes: dict  # name -> Attribute, in source order
+    blocks: list  # nested Blocks, in source order
+    span: Span
+    header: Span  # the line that opens the block
+    source: Source
+
+
+def parse_file(file: str, data: bytes) -> tuple[list[Block], list[ParseError]]:
+    """Top-level blocks of a `.tf` file, or a ParseError; never raises on bad input."""
+    source = Source(file, data)
+    if b"\x00" in data:
+        return [], [ParseError(file, _line_of(data, data.index(b"\x00")), 1, "NUL byte in file (binary file?)")]
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = _line_of(data, exc.start)
+        return [], [ParseError(file, line, 1, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})")]
+    tree = _parse(data)
+    root = tree.root_node
+    if root.has_error:
+        bad = _first_error(root)
+        span = source.span(bad)
+        what = "missing " + bad.type if bad.is_missing else "syntax error"
+        return [], [ParseError(file, span.line, span.column, f"{what} (HCL)")]
+    body = next((c for c in root.children if c.type == "body"), None)
+    try:
+        return (_blocks(body, source) if body is not None else []), source.duplicates
+    except RecursionError:
+        return [], [ParseError(file, 1, 1, "blocks nested too deeply to read")]
+
+
+def _parse(data: bytes):
+    """The syntax tree of `data`, with exponent-only numbers (`1e3`) understood. After
+    such a number tree-sitter may misread the rest of the file, so each pass masks the
+    ones it can see and parses again (a bounded number of times)."""
+    tree = _parser().parse(data)
+    masked = bytearray(data)
+    for _ in range(_MAX_EXPONENT_PASSES):
+        if not tree.root_node.has_error:
+            break
+        before = bytes(masked)
+        stack = [tree.root_node]
+        while stack:
+            node = stack.pop()
+            if node.type == "numeric_lit" and node.text.isdigit():
+                match = _EXPONENT.match(data, node.end_byte)
+                if match:
+                    masked[match.start():match.end()] = b"0" * (match.end() - match.start())
+            else:
+                stack.extend(node.children)
+        if masked == before:
+            break
+        tree = _parser().parse(bytes(masked))
+    return tree
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _first_error(node):
+    """The first ERROR or MISSING node in document order (iterative: no recursion limit)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == "ERROR" or current.is_missing:
+            return current
+        if current.has_error:
+            stack.extend(reversed(current.children))
+    return node
+
+
+def _blocks(body, source: Source) -> list[Block]:
+    out = []
+    for child in body.children:
+        if child.type == "block":
+            out.append(_block(child, source))
+    return out
+
+
+def _block(node, source: Source) -> Block:
+    block_type = ""
+    labels: list[str] = []
+    attributes: dict = {}
+    blocks: list = []
+    header = None
+    for child in node.children:
+        kind = child.type
+        if kind == "identifier" and not block_type:
+            block_type = child.text.decode("utf-8")
+        elif kind == "identifier":
+            labels.append(child.text.decode("utf-8"))
+        elif kind == "string_lit":
+            labels.append(_string_lit(child))
+        elif kind == "block_start":
+            header = source.span(child)
+        elif kind == "body":
+            for item in child.children:
+                if item.type == "attribute":
+                    parts = item.children
+                    name = parts[0].text.decode("utf-8")
+                    if len(parts) == 3 and parts[2].type == "expression":  # `name = expr`, no comment
+                        expr = parts[2]
+                    else:
+                        expr = next((c for c in parts if c.type == "expression"), None)
+                    attribute = Attribute(name, expr, source.span(item), source)
+                    if name in attributes:
+                        _duplicate(source, block_type, labels, attributes[name], attribute)
+                    attributes[name] = attribute
+                elif item.type == "block":
+                    blocks.append(_block(item, source))
+    span = source.span(node)
+    head = Span(span.file, span.line, span.column, header.line if header else span.line,
+                header.end_column if header else span.end_column)
+    return Block(block_type, labels, attributes, blocks, span, head, source)
+
+
+def _duplicate(source: Source, block_type: str, labels: list, first: Attribute, again: Attribute) -> None:
+    """An argument set twice in one block: Terraform refuses the configuration ("Duplicate
+    argument"); the scan goes on with the last value and says so (IAC004)."""
+    block = " ".join([block_type, *(f'"{label}"' for label in labels)])
+    source.duplicates.append(ParseError(
+        source.file, again.span.line, again.span.column,
+        f"duplicate argument `{again.name}` in `{block}` (first at line {first.span.line}): Terraform "
+        "rejects the configuration", DUPLICATE_KEY_ID))
+
+
+def _string_lit(node) -> str:
+    return "".join(c.text.decode("utf-8") for c in node.children if c.type == "template_literal")
+
+
+def parse_expression(text: str):
+    """Parse a standalone expression (a `--var` value, a `.tf.json` template) or None."""
+    data = f"x = {text}\n".encode("utf-8")
+    tree = _parse(data)
+    if tree.root_node.has_error:
+        return None, None
+    body = tree.root_node.children[0] if tree.root_node.children else None
+    if body is None or not body.children or body.children[0].type != "attribute":
+        return None, None
+    attribute = body.children[0]
+    expr = next((c for c in attribute.children if c.type == "expression"), None)
+    return expr, Source("<expression>", data)
+
+
+def parse_attributes(file: str, data: bytes) -> tuple[dict, list[ParseError]]:
+    """Top-level attributes of a `.tfvars` file (name -> Attribute), or a ParseError."""
+    source = Source(file, data)
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return {}, [ParseError(file, _line_of(data, exc.start), 1, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})")]
+    tree = _parse(data)
+    root = tree.root_node
+    if root.has_error:
+        span = source.span(_first_error(root))
+        return {}, [ParseError(file, span.line, span.column, "syntax error (HCL)")]
+    body = next((c for c in root.children if c.type == "body"), None)
+    out = {}
+    for item in (body.children if body is not None else ()):
+        if item.type == "attribute":
+            name = item.children[0].text.decode("utf-8")
+            expr = next((c for c in item.children if c.type == "expression"), None)
+            out[name] = Attribute(name, expr, source.span(item), source)
+    return out, []

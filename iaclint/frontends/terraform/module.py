@@ -1,0 +1,275 @@
+"""Load one Terraform root module (a directory) into `RawResource`s (the public entry point).
+
+A module is a directory: variables, locals and resources of all its files see each other.
+Variable values come from every source Terraform reads, in its precedence order (see
+`iaclint.frontends.terraform.variables`); locals are evaluated on first use, with cycle detection.
+`count` and `for_each` expand into one resource per instance when the collection is known,
+and `dynamic` blocks into the blocks they generate (`iaclint.frontends.terraform.resources`). Every
+resource gets a span for each attribute path it writes, and a graph edge for each
+reference to another resource.
+
+The module calls of the root are followed (`iaclint.frontends.terraform.calls`): a child module's
+resources are loaded with it, in the same unit, under their full address
+(`module.m.aws_x.y`), at the child's own files and lines. `Module` is the scope of one
+module instance; it answers what expressions ask of it: variables (inputs, for a child),
+locals, `module.m.output`, `data.aws_iam_policy_document.d.json` (rendered by
+`iaclint.frontends.terraform.policy_document`) and files read with `file()`.
+Never raises: unreadable or broken files become `ParseError`s and the others still load.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from iaclint.frontends.terraform import variables as tfvars
+from iaclint.frontends.terraform.calls import calls_of
+from iaclint.frontends.terraform.expressions import Evaluator, Recorder, Scope, unknown
+from iaclint.frontends.terraform.resources import (
+    body,
+    collect,
+    expand,
+    instances,
+    key_suffix,
+)
+from iaclint.frontends.terraform.tree import MAX_FILE_BYTES, ModuleTree
+from iaclint.model.resource import ParseError
+
+RENDERED_DATA_SOURCES = {"aws_iam_policy_document"}
+
+
+@dataclass
+class ModuleResult:
+    resources: list = field(default_factory=list)  # list[RawResource]
+    errors: list = field(default_factory=list)  # list[ParseError]
+    files_read: list = field(default_factory=list)  # files read by file()/templatefile()/filebase64()
+    module_dirs: list = field(default_factory=list)  # directories evaluated as child modules
+    module_files: list = field(default_factory=list)  # their .tf/.tf.json files
+    remote: list = field(default_factory=list)  # (file:line, "module.x (source)") of remote calls not downloaded
+    inputs: dict = field(default_factory=dict)  # what else was read: dependency key -> digest (the cache checks it)
+
+
+class Module:
+    """What expressions of one module instance can see: variables, locals, data sources,
+    module calls, its directory. The root's variables come from tfvars and defaults; a
+    child's from the arguments of the call that created it (`inputs`)."""
+
+    def __init__(self, tree, directory: str, blocks: list, variables: dict | None = None, *, prefix: str = "",
+                 inputs=None, chain: tuple = (), origins: dict | None = None, key_path: tuple = ()):
+        self.tree = tree
+        self.module_dir = directory or "."
+        # Terraform runs in the root module's directory: a relative `file()` path starts
+        # there, `path.root` is "." and `path.module` is the module's path from there.
+        self.directory = tree.root
+        self.root = tree.root
+        relative = os.path.relpath(self.module_dir, tree.root) if self.module_dir != tree.root else "."
+        self.paths = {"module": relative.replace(os.sep, "/"), "root": ".", "cwd": os.path.abspath(tree.root)}
+        self.budget = tree.budget
+        self.prefix = prefix  # "" for the root, "module.m." (or "module.m[0].") for a child
+        self.chain = chain or (os.path.realpath(self.module_dir),)  # module directories from the root here
+        self.key_path = key_path  # call names from the root (`a`, `b` for module.a.module.b)
+        self.blocks = blocks
+        self.declared = {b.labels[0]: b for b in blocks if b.type == "variable" and b.labels}
+        self.local_attributes: dict = {}
+        self.data_blocks: dict = {}
+        self.outputs: dict = {}
+        for block in blocks:
+            if block.type == "locals":
+                self.local_attributes.update(block.attributes)
+            elif block.type == "data" and len(block.labels) == 2:
+                self.data_blocks.setdefault(tuple(block.labels), block)
+            elif block.type == "output" and block.labels:
+                self.outputs.setdefault(block.labels[0], block)
+        self.variables = dict(variables or {})  # name -> value (or Unknown)
+        self.origins = dict(origins or {})  # name -> where the root's value was set
+        self.inputs = inputs  # a child's `calls.Inputs`, or None for the root
+        self._locals: dict = {}
+        self._evaluating: list = []
+        self._resolved: dict = {}  # ("data", type, name) / ("output", name) -> value
+        self.files_read: list = []  # inputs beyond the .tf files (the cache must know them)
+        self.calls = calls_of(self)
+
+    def child(self, directory: str, blocks: list, **how) -> "Module":
+        """A child module instance of a call of this module (see `calls.Call`)."""
+        return Module(self.tree, directory, blocks, **how)
+
+    # --- names ------------------------------------------------------------------------
+
+    def variable(self, name: str, text: str):
+        if name in self.variables:
+            return self.variables[name]
+        if self.inputs is not None and name in self.declared:
+            value = self._guarded(("var", name), text, lambda: self.inputs.value(name))
+            self.variables[name] = value
+            return value
+        return unknown(text, f"variable `{name}` is not declared")
+
+    def origin(self, name: str) -> str | None:
+        """Where the value of `var.name` was set, for messages (None when unknown)."""
+        if self.inputs is not None:
+            return self.inputs.origin(name)
+        return self.origins.get(name)
+
+    def local(self, name: str, text: str):
+        if name in self._locals:
+            return self._locals[name]
+        attribute = self.local_attributes.get(name)
+        if attribute is None:
+            return unknown(text, f"local `{name}` is not defined")
+        if name in self._evaluating:
+            cycle = " -> ".join(self._evaluating[self._evaluating.index(name):] + [name])
+            return unknown(text, f"locals refer to each other in a cycle ({cycle})")
+        self._evaluating.append(name)
+        try:
+            value = Evaluator().evaluate(attribute.expr, attribute.source, Scope(self))
+        finally:
+            self._evaluating.pop()
+        self._locals[name] = value
+        return value
+
+    def _guarded(self, key: tuple, text: str, compute):
+        """`compute()` once per key, with an Unknown instead of endless recursion when
+        values refer to each other in a cycle (through module inputs and outputs)."""
+        if key in self._resolved:
+            return self._resolved[key]
+        if key in self._evaluating:
+            return unknown(text, f"`{text}` refers to itself through other values (a cycle)")
+        self._evaluating.append(key)
+        try:
+            value = compute()
+        finally:
+            self._evaluating.pop()
+        self._resolved[key] = value
+        return value
+
+    def data_source(self, rtype: str, name: str, text: str):
+        """`data.TYPE.NAME` for the data sources whose result the source decides (the
+        rendered IAM policy document); None for the others (known only after a read)."""
+        block = self.data_blocks.get((rtype, name))
+        if rtype not in RENDERED_DATA_SOURCES or block is None:
+            return None
+        return self._guarded(("data", rtype, name), text, lambda: self._render_data(block, text))
+
+    def _render_data(self, block, text: str):
+        from iaclint.frontends.terraform.policy_document import render
+
+        base = f"{self.prefix}data.{block.labels[0]}.{block.labels[1]}"
+
+        def one(key, scope):
+            attributes = body(block, scope, Evaluator(Recorder()), (), top=True)
+            return render(attributes, base + key_suffix(key), text)
+
+        return collect(expand(block, Scope(self)), one, text)
+
+    def module_output(self, call: str, key, output: str | None, text: str):
+        """`module.CALL[KEY].OUTPUT` (None for the whole object), or None when the module
+        declares no such call."""
+        found = self.calls.get(call)
+        if found is None:
+            return None
+        return found.output(key, output, text)
+
+    def output(self, name: str, text: str):
+        """The value of this module's output `name`, evaluated in its own scope."""
+        block = self.outputs.get(name)
+        if block is None or "value" not in block.attributes:
+            return unknown(text, f"the module has no output `{name}`")
+        attribute = block.attributes["value"]
+        return self._guarded(("output", name), text,
+                             lambda: Evaluator().evaluate(attribute.expr, attribute.source, Scope(self)))
+
+    def all_outputs(self, text: str) -> dict:
+        return {name: self.output(name, f"{text}.{name}") for name in sorted(self.outputs)}
+
+    # --- files ------------------------------------------------------------------------
+
+    def read_file(self, function: str, args: list, text: str):
+        """`file`, `fileexists` and `templatefile`, for files inside the module's tree only."""
+        if not args or not isinstance(args[0], str):
+            return unknown(text, f"`{function}` path is unknown")
+        path = args[0] if os.path.isabs(args[0]) else os.path.join(self.directory, args[0])
+        real = os.path.realpath(path)
+        allowed = [os.path.realpath(self.directory), os.path.realpath(os.getcwd()), os.path.realpath(self.module_dir)]
+        if not any(real == base or real.startswith(base + os.sep) for base in allowed):
+            return unknown(text, f"`{function}` reads {args[0]}, outside the scanned tree: not read")
+        self.files_read.append(real)
+        self.tree.files_read.append(real)
+        if function == "fileexists":
+            return os.path.isfile(real)
+        try:
+            if os.path.getsize(real) > MAX_FILE_BYTES:
+                return unknown(text, f"{args[0]} is larger than the file-size limit")
+            with open(real, encoding="utf-8") as handle:
+                content = handle.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            return unknown(text, f"`{function}` cannot read {args[0]}: {getattr(exc, 'strerror', None) or exc}")
+        if function == "file":
+            return content
+        if function == "filebase64":
+            import base64
+
+            return base64.b64encode(content.encode("utf-8")).decode("ascii")
+        bindings = args[1] if len(args) > 1 else {}
+        if not isinstance(bindings, dict):
+            return unknown(text, "templatefile variables are unknown")
+        if real in self.tree.templates:  # Terraform forbids it; without this, Python's stack decides
+            return unknown(text, f"template {args[0]} renders itself: nested too deeply, not evaluated")
+        self.tree.templates.append(real)
+        try:
+            return render_template(content, self, bindings, text)
+        finally:
+            self.tree.templates.pop()
+
+
+def render_template(content: str, module: Module, bindings: dict, text: str):
+    from iaclint.frontends.terraform.hcl import parse_expression
+
+    marker = "IACLINT_TEMPLATE_END"
+    while marker in content:
+        marker += "_"
+    # A heredoc's value ends with the newline before its closing marker: add one only
+    # when the file has none, and take it off again afterwards.
+    ends_with_newline = content.endswith("\n")
+    body = content if ends_with_newline else content + "\n"
+    expr, source = parse_expression(f"<<{marker}\n{body}{marker}")
+    if expr is None:
+        return unknown(text, "template file could not be parsed")
+    value = Evaluator().evaluate(expr, source, Scope(module, dict(bindings)))
+    if isinstance(value, str) and not ends_with_newline and value.endswith("\n"):
+        value = value[:-1]
+    return value
+
+
+def load_module(directory: str, tf_files: list, var_files=(), variables: dict | None = None,
+                overlay: dict | None = None) -> ModuleResult:
+    """`overlay` maps paths to unsaved contents (an editor buffer) that replace the disk's."""
+    result = ModuleResult()
+    tree = ModuleTree(directory or ".", overlay or {}, result)
+    blocks = []
+    for path in tf_files:
+        blocks.extend(tree.blocks_of(path))
+    declared = {b.labels[0]: b for b in blocks if b.type == "variable" and b.labels}
+    origins: dict = {}
+    values, errors = tfvars.resolve(directory, declared, list(var_files), dict(variables or {}), origins)
+    result.errors.extend(errors)
+    module = Module(tree, directory or ".", blocks, values, origins=origins)
+    evaluate_module(module, result)
+    tree.finish()
+    return result
+
+
+def evaluate_module(module: Module, result: ModuleResult) -> None:
+    """The resources of `module` and, through its calls, of every module below it."""
+    for block in module.blocks:
+        try:
+            if block.type in ("resource", "data") and len(block.labels) == 2:
+                result.resources.extend(instances(block, module))
+            elif block.type == "module" and len(block.labels) == 1 and block.labels[0] in module.calls:
+                for child in module.calls[block.labels[0]].children():
+                    evaluate_module(child, result)
+        except RecursionError:
+            result.errors.append(ParseError(block.span.file, block.header.line, block.header.column,
+                                            f"{'.'.join(block.labels)} is nested too deeply to evaluate"))
+        except Exception as exc:  # a bug of ours must not stop the scan (the fuzz tests look for it)
+            result.errors.append(ParseError(block.span.file, block.header.line, block.header.column,
+                                            f"internal error evaluating {'.'.join(block.labels)}: "
+                                            f"{type(exc).__name__}: {exc}"))

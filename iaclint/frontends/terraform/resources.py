@@ -1,0 +1,256 @@
+"""One `RawResource` per instance of a `resource` or `data` block of a module.
+
+Split from `iaclint.frontends.terraform.module` (which knows what a module *is*: its scope, its
+calls, its files) because building a resource is its own job: `count`/`for_each`
+expansion (also used for module calls and data sources that are referred to), the
+nested and `dynamic` blocks of a body with the span of every path, and the graph edges a
+resource's values make. `_attribute_read` runs for every reference of every resource, so
+it is plain string search, not a regular expression compiled per address.
+"""
+from __future__ import annotations
+
+from iaclint.frontends.terraform.expressions import Evaluator, Recorder, Scope, unknown
+from iaclint.frontends.terraform.functions import SetValue
+from iaclint.model.documents import EncodedJson
+from iaclint.model.resource import TERRAFORM, RawResource, Reference
+from iaclint.model.unknown import Unknown
+
+MAX_INSTANCES = 10_000
+META_ATTRIBUTES = {"count", "for_each", "depends_on", "provider"}
+META_BLOCKS = {"lifecycle", "provisioner", "connection"}
+
+
+def expand(block, scope: Scope) -> tuple:
+    """How `count`/`for_each` expand a resource, data or module block:
+    (mode, [(key, scope)], reason) with mode "one" (key None), "count" (int keys),
+    "for_each" (string keys) or "unknown" (one instance whose `count.index` or `each` is
+    Unknown, and the reason)."""
+    evaluator = Evaluator()
+    if "count" in block.attributes:
+        attr = block.attributes["count"]
+        count = evaluator.evaluate(attr.expr, attr.source, scope)
+        if isinstance(count, bool) or not isinstance(count, (int, float)):
+            reason = count.reason if isinstance(count, Unknown) else "count is not a number"
+            index = unknown("count.index", f"count is unknown: {reason}")
+            return "unknown", [(None, scope.child(count={"index": index}))], f"count is unknown: {reason}"
+        return "count", [(i, scope.child(count={"index": i})) for i in range(min(int(count), MAX_INSTANCES))], ""
+    if "for_each" in block.attributes:
+        attr = block.attributes["for_each"]
+        collection = evaluator.evaluate(attr.expr, attr.source, scope)
+        if isinstance(collection, dict):
+            items = sorted(collection.items())
+        elif isinstance(collection, list) and all(isinstance(x, str) for x in collection):
+            items = [(x, x) for x in sorted(set(collection))]
+        else:
+            reason = collection.reason if isinstance(collection, Unknown) else "for_each is not a map or set of strings"
+            each = {"key": unknown("each.key", f"for_each is unknown: {reason}"),
+                    "value": unknown("each.value", f"for_each is unknown: {reason}")}
+            return "unknown", [(None, scope.child(each=each))], f"for_each is unknown: {reason}"
+        return "for_each", [(key, scope.child(each={"key": key, "value": value}))
+                            for key, value in items[:MAX_INSTANCES]], ""
+    return "one", [(None, scope)], ""
+
+
+def key_suffix(key) -> str:
+    """`[0]`, `["k"]` or "" (Terraform's instance key in an address)."""
+    if key is None:
+        return ""
+    return f"[{key}]" if isinstance(key, int) else f'["{key}"]'
+
+
+def collect(expansion: tuple, one, text: str):
+    """The value a reference to a whole expanded block gives: one object, a list (count),
+    a map (for_each), or an Unknown when the expansion is unknown."""
+    mode, items, reason = expansion
+    if mode == "one":
+        return one(None, items[0][1])
+    if mode == "unknown":
+        return unknown(text, reason)
+    values = [(key, one(key, scope)) for key, scope in items]
+    return [v for _, v in values] if mode == "count" else {k: v for k, v in values}
+
+
+def instances(block, module) -> list[RawResource]:
+    """One RawResource per instance that `count`/`for_each` create (none for count = 0)."""
+    rtype, name = block.labels
+    native_type = f"data.{rtype}" if block.type == "data" else rtype
+    base = f"{module.prefix}{native_type}.{name}"
+    _, items, _ = expand(block, Scope(module))
+    return [_resource(block, native_type, base + key_suffix(key), module, scope) for key, scope in items]
+
+
+def _resource(block, native_type: str, address: str, module, scope: Scope) -> RawResource:
+    recorder = Recorder()
+    evaluator = Evaluator(recorder)
+    attributes = body(block, scope, evaluator, (), top=True)
+    return RawResource(
+        native_type=native_type, address=address, file=block.span.file, span=block.span, header=block.header,
+        attributes=attributes, spans=recorder.spans, fmt=TERRAFORM,
+        references=_references(attributes), unit=module.root, origins=recorder.origins,
+    )
+
+
+def body(block, scope: Scope, evaluator: Evaluator, path: tuple, top: bool = False) -> dict:
+    out: dict = {}
+    for name, attribute in block.attributes.items():
+        if top and name in META_ATTRIBUTES:
+            continue
+        where = path + (name,)
+        value = evaluator.evaluate(attribute.expr, attribute.source, scope, where)
+        if value is None:
+            continue  # Terraform treats an argument set to null as not set at all
+        evaluator.recorder.note(where, attribute.span)
+        out[name] = value
+    for child in block.blocks:
+        if top and child.type in META_BLOCKS:
+            continue
+        if child.type == "dynamic" and child.labels:
+            _dynamic(child, scope, evaluator, path, out)
+            continue
+        _append_block(out, child.type, child, scope, evaluator, path)
+    return out
+
+
+def _append_block(out: dict, name: str, block, scope: Scope, evaluator: Evaluator, path: tuple,
+                  span_block=None) -> None:
+    existing = out.get(name)
+    if not isinstance(existing, list):
+        existing = out[name] = []
+    index = len(existing)
+    span = (span_block or block).span
+    evaluator.recorder.note(path + (name,), span)
+    evaluator.recorder.note(path + (name, index), span)
+    existing.append(body(block, scope, evaluator, path + (name, index)))
+
+
+def _dynamic(block, scope: Scope, evaluator: Evaluator, path: tuple, out: dict) -> None:
+    """`dynamic "x" { for_each = ...; content { ... } }` -> the `x` blocks it generates."""
+    name = block.labels[0]
+    content = next((b for b in block.blocks if b.type == "content"), None)
+    for_each = block.attributes.get("for_each")
+    if content is None or for_each is None:
+        return
+    iterator = name
+    if "iterator" in block.attributes:
+        iterator = block.attributes["iterator"].source.data[
+            block.attributes["iterator"].expr.start_byte:block.attributes["iterator"].expr.end_byte].decode().strip()
+    collection = Evaluator().evaluate(for_each.expr, for_each.source, scope)
+    if isinstance(collection, Unknown):
+        evaluator.recorder.note(path + (name,), block.span)
+        out[name] = unknown(collection.expr, f"dynamic \"{name}\" blocks depend on: {collection.reason}",
+                            collection.refs)
+        return
+    if isinstance(collection, dict):
+        items = sorted(collection.items())  # Terraform visits map keys in lexical order
+    elif isinstance(collection, SetValue):
+        items = [(item, item) for item in collection]  # a set element is its own key
+    elif isinstance(collection, list):
+        items = list(enumerate(collection))
+    elif collection is None:
+        items = []
+    else:
+        evaluator.recorder.note(path + (name,), block.span)
+        out[name] = unknown(_source_text(for_each), f"dynamic \"{name}\" for_each is not a collection")
+        return
+    for key, value in items[:MAX_INSTANCES]:
+        inner = scope.child(**{iterator: {"key": key, "value": value}})
+        _append_block(out, name, content, inner, evaluator, path, span_block=block)
+
+
+def _attribute_read(expr: str, target: str) -> str:
+    """The attribute of `target` that `expr` reads (`arn` in `"${aws_x.y.arn}/*"`), or "".
+
+    Plain string search (this runs for every reference of every resource: a regular
+    expression compiled per target cost more than the rest of the graph). A target in a
+    child module (`module.m.aws_x.y`) is also looked for without its module path, as the
+    child's own expression names it."""
+    candidate = target
+    while True:
+        found = _read_after(expr, _without_index(candidate))
+        if found or not candidate.startswith("module."):
+            return found
+        candidate = _after_module_segment(candidate)
+        if not candidate:
+            return ""
+
+
+def _without_index(address: str) -> str:
+    """`aws_x.y` of `aws_x.y[0]` or `aws_x.y["k"]` (the index may be written as an
+    expression in the source: `aws_x.y[each.key]`)."""
+    if not address.endswith("]"):
+        return address
+    opening = address.rfind('["') if address.endswith('"]') else address.rfind("[")
+    return address[:opening] if opening > 0 else address
+
+
+def _after_module_segment(address: str) -> str:
+    """`aws_x.y` of `module.m.aws_x.y` or `module.m["k"].aws_x.y`; "" when nothing follows."""
+    i = len("module.")
+    while i < len(address) and address[i] not in ".[":
+        i += 1
+    if i < len(address) and address[i] == "[":
+        close = address.find('"]', i) + 1 if address.startswith('["', i) else address.find("]", i)
+        if close <= 0:
+            return ""
+        i = close + 1
+    return address[i + 1:] if i < len(address) and address[i] == "." else ""
+
+
+def _read_after(expr: str, base: str) -> str:
+    """The identifier after `base` (and an optional `[...]` index) and a dot in `expr`,
+    where `base` starts a name (not inside `x.aws_y.z` or `my_aws_y.z`)."""
+    start = expr.find(base)
+    while start >= 0:
+        before = expr[start - 1] if start else " "
+        if not (before.isalnum() or before in "_."):
+            i = start + len(base)
+            if i < len(expr) and expr[i] == "[":
+                close = expr.find("]", i)
+                i = close + 1 if close >= 0 else len(expr)
+            if i + 1 < len(expr) and expr[i] == "." and _identifier_start(expr[i + 1]):
+                j = i + 2
+                while j < len(expr) and (_identifier_start(expr[j]) or expr[j].isdigit() or expr[j] == "-"):
+                    j += 1
+                return expr[i + 1:j]
+        start = expr.find(base, start + 1)
+    return ""
+
+
+def _identifier_start(char: str) -> bool:
+    return char == "_" or ("a" <= char <= "z") or ("A" <= char <= "Z")
+
+
+def _source_text(attribute) -> str:
+    expr = attribute.expr
+    if hasattr(expr, "start_byte"):
+        return attribute.source.data[expr.start_byte:expr.end_byte].decode("utf-8", errors="replace")
+    return str(getattr(expr, "value", ""))
+
+
+def _references(attributes: dict) -> list[Reference]:
+    """A graph edge for every resource that an Unknown value refers to, at its path, and
+    for every data source whose rendered document a value is (`EncodedJson.origin`)."""
+    out: list[Reference] = []
+    seen: set = set()
+    stack = [((), attributes)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, EncodedJson):
+            for target in value.origin:
+                if (path, target) not in seen:
+                    seen.add((path, target))
+                    out.append(Reference(path, target, "json"))
+            stack.append((path, value.value))
+        elif isinstance(value, Unknown):
+            for target in value.refs:
+                key = (path, target)
+                if key in seen:
+                    continue
+                seen.add(key)
+                out.append(Reference(path, target, _attribute_read(value.expr, target)))
+        elif isinstance(value, dict):
+            stack.extend((path + (k,), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((path + (i,), v) for i, v in enumerate(value))
+    out.sort(key=lambda r: (tuple(map(str, r.path)), r.target))
+    return out

@@ -1,0 +1,141 @@
+"""What one root load shares: parsed files, the module manifest, the work budget, and the
+record of every input read beyond the root's own files.
+
+A directory called twice is parsed once (and its errors are reported once). Every extra
+input (a called module's files and directory listing, `.terraform/modules/modules.json`,
+`file()` targets) is recorded with a digest, which the parse cache checks before it
+reuses a result (`iaclint.pipeline.loading`).
+"""
+from __future__ import annotations
+
+import json
+import os
+
+from iaclint.frontends.terraform.expressions import Budget
+from iaclint.gate.files import content_hash
+from iaclint.model.resource import ParseError
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MANIFEST = os.path.join(".terraform", "modules", "modules.json")
+TERRAFORM_SUFFIXES = (".tf", ".tf.json")
+
+
+# --- the dependency record (checked by the parse cache) -----------------------------------
+
+def digest(kind: str, path: str, overlay: dict) -> str:
+    """The digest of one extra input as it is now: a file's content ("" when it cannot be
+    read) or a directory's list of Terraform files."""
+    if kind == "dir":
+        return content_hash("\n".join(terraform_files(path, overlay)).encode("utf-8"))
+    data = overlay.get(path)
+    if data is None:
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return ""
+    return content_hash(data)
+
+
+def terraform_files(directory: str, overlay: dict) -> list[str]:
+    """The `.tf`/`.tf.json` files of a directory (unsaved editor buffers included), sorted."""
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        names = []
+    found = {os.path.normpath(os.path.join(directory, n)) for n in names
+             if n.endswith(TERRAFORM_SUFFIXES) and os.path.isfile(os.path.join(directory, n))}
+    found.update(p for p in overlay if os.path.dirname(p) == os.path.normpath(directory)
+                 and p.endswith(TERRAFORM_SUFFIXES))
+    return sorted(found)
+
+
+class ModuleTree:
+    """State shared by the modules of one root load (see the module docstring)."""
+
+    def __init__(self, root: str, overlay: dict, result):
+        self.root = root
+        self.overlay = overlay
+        self.result = result
+        self.budget = Budget()
+        self.files_read: list = []
+        self.templates: list = []  # templatefile() paths being rendered (a template may not render itself)
+        self.instances = 0
+        self._parsed: dict = {}
+        self._manifest = None
+        self._errors: set = set()
+        self._dependencies: set = set()
+
+    def blocks_of(self, path: str, dependency: bool = False) -> list:
+        """The blocks of a file, parsed once per load; its errors are reported once."""
+        if path not in self._parsed:
+            blocks, errors = read_config_file(path, self.overlay.get(path))
+            self._parsed[path] = blocks
+            self.result.errors.extend(errors)
+        if dependency:
+            self._dependencies.add(("file", path))
+        return self._parsed[path]
+
+    def module_files(self, directory: str) -> list[str]:
+        self._dependencies.add(("dir", directory))
+        files = terraform_files(directory, self.overlay)
+        self.result.module_dirs.append(directory)
+        self.result.module_files.extend(files)
+        return files
+
+    def manifest(self) -> dict:
+        """modules.json of the root: module key -> directory (relative to the root)."""
+        if self._manifest is None:
+            path = os.path.normpath(os.path.join(self.root, MANIFEST))
+            self._dependencies.add(("file", path))
+            self._manifest = {}
+            try:
+                with open(path, "rb") as handle:
+                    document = json.loads(handle.read().decode("utf-8-sig"))
+                for entry in document.get("Modules", []):
+                    if isinstance(entry, dict) and isinstance(entry.get("Key"), str) \
+                            and isinstance(entry.get("Dir"), str):
+                        self._manifest[entry["Key"]] = entry["Dir"]
+            except (OSError, ValueError, AttributeError):
+                pass
+        return self._manifest
+
+    def error(self, block, message: str) -> None:
+        key = (block.span.file, block.header.line, message)
+        if key not in self._errors:
+            self._errors.add(key)
+            self.result.errors.append(ParseError(block.span.file, block.header.line, block.header.column, message))
+
+    def finish(self) -> None:
+        """Fill the result's lists and the digests of every extra input read."""
+        result = self.result
+        result.files_read = sorted(set(self.files_read))
+        result.module_dirs = sorted(set(result.module_dirs))
+        result.module_files = sorted(set(result.module_files))
+        result.remote = list(dict.fromkeys(result.remote))
+        deps = set(self._dependencies) | {("file", p) for p in result.files_read}
+        result.inputs = {key: digest(key[0], key[1], self.overlay) for key in sorted(deps)}
+
+
+def read_config_file(path: str, data: bytes | None = None):
+    """Blocks of one `.tf` or `.tf.json` file (or of `data`, its unsaved content), or the
+    ParseError that stops it."""
+    if data is None:
+        try:
+            size = os.path.getsize(path)
+            if size > MAX_FILE_BYTES:
+                return [], [ParseError(path, 1, 1, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: "
+                                                   "not scanned")]
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError as exc:
+            return [], [ParseError(path, 1, 1, f"cannot read file: {exc.strerror or exc}")]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return [], [ParseError(path, 1, 1, "file is UTF-16 encoded; Terraform requires UTF-8")]
+    if path.endswith(".tf.json"):
+        from iaclint.frontends.terraform.tfjson import parse_json_file
+
+        return parse_json_file(path, data)
+    from iaclint.frontends.terraform.hcl import parse_file
+
+    return parse_file(path, data)

@@ -1,0 +1,169 @@
+"""Terraform's value rules, shared by the expression evaluator and the template renderer:
+conversions (`to_string`, `to_number`, `to_bool`), equality and the binary operators,
+attribute and index lookups, quoted-string escapes, and the small pieces every evaluation
+step needs (`unknown`, `spend`, `node_text`, `refs_inside`, `EvalError`)."""
+from __future__ import annotations
+
+import re
+
+from iaclint.model.documents import EncodedJson
+from iaclint.model.unknown import Unknown
+
+_ESCAPES = re.compile(r'\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|\$\$\{|%%\{', re.S)
+_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+
+
+class EvalError(Exception):
+    """An expression that Terraform itself would reject (type error, bad index)."""
+
+
+def unknown(expr: str, reason: str, refs=()) -> Unknown:
+    return Unknown(expr, reason, refs=tuple(refs))
+
+
+def spend(scope, units: int) -> None:
+    """Charge the module's work `Budget` (see `iaclint.frontends.terraform.expressions`), if it has one."""
+    budget = getattr(scope.module, "budget", None)
+    if budget is not None:
+        budget.spend(units)
+
+
+def node_text(node) -> str:
+    """The source text of a syntax node, for messages and Unknowns."""
+    return node.text.decode("utf-8", errors="replace") if node is not None else ""
+
+
+def refs_inside(value) -> list:
+    """The resource addresses the Unknowns inside `value` refer to."""
+    from iaclint.model.unknown import collect_refs
+
+    return collect_refs(value.value if isinstance(value, EncodedJson) else value)
+
+
+def get_attr(value, name: str):
+    if isinstance(value, dict):
+        if name in value:
+            return value[name]
+        raise EvalError(f"no attribute `{name}`")
+    if isinstance(value, list):
+        raise EvalError(f"cannot read `.{name}` of a list (use [*] or an index)")
+    raise EvalError(f"cannot read `.{name}` of a {type(value).__name__}")
+
+
+def lookup(value, key):
+    if isinstance(value, list):
+        index = to_number(key)
+        if not float(index).is_integer() or not 0 <= int(index) < len(value):
+            raise EvalError(f"index {key!r} out of range")
+        return value[int(index)]
+    if isinstance(value, dict):
+        text = key_text(key)
+        if text not in value:
+            raise EvalError(f"no key {text!r}")
+        return value[text]
+    raise EvalError(f"cannot index a {type(value).__name__}")
+
+
+def key_text(key) -> str:
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if isinstance(key, (int, float)):
+        return number_text(key)
+    if isinstance(key, str):
+        return key
+    raise EvalError("a map key must be a string")
+
+
+def number_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def to_bool(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value in ("true", "false"):
+        return value == "true"
+    raise EvalError(f"{value!r} is not a bool")
+
+
+def to_number(value):
+    if isinstance(value, bool):
+        raise EvalError("a bool is not a number")
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            try:
+                return float(value)
+            except ValueError:
+                pass
+    raise EvalError(f"{value!r} is not a number")
+
+
+def to_string(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return number_text(value)
+    if isinstance(value, str):
+        return value
+    if value is None:
+        raise EvalError("cannot interpolate null")
+    raise EvalError(f"cannot interpolate a {type(value).__name__}")
+
+
+def binary(op: str, left, right):
+    if op in ("==", "!="):
+        same = equal(left, right)
+        return same if op == "==" else not same
+    if op in ("&&", "||"):
+        a, b = to_bool(left), to_bool(right)
+        return (a and b) if op == "&&" else (a or b)
+    a, b = to_number(left), to_number(right)
+    if op == "+":
+        return a + b
+    if op == "-":
+        return a - b
+    if op == "*":
+        return a * b
+    if op == "/":
+        if b == 0:
+            raise EvalError("division by zero")
+        result = a / b
+        return int(result) if float(result).is_integer() else result
+    if op == "%":
+        if b == 0:
+            raise EvalError("division by zero")
+        return a % b
+    return {"<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[op]
+
+
+def equal(a, b) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b or (isinstance(a, bool) and isinstance(b, bool) and a == b)
+    if isinstance(a, EncodedJson) or isinstance(b, EncodedJson):
+        return str(a) == str(b)
+    return a == b
+
+
+def unescape(text: str) -> str:
+    """Quoted-string escapes: \\n \\t \\" \\\\ \\uXXXX, and $${ / %%{ for literal ${ / %{."""
+    if "\\" not in text and "$${" not in text and "%%{" not in text:
+        return text
+
+    def replace(match):
+        whole = match.group(0)
+        if whole == "$${":
+            return "${"
+        if whole == "%%{":
+            return "%{"
+        code = match.group(1)
+        if code[0] in "uU" and len(code) > 1:
+            return chr(int(code[1:], 16))
+        return _SIMPLE_ESCAPES.get(code, "\\" + code)
+
+    return _ESCAPES.sub(replace, text)

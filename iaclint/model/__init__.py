@@ -1,0 +1,10 @@
+"""The model and the value domain: what every layer shares and no layer owns.
+
+`resource` (spans, raw and canonical resources), `project` (all resources of a scan and
+the reference graph), `finding` (a reportable result and its fingerprint); `unknown` (the
+value of what cannot be known statically, with what is known of it), `unknown_globs`
+(the shapes of unknown names), `paths` (attribute paths through dicts and lists) and
+`documents` (JSON documents in any written form).
+
+It imports nothing from iaclint but itself: every other layer may import it.
+"""

@@ -1,0 +1,101 @@
+"""The project: every canonical resource of a scan and the reference graph between them.
+
+`UnitProject` is one unit's share, for taking verdicts where the unit was loaded; it
+notices when a policy looks across units.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from iaclint.model.resource import Path, Reference, Resource
+
+
+class Project:
+    """All canonical resources of one scan, with the reference graph between them.
+
+    The graph is local to a unit (a Terraform root with its modules, a CloudFormation
+    template): references resolve only inside their unit, and `unit_resources` lists one
+    unit. What looks across units goes through `resources`, iteration or `of_type`, which
+    a `UnitProject` notices (see there)."""
+
+    def __init__(self, resources: list[Resource]):
+        self._resources = resources
+        self._by_unit_address: dict[tuple[str, str], Resource] = {}
+        self._incoming: dict[int, list[tuple[Resource, Reference]]] = {}
+        self._by_type: dict[str, list[Resource]] = {}
+        self._by_unit: dict[str, list[Resource]] = {}
+        for r in resources:
+            self._by_unit_address[(r.unit, r.address)] = r
+            self._by_type.setdefault(r.type, []).append(r)
+            self._by_unit.setdefault(r.unit, []).append(r)
+        for r in resources:
+            for ref in r.references:
+                target = self.lookup(r, ref.target)
+                if target is not None:
+                    self._incoming.setdefault(id(target), []).append((r, ref))
+
+    @property
+    def resources(self) -> list[Resource]:
+        """Every resource of the scan, in scan order."""
+        return self._resources
+
+    def of_type(self, *types: str) -> list[Resource]:
+        """The resources of these canonical types, in scan order. Policies that look for
+        other resources (a logging configuration, a repository by name) use this instead of
+        walking every resource for every resource, which is quadratic on a large tree."""
+        if len(types) == 1:
+            return list(self._by_type.get(types[0], ()))
+        return [r for r in self._resources if r.type in types]
+
+    def unit_resources(self, unit: str) -> list[Resource]:
+        """The resources of one unit (what `Resource.unit` names), in scan order."""
+        return list(self._by_unit.get(unit, ()))
+
+    def look_across_units(self) -> None:
+        """Say that what is being decided depends on other units: called when data derived
+        from the whole project is reused from a cache (see `UnitProject`)."""
+
+    def __iter__(self) -> Iterator[Resource]:
+        return iter(self.resources)
+
+    def lookup(self, origin: Resource, address: str) -> Resource | None:
+        """The resource `address` names, seen from `origin` (same module or template)."""
+        return self._by_unit_address.get((origin.unit, address))
+
+    def outgoing(self, resource: Resource, path_prefix: Path = ()) -> list[tuple[Reference, Resource | None]]:
+        """References made by `resource` (under `path_prefix`), with their targets if scanned."""
+        out = []
+        n = len(path_prefix)
+        for ref in resource.references:
+            if tuple(ref.path[:n]) == tuple(path_prefix):
+                out.append((ref, self.lookup(resource, ref.target)))
+        return out
+
+    def incoming(self, resource: Resource) -> list[tuple[Resource, Reference]]:
+        """Resources that refer to `resource`, with the reference."""
+        return list(self._incoming.get(id(resource), []))
+
+
+
+class UnitProject(Project):
+    """The resources of one unit, for checking them where they were loaded (a worker).
+
+    A policy whose verdict depends only on the unit (the resource, the graph around it,
+    the unit's own resources) gets the same verdict here as on the whole project. One that
+    looks across units (`resources`, iteration, `of_type`: a bucket by name in any stack, an
+    account-wide logging configuration) sets `touched`; its verdict is then thrown away and
+    taken again on the whole project."""
+
+    touched = False
+
+    @property
+    def resources(self) -> list[Resource]:
+        self.touched = True
+        return self._resources
+
+    def look_across_units(self) -> None:
+        self.touched = True
+
+    def of_type(self, *types: str) -> list[Resource]:
+        self.touched = True
+        return super().of_type(*types)

@@ -1,0 +1,173 @@
+"""Spans, raw and canonical resources: the data every layer shares.
+
+Parsers produce `RawResource`s in their native vocabulary; `iaclint.normalize` turns
+them into canonical `Resource`s (Terraform AWS provider vocabulary, DESIGN section 2);
+the engine runs policies on a `iaclint.model.project.Project` of canonical resources.
+
+Attribute paths are tuples of keys (str) and list indexes (int). A Terraform nested block
+is a list of dicts (blocks can repeat); a CloudFormation object is a dict. Path lookups
+in `iaclint.model.paths` step through lists transparently, so one policy path such as
+`vpc_config.subnets` works on both shapes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+Path = tuple  # tuple[str | int, ...]
+
+TERRAFORM = "terraform"
+CLOUDFORMATION = "cloudformation"
+
+
+@dataclass(order=True, slots=True, unsafe_hash=True)  # slots: a large scan holds ~15 per resource
+class Span:
+    """A region of a file, 1-based lines and columns; end is inclusive of the last line.
+
+    Immutable by convention, not `frozen`: a frozen dataclass's `__init__` sets each field
+    through `object.__setattr__`, 4x slower, and a large scan makes ~100,000 spans."""
+
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def __reduce__(self):  # 3x faster to pickle than slots dataclasses' generic state (cache, workers)
+        return Span, (self.file, self.line, self.column, self.end_line, self.end_column)
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """An edge of the project graph: `path` of the referring resource names `target`.
+
+    `target` is a Terraform address (`aws_iam_role.r`, `data.aws_iam_policy_document.d`)
+    or a CloudFormation logical id; `attribute` is what was read (`arn`, `Arn`, or "" for
+    a plain `Ref`).
+    """
+
+    path: Path
+    target: str
+    attribute: str = ""
+
+    def __reduce__(self):  # as Span's
+        return Reference, (self.path, self.target, self.attribute)
+
+
+@dataclass
+class RawResource:
+    """One resource as its parser saw it, in native names, values already evaluated."""
+
+    native_type: str  # "aws_sagemaker_notebook_instance" or "AWS::SageMaker::NotebookInstance"
+    address: str  # "aws_x.name", "data.aws_iam_policy_document.d", or a CloudFormation logical id
+    file: str
+    span: Span  # the whole resource
+    header: Span  # where resource-level findings point: TF block header, CFN logical id key
+    attributes: dict  # native names -> plain data or Unknown
+    spans: dict  # native Path -> Span, for every path written in the source
+    fmt: str  # TERRAFORM or CLOUDFORMATION
+    references: list = field(default_factory=list)  # list[Reference], native paths
+    unit: str = ""  # scope of addresses: the TF module directory or the CFN template file
+    metadata: dict = field(default_factory=dict)  # CFN `Metadata` (suppressions, cdk path)
+    metadata_spans: dict = field(default_factory=dict)  # Path inside `metadata` -> Span
+    # Where a value that came in through a variable was set, per native path, as text for
+    # messages (`var.x set in terraform.tfvars:3`); Terraform only.
+    origins: dict = field(default_factory=dict)
+
+
+PARSE_ERROR_ID = "IAC001"
+DUPLICATE_KEY_ID = "IAC004"
+
+
+@dataclass(frozen=True)
+class ParseError:
+    """A problem a loader finds in the text itself: a file that could not be read or parsed
+    (an IAC001 finding), or a key written twice (`policy_id` IAC004), which does not stop
+    the file from being scanned."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+    policy_id: str = PARSE_ERROR_ID
+
+
+@dataclass
+class Resource:
+    """A canonical resource: Terraform vocabulary whatever the source format."""
+
+    type: str  # canonical: aws_sagemaker_notebook_instance, data.aws_iam_policy_document
+    native_type: str
+    address: str
+    file: str
+    span: Span
+    header: Span
+    attributes: dict  # canonical names; defaults filled in
+    spans: dict  # canonical Path -> Span
+    native_paths: dict  # canonical Path -> native dotted spelling (for messages)
+    defaults: set  # canonical Paths whose value is an AWS default, not written in source
+    fmt: str
+    references: list  # list[Reference] with canonical paths
+    unit: str
+    metadata: dict = field(default_factory=dict)
+    metadata_spans: dict = field(default_factory=dict)  # Path inside `metadata` -> Span (suppressions)
+    # Spells canonical names of paths that are not written (an unset KmsKeyId) in the
+    # native vocabulary; set by the normalizer for CloudFormation, None for Terraform.
+    speller: Callable[[str], str] | None = None
+    # Canonical path -> where the value that came in through a variable was set (text).
+    origins: dict = field(default_factory=dict)
+
+    def origin_of(self, path: Path) -> str:
+        """Where the value at `path` (or at its nearest ancestor that has one) was set, when
+        it came in through a variable; "" otherwise."""
+        path = tuple(path)
+        while path:
+            found = self.origins.get(path)
+            if found:
+                return found
+            path = path[:-1]
+        return ""
+
+    def native_name(self, path: Path) -> str:
+        """The user's spelling of a canonical path: `KmsKeyId` or `kms_key_arn`."""
+        if not self.native_paths and self.speller is None:  # Terraform: canonical is native
+            return ".".join([p for p in path if not isinstance(p, int)])
+        found = self.native_paths.get(tuple(path))
+        if found:
+            return found
+        # Fall back to the longest known prefix plus the remainder, spelt natively.
+        spell = self.speller or (lambda name: name)
+        for cut in range(len(path) - 1, 0, -1):
+            prefix = self.native_paths.get(tuple(path[:cut]))
+            if prefix:
+                rest = [spell(p) for p in path[cut:] if not isinstance(p, int)]
+                return ".".join([prefix, *rest]) if rest else prefix
+        return ".".join(spell(str(p)) for p in path if not isinstance(p, int))
+
+    @property
+    def construct(self) -> str:
+        """The CDK construct path the resource was synthesized from (`aws:cdk:path`
+        metadata or the cloud assembly manifest), "" when it was not written by CDK."""
+        value = self.metadata.get("aws:cdk:path") if isinstance(self.metadata, dict) else None
+        return value if isinstance(value, str) else ""
+
+    def span_for(self, path: Path) -> Span:
+        """The span of `path`, else of its nearest written ancestor, else the header."""
+        path = tuple(path)
+        while path:
+            span = self.spans.get(path)
+            if span is not None:
+                return span
+            path = path[:-1]
+        return self.header
+
+
+def iter_paths(value: Any, prefix: Path = ()) -> Iterator[tuple[Path, Any]]:
+    """Every (path, value) pair inside nested dicts and lists, depth first, parents first."""
+    yield prefix, value
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from iter_paths(v, prefix + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from iter_paths(v, prefix + (i,))

@@ -1,0 +1,339 @@
+"""Parse and evaluate every discovered unit, from the cache when unchanged, in parallel
+when there are many.
+
+A unit is a Terraform module directory or a CloudFormation template. Units are
+independent, so they can be loaded (and normalized) in any order and in any process;
+the results are put back in discovery order, so the output is identical whatever
+`--jobs` is. Each unit's result is cached under a key of all the inputs it read
+(`iaclint.pipeline.cache`). Inputs that only the load itself discovers (the files of called
+modules, `file()` targets, `.terraform/modules/modules.json`, the `.tf` files a plan maps
+to) are stored with the result as digests and checked before a cached result is reused.
+
+A unit is also a Terraform plan JSON (`terraform show -json`), which discovery tells
+apart from CloudFormation candidates. With `Checks`, a unit's policy verdicts are taken in
+the process that loaded it, as far as the unit alone decides them
+(`iaclint.engine.runner.check_unit`): on many cores the policies run in parallel too.
+Once all units are loaded, `iaclint.frontends.terraform.roots.settle` drops the stand-alone results
+of directories that another unit calls as a module (or a plan covers).
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import threading
+from dataclasses import dataclass, field
+
+from iaclint.model.resource import ParseError
+
+PARALLEL_MIN_UNITS = 16  # below this, starting worker processes costs more than it saves
+
+
+@dataclass
+class Loaded:
+    resources: list = field(default_factory=list)  # canonical Resources, in discovery order
+    errors: list = field(default_factory=list)  # ParseErrors
+    files: int = 0  # reportable files that were read as Terraform or CloudFormation
+    inputs: dict = field(default_factory=dict)  # extra inputs read (file() targets, modules): digests
+    # With `Checks`: the verdicts taken where the units were loaded, and what is left for
+    # the whole project (`iaclint.engine.runner.check_unit`).
+    findings: list = field(default_factory=list)  # Findings of FAIL and UNKNOWN verdicts
+    passes: dict = field(default_factory=dict)  # (file, policy id) -> PASS verdicts
+    policy_errors: list = field(default_factory=list)  # internal errors of policies
+    deferred: list = field(default_factory=list)  # (Resource, Policy) pairs not judged yet
+
+
+@dataclass
+class Checks:
+    """Policies (those with resource types) and their options, to check units with."""
+
+    policies: list
+    options: dict
+
+
+@dataclass
+class Options:
+    var_files: list
+    variables: dict
+    parameters: dict
+    overlay: dict
+
+
+def units_of(found) -> list[tuple]:
+    """(kind, where, files) of every unit discovered, in a fixed order."""
+    units = [("tf", d, tuple(files)) for d, files in sorted(found.terraform_dirs.items())]
+    units += [("cfn", path, (path,)) for path in found.cloudformation]
+    units += [("plan", path, (path,)) for path in getattr(found, "plans", ())]
+    return units
+
+
+def unit_keys(found, options: Options, cache) -> list | None:
+    """The cache key of every unit, or None when some input cannot be read."""
+    keys = [_key(cache, unit, options) for unit in units_of(found)]
+    return None if any(k is None for k in keys) else keys
+
+
+def inputs_fresh(inputs: dict, overlay: dict) -> bool:
+    """Whether recorded extra inputs ({(kind, path): digest}) are unchanged."""
+    if not inputs:
+        return True
+    from iaclint.frontends.terraform.tree import digest
+
+    return all(digest(kind, path, overlay) == value for (kind, path), value in inputs.items())
+
+
+def load_all(found, options: Options, cache=None, jobs: int = 1, keys: list | None = None,
+             checks: Checks | None = None) -> Loaded:
+    """`keys`: the units' cache keys when the caller has computed them already. With
+    `checks`, each unit loaded now is also checked where it was loaded; see `Loaded`."""
+    units = units_of(found)
+    known_keys = keys
+    results: list = [None] * len(units)
+    verdicts: list = [None] * len(units)  # UnitVerdicts of the units checked where they were loaded
+    pending = []
+    keys: dict = {}
+    for i, unit in enumerate(units):
+        if cache is not None:
+            key = known_keys[i] if known_keys is not None else _key(cache, unit, options)
+            keys[i] = key
+            if key is not None:
+                hit = cache.get(key)
+                if hit is not None and inputs_fresh(_extras_of(hit).get("inputs"), options.overlay):
+                    results[i] = hit
+                    continue
+        pending.append(i)
+    ran = _run([units[i] for i in pending], options, jobs, [keys.get(i) for i in pending], cache, checks)
+    for i, (result, checked) in zip(pending, ran):
+        results[i], verdicts[i] = result, checked
+    from iaclint.frontends.terraform.roots import settle
+
+    dropped = settle(found, units, [_extras_of(r) for r in results])
+    out = Loaded()
+    applicable = None
+    by_id = {p.id: p for p in checks.policies} if checks is not None else {}
+    for i, ((kind, _, files), result) in enumerate(zip(units, results)):
+        resources, errors, skipped = result[0], result[1], result[2]
+        if kind == "tf":
+            out.files += len([f for f in files if f in found.reportable])
+        elif not skipped:
+            out.files += 1
+        out.inputs.update(_extras_of(result).get("inputs", {}))
+        if i in dropped:  # a called module's files were read (and are reported) through its callers
+            continue
+        out.resources.extend(resources)
+        out.errors.extend(errors)
+        if checks is None:
+            continue
+        checked = verdicts[i]
+        if checked is None:  # from the cache (or its check failed): every verdict is taken on the project
+            if applicable is None:
+                from iaclint.engine.runner import applicable_policies
+
+                applicable = applicable_policies(checks.policies)
+            out.deferred.extend((r, p) for r in resources for p in applicable(r))
+            continue
+        out.findings.extend(checked.findings)
+        for key, count in checked.passes.items():
+            out.passes[key] = out.passes.get(key, 0) + count
+        out.policy_errors.extend(checked.errors)
+        out.deferred.extend((resources[index], by_id[pid]) for index, pid in checked.deferred)
+    return out
+
+
+# What forked workers check their units with: set just before the pool forks (the policies
+# are not sent to each task), under a lock so that two threads' parallel scans cannot mix.
+_CHECKS: Checks | None = None
+_FORKING = threading.Lock()
+
+
+def _run(units: list, options: Options, jobs: int, keys: list, cache, checks: Checks | None) -> list:
+    """(result, UnitVerdicts or None) of every unit, each result stored in `cache` under its
+    key (when it has one and the result is cacheable) by whichever process loaded it."""
+    if jobs <= 1 or len(units) < PARALLEL_MIN_UNITS:
+        return [_load_and_store(unit, options, key, cache, checks) for unit, key in zip(units, keys)]
+    import multiprocessing
+
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # no fork on this platform: serial is correct, only slower
+        return [_load_and_store(unit, options, key, cache, checks) for unit, key in zip(units, keys)]
+    global _CHECKS
+    with _FORKING:
+        _CHECKS = checks
+        try:
+            return _run_parallel(units, options, jobs, keys, cache, context)
+        finally:
+            _CHECKS = None
+
+
+def _run_parallel(units: list, options: Options, jobs: int, keys: list, cache, context) -> list:
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    chunk = max(1, min(8, len(units) // (jobs * 4)))  # small batches: no worker idles long at the end
+    n = len(units)
+    results: list = []
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker) as pool:
+            for data, checked in pool.map(_load_encoded, units, [options] * n, keys, [cache] * n, chunksize=chunk):
+                results.append((pickle.loads(data), checked))
+    except BrokenProcessPool:
+        # A worker died (killed for memory, a crash in a parser's C code): which unit did it
+        # is unknown, so each unit not loaded yet gets a process of its own, and only the
+        # one that kills its process again is lost (an IAC001 finding), not the scan.
+        for unit, key in zip(units[len(results):], keys[len(results):]):
+            results.append(_load_isolated(unit, options, key, cache, context))
+    return results
+
+
+def _start_worker() -> None:
+    """A worker only loads units, whose objects are freed by reference counting: the few
+    reference cycles a unit leaves (~300 objects) cost less memory than the cyclic
+    collector's passes over every young object cost time (~10% of a load)."""
+    import gc
+
+    gc.disable()
+
+
+def _load_isolated(unit: tuple, options: Options, key, cache, context) -> tuple:
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            data, checked = pool.submit(_load_encoded, unit, options, key, cache).result()
+            return pickle.loads(data), checked
+    except BrokenProcessPool:
+        message = (f"the process loading {unit[1]} stopped unexpectedly (out of memory, or a crash in a "
+                   "parser): not scanned")
+        return ([], [ParseError(_unit_file(unit), 1, 1, message)], False, False), None
+
+
+def _unit_file(unit: tuple) -> str:
+    """The file a problem of the whole unit is reported on."""
+    kind, where, files = unit
+    return where if kind == "cfn" else (files[0] if files else where)
+
+
+def _load_and_store(unit: tuple, options: Options, key, cache, checks: Checks | None) -> tuple:
+    result = load_unit(unit, options)
+    if cache is not None and key is not None and result[3]:
+        cache.put(key, result)
+    return result, _check(result, checks)
+
+
+def _load_encoded(unit: tuple, options: Options, key, cache) -> tuple:
+    """In a worker: the unit's result pickled once, both to send it back and to store it,
+    so the parent only unpickles; and its verdicts."""
+    result = load_unit(unit, options)
+    data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    if cache is not None and key is not None and result[3]:
+        cache.put_encoded(key, data)
+    return data, _check(result, _CHECKS)
+
+
+def _check(result: tuple, checks: Checks | None):
+    """The unit's verdicts (`iaclint.engine.runner.check_unit`), or None without checks or
+    when checking failed (the parent then takes every verdict itself, and reports a bug)."""
+    if checks is None or not result[0]:
+        return None
+    from iaclint.engine.runner import check_unit
+
+    try:
+        return check_unit(result[0], checks.policies, checks.options)
+    except Exception:  # noqa: BLE001 - a bug here must not cost the unit: the parent checks it again
+        return None
+
+
+def load_unit(unit: tuple, options: Options) -> tuple:
+    """(canonical resources, parse errors, skipped: not a template, cacheable[, extras]) of
+    one unit: parsed, evaluated and normalized (`iaclint.normalize`).
+
+    Never raises: a bug of a loader costs that unit (an IAC001 finding), not the scan, and
+    in a worker process it would otherwise stop the whole pool."""
+    try:
+        result = _load_unit(unit, options)
+        from iaclint.normalize import normalize
+
+        return ([normalize(r) for r in result[0]], *result[1:])
+    except Exception as exc:  # noqa: BLE001 - the fuzz and hostile-input tests look for these
+        message = f"internal error loading {unit[1]}: {type(exc).__name__}: {exc}"
+        return [], [ParseError(_unit_file(unit), 1, 1, message)], False, False
+
+
+def _load_unit(unit: tuple, options: Options) -> tuple:
+    kind, where, files = unit
+    if kind == "tf":
+        from iaclint.frontends.terraform.module import load_module
+
+        result = load_module(where, list(files), var_files=options.var_files, variables=options.variables,
+                             overlay=options.overlay)
+        return result.resources, result.errors, False, True, _extras(result)
+    if kind == "plan":
+        from iaclint.frontends.terraform.plan import load_plan
+
+        try:
+            data = options.overlay.get(where)
+            if data is None:
+                with open(where, "rb") as handle:
+                    data = handle.read()
+        except OSError as exc:
+            return [], [ParseError(where, 1, 1, f"cannot read file: {exc.strerror or exc}")], False, False
+        plan = load_plan(where, data, options.overlay)
+        if plan is None:
+            return [], [], True, True  # JSON that only looked like a plan (a state file): skipped
+        return plan.resources, plan.errors, False, True, _extras(plan)
+    from iaclint.frontends.cloudformation.template import MAX_FILE_BYTES, load_template
+
+    try:
+        data = options.overlay.get(where)
+        if data is None:
+            with open(where, "rb") as handle:
+                data = handle.read(MAX_FILE_BYTES + 1)  # past the limit only the start matters
+    except OSError as exc:
+        return [], [ParseError(where, 1, 1, f"cannot read file: {exc.strerror or exc}")], False, False
+    result = load_template(where, data, options.parameters)
+    if result is None:
+        return [], [], True, True  # not a CloudFormation template: skipped silently
+    return result.resources, result.errors, False, True
+
+
+def _extras_of(result: tuple) -> dict:
+    """The extras a unit's result carries (Terraform and plans only), else {}."""
+    return result[4] if len(result) > 4 and result[4] else {}
+
+
+def _extras(result) -> dict:
+    """What `settle` and the cache need beyond resources and errors."""
+    return {"module_dirs": list(result.module_dirs), "module_files": list(result.module_files),
+            "remote": list(getattr(result, "remote", ())), "inputs": dict(result.inputs)}
+
+
+def _key(cache, unit: tuple, options: Options):
+    """Everything a unit's result depends on, or None when an input cannot be read."""
+    from iaclint.gate.files import content_hash
+
+    kind, where, files = unit
+    inputs = list(files)
+    if kind == "tf":
+        from iaclint.frontends.terraform.variables import auto_var_files
+
+        inputs += auto_var_files(where) + list(options.var_files)
+        extra = (sorted(options.variables.items()),
+                 sorted((k, v) for k, v in os.environ.items() if k.startswith("TF_VAR_")))
+    else:
+        extra = (sorted(options.parameters.items()),)
+        if where.endswith(".template.json"):  # CDK output: construct paths come from manifest.json
+            manifest = os.path.join(os.path.dirname(where), "manifest.json")
+            if os.path.isfile(manifest):
+                inputs.append(manifest)
+    hashes = []
+    for path in inputs:
+        data = options.overlay.get(path)
+        if data is None:
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+            except OSError:
+                return None  # unreadable: let the loader report it, uncached
+        hashes.append((path, content_hash(data)))
+    return cache.key(kind, where, hashes, extra)

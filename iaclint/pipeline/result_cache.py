@@ -1,0 +1,64 @@
+"""The whole-scan cache: a repeated scan of an unchanged tree skips evaluation entirely.
+
+The per-unit cache (`iaclint.pipeline.cache`, `iaclint.pipeline.loading`) saves parsing, but the policies
+still run on every resource every time, and on a large tree that is most of a repeated
+scan. This cache stores what evaluation produced, before the report-only filters (strict,
+baseline), under a key of every unit's key (all file contents and variables), the set of
+reportable files and the policies that ran (their IDs, severities and source files). The
+extra inputs modules read (`file()` targets, module files) are checked on every hit.
+
+It is bypassed when the result depends on more than that key: a `--diff` run (the changed
+lines) and per-path ignores given as matchers.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from iaclint.pipeline.loading import Options, inputs_fresh, unit_keys
+
+
+@dataclass
+class Evaluated:
+    """What `api.scan` computes before its report-only filters."""
+
+    failed: list  # FAIL findings, suppression problems included, suppression marks applied
+    unknowns: list  # UNKNOWN findings
+    passed: int
+    files: int
+    resources: int  # reportable resources
+    errors: list  # internal errors
+    reportable: set = field(default_factory=set)  # after module settling
+    skipped: list = field(default_factory=list)  # discovery and module notes
+    inputs: dict = field(default_factory=dict)  # extra inputs read, with their digests
+
+
+def policy_fingerprint(policies) -> str:
+    digest = hashlib.sha256()
+    for policy in policies:
+        digest.update(f"{policy.id}\x1f{policy.name}\x1f{policy.severity}\x1f{policy.source}\x1e".encode())
+        if policy.source:
+            try:
+                digest.update(Path(policy.source).read_bytes())
+            except OSError:
+                digest.update(b"?")
+    return digest.hexdigest()
+
+
+def key(cache, found, options: Options, policies, policy_options: dict | None = None) -> tuple[str | None, list | None]:
+    """(the scan's key, the units' keys); (None, None) when some input cannot be read."""
+    keys = unit_keys(found, options, cache)
+    if keys is None:
+        return None, None
+    return cache.key("scan", keys, sorted(found.reportable), policy_fingerprint(policies),
+                     sorted((policy_options or {}).items())), keys
+
+
+def get(cache, scan_key: str | None, overlay: dict) -> Evaluated | None:
+    if scan_key is None:
+        return None
+    hit = cache.get(scan_key)
+    if not isinstance(hit, Evaluated) or not inputs_fresh(hit.inputs, overlay):
+        return None
+    return hit
