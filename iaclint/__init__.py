@@ -4,7 +4,7 @@ The package is cut into layers, top to bottom; a layer imports only the layers b
 (`tests/test_layers.py` keeps that true):
 
 - `faces`: the command line, the Language Server, turning flags into a scan;
-  `reference`: the generated policy reference and coverage pages;
+- `reference`: the generated policy reference and coverage pages;
 - `api`: the library API every face calls (`iaclint.api.scan`);
 - `pipeline`: the scan's stages: discover, load (with the caches), check, filter;
 - `formatters`: reports, pure functions of a finished result;
