@@ -2,12 +2,15 @@
 generated reference in docs/policies.md is current."""
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import FIXTURES, ROOT, builtin_policies
 
+from iaclint.engine import docs
 from iaclint.engine.policy import SEVERITIES
 from iaclint.reference.policies import render_policy_reference
 
@@ -36,6 +39,32 @@ def test_metadata(policy):
     for field in ("what", "why", "fix_terraform", "fix_cloudformation"):
         assert len(getattr(policy, field).strip()) >= 40, f"{field} is missing or too thin"
     assert policy.references and all(r.startswith("https://") for r in policy.references)
+
+
+@pytest.mark.parametrize("policy", POLICIES, ids=lambda p: p.id)
+def test_documentation_is_one_markdown_page_beside_the_policy(policy):
+    """One format for every policy: `<name>.md` beside the source, in the fixed sections,
+    headed by the ID and name; no documentation inline in the policy's YAML or Python."""
+    page = Path(docs.page_path(policy.source, policy.name))
+    assert page.is_file(), f"{policy.id}: write {page.relative_to(ROOT)}"
+    parsed = docs.parse(page.read_text(encoding="utf-8"), str(page))
+    assert parsed.get("title_line") == f"# {policy.id} {policy.name}"
+    assert set(parsed) - {"title_line"} == set(docs.FIELDS), "every section, in the fixed names"
+    source = Path(policy.source).read_text(encoding="utf-8")
+    if policy.source.endswith(".py"):
+        tree = ast.parse(source)
+        inline = [t.id for node in ast.walk(tree) if isinstance(node, ast.ClassDef) for stmt in node.body
+                  if isinstance(stmt, ast.Assign) for t in stmt.targets if isinstance(t, ast.Name) and t.id in docs.FIELDS]
+    else:
+        inline = [f for f in docs.FIELDS if f in yaml.safe_load(source)["metadata"]]
+    assert not inline, f"{policy.id}: move {inline} into {page.name}"
+
+
+def test_a_page_with_an_unknown_section_is_refused():
+    with pytest.raises(docs.DocError, match="unknown section 'Example'"):
+        docs.parse("# IAC999 x\n\n## What it flags\n\ntext\n\n## Example\n\ncode\n", "x.md")
+    parsed = docs.parse("# IAC999 x\n\n## Fix in Terraform\n\n```hcl\n## not a heading\n```\n", "x.md")
+    assert parsed["fix_terraform"] == "```hcl\n## not a heading\n```"
 
 
 @pytest.mark.parametrize("policy", [p for p in POLICIES if p.resource_types], ids=lambda p: p.id)

@@ -10,6 +10,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Iterable
 
+from iaclint.engine import docs
+
 if TYPE_CHECKING:
     from iaclint.model.project import Project
     from iaclint.model.resource import Resource
@@ -93,12 +95,13 @@ class Policy:
     category: ClassVar[str] = ""
     resource_types: ClassVar[tuple] = ()  # canonical types
     checkov_ids: ClassVar[tuple] = ()
-    # Documentation: what it flags, why it matters for AI workloads, fixes, references.
-    what: ClassVar[str] = ""
-    why: ClassVar[str] = ""
-    fix_terraform: ClassVar[str] = ""
-    fix_cloudformation: ClassVar[str] = ""
-    references: ClassVar[tuple] = ()
+    # Documentation: what it flags, why it matters for AI workloads, fixes, references,
+    # read from `<name>.md` beside `source` (`iaclint.engine.docs`) unless set here.
+    what = docs.Section("what")
+    why = docs.Section("why")
+    fix_terraform = docs.Section("fix_terraform")
+    fix_cloudformation = docs.Section("fix_cloudformation")
+    references = docs.Section("references")
     source: ClassVar[str] = ""  # file the policy came from (set by the registry)
 
     def check(self, resource: "Resource", ctx: Context) -> Iterable[Result]:

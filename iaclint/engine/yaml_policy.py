@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from iaclint.engine import docs
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy, Result
 from iaclint.model import paths
 from iaclint.model.unknown import ABSENT, Unknown, cannot_be, literal_text
@@ -42,11 +43,9 @@ class YamlPolicy(Policy):
         self.category = str(meta.get("category", ""))
         self.checkov_ids = tuple(meta.get("checkov_ids", ()))
         self.message = str(meta.get("message") or self.title)
-        self.what = str(meta.get("what", ""))
-        self.why = str(meta.get("why", ""))
-        self.fix_terraform = str(meta.get("fix_terraform", ""))
-        self.fix_cloudformation = str(meta.get("fix_cloudformation", ""))
-        self.references = tuple(meta.get("references", ()))
+        for field in docs.FIELDS:  # inline documentation (Checkov-style); else the page beside the file
+            if field in meta:
+                setattr(self, field, tuple(meta[field]) if field == "references" else str(meta[field]))
         self.source = source
         self.definition = document["definition"]
         self.resource_types = tuple(sorted(_resource_types(self.definition)))

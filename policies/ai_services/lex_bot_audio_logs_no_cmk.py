@@ -36,67 +36,6 @@ class LexBotAudioLogsNoCmk(Policy):
     category = "data-protection"
     resource_types = (_ALIAS, _BOT)
     checkov_ids = ()
-    what = (
-        "An Amazon Lex V2 bot alias (`aws_lexv2models_bot_alias`, `AWS::Lex::BotAlias`), or the test alias of a "
-        "bot (`AWS::Lex::Bot` `TestBotAliasSettings`), with an enabled audio log setting "
-        "(`conversation_log_settings.audio_log_settings` / `ConversationLogSettings.AudioLogSettings`, "
-        "`enabled = true`) whose S3 destination has no `kms_key_arn` / `Destination.S3Bucket.KmsKeyArn`. "
-        "The recordings are then encrypted only by the bucket's default encryption. A key written as a "
-        "reference counts as set; an `enabled` flag that cannot be known statically gives UNKNOWN."
-    )
-    why = (
-        "Audio logs are recordings of real users speaking to the bot: voices (biometric data), account "
-        "numbers, addresses and whatever else callers say to a contact-centre assistant. Without a key of "
-        "its own the audio is protected only by the bucket's default encryption, usually SSE-S3, so anyone "
-        "who can read the bucket can play it back; a customer-managed key adds a second, auditable "
-        "permission (`kms:Decrypt`) that you can restrict to the few roles that need the recordings."
-    )
-    fix_terraform = """Name a customer-managed key for the audio destination:
-
-```hcl
-resource "aws_lexv2models_bot_alias" "production" {
-  bot_id         = aws_lexv2models_bot.support.id
-  bot_alias_name = "production"
-  bot_version    = aws_lexv2models_bot_version.support.bot_version
-
-  conversation_log_settings {
-    audio_log_settings {
-      enabled = true
-      destination {
-        s3_bucket {
-          s3_bucket_arn = aws_s3_bucket.lex_audio.arn
-          log_prefix    = "audio/"
-          kms_key_arn   = aws_kms_key.lex_logs.arn
-        }
-      }
-    }
-  }
-}
-```"""
-    fix_cloudformation = """Name a customer-managed key for the audio destination:
-
-```yaml
-ProductionAlias:
-  Type: AWS::Lex::BotAlias
-  Properties:
-    BotId: !Ref SupportBot
-    BotAliasName: production
-    BotVersion: !GetAtt SupportBotVersion.BotVersion
-    ConversationLogSettings:
-      AudioLogSettings:
-        - Enabled: true
-          Destination:
-            S3Bucket:
-              S3BucketArn: !GetAtt LexAudioBucket.Arn
-              LogPrefix: audio/
-              KmsKeyArn: !GetAtt LexLogsKey.Arn
-```"""
-    references = (
-        "https://docs.aws.amazon.com/lexv2/latest/dg/conversation-logs-audio.html",
-        "https://docs.aws.amazon.com/lexv2/latest/dg/conversation-logs-encrypting.html",
-        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/lexv2models_bot_alias",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-botalias-s3bucketlogdestination.html",
-    )
 
     def check(self, resource, ctx):
         base = _SETTINGS[resource.type] + ("audio_log_settings",)

@@ -22,46 +22,6 @@ class BedrockAgentCodeInterpreterEnabled(Policy):
     severity = "medium"
     category = "model-safeguards"
     resource_types = ("aws_bedrockagent_agent_action_group", "aws_bedrockagent_agent")
-    what = ("A Bedrock agent action group whose `parent_action_group_signature` / "
-            "`ParentActionGroupSignature` is `AMAZON.CodeInterpreter` and whose "
-            "`action_group_state` / `ActionGroupState` is not `DISABLED` (unset means ENABLED). "
-            "Terraform declares it as an `aws_bedrockagent_agent_action_group` resource (the "
-            "finding is on that resource); CloudFormation as an entry of `AWS::Bedrock::Agent` "
-            "`ActionGroups` (the finding is on the agent, at that entry).")
-    why = ("The code interpreter lets the agent write and run Python in a sandbox on whatever "
-           "the conversation supplies. A prompt-injected instruction, from a user or from a "
-           "document the agent retrieved, becomes executed code: it can process and reshape "
-           "uploaded files and session data for exfiltration through the answer, burn compute, "
-           "and give an attacker a far more capable tool than a fixed API. Enable it only for "
-           "agents that need it, behind a guardrail with a PROMPT_ATTACK filter.")
-    fix_terraform = """Remove the code interpreter action group, or keep it declared but disabled:
-
-```hcl
-resource "aws_bedrockagent_agent_action_group" "code_interpreter" {
-  action_group_name             = "code-interpreter"
-  agent_id                      = aws_bedrockagent_agent.assistant.agent_id
-  agent_version                 = "DRAFT"
-  parent_action_group_signature = "AMAZON.CodeInterpreter"
-  action_group_state            = "DISABLED"
-}
-```"""
-    fix_cloudformation = """Remove the code interpreter entry from `ActionGroups`, or keep it but disabled:
-
-```yaml
-Assistant:
-  Type: AWS::Bedrock::Agent
-  Properties:
-    # ...
-    ActionGroups:
-      - ActionGroupName: code-interpreter
-        ParentActionGroupSignature: AMAZON.CodeInterpreter
-        ActionGroupState: DISABLED
-```"""
-    references = (
-        "https://docs.aws.amazon.com/bedrock/latest/userguide/agents-code-interpretation.html",
-        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/bedrockagent_agent_action_group",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-agent-agentactiongroup.html",
-    )
 
     def check(self, resource, ctx):
         if resource.type == "aws_bedrockagent_agent_action_group":

@@ -42,57 +42,6 @@ class BedrockGuardrailNoPiiFilter(Policy):
     severity = "high"
     category = "model-safeguards"
     resource_types = ("aws_bedrock_guardrail",)
-    what = ("A Bedrock guardrail (`aws_bedrock_guardrail`, `AWS::Bedrock::Guardrail`) with no "
-            "`sensitive_information_policy_config` / `SensitiveInformationPolicyConfig`, or whose "
-            "`pii_entities_config` / `PiiEntitiesConfig` entries all have action `NONE` (or are "
-            "disabled in both directions), so no PII entity type is blocked or anonymized. Custom "
-            "`regexes_config` patterns alone do not count: they do not cover the managed PII "
-            "types.")
-    why = ("Users paste names, e-mail addresses, card numbers and AWS keys into chat, and a "
-           "retrieval-augmented assistant can quote them back from its knowledge base to anyone "
-           "who asks the right question. Without a PII filter that personal data and those "
-           "credentials flow into the model, into invocation logs and agent session memory, and "
-           "out to other users: a data-protection breach and a credential leak that prompt "
-           "injection can trigger on purpose.")
-    fix_terraform = """Block or anonymize the PII types your application must never pass on (credentials and card numbers at least):
-
-```hcl
-resource "aws_bedrock_guardrail" "support" {
-  # ...
-  sensitive_information_policy_config {
-    pii_entities_config {
-      type   = "AWS_SECRET_KEY"
-      action = "BLOCK"
-    }
-    pii_entities_config {
-      type   = "CREDIT_DEBIT_CARD_NUMBER"
-      action = "BLOCK"
-    }
-    pii_entities_config {
-      type   = "EMAIL"
-      action = "ANONYMIZE"
-    }
-  }
-}
-```"""
-    fix_cloudformation = """Block or anonymize the PII types your application must never pass on (credentials and card numbers at least):
-
-```yaml
-SupportGuardrail:
-  Type: AWS::Bedrock::Guardrail
-  Properties:
-    # ...
-    SensitiveInformationPolicyConfig:
-      PiiEntitiesConfig:
-        - {Type: AWS_SECRET_KEY, Action: BLOCK}
-        - {Type: CREDIT_DEBIT_CARD_NUMBER, Action: BLOCK}
-        - {Type: EMAIL, Action: ANONYMIZE}
-```"""
-    references = (
-        "https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-sensitive-filters.html",
-        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/bedrock_guardrail",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-guardrail-piientityconfig.html",
-    )
 
     def check(self, resource, ctx):
         listing = guardrails.entries(resource, _BLOCK, "pii_entities_config")

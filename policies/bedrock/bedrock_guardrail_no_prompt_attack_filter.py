@@ -18,51 +18,6 @@ class BedrockGuardrailNoPromptAttackFilter(Policy):
     severity = "high"
     category = "model-safeguards"
     resource_types = ("aws_bedrock_guardrail",)
-    what = ("A Bedrock guardrail (`aws_bedrock_guardrail`, `AWS::Bedrock::Guardrail`) whose "
-            "`content_policy_config.filters_config` / `ContentPolicyConfig.FiltersConfig` has no "
-            "filter of type `PROMPT_ATTACK`, or one whose `input_strength` / `InputStrength` is "
-            "missing, `NONE` or `LOW`. The output strength is never checked: AWS requires it to be "
-            "`NONE` for this filter type. The finding points at the content policy block when it "
-            "is written, else at the resource.")
-    why = ("The PROMPT_ATTACK filter is what detects jailbreaks (\"ignore your instructions\"), "
-           "prompt injection and prompt leaking attempts before they reach the model. Without it, "
-           "or at LOW strength, a user or a poisoned document can override the system prompt, "
-           "extract the agent's instructions, or steer an agent into calling its tools and "
-           "knowledge bases on the attacker's behalf, which turns a chat window into a data "
-           "exfiltration channel.")
-    fix_terraform = """Add a PROMPT_ATTACK filter at MEDIUM or HIGH input strength (output strength must stay NONE):
-
-```hcl
-resource "aws_bedrock_guardrail" "support" {
-  # ...
-  content_policy_config {
-    filters_config {
-      type            = "PROMPT_ATTACK"
-      input_strength  = "HIGH"
-      output_strength = "NONE"
-    }
-  }
-}
-```"""
-    fix_cloudformation = """Add a PROMPT_ATTACK filter at MEDIUM or HIGH input strength (output strength must stay NONE):
-
-```yaml
-SupportGuardrail:
-  Type: AWS::Bedrock::Guardrail
-  Properties:
-    # ...
-    ContentPolicyConfig:
-      FiltersConfig:
-        - Type: PROMPT_ATTACK
-          InputStrength: HIGH
-          OutputStrength: NONE
-```"""
-    references = (
-        "https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-prompt-attack.html",
-        "https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-content-filters.html",
-        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/bedrock_guardrail",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-guardrail-contentfilterconfig.html",
-    )
 
     def check(self, resource, ctx):
         listing = guardrails.entries(resource, _BLOCK, "filters_config")

@@ -19,57 +19,6 @@ class BedrockGuardrailWeakContentFilters(Policy):
     severity = "medium"
     category = "model-safeguards"
     resource_types = ("aws_bedrock_guardrail",)
-    what = ("A Bedrock guardrail (`aws_bedrock_guardrail`, `AWS::Bedrock::Guardrail`) whose "
-            "`content_policy_config.filters_config` / `ContentPolicyConfig.FiltersConfig` lacks a "
-            "filter for any of HATE, INSULTS, SEXUAL, VIOLENCE and MISCONDUCT, or has one of them "
-            "with `input_strength` / `output_strength` (`InputStrength` / `OutputStrength`) "
-            "missing, `NONE` or `LOW`. Missing categories are reported at the content policy block "
-            "(or the resource when there is none); a weak strength at the strength itself. "
-            "PROMPT_ATTACK is checked by IAC404, detect-only actions by a separate policy.")
-    why = ("These five filters are the guardrail's defence against the model being used to "
-           "produce or accept harassment, sexual content, violent or criminal instructions "
-           "(MISCONDUCT covers requests such as how to build malware or commit fraud). A category "
-           "left out, or set to LOW, passes almost everything of that kind in both directions: "
-           "users can coax the assistant into producing it under your brand, and abusive input "
-           "reaches the model and its logs unfiltered.")
-    fix_terraform = """Add one `filters_config` per category with MEDIUM or HIGH strength on both sides:
-
-```hcl
-resource "aws_bedrock_guardrail" "support" {
-  # ...
-  content_policy_config {
-    dynamic "filters_config" {
-      for_each = toset(["HATE", "INSULTS", "SEXUAL", "VIOLENCE", "MISCONDUCT"])
-      content {
-        type            = filters_config.value
-        input_strength  = "HIGH"
-        output_strength = "HIGH"
-      }
-    }
-  }
-}
-```"""
-    fix_cloudformation = """Add one `FiltersConfig` entry per category with MEDIUM or HIGH strength on both sides:
-
-```yaml
-SupportGuardrail:
-  Type: AWS::Bedrock::Guardrail
-  Properties:
-    # ...
-    ContentPolicyConfig:
-      FiltersConfig:
-        - {Type: HATE, InputStrength: HIGH, OutputStrength: HIGH}
-        - {Type: INSULTS, InputStrength: HIGH, OutputStrength: HIGH}
-        - {Type: SEXUAL, InputStrength: HIGH, OutputStrength: HIGH}
-        - {Type: VIOLENCE, InputStrength: HIGH, OutputStrength: HIGH}
-        - {Type: MISCONDUCT, InputStrength: HIGH, OutputStrength: HIGH}
-```"""
-    references = (
-        "https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-content-filters.html",
-        "https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-components.html",
-        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/bedrock_guardrail",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-guardrail-contentfilterconfig.html",
-    )
 
     def check(self, resource, ctx):
         listing = guardrails.entries(resource, _BLOCK, "filters_config")

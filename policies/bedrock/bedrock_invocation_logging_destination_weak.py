@@ -57,63 +57,6 @@ class BedrockInvocationLoggingDestinationWeak(Policy):
     resource_types = (_LOGGING,)
     formats = ("terraform",)  # no CloudFormation type for the logging configuration
     checkov_ids = ()
-    what = (
-        "An `aws_bedrock_model_invocation_logging_configuration` whose destination in the scan is weak: the S3 "
-        "bucket of `logging_config.s3_config` (or of `cloudwatch_config.large_data_delivery_s3_config`) has no "
-        "customer-managed default encryption key (SSE-S3, or SSE-KMS with `aws/s3`) or a public access block "
-        "with a flag off; or the `aws_cloudwatch_log_group` of `logging_config.cloudwatch_config` has no "
-        "`kms_key_id`. Destinations are followed by reference or by literal name; one outside the scan gives "
-        "UNKNOWN. CloudFormation has no resource type for invocation logging, so this policy covers Terraform "
-        "only."
-    )
-    why = (
-        "Invocation logs hold the full text of every prompt and completion, often including the personal data, "
-        "documents and secrets users pasted into a chat, and the context a RAG application retrieved for them: "
-        "the logs are a concentrated copy of the most sensitive data the AI workload touches. In a bucket or "
-        "log group without a customer-managed key, anyone whose IAM policy can read it reads them in clear, "
-        "with no key policy to restrict decryption and no way to revoke access at the key; a bucket whose "
-        "public access block is off is one bucket policy or ACL away from publishing them."
-    )
-    fix_terraform = """Send the logs to a log group and a bucket encrypted with your KMS key (the key policy must allow the CloudWatch Logs service and Bedrock):
-
-```hcl
-resource "aws_cloudwatch_log_group" "bedrock_invocations" {
-  name              = "/aws/bedrock/invocations"
-  retention_in_days = 365
-  kms_key_id        = aws_kms_key.logs.arn
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "invocation_logs" {
-  bucket = aws_s3_bucket.invocation_logs.id
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm     = "aws:kms"
-      kms_master_key_id = aws_kms_key.logs.arn
-    }
-  }
-}
-
-resource "aws_s3_bucket_public_access_block" "invocation_logs" {
-  bucket                  = aws_s3_bucket.invocation_logs.id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-```"""
-    fix_cloudformation = (
-        "CloudFormation has no resource type for Bedrock invocation logging. Point the logging configuration "
-        "(console, CLI or Terraform) at an `AWS::Logs::LogGroup` with `KmsKeyId` and an `AWS::S3::Bucket` with "
-        "`BucketEncryption` (`SSEAlgorithm: aws:kms`, `KMSMasterKeyID`) and all four "
-        "`PublicAccessBlockConfiguration` flags set to true."
-    )
-    references = (
-        "https://docs.aws.amazon.com/bedrock/latest/userguide/model-invocation-logging.html",
-        "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html",
-        "https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html",
-        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/bedrock_model_invocation_logging_configuration",
-        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/cloudwatch_log_group",
-    )
 
     def check(self, resource, ctx):
         found = False

@@ -62,51 +62,6 @@ class BedrockInvocationLoggingMissing(Policy):
     )
     formats = ("terraform",)  # no CloudFormation type for the logging configuration
     checkov_ids = ()
-    what = (
-        "A Bedrock agent, knowledge base, custom model or provisioned throughput (`aws_bedrockagent_agent`, "
-        "`aws_bedrockagent_knowledge_base`, `aws_bedrock_custom_model`, "
-        "`aws_bedrock_provisioned_model_throughput`; `AWS::Bedrock::Agent`, `AWS::Bedrock::KnowledgeBase`) when "
-        "the scan holds no `aws_bedrock_model_invocation_logging_configuration` for its region. Invocation "
-        "logging is a per-region account setting: a resource's region is its `region` argument, else the "
-        "provider's; a configuration and a resource of which only one names a region give UNKNOWN. "
-        "CloudFormation has no resource type for the setting, so CloudFormation resources are UNKNOWN unless the "
-        "scan also holds a Terraform logging configuration."
-    )
-    why = (
-        "Without invocation logging there is no record of what was sent to the models and what they answered: "
-        "no way to investigate a prompt-injection or jailbreak attempt, to find out which data an agent "
-        "disclosed and to whom, to detect abuse of a leaked credential that runs up model calls, or to answer "
-        "a data-subject or legal request about AI output. CloudTrail records that `InvokeModel` was called, "
-        "not the prompt or the completion."
-    )
-    fix_terraform = """Enable invocation logging once per account and region (to an encrypted log group or bucket):
-
-```hcl
-resource "aws_bedrock_model_invocation_logging_configuration" "this" {
-  logging_config {
-    text_data_delivery_enabled      = true
-    image_data_delivery_enabled     = true
-    embedding_data_delivery_enabled = false
-
-    cloudwatch_config {
-      log_group_name = aws_cloudwatch_log_group.bedrock_invocations.name
-      role_arn       = aws_iam_role.bedrock_logging.arn
-    }
-  }
-}
-```"""
-    fix_cloudformation = (
-        "CloudFormation has no resource type for Bedrock invocation logging. Enable it once per account and "
-        "region outside the template: in the Bedrock console (Settings, Model invocation logging), with "
-        "`aws bedrock put-model-invocation-logging-configuration --logging-config ...`, from a custom "
-        "resource that calls `PutModelInvocationLoggingConfiguration`, or with Terraform's "
-        "`aws_bedrock_model_invocation_logging_configuration`."
-    )
-    references = (
-        "https://docs.aws.amazon.com/bedrock/latest/userguide/model-invocation-logging.html",
-        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/bedrock_model_invocation_logging_configuration",
-        "https://docs.aws.amazon.com/bedrock/latest/APIReference/API_PutModelInvocationLoggingConfiguration.html",
-    )
 
     def check(self, resource, ctx):
         configs = ctx.project.of_type(_LOGGING)

@@ -84,57 +84,6 @@ class BedrockKbVectorStoreNoCmk(Policy):
     category = "data-protection"
     resource_types = (aoss.KNOWLEDGE_BASE,)
     checkov_ids = ()
-    what = (
-        "A Bedrock knowledge base (`aws_bedrockagent_knowledge_base`, `AWS::Bedrock::KnowledgeBase`) whose vector "
-        "store in the scan is not under a customer-managed key: an OpenSearch Serverless collection "
-        "(`storage_configuration.opensearch_serverless_configuration.collection_arn`) whose matching `encryption` "
-        "security policy has no `KmsARN` (`\"AWSOwnedKey\": true`), or whose CloudFormation `EncryptionConfig` has "
-        "no `KmsKeyArn`; or an OpenSearch domain (`opensearch_managed_cluster_configuration.domain_arn`) that is "
-        "not encrypted at rest or uses the AWS-managed `aws/es` key. A store that is not in the scan, or a "
-        "collection no encryption policy in the scan matches, gives UNKNOWN."
-    )
-    why = (
-        "The vector store holds the embeddings and the text chunks of every private document the knowledge base "
-        "ingested; this is the copy a RAG application actually serves from, and embeddings can be inverted back "
-        "into close approximations of the source text. If the documents sit in S3 under a customer-managed key "
-        "but their vectors do not, the key policy, CloudTrail audit and the ability to revoke access by "
-        "disabling the key protect everything except the data most exposed to queries. The key of a collection "
-        "or domain is fixed at creation."
-    )
-    fix_terraform = """Give the collection's encryption policy a customer-managed key (before the collection is created):
-
-```hcl
-resource "aws_opensearchserverless_security_policy" "kb_encryption" {
-  name = "kb-encryption"
-  type = "encryption"
-  policy = jsonencode({
-    Rules       = [{ ResourceType = "collection", Resource = ["collection/kb-vectors"] }]
-    AWSOwnedKey = false
-    KmsARN      = aws_kms_key.kb.arn
-  })
-}
-```
-
-For an OpenSearch domain, set `encrypt_at_rest { enabled = true, kms_key_id = aws_kms_key.kb.arn }`."""
-    fix_cloudformation = """Give the collection's encryption policy (or its `EncryptionConfig`) a customer-managed key:
-
-```yaml
-KbEncryption:
-  Type: AWS::OpenSearchServerless::SecurityPolicy
-  Properties:
-    Name: kb-encryption
-    Type: encryption
-    Policy: !Sub '{"Rules": [{"ResourceType": "collection", "Resource": ["collection/kb-vectors"]}], "AWSOwnedKey": false, "KmsARN": "${KbKey.Arn}"}'
-```
-
-For an OpenSearch domain, set `EncryptionAtRestOptions: {Enabled: true, KmsKeyId: !Ref KbKey}`."""
-    references = (
-        "https://docs.aws.amazon.com/bedrock/latest/userguide/encryption-kb.html",
-        "https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-encryption.html",
-        "https://docs.aws.amazon.com/opensearch-service/latest/developerguide/encryption-at-rest.html",
-        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/bedrockagent_knowledge_base",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-knowledgebase.html",
-    )
 
     def check(self, resource, ctx):
         def verdict(target):

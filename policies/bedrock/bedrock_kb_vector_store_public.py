@@ -89,58 +89,6 @@ class BedrockKbVectorStorePublic(Policy):
     category = "attack-paths"
     resource_types = (aoss.KNOWLEDGE_BASE,)
     checkov_ids = ()
-    what = (
-        "A Bedrock knowledge base (`aws_bedrockagent_knowledge_base`, `AWS::Bedrock::KnowledgeBase`) whose vector "
-        "store in the scan is reachable from the internet: an OpenSearch Serverless collection "
-        "(`storage_configuration.opensearch_serverless_configuration.collection_arn`) matched by a `network` "
-        "security policy with `\"AllowFromPublic\": true`, or an OpenSearch domain "
-        "(`opensearch_managed_cluster_configuration.domain_arn`) with a public endpoint (no `vpc_options` "
-        "subnets). A store that is not in the scan, or a collection no network policy in the scan matches, gives "
-        "UNKNOWN."
-    )
-    why = (
-        "This is the path from the internet to the private corpus behind a RAG assistant: the vector store holds "
-        "the embedded text of every document the knowledge base ingested. Once its endpoint is public, any leaked "
-        "credential, over-broad data access policy or open domain policy lets an attacker dump the corpus or, "
-        "with write access, insert poisoned chunks that the knowledge base retrieves and the model follows as "
-        "trusted context (indirect prompt injection reaching every user of the assistant). Bedrock reaches a "
-        "collection through the `bedrock.amazonaws.com` source service, so the store never needs a public "
-        "endpoint."
-    )
-    fix_terraform = """Let only Bedrock (and your VPC endpoints) reach the collection:
-
-```hcl
-resource "aws_opensearchserverless_security_policy" "kb_network" {
-  name = "kb-network"
-  type = "network"
-  policy = jsonencode([{
-    Rules           = [{ ResourceType = "collection", Resource = ["collection/kb-vectors"] }]
-    AllowFromPublic = false
-    SourceServices  = ["bedrock.amazonaws.com"]
-  }])
-}
-```
-
-For an OpenSearch domain, create it with `vpc_options { subnet_ids = [...], security_group_ids = [...] }`."""
-    fix_cloudformation = """Let only Bedrock (and your VPC endpoints) reach the collection:
-
-```yaml
-KbNetwork:
-  Type: AWS::OpenSearchServerless::SecurityPolicy
-  Properties:
-    Name: kb-network
-    Type: network
-    Policy: '[{"Rules": [{"ResourceType": "collection", "Resource": ["collection/kb-vectors"]}], "AllowFromPublic": false, "SourceServices": ["bedrock.amazonaws.com"]}]'
-```
-
-For an OpenSearch domain, create it with `VPCOptions: {SubnetIds: [...], SecurityGroupIds: [...]}`."""
-    references = (
-        "https://docs.aws.amazon.com/bedrock/latest/userguide/knowledge-base-setup.html",
-        "https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-network.html",
-        "https://docs.aws.amazon.com/opensearch-service/latest/developerguide/vpc.html",
-        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/bedrockagent_knowledge_base",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-knowledgebase.html",
-    )
 
     def check(self, resource, ctx):
         def verdict(target):

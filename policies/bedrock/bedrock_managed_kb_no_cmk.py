@@ -30,63 +30,6 @@ class BedrockManagedKbNoCmk(Policy):
     category = "data-protection"
     resource_types = ("aws_bedrockagent_knowledge_base",)
     checkov_ids = ()
-    what = (
-        "A Bedrock knowledge base of type `MANAGED` (`aws_bedrockagent_knowledge_base`, "
-        "`AWS::Bedrock::KnowledgeBase`: `knowledge_base_configuration.type` / "
-        "`KnowledgeBaseConfiguration.Type`), where Bedrock runs the vector store itself, without "
-        "`knowledge_base_configuration.managed_knowledge_base_configuration.server_side_encryption_configuration.kms_key_arn` "
-        "/ "
-        "`KnowledgeBaseConfiguration.ManagedKnowledgeBaseConfiguration.ServerSideEncryptionConfiguration.KmsKeyArn`. "
-        "The managed store is then encrypted with an AWS-owned key. Knowledge bases of the other types keep "
-        "their vectors in a store you own and pass here (see `bedrock-kb-vector-store-no-cmk`). A key written "
-        "as a reference counts as set; a type that cannot be known statically gives UNKNOWN."
-    )
-    why = (
-        "A managed knowledge base holds the embeddings and the chunk text of every document ingested into it, "
-        "and there is no collection or domain of yours in between on which to set a key. Embeddings can be "
-        "inverted back into close approximations of the source text, so they are as sensitive as the "
-        "documents. With an AWS-owned key you cannot see each decryption in CloudTrail, restrict it with a "
-        "key policy, or revoke access by disabling the key; the key is chosen when the knowledge base is "
-        "created."
-    )
-    fix_terraform = """Set a customer-managed key in the managed configuration (it forces a new knowledge base):
-
-```hcl
-resource "aws_bedrockagent_knowledge_base" "docs" {
-  name     = "docs"
-  role_arn = aws_iam_role.kb.arn
-
-  knowledge_base_configuration {
-    type = "MANAGED"
-    managed_knowledge_base_configuration {
-      embedding_model_type = "MANAGED"
-      server_side_encryption_configuration {
-        kms_key_arn = aws_kms_key.kb.arn
-      }
-    }
-  }
-}
-```"""
-    fix_cloudformation = """Set a customer-managed key in the managed configuration (it replaces the knowledge base):
-
-```yaml
-Docs:
-  Type: AWS::Bedrock::KnowledgeBase
-  Properties:
-    Name: docs
-    RoleArn: !GetAtt KbRole.Arn
-    KnowledgeBaseConfiguration:
-      Type: MANAGED
-      ManagedKnowledgeBaseConfiguration:
-        EmbeddingModelType: MANAGED
-        ServerSideEncryptionConfiguration:
-          KmsKeyArn: !GetAtt KbKey.Arn
-```"""
-    references = (
-        "https://docs.aws.amazon.com/bedrock/latest/userguide/encryption-kb.html",
-        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/bedrockagent_knowledge_base#managed_knowledge_base_configuration-block",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-knowledgebase.html",
-    )
 
     def check(self, resource, ctx):
         found = False

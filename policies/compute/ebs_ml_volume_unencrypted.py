@@ -77,54 +77,6 @@ class EbsMlVolumeUnencrypted(Policy):
     category = "data-protection"
     resource_types = ("aws_ebs_volume",)
     checkov_ids = ()
-    what = (
-        "An `aws_ebs_volume` (CloudFormation `AWS::EC2::Volume`) with `encrypted` (`Encrypted`) false or "
-        "unset that belongs to an ML workload: it is attached (`aws_volume_attachment`, "
-        "`AWS::EC2::VolumeAttachment`, or an `AWS::EC2::Instance` `Volumes` entry) to a GPU/accelerator "
-        "instance (`p*`, `g*`, `trn*`, `inf*`, `dl*`), an AI resource refers to it, or it is tagged "
-        "`ml`/`ai` = `true` (or `workload = ml`). An unset `encrypted` on a volume restored from a snapshot "
-        "(it inherits the snapshot's encryption), or in a scan that declares `aws_ebs_encryption_by_default`, "
-        "cannot be decided and is reported as UNKNOWN."
-    )
-    why = (
-        "Data volumes of training hosts hold the datasets staged for training, checkpoints written every few "
-        "minutes and the final model weights. An unencrypted volume leaks all of it through every snapshot "
-        "(snapshots are easy to share across accounts, by mistake or by an attacker with `ec2:ModifySnapshot"
-        "Attribute`) and cannot be encrypted in place later. Model theft then needs no access to S3 at all: "
-        "one copied snapshot carries the weights."
-    )
-    fix_terraform = (
-        "Encrypt the volume (ideally with your own key); this replaces an existing volume:\n\n"
-        "```hcl\n"
-        "resource \"aws_ebs_volume\" \"checkpoints\" {\n"
-        "  availability_zone = \"us-east-1a\"\n"
-        "  size              = 2000\n"
-        "  type              = \"gp3\"\n"
-        "  encrypted         = true\n"
-        "  kms_key_id        = aws_kms_key.ml_data.arn\n"
-        "}\n"
-        "```\n\n"
-        "Turning on `aws_ebs_encryption_by_default` for the account and region protects every new volume too."
-    )
-    fix_cloudformation = (
-        "Set `Encrypted` (and `KmsKeyId`):\n\n"
-        "```yaml\n"
-        "Checkpoints:\n"
-        "  Type: AWS::EC2::Volume\n"
-        "  Properties:\n"
-        "    AvailabilityZone: us-east-1a\n"
-        "    Size: 2000\n"
-        "    VolumeType: gp3\n"
-        "    Encrypted: true\n"
-        "    KmsKeyId: !GetAtt MlDataKey.Arn\n"
-        "```"
-    )
-    references = (
-        "https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html",
-        "https://docs.aws.amazon.com/ebs/latest/userguide/encryption-by-default.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-volume.html",
-        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/ebs_volume",
-    )
 
     def check(self, resource, ctx):
         yield from scoped_verdict(

@@ -90,58 +90,6 @@ class Ec2GpuImdsv1(Policy):
     category = "network-exposure"
     resource_types = ("aws_instance", "aws_launch_template")
     checkov_ids = ()
-    what = (
-        "An `aws_instance` or `aws_launch_template` (CloudFormation `AWS::EC2::Instance`, "
-        "`AWS::EC2::LaunchTemplate`) of a GPU/accelerator instance family (`p*`, `g*`, `trn*`, `inf*`, `dl*`) "
-        "whose `metadata_options.http_tokens` (`MetadataOptions.HttpTokens`) is `optional` or unset while the "
-        "metadata endpoint is on. Unset, EC2 uses `optional` unless the AMI is registered with "
-        "`ImdsSupport = v2.0` or an account-level default requires tokens; a scan that declares "
-        "`aws_ec2_instance_metadata_defaults` gives UNKNOWN for the unset case. An instance without its own "
-        "`metadata_options` is judged by the launch template it names."
-    )
-    why = (
-        "Training and inference hosts run notebooks, data loaders, model servers and third-party Python "
-        "packages that fetch URLs: one server-side request forgery (a crafted dataset URL, a prompt that "
-        "makes a tool-using model fetch `http://169.254.169.254/...`, a vulnerable inference server) and "
-        "IMDSv1 hands out the instance role's credentials with a single GET. Those roles usually read the "
-        "training data and write model artifacts, so the SSRF becomes data exfiltration and model theft. "
-        "IMDSv2 requires a PUT with a session token that such requests cannot make."
-    )
-    fix_terraform = (
-        "Require session tokens:\n\n"
-        "```hcl\n"
-        "resource \"aws_instance\" \"trainer\" {\n"
-        "  ami           = data.aws_ami.deep_learning.id\n"
-        "  instance_type = \"p4d.24xlarge\"\n\n"
-        "  metadata_options {\n"
-        "    http_endpoint               = \"enabled\"\n"
-        "    http_tokens                 = \"required\"\n"
-        "    http_put_response_hop_limit = 1\n"
-        "  }\n"
-        "}\n"
-        "```\n\n"
-        "The same `metadata_options` block works in `aws_launch_template`."
-    )
-    fix_cloudformation = (
-        "Set `HttpTokens: required` (in a launch template, under `LaunchTemplateData`):\n\n"
-        "```yaml\n"
-        "Trainer:\n"
-        "  Type: AWS::EC2::Instance\n"
-        "  Properties:\n"
-        "    InstanceType: p4d.24xlarge\n"
-        "    ImageId: !Ref DeepLearningAmi\n"
-        "    MetadataOptions:\n"
-        "      HttpEndpoint: enabled\n"
-        "      HttpTokens: required\n"
-        "      HttpPutResponseHopLimit: 1\n"
-        "```"
-    )
-    references = (
-        "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html",
-        "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-service.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-metadataoptions.html",
-        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/instance#metadata-options",
-    )
 
     def check(self, resource, ctx):
         yield from scoped_verdict(

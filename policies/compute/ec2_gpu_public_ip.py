@@ -126,55 +126,6 @@ class Ec2GpuPublicIp(Policy):
     category = "network-exposure"
     resource_types = ("aws_instance", "aws_launch_template")
     checkov_ids = ()
-    what = (
-        "An `aws_instance` or `aws_launch_template` (CloudFormation `AWS::EC2::Instance`, "
-        "`AWS::EC2::LaunchTemplate`) of a GPU/accelerator instance family (`p*`, `g*`, `trn*`, `inf*`, `dl*`) "
-        "that gets a public IPv4 address: `associate_public_ip_address = true` (on the instance, or in "
-        "`network_interfaces`; CloudFormation `NetworkInterfaces[].AssociatePublicIpAddress`), or, when that "
-        "is unset, a subnet with `map_public_ip_on_launch = true` (`MapPublicIpOnLaunch`), a default-VPC "
-        "subnet (`aws_default_subnet`), or no subnet at all (the default VPC). A subnet outside the scan, or a "
-        "launch template without a subnet, gives UNKNOWN."
-    )
-    why = (
-        "A public address puts the GPU host on the internet: Jupyter, TensorBoard, Ray dashboards and model "
-        "servers listen on well-known ports, often without authentication, and a single permissive security "
-        "group rule is then enough to reach them. Exposed training hosts are hijacked for cryptomining "
-        "(GPU time is expensive), and a shell on one gives the instance role, the mounted datasets and the "
-        "checkpoints: data exfiltration and model theft in one step. ML hosts should sit in private subnets "
-        "behind a NAT gateway or VPC endpoints."
-    )
-    fix_terraform = (
-        "Launch into a private subnet and refuse a public address:\n\n"
-        "```hcl\n"
-        "resource \"aws_instance\" \"trainer\" {\n"
-        "  ami                         = data.aws_ami.deep_learning.id\n"
-        "  instance_type               = \"p4d.24xlarge\"\n"
-        "  subnet_id                   = aws_subnet.private_a.id\n"
-        "  associate_public_ip_address = false\n"
-        "}\n"
-        "```\n\n"
-        "In a launch template, set `associate_public_ip_address = false` in `network_interfaces`."
-    )
-    fix_cloudformation = (
-        "Use a private subnet and set `AssociatePublicIpAddress: false`:\n\n"
-        "```yaml\n"
-        "Trainer:\n"
-        "  Type: AWS::EC2::Instance\n"
-        "  Properties:\n"
-        "    InstanceType: p4d.24xlarge\n"
-        "    ImageId: !Ref DeepLearningAmi\n"
-        "    NetworkInterfaces:\n"
-        "      - DeviceIndex: \"0\"\n"
-        "        SubnetId: !Ref PrivateSubnetA\n"
-        "        AssociatePublicIpAddress: false\n"
-        "```"
-    )
-    references = (
-        "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-instance-addressing.html#concepts-public-addresses",
-        "https://docs.aws.amazon.com/vpc/latest/userguide/default-vpc.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-networkinterface.html",
-        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/instance",
-    )
 
     def check(self, resource, ctx):
         yield from scoped_verdict(

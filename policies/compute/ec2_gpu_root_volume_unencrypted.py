@@ -110,61 +110,6 @@ class Ec2GpuRootVolumeUnencrypted(Policy):
     category = "data-protection"
     resource_types = ("aws_instance", "aws_launch_template")
     checkov_ids = ()
-    what = (
-        "An `aws_instance` or `aws_launch_template` (CloudFormation `AWS::EC2::Instance`, "
-        "`AWS::EC2::LaunchTemplate`) of a GPU/accelerator instance family (`p*`, `g*`, `trn*`, `inf*`, `dl*`) "
-        "whose root or EBS block devices are not encrypted: `root_block_device.encrypted` / "
-        "`ebs_block_device.encrypted` (`BlockDeviceMappings[].Ebs.Encrypted`) false or unset, or, for a launch "
-        "template, `block_device_mappings.ebs.encrypted` (`LaunchTemplateData.BlockDeviceMappings[].Ebs."
-        "Encrypted`). Without a root mapping the root volume comes from the AMI's snapshot, which is "
-        "unencrypted for any public AMI. The instance type is read from the resource, from the launch template "
-        "an instance uses, from accelerator `instance_requirements`, or from the instances and Auto Scaling "
-        "groups that use a template. A volume restored from a snapshot, or a scan that declares "
-        "`aws_ebs_encryption_by_default`, gives UNKNOWN."
-    )
-    why = (
-        "GPU hosts are where datasets are staged, checkpoints are written and finished model weights sit "
-        "before upload: the most valuable bytes of an ML project, on disks that are routinely snapshotted "
-        "and copied into AMIs. An unencrypted root volume leaks all of it through every snapshot or AMI "
-        "shared by mistake, and can only be fixed by rebuilding the host. Model theft then needs no access "
-        "to the model registry at all."
-    )
-    fix_terraform = (
-        "Encrypt the root and data volumes:\n\n"
-        "```hcl\n"
-        "resource \"aws_instance\" \"trainer\" {\n"
-        "  ami           = data.aws_ami.deep_learning.id\n"
-        "  instance_type = \"p4d.24xlarge\"\n\n"
-        "  root_block_device {\n"
-        "    encrypted  = true\n"
-        "    kms_key_id = aws_kms_key.ml_data.arn\n"
-        "  }\n"
-        "}\n"
-        "```\n\n"
-        "In a launch template, set `encrypted = true` in `block_device_mappings { ebs { ... } }`, or turn on "
-        "`aws_ebs_encryption_by_default` for the account and region."
-    )
-    fix_cloudformation = (
-        "Encrypt every EBS mapping, including the root device:\n\n"
-        "```yaml\n"
-        "Trainer:\n"
-        "  Type: AWS::EC2::Instance\n"
-        "  Properties:\n"
-        "    InstanceType: p4d.24xlarge\n"
-        "    ImageId: !Ref DeepLearningAmi\n"
-        "    BlockDeviceMappings:\n"
-        "      - DeviceName: /dev/xvda\n"
-        "        Ebs:\n"
-        "          Encrypted: true\n"
-        "          KmsKeyId: !GetAtt MlDataKey.Arn\n"
-        "```"
-    )
-    references = (
-        "https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html",
-        "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/accelerated-computing-instances.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-ebs.html",
-        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/instance#ebs-ephemeral-and-root-block-devices",
-    )
 
     def check(self, resource, ctx):
         yield from scoped_verdict(

@@ -38,48 +38,6 @@ class EfsMlFilesystemUnencrypted(Policy):
     category = "data-protection"
     resource_types = ("aws_efs_file_system",)
     checkov_ids = ()
-    what = (
-        "An `aws_efs_file_system` (CloudFormation `AWS::EFS::FileSystem`) with `encrypted` (`Encrypted`) "
-        "false or unset: encryption at rest is off by default through the API, CloudFormation and Terraform "
-        "(only the console turns it on). It is reported when the file system serves an ML workload: a "
-        "SageMaker domain, user profile or space (or another AI service resource) refers to it or to one of "
-        "its `aws_efs_access_point`s (for example as a custom file system of Studio users), or it is tagged "
-        "`ml`/`ai` = `true` (or `workload = ml`). Other file systems pass."
-    )
-    why = (
-        "File systems attached to ML work hold what notebooks and training jobs read and write: copies of "
-        "training datasets, feature extracts, checkpoints and model weights, often with the personal data "
-        "the model was trained on. Unencrypted, that data sits in plaintext on the storage layer and in "
-        "every backup, and encryption cannot be turned on later: the file system has to be recreated and "
-        "the data copied, so the exposure lasts for the file system's life. A KMS key also gives you an "
-        "audit trail and a kill switch for the data."
-    )
-    fix_terraform = (
-        "Encrypt the file system, ideally with your own key (this replaces an existing file system):\n\n"
-        "```hcl\n"
-        "resource \"aws_efs_file_system\" \"training_scratch\" {\n"
-        "  creation_token = \"training-scratch\"\n"
-        "  encrypted      = true\n"
-        "  kms_key_id     = aws_kms_key.ml_data.arn\n"
-        "}\n"
-        "```"
-    )
-    fix_cloudformation = (
-        "Set `Encrypted` (and `KmsKeyId`):\n\n"
-        "```yaml\n"
-        "TrainingScratch:\n"
-        "  Type: AWS::EFS::FileSystem\n"
-        "  Properties:\n"
-        "    Encrypted: true\n"
-        "    KmsKeyId: !GetAtt MlDataKey.Arn\n"
-        "```"
-    )
-    references = (
-        "https://docs.aws.amazon.com/efs/latest/ug/encryption-at-rest.html",
-        "https://docs.aws.amazon.com/sagemaker/latest/dg/domain-custom-file-system.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-efs-filesystem.html",
-        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/efs_file_system",
-    )
 
     def check(self, resource, ctx):
         yield from scoped_verdict(

@@ -17,67 +17,6 @@ class IamMlRoleFullAccessManagedPolicy(Policy):
     category = "identity-and-access"
     resource_types = ("aws_iam_role", "aws_iam_role_policy_attachment", "aws_iam_policy_attachment")
     checkov_ids = ("CKV2_AWS_68",)
-    what = (
-        "An ML execution role (an `aws_iam_role` / `AWS::IAM::Role` whose trust policy lets "
-        "`sagemaker.amazonaws.com` or `bedrock.amazonaws.com` assume it) with "
-        "`AmazonSageMakerFullAccess`, `AmazonBedrockFullAccess` or `AdministratorAccess` attached "
-        "through `managed_policy_arns` (`ManagedPolicyArns`), an `aws_iam_role_policy_attachment` "
-        "or an `aws_iam_policy_attachment`. The finding points at the ARN. Attachments to roles "
-        "outside the scanned files, or ARNs held in variables, give UNKNOWN."
-    )
-    why = (
-        "Everything a notebook, training job, pipeline step, endpoint container or Bedrock agent "
-        "does runs with its execution role, and that code is exactly what an attacker controls "
-        "after a malicious notebook, a poisoned dependency, a pickled model or a prompt "
-        "injection. `AmazonSageMakerFullAccess` lets it create notebooks and presigned URLs, "
-        "read any SageMaker bucket and pass roles to new jobs; `AmazonBedrockFullAccess` lets it "
-        "delete guardrails and invocation logging and invoke or fine-tune any model; "
-        "`AdministratorAccess` hands over the whole account. The vendor policies are meant for "
-        "humans getting started, not for workloads."
-    )
-    fix_terraform = (
-        "Detach the broad policy and give the role an inline or customer managed policy scoped "
-        "to its own buckets, keys and jobs:\n\n"
-        "```hcl\n"
-        "resource \"aws_iam_role_policy\" \"training\" {\n"
-        "  role = aws_iam_role.sagemaker_execution.id\n"
-        "  policy = jsonencode({\n"
-        "    Version = \"2012-10-17\"\n"
-        "    Statement = [{\n"
-        "      Effect   = \"Allow\"\n"
-        "      Action   = [\"s3:GetObject\", \"s3:PutObject\"]\n"
-        "      Resource = \"${aws_s3_bucket.training_data.arn}/*\"\n"
-        "    }]\n"
-        "  })\n"
-        "}\n"
-        "```\n\n"
-        "and remove `AmazonSageMakerFullAccess` from `managed_policy_arns` or the "
-        "`aws_iam_role_policy_attachment`."
-    )
-    fix_cloudformation = (
-        "Remove the broad ARN from `ManagedPolicyArns` and scope an inline policy instead:\n\n"
-        "```yaml\n"
-        "SageMakerExecution:\n"
-        "  Type: AWS::IAM::Role\n"
-        "  Properties:\n"
-        "    AssumeRolePolicyDocument: {...}\n"
-        "    Policies:\n"
-        "      - PolicyName: training\n"
-        "        PolicyDocument:\n"
-        "          Version: \"2012-10-17\"\n"
-        "          Statement:\n"
-        "            - Effect: Allow\n"
-        "              Action: [s3:GetObject, s3:PutObject]\n"
-        "              Resource: !Sub ${TrainingData.Arn}/*\n"
-        "```"
-    )
-    references = (
-        "https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html",
-        "https://docs.aws.amazon.com/sagemaker/latest/dg/security-iam-awsmanpol.html",
-        "https://docs.aws.amazon.com/bedrock/latest/userguide/security-iam-awsmanpol.html",
-        "https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AdministratorAccess.html",
-        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/iam_role_policy_attachment",
-    )
 
     def check(self, resource, ctx):
         if resource.type == "aws_iam_role":

@@ -33,51 +33,6 @@ class OpensearchDomainHttpsNotEnforced(Policy):
     category = "data-protection"
     resource_types = ("aws_opensearch_domain", "aws_elasticsearch_domain")
     checkov_ids = ()
-    what = (
-        "An OpenSearch Service domain (`aws_opensearch_domain`, `AWS::OpenSearchService::Domain`) or legacy "
-        "Elasticsearch domain (`aws_elasticsearch_domain`, `AWS::Elasticsearch::Domain`) that accepts plain "
-        "HTTP: no `domain_endpoint_options` block / `DomainEndpointOptions` property (the service default does "
-        "not enforce HTTPS), `enforce_https = false` / `EnforceHTTPS: false`, or a CloudFormation "
-        "`DomainEndpointOptions` without `EnforceHTTPS` (in Terraform an omitted `enforce_https` inside the "
-        "block defaults to `true`). `tls_security_policy` / `TLSSecurityPolicy` set to "
-        "`Policy-Min-TLS-1-0-2019-07` is reported too. Unknown values give UNKNOWN."
-    )
-    why = (
-        "Clients of a vector store send the user's question, or its embedding, and receive the retrieved "
-        "document chunks: the private text a RAG application answers from. Over plain HTTP, or TLS 1.0/1.1, "
-        "anyone on the network path can read those queries and results, steal the credentials or signed "
-        "requests sent with them, or alter the chunks returned to the model, injecting instructions it will "
-        "treat as trusted context."
-    )
-    fix_terraform = """Require HTTPS and TLS 1.2 or later:
-
-```hcl
-resource "aws_opensearch_domain" "vectors" {
-  domain_name = "rag-vectors"
-
-  domain_endpoint_options {
-    enforce_https       = true
-    tls_security_policy = "Policy-Min-TLS-1-2-PFS-2023-10"
-  }
-}
-```"""
-    fix_cloudformation = """Require HTTPS and TLS 1.2 or later:
-
-```yaml
-Vectors:
-  Type: AWS::OpenSearchService::Domain
-  Properties:
-    DomainName: rag-vectors
-    DomainEndpointOptions:
-      EnforceHTTPS: true
-      TLSSecurityPolicy: Policy-Min-TLS-1-2-PFS-2023-10
-```"""
-    references = (
-        "https://docs.aws.amazon.com/opensearch-service/latest/developerguide/infrastructure-security.html",
-        "https://docs.aws.amazon.com/opensearch-service/latest/APIReference/API_DomainEndpointOptions.html",
-        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/opensearch_domain#domain_endpoint_options",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-opensearchservice-domain-domainendpointoptions.html",
-    )
 
     def check(self, resource, ctx):
         value = resource.attributes.get("domain_endpoint_options")

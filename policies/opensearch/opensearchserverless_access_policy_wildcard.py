@@ -65,54 +65,6 @@ class OpensearchserverlessAccessPolicyWildcard(Policy):
     category = "identity-and-access"
     resource_types = (_ACCESS_POLICY,)
     checkov_ids = ()
-    what = (
-        "An OpenSearch Serverless data access policy (`aws_opensearchserverless_access_policy`, "
-        "`AWS::OpenSearchServerless::AccessPolicy`, `type = \"data\"`) with a rule set whose `Principal` "
-        "contains `*` or an account root (`arn:aws:iam::<account>:root`), or which grants `aoss:*` on "
-        "`index/*/*` (every index of every collection). Principals written as references to IAM roles pass; "
-        "principals that cannot be known statically give UNKNOWN."
-    )
-    why = (
-        "The data access policy is what decides who can read and write the documents of a vector index. "
-        "A root principal delegates that decision to every IAM policy in the account: any role or user "
-        "granted `aoss:APIAccessAll`, including roles of unrelated workloads, can dump the embedded corpus "
-        "behind a RAG application or write poisoned chunks that the model later retrieves as trusted "
-        "context (indirect prompt injection). `aoss:*` on `index/*/*` grants create, delete and write on "
-        "every index of every collection matched, now and in the future, far beyond what a knowledge base "
-        "needs (`aoss:ReadDocument`, `aoss:WriteDocument`, `aoss:DescribeIndex` on its own index)."
-    )
-    fix_terraform = """Name the roles that need access and grant only their permissions on their own index:
-
-```hcl
-resource "aws_opensearchserverless_access_policy" "kb_data" {
-  name = "kb-data"
-  type = "data"
-  policy = jsonencode([{
-    Rules = [{
-      ResourceType = "index"
-      Resource     = ["index/kb-vectors/*"]
-      Permission   = ["aoss:CreateIndex", "aoss:DescribeIndex", "aoss:ReadDocument", "aoss:WriteDocument"]
-    }]
-    Principal = [aws_iam_role.kb.arn]
-  }])
-}
-```"""
-    fix_cloudformation = """Name the roles that need access and grant only their permissions on their own index:
-
-```yaml
-KbDataAccess:
-  Type: AWS::OpenSearchServerless::AccessPolicy
-  Properties:
-    Name: kb-data
-    Type: data
-    Policy: !Sub '[{"Rules": [{"ResourceType": "index", "Resource": ["index/kb-vectors/*"], "Permission": ["aoss:ReadDocument", "aoss:WriteDocument"]}], "Principal": ["${KbRole.Arn}"]}]'
-```"""
-    references = (
-        "https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-data-access.html",
-        "https://docs.aws.amazon.com/bedrock/latest/userguide/kb-permissions.html",
-        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/opensearchserverless_access_policy",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchserverless-accesspolicy.html",
-    )
 
     def check(self, resource, ctx):
         spelt = f"`{resource.native_name(('policy',))}`"

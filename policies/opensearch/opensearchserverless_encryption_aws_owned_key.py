@@ -25,54 +25,6 @@ class OpensearchserverlessEncryptionAwsOwnedKey(Policy):
     category = "data-protection"
     resource_types = (aoss.SECURITY_POLICY, aoss.COLLECTION)
     checkov_ids = ()
-    what = (
-        "An OpenSearch Serverless `encryption` security policy (`aws_opensearchserverless_security_policy`, "
-        "`AWS::OpenSearchServerless::SecurityPolicy`) whose JSON `policy` / `Policy` has no `KmsARN` "
-        "(`\"AWSOwnedKey\": true`), when its `Rules[].Resource` patterns (`collection/<name>` or "
-        "`collection/<prefix>*`) match an AI collection in the scan: a collection of type `VECTORSEARCH`, or one "
-        "a Bedrock knowledge base uses as its vector store. A CloudFormation collection that sets its own "
-        "`EncryptionConfig` without `KmsKeyArn` is reported too. A key written as a reference counts as set. "
-        "Patterns and names with unknown parts give UNKNOWN, as does a policy that matches no collection in the "
-        "scan."
-    )
-    why = (
-        "A vector collection holds the embeddings and the chunk text of every document a RAG application "
-        "indexed: contracts, tickets, source code, personal data. Embeddings can be inverted back into "
-        "close approximations of that text, so they are as sensitive as the documents. With an AWS-owned key "
-        "you cannot see each decryption in CloudTrail, cannot restrict decryption with a key policy, and cannot "
-        "cut off access by disabling the key after a leaked role or an exfiltrated snapshot. The key is chosen "
-        "when the collection is created and cannot be changed afterwards."
-    )
-    fix_terraform = """Create a symmetric KMS key and name it in the encryption policy (before the collection is created):
-
-```hcl
-resource "aws_opensearchserverless_security_policy" "kb_encryption" {
-  name = "kb-encryption"
-  type = "encryption"
-  policy = jsonencode({
-    Rules       = [{ ResourceType = "collection", Resource = ["collection/kb-vectors"] }]
-    AWSOwnedKey = false
-    KmsARN      = aws_kms_key.vectors.arn
-  })
-}
-```"""
-    fix_cloudformation = """Create an `AWS::KMS::Key` and name it in the encryption policy, or in the collection's `EncryptionConfig`:
-
-```yaml
-KbEncryption:
-  Type: AWS::OpenSearchServerless::SecurityPolicy
-  Properties:
-    Name: kb-encryption
-    Type: encryption
-    Policy: !Sub '{"Rules": [{"ResourceType": "collection", "Resource": ["collection/kb-vectors"]}], "AWSOwnedKey": false, "KmsARN": "${VectorsKey.Arn}"}'
-```"""
-    references = (
-        "https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-encryption.html",
-        "https://docs.aws.amazon.com/bedrock/latest/userguide/knowledge-base-setup.html",
-        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/opensearchserverless_security_policy",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchserverless-securitypolicy.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-opensearchserverless-collection-encryptionconfig.html",
-    )
 
     def check(self, resource, ctx):
         if resource.type == aoss.COLLECTION:

@@ -24,53 +24,6 @@ class OpensearchserverlessNetworkPublic(Policy):
     category = "network-exposure"
     resource_types = (aoss.SECURITY_POLICY,)
     checkov_ids = ()
-    what = (
-        "An OpenSearch Serverless `network` security policy (`aws_opensearchserverless_security_policy`, "
-        "`AWS::OpenSearchServerless::SecurityPolicy`) whose JSON `policy` / `Policy` has a rule set with "
-        "`\"AllowFromPublic\": true` whose `Rules` (`ResourceType` `collection` or `dashboard`) match an AI "
-        "collection in the scan: a collection of type `VECTORSEARCH`, or one a Bedrock knowledge base uses as "
-        "its vector store. Patterns (`collection/<name>`, `collection/<prefix>*`) are matched against collection "
-        "names; unknown names, patterns or flags give UNKNOWN, as does a public rule set that matches no "
-        "collection in the scan."
-    )
-    why = (
-        "A public network policy puts the collection's endpoint, or its OpenSearch Dashboards, on the internet. "
-        "The data access policy and IAM still authenticate every request, but a leaked access key, an "
-        "over-broad data access policy or a misconfigured SAML provider is then exploitable from anywhere, "
-        "and there is no network boundary to stop bulk export of the index. A RAG vector store holds the "
-        "embedded text of the private documents it was built from, and write access to it lets an attacker "
-        "plant poisoned chunks that the model later retrieves as trusted context (indirect prompt injection)."
-    )
-    fix_terraform = """Allow access only from your VPC endpoints and from Bedrock, not from the public internet:
-
-```hcl
-resource "aws_opensearchserverless_security_policy" "kb_network" {
-  name = "kb-network"
-  type = "network"
-  policy = jsonencode([{
-    Rules           = [{ ResourceType = "collection", Resource = ["collection/kb-vectors"] }]
-    AllowFromPublic = false
-    SourceVPCEs     = [aws_opensearchserverless_vpc_endpoint.kb.id]
-    SourceServices  = ["bedrock.amazonaws.com"]
-  }])
-}
-```"""
-    fix_cloudformation = """Allow access only from your VPC endpoints and from Bedrock, not from the public internet:
-
-```yaml
-KbNetwork:
-  Type: AWS::OpenSearchServerless::SecurityPolicy
-  Properties:
-    Name: kb-network
-    Type: network
-    Policy: !Sub '[{"Rules": [{"ResourceType": "collection", "Resource": ["collection/kb-vectors"]}], "AllowFromPublic": false, "SourceVPCEs": ["${KbVpcEndpoint}"], "SourceServices": ["bedrock.amazonaws.com"]}]'
-```"""
-    references = (
-        "https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-network.html",
-        "https://docs.aws.amazon.com/bedrock/latest/userguide/knowledge-base-setup.html",
-        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/opensearchserverless_security_policy",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchserverless-securitypolicy.html",
-    )
 
     def check(self, resource, ctx):
         document = aoss.read_document(resource.attributes.get("policy"))

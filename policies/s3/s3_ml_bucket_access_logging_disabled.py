@@ -40,47 +40,6 @@ class S3MlBucketAccessLoggingDisabled(Policy):
     category = "logging-monitoring"
     resource_types = ("aws_s3_bucket",)
     checkov_ids = ()
-    what = (
-        "An ML `aws_s3_bucket` (CloudFormation `AWS::S3::Bucket`) with no server access logging: no "
-        "`aws_s3_bucket_logging` refers to it (nor the legacy inline `logging` block), and no "
-        "`LoggingConfiguration` is set (a `LoggingConfiguration` without `DestinationBucketName` logs to the "
-        "bucket itself and passes). A bucket is an ML bucket when a SageMaker, Bedrock, Comprehend, Kendra "
-        "(or other AI service) resource refers to it or names it in an `s3://` URI or ARN, or when it is "
-        "tagged `ml`/`ai` = `true`; other buckets pass. CloudTrail S3 data events are not considered."
-    )
-    why = (
-        "When a training set, a fine-tuning corpus or a model artifact leaks, the first questions are who "
-        "read which objects, from where and when. Without access logs (or CloudTrail data events) S3 "
-        "keeps no record of `GetObject` calls, so a data exfiltration or model theft cannot be scoped, "
-        "a poisoned training file cannot be traced to the principal that wrote it, and you cannot show "
-        "auditors which data a model was trained on and who touched it."
-    )
-    fix_terraform = (
-        "Log requests to a separate log bucket:\n\n"
-        "```hcl\n"
-        "resource \"aws_s3_bucket_logging\" \"training_data\" {\n"
-        "  bucket        = aws_s3_bucket.training_data.id\n"
-        "  target_bucket = aws_s3_bucket.access_logs.id\n"
-        "  target_prefix = \"training-data/\"\n"
-        "}\n"
-        "```"
-    )
-    fix_cloudformation = (
-        "Set `LoggingConfiguration`:\n\n"
-        "```yaml\n"
-        "TrainingData:\n"
-        "  Type: AWS::S3::Bucket\n"
-        "  Properties:\n"
-        "    LoggingConfiguration:\n"
-        "      DestinationBucketName: !Ref AccessLogs\n"
-        "      LogFilePrefix: training-data/\n"
-        "```"
-    )
-    references = (
-        "https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-loggingconfiguration.html",
-        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/s3_bucket_logging",
-    )
 
     def check(self, resource, ctx):
         yield from scoped_verdict(

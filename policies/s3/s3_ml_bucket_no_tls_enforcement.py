@@ -109,67 +109,6 @@ class S3MlBucketNoTlsEnforcement(Policy):
     category = "data-protection"
     resource_types = ("aws_s3_bucket",)
     checkov_ids = ()
-    what = (
-        "An ML `aws_s3_bucket` (CloudFormation `AWS::S3::Bucket`) with no bucket policy statement that "
-        "denies plain-HTTP requests: an `Effect: Deny` for every principal (`\"*\"`), on actions covering "
-        "`s3:GetObject` and `s3:PutObject` (`s3:*`), on resources covering the bucket's objects "
-        "(`arn:aws:s3:::bucket/*`), with the condition `Bool` (or `BoolIfExists`) `aws:SecureTransport = "
-        "false`. The bucket policies are the `aws_s3_bucket_policy` / `AWS::S3::BucketPolicy` resources "
-        "that refer to the bucket or name it (policies built with `data \"aws_iam_policy_document\"` are "
-        "followed). A bucket is an ML bucket when an AI resource refers to it or names it in an `s3://` URI, "
-        "or when it is tagged `ml`/`ai` = `true`; other buckets pass."
-    )
-    why = (
-        "S3 accepts plain HTTP unless the bucket policy refuses it. Training data, model weights and "
-        "Bedrock knowledge-base documents fetched by notebooks, training containers or custom tooling over "
-        "`http://` can be read or tampered with in transit: an attacker on the path can copy the dataset "
-        "(data exfiltration) or swap a model artifact or a training file (model or data poisoning) "
-        "without touching IAM. Denying `aws:SecureTransport = false` makes TLS a property of the bucket "
-        "instead of a hope about every client."
-    )
-    fix_terraform = (
-        "Attach a bucket policy that denies plain HTTP:\n\n"
-        "```hcl\n"
-        "resource \"aws_s3_bucket_policy\" \"training_data\" {\n"
-        "  bucket = aws_s3_bucket.training_data.id\n"
-        "  policy = jsonencode({\n"
-        "    Version = \"2012-10-17\"\n"
-        "    Statement = [{\n"
-        "      Sid       = \"DenyInsecureTransport\"\n"
-        "      Effect    = \"Deny\"\n"
-        "      Principal = \"*\"\n"
-        "      Action    = \"s3:*\"\n"
-        "      Resource  = [aws_s3_bucket.training_data.arn, \"${aws_s3_bucket.training_data.arn}/*\"]\n"
-        "      Condition = { Bool = { \"aws:SecureTransport\" = \"false\" } }\n"
-        "    }]\n"
-        "  })\n"
-        "}\n"
-        "```"
-    )
-    fix_cloudformation = (
-        "Add an `AWS::S3::BucketPolicy` that denies plain HTTP:\n\n"
-        "```yaml\n"
-        "TrainingDataPolicy:\n"
-        "  Type: AWS::S3::BucketPolicy\n"
-        "  Properties:\n"
-        "    Bucket: !Ref TrainingData\n"
-        "    PolicyDocument:\n"
-        "      Version: \"2012-10-17\"\n"
-        "      Statement:\n"
-        "        - Sid: DenyInsecureTransport\n"
-        "          Effect: Deny\n"
-        "          Principal: \"*\"\n"
-        "          Action: s3:*\n"
-        "          Resource: [!GetAtt TrainingData.Arn, !Sub \"${TrainingData.Arn}/*\"]\n"
-        "          Condition: {Bool: {\"aws:SecureTransport\": false}}\n"
-        "```"
-    )
-    references = (
-        "https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html",
-        "https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-ssl-requests-only.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-bucketpolicy.html",
-        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/s3_bucket_policy",
-    )
 
     def check(self, resource, ctx):
         yield from scoped_verdict(

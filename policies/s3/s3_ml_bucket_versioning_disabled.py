@@ -78,48 +78,6 @@ class S3MlBucketVersioningDisabled(Policy):
     category = "data-protection"
     resource_types = ("aws_s3_bucket",)
     checkov_ids = ()
-    what = (
-        "An ML `aws_s3_bucket` (CloudFormation `AWS::S3::Bucket`) without versioning: no "
-        "`aws_s3_bucket_versioning` with `versioning_configuration.status = \"Enabled\"` refers to it "
-        "(nor the legacy inline `versioning { enabled = true }`), or `VersioningConfiguration.Status` is "
-        "`Suspended` or unset. `Suspended` and `Disabled` fail too. A bucket is an ML bucket when a "
-        "SageMaker, Bedrock, Comprehend, Kendra (or other AI service) resource refers to it or names it in "
-        "an `s3://` URI or ARN, or when it is tagged `ml`/`ai` = `true`; other buckets pass."
-    )
-    why = (
-        "Training data and model artifacts are overwritten in place by pipelines, and a data-poisoning "
-        "attack is exactly a quiet overwrite of a few training files or of the `model.tar.gz` an endpoint "
-        "loads. Without versions there is no earlier copy to compare against, roll back to or retrain "
-        "from, and no way to prove which data a model was trained on (lineage that audits of AI systems "
-        "ask for). Versioning also protects against an accidental or malicious `DeleteObject` on a "
-        "dataset that took months to label."
-    )
-    fix_terraform = (
-        "Enable versioning with a separate resource:\n\n"
-        "```hcl\n"
-        "resource \"aws_s3_bucket_versioning\" \"training_data\" {\n"
-        "  bucket = aws_s3_bucket.training_data.id\n"
-        "  versioning_configuration {\n"
-        "    status = \"Enabled\"\n"
-        "  }\n"
-        "}\n"
-        "```"
-    )
-    fix_cloudformation = (
-        "Set `VersioningConfiguration`:\n\n"
-        "```yaml\n"
-        "TrainingData:\n"
-        "  Type: AWS::S3::Bucket\n"
-        "  Properties:\n"
-        "    VersioningConfiguration:\n"
-        "      Status: Enabled\n"
-        "```"
-    )
-    references = (
-        "https://docs.aws.amazon.com/AmazonS3/latest/userguide/Versioning.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-versioningconfiguration.html",
-        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/s3_bucket_versioning",
-    )
 
     def check(self, resource, ctx):
         yield from scoped_verdict(

@@ -27,60 +27,6 @@ class SagemakerEndpointConfigNoCmk(Policy):
     category = "data-protection"
     resource_types = ("aws_sagemaker_endpoint_configuration",)
     checkov_ids = ("CKV_AWS_98",)
-    what = (
-        "An `aws_sagemaker_endpoint_configuration` (CloudFormation `AWS::SageMaker::EndpointConfig`) "
-        "without `kms_key_arn` (CloudFormation `KmsKeyId`; the names differ between the two). "
-        "The ML storage volumes of the hosting instances are then encrypted with an AWS-managed "
-        "key. A key written as a reference counts as set. A configuration with a variant on an "
-        "instance type with NVMe instance storage only (`ml.g4dn`, `ml.g5`, `ml.p3dn`, `ml.p4d`, "
-        "`ml.m5d`, `ml.c5d`, `ml.r5d`, ...) or with `serverless_config` passes: AWS rejects a key "
-        "there and encrypts that storage in hardware."
-    )
-    why = (
-        "The endpoint volume holds the model artifact (the weights that cost the training run) "
-        "unpacked under /opt/ml, and whatever the inference container writes to disk: cached "
-        "payloads, temporary files with request data, logs with prompts or predictions. Under an "
-        "AWS-managed key the key policy cannot be narrowed, so access to the volume cannot be "
-        "revoked by disabling a key, and there is no per-key CloudTrail record of who decrypted "
-        "it, which leaves model theft or data exfiltration from a snapshot harder to contain "
-        "and to investigate."
-    )
-    fix_terraform = (
-        "Set `kms_key_arn` to a customer-managed key:\n\n"
-        "```hcl\n"
-        "resource \"aws_sagemaker_endpoint_configuration\" \"churn\" {\n"
-        "  name        = \"churn-endpoint-config\"\n"
-        "  kms_key_arn = aws_kms_key.ml_data.arn\n\n"
-        "  production_variants {\n"
-        "    variant_name           = \"primary\"\n"
-        "    model_name             = aws_sagemaker_model.churn.name\n"
-        "    instance_type          = \"ml.m5.xlarge\"\n"
-        "    initial_instance_count = 2\n"
-        "  }\n"
-        "}\n"
-        "```\n\n"
-        "The endpoint's execution role needs `kms:CreateGrant` and `kms:Decrypt` on the key."
-    )
-    fix_cloudformation = (
-        "Set `KmsKeyId` to a customer-managed key:\n\n"
-        "```yaml\n"
-        "ChurnEndpointConfig:\n"
-        "  Type: AWS::SageMaker::EndpointConfig\n"
-        "  Properties:\n"
-        "    KmsKeyId: !GetAtt MlDataKey.Arn\n"
-        "    ProductionVariants:\n"
-        "      - VariantName: primary\n"
-        "        ModelName: !GetAtt ChurnModel.ModelName\n"
-        "        InstanceType: ml.m5.xlarge\n"
-        "        InitialInstanceCount: 2\n"
-        "```"
-    )
-    references = (
-        "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html",
-        "https://docs.aws.amazon.com/sagemaker/latest/dg/encryption-at-rest-nbi.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-endpointconfig.html",
-        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/sagemaker_endpoint_configuration",
-    )
 
     def check(self, resource, ctx):
         attrs = resource.attributes

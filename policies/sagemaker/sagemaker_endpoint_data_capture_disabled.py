@@ -29,65 +29,6 @@ class SagemakerEndpointDataCaptureDisabled(Policy):
     category = "model-safeguards"
     resource_types = ("aws_sagemaker_endpoint_configuration",)
     checkov_ids = ()
-    what = (
-        "An `aws_sagemaker_endpoint_configuration` (CloudFormation `AWS::SageMaker::EndpointConfig`) "
-        "without `data_capture_config` (`DataCaptureConfig`), with `enable_capture` (`EnableCapture`) "
-        "`false`, or with `initial_sampling_percentage` 0. In Terraform an omitted `enable_capture` "
-        "counts as `false` (the provider sends `false`); in CloudFormation an omitted `EnableCapture` "
-        "means enabled (the SageMaker API default). Serverless-only configurations are skipped: "
-        "serverless inference does not support data capture."
-    )
-    why = (
-        "Without captured requests and responses there is no record of what was sent to a model and "
-        "what it answered: no evidence for investigating prompt injection, model extraction by "
-        "systematic querying, data poisoning through feedback loops, or harmful outputs; and SageMaker "
-        "Model Monitor has no data to detect drift or bias. The severity is low because capture "
-        "creates a sensitive dataset of its own: store it under a customer-managed key "
-        "(`sagemaker-endpoint-data-capture-no-cmk`) with a retention policy."
-    )
-    fix_terraform = (
-        "Add a `data_capture_config` block with `enable_capture = true`:\n\n"
-        "```hcl\n"
-        "resource \"aws_sagemaker_endpoint_configuration\" \"churn\" {\n"
-        "  # ...\n"
-        "  data_capture_config {\n"
-        "    enable_capture              = true\n"
-        "    initial_sampling_percentage = 20\n"
-        "    destination_s3_uri          = \"s3://${var.bucket}/capture/churn/\"\n"
-        "    kms_key_id                  = aws_kms_key.ml_data.arn\n\n"
-        "    capture_options {\n"
-        "      capture_mode = \"Input\"\n"
-        "    }\n"
-        "    capture_options {\n"
-        "      capture_mode = \"Output\"\n"
-        "    }\n"
-        "  }\n"
-        "}\n"
-        "```"
-    )
-    fix_cloudformation = (
-        "Add a `DataCaptureConfig` with `EnableCapture: true`:\n\n"
-        "```yaml\n"
-        "ChurnEndpointConfig:\n"
-        "  Type: AWS::SageMaker::EndpointConfig\n"
-        "  Properties:\n"
-        "    # ...\n"
-        "    DataCaptureConfig:\n"
-        "      EnableCapture: true\n"
-        "      InitialSamplingPercentage: 20\n"
-        "      DestinationS3Uri: !Sub s3://${Bucket}/capture/churn/\n"
-        "      KmsKeyId: !GetAtt MlDataKey.Arn\n"
-        "      CaptureOptions:\n"
-        "        - CaptureMode: Input\n"
-        "        - CaptureMode: Output\n"
-        "```"
-    )
-    references = (
-        "https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-data-capture.html",
-        "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DataCaptureConfig.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-endpointconfig-datacaptureconfig.html",
-        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/sagemaker_endpoint_configuration",
-    )
 
     def check(self, resource, ctx):
         cfn = resource.fmt == "cloudformation"

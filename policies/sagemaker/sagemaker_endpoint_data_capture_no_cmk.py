@@ -20,60 +20,6 @@ class SagemakerEndpointDataCaptureNoCmk(Policy):
     category = "data-protection"
     resource_types = ("aws_sagemaker_endpoint_configuration",)
     checkov_ids = ()
-    what = (
-        "An `aws_sagemaker_endpoint_configuration` (CloudFormation `AWS::SageMaker::EndpointConfig`) "
-        "with a `data_capture_config` (`DataCaptureConfig`) block that captures traffic but has no "
-        "`kms_key_id` (`KmsKeyId`). The captured requests and responses are then written to S3 under "
-        "the bucket's default encryption (usually SSE-S3) instead of a key you control. A key written "
-        "as a reference counts as set; a capture that is switched off passes."
-    )
-    why = (
-        "Data capture records real inference traffic: the prompts, documents and customer records "
-        "sent to the model and everything it answered. That dataset is often the most sensitive one "
-        "in an ML platform (raw PII, confidential text, outputs that reveal the model's behaviour) and "
-        "it grows for as long as the endpoint runs. With SSE-S3 anyone who can read the bucket reads "
-        "it in clear; a customer-managed key adds a key policy as a second gate, lets you cut off "
-        "access or crypto-shred the captures, and logs every decrypt for an exfiltration investigation."
-    )
-    fix_terraform = (
-        "Set `kms_key_id` in `data_capture_config`:\n\n"
-        "```hcl\n"
-        "resource \"aws_sagemaker_endpoint_configuration\" \"churn\" {\n"
-        "  # ...\n"
-        "  data_capture_config {\n"
-        "    enable_capture              = true\n"
-        "    initial_sampling_percentage = 20\n"
-        "    destination_s3_uri          = \"s3://${var.bucket}/capture/churn/\"\n"
-        "    kms_key_id                  = aws_kms_key.ml_data.arn\n\n"
-        "    capture_options {\n"
-        "      capture_mode = \"InputAndOutput\"\n"
-        "    }\n"
-        "  }\n"
-        "}\n"
-        "```"
-    )
-    fix_cloudformation = (
-        "Set `KmsKeyId` in `DataCaptureConfig`:\n\n"
-        "```yaml\n"
-        "ChurnEndpointConfig:\n"
-        "  Type: AWS::SageMaker::EndpointConfig\n"
-        "  Properties:\n"
-        "    # ...\n"
-        "    DataCaptureConfig:\n"
-        "      EnableCapture: true\n"
-        "      InitialSamplingPercentage: 20\n"
-        "      DestinationS3Uri: !Sub s3://${Bucket}/capture/churn/\n"
-        "      KmsKeyId: !GetAtt MlDataKey.Arn\n"
-        "      CaptureOptions:\n"
-        "        - CaptureMode: InputAndOutput\n"
-        "```"
-    )
-    references = (
-        "https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-data-capture-endpoint.html",
-        "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DataCaptureConfig.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-endpointconfig-datacaptureconfig.html",
-        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/sagemaker_endpoint_configuration",
-    )
 
     def check(self, resource, ctx):
         if not endpoints.capture_written(resource):

@@ -25,51 +25,6 @@ class SagemakerFlowDefinitionOutputNoCmk(Policy):
     resource_types = ("aws_sagemaker_flow_definition",)
     formats = ("terraform",)  # no AWS::SageMaker::FlowDefinition in the CloudFormation schemas
     checkov_ids = ("CKV_AWS_372",)
-    what = (
-        "An `aws_sagemaker_flow_definition` (an Amazon Augmented AI human review workflow) whose "
-        "`output_config.kms_key_id` is not set. The review results are then written to "
-        "`output_config.s3_output_path` under the bucket's default encryption. A key written as a reference "
-        "or a variable counts as set. CloudFormation has no flow definition resource type, so this policy "
-        "covers Terraform only."
-    )
-    why = (
-        "A human review loop exists for the documents and images a model was not sure about: scanned IDs, "
-        "medical forms, invoices, content flagged by Rekognition moderation. The output object holds the "
-        "original input, the model's prediction and every reviewer's answer, often the most sensitive "
-        "records of the whole workload, gathered in one prefix. Under SSE-S3 anyone with read access to the "
-        "bucket reads them; a customer-managed key adds a key policy you control, revocation, and a "
-        "CloudTrail record of every decrypt."
-    )
-    fix_terraform = (
-        "Set `kms_key_id` in `output_config`:\n\n"
-        "```hcl\n"
-        "resource \"aws_sagemaker_flow_definition\" \"claims_review\" {\n"
-        "  # ...\n"
-        "  output_config {\n"
-        "    s3_output_path = \"s3://${aws_s3_bucket.reviews.bucket}/a2i/\"\n"
-        "    kms_key_id     = aws_kms_key.reviews.arn\n"
-        "  }\n"
-        "}\n"
-        "```"
-    )
-    fix_cloudformation = (
-        "CloudFormation has no `AWS::SageMaker::FlowDefinition` type. Where a custom resource calls "
-        "`CreateFlowDefinition`, pass `OutputConfig.KmsKeyId`:\n\n"
-        "```yaml\n"
-        "ClaimsReviewFlow:\n"
-        "  Type: Custom::FlowDefinition\n"
-        "  Properties:\n"
-        "    ServiceToken: !GetAtt FlowDefinitionProvider.Arn\n"
-        "    OutputConfig:\n"
-        "      S3OutputPath: !Sub s3://${ReviewBucket}/a2i/\n"
-        "      KmsKeyId: !GetAtt ReviewKey.Arn\n"
-        "```"
-    )
-    references = (
-        "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_FlowDefinitionOutputConfig.html",
-        "https://docs.aws.amazon.com/sagemaker/latest/dg/a2i-create-flow-definition.html",
-        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/sagemaker_flow_definition",
-    )
 
     def check(self, resource, ctx):
         blocks = resource.attributes.get(_OUTPUT[0])

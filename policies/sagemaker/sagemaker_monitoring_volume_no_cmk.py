@@ -47,63 +47,6 @@ class SagemakerMonitoringVolumeNoCmk(Policy):
     category = "data-protection"
     resource_types = tuple(sorted(_CLUSTERS))
     checkov_ids = ("CKV_AWS_368",)
-    what = (
-        "A SageMaker model-monitoring job whose cluster has no volume key: "
-        "`aws_sagemaker_data_quality_job_definition` `job_resources.cluster_config.volume_kms_key_id`, "
-        "CloudFormation `AWS::SageMaker::DataQualityJobDefinition`, `ModelQualityJobDefinition`, "
-        "`ModelBiasJobDefinition` and `ModelExplainabilityJobDefinition` "
-        "`JobResources.ClusterConfig.VolumeKmsKeyId`, and `AWS::SageMaker::MonitoringSchedule` "
-        "`MonitoringScheduleConfig.MonitoringJobDefinition.MonitoringResources.ClusterConfig.VolumeKmsKeyId`. "
-        "The processing volume then uses an AWS-managed key. A reference counts as set; clusters on "
-        "instance types with NVMe instance storage only pass (AWS rejects a key there)."
-    )
-    why = (
-        "A monitoring job copies the endpoint's captured traffic (real prompts, inputs with personal "
-        "data, model predictions) and ground-truth labels onto its volume to compute statistics, "
-        "bias and explainability reports. Under an AWS-managed key that copy of production "
-        "inference data cannot be put under a key policy you control, cannot be crypto-shredded, "
-        "and leaves no per-key decrypt trail, while the same data in the capture bucket may be "
-        "under a customer-managed key: the monitoring volume becomes the weakest copy."
-    )
-    fix_terraform = (
-        "Set `volume_kms_key_id` in `job_resources.cluster_config`:\n\n"
-        "```hcl\n"
-        "resource \"aws_sagemaker_data_quality_job_definition\" \"churn\" {\n"
-        "  # ...\n"
-        "  job_resources {\n"
-        "    cluster_config {\n"
-        "      instance_count    = 1\n"
-        "      instance_type     = \"ml.m5.large\"\n"
-        "      volume_size_in_gb = 20\n"
-        "      volume_kms_key_id = aws_kms_key.ml_data.arn\n"
-        "    }\n"
-        "  }\n"
-        "}\n"
-        "```"
-    )
-    fix_cloudformation = (
-        "Set `VolumeKmsKeyId` in the cluster configuration (`JobResources.ClusterConfig` of a job "
-        "definition, `MonitoringResources.ClusterConfig` of an inline schedule job):\n\n"
-        "```yaml\n"
-        "ChurnDataQuality:\n"
-        "  Type: AWS::SageMaker::DataQualityJobDefinition\n"
-        "  Properties:\n"
-        "    # ...\n"
-        "    JobResources:\n"
-        "      ClusterConfig:\n"
-        "        InstanceCount: 1\n"
-        "        InstanceType: ml.m5.large\n"
-        "        VolumeSizeInGB: 20\n"
-        "        VolumeKmsKeyId: !GetAtt MlDataKey.Arn\n"
-        "```"
-    )
-    references = (
-        "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_MonitoringClusterConfig.html",
-        "https://docs.aws.amazon.com/sagemaker/latest/dg/encryption-at-rest-nbi.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-dataqualityjobdefinition.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-monitoringschedule.html",
-        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/sagemaker_data_quality_job_definition",
-    )
 
     def check(self, resource, ctx):
         cluster_path = _CLUSTERS[resource.type]

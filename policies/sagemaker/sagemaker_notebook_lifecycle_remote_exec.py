@@ -103,63 +103,6 @@ class SagemakerNotebookLifecycleRemoteExec(Policy):
     category = "model-safeguards"
     resource_types = ("aws_sagemaker_notebook_instance_lifecycle_configuration",)
     checkov_ids = ()
-    what = (
-        "An `aws_sagemaker_notebook_instance_lifecycle_configuration` (CloudFormation "
-        "`AWS::SageMaker::NotebookInstanceLifecycleConfig`) whose base64-decoded `on_create` or `on_start` "
-        "script (`OnCreate[].Content`, `OnStart[].Content`) pipes a download into an interpreter "
-        "(`curl ... | bash`, `bash -c \"$(wget ...)\"`), installs pip packages from a URL, a VCS or an index "
-        "other than PyPI or AWS CodeArtifact (or with `--trusted-host`), or gives the notebook user root "
-        "back (`sudoers`, `NOPASSWD`, the `sudo`/`wheel` group). Comment lines are ignored. This is a "
-        "heuristic: it reads the script text and does not follow scripts it downloads. A script that "
-        "cannot be read statically (a parameterised `Fn::Sub`, a variable, `filebase64()`) is reported as "
-        "unknown."
-    )
-    why = (
-        "Lifecycle scripts run as root on every start of the notebook instance, which holds the "
-        "execution role's credentials, the data scientists' notebooks and whatever datasets they pulled. "
-        "Code fetched at start time from a URL, a Git branch or a third-party package index is not "
-        "reviewed, not pinned and not in the infrastructure code: whoever controls that host or branch "
-        "(or can poison the index, or intercept a `--trusted-host` download) runs code as root inside "
-        "the ML environment on the next restart. Re-adding the user to sudoers undoes "
-        "`root_access = Disabled`, the control that keeps notebook users from reading other users' data "
-        "and the instance's credentials."
-    )
-    fix_terraform = (
-        "Ship the tools in a reviewed image or a pinned package from your own repository, and keep the "
-        "script declarative:\n\n"
-        "```hcl\n"
-        "resource \"aws_sagemaker_notebook_instance_lifecycle_configuration\" \"research\" {\n"
-        "  name = \"research-on-start\"\n"
-        "  on_start = base64encode(<<-EOT\n"
-        "    #!/bin/bash\n"
-        "    set -euo pipefail\n"
-        "    sudo -u ec2-user -i pip install --index-url \"$CODEARTIFACT_INDEX_URL\" acme-ml-tools==2.3.1\n"
-        "  EOT\n"
-        "  )\n"
-        "}\n"
-        "```"
-    )
-    fix_cloudformation = (
-        "Install pinned packages from your own repository instead of running downloaded scripts:\n\n"
-        "```yaml\n"
-        "ResearchOnStart:\n"
-        "  Type: AWS::SageMaker::NotebookInstanceLifecycleConfig\n"
-        "  Properties:\n"
-        "    OnStart:\n"
-        "      - Content:\n"
-        "          Fn::Base64: |\n"
-        "            #!/bin/bash\n"
-        "            set -euo pipefail\n"
-        "            sudo -u ec2-user -i pip install --index-url \"$CODEARTIFACT_INDEX_URL\" acme-ml-tools==2.3.1\n"
-        "```"
-    )
-    references = (
-        "https://docs.aws.amazon.com/sagemaker/latest/dg/notebook-lifecycle-config.html",
-        "https://docs.aws.amazon.com/sagemaker/latest/dg/nbi-root-access.html",
-        "https://docs.aws.amazon.com/codeartifact/latest/ug/python-configure-pip.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-notebookinstancelifecycleconfig.html",
-        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/sagemaker_notebook_instance_lifecycle_configuration",
-    )
 
     def check(self, resource, ctx):
         decided = False

@@ -43,15 +43,6 @@ def _encryption(step):
                 f"network between them in plaintext", encryption.found.path)
 
 
-# the step arguments the fix examples show (HCL, then the JSON of a CloudFormation template)
-_FIX_HCL, _FIX_YAML = sagemaker_pipelines.fix_examples(
-    "ResourceConfig                        = { InstanceCount = 4, InstanceType = \"ml.p4d.24xlarge\", VolumeSizeInGB = 200 }\n"
-    "EnableInterContainerTrafficEncryption = true",
-    "\"EnableInterContainerTrafficEncryption\": true,\n"
-    "\"ResourceConfig\": {\"InstanceCount\": 4, \"InstanceType\": \"ml.p4d.24xlarge\", \"VolumeSizeInGB\": 200}", sub=False,
-)
-
-
 class SagemakerPipelineTrainingInterContainerEncryptionDisabled(Policy):
     id = "IAC135"
     name = "sagemaker-pipeline-training-inter-container-encryption-disabled"
@@ -60,41 +51,6 @@ class SagemakerPipelineTrainingInterContainerEncryptionDisabled(Policy):
     category = "data-protection"
     resource_types = ("aws_sagemaker_pipeline",)
     checkov_ids = ()
-    what = (
-        "An `aws_sagemaker_pipeline` (CloudFormation `AWS::SageMaker::Pipeline`) whose definition has a "
-        "`Training` step on more than one instance without `Arguments.EnableInterContainerTrafficEncryption: "
-        "true`, or a `Processing` step on more than one instance without "
-        "`Arguments.NetworkConfig.EnableInterContainerTrafficEncryption: true` (steps inside `Condition` "
-        "branches count). The API default is `false`. Single-instance jobs pass: they have no traffic "
-        "between instances. Counts and switches given as pipeline parameters resolve to their "
-        "`DefaultValue`; what is only known when the pipeline runs is reported as unknown."
-    )
-    why = (
-        "A distributed training job exchanges gradients, parameter shards and often the training "
-        "records themselves between its instances; a distributed processing job shuffles dataset "
-        "partitions. Without inter-container traffic encryption that exchange crosses the network in "
-        "plaintext, where anything able to observe the VPC traffic (a compromised host, a traffic "
-        "mirroring session, a misrouted subnet) can reconstruct training data or model weights. "
-        "Encryption costs some training time, which is why AWS leaves it off unless asked."
-    )
-    fix_terraform = (
-        "Set `EnableInterContainerTrafficEncryption = true` on distributed training steps (and "
-        "`NetworkConfig.EnableInterContainerTrafficEncryption = true` on distributed processing steps):\n\n"
-        + _FIX_HCL
-    )
-    fix_cloudformation = (
-        "Set `EnableInterContainerTrafficEncryption: true` in distributed training steps (and "
-        "`NetworkConfig.EnableInterContainerTrafficEncryption: true` in distributed processing steps) of "
-        "`PipelineDefinitionBody`:\n\n"
-        + _FIX_YAML
-    )
-    references = (
-        "https://docs.aws.amazon.com/sagemaker/latest/dg/train-encrypt.html",
-        "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingJob.html",
-        "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_NetworkConfig.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-pipeline.html",
-        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/sagemaker_pipeline",
-    )
 
     def check(self, resource, ctx):
         yield from [_encryption(step) if step else UNKNOWN(message, path)

@@ -21,19 +21,6 @@ _CLUSTERS = {
 }
 
 
-# the step arguments the fix examples show (HCL, then the JSON of a CloudFormation template)
-_FIX_HCL, _FIX_YAML = sagemaker_pipelines.fix_examples(
-    "ResourceConfig = {\n"
-    "  InstanceCount  = 1\n"
-    "  InstanceType   = \"ml.m5.2xlarge\"\n"
-    "  VolumeSizeInGB = 100\n"
-    "  VolumeKmsKeyId = aws_kms_key.ml_data.arn\n"
-    "}",
-    "\"ResourceConfig\": {\"InstanceCount\": 1, \"InstanceType\": \"ml.m5.2xlarge\",\n"
-    "\"VolumeSizeInGB\": 100, \"VolumeKmsKeyId\": \"${MlDataKey.Arn}\"}",
-)
-
-
 class SagemakerPipelineTrainingVolumeNoCmk(Policy):
     id = "IAC105"
     name = "sagemaker-pipeline-training-volume-no-cmk"
@@ -42,42 +29,6 @@ class SagemakerPipelineTrainingVolumeNoCmk(Policy):
     category = "data-protection"
     resource_types = ("aws_sagemaker_pipeline",)
     checkov_ids = ()
-    what = (
-        "An `aws_sagemaker_pipeline` (CloudFormation `AWS::SageMaker::Pipeline`) whose definition "
-        "(`pipeline_definition`, CloudFormation `PipelineDefinition.PipelineDefinitionBody`) has a "
-        "`Training` step without `Arguments.ResourceConfig.VolumeKmsKeyId` or a `Processing` step "
-        "without `Arguments.ProcessingResources.ClusterConfig.VolumeKmsKeyId`, including steps inside "
-        "`Condition` branches. Those jobs run with volumes under an AWS-managed key. A key given as a "
-        "pipeline parameter or reference counts as set; an instance type given as a parameter resolves "
-        "to its `DefaultValue`; instance types with NVMe instance storage only pass. A definition "
-        "stored only in S3 (`pipeline_definition_s3_location`) cannot be checked and is reported as unknown."
-    )
-    why = (
-        "Training and processing volumes hold the full training dataset in File mode, feature "
-        "engineering intermediates, checkpoints and the model weights before upload: the most "
-        "valuable data and intellectual property of the ML platform. The pipeline definition is a "
-        "JSON blob that ordinary resource checks do not look into, so these jobs often escape the "
-        "CMK policy applied everywhere else. Under an AWS-managed key the key policy cannot be "
-        "narrowed, access cannot be revoked by disabling a key, and there is no per-key decrypt trail "
-        "to investigate a stolen dataset or model."
-    )
-    fix_terraform = (
-        "Add `VolumeKmsKeyId` to every training step's `ResourceConfig` (and to "
-        "`ProcessingResources.ClusterConfig` of processing steps):\n\n"
-        + _FIX_HCL
-    )
-    fix_cloudformation = (
-        "Add `VolumeKmsKeyId` to every training step's `ResourceConfig` (and to "
-        "`ProcessingResources.ClusterConfig` of processing steps) in `PipelineDefinitionBody`:\n\n"
-        + _FIX_YAML
-    )
-    references = (
-        "https://docs.aws.amazon.com/sagemaker/latest/dg/build-and-manage-steps.html",
-        "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ResourceConfig.html",
-        "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProcessingClusterConfig.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-pipeline.html",
-        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/sagemaker_pipeline",
-    )
 
     def check(self, resource, ctx):
         results = [UNKNOWN(message, path) if step is None else self._check_step(step)
