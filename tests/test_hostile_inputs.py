@@ -358,14 +358,14 @@ def test_unreadable_files_and_directories_with_permissions(tree):
 @pytest.mark.parametrize("cache", [False, True], ids=["no-cache", "cache"])
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_files_that_vanish_after_discovery(tree, tmp_path, monkeypatch, cache, jobs):
-    import iaclint.api
+    import iaclint.pipeline.scan
     from iaclint.pipeline.cache import Cache
 
     _unreadable_tree(tree)
     for i in range(16):  # enough units for jobs=2 to load in parallel
         (tree / "many" / str(i)).mkdir(parents=True)
         (tree / "many" / str(i) / "main.tf").write_text(GOOD_TF.replace('"nb"', f'"n{i}"'))
-    real_discover = iaclint.api.discover
+    real_discover = iaclint.pipeline.scan.discover
 
     def discover_then_delete(*args, **kwargs):
         found = real_discover(*args, **kwargs)
@@ -373,7 +373,7 @@ def test_files_that_vanish_after_discovery(tree, tmp_path, monkeypatch, cache, j
         os.unlink("bad/t.yaml")
         return found
 
-    monkeypatch.setattr(iaclint.api, "discover", discover_then_delete)
+    monkeypatch.setattr(iaclint.pipeline.scan, "discover", discover_then_delete)
     result = run_scan(cache=Cache(tmp_path / "cache") if cache else None, jobs=jobs)
     assert good_is_scanned(result)
     assert parse_errors(result) == {"bad/main.tf": "cannot read file: No such file or directory",

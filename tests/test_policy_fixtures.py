@@ -56,12 +56,7 @@ def test_policy_fixtures(policy, fmt, monkeypatch):
     assert all(f.policy_id == policy.id for f in result.findings)
 
     expected = set()
-    from iaclint.api import (
-        _parse_all,  # the same parse the scan did, to map lines to resources
-    )
-    from iaclint.pipeline.discover import discover
-
-    resources, errors, _ = _parse_all(discover([rel(f) for f in files]), [], {}, {})
+    resources, errors = _load([rel(f) for f in files])  # the same load the scan did, to map lines to resources
     assert not errors, errors
     fail_names = set()
     for f in files:
@@ -89,17 +84,23 @@ def test_policy_fixtures(policy, fmt, monkeypatch):
     assert unknown_cases <= undecided, f"unknown cases not UNKNOWN: {sorted(unknown_cases - undecided)}"
 
 
+def _load(paths: list) -> tuple[list, list]:
+    """(canonical resources, parse errors) of `paths`, loaded as a scan loads them."""
+    from iaclint.pipeline.discover import discover
+    from iaclint.pipeline.loading import Options, load_all
+
+    loaded = load_all(discover(paths), Options([], {}, {}, {}))
+    return loaded.resources, loaded.errors
+
+
 def _check_inapplicable_format(policy, fmt, files):
     if not files:
         pytest.skip(f"{policy.name} does not apply to {fmt} (formats = {applicable_formats(policy)})")
-    from iaclint.api import _parse_all
-    from iaclint.pipeline.discover import discover
-
     result = scan([rel(f) for f in files], policies=[policy], strict=False)
     assert not result.errors, result.errors
     assert not result.findings, f"{fmt} does not apply to {policy.name}, yet it reported {result.findings}"
     assert not any(expected_markers(f) for f in files), f"{fmt} fixtures of {policy.name} mark findings"
-    resources, errors, _ = _parse_all(discover([rel(f) for f in files]), [], {}, {})
+    resources, errors = _load([rel(f) for f in files])
     assert not errors, errors
     names = {r.address: r.address.split(".")[-1].lower() for r in resources
              if r.type in policy.resource_types}

@@ -1,0 +1,57 @@
+"""The scan's first stage: which policies run, at which severity.
+
+Selection and severity overrides happen before anything is loaded, so every later stage
+(verdicts, SARIF rules, `--fail-on`) sees the same set and the same levels.
+"""
+from __future__ import annotations
+
+import copy
+
+from iaclint.engine.policy import SEVERITIES, Policy
+
+
+def load_all_policies(policy_dirs=()) -> list[Policy]:
+    """The tool policies, the built-in pack and the policies in `policy_dirs`, by ID."""
+    from iaclint.engine.builtin import (
+        DuplicateKeyPolicy,
+        ParseErrorPolicy,
+        SuppressionWithoutReasonPolicy,
+        UnusedSuppressionPolicy,
+    )
+    from iaclint.engine.registry import load_policies
+
+    tool = [ParseErrorPolicy(), SuppressionWithoutReasonPolicy(), UnusedSuppressionPolicy(), DuplicateKeyPolicy()]
+    return sorted([*tool, *load_policies(list(policy_dirs))], key=lambda p: p.id)
+
+
+def select_policies(policies: list[Policy], select=(), ignore=()) -> list[Policy]:
+    """Keep policies named (by id or name) in `select` (all if empty), minus `ignore`."""
+    wanted = {s.strip() for s in select if s.strip()}
+    unwanted = {s.strip() for s in ignore if s.strip()}
+    out = []
+    for policy in policies:
+        keys = {policy.id, policy.name}
+        if wanted and not keys & wanted:
+            continue
+        if keys & unwanted:
+            continue
+        out.append(policy)
+    return out
+
+
+def override_severities(policies: list[Policy], severity: dict | None) -> list[Policy]:
+    """Copies of the policies named (by ID or name) in `severity` with that severity, so
+    findings, SARIF rules and `--fail-on` all see the same value; the originals are shared
+    (a cached load) and stay untouched."""
+    if not severity:
+        return list(policies)
+    out = []
+    for policy in policies:
+        level = severity.get(policy.id, severity.get(policy.name))
+        if level is not None and level != policy.severity:
+            if level not in SEVERITIES:
+                raise ValueError(f"unknown severity {level!r} for {policy.id}")
+            policy = copy.copy(policy)
+            policy.severity = level
+        out.append(policy)
+    return out

@@ -1,0 +1,209 @@
+"""The scan as stages, each a function of what the stages before it produced:
+
+    request ─► policies ─► discover ─► evaluate ─► report
+    (what the    (chosen,    (units and   (loaded, checked,  (strict, baseline
+     user asked)  severities) files)       suppressed)        and diff applied)
+
+`evaluate` depends only on the files, the request's inputs and the policies, which is
+what the whole-scan cache (`result_cache`) keys on; `report` applies what depends on the
+moment (the baseline, the diff) and never re-reads anything.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from iaclint.engine.policy import SEVERITIES, Policy, Verdict
+from iaclint.pipeline import filters
+from iaclint.pipeline.discover import Discovery, discover
+from iaclint.pipeline.policies import (
+    load_all_policies,
+    override_severities,
+    select_policies,
+)
+
+
+@dataclass(frozen=True)
+class Request:
+    """Everything a scan is asked to do; `iaclint.api.scan` documents each field."""
+
+    paths: tuple = (".",)
+    select: tuple = ()
+    ignore: tuple = ()
+    strict: bool = False
+    policy_dirs: tuple = ()
+    var_files: tuple = ()
+    variables: dict | None = None
+    parameters: dict | None = None
+    policies: list | None = None
+    overlay: dict | None = None
+    severity: dict | None = None
+    exclude: tuple = ()
+    per_path_ignores: object = None
+    root: str | None = None
+    show_suppressed: bool = False
+    baseline: object = None
+    changes: object = None
+    cache: object = None
+    jobs: int = 1
+    options: dict | None = None
+
+    @property
+    def buffers(self) -> dict:
+        """The overlay with normalised paths: unsaved contents read instead of the disk's."""
+        return {os.path.normpath(k): v for k, v in (self.overlay or {}).items()}
+
+    @property
+    def policy_options(self) -> dict:
+        return {k: v for k, v in (self.options or {}).items() if v}
+
+
+@dataclass
+class Chosen:
+    """The policies that run (selected, severities overridden) and every policy by ID or
+    name (suppressions and per-path ignores may name one that does not run)."""
+
+    policies: list
+    known: dict
+
+
+@dataclass
+class ScanResult:
+    findings: list  # FAIL findings (and UNKNOWN ones when strict), sorted
+    unknowns: list  # every UNKNOWN verdict as a Finding, whether reported or not
+    passed: int
+    files: int
+    resources: int
+    policies: list
+    errors: list = field(default_factory=list)  # internal errors (policy bugs): exit code 2
+    missing: list = field(default_factory=list)  # paths that did not exist: exit code 2
+    elapsed: float = 0.0
+    strict: bool = False
+    show_suppressed: bool = False  # text-like reports list suppressed findings too
+    baselined: int = 0  # findings left out because the baseline holds them
+    outside_diff: int = 0  # findings left out by --diff (not on changed lines or resources)
+    skipped: list = field(default_factory=list)  # (path, reason) left out on purpose: said, not an error
+
+    def counts(self) -> dict:
+        counts = {s: 0 for s in SEVERITIES}
+        for f in self.findings:
+            if f.verdict == "FAIL" and not f.suppressed:  # UNKNOWN (--strict) is counted apart
+                counts[f.severity] = counts.get(f.severity, 0) + 1
+        return counts
+
+    @property
+    def suppressed(self) -> int:
+        return sum(1 for f in self.findings if f.suppressed)
+
+
+def choose_policies(request: Request) -> Chosen:
+    policies = request.policies if request.policies is not None else load_all_policies(request.policy_dirs)
+    known = {key: p for p in policies for key in (p.id, p.name)}
+    chosen = override_severities(select_policies(policies, request.select, request.ignore), request.severity)
+    return Chosen(chosen, known)
+
+
+def discover_units(request: Request) -> Discovery:
+    """The units to load and the files to report, minus `exclude`."""
+    found = discover(list(request.paths), set(request.buffers))
+    if request.exclude:
+        from iaclint.pipeline.discover import exclude
+
+        found = exclude(found, filters.matcher(request.exclude, request.root).matches)
+    return found
+
+
+def evaluate(request: Request, found: Discovery, chosen: Chosen):
+    """(Evaluated, the reportable resources): from the whole-scan cache when nothing
+    changed, else loaded and checked. Only a `--diff` run needs the resources, and it
+    never uses the cache."""
+    from iaclint.pipeline.loading import Options
+
+    options = Options(list(request.var_files), dict(request.variables or {}), dict(request.parameters or {}),
+                      request.buffers)
+    scan_key = keys = None
+    if request.cache is not None and request.changes is None and not request.per_path_ignores:
+        from iaclint.pipeline import result_cache
+
+        scan_key, keys = result_cache.key(request.cache, found, options, chosen.policies, request.policy_options)
+        evaluated = result_cache.get(request.cache, scan_key, options.overlay)
+        if evaluated is not None:
+            return evaluated, []
+    evaluated, resources = _load_and_check(request, found, chosen, options, keys)
+    if scan_key is not None:
+        request.cache.put(scan_key, evaluated)
+    return evaluated, resources
+
+
+def _load_and_check(request: Request, found: Discovery, chosen: Chosen, options, keys):
+    """Load, run the policies and apply suppressions.
+
+    Most verdicts are taken where each unit is loaded (`iaclint.engine.runner.check_unit`);
+    here come the rest, which look across units, taken on the whole project."""
+    from iaclint.engine.findings import finding
+    from iaclint.engine.runner import evaluate_pairs
+    from iaclint.model.project import Project
+    from iaclint.pipeline.loading import Checks, load_all
+    from iaclint.pipeline.result_cache import Evaluated
+
+    policies = chosen.policies
+    ignored = filters.path_ignores(request.per_path_ignores, request.root, chosen.known)
+    checks = Checks([p for p in policies if p.resource_types], request.policy_options)
+    loaded = load_all(found, options, cache=request.cache, jobs=request.jobs, keys=keys, checks=checks)
+    parse_errors = list(found.errors) + list(loaded.errors)  # directories that could not be listed, too
+    for error in found.errors:
+        found.reportable.add(error.file)
+    project = Project(loaded.resources)
+
+    def reported(policy_id: str, file: str) -> bool:
+        return file in found.reportable and not ignored(policy_id, file)
+
+    errors: list[str] = list(loaded.policy_errors)
+    failed: list = []
+    unknowns: list = []
+    passed = sum(n for (file, policy_id), n in loaded.passes.items() if reported(policy_id, file))
+    for f in loaded.findings:
+        if reported(f.policy_id, f.file):
+            (unknowns if f.verdict == Verdict.UNKNOWN.value else failed).append(f)
+    for ev in evaluate_pairs(project, loaded.deferred, errors, checks.options):
+        if not reported(ev.policy.id, ev.resource.file):
+            continue
+        if ev.result.verdict is Verdict.PASS:
+            passed += 1
+            continue
+        (unknowns if ev.result.verdict is Verdict.UNKNOWN else failed).append(finding(ev.policy, ev.resource,
+                                                                                      ev.result))
+    errors.sort()  # verdicts taken in workers and here, in any order: the same report either way
+    by_id = {p.id: p for p in policies}
+    failed.extend(filters.parse_finding(by_id[e.policy_id], e) for e in parse_errors  # IAC001 and IAC004
+                  if e.policy_id in by_id and reported(e.policy_id, e.file))
+    reportable_resources = [r for r in project.resources if r.file in found.reportable]
+    failed += filters.suppress(reportable_resources, failed + unknowns, parse_errors, options.overlay,
+                               chosen.known, by_id, lambda pid, file: pid in by_id and not ignored(pid, file))
+    failed = [f for f in failed if not ignored(f.policy_id, f.file)]
+    evaluated = Evaluated(failed=failed, unknowns=unknowns, passed=passed, files=loaded.files,
+                          resources=len(reportable_resources), errors=errors, reportable=set(found.reportable),
+                          skipped=list(found.skipped), inputs=dict(loaded.inputs))
+    return evaluated, reportable_resources
+
+
+def report(request: Request, found: Discovery, chosen: Chosen, evaluated, resources, elapsed: float) -> ScanResult:
+    """The findings to report: strict, the baseline and the diff applied, sorted."""
+    from iaclint.model.finding import Finding
+
+    findings = evaluated.failed + [f for f in evaluated.unknowns if request.strict]
+    kept, baselined, outside = filters.baseline_and_diff(findings, request.baseline, request.changes, resources)
+    unknowns = evaluated.unknowns
+    if request.baseline or request.changes is not None:
+        unknowns, _, _ = filters.baseline_and_diff(unknowns, request.baseline, request.changes, resources)
+    kept.sort(key=Finding.sort_key)
+    unknowns.sort(key=Finding.sort_key)
+    return ScanResult(
+        findings=kept, unknowns=unknowns, passed=evaluated.passed, files=evaluated.files,
+        resources=evaluated.resources, policies=chosen.policies, errors=evaluated.errors, missing=found.missing,
+        elapsed=elapsed, strict=request.strict, show_suppressed=request.show_suppressed,
+        baselined=baselined, outside_diff=outside, skipped=sorted(set(found.skipped) | set(evaluated.skipped)),
+    )
+
+
+__all__ = ["Request", "ScanResult", "Policy", "choose_policies", "discover_units", "evaluate", "report"]
