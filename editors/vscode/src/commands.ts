@@ -121,7 +121,7 @@ async function explainPolicy(host: Host, pages: PolicyDocuments): Promise<void> 
     ids = policiesAt(vscode.languages.getDiagnostics(editor.document.uri), editor.selection.active);
   }
   let id: string | undefined = ids[0];
-  if (ids.length > 1 || ids.length === 0) {
+  if (ids.length !== 1) {
     let items: PolicyInfo[];
     if (ids.length > 1) {
       items = ids.map((x) => ({ id: x, name: '', severity: '', title: '' }));
