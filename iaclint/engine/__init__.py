@@ -2,7 +2,8 @@
 (`grammar` reads a definition, `operators` are Checkov's attribute operators, `attributes`
 reads a path and applies one, `connections` decides blocks with connections per unit,
 `vocabulary` reads CloudFormation names, `jsonpaths` the `jsonpath_*` operators,
-`unknowns` what may be said of an unknown value, `yaml_policy` ties them together), the
+`unknowns` what may be said of an unknown value, `conditions` evaluates a block on one
+resource, `yaml_policy` ties them together), the
 built-in tool policies (`builtin`), the registry that discovers policy files
 (`registry`), the runner that takes verdicts (`runner`) and turns them into findings
 (`findings`).

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from iaclint.engine import grammar
 from iaclint.engine.attributes import Outcome
+from iaclint.engine.conditions import applies, evaluate, filter_holds
 
 _MEMO = "checkov-connections"
 
@@ -71,8 +72,6 @@ def _solve(node, unit: list, project, excluded: dict | None = None, unknown: dic
 
 
 def _attributes(node, unit: list) -> _Verdicts:
-    from iaclint.engine.yaml_policy import applies, evaluate
-
     out = _Verdicts()
     types = grammar.node_types(node)
     for r in unit:
@@ -111,8 +110,6 @@ def _block(node: grammar.Complex, unit: list, project) -> _Verdicts:
             out.add(_solve(child, unit, project))
         out.drop(out.unknown, out.passed)
         out.drop(out.failed, out.passed, out.unknown)
-    from iaclint.engine.yaml_policy import filter_holds
-
     for f in filters:
         for bucket in (out.passed, out.failed, out.unknown):
             for key in [k for k, (r, _) in bucket.items() if not filter_holds(f, r)]:
