@@ -111,9 +111,10 @@ def run(checkov_python: str, roots: list[str], work: Path, external: list[str] =
     return reports, [line for line in log.read_text().splitlines() if line]
 
 
-def verdicts(reports: list) -> dict:
-    """{(check id, absolute file, resource): PASSED | FAILED | SKIPPED} of Checkov's reports.
-    The resource is a Terraform address or a CloudFormation logical id."""
+def records(reports: list) -> dict:
+    """{(check id, absolute file, resource): (PASSED | FAILED | SKIPPED, entity)} of Checkov's
+    reports, `entity` being the resource as Checkov rendered it. The resource is a
+    Terraform address (a data source without `data.`) or a CloudFormation logical id."""
     out = {}
     for report in reports:
         results = report.get("results", {})
@@ -123,8 +124,57 @@ def verdicts(reports: list) -> dict:
                 if report.get("check_type") == "cloudformation":
                     resource = resource.split(".", 1)[1] if "::" in resource else resource
                 key = (record["check_id"], os.path.realpath(record["file_abs_path"]), resource)
-                out[key] = record["check_result"]["result"]
+                out[key] = (record["check_result"]["result"], record["check_result"].get("entity"))
     return out
+
+
+def entity_value(entity, cloudformation: bool, path: list):
+    """The value Checkov saw at a dotted `path` of a rendered entity (Terraform: every
+    value wrapped in a list, a block written once a list of one), as its flattened
+    attributes hold it; `MISSING` when there is none."""
+    if not isinstance(entity, dict):
+        return MISSING
+    if cloudformation:  # Checkov's vertex: `config_` holds the properties
+        node = entity.get("config_", entity.get("Properties", {}))
+    else:
+        inner = next(iter(entity.values()), {})
+        node = next(iter(inner.values()), {}) if isinstance(inner, dict) else {}
+    node = node if cloudformation else _block(node)
+    for part in path:
+        if part == "*":
+            continue
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return MISSING
+    return node
+
+
+MISSING = object()
+
+
+def _block(block: dict) -> dict:
+    out = {k: _attribute(v) for k, v in block.items() if not k.startswith("__") and k != "dynamic"}
+    for dynamic in block.get("dynamic", []):  # rendered `dynamic` blocks, by name
+        if isinstance(dynamic, dict):
+            for name, content in dynamic.items():
+                out.setdefault(name, _attribute(content))
+    return out
+
+
+def _attribute(value):
+    """An hcl2 attribute (wrapped in a list) or nested blocks (a list of mappings whose
+    values are all wrapped), as Checkov's flattened view holds it."""
+    if isinstance(value, list) and value and all(
+            isinstance(b, dict) and all(isinstance(v, list) for k, v in b.items() if not k.startswith("__"))
+            for b in value):
+        blocks = [_block(b) for b in value]
+        return blocks[0] if len(blocks) == 1 else blocks
+    if isinstance(value, list) and len(value) == 1:
+        return value[0]
+    return value
 
 
 if __name__ == "__main__":  # a manual run: python tests/checkov_oracle.py DIR...

@@ -18,13 +18,13 @@ import checkov_oracle
 import pytest
 from conftest import ROOT
 
-from iaclint.engine import grammar
+from iaclint.engine import grammar, jsonpaths
 from iaclint.engine.policy import Verdict
 from iaclint.engine.registry import load_policies
 from iaclint.engine.runner import evaluate
 from iaclint.model.project import Project
 from iaclint.model.resource import CLOUDFORMATION, TERRAFORM
-from iaclint.model.unknown import Unknown, contains_unknown
+from iaclint.model.unknown import Unknown
 from iaclint.pipeline.discover import discover
 from iaclint.pipeline.loading import Options, load_all
 
@@ -50,18 +50,22 @@ def _run(tmp: str):
     ids = [d["metadata"]["id"] for d in documents]
     reports, attempts = checkov_oracle.run(checkov_oracle.require(), [str(tree)], work, external=[str(corpus)],
                                            checks=ids)
-    theirs = {k: CHECKOV.get(v, v) for k, v in checkov_oracle.verdicts(reports).items()}
+    found = checkov_oracle.records(reports)
+    theirs = {k: CHECKOV.get(result, result) for k, (result, _) in found.items()}
+    entities = {k: entity for k, (_, entity) in found.items()}
     policies = [p for p in load_policies([str(corpus)]) if p.id.startswith("CKV2_DIFF_")]
     loaded = load_all(discover([str(tree)]), Options([], {}, {}, {}), jobs=1)
     project = Project(loaded.resources)
     errors: list = []
     ours, resources = {}, {}
     for ev in evaluate(project, policies, errors):
-        key = (ev.policy.id, os.path.realpath(ev.resource.file), ev.resource.address)
+        address = ev.resource.address
+        address = address[len("data."):] if address.startswith("data.") else address  # Checkov's spelling
+        key = (ev.policy.id, os.path.realpath(ev.resource.file), address)
         ours[key] = ev.result.verdict.value
         resources[key] = (ev.policy, ev.resource)
     assert not errors
-    return documents, theirs, ours, resources, attempts
+    return documents, theirs, ours, resources, attempts, entities
 
 
 @pytest.fixture(scope="module")
@@ -69,70 +73,112 @@ def compared(tmp_path_factory):
     return _run(str(tmp_path_factory.mktemp("checkov-differential")))
 
 
-def explain(policy, resource, ours: str | None, theirs: str | None) -> str | None:
-    """The documented reason for a disagreement on this resource, or None."""
-    nodes = [n for n in grammar.walk(policy.tree) if isinstance(n, grammar.Attribute)]
-    paths = [tuple(n.attribute.lstrip("$.").replace("[*]", "").split(".")) for n in nodes]
-    if ours == "UNKNOWN" or any(_unknown_at(resource, p) for p in paths) or _connected(policy) and _refs(resource):
+def explain(policy, resource, ours: str | None, theirs: str | None, entity) -> str | None:
+    """The documented reason for a disagreement on this resource, or None. The values
+    both tools saw are compared first: a different input is a different verdict."""
+    if ours == "UNKNOWN":
         return "unknown value"
-    if any(tuple(p[:len(d)]) == tuple(d[:len(p)]) for d in map(_plain, resource.defaults) for p in paths):
-        return "AWS default"
-    if any(_repeated(resource.attributes, p) for p in paths):
-        return "repeated block"
-    if any(_string_bool(resource.attributes, p) for p in paths):
-        return "string boolean"
+    if isinstance(policy.tree, grammar.ResourceCondition):
+        return None
+    if grammar.has_connection(policy.tree):
+        return "reference Checkov does not see" if _references_through_expressions(resource) else None
+    cloudformation = resource.fmt == CLOUDFORMATION
+    for canonical, native in _paths(policy):
+        mine = _our_value(resource, canonical)
+        other = checkov_oracle.entity_value(entity, cloudformation, list(native))
+        if _same(mine, other):
+            continue
+        if any(_plain(d)[:len(canonical)] == tuple(p for p in canonical if p != "*")[:len(_plain(d))]
+               for d in resource.defaults):
+            return "AWS default"
+        if _unrendered(other):
+            return "value Checkov does not resolve"
+        if {type(mine), type(other)} == {str, bool} and str(mine).lower() == str(other).lower():
+            return "string boolean"
+        return "value Checkov evaluates differently"
+    for canonical, _ in _paths(policy):
+        if _repeated(resource.attributes, canonical):
+            return "repeated block"
+        if any(isinstance(v, str) and v.lower() in ("true", "false") for v in _values(resource, canonical)):
+            return "string boolean"
     return None
+
+
+def _paths(policy):
+    """(canonical path, Checkov's path) of each attribute condition."""
+    native = [n for n in grammar.walk(grammar.parse(policy.definition)) if isinstance(n, grammar.Attribute)]
+    canonical = [n for n in grammar.walk(policy.tree) if isinstance(n, grammar.Attribute)]
+    split = lambda a: tuple(a.lstrip("$").lstrip(".").replace("[*]", ".*").replace("[", ".").replace("]", "").split("."))
+    return [(split(c.attribute), split(n.attribute)) for c, n in zip(canonical, native)]
 
 
 def _plain(path) -> tuple:
     return tuple(p for p in path if not isinstance(p, int))
 
 
-def _walk(value, path):
-    if not path:
-        yield value
-        return
+def _values(resource, path):
+    view = jsonpaths.checkov_view(resource.attributes) if resource.fmt == TERRAFORM else resource.attributes
+    node = [view]
+    for part in path:
+        nxt = []
+        for n in node:
+            if part == "*" and isinstance(n, list):
+                nxt.extend(n)
+            elif part == "*":
+                nxt.append(n)
+            elif isinstance(n, list) and part.isdigit() and int(part) < len(n):
+                nxt.append(n[int(part)])
+            elif isinstance(n, dict) and part in n:
+                nxt.append(n[part])
+        node = nxt
+    return node
+
+
+def _our_value(resource, path):
+    found = _values(resource, path)
+    if not found:
+        return checkov_oracle.MISSING
+    return found if "*" in path else found[0]
+
+
+def _same(mine, other) -> bool:
+    if mine is checkov_oracle.MISSING or other is checkov_oracle.MISSING:
+        return mine is other
+    if "*" in json.dumps(mine, default=str) and isinstance(mine, list) and not isinstance(other, list):
+        other = [other]
+    return _norm(mine) == _norm(other)
+
+
+def _norm(value):
+    if isinstance(value, Unknown):
+        return ("unknown",)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     if isinstance(value, list):
-        for item in value:
-            yield from _walk(item, path)
-    elif isinstance(value, dict) and path[0] in value:
-        yield from _walk(value[path[0]], path[1:])
-    elif isinstance(value, dict) and path[0] == "*":
-        yield from _walk(value, path[1:])
+        return [_norm(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _norm(v) for k, v in value.items()}
+    return value
 
 
-def _unknown_at(resource, path) -> bool:
-    parts = [p for p in path if p != "*" and not p.isdigit()]
-    for cut in range(1, len(parts) + 1):
-        if any(isinstance(v, Unknown) or (cut == len(parts) and contains_unknown(v))
-               for v in _walk(resource.attributes, parts[:cut])):
-            return True
-    return False
+def _unrendered(value) -> bool:
+    text = json.dumps(value, default=str)
+    return any(marker in text for marker in ("var.", "local.", "module.", "${", '"Ref"', "Fn::", "data."))
+
+
+def _references_through_expressions(resource) -> bool:
+    return bool(resource.references)
 
 
 def _repeated(value, path) -> bool:
     node = value
     for part in path:
-        if isinstance(node, list) and len(node) > 1:
+        if isinstance(node, list) and (len(node) > 1 or part.isdigit()):
             return True
         if isinstance(node, list):
             node = node[0] if node else None
-        if part.isdigit() and isinstance(node, list):
-            return True
         node = node.get(part) if isinstance(node, dict) else None
     return False
-
-
-def _string_bool(value, path) -> bool:
-    return any(isinstance(v, str) and v.lower() in ("true", "false") for v in _walk(value, [p for p in path if p != "*"]))
-
-
-def _connected(policy) -> bool:
-    return grammar.has_connection(policy.tree)
-
-
-def _refs(resource) -> bool:
-    return bool(resource.references)
 
 
 def test_checkov_runs_offline(compared):
@@ -140,20 +186,27 @@ def test_checkov_runs_offline(compared):
 
 
 def test_same_verdicts_as_checkov_or_a_documented_reason(compared):
-    documents, theirs, ours, resources, _ = compared
+    documents, theirs, ours, resources, _, entities = compared
     counts: Counter = Counter()
     unexplained = []
     for key in sorted(set(theirs) | set(ours)):
         mine, other = ours.get(key), theirs.get(key)
         policy, resource = resources.get(key, (None, None))
-        if resource is not None and resource.fmt == CLOUDFORMATION and policy is not None and \
-                not any(t.startswith("AWS::") for t in json.dumps(policy.definition).split('"')):
-            counts["CloudFormation, Terraform-named policy (iaclint only)"] += 1
+        if resource is not None and policy is not None and _vocabulary(policy) != resource.fmt:
+            counts[f"{resource.fmt} resource, {_vocabulary(policy)}-named policy: iaclint only"] += 1
             continue
-        if mine == other or (mine == "UNKNOWN" and other is None):
+        if mine == other:
             counts["same verdict"] += 1
             continue
-        reason = explain(policy, resource, mine, other) if resource is not None else None
+        if mine == "UNKNOWN" and other is None:
+            counts["both undecided (iaclint UNKNOWN, Checkov none)"] += 1
+            continue
+        if resource is None and key[0] in _resource_conditions(documents):
+            reason = "block that is not a resource"
+        elif resource is None:
+            reason = "resource whose Condition is false" if _conditional(key[1], key[2]) else None
+        else:
+            reason = explain(policy, resource, mine, other, entities.get(key))
         if reason is None:
             unexplained.append((key, mine, other))
         else:
@@ -163,3 +216,30 @@ def test_same_verdicts_as_checkov_or_a_documented_reason(compared):
         print(f"  {name}: {n}")
     assert not unexplained, "\n".join(f"{k[0]} {k[1].split('/tree/')[-1]} {k[2]}: iaclint {m}, Checkov {o}"
                                       for k, m, o in unexplained[:60]) + f"\n({len(unexplained)} unexplained)"
+
+
+def _resource_conditions(documents) -> set:
+    return {d["metadata"]["id"] for d in documents if d["definition"].get("cond_type") == "resource"}
+
+
+def _vocabulary(policy) -> str:
+    named = json.dumps(policy.definition)
+    return CLOUDFORMATION if '"AWS::' in named else TERRAFORM
+
+
+def _conditional(file: str, logical_id: str) -> bool:
+    """Does the template give the resource a `Condition` (iaclint decides it false and
+    leaves the resource out; Checkov checks it anyway)?"""
+    import re
+
+    lines = open(file, encoding="utf-8").read().split("\n")
+    for i, line in enumerate(lines):
+        match = re.match(rf"^(\s+){re.escape(logical_id)}:\s*(#.*)?$", line)
+        if match:
+            indent = len(match.group(1))
+            for following in lines[i + 1:]:
+                if following.strip() and len(following) - len(following.lstrip()) <= indent:
+                    return False
+                if re.match(r"^\s+Condition:\s*\S", following):
+                    return True
+    return False
