@@ -15,8 +15,16 @@
 
 Settings come from the client's `initializationOptions` (and later from
 `workspace/didChangeConfiguration`, under `iaclint`): `select`, `ignore` (lists of IDs or
-names), `strict`, `policyDirs`, `varFiles`, `variables`, `parameters`, and `debounce`
-(seconds, default 0.4). Only this module imports pygls; `iaclint scan` never loads it.
+names), `strict`, `policyDirs`, `varFiles`, `variables`, `parameters`, `debounce`
+(seconds, default 0.4) and `scanTimeout` (seconds, default 20). Only this module imports
+pygls; `iaclint scan` never loads it.
+
+The scanned tree is hostile here as on the command line (docs/security.md): a
+configuration file found beside an opened file is data (`iaclint.pipeline.trust`), so
+opening a file never loads a repository's policies; buffers larger than a file may be
+are not scanned; and a scan that does not end within `scanTimeout` is given up (its
+thread cannot be stopped, so that unit is not scanned again until it ends), the lock is
+released and every other file keeps its diagnostics.
 """
 from __future__ import annotations
 
@@ -34,12 +42,15 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from iaclint import __version__
+from iaclint.gate.reads import MAX_FILE_BYTES
 
 log = logging.getLogger("iaclint.faces.lsp")
 
 SOURCE = "iaclint"
 POLICY_DOCS = "https://github.com/iaclint/iaclint/blob/main/docs/policies.md#"
 DEFAULT_DEBOUNCE = 0.4
+DEFAULT_SCAN_TIMEOUT = 20.0
+SCAN_THREADS = 4  # scans run one at a time; the others are threads left behind by scans that timed out
 TERRAFORM = (".tf", ".tf.json")
 TFVARS = (".tfvars", ".tfvars.json")
 CLOUDFORMATION = (".yaml", ".yml", ".json", ".template")
@@ -63,6 +74,7 @@ class Settings:
     variables: dict = field(default_factory=dict)
     parameters: dict = field(default_factory=dict)
     debounce: float = DEFAULT_DEBOUNCE
+    scan_timeout: float = DEFAULT_SCAN_TIMEOUT
 
     @classmethod
     def parse(cls, raw) -> "Settings":
@@ -84,11 +96,15 @@ class Settings:
             debounce = max(0.0, float(raw.get("debounce", DEFAULT_DEBOUNCE)))
         except (TypeError, ValueError):
             debounce = DEFAULT_DEBOUNCE
+        try:
+            scan_timeout = max(0.1, float(raw.get("scanTimeout", DEFAULT_SCAN_TIMEOUT)))
+        except (TypeError, ValueError):
+            scan_timeout = DEFAULT_SCAN_TIMEOUT
         strict = raw.get("strict")
         return cls(select=strings("select"), ignore=strings("ignore"),
                    strict=None if strict is None else bool(strict),
                    policy_dirs=strings("policyDirs"), var_files=strings("varFiles"), variables=mapping("variables"),
-                   parameters=mapping("parameters"), debounce=debounce)
+                   parameters=mapping("parameters"), debounce=debounce, scan_timeout=scan_timeout)
 
 
 def kind(path: str) -> str:
@@ -116,6 +132,8 @@ class IaclintServer(LanguageServer):
         self.loop: asyncio.AbstractEventLoop | None = None  # for messages from the scan thread
         # uri -> [(Diagnostic, Finding)] as last published
         self.published: dict[str, list] = {}
+        self.hung: set = set()  # units whose last scan timed out and is still running
+        self._executor = None
 
     # -- configuration ---------------------------------------------------------------
     def configure(self, raw) -> None:
@@ -197,9 +215,21 @@ class IaclintServer(LanguageServer):
                 doc = self.workspace.get_text_document(opened[path])
                 overlay[path] = doc.source.encode("utf-8", "surrogatepass")
                 versions[path] = doc.version
+            too_big = [p for p, data in overlay.items() if len(data) > MAX_FILE_BYTES]
+            if too_big:  # the cap of a file on disk (iaclint.gate.reads)
+                self.warn(f"iaclint: {os.path.basename(too_big[0])} is larger than {MAX_FILE_BYTES // 2**20} MB: "
+                          "not scanned")
+                return
+            if key in self.hung:
+                return  # its last scan still runs: another one would only pile up threads
             try:
-                result = await asyncio.get_running_loop().run_in_executor(None, functools.partial(self.scan, targets,
-                                                                                                  overlay))
+                result = await self.run_scan(key, targets, overlay)
+            except TimeoutError:
+                message = (f"iaclint: scanning {key[key.index(':') + 1:]} took longer than "
+                           f"{self.settings.scan_timeout:g} s and was stopped; other files are still scanned")
+                log.warning(message)
+                self.warn(message)
+                return
             except Exception as exc:  # never take the editor down with us
                 log.exception("scan failed")
                 self.window_log_message(types.LogMessageParams(type=types.MessageType.Error,
@@ -226,6 +256,22 @@ class IaclintServer(LanguageServer):
                 self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
                     uri=uri, version=versions[path], diagnostics=[d for d, _ in pairs]))
 
+    async def run_scan(self, key: str, targets: list, overlay: dict):
+        """The scan in a worker thread, given up after `scan_timeout` seconds (TimeoutError):
+        the unit is then `hung` until its thread ends."""
+        if self._executor is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._executor = ThreadPoolExecutor(max_workers=SCAN_THREADS, thread_name_prefix="iaclint-scan")
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(self._executor, functools.partial(self.scan, targets, overlay))
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), self.settings.scan_timeout)
+        except asyncio.TimeoutError:
+            self.hung.add(key)
+            future.add_done_callback(lambda _: self.hung.discard(key))
+            raise TimeoutError(key) from None
+
     def scan(self, targets: list, overlay: dict):
         from iaclint.api import scan
 
@@ -242,11 +288,14 @@ class IaclintServer(LanguageServer):
         plain = {"select": s.select, "ignore": s.ignore, "strict": bool(s.strict), "var_files": s.var_files,
                  "variables": s.variables, "parameters": s.parameters}
         try:
-            from iaclint.pipeline.config import ConfigError, discover_config, merge
+            from iaclint.pipeline.config import ConfigError, merge
+            from iaclint.pipeline.trust import effective_config
         except ImportError:
             return plain, tuple(s.policy_dirs)
-        try:
-            config = discover_config([target])
+        try:  # a configuration in the opened file's tree is data: it cannot load code (pipeline.trust)
+            config, notes = effective_config([target])
+            for where, message in notes:
+                self.warn(f"iaclint: {where}: {message}")
         except ConfigError as exc:
             self.warn("iaclint: " + "; ".join(f"{exc.file}: {m}" for m in exc.messages))
             config = None
@@ -261,9 +310,10 @@ class IaclintServer(LanguageServer):
                    "options": {"trusted_accounts": merged["trusted-accounts"]}}
         if merged.get("baseline"):
             try:
+                from iaclint.gate.reads import Tree
                 from iaclint.pipeline.baseline import load_baseline
 
-                options["baseline"] = load_baseline(merged["baseline"])
+                options["baseline"] = load_baseline(merged["baseline"], tree=Tree.of([target]))
             except Exception as exc:  # a missing or broken baseline: say so, scan without it
                 self.warn(f"iaclint: baseline {merged['baseline']}: {exc}")
         return options, tuple(merged["policy-dirs"])

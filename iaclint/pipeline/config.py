@@ -24,7 +24,12 @@ import os
 import re
 from dataclasses import dataclass, field
 
+from iaclint.gate import reads
+
 CONFIG_NAMES = (".iaclint.yaml", ".iaclint.yml")
+MAX_CONFIG_BYTES = 1024 * 1024  # a configuration is a few hundred lines
+MAX_CONFIG_NODES = 10_000  # YAML nodes, aliases counted each time they are used (alias bombs)
+MAX_CONFIG_DEPTH = 32
 PYPROJECT = "pyproject.toml"
 SCHEMA_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "config_schema.json")
 _TOOL_TABLE = re.compile(r"^\s*\[\s*tool\s*\.\s*iaclint\s*[\].]", re.M)
@@ -137,8 +142,7 @@ def find_config(start: str) -> str | None:
 
 def _has_tool_table(path: str) -> bool:
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return bool(_TOOL_TABLE.search(handle.read()))
+        return bool(_TOOL_TABLE.search(reads.read_bytes(path, limit=MAX_CONFIG_BYTES).decode("utf-8", "replace")))
     except OSError:
         return False
 
@@ -168,9 +172,17 @@ def _read_yaml(file: str, shown: str) -> dict:
     import yaml
 
     try:
-        with open(file, "rb") as handle:
-            text = handle.read().decode("utf-8-sig")
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        text = reads.read_bytes(file, limit=MAX_CONFIG_BYTES).decode("utf-8-sig")
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+        try:
+            node = loader.get_single_node()
+            if node is not None:
+                _check_size(node, shown)
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except RecursionError:
+        raise ConfigError(shown, [f"nested deeper than {MAX_CONFIG_DEPTH} levels"]) from None
     except OSError as exc:
         raise ConfigError(shown, [f"cannot read: {exc.strerror or exc}"]) from None
     except UnicodeDecodeError:
@@ -196,16 +208,39 @@ def _read_toml(file: str, shown: str) -> dict:
         except ModuleNotFoundError:
             raise ConfigError(shown, ["reading pyproject.toml needs Python 3.11+ or the `tomli` package"]) from None
     try:
-        with open(file, "rb") as handle:
-            document = tomllib.load(handle)
+        document = tomllib.loads(reads.read_bytes(file, limit=MAX_CONFIG_BYTES).decode("utf-8"))
     except OSError as exc:
         raise ConfigError(shown, [f"cannot read: {exc.strerror or exc}"]) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(shown, [f"invalid TOML: {exc}"]) from None
+    except RecursionError:
+        raise ConfigError(shown, ["invalid TOML: nested too deeply"]) from None
     table = document.get("tool", {}).get("iaclint", {})
     if not isinstance(table, dict):
         raise ConfigError(shown, ["[tool.iaclint] must be a table"])
     return table
+
+
+def _check_size(root, shown: str) -> None:
+    """Refuse a YAML document whose nodes, with every alias expanded, are too many or too
+    deep: a configuration has no use for either, and both are how small files exhaust a
+    reader (a "billion laughs" alias bomb)."""
+    count = 0
+    stack = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if count > MAX_CONFIG_NODES:
+            raise ConfigError(shown, [f"more than {MAX_CONFIG_NODES} values once aliases are expanded "
+                                      "(a YAML alias bomb?)"])
+        if depth > MAX_CONFIG_DEPTH:
+            raise ConfigError(shown, [f"nested deeper than {MAX_CONFIG_DEPTH} levels"])
+        if isinstance(node.value, list):
+            for item in node.value:
+                if isinstance(item, tuple):
+                    stack.extend((part, depth + 1) for part in item)
+                else:
+                    stack.append((item, depth + 1))
 
 
 def _canonical_keys(data: dict, shown: str) -> tuple[dict, dict]:

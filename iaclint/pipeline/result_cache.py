@@ -55,10 +55,10 @@ def key(cache, found, options: Options, policies, policy_options: dict | None = 
                      sorted((policy_options or {}).items())), keys
 
 
-def get(cache, scan_key: str | None, overlay: dict) -> Evaluated | None:
+def get(cache, scan_key: str | None, overlay: dict, tree=None) -> Evaluated | None:
     if scan_key is None:
         return None
     hit = cache.get(scan_key)
-    if not isinstance(hit, Evaluated) or not inputs_fresh(hit.inputs, overlay):
+    if not isinstance(hit, Evaluated) or not inputs_fresh(hit.inputs, overlay, tree):
         return None
     return hit

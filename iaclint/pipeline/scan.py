@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from iaclint.engine.policy import SEVERITIES, Policy, Verdict
 from iaclint.pipeline import filters
@@ -47,6 +48,14 @@ class Request:
     cache: object = None
     jobs: int = 1
     options: dict | None = None
+
+    @cached_property
+    def tree(self):
+        """Where scanned content may be read from (`iaclint.gate.reads.Tree`): the git
+        work trees of the paths, plus the variables files the caller named."""
+        from iaclint.gate.reads import Tree
+
+        return Tree.of(list(self.paths)).allowing(self.var_files)
 
     @property
     def buffers(self) -> dict:
@@ -105,7 +114,7 @@ def choose_policies(request: Request) -> Chosen:
 
 def discover_units(request: Request) -> Discovery:
     """The units to load and the files to report, minus `exclude`."""
-    found = discover(list(request.paths), set(request.buffers))
+    found = discover(list(request.paths), set(request.buffers), request.tree)
     if request.exclude:
         from iaclint.pipeline.discover import exclude
 
@@ -120,13 +129,13 @@ def evaluate(request: Request, found: Discovery, chosen: Chosen):
     from iaclint.pipeline.loading import Options
 
     options = Options(list(request.var_files), dict(request.variables or {}), dict(request.parameters or {}),
-                      request.buffers)
+                      request.buffers, request.tree)
     scan_key = keys = None
     if request.cache is not None and request.changes is None and not request.per_path_ignores:
         from iaclint.pipeline import result_cache
 
         scan_key, keys = result_cache.key(request.cache, found, options, chosen.policies, request.policy_options)
-        evaluated = result_cache.get(request.cache, scan_key, options.overlay)
+        evaluated = result_cache.get(request.cache, scan_key, options.overlay, options.tree)
         if evaluated is not None:
             return evaluated, []
     evaluated, resources = _load_and_check(request, found, chosen, options, keys)
@@ -178,7 +187,7 @@ def _load_and_check(request: Request, found: Discovery, chosen: Chosen, options,
     failed.extend(filters.parse_finding(by_id[e.policy_id], e) for e in parse_errors  # IAC001 and IAC004
                   if e.policy_id in by_id and reported(e.policy_id, e.file))
     reportable_resources = [r for r in project.resources if r.file in found.reportable]
-    failed += filters.suppress(reportable_resources, failed + unknowns, parse_errors, options.overlay,
+    failed += filters.suppress(reportable_resources, failed + unknowns, parse_errors, options,
                                chosen.known, by_id, lambda pid, file: pid in by_id and not ignored(pid, file))
     failed = [f for f in failed if not ignored(f.policy_id, f.file)]
     evaluated = Evaluated(failed=failed, unknowns=unknowns, passed=passed, files=loaded.files,
