@@ -11,6 +11,22 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_user_directories(tmp_path_factory):
+    """The user's cache (and its signing key) and configuration directories, for the whole
+    run and every subprocess it starts: the tests never read or write the real ones."""
+    home = tmp_path_factory.mktemp("user")
+    saved = {k: os.environ.get(k) for k in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME")}
+    os.environ["XDG_CACHE_HOME"] = str(home / "cache")
+    os.environ["XDG_CONFIG_HOME"] = str(home / "config")
+    yield home
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
 @functools.lru_cache(maxsize=1)
 def builtin_policies():
     from iaclint.api import load_all_policies

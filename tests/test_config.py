@@ -256,7 +256,8 @@ def test_policy_dirs_are_relative_to_the_file(repo, capsys):
     config(repo, "select: [IAC901]\npolicy-dirs: [my-policies]\n")
     (repo / "sub").mkdir()
     os.chdir(repo / "sub")
-    assert findings(capsys, "..")[1] == [("IAC901", "../main.tf", 6, "low"), ("IAC901", "../main.tf", 13, "low")]
+    assert findings(capsys, "..", "--trust-config")[1] == [("IAC901", "../main.tf", 6, "low"),
+                                                           ("IAC901", "../main.tf", 13, "low")]
 
 
 def test_show_suppressed_and_format(repo, capsys):
