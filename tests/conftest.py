@@ -12,12 +12,12 @@ FIXTURES = ROOT / "fixtures"
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _own_user_directories(tmp_path_factory):
-    """The user's cache (and its signing key) and configuration directories, for the whole
-    run and every subprocess it starts: the tests never read or write the real ones."""
+def _own_user_configuration(tmp_path_factory):
+    """The user's configuration directory, for the whole run and every subprocess it
+    starts: the real one (its `trusted-directories`) never changes what a test sees. The
+    cache directory stays the user's: pre-commit keeps its environments there."""
     home = tmp_path_factory.mktemp("user")
-    saved = {k: os.environ.get(k) for k in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME")}
-    os.environ["XDG_CACHE_HOME"] = str(home / "cache")
+    saved = {k: os.environ.get(k) for k in ("XDG_CONFIG_HOME",)}
     os.environ["XDG_CONFIG_HOME"] = str(home / "config")
     yield home
     for key, value in saved.items():

@@ -331,11 +331,16 @@ def test_the_documented_examples_are_valid(tmp_path):
 
 
 def test_jobs_and_cache_from_the_file(repo, capsys):
-    """`jobs`, `cache` and `cache-dir` work from the file as their flags do."""
+    """`jobs`, `cache` and `cache-dir` work from the file as their flags do, `cache-dir`
+    only when the file is trusted (docs/security.md)."""
     config(repo, "jobs: 1\ncache-dir: .scan-cache\n")
-    first = findings(capsys, ".")
+    first = findings(capsys, ".", "--trust-config")
     assert any(p.is_file() for p in (repo / ".scan-cache").rglob("*"))
-    assert findings(capsys, ".") == first
+    assert findings(capsys, ".", "--trust-config") == first
+    code, out, err = run(capsys, "scan", ".", "--format", "json")
+    assert not (repo / ".scan-cache" / "not-written").exists()
+    assert "iaclint: note: .iaclint.yaml: `cache-dir` ignored: a configuration in the scanned tree cannot choose " \
+           "where the cache lives" in err
     config(repo, "cache: false\ncache-dir: .other-cache\n")
     assert findings(capsys, ".") == first
     assert not (repo / ".other-cache").exists()

@@ -228,7 +228,12 @@ def _scan(args) -> int:
     if args.reports is None and settings.format:
         reports = [(settings.format, None)]
     policies = _load(settings.policy_dirs)
-    result = scan(paths, policies=policies, overlay=overlay, **settings.scan)
+    from iaclint.api import UnknownPolicyError
+
+    try:
+        result = scan(paths, policies=policies, overlay=overlay, **settings.scan)
+    except UnknownPolicyError as exc:
+        return _usage_error(str(exc))
     from iaclint.faces.settings import note
     from iaclint.gate.text import inert
     from iaclint.gate.writes import write_file

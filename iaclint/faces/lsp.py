@@ -327,8 +327,14 @@ class IaclintServer(LanguageServer):
 
         if self.policies is None:
             self.configure({})
+        from iaclint.api import UnknownPolicyError
+
         options, policy_dirs = self.options(targets[0])
-        return scan(targets, policies=self.load_policies(policy_dirs), overlay=overlay, **options)
+        try:
+            return scan(targets, policies=self.load_policies(policy_dirs), overlay=overlay, **options)
+        except UnknownPolicyError as exc:
+            self.warn(f"iaclint: {exc}")
+            raise
 
     def options(self, target: str) -> tuple[dict, tuple]:
         """`scan()` keyword arguments and policy dirs: the configuration file that applies
@@ -349,10 +355,13 @@ class IaclintServer(LanguageServer):
         except ConfigError as exc:
             self.warn("iaclint: " + "; ".join(f"{exc.file}: {m}" for m in exc.messages))
             config = None
-        merged = merge(config, {
-            "select": s.select, "ignore": s.ignore, "strict": s.strict, "policy-dirs": s.policy_dirs,
-            "variables": s.variables, "parameters": s.parameters, "var-files": s.var_files,
-        })
+        editor = {"select": s.select, "ignore": s.ignore, "strict": s.strict, "policy-dirs": s.policy_dirs,
+                  "variables": s.variables, "parameters": s.parameters, "var-files": s.var_files}
+        try:
+            merged = merge(config, editor)
+        except ValueError as exc:  # an invalid glob in the file: said, and the file is left out
+            self.warn(f"iaclint: {config.file if config is not None else 'settings'}: {exc}")
+            merged = merge(None, editor)
         options = {"select": merged["select"], "ignore": merged["ignore"], "strict": merged["strict"],
                    "var_files": merged["var-files"], "variables": merged["variables"],
                    "parameters": merged["parameters"], "severity": merged["severity"],

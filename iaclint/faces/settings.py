@@ -142,7 +142,12 @@ def scan_settings(args, paths, *, use_baseline: bool = True) -> Settings:
         "cache-dir": getattr(args, "cache_dir", None),
         "trusted-accounts": _accounts(_split(getattr(args, "trusted_account", ()) or ())),
     }
-    merged = merge(config, cli)
+    from iaclint.pipeline.globs import GlobError
+
+    try:
+        merged = merge(config, cli)
+    except GlobError as exc:
+        _fail(f"exclude or per-path-ignores: {exc}")
     baseline_file = None if getattr(args, "no_baseline", False) else merged["baseline"]
     tree = Tree.of(paths)
     from_config = baseline_file is not None and cli["baseline"] is None  # confined to the tree
@@ -244,7 +249,12 @@ def baseline_command(build_parser, rest: list[str], scan_function, load_policies
     if output is None:
         output = settings.baseline_file or DEFAULT_BASELINE
         confined = bool(settings.baseline_file) and settings.baseline_confined
-    result = scan_function(paths, policies=load_policies(settings.policy_dirs), **settings.scan)
+    from iaclint.api import UnknownPolicyError
+
+    try:
+        result = scan_function(paths, policies=load_policies(settings.policy_dirs), **settings.scan)
+    except UnknownPolicyError as exc:
+        _fail(str(exc))
     for path in result.missing:
         print(f"iaclint: error: path not found: {inert(path)}", file=sys.stderr)
     for error in result.errors:

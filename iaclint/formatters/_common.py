@@ -5,10 +5,13 @@ Kept free of I/O: formatters work from the finished result only (DESIGN section 
 """
 from __future__ import annotations
 
+import copy
+import dataclasses
 import os
 import re
 
 from iaclint.engine.policy import SEVERITIES
+from iaclint.gate.text import inert, inert_path
 from iaclint.model.finding import Finding
 
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}  # critical first
@@ -19,6 +22,52 @@ def printable(text: str) -> str:
     """Control characters (a binary file's parse error can quote them) as U+FFFD, so they
     cannot reach a terminal, a CI log parser or a Markdown renderer."""
     return _CONTROL.sub("\ufffd", text)
+
+
+# Finding fields whose text comes from the scanned tree (file names, addresses and logical
+# IDs, values quoted in messages, suppression reasons, CDK construct paths).
+_TREE_FIELDS = ("message", "resource", "resource_type", "attribute", "suppression_reason", "construct")
+_CLEAN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]|^::|^##|\x1e::|\x1e##")
+
+
+def inert_result(result):
+    """`result` with every field that came from the tree made inert (`iaclint.gate.text`):
+    control characters and newlines escaped, undecodable file-name bytes as `\\xNN`, no
+    file name starting like a CI log command. Every formatter starts here, so a pull
+    request cannot print `::error`/`::stop-commands::` or terminal escapes into a CI log,
+    and a report never fails to encode. The common case (nothing to escape) is one scan of
+    the joined text and returns `result` itself."""
+    texts = [e if isinstance(e, str) else str(e) for e in getattr(result, "errors", ())]
+    texts += [str(p) for p in getattr(result, "missing", ())]
+    for f in list(result.findings) + list(getattr(result, "unknowns", ())):
+        texts.append(f.file)
+        texts.extend(getattr(f, name) or "" for name in _TREE_FIELDS)
+    joined = "\x1e".join(texts)
+    if _CLEAN.search(joined) is None and (joined.isascii() or _encodable(joined)):
+        return result
+
+    def clean(f):
+        changes = {name: inert(getattr(f, name)) for name in _TREE_FIELDS if getattr(f, name)}
+        changes["file"] = inert_path(f.file)
+        return dataclasses.replace(f, **changes) if dataclasses.is_dataclass(f) else f
+
+    out = copy.copy(result)
+    out.findings = [clean(f) for f in result.findings]
+    if hasattr(result, "unknowns"):
+        out.unknowns = [clean(f) for f in result.unknowns]
+    if hasattr(result, "errors"):
+        out.errors = [inert(e) for e in result.errors]
+    if hasattr(result, "missing"):
+        out.missing = [inert_path(str(p)) for p in result.missing]
+    return out
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def report_path(file: str) -> str:
@@ -43,7 +92,7 @@ def report_path(file: str) -> str:
         path = path.replace(os.altsep, "/")
     while path.startswith("./"):
         path = path[2:]
-    return path
+    return "./" + path if path.startswith(("::", "##")) else path  # never a CI log command at a line start
 
 
 def uri_path(path: str) -> str:

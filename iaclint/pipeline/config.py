@@ -129,8 +129,8 @@ def find_config(start: str) -> str | None:
     while True:
         for name in CONFIG_NAMES:
             candidate = os.path.join(directory, name)
-            if os.path.isfile(candidate):
-                return candidate
+            if os.path.lexists(candidate) and not os.path.isdir(candidate):
+                return candidate  # a FIFO or a link out of the tree is found, and refused by load_config
         candidate = os.path.join(directory, PYPROJECT)
         if os.path.isfile(candidate) and _has_tool_table(candidate):
             return candidate
@@ -147,10 +147,12 @@ def _has_tool_table(path: str) -> bool:
         return False
 
 
-def load_config(file: str) -> Config:
-    """Read and validate one configuration file."""
+def load_config(file: str, tree: reads.Tree | None = None) -> Config:
+    """Read and validate one configuration file; `tree` bounds where a file found in the
+    scanned tree may be read from (a `.iaclint.yaml` symlinked to `/etc/passwd` would
+    print its lines in the error about unknown keys)."""
     shown = display_path(file)
-    data = _read_toml(file, shown) if os.path.basename(file) == PYPROJECT else _read_yaml(file, shown)
+    data = _read_toml(file, shown, tree) if os.path.basename(file) == PYPROJECT else read_yaml(file, shown, tree)
     values, spelled = _canonical_keys(data, shown)
     validate(values, shown, spelled)
     return Config(file=shown, root=os.path.dirname(os.path.abspath(file)), values=values)
@@ -165,14 +167,18 @@ def discover_config(paths, explicit: str | None = None) -> Config | None:
         return load_config(explicit)
     first = next(iter(paths), ".") or "."
     found = find_config(first)
-    return load_config(found) if found else None
+    if not found:
+        return None
+    tree = reads.Tree.of([first])  # the scanned tree, and the directory the file was found in
+    return load_config(found, reads.Tree(tree.roots + (os.path.dirname(os.path.abspath(found)),)))
 
 
-def _read_yaml(file: str, shown: str) -> dict:
+def read_yaml(file: str, shown: str, tree: reads.Tree | None = None) -> dict:
+    """A YAML mapping, read through the read gate and bounded (size, values, depth)."""
     import yaml
 
     try:
-        text = reads.read_bytes(file, limit=MAX_CONFIG_BYTES).decode("utf-8-sig")
+        text = reads.read_bytes(file, tree=tree, limit=MAX_CONFIG_BYTES).decode("utf-8-sig")
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
         try:
             node = loader.get_single_node()
@@ -199,7 +205,7 @@ def _read_yaml(file: str, shown: str) -> dict:
     return data
 
 
-def _read_toml(file: str, shown: str) -> dict:
+def _read_toml(file: str, shown: str, tree: reads.Tree | None = None) -> dict:
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
@@ -208,7 +214,7 @@ def _read_toml(file: str, shown: str) -> dict:
         except ModuleNotFoundError:
             raise ConfigError(shown, ["reading pyproject.toml needs Python 3.11+ or the `tomli` package"]) from None
     try:
-        document = tomllib.loads(reads.read_bytes(file, limit=MAX_CONFIG_BYTES).decode("utf-8"))
+        document = tomllib.loads(reads.read_bytes(file, tree=tree, limit=MAX_CONFIG_BYTES).decode("utf-8"))
     except OSError as exc:
         raise ConfigError(shown, [f"cannot read: {exc.strerror or exc}"]) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

@@ -7,11 +7,13 @@ the CloudFormation loader decides whether they are templates, and skips the rest
 silently. Tool caches and vendored trees are never walked, and symlinked directories are
 not followed.
 
-CDK synth output is scanned: a cloud assembly (`cdk.out/`, or any directory holding the
-`cdk.out` marker file next to `manifest.json`, with its `assembly-*` subdirectories) is
-walked for `*.template.json` only; its `asset.*` directories (bundled Lambda code, Docker
-contexts) and its other JSON files (`manifest.json`, `tree.json`, `*.assets.json`) are not
-candidates. The loader reads `manifest.json` itself for construct paths.
+CDK synth output is scanned: in a cloud assembly (`cdk.out/`, or any directory holding
+the `cdk.out` marker file, `{"version": ...}`, next to `manifest.json`, with its
+`assembly-*` subdirectories) the `asset.*` directories (bundled Lambda code, Docker
+contexts) are not walked and CDK's own JSON files (`manifest.json`, `tree.json`,
+`*.assets.json`, the marker) are not candidates. Nothing else is left out: a marker
+committed at a repository's root cannot hide its templates or its Terraform. The loader
+reads `manifest.json` itself for construct paths.
 
 Terraform plan JSON (`terraform show -json plan.out > plan.json`) is told apart from the
 other JSON candidates by its first bytes (`format_version` with `terraform_version`,
@@ -43,7 +45,7 @@ from iaclint.model.resource import ParseError
 SKIP_DIRS = {".git", ".terraform", "node_modules", ".venv", "venv", "__pycache__",
              ".tox", ".mypy_cache", ".pytest_cache", ".hypothesis", ".terragrunt-cache"}
 CDK_OUT = "cdk.out"  # the default cloud assembly directory, and the marker file inside one
-CDK_TEMPLATE_SUFFIX = ".template.json"
+CDK_OWN_FILES = (CDK_OUT, "manifest.json", "tree.json")  # with `*.assets.json`: not templates
 TERRAFORM_SUFFIXES = (".tf", ".tf.json")
 CLOUDFORMATION_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 NOT_TEMPLATES = (".tfvars.json", ".tf.json", "package.json", "package-lock.json", "tsconfig.json",
@@ -124,18 +126,14 @@ def _walk(root: str, found: Discovery, tree: reads.Tree) -> None:
 
     for directory, dirs, files in _walk_tree(root, unlisted):
         files = [f for f in files if _readable(directory, f, tree, found)]
-        if (os.path.basename(os.path.normpath(directory)) == CDK_OUT
-                or (CDK_OUT in files and "manifest.json" in files)
-                or os.path.dirname(directory) in assemblies
-                or (directory == root and CDK_OUT in os.path.normpath(os.path.abspath(root)).split(os.sep))):
+        assembly = (os.path.basename(os.path.normpath(directory)) == CDK_OUT
+                    or (CDK_OUT in files and "manifest.json" in files and _is_marker(directory, tree))
+                    or os.path.dirname(directory) in assemblies
+                    or (directory == root and CDK_OUT in os.path.normpath(os.path.abspath(root)).split(os.sep)))
+        if assembly:
             assemblies.add(directory)
-            dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("asset."))
-            _note_outside_links(directory, dirs, tree, found)
-            cfn = [_join(directory, f) for f in files if f.endswith(CDK_TEMPLATE_SUFFIX)]
-            found.cloudformation.extend(cfn)
-            found.reportable.update(cfn)
-            continue
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+            files = [f for f in files if f not in CDK_OWN_FILES and not f.endswith(".assets.json")]
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not (assembly and d.startswith("asset.")))
         _note_outside_links(directory, dirs, tree, found)
         tf = [_join(directory, f) for f in files if is_terraform(f)]
         if tf:
@@ -146,6 +144,15 @@ def _walk(root: str, found: Discovery, tree: reads.Tree) -> None:
         cfn = [_join(directory, f) for f in files if is_cloudformation_candidate(f)]
         found.cloudformation.extend(cfn)
         found.reportable.update(cfn)
+
+
+def _is_marker(directory: str, tree: reads.Tree) -> bool:
+    """Whether `directory/cdk.out` is CDK's marker (`{"version": "36.0.0"}`), not an empty
+    or unrelated file of that name."""
+    try:
+        return b'"version"' in reads.read_head(os.path.join(directory, CDK_OUT), 4096, tree=tree)
+    except OSError:
+        return False
 
 
 def _walk_tree(root: str, onerror):

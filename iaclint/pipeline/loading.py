@@ -314,7 +314,7 @@ def _extras_of(result: tuple) -> dict:
 def _extras(result) -> dict:
     """What `settle` and the cache need beyond resources and errors."""
     return {"module_dirs": list(result.module_dirs), "module_files": list(result.module_files),
-            "remote": list(getattr(result, "remote", ())), "inputs": dict(result.inputs)}
+            "notes": list(getattr(result, "notes", ())), "inputs": dict(result.inputs)}
 
 
 def _key(cache, unit: tuple, options: Options):

@@ -18,6 +18,8 @@ from iaclint.engine.policy import SEVERITIES, Policy, Verdict
 from iaclint.pipeline import filters
 from iaclint.pipeline.discover import Discovery, discover
 from iaclint.pipeline.policies import (
+    UnknownPolicyError,
+    check_names,
     load_all_policies,
     override_severities,
     select_policies,
@@ -106,10 +108,19 @@ class ScanResult:
 
 
 def choose_policies(request: Request) -> Chosen:
+    """Raises UnknownPolicyError for a policy ID or name that no policy has."""
     policies = request.policies if request.policies is not None else load_all_policies(request.policy_dirs)
+    check_names(policies, {"select": request.select, "ignore": request.ignore,
+                           "severity": list(request.severity or ()), "per-path-ignores": _per_path_names(request)})
     known = {key: p for p in policies for key in (p.id, p.name)}
     chosen = override_severities(select_policies(policies, request.select, request.ignore), request.severity)
     return Chosen(chosen, known)
+
+
+def _per_path_names(request: Request) -> list:
+    pairs = request.per_path_ignores or ()
+    pairs = pairs.items() if isinstance(pairs, dict) else pairs
+    return [name for _, names in pairs for name in names]
 
 
 def discover_units(request: Request) -> Discovery:
@@ -215,4 +226,5 @@ def report(request: Request, found: Discovery, chosen: Chosen, evaluated, resour
     )
 
 
-__all__ = ["Request", "ScanResult", "Policy", "choose_policies", "discover_units", "evaluate", "report"]
+__all__ = ["Request", "ScanResult", "Policy", "UnknownPolicyError", "choose_policies", "discover_units", "evaluate",
+           "report"]

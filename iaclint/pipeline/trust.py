@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from iaclint.gate import reads
 
 USER_CONFIG_KEYS = ("trusted-directories",)
-MAX_USER_CONFIG_BYTES = 64 * 1024
 OPT_IN = ("pass it on the command line, use --trust-config, or list the repository under `trusted-directories` "
           "in {user}")
 
@@ -55,13 +54,12 @@ def load_user_config(path: str | None = None) -> UserConfig:
     if hasattr(os, "getuid") and (info.st_uid not in (os.getuid(), 0) or info.st_mode & 0o022):
         out.problem = "it belongs to another user or others may write it: ignored"
         return out
-    try:
-        import yaml
+    from iaclint.pipeline.config import ConfigError, read_yaml
 
-        text = reads.read_bytes(path, limit=MAX_USER_CONFIG_BYTES).decode("utf-8-sig")
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
-    except Exception as exc:  # noqa: BLE001 - OSError, YAMLError, UnicodeDecodeError: said, then ignored
-        out.problem = f"cannot be read ({type(exc).__name__}): ignored"
+    try:
+        data = read_yaml(path, path)  # bounded (size, nodes, depth) like any configuration file
+    except ConfigError as exc:
+        out.problem = f"{'; '.join(exc.messages)}: ignored"
         return out
     if not isinstance(data, dict) or set(data) - set(USER_CONFIG_KEYS):
         out.problem = f"only {', '.join(USER_CONFIG_KEYS)} may be set there: ignored"

@@ -112,7 +112,7 @@ def _load(file: str, data: bytes, parameters: dict | None, tree=None) -> Templat
     template = doc.value
     if not is_template(template):
         return None
-    result = _resources(file, template, doc, parameters)
+    result = _resources(file, template, doc, parameters, tree)
     result.errors.extend(_duplicate_keys(file, doc.duplicates))
     return result
 
@@ -130,7 +130,7 @@ def _span(file: str, t: tuple | None, fallback: Span) -> Span:
     return Span(file, *t) if t is not None else fallback
 
 
-def _resources(file: str, template: dict, doc, parameters: dict | None) -> TemplateResult:
+def _resources(file: str, template: dict, doc, parameters: dict | None, tree=None) -> TemplateResult:
     from iaclint.frontends.cloudformation.evaluator import Evaluator
 
     result = TemplateResult()

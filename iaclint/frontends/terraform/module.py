@@ -45,7 +45,7 @@ class ModuleResult:
     files_read: list = field(default_factory=list)  # files read by file()/templatefile()/filebase64()
     module_dirs: list = field(default_factory=list)  # directories evaluated as child modules
     module_files: list = field(default_factory=list)  # their .tf/.tf.json files
-    remote: list = field(default_factory=list)  # (file:line, why) of module calls not followed (not downloaded, ...)
+    notes: list = field(default_factory=list)  # (file:line, what was not scanned): module calls not followed, caps
     inputs: dict = field(default_factory=dict)  # what else was read: dependency key -> digest (the cache checks it)
 
 

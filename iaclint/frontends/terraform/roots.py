@@ -24,7 +24,7 @@ import os
 
 def settle(found, units: list, unit_extras: list) -> set:
     """Indices of the units whose results are dropped, given each unit's extras (what its
-    load met: `module_dirs`, `module_files`, `remote`; {} for a template). Updates
+    load met: `module_dirs`, `module_files`, `notes`; {} for a template). Updates
     `found.reportable` with the module files of roots reported as a whole, and
     `found.skipped` with a note for each module call that was not followed."""
     extras = {i: e for i, e in enumerate(unit_extras) if e}
@@ -46,7 +46,7 @@ def settle(found, units: list, unit_extras: list) -> set:
         kind, _, files = units[i]
         if all(f in found.reportable for f in files):
             found.reportable.update(extras[i].get("module_files", ()))
-    remote = [tuple(r) for i in sorted(extras) if i not in dropped for r in extras[i].get("remote", ())]
+    notes = [tuple(r) for i in sorted(extras) if i not in dropped for r in extras[i].get("notes", ())]
     if hasattr(found, "skipped"):
-        found.skipped.extend(dict.fromkeys(remote))  # one note per call: (file:line, why it was not scanned)
+        found.skipped.extend(dict.fromkeys(notes))  # (file:line, what was not scanned), one per thing
     return dropped

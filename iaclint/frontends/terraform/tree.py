@@ -103,6 +103,10 @@ class ModuleTree:
                 pass
         return self._manifest
 
+    def note(self, block, message: str) -> None:
+        """Say that something at `block` was not scanned (a note, not a finding)."""
+        self.result.notes.append((f"{block.span.file}:{block.header.line}", message))
+
     def error(self, block, message: str) -> None:
         key = (block.span.file, block.header.line, message)
         if key not in self._errors:
@@ -115,7 +119,7 @@ class ModuleTree:
         result.files_read = sorted(set(self.files_read))
         result.module_dirs = sorted(set(result.module_dirs))
         result.module_files = sorted(set(result.module_files))
-        result.remote = list(dict.fromkeys(result.remote))
+        result.notes = list(dict.fromkeys(result.notes))
         deps = set(self._dependencies) | {("file", p) for p in result.files_read}
         result.inputs = {key: digest(key[0], key[1], self.overlay, self.scanned) for key in sorted(deps)}
 
