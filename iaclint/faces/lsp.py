@@ -330,11 +330,18 @@ class IaclintServer(LanguageServer):
         from iaclint.api import UnknownPolicyError
 
         options, policy_dirs = self.options(targets[0])
+        policies = self.load_policies(policy_dirs)
         try:
-            return scan(targets, policies=self.load_policies(policy_dirs), overlay=overlay, **options)
-        except UnknownPolicyError as exc:
-            self.warn(f"iaclint: {exc}")
-            raise
+            return scan(targets, policies=policies, overlay=overlay, **options)
+        except UnknownPolicyError as exc:  # the command line stops (exit 2); an editor says so and goes on
+            self.warn(f"iaclint: {exc}; scanning without them")
+            known = {key for p in policies for key in (p.id, p.name)}
+            options["select"] = [n for n in options["select"] if n in known or n.upper() in known]
+            options["ignore"] = [n for n in options["ignore"] if n in known or n.upper() in known]
+            options["severity"] = {k: v for k, v in options["severity"].items() if k in known or k.upper() in known}
+            options["per_path_ignores"] = [(glob, [n for n in names if n in known or n.upper() in known])
+                                           for glob, names in options["per_path_ignores"]]
+            return scan(targets, policies=policies, overlay=overlay, **options)
 
     def options(self, target: str) -> tuple[dict, tuple]:
         """`scan()` keyword arguments and policy dirs: the configuration file that applies
@@ -767,5 +774,7 @@ def _metadata_edit(text: list, finding) -> list:
 def main(argv=None) -> int:
     logging.basicConfig(level=logging.WARNING, format="iaclint lsp: %(levelname)s %(message)s")
     server.start_io()
+    if server.hung:  # a scan that timed out still runs in its thread: exit without waiting for it
+        os._exit(0)
     return 0
 

@@ -42,12 +42,19 @@ def check_names(policies: list[Policy], named: dict) -> None:
             name = str(name).strip()
             if not name or name in known or name.upper() in known:
                 continue
-            close = difflib.get_close_matches(name.upper() if name[:3].upper() == "IAC" else name, known, n=1,
-                                              cutoff=0.6)
+            close = [_as_id(name)] if _as_id(name) in known else difflib.get_close_matches(
+                name.upper() if name[:3].upper() == "IAC" else name, known, n=1, cutoff=0.6)
             hint = f" (did you mean {close[0]}?)" if close else " (see `iaclint rules`)"
             problems.append(f"{where}: unknown policy {name!r}{hint}")
     if problems:
         raise UnknownPolicyError("; ".join(problems))
+
+
+def _as_id(name: str) -> str:
+    """`IAC2O1` or `iac20l` as the ID it was meant to be (`IAC201`): letters that look like digits."""
+    if name[:3].upper() != "IAC":
+        return ""
+    return "IAC" + name[3:].upper().translate(str.maketrans("OILS", "0115"))
 
 
 def select_policies(policies: list[Policy], select=(), ignore=()) -> list[Policy]:
