@@ -21,6 +21,9 @@ MEMORY_LIMIT = 1536 * 1024 * 1024  # bytes of address space: a scan needs ~100 M
 TIMEOUT = 90.0  # seconds: "it ends", not a performance bound
 SECRET = "AKIAIOSFODNN7SECRETVALUE"  # outside content: must never be printed
 MARKER = "PWNED"  # what planted code writes, where the tests look
+# The interpreter whose iaclint is attacked: this one, or another install
+# (IACLINT_HOSTILE_PYTHON=/old/.venv/bin/python shows which attacks an older release falls to).
+PYTHON = os.environ.get("IACLINT_HOSTILE_PYTHON") or sys.executable
 
 
 @dataclass
@@ -51,7 +54,7 @@ def environment(home: Path, **extra) -> dict:
 def iaclint(*args, cwd: Path, home: Path, stdin: bytes | None = None, timeout: float = TIMEOUT,
             env: dict | None = None) -> Run:
     """The CLI, isolated, under the memory limit; a hang fails the test."""
-    command = [sys.executable, "-I", "-m", "iaclint", *map(str, args)]
+    command = [PYTHON, "-I", "-m", "iaclint", *map(str, args)]
     try:
         proc = subprocess.run(command, cwd=cwd, env=env or environment(home), input=stdin, capture_output=True,
                               timeout=timeout, preexec_fn=_limits)
@@ -84,6 +87,19 @@ def repository(root: Path) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     (root / ".git").mkdir(exist_ok=True)
     return root
+
+
+def layout(tmp_path: Path, main_tf: str) -> tuple[Path, Path, Path]:
+    """(repository with `main.tf`, a home directory, `outside/` with secrets in several forms)."""
+    repo = repository(tmp_path / "repo")
+    (repo / "main.tf").write_text(main_tf)
+    home = tmp_path / "home"
+    home.mkdir()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.tfvars").write_text(f'internet = "{SECRET}"\n')
+    (outside / "secret.txt").write_text(SECRET)
+    return repo, home, outside
 
 
 NOTEBOOK = ('resource "aws_sagemaker_notebook_instance" "nb" {\n'

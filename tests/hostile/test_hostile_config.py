@@ -13,22 +13,15 @@ from harness import (
     assert_inert,
     environment,
     iaclint,
+    layout,
     planted_python,
-    repository,
 )
 
 
 @pytest.fixture
 def world(tmp_path):
     """A repository `repo/` with a notebook, a home directory, and `outside/` holding a secret."""
-    repo = repository(tmp_path / "repo")
-    (repo / "main.tf").write_text(NOTEBOOK)
-    home = tmp_path / "home"
-    home.mkdir()
-    outside = tmp_path / "outside"
-    outside.mkdir()
-    (outside / "secret.tfvars").write_text(f'internet = "{SECRET}"\n')
-    return repo, home, outside
+    return layout(tmp_path, NOTEBOOK)
 
 
 def plant_policy(repo, marker) -> None:

@@ -3,10 +3,9 @@ as a message and exit code 2, or a note naming what was skipped."""
 from __future__ import annotations
 
 import subprocess
-import sys
 
 import pytest
-from harness import TIMEOUT, assert_inert, environment, iaclint, repository
+from harness import PYTHON, TIMEOUT, assert_inert, environment, iaclint, layout
 
 NOTEBOOK = ('resource "aws_sagemaker_notebook_instance" "nb" {\n  name = "nb"\n'
             '  role_arn = "arn:aws:iam::123456789012:role/sm"\n  instance_type = "ml.t3.medium"\n'
@@ -15,10 +14,7 @@ NOTEBOOK = ('resource "aws_sagemaker_notebook_instance" "nb" {\n  name = "nb"\n'
 
 @pytest.fixture
 def world(tmp_path):
-    repo = repository(tmp_path / "repo")
-    (repo / "main.tf").write_text(NOTEBOOK)
-    home = tmp_path / "home"
-    home.mkdir()
+    repo, home, _ = layout(tmp_path, NOTEBOOK)
     return repo, home
 
 
@@ -30,7 +26,7 @@ def test_a_closed_pipe_is_no_traceback(world, argv):
     for i in range(30):  # a report larger than the pipe's buffer
         (repo / f"m{i}.tf").write_text(NOTEBOOK.replace('"nb"', f'"nb{i}"'))
     # `true` reads nothing and is gone before iaclint writes: every write meets a closed pipe.
-    script = f"{sys.executable} -I -m iaclint {' '.join(argv)} | true; echo ${{PIPESTATUS[0]}}"
+    script = f"{PYTHON} -I -m iaclint {' '.join(argv)} | true; echo ${{PIPESTATUS[0]}}"
     proc = subprocess.run(["bash", "-c", script], cwd=repo, env=environment(home), capture_output=True, text=True,
                           timeout=TIMEOUT)
     assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr, proc.stderr
@@ -113,3 +109,20 @@ def test_remote_modules_are_one_short_line_each(world):
     assert_inert(run, code=1)
     notes = [line for line in run.err.splitlines() if "is not downloaded" in line]
     assert len(notes) == 35 and max(map(len, notes)) < 200
+
+
+@pytest.mark.skipif(subprocess.run(["git", "--version"], capture_output=True).returncode != 0, reason="no git")
+def test_diff_never_runs_commands_from_the_repositorys_git_config(world, tmp_path):
+    """An archive of a repository carries its `.git/config`; `git diff` would run its
+    `core.fsmonitor` command."""
+    repo, home = world
+    (repo / ".git").rmdir()
+    marker = tmp_path / "PWNED"
+    env = environment(home, GIT_AUTHOR_NAME="a", GIT_AUTHOR_EMAIL="a@b", GIT_COMMITTER_NAME="a",
+                      GIT_COMMITTER_EMAIL="a@b")
+    for argv in (["init", "-q"], ["add", "."], ["commit", "-qm", "base"],
+                 ["config", "core.fsmonitor", f"touch {marker}; false"]):
+        subprocess.run(["git", *argv], cwd=repo, env=env, check=True, capture_output=True)
+    (repo / "main.tf").write_text(NOTEBOOK + "\n")
+    run = iaclint("scan", ".", "--no-cache", "--diff", "HEAD", cwd=repo, home=home, env=env)
+    assert_inert(run, code=(0, 1), markers=[marker])

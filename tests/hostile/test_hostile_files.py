@@ -7,21 +7,14 @@ import json
 import os
 
 import pytest
-from harness import NOTEBOOK, SECRET, TEMPLATE, assert_inert, iaclint, repository
+from harness import NOTEBOOK, SECRET, TEMPLATE, assert_inert, iaclint, layout
 
 fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
 
 
 @pytest.fixture
 def world(tmp_path):
-    repo = repository(tmp_path / "repo")
-    (repo / "main.tf").write_text(NOTEBOOK)
-    home = tmp_path / "home"
-    home.mkdir()
-    outside = tmp_path / "outside"
-    outside.mkdir()
-    (outside / "secret.tfvars").write_text(f'internet = "{SECRET}"\n')
-    (outside / "secret.txt").write_text(SECRET)
+    repo, home, outside = layout(tmp_path, NOTEBOOK)
     (outside / "secret.tf").write_text(NOTEBOOK.replace('"nb"', f'"{SECRET}"'))
     return repo, home, outside
 
