@@ -9,6 +9,7 @@ import copy
 import dataclasses
 import os
 import re
+from operator import attrgetter
 
 from iaclint.engine.policy import SEVERITIES
 from iaclint.gate.text import inert, inert_path
@@ -27,7 +28,24 @@ def printable(text: str) -> str:
 # Finding fields whose text comes from the scanned tree (file names, addresses and logical
 # IDs, values quoted in messages, suppression reasons, CDK construct paths).
 _TREE_FIELDS = ("message", "resource", "resource_type", "attribute", "suppression_reason", "construct")
-_CLEAN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]|^::|^##|\x1e::|\x1e##")
+_COMMAND_STARTS = ("::", "##")
+
+
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
+
+
+def already_inert(findings) -> bool:
+    """Whether no field of `findings` that came from the tree needs escaping: no control,
+    format or separator character, no surrogate, no file name that starts like a CI log
+    command. In C over the joined text (a scan keeps the answer with its cached result,
+    `ScanResult.inert`, so a repeated scan does not ask again)."""
+    files = {f.file for f in findings}
+    if any(f.startswith(_COMMAND_STARTS) for f in files):
+        return False
+    text = " ".join([" ".join(files)] + [" ".join(map(attrgetter(name), findings)) for name in _TREE_FIELDS])
+    if text.isascii():  # the common case: only C0 controls and DEL to look for
+        return not text.encode("ascii").translate(None, _PRINTABLE_ASCII)
+    return text.isprintable()
 
 
 def inert_result(result):
@@ -35,15 +53,12 @@ def inert_result(result):
     control characters and newlines escaped, undecodable file-name bytes as `\\xNN`, no
     file name starting like a CI log command. Every formatter starts here, so a pull
     request cannot print `::error`/`::stop-commands::` or terminal escapes into a CI log,
-    and a report never fails to encode. The common case (nothing to escape) is one scan of
-    the joined text and returns `result` itself."""
-    texts = [e if isinstance(e, str) else str(e) for e in getattr(result, "errors", ())]
-    texts += [str(p) for p in getattr(result, "missing", ())]
-    for f in list(result.findings) + list(getattr(result, "unknowns", ())):
-        texts.append(f.file)
-        texts.extend(getattr(f, name) or "" for name in _TREE_FIELDS)
-    joined = "\x1e".join(texts)
-    if _CLEAN.search(joined) is None and (joined.isascii() or _encodable(joined)):
+    and a report never fails to encode. When nothing needs it, `result` itself."""
+    findings = list(result.findings) + list(getattr(result, "unknowns", ()))
+    known = getattr(result, "inert", None)
+    notes = [str(e) for e in getattr(result, "errors", ())] + [str(p) for p in getattr(result, "missing", ())]
+    if (known if known is not None else already_inert(findings)) and " ".join(notes).isprintable() \
+            and not any(n.startswith(_COMMAND_STARTS) for n in notes):
         return result
 
     def clean(f):
@@ -60,14 +75,6 @@ def inert_result(result):
     if hasattr(result, "missing"):
         out.missing = [inert_path(str(p)) for p in result.missing]
     return out
-
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def report_path(file: str) -> str:

@@ -387,11 +387,13 @@ def _cfn_text(value) -> str:
 
 
 def write_starter(directory: str = ".") -> str:
-    """Write a commented starter `.iaclint.yaml` in `directory`; never overwrite one."""
+    """Write a commented starter `.iaclint.yaml` in `directory`; never overwrite one (nor
+    write through a symlink of that name: the write gate creates it or refuses)."""
+    from iaclint.gate.writes import create_file
+
     path = os.path.join(directory, CONFIG_NAMES[0])
     try:
-        with open(path, "x", encoding="utf-8", newline="\n") as handle:
-            handle.write(STARTER)
+        create_file(path, STARTER)
     except FileExistsError:
         raise ConfigError(display_path(path), ["already exists; not overwriting it"]) from None
     except OSError as exc:

@@ -91,6 +91,7 @@ class ScanResult:
     elapsed: float = 0.0
     strict: bool = False
     show_suppressed: bool = False  # text-like reports list suppressed findings too
+    inert: bool | None = None  # no finding's text from the tree needs escaping (known when evaluated)
     baselined: int = 0  # findings left out because the baseline holds them
     outside_diff: int = 0  # findings left out by --diff (not on changed lines or resources)
     skipped: list = field(default_factory=list)  # (path, reason) left out on purpose: said, not an error
@@ -201,9 +202,12 @@ def _load_and_check(request: Request, found: Discovery, chosen: Chosen, options,
     failed += filters.suppress(reportable_resources, failed + unknowns, parse_errors, options,
                                chosen.known, by_id, lambda pid, file: pid in by_id and not ignored(pid, file))
     failed = [f for f in failed if not ignored(f.policy_id, f.file)]
+    from iaclint.formatters._common import already_inert
+
     evaluated = Evaluated(failed=failed, unknowns=unknowns, passed=passed, files=loaded.files,
                           resources=len(reportable_resources), errors=errors, reportable=set(found.reportable),
-                          skipped=list(found.skipped), inputs=dict(loaded.inputs))
+                          skipped=list(found.skipped), inputs=dict(loaded.inputs),
+                          inert=already_inert(failed + unknowns))
     return evaluated, reportable_resources
 
 
@@ -223,6 +227,7 @@ def report(request: Request, found: Discovery, chosen: Chosen, evaluated, resour
         resources=evaluated.resources, policies=chosen.policies, errors=evaluated.errors, missing=found.missing,
         elapsed=elapsed, strict=request.strict, show_suppressed=request.show_suppressed,
         baselined=baselined, outside_diff=outside, skipped=sorted(set(found.skipped) | set(evaluated.skipped)),
+        inert=getattr(evaluated, "inert", None),
     )
 
 
