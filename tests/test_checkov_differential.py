@@ -65,7 +65,7 @@ def _run(tmp: str):
         ours[key] = ev.result.verdict.value
         resources[key] = (ev.policy, ev.resource)
     assert not errors
-    return documents, theirs, ours, resources, attempts, entities
+    return documents, theirs, ours, resources, attempts, entities, project
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +73,7 @@ def compared(tmp_path_factory):
     return _run(str(tmp_path_factory.mktemp("checkov-differential")))
 
 
-def explain(policy, resource, ours: str | None, theirs: str | None, entity) -> str | None:
+def explain(policy, resource, ours: str | None, theirs: str | None, entity, project) -> str | None:
     """The documented reason for a disagreement on this resource, or None. The values
     both tools saw are compared first: a different input is a different verdict."""
     if ours == "UNKNOWN":
@@ -81,7 +81,10 @@ def explain(policy, resource, ours: str | None, theirs: str | None, entity) -> s
     if isinstance(policy.tree, grammar.ResourceCondition):
         return None
     if grammar.has_connection(policy.tree):
-        return "reference Checkov does not see" if _references_through_expressions(resource) else None
+        linked = [t for _, t in project.outgoing(resource) if t is not None] + [s for s, _ in project.incoming(resource)]
+        if any(r.native_type != r.type for r in linked):
+            return "connection to a resource iaclint translates (CloudFormation, awscc)"
+        return None
     cloudformation = resource.fmt == CLOUDFORMATION
     for canonical, native in _paths(policy):
         mine = _our_value(resource, canonical)
@@ -166,10 +169,6 @@ def _unrendered(value) -> bool:
     return any(marker in text for marker in ("var.", "local.", "module.", "${", '"Ref"', "Fn::", "data."))
 
 
-def _references_through_expressions(resource) -> bool:
-    return bool(resource.references)
-
-
 def _repeated(value, path) -> bool:
     node = value
     for part in path:
@@ -186,14 +185,14 @@ def test_checkov_runs_offline(compared):
 
 
 def test_same_verdicts_as_checkov_or_a_documented_reason(compared):
-    documents, theirs, ours, resources, _, entities = compared
+    documents, theirs, ours, resources, _, entities, project = compared
     counts: Counter = Counter()
-    unexplained = []
+    unexplained, samples = [], {}
     for key in sorted(set(theirs) | set(ours)):
         mine, other = ours.get(key), theirs.get(key)
         policy, resource = resources.get(key, (None, None))
-        if resource is not None and policy is not None and _vocabulary(policy) != resource.fmt:
-            counts[f"{resource.fmt} resource, {_vocabulary(policy)}-named policy: iaclint only"] += 1
+        if resource is not None and policy is not None and not _comparable(policy, resource):
+            counts[f"iaclint only: {_vocabulary(policy)}-named policy on a {_format(resource)} resource"] += 1
             continue
         if mine == other:
             counts["same verdict"] += 1
@@ -206,14 +205,18 @@ def test_same_verdicts_as_checkov_or_a_documented_reason(compared):
         elif resource is None:
             reason = "resource whose Condition is false" if _conditional(key[1], key[2]) else None
         else:
-            reason = explain(policy, resource, mine, other, entities.get(key))
+            reason = explain(policy, resource, mine, other, entities.get(key), project)
         if reason is None:
             unexplained.append((key, mine, other))
         else:
             counts[f"differs: {reason}"] += 1
+            samples.setdefault(reason, []).append((key, mine, other))
     print(f"\ncorpus: {len(documents)} policies; verdicts compared: {sum(counts.values())}")
     for name, n in sorted(counts.items()):
         print(f"  {name}: {n}")
+    for reason, found in sorted(samples.items()):
+        for key, mine, other in found[:3]:
+            print(f"    e.g. {reason}: {key[0]} {key[1].split('/tree/')[-1]} {key[2]}: iaclint {mine}, Checkov {other}")
     assert not unexplained, "\n".join(f"{k[0]} {k[1].split('/tree/')[-1]} {k[2]}: iaclint {m}, Checkov {o}"
                                       for k, m, o in unexplained[:60]) + f"\n({len(unexplained)} unexplained)"
 
@@ -224,7 +227,7 @@ def _resource_conditions(documents) -> set:
 
 def _vocabulary(policy) -> str:
     named = json.dumps(policy.definition)
-    return CLOUDFORMATION if '"AWS::' in named else TERRAFORM
+    return "CloudFormation" if '"AWS::' in named else "Terraform"
 
 
 def _conditional(file: str, logical_id: str) -> bool:
@@ -243,3 +246,28 @@ def _conditional(file: str, logical_id: str) -> bool:
                 if re.match(r"^\s+Condition:\s*\S", following):
                     return True
     return False
+
+
+def _named_types(policy) -> set:
+    """Every resource type the policy names, as written."""
+    tree = grammar.parse(policy.definition)
+    out: set = set()
+    for node in grammar.walk(tree):
+        out.update(getattr(node, "types", ()) + getattr(node, "connected", ()))
+        if isinstance(node, grammar.Filter):
+            out.update(v for v in node.values if isinstance(v, str))
+    return out
+
+
+def _comparable(policy, resource) -> bool:
+    """Does Checkov run the policy on this resource's native type? (iaclint also runs a
+    policy on the resources translated into the types it names: CloudFormation, awscc.)"""
+    if "all" in policy.resource_types:
+        return resource.native_type == resource.type
+    return resource.native_type in _named_types(policy)
+
+
+def _format(resource) -> str:
+    if resource.native_type.startswith("AWS::"):
+        return "CloudFormation"
+    return "Terraform awscc" if resource.native_type.startswith("awscc_") else "Terraform aws"
