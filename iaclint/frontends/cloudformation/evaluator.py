@@ -25,6 +25,13 @@ keeps the span of the property that holds the `!Ref`), and a `Reference` for eve
 Conditions and `Fn::If` are decided in `iaclint.frontends.cloudformation.conditions` (a part of
 `Evaluator`), and the plain-data rules (alternatives, text and number forms, shapes) live
 in `iaclint.frontends.cloudformation.values`.
+
+A template's evaluation has one `Budget` (`iaclint.model.sizes`): `Fn::Sub`, `Fn::Join`,
+`Fn::Split`, `Fn::Base64`, `Fn::ToJsonString` and `Fn::FindInMap` estimate their result's
+size before they build it, a value larger than the limit is an Unknown naming the
+function, and what is built, copied or walked (each resource's properties, which the
+policies read) is charged: a `!Sub` repeating a long parameter, or a `!Join` over 100,000
+YAML aliases of one long string, ends as an Unknown, not as gigabytes.
 """
 from __future__ import annotations
 
@@ -47,7 +54,8 @@ from iaclint.frontends.cloudformation.values import (
     unknowns_in,
 )
 from iaclint.model.resource import Reference, Span
-from iaclint.model.unknown import ABSENT, Unknown, collect_refs, contains_unknown
+from iaclint.model.sizes import MAX_VALUE_SIZE, Budget, OverBudget, TooLarge, json_size_bound
+from iaclint.model.unknown import ABSENT, Unknown, collect_refs
 
 NO_VALUE = ABSENT  # `AWS::NoValue`: the key or list item is removed
 
@@ -95,6 +103,7 @@ class Evaluator(Conditions):
         self._spans: dict | None = None
         self._refs: list = []
         self._ref_keys: set = set()
+        self.budget = Budget(unit="template")
 
     # --- public -------------------------------------------------------------------------
 
@@ -104,17 +113,23 @@ class Evaluator(Conditions):
         `wpath` is the resource's document path, e.g. ("Resources", logical_id).
         """
         cond = body.get("Condition")
-        if isinstance(cond, str) and self.condition(cond) is False:
-            return None
+        try:
+            if isinstance(cond, str) and self.condition(cond) is False:
+                return None
+        except OverBudget:
+            pass  # the condition is not known: the resource is kept
         self._spans = {}
         self._refs = []
         self._ref_keys = set()
         self.last_origins = {}  # property path -> where a parameter-driven value was set
         props = body.get("Properties")
-        if props is None:
-            value: Any = {}
-        else:
-            value = self._eval(props, wpath + ("Properties",), (), (), 0)
+        try:
+            value: Any = {} if props is None else self._eval(props, wpath + ("Properties",), (), (), 0)
+        except OverBudget as exc:  # the budget ran out between two functions: nothing is guessed
+            value = {k: self._unknown(k, str(exc), wpath + ("Properties", k)) for k in props} \
+                if isinstance(props, dict) else {}
+        if isinstance(value, dict):
+            value = {k: self._charged(v, wpath + ("Properties", k)) for k, v in value.items()}
         spans = self._spans
         self._spans = None
         whole = spans.pop((), None)
@@ -138,7 +153,22 @@ class Evaluator(Conditions):
 
     def evaluate(self, value: Any, wpath: tuple = ()) -> Any:
         """Evaluate any template value (no spans or references kept); NO_VALUE if removed."""
-        return self._eval(value, wpath, None, None, 0)
+        try:
+            return self._charged(self._eval(value, wpath, None, None, 0), wpath)
+        except OverBudget as exc:
+            return self._unknown("...", str(exc), wpath)
+
+    def _charged(self, value: Any, wpath: tuple) -> Any:
+        """`value`, charged by its size (the policies will read all of it); an Unknown past
+        the value limit or the budget."""
+        try:
+            size = self.budget.walk(value)
+        except OverBudget as exc:
+            return self._unknown(wpath[-1] if wpath else "...", str(exc), wpath)
+        if size > MAX_VALUE_SIZE:
+            name = str(wpath[-1]) if wpath else "..."
+            return self._unknown(name, f"`{name}` is not evaluated: {TooLarge()}", wpath)
+        return value
 
     # --- walking ------------------------------------------------------------------------
 
@@ -186,6 +216,7 @@ class Evaluator(Conditions):
                     elif epath is not None and not isinstance(out, Unknown):
                         self._note_origin(key, v[key], epath)
                     return out
+            self.budget.spend(len(v))
             result: Any = {}
             for key, item in v.items():
                 child = epath + (key,) if epath is not None else None
@@ -194,6 +225,7 @@ class Evaluator(Conditions):
                     result[key] = r
             return result
         if t is list:
+            self.budget.spend(len(v))
             result = []
             for i, item in enumerate(v):
                 child = epath + (len(result),) if epath is not None else None
@@ -229,6 +261,15 @@ class Evaluator(Conditions):
         return self._eval(v, wpath, None, rpath, depth + 1)
 
     def _fn(self, name: str, arg: Any, wpath: tuple, epath, rpath, depth: int) -> Any:
+        """An intrinsic function; past the value limit or the budget, an Unknown naming it."""
+        try:
+            return self._function(name, arg, wpath, epath, rpath, depth)
+        except TooLarge as exc:
+            return self._unknown(expr_text(name, arg), f"`{expr_text(name, arg, 60)}` is not evaluated: {exc}", wpath)
+        except OverBudget as exc:
+            return self._unknown(expr_text(name, arg), str(exc), wpath)
+
+    def _function(self, name: str, arg: Any, wpath: tuple, epath, rpath, depth: int) -> Any:
         if name == "Ref":
             return self._ref(arg, wpath, rpath)
         if name == "Fn::If":
@@ -266,7 +307,10 @@ class Evaluator(Conditions):
             value = self._param_cache[name] = self._param_value(name)
         if isinstance(value, tuple):  # (reason, alternatives) marks an unknown parameter
             return Unknown(f"!Ref {name}", value[0], self._span(wpath), alternatives=value[1])
-        return list(value) if isinstance(value, list) else value
+        if isinstance(value, list):
+            self.budget.spend(len(value))
+            return list(value)
+        return value
 
     def _param_value(self, name: str) -> Any:
         decl = self.params.get(name)
@@ -313,6 +357,7 @@ class Evaluator(Conditions):
         if not isinstance(template, str) or not isinstance(variables, dict):
             return self._unknown(expr_text("Fn::Sub", arg), "malformed Fn::Sub", wpath)
         expr = "!Sub " + (template if len(template) <= 200 else template[:200] + "...")
+        self.budget.spend(len(template))
         pieces: list = []
         unknowns: list = []
         pos = 0
@@ -339,6 +384,7 @@ class Evaluator(Conditions):
                 return self._unknown(expr, "a non-string value in Fn::Sub", wpath, collect_refs(unknowns))
             pieces.append(text)
         pieces.append(template[pos:])
+        self.budget.build(sum(len(p) for p in pieces if isinstance(p, str)))  # before the join
         if unknowns:
             return shaped(self._unknown(expr, unknowns[0].reason, wpath, collect_refs(unknowns)), pieces)
         return "".join(pieces)
@@ -362,6 +408,7 @@ class Evaluator(Conditions):
         texts = [x if isinstance(x, Unknown) else sub_text(x) for x in items]
         if any(t is None for t in texts):
             return self._unknown(expr_text("Fn::Join", arg), "Fn::Join of a non-string value", wpath)
+        self.budget.build(sum(len(t) for t in texts if isinstance(t, str)) + len(delim) * len(texts))
         if any(isinstance(t, Unknown) for t in texts):
             # Known text around unknown items: keep the shape (`arn:aws:s3:::` + ? + `/*`).
             pieces: list = []
@@ -399,13 +446,14 @@ class Evaluator(Conditions):
             return self._propagate("Fn::Split", arg, [delim, text], wpath)
         if not isinstance(delim, str) or not delim or not isinstance(text, str):
             return self._unknown(expr_text("Fn::Split", arg), "malformed Fn::Split", wpath)
+        self.budget.build(2 * len(text) + 2)  # at most a piece per character, each a string
         return text.split(delim)
 
     def _find_in_map(self, arg: Any, wpath: tuple, rpath, depth: int) -> Any:
         if not isinstance(arg, list) or len(arg) not in (3, 4):
             return self._unknown(expr_text("Fn::FindInMap", arg), "malformed Fn::FindInMap", wpath)
         keys = [self._arg(arg[i], wpath + (i,), rpath, depth) for i in range(3)]
-        if contains_unknown(keys):
+        if any(self.budget.holds_unknown(k) for k in keys):
             # A key that is one of a few values (AllowedValues, Fn::If): look each up.
             combos = combinations(keys)
             if combos is not None:
@@ -429,6 +477,7 @@ class Evaluator(Conditions):
             if node is None:
                 break
         if node is not None:
+            self.budget.copy(node)  # a copy for every use
             return copy_value(node)
         default = arg[3] if len(arg) == 4 else None
         if isinstance(default, dict) and "DefaultValue" in default:
@@ -442,6 +491,7 @@ class Evaluator(Conditions):
             return self._propagate("Fn::Base64", arg, [value], wpath)
         if not isinstance(value, str):
             return self._unknown(expr_text("Fn::Base64", arg), "Fn::Base64 of a non-string", wpath)
+        self.budget.build(6 * len(value) + 6)  # four characters for three bytes, up to four bytes a character
         import base64
 
         return base64.b64encode(value.encode("utf-8", "surrogatepass")).decode("ascii")
@@ -454,8 +504,12 @@ class Evaluator(Conditions):
 
     def _to_json(self, arg: Any, wpath: tuple, rpath, depth: int) -> Any:
         value = self._arg(arg, wpath, rpath, depth)
-        if contains_unknown(value) or not isinstance(value, (dict, list)):
+        if not isinstance(value, (dict, list)) or self.budget.holds_unknown(value):
             return self._propagate("Fn::ToJsonString", arg, [value], wpath)
+        text = json_size_bound(value, MAX_VALUE_SIZE, 12)  # `\ud83d\ude00`: 12 for one character
+        if text is None:  # counting stopped at the limit: no estimate to show
+            raise TooLarge()
+        self.budget.build(text)
         return json.dumps(value, separators=(",", ":"))
 
     def _raw_refs(self, v: Any, rpath) -> list[str]:
@@ -471,6 +525,7 @@ class Evaluator(Conditions):
         stack = [v]
         while stack:
             x = stack.pop()
+            self.budget.spend(1)
             if isinstance(x, dict):
                 if len(x) == 1:
                     key, arg = next(iter(x.items()))
@@ -483,6 +538,7 @@ class Evaluator(Conditions):
                     elif key == "Fn::Sub":
                         text = arg[0] if isinstance(arg, list) and arg else arg
                         if isinstance(text, str):
+                            self.budget.spend(len(text))
                             for m in _SUB_VAR.finditer(text):
                                 name = m.group(1).strip()
                                 if not name.startswith("!"):

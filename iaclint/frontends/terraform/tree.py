@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 import os
 
-from iaclint.frontends.terraform.expressions import Budget
 from iaclint.gate.files import content_hash
 from iaclint.model.resource import ParseError
+from iaclint.model.sizes import Budget
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MANIFEST = os.path.join(".terraform", "modules", "modules.json")

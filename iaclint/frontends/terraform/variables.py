@@ -11,9 +11,10 @@ from __future__ import annotations
 import os
 
 from iaclint.frontends.jsonspans import JsonSpanError, loads_with_spans
-from iaclint.frontends.terraform.expressions import Budget, Evaluator, Scope, unknown
+from iaclint.frontends.terraform.expressions import Evaluator, Scope, unknown
 from iaclint.frontends.terraform.functions import toset
 from iaclint.model.resource import ParseError
+from iaclint.model.sizes import Budget
 
 _COMPLEX_TYPES = ("list", "map", "set", "object", "tuple", "any")
 
