@@ -1,14 +1,14 @@
 """Terraform's value rules, shared by the expression evaluator and the template renderer:
 conversions (`to_string`, `to_number`, `to_bool`), equality and the binary operators,
 attribute and index lookups, quoted-string escapes, and the small pieces every evaluation
-step needs (`unknown`, `budget_of`, `spend`, `node_text`, `refs_inside`, `EvalError`,
-`FunctionError`)."""
+step needs (`unknown`, `budget_of`, `spend`, `sized`, `node_text`, `refs_inside`,
+`EvalError`, `FunctionError`)."""
 from __future__ import annotations
 
 import re
 
 from iaclint.model.documents import EncodedJson
-from iaclint.model.sizes import MAX_NUMBER_BITS, Budget, TooLarge
+from iaclint.model.sizes import MAX_NUMBER_BITS, MAX_VALUE_SIZE, Budget, TooLarge
 from iaclint.model.unknown import Unknown
 
 ITEM_WORK = 100  # budget units of one `for` item, template loop or block instance, beyond what it builds
@@ -34,6 +34,14 @@ def budget_of(scope) -> Budget:
     if budget is None:  # a scope made without a module tree: a budget of its own
         budget = scope.module.budget = Budget()
     return budget
+
+
+def sized(scope, value):
+    """`value`, just built from evaluated parts: measured (its parts were measured before,
+    so this takes time for its own items only, charged) and refused past the value limit."""
+    if budget_of(scope).size(value) > MAX_VALUE_SIZE:
+        raise TooLarge()
+    return value
 
 
 def spend(scope, units: int) -> None:
