@@ -35,7 +35,9 @@ def _pairs(values, flag: str) -> dict:
 
 
 def _usage_error(message: str) -> int:
-    print(f"iaclint: error: {message}", file=sys.stderr)
+    from iaclint.gate.text import inert
+
+    print(f"iaclint: error: {inert(message)}", file=sys.stderr)
     return EXIT_ERROR
 
 
@@ -101,8 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--fail-on", choices=SEVERITY_ORDER, default=None,
                       help="exit 1 only for findings at or above this severity (default: info)")
     scan.add_argument("--strict", action="store_true", default=None, help="also report UNKNOWN verdicts")
-    scan.add_argument("--policy-dir", action="append", default=[], metavar="DIR",
-                      help="load extra policies (YAML or Python) from DIR")
+    scan.add_argument("--policy-dir", "--external-checks-dir", action="append", default=[], metavar="DIR",
+                      help="load extra policies from DIR: iaclint YAML or Python, Checkov YAML or JSON "
+                      "(--external-checks-dir is Checkov's name for it)")
     scan.add_argument("--var-file", action="append", default=[], metavar="FILE", help="Terraform variables file")
     scan.add_argument("--var", action="append", default=[], metavar="NAME=VALUE", help="Terraform variable")
     scan.add_argument("--parameter", action="append", default=[], metavar="NAME=VALUE",
@@ -122,11 +125,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = sub.add_parser("rules", help="list the policies")
     rules.add_argument("--format", "-f", choices=("table", "json", "markdown"), default="table")
-    rules.add_argument("--policy-dir", action="append", default=[], metavar="DIR")
+    rules.add_argument("--policy-dir", "--external-checks-dir", action="append", default=[], metavar="DIR")
 
     explain = sub.add_parser("explain", help="show one policy's documentation")
     explain.add_argument("policy", help="policy ID or name")
-    explain.add_argument("--policy-dir", action="append", default=[], metavar="DIR")
+    explain.add_argument("--policy-dir", "--external-checks-dir", action="append", default=[], metavar="DIR")
     add_commands(sub)  # baseline, init
 
     lsp = sub.add_parser("lsp", help="run the Language Server for editors (needs the lsp extra: iaclint[lsp])")
@@ -135,6 +138,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # here, where a closed pipe can still be told apart from a bug
+        return code
+    except BrokenPipeError:
+        return _output_closed()
+
+
+def _main(argv: list[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "scan")
@@ -144,26 +156,45 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:
         return EXIT_ERROR if exc.code not in (0, None) else EXIT_OK
     try:
-        if args.command == "rules":
-            return _rules(args)
-        if args.command == "explain":
-            return _explain(args)
-        if args.command == "lsp":
-            return _lsp(args)
-        if args.command == "baseline":
-            from iaclint.api import scan
-            from iaclint.faces.settings import baseline_command
-
-            return baseline_command(build_parser, args.rest, scan, _load)
-        if args.command == "init":
-            from iaclint.faces.settings import init_command
-
-            return init_command(args.directory)
-        return _scan(args)
+        return _dispatch(args)
     except SystemExit as exc:
         return int(exc.code or 0)
     except KeyboardInterrupt:
         return 130
+
+
+def _dispatch(args) -> int:
+    if args.command == "rules":
+        return _rules(args)
+    if args.command == "explain":
+        return _explain(args)
+    if args.command == "lsp":
+        return _lsp(args)
+    if args.command == "baseline":
+        from iaclint.api import scan
+        from iaclint.faces.settings import baseline_command
+
+        return baseline_command(build_parser, args.rest, scan, _load)
+    if args.command == "init":
+        from iaclint.faces.settings import init_command
+
+        return init_command(args.directory)
+    return _scan(args)
+
+
+def _output_closed() -> int:
+    """Standard output was closed before the report was written (`iaclint ... | head`):
+    the reader did not get it all, so exit 2, with no traceback (and none at exit, when
+    Python flushes standard output again)."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    print("iaclint: error: standard output was closed before the output was written", file=sys.stderr)
+    return EXIT_ERROR
 
 
 def _load(policy_dirs):
@@ -189,30 +220,42 @@ def _scan(args) -> int:
 
     from iaclint.faces.settings import scan_settings
 
+    for stream in (sys.stdout, sys.stderr):  # a character no encoder takes is escaped, never a traceback
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     reports = _reports(args.reports)
     paths, overlay = _inputs(args)
     settings = scan_settings(args, paths)  # configuration file + flags; exit 2 when it is bad
     if args.reports is None and settings.format:
         reports = [(settings.format, None)]
     policies = _load(settings.policy_dirs)
-    result = scan(paths, policies=policies, overlay=overlay, **settings.scan)
+    from iaclint.api import UnknownPolicyError
+
+    try:
+        result = scan(paths, policies=policies, overlay=overlay, **settings.scan)
+    except UnknownPolicyError as exc:
+        return _usage_error(str(exc))
+    from iaclint.faces.settings import note
+    from iaclint.gate.text import inert
+    from iaclint.gate.writes import write_file
+
     for fmt, output in reports:
         colour = not args.no_color and output is None and fmt == "text" and sys.stdout.isatty()
         report = get_writer(fmt)(result, colour=colour)  # pieces: a large report is not held whole
         if output is None:
             sys.stdout.writelines(report)
+            sys.stdout.flush()
             continue
-        try:
-            with open(output, "w", encoding="utf-8", newline="\n") as handle:
-                handle.writelines(report)
+        try:  # the write gate: never through a committed symlink, never out of the tree by one
+            write_file(output, report, tree=settings.tree)
         except OSError as exc:
             return _usage_error(f"cannot write {output}: {exc.strerror or exc}")
     for path, reason in result.skipped:  # on purpose (DESIGN 10): said, but no exit code of its own
-        print(f"iaclint: note: {path}: {reason}", file=sys.stderr)
+        note(path, reason)
     for path in result.missing:
-        print(f"iaclint: error: path not found: {path}", file=sys.stderr)
+        print(f"iaclint: error: path not found: {inert(path)}", file=sys.stderr)
     for error in result.errors:
-        print(f"iaclint: internal error: {error}", file=sys.stderr)
+        print(f"iaclint: internal error: {inert(error)}", file=sys.stderr)
     if result.missing or result.errors:
         return EXIT_ERROR
     threshold = SEVERITY_ORDER.index(settings.fail_on)
@@ -233,7 +276,11 @@ def _inputs(args) -> tuple[list[str], dict | None]:
             raise SystemExit(_usage_error("--stdin needs --stdin-filename PATH (the file the content is scanned as)"))
         if args.paths != ["."]:
             raise SystemExit(_usage_error("--stdin scans only the --stdin-filename file; name no other paths"))
-        data = sys.stdin.buffer.read() if sys.stdin is not None else b""
+        from iaclint.gate.reads import MAX_FILE_BYTES, size_text
+
+        data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1) if sys.stdin is not None else b""
+        if len(data) > MAX_FILE_BYTES:  # the cap of a file on disk
+            raise SystemExit(_usage_error(f"standard input is larger than {size_text(MAX_FILE_BYTES)}: not scanned"))
         return [args.stdin_filename], {args.stdin_filename: data}
     if args.whole_module:
         return module_paths(args.paths), None

@@ -2,24 +2,17 @@
 
 Each attack is a small repository that asks the evaluators for gigabytes or for hours: a
 pattern that backtracks, a string repeated through a join or a `!Sub`, a list doubled
-through chains of locals, YAML aliases of one long string. Each scan runs as `python -I -m
-iaclint scan` in a child process under a memory cap (`RLIMIT_AS`, 1.5 GB) and a generous
-deadline; a test asserts that it finished, its exit code, that standard error holds no
-traceback, and that the report says which value was not evaluated and why. Nothing here
-measures speed.
+through chains of locals, YAML aliases of one long string. Each scan runs through the
+shared harness (`harness.iaclint`: the CLI isolated, under a memory limit and a timeout);
+a test asserts that it ended, its exit code, that the run is inert, and that the report
+says which value was not evaluated and why. Nothing here measures speed.
 """
 from __future__ import annotations
 
 import json
-import resource
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
-
-MEMORY = 3 * 512 * 1024 * 1024  # bytes of address space for the scan
-DEADLINE = 180.0  # seconds: "finishes", not a performance bound
+from harness import assert_inert, iaclint, repository
 
 NOTEBOOK = '''resource "aws_sagemaker_notebook_instance" "{name}" {{
   name                   = "{name}"
@@ -39,20 +32,17 @@ TOO_LARGE = "` is not evaluated: the result would hold about {:,} characters and
             "for one value"
 
 
-def _limit() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
-
-
-def scan(root: Path) -> tuple[int, dict]:
-    """`iaclint scan --format json` of `root` in a bounded child: (exit code, report)."""
-    try:
-        done = subprocess.run([sys.executable, "-I", "-m", "iaclint", "scan", "--no-cache", "--format", "json", "."],
-                              cwd=root, capture_output=True, text=True, timeout=DEADLINE, preexec_fn=_limit)
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"the scan did not finish within {DEADLINE:.0f} s: a hang")
-    assert "Traceback" not in done.stderr, done.stderr[-3000:]
-    assert "MemoryError" not in done.stdout + done.stderr
-    return done.returncode, json.loads(done.stdout)
+def scan(tmp_path: Path, name: str, text: str) -> dict:
+    """`iaclint scan --format json` of a repository holding the file `name`: its report,
+    after checking that the run ended with findings (exit 1) and was inert."""
+    repo = repository(tmp_path / "repo")
+    (repo / name).write_text(text)
+    home = tmp_path / "home"
+    home.mkdir()
+    run = iaclint("scan", ".", "--no-cache", "--format", "json", cwd=repo, home=home)
+    assert_inert(run, code=1)
+    assert "MemoryError" not in run.text
+    return json.loads(run.out)
 
 
 def unknown_messages(report: dict, policy: str) -> dict:
@@ -62,7 +52,7 @@ def unknown_messages(report: dict, policy: str) -> dict:
 
 def test_terraform_attacks_end_as_unknowns_with_their_reasons(tmp_path):
     a10k, a100k = "a" * 10_000, "a" * 100_000
-    (tmp_path / "main.tf").write_text(
+    report = scan(tmp_path, "main.tf",
         f'locals {{\n  s10k = "{a10k}"\n  s100k = "{a100k}"\n  hostile = "{"a" * 50_000}!"\n'
         f'  sep = "{"-" * 1000}"\n'
         + "".join(f"  l{i} = [local.l{i - 1}, local.l{i - 1}]\n" for i in range(1, 40))
@@ -73,8 +63,6 @@ def test_terraform_attacks_end_as_unknowns_with_their_reasons(tmp_path):
         + NOTEBOOK.format(name="formatted", value='format("%s%s%s%s%s%s%s%s%s%s", ' + ", ".join(["local.s100k"] * 10)
                           + ") == \"\" ? \"Enabled\" : format(\"%s\", join(local.sep, range(100000)))")
         + NOTEBOOK.format(name="doubled", value="jsonencode(local.l39) == \"\" ? \"Enabled\" : local.l13"))
-    code, report = scan(tmp_path)
-    assert code == 1
     got = unknown_messages(report, "IAC201")
     reasons = {
         "backtracking": "`regex` failed: pattern did not match any part of the given string",
@@ -92,7 +80,7 @@ def test_terraform_attacks_end_as_unknowns_with_their_reasons(tmp_path):
 def test_cloudformation_attacks_end_as_unknowns_with_their_reasons(tmp_path):
     aliases = ", ".join(["*s"] * 10_000)
     holes = "x".join("${Sub.Arn}" for _ in range(40))
-    (tmp_path / "t.yaml").write_text(
+    report = scan(tmp_path, "t.yaml",
         "AWSTemplateFormatVersion: '2010-09-09'\n"
         f"Parameters:\n  P:\n    Type: String\n    Default: {'a' * 100_000}\n"
         f"Mappings:\n  M:\n    K:\n      S: &s {'c' * 100_000}\n"
@@ -101,8 +89,6 @@ def test_cloudformation_attacks_end_as_unknowns_with_their_reasons(tmp_path):
         + CFN_NOTEBOOK.format(name="Sub", value="!Sub '" + "${P}" * 10_000 + "'")
         + CFN_NOTEBOOK.format(name="Join", value=f"!Join ['', [{aliases}]]")
         + CFN_NOTEBOOK.format(name="Shape", value="!If [Shape, Enabled, Disabled]"))
-    code, report = scan(tmp_path)
-    assert code == 1
     got = unknown_messages(report, "IAC201")
     reasons = {
         "Sub": TOO_LARGE.format(1_000_000_000),
