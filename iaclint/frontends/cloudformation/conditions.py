@@ -17,7 +17,8 @@ from iaclint.frontends.cloudformation.values import (
     equals_form,
     expr_text,
 )
-from iaclint.model.unknown import Unknown, collect_refs, contains_unknown
+from iaclint.model.sizes import OverBudget
+from iaclint.model.unknown import Unknown, collect_refs
 
 MAX_CONDITION_CHAIN = 64  # conditions that refer to conditions, before the answer is Unknown
 
@@ -41,6 +42,8 @@ class Conditions:
             self._cond_active.append(name)
             try:
                 result = self._cond(self.conditions[name], ("Conditions", name), 0)
+            except OverBudget as exc:
+                result = Unknown(expr, str(exc))
             finally:
                 self._cond_active.pop()
             if isinstance(result, Unknown):
@@ -86,13 +89,15 @@ class Conditions:
                     return self._unknown(expr_text(name, arg), "malformed Fn::Equals", fpath)
                 a = self._arg(arg[0], fpath + (0,), None, depth)
                 b = self._arg(arg[1], fpath + (1,), None, depth)
-                if contains_unknown(a) or contains_unknown(b):
+                self.budget.walk(a)  # comparing goes through both sides
+                self.budget.walk(b)
+                if self.budget.holds_unknown(a) or self.budget.holds_unknown(b):
                     decided = decide(lambda x, y: equals_form(x) == equals_form(y), a, b)
                     if decided is None and differ_by_shape(a, b):
                         decided = False  # e.g. an account id (12 digits) is never "none"
                     if decided is not None:
                         return decided
-                    first = a if contains_unknown(a) else b
+                    first = a if self.budget.holds_unknown(a) else b
                     reason = first.reason if isinstance(first, Unknown) else "compares an unknown value"
                     return self._unknown(expr_text(name, arg), reason, fpath, collect_refs([a, b]))
                 return equals_form(a) == equals_form(b)

@@ -104,14 +104,52 @@ def unknowns_in(values: list):
             yield from unknowns_in(list(v.values()) if isinstance(v, dict) else v)
 
 
-def expr_text(name: str, arg: Any) -> str:
-    try:
-        text = json.dumps(arg, default=str, separators=(",", ":"))
-    except (TypeError, ValueError, RecursionError):
-        text = "..."
-    if len(text) > 200:
-        text = text[:200] + "..."
+def expr_text(name: str, arg: Any, limit: int = 200) -> str:
+    """`Fn::Join ["",[...` for messages: the argument as compact JSON, cut after `limit`
+    characters. Written piece by piece: an argument that YAML aliases repeat 100,000 times
+    over a long string is never written out whole."""
+    pieces: list = []
+    length = 0
+    stack: list = [arg]
+    while stack and length <= limit:
+        item = stack.pop()
+        if isinstance(item, _Text):
+            piece = item
+        elif isinstance(item, dict):
+            stack.append(_Text("}"))
+            for i, (key, value) in enumerate(reversed(list(item.items())[:limit])):
+                stack.extend((value, _Text(_json_piece(key, limit) + ":")))
+                if i < min(len(item), limit) - 1:
+                    stack.append(_Text(","))
+            piece = "{"
+        elif isinstance(item, list):
+            stack.append(_Text("]"))
+            shown = item[:limit]
+            for i, value in enumerate(reversed(shown)):
+                stack.append(value)
+                if i < len(shown) - 1:
+                    stack.append(_Text(","))
+            piece = "["
+        else:
+            piece = _json_piece(item, limit)
+        pieces.append(piece)
+        length += len(piece)
+    text = "".join(pieces)
+    if length > limit or stack:
+        text = text[:limit] + "..."
     return f"{name} {text}"
+
+
+class _Text(str):
+    """Punctuation already written as JSON (`expr_text`)."""
+
+
+def _json_piece(value: Any, limit: int) -> str:
+    if isinstance(value, str):
+        return json.dumps(value[:limit])
+    if isinstance(value, (bool, int, float)) or value is None:
+        return json.dumps(value)
+    return json.dumps(str(value)[:limit])
 
 
 def as_text(value: Any) -> str:

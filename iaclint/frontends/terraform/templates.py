@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from iaclint.frontends.terraform import embedded, functions
 from iaclint.frontends.terraform.values import (
+    ITEM_WORK,
     EvalError,
+    budget_of,
     node_text,
     refs_inside,
     spend,
@@ -22,7 +24,8 @@ from iaclint.frontends.terraform.values import (
 )
 from iaclint.model.documents import EncodedJson
 from iaclint.model.resource import Span
-from iaclint.model.unknown import Unknown, contains_unknown
+from iaclint.model.sizes import MAX_VALUE_SIZE, TooLarge
+from iaclint.model.unknown import Unknown
 
 
 class Templates:
@@ -48,8 +51,8 @@ class Templates:
             self._render(tree, source, scope, out)
         except _Undecided as exc:
             return unknown(node_text(node), exc.reason, exc.refs)
+        budget_of(scope).build(out.length)  # counted piece by piece: known before the join
         text = "".join(out.pieces)
-        spend(scope, len(text))
         if out.reasons:
             spans = heredoc and path is not None and self.recorder is not None and len(out.offsets) == len(text)
             decoded = embedded.decode(text, out.holes, out.offsets if spans else None) if out.holes else None
@@ -90,15 +93,15 @@ class Templates:
         if len(exprs) == 1 and not literals[0] and not literals[1]:
             return self.evaluate(exprs[0], source, scope, path)  # "${x}" is x itself, any type
         pieces = [unescape(literals[0])]
+        budget = budget_of(scope)
         for expr, literal in zip(exprs, literals[1:]):
             value = self.evaluate(expr, source, scope)
-            if isinstance(value, Unknown) or contains_unknown(value):
+            if isinstance(value, Unknown) or budget.holds_unknown(value):
                 return _NOT_SIMPLE
             pieces.append(to_string(value))
             pieces.append(unescape(literal))
-        text = "".join(pieces)
-        spend(scope, len(text))
-        return text
+        budget.build(sum(len(p) for p in pieces))  # the length before the join
+        return "".join(pieces)
 
     def _template_items(self, node, source, heredoc: bool) -> list:
         """The template as a flat list: ["lit", text, offsets] for literal text (escapes
@@ -153,13 +156,13 @@ class Templates:
         for item in tree:
             kind = item[0]
             if kind == "lit":
-                out.pieces.append(item[1])
+                out.add(item[1])
                 out.offsets.extend(item[2] or ())
             elif kind == "interp":
                 node = item[1]
                 expr = next((c for c in node.children if c.type == "expression"), None)
                 value = self.evaluate(expr, source, scope) if expr is not None else ""
-                if isinstance(value, Unknown) or contains_unknown(value):
+                if isinstance(value, Unknown) or budget_of(scope).holds_unknown(value):
                     inner = value if isinstance(value, Unknown) else None
                     out.reasons.append(inner.reason if inner else "part of the value is unknown")
                     out.refs.extend(inner.refs if inner else ())
@@ -168,11 +171,11 @@ class Templates:
                     # A placeholder that `embedded.decode` can find again in JSON text.
                     piece = embedded.token(len(out.holes))
                     out.holes.append((inner, "${" + node_text(expr) + "}"))
-                    out.pieces.append(piece)
+                    out.add(piece)
                     out.offsets.extend([node.start_byte] * (len(piece) - 1) + [node.end_byte - 1])
                     continue
                 piece = to_string(value)
-                out.pieces.append(piece)
+                out.add(piece)
                 # An interpolated value sits where `${...}` is: its last character at the `}`.
                 out.offsets.extend([node.start_byte] * (len(piece) - 1) + [node.end_byte - 1] * min(1, len(piece)))
             elif kind == "if":
@@ -198,7 +201,7 @@ class Templates:
                 else:
                     raise EvalError("`%{for}` needs a list, set, map or object")
                 for key, value in pairs:
-                    spend(scope, 100)
+                    spend(scope, ITEM_WORK)
                     bindings = {names[0]: value} if len(names) == 1 else {names[0]: key, names[1]: value}
                     self._render(body, source, scope.child(**bindings), out)
 
@@ -235,11 +238,18 @@ _NOT_SIMPLE = object()  # `_simple_template`: render this template the general w
 
 class _Rendered:
     def __init__(self):
+        self.length = 0  # of the text so far: past the value limit, rendering stops
         self.pieces: list = []
         self.offsets: list = []  # heredoc: the file's byte offset of each character of the text
         self.reasons: list = []
         self.refs: list = []
         self.holes: list = []  # (Unknown, the `${...}` text written) of each unknown interpolation
+
+    def add(self, piece: str) -> None:
+        self.length += len(piece)
+        if self.length > MAX_VALUE_SIZE:
+            raise TooLarge()
+        self.pieces.append(piece)
 
 
 _MARKER_TYPES = {"template_interpolation", "template_if_intro", "template_else_intro", "template_if_end",

@@ -11,10 +11,11 @@ from __future__ import annotations
 import os
 
 from iaclint.frontends.jsonspans import JsonSpanError, loads_with_spans
-from iaclint.frontends.terraform.expressions import Budget, Evaluator, Scope, unknown
+from iaclint.frontends.terraform.expressions import Evaluator, Scope, unknown
 from iaclint.frontends.terraform.functions import toset
 from iaclint.gate import reads
 from iaclint.model.resource import ParseError
+from iaclint.model.sizes import Budget
 
 _COMPLEX_TYPES = ("list", "map", "set", "object", "tuple", "any")
 
