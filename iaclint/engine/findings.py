@@ -18,6 +18,8 @@ def finding(policy: Policy, resource, result) -> Finding:
         resource=resource.address, resource_type=resource.native_type,
         attribute=resource.native_name(result.path) if result.path else "",
         verdict=result.verdict.value,
-        fingerprint=fingerprint(policy.id, resource.file, resource.address, result.path),
+        fingerprint=fingerprint(policy.id, resource.file, resource.address,
+                                tuple(result.path) + ((result.identity,) if result.identity else ())),
         construct=resource.construct,
+        flows=result.flows,
     )

@@ -33,6 +33,11 @@ class Result:
     verdict: Verdict
     message: str = ""
     path: tuple = ()
+    # Attack paths (area 6): the chains behind the verdict, each a tuple of steps (file,
+    # line, column, end line, end column, resource, message), and what tells this chain
+    # apart from another reported at the same place (part of the fingerprint).
+    flows: tuple = ()
+    identity: str = ""
 
 
 @dataclass

@@ -13,7 +13,7 @@ import sys
 from iaclint import __version__
 
 SEVERITY_ORDER = ("info", "low", "medium", "high", "critical")
-COMMANDS = ("scan", "rules", "explain", "lsp", "baseline", "init")
+COMMANDS = ("scan", "rules", "explain", "lsp", "baseline", "init", "inventory")
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -128,6 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("policy", help="policy ID or name")
     explain.add_argument("--policy-dir", action="append", default=[], metavar="DIR")
     add_commands(sub)  # baseline, init
+    from iaclint.faces.inventory import add_inventory_command
+
+    add_inventory_command(sub)
 
     lsp = sub.add_parser("lsp", help="run the Language Server for editors (needs the lsp extra: iaclint[lsp])")
     lsp.add_argument("--stdio", action="store_true", help="talk over standard input and output (the default)")
@@ -155,6 +158,10 @@ def main(argv: list[str] | None = None) -> int:
             from iaclint.faces.settings import baseline_command
 
             return baseline_command(build_parser, args.rest, scan, _load)
+        if args.command == "inventory":
+            from iaclint.faces.inventory import inventory_command
+
+            return inventory_command(args, _load)
         if args.command == "init":
             from iaclint.faces.settings import init_command
 
