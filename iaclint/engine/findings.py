@@ -6,6 +6,7 @@ from iaclint.model.finding import Finding, fingerprint
 
 
 def finding(policy: Policy, resource, result) -> Finding:
+    resource = getattr(result, "at", None) or resource
     span = resource.span_for(result.path)
     message = result.message or policy.title
     origin = resource.origin_of(result.path) if result.path and hasattr(resource, "origin_of") else ""

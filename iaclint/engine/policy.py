@@ -38,6 +38,9 @@ class Result:
     # apart from another reported at the same place (part of the fingerprint).
     flows: tuple = ()
     identity: str = ""
+    # The resource the finding is about when it is not the checked one (an attack path is
+    # checked where it starts and reported at the link to change); `path` is then on it.
+    at: Any = None
 
 
 @dataclass

@@ -202,7 +202,13 @@ def _scan(args) -> int:
     if args.reports is None and settings.format:
         reports = [(settings.format, None)]
     policies = _load(settings.policy_dirs)
-    result = scan(paths, policies=policies, overlay=overlay, **settings.scan)
+    section = args.diff is not None and any(fmt in ("markdown", "github") for fmt, _ in reports)
+    result = scan(paths, policies=policies, overlay=overlay, inventory=section, **settings.scan)
+    if section:  # the pull-request section: what the change adds to the AI inventory
+        from iaclint.faces.inventory import diff_inventory
+
+        if diff_inventory(result, args.diff, paths, policies, settings.scan) != 0:
+            return EXIT_ERROR
     for fmt, output in reports:
         colour = not args.no_color and output is None and fmt == "text" and sys.stdout.isatty()
         report = get_writer(fmt)(result, colour=colour)  # pieces: a large report is not held whole

@@ -43,6 +43,22 @@ def add_inventory_command(sub) -> None:
                            show_suppressed=None, baseline=None, no_baseline=True)
 
 
+def diff_inventory(result, ref: str, paths, policies, scan_options: dict) -> int:
+    """Set `result.inventory_diff` against git ref `ref`; 0, or 2 after saying why not."""
+    from iaclint.api import inventory
+    from iaclint.pipeline.inventory_diff import DiffError, compare
+
+    options = {k: v for k, v in scan_options.items() if k not in ("select", "ignore", "severity", "changes",
+                                                                    "baseline", "per_path_ignores")}
+    options.update(cache=None, jobs=1)
+    try:
+        result.inventory_diff = compare(result, ref, paths, lambda base: inventory(base, policies=policies, **options))
+    except DiffError as exc:
+        print(f"iaclint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    return EXIT_OK
+
+
 def inventory_command(args, load_policies) -> int:
     from iaclint.api import inventory
     from iaclint.faces.settings import scan_settings
@@ -54,16 +70,16 @@ def inventory_command(args, load_policies) -> int:
     kwargs = {k: v for k, v in settings.scan.items() if k not in ("select", "ignore", "severity")}
     policies = load_policies(settings.policy_dirs)
     result = inventory(paths, policies=policies, **kwargs)
-    if diff_ref is not None:
-        from iaclint.pipeline.inventory_diff import DiffError, compare
-
-        try:
-            result.inventory_diff = compare(result, diff_ref, paths, lambda base: inventory(
-                base, policies=policies, **{**kwargs, "cache": None, "jobs": 1}))
-        except DiffError as exc:
-            print(f"iaclint: error: {exc}", file=sys.stderr)
-            return EXIT_ERROR
-    text = get_inventory_formatter(args.format)(result)
+    if diff_ref is not None and diff_inventory(result, diff_ref, paths, policies, kwargs) != 0:
+        return EXIT_ERROR
+    try:
+        text = get_inventory_formatter(args.format)(result)
+    except ImportError as exc:
+        if (exc.name or "").split(".")[0] != "cyclonedx":
+            raise
+        print("iaclint: error: --format cyclonedx needs the cyclonedx extra: pip install 'iaclint[cyclonedx]'",
+              file=sys.stderr)
+        return EXIT_ERROR
     if args.output in (None, "-"):
         sys.stdout.write(text)
     else:

@@ -13,7 +13,7 @@ from iaclint.formatters._common import report_path
 from iaclint.inventory.model import Unknowable
 
 FORMAT_VERSION = "1.0"
-STEP_FIELDS = ("file", "line", "column", "end_line", "end_column", "resource", "message")
+STEP_FIELDS = ("file", "line", "column", "end_line", "end_column", "resource", "message", "target")
 
 
 def document(result) -> dict:
@@ -41,7 +41,17 @@ def document(result) -> dict:
         "edges": [_edge(e, ids) for e in edges],
         "paths": [_path(f) for f in sorted(paths, key=lambda f: f.sort_key())],
         "errors": list(result.errors) + [f"path not found: {p}" for p in result.missing],
+        **_diff(result),
     }
+
+
+def _diff(result) -> dict:
+    diff = getattr(result, "inventory_diff", None)
+    if diff is None:
+        return {}
+    from iaclint.formatters.inventory_changes import data
+
+    return {"diff": data(diff)}
 
 
 def asset_id(asset) -> str:

@@ -29,6 +29,13 @@ def format_inventory_text(result, colour: bool = False) -> str:
     edges = len(graph.edges) if graph is not None else 0
     out = [f"AI inventory: {plural(len(assets), 'asset')}, {plural(edges, 'edge')} ({unknown} unknown), "
            f"{plural(result.files, 'file')} scanned", ""]
+    diff = getattr(result, "inventory_diff", None)
+    if diff is not None:
+        from iaclint.formatters.inventory_changes import sentences, summary
+
+        out += [f"Changes: {_t(summary(diff))}"]
+        out += [f"  {verb} {_t(text)}" + (f" ({_t(where)})" if where else "") for verb, text, where in sentences(diff)]
+        out += [""]
     order = {k: i for i, k in enumerate(KINDS)}
     for asset in sorted(assets, key=lambda a: (order.get(a.kind, 99), asset_id(a))):
         out += _asset(asset, graph, names)

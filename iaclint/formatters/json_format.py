@@ -17,7 +17,7 @@ FORMAT_VERSION = "1.0"
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 # Fields written only when they hold something: attack-path findings' chains.
 _OPTIONAL = ("flows",)
-FLOW_STEP = ("file", "line", "column", "end_line", "end_column", "resource", "message")
+FLOW_STEP = ("file", "line", "column", "end_line", "end_column", "resource", "message", "target")
 
 
 def _extras(item) -> dict:

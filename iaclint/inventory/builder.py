@@ -131,7 +131,7 @@ def prune(graph: AssetGraph) -> AssetGraph:
         neighbours.setdefault(e.target, set()).add(e.source)
     keep: set = set()
     for asset in graph:
-        if asset.id in keep or not is_ai(asset):
+        if asset.id in keep or not is_ai(asset) or (asset.pseudo and asset.id not in neighbours):
             continue
         stack = [asset.id]
         keep.add(asset.id)

@@ -78,6 +78,7 @@ def _principal(b: Builder, asset: Asset) -> None:
             tuple(_text(c.variable) for c in stmt.conditions)))
     for reason in granted.unknown_parts():
         asset.grants.append(Grant(("?",), (Unknowable(reason[1]),), kinds.location(principal, reason[0])))
+    _named_models(b, granted)
     found: dict = {}  # (target id, kind) -> [(action, stmt, known, wildcard, reason)]
     targets: dict = {}
     for kind, actions, types, _template in ACTIONS:
@@ -97,6 +98,22 @@ def _principal(b: Builder, asset: Asset) -> None:
     for (target_id, kind), hits in found.items():
         _edge(b, asset, targets[target_id], kind, hits)
     _facts(b, asset, granted)
+
+
+_MODEL_RESOURCE = re.compile(r"^arn:[^:]*:bedrock:[^:]*:[^:]*:(foundation-model|inference-profile)/(?P<id>[^*?/]+)$")
+
+
+def _named_models(b: Builder, granted) -> None:
+    """The foundation models a principal's statements name by ARN become pseudo assets,
+    so that a grant on one model reaches it even when nothing else in the unit uses it."""
+    for _, stmt in granted.statements():
+        if iam.actions_overlap(stmt, "bedrock:InvokeModel") is False:
+            continue
+        for element in stmt.resources:
+            glob, certain = _glob(element)
+            match = _MODEL_RESOURCE.match(glob or "") if certain else None
+            if match:
+                b.pseudo(kinds.foundation_model(match.group("id")))
 
 
 def _candidates(b: Builder, types: tuple) -> list:

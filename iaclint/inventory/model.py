@@ -24,7 +24,7 @@ EDGE_KINDS = ("invokes", "reads", "writes", "assumes", "encrypts-with", "runs-in
 # Asset kinds. The first group are AI assets: a connected part of the graph is kept in the
 # inventory only when it holds one of them.
 AI_KINDS = ("foundation-model", "model", "endpoint", "agent", "agent-runtime", "flow", "prompt",
-            "knowledge-base", "vector-store", "feature-store", "training-data", "registry", "pipeline",
+            "knowledge-base", "vector-store", "feature-store", "registry", "pipeline",
             "monitoring", "notebook", "studio", "tracking-server", "guardrail", "memory", "agent-tool",
             "ai-service", "invocation-logging")
 SUPPORT_KINDS = ("role", "user", "key", "function", "api", "data-store", "image-repository", "external")

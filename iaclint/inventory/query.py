@@ -96,10 +96,13 @@ def reach(graph: AssetGraph, origins: Iterable[str], last: tuple, goal: Callable
         if graph.get(origin) is None:
             continue
         found: dict[str, Chain] = {}
+        ends: list = []
         for allow_unknown in (False, True):
-            _search(graph, origin, last, goal, through, allow_unknown, found, open_ends)
+            _search(graph, origin, last, goal, through, allow_unknown, found, ends)
         chains.extend(found.values())
-    unique_ends = {(e.asset.id, e.chain.edges if e.chain else ()): e for e in open_ends}
+        if not any(c.known for c in found.values()):  # else the origin is reported already
+            open_ends += [e for e in ends if e.asset.id not in found]
+    unique_ends = {(e.asset.id, tuple(x.key() for x in e.chain.edges) if e.chain else ()): e for e in open_ends}
     return chains, list(unique_ends.values())
 
 
@@ -137,12 +140,13 @@ def name(graph: AssetGraph, asset_id: str) -> str:
     return f"{kinds.KIND_LABELS.get(asset.kind, asset.kind)} `{asset.name}`"
 
 
-def step_text(graph: AssetGraph, edge: Edge) -> str:
-    """One link in words: `function `f` assumes role `r` (execution role)`."""
+def step_text(graph: AssetGraph, edge: Edge, why: bool = True) -> str:
+    """One link in words: `function `f` assumes role `r` (execution role)`; with `why`,
+    an unknown link says why it is unknown."""
     verb = {"invokes": "invokes", "reads": "reads", "writes": "writes to", "assumes": "assumes",
             "exposes": "exposes", "encrypts-with": "is encrypted with", "runs-in": "runs in"}[edge.kind]
     label = f" ({edge.label})" if edge.label else ""
-    unknown = f" [unknown: {edge.reason}]" if not edge.known else ""
+    unknown = f" [unknown: {edge.reason}]" if not edge.known and why else ""
     return f"{name(graph, edge.source)} {verb} {name(graph, edge.target)}{label}{unknown}"
 
 
@@ -157,7 +161,8 @@ def describe(graph: AssetGraph, chain: Chain) -> str:
 
 def flow(graph: AssetGraph, chain: Chain, cheapest: Edge | None = None) -> tuple:
     """The chain as code-flow steps (file, line, column, end line, end column, resource,
-    message), one per link, at the first place that makes it."""
+    message, target), one per link, at the first place that makes it; `target` is the
+    address (or, for a pseudo asset, the name) of the asset the link reaches."""
     steps = []
     for edge in chain.edges:
         where = edge.via[0] if edge.via else None
@@ -166,5 +171,8 @@ def flow(graph: AssetGraph, chain: Chain, cheapest: Edge | None = None) -> tuple
         text = step_text(graph, edge)
         if edge is cheapest:
             text += " <- cheapest link to break"
-        steps.append((where.file, where.line, where.column, where.end_line, where.end_column, where.resource, text))
+        target = graph.get(edge.target)
+        reached = target.name if target is not None else edge.target
+        steps.append((where.file, where.line, where.column, where.end_line, where.end_column, where.resource, text,
+                      reached))
     return tuple(steps)

@@ -2,13 +2,14 @@
 findings at the cheapest link of each chain.
 
 A `PathPolicy` says what it looks for in `chains(graph, ctx)` (with `iaclint.inventory.query`)
-and how a finding reads (`lead`). The base groups chains that start with the same link
-and share their cheapest link into one finding there, with every chain as a code flow; a
-group with no known chain is UNKNOWN at its first missing link; an open end (a compute
-asset whose role is unknown) is UNKNOWN at that asset. The finding is yielded when the
-engine checks the resource that holds that link, so a finding's resource, file and line
-are the line to change, suppressions work there as anywhere, and each chain is reported
-once. The answer for a unit is computed once and remembered for all its resources.
+and how a finding reads (`lead`). The base groups chains that share their cheapest link
+into one finding there, with every chain as a code flow; a group with no known chain is
+UNKNOWN at its first missing link; an open end (a compute asset whose role is unknown) is
+UNKNOWN at that asset. A finding is taken when the engine checks the resource that holds
+the chain's *first* link (an entry, a trust policy, a notebook: the policy's
+`resource_types`), and points (`Result.at`) at the resource and line of the cheapest
+link, so its resource, file and line are the line to change and suppressions work there
+as anywhere. The answer for a unit is computed once and remembered for all its resources.
 """
 from __future__ import annotations
 
@@ -18,25 +19,20 @@ from iaclint.engine.policy import FAIL, UNKNOWN, Policy
 from iaclint.inventory import kinds, query, unit_graph
 from iaclint.inventory.model import AssetGraph, Location
 
-# Resources a link can be written in: assets, the resources that connect them, and where
-# IAM documents live. Path policies are checked on these.
-CONNECTOR_TYPES = (
-    "aws_sagemaker_endpoint_configuration", "aws_bedrockagent_data_source",
-    "aws_bedrockagent_agent_knowledge_base_association", "aws_bedrockagent_agent_action_group",
-    "aws_bedrockagentcore_gateway_target", "aws_lambda_permission", "aws_api_gateway_method",
-    "aws_api_gateway_integration", "aws_apigatewayv2_route", "aws_apigatewayv2_integration",
-    "aws_opensearchserverless_access_policy", "aws_opensearchserverless_security_policy", "aws_s3_bucket_policy",
-    "aws_sagemaker_model_package_group_policy", "aws_s3_bucket_server_side_encryption_configuration",
-    "aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group", "aws_iam_group_policy",
-    "data.aws_iam_policy_document", "aws_iam_role_policy_attachment", "aws_iam_policy_attachment",
-)
-LINK_TYPES = tuple(sorted(set(kinds.KIND_OF_TYPE) | set(CONNECTOR_TYPES)))
+# Where a chain's first link is written, by origin.
+ENTRY_TYPES = ("aws_lambda_function_url", "aws_api_gateway_method", "aws_apigatewayv2_route", "aws_apigatewayv2_api",
+               "aws_serverless_function", "aws_bedrockagentcore_gateway")
+EXTERNAL_TYPES = ("aws_iam_role", "data.aws_iam_policy_document", "aws_s3_bucket_policy", "aws_lambda_permission",
+                  "aws_sagemaker_model_package_group", "aws_sagemaker_model_package_group_policy")
+NOTEBOOK_TYPES = ("aws_sagemaker_notebook_instance", "aws_sagemaker_domain", "aws_sagemaker_user_profile",
+                  "aws_sagemaker_space")
 
 
 @dataclass
 class PathFinding:
     verdict: str  # "FAIL" or "UNKNOWN"
-    where: Location
+    anchor: str  # address of the resource holding the chain's first link
+    where: Location  # the link to change
     message: str
     flows: tuple
     identity: str
@@ -46,7 +42,7 @@ class PathPolicy(Policy):
     """A policy about chains of the asset graph (see the module docstring)."""
 
     category = "attack-paths"
-    resource_types = LINK_TYPES
+    resource_types: tuple = ()  # where chains start: ENTRY_TYPES, EXTERNAL_TYPES, NOTEBOOK_TYPES
     path_rule = True  # what `iaclint inventory` runs, and the fixture test reads by case
     lead = ""  # how a finding starts: "Unauthenticated internet callers reach ..."
 
@@ -66,12 +62,13 @@ class PathPolicy(Policy):
             make = FAIL if found.verdict == "FAIL" else UNKNOWN
             result = make(found.message, found.where.path)
             result.flows, result.identity = found.flows, found.identity
+            result.at = ctx.project.lookup(resource, found.where.resource)
             yield result
 
     def _locate(self, graph: AssetGraph, ctx) -> dict:
         out: dict = {}
         for found in self.findings(graph, ctx):
-            out.setdefault(found.where.resource, []).append(found)
+            out.setdefault(found.anchor, []).append(found)
         return out
 
     def findings(self, graph: AssetGraph, ctx) -> list[PathFinding]:
@@ -100,12 +97,13 @@ class PathPolicy(Policy):
                        f"Cheapest link to break: {link.fix or query.step_text(graph, link)}")
             verdict_text = "FAIL"
         else:
-            message = (f"{self.lead} {shown}, from {origins}, if {query.step_text(graph, link)}; that cannot be "
-                       f"known: {verdict}. Path: {query.describe(graph, chain)}{more}")
+            message = (f"{self.lead} {shown}, from {origins}, if {query.step_text(graph, link, why=False)}; that "
+                       f"cannot be known: {verdict}. Path: {query.describe(graph, chain)}{more}")
             verdict_text = "UNKNOWN"
         flows = tuple(query.flow(graph, c, link if verdict is True else None) for c in chains)
         identity = "|".join(sorted({f"{c.origin}>{c.target}" for c in chains}))
-        return PathFinding(verdict_text, link.via[0], message, flows, identity)
+        anchor = chain.edges[0].via[0].resource if chain.edges[0].via else link.via[0].resource
+        return PathFinding(verdict_text, anchor, link.via[0], message, flows, identity)
 
     def _open_end(self, graph: AssetGraph, end: query.OpenEnd) -> PathFinding | None:
         resource = end.asset.resource
@@ -116,7 +114,9 @@ class PathPolicy(Policy):
         message = (f"{self.lead} what cannot be told: the role of {query.name(graph, end.asset.id)} cannot be "
                    f"known ({end.reason}). Path so far: {path}")
         flows = (query.flow(graph, end.chain),) if end.chain else ()
-        return PathFinding("UNKNOWN", where, message, flows, f"open|{end.asset.id}")
+        first = end.chain.edges[0] if end.chain else None
+        anchor = first.via[0].resource if first is not None and first.via else resource.address
+        return PathFinding("UNKNOWN", anchor, where, message, flows, f"open|{end.asset.id}")
 
 
 def _listed(names) -> str:

@@ -85,6 +85,7 @@ class ScanResult:
     outside_diff: int = 0  # findings left out by --diff (not on changed lines or resources)
     skipped: list = field(default_factory=list)  # (path, reason) left out on purpose: said, not an error
     inventory: object = None  # the AI asset graph (iaclint.inventory), when the request asked for it
+    inventory_diff: object = None  # what a change adds and removes (iaclint.pipeline.inventory_diff), when asked
 
     def counts(self) -> dict:
         counts = {s: 0 for s in SEVERITIES}

@@ -10,13 +10,14 @@ flow) or AI data. Writes are IAC606's and Bedrock model invocations IAC607's.
 from __future__ import annotations
 
 from iaclint.inventory import query
-from iaclint.inventory.rules import PathPolicy
+from iaclint.inventory.rules import EXTERNAL_TYPES, PathPolicy
 
 
 class CrossAccountReachesAi(PathPolicy):
     id = "IAC608"
     name = "cross-account-reaches-ai"
     title = "Another AWS account can reach a model endpoint, an agent or AI data"
+    resource_types = EXTERNAL_TYPES
     severity = "high"
     lead = "Principals of another AWS account reach"
 

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from iaclint.inventory import query
 from iaclint.inventory.model import EGRESS, Unknowable
-from iaclint.inventory.rules import PathPolicy
+from iaclint.inventory.rules import EXTERNAL_TYPES, NOTEBOOK_TYPES, PathPolicy
 
 
 class ModelInvocableWithoutGuardrail(PathPolicy):
     id = "IAC607"
     name = "model-invocable-without-guardrail"
     title = "A foundation model can be invoked from outside the stack or an internet-connected notebook without a guardrail"
+    resource_types = EXTERNAL_TYPES + NOTEBOOK_TYPES
     severity = "high"
     lead = "With no guardrail on the way, someone can invoke"
 

@@ -13,13 +13,14 @@ artifacts, a vector or feature store). Writes are IAC606's.
 from __future__ import annotations
 
 from iaclint.inventory import kinds, query
-from iaclint.inventory.rules import PathPolicy
+from iaclint.inventory.rules import ENTRY_TYPES, PathPolicy
 
 
 class PublicEntryReachesAi(PathPolicy):
     id = "IAC605"
     name = "public-entry-reaches-ai"
     title = "An unauthenticated internet entry reaches a model, an agent or AI data"
+    resource_types = ENTRY_TYPES
     severity = "critical"
     lead = "Anyone on the internet, without credentials, reaches"
 

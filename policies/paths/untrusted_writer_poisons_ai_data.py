@@ -10,13 +10,14 @@ indirect prompt injection.
 from __future__ import annotations
 
 from iaclint.inventory import kinds, query
-from iaclint.inventory.rules import PathPolicy
+from iaclint.inventory.rules import ENTRY_TYPES, EXTERNAL_TYPES, PathPolicy
 
 
 class UntrustedWriterPoisonsAiData(PathPolicy):
     id = "IAC606"
     name = "untrusted-writer-poisons-ai-data"
     title = "Someone outside the stack can write training data, a knowledge base's sources or a vector store"
+    resource_types = ENTRY_TYPES + EXTERNAL_TYPES
     severity = "critical"
     lead = "Callers outside the stack can write (poison)"
 
