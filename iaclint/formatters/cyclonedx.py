@@ -42,6 +42,7 @@ def format_cyclonedx(result, colour: bool = False) -> str:
 
     graph = result.inventory
     bom = Bom()
+    bom.serial_number = uuid.UUID(int=0)  # replaced below by one derived from the content
     bom.metadata.timestamp = None
     bom.metadata.tools.components.add(Component(type=ComponentType.APPLICATION, name="iaclint", version=__version__))
     entries: dict = {}

@@ -17,6 +17,7 @@ Region, account and partition are left out of the comparison: a unit deploys to 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from iaclint.aws import iam
 from iaclint.inventory import kinds
@@ -81,7 +82,10 @@ def _principal(b: Builder, asset: Asset) -> None:
     _named_models(b, granted)
     found: dict = {}  # (target id, kind) -> [(action, stmt, known, wildcard, reason)]
     targets: dict = {}
+    statements = [stmt for _, stmt in granted.statements() if iam.is_allow(stmt) is not False]
     for kind, actions, types, _template in ACTIONS:
+        if not any(iam.actions_overlap_any(stmt, actions) is not False for stmt in statements):
+            continue  # nothing the role holds can be one of these actions
         candidates = _candidates(b, types)
         for action in actions if candidates else ():
             allowed = granted.allows(action, lambda s, a=action: iam.all3(iam.is_allow(s), iam.actions_cover(s, a)))
@@ -118,7 +122,11 @@ def _named_models(b: Builder, granted) -> None:
 
 def _candidates(b: Builder, types: tuple) -> list:
     """(asset, its ARN glob, the glob of every asset of the class) for the unit's assets
-    of `types`; every model is a pseudo asset of its own (`*`)."""
+    of `types`; every model is a pseudo asset of its own (`*`). Kept for the unit, except
+    the models, which statements add as they are read."""
+    cache = b.__dict__.setdefault("_candidates", {})
+    if types in cache:
+        return cache[types]
     if types == ("foundation-model",):
         every = "arn:aws:bedrock:*::foundation-model/*"
         found = [(a, _model_arn(a), every) for a in b.graph.of_kind("foundation-model")]
@@ -132,6 +140,7 @@ def _candidates(b: Builder, types: tuple) -> list:
         asset = b.asset(r)
         if asset is not None:
             out.append((asset, _norm(template.replace("{name}", _name(r))), every))
+    cache[types] = out
     return out
 
 
@@ -188,7 +197,7 @@ def _covers(b: Builder, stmt, target, arn: str, every: str) -> tuple:
     for element in stmt.resources:
         if is_unknown(element) and element.refs:
             if target is not None and target.resource is not None and any(
-                    b.lookup(stmt.resource, ref) is target.resource for ref in element.refs):
+                    _stands_for(b, b.lookup(stmt.resource, ref)) is target.resource for ref in element.refs):
                 return True, False, ""
             continue
         glob, certain = _glob(element)
@@ -201,11 +210,28 @@ def _covers(b: Builder, stmt, target, arn: str, every: str) -> tuple:
     return best, False, reason
 
 
+# Resources that stand for another in an ARN: an agent is invoked through its alias.
+ALIASES = {"aws_bedrockagent_agent_alias": "agent_id", "aws_bedrockagent_flow_alias": "flow_arn",
+           "aws_bedrock_agent_alias": "agent_id"}
+
+
+def _stands_for(b: Builder, resource):
+    """The asset resource a referenced resource stands for (an alias: its agent)."""
+    attribute = ALIASES.get(getattr(resource, "type", ""))
+    if attribute is None:
+        return resource
+    for _, target, _ in b.targets(resource, (attribute,)):
+        if target is not None:
+            return target
+    return resource
+
+
 def _split(arn: str):
     parts = arn.split(":", 5)
     return parts if len(parts) == 6 and parts[0] == "arn" else None
 
 
+@lru_cache(maxsize=16384)
 def _arn_covers(glob: str, arn: str) -> bool:
     """Does the resource glob cover every ARN `arn` matches? Compared by service and
     resource part (partition, region and account left out); `*` covers everything."""
@@ -217,6 +243,7 @@ def _arn_covers(glob: str, arn: str) -> bool:
     return iam.covers(g[2], a[2]) and iam.covers(g[5], a[5])
 
 
+@lru_cache(maxsize=16384)
 def _arn_overlaps(glob: str, arn: str) -> bool:
     if glob.strip() and set(glob.strip()) == {"*"}:
         return True
@@ -233,12 +260,13 @@ def _glob(element) -> tuple:
         return _norm(element), True
     if not is_unknown(element):
         return None, False
+    if element.parts is not None:  # what is known of a template's text, the holes as `*`
+        glob = "".join(p if isinstance(p, str) else "*" for p in element.parts)
+        holes = [p for p in element.parts if not isinstance(p, str)]
+        certain = all(is_unknown(h) and _PSEUDO_HOLE.match(h.expr.strip()) for h in holes)
+        return _norm(glob), certain
     glob = iam.value_glob(element)
-    if glob is None:
-        return None, False
-    holes = [p for p in element.parts or () if not isinstance(p, str)]
-    certain = element.parts is not None and all(is_unknown(h) and _PSEUDO_HOLE.match(h.expr.strip()) for h in holes)
-    return _norm(glob), certain
+    return (None, False) if glob is None else (_norm(glob), False)
 
 
 def _norm(arn: str) -> str:

@@ -25,6 +25,19 @@ from iaclint.inventory.model import Asset, AssetGraph, Edge, Unknowable
 
 THROUGH = ("invokes", "assumes")
 MAX_EDGES = 8
+# What a caller can make an asset do once it reaches it: the edges a chain may take out of
+# an asset of each kind. A function acts with its role; an agent, runtime or flow with its
+# role and what it invokes (prompts steer it); a role or user does what IAM grants; a
+# knowledge base answers a retrieval from its vector store; an endpoint runs its model.
+# Other assets end a chain. Edges that only describe how an asset is fed (`ingestion`:
+# a knowledge base's data sources, its writes to its own vector store, its embedding
+# model) are never followed: a caller cannot drive them.
+ACTS = {
+    "function": ("assumes",), "agent": ("assumes", "invokes"), "agent-runtime": ("assumes", "invokes"),
+    "flow": ("assumes", "invokes"), "role": ("assumes", "invokes", "reads", "writes"),
+    "user": ("assumes", "invokes", "reads", "writes"), "knowledge-base": ("reads",), "endpoint": ("invokes",),
+    "notebook": ("assumes",), "studio": ("assumes",), "external": ("assumes", "invokes", "reads", "writes"),
+}
 
 # What an attacker wants: compute that runs models or agents, and the data around them.
 AI_COMPUTE = ("foundation-model", "model", "endpoint", "agent", "agent-runtime", "flow", "knowledge-base",
@@ -115,8 +128,9 @@ def _search(graph, origin, last, goal, through, allow_unknown, found, open_ends)
             asset = graph.get(node)
             if allow_unknown and path and isinstance(asset.role, Unknowable) and not graph.out(node, "assumes"):
                 open_ends.append(OpenEnd(Chain(origin, path), asset, asset.role.reason))
+            acts = ACTS.get(asset.kind, ())
             for edge in graph.out(node):
-                if not edge.known and not allow_unknown:
+                if (not edge.known and not allow_unknown) or edge.kind not in acts or "ingestion" in edge.notes:
                     continue
                 target = graph.get(edge.target)
                 step = path + (edge,)
@@ -135,9 +149,13 @@ def name(graph: AssetGraph, asset_id: str) -> str:
     asset = graph.get(asset_id)
     if asset is None:
         return asset_id
+    if asset.kind == "foundation-model" and asset.id != "bedrock-model:*":
+        return f"foundation model `{asset.name}`"
     if asset.pseudo:
         return asset.name
-    return f"{kinds.KIND_LABELS.get(asset.kind, asset.kind)} `{asset.name}`"
+    held = [t.replace("-", " ") for t in asset.tags if t in AI_DATA_TAGS]
+    detail = f" ({', '.join(held)})" if held else ""
+    return f"{kinds.KIND_LABELS.get(asset.kind, asset.kind)} `{asset.name}`{detail}"
 
 
 def step_text(graph: AssetGraph, edge: Edge, why: bool = True) -> str:

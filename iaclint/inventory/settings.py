@@ -87,8 +87,9 @@ def _models(b: Builder, asset: Asset, r) -> None:
             continue
         if found not in asset.models:
             asset.models.append(found)
-        label = "embedding model" if "embedding" in last else "model"
-        b.link(asset, b.pseudo(kinds.foundation_model(found)), "invokes", label, (b.at(r, path),), cost=4)
+        embedding = "embedding" in last
+        b.link(asset, b.pseudo(kinds.foundation_model(found)), "invokes", "embedding model" if embedding else "model",
+               (b.at(r, path),), cost=4, notes=("ingestion",) if embedding else ())
 
 
 def _encryption(b: Builder, r) -> object:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from iaclint.aws import iam
 from iaclint.aws import s3 as s3_facts
 from iaclint.aws.verdicts import leaves
+from iaclint.inventory import kinds
 from iaclint.inventory.builder import Builder
 from iaclint.inventory.model import Asset, Unknowable
 
@@ -45,6 +46,7 @@ def extract(b: Builder) -> None:
         _bucket_names(b, asset, r, ())
         for config in folded.get(id(r), ()):
             _bucket_names(b, asset, config, (b.at(r, ("endpoint_config_name",)),))
+    _bucket_keys(b)
     _data_sources(b)
     _associations(b)
     _pipeline_registries(b)
@@ -54,18 +56,25 @@ def _words(path: tuple) -> str:
     return "/".join(str(p).lower() for p in path if isinstance(p, str))
 
 
+# Where a role is named besides the references (a literal ARN): attribute paths by name.
+ROLE_PATHS = tuple((k,) for k in sorted(ROLE_KEYS)) + (
+    ("default_user_settings", "execution_role"), ("default_space_settings", "execution_role"),
+    ("user_settings", "execution_role"), ("space_settings", "execution_role"))
+
+
 def _roles(b: Builder, asset: Asset) -> None:
     r = asset.resource
-    for path, _value in leaves(r.attributes):
-        last = next((p for p in reversed(path) if isinstance(p, str)), "")
-        if last not in ROLE_KEYS or path[0] in ("tags", "tags_all"):
-            continue
-        for where, role, reason in iam.role_of_reference(r, path, b.ctx):
+    where = [p for p in ROLE_PATHS if p[0] in r.attributes]
+    where += [tuple(ref.path) for ref in r.references
+              if ref.path and ref.path[0] not in ("tags", "tags_all")
+              and next((p for p in reversed(ref.path) if isinstance(p, str)), "") in ROLE_KEYS]
+    for path in dict.fromkeys(where):
+        for found, role, reason in iam.role_of_reference(r, path, b.ctx):
             target = b.asset(role)
             if target is not None:
-                b.link(asset, target, "assumes", "execution role", (b.at(r, where),), cost=4,
+                b.link(asset, target, "assumes", "execution role", (b.at(r, found),), cost=4,
                        fix=f"run `{r.address}` as a role that holds only what it needs")
-                if asset.role is None or not isinstance(asset.role, str):
+                if not isinstance(asset.role, str):
                     asset.role = target.id
             elif asset.role is None:
                 asset.role = Unknowable(reason)
@@ -110,11 +119,12 @@ def _reference_edge(b: Builder, asset: Asset, other: Asset, where: tuple, via: t
     if kind == "key":
         b.link(asset, other, "encrypts-with", "", via, cost=4)
     elif kind == "data-store":
-        _data_link(b, asset, other, words, via)
+        if asset.kind != "data-store":  # a bucket naming another: its access-log target
+            _data_link(b, asset, other, words, via)
     elif kind == "vector-store":
         other.tag("ai")
         b.link(asset, other, "reads", "vector store", via, cost=4)
-        b.link(asset, other, "writes", "vector store", via, cost=4)
+        b.link(asset, other, "writes", "vector store", via, cost=4, notes=("ingestion",))
     elif kind == "guardrail":
         b.link(asset, other, "invokes", "guardrail", via, cost=4)
     elif kind == "studio" and asset.kind in ("studio", "notebook"):
@@ -130,7 +140,8 @@ def _reference_edge(b: Builder, asset: Asset, other: Asset, where: tuple, via: t
     elif kind in ("feature-store", "memory"):
         b.link(asset, other, "reads", "", via, cost=4)
     elif kind not in ("external", "api", "user"):
-        b.link(asset, other, "invokes", "", via, cost=4)
+        b.link(asset, other, "invokes", kinds.KIND_LABELS.get(kind, "") if kind == "knowledge-base" else "", via,
+               cost=4)
 
 
 def _data_link(b: Builder, asset: Asset, bucket: Asset, words: str, via: tuple, label: str = "") -> None:
@@ -159,10 +170,37 @@ def _bucket_names(b: Builder, asset: Asset, r, via: tuple) -> None:
         return
     named = [(s3_facts.bucket_name(x), x) for x in buckets]
     named = [(n, x) for n, x in named if isinstance(n, str) and n]
-    for glob, path, _raw in s3_facts.written_bucket_names(r):
+    for glob, path, _raw in s3_facts.written_bucket_names(_readable(r)):
         for name, bucket in named:
             if iam.matches(glob, name):
                 _data_link(b, asset, b.asset(bucket), _words(path), via + (b.at(r, path),))
+
+
+def _readable(r):
+    """`r`, or for a pipeline whose definition is JSON text (CloudFormation's
+    `PipelineDefinitionBody`), a stand-in holding the decoded definition, so that its
+    buckets are named at their step's path (`InputDataConfig`: training data) as they are
+    from Terraform's `jsonencode()`."""
+    if r.type != "aws_sagemaker_pipeline":
+        return r
+    from types import SimpleNamespace
+
+    from iaclint.aws import sagemaker_pipelines
+
+    pipeline = sagemaker_pipelines.load(r)
+    if pipeline is None or pipeline.definition is None:
+        return r
+    return SimpleNamespace(attributes={**r.attributes, sagemaker_pipelines.ROOT[0]: pipeline.definition})
+
+
+def _bucket_keys(b: Builder) -> None:
+    """A bucket is encrypted with the key its Terraform `aws_s3_bucket_server_side_encryption_configuration` names."""
+    for sse in b.of_type("aws_s3_bucket_server_side_encryption_configuration"):
+        buckets = [a for _, a in b.target_assets(sse, ("bucket",)) if a.kind == "data-store"]
+        for where, key in b.target_assets(sse, ("rule",)):
+            for bucket in buckets:
+                if key.kind == "key":
+                    b.link(bucket, key, "encrypts-with", "", (b.at(sse, where),), cost=4)
 
 
 def _data_sources(b: Builder) -> None:
@@ -175,13 +213,13 @@ def _data_sources(b: Builder) -> None:
             for where, bucket in b.target_assets(ds, ("data_source_configuration",)):
                 if bucket.kind == "data-store":
                     bucket.tag("kb-source")
-                    b.link(kb, bucket, "reads", label, (b.at(ds, where),), cost=4)
+                    b.link(kb, bucket, "reads", label, (b.at(ds, where),), cost=4, notes=("ingestion",))
             buckets = [(s3_facts.bucket_name(x), x) for x in b.of_type("aws_s3_bucket")]
             for glob, path, _ in s3_facts.written_bucket_names(ds):
                 for bname, bucket in buckets:
                     if isinstance(bname, str) and iam.matches(glob, bname):
                         b.asset(bucket).tag("kb-source")
-                        b.link(kb, b.asset(bucket), "reads", label, (b.at(ds, path),), cost=4)
+                        b.link(kb, b.asset(bucket), "reads", label, (b.at(ds, path),), cost=4, notes=("ingestion",))
 
 
 # connector type -> (source attribute, source kind, target attribute, target kind, label)
