@@ -216,3 +216,17 @@ def test_properties_if_is_distributed_over_the_properties():
     props, _, _ = Evaluator(template).resource("Nb", template["Resources"]["Nb"], ("Resources", "Nb"))
     assert props["DirectInternetAccess"].alternatives == ("Disabled", "Enabled")
     assert props["RootAccess"].alternatives == ("Disabled", ABSENT)
+
+
+def test_the_shape_of_a_sub_with_many_holes_is_matched_in_linear_time():
+    """`!Equals` between a `!Sub` of 40 unknown attributes joined by `x` and a long run of
+    `x`: the shape `.*x.*x...` takes a backtracking engine exponential time; RE2 answers at
+    once that the values may be equal (the condition stays undecided)."""
+    from bounded import cloudformation_properties
+
+    holes = "x".join("${R.Arn}" for _ in range(40))
+    got = cloudformation_properties(
+        "AWSTemplateFormatVersion: '2010-09-09'\n"
+        f"Conditions:\n  C: !Equals [!Sub '{holes}', '{'x' * 200}y']\n"
+        "Resources:\n  R:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: !If [C, a, b]\n")
+    assert got == {"BucketName": {"unknown": "condition C is unknown: attribute Arn of resource R"}}

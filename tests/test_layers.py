@@ -58,3 +58,61 @@ def test_a_layer_that_imports_upward_breaks_the_contract(tmp_path, monkeypatch, 
     out = capsys.readouterr().out
     assert code == 1
     assert "iaclint.model._upward_probe -> iaclint.pipeline.discover" in out
+
+
+def _cycles(graph) -> list[list[str]]:
+    """Strongly connected groups of more than one module (Tarjan), each sorted."""
+    index: dict = {}
+    low: dict = {}
+    stack: list = []
+    on_stack: set = set()
+    found: list = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        on_stack.add(module)
+        for target in graph.find_modules_directly_imported_by(module):
+            if target not in graph.modules:
+                continue
+            if target not in index:
+                visit(target)
+                low[module] = min(low[module], low[target])
+            elif target in on_stack:
+                low[module] = min(low[module], index[target])
+        if low[module] == index[module]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == module:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for module in sorted(graph.modules):
+        if module not in index:
+            visit(module)
+    return found
+
+
+def test_no_import_cycles():
+    """No two modules import each other, directly or through others, even lazily inside a
+    function (the cycle between terraform/calls.py and module.py was broken by letting a
+    module make its children: `Module.child`)."""
+    import grimp
+
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 5000))
+    assert _cycles(grimp.build_graph("iaclint", cache_dir=None)) == []
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    class Graph:
+        modules = {"a", "b", "c"}
+        edges = {"a": {"b"}, "b": {"a"}, "c": {"a"}}
+
+        def find_modules_directly_imported_by(self, module):
+            return self.edges[module]
+
+    assert _cycles(Graph()) == [["a", "b"]]

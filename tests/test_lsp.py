@@ -409,3 +409,124 @@ def test_json_metadata_fix_only_when_the_resource_has_none():
     [(_, edit)] = suppression_edits(without, "stack.json", _finding(line=4, resource="P"))
     assert edit.range.start.line == 3
     assert edit.new_text.startswith('      "Metadata": {"iaclint": {"ignore": [{"id": "IAC301"')
+
+
+# -- commands for editor extensions (the VS Code extension's Scan Workspace and Explain) ----
+def kinds(reports) -> list:
+    return [type(r).__name__ for r in reports]
+
+
+@pytest.mark.asyncio
+async def test_scan_workspace_publishes_every_file_with_progress(client: LanguageClient, tmp_path):
+    (tmp_path / "variables.tf").write_text(VARIABLES % "Enabled")
+    (tmp_path / "main.tf").write_text(NOTEBOOK)
+    (tmp_path / "stacks").mkdir()
+    (tmp_path / "stacks" / "stack.yaml").write_text(TEMPLATE)
+    (tmp_path / "stacks" / "other.yaml").write_text(TEMPLATE.replace("Notebook:", "Other:"))
+    (tmp_path / "ci.yml").write_text("on: push\njobs: {}\n")
+    main_uri, other_uri = from_fs_path(str(tmp_path / "main.tf")), from_fs_path(str(tmp_path / "stacks" / "other.yaml"))
+    # An open buffer counts as edited (not saved): the edit fixes stack.yaml.
+    stack_uri = open_doc(client, tmp_path / "stacks" / "stack.yaml",
+                         TEMPLATE.replace("DirectInternetAccess: Enabled", "DirectInternetAccess: Disabled"), "yaml")
+    assert (await published_for(client, stack_uri)).diagnostics == ()
+    client.progress_reports["scan-1"] = []
+    before = len(client.published)
+    summary = await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        command="iaclint.server.scanWorkspace",
+        arguments=[{"folders": [from_fs_path(str(tmp_path))], "workDoneToken": "scan-1"}]))
+    assert summary == {"folders": 1, "files": 4, "findings": 2, "filesWithFindings": 2, "cancelled": False}
+    published = {p.uri: codes(p) for p in client.published[before:]}
+    assert published == {main_uri: [("IAC201", 5)], other_uri: [("IAC201", 8)], stack_uri: []}
+    [diagnostic] = client.diagnostics[main_uri]
+    assert diagnostic.range == types.Range(start=types.Position(line=5, character=2),
+                                           end=types.Position(line=5, character=len(NOTEBOOK.splitlines()[5])))
+    reports = client.progress_reports["scan-1"]
+    assert kinds(reports) == ["WorkDoneProgressBegin", "WorkDoneProgressReport", "WorkDoneProgressEnd"]
+    assert reports[0].title == "iaclint: scanning the workspace" and reports[0].cancellable
+    assert reports[1].message == f"{tmp_path.name} (1/1)" and reports[2].message == "2 findings in 2 files"
+
+    # Opening and closing a file the scan covered: its findings on disk come back.
+    fixed = NOTEBOOK.replace("var.internet", '"Disabled"')
+    before = len(client.published)
+    opened = open_doc(client, tmp_path / "main.tf", fixed)
+    assert opened == main_uri and (await published_for(client, main_uri, after=before)).diagnostics == ()
+    before = len(client.published)
+    client.text_document_did_close(types.DidCloseTextDocumentParams(
+        text_document=types.TextDocumentIdentifier(uri=main_uri)))
+    assert codes(await published_for(client, main_uri, after=before)) == [("IAC201", 5)]
+
+    # A settings change rescans what the workspace scan covered: ignoring IAC201 clears it all.
+    before = len(client.published)
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        settings={"iaclint": {"select": SELECT, "ignore": ["IAC201"], "debounce": DEBOUNCE}}))
+    assert (await published_for(client, main_uri, after=before)).diagnostics == ()
+    assert (await published_for(client, other_uri, after=before)).diagnostics == ()
+
+
+@pytest.mark.asyncio
+async def test_scan_workspace_without_a_token_creates_its_own_progress(client: LanguageClient, tmp_path):
+    (tmp_path / "stack.yaml").write_text(TEMPLATE)
+    summary = await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        command="iaclint.server.scanWorkspace"))  # no arguments: the workspace's folders (here its root)
+    assert summary["findings"] == 1 and summary["folders"] == 1
+    [(token, reports)] = client.progress_reports.items()
+    assert str(token).startswith("iaclint-scan-")
+    assert kinds(reports) == ["WorkDoneProgressBegin", "WorkDoneProgressReport", "WorkDoneProgressEnd"]
+    assert codes(await published_for(client, from_fs_path(str(tmp_path / "stack.yaml")))) == [("IAC201", 8)]
+
+
+@pytest.mark.asyncio
+async def test_explain_and_policies_commands(client: LanguageClient):
+    explained = await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        command="iaclint.server.explain", arguments=["iac201"]))
+    assert explained["id"] == "IAC201" and explained["severity"] == "high"
+    text = explained["markdown"]
+    assert text.startswith("# IAC201 `sagemaker-notebook-direct-internet-access`\n\n**high**: ")
+    assert "## Why it matters" in text and "## Fix in Terraform" in text and "## Fix in CloudFormation" in text
+    assert DOCS + "iac201" in text and "# iaclint:ignore IAC201 -- <reason>" in text
+    by_name = await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        command="iaclint.server.explain", arguments=["sagemaker-notebook-direct-internet-access"]))
+    assert by_name["id"] == "IAC201"
+    assert await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        command="iaclint.server.explain", arguments=["IAC999"])) is None
+    listed = await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        command="iaclint.server.policies"))
+    assert {"id": "IAC201", "name": "sagemaker-notebook-direct-internet-access", "severity": "high",
+            "title": explained["title"]} in listed
+    assert [p["id"] for p in listed] == sorted(p["id"] for p in listed)
+
+
+@pytest.mark.asyncio
+async def test_an_untrusted_workspace_does_not_load_the_policy_dirs_of_its_configuration(client: LanguageClient,
+                                                                                         tmp_path):
+    marker = tmp_path / "imported"
+    (tmp_path / "evil").mkdir()
+    (tmp_path / "evil" / "p.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
+    (tmp_path / "evil" / "p.yaml").write_text(textwrap.dedent('''\
+        metadata:
+          id: IAC901
+          name: workspace-policy
+          severity: low
+          message: a workspace policy
+        definition:
+          cond_type: attribute
+          resource_types: [aws_sagemaker_notebook_instance]
+          attribute: instance_type
+          operator: regex_match
+          value: '^ml\\.m5\\.'
+        '''))
+    (tmp_path / ".iaclint.yaml").write_text("policy-dirs: [evil]\n")
+    (tmp_path / "variables.tf").write_text(VARIABLES % "Enabled")
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        settings={"iaclint": {"select": ["IAC201", "IAC901"], "trustedWorkspace": False}}))
+    uri = open_doc(client, tmp_path / "main.tf", NOTEBOOK)
+    assert codes(await published_for(client, uri)) == [("IAC201", 5)]
+    assert not marker.exists()
+    [error] = [m for m in client.messages if m.type == types.MessageType.Error]
+    assert ".iaclint.yaml: policy-dirs not loaded: the workspace is not trusted" in error.message
+    # Trust granted: the extension says so, the configuration's policies load.
+    before = len(client.published)
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        settings={"iaclint": {"select": ["IAC201", "IAC901"], "trustedWorkspace": True}}))
+    assert codes(await published_for(client, uri, after=before)) == [("IAC201", 5), ("IAC901", 3)]  # instance_type
+    assert marker.exists()

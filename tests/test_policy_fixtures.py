@@ -1,5 +1,8 @@
 """Every policy against its fixtures: each `fail` resource is flagged exactly at the lines
-marked `# expect-finding`, nothing else is flagged, in Terraform and in CloudFormation.
+marked `# expect-finding`, nothing else is flagged, in Terraform (`aws` provider), in
+Terraform with the `awscc` provider (the module in `awscc/`, a directory of its own so that
+its variables and account-wide settings do not mix with the `aws` fixtures') and in
+CloudFormation.
 
 A property that exists in one format only (a resource type with no twin in the other, such
 as `aws_bedrock_custom_model`, which has no CloudFormation type) cannot have failing
@@ -7,14 +10,17 @@ fixtures in the other format. Such a policy declares the formats it applies to i
 `formats` class attribute (default: both); the catalog row must agree, its column for the
 missing format saying there is no resource. For a format that does not apply, fixture
 files are optional: when present, nothing in them may be flagged and their `unknown*`
-resources must be UNKNOWN.
+resources must be UNKNOWN. A policy applies to `awscc` when one of its resource types has an
+awscc twin (the provider generates a resource for its CloudFormation type), and then it
+needs awscc fixtures: that is how the generic translation is held to every policy.
 
 Attack-path policies (`path_rule`, area 6) judge chains of several resources, so their
 fixtures are *cases*: each subdirectory `fail_*`, `pass_*` or `unknown_*` of the fixture
-directory is a stack of its own (a Terraform module, a CloudFormation `template.yaml`),
-scanned together. A `fail` case must be flagged exactly at its marked lines (the cheapest
-link of each chain), a `pass` case not at all, and an `unknown` case must give an UNKNOWN
-verdict and no finding; nothing may be UNKNOWN in a `pass` case."""
+directory (of `awscc/` for the awscc provider) is a stack of its own (a Terraform module,
+a CloudFormation `template.yaml`), and all are scanned together. A `fail` case must be
+flagged exactly at its marked lines (the cheapest link of each chain), with its chains; a
+`pass` case not at all; an `unknown` case must give an UNKNOWN verdict and no finding;
+nothing may be UNKNOWN in a `pass` case."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -23,15 +29,23 @@ import pytest
 from conftest import FIXTURES, ROOT, builtin_policies, expected_markers, rel
 
 from iaclint.api import scan
+from iaclint.normalize import dialects
 
-FORMATS = {"terraform": ".tf", "cloudformation": ".yaml"}
+FORMATS = {"terraform": ".tf", "awscc": ".tf", "cloudformation": ".yaml"}
 CATALOG = ROOT.parent / "shared" / "POLICY_CATALOG.md"
 CATALOG_COLUMN = {"terraform": 3, "cloudformation": 4}  # `| key | sev | TF | CFN | ...`
 
 
+def has_awscc_twin(policy) -> bool:
+    return any(dialects.awscc_types(t) for t in policy.resource_types)
+
+
 def applicable_formats(policy) -> tuple:
     """The formats a policy's property can be written in (see the module docstring)."""
-    return tuple(getattr(policy, "formats", tuple(FORMATS)))
+    declared = getattr(policy, "formats", None)
+    if declared is not None:
+        return tuple(declared)
+    return ("terraform", "cloudformation") + (("awscc",) if has_awscc_twin(policy) else ())
 
 
 def _policy_cases():
@@ -42,8 +56,13 @@ def _policy_cases():
             yield pytest.param(policy, fmt, id=f"{policy.id}-{policy.name}-{fmt}")
 
 
-def _fixture_files(directory: Path, suffix: str) -> list[Path]:
-    return sorted(p for p in directory.iterdir() if p.suffix == suffix and p.is_file())
+def _fixture_files(directory: Path, fmt: str) -> list[Path]:
+    """The fixture files of one format; the awscc provider's are in `awscc/`."""
+    if fmt == "awscc":
+        directory = directory / "awscc"
+        if not directory.is_dir():
+            return []
+    return sorted(p for p in directory.iterdir() if p.suffix == FORMATS[fmt] and p.is_file())
 
 
 
@@ -51,7 +70,7 @@ def _fixture_files(directory: Path, suffix: str) -> list[Path]:
 def test_policy_fixtures(policy, fmt, monkeypatch):
     monkeypatch.chdir(ROOT)
     directory = FIXTURES / "policies" / policy.name
-    files = _fixture_files(directory, FORMATS[fmt]) if directory.is_dir() else []
+    files = _fixture_files(directory, fmt) if directory.is_dir() else []
     if fmt not in applicable_formats(policy):
         _check_inapplicable_format(policy, fmt, files)
         return
@@ -68,6 +87,10 @@ def test_policy_fixtures(policy, fmt, monkeypatch):
     expected = set()
     resources, errors = _load([rel(f) for f in files])  # the same load the scan did, to map lines to resources
     assert not errors, errors
+    if fmt != "cloudformation":
+        dialect = "awscc" if fmt == "awscc" else "aws"
+        assert all(r.dialect == dialect for r in resources if r.type in policy.resource_types), \
+            f"{fmt} fixtures of {policy.name} hold resources of another dialect"
     fail_names = set()
     for f in files:
         marked = expected_markers(f)
@@ -96,9 +119,11 @@ def test_policy_fixtures(policy, fmt, monkeypatch):
 
 def _path_cases(directory: Path, fmt: str) -> dict:
     """case directory -> its files of `fmt`, for the `fail_*`/`pass_*`/`unknown_*` cases."""
+    if fmt == "awscc":
+        directory = directory / "awscc"
     cases = {}
-    for case in sorted(p for p in directory.iterdir() if p.is_dir()):
-        files = _fixture_files(case, FORMATS[fmt])
+    for case in sorted(p for p in directory.iterdir() if p.is_dir() and p.name != "awscc") if directory.is_dir() else ():
+        files = sorted(p for p in case.iterdir() if p.suffix == FORMATS[fmt] and p.is_file())
         if files:
             cases[case] = files
     return cases
@@ -114,6 +139,8 @@ def _check_path_cases(policy, fmt, directory: Path):
     assert not result.errors, result.errors
     resources, errors = _load([rel(f) for f in files])
     assert not errors, errors
+    if fmt == "awscc":
+        assert any(r.dialect == "awscc" for r in resources), f"awscc cases of {policy.name} hold no awscc resource"
     expected = set()
     for f in files:
         for line in expected_markers(f):
@@ -162,9 +189,21 @@ def _check_inapplicable_format(policy, fmt, files):
     assert unknown_cases <= undecided, f"unknown cases not UNKNOWN: {sorted(unknown_cases - undecided)}"
 
 
+@pytest.mark.parametrize("policy", [p for p in builtin_policies() if p.resource_types], ids=lambda p: p.id)
+def test_awscc_applies_wherever_the_resource_exists_in_awscc(policy):
+    """Every policy whose resource has an awscc twin covers it (and has its fixtures)."""
+    if has_awscc_twin(policy):
+        assert "awscc" in applicable_formats(policy), \
+            f"{policy.name}: {dialects.awscc_types(policy.resource_types[0]) or policy.resource_types} exist in " \
+            "awscc, but its `formats` leaves awscc out"
+    else:
+        assert "awscc" not in applicable_formats(policy), f"{policy.name}: no awscc type for {policy.resource_types}"
+
+
 @pytest.mark.skipif(not CATALOG.exists(), reason="shared/POLICY_CATALOG.md not beside the checkout")
 @pytest.mark.parametrize("policy", [p for p in builtin_policies() if p.resource_types
-                                    and set(applicable_formats(p)) != set(FORMATS)], ids=lambda p: p.id)
+                                    and not {"terraform", "cloudformation"} <= set(applicable_formats(p))],
+                         ids=lambda p: p.id)
 def test_formats_follow_the_catalog(policy):
     """A policy may leave out a format only where the catalog row says it has no resource."""
     import re
@@ -174,7 +213,7 @@ def test_formats_follow_the_catalog(policy):
             if line.startswith(f"| `{policy.name}` |")]
     assert rows, f"{policy.name} has no catalog row"
     cells = rows[0].split("|")
-    for fmt in set(FORMATS) - set(applicable_formats(policy)):
+    for fmt in {"terraform", "cloudformation"} - set(applicable_formats(policy)):
         cell = re.sub(r"[*`(]", "", cells[CATALOG_COLUMN[fmt]]).strip().lower()
         assert re.match(r"(none|no (cfn|tf|terraform|cloudformation) resource)", cell), \
             f"{policy.name} leaves out {fmt}, but its catalog row names a resource there: {cell!r}"

@@ -48,3 +48,59 @@ def test_jsonencode_keeps_terraforms_number_and_unknown_forms():
 
     assert _json_text({"b": 1.0, "a": [2.5, 1e20]}) == '{"a":[2.5,100000000000000000000],"b":1}'
     assert _json_text({"k": Unknown("${var.x}", "not set")}) == '{"k":"${var.x}"}'
+
+
+# --- regular expressions: RE2 semantics, linear time ------------------------------------------
+
+def test_hostile_patterns_run_in_linear_time():
+    """Patterns that make a backtracking engine take exponential time on a long text
+    finish (in RE2, Terraform's engine); a pattern RE2 rejects is an Unknown with RE2's
+    reason, never an exception."""
+    from bounded import terraform_unknowns
+
+    text = "a" * 50_000 + "!"
+    got = terraform_unknowns({"main.tf": f'''
+        locals {{
+          text = "{text}"
+        }}
+        resource "aws_s3_bucket" "b" {{
+          nested   = replace(local.text, "/(a+)+$/", "x")
+          alternat = length(regexall("(a|aa)+$", local.text))
+          overlap  = can(regex("(a*)*b", local.text))
+          backref  = regex("(a+)\\\\1$", local.text)
+        }}
+    '''})
+    assert got == {"nested": 50_001, "alternat": 0, "overlap": False,
+                   "backref": {"unknown": "`regex` failed: invalid regular expression: invalid escape sequence: \\1"}}
+
+
+def test_a_regex_replacement_that_grows_past_the_limit_is_unknown():
+    """`replace` with a pattern stops building as soon as the result passes the size limit."""
+    from bounded import terraform_unknowns
+
+    got = terraform_unknowns({"main.tf": '''
+        locals {
+          s = "%s"
+        }
+        resource "aws_s3_bucket" "b" {
+          x = replace(local.s, "/a/", "-${local.s}")
+        }
+    ''' % ("a" * 10_000)})
+    assert got == {"x": {"unknown": '`replace(local.s, "/a/", "-${local.s}")` is not evaluated: the result would '
+                                    "be larger than the limit of 5,000,000 characters and items for one value"}}
+
+
+_LITERAL = st.text(alphabet=st.sampled_from(list("ab.*+?()[]{}|^$\\é😀\n")), max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_LITERAL, old=_LITERAL.filter(bool), new=_LITERAL)
+def test_an_escaped_pattern_replaces_like_a_substring(text, old, new):
+    """A pattern that is a quoted literal (`re2.escape`) replaces exactly what the plain
+    substring form replaces, with `$` written `$$` in the replacement."""
+    import re2
+
+    from iaclint.frontends.terraform import regex
+
+    assert regex.replace(text, re2.escape(old), new.replace("$", "$$"), 10_000) == text.replace(old, new)
+    assert regex.regexall(re2.escape(old), text) == [old] * text.count(old)

@@ -59,6 +59,12 @@ def heredoc_value(theirs: str, raw: str) -> str:
     return theirs + "\n" if theirs else theirs  # and drops the last newline
 
 
+def _holds_heredoc(raw) -> bool:
+    """Does a collection hold a heredoc string (an awscc object attribute often does)?"""
+    items = raw.values() if isinstance(raw, dict) else raw if isinstance(raw, list) else ()
+    return any(_holds_heredoc(v) or (isinstance(v, str) and v.startswith("<<")) for v in items)
+
+
 class Comparison:
     def __init__(self, where: str):
         self.where = where
@@ -66,7 +72,7 @@ class Comparison:
         self.mismatches: list = []
 
     def value(self, theirs, raw, ours, path: str) -> None:
-        if not literal(theirs):
+        if not literal(theirs) or _holds_heredoc(raw):  # (a nested heredoc is compared at its leaf)
             if isinstance(theirs, dict) and isinstance(ours, dict):
                 self.members(theirs, raw if isinstance(raw, dict) else {}, ours, path, top=False)
             elif isinstance(theirs, list) and isinstance(ours, list) and len(theirs) == len(ours):

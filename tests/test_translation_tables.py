@@ -4,62 +4,11 @@ Checked against the resource schemas bundled with cfn-lint (us-east-1), so a mis
 type or property in a table fails CI instead of silently never matching."""
 from __future__ import annotations
 
-import json
-from functools import lru_cache
-from pathlib import Path
-
 import pytest
+from cfn_schemas import _properties, _schema, property_exists
 
 from iaclint.normalize.tables import CFN_TYPES, DEFAULTS
 from iaclint.normalize.translate import snake
-
-
-@lru_cache(maxsize=1)
-def _schema_index() -> tuple[Path, dict]:
-    import cfnlint
-
-    base = Path(cfnlint.__file__).parent / "data" / "schemas"
-    return base, json.loads((base / "providers" / "us-east-1.json").read_text())
-
-
-def _schema(cfn_type: str) -> dict | None:
-    base, index = _schema_index()
-    digest = index.get(cfn_type)
-    if digest is None:
-        return None
-    return json.loads((base / "resources" / f"{digest}.json").read_text())
-
-
-def _resolve(schema: dict, node: dict) -> dict:
-    for _ in range(20):
-        if "$ref" in node:
-            node = schema["definitions"][node["$ref"].split("/")[-1]]
-        elif node.get("type") == "array" and "items" in node:
-            node = node["items"]
-        else:
-            return node
-    return node
-
-
-def _properties(schema: dict, node: dict) -> dict:
-    """Properties of a node, including those of its oneOf/anyOf/allOf branches."""
-    node = _resolve(schema, node)
-    props = dict(node.get("properties", {}))
-    for key in ("oneOf", "anyOf", "allOf"):
-        for branch in node.get(key, ()):
-            props.update(_properties(schema, branch))
-    return props
-
-
-def property_exists(cfn_type: str, dotted: str) -> bool:
-    schema = _schema(cfn_type)
-    node = schema
-    for segment in dotted.split("."):
-        props = _properties(schema, node)
-        if segment not in props:
-            return False
-        node = props[segment]
-    return True
 
 
 @pytest.mark.parametrize("cfn_type", sorted(CFN_TYPES))

@@ -127,16 +127,23 @@ def test_or_is_kleene(a, b, expected):
     assert verdict(d, r).verdict is expected
 
 
-def test_condition_for_other_type_does_not_apply():
+def test_condition_for_other_type_is_false_as_in_checkov():
+    # Checkov: an attribute condition on a resource not of its types is False, so an
+    # `and` across types fails every resource and an `or` picks the resource's own branch.
     r = make_resource(NB, {"a": "Disabled"})
-    d = {"and": [attr("a", "equals", "Disabled"), attr("zzz", "exists", types=("aws_other",))]}
-    assert verdict(d, r).verdict is Verdict.PASS
+    other = attr("zzz", "exists", types=("aws_other",))
+    assert verdict({"and": [attr("a", "equals", "Disabled"), other]}, r).verdict is Verdict.FAIL
+    assert verdict({"or": [other, attr("a", "equals", "Disabled")]}, r).verdict is Verdict.PASS
+    failing = verdict({"or": [other, attr("a", "equals", "Enabled")]}, r)
+    assert failing.verdict is Verdict.FAIL and failing.path == ("a",)  # points at the branch that applies
 
 
-def test_resource_types_come_from_conditions_and_filters():
-    p = policy({"and": [{"cond_type": "filter", "attribute": "resource_type", "operator": "within",
-                         "value": [NB]}, attr("a", "exists", types=(NB, "aws_x"))]})
-    assert p.resource_types == (NB,)
+def test_filter_in_a_block_without_connections_is_a_type_test():
+    d = {"and": [{"cond_type": "filter", "attribute": "resource_type", "operator": "within", "value": [NB]},
+                 attr("a", "exists", types=(NB, "aws_x"))]}
+    assert policy(d).resource_types == (NB, "aws_x")  # Checkov: the union of the conditions' types
+    assert verdict(d, make_resource(NB, {"a": 1})).verdict is Verdict.PASS
+    assert verdict(d, make_resource("aws_x", {"a": 1})).verdict is Verdict.FAIL
 
 
 def test_connection_exists_and_unknown_target():

@@ -27,7 +27,7 @@ from typing import Any, Iterator, Optional
 
 from iaclint.aws.iam import value_glob
 from iaclint.aws.mlscope import is_ai_resource, ml_tagged
-from iaclint.model import paths
+from iaclint.model import linear_regex, paths
 from iaclint.model.documents import EncodedJson
 from iaclint.model.unknown import Unknown, is_unknown
 
@@ -85,8 +85,13 @@ def repository_name(repo) -> Any:
 
 
 def _glob_match(pattern: str, name: str) -> bool:
-    regex = "".join(".*" if c == "*" else re.escape(c) for c in pattern)
-    return re.fullmatch(regex, name) is not None
+    """`*` (an unknown part of a template) matches any run of characters. In RE2: a
+    backtracking engine would take exponential time on a name with many `*` in it."""
+    regex = "".join(".*" if c == "*" else linear_regex.escape(c) for c in pattern)
+    try:
+        return linear_regex.compile(regex).fullmatch(name) is not None
+    except ValueError:  # a pattern too large for RE2's memory: treated as no match
+        return False
 
 
 def _repositories(ctx) -> list:

@@ -279,7 +279,7 @@ def encryption_check(bucket: Resource, ctx) -> Check:
     if maybe:
         return maybe_configured(maybe, "The default encryption")
     where = ("no `aws_s3_bucket_server_side_encryption_configuration` refers to it"
-             if bucket.fmt != "cloudformation" else f"`{bucket.native_name(own_path)}` is not set")
+             if not bucket.cloudformation_schema else f"`{bucket.native_name(own_path)}` is not set")
     return Check(True, f"{where}, so objects are encrypted with SSE-S3 (Amazon S3 managed keys), not a "
                        f"customer-managed KMS key", own_path)
 

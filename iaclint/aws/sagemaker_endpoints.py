@@ -64,7 +64,7 @@ def capture_blocks(resource) -> Iterator[tuple]:
 def omitted_means_off(resource, enabled) -> bool:
     """Is `enable_capture` omitted in Terraform, where the provider then sends `false`?
     (An omitted `EnableCapture` in CloudFormation means enabled, the SageMaker API default.)"""
-    return enabled is None and resource.fmt != "cloudformation"
+    return enabled is None and not resource.cloudformation_schema
 
 
 def capture_off(resource, config: dict) -> bool:

@@ -65,14 +65,12 @@ class Pipeline:
 def load(resource) -> Pipeline | None:
     """The definition of an `aws_sagemaker_pipeline`; None when it has none at all."""
     attrs = resource.attributes
-    cfn = resource.fmt == "cloudformation"
-    where = resource.native_name(ROOT) if ROOT in resource.native_paths else (
-        "PipelineDefinition.PipelineDefinitionBody" if cfn else "pipeline_definition")
+    where = resource.native_name(ROOT)
     raw = attrs.get(ROOT[0])
     if not written(raw):
         if not written(attrs.get(S3_LOCATION[0])):
             return None
-        name = "PipelineDefinition.PipelineDefinitionS3Location" if cfn else S3_LOCATION[0]
+        name = resource.native_name(S3_LOCATION)
         return Pipeline(where, problem=f"the pipeline definition is read from S3 (`{name}`), not from the "
                                        f"source: its steps cannot be checked", problem_path=S3_LOCATION)
     definition = decode(raw)

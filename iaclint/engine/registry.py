@@ -1,7 +1,9 @@
 """Find and load policies: the built-in pack (`iaclint_policies`) and users' directories.
 
-YAML files become `YamlPolicy` objects; Python files are imported and every `Policy`
-subclass they define with an `id` is instantiated. A malformed user policy raises
+YAML files (and JSON ones, as in Checkov's `--external-checks-dir`) become `YamlPolicy`
+objects; Python files are imported and every `Policy` subclass they define with an `id`
+is instantiated. A Checkov Python check (it imports `checkov`) cannot run here and is
+named as such. A malformed user policy raises
 `PolicyLoadError` naming the file and the reason; the CLI turns it into exit code 2.
 Built-in YAML is validated by the test suite rather than on every run, which keeps
 jsonschema off the scan path.
@@ -15,6 +17,7 @@ import os
 import sys
 from pathlib import Path
 
+from iaclint.engine.grammar import GrammarError
 from iaclint.engine.policy import SEVERITIES, Policy
 from iaclint.engine.yaml_policy import YamlPolicy
 
@@ -54,7 +57,7 @@ def load_policies(policy_dirs: list[str] = ()) -> list[Policy]:
 def _load_dir(directory: Path, validate: bool, package: str | None) -> list[Policy]:
     policies: list[Policy] = []
     for path in sorted(directory.rglob("*")):
-        if path.suffix in (".yaml", ".yml") and path.is_file():
+        if path.suffix in (".yaml", ".yml", ".json") and path.is_file():
             policies.append(load_yaml_policy(path, validate))
         elif path.suffix == ".py" and path.is_file() and path.name != "__init__.py":
             policies.extend(load_python_policies(path, directory, package))
@@ -68,14 +71,16 @@ def load_yaml_policy(path: Path, validate: bool = True) -> YamlPolicy:
         document = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, UnicodeDecodeError) as exc:
         raise PolicyLoadError(str(path), f"cannot read: {exc}") from None
-    except yaml.YAMLError as exc:
-        raise PolicyLoadError(str(path), f"invalid YAML: {exc}") from None
+    except yaml.YAMLError as exc:  # JSON is YAML: one loader reads both
+        raise PolicyLoadError(str(path), f"invalid {'JSON' if path.suffix == '.json' else 'YAML'}: {exc}") from None
     if validate:
         validate_policy_document(document, str(path))
     elif not isinstance(document, dict) or "metadata" not in document or "definition" not in document:
         raise PolicyLoadError(str(path), "a policy needs `metadata` and `definition`")
     try:
         return YamlPolicy(document, str(path))
+    except GrammarError as exc:
+        raise PolicyLoadError(str(path), str(exc)) from None
     except (KeyError, TypeError) as exc:
         raise PolicyLoadError(str(path), f"malformed policy: missing {exc}") from None
 
@@ -97,6 +102,9 @@ def validate_policy_document(document: object, source: str) -> None:
 
 
 def load_python_policies(path: Path, root: Path, package: str | None) -> list[Policy]:
+    if package is None and _is_checkov_check(path):
+        raise PolicyLoadError(str(path), "a Checkov Python check: iaclint runs Checkov's YAML and JSON policies, "
+                              "not its Python checks (move it out of the directory, or rewrite it as YAML)")
     relative = path.relative_to(root).with_suffix("")
     prefix = package or f"iaclint_user_policies_{abs(hash(str(root))) % 10**8}"
     module_name = ".".join([prefix, *relative.parts])
@@ -121,3 +129,11 @@ def load_python_policies(path: Path, root: Path, package: str | None) -> list[Po
                 raise PolicyLoadError(str(path), f"policy {policy.id} has unknown severity {policy.severity!r}")
             found.append(policy)
     return found
+
+
+def _is_checkov_check(path: Path) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return "from checkov." in text or "import checkov" in text

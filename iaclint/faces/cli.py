@@ -101,8 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--fail-on", choices=SEVERITY_ORDER, default=None,
                       help="exit 1 only for findings at or above this severity (default: info)")
     scan.add_argument("--strict", action="store_true", default=None, help="also report UNKNOWN verdicts")
-    scan.add_argument("--policy-dir", action="append", default=[], metavar="DIR",
-                      help="load extra policies (YAML or Python) from DIR")
+    scan.add_argument("--policy-dir", "--external-checks-dir", action="append", default=[], metavar="DIR",
+                      help="load extra policies from DIR: iaclint YAML or Python, Checkov YAML or JSON "
+                      "(--external-checks-dir is Checkov's name for it)")
     scan.add_argument("--var-file", action="append", default=[], metavar="FILE", help="Terraform variables file")
     scan.add_argument("--var", action="append", default=[], metavar="NAME=VALUE", help="Terraform variable")
     scan.add_argument("--parameter", action="append", default=[], metavar="NAME=VALUE",
@@ -122,11 +123,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = sub.add_parser("rules", help="list the policies")
     rules.add_argument("--format", "-f", choices=("table", "json", "markdown"), default="table")
-    rules.add_argument("--policy-dir", action="append", default=[], metavar="DIR")
+    rules.add_argument("--policy-dir", "--external-checks-dir", action="append", default=[], metavar="DIR")
 
     explain = sub.add_parser("explain", help="show one policy's documentation")
     explain.add_argument("policy", help="policy ID or name")
-    explain.add_argument("--policy-dir", action="append", default=[], metavar="DIR")
+    explain.add_argument("--policy-dir", "--external-checks-dir", action="append", default=[], metavar="DIR")
     add_commands(sub)  # baseline, init
     from iaclint.faces.inventory import add_inventory_command
 

@@ -12,11 +12,18 @@
   resource's `Metadata` in CloudFormation JSON (which has no comments).
 - Hover over a diagnostic shows its policy's documentation (what it flags, why it
   matters, the fix for the buffer's format).
+- Commands (`workspace/executeCommand`) for editor extensions: `iaclint.server.scanWorkspace`
+  scans the workspace folders from disk (open buffers as edited) and publishes the
+  diagnostics of every file, with `$/progress`; `iaclint.server.explain` returns a
+  policy's Markdown; `iaclint.server.policies` lists the policies.
 
 Settings come from the client's `initializationOptions` (and later from
 `workspace/didChangeConfiguration`, under `iaclint`): `select`, `ignore` (lists of IDs or
-names), `strict`, `policyDirs`, `varFiles`, `variables`, `parameters`, and `debounce`
-(seconds, default 0.4). Only this module imports pygls; `iaclint scan` never loads it.
+names), `strict`, `policyDirs`, `varFiles`, `variables`, `parameters`, `debounce`
+(seconds, default 0.4) and `trustedWorkspace` (default true; false: the editor does not
+trust the workspace, so the policy directories named by its configuration file, which
+may hold Python, are not loaded). Only this module imports pygls; `iaclint scan` never
+loads it.
 """
 from __future__ import annotations
 
@@ -27,11 +34,12 @@ import logging
 import os
 import re
 import threading
+import uuid
 from dataclasses import dataclass, field
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
-from pygls.uris import to_fs_path
+from pygls.uris import from_fs_path, to_fs_path
 
 from iaclint import __version__
 
@@ -63,6 +71,7 @@ class Settings:
     variables: dict = field(default_factory=dict)
     parameters: dict = field(default_factory=dict)
     debounce: float = DEFAULT_DEBOUNCE
+    trusted_workspace: bool = True
 
     @classmethod
     def parse(cls, raw) -> "Settings":
@@ -88,7 +97,8 @@ class Settings:
         return cls(select=strings("select"), ignore=strings("ignore"),
                    strict=None if strict is None else bool(strict),
                    policy_dirs=strings("policyDirs"), var_files=strings("varFiles"), variables=mapping("variables"),
-                   parameters=mapping("parameters"), debounce=debounce)
+                   parameters=mapping("parameters"), debounce=debounce,
+                   trusted_workspace=raw.get("trustedWorkspace") is not False)
 
 
 def kind(path: str) -> str:
@@ -116,6 +126,8 @@ class IaclintServer(LanguageServer):
         self.loop: asyncio.AbstractEventLoop | None = None  # for messages from the scan thread
         # uri -> [(Diagnostic, Finding)] as last published
         self.published: dict[str, list] = {}
+        self.scanned_roots: list[str] = []  # folders a workspace scan covered: closed files keep diagnostics
+        self.from_disk: dict[str, str] = {}  # path -> uri: closed files with published findings
 
     # -- configuration ---------------------------------------------------------------
     def configure(self, raw) -> None:
@@ -188,43 +200,86 @@ class IaclintServer(LanguageServer):
             if key.startswith("dir:"):
                 directory = key[4:]
                 targets = [p for p in opened if kind(p) == "terraform" and os.path.dirname(p) == directory]
+                targets += [p for p in self.closed_in_scanned_roots(directory) if p not in opened]
             else:
-                targets = [key[5:]] if key[5:] in opened else []
+                path = key[5:]
+                targets = [path] if path in opened or (self.in_scanned_roots(path) and os.path.isfile(path)) else []
             if not targets:
                 return
-            overlay, versions = {}, {}
-            for path in targets:
-                doc = self.workspace.get_text_document(opened[path])
-                overlay[path] = doc.source.encode("utf-8", "surrogatepass")
-                versions[path] = doc.version
-            try:
-                result = await asyncio.get_running_loop().run_in_executor(None, functools.partial(self.scan, targets,
-                                                                                                  overlay))
-            except Exception as exc:  # never take the editor down with us
-                log.exception("scan failed")
-                self.window_log_message(types.LogMessageParams(type=types.MessageType.Error,
-                                                               message=f"iaclint: scan failed: {exc!r}"))
+            overlay, versions = self.buffers(opened, [p for p in targets if p in opened])
+            result = await self.run_scan(targets, overlay)
+            if result is None:
                 return
-            for error in result.errors:
-                self.window_log_message(types.LogMessageParams(type=types.MessageType.Error,
-                                                               message=f"iaclint: internal error: {error}"))
-            by_file: dict[str, list] = {p: [] for p in targets}
-            for finding in result.findings:
-                if getattr(finding, "suppressed", False):
-                    continue  # suppressed in the source: nothing to show
-                path = os.path.normpath(os.path.abspath(finding.file))
-                if path in by_file:
-                    by_file[path].append(finding)
-            still_open = set(self.workspace.text_documents)
-            for path, findings in by_file.items():
-                uri = opened[path]
-                if uri not in still_open:
-                    continue  # closed while we scanned: its diagnostics were cleared
-                doc = self.workspace.get_text_document(uri)
-                pairs = [(self.diagnostic(doc, f), f) for f in findings]
-                self.published[uri] = pairs
-                self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-                    uri=uri, version=versions[path], diagnostics=[d for d, _ in pairs]))
+            self.publish(result, dict.fromkeys(targets), opened, versions)
+
+    def buffers(self, opened: dict, paths) -> tuple[dict, dict]:
+        """The open buffers of `paths` (path -> bytes) and their versions."""
+        overlay, versions = {}, {}
+        for path in paths:
+            doc = self.workspace.get_text_document(opened[path])
+            overlay[path] = doc.source.encode("utf-8", "surrogatepass")
+            versions[path] = doc.version
+        return overlay, versions
+
+    async def run_scan(self, targets: list, overlay: dict):
+        """`scan()` in a thread; None (and a log message) when it fails."""
+        try:
+            result = await asyncio.get_running_loop().run_in_executor(None, functools.partial(self.scan, targets,
+                                                                                              overlay))
+        except Exception as exc:  # never take the editor down with us
+            log.exception("scan failed")
+            self.window_log_message(types.LogMessageParams(type=types.MessageType.Error,
+                                                           message=f"iaclint: scan failed: {exc!r}"))
+            return None
+        for error in result.errors:
+            self.window_log_message(types.LogMessageParams(type=types.MessageType.Error,
+                                                           message=f"iaclint: internal error: {error}"))
+        return result
+
+    def publish(self, result, targets: dict, opened: dict, versions: dict, everywhere: bool = False) -> dict:
+        """Publish the diagnostics of `targets` (paths; those without findings get an
+        empty list) and, with `everywhere`, of every other file with findings. Returns
+        path -> findings as published."""
+        by_file: dict[str, list] = {p: [] for p in targets}
+        for finding in result.findings:
+            if getattr(finding, "suppressed", False):
+                continue  # suppressed in the source: nothing to show
+            path = os.path.normpath(os.path.abspath(finding.file))
+            if path in by_file or everywhere:
+                by_file.setdefault(path, []).append(finding)
+        still_open = set(self.workspace.text_documents)
+        for path, findings in by_file.items():
+            uri = opened.get(path)
+            if uri is None:  # a closed file (a workspace scan, or a sibling of a buffer after one)
+                uri = from_fs_path(path)
+                if not findings:
+                    self.from_disk.pop(path, None)
+                    self.published.pop(uri, None)
+                    self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+                    continue
+                self.from_disk[path] = uri
+            elif uri not in still_open:
+                continue  # closed while we scanned: its diagnostics were cleared
+            doc = self.workspace.get_text_document(uri)
+            pairs = [(self.diagnostic(doc, f), f) for f in findings]
+            self.published[uri] = pairs
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+                uri=uri, version=versions.get(path), diagnostics=[d for d, _ in pairs]))
+        return by_file
+
+    def in_scanned_roots(self, path: str) -> bool:
+        return any(path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in self.scanned_roots)
+
+    def closed_in_scanned_roots(self, directory: str) -> list:
+        """The Terraform files of `directory` on disk, when a workspace scan covered it."""
+        if not self.in_scanned_roots(directory):
+            return []
+        try:
+            names = sorted(os.listdir(directory))
+        except OSError:
+            return []
+        return [os.path.join(directory, n) for n in names
+                if kind(n) == "terraform" and os.path.isfile(os.path.join(directory, n))]
 
     def scan(self, targets: list, overlay: dict):
         from iaclint.api import scan
@@ -250,6 +305,9 @@ class IaclintServer(LanguageServer):
         except ConfigError as exc:
             self.warn("iaclint: " + "; ".join(f"{exc.file}: {m}" for m in exc.messages))
             config = None
+        if config is not None and config.get("policy-dirs") and not s.trusted_workspace:
+            self.warn(f"iaclint: {config.file}: policy-dirs not loaded: the workspace is not trusted")
+            config.values = {k: v for k, v in config.values.items() if k != "policy-dirs"}
         merged = merge(config, {
             "select": s.select, "ignore": s.ignore, "strict": s.strict, "policy-dirs": s.policy_dirs,
             "variables": s.variables, "parameters": s.parameters, "var-files": s.var_files,
@@ -311,6 +369,74 @@ class IaclintServer(LanguageServer):
     def policy(self, policy_id: str):
         return next((p for p in self.policies or () if p.id == policy_id), None)
 
+    # -- the workspace scan ------------------------------------------------------------
+    async def scan_workspace(self, folders=None, token=None, announce: bool = True) -> dict:
+        """Scan each workspace folder (or `folders`, URIs) as `iaclint scan FOLDER` does,
+        the open buffers as edited, and publish the diagnostics of every file with
+        findings (and clear those of files that had some). Progress goes to `token`
+        (the client's), else to a progress the server creates when the client allows it."""
+        if self.policies is None:
+            self.configure({})
+        uris = folders or [f.uri for f in self.workspace.folders.values()] or [self.workspace.root_uri]
+        roots = []
+        for uri in uris:
+            path = to_fs_path(uri) if isinstance(uri, str) and uri.startswith("file:") else None
+            if path and os.path.isdir(path):
+                roots.append(os.path.normpath(os.path.abspath(path)))
+        roots = list(dict.fromkeys(roots))
+        progress = self.work_done_progress
+        if token is None and announce and getattr(self.client_capabilities.window, "work_done_progress", False):
+            token = f"iaclint-scan-{uuid.uuid4()}"
+            try:
+                await progress.create_async(token)
+            except Exception:  # the client said no: scan without progress
+                token = None
+        if token is not None:
+            progress.begin(token, types.WorkDoneProgressBegin(title="iaclint: scanning the workspace",
+                                                              cancellable=True, percentage=0))
+        summary = {"folders": 0, "files": 0, "findings": 0, "filesWithFindings": 0, "cancelled": False}
+        try:
+            for index, root in enumerate(roots):
+                cancel = progress.tokens.get(token) if token is not None else None
+                if cancel is not None and cancel.cancelled():
+                    summary["cancelled"] = True
+                    break
+                if token is not None:
+                    progress.report(token, types.WorkDoneProgressReport(
+                        message=f"{os.path.basename(root) or root} ({index + 1}/{len(roots)})",
+                        percentage=100 * index // len(roots)))
+                self.loop = asyncio.get_running_loop()
+                async with self.lock:
+                    opened = self.open_paths()
+                    mine = [p for p in opened if kind(p) and (p == root or p.startswith(root.rstrip(os.sep) + os.sep))]
+                    overlay, versions = self.buffers(opened, mine)
+                    result = await self.run_scan([root], overlay)
+                    if result is None:
+                        continue
+                    if root not in self.scanned_roots:
+                        self.scanned_roots.append(root)
+                    stale = [p for p in self.from_disk if p == root or p.startswith(root.rstrip(os.sep) + os.sep)]
+                    published = self.publish(result, dict.fromkeys(stale + mine), opened, versions, everywhere=True)
+                summary["folders"] += 1
+                summary["files"] += result.files
+                summary["findings"] += sum(len(f) for f in published.values())
+                summary["filesWithFindings"] += sum(1 for f in published.values() if f)
+        finally:
+            if token is not None:
+                n = summary["findings"]
+                progress.end(token, types.WorkDoneProgressEnd(
+                    message=f"{n} finding{'s' * (n != 1)} in {summary['filesWithFindings']} files"))
+                progress.tokens.pop(token, None)
+        return summary
+
+    def rescan_workspace(self) -> None:
+        """After a settings change: the folders a workspace scan covered, again."""
+        if self.scanned_roots:
+            task = asyncio.get_running_loop().create_task(self.scan_workspace(
+                [from_fs_path(r) for r in self.scanned_roots], announce=False))
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
+
 
 server = IaclintServer()
 
@@ -327,6 +453,7 @@ def did_change_configuration(ls: IaclintServer, params: types.DidChangeConfigura
         for path in ls.open_paths():
             if kind(path):
                 ls.schedule(path, 0)
+        ls.rescan_workspace()
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
@@ -347,11 +474,15 @@ def did_save(ls: IaclintServer, params: types.DidSaveTextDocumentParams) -> None
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
 def did_close(ls: IaclintServer, params: types.DidCloseTextDocumentParams) -> None:
     uri = params.text_document.uri
+    path = to_fs_path(uri) if uri.startswith("file:") else None
+    path = os.path.normpath(path) if path else None
+    if path and kind(path) and ls.in_scanned_roots(path):
+        ls.schedule(path, 0)  # a workspace scan covered it: its findings on disk stay in view
+        return
     ls.published.pop(uri, None)
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
-    path = to_fs_path(uri) if uri.startswith("file:") else None
     if path and kind(path) in ("terraform", "tfvars"):
-        ls.schedule(os.path.normpath(path), 0)  # siblings now read this file from disk
+        ls.schedule(path, 0)  # siblings now read this file from disk
 
 
 def _changed(ls: IaclintServer, uri: str, delay: float, saved: bool = True) -> None:
@@ -418,6 +549,60 @@ def code_action(ls: IaclintServer, params: types.CodeActionParams) -> list | Non
                 title=title, kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic],
                 edit=types.WorkspaceEdit(changes={uri: [edit]})))
     return actions or None
+
+
+# -- commands for editor extensions ------------------------------------------------------
+SCAN_WORKSPACE = "iaclint.server.scanWorkspace"
+EXPLAIN = "iaclint.server.explain"
+POLICIES = "iaclint.server.policies"
+
+
+@server.command(SCAN_WORKSPACE)
+async def scan_workspace_command(ls: IaclintServer, *args) -> dict:
+    """Argument (optional): {"folders": [URI, ...], "workDoneToken": token}; pygls does not
+    hand the request's own workDoneToken to a command, so the client passes it here."""
+    request = args[0] if args and isinstance(args[0], dict) else {}
+    folders = request.get("folders")
+    folders = [f for f in folders if isinstance(f, str)] if isinstance(folders, list) else None
+    token = request.get("workDoneToken")
+    return await ls.scan_workspace(folders or None, token if isinstance(token, (str, int)) else None)
+
+
+@server.command(EXPLAIN)
+def explain_command(ls: IaclintServer, *args) -> dict | None:
+    """Arguments: a policy ID or name. The policy's documentation as Markdown, or None."""
+    wanted = str(args[0]).strip() if args and isinstance(args[0], (str, int)) else ""
+    if ls.policies is None:
+        ls.configure({})
+    for policy in ls.policies:
+        if wanted in (policy.id, policy.name) or wanted.upper() == policy.id:
+            return {"id": policy.id, "name": policy.name, "severity": policy.severity, "title": policy.title,
+                    "markdown": explain_markdown(policy)}
+    return None
+
+
+@server.command(POLICIES)
+def policies_command(ls: IaclintServer, *args) -> list:
+    if ls.policies is None:
+        ls.configure({})
+    return [{"id": p.id, "name": p.name, "severity": p.severity, "title": p.title} for p in ls.policies]
+
+
+def explain_markdown(policy) -> str:
+    """A policy's whole documentation (both formats' fixes), as `iaclint explain` has it."""
+    out = [f"# {policy.id} `{policy.name}`", f"**{policy.severity}**: {policy.title}"]
+    for heading, body in (("What it flags", policy.what), ("Why it matters", policy.why),
+                          ("Fix in Terraform", policy.fix_terraform),
+                          ("Fix in CloudFormation", policy.fix_cloudformation)):
+        if body and body.strip():
+            out.append(f"## {heading}\n\n{body.strip()}")
+    if getattr(policy, "resource_types", None):
+        out.append("Resource types: " + ", ".join(f"`{t}`" for t in policy.resource_types))
+    if getattr(policy, "references", None):
+        out.append("## References\n\n" + "\n".join(f"- <{r}>" for r in policy.references))
+    out.append(f"Suppress a finding with `# iaclint:ignore {policy.id} -- {REASON_PLACEHOLDER}` on the line "
+               f"above. [Documentation]({POLICY_DOCS + policy.id.lower()})")
+    return "\n\n".join(out) + "\n"
 
 
 # -- suppression edits -----------------------------------------------------------------

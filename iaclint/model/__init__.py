@@ -3,8 +3,9 @@
 `resource` (spans, raw and canonical resources), `project` (all resources of a scan and
 the reference graph), `finding` (a reportable result and its fingerprint); `unknown` (the
 value of what cannot be known statically, with what is known of it), `unknown_globs`
-(the shapes of unknown names), `paths` (attribute paths through dicts and lists) and
-`documents` (JSON documents in any written form).
+(the shapes of unknown names), `paths` (attribute paths through dicts and lists),
+`documents` (JSON documents in any written form), `sizes` (how big a value may grow) and
+`linear_regex` (RE2, for every pattern that comes from the scanned tree).
 
 It imports nothing from iaclint but itself: every other layer may import it.
 """

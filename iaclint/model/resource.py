@@ -18,6 +18,11 @@ Path = tuple  # tuple[str | int, ...]
 
 TERRAFORM = "terraform"
 CLOUDFORMATION = "cloudformation"
+# Dialects: the vocabulary a resource is written in. A `.tf` file holds `aws` provider
+# resources (the canonical vocabulary) or `awscc` ones (CloudFormation types, spelt by that
+# provider); a template holds CloudFormation.
+AWS = "aws"
+AWSCC = "awscc"
 
 
 @dataclass(order=True, slots=True, unsafe_hash=True)  # slots: a large scan holds ~15 per resource
@@ -116,6 +121,15 @@ class Resource:
     speller: Callable[[str], str] | None = None
     # Canonical path -> where the value that came in through a variable was set (text).
     origins: dict = field(default_factory=dict)
+    dialect: str = AWS  # AWS, AWSCC or CLOUDFORMATION (set by the normalizer)
+
+    @property
+    def cloudformation_schema(self) -> bool:
+        """Does the resource follow the CloudFormation schema of its type (a template or an
+        `awscc` resource), rather than the `aws` provider's? Its shapes and service defaults
+        are then CloudFormation's: one `BlockDeviceMappings` list, not Terraform's split
+        blocks; an unset property, not a provider default."""
+        return self.fmt == CLOUDFORMATION or self.dialect == AWSCC
 
     def origin_of(self, path: Path) -> str:
         """Where the value at `path` (or at its nearest ancestor that has one) was set, when

@@ -25,8 +25,9 @@ a plain Unknown and stays sound.
 """
 from __future__ import annotations
 
-import re
 from typing import Any
+
+from iaclint.model import linear_regex
 
 
 class _Absent:
@@ -148,16 +149,18 @@ def _hole_name(value: Unknown) -> str:
     return expr[1:] if expr.startswith("!") else expr  # `${!X}` would read as Fn::Sub's escape
 
 
-def shape_regex(value: Any) -> re.Pattern | None:
+def shape_regex(value: Any, ignore_case: bool = False):
     """A compiled regular expression that every possible value of `value` matches in full
     (`fullmatch`), or None when nothing is known about its text. Plain strings match only
-    themselves; numbers and booleans their text; holes without a pattern match anything."""
+    themselves; numbers and booleans their text; holes without a pattern match anything.
+    It runs in RE2 (`linear_regex`): a shape with many holes, `.*x.*x.*x...`, would make a
+    backtracking engine take exponential time."""
     source = _regex(value, 0)
     if source is None or source == "(?:.*)" or len(source) > _MAX_REGEX:
         return None
     try:
-        return re.compile(source, re.DOTALL)
-    except re.error:
+        return linear_regex.compile(source, dot_nl=True, case_sensitive=not ignore_case)
+    except ValueError:
         return None
 
 
@@ -165,12 +168,12 @@ def _regex(value: Any, depth: int) -> str | None:
     if depth > 20:
         return None
     if isinstance(value, str):
-        return re.escape(value)
+        return linear_regex.escape(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
-        return re.escape(text)
+        return linear_regex.escape(text)
     if not isinstance(value, Unknown):
         return None
     if value.parts is not None:
@@ -193,11 +196,9 @@ def cannot_be(value: Any, text: str, ignore_case: bool = False) -> bool:
     """True when an Unknown provably never equals the string `text` (its shape rules it
     out; with `ignore_case`, in no spelling); False when it might. Never used to decide
     that a value *is* something."""
-    regex = shape_regex(value)
+    regex = shape_regex(value, ignore_case)
     if regex is None:
         return False
-    if ignore_case:
-        regex = re.compile(regex.pattern, re.DOTALL | re.IGNORECASE)
     return regex.fullmatch(text) is None
 
 

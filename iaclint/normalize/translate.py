@@ -1,10 +1,13 @@
 """Turn a `RawResource` into a canonical `Resource`.
 
-Terraform is already canonical. A CloudFormation resource is renamed key by key through
-its table (PascalCase to snake_case unless the table says otherwise), opaque documents are
-copied verbatim, spans and references follow their paths, and the AWS defaults of
-security-relevant attributes are filled in and marked as defaults, so that a policy
-asking "is direct internet access disabled?" gets AWS's answer for an unset attribute.
+Terraform `aws` resources are already canonical. A CloudFormation resource is renamed key
+by key through its table (PascalCase to snake_case unless the table says otherwise),
+opaque documents are copied verbatim, spans and references follow their paths, and the
+AWS defaults of security-relevant attributes are filled in and marked as defaults, so that
+a policy asking "is direct internet access disabled?" gets AWS's answer for an unset
+attribute. An `awscc` resource is its CloudFormation type under the provider's spelling
+(`iaclint.normalize.awscc`): it goes through the same table, with the table's native paths
+spelt as the provider spells them, so every policy of the CloudFormation type applies.
 """
 from __future__ import annotations
 
@@ -13,8 +16,9 @@ from functools import lru_cache
 from typing import Any
 
 from iaclint.model import paths
-from iaclint.model.resource import CLOUDFORMATION, RawResource, Reference, Resource
+from iaclint.model.resource import AWSCC, CLOUDFORMATION, RawResource, Reference, Resource
 from iaclint.model.unknown import ABSENT, Unknown
+from iaclint.normalize import awscc
 from iaclint.normalize.tables import CFN_SPELLINGS, CFN_TYPES, DEFAULTS
 
 _ACRONYM = re.compile(r"([A-Z]+)([A-Z][a-z])")
@@ -38,8 +42,13 @@ def canonical_type(native_type: str) -> str:
 
 
 def normalize(raw: RawResource) -> Resource:
+    cfn_type = awscc.cfn_type_of(raw.native_type) if raw.fmt != CLOUDFORMATION else None
     if raw.fmt == CLOUDFORMATION:
-        resource = _from_cloudformation(raw)
+        resource = _translated(raw, raw.native_type, CFN_TYPES.get(raw.native_type, {}), snake,
+                               _speller(raw.native_type), CLOUDFORMATION)
+    elif cfn_type is not None:
+        resource = _translated(raw, cfn_type, _awscc_table(raw.native_type, cfn_type),
+                               awscc.canonical_namer(cfn_type), _awscc_speller(raw.native_type, cfn_type), AWSCC)
     else:
         resource = Resource(
             type=raw.native_type, native_type=raw.native_type, address=raw.address,
@@ -53,9 +62,11 @@ def normalize(raw: RawResource) -> Resource:
 
 
 class _Translation:
-    """State of one CloudFormation resource's translation: path maps built while walking."""
+    """State of one CloudFormation resource's translation: path maps built while walking.
+    `convert` names a native key that the table does not rename."""
 
-    def __init__(self, table: dict):
+    def __init__(self, table: dict, convert=snake):
+        self.convert = convert
         self.renames = table.get("renames", {})
         self.opaque = set(table.get("opaque", ()))
         self.moves = table.get("moves", {})
@@ -79,7 +90,7 @@ class _Translation:
                     self.native_paths[target] = ".".join(p for p in child_native if isinstance(p, str))
                     self.moved.append((target, self.value(child, child_native, child_dotted, target)))
                     continue
-                name = self.renames.get(child_dotted) or snake(key)
+                name = self.renames.get(child_dotted) or self.convert(key)
                 self.native_paths[canon + (name,)] = ".".join(p for p in child_native if isinstance(p, str))
                 out[name] = self.value(child, child_native, child_dotted, canon + (name,))
             return out
@@ -96,7 +107,7 @@ class _Translation:
         is written at a path of its own, so no spans map into it and nothing moves out."""
         if not isinstance(value, (dict, list, Unknown)):
             return value
-        branch = _Translation({})
+        branch = _Translation({}, self.convert)
         branch.renames, branch.opaque = self.renames, self.opaque
         out = branch.value(value, native, dotted, canon)
         for path, name in branch.native_paths.items():
@@ -118,8 +129,10 @@ def _walk_paths(value: Any, prefix: tuple = ()):
             yield from _walk_paths(v, prefix + (i,))
 
 
-def _from_cloudformation(raw: RawResource) -> Resource:
-    t = _Translation(CFN_TYPES.get(raw.native_type, {}))
+def _translated(raw: RawResource, cfn_type: str, table: dict, convert, speller, dialect: str) -> Resource:
+    """A resource of CloudFormation type `cfn_type`, written in `dialect`, whose native
+    paths `table` and `convert` rename."""
+    t = _Translation(table, convert)
     attributes = t.value(raw.attributes, (), "", ())
     if not isinstance(attributes, dict):
         attributes = {}
@@ -141,17 +154,38 @@ def _from_cloudformation(raw: RawResource) -> Resource:
         canon = _map_path(t.path_map, tuple(ref.path))
         references.append(Reference(canon if canon is not None else tuple(ref.path), ref.target, ref.attribute))
     return Resource(
-        type=canonical_type(raw.native_type), native_type=raw.native_type, address=raw.address,
+        type=canonical_type(cfn_type), native_type=raw.native_type, address=raw.address,
         file=raw.file, span=raw.span, header=raw.header, attributes=attributes, spans=spans,
         native_paths=t.native_paths, defaults=set(), fmt=raw.fmt, references=references,
-        unit=raw.unit, metadata=raw.metadata, metadata_spans=raw.metadata_spans, speller=_speller(raw.native_type),
-        origins=origins,
+        unit=raw.unit, metadata=raw.metadata, metadata_spans=raw.metadata_spans, speller=speller,
+        origins=origins, dialect=dialect,
     )
+
+
+@lru_cache(maxsize=256)
+def _awscc_table(awscc_type: str, cfn_type: str) -> dict:
+    """The CloudFormation table of `cfn_type` with its native paths spelt as the awscc
+    provider spells them, plus the provider's own top-level renames (`Id` -> `<x>_id`)."""
+    table = CFN_TYPES.get(cfn_type, {})
+
+    def spelt(dotted: str) -> str:
+        return ".".join(awscc.awscc_name(segment) for segment in dotted.split("."))
+
+    renames = {spelt(native): canon for native, canon in table.get("renames", {}).items()}
+    for name, native in awscc.renamed_attributes(awscc_type).items():
+        renames.setdefault(name, table.get("renames", {}).get(native) or snake(native))
+    return {"renames": renames, "opaque": [spelt(p) for p in table.get("opaque", ())],
+            "moves": {spelt(native): canon for native, canon in table.get("moves", {}).items()}}
 
 
 @lru_cache(maxsize=256)
 def _speller(native_type: str) -> "_Speller":
     return _Speller(native_type)
+
+
+@lru_cache(maxsize=256)
+def _awscc_speller(awscc_type: str, cfn_type: str) -> "_AwsccSpeller":
+    return _AwsccSpeller(awscc_type, cfn_type)
 
 
 class _Speller:
@@ -174,6 +208,22 @@ class _Speller:
 
     def __reduce__(self):
         return _speller, (self.native_type,)
+
+
+class _AwsccSpeller:
+    """Canonical name -> awscc name: the CloudFormation spelling, spelt by the provider."""
+
+    def __init__(self, awscc_type: str, cfn_type: str):
+        self.awscc_type, self.cfn_type = awscc_type, cfn_type
+        self.cfn = _speller(cfn_type)
+        self.reverse = {snake(native): name for name, native in awscc.renamed_attributes(awscc_type).items()}
+
+    def __call__(self, name: str) -> str:
+        found = self.reverse.get(name)
+        return found or ".".join(awscc.awscc_name(part) for part in self.cfn(name).split("."))
+
+    def __reduce__(self):
+        return _awscc_speller, (self.awscc_type, self.cfn_type)
 
 
 def _map_path(path_map: dict, native: tuple) -> tuple | None:

@@ -29,14 +29,14 @@ def default_directory() -> Path:
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """iaclint's version plus the bytes of its code (loaders, engine, policy helpers): a
-    changed iaclint (a new release, or a working copy under development) never reads old
-    entries."""
+    """iaclint's version plus the bytes of its code (loaders, engine, policy helpers) and of
+    the data files the loaders read (`normalize/awscc_types.json`): a changed iaclint (a new
+    release, or a working copy under development) never reads old entries."""
     import iaclint
 
     root = Path(iaclint.__file__).parent
     digest = hashlib.sha256(f"{FORMAT}:{iaclint.__version__}".encode())
-    for path in sorted(root.rglob("*.py")):
+    for path in sorted([*root.rglob("*.py"), *root.glob("normalize/*.json")]):
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()

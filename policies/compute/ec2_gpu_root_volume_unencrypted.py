@@ -67,7 +67,7 @@ def _mappings(resource) -> tuple[list, bool]:
 def volumes_check(resource, ctx) -> Check:
     attrs = resource.attributes
     checks: list = []
-    if resource.type == "aws_instance" and resource.fmt != "cloudformation":
+    if resource.type == "aws_instance" and not resource.cloudformation_schema:
         root = list(blocks(attrs.get("root_block_device"), ("root_block_device",)))
         for path, block in root:
             checks.append(_encrypted_state(resource, path, block))
@@ -89,7 +89,7 @@ def volumes_check(resource, ctx) -> Check:
                                             ("launch_template",)))
                 has_root = True
     if not has_root:
-        where = ("root_block_device",) if resource.type == "aws_instance" and resource.fmt != "cloudformation" \
+        where = ("root_block_device",) if resource.type == "aws_instance" and not resource.cloudformation_schema \
             else ("block_device_mappings",)
         what = "is not set" if where == ("root_block_device",) else "has no EBS mapping"
         checks.append(Check(True, f"`{resource.native_name(where)}` {what}: {_AMI_ROOT}", where))

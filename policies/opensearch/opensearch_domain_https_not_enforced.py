@@ -9,7 +9,6 @@ default) but an omitted `EnforceHTTPS` is left to the service, which does not en
 from __future__ import annotations
 
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
-from iaclint.model.resource import TERRAFORM
 from iaclint.model.unknown import is_unknown
 
 _BLOCK = ("domain_endpoint_options",)
@@ -55,7 +54,7 @@ class OpensearchDomainHttpsNotEnforced(Policy):
                 found = True
                 yield UNKNOWN(f"`{resource.native_name(enforce_path)}` is `{enforce.expr}`, unknown until "
                               f"deployment ({enforce.reason})", enforce_path)
-            elif enforce is None and resource.fmt != TERRAFORM:
+            elif enforce is None and resource.cloudformation_schema:
                 found = True
                 yield FAIL(f"OpenSearch domain accepts plain HTTP: `{resource.native_name(enforce_path)}` is not "
                            f"set, and AWS does not enforce HTTPS by default", path)

@@ -25,7 +25,7 @@ def logging_check(bucket, ctx) -> Check:
         return Check(False)
     if maybe:
         return s3.maybe_configured(maybe, "Access logging")
-    if bucket.fmt == "cloudformation":
+    if bucket.cloudformation_schema:
         where = f"`{bucket.native_name(('logging',))}` is not set"
     else:
         where = "no `aws_s3_bucket_logging` refers to it"

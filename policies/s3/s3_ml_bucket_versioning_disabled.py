@@ -62,7 +62,7 @@ def versioning_check(bucket, ctx) -> Check:
         return combine(checks)
     if maybe:
         return s3.maybe_configured(maybe, "Versioning")
-    if bucket.fmt == "cloudformation":
+    if bucket.cloudformation_schema:
         where = f"`{bucket.native_name(('versioning_configuration',))}` is not set"
     else:
         where = "no `aws_s3_bucket_versioning` refers to it"

@@ -31,17 +31,14 @@ class SagemakerEndpointDataCaptureDisabled(Policy):
     checkov_ids = ()
 
     def check(self, resource, ctx):
-        cfn = resource.fmt == "cloudformation"
         if endpoints.serverless_only(resource):
             yield PASS("serverless endpoints do not support data capture")
             return
         if not endpoints.capture_written(resource):
-            name = "DataCaptureConfig" if cfn else "data_capture_config"
+            name = resource.native_name(("data_capture_config",))
             yield FAIL(f"`{name}` is not set: the endpoint keeps no record of its prompts and predictions",
                        ("data_capture_config",))
             return
-        enable_name = "EnableCapture" if cfn else "enable_capture"
-        percent_name = "InitialSamplingPercentage" if cfn else "initial_sampling_percentage"
         for path, config in endpoints.capture_blocks(resource):
             where = resource.native_name(path)
             if is_unknown(config):
@@ -49,20 +46,21 @@ class SagemakerEndpointDataCaptureDisabled(Policy):
                 continue
             enabled = config.get("enable_capture")
             enable_path = path + ("enable_capture",)
+            enable_name = resource.native_name(enable_path)
             if is_unknown(enabled):
-                yield UNKNOWN(f"`{where}.{enable_name}` is `{enabled.expr}`, unknown until deployment", enable_path)
+                yield UNKNOWN(f"`{enable_name}` is `{enabled.expr}`, unknown until deployment", enable_path)
                 continue
             if endpoints.is_false(enabled):
-                yield FAIL(f"`{where}.{enable_name}` is `false`: the endpoint keeps no record of its prompts "
+                yield FAIL(f"`{enable_name}` is `false`: the endpoint keeps no record of its prompts "
                            f"and predictions", enable_path)
                 continue
             if endpoints.omitted_means_off(resource, enabled):
-                yield FAIL(f"`{where}.{enable_name}` is not set, and the Terraform provider then sends `false`: "
+                yield FAIL(f"`{enable_name}` is not set, and the Terraform provider then sends `false`: "
                            f"data capture is off", enable_path)
                 continue
             percent = config.get("initial_sampling_percentage")
             if _is_zero(percent):
-                yield FAIL(f"`{where}.{percent_name}` is 0: no request is captured",
-                           path + ("initial_sampling_percentage",))
+                percent_path = path + ("initial_sampling_percentage",)
+                yield FAIL(f"`{resource.native_name(percent_path)}` is 0: no request is captured", percent_path)
                 continue
             yield PASS()

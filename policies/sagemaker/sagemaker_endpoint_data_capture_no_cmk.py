@@ -25,9 +25,9 @@ class SagemakerEndpointDataCaptureNoCmk(Policy):
         if not endpoints.capture_written(resource):
             yield PASS()
             return
-        key = "KmsKeyId" if resource.fmt == "cloudformation" else "kms_key_id"
         for path, config in endpoints.capture_blocks(resource):
             where = resource.native_name(path)
+            key = resource.native_name(path + ("kms_key_id",))
             if is_unknown(config):
                 yield UNKNOWN(f"`{where}` is unknown until deployment", path)
                 continue
@@ -39,9 +39,9 @@ class SagemakerEndpointDataCaptureNoCmk(Policy):
                 continue
             enabled = config.get("enable_capture")
             if is_unknown(enabled):
-                yield UNKNOWN(f"`{where}.{key}` is not set, and whether capture is on (`{enabled.expr}`) "
+                yield UNKNOWN(f"`{key}` is not set, and whether capture is on (`{enabled.expr}`) "
                               f"is unknown until deployment", path + ("kms_key_id",))
                 continue
-            yield FAIL(f"`{where}.{key}` is not set: captured prompts and predictions are stored under the "
+            yield FAIL(f"`{key}` is not set: captured prompts and predictions are stored under the "
                        f"bucket's default encryption, not a customer-managed KMS key",
                        path + ("kms_key_id",))

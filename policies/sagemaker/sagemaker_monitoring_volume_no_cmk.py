@@ -55,7 +55,6 @@ class SagemakerMonitoringVolumeNoCmk(Policy):
             # A schedule that names a separate job definition has no cluster of its own.
             yield PASS()
             return
-        cfn = resource.fmt == "cloudformation"
         for path, cluster, complete in _blocks(hits):
             if not complete or is_unknown(cluster):
                 yield UNKNOWN(f"`{resource.native_name(path)}` is unknown until deployment", path)
@@ -65,16 +64,16 @@ class SagemakerMonitoringVolumeNoCmk(Policy):
             if _written(cluster.get("volume_kms_key_id")):
                 yield PASS()
                 continue
-            key = "VolumeKmsKeyId" if cfn else "volume_kms_key_id"
-            where = resource.native_name(path)
+            key_path = tuple(path) + ("volume_kms_key_id",)
+            key = resource.native_name(key_path)
             instance_type = cluster.get("instance_type")
             if isinstance(instance_type, str) and nvme_only(instance_type):
                 yield PASS(f"`{instance_type}` has NVMe instance storage only: AWS rejects a volume key")
                 continue
             if is_unknown(instance_type):
-                yield UNKNOWN(f"`{where}.{key}` is not set, and the instance type `{instance_type.expr}` "
+                yield UNKNOWN(f"`{key}` is not set, and the instance type `{instance_type.expr}` "
                               f"(which decides whether AWS accepts a key) is unknown until deployment",
-                              tuple(path) + ("volume_kms_key_id",))
+                              key_path)
                 continue
-            yield FAIL(f"`{where}.{key}` is not set: the monitoring job's ML storage volume uses an "
-                       f"AWS-managed key, not a customer-managed KMS key", tuple(path) + ("volume_kms_key_id",))
+            yield FAIL(f"`{key}` is not set: the monitoring job's ML storage volume uses an "
+                       f"AWS-managed key, not a customer-managed KMS key", key_path)

@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from iaclint.frontends.terraform import functions
+from iaclint.frontends.terraform import functions, regex
 from iaclint.frontends.terraform.templates import Templates
 from iaclint.frontends.terraform.tfjson import JsonValue
 from iaclint.frontends.terraform.values import (
@@ -50,6 +50,7 @@ from iaclint.frontends.terraform.values import (
     unknown,
 )
 from iaclint.model.resource import Span
+from iaclint.model.sizes import TooLarge
 from iaclint.model.unknown import Unknown, contains_unknown
 
 MAX_DEPTH = 200
@@ -546,8 +547,11 @@ class Evaluator(Templates):
         if not keeps_structure and any(contains_unknown(a) for a in args):
             refs = [r for a in args for r in refs_inside(a)]
             return unknown(node_text(node), f"an argument of `{name}` is unknown", refs)
+        spend(scope, regex.cost(name, args))  # RE2's time is linear in the text: charged first
         try:
             result = function(*args)
+        except TooLarge as exc:
+            return unknown(node_text(node), f"`{_short(node_text(node))}` is not evaluated: {exc}")
         except (functions.FunctionError, TypeError, ValueError, KeyError, IndexError, AttributeError,
                 OverflowError, ZeroDivisionError) as exc:
             raise EvalError(f"`{name}` failed: {exc}") from None
@@ -617,6 +621,12 @@ class Evaluator(Templates):
 
 
 # --- helpers -------------------------------------------------------------------------------
+
+def _short(text: str, limit: int = 80) -> str:
+    """An expression's text for a message: one line, at most `limit` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
 
 def _steps(postfix: list) -> list:
     out = []

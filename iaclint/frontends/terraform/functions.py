@@ -5,7 +5,8 @@ Each function takes evaluated arguments and returns a value or raises `FunctionE
 by the evaluator before the call, except for the `STRUCTURAL` functions, which only move
 values around (`jsonencode`, `merge`, `concat`, ...) and so can keep an Unknown leaf in
 place: a policy whose `Resource` is an unresolved ARN still has a readable `Action`.
-Functions that read files are in the module loader (they need the scanned tree).
+Functions that read files are in the module loader (they need the scanned tree), and
+those that run regular expressions in `iaclint.frontends.terraform.regex` (RE2).
 """
 from __future__ import annotations
 
@@ -14,12 +15,11 @@ import json
 import re
 from decimal import Decimal
 
+from iaclint.frontends.terraform import regex
+from iaclint.frontends.terraform.values import FunctionError  # raised by every function here
 from iaclint.model.documents import EncodedJson
+from iaclint.model.sizes import MAX_VALUE_SIZE, TooLarge
 from iaclint.model.unknown import Unknown
-
-
-class FunctionError(Exception):
-    pass
 
 
 STRUCTURAL = {"jsonencode", "merge", "concat", "tolist", "toset", "tomap", "flatten", "coalesce", "lookup",
@@ -225,10 +225,14 @@ def split(separator, text):
 
 
 def replace(text, old, new):
+    """`old` between slashes is an RE2 pattern (`$1`, `${name}` in `new`), else a substring;
+    the result's length is known (or bounded, for a pattern) before it is built."""
     text, old, new = _text(text), _text(old), _text(new)
-    if len(old) > 2 and old.startswith("/") and old.endswith("/"):
-        pattern = old[1:-1]
-        return re.sub(pattern, re.sub(r"\$\{?(\d+)\}?", r"\\\1", new), text)
+    if len(old) > 1 and old.startswith("/") and old.endswith("/"):
+        return regex.replace(text, old[1:-1], new, MAX_VALUE_SIZE)
+    size = len(text) + text.count(old) * (len(new) - len(old))
+    if size > MAX_VALUE_SIZE:
+        raise TooLarge(size)
     return text.replace(old, new)
 
 
@@ -355,6 +359,7 @@ FUNCTIONS = {
     "flatten": flatten, "distinct": distinct, "lookup": lookup, "coalesce": coalesce,
     "coalescelist": lambda *lists: next((x for x in lists if x), []),
     "format": format_, "join": join, "split": split, "replace": replace, "element": element,
+    "regex": regex.regex, "regexall": regex.regexall,
     "length": length, "keys": keys, "values": values, "contains": contains, "tolist": tolist,
     "toset": toset, "tomap": tomap, "tostring": tostring, "tonumber": tonumber, "tobool": tobool,
     "compact": compact, "zipmap": zipmap, "range": range_, "one": one,

@@ -1,7 +1,7 @@
 """Terraform's value rules, shared by the expression evaluator and the template renderer:
 conversions (`to_string`, `to_number`, `to_bool`), equality and the binary operators,
 attribute and index lookups, quoted-string escapes, and the small pieces every evaluation
-step needs (`unknown`, `spend`, `node_text`, `refs_inside`, `EvalError`)."""
+step needs (`unknown`, `spend`, `node_text`, `refs_inside`, `EvalError`, `FunctionError`)."""
 from __future__ import annotations
 
 import re
@@ -15,6 +15,10 @@ _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 
 class EvalError(Exception):
     """An expression that Terraform itself would reject (type error, bad index)."""
+
+
+class FunctionError(Exception):
+    """A built-in function that Terraform would fail on these arguments."""
 
 
 def unknown(expr: str, reason: str, refs=()) -> Unknown:

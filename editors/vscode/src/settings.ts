@@ -1,0 +1,147 @@
+// VS Code's `iaclint.*` settings -> the server's initialization options (and the
+// `workspace/didChangeConfiguration` settings), which `iaclint lsp` reads under `iaclint`.
+// Plain Node: the VS Code configuration comes in through `Inspect`, so the unit tests
+// give it as data.
+//
+// Workspace Trust: `iaclint.path` and `iaclint.policyDirs` are restricted settings (a
+// Python policy directory is code that runs). In an untrusted workspace only their user
+// (global) value counts, and a policy directory inside the workspace is dropped even when
+// the user's own settings name it (a relative one would resolve into the workspace).
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { expandPath, isInside } from './executable';
+
+export const SECTION = 'iaclint';
+/** Must equal package.json's capabilities.untrustedWorkspaces.restrictedConfigurations. */
+export const RESTRICTED = ['path', 'policyDirs'] as const;
+/** Settings that need a new server process rather than a settings notification. */
+export const RESTART_KEYS = ['path', 'enable'] as const;
+
+export interface Inspected {
+  defaultValue?: unknown;
+  globalValue?: unknown;
+  workspaceValue?: unknown;
+  workspaceFolderValue?: unknown;
+}
+
+/** `vscode.workspace.getConfiguration('iaclint').inspect(key)`. */
+export type Inspect = (key: string) => Inspected | undefined;
+
+export interface ServerSettings {
+  select: string[];
+  ignore: string[];
+  strict: boolean | null;
+  policyDirs: string[];
+  varFiles: string[];
+  variables: Record<string, string>;
+  parameters: Record<string, string>;
+  debounce: number;
+  trustedWorkspace: boolean;
+}
+
+export interface Context {
+  trusted: boolean;
+  workspaceFolders: readonly string[];
+  home?: string;
+}
+
+/** The value that applies: the most specific scope, or only the user's for a restricted
+ * setting in an untrusted workspace. */
+export function effective(inspect: Inspect, key: string, trusted: boolean): unknown {
+  const info = inspect(key);
+  if (!info) {
+    return undefined;
+  }
+  const restricted = (RESTRICTED as readonly string[]).includes(key);
+  const scopes = trusted || !restricted
+    ? [info.workspaceFolderValue, info.workspaceValue, info.globalValue, info.defaultValue]
+    : [info.globalValue, info.defaultValue];
+  return scopes.find((v) => v !== undefined);
+}
+
+function strings(value: unknown): string[] {
+  if (typeof value === 'string') {
+    value = value.split(',');
+  }
+  if (!Array.isArray(value)) {
+    return [];
+  }
+  return value.map((v) => String(v).trim()).filter((v) => v.length > 0);
+}
+
+function mapping(value: unknown): Record<string, string> {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    return {};
+  }
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    if (v !== undefined && v !== null) {
+      out[k] = typeof v === 'string' ? v : JSON.stringify(v);
+    }
+  }
+  return out;
+}
+
+/** Paths made absolute against the first workspace folder; `~`, `${userHome}` and
+ * `${workspaceFolder}` expanded. Returns [kept, dropped-with-reason]. */
+function paths(values: string[], ctx: Context, guard: boolean): [string[], string[]] {
+  const home = ctx.home ?? os.homedir();
+  const folder = ctx.workspaceFolders[0];
+  const kept: string[] = [];
+  const dropped: string[] = [];
+  for (const value of values) {
+    const expanded = expandPath(value, home, folder);
+    if (expanded === undefined) {
+      dropped.push(`${value}: names \${workspaceFolder} and no folder is open`);
+      continue;
+    }
+    let absolute = expanded;
+    if (!path.isAbsolute(expanded)) {
+      if (!folder) {
+        dropped.push(`${value}: relative, and no folder is open`);
+        continue;
+      }
+      absolute = path.resolve(folder, expanded);
+    }
+    if (guard && !ctx.trusted && isInside(absolute, ctx.workspaceFolders)) {
+      dropped.push(`${value}: inside the workspace, which is not trusted`);
+      continue;
+    }
+    kept.push(absolute);
+  }
+  return [kept, dropped];
+}
+
+export function serverSettings(inspect: Inspect, ctx: Context): { settings: { iaclint: ServerSettings }; warnings: string[] } {
+  const get = (key: string) => effective(inspect, key, ctx.trusted);
+  const [policyDirs, droppedDirs] = paths(strings(get('policyDirs')), ctx, true);
+  const [varFiles, droppedFiles] = paths(strings(get('varFiles')), ctx, false);
+  const strict = get('strict');
+  const debounce = Number(get('debounce'));
+  const warnings = [
+    ...droppedDirs.map((d) => `iaclint.policyDirs: ${d}: not loaded`),
+    ...droppedFiles.map((d) => `iaclint.varFiles: ${d}: not read`),
+  ];
+  return {
+    settings: {
+      iaclint: {
+        select: strings(get('select')),
+        ignore: strings(get('ignore')),
+        strict: typeof strict === 'boolean' ? strict : null,
+        policyDirs,
+        varFiles,
+        variables: mapping(get('variables')),
+        parameters: mapping(get('parameters')),
+        debounce: Number.isFinite(debounce) && debounce >= 0 ? debounce : 0.4,
+        trustedWorkspace: ctx.trusted,
+      },
+    },
+    warnings,
+  };
+}
+
+/** Whether a configuration change (a predicate over `iaclint.KEY` names) needs a restart. */
+export function needsRestart(affects: (section: string) => boolean): boolean {
+  return RESTART_KEYS.some((key) => affects(`${SECTION}.${key}`));
+}

@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { effective, needsRestart, serverSettings } from '../../src/settings';
+import { inspectOf } from '../vscode-settings';
+
+const WS = '/work/project';
+const HOME = '/home/u';
+
+describe('settings -> the server initialization options', () => {
+  it('the defaults', () => {
+    const { settings, warnings } = serverSettings(inspectOf(), { trusted: true, workspaceFolders: [WS], home: HOME });
+    assert.deepEqual(settings, {
+      iaclint: {
+        select: [], ignore: [], strict: null, policyDirs: [], varFiles: [], variables: {}, parameters: {},
+        debounce: 0.4, trustedWorkspace: true,
+      },
+    });
+    assert.deepEqual(warnings, []);
+  });
+
+  it('every setting, the workspace value over the user value, paths made absolute', () => {
+    const { settings } = serverSettings(inspectOf(
+      { select: ['IAC201'], ignore: 'IAC301, IAC303', debounce: 1 },
+      {
+        strict: true, policyDirs: ['policies', '~/shared', '${workspaceFolder}/more'], varFiles: ['env/prod.tfvars', '/etc/x.tfvars'],
+        variables: { environment: 'prod', count: 3 }, parameters: { Env: 'prod' }, debounce: 0.1,
+      },
+    ), { trusted: true, workspaceFolders: [WS, '/other'], home: HOME });
+    assert.deepEqual(settings.iaclint, {
+      select: ['IAC201'],
+      ignore: ['IAC301', 'IAC303'],
+      strict: true,
+      policyDirs: [`${WS}/policies`, `${HOME}/shared`, `${WS}/more`],
+      varFiles: [`${WS}/env/prod.tfvars`, '/etc/x.tfvars'],
+      variables: { environment: 'prod', count: '3' },
+      parameters: { Env: 'prod' },
+      debounce: 0.1,
+      trustedWorkspace: true,
+    });
+  });
+
+  it('untrusted: the workspace values of iaclint.path and iaclint.policyDirs do not count', () => {
+    const inspect = inspectOf({ path: '/usr/bin/iaclint', policyDirs: ['/opt/policies'] },
+      { path: '.venv/bin/iaclint', policyDirs: ['/elsewhere'], select: ['IAC201'] });
+    assert.equal(effective(inspect, 'path', false), '/usr/bin/iaclint');
+    assert.equal(effective(inspect, 'path', true), '.venv/bin/iaclint');
+    assert.equal(effective(inspect, 'select', false)?.toString(), 'IAC201'); // not restricted
+    const { settings } = serverSettings(inspect, { trusted: false, workspaceFolders: [WS], home: HOME });
+    assert.deepEqual(settings.iaclint.policyDirs, ['/opt/policies']);
+    assert.equal(settings.iaclint.trustedWorkspace, false);
+  });
+
+  it("untrusted: the user's own policy directories that lead into the workspace are dropped, and said", () => {
+    const { settings, warnings } = serverSettings(
+      inspectOf({ policyDirs: ['policies', '${workspaceFolder}/p', `${WS}/q`, '/opt/ok'] }),
+      { trusted: false, workspaceFolders: [WS], home: HOME },
+    );
+    assert.deepEqual(settings.iaclint.policyDirs, ['/opt/ok']);
+    assert.deepEqual(warnings, [
+      'iaclint.policyDirs: policies: inside the workspace, which is not trusted: not loaded',
+      'iaclint.policyDirs: ${workspaceFolder}/p: inside the workspace, which is not trusted: not loaded',
+      `iaclint.policyDirs: ${WS}/q: inside the workspace, which is not trusted: not loaded`,
+    ]);
+  });
+
+  it('no folder open: relative paths cannot be placed', () => {
+    const { settings, warnings } = serverSettings(inspectOf({ varFiles: ['prod.tfvars', '/abs.tfvars'] }),
+      { trusted: true, workspaceFolders: [], home: HOME });
+    assert.deepEqual(settings.iaclint.varFiles, ['/abs.tfvars']);
+    assert.deepEqual(warnings, ['iaclint.varFiles: prod.tfvars: relative, and no folder is open: not read']);
+  });
+
+  it('bad values fall back', () => {
+    const { settings } = serverSettings(inspectOf({ debounce: -1, strict: 'yes', select: 7, variables: ['x'] }),
+      { trusted: true, workspaceFolders: [WS] });
+    assert.equal(settings.iaclint.debounce, 0.4);
+    assert.equal(settings.iaclint.strict, null);
+    assert.deepEqual(settings.iaclint.select, []);
+    assert.deepEqual(settings.iaclint.variables, {});
+  });
+
+  it('a change of iaclint.path or iaclint.enable restarts the server; others are sent to it', () => {
+    assert.equal(needsRestart((s) => s === 'iaclint.path'), true);
+    assert.equal(needsRestart((s) => s === 'iaclint.enable'), true);
+    assert.equal(needsRestart((s) => s === 'iaclint.ignore'), false);
+  });
+});
