@@ -52,24 +52,3 @@ def summary(diff) -> str:
             f"{plural(len(diff.added_edges), 'edge')} added, {len(diff.removed_edges)} removed; "
             f"{plural(len(diff.added_paths), 'attack path')} added, {len(diff.removed_paths)} removed "
             f"(against {diff.ref}, merge base {diff.base[:12]})")
-
-
-def data(diff) -> dict:
-    """The diff for the JSON inventory."""
-    from iaclint.formatters.inventory_data import asset_id, location
-
-    def asset(a):
-        return {"id": asset_id(a), "kind": a.kind, "name": a.name, "location": location(a.location)}
-
-    def path(f):
-        return {"policy_id": f.policy_id, "message": f.message, "file": report_path(f.file), "line": f.line,
-                "resource": f.resource}
-
-    return {
-        "ref": diff.ref, "base": diff.base,
-        "added_assets": [asset(a) for a in diff.added_assets],
-        "removed_assets": [asset(a) for a in diff.removed_assets],
-        "added_edges": len(diff.added_edges), "removed_edges": len(diff.removed_edges),
-        "added_paths": [path(f) for f in diff.added_paths],
-        "removed_paths": [path(f) for f in diff.removed_paths],
-    }

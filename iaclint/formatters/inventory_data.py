@@ -49,9 +49,7 @@ def _diff(result) -> dict:
     diff = getattr(result, "inventory_diff", None)
     if diff is None:
         return {}
-    from iaclint.formatters.inventory_changes import data
-
-    return {"diff": data(diff)}
+    return {"diff": diff_data(diff)}
 
 
 def asset_id(asset) -> str:
@@ -131,4 +129,23 @@ def _path(f) -> dict:
         "fingerprint": f.fingerprint, "suppressed": f.suppressed,
         "flows": [[dict(zip(STEP_FIELDS, (report_path(s[0]),) + tuple(s[1:]))) for s in chain]
                   for chain in f.flows],
+    }
+
+
+def diff_data(diff) -> dict:
+    """The diff for the JSON inventory."""
+    def asset(a):
+        return {"id": asset_id(a), "kind": a.kind, "name": a.name, "location": location(a.location)}
+
+    def path(f):
+        return {"policy_id": f.policy_id, "message": f.message, "file": report_path(f.file), "line": f.line,
+                "resource": f.resource}
+
+    return {
+        "ref": diff.ref, "base": diff.base,
+        "added_assets": [asset(a) for a in diff.added_assets],
+        "removed_assets": [asset(a) for a in diff.removed_assets],
+        "added_edges": len(diff.added_edges), "removed_edges": len(diff.removed_edges),
+        "added_paths": [path(f) for f in diff.added_paths],
+        "removed_paths": [path(f) for f in diff.removed_paths],
     }

@@ -5,8 +5,9 @@ guardrails, and the roles, keys, functions and APIs around them) and typed edges
 small path-query layer attack-path policies (area 6) are written with.
 
 `model` holds the data; `kinds` which resources are assets; `builder` builds one unit's
-graph with the extractors `structure`, `entries`, `settings`, `opensearch`, `grants` and
-`trust`. A unit's graph is built once per project (`unit_graph`), whoever asks first: a
+graph (`unit.Builder` holds it while the extractors `structure`, `entries`, `settings`,
+`opensearch`, `grants` and `trust` add to it); `query` finds chains; `rules` is the base
+of the attack-path policies. A unit's graph is built once per project (`unit_graph`), whoever asks first: a
 policy in a worker, a policy on the whole project, or the inventory (`project_graph`),
 which joins every unit's graph. Edges never leave a unit, so a verdict read from the
 graph is the same in a worker as on the whole project.

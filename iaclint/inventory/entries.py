@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from iaclint.aws import iam
 from iaclint.inventory import kinds
-from iaclint.inventory.builder import Builder, unknowable
+from iaclint.inventory.unit import Builder, unknowable
 from iaclint.inventory.model import INTERNET, PRIVATE, PUBLIC, Asset, Unknowable
 from iaclint.model.unknown import is_unknown
 

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from iaclint.aws import iam
 from iaclint.inventory import kinds
-from iaclint.inventory.builder import Builder
+from iaclint.inventory.unit import Builder
 from iaclint.inventory.model import Asset, Grant, Unknowable
 from iaclint.model.unknown import is_unknown
 

@@ -9,7 +9,7 @@ exposure or key, never a guessed one.
 from __future__ import annotations
 
 from iaclint.aws import aoss, iam
-from iaclint.inventory.builder import Builder
+from iaclint.inventory.unit import Builder
 from iaclint.inventory.model import AWS_KEY, CUSTOMER_KEY, INTERNET, PRIVATE, Unknowable
 from iaclint.model.unknown import is_unknown
 

@@ -126,9 +126,10 @@ def _search(graph, origin, last, goal, through, allow_unknown, found, open_ends)
         following = []
         for node, path in frontier:
             asset = graph.get(node)
-            if allow_unknown and path and isinstance(asset.role, Unknowable) and not graph.out(node, "assumes"):
-                open_ends.append(OpenEnd(Chain(origin, path), asset, asset.role.reason))
             acts = ACTS.get(asset.kind, ())
+            if (allow_unknown and path and "assumes" in acts and isinstance(asset.role, Unknowable)
+                    and not graph.out(node, "assumes")):  # it acts with a role nobody can name
+                open_ends.append(OpenEnd(Chain(origin, path), asset, asset.role.reason))
             for edge in graph.out(node):
                 if (not edge.known and not allow_unknown) or edge.kind not in acts or "ingestion" in edge.notes:
                     continue

@@ -14,8 +14,8 @@ import re
 
 from iaclint.aws.iam import value_glob
 from iaclint.aws.verdicts import leaves
-from iaclint.inventory import kinds
-from iaclint.inventory.builder import Builder, unknowable
+from iaclint.inventory import kinds, opensearch
+from iaclint.inventory.unit import Builder, unknowable
 from iaclint.inventory.model import AWS_KEY, CUSTOMER_KEY, EGRESS, INTERNET, PRIVATE, Asset
 from iaclint.model.unknown import is_unknown
 
@@ -31,8 +31,6 @@ NOT_ENCRYPTED_TYPES = ("aws_sagemaker_model", "aws_sagemaker_user_profile", "aws
 
 
 def extract(b: Builder) -> None:
-    from iaclint.inventory import opensearch
-
     for asset in list(b.graph):
         r = asset.resource
         if r is None:

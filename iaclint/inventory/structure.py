@@ -15,7 +15,7 @@ from iaclint.aws import iam
 from iaclint.aws import s3 as s3_facts
 from iaclint.aws.verdicts import leaves
 from iaclint.inventory import kinds
-from iaclint.inventory.builder import Builder
+from iaclint.inventory.unit import Builder
 from iaclint.inventory.model import Asset, Unknowable
 
 ROLE_KEYS = frozenset(iam.ROLE_ATTRIBUTES) | {"role", "data_access_role_arn", "memory_execution_role_arn"}
@@ -116,6 +116,8 @@ def _references(b: Builder, asset: Asset, r, via: tuple, folded: dict, depth: in
 def _reference_edge(b: Builder, asset: Asset, other: Asset, where: tuple, via: tuple) -> None:
     words = _words(where)
     kind = other.kind
+    if asset.kind == "api" and kind != "key":
+        return  # what an API fronts: `entries`, with its authentication
     if kind == "key":
         b.link(asset, other, "encrypts-with", "", via, cost=4)
     elif kind == "data-store":

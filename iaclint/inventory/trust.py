@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from iaclint.aws import iam
 from iaclint.inventory import kinds
-from iaclint.inventory.builder import Builder
+from iaclint.inventory.unit import Builder
 from iaclint.inventory.model import Asset
 from iaclint.model.unknown import is_unknown
 
