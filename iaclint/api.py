@@ -15,6 +15,7 @@ from iaclint.model.finding import Finding, fingerprint  # noqa: F401 - API
 from iaclint.model.project import Project  # noqa: F401 - API
 from iaclint.model.resource import PARSE_ERROR_ID, ParseError  # noqa: F401 - API
 from iaclint.pipeline.policies import (  # noqa: F401 - API
+    UnknownPolicyError,
     load_all_policies,
     override_severities,
     select_policies,
@@ -43,6 +44,9 @@ def scan(paths=(".",), **asked) -> ScanResult:
     `cache` (`iaclint.pipeline.cache.Cache`) reuses the results of unchanged units; `jobs`
     loads units in that many processes (the result is the same for any value); `options`
     is what policies read besides the files (`trusted_accounts`).
+
+    Raises `UnknownPolicyError` (a ValueError) when `select`, `ignore`, `severity` or
+    `per_path_ignores` name a policy that does not exist (a typo must not pass quietly).
     """
     started = time.perf_counter()
     request = Request(paths=tuple(paths), **asked)

@@ -11,6 +11,22 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_user_configuration(tmp_path_factory):
+    """The user's configuration directory, for the whole run and every subprocess it
+    starts: the real one (its `trusted-directories`) never changes what a test sees. The
+    cache directory stays the user's: pre-commit keeps its environments there."""
+    home = tmp_path_factory.mktemp("user")
+    saved = {k: os.environ.get(k) for k in ("XDG_CONFIG_HOME",)}
+    os.environ["XDG_CONFIG_HOME"] = str(home / "config")
+    yield home
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
 @functools.lru_cache(maxsize=1)
 def builtin_policies():
     from iaclint.api import load_all_policies

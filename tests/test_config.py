@@ -256,7 +256,8 @@ def test_policy_dirs_are_relative_to_the_file(repo, capsys):
     config(repo, "select: [IAC901]\npolicy-dirs: [my-policies]\n")
     (repo / "sub").mkdir()
     os.chdir(repo / "sub")
-    assert findings(capsys, "..")[1] == [("IAC901", "../main.tf", 6, "low"), ("IAC901", "../main.tf", 13, "low")]
+    assert findings(capsys, "..", "--trust-config")[1] == [("IAC901", "../main.tf", 6, "low"),
+                                                           ("IAC901", "../main.tf", 13, "low")]
 
 
 def test_show_suppressed_and_format(repo, capsys):
@@ -330,11 +331,16 @@ def test_the_documented_examples_are_valid(tmp_path):
 
 
 def test_jobs_and_cache_from_the_file(repo, capsys):
-    """`jobs`, `cache` and `cache-dir` work from the file as their flags do."""
+    """`jobs`, `cache` and `cache-dir` work from the file as their flags do, `cache-dir`
+    only when the file is trusted (docs/security.md)."""
     config(repo, "jobs: 1\ncache-dir: .scan-cache\n")
-    first = findings(capsys, ".")
+    first = findings(capsys, ".", "--trust-config")
     assert any(p.is_file() for p in (repo / ".scan-cache").rglob("*"))
-    assert findings(capsys, ".") == first
+    assert findings(capsys, ".", "--trust-config") == first
+    code, out, err = run(capsys, "scan", ".", "--format", "json")
+    assert not (repo / ".scan-cache" / "not-written").exists()
+    assert "iaclint: note: .iaclint.yaml: `cache-dir` ignored: a configuration in the scanned tree cannot choose " \
+           "where the cache lives" in err
     config(repo, "cache: false\ncache-dir: .other-cache\n")
     assert findings(capsys, ".") == first
     assert not (repo / ".other-cache").exists()

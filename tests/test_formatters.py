@@ -20,7 +20,7 @@ GITHUB_EXPECTED = """\
 ::notice file=main.tf,line=14,col=3,endLine=14,endColumn=45,title=IAC201 sagemaker-notebook-direct-internet-access::\
 UNKNOWN: [high] `direct_internet_access` depends on var.internet (aws_sagemaker_notebook_instance.unknown)
 ::error file=odd%2Cdir/x%3Ay.tf,line=2,col=9,endLine=2,endColumn=9,title=IAC001 parse-error::\
-[high] unexpected character%0A'\ufffd', expected: value
+[high] unexpected character\\n'\\x00', expected: value
 ::warning file=stacks/ml stack.yaml,line=7,col=5,endLine=12,endColumn=30,title=IAC105 sagemaker-endpoint-config-kms::\
 [medium] EndpointConfig has no `KmsKeyId` | volumes use <AWS-managed> keys (EndpointConfig)
 Scanned 3 files, 9 resources: 3 findings (2 high, 1 medium), 1 unknown, 1 suppressed, 6 passed.
@@ -127,7 +127,8 @@ def test_junit_one_case_per_policy_and_file_listing_lines():
 def test_junit_replaces_characters_xml_cannot_hold():
     root = ET.fromstring(format_junit(sample_result()).encode("utf-8"))
     failure = next(c for c in root.iter("testcase") if c.get("classname") == "IAC001").find("failure")
-    assert failure.get("message") == "unexpected character\n'\ufffd', expected: value"
+    # Control characters from the tree are shown as escapes (iaclint.gate.text): no newline, no NUL.
+    assert failure.get("message") == "unexpected character\\n'\\x00', expected: value"
 
 
 def test_junit_no_findings_every_policy_passes():
@@ -157,7 +158,7 @@ MARKDOWN_HEAD = """\
 | --- | --- | --- | --- | --- |
 | high | IAC201 | `aws_sagemaker_notebook_instance.open` | [main.tf:3](main.tf#L3) | \
 SageMaker notebook instance has direct internet access: `direct_internet_access` is not set |
-| high | IAC001 |  | [odd,dir/x:y.tf:2](odd,dir/x%3Ay.tf#L2) | unexpected character '\ufffd', expected: value |
+| high | IAC001 |  | [odd,dir/x:y.tf:2](odd,dir/x%3Ay.tf#L2) | unexpected character\\n'\\x00', expected: value |
 | medium | IAC105 | `EndpointConfig` | [stacks/ml stack.yaml:7](stacks/ml%20stack.yaml#L7) | \
 EndpointConfig has no `KmsKeyId` \\| volumes use &lt;AWS-managed&gt; keys |
 | high | IAC201 | `aws_sagemaker_notebook_instance.unknown` | [main.tf:14](main.tf#L14) | \

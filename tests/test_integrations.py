@@ -1,5 +1,6 @@
-"""The GitHub Action (docs/integrations/github-action/action.yml) and the copy-paste CI
-snippets in the docs.
+"""The GitHub Action (`action.yml` at the repository root, where `uses: owner/iaclint@ref`
+finds it, and its copy at the old path docs/integrations/github-action/action.yml) and
+the copy-paste CI snippets in the docs.
 
 GitHub's runner is not available here, so the action's scan step, the part with logic,
 is run with bash exactly as written, in an environment laid out as the runner lays it
@@ -19,7 +20,8 @@ import pytest
 import yaml
 from conftest import ROOT
 
-ACTION = ROOT / "docs" / "integrations" / "github-action" / "action.yml"
+ACTION = ROOT / "action.yml"
+OLD_ACTION = ROOT / "docs" / "integrations" / "github-action" / "action.yml"
 DOCS = [ROOT / "docs" / "integrations.md", ROOT / "docs" / "editors.md"]
 SARIF_SCHEMA = ROOT / "tests" / "data" / "sarif-schema-2.1.0.json"
 
@@ -41,8 +43,23 @@ def test_action_is_a_composite_action_with_documented_inputs(action):
     upload = step(action, "Upload SARIF to code scanning")
     assert upload["uses"].startswith("github/codeql-action/upload-sarif@")
     assert upload["with"]["sarif_file"] == "${{ inputs.sarif-file }}"
-    # The package that the default install names is this repository.
-    assert (ACTION.parent / ".." / ".." / ".." / "pyproject.toml").resolve() == ROOT / "pyproject.toml"
+    # The default install looks for pyproject.toml upwards from the action's directory: this repository.
+    assert "pyproject.toml" in step(action, "Install iaclint")["run"]
+
+
+def test_the_old_action_path_keeps_working():
+    """Workflows written for `uses: owner/iaclint/docs/integrations/github-action@ref` run the
+    same action (its install step finds the package by walking up to pyproject.toml)."""
+    assert OLD_ACTION.read_text() == ACTION.read_text()
+
+
+def test_every_python_the_action_runs_is_isolated(action):
+    """The working directory is the checkout: without -I a `jsonschema.py`, `pip/` or
+    `venv/` at its root is imported instead of the real module (docs/security.md)."""
+    runs = [line for s in action["runs"]["steps"] for line in s.get("run", "").splitlines()
+            if "python" in line.lower() and " -m " in line]
+    assert len(runs) == 5  # venv, pip (twice), iaclint --version, iaclint scan
+    assert all(" -I -m " in line for line in runs), runs
 
 
 def test_action_scripts_take_inputs_through_env_only(action):

@@ -13,7 +13,8 @@ A case may call modules (subdirectories, `.terraform/modules`): their resources 
 the result under their full address. Optional keys check what only module cases have: a
 resource's `file` (relative to the case), its `origins` (where a value that came in
 through a variable was set; paths in them relative to the case), and the case's
-`module_dirs` (directories evaluated as modules) and `remote` (calls not downloaded).
+`module_dirs` (directories evaluated as modules) and `notes` (what was not scanned: calls
+not downloaded, caps).
 
 The expected values are written by hand from Terraform's documented semantics, not
 dumped from the loader: a difference is a bug to fix in the loader (or in the fixture).
@@ -27,6 +28,7 @@ import pytest
 from conftest import FIXTURES
 
 from iaclint.frontends.terraform.module import load_module
+from iaclint.gate.reads import Tree
 from iaclint.model.documents import EncodedJson
 from iaclint.model.resource import TERRAFORM
 from iaclint.model.unknown import Unknown
@@ -81,10 +83,10 @@ def load(case: str, monkeypatch):
             monkeypatch.delenv(name)
     for name, value in inputs.get("env", {}).items():
         monkeypatch.setenv(name, value)
-    monkeypatch.chdir(directory)  # the scanned tree is the case itself
+    monkeypatch.chdir(directory)
     result = load_module(str(directory), config_files(directory),
                          var_files=[str(directory / f) for f in inputs.get("var_files", [])],
-                         variables=inputs.get("variables"))
+                         variables=inputs.get("variables"), tree=Tree([directory]))  # the scanned tree: the case
     expected = json.loads((directory / "expected.json").read_text(encoding="utf-8"))
     return result, expected
 
@@ -105,8 +107,8 @@ def test_files_origins_and_modules(case, monkeypatch):
             assert got == want["origins"], resource.address
     if "module_dirs" in expected:
         assert [relative(d, case) for d in result.module_dirs] == expected["module_dirs"]
-    if "remote" in expected:
-        assert [[relative(where, case), what] for where, what in result.remote] == expected["remote"]
+    if "notes" in expected:
+        assert [[relative(where, case), what] for where, what in result.notes] == expected["notes"]
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -35,7 +35,9 @@ def _pairs(values, flag: str) -> dict:
 
 
 def _usage_error(message: str) -> int:
-    print(f"iaclint: error: {message}", file=sys.stderr)
+    from iaclint.gate.text import inert
+
+    print(f"iaclint: error: {inert(message)}", file=sys.stderr)
     return EXIT_ERROR
 
 
@@ -139,6 +141,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # here, where a closed pipe can still be told apart from a bug
+        return code
+    except BrokenPipeError:
+        return _output_closed()
+
+
+def _main(argv: list[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "scan")
@@ -148,30 +159,49 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:
         return EXIT_ERROR if exc.code not in (0, None) else EXIT_OK
     try:
-        if args.command == "rules":
-            return _rules(args)
-        if args.command == "explain":
-            return _explain(args)
-        if args.command == "lsp":
-            return _lsp(args)
-        if args.command == "baseline":
-            from iaclint.api import scan
-            from iaclint.faces.settings import baseline_command
-
-            return baseline_command(build_parser, args.rest, scan, _load)
-        if args.command == "inventory":
-            from iaclint.faces.inventory import inventory_command
-
-            return inventory_command(args, _load)
-        if args.command == "init":
-            from iaclint.faces.settings import init_command
-
-            return init_command(args.directory)
-        return _scan(args)
+        return _dispatch(args)
     except SystemExit as exc:
         return int(exc.code or 0)
     except KeyboardInterrupt:
         return 130
+
+
+def _dispatch(args) -> int:
+    if args.command == "rules":
+        return _rules(args)
+    if args.command == "explain":
+        return _explain(args)
+    if args.command == "lsp":
+        return _lsp(args)
+    if args.command == "baseline":
+        from iaclint.api import scan
+        from iaclint.faces.settings import baseline_command
+
+        return baseline_command(build_parser, args.rest, scan, _load)
+    if args.command == "inventory":
+        from iaclint.faces.inventory import inventory_command
+
+        return inventory_command(args, _load)
+    if args.command == "init":
+        from iaclint.faces.settings import init_command
+
+        return init_command(args.directory)
+    return _scan(args)
+
+
+def _output_closed() -> int:
+    """Standard output was closed before the report was written (`iaclint ... | head`):
+    the reader did not get it all, so exit 2, with no traceback (and none at exit, when
+    Python flushes standard output again)."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    print("iaclint: error: standard output was closed before the output was written", file=sys.stderr)
+    return EXIT_ERROR
 
 
 def _load(policy_dirs):
@@ -197,36 +227,48 @@ def _scan(args) -> int:
 
     from iaclint.faces.settings import scan_settings
 
+    for stream in (sys.stdout, sys.stderr):  # a character no encoder takes is escaped, never a traceback
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     reports = _reports(args.reports)
     paths, overlay = _inputs(args)
     settings = scan_settings(args, paths)  # configuration file + flags; exit 2 when it is bad
     if args.reports is None and settings.format:
         reports = [(settings.format, None)]
     policies = _load(settings.policy_dirs)
+    from iaclint.api import UnknownPolicyError
+
     section = args.diff is not None and any(fmt in ("markdown", "github") for fmt, _ in reports)
-    result = scan(paths, policies=policies, overlay=overlay, inventory=section, **settings.scan)
+    try:
+        result = scan(paths, policies=policies, overlay=overlay, inventory=section, **settings.scan)
+    except UnknownPolicyError as exc:
+        return _usage_error(str(exc))
     if section:  # the pull-request section: what the change adds to the AI inventory
         from iaclint.faces.inventory import diff_inventory
 
         if diff_inventory(result, args.diff, paths, policies, settings.scan) != 0:
             return EXIT_ERROR
+    from iaclint.faces.settings import note
+    from iaclint.gate.text import inert
+    from iaclint.gate.writes import write_file
+
     for fmt, output in reports:
         colour = not args.no_color and output is None and fmt == "text" and sys.stdout.isatty()
         report = get_writer(fmt)(result, colour=colour)  # pieces: a large report is not held whole
         if output is None:
             sys.stdout.writelines(report)
+            sys.stdout.flush()
             continue
-        try:
-            with open(output, "w", encoding="utf-8", newline="\n") as handle:
-                handle.writelines(report)
+        try:  # the write gate: never through a committed symlink, never out of the tree by one
+            write_file(output, report, tree=settings.tree)
         except OSError as exc:
             return _usage_error(f"cannot write {output}: {exc.strerror or exc}")
     for path, reason in result.skipped:  # on purpose (DESIGN 10): said, but no exit code of its own
-        print(f"iaclint: note: {path}: {reason}", file=sys.stderr)
+        note(path, reason)
     for path in result.missing:
-        print(f"iaclint: error: path not found: {path}", file=sys.stderr)
+        print(f"iaclint: error: path not found: {inert(path)}", file=sys.stderr)
     for error in result.errors:
-        print(f"iaclint: internal error: {error}", file=sys.stderr)
+        print(f"iaclint: internal error: {inert(error)}", file=sys.stderr)
     if result.missing or result.errors:
         return EXIT_ERROR
     threshold = SEVERITY_ORDER.index(settings.fail_on)
@@ -247,7 +289,11 @@ def _inputs(args) -> tuple[list[str], dict | None]:
             raise SystemExit(_usage_error("--stdin needs --stdin-filename PATH (the file the content is scanned as)"))
         if args.paths != ["."]:
             raise SystemExit(_usage_error("--stdin scans only the --stdin-filename file; name no other paths"))
-        data = sys.stdin.buffer.read() if sys.stdin is not None else b""
+        from iaclint.gate.reads import MAX_FILE_BYTES, size_text
+
+        data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1) if sys.stdin is not None else b""
+        if len(data) > MAX_FILE_BYTES:  # the cap of a file on disk
+            raise SystemExit(_usage_error(f"standard input is larger than {size_text(MAX_FILE_BYTES)}: not scanned"))
         return [args.stdin_filename], {args.stdin_filename: data}
     if args.whole_module:
         return module_paths(args.paths), None

@@ -54,7 +54,9 @@ def diff_inventory(result, ref: str, paths, policies, scan_options: dict) -> int
     try:
         result.inventory_diff = compare(result, ref, paths, lambda base: inventory(base, policies=policies, **options))
     except DiffError as exc:
-        print(f"iaclint: error: {exc}", file=sys.stderr)
+        from iaclint.gate.text import inert
+
+        print(f"iaclint: error: {inert(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
     return EXIT_OK
 
@@ -80,21 +82,25 @@ def inventory_command(args, load_policies) -> int:
         print("iaclint: error: --format cyclonedx needs the cyclonedx extra: pip install 'iaclint[cyclonedx]'",
               file=sys.stderr)
         return EXIT_ERROR
+    from iaclint.faces.settings import note
+    from iaclint.gate.text import inert
+    from iaclint.gate.writes import write_file
+
     if args.output in (None, "-"):
         sys.stdout.write(text)
     else:
-        try:
-            with open(args.output, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
+        try:  # the write gate: never through a committed symlink, never out of the tree by one
+            write_file(args.output, text, tree=settings.tree)
         except OSError as exc:
-            print(f"iaclint: error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+            print(f"iaclint: error: cannot write {inert(args.output)}: {inert(str(exc.strerror or exc))}",
+                  file=sys.stderr)
             return EXIT_ERROR
     for path, reason in result.skipped:
-        print(f"iaclint: note: {path}: {reason}", file=sys.stderr)
+        note(path, reason)
     for path in result.missing:
-        print(f"iaclint: error: path not found: {path}", file=sys.stderr)
+        print(f"iaclint: error: path not found: {inert(path)}", file=sys.stderr)
     for error in result.errors:
-        print(f"iaclint: internal error: {error}", file=sys.stderr)
+        print(f"iaclint: internal error: {inert(error)}", file=sys.stderr)
     if result.missing or result.errors:
         return EXIT_ERROR
     diff = getattr(result, "inventory_diff", None)

@@ -20,10 +20,17 @@
 Settings come from the client's `initializationOptions` (and later from
 `workspace/didChangeConfiguration`, under `iaclint`): `select`, `ignore` (lists of IDs or
 names), `strict`, `policyDirs`, `varFiles`, `variables`, `parameters`, `debounce`
-(seconds, default 0.4) and `trustedWorkspace` (default true; false: the editor does not
-trust the workspace, so the policy directories named by its configuration file, which
-may hold Python, are not loaded). Only this module imports pygls; `iaclint scan` never
-loads it.
+(seconds, default 0.4), `scanTimeout` (seconds, default 20) and `trustedWorkspace`
+(default false: true says the editor trusts the workspace, as VS Code's Workspace Trust
+does, which counts as the user's opt-in of `--trust-config`). Only this module imports
+pygls; `iaclint scan` never loads it.
+
+The scanned tree is hostile here as on the command line (docs/security.md): a
+configuration file found beside an opened file is data (`iaclint.pipeline.trust`), so
+opening a file never loads a repository's policies unless the workspace is trusted;
+buffers larger than a file may be are not scanned; and a scan that does not end within
+`scanTimeout` is given up (its thread cannot be stopped, so that unit is not scanned
+again until it ends), the lock is released and every other file keeps its diagnostics.
 """
 from __future__ import annotations
 
@@ -42,12 +49,15 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from iaclint import __version__
+from iaclint.gate.reads import MAX_FILE_BYTES
 
 log = logging.getLogger("iaclint.faces.lsp")
 
 SOURCE = "iaclint"
 POLICY_DOCS = "https://github.com/iaclint/iaclint/blob/main/docs/policies.md#"
 DEFAULT_DEBOUNCE = 0.4
+DEFAULT_SCAN_TIMEOUT = 20.0
+SCAN_THREADS = 4  # scans run one at a time; the others are threads left behind by scans that timed out
 TERRAFORM = (".tf", ".tf.json")
 TFVARS = (".tfvars", ".tfvars.json")
 CLOUDFORMATION = (".yaml", ".yml", ".json", ".template")
@@ -71,7 +81,8 @@ class Settings:
     variables: dict = field(default_factory=dict)
     parameters: dict = field(default_factory=dict)
     debounce: float = DEFAULT_DEBOUNCE
-    trusted_workspace: bool = True
+    scan_timeout: float = DEFAULT_SCAN_TIMEOUT
+    trusted_workspace: bool = False
 
     @classmethod
     def parse(cls, raw) -> "Settings":
@@ -93,12 +104,16 @@ class Settings:
             debounce = max(0.0, float(raw.get("debounce", DEFAULT_DEBOUNCE)))
         except (TypeError, ValueError):
             debounce = DEFAULT_DEBOUNCE
+        try:
+            scan_timeout = max(0.1, float(raw.get("scanTimeout", DEFAULT_SCAN_TIMEOUT)))
+        except (TypeError, ValueError):
+            scan_timeout = DEFAULT_SCAN_TIMEOUT
         strict = raw.get("strict")
         return cls(select=strings("select"), ignore=strings("ignore"),
                    strict=None if strict is None else bool(strict),
                    policy_dirs=strings("policyDirs"), var_files=strings("varFiles"), variables=mapping("variables"),
-                   parameters=mapping("parameters"), debounce=debounce,
-                   trusted_workspace=raw.get("trustedWorkspace") is not False)
+                   parameters=mapping("parameters"), debounce=debounce, scan_timeout=scan_timeout,
+                   trusted_workspace=raw.get("trustedWorkspace") is True)
 
 
 def kind(path: str) -> str:
@@ -126,6 +141,8 @@ class IaclintServer(LanguageServer):
         self.loop: asyncio.AbstractEventLoop | None = None  # for messages from the scan thread
         # uri -> [(Diagnostic, Finding)] as last published
         self.published: dict[str, list] = {}
+        self.hung: set = set()  # units whose last scan timed out and is still running
+        self._executor = None
         self.scanned_roots: list[str] = []  # folders a workspace scan covered: closed files keep diagnostics
         self.from_disk: dict[str, str] = {}  # path -> uri: closed files with published findings
 
@@ -207,7 +224,7 @@ class IaclintServer(LanguageServer):
             if not targets:
                 return
             overlay, versions = self.buffers(opened, [p for p in targets if p in opened])
-            result = await self.run_scan(targets, overlay)
+            result = await self.run_scan(targets, overlay, key)
             if result is None:
                 return
             self.publish(result, dict.fromkeys(targets), opened, versions)
@@ -221,11 +238,35 @@ class IaclintServer(LanguageServer):
             versions[path] = doc.version
         return overlay, versions
 
-    async def run_scan(self, targets: list, overlay: dict):
-        """`scan()` in a thread; None (and a log message) when it fails."""
+    async def run_scan(self, targets: list, overlay: dict, key: str = ""):
+        """`scan()` in a worker thread; None (and a message) when it fails, when a buffer
+        is larger than a file may be, or when it does not end within `scanTimeout`: the
+        unit (`key`) is then `hung` until its thread ends, since a thread cannot be
+        stopped and another scan of the same unit would only pile up threads."""
+        key = key or "scan:" + ",".join(targets)
+        if key in self.hung:
+            return None
+        too_big = [p for p, data in overlay.items() if len(data) > MAX_FILE_BYTES]
+        if too_big:  # the cap of a file on disk (iaclint.gate.reads)
+            self.warn(f"iaclint: {os.path.basename(too_big[0])} is larger than {MAX_FILE_BYTES // 2**20} MB: "
+                      "not scanned")
+            return None
+        if self._executor is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._executor = ThreadPoolExecutor(max_workers=SCAN_THREADS, thread_name_prefix="iaclint-scan")
+        future = asyncio.get_running_loop().run_in_executor(self._executor,
+                                                            functools.partial(self.scan, targets, overlay))
         try:
-            result = await asyncio.get_running_loop().run_in_executor(None, functools.partial(self.scan, targets,
-                                                                                              overlay))
+            result = await asyncio.wait_for(asyncio.shield(future), self.settings.scan_timeout)
+        except asyncio.TimeoutError:
+            self.hung.add(key)
+            future.add_done_callback(lambda _: self.hung.discard(key))
+            message = (f"iaclint: scanning {key.partition(':')[2]} took longer than {self.settings.scan_timeout:g} s "
+                       "and was given up; other files are still scanned")
+            log.warning(message)
+            self.warn(message)
+            return None
         except Exception as exc:  # never take the editor down with us
             log.exception("scan failed")
             self.window_log_message(types.LogMessageParams(type=types.MessageType.Error,
@@ -286,8 +327,21 @@ class IaclintServer(LanguageServer):
 
         if self.policies is None:
             self.configure({})
+        from iaclint.api import UnknownPolicyError
+
         options, policy_dirs = self.options(targets[0])
-        return scan(targets, policies=self.load_policies(policy_dirs), overlay=overlay, **options)
+        policies = self.load_policies(policy_dirs)
+        try:
+            return scan(targets, policies=policies, overlay=overlay, **options)
+        except UnknownPolicyError as exc:  # the command line stops (exit 2); an editor says so and goes on
+            self.warn(f"iaclint: {exc}; scanning without them")
+            known = {key for p in policies for key in (p.id, p.name)}
+            options["select"] = [n for n in options["select"] if n in known or n.upper() in known]
+            options["ignore"] = [n for n in options["ignore"] if n in known or n.upper() in known]
+            options["severity"] = {k: v for k, v in options["severity"].items() if k in known or k.upper() in known}
+            options["per_path_ignores"] = [(glob, [n for n in names if n in known or n.upper() in known])
+                                           for glob, names in options["per_path_ignores"]]
+            return scan(targets, policies=policies, overlay=overlay, **options)
 
     def options(self, target: str) -> tuple[dict, tuple]:
         """`scan()` keyword arguments and policy dirs: the configuration file that applies
@@ -297,21 +351,24 @@ class IaclintServer(LanguageServer):
         plain = {"select": s.select, "ignore": s.ignore, "strict": bool(s.strict), "var_files": s.var_files,
                  "variables": s.variables, "parameters": s.parameters}
         try:
-            from iaclint.pipeline.config import ConfigError, discover_config, merge
+            from iaclint.pipeline.config import ConfigError, merge
+            from iaclint.pipeline.trust import effective_config
         except ImportError:
             return plain, tuple(s.policy_dirs)
-        try:
-            config = discover_config([target])
+        try:  # a configuration in the opened file's tree is data unless the workspace is trusted (pipeline.trust)
+            config, notes = effective_config([target], trust_flag=s.trusted_workspace)
+            for where, message in notes:
+                self.warn(f"iaclint: {where}: {message}")
         except ConfigError as exc:
             self.warn("iaclint: " + "; ".join(f"{exc.file}: {m}" for m in exc.messages))
             config = None
-        if config is not None and config.get("policy-dirs") and not s.trusted_workspace:
-            self.warn(f"iaclint: {config.file}: policy-dirs not loaded: the workspace is not trusted")
-            config.values = {k: v for k, v in config.values.items() if k != "policy-dirs"}
-        merged = merge(config, {
-            "select": s.select, "ignore": s.ignore, "strict": s.strict, "policy-dirs": s.policy_dirs,
-            "variables": s.variables, "parameters": s.parameters, "var-files": s.var_files,
-        })
+        editor = {"select": s.select, "ignore": s.ignore, "strict": s.strict, "policy-dirs": s.policy_dirs,
+                  "variables": s.variables, "parameters": s.parameters, "var-files": s.var_files}
+        try:
+            merged = merge(config, editor)
+        except ValueError as exc:  # an invalid glob in the file: said, and the file is left out
+            self.warn(f"iaclint: {config.file if config is not None else 'settings'}: {exc}")
+            merged = merge(None, editor)
         options = {"select": merged["select"], "ignore": merged["ignore"], "strict": merged["strict"],
                    "var_files": merged["var-files"], "variables": merged["variables"],
                    "parameters": merged["parameters"], "severity": merged["severity"],
@@ -319,9 +376,10 @@ class IaclintServer(LanguageServer):
                    "options": {"trusted_accounts": merged["trusted-accounts"]}}
         if merged.get("baseline"):
             try:
+                from iaclint.gate.reads import Tree
                 from iaclint.pipeline.baseline import load_baseline
 
-                options["baseline"] = load_baseline(merged["baseline"])
+                options["baseline"] = load_baseline(merged["baseline"], tree=Tree.of([target]))
             except Exception as exc:  # a missing or broken baseline: say so, scan without it
                 self.warn(f"iaclint: baseline {merged['baseline']}: {exc}")
         return options, tuple(merged["policy-dirs"])
@@ -716,5 +774,7 @@ def _metadata_edit(text: list, finding) -> list:
 def main(argv=None) -> int:
     logging.basicConfig(level=logging.WARNING, format="iaclint lsp: %(levelname)s %(message)s")
     server.start_io()
+    if server.hung:  # a scan that timed out still runs in its thread: exit without waiting for it
+        os._exit(0)
     return 0
 

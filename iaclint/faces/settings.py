@@ -22,6 +22,9 @@ def add_scan_options(scan: argparse.ArgumentParser) -> None:
                       help="configuration file (default: .iaclint.yaml or [tool.iaclint] in pyproject.toml, "
                       "found by walking up from the first path)")
     scan.add_argument("--no-config", action="store_true", help="ignore configuration files")
+    scan.add_argument("--trust-config", action="store_true",
+                      help="honour every setting of the configuration file, also those a file inside the scanned "
+                      "tree may not make (policy-dirs, cache-dir, paths outside the tree); see docs/security.md")
     scan.add_argument("--no-strict", action="store_false", dest="strict",
                       help="do not report UNKNOWN verdicts, whatever the configuration says")
     scan.add_argument("--severity", action="append", default=[], metavar="ID=LEVEL",
@@ -70,11 +73,23 @@ class Settings:
     format: str | None = None
     baseline_file: str | None = None
     config: object = None
+    baseline_confined: bool = False  # the baseline path came from a configuration file: it stays in the tree
+    tree: object = None  # iaclint.gate.reads.Tree of the scanned paths (the write gate's boundary)
 
 
 def _fail(message: str):
-    print(f"iaclint: error: {message}", file=sys.stderr)
+    from iaclint.gate.text import inert
+
+    print(f"iaclint: error: {inert(message)}", file=sys.stderr)
     raise SystemExit(EXIT_ERROR)
+
+
+def note(where: str, message: str) -> None:
+    """`iaclint: note: WHERE: MESSAGE` on standard error, made inert (both may come from
+    the scanned tree: a file name can hold a newline and a workflow command)."""
+    from iaclint.gate.text import inert, inert_path
+
+    print(f"iaclint: note: {inert_path(where)}: {inert(message)}", file=sys.stderr)
 
 
 def _items(values, flag: str) -> dict:
@@ -94,16 +109,21 @@ def _split(values) -> list[str]:
 def scan_settings(args, paths, *, use_baseline: bool = True) -> Settings:
     """Configuration + flags -> Settings. Exits 2 (SystemExit) on a bad configuration,
     baseline or git ref."""
-    from iaclint.pipeline.config import ConfigError, discover_config, merge
+    from iaclint.gate.reads import Tree
+    from iaclint.gate.text import inert, inert_path
+    from iaclint.pipeline.config import ConfigError, merge
+    from iaclint.pipeline.trust import effective_config
 
     config = None
     if not getattr(args, "no_config", False):
         try:
-            config = discover_config(paths, getattr(args, "config", None))
+            config, notes = effective_config(paths, getattr(args, "config", None), getattr(args, "trust_config", False))
         except ConfigError as exc:
             for message in exc.messages:
-                print(f"iaclint: error: {exc.file}: {message}", file=sys.stderr)
+                print(f"iaclint: error: {inert_path(exc.file)}: {inert(message)}", file=sys.stderr)
             raise SystemExit(EXIT_ERROR) from None
+        for where, message in notes:
+            note(where, message)
     severity = _items(getattr(args, "severity", ()), "--severity")
     for name, level in severity.items():
         if level not in SEVERITIES:
@@ -122,8 +142,15 @@ def scan_settings(args, paths, *, use_baseline: bool = True) -> Settings:
         "cache-dir": getattr(args, "cache_dir", None),
         "trusted-accounts": _accounts(_split(getattr(args, "trusted_account", ()) or ())),
     }
-    merged = merge(config, cli)
+    from iaclint.pipeline.globs import GlobError
+
+    try:
+        merged = merge(config, cli)
+    except GlobError as exc:
+        _fail(f"exclude or per-path-ignores: {exc}")
     baseline_file = None if getattr(args, "no_baseline", False) else merged["baseline"]
+    tree = Tree.of(paths)
+    from_config = baseline_file is not None and cli["baseline"] is None  # confined to the tree
     scan = {
         "select": merged["select"], "ignore": merged["ignore"], "strict": merged["strict"],
         "var_files": merged["var-files"], "variables": merged["variables"], "parameters": merged["parameters"],
@@ -136,7 +163,7 @@ def scan_settings(args, paths, *, use_baseline: bool = True) -> Settings:
         from iaclint.pipeline.baseline import BaselineError, load_baseline
 
         try:
-            scan["baseline"] = load_baseline(baseline_file)
+            scan["baseline"] = load_baseline(baseline_file, tree=tree if from_config else None)
         except BaselineError as exc:
             _fail(str(exc))
     if use_baseline and getattr(args, "diff", None):
@@ -147,7 +174,8 @@ def scan_settings(args, paths, *, use_baseline: bool = True) -> Settings:
         except DiffError as exc:
             _fail(str(exc))
     return Settings(scan=scan, policy_dirs=merged["policy-dirs"], fail_on=merged["fail-on"],
-                    format=merged["format"], baseline_file=baseline_file, config=config)
+                    format=merged["format"], baseline_file=baseline_file, config=config,
+                    baseline_confined=from_config, tree=tree)
 
 
 def _cache(merged: dict):
@@ -156,7 +184,11 @@ def _cache(merged: dict):
         return None
     from iaclint.pipeline.cache import Cache
 
-    return Cache(merged.get("cache-dir") or os.environ.get("IACLINT_CACHE_DIR"))
+    cache = Cache(merged.get("cache-dir") or os.environ.get("IACLINT_CACHE_DIR"))
+    if cache.problem:
+        note(str(cache.directory), f"cache not used: {cache.problem}")
+        return None
+    return cache
 
 
 def _accounts(values: list) -> list:
@@ -167,11 +199,17 @@ def _accounts(values: list) -> list:
 
 
 def _jobs(merged: dict) -> int:
+    """Worker processes: at least 1, at most the number of cores (loading is CPU-bound:
+    more processes only cost memory, and `jobs: 2000` would fork 2,000)."""
     jobs = merged.get("jobs")
+    cores = os.cpu_count() or 1
     if jobs is None:
-        return os.cpu_count() or 1
+        return cores
     if jobs < 1:
         _fail(f"--jobs must be at least 1, got {jobs}")
+    if jobs > cores:
+        note("--jobs", f"{jobs} is more than the {cores} cores: using {cores}")
+        return cores
     return jobs
 
 
@@ -188,6 +226,7 @@ def _git_directory(paths) -> str:
 
 def baseline_command(build_parser, rest: list[str], scan_function, load_policies) -> int:
     """`iaclint baseline create [PATHS] [--output FILE] [scan options]`."""
+    from iaclint.gate.text import inert
     from iaclint.pipeline.baseline import (
         DEFAULT_BASELINE,
         BaselineError,
@@ -206,21 +245,28 @@ def baseline_command(build_parser, rest: list[str], scan_function, load_policies
     paths = list(args.paths)
     settings = scan_settings(args, paths, use_baseline=False)
     output = reports[0][1] if reports else None
+    confined = False
     if output is None:
         output = settings.baseline_file or DEFAULT_BASELINE
-    result = scan_function(paths, policies=load_policies(settings.policy_dirs), **settings.scan)
+        confined = bool(settings.baseline_file) and settings.baseline_confined
+    from iaclint.api import UnknownPolicyError
+
+    try:
+        result = scan_function(paths, policies=load_policies(settings.policy_dirs), **settings.scan)
+    except UnknownPolicyError as exc:
+        _fail(str(exc))
     for path in result.missing:
-        print(f"iaclint: error: path not found: {path}", file=sys.stderr)
+        print(f"iaclint: error: path not found: {inert(path)}", file=sys.stderr)
     for error in result.errors:
-        print(f"iaclint: internal error: {error}", file=sys.stderr)
+        print(f"iaclint: internal error: {inert(error)}", file=sys.stderr)
     if result.missing or result.errors:
         return EXIT_ERROR
     try:
-        count = write_baseline(result.findings, output)
+        count = write_baseline(result.findings, output, tree=settings.tree, confined=confined)
     except BaselineError as exc:
         _fail(str(exc))
-    print(f"Wrote {count} finding{'s' if count != 1 else ''} to {output}; "
-          f"`iaclint scan --baseline {output}` now reports only new ones.")
+    print(f"Wrote {count} finding{'s' if count != 1 else ''} to {inert(output)}; "
+          f"`iaclint scan --baseline {inert(output)}` now reports only new ones.")
     return EXIT_OK
 
 
@@ -232,5 +278,7 @@ def init_command(directory: str) -> int:
         path = write_starter(directory)
     except ConfigError as exc:
         _fail(str(exc))
-    print(f"Wrote {path}; edit it, then run `iaclint scan`.")
+    from iaclint.gate.text import inert
+
+    print(f"Wrote {inert(path)}; edit it, then run `iaclint scan`.")
     return EXIT_OK

@@ -5,10 +5,14 @@ Kept free of I/O: formatters work from the finished result only (DESIGN section 
 """
 from __future__ import annotations
 
+import copy
+import dataclasses
 import os
 import re
+from operator import attrgetter
 
 from iaclint.engine.policy import SEVERITIES
+from iaclint.gate.text import inert, inert_path
 from iaclint.model.finding import Finding
 
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}  # critical first
@@ -19,6 +23,58 @@ def printable(text: str) -> str:
     """Control characters (a binary file's parse error can quote them) as U+FFFD, so they
     cannot reach a terminal, a CI log parser or a Markdown renderer."""
     return _CONTROL.sub("\ufffd", text)
+
+
+# Finding fields whose text comes from the scanned tree (file names, addresses and logical
+# IDs, values quoted in messages, suppression reasons, CDK construct paths).
+_TREE_FIELDS = ("message", "resource", "resource_type", "attribute", "suppression_reason", "construct")
+_COMMAND_STARTS = ("::", "##")
+
+
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
+
+
+def already_inert(findings) -> bool:
+    """Whether no field of `findings` that came from the tree needs escaping: no control,
+    format or separator character, no surrogate, no file name that starts like a CI log
+    command. In C over the joined text (a scan keeps the answer with its cached result,
+    `ScanResult.inert`, so a repeated scan does not ask again)."""
+    files = {f.file for f in findings}
+    if any(f.startswith(_COMMAND_STARTS) for f in files):
+        return False
+    text = " ".join([" ".join(files)] + [" ".join(map(attrgetter(name), findings)) for name in _TREE_FIELDS])
+    if text.isascii():  # the common case: only C0 controls and DEL to look for
+        return not text.encode("ascii").translate(None, _PRINTABLE_ASCII)
+    return text.isprintable()
+
+
+def inert_result(result):
+    """`result` with every field that came from the tree made inert (`iaclint.gate.text`):
+    control characters and newlines escaped, undecodable file-name bytes as `\\xNN`, no
+    file name starting like a CI log command. Every formatter starts here, so a pull
+    request cannot print `::error`/`::stop-commands::` or terminal escapes into a CI log,
+    and a report never fails to encode. When nothing needs it, `result` itself."""
+    findings = list(result.findings) + list(getattr(result, "unknowns", ()))
+    known = getattr(result, "inert", None)
+    notes = [str(e) for e in getattr(result, "errors", ())] + [str(p) for p in getattr(result, "missing", ())]
+    if (known if known is not None else already_inert(findings)) and " ".join(notes).isprintable() \
+            and not any(n.startswith(_COMMAND_STARTS) for n in notes):
+        return result
+
+    def clean(f):
+        changes = {name: inert(getattr(f, name)) for name in _TREE_FIELDS if getattr(f, name)}
+        changes["file"] = inert_path(f.file)
+        return dataclasses.replace(f, **changes) if dataclasses.is_dataclass(f) else f
+
+    out = copy.copy(result)
+    out.findings = [clean(f) for f in result.findings]
+    if hasattr(result, "unknowns"):
+        out.unknowns = [clean(f) for f in result.unknowns]
+    if hasattr(result, "errors"):
+        out.errors = [inert(e) for e in result.errors]
+    if hasattr(result, "missing"):
+        out.missing = [inert_path(str(p)) for p in result.missing]
+    return out
 
 
 def report_path(file: str) -> str:
@@ -43,7 +99,7 @@ def report_path(file: str) -> str:
         path = path.replace(os.altsep, "/")
     while path.startswith("./"):
         path = path[2:]
-    return path
+    return "./" + path if path.startswith(("::", "##")) else path  # never a CI log command at a line start
 
 
 def uri_path(path: str) -> str:

@@ -7,7 +7,7 @@ property early and a newline in a message cannot start a new command.
 """
 from __future__ import annotations
 
-from iaclint.formatters._common import counts_line, printable, report_path, reported
+from iaclint.formatters._common import counts_line, inert_result, printable, report_path, reported
 
 COMMAND = {"critical": "error", "high": "error", "medium": "warning", "low": "notice", "info": "notice"}
 
@@ -21,6 +21,7 @@ def escape_property(text: str) -> str:
 
 
 def format_github(result, colour: bool = False) -> str:
+    result = inert_result(result)  # text from the tree made harmless (formatters._common)
     lines = []
     for f in reported(result):
         unknown = f.verdict == "UNKNOWN"

@@ -19,7 +19,7 @@ import time
 import uuid
 
 from iaclint import __version__
-from iaclint.formatters._common import policies_by_id, printable, report_path, reported
+from iaclint.formatters._common import inert_result, policies_by_id, printable, report_path, reported
 from iaclint.formatters.sarif import INFORMATION_URI, POLICY_DOCS
 
 SCHEMA_VERSION = "15.0.6"
@@ -36,6 +36,7 @@ TOOL = {"id": "iaclint", "name": "iaclint", "url": INFORMATION_URI, "version": _
 
 
 def format_gitlab(result, colour: bool = False) -> str:
+    result = inert_result(result)  # text from the tree made harmless (formatters._common)
     start, end = _times(result)
     policies = policies_by_id(result)
     vulnerabilities, seen = [], set()

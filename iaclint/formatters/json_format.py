@@ -3,6 +3,8 @@ unknown, so a reviewer can see exactly what was not decided. No timings: the sam
 input gives the same bytes."""
 from __future__ import annotations
 
+from iaclint.formatters._common import inert_result
+
 import json
 from dataclasses import fields
 from json.encoder import (
@@ -44,6 +46,7 @@ def format_json(result, colour: bool = False) -> str:
 def iter_json(result, colour: bool = False):
     """The report piece by piece, for writing as it is made: the whole text of a large
     report (10 MB for 12,000 findings) would be held twice or three times over."""
+    result = inert_result(result)  # text from the tree made harmless (formatters._common)
     document = {
         "version": FORMAT_VERSION,
         "tool": {"name": "iaclint", "version": __version__},

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from iaclint.formatters._common import plural, policies_by_id, report_path, reported
+from iaclint.formatters._common import inert_result, plural, policies_by_id, report_path, reported
 
 # Characters XML 1.0 forbids even when escaped (a binary file's parse error can carry them).
 _INVALID_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -21,6 +21,7 @@ def _clean(text: str) -> str:
 
 
 def format_junit(result, colour: bool = False) -> str:
+    result = inert_result(result)  # text from the tree made harmless (formatters._common)
     policies = policies_by_id(result)
     by_policy: dict[str, dict[str, list]] = {}
     for f in reported(result):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from iaclint.engine.policy import SEVERITIES
 from iaclint.formatters._common import (
     SEVERITY_RANK,
+    inert_result,
     left_out,
     plural,
     policies_by_id,
@@ -24,6 +25,7 @@ HEADER = "## iaclint report"
 
 
 def format_markdown(result, colour: bool = False) -> str:
+    result = inert_result(result)  # text from the tree made harmless (formatters._common)
     findings = shown(result)
     failed = [f for f in reported(result) if f.verdict == "FAIL"]
     scanned = f"{plural(result.files, 'file')} and {plural(result.resources, 'resource')} scanned"

@@ -11,7 +11,7 @@ import json
 from types import SimpleNamespace
 
 from iaclint import __version__
-from iaclint.formatters._common import policies_by_id, report_path, uri_path
+from iaclint.formatters._common import inert_result, policies_by_id, report_path, uri_path
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/iaclint/iaclint"
@@ -24,6 +24,7 @@ LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note
 
 
 def format_sarif(result, colour: bool = False) -> str:
+    result = inert_result(result)  # text from the tree made harmless (formatters._common)
     policies = policies_by_id(result)
     findings = sorted(result.findings, key=lambda f: f.sort_key())
     # Every policy that ran, plus any policy a finding names that is not among them.

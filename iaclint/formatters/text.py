@@ -4,7 +4,7 @@ grouped by file (editors and CI log parsers read the line format), then a summar
 Suppressed findings are listed only under `--show-suppressed`, marked with their reason."""
 from __future__ import annotations
 
-from iaclint.formatters._common import shown
+from iaclint.formatters._common import inert_result, shown
 
 _COLOURS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m",
             "info": "\033[37m"}
@@ -12,6 +12,7 @@ _RESET = "\033[0m"
 
 
 def format_text(result, colour: bool = False) -> str:
+    result = inert_result(result)  # text from the tree made harmless (formatters._common)
     lines: list[str] = []
     current = None
     for f in shown(result):

@@ -19,8 +19,11 @@ from __future__ import annotations
 import json
 import os
 
+from iaclint.gate import reads, writes
+
 BASELINE_VERSION = 1
 DEFAULT_BASELINE = ".iaclint-baseline.json"
+MAX_BASELINE_BYTES = 100 * 1024 * 1024  # ~400,000 findings
 
 
 class BaselineError(Exception):
@@ -43,22 +46,25 @@ def render_baseline(findings) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def write_baseline(findings, path: str) -> int:
-    """Write the baseline of `findings` to `path`; returns how many entries it holds."""
+def write_baseline(findings, path: str, tree: reads.Tree | None = None, confined: bool = False) -> int:
+    """Write the baseline of `findings` to `path` through the write gate (`confined`: the
+    path came from the tree's configuration and must stay in `tree`); returns how many
+    entries it holds."""
     text = render_baseline(findings)
     try:
-        with open(path, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        writes.write_file(path, text, tree=tree, confined=confined)
     except OSError as exc:
         raise BaselineError(f"cannot write baseline {path}: {exc.strerror or exc}") from None
     return len(json.loads(text)["findings"])
 
 
-def load_baseline(path: str) -> frozenset:
-    """The fingerprints a baseline file holds; BaselineError names the file and the problem."""
+def load_baseline(path: str, tree: reads.Tree | None = None) -> frozenset:
+    """The fingerprints a baseline file holds (read through the read gate: inside `tree`
+    when given, a regular file, size-capped); BaselineError names the file and the problem."""
     try:
-        with open(path, "rb") as handle:
-            document = json.loads(handle.read().decode("utf-8-sig"))
+        document = json.loads(reads.read_bytes(path, tree=tree, limit=MAX_BASELINE_BYTES).decode("utf-8-sig"))
+    except RecursionError:
+        raise BaselineError(f"baseline {path} is not a baseline: nested too deeply") from None
     except FileNotFoundError:
         raise BaselineError(f"baseline {path} not found (create it with `iaclint baseline create`)") from None
     except OSError as exc:

@@ -7,24 +7,78 @@ on: iaclint's version and loader code, the unit's files and their contents, and 
 variables or parameters given. Policies are not part of the key: they run on the cached
 resources every time, so changing a policy never serves a stale verdict.
 
-Entries are written atomically (a temporary file, then a rename), so concurrent runs never
-see half an entry; an entry that cannot be read is ignored and rewritten, never trusted.
+**Entries cannot run code.** An entry is a pickle (fast to read, and what the worker
+processes send anyway), and unpickling runs code, so an entry is unpickled only when it
+carries a valid signature: a keyed BLAKE2b MAC of the entry's key and bytes, under a
+per-user secret (32 random bytes in `signing.key` in the user's cache directory, created
+0600 and used only when it belongs to the user and nobody else can read or change it).
+Cache keys are the same on every machine for a release, so without the signature a
+"cache" committed to a repository, or planted by another user in a shared directory,
+would run its code on the next scan; with it, a foreign entry is a miss. See
+docs/security.md for the choice (signing rather than a data format) and its cost.
+
+Entries are written atomically through the write gate (a temporary file, then a rename),
+so concurrent runs never see half an entry; an entry that fails its signature or cannot
+be read is ignored and rewritten, never trusted.
 """
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import pickle
-import tempfile
+import stat
 from functools import lru_cache
 from pathlib import Path
 
-FORMAT = "1"
+from iaclint.gate.writes import write_file
+
+FORMAT = "2"
+MAGIC = b"IACLINT-CACHE-2\n"
+KEY_FILE = "signing.key"
+_MAC_BYTES = 32
 
 
 def default_directory() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "iaclint"
+
+
+def signing_key(path: Path | None = None) -> bytes | str:
+    """The user's cache signing key (created on first use), or why it cannot be used."""
+    path = Path(path) if path else default_directory() / KEY_FILE
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        return _create_key(path)
+    except OSError as exc:
+        return f"cannot read the cache signing key {path}: {exc.strerror or exc}"
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != 32:
+            return f"the cache signing key {path} is not a 32-byte file"
+        if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o077):
+            return (f"the cache signing key {path} belongs to another user or others may read it "
+                    "(it must be yours, mode 0600)")
+        key = os.read(fd, 64)
+    finally:
+        os.close(fd)
+    return key if len(key) == 32 else f"the cache signing key {path} is not a 32-byte file"
+
+
+def _create_key(path: Path) -> bytes | str:
+    key = os.urandom(32)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(key)
+    except FileExistsError:  # another run created it first: use theirs
+        return signing_key(path)
+    except OSError as exc:
+        return f"cannot create the cache signing key {path}: {exc.strerror or exc}"
+    return key
 
 
 @lru_cache(maxsize=1)
@@ -43,12 +97,18 @@ def code_fingerprint() -> str:
 
 
 class Cache:
-    """Pickled unit results under `directory/<key[:2]>/<key>`; `None` disables nothing."""
+    """Signed, pickled unit results under `directory/<key[:2]>/<key>`.
 
-    def __init__(self, directory: str | os.PathLike | None = None):
+    `problem` says why the cache is off (the signing key cannot be used); a cache that
+    cannot be read or written otherwise only costs speed."""
+
+    def __init__(self, directory: str | os.PathLike | None = None, key_file: str | os.PathLike | None = None):
         self.directory = Path(directory) if directory else default_directory()
         self.hits = 0
         self.misses = 0
+        secret = signing_key(Path(key_file) if key_file else None)
+        self.problem = secret if isinstance(secret, str) else ""
+        self._secret = secret if isinstance(secret, bytes) else b""
 
     def key(self, *parts) -> str:
         digest = hashlib.sha256(code_fingerprint().encode())
@@ -60,27 +120,51 @@ class Cache:
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / key
 
+    def _mac(self, key: str, data) -> bytes:
+        mac = hashlib.blake2b(key=self._secret, digest_size=_MAC_BYTES, person=b"iaclint-cache")
+        mac.update(key.encode("ascii"))
+        mac.update(data)
+        return mac.digest()
+
     def get(self, key: str):
-        """The stored value, or None when absent or unreadable (a corrupt entry is removed)."""
+        """The stored value, or None when absent, unsigned or unreadable (a bad entry is
+        removed)."""
+        if not self._secret:
+            return None
         path = self._path(key)
         try:
-            with open(path, "rb") as handle:
-                value = pickle.load(handle)
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+            with os.fdopen(fd, "rb") as handle:
+                data = handle.read()
         except FileNotFoundError:
             self.misses += 1
             return None
-        except Exception:  # noqa: BLE001 - truncated, corrupt or foreign: never trusted
+        except OSError:
             self.misses += 1
-            try:
-                path.unlink()
-            except OSError:
-                pass
             return None
+        head = len(MAGIC) + _MAC_BYTES
+        body = memoryview(data)[head:]
+        if data[:len(MAGIC)] != MAGIC or not hmac.compare_digest(data[len(MAGIC):head], self._mac(key, body)):
+            return self._discard(path)  # foreign, truncated or from another key: never unpickled
+        try:
+            value = pickle.loads(body)
+        except Exception:  # noqa: BLE001 - signed by us but unreadable (an old layout): a miss
+            return self._discard(path)
         self.hits += 1
         return value
 
+    def _discard(self, path: Path):
+        self.misses += 1
+        try:
+            path.unlink()
+        except OSError:
+            pass
+        return None
+
     def put(self, key: str, value) -> None:
         """Store atomically; a cache that cannot be written only costs speed."""
+        if not self._secret:
+            return
         try:
             data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         except (pickle.PicklingError, RecursionError, TypeError, AttributeError):
@@ -90,19 +174,11 @@ class Cache:
     def put_encoded(self, key: str, data: bytes) -> None:
         """`put` of a value pickled already (a worker process pickles its result once, to
         send it and to store it)."""
+        if not self._secret:
+            return
         path = self._path(key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                os.replace(temp, path)
-            except BaseException:
-                try:
-                    os.unlink(temp)
-                except OSError:
-                    pass
-                raise
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            write_file(str(path), MAGIC + self._mac(key, data) + data, mode=0o600)
         except OSError:
             pass

@@ -24,7 +24,12 @@ import os
 import re
 from dataclasses import dataclass, field
 
+from iaclint.gate import reads
+
 CONFIG_NAMES = (".iaclint.yaml", ".iaclint.yml")
+MAX_CONFIG_BYTES = 1024 * 1024  # a configuration is a few hundred lines
+MAX_CONFIG_NODES = 10_000  # YAML nodes, aliases counted each time they are used (alias bombs)
+MAX_CONFIG_DEPTH = 32
 PYPROJECT = "pyproject.toml"
 SCHEMA_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "config_schema.json")
 _TOOL_TABLE = re.compile(r"^\s*\[\s*tool\s*\.\s*iaclint\s*[\].]", re.M)
@@ -124,8 +129,8 @@ def find_config(start: str) -> str | None:
     while True:
         for name in CONFIG_NAMES:
             candidate = os.path.join(directory, name)
-            if os.path.isfile(candidate):
-                return candidate
+            if os.path.lexists(candidate) and not os.path.isdir(candidate):
+                return candidate  # a FIFO or a link out of the tree is found, and refused by load_config
         candidate = os.path.join(directory, PYPROJECT)
         if os.path.isfile(candidate) and _has_tool_table(candidate):
             return candidate
@@ -137,16 +142,17 @@ def find_config(start: str) -> str | None:
 
 def _has_tool_table(path: str) -> bool:
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return bool(_TOOL_TABLE.search(handle.read()))
+        return bool(_TOOL_TABLE.search(reads.read_bytes(path, limit=MAX_CONFIG_BYTES).decode("utf-8", "replace")))
     except OSError:
         return False
 
 
-def load_config(file: str) -> Config:
-    """Read and validate one configuration file."""
+def load_config(file: str, tree: reads.Tree | None = None) -> Config:
+    """Read and validate one configuration file; `tree` bounds where a file found in the
+    scanned tree may be read from (a `.iaclint.yaml` symlinked to `/etc/passwd` would
+    print its lines in the error about unknown keys)."""
     shown = display_path(file)
-    data = _read_toml(file, shown) if os.path.basename(file) == PYPROJECT else _read_yaml(file, shown)
+    data = _read_toml(file, shown, tree) if os.path.basename(file) == PYPROJECT else read_yaml(file, shown, tree)
     values, spelled = _canonical_keys(data, shown)
     validate(values, shown, spelled)
     return Config(file=shown, root=os.path.dirname(os.path.abspath(file)), values=values)
@@ -161,16 +167,28 @@ def discover_config(paths, explicit: str | None = None) -> Config | None:
         return load_config(explicit)
     first = next(iter(paths), ".") or "."
     found = find_config(first)
-    return load_config(found) if found else None
+    if not found:
+        return None
+    tree = reads.Tree.of([first])  # the scanned tree, and the directory the file was found in
+    return load_config(found, reads.Tree(tree.roots + (os.path.dirname(os.path.abspath(found)),)))
 
 
-def _read_yaml(file: str, shown: str) -> dict:
+def read_yaml(file: str, shown: str, tree: reads.Tree | None = None) -> dict:
+    """A YAML mapping, read through the read gate and bounded (size, values, depth)."""
     import yaml
 
     try:
-        with open(file, "rb") as handle:
-            text = handle.read().decode("utf-8-sig")
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        text = reads.read_bytes(file, tree=tree, limit=MAX_CONFIG_BYTES).decode("utf-8-sig")
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+        try:
+            node = loader.get_single_node()
+            if node is not None:
+                _check_size(node, shown)
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except RecursionError:
+        raise ConfigError(shown, [f"nested deeper than {MAX_CONFIG_DEPTH} levels"]) from None
     except OSError as exc:
         raise ConfigError(shown, [f"cannot read: {exc.strerror or exc}"]) from None
     except UnicodeDecodeError:
@@ -187,7 +205,7 @@ def _read_yaml(file: str, shown: str) -> dict:
     return data
 
 
-def _read_toml(file: str, shown: str) -> dict:
+def _read_toml(file: str, shown: str, tree: reads.Tree | None = None) -> dict:
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
@@ -196,16 +214,39 @@ def _read_toml(file: str, shown: str) -> dict:
         except ModuleNotFoundError:
             raise ConfigError(shown, ["reading pyproject.toml needs Python 3.11+ or the `tomli` package"]) from None
     try:
-        with open(file, "rb") as handle:
-            document = tomllib.load(handle)
+        document = tomllib.loads(reads.read_bytes(file, tree=tree, limit=MAX_CONFIG_BYTES).decode("utf-8"))
     except OSError as exc:
         raise ConfigError(shown, [f"cannot read: {exc.strerror or exc}"]) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(shown, [f"invalid TOML: {exc}"]) from None
+    except RecursionError:
+        raise ConfigError(shown, ["invalid TOML: nested too deeply"]) from None
     table = document.get("tool", {}).get("iaclint", {})
     if not isinstance(table, dict):
         raise ConfigError(shown, ["[tool.iaclint] must be a table"])
     return table
+
+
+def _check_size(root, shown: str) -> None:
+    """Refuse a YAML document whose nodes, with every alias expanded, are too many or too
+    deep: a configuration has no use for either, and both are how small files exhaust a
+    reader (a "billion laughs" alias bomb)."""
+    count = 0
+    stack = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if count > MAX_CONFIG_NODES:
+            raise ConfigError(shown, [f"more than {MAX_CONFIG_NODES} values once aliases are expanded "
+                                      "(a YAML alias bomb?)"])
+        if depth > MAX_CONFIG_DEPTH:
+            raise ConfigError(shown, [f"nested deeper than {MAX_CONFIG_DEPTH} levels"])
+        if isinstance(node.value, list):
+            for item in node.value:
+                if isinstance(item, tuple):
+                    stack.extend((part, depth + 1) for part in item)
+                else:
+                    stack.append((item, depth + 1))
 
 
 def _canonical_keys(data: dict, shown: str) -> tuple[dict, dict]:
@@ -346,11 +387,13 @@ def _cfn_text(value) -> str:
 
 
 def write_starter(directory: str = ".") -> str:
-    """Write a commented starter `.iaclint.yaml` in `directory`; never overwrite one."""
+    """Write a commented starter `.iaclint.yaml` in `directory`; never overwrite one (nor
+    write through a symlink of that name: the write gate creates it or refuses)."""
+    from iaclint.gate.writes import create_file
+
     path = os.path.join(directory, CONFIG_NAMES[0])
     try:
-        with open(path, "x", encoding="utf-8", newline="\n") as handle:
-            handle.write(STARTER)
+        create_file(path, STARTER)
     except FileExistsError:
         raise ConfigError(display_path(path), ["already exists; not overwriting it"]) from None
     except OSError as exc:

@@ -7,24 +7,31 @@ the CloudFormation loader decides whether they are templates, and skips the rest
 silently. Tool caches and vendored trees are never walked, and symlinked directories are
 not followed.
 
-CDK synth output is scanned: a cloud assembly (`cdk.out/`, or any directory holding the
-`cdk.out` marker file next to `manifest.json`, with its `assembly-*` subdirectories) is
-walked for `*.template.json` only; its `asset.*` directories (bundled Lambda code, Docker
-contexts) and its other JSON files (`manifest.json`, `tree.json`, `*.assets.json`) are not
-candidates. The loader reads `manifest.json` itself for construct paths.
+CDK synth output is scanned: in a cloud assembly (`cdk.out/`, or any directory holding
+the `cdk.out` marker file, `{"version": ...}`, next to `manifest.json`, with its
+`assembly-*` subdirectories) the `asset.*` directories (bundled Lambda code, Docker
+contexts) are not walked and CDK's own JSON files (`manifest.json`, `tree.json`,
+`*.assets.json`, the marker) are not candidates. Nothing else is left out: a marker
+committed at a repository's root cannot hide its templates or its Terraform. The loader
+reads `manifest.json` itself for construct paths.
 
 Terraform plan JSON (`terraform show -json plan.out > plan.json`) is told apart from the
 other JSON candidates by its first bytes (`format_version` with `terraform_version`,
 `planned_values` or `resource_changes`; `PLAN_SNIFF_BYTES` of it are read) and listed in
 `plans`; the plan loader reads the whole file.
 
-What a walk does not read: a symlinked file whose target lies outside both the walked
-directory and the working directory, and anything that is not a regular file (a FIFO
-would block the scan, a device would never end). Those are listed in `skipped` with the
-reason, and so are symlinked directories that lead out of the walked directory. A
-directory that cannot be listed is an IAC001 finding (`errors`): what it holds was not
-checked. Files named on the command line are read wherever they point, but must be
-regular files.
+What is not read: a symlinked file whose target lies outside the scanned tree (the git
+work tree holding the scanned path: `iaclint.gate.reads.Tree`), and anything that is not
+a regular file (a FIFO would block the scan, a device would never end). Those are listed
+in `skipped` with the reason, and so are symlinked directories that lead out of the tree.
+Files named on the command line follow the same rule: a `main.tf` that git tracks as a
+symlink to `/etc/passwd` is not read. A directory that cannot be listed is an IAC001
+finding (`errors`): what it holds was not checked.
+
+Directories never walked (`SKIP_DIRS`): version control and tool state (`.git`,
+`.terraform`, `.terragrunt-cache`), dependencies and virtual environments
+(`node_modules`, `.venv`, `venv`, `.tox`), and Python caches (`__pycache__`,
+`.mypy_cache`, `.pytest_cache`, `.hypothesis`). docs/usage.md lists them for users.
 """
 from __future__ import annotations
 
@@ -32,12 +39,13 @@ import os
 import stat
 from dataclasses import dataclass, field
 
+from iaclint.gate import reads
 from iaclint.model.resource import ParseError
 
 SKIP_DIRS = {".git", ".terraform", "node_modules", ".venv", "venv", "__pycache__",
              ".tox", ".mypy_cache", ".pytest_cache", ".hypothesis", ".terragrunt-cache"}
 CDK_OUT = "cdk.out"  # the default cloud assembly directory, and the marker file inside one
-CDK_TEMPLATE_SUFFIX = ".template.json"
+CDK_OWN_FILES = (CDK_OUT, "manifest.json", "tree.json")  # with `*.assets.json`: not templates
 TERRAFORM_SUFFIXES = (".tf", ".tf.json")
 CLOUDFORMATION_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 NOT_TEMPLATES = (".tfvars.json", ".tf.json", "package.json", "package-lock.json", "tsconfig.json",
@@ -64,18 +72,23 @@ def is_cloudformation_candidate(name: str) -> bool:
     return name.endswith(CLOUDFORMATION_SUFFIXES) and not name.endswith(NOT_TEMPLATES)
 
 
-def discover(paths: list[str], unsaved: set = frozenset()) -> Discovery:
-    """`unsaved` names files that exist only as editor buffers (they count as present)."""
+def discover(paths: list[str], unsaved: set = frozenset(), tree: reads.Tree | None = None) -> Discovery:
+    """`unsaved` names files that exist only as editor buffers (they count as present);
+    `tree` is the scanned tree (default: `Tree.of(paths)`)."""
     found = Discovery()
+    tree = tree if tree is not None else reads.Tree.of(paths)
     for raw in paths:
         path = os.path.normpath(raw)
         if os.path.isdir(path):
-            _walk(path, found)
+            _walk(path, found, tree)
         elif os.path.isfile(path) or os.path.islink(path) or path in unsaved:
+            if path not in unsaved and not tree.contains(path):
+                found.skipped.append((path, "symlink to a file outside the scanned tree: not followed"))
+                continue
             if path not in unsaved and os.path.exists(path) and not os.path.isfile(path):
                 found.skipped.append((path, "not a regular file: not read"))
                 continue
-            _add_file(path, found)
+            _add_file(path, found, tree)
         elif os.path.exists(path):
             found.skipped.append((path, "not a regular file: not read"))
         else:
@@ -83,28 +96,26 @@ def discover(paths: list[str], unsaved: set = frozenset()) -> Discovery:
     for directory in found.terraform_dirs:
         found.terraform_dirs[directory] = sorted(set(found.terraform_dirs[directory]))
     found.cloudformation = sorted(set(found.cloudformation))
-    found.plans = [p for p in found.cloudformation if p.endswith(".json") and p not in unsaved and is_plan_file(p)]
+    found.plans = [p for p in found.cloudformation
+                   if p.endswith(".json") and p not in unsaved and is_plan_file(p, tree)]
     if found.plans:
         plans = set(found.plans)
         found.cloudformation = [p for p in found.cloudformation if p not in plans]
     return found
 
 
-def is_plan_file(path: str) -> bool:
+def is_plan_file(path: str, tree: reads.Tree | None = None) -> bool:
     """Whether a JSON file starts like `terraform show -json` output (see the docstring)."""
     try:
-        with open(path, "rb") as handle:
-            head = handle.read(PLAN_SNIFF_BYTES)
+        head = reads.read_head(path, PLAN_SNIFF_BYTES, tree=tree)
     except OSError:
         return False  # the CloudFormation loader reports what it cannot read
     return b'"format_version"' in head and (b'"terraform_version"' in head or b'"planned_values"' in head
                                            or b'"resource_changes"' in head)
 
 
-def _walk(root: str, found: Discovery) -> None:
+def _walk(root: str, found: Discovery, tree: reads.Tree) -> None:
     assemblies: set = set()  # cloud assembly directories met so far (top-down walk)
-    tree = os.path.realpath(root)
-    bases = (tree, os.path.realpath(os.getcwd()))
 
     def unlisted(exc: OSError) -> None:
         if isinstance(exc, FileNotFoundError):
@@ -114,19 +125,15 @@ def _walk(root: str, found: Discovery) -> None:
         found.reportable.add(path)
 
     for directory, dirs, files in _walk_tree(root, unlisted):
-        files = [f for f in files if _readable(directory, f, bases, found)]
-        if (os.path.basename(os.path.normpath(directory)) == CDK_OUT
-                or (CDK_OUT in files and "manifest.json" in files)
-                or os.path.dirname(directory) in assemblies
-                or (directory == root and CDK_OUT in os.path.normpath(os.path.abspath(root)).split(os.sep))):
+        files = [f for f in files if _readable(directory, f, tree, found)]
+        assembly = (os.path.basename(os.path.normpath(directory)) == CDK_OUT
+                    or (CDK_OUT in files and "manifest.json" in files and _is_marker(directory, tree))
+                    or os.path.dirname(directory) in assemblies
+                    or (directory == root and CDK_OUT in os.path.normpath(os.path.abspath(root)).split(os.sep)))
+        if assembly:
             assemblies.add(directory)
-            dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("asset."))
-            _note_outside_links(directory, dirs, tree, found)
-            cfn = [_join(directory, f) for f in files if f.endswith(CDK_TEMPLATE_SUFFIX)]
-            found.cloudformation.extend(cfn)
-            found.reportable.update(cfn)
-            continue
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+            files = [f for f in files if f not in CDK_OWN_FILES and not f.endswith(".assets.json")]
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not (assembly and d.startswith("asset.")))
         _note_outside_links(directory, dirs, tree, found)
         tf = [_join(directory, f) for f in files if is_terraform(f)]
         if tf:
@@ -137,6 +144,15 @@ def _walk(root: str, found: Discovery) -> None:
         cfn = [_join(directory, f) for f in files if is_cloudformation_candidate(f)]
         found.cloudformation.extend(cfn)
         found.reportable.update(cfn)
+
+
+def _is_marker(directory: str, tree: reads.Tree) -> bool:
+    """Whether `directory/cdk.out` is CDK's marker (`{"version": "36.0.0"}`), not an empty
+    or unrelated file of that name."""
+    try:
+        return b'"version"' in reads.read_head(os.path.join(directory, CDK_OUT), 4096, tree=tree)
+    except OSError:
+        return False
 
 
 def _walk_tree(root: str, onerror):
@@ -163,22 +179,17 @@ def _walk_tree(root: str, onerror):
         stack.extend(os.path.join(top, d) for d in reversed(dirs) if not os.path.islink(os.path.join(top, d)))
 
 
-def _inside(path: str, bases: tuple) -> bool:
-    real = os.path.realpath(path)
-    return any(real == base or real.startswith(base.rstrip(os.sep) + os.sep) for base in bases)
-
-
-def _note_outside_links(directory: str, dirs: list, tree: str, found: Discovery) -> None:
+def _note_outside_links(directory: str, dirs: list, tree: reads.Tree, found: Discovery) -> None:
     """os.walk never follows a symlinked directory; note those that lead out of the tree
     (one that stays inside is walked at its real place)."""
     for name in dirs:
         path = os.path.join(directory, name)
-        if os.path.islink(path) and not _inside(path, (tree,)):
+        if os.path.islink(path) and not tree.contains(path):
             found.skipped.append((_join(directory, name), "symlink to a directory outside the scanned tree: "
                                                           "not followed"))
 
 
-def _readable(directory: str, name: str, bases: tuple, found: Discovery) -> bool:
+def _readable(directory: str, name: str, tree: reads.Tree, found: Discovery) -> bool:
     """Should the walk read this file? Only files it might scan are looked at."""
     if not (is_terraform(name) or is_cloudformation_candidate(name) or name.endswith((".tfvars", ".tfvars.json"))):
         return True  # not read by anyone: nothing to check
@@ -186,7 +197,7 @@ def _readable(directory: str, name: str, bases: tuple, found: Discovery) -> bool
     try:
         mode = os.lstat(path).st_mode
         if stat.S_ISLNK(mode):
-            if not _inside(path, bases):
+            if not tree.contains(path):
                 found.skipped.append((_join(directory, name), "symlink to a file outside the scanned tree: "
                                                               "not followed"))
                 return False
@@ -204,18 +215,18 @@ def _join(directory: str, name: str) -> str:
     return os.path.normpath(os.path.join(directory, name))
 
 
-def _add_file(path: str, found: Discovery) -> None:
+def _add_file(path: str, found: Discovery, tree: reads.Tree) -> None:
     name = os.path.basename(path)
     directory = os.path.dirname(path) or "."
     if is_terraform(name):
-        siblings = _terraform_files(directory, found, named=name)
+        siblings = _terraform_files(directory, found, tree, named=name)
         found.terraform_dirs.setdefault(directory, []).extend(siblings or [path])
         if path not in found.terraform_dirs[directory]:
             found.terraform_dirs[directory].append(path)
         found.reportable.add(path)
     elif name.endswith((".tfvars", ".tfvars.json")):
         # A changed variables file can change any finding of its module.
-        files = _terraform_files(directory, found)
+        files = _terraform_files(directory, found, tree)
         found.terraform_dirs.setdefault(directory, []).extend(files)
         found.reportable.update(files)
         found.reportable.add(path)  # its own parse errors
@@ -224,16 +235,15 @@ def _add_file(path: str, found: Discovery) -> None:
         found.reportable.add(path)
 
 
-def _terraform_files(directory: str, found: Discovery, named: str = "") -> list[str]:
-    """The Terraform files of a named file's directory (the named file itself is read
-    wherever it points; its siblings follow the walk's rules)."""
+def _terraform_files(directory: str, found: Discovery, tree: reads.Tree, named: str = "") -> list[str]:
+    """The Terraform files of a named file's directory (the named file was checked
+    already; its siblings follow the walk's rules)."""
     try:
-        names = os.listdir(directory)
+        names = reads.list_dir(directory, tree=tree)
     except OSError:
         return []
-    bases = (os.path.realpath(directory), os.path.realpath(os.getcwd()))
     return [_join(directory, f) for f in names
-            if is_terraform(f) and (f == named or _readable(directory, f, bases, found))]
+            if is_terraform(f) and (f == named or _readable(directory, f, tree, found))]
 
 
 def exclude(found: Discovery, excluded) -> Discovery:

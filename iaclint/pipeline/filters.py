@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 
 from iaclint.engine.policy import Policy
+from iaclint.gate import reads
 from iaclint.model.finding import Finding, fingerprint
 from iaclint.model.resource import PARSE_ERROR_ID, ParseError
 
@@ -52,8 +53,9 @@ def path_ignores(per_path_ignores, root: str | None, known: dict):
     return ignored
 
 
-def suppress(resources, findings, parse_errors, overlay, known, by_id, ran) -> list[Finding]:
-    """Mark suppressed findings in place; return the IAC002/IAC003 findings."""
+def suppress(resources, findings, parse_errors, options, known, by_id, ran) -> list[Finding]:
+    """Mark suppressed findings in place; return the IAC002/IAC003 findings. `options`
+    (`loading.Options`) gives the unsaved buffers and the scanned tree."""
     from iaclint.pipeline import suppress as suppressions
 
     # A file that did not parse has no judged comments (a duplicate key does not stop it).
@@ -64,18 +66,17 @@ def suppress(resources, findings, parse_errors, overlay, known, by_id, ran) -> l
     written = []
     for file, file_resources in sorted(by_file.items()):
         if file not in broken:
-            written += suppressions.collect(file, _read_text(file, overlay), file_resources)
+            written += suppressions.collect(file, _read_text(file, options), file_resources)
     suppressions.apply(written, findings, by_id)
     return suppressions.problems(written, known, ran, by_id.get(suppressions.WITHOUT_REASON_ID),
                                  by_id.get(suppressions.UNUSED_ID))
 
 
-def _read_text(file: str, overlay: dict) -> str | None:
-    data = overlay.get(os.path.normpath(file))
+def _read_text(file: str, options) -> str | None:
+    data = options.overlay.get(os.path.normpath(file))
     if data is None:
         try:
-            with open(file, "rb") as handle:
-                data = handle.read()
+            data = reads.read_bytes(file, tree=options.tree)
         except OSError:
             return None
     return data.decode("utf-8", "replace") if isinstance(data, bytes) else data

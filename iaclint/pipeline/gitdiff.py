@@ -16,7 +16,10 @@ The rule (docs/usage.md repeats it for users):
   resource into the diff: run a full scan on the main branch for those.
 
 git runs as a subprocess with a fixed output format (no colour, no external diff, fixed
-prefixes), whatever the user's git configuration says.
+prefixes), whatever the user's git configuration says, and without the commands a
+repository's own `.git/config` can name: an archive of a repository carries its
+`.git/config`, whose `core.fsmonitor` git would run on `git diff` (textconv and external
+diff drivers are off too).
 """
 from __future__ import annotations
 
@@ -25,6 +28,9 @@ import re
 import subprocess
 from dataclasses import dataclass, field
 
+# A repository's configuration may name commands; these options keep git from running them.
+SAFE_CONFIG = ("-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "diff.external=",
+               "-c", "core.pager=cat")
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
 
 
@@ -132,7 +138,7 @@ def _unquote(name: str) -> str:
 
 def _run(args: list[str], cwd: str) -> subprocess.CompletedProcess:
     try:
-        return subprocess.run(["git", *args], cwd=cwd or ".", capture_output=True, check=False,
+        return subprocess.run(["git", *SAFE_CONFIG, *args], cwd=cwd or ".", capture_output=True, check=False,
                               env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"})
     except FileNotFoundError:
         raise DiffError("git is not installed or not on PATH (--diff needs it)") from None

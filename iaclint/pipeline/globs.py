@@ -46,15 +46,33 @@ def translate(pattern: str) -> str:
             i += 1
         elif c == "[" and _class_end(pattern, i) > 0:
             end = _class_end(pattern, i)
-            body = pattern[i + 1:end]
-            if body.startswith("!"):
-                body = "^" + body[1:]
-            out.append("[" + body.replace("\\", "\\\\") + "]")
+            out.append(_char_class(pattern[i + 1:end]))
             i = end + 1
         else:
             out.append(re.escape(c))
             i += 1
     return "".join(out) + r"\Z"
+
+
+def _char_class(body: str) -> str:
+    """A glob's `[...]` as a regular expression class: `!` negates, `a-z` is a range, any
+    other character is itself (never a nested set or a set operation)."""
+    negate = body.startswith("!")
+    if negate:
+        body = body[1:]
+    out, previous_range = [], False
+    for k, c in enumerate(body):
+        if c == "-" and 0 < k < len(body) - 1 and not previous_range:
+            out.append("-")
+            previous_range = True
+            continue
+        previous_range = False
+        out.append(re.escape(c))
+    return "[" + ("^" if negate else "") + "".join(out) + "]"
+
+
+class GlobError(ValueError):
+    """A glob that is not a valid pattern (`[z-a]`); names the pattern."""
 
 
 def _class_end(pattern: str, start: int) -> int:
@@ -73,6 +91,11 @@ class PathMatcher:
     def __init__(self, patterns, root: str | None = None):
         self.patterns = [p for p in patterns if p and p.strip()]
         self.root = os.path.abspath(root or os.curdir)
+        for pattern in self.patterns:
+            try:
+                re.compile(translate(pattern))
+            except re.error as exc:
+                raise GlobError(f"invalid glob {pattern!r}: {exc}") from None
         self._regex = re.compile("|".join(f"(?:{translate(p)})" for p in self.patterns)) if self.patterns else None
 
     def __bool__(self) -> bool:

@@ -23,9 +23,12 @@ import pickle
 import threading
 from dataclasses import dataclass, field
 
+from iaclint.gate import reads
 from iaclint.model.resource import ParseError
 
 PARALLEL_MIN_UNITS = 16  # below this, starting worker processes costs more than it saves
+PLAN_MAX_BYTES = 100 * 1024 * 1024  # a plan of ~50,000 resources; its loader is linear
+KEY_MAX_BYTES = PLAN_MAX_BYTES  # the largest input any loader reads whole
 
 
 @dataclass
@@ -56,6 +59,7 @@ class Options:
     variables: dict
     parameters: dict
     overlay: dict
+    tree: object = None  # iaclint.gate.reads.Tree: where scanned content may be read from
 
 
 def units_of(found) -> list[tuple]:
@@ -72,13 +76,14 @@ def unit_keys(found, options: Options, cache) -> list | None:
     return None if any(k is None for k in keys) else keys
 
 
-def inputs_fresh(inputs: dict, overlay: dict) -> bool:
-    """Whether recorded extra inputs ({(kind, path): digest}) are unchanged."""
+def inputs_fresh(inputs: dict, overlay: dict, tree=None) -> bool:
+    """Whether recorded extra inputs ({(kind, path): digest}) are unchanged (read through
+    the same gate as when they were recorded)."""
     if not inputs:
         return True
     from iaclint.frontends.terraform.tree import digest
 
-    return all(digest(kind, path, overlay) == value for (kind, path), value in inputs.items())
+    return all(digest(kind, path, overlay, tree) == value for (kind, path), value in inputs.items())
 
 
 def load_all(found, options: Options, cache=None, jobs: int = 1, keys: list | None = None,
@@ -97,7 +102,7 @@ def load_all(found, options: Options, cache=None, jobs: int = 1, keys: list | No
             keys[i] = key
             if key is not None:
                 hit = cache.get(key)
-                if hit is not None and inputs_fresh(_extras_of(hit).get("inputs"), options.overlay):
+                if _well_formed(hit) and inputs_fresh(_extras_of(hit).get("inputs"), options.overlay, options.tree):
                     results[i] = hit
                     continue
         pending.append(i)
@@ -266,7 +271,7 @@ def _load_unit(unit: tuple, options: Options) -> tuple:
         from iaclint.frontends.terraform.module import load_module
 
         result = load_module(where, list(files), var_files=options.var_files, variables=options.variables,
-                             overlay=options.overlay)
+                             overlay=options.overlay, tree=options.tree)
         return result.resources, result.errors, False, True, _extras(result)
     if kind == "plan":
         from iaclint.frontends.terraform.plan import load_plan
@@ -274,11 +279,10 @@ def _load_unit(unit: tuple, options: Options) -> tuple:
         try:
             data = options.overlay.get(where)
             if data is None:
-                with open(where, "rb") as handle:
-                    data = handle.read()
+                data = reads.read_bytes(where, tree=options.tree, limit=PLAN_MAX_BYTES)
         except OSError as exc:
             return [], [ParseError(where, 1, 1, f"cannot read file: {exc.strerror or exc}")], False, False
-        plan = load_plan(where, data, options.overlay)
+        plan = load_plan(where, data, options.overlay, tree=options.tree)
         if plan is None:
             return [], [], True, True  # JSON that only looked like a plan (a state file): skipped
         return plan.resources, plan.errors, False, True, _extras(plan)
@@ -286,15 +290,20 @@ def _load_unit(unit: tuple, options: Options) -> tuple:
 
     try:
         data = options.overlay.get(where)
-        if data is None:
-            with open(where, "rb") as handle:
-                data = handle.read(MAX_FILE_BYTES + 1)  # past the limit only the start matters
+        if data is None:  # past the limit only the start matters (is it a template at all?)
+            data = reads.read_head(where, MAX_FILE_BYTES + 1, tree=options.tree)
     except OSError as exc:
         return [], [ParseError(where, 1, 1, f"cannot read file: {exc.strerror or exc}")], False, False
-    result = load_template(where, data, options.parameters)
+    result = load_template(where, data, options.parameters, tree=options.tree)
     if result is None:
         return [], [], True, True  # not a CloudFormation template: skipped silently
     return result.resources, result.errors, False, True
+
+
+def _well_formed(hit) -> bool:
+    """Whether a cache entry has the shape of a unit's result (anything else is a miss)."""
+    return (isinstance(hit, tuple) and len(hit) in (4, 5) and isinstance(hit[0], list) and isinstance(hit[1], list)
+            and (len(hit) == 4 or isinstance(hit[4], dict)))
 
 
 def _extras_of(result: tuple) -> dict:
@@ -305,7 +314,7 @@ def _extras_of(result: tuple) -> dict:
 def _extras(result) -> dict:
     """What `settle` and the cache need beyond resources and errors."""
     return {"module_dirs": list(result.module_dirs), "module_files": list(result.module_files),
-            "remote": list(getattr(result, "remote", ())), "inputs": dict(result.inputs)}
+            "notes": list(getattr(result, "notes", ())), "inputs": dict(result.inputs)}
 
 
 def _key(cache, unit: tuple, options: Options):
@@ -324,16 +333,17 @@ def _key(cache, unit: tuple, options: Options):
         extra = (sorted(options.parameters.items()),)
         if where.endswith(".template.json"):  # CDK output: construct paths come from manifest.json
             manifest = os.path.join(os.path.dirname(where), "manifest.json")
-            if os.path.isfile(manifest):
+            if reads.is_regular_file(manifest, tree=options.tree):
                 inputs.append(manifest)
+    if options.tree is not None:  # what may be read decides what is found
+        extra += (options.tree.roots, sorted(options.tree.files))
     hashes = []
     for path in inputs:
         data = options.overlay.get(path)
         if data is None:
             try:
-                with open(path, "rb") as handle:
-                    data = handle.read()
+                data = reads.read_bytes(path, tree=options.tree, limit=KEY_MAX_BYTES)
             except OSError:
-                return None  # unreadable: let the loader report it, uncached
+                return None  # unreadable, refused or too big: let the loader report it, uncached
         hashes.append((path, content_hash(data)))
     return cache.key(kind, where, hashes, extra)

@@ -24,6 +24,39 @@ def load_all_policies(policy_dirs=()) -> list[Policy]:
     return sorted([*tool, *load_policies(list(policy_dirs))], key=lambda p: p.id)
 
 
+class UnknownPolicyError(ValueError):
+    """Policy IDs or names that no loaded policy has (a typo would otherwise select
+    nothing, or ignore nothing, and the scan would pass): exit code 2."""
+
+
+def check_names(policies: list[Policy], named: dict) -> None:
+    """Raise UnknownPolicyError for every name in `named` ({where: [IDs or names]}, such as
+    {"--select": [...]}) that is neither the ID nor the name of a policy, with the
+    closest known one."""
+    import difflib
+
+    known = {key for p in policies for key in (p.id, p.name)}
+    problems = []
+    for where, names in named.items():
+        for name in names or ():
+            name = str(name).strip()
+            if not name or name in known or name.upper() in known:
+                continue
+            close = [_as_id(name)] if _as_id(name) in known else difflib.get_close_matches(
+                name.upper() if name[:3].upper() == "IAC" else name, known, n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]}?)" if close else " (see `iaclint rules`)"
+            problems.append(f"{where}: unknown policy {name!r}{hint}")
+    if problems:
+        raise UnknownPolicyError("; ".join(problems))
+
+
+def _as_id(name: str) -> str:
+    """`IAC2O1` or `iac20l` as the ID it was meant to be (`IAC201`): letters that look like digits."""
+    if name[:3].upper() != "IAC":
+        return ""
+    return "IAC" + name[3:].upper().translate(str.maketrans("OILS", "0115"))
+
+
 def select_policies(policies: list[Policy], select=(), ignore=()) -> list[Policy]:
     """Keep policies named (by id or name) in `select` (all if empty), minus `ignore`."""
     wanted = {s.strip() for s in select if s.strip()}

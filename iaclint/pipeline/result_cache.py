@@ -33,6 +33,7 @@ class Evaluated:
     skipped: list = field(default_factory=list)  # discovery and module notes
     inputs: dict = field(default_factory=dict)  # extra inputs read, with their digests
     inventory: object = None  # the AI asset graph, when asked for (never cached)
+    inert: bool | None = None  # no finding's text needs escaping in reports (formatters._common.already_inert)
 
 
 def policy_fingerprint(policies) -> str:
@@ -56,10 +57,10 @@ def key(cache, found, options: Options, policies, policy_options: dict | None = 
                      sorted((policy_options or {}).items())), keys
 
 
-def get(cache, scan_key: str | None, overlay: dict) -> Evaluated | None:
+def get(cache, scan_key: str | None, overlay: dict, tree=None) -> Evaluated | None:
     if scan_key is None:
         return None
     hit = cache.get(scan_key)
-    if not isinstance(hit, Evaluated) or not inputs_fresh(hit.inputs, overlay):
+    if not isinstance(hit, Evaluated) or not inputs_fresh(hit.inputs, overlay, tree):
         return None
     return hit

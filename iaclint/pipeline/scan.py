@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from iaclint.engine.policy import SEVERITIES, Policy, Verdict
 from iaclint.pipeline import filters
 from iaclint.pipeline.discover import Discovery, discover
 from iaclint.pipeline.policies import (
+    UnknownPolicyError,
+    check_names,
     load_all_policies,
     override_severities,
     select_policies,
@@ -48,6 +51,14 @@ class Request:
     jobs: int = 1
     options: dict | None = None
     inventory: bool = False  # also build the AI asset graph (`ScanResult.inventory`)
+
+    @cached_property
+    def tree(self):
+        """Where scanned content may be read from (`iaclint.gate.reads.Tree`): the git
+        work trees of the paths, plus the variables files the caller named."""
+        from iaclint.gate.reads import Tree
+
+        return Tree.of(list(self.paths)).allowing(self.var_files)
 
     @property
     def buffers(self) -> dict:
@@ -81,6 +92,7 @@ class ScanResult:
     elapsed: float = 0.0
     strict: bool = False
     show_suppressed: bool = False  # text-like reports list suppressed findings too
+    inert: bool | None = None  # no finding's text from the tree needs escaping (known when evaluated)
     baselined: int = 0  # findings left out because the baseline holds them
     outside_diff: int = 0  # findings left out by --diff (not on changed lines or resources)
     skipped: list = field(default_factory=list)  # (path, reason) left out on purpose: said, not an error
@@ -100,15 +112,24 @@ class ScanResult:
 
 
 def choose_policies(request: Request) -> Chosen:
+    """Raises UnknownPolicyError for a policy ID or name that no policy has."""
     policies = request.policies if request.policies is not None else load_all_policies(request.policy_dirs)
+    check_names(policies, {"select": request.select, "ignore": request.ignore,
+                           "severity": list(request.severity or ()), "per-path-ignores": _per_path_names(request)})
     known = {key: p for p in policies for key in (p.id, p.name)}
     chosen = override_severities(select_policies(policies, request.select, request.ignore), request.severity)
     return Chosen(chosen, known)
 
 
+def _per_path_names(request: Request) -> list:
+    pairs = request.per_path_ignores or ()
+    pairs = pairs.items() if isinstance(pairs, dict) else pairs
+    return [name for _, names in pairs for name in names]
+
+
 def discover_units(request: Request) -> Discovery:
     """The units to load and the files to report, minus `exclude`."""
-    found = discover(list(request.paths), set(request.buffers))
+    found = discover(list(request.paths), set(request.buffers), request.tree)
     if request.exclude:
         from iaclint.pipeline.discover import exclude
 
@@ -123,14 +144,14 @@ def evaluate(request: Request, found: Discovery, chosen: Chosen):
     from iaclint.pipeline.loading import Options
 
     options = Options(list(request.var_files), dict(request.variables or {}), dict(request.parameters or {}),
-                      request.buffers)
+                      request.buffers, request.tree)
     scan_key = keys = None
     if request.cache is not None and request.changes is None and not request.per_path_ignores \
             and not request.inventory:
         from iaclint.pipeline import result_cache
 
         scan_key, keys = result_cache.key(request.cache, found, options, chosen.policies, request.policy_options)
-        evaluated = result_cache.get(request.cache, scan_key, options.overlay)
+        evaluated = result_cache.get(request.cache, scan_key, options.overlay, options.tree)
         if evaluated is not None:
             return evaluated, []
     evaluated, resources = _load_and_check(request, found, chosen, options, keys)
@@ -193,12 +214,15 @@ def _load_and_check(request: Request, found: Discovery, chosen: Chosen, options,
     failed.extend(filters.parse_finding(by_id[e.policy_id], e) for e in parse_errors  # IAC001 and IAC004
                   if e.policy_id in by_id and reported(e.policy_id, e.file))
     reportable_resources = [r for r in project.resources if r.file in found.reportable]
-    failed += filters.suppress(reportable_resources, failed + unknowns, parse_errors, options.overlay,
+    failed += filters.suppress(reportable_resources, failed + unknowns, parse_errors, options,
                                chosen.known, by_id, lambda pid, file: pid in by_id and not ignored(pid, file))
     failed = [f for f in failed if not ignored(f.policy_id, f.file)]
+    from iaclint.formatters._common import already_inert
+
     evaluated = Evaluated(failed=failed, unknowns=unknowns, passed=passed, files=loaded.files,
                           resources=len(reportable_resources), errors=errors, reportable=set(found.reportable),
-                          skipped=list(found.skipped), inputs=dict(loaded.inputs), inventory=graph)
+                          skipped=list(found.skipped), inputs=dict(loaded.inputs),
+                          inert=already_inert(failed + unknowns), inventory=graph)
     return evaluated, reportable_resources
 
 
@@ -219,7 +243,9 @@ def report(request: Request, found: Discovery, chosen: Chosen, evaluated, resour
         elapsed=elapsed, strict=request.strict, show_suppressed=request.show_suppressed,
         baselined=baselined, outside_diff=outside, skipped=sorted(set(found.skipped) | set(evaluated.skipped)),
         inventory=evaluated.inventory,
+        inert=getattr(evaluated, "inert", None),
     )
 
 
-__all__ = ["Request", "ScanResult", "Policy", "choose_policies", "discover_units", "evaluate", "report"]
+__all__ = ["Request", "ScanResult", "Policy", "UnknownPolicyError", "choose_policies", "discover_units", "evaluate",
+           "report"]

@@ -1,7 +1,9 @@
 """Suppressions: findings a user has accepted, in the source next to the code they excuse.
 
-Three spellings, read without re-parsing HCL or YAML (a line scan of the file's text is
-enough, and keeps this module free of parser libraries):
+Three spellings, found by a line scan of the file's text and kept only where its parser
+says a comment is (`iaclint.frontends.comments`): text inside a heredoc, a YAML block
+scalar, a quoted or a JSON string that reads like a suppression is data, and suppresses
+nothing (a repository could otherwise hide a finding inside a value):
 
 - `# iaclint:ignore IAC101,sagemaker-notebook-root-access -- reason` (`#` or `//`), by
   policy ID or name;
@@ -82,31 +84,39 @@ class Suppression:
         return None
 
 
-def collect(file: str, text: str | None, resources: list[Resource]) -> list[Suppression]:
-    """Every suppression written in `file`: its comments, then its resources' Metadata."""
+def collect(file: str, text: str | None, resources: list[Resource], in_comments=None) -> list[Suppression]:
+    """Every suppression written in `file`: its comments, then its resources' Metadata.
+    `in_comments(file, text, [(line, column)])` says which candidate positions are real
+    comments (default: `iaclint.frontends.comments.comment_positions`)."""
     found: list[Suppression] = []
     if text and ("iaclint:ignore" in text or "checkov:skip" in text):
-        found.extend(_comments(file, text, resources))
+        if in_comments is None:
+            from iaclint.frontends.comments import comment_positions as in_comments
+        found.extend(_comments(file, text, resources, in_comments))
     for resource in resources:
         found.extend(_metadata(resource))
     return found
 
 
-def _comments(file: str, text: str, resources: list[Resource]) -> Iterable[Suppression]:
+def _comments(file: str, text: str, resources: list[Resource], in_comments) -> Iterable[Suppression]:
     # Split on "\n" only: str.splitlines() also splits on \x0c, \x1c, U+2028 ..., which
     # parsers do not, and the line numbers would drift.
     lines = [line.rstrip("\r") for line in text.split("\n")]
+    candidates = {}  # (line, column) -> (kind, match), every spelling on every marked line
     for index, line in enumerate(lines):
         if "iaclint:ignore" not in line and "checkov:skip" not in line:
             continue
-        match = _COMMENT.search(line)
-        kind = COMMENT
-        if match is None:
-            match = _CHECKOV.search(line)
-            kind = CHECKOV
-            if match is None:
-                continue
-        number = index + 1
+        for kind, pattern in ((COMMENT, _COMMENT), (CHECKOV, _CHECKOV)):
+            for match in pattern.finditer(line):
+                candidates[(index + 1, match.start() + 1)] = (kind, match)
+    real = in_comments(file, text, sorted(candidates))
+    taken: set = set()
+    for (number, _), (kind, match) in sorted(candidates.items()):
+        if (number, match.start() + 1) not in real or number in taken:
+            continue  # data that reads like a suppression; or a second one in one comment
+        taken.add(number)
+        index = number - 1
+        line = lines[index]
         own_line = not line[:match.start()].strip()
         target = _target(lines, index) if own_line else number
         span = Span(file, number, match.start() + 1, number, len(line) + 1)

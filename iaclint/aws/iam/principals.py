@@ -69,13 +69,16 @@ ATTACHMENTS = {
     "aws_iam_group_policy_attachment": ((("group", GROUP),), "policy_arn"),
     "aws_iam_policy_attachment": ((("roles", ROLE), ("users", USER), ("groups", GROUP)), "policy_arn"),
     "aws_iam_role_policy_attachments_exclusive": ((("role_name", ROLE),), "policy_arns"),
+    "aws_iam_user_policy_attachments_exclusive": ((("user_name", USER),), "policy_arns"),
+    "aws_iam_group_policy_attachments_exclusive": ((("group_name", GROUP),), "policy_arns"),
 }
 # Group memberships: type -> (user attribute, group attribute).
 MEMBERSHIPS = {
     "aws_iam_user_group_membership": ("user", "groups"),
     "aws_iam_group_membership": ("users", "group"),
 }
-_LINKING_TYPES = tuple(POLICY_HOLDERS) + tuple(ATTACHMENTS)
+_LINKS = {**POLICY_HOLDERS, **{t: pairs for t, (pairs, _) in ATTACHMENTS.items()}}  # type -> its principal pairs
+_MEMBER_LINKS = {t: ((user, USER),) for t, (user, _) in MEMBERSHIPS.items()}
 
 # What the few AWS managed policies that are modelled grant (a subset is enough: a
 # question asks whether something is granted, and a subset never claims too much).
@@ -232,14 +235,13 @@ def _collect(out: PrincipalPolicies, subject, ctx, group, link: tuple, seen: set
                     link=f"attached through `{subject.native_name(('managed_policy_arns',))}`")
     if ctx is None:
         return  # without the project, only what the principal itself holds is seen
-    for other in _same_unit(subject, ctx, _LINKING_TYPES):
-        holder = POLICY_HOLDERS.get(other.type)
-        if holder and id(other) not in seen and _links(other, holder, subject, ctx):
+    for other in _linked_by(subject, ctx, _LINKS):
+        if other.type in POLICY_HOLDERS and id(other) not in seen:
             seen.add(id(other))
             for doc in granted_documents(other, ctx):
                 out.grants.append(Grant(doc, other, out.principal, link, group=group))
         attachment = ATTACHMENTS.get(other.type)
-        if attachment and _links(other, attachment[0], subject, ctx):
+        if attachment:
             for path, value in _items(other.attributes.get(attachment[1]), (attachment[1],)):
                 _policy_arn(out, other, path, value, ctx, point=link, seen=seen, group=group,
                             link=f"attached through `{other.address}`")
@@ -254,26 +256,85 @@ def _collect(out: PrincipalPolicies, subject, ctx, group, link: tuple, seen: set
 _UNITS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
-def _same_unit(resource, ctx, types=None) -> list:
+def _per_project(project) -> dict:
+    """The indexes kept for `project` (dropped with it)."""
+    try:
+        return _UNITS.setdefault(project, {})
+    except TypeError:  # a project that cannot be weakly referenced: no caching
+        return {}
+
+
+def _same_unit(resource, ctx, types=None, keep_self: bool = False) -> list:
     """Other resources of `resource`'s Terraform module or CloudFormation template (of
     `types` only, when given). Indexed once per project: principals and AI resources ask
     this for every resource, and a scan can hold thousands."""
-    project = ctx.project
-    try:
-        per_unit = _UNITS.setdefault(project, {})
-    except TypeError:  # a project that cannot be weakly referenced: no caching
-        per_unit = {}
+    per_unit = _per_project(ctx.project)
     index = per_unit.get(resource.unit)
     if index is None:
         index = per_unit[resource.unit] = {}
-        for position, r in enumerate(project.unit_resources(resource.unit)):
+        for position, r in enumerate(ctx.project.unit_resources(resource.unit)):
             index.setdefault(r.type, []).append((position, r))
             index.setdefault(None, []).append((position, r))
     if types is None or isinstance(types, str):
         found = index.get(types, [])
     else:  # several types: merged back into unit order, so results stay in source order
         found = sorted((item for t in types for item in index.get(t, [])), key=lambda x: x[0])
-    return [r for _, r in found if r is not resource]
+    return [r for _, r in found if keep_self or r is not resource]
+
+
+def _linked_by(subject, ctx, table: dict) -> list:
+    """The resources of `table`'s types (type -> ((attribute, principal type), ...)) in
+    `subject`'s unit that name `subject` in one of their pairs, by reference or by
+    literal name, in unit order.
+
+    Every principal asks this, so each unit is indexed once per project and table: the
+    linking resources are read once, not once per principal (which made one large module
+    quadratic)."""
+    per_unit = _per_project(ctx.project)
+    key = ("linked", subject.unit, id(table))
+    index = per_unit.get(key)
+    if index is None:
+        index = per_unit[key] = _link_index(subject, ctx, table)
+    return index.get(id(subject), [])
+
+
+def _link_index(member, ctx, table: dict) -> dict:
+    """id(principal) -> [linking resources, in unit order] for `member`'s unit."""
+    index: dict = {}
+    for other in _same_unit(member, ctx, tuple(table), keep_self=True):
+        linked = []
+        for attribute, kind in table[other.type]:
+            for path, value in _items(other.attributes.get(attribute), (attribute,)):
+                linked += [t for _, t in ctx.project.outgoing(other, path) if t is not None and t.type == kind]
+                if isinstance(value, str):
+                    linked += _named(other, ctx, kind, value, keep_self=True)
+        for principal in {id(p): p for p in linked}.values():
+            index.setdefault(id(principal), []).append(other)
+    return index
+
+
+def _named(resource, ctx, kind: str, value: str, keep_self: bool = False) -> list:
+    """The principals of type `kind` in `resource`'s unit that the literal `value` (a name
+    or an ARN) names, in unit order; the names of a unit are indexed once per project."""
+    per_unit = _per_project(ctx.project)
+    key = ("named", resource.unit, kind)
+    names = per_unit.get(key)
+    if names is None:
+        names = per_unit[key] = {}
+        for principal in _same_unit(resource, ctx, kind, keep_self=True):
+            name = principal.attributes.get("name")
+            if isinstance(name, str) and name:
+                names.setdefault(name, []).append(principal)
+    return [p for p in names.get(_literal_name(value, kind), ()) if keep_self or p is not resource]
+
+
+def _literal_name(value: str, kind: str) -> str | None:
+    """The name a literal (a name, or an ARN of a principal of type `kind`) gives."""
+    text = value.strip()
+    match = _PRINCIPAL_ARN.match(text)
+    if match:
+        return match.group("name") if f"aws_iam_{match.group('kind')}" == kind else None
+    return text
 
 
 def _items(value, path: tuple) -> list[tuple[tuple, Any]]:
@@ -285,30 +346,19 @@ def _items(value, path: tuple) -> list[tuple[tuple, Any]]:
     return [(path, value)]
 
 
-def _links(other, pairs, subject, ctx) -> bool:
-    """Does `other` name `subject` in one of its (attribute, principal type) pairs, by
-    reference or by literal name?"""
+def named_principals(attachment, ctx) -> list[tuple[tuple, Any, str]]:
+    """The principals an attachment (`ATTACHMENTS`) names: (path, principal, kind), the
+    principal None when it is not in the scanned files (by reference or literal name)."""
+    pairs = ATTACHMENTS.get(attachment.type, ((),))[0]
+    out = []
     for attribute, kind in pairs:
-        if kind != subject.type:
-            continue
-        for path, value in _items(other.attributes.get(attribute), (attribute,)):
-            if any(target is subject for _, target in ctx.project.outgoing(other, path)):
-                return True
-            if isinstance(value, str) and _names(value, subject):
-                return True
-    return False
-
-
-def _names(value: str, subject) -> bool:
-    """Does the literal `value` (a name or an ARN) name `subject`?"""
-    name = subject.attributes.get("name")
-    if not isinstance(name, str) or not name:
-        return False
-    text = value.strip()
-    match = _PRINCIPAL_ARN.match(text)
-    if match:
-        return match.group("name") == name and f"aws_iam_{match.group('kind')}" == subject.type
-    return text == name
+        for path, value in _items(attachment.attributes.get(attribute), (attribute,)):
+            targets = [t for _, t in ctx.project.outgoing(attachment, path) if t is not None and t.type == kind] \
+                if ctx is not None else []
+            if not targets and isinstance(value, str) and ctx is not None:
+                targets = _named(attachment, ctx, kind, value)
+            out.extend((path, t, kind) for t in targets) if targets else out.append((path, None, kind))
+    return out
 
 
 def _groups(user, ctx) -> list[tuple[Any, str, tuple]]:
@@ -317,10 +367,8 @@ def _groups(user, ctx) -> list[tuple[Any, str, tuple]]:
     out = []
     for path, value in _items(user.attributes.get("groups"), ("groups",)):  # CloudFormation `Groups`
         out.append(_group_of(user, path, value, ctx, link=path))
-    for other in _same_unit(user, ctx, tuple(MEMBERSHIPS)):
-        member = MEMBERSHIPS.get(other.type)
-        if member is None or not _links(other, ((member[0], USER),), user, ctx):
-            continue
+    for other in _linked_by(user, ctx, _MEMBER_LINKS):
+        member = MEMBERSHIPS[other.type]
         for path, value in _items(other.attributes.get(member[1]), (member[1],)):
             out.append(_group_of(other, path, value, ctx, link=()))
     return out
@@ -331,9 +379,8 @@ def _group_of(linker, path, value, ctx, link):
         if target is not None and target.type == GROUP:
             return target, "", link
     if isinstance(value, str):
-        for other in _same_unit(linker, ctx, GROUP):
-            if _names(value, other):
-                return other, "", link
+        for other in _named(linker, ctx, GROUP, value):
+            return other, "", link
     shown = value.expr if is_unknown(value) else value
     return None, f"the group `{shown}` (in `{linker.address}`) is not in the scanned files", link
 
@@ -431,7 +478,7 @@ def role_of_reference(resource, path, ctx) -> list[tuple[tuple, Any, str]]:
                 out.append((where, None, f"`{target.address}` is not a role defined in the scanned files"))
             continue
         if isinstance(value, str) and ctx is not None:
-            named = [r for r in _same_unit(resource, ctx, ROLE) if _names(value, r)]
+            named = _named(resource, ctx, ROLE, value)
             if named:
                 out.extend((where, role, "") for role in named)
             else:

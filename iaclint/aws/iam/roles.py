@@ -81,6 +81,26 @@ def _refers_to_aws_policy(value: Unknown) -> bool:
     return any(ref.startswith("data.aws_iam_policy.") for ref in value.refs)
 
 
+def resolve_policy_arn(resource, arn: Any, ctx) -> Any:
+    """`data.aws_iam_policy.admin.arn`: the data source's `arn`, or the AWS managed policy
+    its `name` names, when the data source is scanned; else `arn` as it is."""
+    if not isinstance(arn, Unknown) or ctx is None:
+        return arn
+    for ref in arn.refs:
+        if not ref.startswith("data.aws_iam_policy."):
+            continue
+        source = ctx.project.lookup(resource, ref)
+        if source is None:
+            continue
+        known = source.attributes.get("arn")
+        if isinstance(known, str):
+            return known
+        name = source.attributes.get("name")
+        if isinstance(name, str):
+            return f"arn:aws:iam::aws:policy/{name}"
+    return arn
+
+
 def managed_policy_name(value: Any) -> str:
     """`AmazonSageMakerFullAccess` from its ARN (or the template's literal text), for messages."""
     text = value_glob(value) if isinstance(value, Unknown) else value

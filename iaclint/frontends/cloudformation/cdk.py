@@ -16,34 +16,38 @@ from __future__ import annotations
 import json
 import os
 
+from iaclint.gate import reads
+
 CDK_PATH = "aws:cdk:path"
+MANIFEST_MAX_BYTES = 20 * 1024 * 1024
 _CACHE: dict = {}
 
 
-def construct_paths(template_file: str) -> dict[str, str]:
+def construct_paths(template_file: str, tree: reads.Tree | None = None) -> dict[str, str]:
     """Logical id -> construct path for a template, from the `manifest.json` beside it;
-    empty when there is none (or it cannot be read: the template is still scanned)."""
+    empty when there is none (or the read gate refuses it, or it cannot be read: the
+    template is still scanned)."""
     directory = os.path.dirname(template_file) or "."
     manifest = os.path.join(directory, "manifest.json")
     try:
-        stat = os.stat(manifest)
+        real = tree.check(manifest) if tree is not None else manifest
+        stat = os.stat(real)
     except OSError:
         return {}
-    key = (manifest, stat.st_mtime_ns, stat.st_size)
+    key = (real, stat.st_mtime_ns, stat.st_size)
     table = _CACHE.get(key)
     if table is None:
-        table = _read_manifest(manifest)
+        table = _read_manifest(manifest, tree)
         if len(_CACHE) > 64:
             _CACHE.clear()
         _CACHE[key] = table
     return table.get(os.path.basename(template_file), {})
 
 
-def _read_manifest(path: str) -> dict[str, dict[str, str]]:
+def _read_manifest(path: str, tree: reads.Tree | None) -> dict[str, dict[str, str]]:
     """Template file name -> (logical id -> construct path)."""
     try:
-        with open(path, "rb") as handle:
-            document = json.loads(handle.read().decode("utf-8"))
+        document = json.loads(reads.read_bytes(path, tree=tree, limit=MANIFEST_MAX_BYTES).decode("utf-8"))
     except (OSError, ValueError, UnicodeDecodeError):
         return {}
     artifacts = document.get("artifacts") if isinstance(document, dict) else None

@@ -338,3 +338,39 @@ def parse_json(text: str) -> Document:
     except JsonSpanError as exc:
         raise ParseFailure(f"JSON syntax error: {exc.message}", exc.line, exc.column) from None
     return Document(decoded.value, decoded.spans, decoded.keys, decoded.duplicates)
+
+
+def outside_scalars(text: str, offsets) -> set:
+    """The character offsets among `offsets` that lie outside every scalar (key or value)
+    of the YAML document: where a `#` is a comment, not text inside a quoted string or a
+    block scalar. Empty when the document does not compose (its suppressions do not count)."""
+    import bisect
+
+    try:
+        root = yaml.compose(text, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError:
+        return set()
+    seen, stack, ranges = set(), [root] if root is not None else [], []
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, ScalarNode):
+            start = node.start_mark.index
+            if node.style in ("|", ">"):  # the content starts on the next line; a comment may follow the indicator
+                newline = text.find("\n", start)
+                start = newline + 1 if 0 <= newline < node.end_mark.index else start
+            ranges.append((start, node.end_mark.index))
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, MappingNode):
+            stack.extend(part for pair in node.value for part in pair)
+    ranges.sort()  # scalars never overlap: sorted by start, they are sorted by end too
+    starts = [start for start, _ in ranges]
+    out = set()
+    for offset in offsets:
+        i = bisect.bisect_right(starts, offset) - 1
+        if i < 0 or offset >= ranges[i][1]:
+            out.add(offset)
+    return out

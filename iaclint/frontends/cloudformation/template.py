@@ -38,15 +38,17 @@ class TemplateResult:
     errors: list = field(default_factory=list)  # list[ParseError]
 
 
-def load_template(file: str, data: bytes, parameters: dict | None = None) -> TemplateResult | None:
-    """Parse and evaluate `data` (the content of `file`); None when it is not a template."""
+def load_template(file: str, data: bytes, parameters: dict | None = None, tree=None) -> TemplateResult | None:
+    """Parse and evaluate `data` (the content of `file`); None when it is not a template.
+    `tree` (`iaclint.gate.reads.Tree`) is where files beside it (CDK's `manifest.json`)
+    may be read from."""
     if len(data) > MAX_FILE_BYTES:
         if not bytes_look_like_template(data[:_SNIFF_BYTES]):
             return None  # a big data file (a dataset, a lock file): not ours to judge
         return TemplateResult([], [ParseError(file, 1, 1, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB "
                                                           "(CloudFormation accepts at most 1 MB): not scanned")])
     try:
-        return _load(file, data, parameters)
+        return _load(file, data, parameters, tree)
     except Exception as exc:  # a bug must not take the scan down: report it on the file
         return TemplateResult([], [ParseError(file, 1, 1, f"internal error reading template: "
                                                           f"{type(exc).__name__}: {exc}")])
@@ -92,7 +94,7 @@ def _utf16_template(head: bytes) -> bool:
     return any(looks_like_template(head.decode(encoding, "replace")) for encoding in ("utf-16-le", "utf-16-be"))
 
 
-def _load(file: str, data: bytes, parameters: dict | None) -> TemplateResult | None:
+def _load(file: str, data: bytes, parameters: dict | None, tree=None) -> TemplateResult | None:
     text = decode(file, data)
     if text is None or isinstance(text, ParseError):
         return None if text is None else TemplateResult([], [text])
@@ -110,7 +112,7 @@ def _load(file: str, data: bytes, parameters: dict | None) -> TemplateResult | N
     template = doc.value
     if not is_template(template):
         return None
-    result = _resources(file, template, doc, parameters)
+    result = _resources(file, template, doc, parameters, tree)
     result.errors.extend(_duplicate_keys(file, doc.duplicates))
     return result
 
@@ -128,7 +130,7 @@ def _span(file: str, t: tuple | None, fallback: Span) -> Span:
     return Span(file, *t) if t is not None else fallback
 
 
-def _resources(file: str, template: dict, doc, parameters: dict | None) -> TemplateResult:
+def _resources(file: str, template: dict, doc, parameters: dict | None, tree=None) -> TemplateResult:
     from iaclint.frontends.cloudformation.evaluator import Evaluator
 
     result = TemplateResult()
@@ -147,7 +149,7 @@ def _resources(file: str, template: dict, doc, parameters: dict | None) -> Templ
 
         sam = SamTransform(template, doc.spans)
         evaluator.resources = {**evaluator.resources, **sam.implicit_resources()}
-    constructs = construct_paths(file) if file.endswith(".template.json") else {}
+    constructs = construct_paths(file, tree) if file.endswith(".template.json") else {}
     for logical_id, body in resources.items():
         path = ("Resources", logical_id)
         entry = _span(file, doc.spans.get(path), top)

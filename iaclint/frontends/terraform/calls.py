@@ -10,7 +10,9 @@ its code is on disk:
   to the directory.
 
 A remote call that is not downloaded is not guessed: its outputs are Unknown, and the
-unit lists it in `ModuleResult.remote` so that the run can say so once.
+unit notes it (`ModuleResult.notes`) so that the run can say so, once per call. So does a
+local source that lies outside the scanned tree (`iaclint.gate.reads`) or holds no
+Terraform files (a git submodule that is not checked out): a missing input, not an error.
 
 A call expands like a resource (`count`, `for_each`); each instance is a child `Module`
 whose resources get the address prefix `module.name.` (`module.name[0].`,
@@ -91,10 +93,17 @@ class Call:
             key = ".".join(parent.key_path + (self.name,))
             found = tree.manifest().get(key)
             if found is None:
-                tree.result.remote.append((f"{block.span.file}:{block.header.line}", f"{self.address} ({source})"))
+                tree.result.notes.append((f"{block.span.file}:{block.header.line}",
+                                           f"remote module {self.address} ({source}) is not downloaded: its "
+                                           "resources are not scanned (run `terraform init` to download it)"))
                 return None, [], (f"module `{self.name}` comes from {source}, which is not downloaded "
                                   "(run `terraform init` to scan it)")
             directory = os.path.normpath(os.path.join(tree.root, found))
+        if tree.scanned is not None and not tree.scanned.contains(directory):
+            tree.result.notes.append((f"{block.span.file}:{block.header.line}",
+                                       f"module {self.address} ({source}) lies outside the scanned tree: "
+                                       "its resources are not scanned"))
+            return None, [], f"module `{self.name}` source {source} lies outside the scanned tree: not read"
         if not os.path.isdir(directory):
             tree.error(block, f"module `{self.name}`: {source} is not a directory")
             return None, [], f"module `{self.name}` source {source} is not a directory"
@@ -106,15 +115,22 @@ class Call:
         if len(parent.chain) >= MAX_DEPTH:
             tree.error(block, f"module `{self.name}` is nested more than {MAX_DEPTH} modules deep: not evaluated")
             return None, [], f"module `{self.name}` is nested too deeply"
-        return directory, tree.module_files(directory), ""
+        files = tree.module_files(directory)
+        if not files:  # a missing input, like a module that is not downloaded: a note, not a finding
+            tree.result.notes.append((f"{block.span.file}:{block.header.line}",
+                                       f"module {self.address} ({source}) has no Terraform files (a git "
+                                       "submodule that is not checked out?): its resources are not scanned"))
+            return None, [], f"module `{self.name}` source {source} has no Terraform files"
+        return directory, files, ""
 
     # -- instances
 
     def expansion(self) -> tuple:
         if self._expansion is None:
-            from iaclint.frontends.terraform.resources import expand
+            from iaclint.frontends.terraform.resources import expand, note_capped
 
             self._expansion = expand(self.block, Scope(self.parent))
+            note_capped(self.block, self.parent, self._expansion, self.address)
         return self._expansion
 
     def children(self) -> list:

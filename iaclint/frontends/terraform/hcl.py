@@ -255,3 +255,11 @@ def parse_attributes(file: str, data: bytes) -> tuple[dict, list[ParseError]]:
             expr = next((c for c in item.children if c.type == "expression"), None)
             out[name] = Attribute(name, expr, source.span(item), source)
     return out, []
+
+
+def comment_offsets(data: bytes, offsets) -> set:
+    """The byte offsets among `offsets` that lie inside a comment (`#`, `//`, `/* */`),
+    not inside a string, a heredoc or any other expression: a suppression is a comment,
+    never data that reads like one."""
+    root = _parse(data).root_node
+    return {o for o in offsets if 0 <= o < len(data) and root.descendant_for_byte_range(o, o + 1).type == "comment"}

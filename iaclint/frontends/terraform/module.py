@@ -32,6 +32,7 @@ from iaclint.frontends.terraform.resources import (
     key_suffix,
 )
 from iaclint.frontends.terraform.tree import MAX_FILE_BYTES, ModuleTree
+from iaclint.gate import reads
 from iaclint.model.resource import ParseError
 
 RENDERED_DATA_SOURCES = {"aws_iam_policy_document"}
@@ -44,7 +45,7 @@ class ModuleResult:
     files_read: list = field(default_factory=list)  # files read by file()/templatefile()/filebase64()
     module_dirs: list = field(default_factory=list)  # directories evaluated as child modules
     module_files: list = field(default_factory=list)  # their .tf/.tf.json files
-    remote: list = field(default_factory=list)  # (file:line, "module.x (source)") of remote calls not downloaded
+    notes: list = field(default_factory=list)  # (file:line, what was not scanned): module calls not followed, caps
     inputs: dict = field(default_factory=dict)  # what else was read: dependency key -> digest (the cache checks it)
 
 
@@ -183,23 +184,24 @@ class Module:
     # --- files ------------------------------------------------------------------------
 
     def read_file(self, function: str, args: list, text: str):
-        """`file`, `fileexists` and `templatefile`, for files inside the module's tree only."""
+        """`file`, `fileexists` and `templatefile`, for regular files inside the scanned
+        tree only (the read gate, `iaclint.gate.reads`, decides)."""
         if not args or not isinstance(args[0], str):
             return unknown(text, f"`{function}` path is unknown")
         path = args[0] if os.path.isabs(args[0]) else os.path.join(self.directory, args[0])
-        real = os.path.realpath(path)
-        allowed = [os.path.realpath(self.directory), os.path.realpath(os.getcwd()), os.path.realpath(self.module_dir)]
-        if not any(real == base or real.startswith(base + os.sep) for base in allowed):
+        scanned = self.tree.scanned
+        try:
+            real = scanned.check(path) if scanned is not None else os.path.realpath(path)
+        except reads.Refused:
             return unknown(text, f"`{function}` reads {args[0]}, outside the scanned tree: not read")
         self.files_read.append(real)
         self.tree.files_read.append(real)
         if function == "fileexists":
-            return os.path.isfile(real)
+            return reads.is_regular_file(real, tree=scanned)
         try:
-            if os.path.getsize(real) > MAX_FILE_BYTES:
-                return unknown(text, f"{args[0]} is larger than the file-size limit")
-            with open(real, encoding="utf-8") as handle:
-                content = handle.read()
+            content = reads.read_bytes(real, tree=scanned, limit=MAX_FILE_BYTES).decode("utf-8")
+        except reads.Refused as exc:
+            return unknown(text, f"`{function}` does not read {args[0]}: {exc.strerror}")
         except (OSError, UnicodeDecodeError) as exc:
             return unknown(text, f"`{function}` cannot read {args[0]}: {getattr(exc, 'strerror', None) or exc}")
         if function == "file":
@@ -240,16 +242,22 @@ def render_template(content: str, module: Module, bindings: dict, text: str):
 
 
 def load_module(directory: str, tf_files: list, var_files=(), variables: dict | None = None,
-                overlay: dict | None = None) -> ModuleResult:
-    """`overlay` maps paths to unsaved contents (an editor buffer) that replace the disk's."""
+                overlay: dict | None = None, tree=None) -> ModuleResult:
+    """`overlay` maps paths to unsaved contents (an editor buffer) that replace the disk's;
+    `tree` (an `iaclint.gate.reads.Tree`) is where files may be read from (default: the
+    git work tree holding `directory`)."""
+    from iaclint.gate.reads import Tree
+
     result = ModuleResult()
-    tree = ModuleTree(directory or ".", overlay or {}, result)
+    scanned = tree if tree is not None else Tree.of([directory or "."])
+    tree = ModuleTree(directory or ".", overlay or {}, result, scanned)
     blocks = []
     for path in tf_files:
         blocks.extend(tree.blocks_of(path))
     declared = {b.labels[0]: b for b in blocks if b.type == "variable" and b.labels}
     origins: dict = {}
-    values, errors = tfvars.resolve(directory, declared, list(var_files), dict(variables or {}), origins)
+    values, errors = tfvars.resolve(directory, declared, list(var_files), dict(variables or {}), origins,
+                                    tree=scanned)
     result.errors.extend(errors)
     module = Module(tree, directory or ".", blocks, values, origins=origins)
     evaluate_module(module, result)

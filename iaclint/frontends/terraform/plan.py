@@ -44,9 +44,10 @@ class PlanResult:
     inputs: dict = field(default_factory=dict)  # (kind, path) -> digest, for the parse cache
 
 
-def load_plan(path: str, data: bytes, overlay: dict | None = None) -> PlanResult | None:
+def load_plan(path: str, data: bytes, overlay: dict | None = None, tree=None) -> PlanResult | None:
     """The plan's managed resources, or None when the document is not a plan (a state
-    file, or other JSON that only looked like one)."""
+    file, or other JSON that only looked like one). `tree` (`iaclint.gate.reads.Tree`) is
+    where the configuration beside it may be read from."""
     overlay = overlay or {}
     result = PlanResult()
     try:
@@ -64,7 +65,7 @@ def load_plan(path: str, data: bytes, overlay: dict | None = None) -> PlanResult
         result.errors.append(ParseError(path, 1, 1, f"plan JSON format_version {version!r} is not supported "
                                                     f"(major version {SUPPORTED_MAJOR} is)"))
         return result
-    mapper = _Mapper(path, document, overlay, result)
+    mapper = _Mapper(path, document, overlay, result, tree)
     changes = {c.get("address"): c for c in document.get("resource_changes") or []
                if isinstance(c, dict) and not c.get("deposed")}
     planned = (document.get("planned_values") or {}).get("root_module")
@@ -242,7 +243,10 @@ def _block_spans(block, attributes: dict) -> dict:
 class _Mapper:
     """Finds each resource's configuration and its `.tf` block (see the module docstring)."""
 
-    def __init__(self, path: str, document: dict, overlay: dict, result: PlanResult):
+    def __init__(self, path: str, document: dict, overlay: dict, result: PlanResult, tree=None):
+        from iaclint.gate.reads import Tree
+
+        self.tree = tree if tree is not None else Tree.of([path])
         self.path = path
         self.root = os.path.dirname(path) or "."
         self.overlay = overlay
@@ -281,7 +285,7 @@ class _Mapper:
         else:
             found = self._manifest_dirs().get(".".join(names))
             directory = os.path.normpath(os.path.join(self.root, found)) if found else None
-        return directory if directory and os.path.isdir(directory) else None
+        return directory if directory and os.path.isdir(directory) and self.tree.contains(directory) else None
 
     def _manifest_dirs(self) -> dict:
         if self._manifest is None:
@@ -291,8 +295,11 @@ class _Mapper:
             self.result.inputs[("file", manifest)] = None
             self._manifest = {}
             try:
-                with open(manifest, "rb") as handle:
-                    for entry in json.loads(handle.read().decode("utf-8-sig")).get("Modules", []):
+                from iaclint.frontends.terraform.tree import MANIFEST_MAX_BYTES
+                from iaclint.gate.reads import read_bytes
+
+                data = read_bytes(manifest, tree=self.tree, limit=MANIFEST_MAX_BYTES)
+                for entry in json.loads(data.decode("utf-8-sig")).get("Modules", []):
                         if isinstance(entry, dict) and isinstance(entry.get("Key"), str):
                             self._manifest[entry["Key"]] = entry.get("Dir")
             except (OSError, ValueError, AttributeError):
@@ -330,9 +337,9 @@ class _Mapper:
             index: dict = {}
             self.result.inputs[("dir", directory)] = None
             self.result.module_dirs.append(directory)
-            for file in terraform_files(directory, self.overlay):
+            for file in terraform_files(directory, self.overlay, self.tree):
                 self.result.inputs[("file", file)] = None
-                blocks, _ = read_config_file(file, self.overlay.get(file))  # its errors are its own unit's
+                blocks, _ = read_config_file(file, self.overlay.get(file), self.tree)  # errors: its own unit's
                 for block in blocks:
                     if block.type == "resource" and len(block.labels) == 2:
                         index.setdefault(tuple(block.labels), block)
@@ -348,7 +355,7 @@ class _Mapper:
         result = self.result
         result.module_dirs = sorted(set(result.module_dirs))
         result.module_files = sorted(set(result.module_files))
-        result.inputs = {key: digest(key[0], key[1], self.overlay) for key in sorted(result.inputs)}
+        result.inputs = {key: digest(key[0], key[1], self.overlay, self.tree) for key in sorted(result.inputs)}
 
 
 def _module_names(module_address: str) -> list:

@@ -24,7 +24,9 @@ def expand(block, scope: Scope) -> tuple:
     """How `count`/`for_each` expand a resource, data or module block:
     (mode, [(key, scope)], reason) with mode "one" (key None), "count" (int keys),
     "for_each" (string keys) or "unknown" (one instance whose `count.index` or `each` is
-    Unknown, and the reason)."""
+    Unknown, and the reason). For "count"/"for_each", `reason` is "" unless more than
+    `MAX_INSTANCES` instances were asked for: it then says what was left out, and the
+    caller notes it (`capped`)."""
     evaluator = Evaluator()
     if "count" in block.attributes:
         attr = block.attributes["count"]
@@ -33,7 +35,8 @@ def expand(block, scope: Scope) -> tuple:
             reason = count.reason if isinstance(count, Unknown) else "count is not a number"
             index = unknown("count.index", f"count is unknown: {reason}")
             return "unknown", [(None, scope.child(count={"index": index}))], f"count is unknown: {reason}"
-        return "count", [(i, scope.child(count={"index": i})) for i in range(min(int(count), MAX_INSTANCES))], ""
+        return ("count", [(i, scope.child(count={"index": i})) for i in range(min(int(count), MAX_INSTANCES))],
+                _capped("count", int(count)))
     if "for_each" in block.attributes:
         attr = block.attributes["for_each"]
         collection = evaluator.evaluate(attr.expr, attr.source, scope)
@@ -47,8 +50,23 @@ def expand(block, scope: Scope) -> tuple:
                     "value": unknown("each.value", f"for_each is unknown: {reason}")}
             return "unknown", [(None, scope.child(each=each))], f"for_each is unknown: {reason}"
         return "for_each", [(key, scope.child(each={"key": key, "value": value}))
-                            for key, value in items[:MAX_INSTANCES]], ""
+                            for key, value in items[:MAX_INSTANCES]], _capped("for_each", len(items))
     return "one", [(None, scope)], ""
+
+
+def _capped(what: str, asked: int) -> str:
+    if asked <= MAX_INSTANCES:
+        return ""
+    return (f"{what} asks for {asked:,} instances: only the first {MAX_INSTANCES:,} are scanned, "
+            f"the other {asked - MAX_INSTANCES:,} are not")
+
+
+def note_capped(block, module, expansion: tuple, address: str) -> None:
+    """Say (a note of the run, not a finding) that an expansion was cut at the cap."""
+    mode, _, reason = expansion
+    tree = getattr(module, "tree", None)
+    if mode in ("count", "for_each") and reason and tree is not None and hasattr(tree, "note"):
+        tree.note(block, f"{address}: {reason}")
 
 
 def key_suffix(key) -> str:
@@ -75,8 +93,9 @@ def instances(block, module) -> list[RawResource]:
     rtype, name = block.labels
     native_type = f"data.{rtype}" if block.type == "data" else rtype
     base = f"{module.prefix}{native_type}.{name}"
-    _, items, _ = expand(block, Scope(module))
-    return [_resource(block, native_type, base + key_suffix(key), module, scope) for key, scope in items]
+    expansion = expand(block, Scope(module))
+    note_capped(block, module, expansion, base)
+    return [_resource(block, native_type, base + key_suffix(key), module, scope) for key, scope in expansion[1]]
 
 
 def _resource(block, native_type: str, address: str, module, scope: Scope) -> RawResource:
@@ -152,6 +171,11 @@ def _dynamic(block, scope: Scope, evaluator: Evaluator, path: tuple, out: dict) 
         evaluator.recorder.note(path + (name,), block.span)
         out[name] = unknown(_source_text(for_each), f"dynamic \"{name}\" for_each is not a collection")
         return
+    if len(items) > MAX_INSTANCES:
+        tree = getattr(scope.module, "tree", None)
+        if tree is not None and hasattr(tree, "note"):
+            tree.note(block, f"dynamic \"{name}\" asks for {len(items):,} blocks: only the first {MAX_INSTANCES:,} "
+                             "are scanned")
     for key, value in items[:MAX_INSTANCES]:
         inner = scope.child(**{iterator: {"key": key, "value": value}})
         _append_block(out, name, content, inner, evaluator, path, span_block=block)

@@ -24,9 +24,9 @@ import os
 
 def settle(found, units: list, unit_extras: list) -> set:
     """Indices of the units whose results are dropped, given each unit's extras (what its
-    load met: `module_dirs`, `module_files`, `remote`; {} for a template). Updates
+    load met: `module_dirs`, `module_files`, `notes`; {} for a template). Updates
     `found.reportable` with the module files of roots reported as a whole, and
-    `found.skipped` with one note about remote modules that were not scanned."""
+    `found.skipped` with a note for each module call that was not followed."""
     extras = {i: e for i, e in enumerate(unit_extras) if e}
     directory = {i: os.path.realpath(unit[1]) for i, unit in enumerate(units) if unit[0] == "tf"}
     covers = {i: {os.path.realpath(d) for d in extras[i].get("module_dirs", ())} for i in extras}
@@ -46,20 +46,7 @@ def settle(found, units: list, unit_extras: list) -> set:
         kind, _, files = units[i]
         if all(f in found.reportable for f in files):
             found.reportable.update(extras[i].get("module_files", ()))
-    remote = [tuple(r) for i in sorted(extras) if i not in dropped for r in extras[i].get("remote", ())]
-    remote = list(dict.fromkeys(remote))
-    if remote and hasattr(found, "skipped"):
-        found.skipped.append(_remote_note(remote))
+    notes = [tuple(r) for i in sorted(extras) if i not in dropped for r in extras[i].get("notes", ())]
+    if hasattr(found, "skipped"):
+        found.skipped.extend(dict.fromkeys(notes))  # (file:line, what was not scanned), one per thing
     return dropped
-
-
-def _remote_note(remote: list) -> tuple:
-    """One (where, what) note for every remote module call that is not downloaded:
-    `remote` holds (file:line, "module.x (source)") pairs."""
-    where = remote[0][0]
-    if len(remote) == 1:
-        what = f"remote module {remote[0][1]} is not downloaded: its resources are not scanned"
-    else:
-        what = (f"{len(remote)} remote modules are not downloaded: their resources are not scanned: "
-                + "; ".join(f"{name} at {location}" for location, name in remote))
-    return where, f"{what} (run `terraform init` to download them into .terraform/modules)"

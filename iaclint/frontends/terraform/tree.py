@@ -12,39 +12,41 @@ import json
 import os
 
 from iaclint.frontends.terraform.expressions import Budget
+from iaclint.gate import reads
 from iaclint.gate.files import content_hash
 from iaclint.model.resource import ParseError
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILE_BYTES = reads.MAX_FILE_BYTES
+MANIFEST_MAX_BYTES = 5 * 1024 * 1024  # modules.json: a few hundred bytes per module
 MANIFEST = os.path.join(".terraform", "modules", "modules.json")
 TERRAFORM_SUFFIXES = (".tf", ".tf.json")
 
 
 # --- the dependency record (checked by the parse cache) -----------------------------------
 
-def digest(kind: str, path: str, overlay: dict) -> str:
+def digest(kind: str, path: str, overlay: dict, tree: reads.Tree | None = None) -> str:
     """The digest of one extra input as it is now: a file's content ("" when it cannot be
     read) or a directory's list of Terraform files."""
     if kind == "dir":
-        return content_hash("\n".join(terraform_files(path, overlay)).encode("utf-8"))
+        return content_hash("\n".join(terraform_files(path, overlay, tree)).encode("utf-8"))
     data = overlay.get(path)
     if data is None:
         try:
-            with open(path, "rb") as handle:
-                data = handle.read()
+            data = reads.read_bytes(path, tree=tree)
         except OSError:
             return ""
     return content_hash(data)
 
 
-def terraform_files(directory: str, overlay: dict) -> list[str]:
-    """The `.tf`/`.tf.json` files of a directory (unsaved editor buffers included), sorted."""
+def terraform_files(directory: str, overlay: dict, tree: reads.Tree | None = None) -> list[str]:
+    """The `.tf`/`.tf.json` files of a directory (unsaved editor buffers included), sorted:
+    regular files inside the scanned tree only."""
     try:
-        names = os.listdir(directory)
+        names = reads.list_dir(directory, tree=tree)
     except OSError:
         names = []
     found = {os.path.normpath(os.path.join(directory, n)) for n in names
-             if n.endswith(TERRAFORM_SUFFIXES) and os.path.isfile(os.path.join(directory, n))}
+             if n.endswith(TERRAFORM_SUFFIXES) and reads.is_regular_file(os.path.join(directory, n), tree=tree)}
     found.update(p for p in overlay if os.path.dirname(p) == os.path.normpath(directory)
                  and p.endswith(TERRAFORM_SUFFIXES))
     return sorted(found)
@@ -53,10 +55,11 @@ def terraform_files(directory: str, overlay: dict) -> list[str]:
 class ModuleTree:
     """State shared by the modules of one root load (see the module docstring)."""
 
-    def __init__(self, root: str, overlay: dict, result):
+    def __init__(self, root: str, overlay: dict, result, scanned: reads.Tree | None = None):
         self.root = root
         self.overlay = overlay
         self.result = result
+        self.scanned = scanned  # the scanned tree: every read stays inside it (iaclint.gate.reads)
         self.budget = Budget()
         self.files_read: list = []
         self.templates: list = []  # templatefile() paths being rendered (a template may not render itself)
@@ -69,7 +72,7 @@ class ModuleTree:
     def blocks_of(self, path: str, dependency: bool = False) -> list:
         """The blocks of a file, parsed once per load; its errors are reported once."""
         if path not in self._parsed:
-            blocks, errors = read_config_file(path, self.overlay.get(path))
+            blocks, errors = read_config_file(path, self.overlay.get(path), self.scanned)
             self._parsed[path] = blocks
             self.result.errors.extend(errors)
         if dependency:
@@ -78,7 +81,7 @@ class ModuleTree:
 
     def module_files(self, directory: str) -> list[str]:
         self._dependencies.add(("dir", directory))
-        files = terraform_files(directory, self.overlay)
+        files = terraform_files(directory, self.overlay, self.scanned)
         self.result.module_dirs.append(directory)
         self.result.module_files.extend(files)
         return files
@@ -90,8 +93,8 @@ class ModuleTree:
             self._dependencies.add(("file", path))
             self._manifest = {}
             try:
-                with open(path, "rb") as handle:
-                    document = json.loads(handle.read().decode("utf-8-sig"))
+                document = json.loads(reads.read_bytes(path, tree=self.scanned, limit=MANIFEST_MAX_BYTES)
+                                      .decode("utf-8-sig"))
                 for entry in document.get("Modules", []):
                     if isinstance(entry, dict) and isinstance(entry.get("Key"), str) \
                             and isinstance(entry.get("Dir"), str):
@@ -99,6 +102,10 @@ class ModuleTree:
             except (OSError, ValueError, AttributeError):
                 pass
         return self._manifest
+
+    def note(self, block, message: str) -> None:
+        """Say that something at `block` was not scanned (a note, not a finding)."""
+        self.result.notes.append((f"{block.span.file}:{block.header.line}", message))
 
     def error(self, block, message: str) -> None:
         key = (block.span.file, block.header.line, message)
@@ -112,22 +119,21 @@ class ModuleTree:
         result.files_read = sorted(set(self.files_read))
         result.module_dirs = sorted(set(result.module_dirs))
         result.module_files = sorted(set(result.module_files))
-        result.remote = list(dict.fromkeys(result.remote))
+        result.notes = list(dict.fromkeys(result.notes))
         deps = set(self._dependencies) | {("file", p) for p in result.files_read}
-        result.inputs = {key: digest(key[0], key[1], self.overlay) for key in sorted(deps)}
+        result.inputs = {key: digest(key[0], key[1], self.overlay, self.scanned) for key in sorted(deps)}
 
 
-def read_config_file(path: str, data: bytes | None = None):
+def read_config_file(path: str, data: bytes | None = None, tree: reads.Tree | None = None):
     """Blocks of one `.tf` or `.tf.json` file (or of `data`, its unsaved content), or the
     ParseError that stops it."""
     if data is None:
         try:
-            size = os.path.getsize(path)
-            if size > MAX_FILE_BYTES:
-                return [], [ParseError(path, 1, 1, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: "
-                                                   "not scanned")]
-            with open(path, "rb") as handle:
-                data = handle.read()
+            data = reads.read_bytes(path, tree=tree, limit=MAX_FILE_BYTES)
+        except reads.Refused as exc:
+            reason = exc.strerror if not exc.strerror.startswith("larger") else (
+                f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+            return [], [ParseError(path, 1, 1, f"{reason}: not scanned")]
         except OSError as exc:
             return [], [ParseError(path, 1, 1, f"cannot read file: {exc.strerror or exc}")]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):

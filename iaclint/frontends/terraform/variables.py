@@ -13,6 +13,7 @@ import os
 from iaclint.frontends.jsonspans import JsonSpanError, loads_with_spans
 from iaclint.frontends.terraform.expressions import Budget, Evaluator, Scope, unknown
 from iaclint.frontends.terraform.functions import toset
+from iaclint.gate import reads
 from iaclint.model.resource import ParseError
 
 _COMPLEX_TYPES = ("list", "map", "set", "object", "tuple", "any")
@@ -73,9 +74,10 @@ def _evaluate_text(text: str):
 
 
 def resolve(directory: str, declared: dict, var_files: list, cli_values: dict,
-            origins: dict | None = None) -> tuple[dict, list]:
+            origins: dict | None = None, tree=None) -> tuple[dict, list]:
     """name -> value for every declared variable, and the errors met in variable files.
-    `origins`, when given, receives name -> where the value was set (for messages)."""
+    `origins`, when given, receives name -> where the value was set (for messages);
+    `tree` (`iaclint.gate.reads.Tree`) is where variables files may be read from."""
     errors: list[ParseError] = []
     scope = Scope(_NoModule())
     values: dict = {}
@@ -91,9 +93,9 @@ def resolve(directory: str, declared: dict, var_files: list, cli_values: dict,
         if env is not None:
             values[name] = _from_text(env, _type_text(declared[name]))
             where[name] = f"var.{name} set by TF_VAR_{name}"
-    for path in auto_var_files(directory) + list(var_files):
+    for path in auto_var_files(directory, tree) + list(var_files):
         lines: dict = {}
-        for name, value in _read_values(path, scope, errors, lines).items():
+        for name, value in _read_values(path, scope, errors, lines, tree).items():
             if name in declared:
                 values[name] = value
                 where[name] = f"var.{name} set in {path}:{lines.get(name, 1)}"
@@ -127,10 +129,10 @@ def convert(value, block):
     return _convert(value, _type_text(block))
 
 
-def auto_var_files(directory: str) -> list[str]:
+def auto_var_files(directory: str, tree=None) -> list[str]:
     """`terraform.tfvars(.json)` and `*.auto.tfvars(.json)` of a directory, in Terraform's order."""
     try:
-        names = os.listdir(directory or ".")
+        names = reads.list_dir(directory or ".", tree=tree)
     except OSError:
         return []
     out = [n for n in ("terraform.tfvars", "terraform.tfvars.json") if n in names]
@@ -138,11 +140,10 @@ def auto_var_files(directory: str) -> list[str]:
     return [os.path.join(directory, n) if directory not in ("", ".") else n for n in out]
 
 
-def _read_values(path: str, scope: Scope, errors: list, lines: dict | None = None) -> dict:
+def _read_values(path: str, scope: Scope, errors: list, lines: dict | None = None, tree=None) -> dict:
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
+        data = reads.read_bytes(path, tree=tree)
+    except OSError as exc:  # outside the tree, not a regular file, too big, unreadable
         errors.append(ParseError(path, 1, 1, f"cannot read variables file: {exc.strerror or exc}"))
         return {}
     if path.endswith(".json"):

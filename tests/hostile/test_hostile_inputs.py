@@ -235,13 +235,13 @@ def test_symlinks_out_of_the_tree_are_not_followed(tree, outside):
     ]
 
 
-def test_a_symlink_named_explicitly_is_followed(tree, outside):
-    """Naming a file is asking for it (docs/architecture.md): it is read wherever it points."""
+def test_a_symlink_named_explicitly_is_not_followed_out_of_the_tree(tree, outside):
+    """A pre-commit hook names the files git tracks, and git tracks symlinks: a `main.tf`
+    pointing at a file outside the repository is not read even when named."""
     os.symlink(outside / "secret.tf", tree / "bad" / "secret.tf")
     result = run_scan(["bad/secret.tf"])
-    assert [f.resource for f in result.findings if f.policy_id == "IAC201"] == [
-        "aws_sagemaker_notebook_instance.secret"]
-    assert result.skipped == []
+    assert not [f for f in result.findings if "secret" in f.resource]
+    assert result.skipped == [("bad/secret.tf", "symlink to a file outside the scanned tree: not followed")]
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
@@ -272,15 +272,23 @@ def test_the_cli_notes_what_it_did_not_follow_without_changing_the_exit_code(tre
 def _deny_open(monkeypatch, *paths):
     """Make `open()` of these paths fail as it does for a file without read permission
     (the tests run as root, who may read anything)."""
-    denied = {os.path.abspath(p) for p in paths}
-    real_open = builtins.open
+    denied = {os.path.realpath(p) for p in paths}
+    real_open, real_os_open = builtins.open, os.open
+
+    def check(file):
+        if isinstance(file, (str, bytes, os.PathLike)) and os.path.realpath(os.fsdecode(file)) in denied:
+            raise PermissionError(13, "Permission denied", os.fsdecode(file))
 
     def guarded(file, *args, **kwargs):
-        if isinstance(file, (str, bytes, os.PathLike)) and os.path.abspath(os.fsdecode(file)) in denied:
-            raise PermissionError(13, "Permission denied", os.fsdecode(file))
+        check(file)
         return real_open(file, *args, **kwargs)
 
+    def guarded_os_open(file, *args, **kwargs):  # the read gate (iaclint.gate.reads) opens this way
+        check(file)
+        return real_os_open(file, *args, **kwargs)
+
     monkeypatch.setattr(builtins, "open", guarded)
+    monkeypatch.setattr(os, "open", guarded_os_open)
 
 
 def _deny_listing(monkeypatch, *paths, error=PermissionError):
@@ -679,11 +687,12 @@ SECRET = "top-secret-value-outside-the-tree"
     'filebase64("../../secret.txt")', 'fileexists("../../secret.txt")',
 ])
 def test_file_never_reads_outside_the_scanned_tree(tmp_path, monkeypatch, call):
-    """The module is `tree/mod`, the scan runs in `tree`: `../x` from the module is inside
-    the tree, `../../x` is not, and neither is a symlink that leads out of it."""
+    """The module is `tree/mod` in the git work tree `tree`: `../x` from the module is
+    inside the tree, `../../x` is not, and neither is a symlink that leads out of it."""
     (tmp_path / "secret.txt").write_text(SECRET)
     module = tmp_path / "tree" / "mod"
     module.mkdir(parents=True)
+    (tmp_path / "tree" / ".git").mkdir()
     (tmp_path / "tree" / "inside.txt").write_text("inside")
     os.symlink(tmp_path / "secret.txt", module / "link.txt")
     os.symlink(tmp_path, module / "linkdir")

@@ -1,0 +1,93 @@
+"""The write gate: every file iaclint writes (a report, a baseline, a starter
+configuration, a cache entry) is written through here.
+
+A repository can commit a symlink named like the report (`report.sarif -> ~/.bashrc`)
+or a symlinked directory (`reports -> /home/runner/.ssh`), and its configuration can
+name `baseline: ../../x`. So a write
+
+- never goes through a symlink at the path itself: the content goes to a new temporary
+  file in the same directory, which then replaces the path (`os.replace` replaces a
+  symlink, it does not write through it); readers never see half a file either;
+- when the path lies inside the scanned tree as written, must still lie inside it once
+  the directory's symlinks are resolved;
+- with `confined=True` (a path that came from the tree's own configuration), must lie
+  inside the tree, as written and as resolved: `~/.bashrc` or `../x` is refused.
+
+A path outside the tree that the user named on the command line (`--output
+/tmp/report.sarif`) is written where it says.
+
+API:
+
+    write_file(path, data, tree=tree, confined=False, mode=0o644)   # raises OSError
+    create_file(path, data, tree=tree, confined=False)  # never replaces an existing path
+
+`Refused` (from `iaclint.gate.reads`) is the OSError of a refused write.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+
+from iaclint.gate.reads import OUTSIDE, Refused, Tree
+
+
+def _check(path: str, tree: Tree | None, confined: bool) -> str:
+    """The path to write (its directory's symlinks resolved), or Refused."""
+    absolute = os.path.abspath(path)
+    directory, name = os.path.split(absolute)
+    if not name or name in (".", ".."):
+        raise Refused(path, "not a file name")
+    real = os.path.join(os.path.realpath(directory), name)
+    if tree is None or tree._inside(os.path.dirname(real)) or tree._inside(real):
+        return real
+    if confined:
+        raise Refused(path, OUTSIDE)
+    # Outside the tree: fine when the user named it so, not when the path passes through
+    # the tree and a symlinked directory there leads it out.
+    ancestor = directory
+    while True:
+        if tree._inside(os.path.realpath(ancestor)):
+            raise Refused(path, f"{OUTSIDE} (a symlinked directory in the tree leads out of it)")
+        parent = os.path.dirname(ancestor)
+        if parent == ancestor:
+            return real
+        ancestor = parent
+
+
+def write_file(path: str, data, tree: Tree | None = None, confined: bool = False, mode: int = 0o644) -> None:
+    """Write `data` (bytes, a str, or an iterable of str pieces, written as they come: a
+    large report is never held whole) to `path` atomically (see the module docstring);
+    raises OSError."""
+    real = _check(path, tree, confined)
+    fd, temp = tempfile.mkstemp(dir=os.path.dirname(real), prefix=".iaclint-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            if isinstance(data, (bytes, bytearray, memoryview)):
+                handle.write(data)
+            elif isinstance(data, str):
+                handle.write(data.encode("utf-8", "backslashreplace"))
+            else:
+                for piece in data:
+                    handle.write(piece.encode("utf-8", "backslashreplace"))
+        if mode != 0o600:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temp, mode & ~umask)
+        os.replace(temp, real)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
+
+
+def create_file(path: str, data: bytes | str, tree: Tree | None = None, confined: bool = False) -> None:
+    """Write `data` to a new file at `path`; FileExistsError when anything (a file, a
+    symlink, even a dangling one) is there already."""
+    real = _check(path, tree, confined)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    fd = os.open(real, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o644)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)

@@ -1,0 +1,84 @@
+"""Reports are inert (`iaclint.gate.text`, `formatters._common.inert_result`): file names,
+module sources, values and logical IDs from the tree cannot print GitHub workflow
+commands or terminal escapes, break the Markdown table, or crash a format."""
+from __future__ import annotations
+
+import json
+import os
+import re
+
+import pytest
+from harness import assert_inert, iaclint, repository
+
+FORMATS = ("text", "json", "sarif", "junit", "github", "markdown", "gitlab")
+NOTEBOOK = ('resource "aws_sagemaker_notebook_instance" "nb" {{\n  name = "nb"\n'
+            '  role_arn = "arn:aws:iam::123456789012:role/sm"\n  instance_type = "ml.t3.medium"\n'
+            '  direct_internet_access = "Enabled"\n}}\n{extra}')
+TEMPLATE = ('AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  {id}:\n'
+            '    Type: AWS::SageMaker::NotebookInstance\n    Properties:\n      InstanceType: ml.t3.medium\n'
+            '      RoleArn: arn:aws:iam::123456789012:role/sm\n      DirectInternetAccess: Enabled\n')
+HOSTILE_NAMES = ["x\n::error file=a.tf::forged.tf", "::stop-commands::pwned.tf", "esc\x1b]0;owned\x07.tf",
+                 "bidi\u202eft.tf", "##[error]forged.tf"]
+
+
+@pytest.fixture
+def world(tmp_path):
+    repo = repository(tmp_path / "repo")
+    directory = repo / "files"
+    directory.mkdir()
+    for i, name in enumerate(HOSTILE_NAMES):
+        sub = directory / f"d{i}"
+        sub.mkdir()
+        (sub / name).write_text(NOTEBOOK.format(extra=""))
+    latin1 = os.fsencode(str(directory / "d9")) + b"/caf\xe9.tf"
+    os.mkdir(os.path.dirname(latin1))
+    with open(latin1, "wb") as handle:
+        handle.write(NOTEBOOK.format(extra="").encode())
+    (repo / "mod").mkdir()
+    (repo / "mod" / "main.tf").write_text('module "m" {\n  source = "evil\\n::error::from-a-module-source"\n}\n'
+                                          'module "n" {\n  source = "evil\\u001b[2J"\n}\n')
+    (repo / "stack.yaml").write_text(TEMPLATE.format(id='"Pwn|<img src=x onerror=alert(1)>\\n::error::id"'))
+    (repo / "stack2.yaml").write_text(TEMPLATE.format(id='"Nb\\e]0;title\\a`code`|"'))
+    home = tmp_path / "home"
+    home.mkdir()
+    return repo, home
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_is_inert_on_stdout_and_in_a_file(world, fmt):
+    repo, home = world
+    run = iaclint("scan", ".", "--no-cache", "--format", fmt, cwd=repo, home=home)
+    assert_inert(run, code=1, github=fmt == "github")
+    to_file = iaclint("scan", ".", "--no-cache", "--format", fmt, "--output", "report.out", cwd=repo, home=home)
+    assert_inert(to_file, code=1, files=[repo / "report.out"], github=fmt == "github")
+    timing = re.compile(r" in \d+\.\d\ds:|\d{4}-\d\d-\d\dT[0-9:]+")
+    assert timing.sub("", (repo / "report.out").read_text()) == timing.sub("", run.out)
+    lines = run.out.splitlines()
+    if fmt == "github":
+        assert all(re.match(r"::(error|warning|notice) file=", line) for line in lines if line.startswith("::"))
+        assert sum(line.startswith("::") for line in lines) >= 8
+    if fmt in ("json", "sarif", "gitlab"):
+        json.loads(run.out)
+    if fmt == "sarif":
+        import jsonschema
+        from conftest import ROOT
+
+        jsonschema.validate(json.loads(run.out), json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json")
+                                                            .read_text()))
+    if fmt == "markdown":
+        rows = [line for line in lines if line.startswith("| ") and "|" in line[1:]]
+        table = [r for r in rows if r.count(" | ") >= 3]
+        assert all(len(re.findall(r"(?<!\\)\|", r)) == 6 for r in table[2:]), table
+        assert "<img" not in re.sub(r"`[^`]*`", "", run.out)  # HTML only as text: escaped, or in a code span
+    if fmt == "text":
+        assert "caf\\xe9.tf" in run.out  # an undecodable name, shown by its bytes
+
+
+def test_notes_and_errors_are_inert(world):
+    repo, home = world
+    run = iaclint("scan", ".", "--no-cache", "--format", "json", cwd=repo, home=home)
+    assert_inert(run, code=1)
+    assert "evil\\n::error::from-a-module-source" in run.err and "evil\\x1b[2J" in run.err
+    missing = iaclint("scan", "no\n::error::such-path", "--no-cache", cwd=repo, home=home)
+    assert_inert(missing, code=2)
+    assert "path not found: no\\n::error::such-path" in missing.err
