@@ -33,6 +33,14 @@ class Result:
     verdict: Verdict
     message: str = ""
     path: tuple = ()
+    # Attack paths (area 6): the chains behind the verdict, each a tuple of steps (file,
+    # line, column, end line, end column, resource, message), and what tells this chain
+    # apart from another reported at the same place (part of the fingerprint).
+    flows: tuple = ()
+    identity: str = ""
+    # The resource the finding is about when it is not the checked one (an attack path is
+    # checked where it starts and reported at the link to change); `path` is then on it.
+    at: Any = None
 
 
 @dataclass
