@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from iaclint.frontends.cloudformation.evaluator import NO_VALUE, Evaluator
 from iaclint.model.resource import Reference
-from iaclint.model.unknown import ABSENT, Unknown, cannot_be, shape
+from iaclint.model.symbolic import cannot_be
+from iaclint.model.unknown import ABSENT, Unknown, shape
 
 
 def ev(template: dict, value, parameters=None):
@@ -156,9 +157,10 @@ def test_undecidable_if_keeps_both_branches():
     assert isinstance(u, Unknown) and u.alternatives == ("a", ABSENT)
     assert u.reason == "condition C is unknown: parameter U has no default"
     nested = ev(t, {"Fn::If": ["C", {"k": {"Fn::GetAtt": ["Res", "Arn"]}}, {"Fn::If": ["C", 1, 2]}]})
-    first, second = nested.alternatives
+    first, *others = nested.alternatives  # a choice of choices is one choice
     assert first["k"].refs == ("Res",) and nested.refs == ("Res",)
-    assert second.alternatives == (1, 2)
+    assert others == [1, 2]
+    assert ev(t, {"Fn::If": ["C", "same", "same"]}) == "same"  # both branches agree: the value
 
 
 def test_allowed_values_without_default_are_the_alternatives():

@@ -7,15 +7,19 @@ the deployment — resource attributes, pseudo parameters, imports, SSM paramete
 
 What is known about an Unknown is kept on it (see `iaclint.model.unknown`):
 
-- `Fn::If` on a condition that cannot be decided evaluates both branches into the
-  Unknown's `alternatives` (`ABSENT` for `AWS::NoValue`); so does a parameter without a
-  default whose `AllowedValues` lists what it can be. `Fn::Equals` and `Fn::FindInMap`
-  decide over the alternatives when every combination gives the same answer.
-- Pseudo parameters are known placeholders: `!Ref AWS::AccountId` is an Unknown whose
-  `pattern` is twelve digits, `AWS::Partition` starts with `aws`, and so on (wide patterns
-  that every real value matches). `Fn::Sub` and `Fn::Join` over unknown pieces build an
-  Unknown with `parts`, so `!Sub arn:${AWS::Partition}:s3:::${Bucket}/*` keeps its shape:
-  a policy can tell that it is an S3 ARN and never `*`, while its value stays unknown.
+- `Fn::If` on a condition that cannot be decided is the choice of both branches
+  (`ABSENT` for `AWS::NoValue`); a parameter without a default whose `AllowedValues` lists
+  what it can be is a choice too. `Fn::Equals` and `Fn::FindInMap` decide over the
+  alternatives when every combination gives the same answer.
+- Parameters, pseudo parameters and resource attributes keep their identity (a `symbol`):
+  `!Ref CollectionName` is equal to itself wherever it is written, so a `!Sub` document
+  that names `collection/${CollectionName}` names the collection whose `Name` is that
+  `!Ref`. Pseudo parameters have shapes: `!Ref AWS::AccountId` is twelve digits,
+  `AWS::Partition` starts with `aws`, and so on (wide patterns every real value matches).
+  `Fn::Sub` and `Fn::Join` over unknown pieces are partially known strings, so
+  `!Sub arn:${AWS::Partition}:s3:::${Bucket}/*` keeps its shape: a policy can tell that
+  it is an S3 ARN and never `*`, while its value stays unknown. The rules are the value
+  domain's (`iaclint.model.symbolic`), the same as Terraform's.
 
 While it walks a resource's `Properties`, the evaluator records a span for every output
 path at the place where the value was written (a `!Ref` resolved to a parameter default
@@ -46,9 +50,9 @@ from iaclint.frontends.cloudformation.values import (
     allowed_values,
     convert_parameter,
     expr_text,
-    shaped,
     sub_text,
 )
+from iaclint.model import symbolic
 from iaclint.model.resource import Reference, Span
 from iaclint.model.sizes import MAX_VALUE_SIZE, Budget, OverBudget, TooLarge
 from iaclint.model.unknown import ABSENT, Unknown, collect_refs
@@ -289,10 +293,11 @@ class Evaluator(Conditions, Functions):
             return self._param(name, wpath)
         if name.startswith("AWS::"):
             return Unknown(f"!Ref {name}", f"pseudo parameter {name}", self._span(wpath),
-                           pattern=PSEUDO_PATTERNS.get(name))
+                           pattern=PSEUDO_PATTERNS.get(name), symbol=self._symbol(name))
         if name in self.resources:
             self._add_ref(rpath, name)
-            return self._unknown(f"!Ref {name}", f"reference to resource {name}", wpath, (name,))
+            return Unknown(f"!Ref {name}", f"reference to resource {name}", self._span(wpath), (name,),
+                           symbol=self._symbol("Ref", name))
         return self._unknown(f"!Ref {name}", f"undefined name {name}", wpath)
 
     def _param(self, name: str, wpath: tuple) -> Any:
@@ -301,7 +306,8 @@ class Evaluator(Conditions, Functions):
         else:
             value = self._param_cache[name] = self._param_value(name)
         if isinstance(value, tuple):  # (reason, alternatives) marks an unknown parameter
-            return Unknown(f"!Ref {name}", value[0], self._span(wpath), alternatives=value[1])
+            return Unknown(f"!Ref {name}", value[0], self._span(wpath), alternatives=value[1],
+                           symbol=self._symbol(name))
         if isinstance(value, list):
             self.budget.spend(len(value))
             return list(value)
@@ -339,7 +345,13 @@ class Evaluator(Conditions, Functions):
             return self._unknown(expr, f"undefined resource {target}", wpath)
         self._add_ref(rpath, target, attribute)
         what = f"attribute {attribute}" if attribute else "an attribute"
-        return self._unknown(expr, f"{what} of resource {target}", wpath, (target,))
+        return Unknown(expr, f"{what} of resource {target}", self._span(wpath), (target,),
+                       symbol=self._symbol(target, attribute) if attribute else None)
+
+    def _symbol(self, *name: str) -> tuple:
+        """The identity of a parameter, pseudo parameter or resource attribute of this
+        template: the same wherever it is written (`iaclint.model.symbolic`)."""
+        return ("cfn", self.file) + name
 
     def _sub(self, arg: Any, wpath: tuple, rpath, depth: int) -> Any:
         variables: Any = {}
@@ -381,7 +393,7 @@ class Evaluator(Conditions, Functions):
         pieces.append(template[pos:])
         self.budget.build(sum(len(p) for p in pieces if isinstance(p, str)))  # before the join
         if unknowns:
-            return shaped(self._unknown(expr, unknowns[0].reason, wpath, collect_refs(unknowns)), pieces)
+            return symbolic.text(pieces, expr, unknowns[0].reason, self._span(wpath), collect_refs(unknowns))
         return "".join(pieces)
 
     def _raw_refs(self, v: Any, rpath) -> list[str]:

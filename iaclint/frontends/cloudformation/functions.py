@@ -17,11 +17,10 @@ from iaclint.frontends.cloudformation.values import (
     combinations,
     copy_value,
     expr_text,
-    same,
-    shaped,
     sub_text,
     unknowns_in,
 )
+from iaclint.model import symbolic
 from iaclint.model.sizes import MAX_VALUE_SIZE, TooLarge, json_size_bound
 from iaclint.model.unknown import Unknown, collect_refs
 
@@ -56,7 +55,9 @@ class Functions:
                 if i:
                     pieces.append(delim)
                 pieces.append(t)
-            return shaped(self._propagate("Fn::Join", arg, [items], wpath), pieces)
+            first = next(unknowns_in(items))
+            return symbolic.text(pieces, expr_text("Fn::Join", arg), first.reason, self._span(wpath),
+                                 collect_refs(items))
         return delim.join(texts)
 
     def _select(self, arg: Any, wpath: tuple, rpath, depth: int) -> Any:
@@ -99,14 +100,8 @@ class Functions:
             if combos is not None:
                 found = [self._lookup(arg, combo, wpath, rpath, depth) for combo in combos]
                 if not any(isinstance(f, Unknown) and f.alternatives is None for f in found):
-                    unique: list = []
-                    for f in found:
-                        if not any(same(f, u) for u in unique):
-                            unique.append(f)
-                    if len(unique) == 1:
-                        return unique[0]
                     out = self._propagate("Fn::FindInMap", arg, keys, wpath)
-                    return out.replace(alternatives=tuple(unique))
+                    return symbolic.choice(found, out.expr, out.reason, out.span, out.refs)
             return self._propagate("Fn::FindInMap", arg, keys, wpath)
         return self._lookup(arg, keys, wpath, rpath, depth)
 

@@ -11,7 +11,7 @@ carry the module's prefix (`module.m.aws_x.y`). The module scope may know more: 
 call's outputs (`module.m.out`) and the data sources it renders
 (`data.aws_iam_policy_document.d.json`) are asked of it before falling back to an Unknown.
 A JSON document written as a template with unknown interpolations stays a readable
-document with Unknown leaves (`iaclint.frontends.terraform.embedded`).
+document with Unknown leaves (`iaclint.model.holes_json`).
 
 When a `Recorder` is given, the evaluator notes the span of every path it builds (object
 members, list items, blocks), so a finding deep inside a `jsonencode(...)` policy points at
@@ -19,6 +19,9 @@ the exact line; through `merge`/`concat`, each span follows its value to where t
 puts it, and a heredoc JSON document gets the file's own lines and columns. Values that come
 through a variable or a local point at the place in the resource that uses them.
 
+Unknown values follow the value domain's rules (`iaclint.model.symbolic`): conditionals with
+an unknown condition are choices, `format`/`join` keep their known text, references are
+holes with an identity; that part of `Evaluator` is `iaclint.frontends.terraform.choices`.
 Templates are rendered by `iaclint.frontends.terraform.templates` and function calls made
 by `iaclint.frontends.terraform.function_calls` (both parts of `Evaluator`), and
 Terraform's value rules (conversions, operators, lookups, escapes) live in
@@ -36,6 +39,7 @@ import re
 from typing import Any
 
 from iaclint.frontends.terraform import functions
+from iaclint.frontends.terraform.choices import Symbolic, traversal_steps
 from iaclint.frontends.terraform.function_calls import FunctionCalls
 from iaclint.frontends.terraform.templates import Templates
 from iaclint.frontends.terraform.tfjson import JsonValue
@@ -49,7 +53,6 @@ from iaclint.frontends.terraform.values import (
     lookup,
     node_text,
     number_text,
-    refs_inside,
     short,
     sized,
     spend,
@@ -110,7 +113,7 @@ class Scope:
         return Scope(self.module, merged)
 
 
-class Evaluator(Templates, FunctionCalls):
+class Evaluator(Templates, FunctionCalls, Symbolic):
     def __init__(self, recorder: Recorder | None = None):
         self.recorder = recorder
         self.depth = 0
@@ -288,7 +291,7 @@ class Evaluator(Templates, FunctionCalls):
 
     def _traversal(self, root, postfix: list, source, scope, path):
         name = root.text.decode("utf-8")
-        steps = _steps(postfix)
+        steps = traversal_steps(postfix)
         full_text = source.data[root.start_byte:(postfix[-1] if postfix else root).end_byte].decode("utf-8")
         if name in scope.bindings:
             return self._postfix(scope.bindings[name], postfix, source, scope, [root] + postfix)
@@ -318,7 +321,10 @@ class Evaluator(Templates, FunctionCalls):
             reason = (f"`{full_text}` is a module output, not evaluated" if name == "module"
                       else f"`{full_text}` is known only after apply")
             # Inside a child module, addresses are the module's (`module.m.aws_x.y`).
-            return unknown(full_text, reason, (getattr(module, "prefix", "") + address,))
+            prefix = getattr(module, "prefix", "")
+            path = self._symbol_path(postfix, source, scope)
+            symbol = ("tf", getattr(module, "root", ""), prefix + name + path) if path is not None else None
+            return Unknown(full_text, reason, refs=(prefix + address,), symbol=symbol)
         if name == "terraform":
             return unknown(full_text, "terraform.workspace depends on the workspace in use")
         if name in ("count", "each", "self"):
@@ -355,7 +361,7 @@ class Evaluator(Templates, FunctionCalls):
 
     def _address(self, name: str, postfix: list, source, scope) -> tuple[str, str]:
         """The resource address a traversal names (`aws_x.y`, `data.t.n[0]`, `module.m`)."""
-        steps = _steps(postfix)
+        steps = traversal_steps(postfix)
         if name == "module":
             return (f"module.{steps[0][1]}", steps[1][1] if len(steps) > 1 and steps[1][0] == "attr" else "") \
                 if steps and steps[0][0] == "attr" else ("", "")
@@ -381,8 +387,13 @@ class Evaluator(Templates, FunctionCalls):
             if node.type == "comment":
                 continue
             if isinstance(value, Unknown):
+                if value.alternatives is not None:  # a choice: every option read the same way
+                    rest = postfix[i:]
+                    return self._each_option(value, lambda option: self._postfix(option, rest, source, scope, nodes))
                 text = source.data[nodes[0].start_byte:postfix[-1].end_byte].decode("utf-8")
-                return unknown(text, value.reason, value.refs)
+                rest_path = self._symbol_path(postfix[i:], source, scope) if value.symbol is not None else None
+                symbol = value.symbol + (rest_path,) if rest_path is not None else None
+                return Unknown(text, value.reason, refs=value.refs, symbol=symbol)
             if node.type == "get_attr":
                 value = get_attr(value, node.children[-1].text.decode("utf-8"))
             elif node.type == "index":
@@ -413,32 +424,13 @@ class Evaluator(Templates, FunctionCalls):
 
     # --- operators ----------------------------------------------------------------------
 
-    def _conditional(self, node, source, scope, path):
-        parts = [c for c in node.children if c.type == "expression"]
-        condition = self.evaluate(parts[0], source, scope)
-        if isinstance(condition, Unknown):
-            # Either branch may be the value: both are edges of the graph.
-            refs = list(condition.refs)
-            saved, self.raise_errors = self.raise_errors, False  # a branch's error is not ours
-            try:
-                for branch in parts[1:]:
-                    value = self.evaluate(branch, source, scope)
-                    budget_of(scope).walk(value)
-                    refs.extend(r for r in refs_inside(value) if r not in refs)
-            finally:
-                self.raise_errors = saved
-            return unknown(node_text(node), f"condition `{node_text(parts[0])}` is unknown: {condition.reason}", refs)
-        if not isinstance(condition, bool):
-            condition = to_bool(condition)
-        return self.evaluate(parts[1] if condition else parts[2], source, scope, path)
-
     def _operation(self, node, source, scope):
         children = [c for c in node.children if c.type != "comment"]
         if node.type == "unary_operation":
             operand = self._terms(children[1:], source, scope, None)
-            if isinstance(operand, Unknown):
-                return unknown(node_text(node), operand.reason, operand.refs)
             op = children[0].type
+            if isinstance(operand, Unknown):
+                return self._lifted(node, [operand], lambda x: (not to_bool(x)) if op == "!" else -to_number(x))
             if op == "!":
                 return not to_bool(operand)
             return -to_number(operand)
@@ -457,7 +449,7 @@ class Evaluator(Templates, FunctionCalls):
                 if op in ("&&", "||") and not isinstance(right, Unknown):
                     if (op == "&&" and not to_bool(right)) or (op == "||" and to_bool(right)):
                         return op == "||"
-                return unknown(node_text(node), side.reason, side.refs)
+                return self._lifted(node, [left, right], lambda x, y: binary(op, x, y), op)
         if op in ("==", "!="):  # comparing two collections goes through both
             budget_of(scope).walk(left)
             budget_of(scope).walk(right)
@@ -515,22 +507,3 @@ class Evaluator(Templates, FunctionCalls):
                 out_list.append(self.evaluate(exprs[0], source, inner))
         return sized(scope, out_map if is_object else out_list)
 
-
-# --- helpers -------------------------------------------------------------------------------
-
-
-
-def _steps(postfix: list) -> list:
-    out = []
-    for node in postfix:
-        if node.type == "get_attr":
-            out.append(("attr", node.children[-1].text.decode("utf-8")))
-        elif node.type == "index":
-            inner = node.children[0]
-            if inner.type == "legacy_index":
-                out.append(("legacy", inner.text.decode("utf-8").lstrip(".")))
-            else:
-                out.append(("index", next(c for c in inner.children if c.type == "expression")))
-        else:
-            out.append(("other", node))
-    return out

@@ -15,9 +15,7 @@ from iaclint.frontends.terraform import estimates, functions
 from iaclint.frontends.terraform.values import (
     EvalError,
     budget_of,
-    first_unknown,
     node_text,
-    refs_inside,
     sized,
     unknown,
 )
@@ -58,16 +56,13 @@ class FunctionCalls:
         function = functions.FUNCTIONS.get(name)
         if function is None:
             return unknown(node_text(node), f"function `{name}` is not evaluated")
-        for arg in args:
-            if isinstance(arg, Unknown):
-                return unknown(node_text(node), arg.reason, arg.refs)
         budget = budget_of(scope)
-        if not keeps_structure and any(budget.holds_unknown(a) for a in args):
+        if any(isinstance(arg, Unknown) for arg in args) or (
+                not keeps_structure and any(budget.holds_unknown(a) for a in args)):
             for a in args:
                 budget.walk(a)
-            refs = [r for a in args for r in refs_inside(a)]
-            inner = first_unknown(args)  # its reason is why: through a chain of calls, the first cause
-            return unknown(node_text(node), inner.reason if inner else f"an argument of `{name}` is unknown", refs)
+            # known text kept, choices computed (`iaclint.frontends.terraform.choices`)
+            return self._call_unknown(node, name, function, args, scope)
         try:
             # The result's size, from the arguments' sizes, before it is built.
             size, work = estimates.estimate(name, args, [budget.size(a) for a in args])

@@ -375,6 +375,54 @@ def endswith(text, suffix):
     return _text(text).endswith(_text(suffix))
 
 
+# --- Functions of partially known strings ---------------------------------------------------
+# With an unknown argument, these still know most of their result's text: the pieces of a
+# partially known string (`iaclint.model.symbolic.text`), or None when they do not.
+
+_VERB = re.compile(r"%([-+ #0]*\d*(?:\.\d+)?)([a-zA-Z%])")
+
+
+def format_pieces(spec, *args):
+    """`format` with unknown arguments: `%s`/`%v` of an unknown value is a hole."""
+    if not isinstance(spec, str):
+        return None
+    pieces: list = []
+    values = list(args)
+    position = 0
+    for match in _VERB.finditer(spec):
+        pieces.append(spec[position:match.start()])
+        position = match.end()
+        if match.group(2) == "%":
+            pieces.append("%")
+            continue
+        if not values:
+            raise FunctionError("not enough arguments for format")
+        value = values.pop(0)
+        if isinstance(value, Unknown):
+            if match.group(2) not in "sv" or match.group(1):
+                return None  # a width or a number verb needs the value
+            pieces.append(value)
+        else:
+            pieces.append(format_(match.group(0), value))
+    pieces.append(spec[position:])
+    return pieces
+
+
+def join_pieces(separator, *lists):
+    """`join` over lists with unknown elements: each unknown element is a hole."""
+    if not isinstance(separator, str) or not all(isinstance(x, list) for x in lists):
+        return None
+    pieces: list = []
+    for i, item in enumerate(x for items in lists for x in items):
+        if i:
+            pieces.append(separator)
+        pieces.append(item if isinstance(item, Unknown) else _text(item))
+    return pieces
+
+
+PIECEWISE = {"format": format_pieces, "join": join_pieces}
+
+
 FUNCTIONS = {
     "jsonencode": jsonencode, "jsondecode": jsondecode, "merge": merge, "concat": concat,
     "flatten": flatten, "distinct": distinct, "lookup": lookup, "coalesce": coalesce,

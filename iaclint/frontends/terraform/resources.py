@@ -15,7 +15,7 @@ from iaclint.frontends.terraform.values import ITEM_WORK, budget_of, short, spen
 from iaclint.model.documents import EncodedJson
 from iaclint.model.resource import TERRAFORM, RawResource, Reference
 from iaclint.model.sizes import MAX_VALUE_SIZE, OverBudget, TooLarge
-from iaclint.model.unknown import Unknown
+from iaclint.model.unknown import ABSENT, Unknown
 
 MAX_INSTANCES = 10_000
 META_ATTRIBUTES = {"count", "for_each", "depends_on", "provider"}
@@ -124,6 +124,9 @@ def body(block, scope: Scope, evaluator: Evaluator, path: tuple, top: bool = Fal
         value = evaluator.evaluate(attribute.expr, attribute.source, scope, where)
         if value is None:
             continue  # Terraform treats an argument set to null as not set at all
+        if isinstance(value, Unknown) and value.alternatives is not None and None in value.alternatives:
+            # a branch that gives null leaves the argument unset (`c ? "aws:kms" : null`)
+            value = value.replace(alternatives=tuple(ABSENT if a is None else a for a in value.alternatives))
         evaluator.recorder.note(where, attribute.span)
         out[name] = _charged(budget, value, attribute)
     for child in block.blocks:

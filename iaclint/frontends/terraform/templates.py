@@ -4,12 +4,12 @@
 `Templates` is a part of `iaclint.frontends.terraform.expressions.Evaluator` (it evaluates the
 interpolations with the evaluator's `evaluate`); it lives here so each module has one job.
 A template with unknown parts that reads as JSON stays a readable document with Unknown
-leaves (`iaclint.frontends.terraform.embedded`), and a heredoc JSON document gets the file's own
+leaves (`iaclint.model.holes_json`), and a heredoc JSON document gets the file's own
 lines and columns for the paths inside it.
 """
 from __future__ import annotations
 
-from iaclint.frontends.terraform import embedded, functions
+from iaclint.frontends.terraform import functions
 from iaclint.frontends.terraform.values import (
     ITEM_WORK,
     EvalError,
@@ -22,6 +22,7 @@ from iaclint.frontends.terraform.values import (
     unescape,
     unknown,
 )
+from iaclint.model import holes_json, symbolic
 from iaclint.model.documents import EncodedJson
 from iaclint.model.resource import Span
 from iaclint.model.sizes import MAX_VALUE_SIZE, TooLarge
@@ -55,14 +56,15 @@ class Templates:
         text = "".join(out.pieces)
         if out.reasons:
             spans = heredoc and path is not None and self.recorder is not None and len(out.offsets) == len(text)
-            decoded = embedded.decode(text, out.holes, out.offsets if spans else None) if out.holes else None
+            decoded = holes_json.decode(text, out.holes, out.offsets if spans else None) if out.holes else None
             if decoded is not None:  # JSON with unknown parts: its known parts stay readable
                 value, json_text, offsets = decoded
                 if spans:
                     self._note_embedded_json(json_text, offsets, source, path)
-                return EncodedJson(value, embedded.display(text, out.holes))
-            return unknown(embedded.display(text, out.holes) if not heredoc else node_text(node), out.reasons[0],
-                           out.refs)
+                return EncodedJson(value, holes_json.display(text, out.holes))
+            # known text and holes: a partially known string (`iaclint.model.symbolic`)
+            return symbolic.text(out.parts, holes_json.display(text, out.holes) if not heredoc else node_text(node),
+                                 out.reasons[0], refs=out.refs)
         if heredoc and path is not None and self.recorder is not None and len(out.offsets) == len(text):
             self._note_embedded_json(text, out.offsets, source, path)
         return text
@@ -157,6 +159,7 @@ class Templates:
             kind = item[0]
             if kind == "lit":
                 out.add(item[1])
+                out.parts.append(item[1])
                 out.offsets.extend(item[2] or ())
             elif kind == "interp":
                 node = item[1]
@@ -168,14 +171,16 @@ class Templates:
                     out.refs.extend(inner.refs if inner else ())
                     if inner is None:
                         inner = unknown(node_text(expr), "part of the value is unknown", refs_inside(value))
-                    # A placeholder that `embedded.decode` can find again in JSON text.
-                    piece = embedded.token(len(out.holes))
+                    # A placeholder that `holes_json.decode` can find again in JSON text.
+                    piece = holes_json.token(len(out.holes))
                     out.holes.append((inner, "${" + node_text(expr) + "}"))
                     out.add(piece)
+                    out.parts.append(inner)
                     out.offsets.extend([node.start_byte] * (len(piece) - 1) + [node.end_byte - 1])
                     continue
                 piece = to_string(value)
                 out.add(piece)
+                out.parts.append(piece)
                 # An interpolated value sits where `${...}` is: its last character at the `}`.
                 out.offsets.extend([node.start_byte] * (len(piece) - 1) + [node.end_byte - 1] * min(1, len(piece)))
             elif kind == "if":
@@ -244,6 +249,7 @@ class _Rendered:
         self.reasons: list = []
         self.refs: list = []
         self.holes: list = []  # (Unknown, the `${...}` text written) of each unknown interpolation
+        self.parts: list = []  # the text as known pieces and the Unknowns of the holes
 
     def add(self, piece: str) -> None:
         self.length += len(piece)
