@@ -151,12 +151,18 @@ def _model_arn(asset: Asset) -> str:
     return f"arn:aws:bedrock:*::foundation-model/{model}"
 
 
+GENERATED = "(generated-name)"  # holds no glob character: only a wildcard matches it
+
+
 def _name(r) -> str:
+    """The asset's name for its ARN: the written one, `*` when it is unknown, and
+    `GENERATED` when none is written (AWS or Terraform makes one up at deployment, which a
+    literal name elsewhere in the stack cannot know, so only a wildcard reaches it)."""
     for key in NAME_KEYS:
-        value = r.attributes.get(key)
-        if isinstance(value, str) and value:
-            return value
-    return "*"
+        if key in r.attributes:
+            value = r.attributes[key]
+            return value if isinstance(value, str) and value else "*"
+    return GENERATED
 
 
 def _edge(b: Builder, asset: Asset, target: Asset, kind: str, hits: list) -> None:
