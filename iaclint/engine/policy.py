@@ -92,8 +92,10 @@ class Policy:
     FAIL only if every branch fails, PASS if every branch passes, UNKNOWN otherwise. A
     Python policy keeps seeing a plain Unknown (and so yields UNKNOWN) unless it opts in
     by reading `iaclint.model.unknown.branches(value)` and applying the same rule itself.
-    Likewise `shape()`/`cannot_be()` in `iaclint.model.unknown` read what is known of a string
-    Unknown's text (`arn:${AWS::Partition}:s3:::${Bucket}/*` is never `*`).
+    Likewise the questions of `iaclint.model.symbolic` (`cannot_be`, `same`, `covers`,
+    `starts_with`, `decide`, ...) read what is known of a value: a partially known string's
+    text (`arn:${AWS::Partition}:s3:::${Bucket}/*` is never `*`), a hole's identity, a
+    choice's alternatives, by the same three-valued rules everywhere.
     """
 
     id: ClassVar[str] = ""

@@ -63,6 +63,7 @@ from iaclint.aws.iam.matching import (
     matches,
     may_be_star,
     overlaps,
+    unknown_covers,
     unknown_overlaps,
     value_glob,
 )
@@ -129,7 +130,8 @@ __all__ = [
     "SELF_CHECKED_TYPES", "TRUST_DOCUMENTS", "document_from_value", "granted_documents",
     "permission_documents", "resource_policy_documents", "trust_documents",
     "Tri", "all3", "any3", "not3",
-    "covers", "is_resource_attribute", "matches", "may_be_star", "overlaps", "unknown_overlaps", "value_glob",
+    "covers", "is_resource_attribute", "matches", "may_be_star", "overlaps", "unknown_covers", "unknown_overlaps",
+    "value_glob",
     "Condition", "Document", "Principal", "Statement",
     "AI_TYPE_PREFIXES", "PRINCIPAL_TYPES", "ROLE_ATTRIBUTES", "Grant", "PrincipalPolicies",
     "ATTACHMENTS", "execution_role_users", "named_principals", "principal_policies", "role_of_reference",

@@ -13,13 +13,12 @@ from typing import Any, Iterable
 from iaclint.aws.iam.documents import trust_documents
 from iaclint.aws.iam.logic import Tri, all3, any3
 from iaclint.aws.iam.matching import (
-    covers,
     is_resource_attribute,
     matches,
-    overlaps,
     value_glob,
 )
 from iaclint.aws.iam.questions import actions_overlap, is_allow, service_principals
+from iaclint.model import symbolic
 from iaclint.model.unknown import Unknown, is_unknown
 
 
@@ -56,19 +55,19 @@ _MANAGED_POLICY_ARN = re.compile(r"^arn:[^:]+:iam::aws:policy/(?:.*/)?(?P<name>[
 
 def aws_managed_policy(value: Any, names: Iterable[str]) -> Tri:
     """Is `value` the ARN of one of the AWS managed policies `names`
-    (`arn:aws:iam::aws:policy/AmazonSageMakerFullAccess`, any partition)? An Unknown
-    written as a template (`arn:${AWS::Partition}:iam::aws:policy/AdministratorAccess`) is
-    decided by its literal text; other Unknowns give None."""
+    (`arn:aws:iam::aws:policy/AmazonSageMakerFullAccess`, any partition)? A partially known
+    ARN (`arn:${AWS::Partition}:iam::aws:policy/AdministratorAccess`, `format(...)`,
+    `join(...)`) is that policy when the pattern covers every value it can take; a choice
+    when every alternative is one of them; other Unknowns give None."""
     wanted = {n.lower() for n in names}
+    return symbolic.decide(value, lambda one: _aws_managed_one(one, wanted), absent=False)
+
+
+def _aws_managed_one(value: Any, wanted: set) -> Tri:
     if isinstance(value, Unknown):
-        glob = value_glob(value)
-        if glob is None:
+        if value.parts is None:
             return False if is_resource_attribute(value) and not _refers_to_aws_policy(value) else None
-        if any(covers(f"arn:*:iam::aws:policy/{n}", glob) for n in wanted):
-            return True
-        if any(overlaps(glob, f"arn:*:iam::aws:policy/{n}") for n in wanted):
-            return None
-        return False
+        return any3(symbolic.covers(f"arn:*:iam::aws:policy/{n}", value) for n in wanted)
     if not isinstance(value, str):
         return False
     match = _MANAGED_POLICY_ARN.match(value.strip())
