@@ -112,16 +112,19 @@ class Tree:
         return real in self.files or any(_within(real, root) for root in self.roots)
 
     def _real_dir(self, directory: str) -> str:
+        """The real path of a directory (as written: relative to the working directory,
+        which does not change during a scan), remembered."""
         real = self._dirs.get(directory)
         if real is None:
-            real = self._dirs[directory] = os.path.realpath(directory)
+            real = self._dirs[directory] = os.path.realpath(directory or ".")
         return real
 
     def check(self, path: str) -> str:
         """The real path of `path`, or Refused when it lies (or leads) outside the tree."""
-        absolute = os.path.abspath(path)
-        real_dir = self._real_dir(os.path.dirname(absolute))
-        real = os.path.join(real_dir, os.path.basename(absolute))
+        head, tail = os.path.split(path)
+        if not tail or tail in (".", ".."):  # `dir/`, `..`: resolve the whole path
+            head, tail = os.path.split(os.path.abspath(path))
+        real = os.path.join(self._real_dir(head), tail)
         try:
             if stat.S_ISLNK(os.lstat(real).st_mode):
                 real = os.path.realpath(real)
@@ -202,7 +205,7 @@ def is_regular_file(path: str, tree: Tree | None = None) -> bool:
 def list_dir(directory: str, tree: Tree | None = None) -> list[str]:
     """The names in a directory that lies inside `tree` (OSError otherwise)."""
     if tree is not None:
-        real = tree._real_dir(os.path.abspath(directory or "."))
+        real = tree._real_dir(directory or ".")
         if not tree._inside(real):
             raise Refused(directory, OUTSIDE)
         return os.listdir(real)
