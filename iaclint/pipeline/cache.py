@@ -180,6 +180,6 @@ class Cache:
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            write_file(str(path), MAGIC + self._mac(key, data) + data, mode=0o600)
+            write_file(str(path), (MAGIC + self._mac(key, data), data), mode=0o600)  # no copy of `data`
         except OSError:
             pass
