@@ -54,3 +54,17 @@ def scan(paths=(".",), **asked) -> ScanResult:
     found = discover_units(request)
     evaluated, resources = evaluate(request, found, chosen)
     return report(request, found, chosen, evaluated, resources, time.perf_counter() - started)
+
+
+def inventory(paths=(".",), **asked) -> ScanResult:
+    """The AI asset graph of `paths` (`ScanResult.inventory`, an
+    `iaclint.inventory.model.AssetGraph`) and the attack paths through it: the findings of
+    the policies written with the path-query layer (area 6), whose chains are in each
+    finding's `flows`. Takes `scan()`'s keyword arguments; of the policies given (default:
+    every policy), only the attack-path ones run. The graph is built once, and the
+    policies read that same graph."""
+    policies = asked.pop("policies", None)
+    if policies is None:
+        policies = load_all_policies(asked.pop("policy_dirs", ()))
+    asked["policies"] = [p for p in policies if getattr(p, "path_rule", False)]
+    return scan(paths, inventory=True, **asked)

@@ -8,7 +8,9 @@ import json
 import resource
 import subprocess
 import sys
+import tempfile
 import textwrap
+from pathlib import Path
 
 import pytest
 from conftest import ROOT
@@ -41,7 +43,7 @@ def run_bounded(code: str, memory: int = MEMORY, seconds: float = DEADLINE):
     """Run Python `code` (not indented) in a child; it must print one JSON document, which
     is returned."""
     try:
-        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+        done = subprocess.run([sys.executable, "-"], input=code, capture_output=True, text=True,
                               timeout=seconds, preexec_fn=_limit(memory), cwd=ROOT)
     except subprocess.TimeoutExpired:
         pytest.fail(f"the child did not finish within {seconds:.0f} s: a hang")
@@ -49,32 +51,40 @@ def run_bounded(code: str, memory: int = MEMORY, seconds: float = DEADLINE):
     return json.loads(done.stdout)
 
 
-def terraform_unknowns(files: dict, resource_address: str | None = None):
-    """Load a Terraform module of `files` (name -> text) in a bounded child: {attribute:
-    value} of its one resource (or of `resource_address`), printed by `_PLAIN`."""
-    return run_bounded(_PLAIN + textwrap.dedent(f"""
-        import json, os, tempfile
-        from iaclint.frontends.terraform.module import load_module
-        directory = tempfile.mkdtemp()
-        for name, text in {files!r}.items():
-            with open(os.path.join(directory, name), "w", encoding="utf-8") as handle:
-                handle.write(text)
-        result = load_module(directory, [os.path.join(directory, n) for n in sorted({files!r}) if n.endswith(".tf")])
-        assert not result.errors, result.errors
-        wanted = {resource_address!r}
-        (resource,) = [r for r in result.resources if wanted is None or r.address == wanted]
-        print(json.dumps(plain(resource.attributes)))
-    """))
+def terraform_resources(files: dict) -> dict:
+    """Load a Terraform module of `files` (name -> text, written here) in a bounded child:
+    {address: {attribute: value}} of its resources, printed by `_PLAIN`."""
+    with tempfile.TemporaryDirectory() as directory:
+        for name, text in files.items():
+            Path(directory, name).write_text(text, encoding="utf-8")
+        return run_bounded(_PLAIN + textwrap.dedent(f"""
+            import json, os
+            from iaclint.frontends.terraform.module import load_module
+            directory = {directory!r}
+            result = load_module(directory, [os.path.join(directory, n) for n in {sorted(files)!r} if n.endswith(".tf")])
+            assert not result.errors, result.errors
+            print(json.dumps({{r.address: plain(r.attributes) for r in result.resources}}))
+        """))
+
+
+def terraform_unknowns(files: dict) -> dict:
+    """{attribute: value} of the one resource of a Terraform module (`terraform_resources`)."""
+    (attributes,) = terraform_resources(files).values()
+    return attributes
 
 
 def cloudformation_properties(template: str, logical_id: str = "R"):
     """Load a CloudFormation `template` in a bounded child: the properties of `logical_id`,
     printed by `_PLAIN`."""
-    return run_bounded(_PLAIN + textwrap.dedent(f"""
-        import json
-        from iaclint.frontends.cloudformation.template import load_template
-        result = load_template("t.yaml", {template.encode("utf-8")!r})
-        assert not result.errors, result.errors
-        (resource,) = [r for r in result.resources if r.address == {logical_id!r}]
-        print(json.dumps(plain(resource.attributes)))
-    """))
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory, "t.yaml")
+        path.write_text(template, encoding="utf-8")
+        return run_bounded(_PLAIN + textwrap.dedent(f"""
+            import json
+            from iaclint.frontends.cloudformation.template import load_template
+            with open({str(path)!r}, "rb") as handle:
+                result = load_template("t.yaml", handle.read())
+            assert not result.errors, result.errors
+            (resource,) = [r for r in result.resources if r.address == {logical_id!r}]
+            print(json.dumps(plain(resource.attributes)))
+        """))

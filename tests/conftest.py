@@ -67,3 +67,20 @@ def make_resource(rtype: str, attributes: dict, address: str = "r", spans: dict 
                         references=list(references), unit=unit)
     fill_defaults(resource)
     return resource
+
+
+# --- values of the symbolic domain, as the evaluators build them -------------------------
+
+def template(*pieces, expr: str = "template"):
+    """A partially known string (known text and holes), as `!Sub`, a Terraform template,
+    `format` or `join` give it (`iaclint.model.symbolic.text`)."""
+    from iaclint.model import symbolic
+
+    return symbolic.text(pieces, expr, "unknown part")
+
+
+def pseudo(name: str, pattern: str | None = None):
+    """A CloudFormation pseudo parameter of template `t` (`AWS::Partition`...), with its shape."""
+    from iaclint.model.unknown import Unknown
+
+    return Unknown(f"!Ref {name}", f"pseudo parameter {name}", pattern=pattern, symbol=("cfn", "t", name))

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from iaclint.frontends.cloudformation.evaluator import NO_VALUE, Evaluator
 from iaclint.model.resource import Reference
-from iaclint.model.unknown import ABSENT, Unknown, cannot_be, shape
+from iaclint.model.symbolic import cannot_be
+from iaclint.model.unknown import ABSENT, Unknown, shape
 
 
 def ev(template: dict, value, parameters=None):
@@ -156,9 +157,10 @@ def test_undecidable_if_keeps_both_branches():
     assert isinstance(u, Unknown) and u.alternatives == ("a", ABSENT)
     assert u.reason == "condition C is unknown: parameter U has no default"
     nested = ev(t, {"Fn::If": ["C", {"k": {"Fn::GetAtt": ["Res", "Arn"]}}, {"Fn::If": ["C", 1, 2]}]})
-    first, second = nested.alternatives
+    first, *others = nested.alternatives  # a choice of choices is one choice
     assert first["k"].refs == ("Res",) and nested.refs == ("Res",)
-    assert second.alternatives == (1, 2)
+    assert others == [1, 2]
+    assert ev(t, {"Fn::If": ["C", "same", "same"]}) == "same"  # both branches agree: the value
 
 
 def test_allowed_values_without_default_are_the_alternatives():
@@ -230,3 +232,51 @@ def test_the_shape_of_a_sub_with_many_holes_is_matched_in_linear_time():
         f"Conditions:\n  C: !Equals [!Sub '{holes}', '{'x' * 200}y']\n"
         "Resources:\n  R:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: !If [C, a, b]\n")
     assert got == {"BucketName": {"unknown": "condition C is unknown: attribute Arn of resource R"}}
+
+
+# --- sizes: estimated before the value is built ----------------------------------------------
+
+_TOO_LARGE = "` is not evaluated: the result would hold about {:,} characters and items, over the limit of 5,000,000 " \
+             "for one value"
+_OVER_LIMIT = "` is not evaluated: the result would be larger than the limit of 5,000,000 characters and items for one " \
+              "value"
+
+
+def _expr(name: str, arg) -> str:
+    """How a message shows a function: its argument as compact JSON, cut at 60 characters."""
+    import json
+
+    text = json.dumps(arg, separators=(",", ":"))
+    return f"{name} {text[:60]}..." if len(text) > 60 else f"{name} {text}"
+
+
+def test_results_too_large_are_unknown_before_they_are_built():
+    """Each attack asks for gigabytes from a template of a few megabytes (YAML aliases
+    repeat one long string without copying it): each is refused from its arguments'
+    sizes, in a child process whose memory is capped at 1 GB."""
+    from bounded import cloudformation_properties
+
+    aliases = ", ".join(["*s"] * 1000)
+    got = cloudformation_properties(
+        "AWSTemplateFormatVersion: '2010-09-09'\n"
+        f"Parameters:\n  P:\n    Type: String\n    Default: {'a' * 100_000}\n"
+        f"  Q:\n    Type: String\n    Default: {'b' * 1_000_000}\n"
+        f"Mappings:\n  M:\n    K:\n      S: &s {'c' * 10_000}\n      L: [{aliases}]\n"
+        "Resources:\n  R:\n    Type: AWS::S3::Bucket\n    Properties:\n"
+        f"      Sub: !Sub '{'${P}' * 1000}'\n"
+        f"      Join: !Join ['', [{aliases}]]\n"
+        f"      Json: !ToJsonString [{aliases}]\n"
+        "      Base64: !Base64 {Ref: Q}\n"
+        "      Split: !Split [b, !Join ['', [!Ref Q, !Ref Q, !Ref Q]]]\n"
+        "      Copies: !Join ['', [!FindInMap [M, K, L], !FindInMap [M, K, L]]]\n"
+        f"      List: [{aliases}]\n")
+    assert got == {
+        "Sub": {"unknown": "`" + _expr("Fn::Sub", "${P}" * 1000) + _TOO_LARGE.format(100_000_000)},
+        "Join": {"unknown": "`" + _expr("Fn::Join", ["", ["c" * 10_000]]) + _TOO_LARGE.format(10_000_000)},
+        "Json": {"unknown": "`" + _expr("Fn::ToJsonString", ["c" * 10_000]) + _OVER_LIMIT},
+        "Base64": {"unknown": '`Fn::Base64 {"Ref":"Q"}' + _TOO_LARGE.format(6 * 1_000_000 + 6)},
+        "Split": {"unknown": "`" + _expr("Fn::Split", ["b", {"Fn::Join": ["", [{"Ref": "Q"}] * 3]}])
+                             + _TOO_LARGE.format(2 * 3_000_000 + 2)},
+        "Copies": {"unknown": '`Fn::FindInMap ["M","K","L"]' + _OVER_LIMIT},
+        "List": {"unknown": "`List" + _OVER_LIMIT},
+    }

@@ -18,6 +18,9 @@ from conftest import FIXTURES, ROOT, builtin_policies, rel
 
 EXAMPLES = FIXTURES / "examples"
 STACKS = ("sagemaker-insecure", "sagemaker-secure", "bedrock-insecure", "bedrock-secure")
+# Several stacks (Terraform modules, CloudFormation templates) built for the asset graph
+# and its attack paths; both formats must report the same problems on the same resources.
+MULTI_STACK = ("rag-assistant", "mlops-pipeline")
 FORMATS = ("terraform", "cloudformation")
 # Examples in one format only (no twin to compare with): checked against their markers.
 SINGLE_FORMAT = (("ml-platform-modules", "terraform"), ("ml-platform-conditions", "cloudformation"))
@@ -88,7 +91,7 @@ def found(result) -> set[tuple[str, int, str]]:
     return {(os.path.normpath(f.file), f.line, f.policy_name) for f in result.findings}
 
 
-CASES = [pytest.param(stack, fmt, id=f"{stack}-{fmt}") for stack in STACKS for fmt in FORMATS]
+CASES = [pytest.param(stack, fmt, id=f"{stack}-{fmt}") for stack in STACKS + MULTI_STACK for fmt in FORMATS]
 CASES += [pytest.param(stack, fmt, id=f"{stack}-{fmt}") for stack, fmt in SINGLE_FORMAT]
 
 
@@ -118,7 +121,7 @@ def test_secure_twins_are_clean(stack, monkeypatch):
         assert result.resources > 5
 
 
-@pytest.mark.parametrize("stack", [s for s in STACKS if s.endswith("-insecure")])
+@pytest.mark.parametrize("stack", [s for s in STACKS if s.endswith("-insecure")] + list(MULTI_STACK))
 def test_markers_agree_across_formats(stack):
     """The fixtures themselves: both formats seed the same problems on the same resources."""
     tf = marker_owners(EXAMPLES / stack / "terraform", "terraform")
@@ -126,7 +129,7 @@ def test_markers_agree_across_formats(stack):
     assert tf == cfn
 
 
-@pytest.mark.parametrize("stack", [s for s in STACKS if s.endswith("-insecure")])
+@pytest.mark.parametrize("stack", [s for s in STACKS if s.endswith("-insecure")] + list(MULTI_STACK))
 def test_formats_report_the_same_problems(stack, monkeypatch):
     monkeypatch.chdir(ROOT)
     per_format = {}
@@ -145,7 +148,8 @@ def test_formats_report_the_same_problems(stack, monkeypatch):
 def test_example_policy_names_exist():
     """Every marker names a real policy, so a typo cannot hide a missing finding."""
     names = {p.name for p in builtin_policies()}
-    used = {name for stack in STACKS + tuple(s for s, _ in SINGLE_FORMAT) for _, _, name in markers(EXAMPLES / stack)}
+    used = {name for stack in STACKS + MULTI_STACK + tuple(s for s, _ in SINGLE_FORMAT)
+            for _, _, name in markers(EXAMPLES / stack)}
     assert used <= names, sorted(used - names)
 
 

@@ -6,13 +6,17 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from conftest import make_resource
+from conftest import make_resource, pseudo, template
 
 from iaclint.aws import iam
 from iaclint.engine.policy import Context, Verdict
 from iaclint.model.documents import EncodedJson
 from iaclint.model.project import Project
+from iaclint.model import symbolic
 from iaclint.model.unknown import Unknown
+
+PARTITION = pseudo("AWS::Partition", r"aws[a-z0-9-]*")
+ACCOUNT = pseudo("AWS::AccountId", r"[0-9]{12}")
 
 DS = "data.aws_iam_policy_document"
 
@@ -167,7 +171,7 @@ def test_resources_cover():
     ({"Service": "sagemaker.amazonaws.com"}, False),
     ({"AWS": Unknown("var.p", "no default")}, None),
     ({"AWS": Unknown("!GetAtt Role.Arn", "attribute", refs=("Role",))}, False),
-    ({"AWS": Unknown("!Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:root", "pseudo")}, False),
+    ({"AWS": template("arn:", PARTITION, ":iam::", ACCOUNT, ":root")}, False),
 ])
 def test_principal_is_public(principal, expected):
     r = make_resource("aws_kms_key", {"policy": {"Statement": [allow(Principal=principal)]}})
@@ -226,16 +230,17 @@ def test_unknown_action_is_unknown_but_known_wildcard_decides():
 
 def test_template_unknown_keeps_its_literal_text():
     # A Terraform template keeps `${...}` for its unknown parts; a CFN !Sub keeps its body.
-    tf = Unknown("s3:${var.kind}*", "no default")
+    tf = template("s3:", Unknown("var.kind", "no default"), "*")
     assert iam.actions_overlap(only_statement(role(allow([tf]))), "bedrock:*") is False
     assert iam.actions_overlap(only_statement(role(allow([tf]))), "s3:GetObject") is None
-    arn = Unknown("arn:aws:s3:::${var.bucket}/*", "no default")
+    arn = template("arn:aws:s3:::", Unknown("var.bucket", "no default"), "/*")
     assert iam.resource_is_star(only_statement(role(allow(resource=arn)))) is False
-    star = Unknown("${var.prefix}*", "no default")
+    star = template(Unknown("var.prefix", "no default"), "*")
     assert iam.resource_is_star(only_statement(role(allow(resource=star)))) is None
-    conditional = Unknown('var.c ? "${var.a}" : "*"', "no default")
+    conditional = symbolic.choice([Unknown("var.a", "no default"), "*"], 'var.c ? var.a : "*"', "no default")
     assert iam.resource_is_star(only_statement(role(allow(resource=conditional)))) is None
-    sub = Unknown("!Sub arn:${AWS::Partition}:bedrock:${AWS::Region}::foundation-model/*", "pseudo")
+    region = pseudo("AWS::Region", r"[a-z0-9-]+")
+    sub = template("arn:", PARTITION, ":bedrock:", region, "::foundation-model/*")
     assert iam.resource_is_star(only_statement(role(allow(resource=sub)))) is False
     ref = Unknown("aws_s3_bucket.b.arn", "after apply", refs=("aws_s3_bucket.b",))
     assert iam.resource_is_star(only_statement(role(allow(resource=ref)))) is False
@@ -463,8 +468,13 @@ def test_trusts_service(trust, expected):
     ("arn:aws-us-gov:iam::aws:policy/AdministratorAccess", True),
     ("arn:aws:iam::aws:policy/AmazonSageMakerReadOnly", False),
     ("arn:aws:iam::123456789012:policy/AmazonSageMakerFullAccess", False),  # customer managed
-    (Unknown("!Sub arn:${AWS::Partition}:iam::aws:policy/AmazonSageMakerFullAccess", "pseudo"), True),
-    (Unknown("arn:${data.aws_partition.p.partition}:iam::aws:policy/ReadOnlyAccess", "x"), False),
+    (template("arn:", PARTITION, ":iam::aws:policy/AmazonSageMakerFullAccess"), True),
+    (template("arn:", Unknown("data.aws_partition.p.partition", "x"), ":iam::aws:policy/ReadOnlyAccess"), False),
+    # a choice: every branch is a broad policy, or one of them is not
+    (symbolic.choice(["arn:aws:iam::aws:policy/AdministratorAccess",
+                      template("arn:", PARTITION, ":iam::aws:policy/AmazonSageMakerFullAccess")], "c", "r"), True),
+    (symbolic.choice(["arn:aws:iam::aws:policy/AdministratorAccess", "arn:aws:iam::aws:policy/ReadOnlyAccess"],
+                     "c", "r"), None),
     (Unknown("var.arn", "no default"), None),
     (Unknown("aws_iam_policy.p.arn", "after apply", refs=("aws_iam_policy.p",)), False),
 ])
@@ -487,5 +497,6 @@ def test_glob_matching_stays_fast_and_safe_on_hostile_input():
     text = "a" * 3000
     assert iam.matches(pattern, text) is False
     assert iam.covers("*", "x" * 5000) is True
-    assert iam.covers("*" * 1200, "x" * 1200) is False  # beyond the size cap: no coverage claimed
+    assert iam.covers("*" * 1200, "x" * 1200) is None  # beyond the size cap: "cannot tell", never a guess
+    assert iam.overlaps("a?" * 600, "a?" * 600 + "c") is None
     assert iam.overlaps(pattern, "a*" * 300 + "c") is False

@@ -5,7 +5,7 @@ Hand-built resources; the policies themselves are covered by their fixtures."""
 from __future__ import annotations
 
 import pytest
-from conftest import make_resource
+from conftest import make_resource, pseudo, template
 
 from iaclint.aws import iam
 from iaclint.engine.policy import Context
@@ -33,12 +33,12 @@ def stmt_of(statement: dict) -> iam.Statement:
     ("arn:aws-us-gov:sts::123456789012:assumed-role/x/y", "123456789012"),
     ("*", iam.PUBLIC),
     ("AIDAEXAMPLEUNIQUEID", None),
-    (Unknown("!Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:root", "pseudo"), iam.SELF),
+    (template("arn:", pseudo("AWS::Partition"), ":iam::", pseudo("AWS::AccountId"), ":root"), iam.SELF),
     (Unknown("!Ref AWS::AccountId", "pseudo"), iam.SELF),
-    (Unknown("arn:aws:iam::${data.aws_caller_identity.current.account_id}:role/x", "after apply",
-             refs=("data.aws_caller_identity.current",)), iam.SELF),
+    (template("arn:aws:iam::", Unknown("data.aws_caller_identity.current.account_id", "after apply",
+                                       refs=("data.aws_caller_identity.current",)), ":role/x"), iam.SELF),
     (Unknown("!GetAtt Admin.Arn", "attribute", refs=("Admin",)), iam.SELF),
-    (Unknown("!Sub arn:aws:iam::${Partner}:root", "no default"), None),
+    (template("arn:aws:iam::", Unknown("!Ref Partner", "no default"), ":root"), None),
     (Unknown("var.principal", "no default"), None),
 ])
 def test_account_of(identifier, expected):
@@ -80,7 +80,7 @@ def test_condition_allows(condition, expected):
     ("*", True),
     ("arn:aws:iam::123456789012:role/*", True),
     ("arn:aws:iam::*:*", True),
-    (Unknown("!Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*", "pseudo"), True),
+    (template("arn:", pseudo("AWS::Partition"), ":iam::", pseudo("AWS::AccountId"), ":role/*"), True),
     ("arn:aws:iam::123456789012:role/service-role/*", False),
     ("arn:aws:iam::123456789012:role/churn-training", False),
     (Unknown("aws_iam_role.r.arn", "after apply", refs=("aws_iam_role.r",)), False),

@@ -12,7 +12,15 @@ missing format saying there is no resource. For a format that does not apply, fi
 files are optional: when present, nothing in them may be flagged and their `unknown*`
 resources must be UNKNOWN. A policy applies to `awscc` when one of its resource types has an
 awscc twin (the provider generates a resource for its CloudFormation type), and then it
-needs awscc fixtures: that is how the generic translation is held to every policy."""
+needs awscc fixtures: that is how the generic translation is held to every policy.
+
+Attack-path policies (`path_rule`, area 6) judge chains of several resources, so their
+fixtures are *cases*: each subdirectory `fail_*`, `pass_*` or `unknown_*` of the fixture
+directory (of `awscc/` for the awscc provider) is a stack of its own (a Terraform module,
+a CloudFormation `template.yaml`), and all are scanned together. A `fail` case must be
+flagged exactly at its marked lines (the cheapest link of each chain), with its chains; a
+`pass` case not at all; an `unknown` case must give an UNKNOWN verdict and no finding;
+nothing may be UNKNOWN in a `pass` case."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -66,6 +74,9 @@ def test_policy_fixtures(policy, fmt, monkeypatch):
     if fmt not in applicable_formats(policy):
         _check_inapplicable_format(policy, fmt, files)
         return
+    if getattr(policy, "path_rule", False):
+        _check_path_cases(policy, fmt, directory)
+        return
     assert files, f"{policy.id} {policy.name} has no {fmt} fixture in {rel(directory)}"
 
     result = scan([rel(f) for f in files], policies=[policy], strict=False)
@@ -104,6 +115,52 @@ def test_policy_fixtures(policy, fmt, monkeypatch):
                      and r.address.split(".")[-1].lower().startswith("unknown")}
     undecided = {f.resource for f in result.unknowns}
     assert unknown_cases <= undecided, f"unknown cases not UNKNOWN: {sorted(unknown_cases - undecided)}"
+
+
+def _path_cases(directory: Path, fmt: str) -> dict:
+    """case directory -> its files of `fmt`, for the `fail_*`/`pass_*`/`unknown_*` cases."""
+    if fmt == "awscc":
+        directory = directory / "awscc"
+    cases = {}
+    for case in sorted(p for p in directory.iterdir() if p.is_dir() and p.name != "awscc") if directory.is_dir() else ():
+        files = sorted(p for p in case.iterdir() if p.suffix == FORMATS[fmt] and p.is_file())
+        if files:
+            cases[case] = files
+    return cases
+
+
+def _check_path_cases(policy, fmt, directory: Path):
+    cases = _path_cases(directory, fmt)
+    kinds = {case.name.split("_")[0] for case in cases}
+    assert {"fail", "pass"} <= kinds, f"{policy.name} needs fail_* and pass_* {fmt} cases in {rel(directory)}"
+    assert kinds <= {"fail", "pass", "unknown"}, f"case directories are named fail_*, pass_* or unknown_*: {kinds}"
+    files = [f for group in cases.values() for f in group]
+    result = scan([rel(f) for f in files], policies=[policy], strict=False)
+    assert not result.errors, result.errors
+    resources, errors = _load([rel(f) for f in files])
+    assert not errors, errors
+    if fmt == "awscc":
+        assert any(r.dialect == "awscc" for r in resources), f"awscc cases of {policy.name} hold no awscc resource"
+    expected = set()
+    for f in files:
+        for line in expected_markers(f):
+            owners = [r for r in resources if r.file == rel(f) and r.span.line <= line <= r.span.end_line]
+            assert owners, f"{rel(f)}:{line} marks a line outside any resource"
+            expected.add((rel(f), line, min(owners, key=lambda r: r.span.end_line - r.span.line).address))
+    got = {(f.file, f.line, f.resource) for f in result.findings}
+    assert got == expected, f"missing: {sorted(expected - got)}\nunexpected: {sorted(got - expected)}"
+    for case, case_files in cases.items():
+        names = {rel(f) for f in case_files}
+        found = [f for f in result.findings if f.file in names]
+        unknown = [u for u in result.unknowns if u.file in names]
+        kind = case.name.split("_")[0]
+        if kind == "fail":
+            assert found, f"{rel(case)}: no finding"
+            assert all(f.flows for f in found), f"{rel(case)}: a finding without its chain"
+        elif kind == "pass":
+            assert not found and not unknown, f"{rel(case)}: {[f.message for f in found + unknown]}"
+        else:
+            assert unknown and not found, f"{rel(case)}: want UNKNOWN only, got {found} / {unknown}"
 
 
 def _load(paths: list) -> tuple[list, list]:

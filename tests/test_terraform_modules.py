@@ -17,7 +17,8 @@ from conftest import FIXTURES, ROOT, builtin_policies, rel
 from iaclint.api import scan
 from iaclint.frontends.terraform.module import load_module
 from iaclint.model.project import Project
-from iaclint.model.unknown import Unknown, cannot_be
+from iaclint.model.symbolic import cannot_be
+from iaclint.model.unknown import Unknown
 from iaclint.normalize import normalize
 from iaclint.pipeline.cache import Cache
 

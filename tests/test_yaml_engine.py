@@ -256,7 +256,9 @@ BUCKET = Unknown("!GetAtt Bucket.Arn", "attribute Arn of resource Bucket", refs=
     (ACCOUNT, "not_within", ["*", ""], Verdict.PASS),
     (sub("arn:", PARTITION, ":kms:"), "contains", ":kms:", Verdict.PASS),
     (sub("arn:", PARTITION, ":kms:"), "not_contains", ":kms:", Verdict.FAIL),
-    (sub("arn:", PARTITION, ":kms:"), "contains", ":s3:", Verdict.UNKNOWN),
+    # the partition never holds a `:`, so `:s3:` cannot appear anywhere in this text
+    (sub("arn:", PARTITION, ":kms:"), "contains", ":s3:", Verdict.FAIL),
+    (sub(BUCKET, ":kms:"), "contains", ":s3:", Verdict.UNKNOWN),  # the bucket's hole may hold it
     (sub("arn:", PARTITION), "is_not_empty", None, Verdict.PASS),
     (sub("arn:", PARTITION), "regex_match", "^arn:aws:", Verdict.UNKNOWN),  # never guessed
     (Unknown("var.x", "no default"), "not_equals", "*", Verdict.UNKNOWN),  # nothing known

@@ -43,7 +43,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = Path(__file__).resolve().parent / "checkov-checks.json"
-CATALOG = ROOT.parent / "shared" / "POLICY_CATALOG.md"
+# Beside the checkout (/work/main), or two levels up from a worktree (/work/wt/<name>).
+CATALOG = next((p for p in (ROOT.parent / "shared" / "POLICY_CATALOG.md", ROOT.parent.parent / "shared" / "POLICY_CATALOG.md")
+                if p.is_file()), ROOT.parent / "shared" / "POLICY_CATALOG.md")
 
 # Resource types registered by hashicorp/terraform-provider-aws in
 # internal/service/<package>/service_package_gen.go (SDK and Framework resources), read

@@ -29,125 +29,34 @@ used here.
 """
 from __future__ import annotations
 
-import json
 
-from iaclint.aws.iam import any3, covers, overlaps, value_glob
-from iaclint.model import paths
+from iaclint.aws.iam import any3
+from iaclint.model import paths, symbolic
 from iaclint.model.documents import decode
-from iaclint.model.unknown import Unknown, is_unknown
+from iaclint.model.unknown import is_unknown
 
 COLLECTION = "aws_opensearchserverless_collection"
 SECURITY_POLICY = "aws_opensearchserverless_security_policy"
 KNOWLEDGE_BASE = "aws_bedrockagent_knowledge_base"
 DOMAINS = ("aws_opensearch_domain", "aws_elasticsearch_domain")
 
-_MARK = "\x00"  # brackets the number of a hole punched into a template (see `_punch`)
 
 
 # --- Reading policy documents -------------------------------------------------------------
 
 def read_document(value):
     """An OpenSearch Serverless policy document as plain data (Unknowns kept inside), an
-    Unknown when it cannot be read, or None when it is not JSON.
-
-    Besides what `decode` reads, a document written as a template with unknown parts (a
-    CloudFormation `!Sub` naming a resource, a Terraform heredoc with an unknown
-    interpolation) is parsed with each unknown part as an Unknown string. AOSS documents
-    are usually written that way (a `KmsARN` or a VPC endpoint id interpolated into JSON),
-    and the rest of the document is still worth reading."""
-    decoded = decode(value)
-    if not is_unknown(decoded):
-        return decoded
-    parsed = _from_template(decoded)
-    return decoded if parsed is None else parsed
-
-
-def _from_template(value):
-    """The JSON of a `!Sub` string or a heredoc template, holes as Unknowns; None when the
-    Unknown is neither, or its text is incomplete or not JSON."""
-    expr = value.expr.strip()
-    cloudformation = expr.startswith("!Sub ")
-    if cloudformation:
-        body = expr[len("!Sub "):]
-        if body.endswith("..."):
-            return None  # the evaluator keeps only the first 200 characters
-    elif expr.startswith("<<"):
-        first, _, rest = expr.partition("\n")
-        body, _, last = rest.rpartition("\n")
-        if last.strip() != first.lstrip("<-").strip():
-            return None
-    else:
-        return None
-    holes: list = []
-    text = _punch(body, holes, cloudformation)
-    if text is None:
-        return None
-    try:
-        data = json.loads(text, strict=False)
-    except ValueError:
-        return None
-    return _fill(data, holes, value, cloudformation)
-
-
-def _punch(body: str, holes: list, cloudformation: bool):
-    """`a${X}b` -> `a<MARK>0<MARK>b`, remembering `X`; None when braces do not balance."""
-    out, i = [], 0
-    while i < len(body):
-        if body.startswith("${!", i) and cloudformation:  # `${!X}` is a literal `${X}`
-            out.append("${")
-            i += 3
-            continue
-        if body.startswith("$${", i) and not cloudformation:  # Terraform's escape
-            out.append("${")
-            i += 3
-            continue
-        if body.startswith("${", i):
-            depth, j = 0, i + 1
-            while j < len(body):
-                depth += {"{": 1, "}": -1}.get(body[j], 0)
-                if depth == 0:
-                    break
-                j += 1
-            if j >= len(body):
-                return None
-            out.append(f"{_MARK}{len(holes)}{_MARK}")
-            holes.append(body[i + 2:j].strip())
-            i = j + 1
-            continue
-        out.append(body[i])
-        i += 1
-    return "".join(out)
-
-
-def _fill(data, holes: list, origin, cloudformation: bool):
-    """Strings with holes become Unknowns: a lone `${X.Attr}` is the resource attribute it
-    names (`!GetAtt X.Attr`, `aws_x.y.arn`), anything else a template."""
-    if isinstance(data, dict):
-        return {k: _fill(v, holes, origin, cloudformation) for k, v in data.items()}
-    if isinstance(data, list):
-        return [_fill(v, holes, origin, cloudformation) for v in data]
-    if not isinstance(data, str) or _MARK not in data:
-        return data
-    pieces = data.split(_MARK)
-    if len(pieces) == 3 and pieces[0] == pieces[2] == "" and pieces[1].isdigit():
-        inner = holes[int(pieces[1])]
-        refs = tuple(r for r in origin.refs if inner == r or inner.startswith(r + "."))
-        if cloudformation and "." in inner and refs:
-            return Unknown(f"!GetAtt {inner}", origin.reason, origin.span, refs)
-        if not cloudformation and refs:
-            return Unknown(inner, origin.reason, origin.span, refs)
-    text = "".join("${" + holes[int(p)] + "}" if n % 2 else p for n, p in enumerate(pieces))
-    return Unknown(text, origin.reason, origin.span, origin.refs)
+    Unknown when it cannot be read, or None when it is not JSON. A document written as a
+    template with unknown parts (a CloudFormation `!Sub` naming a collection or a key, a
+    Terraform heredoc with an unknown interpolation) is read with each hole as an Unknown
+    (`iaclint.model.documents.decode`): AOSS documents are usually written that way."""
+    return decode(value)
 
 
 def glob_of(value):
     """A glob every possible value matches: the string itself, the template of an Unknown
     with `*` for its unknown parts, or None when nothing is known of it."""
-    if isinstance(value, str):
-        return value
-    if is_unknown(value):
-        return value_glob(value)
-    return None
+    return symbolic.glob(value)
 
 
 def key_of(mapping, name: str):
@@ -233,22 +142,37 @@ def rule_patterns(entry: dict, path: tuple, types: tuple) -> list:
 
 
 def pattern_matches(pattern, name) -> "bool | None":
-    """Does a rule pattern (`collection/kb-*`) match the collection called `name`?"""
-    pattern_glob, name_glob = glob_of(pattern), glob_of(name)
-    if pattern_glob is None or name_glob is None:
+    """Does a rule pattern (`collection/kb-*`) match the collection called `name`, whatever
+    their unknown parts are? A pattern written around the very value that names the
+    collection (`collection/${CollectionName}` and `Name: !Ref CollectionName` of one
+    template, `collection/${var.name}` and `name = var.name` of one module) matches it:
+    a hole is equal to itself (symbols are per unit, so never across units)."""
+    if name is None or (not isinstance(name, str) and not is_unknown(name)):
         return None
-    if not pattern_glob.lower().startswith("collection/") and not pattern_glob.startswith("*"):
-        return False
-    target = "collection/" + name_glob
-    if isinstance(pattern, str) and covers(pattern, target):
-        return True  # an unknown pattern could still be narrower than its glob
-    return None if overlaps(pattern_glob, target) else False
+    return symbolic.covers(pattern, symbolic.concat("collection/", name))
 
 
-def matches(patterns: list, collection) -> "bool | None":
-    """Does any of the (path, pattern) pairs of `rule_patterns` match the collection?"""
+def matches(patterns: list, collection, ctx=None) -> "bool | None":
+    """Does any of the (path, pattern) pairs of `rule_patterns` match the collection? A
+    pattern that names, letter for letter, another collection of the same module or
+    template does not name this one, whatever its unknown name is: names are unique in an
+    account and region, and a unit deploys to one."""
     name = collection.attributes.get("name")
-    return any3(pattern_matches(pattern, name) for _, pattern in patterns)
+    taken = _sibling_names(collection, ctx) if ctx is not None and not isinstance(name, str) else ()
+    return any3(False if _names_sibling(pattern, taken) else pattern_matches(pattern, name)
+                for _, pattern in patterns)
+
+
+def _sibling_names(collection, ctx) -> set:
+    return {c.attributes.get("name").lower() for c in ctx.project.unit_resources(collection.unit)
+            if c.type == COLLECTION and c is not collection and isinstance(c.attributes.get("name"), str)}
+
+
+def _names_sibling(pattern, taken) -> bool:
+    if not taken or not isinstance(pattern, str) or "*" in pattern or "?" in pattern:
+        return False
+    text = pattern.lower()
+    return text.startswith("collection/") and text[len("collection/"):] in taken
 
 
 def nearest_first(resources: list, origin) -> list:
@@ -281,7 +205,7 @@ def ai_collections_matched(patterns: list, ctx, origin) -> "tuple[list, list, bo
     for group in collections(ctx, origin):
         hits, unsure, matched_any = [], [], False
         for collection in group:
-            verdict = matches(patterns, collection)
+            verdict = matches(patterns, collection, ctx)
             if verdict is False:
                 continue
             matched_any = True
@@ -315,7 +239,7 @@ def policies_for(collection, ctx, kind: str) -> list:
             matched = []
             for _, path, entry in rule_sets(document) or ():
                 if isinstance(entry, dict):
-                    matched.append((path, entry, matches(rule_patterns(entry, path, types), collection)))
+                    matched.append((path, entry, matches(rule_patterns(entry, path, types), collection, ctx)))
                 elif is_unknown(entry):
                     matched.append((path, entry, None))
             if any(m is not False for _, _, m in matched):

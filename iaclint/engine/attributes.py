@@ -182,7 +182,11 @@ def _branches(resource, path: tuple, value: Unknown, rest: tuple, op: str, expec
         text = "not set" if a is ABSENT else f"`{_show(a)}`"
         if text not in shown:
             shown.append(text)
-    where = f"`{name}` is `{_show(value)}`" if rest or len(shown) > 4 else \
+    # the alternatives are listed when they read well: a few scalars (a block or a map
+    # reads better as the expression that chooses it)
+    plain = all(a is ABSENT or isinstance(a, (str, int, float, bool)) or isinstance(a, Unknown)
+                for a in value.alternatives)
+    where = f"`{name}` is `{_show(value)}`" if rest or len(shown) > 4 or not plain else \
         f"`{name}` is {' or '.join(shown)} (`{_show(value)}`)"
     if all(r is False for r in results):
         if len(shown) == 1 and not rest:
@@ -199,6 +203,8 @@ def _jsonpath(resource, expression: str, op: str, expected: Any) -> Outcome:
 
     view = jsonpaths.checkov_view(resource.attributes) if resource.fmt == TERRAFORM else resource.attributes
     found = jsonpaths.matches(view, expression)
+    if found is None:
+        return Outcome(None, (), f"`{expression}` cannot be applied to this resource")
     if not found:
         blocked = _unknown_on_the_way(resource, expression)
         if blocked is not None:

@@ -6,6 +6,7 @@ from iaclint.model.finding import Finding, fingerprint
 
 
 def finding(policy: Policy, resource, result) -> Finding:
+    resource = getattr(result, "at", None) or resource
     span = resource.span_for(result.path)
     message = result.message or policy.title
     origin = resource.origin_of(result.path) if result.path and hasattr(resource, "origin_of") else ""
@@ -18,6 +19,8 @@ def finding(policy: Policy, resource, result) -> Finding:
         resource=resource.address, resource_type=resource.native_type,
         attribute=resource.native_name(result.path) if result.path else "",
         verdict=result.verdict.value,
-        fingerprint=fingerprint(policy.id, resource.file, resource.address, result.path),
+        fingerprint=fingerprint(policy.id, resource.file, resource.address,
+                                tuple(result.path) + ((result.identity,) if result.identity else ())),
         construct=resource.construct,
+        flows=result.flows,
     )

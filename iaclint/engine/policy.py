@@ -33,6 +33,14 @@ class Result:
     verdict: Verdict
     message: str = ""
     path: tuple = ()
+    # Attack paths (area 6): the chains behind the verdict, each a tuple of steps (file,
+    # line, column, end line, end column, resource, message), and what tells this chain
+    # apart from another reported at the same place (part of the fingerprint).
+    flows: tuple = ()
+    identity: str = ""
+    # The resource the finding is about when it is not the checked one (an attack path is
+    # checked where it starts and reported at the link to change); `path` is then on it.
+    at: Any = None
 
 
 @dataclass
@@ -84,8 +92,10 @@ class Policy:
     FAIL only if every branch fails, PASS if every branch passes, UNKNOWN otherwise. A
     Python policy keeps seeing a plain Unknown (and so yields UNKNOWN) unless it opts in
     by reading `iaclint.model.unknown.branches(value)` and applying the same rule itself.
-    Likewise `shape()`/`cannot_be()` in `iaclint.model.unknown` read what is known of a string
-    Unknown's text (`arn:${AWS::Partition}:s3:::${Bucket}/*` is never `*`).
+    Likewise the questions of `iaclint.model.symbolic` (`cannot_be`, `same`, `covers`,
+    `starts_with`, `decide`, ...) read what is known of a value: a partially known string's
+    text (`arn:${AWS::Partition}:s3:::${Bucket}/*` is never `*`), a hole's identity, a
+    choice's alternatives, by the same three-valued rules everywhere.
     """
 
     id: ClassVar[str] = ""

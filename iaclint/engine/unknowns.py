@@ -1,17 +1,19 @@
 """What the YAML engine asks about a value it cannot know (an `Unknown`).
 
-Kept to a few questions so that a richer value domain can answer them better without
+Kept to a few questions, answered by the value domain (`iaclint.model.symbolic`) without
 touching the operators or the grammar: may an operator be decided on an Unknown from what
-is known of its text (`decide`), and which branches a conditional value has
-(`iaclint.model.unknown`'s `alternatives`, read by the evaluator). Everything here is
-sound: an answer is given only when it holds for every value the Unknown may take.
+is known of its text (`decide`), and which branches a conditional value has (its
+`alternatives`, read by the evaluator). Everything here is sound: an answer is given only
+when it holds for every value the Unknown may take.
 """
 from __future__ import annotations
 
 from typing import Any
 
 from iaclint.engine import operators
-from iaclint.model.unknown import Unknown, cannot_be, literal_text
+from iaclint.model import symbolic
+from iaclint.model.symbolic import cannot_be
+from iaclint.model.unknown import Unknown
 
 
 def _texts(value: Any) -> list | None:
@@ -27,6 +29,19 @@ def _texts(value: Any) -> list | None:
         else:
             return None
     return out
+
+
+_JSON_WORDS = ("true", "false", "null", "NaN", "Infinity")
+
+
+def _never_json(actual: Unknown) -> bool:
+    """Whether no value of the string can be read as JSON: `contains` on a string first
+    tries it as JSON (Checkov's rule), where a list or a number answers differently."""
+    found = symbolic.tokens(actual)
+    text = symbolic.certain_text(found) if found else ""
+    if not text or text[0] in "{[\"'-0123456789 \t\r\n":
+        return False
+    return not any(word.startswith(text) or text.startswith(word) for word in _JSON_WORDS)
 
 
 def decide(operator: str, actual: Unknown, expected: Any) -> bool | None:
@@ -56,10 +71,10 @@ def _decide_positive(name: str, actual: Unknown, expected: Any) -> bool | None:
         return None
     if name == "is_empty":
         return False if cannot_be(actual, "") else None
-    if name == "contains" and isinstance(expected, str) and expected:
-        return True if any(expected in text for text in literal_text(actual)) else None
-    if name == "starting_with" and isinstance(expected, str) and actual.parts:
-        first = actual.parts[0]
-        if isinstance(first, str) and len(first) >= len(expected):
-            return first.startswith(expected)
+    if name == "contains" and isinstance(expected, str) and expected and _never_json(actual):
+        return symbolic.contains_text(actual, expected)
+    if name == "starting_with" and isinstance(expected, str):
+        return symbolic.starts_with(actual, expected)
+    if name == "ending_with" and isinstance(expected, str):
+        return symbolic.ends_with(actual, expected)
     return None

@@ -13,7 +13,7 @@ import sys
 from iaclint import __version__
 
 SEVERITY_ORDER = ("info", "low", "medium", "high", "critical")
-COMMANDS = ("scan", "rules", "explain", "lsp", "baseline", "init")
+COMMANDS = ("scan", "rules", "explain", "lsp", "baseline", "init", "inventory")
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -41,7 +41,7 @@ def _usage_error(message: str) -> int:
     return EXIT_ERROR
 
 
-REPORT_FORMATS = ("text", "json", "sarif", "junit", "github", "markdown", "gitlab")
+REPORT_FORMATS = ("text", "json", "sarif", "junit", "github", "markdown", "gitlab", "checkov-json")
 
 
 class _FormatAction(argparse.Action):
@@ -131,6 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("policy", help="policy ID or name")
     explain.add_argument("--policy-dir", "--external-checks-dir", action="append", default=[], metavar="DIR")
     add_commands(sub)  # baseline, init
+    from iaclint.faces.inventory import add_inventory_command
+
+    add_inventory_command(sub)
 
     lsp = sub.add_parser("lsp", help="run the Language Server for editors (needs the lsp extra: iaclint[lsp])")
     lsp.add_argument("--stdio", action="store_true", help="talk over standard input and output (the default)")
@@ -175,6 +178,10 @@ def _dispatch(args) -> int:
         from iaclint.faces.settings import baseline_command
 
         return baseline_command(build_parser, args.rest, scan, _load)
+    if args.command == "inventory":
+        from iaclint.faces.inventory import inventory_command
+
+        return inventory_command(args, _load)
     if args.command == "init":
         from iaclint.faces.settings import init_command
 
@@ -231,10 +238,16 @@ def _scan(args) -> int:
     policies = _load(settings.policy_dirs)
     from iaclint.api import UnknownPolicyError
 
+    section = args.diff is not None and any(fmt in ("markdown", "github") for fmt, _ in reports)
     try:
-        result = scan(paths, policies=policies, overlay=overlay, **settings.scan)
+        result = scan(paths, policies=policies, overlay=overlay, inventory=section, **settings.scan)
     except UnknownPolicyError as exc:
         return _usage_error(str(exc))
+    if section:  # the pull-request section: what the change adds to the AI inventory
+        from iaclint.faces.inventory import diff_inventory
+
+        if diff_inventory(result, args.diff, paths, policies, settings.scan) != 0:
+            return EXIT_ERROR
     from iaclint.faces.settings import note
     from iaclint.gate.text import inert
     from iaclint.gate.writes import write_file

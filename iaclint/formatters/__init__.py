@@ -18,9 +18,28 @@ _FORMATTERS = {
     "github": ("iaclint.formatters.github", "format_github"),
     "markdown": ("iaclint.formatters.markdown", "format_markdown"),
     "gitlab": ("iaclint.formatters.gitlab", "format_gitlab"),
+    "checkov-json": ("iaclint.formatters.checkov_json", "format_checkov_json"),
 }
 
 FORMATS = tuple(_FORMATTERS)
+
+# `iaclint inventory`: the AI asset graph (`ScanResult.inventory`) and its attack paths.
+_INVENTORY_FORMATTERS = {
+    "text": ("iaclint.formatters.inventory_text", "format_inventory_text"),
+    "json": ("iaclint.formatters.inventory_json", "format_inventory_json"),
+    "cyclonedx": ("iaclint.formatters.cyclonedx", "format_cyclonedx"),
+    "mermaid": ("iaclint.formatters.mermaid", "format_mermaid"),
+    "html": ("iaclint.formatters.inventory_html", "format_inventory_html"),
+}
+INVENTORY_FORMATS = tuple(_INVENTORY_FORMATTERS)
+
+
+def get_inventory_formatter(name: str):
+    try:
+        module, function = _INVENTORY_FORMATTERS[name]
+    except KeyError:
+        raise ValueError(f"unknown inventory format {name!r}") from None
+    return getattr(importlib.import_module(module), function)
 
 
 def get_formatter(name: str):

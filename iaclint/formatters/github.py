@@ -34,5 +34,26 @@ def format_github(result, colour: bool = False) -> str:
         if f.resource:
             message += f" ({f.resource})"
         lines.append(f"::{command} {rendered}::{escape_data(message)}")
+    lines += _inventory_changes(result)
     lines.append(counts_line(result))
     return "\n".join(lines) + "\n"
+
+
+def _inventory_changes(result) -> list[str]:
+    """With `--diff`: one notice per AI asset or attack path the change adds or removes,
+    at its line when it has one."""
+    diff = getattr(result, "inventory_diff", None)
+    if diff is None:
+        return []
+    from iaclint.formatters.inventory_changes import sentences, summary
+
+    out = []
+    for verb, text, where in sentences(diff):
+        props = [("title", "AI inventory")]
+        file, _, line = where.rpartition(":")
+        if file and line.isdigit() and verb == "adds":
+            props = [("file", file), ("line", line)] + props
+        rendered = ",".join(f"{k}={escape_property(str(v))}" for k, v in props)
+        out.append(f"::notice {rendered}::{escape_data(f'This change {verb} {text}')}")
+    out.append(f"::notice title=AI inventory::{escape_data(summary(diff))}")
+    return out

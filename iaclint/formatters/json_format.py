@@ -17,6 +17,23 @@ from iaclint import __version__
 FORMAT_VERSION = "1.0"
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
+# Fields written only when they hold something: attack-path findings' chains.
+_OPTIONAL = ("flows",)
+FLOW_STEP = ("file", "line", "column", "end_line", "end_column", "resource", "message", "target")
+
+
+def _extras(item) -> dict:
+    out = {}
+    flows = getattr(item, "flows", ())
+    if flows:
+        out["flows"] = [[dict(zip(FLOW_STEP, step)) for step in chain] for chain in flows]
+    return out
+
+
+def _record(item, names: tuple) -> dict:
+    record = {n: getattr(item, n) for n in names}
+    record.update(_extras(item))
+    return record
 
 
 BATCH = 500  # findings encoded per piece: a large report is written in ~350 KB pieces
@@ -70,9 +87,9 @@ def _records(items: list, level: int):
         yield "[]"
         return
     cls = items[0].__class__
-    names = tuple(f.name for f in fields(cls))
+    names = tuple(f.name for f in fields(cls) if f.name not in _OPTIONAL)
     if len(names) < 2 or any(i.__class__ is not cls for i in items):
-        yield from _pretty([{n: getattr(i, n) for n in names} for i in items], level)
+        yield from _pretty([_record(i, names) for i in items], level)
         return
     item_indent, field_indent = "  " * (level + 1), "  " * (level + 2)
     template = ("{\n" + ",\n".join(field_indent + _json_string(n).replace("%", "%%") + ": %s" for n in names)
@@ -80,10 +97,11 @@ def _records(items: list, level: int):
     values_of = attrgetter(*names)
     between = ",\n" + item_indent
     for start in range(0, len(items), BATCH):
-        rows = [values_of(i) for i in items[start:start + BATCH]]
+        batch = items[start:start + BATCH]
+        rows = [values_of(i) for i in batch]
         opening = "[\n" + item_indent if start == 0 else between
-        if any(not set(map(type, row)) <= _SCALARS for row in rows):
-            yield opening + between.join("".join(_pretty(dict(zip(names, row)), level + 1)) for row in rows)
+        if any(not set(map(type, row)) <= _SCALARS for row in rows) or any(_extras(i) for i in batch):
+            yield opening + between.join("".join(_pretty(_record(i, names), level + 1)) for i in batch)
             continue
         encoded = json.dumps(rows, separators=("\n", ": "))[2:-2].split("]\n[")
         yield opening + between.join([template % tuple(values.split("\n")) for values in encoded])

@@ -33,6 +33,7 @@ def format_markdown(result, colour: bool = False) -> str:
     out = [HEADER, ""]
     if not findings:
         out += [f"No findings: {scanned}; {tail}.", ""]
+        out += _inventory_changes(result)
         out += _errors(result)
         return "\n".join(out).rstrip("\n") + "\n"
 
@@ -63,6 +64,7 @@ def format_markdown(result, colour: bool = False) -> str:
         if policy is None:
             continue
         out += _guidance(policy)
+    out += _inventory_changes(result)
     out += _errors(result)
     return "\n".join(out).rstrip("\n") + "\n"
 
@@ -78,6 +80,22 @@ def _guidance(policy) -> list[str]:
         out += ["**References**", ""] + [f"- <{r}>" for r in policy.references] + [""]
     out += ["</details>", ""]
     return out
+
+
+def _inventory_changes(result) -> list[str]:
+    """With `--diff`: the AI assets and attack paths the change adds or removes."""
+    diff = getattr(result, "inventory_diff", None)
+    if diff is None:
+        return []
+    from iaclint.formatters.inventory_changes import sentences, summary
+
+    out = ["### AI assets and attack paths this change adds or removes", "", _cell(summary(diff)), ""]
+    lines = sentences(diff)
+    out += [f"- This change **{verb}** {_cell(text)}" + (f" ({_cell(where)})" if where else "")
+            for verb, text, where in lines]
+    if not lines:
+        out.append("- No AI asset or attack path is added or removed.")
+    return out + [""]
 
 
 def _errors(result) -> list[str]:

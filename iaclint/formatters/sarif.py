@@ -8,6 +8,7 @@ shows them as dismissed instead of reopening them). No timestamps: same input, s
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 from iaclint import __version__
 from iaclint.formatters._common import inert_result, policies_by_id, report_path, uri_path
@@ -99,6 +100,8 @@ def _result(f, rule_index: int) -> dict:
         "message": {"text": ("UNKNOWN: " if unknown else "") + (f.message or f.policy_id)},
         "locations": [_location(f)],
     }
+    if getattr(f, "flows", ()):
+        entry["codeFlows"] = [_code_flow(chain) for chain in f.flows]
     if f.fingerprint:
         entry["partialFingerprints"] = {FINGERPRINT_KEY: f.fingerprint}
     if f.suppressed:
@@ -115,6 +118,22 @@ def _result(f, rule_index: int) -> dict:
         properties["construct"] = f.construct
     entry["properties"] = properties
     return entry
+
+
+CHEAPEST = "<- cheapest link to break"
+
+
+def _code_flow(chain) -> dict:
+    """An attack path as a code flow: one thread-flow location per link, in order, the
+    link a fix should break marked `essential` (GitHub shows the steps one by one)."""
+    steps = []
+    for file, line, column, end_line, end_column, resource, message, *_ in chain:
+        step = SimpleNamespace(file=file, line=line, column=column, end_line=end_line, end_column=end_column,
+                               resource=resource, construct="")
+        location = _location(step)
+        location["message"] = {"text": message}
+        steps.append({"location": location, "importance": "essential" if message.endswith(CHEAPEST) else "important"})
+    return {"threadFlows": [{"locations": steps}]}
 
 
 def _location(f) -> dict:

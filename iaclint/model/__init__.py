@@ -2,7 +2,10 @@
 
 `resource` (spans, raw and canonical resources), `project` (all resources of a scan and
 the reference graph), `finding` (a reportable result and its fingerprint); `unknown` (the
-value of what cannot be known statically, with what is known of it), `unknown_globs`
+value of what cannot be known statically, with what is known of it), `symbolic` (the
+value domain both front ends build values with, and the three-valued questions policies
+ask of values), `strings` (sets of strings as token sequences: overlap and glob coverage,
+exact and bounded), `holes_json` (JSON text with holes), `unknown_globs`
 (the shapes of unknown names), `paths` (attribute paths through dicts and lists),
 `documents` (JSON documents in any written form), `sizes` (how big a value may grow) and
 `linear_regex` (RE2, for every pattern that comes from the scanned tree).

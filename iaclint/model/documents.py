@@ -46,10 +46,19 @@ def _placeholder(value: Any) -> str:
 
 
 def decode(value: Any) -> Any:
-    """Plain data of a document; an Unknown stays Unknown; None when it is not JSON."""
+    """Plain data of a document; an Unknown stays Unknown, unless it is a partially known
+    string whose text is JSON (`!Sub '{"Resource": "collection/${Name}"}'`): then its
+    structure, with Unknowns where the holes are (`iaclint.model.holes_json`); None when it
+    is not JSON."""
     if isinstance(value, EncodedJson):
         return value.value
     if isinstance(value, Unknown):
+        if value.parts is not None and value.alternatives is None:
+            from iaclint.model import holes_json
+
+            parsed = holes_json.parse(value)
+            if parsed is not None:
+                return parsed
         return value
     if isinstance(value, (dict, list)):
         return value

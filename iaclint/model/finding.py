@@ -29,6 +29,9 @@ class Finding:
     suppressed: bool = False
     suppression_reason: str = ""
     construct: str = ""  # CDK construct path (`aws:cdk:path`) of the resource, "" if none
+    # Attack paths: the chains behind the finding, each a tuple of steps (file, line, column,
+    # end line, end column, resource, message); SARIF shows them as code flows.
+    flows: tuple = ()
 
     def __reduce__(self):  # as a tuple: half the time to unpickle (the scan cache, workers)
         return Finding, _finding_values(self)

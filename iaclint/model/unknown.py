@@ -19,6 +19,12 @@ An Unknown may also carry what *is* known about it, without ever pretending to b
   pseudo parameter: `AWS::AccountId` is twelve digits, `AWS::Partition` starts with `aws`).
   Patterns are deliberately wide: they may only be used to prove that a value *cannot* be
   something (`arn:${AWS::Partition}:...` is never `*`), never to guess what it is.
+- `symbol`: the identity of the value (a hashable key, unique within the scan): the same
+  variable, parameter, resource attribute or pseudo parameter of one module instance or
+  template has the same symbol wherever it appears, so it is known to equal itself.
+
+The rules that read these slots, and the questions policies ask of values, are in
+`iaclint.model.symbolic`.
 
 `is_unknown` stays true for all of these: code that does not look at the extra slots sees
 a plain Unknown and stays sound.
@@ -27,7 +33,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from iaclint.model import linear_regex
 
 
 class _Absent:
@@ -48,10 +53,11 @@ ABSENT = _Absent()
 class Unknown:
     """A statically unknowable value. Compare with `is_unknown`, never with `==`."""
 
-    __slots__ = ("expr", "reason", "span", "refs", "alternatives", "parts", "pattern")
+    __slots__ = ("expr", "reason", "span", "refs", "alternatives", "parts", "pattern", "symbol")
 
     def __init__(self, expr: str, reason: str, span: Any = None, refs: tuple[str, ...] = (),
-                 alternatives: tuple | None = None, parts: tuple | None = None, pattern: str | None = None):
+                 alternatives: tuple | None = None, parts: tuple | None = None, pattern: str | None = None,
+                 symbol: Any = None):
         self.expr = expr
         self.reason = reason
         self.span = span
@@ -59,6 +65,7 @@ class Unknown:
         self.alternatives = tuple(alternatives) if alternatives is not None else None
         self.parts = tuple(parts) if parts is not None else None
         self.pattern = pattern
+        self.symbol = symbol
 
     def __repr__(self) -> str:
         return f"Unknown({self.expr!r}, {self.reason!r})"
@@ -130,80 +137,19 @@ def branches(value: Any) -> list | None:
 # --------------------------------------------------------------------------------------
 # The shape of a string Unknown
 
-_MAX_REGEX = 4000
-
 
 def shape(value: Any) -> str | None:
     """A readable template of a string Unknown: `arn:${AWS::Partition}:s3:::${Bucket}/*`.
     None when nothing of its text is known."""
     if not isinstance(value, Unknown) or value.parts is None:
         return None
-    return "".join(p if isinstance(p, str) else "${" + _hole_name(p) + "}" for p in value.parts)
+    return "".join(p if isinstance(p, str) else "${" + shape_name(p) + "}" for p in value.parts)
 
 
-def _hole_name(value: Unknown) -> str:
+def shape_name(value: Unknown) -> str:
+    """How a hole reads inside a template: `Bucket` for `!Ref Bucket`, else its expression."""
     expr = value.expr
     for prefix in ("!Ref ", "!GetAtt "):
         if expr.startswith(prefix):
             return expr[len(prefix):]
     return expr[1:] if expr.startswith("!") else expr  # `${!X}` would read as Fn::Sub's escape
-
-
-def shape_regex(value: Any, ignore_case: bool = False):
-    """A compiled regular expression that every possible value of `value` matches in full
-    (`fullmatch`), or None when nothing is known about its text. Plain strings match only
-    themselves; numbers and booleans their text; holes without a pattern match anything.
-    It runs in RE2 (`linear_regex`): a shape with many holes, `.*x.*x.*x...`, would make a
-    backtracking engine take exponential time."""
-    source = _regex(value, 0)
-    if source is None or source == "(?:.*)" or len(source) > _MAX_REGEX:
-        return None
-    try:
-        return linear_regex.compile(source, dot_nl=True, case_sensitive=not ignore_case)
-    except ValueError:
-        return None
-
-
-def _regex(value: Any, depth: int) -> str | None:
-    if depth > 20:
-        return None
-    if isinstance(value, str):
-        return linear_regex.escape(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
-        return linear_regex.escape(text)
-    if not isinstance(value, Unknown):
-        return None
-    if value.parts is not None:
-        pieces = []
-        for part in value.parts:
-            piece = _regex(part, depth + 1)
-            pieces.append("(?:.*)" if piece is None else piece)
-        return "".join(pieces)
-    if value.pattern is not None:
-        return "(?:" + value.pattern + ")"
-    if value.alternatives is not None:
-        options = [_regex(a, depth + 1) for a in value.alternatives]
-        if any(o is None for o in options):
-            return None
-        return "(?:" + "|".join(options) + ")"
-    return None
-
-
-def cannot_be(value: Any, text: str, ignore_case: bool = False) -> bool:
-    """True when an Unknown provably never equals the string `text` (its shape rules it
-    out; with `ignore_case`, in no spelling); False when it might. Never used to decide
-    that a value *is* something."""
-    regex = shape_regex(value, ignore_case)
-    if regex is None:
-        return False
-    return regex.fullmatch(text) is None
-
-
-def literal_text(value: Any) -> list[str]:
-    """The literal pieces of a string Unknown's shape (text that is certainly in it)."""
-    if not isinstance(value, Unknown) or value.parts is None:
-        return []
-    return [p for p in value.parts if isinstance(p, str) and p]

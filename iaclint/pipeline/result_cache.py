@@ -32,6 +32,7 @@ class Evaluated:
     reportable: set = field(default_factory=set)  # after module settling
     skipped: list = field(default_factory=list)  # discovery and module notes
     inputs: dict = field(default_factory=dict)  # extra inputs read, with their digests
+    inventory: object = None  # the AI asset graph, when asked for (never cached)
     inert: bool | None = None  # no finding's text needs escaping in reports (formatters._common.already_inert)
 
 

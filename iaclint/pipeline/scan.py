@@ -50,6 +50,7 @@ class Request:
     cache: object = None
     jobs: int = 1
     options: dict | None = None
+    inventory: bool = False  # also build the AI asset graph (`ScanResult.inventory`)
 
     @cached_property
     def tree(self):
@@ -95,6 +96,8 @@ class ScanResult:
     baselined: int = 0  # findings left out because the baseline holds them
     outside_diff: int = 0  # findings left out by --diff (not on changed lines or resources)
     skipped: list = field(default_factory=list)  # (path, reason) left out on purpose: said, not an error
+    inventory: object = None  # the AI asset graph (iaclint.inventory), when the request asked for it
+    inventory_diff: object = None  # what a change adds and removes (iaclint.pipeline.inventory_diff), when asked
 
     def counts(self) -> dict:
         counts = {s: 0 for s in SEVERITIES}
@@ -143,7 +146,8 @@ def evaluate(request: Request, found: Discovery, chosen: Chosen):
     options = Options(list(request.var_files), dict(request.variables or {}), dict(request.parameters or {}),
                       request.buffers, request.tree)
     scan_key = keys = None
-    if request.cache is not None and request.changes is None and not request.per_path_ignores:
+    if request.cache is not None and request.changes is None and not request.per_path_ignores \
+            and not request.inventory:
         from iaclint.pipeline import result_cache
 
         scan_key, keys = result_cache.key(request.cache, found, options, chosen.policies, request.policy_options)
@@ -169,12 +173,23 @@ def _load_and_check(request: Request, found: Discovery, chosen: Chosen, options,
 
     policies = chosen.policies
     ignored = filters.path_ignores(request.per_path_ignores, request.root, chosen.known)
-    checks = Checks([p for p in policies if p.resource_types], request.policy_options)
+    # With the inventory, attack-path policies run here, on the graph the inventory shows
+    # (built once), not in the workers that load the units.
+    on_graph = [p for p in policies if request.inventory and getattr(p, "path_rule", False)]
+    checks = Checks([p for p in policies if p.resource_types and p not in on_graph], request.policy_options)
     loaded = load_all(found, options, cache=request.cache, jobs=request.jobs, keys=keys, checks=checks)
     parse_errors = list(found.errors) + list(loaded.errors)  # directories that could not be listed, too
     for error in found.errors:
         found.reportable.add(error.file)
     project = Project(loaded.resources)
+    graph = None
+    if request.inventory:
+        from iaclint.engine.runner import applicable_policies
+        from iaclint.inventory import project_graph
+
+        graph = project_graph(project, checks.options)
+        applicable = applicable_policies(on_graph)
+        loaded.deferred.extend((r, p) for r in project.resources for p in applicable(r))
 
     def reported(policy_id: str, file: str) -> bool:
         return file in found.reportable and not ignored(policy_id, file)
@@ -207,7 +222,7 @@ def _load_and_check(request: Request, found: Discovery, chosen: Chosen, options,
     evaluated = Evaluated(failed=failed, unknowns=unknowns, passed=passed, files=loaded.files,
                           resources=len(reportable_resources), errors=errors, reportable=set(found.reportable),
                           skipped=list(found.skipped), inputs=dict(loaded.inputs),
-                          inert=already_inert(failed + unknowns))
+                          inert=already_inert(failed + unknowns), inventory=graph)
     return evaluated, reportable_resources
 
 
@@ -227,6 +242,7 @@ def report(request: Request, found: Discovery, chosen: Chosen, evaluated, resour
         resources=evaluated.resources, policies=chosen.policies, errors=evaluated.errors, missing=found.missing,
         elapsed=elapsed, strict=request.strict, show_suppressed=request.show_suppressed,
         baselined=baselined, outside_diff=outside, skipped=sorted(set(found.skipped) | set(evaluated.skipped)),
+        inventory=evaluated.inventory,
         inert=getattr(evaluated, "inert", None),
     )
 

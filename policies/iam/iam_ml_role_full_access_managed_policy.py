@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from iaclint.aws import iam
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
-from iaclint.model.unknown import Unknown, is_unknown
+from iaclint.model.unknown import is_unknown
 
 ML_SERVICES = ("sagemaker.amazonaws.com", "bedrock.amazonaws.com")
 BROAD_POLICIES = ("AmazonSageMakerFullAccess", "AmazonBedrockFullAccess", "AdministratorAccess")
@@ -31,7 +31,7 @@ class IamMlRoleFullAccessManagedPolicy(Policy):
             items = _items(resource.attributes.get("policy_arn"), ("policy_arn",))
         found = False
         for path, arn in items:
-            resolved = _resolve_arn(resource, arn, ctx)
+            resolved = iam.resolve_policy_arn(resource, arn, ctx)
             broad = iam.aws_managed_policy(resolved, BROAD_POLICIES)
             if broad is False:
                 continue
@@ -81,25 +81,6 @@ def _roles(resource, ctx, attribute: str) -> list:
                      and r.attributes.get("name") == item]
         out.extend((r, path) for r in roles) if roles else out.append((None, path))
     return out
-
-
-def _resolve_arn(resource, arn, ctx):
-    """`data.aws_iam_policy.admin.arn`: the data source's `arn` or `name` when it is scanned."""
-    if not isinstance(arn, Unknown) or ctx is None:
-        return arn
-    for ref in arn.refs:
-        if not ref.startswith("data.aws_iam_policy."):
-            continue
-        source = ctx.project.lookup(resource, ref)
-        if source is None:
-            continue
-        known = source.attributes.get("arn")
-        if isinstance(known, str):
-            return known
-        name = source.attributes.get("name")
-        if isinstance(name, str):
-            return f"arn:aws:iam::aws:policy/{name}"
-    return arn
 
 
 def _why_unknown(arn, broad, role) -> str:

@@ -453,7 +453,9 @@ _DOUBLING = "\n".join(f'  l{i} = "${{local.l{i + 1}}}${{local.l{i + 1}}}"' for i
      r"locals refer to each other in a cycle \(a -> b -> c -> a\)"),
     ('locals {\n  a = "${local.a}-x"\n}\n', None, r"locals refer to each other in a cycle \(a -> a\)"),
     (f"locals {{\n{_CHAIN}\n  l3000 = 1\n  a = local.l0\n}}\n", None, r"nested too deeply"),
-    (f'locals {{\n{_DOUBLING}\n  l64 = "xx"\n  a = local.l0\n}}\n', None, r"too much work"),
+    (f'locals {{\n{_DOUBLING}\n  l64 = "xx"\n  a = local.l0\n}}\n', None,
+     r'^`"\$\{local\.l43\}\$\{local\.l43\}"` is not evaluated: the result would hold about 8,388,608 '
+     r"characters and items, over the limit of 5,000,000 for one value$"),
     ("locals {\n  a = [for i in range(100000000) : i]\n}\n", None, r"range too large"),
     ("locals {\n  a = [for i in range(5000) : [for j in range(5000) : j]]\n}\n", None, r"too much work"),
     ("locals {\n  a = {for i in range(1000000) : tostring(i) => [for j in range(1000) : j]}\n}\n", None,

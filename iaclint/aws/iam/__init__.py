@@ -63,6 +63,7 @@ from iaclint.aws.iam.matching import (
     matches,
     may_be_star,
     overlaps,
+    unknown_covers,
     unknown_overlaps,
     value_glob,
 )
@@ -73,7 +74,9 @@ from iaclint.aws.iam.principals import (
     ROLE_ATTRIBUTES,
     Grant,
     PrincipalPolicies,
+    ATTACHMENTS,
     execution_role_users,
+    named_principals,
     principal_policies,
     role_of_reference,
 )
@@ -107,6 +110,7 @@ from iaclint.aws.iam.roles import (
     aws_managed_policy,
     managed_policy_name,
     may_name_service,
+    resolve_policy_arn,
     trusts_service,
 )
 from iaclint.aws.iam.statements import JSON_FIELDS, unknown_reason
@@ -126,16 +130,17 @@ __all__ = [
     "SELF_CHECKED_TYPES", "TRUST_DOCUMENTS", "document_from_value", "granted_documents",
     "permission_documents", "resource_policy_documents", "trust_documents",
     "Tri", "all3", "any3", "not3",
-    "covers", "is_resource_attribute", "matches", "may_be_star", "overlaps", "unknown_overlaps", "value_glob",
+    "covers", "is_resource_attribute", "matches", "may_be_star", "overlaps", "unknown_covers", "unknown_overlaps",
+    "value_glob",
     "Condition", "Document", "Principal", "Statement",
     "AI_TYPE_PREFIXES", "PRINCIPAL_TYPES", "ROLE_ATTRIBUTES", "Grant", "PrincipalPolicies",
-    "execution_role_users", "principal_policies", "role_of_reference",
+    "ATTACHMENTS", "execution_role_users", "named_principals", "principal_policies", "role_of_reference",
     "actions_cover", "actions_overlap", "actions_overlap_any", "condition_allows", "describe_grant",
     "first_unknown", "has_condition", "has_principals", "is_allow", "is_deny", "is_star",
     "principal_accounts", "principal_is_public", "principal_other_accounts", "resource_is_every_role",
     "resource_is_star",
     "resources_cover", "service_principals",
     "Outcome", "check_statements", "document_name", "statement_name",
-    "aws_managed_policy", "managed_policy_name", "may_name_service", "trusts_service",
+    "aws_managed_policy", "managed_policy_name", "may_name_service", "resolve_policy_arn", "trusts_service",
     "JSON_FIELDS", "unknown_reason",
 ]

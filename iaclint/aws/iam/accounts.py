@@ -31,7 +31,9 @@ from typing import Any
 
 from iaclint.aws.iam.matching import is_resource_attribute, value_glob
 from iaclint.model import documents as _documents
-from iaclint.model.unknown import Unknown, is_unknown, literal_text
+from iaclint.model import symbolic
+from iaclint.model.symbolic import literal_text
+from iaclint.model.unknown import Unknown, is_unknown
 
 SELF = "<deploying account>"  # what `account_of` returns for the account the stack is deployed to
 PUBLIC = "*"
@@ -48,9 +50,7 @@ ACCOUNT_PRINCIPAL_KEYS = ("principal", "notprincipal", "principals", "not_princi
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
 _PRINCIPAL_ARN = re.compile(r"^arn:[^:]*:(?:iam|sts)::(?P<account>[^:]*):")
 _ANY_ARN = re.compile(r"arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):")
-_SELF_TOKEN = "\x01SELF\x01"  # not \x00: value_glob uses that for `${!` escapes
-_CFN_ACCOUNT = re.compile(r"\$\{\s*AWS::AccountId\s*\}")
-_TF_CALLER = re.compile(r"\$\{\s*data\.aws_caller_identity\.[\w-]+\.account_id\s*\}")
+_SELF_TOKEN = "\x01SELF\x01"
 _TF_CALLER_EXPR = re.compile(r"^data\.aws_caller_identity\.[\w-]+\.account_id$")
 
 
@@ -92,13 +92,11 @@ def account_of(identifier: Any) -> str | None:
 
 def _template_text(value: Unknown) -> str | None:
     """The Unknown's template with the deploying account marked and every other hole a
-    `*`, e.g. `arn:*:iam::<SELF>:root`; None when it is not a template."""
-    marked = _TF_CALLER.sub(_SELF_TOKEN, _CFN_ACCOUNT.sub(_SELF_TOKEN, value.expr))
-    if marked == value.expr and "${" not in marked:
+    `*`, e.g. `arn:*:iam::<SELF>:root`; None when it is not a partially known string."""
+    if value.parts is None:
         return None
-    if "${" not in marked and not marked.startswith(("!", "<<")) and '"' not in marked:
-        return marked  # a Terraform template whose only unknown part is the account
-    return value_glob(value.replace(expr=marked))
+    return "".join(p if isinstance(p, str) else _SELF_TOKEN if is_own_account_expression(p) else "*"
+                   for p in symbolic.flatten(value.parts))
 
 
 # --------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ TRUST_DOCUMENTS = {"aws_iam_role": ("assume_role_policy",)}
 RESOURCE_POLICY_DOCUMENTS = {
     "aws_kms_key": ("policy",),
     "aws_kms_key_policy": ("policy",),
+    "aws_bedrockagentcore_resource_policy": ("policy",),
 }
 # Types whose documents are checked on their own: a document that merely refers to one of
 # them (`policy = data.aws_iam_policy_document.d.json`) is skipped, not reported twice.
@@ -66,7 +67,7 @@ def trust_documents(resource, ctx=None) -> list[Document]:
 
 
 def resource_policy_documents(resource, ctx=None) -> list[Document]:
-    """Resource-based documents (KMS key policies). Data sources are followed, for the same
+    """Resource-based documents (KMS key policies, AgentCore resource policies). Data sources are followed, for the same
     reason as trust documents: a policy about key policies runs on the key, not on the
     data source."""
     pattern = RESOURCE_POLICY_DOCUMENTS.get(resource.type)

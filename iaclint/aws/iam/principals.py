@@ -69,6 +69,8 @@ ATTACHMENTS = {
     "aws_iam_group_policy_attachment": ((("group", GROUP),), "policy_arn"),
     "aws_iam_policy_attachment": ((("roles", ROLE), ("users", USER), ("groups", GROUP)), "policy_arn"),
     "aws_iam_role_policy_attachments_exclusive": ((("role_name", ROLE),), "policy_arns"),
+    "aws_iam_user_policy_attachments_exclusive": ((("user_name", USER),), "policy_arns"),
+    "aws_iam_group_policy_attachments_exclusive": ((("group_name", GROUP),), "policy_arns"),
 }
 # Group memberships: type -> (user attribute, group attribute).
 MEMBERSHIPS = {
@@ -342,6 +344,21 @@ def _items(value, path: tuple) -> list[tuple[tuple, Any]]:
     if isinstance(value, list):
         return [(path + (i,), v) for i, v in enumerate(value) if v is not None]
     return [(path, value)]
+
+
+def named_principals(attachment, ctx) -> list[tuple[tuple, Any, str]]:
+    """The principals an attachment (`ATTACHMENTS`) names: (path, principal, kind), the
+    principal None when it is not in the scanned files (by reference or literal name)."""
+    pairs = ATTACHMENTS.get(attachment.type, ((),))[0]
+    out = []
+    for attribute, kind in pairs:
+        for path, value in _items(attachment.attributes.get(attribute), (attribute,)):
+            targets = [t for _, t in ctx.project.outgoing(attachment, path) if t is not None and t.type == kind] \
+                if ctx is not None else []
+            if not targets and isinstance(value, str) and ctx is not None:
+                targets = _named(attachment, ctx, kind, value)
+            out.extend((path, t, kind) for t in targets) if targets else out.append((path, None, kind))
+    return out
 
 
 def _groups(user, ctx) -> list[tuple[Any, str, tuple]]:

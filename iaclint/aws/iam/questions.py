@@ -19,11 +19,13 @@ from iaclint.aws.iam.matching import (
     matches,
     may_be_star,
     overlaps,
+    unknown_covers,
     unknown_overlaps,
     value_glob,
 )
 from iaclint.aws.iam.model import Condition, Principal, Statement
 from iaclint.aws.iam.statements import JSON_FIELDS
+from iaclint.model import symbolic
 from iaclint.model.unknown import Unknown, is_unknown
 
 
@@ -53,7 +55,7 @@ def actions_cover(stmt: Statement, query: str) -> Tri:
     `bedrock:Invoke*` does not). For `NotAction` (everything not listed), no listed element
     may touch the query: `NotAction: ["s3:*"]` covers `bedrock:*`."""
     if "actions" in stmt.paths:
-        return any3(unknown_overlaps(a, query) if is_unknown(a) else covers(a, query) for a in stmt.actions)
+        return any3(unknown_covers(a, query) if is_unknown(a) else covers(a, query) for a in stmt.actions)
     if "not_actions" in stmt.paths:
         return not3(any3(unknown_overlaps(a, query) if is_unknown(a) else overlaps(a, query)
                          for a in stmt.not_actions))
@@ -67,7 +69,7 @@ def actions_overlap(stmt: Statement, query: str) -> Tri:
     if "actions" in stmt.paths:
         return any3(unknown_overlaps(a, query) if is_unknown(a) else overlaps(a, query) for a in stmt.actions)
     if "not_actions" in stmt.paths:
-        return not3(any3(unknown_overlaps(a, query) if is_unknown(a) else covers(a, query)
+        return not3(any3(unknown_covers(a, query) if is_unknown(a) else covers(a, query)
                          for a in stmt.not_actions))
     return False
 
@@ -92,7 +94,12 @@ def describe_grant(stmt: Statement, queries: Iterable[str], cover: bool = False)
 
 
 def is_star(value: Any) -> Tri:
-    """`*` (or `**`...): True; an Unknown that may still be `*`: None; anything else: False."""
+    """`*` (or `**`...): True; an Unknown that may still be `*`: None; anything else: False.
+    A choice is `*` when every alternative is."""
+    return symbolic.decide(value, _is_star, absent=False)
+
+
+def _is_star(value: Any) -> Tri:
     if is_unknown(value):
         return None if may_be_star(value) else False
     return isinstance(value, str) and value.strip() != "" and set(value.strip()) == {"*"}
@@ -112,7 +119,7 @@ def resource_is_star(stmt: Statement) -> Tri:
 def resources_cover(stmt: Statement, arn: str) -> Tri:
     """Does the statement apply to `arn` (which may be a glob, e.g. `arn:aws:iam::*:role/*`)?"""
     if "resources" in stmt.paths:
-        return any3(unknown_overlaps(r, arn, False) if is_unknown(r) else covers(r, arn) for r in stmt.resources)
+        return any3(unknown_covers(r, arn, False) if is_unknown(r) else covers(r, arn) for r in stmt.resources)
     if "not_resources" in stmt.paths:
         return not3(any3(unknown_overlaps(r, arn, False) if is_unknown(r) else overlaps(r, arn)
                          for r in stmt.not_resources))

@@ -13,13 +13,12 @@ from typing import Any, Iterable
 from iaclint.aws.iam.documents import trust_documents
 from iaclint.aws.iam.logic import Tri, all3, any3
 from iaclint.aws.iam.matching import (
-    covers,
     is_resource_attribute,
     matches,
-    overlaps,
     value_glob,
 )
 from iaclint.aws.iam.questions import actions_overlap, is_allow, service_principals
+from iaclint.model import symbolic
 from iaclint.model.unknown import Unknown, is_unknown
 
 
@@ -56,19 +55,19 @@ _MANAGED_POLICY_ARN = re.compile(r"^arn:[^:]+:iam::aws:policy/(?:.*/)?(?P<name>[
 
 def aws_managed_policy(value: Any, names: Iterable[str]) -> Tri:
     """Is `value` the ARN of one of the AWS managed policies `names`
-    (`arn:aws:iam::aws:policy/AmazonSageMakerFullAccess`, any partition)? An Unknown
-    written as a template (`arn:${AWS::Partition}:iam::aws:policy/AdministratorAccess`) is
-    decided by its literal text; other Unknowns give None."""
+    (`arn:aws:iam::aws:policy/AmazonSageMakerFullAccess`, any partition)? A partially known
+    ARN (`arn:${AWS::Partition}:iam::aws:policy/AdministratorAccess`, `format(...)`,
+    `join(...)`) is that policy when the pattern covers every value it can take; a choice
+    when every alternative is one of them; other Unknowns give None."""
     wanted = {n.lower() for n in names}
+    return symbolic.decide(value, lambda one: _aws_managed_one(one, wanted), absent=False)
+
+
+def _aws_managed_one(value: Any, wanted: set) -> Tri:
     if isinstance(value, Unknown):
-        glob = value_glob(value)
-        if glob is None:
+        if value.parts is None:
             return False if is_resource_attribute(value) and not _refers_to_aws_policy(value) else None
-        if any(covers(f"arn:*:iam::aws:policy/{n}", glob) for n in wanted):
-            return True
-        if any(overlaps(glob, f"arn:*:iam::aws:policy/{n}") for n in wanted):
-            return None
-        return False
+        return any3(symbolic.covers(f"arn:*:iam::aws:policy/{n}", value) for n in wanted)
     if not isinstance(value, str):
         return False
     match = _MANAGED_POLICY_ARN.match(value.strip())
@@ -79,6 +78,26 @@ def _refers_to_aws_policy(value: Unknown) -> bool:
     """`data.aws_iam_policy.admin.arn` may name an AWS managed policy; `aws_iam_policy.x.arn`
     (a customer managed policy) cannot."""
     return any(ref.startswith("data.aws_iam_policy.") for ref in value.refs)
+
+
+def resolve_policy_arn(resource, arn: Any, ctx) -> Any:
+    """`data.aws_iam_policy.admin.arn`: the data source's `arn`, or the AWS managed policy
+    its `name` names, when the data source is scanned; else `arn` as it is."""
+    if not isinstance(arn, Unknown) or ctx is None:
+        return arn
+    for ref in arn.refs:
+        if not ref.startswith("data.aws_iam_policy."):
+            continue
+        source = ctx.project.lookup(resource, ref)
+        if source is None:
+            continue
+        known = source.attributes.get("arn")
+        if isinstance(known, str):
+            return known
+        name = source.attributes.get("name")
+        if isinstance(name, str):
+            return f"arn:aws:iam::aws:policy/{name}"
+    return arn
 
 
 def managed_policy_name(value: Any) -> str:

@@ -1,1 +1,2 @@
-"""CloudFormation front end: parser (the only PyYAML user), evaluator, template loader."""
+"""CloudFormation front end: parser (the only PyYAML user), evaluator (`evaluator`, with
+`conditions` and `functions`), template loader."""

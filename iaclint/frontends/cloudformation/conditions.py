@@ -12,12 +12,12 @@ from typing import Any
 
 from iaclint.frontends.cloudformation.values import (
     MAX_DEPTH,
-    decide,
-    differ_by_shape,
     equals_form,
     expr_text,
 )
-from iaclint.model.unknown import Unknown, collect_refs, contains_unknown
+from iaclint.model import symbolic
+from iaclint.model.sizes import OverBudget
+from iaclint.model.unknown import ABSENT, Unknown, collect_refs
 
 MAX_CONDITION_CHAIN = 64  # conditions that refer to conditions, before the answer is Unknown
 
@@ -41,6 +41,8 @@ class Conditions:
             self._cond_active.append(name)
             try:
                 result = self._cond(self.conditions[name], ("Conditions", name), 0)
+            except OverBudget as exc:
+                result = Unknown(expr, str(exc))
             finally:
                 self._cond_active.pop()
             if isinstance(result, Unknown):
@@ -62,8 +64,8 @@ class Conditions:
         alternatives = (self._eval(arg[1], wpath + (1,), None, rpath, depth + 1),
                         self._eval(arg[2], wpath + (2,), None, rpath, depth + 1))
         reason = cond.reason if isinstance(cond, Unknown) else f"condition {arg[0]} is not a boolean"
-        return self._unknown(f"!If {arg[0]}", reason, wpath, collect_refs(alternatives)).replace(
-            alternatives=alternatives)
+        return symbolic.choice(alternatives, f"!If {arg[0]}", reason, self._span(wpath),
+                               collect_refs([a for a in alternatives if a is not ABSENT]))
 
     def _cond(self, v: Any, wpath: tuple, depth: int) -> Any:
         """A condition expression -> True, False or Unknown."""
@@ -86,13 +88,15 @@ class Conditions:
                     return self._unknown(expr_text(name, arg), "malformed Fn::Equals", fpath)
                 a = self._arg(arg[0], fpath + (0,), None, depth)
                 b = self._arg(arg[1], fpath + (1,), None, depth)
-                if contains_unknown(a) or contains_unknown(b):
-                    decided = decide(lambda x, y: equals_form(x) == equals_form(y), a, b)
-                    if decided is None and differ_by_shape(a, b):
-                        decided = False  # e.g. an account id (12 digits) is never "none"
+                self.budget.walk(a)  # comparing goes through both sides
+                self.budget.walk(b)
+                if self.budget.holds_unknown(a) or self.budget.holds_unknown(b):
+                    # over the alternatives, by identity (`!Ref P` is `!Ref P`), by shape
+                    # (an account ID, twelve digits, is never "none")
+                    decided = symbolic.same(a, b, form=equals_form)
                     if decided is not None:
                         return decided
-                    first = a if contains_unknown(a) else b
+                    first = a if self.budget.holds_unknown(a) else b
                     reason = first.reason if isinstance(first, Unknown) else "compares an unknown value"
                     return self._unknown(expr_text(name, arg), reason, fpath, collect_refs([a, b]))
                 return equals_form(a) == equals_form(b)

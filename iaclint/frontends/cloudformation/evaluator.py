@@ -7,47 +7,55 @@ the deployment — resource attributes, pseudo parameters, imports, SSM paramete
 
 What is known about an Unknown is kept on it (see `iaclint.model.unknown`):
 
-- `Fn::If` on a condition that cannot be decided evaluates both branches into the
-  Unknown's `alternatives` (`ABSENT` for `AWS::NoValue`); so does a parameter without a
-  default whose `AllowedValues` lists what it can be. `Fn::Equals` and `Fn::FindInMap`
-  decide over the alternatives when every combination gives the same answer.
-- Pseudo parameters are known placeholders: `!Ref AWS::AccountId` is an Unknown whose
-  `pattern` is twelve digits, `AWS::Partition` starts with `aws`, and so on (wide patterns
-  that every real value matches). `Fn::Sub` and `Fn::Join` over unknown pieces build an
-  Unknown with `parts`, so `!Sub arn:${AWS::Partition}:s3:::${Bucket}/*` keeps its shape:
-  a policy can tell that it is an S3 ARN and never `*`, while its value stays unknown.
+- `Fn::If` on a condition that cannot be decided is the choice of both branches
+  (`ABSENT` for `AWS::NoValue`); a parameter without a default whose `AllowedValues` lists
+  what it can be is a choice too. `Fn::Equals` and `Fn::FindInMap` decide over the
+  alternatives when every combination gives the same answer.
+- Parameters, pseudo parameters and resource attributes keep their identity (a `symbol`):
+  `!Ref CollectionName` is equal to itself wherever it is written, so a `!Sub` document
+  that names `collection/${CollectionName}` names the collection whose `Name` is that
+  `!Ref`. Pseudo parameters have shapes: `!Ref AWS::AccountId` is twelve digits,
+  `AWS::Partition` starts with `aws`, and so on (wide patterns every real value matches).
+  `Fn::Sub` and `Fn::Join` over unknown pieces are partially known strings, so
+  `!Sub arn:${AWS::Partition}:s3:::${Bucket}/*` keeps its shape: a policy can tell that
+  it is an S3 ARN and never `*`, while its value stays unknown. The rules are the value
+  domain's (`iaclint.model.symbolic`), the same as Terraform's.
 
 While it walks a resource's `Properties`, the evaluator records a span for every output
 path at the place where the value was written (a `!Ref` resolved to a parameter default
 keeps the span of the property that holds the `!Ref`), and a `Reference` for every
 `Ref`/`Fn::GetAtt`/`Fn::Sub` to another resource, at the property path where it occurs.
 
-Conditions and `Fn::If` are decided in `iaclint.frontends.cloudformation.conditions` (a part of
-`Evaluator`), and the plain-data rules (alternatives, text and number forms, shapes) live
+Conditions and `Fn::If` are decided in `iaclint.frontends.cloudformation.conditions`, the
+list, string and mapping functions run in `iaclint.frontends.cloudformation.functions`
+(both parts of `Evaluator`), and the plain-data rules (alternatives, text and number forms, shapes) live
 in `iaclint.frontends.cloudformation.values`.
+
+A template's evaluation has one `Budget` (`iaclint.model.sizes`): `Fn::Sub`, `Fn::Join`,
+`Fn::Split`, `Fn::Base64`, `Fn::ToJsonString` and `Fn::FindInMap` estimate their result's
+size before they build it, a value larger than the limit is an Unknown naming the
+function, and what is built, copied or walked (each resource's properties, which the
+policies read) is charged: a `!Sub` repeating a long parameter, or a `!Join` over 100,000
+YAML aliases of one long string, ends as an Unknown, not as gigabytes.
 """
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 from iaclint.frontends.cloudformation.conditions import Conditions
+from iaclint.frontends.cloudformation.functions import Functions
 from iaclint.frontends.cloudformation.values import (
     MAX_DEPTH,
     allowed_values,
-    as_text,
-    combinations,
     convert_parameter,
-    copy_value,
     expr_text,
-    same,
-    shaped,
     sub_text,
-    unknowns_in,
 )
+from iaclint.model import symbolic
 from iaclint.model.resource import Reference, Span
-from iaclint.model.unknown import ABSENT, Unknown, collect_refs, contains_unknown
+from iaclint.model.sizes import MAX_VALUE_SIZE, Budget, OverBudget, TooLarge
+from iaclint.model.unknown import ABSENT, Unknown, collect_refs
 
 NO_VALUE = ABSENT  # `AWS::NoValue`: the key or list item is removed
 
@@ -61,7 +69,6 @@ PSEUDO_PATTERNS = {
     "AWS::StackName": r"[A-Za-z][A-Za-z0-9-]*",
     "AWS::StackId": r"arn:\S+",
 }
-AZ_PATTERN = r"[a-z0-9-]+"
 
 _SUB_VAR = re.compile(r"\$\{([^}]*)\}")
 _DEPLOY_TIME = {
@@ -73,7 +80,7 @@ _DEPLOY_TIME = {
 }
 
 
-class Evaluator(Conditions):
+class Evaluator(Conditions, Functions):
     """Evaluates values of one template; `resource()` gives one resource's properties."""
 
     def __init__(self, template: dict, spans: dict | None = None, file: str = "",
@@ -95,6 +102,7 @@ class Evaluator(Conditions):
         self._spans: dict | None = None
         self._refs: list = []
         self._ref_keys: set = set()
+        self.budget = Budget(unit="template")
 
     # --- public -------------------------------------------------------------------------
 
@@ -104,17 +112,23 @@ class Evaluator(Conditions):
         `wpath` is the resource's document path, e.g. ("Resources", logical_id).
         """
         cond = body.get("Condition")
-        if isinstance(cond, str) and self.condition(cond) is False:
-            return None
+        try:
+            if isinstance(cond, str) and self.condition(cond) is False:
+                return None
+        except OverBudget:
+            pass  # the condition is not known: the resource is kept
         self._spans = {}
         self._refs = []
         self._ref_keys = set()
         self.last_origins = {}  # property path -> where a parameter-driven value was set
         props = body.get("Properties")
-        if props is None:
-            value: Any = {}
-        else:
-            value = self._eval(props, wpath + ("Properties",), (), (), 0)
+        try:
+            value: Any = {} if props is None else self._eval(props, wpath + ("Properties",), (), (), 0)
+        except OverBudget as exc:  # the budget ran out between two functions: nothing is guessed
+            value = {k: self._unknown(k, str(exc), wpath + ("Properties", k)) for k in props} \
+                if isinstance(props, dict) else {}
+        if isinstance(value, dict):
+            value = {k: self._charged(v, wpath + ("Properties", k)) for k, v in value.items()}
         spans = self._spans
         self._spans = None
         whole = spans.pop((), None)
@@ -138,7 +152,22 @@ class Evaluator(Conditions):
 
     def evaluate(self, value: Any, wpath: tuple = ()) -> Any:
         """Evaluate any template value (no spans or references kept); NO_VALUE if removed."""
-        return self._eval(value, wpath, None, None, 0)
+        try:
+            return self._charged(self._eval(value, wpath, None, None, 0), wpath)
+        except OverBudget as exc:
+            return self._unknown("...", str(exc), wpath)
+
+    def _charged(self, value: Any, wpath: tuple) -> Any:
+        """`value`, charged by its size (the policies will read all of it); an Unknown past
+        the value limit or the budget."""
+        try:
+            size = self.budget.walk(value)
+        except OverBudget as exc:
+            return self._unknown(wpath[-1] if wpath else "...", str(exc), wpath)
+        if size > MAX_VALUE_SIZE:
+            name = str(wpath[-1]) if wpath else "..."
+            return self._unknown(name, f"`{name}` is not evaluated: {TooLarge()}", wpath)
+        return value
 
     # --- walking ------------------------------------------------------------------------
 
@@ -186,6 +215,7 @@ class Evaluator(Conditions):
                     elif epath is not None and not isinstance(out, Unknown):
                         self._note_origin(key, v[key], epath)
                     return out
+            self.budget.spend(len(v))
             result: Any = {}
             for key, item in v.items():
                 child = epath + (key,) if epath is not None else None
@@ -194,6 +224,7 @@ class Evaluator(Conditions):
                     result[key] = r
             return result
         if t is list:
+            self.budget.spend(len(v))
             result = []
             for i, item in enumerate(v):
                 child = epath + (len(result),) if epath is not None else None
@@ -229,6 +260,15 @@ class Evaluator(Conditions):
         return self._eval(v, wpath, None, rpath, depth + 1)
 
     def _fn(self, name: str, arg: Any, wpath: tuple, epath, rpath, depth: int) -> Any:
+        """An intrinsic function; past the value limit or the budget, an Unknown naming it."""
+        try:
+            return self._function(name, arg, wpath, epath, rpath, depth)
+        except TooLarge as exc:
+            return self._unknown(expr_text(name, arg), f"`{expr_text(name, arg, 60)}` is not evaluated: {exc}", wpath)
+        except OverBudget as exc:
+            return self._unknown(expr_text(name, arg), str(exc), wpath)
+
+    def _function(self, name: str, arg: Any, wpath: tuple, epath, rpath, depth: int) -> Any:
         if name == "Ref":
             return self._ref(arg, wpath, rpath)
         if name == "Fn::If":
@@ -253,10 +293,11 @@ class Evaluator(Conditions):
             return self._param(name, wpath)
         if name.startswith("AWS::"):
             return Unknown(f"!Ref {name}", f"pseudo parameter {name}", self._span(wpath),
-                           pattern=PSEUDO_PATTERNS.get(name))
+                           pattern=PSEUDO_PATTERNS.get(name), symbol=self._symbol(name))
         if name in self.resources:
             self._add_ref(rpath, name)
-            return self._unknown(f"!Ref {name}", f"reference to resource {name}", wpath, (name,))
+            return Unknown(f"!Ref {name}", f"reference to resource {name}", self._span(wpath), (name,),
+                           symbol=self._symbol("Ref", name))
         return self._unknown(f"!Ref {name}", f"undefined name {name}", wpath)
 
     def _param(self, name: str, wpath: tuple) -> Any:
@@ -265,8 +306,12 @@ class Evaluator(Conditions):
         else:
             value = self._param_cache[name] = self._param_value(name)
         if isinstance(value, tuple):  # (reason, alternatives) marks an unknown parameter
-            return Unknown(f"!Ref {name}", value[0], self._span(wpath), alternatives=value[1])
-        return list(value) if isinstance(value, list) else value
+            return Unknown(f"!Ref {name}", value[0], self._span(wpath), alternatives=value[1],
+                           symbol=self._symbol(name))
+        if isinstance(value, list):
+            self.budget.spend(len(value))
+            return list(value)
+        return value
 
     def _param_value(self, name: str) -> Any:
         decl = self.params.get(name)
@@ -300,7 +345,13 @@ class Evaluator(Conditions):
             return self._unknown(expr, f"undefined resource {target}", wpath)
         self._add_ref(rpath, target, attribute)
         what = f"attribute {attribute}" if attribute else "an attribute"
-        return self._unknown(expr, f"{what} of resource {target}", wpath, (target,))
+        return Unknown(expr, f"{what} of resource {target}", self._span(wpath), (target,),
+                       symbol=self._symbol(target, attribute) if attribute else None)
+
+    def _symbol(self, *name: str) -> tuple:
+        """The identity of a parameter, pseudo parameter or resource attribute of this
+        template: the same wherever it is written (`iaclint.model.symbolic`)."""
+        return ("cfn", self.file) + name
 
     def _sub(self, arg: Any, wpath: tuple, rpath, depth: int) -> Any:
         variables: Any = {}
@@ -313,6 +364,7 @@ class Evaluator(Conditions):
         if not isinstance(template, str) or not isinstance(variables, dict):
             return self._unknown(expr_text("Fn::Sub", arg), "malformed Fn::Sub", wpath)
         expr = "!Sub " + (template if len(template) <= 200 else template[:200] + "...")
+        self.budget.spend(len(template))
         pieces: list = []
         unknowns: list = []
         pos = 0
@@ -339,124 +391,10 @@ class Evaluator(Conditions):
                 return self._unknown(expr, "a non-string value in Fn::Sub", wpath, collect_refs(unknowns))
             pieces.append(text)
         pieces.append(template[pos:])
+        self.budget.build(sum(len(p) for p in pieces if isinstance(p, str)))  # before the join
         if unknowns:
-            return shaped(self._unknown(expr, unknowns[0].reason, wpath, collect_refs(unknowns)), pieces)
+            return symbolic.text(pieces, expr, unknowns[0].reason, self._span(wpath), collect_refs(unknowns))
         return "".join(pieces)
-
-    # --- other functions ----------------------------------------------------------------
-
-    def _propagate(self, name: str, arg: Any, values: list, wpath: tuple) -> Unknown:
-        first = next((x for x in unknowns_in(values)), None)
-        reason = first.reason if first is not None else f"{name} of an unknown value"
-        return self._unknown(expr_text(name, arg), reason, wpath, collect_refs(values))
-
-    def _join(self, arg: Any, wpath: tuple, rpath, depth: int) -> Any:
-        if not isinstance(arg, list) or len(arg) != 2:
-            return self._unknown(expr_text("Fn::Join", arg), "malformed Fn::Join", wpath)
-        delim = self._arg(arg[0], wpath + (0,), rpath, depth)
-        items = self._arg(arg[1], wpath + (1,), rpath, depth)
-        if isinstance(delim, Unknown) or isinstance(items, Unknown):
-            return self._propagate("Fn::Join", arg, [delim, items], wpath)
-        if not isinstance(delim, str) or not isinstance(items, list):
-            return self._unknown(expr_text("Fn::Join", arg), "malformed Fn::Join", wpath)
-        texts = [x if isinstance(x, Unknown) else sub_text(x) for x in items]
-        if any(t is None for t in texts):
-            return self._unknown(expr_text("Fn::Join", arg), "Fn::Join of a non-string value", wpath)
-        if any(isinstance(t, Unknown) for t in texts):
-            # Known text around unknown items: keep the shape (`arn:aws:s3:::` + ? + `/*`).
-            pieces: list = []
-            for i, t in enumerate(texts):
-                if i:
-                    pieces.append(delim)
-                pieces.append(t)
-            return shaped(self._propagate("Fn::Join", arg, [items], wpath), pieces)
-        return delim.join(texts)
-
-    def _select(self, arg: Any, wpath: tuple, rpath, depth: int) -> Any:
-        if not isinstance(arg, list) or len(arg) != 2:
-            return self._unknown(expr_text("Fn::Select", arg), "malformed Fn::Select", wpath)
-        index = self._arg(arg[0], wpath + (0,), rpath, depth)
-        items = self._arg(arg[1], wpath + (1,), rpath, depth)
-        if isinstance(index, Unknown) or isinstance(items, Unknown):
-            out = self._propagate("Fn::Select", arg, [index, items], wpath)
-            if isinstance(items, Unknown) and items.expr.startswith("Fn::GetAZs"):
-                out = out.replace(pattern=AZ_PATTERN)  # an Availability Zone name
-            return out
-        if isinstance(index, str) and index.strip().isdigit():
-            index = int(index)
-        if isinstance(index, bool) or not isinstance(index, int) or not isinstance(items, list) \
-                or not 0 <= index < len(items):
-            return self._unknown(expr_text("Fn::Select", arg), "Fn::Select index out of range", wpath,
-                                 collect_refs(items))
-        return items[index]
-
-    def _split(self, arg: Any, wpath: tuple, rpath, depth: int) -> Any:
-        if not isinstance(arg, list) or len(arg) != 2:
-            return self._unknown(expr_text("Fn::Split", arg), "malformed Fn::Split", wpath)
-        delim = self._arg(arg[0], wpath + (0,), rpath, depth)
-        text = self._arg(arg[1], wpath + (1,), rpath, depth)
-        if isinstance(delim, Unknown) or isinstance(text, Unknown):
-            return self._propagate("Fn::Split", arg, [delim, text], wpath)
-        if not isinstance(delim, str) or not delim or not isinstance(text, str):
-            return self._unknown(expr_text("Fn::Split", arg), "malformed Fn::Split", wpath)
-        return text.split(delim)
-
-    def _find_in_map(self, arg: Any, wpath: tuple, rpath, depth: int) -> Any:
-        if not isinstance(arg, list) or len(arg) not in (3, 4):
-            return self._unknown(expr_text("Fn::FindInMap", arg), "malformed Fn::FindInMap", wpath)
-        keys = [self._arg(arg[i], wpath + (i,), rpath, depth) for i in range(3)]
-        if contains_unknown(keys):
-            # A key that is one of a few values (AllowedValues, Fn::If): look each up.
-            combos = combinations(keys)
-            if combos is not None:
-                found = [self._lookup(arg, combo, wpath, rpath, depth) for combo in combos]
-                if not any(isinstance(f, Unknown) and f.alternatives is None for f in found):
-                    unique: list = []
-                    for f in found:
-                        if not any(same(f, u) for u in unique):
-                            unique.append(f)
-                    if len(unique) == 1:
-                        return unique[0]
-                    out = self._propagate("Fn::FindInMap", arg, keys, wpath)
-                    return out.replace(alternatives=tuple(unique))
-            return self._propagate("Fn::FindInMap", arg, keys, wpath)
-        return self._lookup(arg, keys, wpath, rpath, depth)
-
-    def _lookup(self, arg: list, keys: list, wpath: tuple, rpath, depth: int) -> Any:
-        node: Any = self.mappings
-        for key in keys:
-            node = node.get(as_text(key)) if isinstance(node, dict) else None
-            if node is None:
-                break
-        if node is not None:
-            return copy_value(node)
-        default = arg[3] if len(arg) == 4 else None
-        if isinstance(default, dict) and "DefaultValue" in default:
-            return self._arg(default["DefaultValue"], wpath + (3, "DefaultValue"), rpath, depth)
-        path = ".".join(as_text(k) for k in keys)
-        return self._unknown(expr_text("Fn::FindInMap", arg), f"mapping entry {path} not found", wpath)
-
-    def _base64(self, arg: Any, wpath: tuple, rpath, depth: int) -> Any:
-        value = self._arg(arg, wpath, rpath, depth)
-        if isinstance(value, Unknown):
-            return self._propagate("Fn::Base64", arg, [value], wpath)
-        if not isinstance(value, str):
-            return self._unknown(expr_text("Fn::Base64", arg), "Fn::Base64 of a non-string", wpath)
-        import base64
-
-        return base64.b64encode(value.encode("utf-8", "surrogatepass")).decode("ascii")
-
-    def _length(self, arg: Any, wpath: tuple, rpath, depth: int) -> Any:
-        value = self._arg(arg, wpath, rpath, depth)
-        if isinstance(value, list):
-            return len(value)
-        return self._propagate("Fn::Length", arg, [value], wpath)
-
-    def _to_json(self, arg: Any, wpath: tuple, rpath, depth: int) -> Any:
-        value = self._arg(arg, wpath, rpath, depth)
-        if contains_unknown(value) or not isinstance(value, (dict, list)):
-            return self._propagate("Fn::ToJsonString", arg, [value], wpath)
-        return json.dumps(value, separators=(",", ":"))
 
     def _raw_refs(self, v: Any, rpath) -> list[str]:
         """Resources named inside an unevaluated value (branches of an unknown Fn::If)."""
@@ -471,6 +409,7 @@ class Evaluator(Conditions):
         stack = [v]
         while stack:
             x = stack.pop()
+            self.budget.spend(1)
             if isinstance(x, dict):
                 if len(x) == 1:
                     key, arg = next(iter(x.items()))
@@ -483,6 +422,7 @@ class Evaluator(Conditions):
                     elif key == "Fn::Sub":
                         text = arg[0] if isinstance(arg, list) and arg else arg
                         if isinstance(text, str):
+                            self.budget.spend(len(text))
                             for m in _SUB_VAR.finditer(text):
                                 name = m.group(1).strip()
                                 if not name.startswith("!"):

@@ -1,46 +1,17 @@
 """Plain-data rules of CloudFormation's intrinsic functions, shared by the evaluator and
 its conditions: what a value can be when it is one of several alternatives (`possible`,
-`decide`), how `Fn::Equals`, `Fn::Sub` and `Ref` turn values into text and numbers, the
-shapes of partly known strings, and the text of an expression for messages."""
+`combinations`, for `Fn::FindInMap`), how `Fn::Equals`, `Fn::Sub` and `Ref` turn values
+into text and numbers, and the text of an expression for messages. Partially known strings,
+choices and the identity of unknowns are the value domain's (`iaclint.model.symbolic`)."""
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from iaclint.model.unknown import ABSENT, Unknown, cannot_be, contains_unknown
+from iaclint.model.unknown import ABSENT, Unknown, contains_unknown
 
 MAX_DEPTH = 160  # nesting of intrinsic functions (and of conditions) the evaluator follows
 MAX_COMBINATIONS = 64  # alternatives tried together by Fn::Equals / Fn::FindInMap
-
-
-def merge_parts(pieces: list) -> tuple:
-    """Adjacent strings joined, empty ones dropped, nested shapes flattened."""
-    out: list = []
-    for piece in pieces:
-        if isinstance(piece, Unknown) and piece.parts is not None:
-            items = list(piece.parts)
-        else:
-            items = [piece]
-        for item in items:
-            if isinstance(item, str):
-                if not item:
-                    continue
-                if out and isinstance(out[-1], str):
-                    out[-1] += item
-                    continue
-            out.append(item)
-    return tuple(out)
-
-
-def shaped(unknown: Unknown, pieces: list) -> Unknown:
-    """A string Unknown built from `pieces`: with its shape when some text is known, else
-    with the pattern of its only hole (`!Sub "${AWS::AccountId}"` is still twelve digits)."""
-    parts = merge_parts(pieces)
-    if any(isinstance(p, str) for p in parts):
-        return unknown.replace(parts=parts)
-    if len(parts) == 1 and isinstance(parts[0], Unknown) and parts[0].pattern is not None:
-        return unknown.replace(pattern=parts[0].pattern)
-    return unknown
 
 
 def possible(value: Any) -> list | None:
@@ -73,29 +44,6 @@ def combinations(values: list) -> list | None:
     return combos
 
 
-def decide(test, a: Any, b: Any):
-    """`test(a, b)` when it gives one answer over every combination of possibilities."""
-    combos = combinations([a, b])
-    if not combos:
-        return None
-    answers = {bool(test(x, y)) for x, y in combos}
-    return answers.pop() if len(answers) == 1 else None
-
-
-def differ_by_shape(a: Any, b: Any) -> bool:
-    """One side a string Unknown whose shape rules the other (plain) side out."""
-    for unknown, other in ((a, b), (b, a)):
-        if isinstance(unknown, Unknown) and not contains_unknown(other) and isinstance(other, (str, int, float)):
-            return cannot_be(unknown, equals_form(other))
-    return False
-
-
-def same(a: Any, b: Any) -> bool:
-    if isinstance(a, Unknown) or isinstance(b, Unknown):
-        return a is b
-    return type(a) is type(b) and a == b
-
-
 def unknowns_in(values: list):
     for v in values:
         if isinstance(v, Unknown):
@@ -104,14 +52,52 @@ def unknowns_in(values: list):
             yield from unknowns_in(list(v.values()) if isinstance(v, dict) else v)
 
 
-def expr_text(name: str, arg: Any) -> str:
-    try:
-        text = json.dumps(arg, default=str, separators=(",", ":"))
-    except (TypeError, ValueError, RecursionError):
-        text = "..."
-    if len(text) > 200:
-        text = text[:200] + "..."
+def expr_text(name: str, arg: Any, limit: int = 200) -> str:
+    """`Fn::Join ["",[...` for messages: the argument as compact JSON, cut after `limit`
+    characters. Written piece by piece: an argument that YAML aliases repeat 100,000 times
+    over a long string is never written out whole."""
+    pieces: list = []
+    length = 0
+    stack: list = [arg]
+    while stack and length <= limit:
+        item = stack.pop()
+        if isinstance(item, _Text):
+            piece = item
+        elif isinstance(item, dict):
+            stack.append(_Text("}"))
+            for i, (key, value) in enumerate(reversed(list(item.items())[:limit])):
+                stack.extend((value, _Text(_json_piece(key, limit) + ":")))
+                if i < min(len(item), limit) - 1:
+                    stack.append(_Text(","))
+            piece = "{"
+        elif isinstance(item, list):
+            stack.append(_Text("]"))
+            shown = item[:limit]
+            for i, value in enumerate(reversed(shown)):
+                stack.append(value)
+                if i < len(shown) - 1:
+                    stack.append(_Text(","))
+            piece = "["
+        else:
+            piece = _json_piece(item, limit)
+        pieces.append(piece)
+        length += len(piece)
+    text = "".join(pieces)
+    if length > limit or stack:
+        text = text[:limit] + "..."
     return f"{name} {text}"
+
+
+class _Text(str):
+    """Punctuation already written as JSON (`expr_text`)."""
+
+
+def _json_piece(value: Any, limit: int) -> str:
+    if isinstance(value, str):
+        return json.dumps(value[:limit])
+    if isinstance(value, (bool, int, float)) or value is None:
+        return json.dumps(value)
+    return json.dumps(str(value)[:limit])
 
 
 def as_text(value: Any) -> str:

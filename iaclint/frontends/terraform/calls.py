@@ -33,12 +33,12 @@ import re
 from iaclint.frontends.terraform import variables as tfvars
 from iaclint.frontends.terraform.expressions import (
     NO_KEY,
-    Budget,
     Evaluator,
     Scope,
     unknown,
 )
 from iaclint.frontends.terraform.resources import key_suffix
+from iaclint.model.sizes import Budget
 from iaclint.model.unknown import Unknown
 
 MAX_DEPTH = 16

@@ -11,7 +11,7 @@ carry the module's prefix (`module.m.aws_x.y`). The module scope may know more: 
 call's outputs (`module.m.out`) and the data sources it renders
 (`data.aws_iam_policy_document.d.json`) are asked of it before falling back to an Unknown.
 A JSON document written as a template with unknown interpolations stays a readable
-document with Unknown leaves (`iaclint.frontends.terraform.embedded`).
+document with Unknown leaves (`iaclint.model.holes_json`).
 
 When a `Recorder` is given, the evaluator notes the span of every path it builds (object
 members, list items, blocks), so a finding deep inside a `jsonencode(...)` policy points at
@@ -19,30 +19,42 @@ the exact line; through `merge`/`concat`, each span follows its value to where t
 puts it, and a heredoc JSON document gets the file's own lines and columns. Values that come
 through a variable or a local point at the place in the resource that uses them.
 
-Templates are rendered by `iaclint.frontends.terraform.templates` (a part of `Evaluator`), and
+Unknown values follow the value domain's rules (`iaclint.model.symbolic`): conditionals with
+an unknown condition are choices, `format`/`join` keep their known text, references are
+holes with an identity; that part of `Evaluator` is `iaclint.frontends.terraform.choices`.
+Templates are rendered by `iaclint.frontends.terraform.templates` and function calls made
+by `iaclint.frontends.terraform.function_calls` (both parts of `Evaluator`), and
 Terraform's value rules (conversions, operators, lookups, escapes) live in
 `iaclint.frontends.terraform.values`.
 
-A module's evaluation has a work `Budget`: whatever would exceed it (nested `for` over huge
-ranges, strings doubled through chains of locals) is Unknown instead of a hang.
+A module's evaluation has one `Budget` (`iaclint.model.sizes`) for work and sizes: the
+size of every result (a function's, a template's, a collection's) is estimated before it
+is built, a value larger than the limit is an Unknown naming the expression, and what is
+built or walked is charged, so that nested `for` over huge ranges, strings doubled through
+chains of locals or a `join` over a long range end as Unknowns, not as a hang or gigabytes.
 """
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from iaclint.frontends.terraform import functions, regex
+from iaclint.frontends.terraform import functions
+from iaclint.frontends.terraform.choices import Symbolic, traversal_steps
+from iaclint.frontends.terraform.function_calls import FunctionCalls
 from iaclint.frontends.terraform.templates import Templates
 from iaclint.frontends.terraform.tfjson import JsonValue
 from iaclint.frontends.terraform.values import (
+    ITEM_WORK,
     EvalError,
     binary,
+    budget_of,
     get_attr,
     key_text,
     lookup,
     node_text,
     number_text,
-    refs_inside,
+    short,
+    sized,
     spend,
     to_bool,
     to_number,
@@ -50,12 +62,11 @@ from iaclint.frontends.terraform.values import (
     unknown,
 )
 from iaclint.model.resource import Span
-from iaclint.model.sizes import TooLarge
-from iaclint.model.unknown import Unknown, contains_unknown
+from iaclint.model.sizes import OverBudget, TooLarge
+from iaclint.model.unknown import Unknown
 
 MAX_DEPTH = 200
 MAX_ITEMS = 100_000  # for-expressions and ranges beyond this are Unknown, not a hang
-WORK_LIMIT = 20_000_000  # per module: a `for` item costs 100 units, a character or item built 1
 
 _BINARY = {"||", "&&", "==", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "%"}
 _RESOURCE_NAME = re.compile(r"^[a-z][a-z0-9]*_[a-z0-9_]+$")
@@ -88,20 +99,6 @@ class _NoKey:
 NO_KEY = _NoKey()
 
 
-class Budget:
-    """The work one module's evaluation may still do. Nested `for` expressions over big
-    ranges, `count`, or strings doubled through chains of locals could otherwise take hours
-    or gigabytes; past the limit every value still to compute is Unknown, never a hang."""
-
-    def __init__(self, limit: int = WORK_LIMIT):
-        self.left = limit
-
-    def spend(self, units: int) -> None:
-        self.left -= units
-        if self.left < 0:
-            raise EvalError("not evaluated: the module needs too much work to evaluate statically")
-
-
 class Scope:
     """Names visible to an expression: the module's variables and locals plus bindings
     (`count`, `each`, `for` iterators, `dynamic` iterators)."""
@@ -116,7 +113,7 @@ class Scope:
         return Scope(self.module, merged)
 
 
-class Evaluator(Templates):
+class Evaluator(Templates, FunctionCalls, Symbolic):
     def __init__(self, recorder: Recorder | None = None):
         self.recorder = recorder
         self.depth = 0
@@ -133,6 +130,10 @@ class Evaluator(Templates):
             if node.__class__ is JsonValue:  # a .tf.json value
                 return self._json(node.value, node.path, node.spans, source, scope, path)
             return self._expression(node, source, scope, path)
+        except TooLarge as exc:  # never an error that `try` could pass over: the value exists
+            return unknown(node_text(node), f"`{short(node_text(node))}` is not evaluated: {exc}")
+        except OverBudget as exc:
+            return unknown(node_text(node), str(exc))
         except (EvalError, ArithmeticError, ValueError) as exc:
             # ArithmeticError, ValueError: numbers beyond Python's limits (a 5,000-digit
             # literal, an overflowing division), which Terraform's big numbers would take.
@@ -255,7 +256,7 @@ class Evaluator(Templates):
                     item_path = None if path is None else path + (len(out),)
                     self._note(item_path, source, child)
                     out.append(self.evaluate(child, source, scope, item_path))
-            return out
+            return sized(scope, out)
         out: dict = {}
         for elem in node.children:
             if elem.type != "object_elem":
@@ -268,7 +269,7 @@ class Evaluator(Templates):
             item_path = None if path is None else path + (key,)
             self._note(item_path, source, elem)
             out[key] = self.evaluate(value_node, source, scope, item_path)
-        return out
+        return sized(scope, out)
 
     def _object_key(self, node, source, scope):
         """A bare identifier key is a string; `(expr)` and quoted keys are evaluated."""
@@ -290,7 +291,7 @@ class Evaluator(Templates):
 
     def _traversal(self, root, postfix: list, source, scope, path):
         name = root.text.decode("utf-8")
-        steps = _steps(postfix)
+        steps = traversal_steps(postfix)
         full_text = source.data[root.start_byte:(postfix[-1] if postfix else root).end_byte].decode("utf-8")
         if name in scope.bindings:
             return self._postfix(scope.bindings[name], postfix, source, scope, [root] + postfix)
@@ -320,7 +321,10 @@ class Evaluator(Templates):
             reason = (f"`{full_text}` is a module output, not evaluated" if name == "module"
                       else f"`{full_text}` is known only after apply")
             # Inside a child module, addresses are the module's (`module.m.aws_x.y`).
-            return unknown(full_text, reason, (getattr(module, "prefix", "") + address,))
+            prefix = getattr(module, "prefix", "")
+            path = self._symbol_path(postfix, source, scope)
+            symbol = ("tf", getattr(module, "root", ""), prefix + name + path) if path is not None else None
+            return Unknown(full_text, reason, refs=(prefix + address,), symbol=symbol)
         if name == "terraform":
             return unknown(full_text, "terraform.workspace depends on the workspace in use")
         if name in ("count", "each", "self"):
@@ -357,7 +361,7 @@ class Evaluator(Templates):
 
     def _address(self, name: str, postfix: list, source, scope) -> tuple[str, str]:
         """The resource address a traversal names (`aws_x.y`, `data.t.n[0]`, `module.m`)."""
-        steps = _steps(postfix)
+        steps = traversal_steps(postfix)
         if name == "module":
             return (f"module.{steps[0][1]}", steps[1][1] if len(steps) > 1 and steps[1][0] == "attr" else "") \
                 if steps and steps[0][0] == "attr" else ("", "")
@@ -383,8 +387,13 @@ class Evaluator(Templates):
             if node.type == "comment":
                 continue
             if isinstance(value, Unknown):
+                if value.alternatives is not None:  # a choice: every option read the same way
+                    rest = postfix[i:]
+                    return self._each_option(value, lambda option: self._postfix(option, rest, source, scope, nodes))
                 text = source.data[nodes[0].start_byte:postfix[-1].end_byte].decode("utf-8")
-                return unknown(text, value.reason, value.refs)
+                rest_path = self._symbol_path(postfix[i:], source, scope) if value.symbol is not None else None
+                symbol = value.symbol + (rest_path,) if rest_path is not None else None
+                return Unknown(text, value.reason, refs=value.refs, symbol=symbol)
             if node.type == "get_attr":
                 value = get_attr(value, node.children[-1].text.decode("utf-8"))
             elif node.type == "index":
@@ -407,6 +416,7 @@ class Evaluator(Templates):
 
     def _splat(self, value, node, after: list, source, scope, nodes):
         items = value if isinstance(value, list) else ([] if value is None else [value])
+        spend(scope, len(items))
         # Postfix operations inside the splat node apply to each element, then the rest.
         inner = [c for c in node.children if c.type in ("get_attr", "index")]
         out = [self._postfix(item, inner, source, scope, nodes) for item in items]
@@ -414,30 +424,13 @@ class Evaluator(Templates):
 
     # --- operators ----------------------------------------------------------------------
 
-    def _conditional(self, node, source, scope, path):
-        parts = [c for c in node.children if c.type == "expression"]
-        condition = self.evaluate(parts[0], source, scope)
-        if isinstance(condition, Unknown):
-            # Either branch may be the value: both are edges of the graph.
-            refs = list(condition.refs)
-            saved, self.raise_errors = self.raise_errors, False  # a branch's error is not ours
-            try:
-                for branch in parts[1:]:
-                    refs.extend(r for r in refs_inside(self.evaluate(branch, source, scope)) if r not in refs)
-            finally:
-                self.raise_errors = saved
-            return unknown(node_text(node), f"condition `{node_text(parts[0])}` is unknown: {condition.reason}", refs)
-        if not isinstance(condition, bool):
-            condition = to_bool(condition)
-        return self.evaluate(parts[1] if condition else parts[2], source, scope, path)
-
     def _operation(self, node, source, scope):
         children = [c for c in node.children if c.type != "comment"]
         if node.type == "unary_operation":
             operand = self._terms(children[1:], source, scope, None)
-            if isinstance(operand, Unknown):
-                return unknown(node_text(node), operand.reason, operand.refs)
             op = children[0].type
+            if isinstance(operand, Unknown):
+                return self._lifted(node, [operand], lambda x: (not to_bool(x)) if op == "!" else -to_number(x))
             if op == "!":
                 return not to_bool(operand)
             return -to_number(operand)
@@ -456,7 +449,10 @@ class Evaluator(Templates):
                 if op in ("&&", "||") and not isinstance(right, Unknown):
                     if (op == "&&" and not to_bool(right)) or (op == "||" and to_bool(right)):
                         return op == "||"
-                return unknown(node_text(node), side.reason, side.refs)
+                return self._lifted(node, [left, right], lambda x, y: binary(op, x, y), op)
+        if op in ("==", "!="):  # comparing two collections goes through both
+            budget_of(scope).walk(left)
+            budget_of(scope).walk(right)
         return binary(op, left, right)
 
     # --- for expressions ----------------------------------------------------------------
@@ -468,16 +464,16 @@ class Evaluator(Templates):
         collection = self.evaluate(collection_node, source, scope)
         if isinstance(collection, Unknown):
             return unknown(node_text(node), f"`for` over an unknown collection: {collection.reason}", collection.refs)
+        if not isinstance(collection, (dict, list)):
+            raise EvalError("`for` needs a list, set, map or object")
+        if len(collection) > MAX_ITEMS:
+            return unknown(node_text(node), f"`for` over more than {MAX_ITEMS} items is not evaluated")
         if isinstance(collection, dict):
             pairs = sorted(collection.items())  # Terraform visits map keys in lexical order
         elif isinstance(collection, functions.SetValue):
             pairs = [(item, item) for item in collection]  # a set element is its own key
-        elif isinstance(collection, list):
-            pairs = list(enumerate(collection))
         else:
-            raise EvalError("`for` needs a list, set, map or object")
-        if len(pairs) > MAX_ITEMS:
-            return unknown(node_text(node), f"`for` over more than {MAX_ITEMS} items is not evaluated")
+            pairs = list(enumerate(collection))
         exprs = [c for c in node.children if c.type == "expression"]
         cond_node = next((c for c in node.children if c.type == "for_cond"), None)
         cond_expr = next((c for c in cond_node.children if c.type == "expression"), None) if cond_node else None
@@ -486,7 +482,7 @@ class Evaluator(Templates):
         out_list: list = []
         out_map: dict = {}
         for key, value in pairs:
-            spend(scope, 100)
+            spend(scope, ITEM_WORK)
             bindings = {names[0]: value} if len(names) == 1 else {names[0]: key, names[1]: value}
             inner = scope.child(**bindings)
             if cond_expr is not None:
@@ -509,136 +505,5 @@ class Evaluator(Templates):
                     out_map[k] = v
             else:
                 out_list.append(self.evaluate(exprs[0], source, inner))
-        return out_map if is_object else out_list
+        return sized(scope, out_map if is_object else out_list)
 
-    # --- functions ----------------------------------------------------------------------
-
-    def _call(self, node, source, scope, path):
-        name = node.children[0].text.decode("utf-8")
-        args_node = next((c for c in node.children if c.type == "function_arguments"), None)
-        arg_nodes = [c for c in args_node.children if c.type == "expression"] if args_node else []
-        expand = bool(args_node) and any(c.type == "ellipsis" for c in args_node.children)
-        if name in ("try", "can"):
-            return self._try(name, arg_nodes, source, scope, path)
-        if name in ("file", "templatefile", "fileexists", "filebase64"):
-            args = [self.evaluate(a, source, scope) for a in arg_nodes]
-            return scope.module.read_file(name, args, node_text(node))
-        keeps_structure = name in functions.STRUCTURAL
-        spans: list = []  # per argument, the spans of the paths inside it
-        args = []
-        for a in arg_nodes:
-            if keeps_structure and path is not None and self.recorder is not None:
-                value, inner = self._recorded(lambda: self.evaluate(a, source, scope, ()))
-                spans.append(inner)
-            else:
-                value = self.evaluate(a, source, scope)
-            args.append(value)
-        if expand and args:
-            last = args.pop()
-            if isinstance(last, Unknown):
-                return unknown(node_text(node), last.reason, last.refs)
-            args.extend(last if isinstance(last, list) else [last])
-        function = functions.FUNCTIONS.get(name)
-        if function is None:
-            return unknown(node_text(node), f"function `{name}` is not evaluated")
-        for arg in args:
-            if isinstance(arg, Unknown):
-                return unknown(node_text(node), arg.reason, arg.refs)
-        if not keeps_structure and any(contains_unknown(a) for a in args):
-            refs = [r for a in args for r in refs_inside(a)]
-            return unknown(node_text(node), f"an argument of `{name}` is unknown", refs)
-        spend(scope, regex.cost(name, args))  # RE2's time is linear in the text: charged first
-        try:
-            result = function(*args)
-        except TooLarge as exc:
-            return unknown(node_text(node), f"`{_short(node_text(node))}` is not evaluated: {exc}")
-        except (functions.FunctionError, TypeError, ValueError, KeyError, IndexError, AttributeError,
-                OverflowError, ZeroDivisionError) as exc:
-            raise EvalError(f"`{name}` failed: {exc}") from None
-        spend(scope, len(result) if isinstance(result, (str, list, dict)) else 1)
-        if spans and not expand:
-            self._place_spans(name, args, spans, result, path)
-        return result
-
-    def _recorded(self, evaluate):
-        """Run `evaluate` with a fresh recorder: (value, {relative path: span})."""
-        saved, self.recorder = self.recorder, Recorder()
-        try:
-            return evaluate(), self.recorder.spans
-        finally:
-            self.recorder = saved
-
-    def _place_spans(self, name, args, spans, result, path) -> None:
-        """Spans inside a structural function's result, where its arguments wrote them:
-        `jsonencode(x)`/`tolist`/`tomap` keep x's paths, `merge` takes each key from the
-        last map that has it, `concat` shifts each list by the lengths before it. Other
-        functions (`lookup`, `element`, `flatten`, ...) reshape their input: their result
-        keeps only the span of the attribute, never a wrong inner one."""
-        moves: list = []  # (argument index, old prefix, new prefix)
-        if name in ("jsonencode", "tolist", "tomap") or (name == "toset" and result == args[0]):
-            moves.append((0, (), ()))
-        elif name == "merge" and isinstance(result, dict):
-            for key in result:
-                last = max((i for i, a in enumerate(args) if isinstance(a, dict) and key in a), default=None)
-                if last is not None:
-                    moves.append((last, (key,), (key,)))
-        elif name == "concat":
-            offset = 0
-            for i, arg in enumerate(args):
-                if isinstance(arg, list):
-                    moves.extend((i, (j,), (offset + j,)) for j in range(len(arg)))
-                    offset += len(arg)
-        for index, old, new in moves:
-            for sub, span in spans[index].items():
-                if sub and sub[:len(old)] == old:
-                    self.recorder.note(path + new + sub[len(old):], span)
-
-    def _try(self, name, arg_nodes, source, scope, path):
-        """`try` gives its first argument that evaluates without an error; `can` says
-        whether the first one does. An unknown argument makes the answer unknown."""
-        record = name == "try" and path is not None and self.recorder is not None
-        for arg in arg_nodes:
-            saved = self.raise_errors
-            self.raise_errors = True
-            try:  # spans only from the argument that is chosen
-                if record:
-                    value, spans = self._recorded(lambda: self.evaluate(arg, source, scope, ()))
-                else:
-                    value, spans = self.evaluate(arg, source, scope), {}
-            except EvalError:
-                continue
-            finally:
-                self.raise_errors = saved
-            if isinstance(value, Unknown):
-                return unknown(node_text(arg), value.reason, value.refs)
-            for sub, span in spans.items():
-                if sub:
-                    self.recorder.note(path + sub, span)
-            return True if name == "can" else value
-        if name == "can":
-            return False
-        return unknown("try(...)", "no argument of `try` could be evaluated")
-
-
-# --- helpers -------------------------------------------------------------------------------
-
-def _short(text: str, limit: int = 80) -> str:
-    """An expression's text for a message: one line, at most `limit` characters."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 3] + "..."
-
-
-def _steps(postfix: list) -> list:
-    out = []
-    for node in postfix:
-        if node.type == "get_attr":
-            out.append(("attr", node.children[-1].text.decode("utf-8")))
-        elif node.type == "index":
-            inner = node.children[0]
-            if inner.type == "legacy_index":
-                out.append(("legacy", inner.text.decode("utf-8").lstrip(".")))
-            else:
-                out.append(("index", next(c for c in inner.children if c.type == "expression")))
-        else:
-            out.append(("other", node))
-    return out

@@ -18,7 +18,7 @@ from decimal import Decimal
 from iaclint.frontends.terraform import regex
 from iaclint.frontends.terraform.values import FunctionError  # raised by every function here
 from iaclint.model.documents import EncodedJson
-from iaclint.model.sizes import MAX_VALUE_SIZE, TooLarge
+from iaclint.model.sizes import MAX_VALUE_SIZE
 from iaclint.model.unknown import Unknown
 
 
@@ -138,11 +138,32 @@ def flatten(value):
 
 
 def distinct(value):
+    """The first of equal items, in order (an Unknown equals only itself). Items are
+    compared by a key, not pairwise: a list of 100,000 items takes a moment, not hours."""
     out: list = []
+    seen: set = set()
     for item in _list(value):
-        if isinstance(item, Unknown) or item not in out:
+        key = _key(item)
+        if key not in seen:
+            seen.add(key)
             out.append(item)
     return out
+
+
+def _key(value):
+    """A hashable stand-in for `value`, equal for equal values (1 and 1.0 are the same
+    number; true is not 1; an Unknown is only itself)."""
+    if isinstance(value, bool):
+        return ("bool", value)
+    if isinstance(value, (int, float)):
+        return ("number", value)
+    if isinstance(value, str) or value is None:
+        return ("string", value)
+    if isinstance(value, list):
+        return ("list", tuple(_key(x) for x in value))
+    if isinstance(value, dict):
+        return ("map", tuple(sorted((k, _key(x)) for k, x in value.items())))
+    return ("other", id(value))
 
 
 def _list(value) -> list:
@@ -168,6 +189,9 @@ def coalesce(*values):
         if value is not None and value != "":
             return value
     raise FunctionError("no non-null argument")
+
+
+FORMAT_VERB = re.compile(r"%([-+ #0]*\d*(?:\.\d+)?)([a-zA-Z%])")
 
 
 def format_(spec, *args):
@@ -202,7 +226,7 @@ def format_(spec, *args):
             return "true" if value else "false"
         raise FunctionError(f"unsupported format verb %{verb}")
 
-    return re.sub(r"%([-+ #0]*\d*(?:\.\d+)?)([a-zA-Z%])", replace, spec)
+    return FORMAT_VERB.sub(replace, spec)
 
 
 def _text(value) -> str:
@@ -225,14 +249,11 @@ def split(separator, text):
 
 
 def replace(text, old, new):
-    """`old` between slashes is an RE2 pattern (`$1`, `${name}` in `new`), else a substring;
-    the result's length is known (or bounded, for a pattern) before it is built."""
+    """`old` between slashes is an RE2 pattern (`$1`, `${name}` in `new`), whose result
+    stops at the value limit; else a substring (its result's size is estimated before)."""
     text, old, new = _text(text), _text(old), _text(new)
     if len(old) > 1 and old.startswith("/") and old.endswith("/"):
         return regex.replace(text, old[1:-1], new, MAX_VALUE_SIZE)
-    size = len(text) + text.count(old) * (len(new) - len(old))
-    if size > MAX_VALUE_SIZE:
-        raise TooLarge(size)
     return text.replace(old, new)
 
 
@@ -352,6 +373,54 @@ def startswith(text, prefix):
 
 def endswith(text, suffix):
     return _text(text).endswith(_text(suffix))
+
+
+# --- Functions of partially known strings ---------------------------------------------------
+# With an unknown argument, these still know most of their result's text: the pieces of a
+# partially known string (`iaclint.model.symbolic.text`), or None when they do not.
+
+_VERB = re.compile(r"%([-+ #0]*\d*(?:\.\d+)?)([a-zA-Z%])")
+
+
+def format_pieces(spec, *args):
+    """`format` with unknown arguments: `%s`/`%v` of an unknown value is a hole."""
+    if not isinstance(spec, str):
+        return None
+    pieces: list = []
+    values = list(args)
+    position = 0
+    for match in _VERB.finditer(spec):
+        pieces.append(spec[position:match.start()])
+        position = match.end()
+        if match.group(2) == "%":
+            pieces.append("%")
+            continue
+        if not values:
+            raise FunctionError("not enough arguments for format")
+        value = values.pop(0)
+        if isinstance(value, Unknown):
+            if match.group(2) not in "sv" or match.group(1):
+                return None  # a width or a number verb needs the value
+            pieces.append(value)
+        else:
+            pieces.append(format_(match.group(0), value))
+    pieces.append(spec[position:])
+    return pieces
+
+
+def join_pieces(separator, *lists):
+    """`join` over lists with unknown elements: each unknown element is a hole."""
+    if not isinstance(separator, str) or not all(isinstance(x, list) for x in lists):
+        return None
+    pieces: list = []
+    for i, item in enumerate(x for items in lists for x in items):
+        if i:
+            pieces.append(separator)
+        pieces.append(item if isinstance(item, Unknown) else _text(item))
+    return pieces
+
+
+PIECEWISE = {"format": format_pieces, "join": join_pieces}
 
 
 FUNCTIONS = {

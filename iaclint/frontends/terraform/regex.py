@@ -43,9 +43,9 @@ def cost(function: str, args: list) -> int:
 
 def regex(pattern, text):
     """The first match of `pattern` in `text` (Terraform's `regex`)."""
-    compiled, names = _compiled(pattern)
+    program, names = compiled(pattern)
     data = _utf8(text)
-    match = compiled.search(data, 0)
+    match = program.search(data, 0)
     if match is None:
         raise FunctionError("pattern did not match any part of the given string")
     return _result(match, data, names)
@@ -53,21 +53,21 @@ def regex(pattern, text):
 
 def regexall(pattern, text) -> list:
     """Every non-overlapping match of `pattern` in `text` (Terraform's `regexall`)."""
-    compiled, names = _compiled(pattern)
+    program, names = compiled(pattern)
     data = _utf8(text)
-    return [_result(match, data, names) for match in _matches(compiled, data)]
+    return [_result(match, data, names) for match in _matches(program, data)]
 
 
 def replace(text: str, pattern: str, replacement: str, limit: int) -> str:
     """`text` with each match of `pattern` replaced (Go's `ReplaceAllString`); raises
     `TooLarge` as soon as the result would pass `limit` characters, before building it."""
-    compiled, _ = _compiled(pattern)
+    program, _ = compiled(pattern)
     data = _utf8(text)
-    template = _template(replacement, compiled)
+    template = _template(replacement, program)
     pieces: list = []
     length = 0
     last = 0
-    for match in _matches(compiled, data):
+    for match in _matches(program, data):
         start, end = match.span()
         piece = data[last:start] + b"".join(
             item if isinstance(item, bytes) else _group(match, data, item) for item in template)
@@ -84,7 +84,8 @@ def replace(text: str, pattern: str, replacement: str, limit: int) -> str:
 
 # --- compiling ------------------------------------------------------------------------------
 
-def _compiled(pattern) -> tuple:
+def compiled(pattern) -> tuple:
+    """(the RE2 program of `pattern`, the name of each group by index: None if unnamed)."""
     if not isinstance(pattern, str):
         raise FunctionError("the pattern must be a string")
     return _compile(pattern)
@@ -92,19 +93,18 @@ def _compiled(pattern) -> tuple:
 
 @functools.lru_cache(maxsize=256)
 def _compile(pattern: str) -> tuple:
-    """(compiled RE2 program, group names by index: None for an unnamed group)."""
     if len(pattern) > MAX_PATTERN:
         raise FunctionError(f"the pattern is longer than {MAX_PATTERN:,} characters: not evaluated")
     if _has_byte_escape(pattern):
         raise FunctionError("invalid regular expression: invalid escape sequence: \\C")
     try:
-        compiled = linear_regex.compile(pattern)
+        program = linear_regex.compile(pattern)
     except ValueError as exc:
         raise FunctionError(f"invalid regular expression: {exc}") from None
-    names: list = [None] * (compiled.groups + 1)
-    for name, index in compiled.groupindex.items():
+    names: list = [None] * (program.groups + 1)
+    for name, index in program.groupindex.items():
         names[index] = name
-    return compiled, tuple(names)
+    return program, tuple(names)
 
 
 def _has_byte_escape(pattern: str) -> bool:

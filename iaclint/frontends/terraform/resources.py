@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from iaclint.frontends.terraform.expressions import Evaluator, Recorder, Scope, unknown
 from iaclint.frontends.terraform.functions import SetValue
+from iaclint.frontends.terraform.values import ITEM_WORK, budget_of, short, spend
 from iaclint.model.documents import EncodedJson
 from iaclint.model.resource import TERRAFORM, RawResource, Reference
-from iaclint.model.unknown import Unknown
+from iaclint.model.sizes import MAX_VALUE_SIZE, OverBudget, TooLarge
+from iaclint.model.unknown import ABSENT, Unknown
 
 MAX_INSTANCES = 10_000
 META_ATTRIBUTES = {"count", "for_each", "depends_on", "provider"}
@@ -110,7 +112,11 @@ def _resource(block, native_type: str, address: str, module, scope: Scope) -> Ra
 
 
 def body(block, scope: Scope, evaluator: Evaluator, path: tuple, top: bool = False) -> dict:
+    """The attributes and nested blocks of a block. Each attribute's whole value is charged
+    to the module's budget (the policies will read all of it: a value shared by 10,000
+    instances is read 10,000 times); past the value limit or the budget it is an Unknown."""
     out: dict = {}
+    budget = budget_of(scope)
     for name, attribute in block.attributes.items():
         if top and name in META_ATTRIBUTES:
             continue
@@ -118,16 +124,36 @@ def body(block, scope: Scope, evaluator: Evaluator, path: tuple, top: bool = Fal
         value = evaluator.evaluate(attribute.expr, attribute.source, scope, where)
         if value is None:
             continue  # Terraform treats an argument set to null as not set at all
+        if isinstance(value, Unknown) and value.alternatives is not None and None in value.alternatives:
+            # a branch that gives null leaves the argument unset (`c ? "aws:kms" : null`)
+            value = value.replace(alternatives=tuple(ABSENT if a is None else a for a in value.alternatives))
         evaluator.recorder.note(where, attribute.span)
-        out[name] = value
+        out[name] = _charged(budget, value, attribute)
     for child in block.blocks:
         if top and child.type in META_BLOCKS:
             continue
-        if child.type == "dynamic" and child.labels:
-            _dynamic(child, scope, evaluator, path, out)
-            continue
-        _append_block(out, child.type, child, scope, evaluator, path)
+        try:
+            if child.type == "dynamic" and child.labels:
+                _dynamic(child, scope, evaluator, path, out)
+                continue
+            _append_block(out, child.type, child, scope, evaluator, path)
+        except OverBudget as exc:  # the blocks not made yet are not guessed
+            name = child.labels[0] if child.type == "dynamic" and child.labels else child.type
+            evaluator.recorder.note(path + (name,), child.span)
+            out[name] = unknown(f"{name} {{...}}", str(exc))
     return out
+
+
+def _charged(budget, value, attribute):
+    """`value`, charged by its size; an Unknown past the value limit or the budget."""
+    try:
+        size = budget.walk(value)
+    except OverBudget as exc:
+        return unknown(_source_text(attribute), str(exc))
+    if size > MAX_VALUE_SIZE:
+        text = _source_text(attribute)
+        return unknown(text, f"`{short(text)}` is not evaluated: {TooLarge()}")
+    return value
 
 
 def _append_block(out: dict, name: str, block, scope: Scope, evaluator: Evaluator, path: tuple,
@@ -136,6 +162,7 @@ def _append_block(out: dict, name: str, block, scope: Scope, evaluator: Evaluato
     if not isinstance(existing, list):
         existing = out[name] = []
     index = len(existing)
+    spend(scope, ITEM_WORK)
     span = (span_block or block).span
     evaluator.recorder.note(path + (name,), span)
     evaluator.recorder.note(path + (name, index), span)

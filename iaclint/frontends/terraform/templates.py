@@ -4,14 +4,16 @@
 `Templates` is a part of `iaclint.frontends.terraform.expressions.Evaluator` (it evaluates the
 interpolations with the evaluator's `evaluate`); it lives here so each module has one job.
 A template with unknown parts that reads as JSON stays a readable document with Unknown
-leaves (`iaclint.frontends.terraform.embedded`), and a heredoc JSON document gets the file's own
+leaves (`iaclint.model.holes_json`), and a heredoc JSON document gets the file's own
 lines and columns for the paths inside it.
 """
 from __future__ import annotations
 
-from iaclint.frontends.terraform import embedded, functions
+from iaclint.frontends.terraform import functions
 from iaclint.frontends.terraform.values import (
+    ITEM_WORK,
     EvalError,
+    budget_of,
     node_text,
     refs_inside,
     spend,
@@ -20,9 +22,11 @@ from iaclint.frontends.terraform.values import (
     unescape,
     unknown,
 )
+from iaclint.model import holes_json, symbolic
 from iaclint.model.documents import EncodedJson
 from iaclint.model.resource import Span
-from iaclint.model.unknown import Unknown, contains_unknown
+from iaclint.model.sizes import MAX_VALUE_SIZE, TooLarge
+from iaclint.model.unknown import Unknown
 
 
 class Templates:
@@ -48,18 +52,19 @@ class Templates:
             self._render(tree, source, scope, out)
         except _Undecided as exc:
             return unknown(node_text(node), exc.reason, exc.refs)
+        budget_of(scope).build(out.length)  # counted piece by piece: known before the join
         text = "".join(out.pieces)
-        spend(scope, len(text))
         if out.reasons:
             spans = heredoc and path is not None and self.recorder is not None and len(out.offsets) == len(text)
-            decoded = embedded.decode(text, out.holes, out.offsets if spans else None) if out.holes else None
+            decoded = holes_json.decode(text, out.holes, out.offsets if spans else None) if out.holes else None
             if decoded is not None:  # JSON with unknown parts: its known parts stay readable
                 value, json_text, offsets = decoded
                 if spans:
                     self._note_embedded_json(json_text, offsets, source, path)
-                return EncodedJson(value, embedded.display(text, out.holes))
-            return unknown(embedded.display(text, out.holes) if not heredoc else node_text(node), out.reasons[0],
-                           out.refs)
+                return EncodedJson(value, holes_json.display(text, out.holes))
+            # known text and holes: a partially known string (`iaclint.model.symbolic`)
+            return symbolic.text(out.parts, holes_json.display(text, out.holes) if not heredoc else node_text(node),
+                                 out.reasons[0], refs=out.refs)
         if heredoc and path is not None and self.recorder is not None and len(out.offsets) == len(text):
             self._note_embedded_json(text, out.offsets, source, path)
         return text
@@ -90,15 +95,15 @@ class Templates:
         if len(exprs) == 1 and not literals[0] and not literals[1]:
             return self.evaluate(exprs[0], source, scope, path)  # "${x}" is x itself, any type
         pieces = [unescape(literals[0])]
+        budget = budget_of(scope)
         for expr, literal in zip(exprs, literals[1:]):
             value = self.evaluate(expr, source, scope)
-            if isinstance(value, Unknown) or contains_unknown(value):
+            if isinstance(value, Unknown) or budget.holds_unknown(value):
                 return _NOT_SIMPLE
             pieces.append(to_string(value))
             pieces.append(unescape(literal))
-        text = "".join(pieces)
-        spend(scope, len(text))
-        return text
+        budget.build(sum(len(p) for p in pieces))  # the length before the join
+        return "".join(pieces)
 
     def _template_items(self, node, source, heredoc: bool) -> list:
         """The template as a flat list: ["lit", text, offsets] for literal text (escapes
@@ -153,26 +158,29 @@ class Templates:
         for item in tree:
             kind = item[0]
             if kind == "lit":
-                out.pieces.append(item[1])
+                out.add(item[1])
+                out.parts.append(item[1])
                 out.offsets.extend(item[2] or ())
             elif kind == "interp":
                 node = item[1]
                 expr = next((c for c in node.children if c.type == "expression"), None)
                 value = self.evaluate(expr, source, scope) if expr is not None else ""
-                if isinstance(value, Unknown) or contains_unknown(value):
+                if isinstance(value, Unknown) or budget_of(scope).holds_unknown(value):
                     inner = value if isinstance(value, Unknown) else None
                     out.reasons.append(inner.reason if inner else "part of the value is unknown")
                     out.refs.extend(inner.refs if inner else ())
                     if inner is None:
                         inner = unknown(node_text(expr), "part of the value is unknown", refs_inside(value))
-                    # A placeholder that `embedded.decode` can find again in JSON text.
-                    piece = embedded.token(len(out.holes))
+                    # A placeholder that `holes_json.decode` can find again in JSON text.
+                    piece = holes_json.token(len(out.holes))
                     out.holes.append((inner, "${" + node_text(expr) + "}"))
-                    out.pieces.append(piece)
+                    out.add(piece)
+                    out.parts.append(inner)
                     out.offsets.extend([node.start_byte] * (len(piece) - 1) + [node.end_byte - 1])
                     continue
                 piece = to_string(value)
-                out.pieces.append(piece)
+                out.add(piece)
+                out.parts.append(piece)
                 # An interpolated value sits where `${...}` is: its last character at the `}`.
                 out.offsets.extend([node.start_byte] * (len(piece) - 1) + [node.end_byte - 1] * min(1, len(piece)))
             elif kind == "if":
@@ -198,7 +206,7 @@ class Templates:
                 else:
                     raise EvalError("`%{for}` needs a list, set, map or object")
                 for key, value in pairs:
-                    spend(scope, 100)
+                    spend(scope, ITEM_WORK)
                     bindings = {names[0]: value} if len(names) == 1 else {names[0]: key, names[1]: value}
                     self._render(body, source, scope.child(**bindings), out)
 
@@ -235,11 +243,19 @@ _NOT_SIMPLE = object()  # `_simple_template`: render this template the general w
 
 class _Rendered:
     def __init__(self):
+        self.length = 0  # of the text so far: past the value limit, rendering stops
         self.pieces: list = []
         self.offsets: list = []  # heredoc: the file's byte offset of each character of the text
         self.reasons: list = []
         self.refs: list = []
         self.holes: list = []  # (Unknown, the `${...}` text written) of each unknown interpolation
+        self.parts: list = []  # the text as known pieces and the Unknowns of the holes
+
+    def add(self, piece: str) -> None:
+        self.length += len(piece)
+        if self.length > MAX_VALUE_SIZE:
+            raise TooLarge()
+        self.pieces.append(piece)
 
 
 _MARKER_TYPES = {"template_interpolation", "template_if_intro", "template_else_intro", "template_if_end",

@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 import os
 
-from iaclint.frontends.terraform.expressions import Budget
 from iaclint.gate import reads
 from iaclint.gate.files import content_hash
 from iaclint.model.resource import ParseError
+from iaclint.model.sizes import Budget
 
 MAX_FILE_BYTES = reads.MAX_FILE_BYTES
 MANIFEST_MAX_BYTES = 5 * 1024 * 1024  # modules.json: a few hundred bytes per module

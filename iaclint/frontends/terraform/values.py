@@ -1,14 +1,17 @@
 """Terraform's value rules, shared by the expression evaluator and the template renderer:
 conversions (`to_string`, `to_number`, `to_bool`), equality and the binary operators,
 attribute and index lookups, quoted-string escapes, and the small pieces every evaluation
-step needs (`unknown`, `spend`, `node_text`, `refs_inside`, `EvalError`, `FunctionError`)."""
+step needs (`unknown`, `budget_of`, `spend`, `sized`, `node_text`, `refs_inside`,
+`EvalError`, `FunctionError`)."""
 from __future__ import annotations
 
 import re
 
 from iaclint.model.documents import EncodedJson
+from iaclint.model.sizes import MAX_NUMBER_BITS, MAX_VALUE_SIZE, Budget, TooLarge
 from iaclint.model.unknown import Unknown
 
+ITEM_WORK = 100  # budget units of one `for` item, template loop or block instance, beyond what it builds
 _ESCAPES = re.compile(r'\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|\$\$\{|%%\{', re.S)
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 
@@ -25,11 +28,25 @@ def unknown(expr: str, reason: str, refs=()) -> Unknown:
     return Unknown(expr, reason, refs=tuple(refs))
 
 
-def spend(scope, units: int) -> None:
-    """Charge the module's work `Budget` (see `iaclint.frontends.terraform.expressions`), if it has one."""
+def budget_of(scope) -> Budget:
+    """The module's `Budget` of work and sizes (`iaclint.model.sizes`)."""
     budget = getattr(scope.module, "budget", None)
-    if budget is not None:
-        budget.spend(units)
+    if budget is None:  # a scope made without a module tree: a budget of its own
+        budget = scope.module.budget = Budget()
+    return budget
+
+
+def sized(scope, value):
+    """`value`, just built from evaluated parts: measured (its parts were measured before,
+    so this takes time for its own items only, charged) and refused past the value limit."""
+    if budget_of(scope).size(value) > MAX_VALUE_SIZE:
+        raise TooLarge()
+    return value
+
+
+def spend(scope, units: int) -> None:
+    """Charge the module's `Budget`: `OverBudget` once it is spent."""
+    budget_of(scope).spend(units)
 
 
 def node_text(node) -> str:
@@ -37,11 +54,31 @@ def node_text(node) -> str:
     return node.text.decode("utf-8", errors="replace") if node is not None else ""
 
 
+def short(text: str, limit: int = 80) -> str:
+    """An expression's text for a message: one line, at most `limit` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 def refs_inside(value) -> list:
     """The resource addresses the Unknowns inside `value` refer to."""
     from iaclint.model.unknown import collect_refs
 
     return collect_refs(value.value if isinstance(value, EncodedJson) else value)
+
+
+def first_unknown(value) -> Unknown | None:
+    """The first Unknown inside lists and maps, depth first (None when there is none)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Unknown):
+            return item
+        if isinstance(item, dict):
+            stack.extend(reversed(list(item.values())))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+    return None
 
 
 def get_attr(value, name: str):
@@ -128,12 +165,11 @@ def binary(op: str, left, right):
         a, b = to_bool(left), to_bool(right)
         return (a and b) if op == "&&" else (a or b)
     a, b = to_number(left), to_number(right)
-    if op == "+":
-        return a + b
-    if op == "-":
-        return a - b
-    if op == "*":
-        return a * b
+    if op in ("+", "-", "*"):
+        result = a + b if op == "+" else a - b if op == "-" else a * b
+        if isinstance(result, int) and result.bit_length() > MAX_NUMBER_BITS:  # a*a through chains of locals
+            raise TooLarge(result.bit_length() * 30103 // 100000, MAX_NUMBER_BITS * 30103 // 100000, "digits")
+        return result
     if op == "/":
         if b == 0:
             raise EvalError("division by zero")

@@ -11,10 +11,12 @@ from __future__ import annotations
 import os
 
 from iaclint.frontends.jsonspans import JsonSpanError, loads_with_spans
-from iaclint.frontends.terraform.expressions import Budget, Evaluator, Scope, unknown
+from iaclint.frontends.terraform.expressions import Evaluator, Scope, unknown
 from iaclint.frontends.terraform.functions import toset
 from iaclint.gate import reads
 from iaclint.model.resource import ParseError
+from iaclint.model.sizes import Budget
+from iaclint.model.unknown import Unknown
 
 _COMPLEX_TYPES = ("list", "map", "set", "object", "tuple", "any")
 
@@ -110,8 +112,42 @@ def resolve(directory: str, declared: dict, var_files: list, cli_values: dict,
         if name in values:
             out[name] = _convert(values[name], _type_text(block))
         else:
-            out[name] = unknown(f"var.{name}", f"variable `{name}` has no default and no value was given")
+            out[name] = Unknown(f"var.{name}", f"variable `{name}` has no default and no value was given",
+                                alternatives=allowed_values(block, name), symbol=("tf", directory or ".", f"var.{name}"))
     return out, errors
+
+
+def allowed_values(block, name: str) -> tuple | None:
+    """What a `validation` block lets the variable be: `contains([...], var.name)` with a
+    list of literal scalars (the Terraform twin of CloudFormation's `AllowedValues`)."""
+    found = None
+    for validation in block.blocks:
+        condition = validation.attributes.get("condition") if validation.type == "validation" else None
+        options = _contains_options(condition, name) if condition is not None else None
+        if options is not None:
+            found = options if found is None else tuple(o for o in found if o in options)
+    return found if found else None
+
+
+def _contains_options(condition, name: str) -> tuple | None:
+    expr = condition.expr
+    if not hasattr(expr, "start_byte"):
+        return None
+    text = condition.source.data[expr.start_byte:expr.end_byte].decode("utf-8", errors="replace")
+    compact = "".join(text.split())
+    suffix = f",var.{name})"
+    if not compact.startswith("contains(") or not compact.endswith(suffix):
+        return None
+    from iaclint.frontends.terraform.hcl import parse_expression
+
+    listed, source = parse_expression(compact[len("contains("):-len(suffix)])
+    if listed is None:
+        return None
+    options = Evaluator().evaluate(listed, source, Scope(_NoModule()))
+    if not isinstance(options, list) or not options or any(
+            isinstance(o, (list, dict, Unknown)) or o is None for o in options):
+        return None
+    return tuple(dict.fromkeys(options))
 
 
 def default_value(block):

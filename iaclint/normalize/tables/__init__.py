@@ -10,7 +10,9 @@ CloudFormation resource schemas bundled with cfn-lint.
 """
 from iaclint.normalize.tables import (
     ai_services,
+    apigateway,
     bedrock,
+    bedrockagentcore,
     ec2,
     ecr,
     efs,
@@ -36,7 +38,8 @@ CFN_SPELLINGS = {
 
 CFN_TYPES: dict = {}
 DEFAULTS: dict = {}
-for _module in (ai_services, bedrock, ec2, ecr, efs, iam, kms, lambda_, opensearch, s3, sagemaker):
+for _module in (ai_services, apigateway, bedrock, bedrockagentcore, ec2, ecr, efs, iam, kms, lambda_, opensearch, s3,
+                sagemaker):
     CFN_TYPES.update(_module.CFN_TYPES)
     for _type, _defaults in _module.DEFAULTS.items():
         DEFAULTS.setdefault(_type, {}).update(_defaults)

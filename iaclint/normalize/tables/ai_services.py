@@ -1,4 +1,4 @@
-"""Other AI services (Kendra, Comprehend, Lex V2): CloudFormation types, renames, defaults.
+"""Other AI services (Kendra, Comprehend, Lex V2, Q Business): CloudFormation types, renames, defaults.
 
 Lex V2 resources map to the provider's `aws_lexv2models_*` names (`AWS::Lex::BotAlias` is
 `aws_lexv2models_bot_alias`; the legacy `aws_lex_bot_alias` is the unrelated Lex V1 API).
@@ -27,6 +27,11 @@ CFN_TYPES = {
         "opaque": ["ModelPolicy"],
     },
     "AWS::Comprehend::Flywheel": {"type": "aws_comprehend_flywheel"},
+    # Q Business: the provider names the service role `iam_service_role_arn`.
+    "AWS::QBusiness::Application": {
+        "type": "aws_qbusiness_application",
+        "renames": {"RoleArn": "iam_service_role_arn"},
+    },
     "AWS::Lex::BotAlias": {"type": "aws_lexv2models_bot_alias", "renames": dict(_LEX_LOGS)},
     "AWS::Lex::Bot": {
         "type": "aws_lexv2models_bot",

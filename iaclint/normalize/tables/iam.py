@@ -42,6 +42,13 @@ CFN_TYPES = {
         "renames": {"PolicyDocument": "policy", "PolicyName": "name", "UserName": "user"},
         "opaque": ["PolicyDocument"],
     },
+    # IAM Identity Center: the provider attaches managed policies to a permission set with
+    # separate `aws_ssoadmin_managed_policy_attachment` resources; CloudFormation lists them
+    # on the permission set (`ManagedPolicies`, kept under its converted name).
+    "AWS::SSO::PermissionSet": {
+        "type": "aws_ssoadmin_permission_set",
+        "opaque": ["InlinePolicy"],
+    },
     "AWS::IAM::GroupPolicy": {
         "type": "aws_iam_group_policy",
         "renames": {"PolicyDocument": "policy", "PolicyName": "name", "GroupName": "group"},

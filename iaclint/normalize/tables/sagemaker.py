@@ -43,6 +43,8 @@ CFN_TYPES = {
     },
     "AWS::SageMaker::CodeRepository": {"type": "aws_sagemaker_code_repository"},
     "AWS::SageMaker::MlflowTrackingServer": {"type": "aws_sagemaker_mlflow_tracking_server"},
+    # No Terraform resource: the canonical name is iaclint's own, derived from the type.
+    "AWS::SageMaker::InferenceExperiment": {"type": "aws_sagemaker_inference_experiment"},
 }
 
 DEFAULTS = {

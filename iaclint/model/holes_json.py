@@ -1,25 +1,31 @@
-"""JSON documents written as Terraform text with unknown parts in them.
+"""JSON documents written as text with unknown parts in them (a partially known string).
 
-A heredoc IAM policy often interpolates a reference: `"Resource": "${aws_s3_bucket.b.arn}/*"`.
-Terraform renders the text only at apply, so the string as a whole is unknown, but its
-structure is written in the source: the `Action` next to that `Resource` is plain text, and
-an IAM policy must be able to read it. The evaluator renders such a template with one
-placeholder per unknown interpolation (private-use characters that cannot occur in
-Terraform source by accident, and are checked for anyway); `decode` parses the text as JSON
+A heredoc IAM policy often interpolates a reference: `"Resource": "${aws_s3_bucket.b.arn}/*"`;
+a CloudFormation `!Sub` writes a whole OpenSearch Serverless policy around `${CollectionName}`.
+The string as a whole is known only at deployment, but its structure is written in the
+source: the `Action` next to that `Resource` is plain text, and a policy must be able to
+read it. The text is rendered with one placeholder per hole (private-use characters that
+cannot occur in source by accident, and are checked for anyway); `decode` parses it as JSON
 and puts the Unknowns back at the leaves that hold a placeholder. A leaf that is partly
-literal (`"${arn}/*"`) becomes an Unknown with `parts`, so its known text still proves what
-it cannot be (`*`). A placeholder outside any JSON string (`"Resource": ${jsonencode(x)}`)
-stands for a whole JSON value and is quoted before parsing.
+literal (`"${arn}/*"`) becomes a partially known string (`iaclint.model.symbolic.text`), so
+its known text still proves what it cannot be (`*`). A placeholder outside any JSON string
+(`"Resource": ${jsonencode(x)}`) stands for a whole JSON value and is quoted before parsing.
+
+The one assumption: a hole inside a JSON string is text that needs no JSON escaping (a
+name, an ARN, an ID: what templates interpolate there), so it cannot change the structure.
 
 When the text is not JSON, or a placeholder is in an object key (the shape itself is then
-unknown), `decode` returns None and the evaluator keeps the whole value Unknown, as before.
+unknown), `decode` returns None and the value stays Unknown. `parse` does all of this for
+a partially known string of either front end; the Terraform template renderer calls
+`token`/`decode` itself, to keep the file offsets of a heredoc.
 """
 from __future__ import annotations
 
 import json
 import re
 
-from iaclint.model.unknown import Unknown
+from iaclint.model import symbolic
+from iaclint.model.unknown import Unknown, shape_name
 
 _START, _END = "\ue000", "\ue001"
 _TOKEN = re.compile(_START + r"(\d+)" + _END)
@@ -93,11 +99,8 @@ def _leaf(text: str, holes: list):
         position = match.end()
     if position < len(text):
         parts.append(text[position:])
-    unknowns = [p for p in parts if isinstance(p, Unknown)]
-    refs: list = []
-    for part in unknowns:
-        refs.extend(r for r in part.refs if r not in refs)
-    return Unknown(display(text, holes), unknowns[0].reason, refs=tuple(refs), parts=tuple(parts))
+    first = next(p for p in parts if isinstance(p, Unknown))
+    return symbolic.text(parts, display(text, holes), first.reason, first.span)
 
 
 def _quote_bare(text: str, offsets: list | None) -> tuple[str, list | None]:
@@ -130,3 +133,22 @@ def _quote_bare(text: str, offsets: list | None) -> tuple[str, list | None]:
             new_offsets.append(offsets[i])
         i += 1
     return "".join(out), new_offsets
+
+
+def parse(value):
+    """The JSON document a partially known string holds, with Unknowns at the leaves that
+    hold a hole; None when it is not a partially known string, or not JSON."""
+    if not isinstance(value, Unknown) or value.parts is None:
+        return None
+    pieces: list = []
+    holes: list = []
+    for part in symbolic.flatten(value.parts):
+        if isinstance(part, str):
+            if _START in part or _END in part:
+                return None
+            pieces.append(part)
+        else:
+            pieces.append(token(len(holes)))
+            holes.append((part, "${" + shape_name(part) + "}"))
+    decoded = decode("".join(pieces), holes, None)
+    return None if decoded is None else decoded[0]

@@ -1,0 +1,52 @@
+"""The AI asset graph (DESIGN section 2): the scanned project seen as AI assets (models,
+endpoints, agents, knowledge bases, vector stores, training data, pipelines, notebooks,
+guardrails, and the roles, keys, functions and APIs around them) and typed edges
+(invokes, reads, writes, assumes, encrypts-with, runs-in, exposes), and `query`, the
+small path-query layer attack-path policies (area 6) are written with.
+
+`model` holds the data; `kinds` which resources are assets; `builder` builds one unit's
+graph (`unit.Builder` holds it while the extractors `structure`, `entries`, `settings`,
+`opensearch`, `grants` and `trust` add to it); `query` finds chains; `rules` is the base
+of the attack-path policies. A unit's graph is built once per project (`unit_graph`), whoever asks first: a
+policy in a worker, a policy on the whole project, or the inventory (`project_graph`),
+which joins every unit's graph. Edges never leave a unit, so a verdict read from the
+graph is the same in a worker as on the whole project.
+
+It sits between the policies and `aws`: it imports `aws` (IAM, S3, OpenSearch
+knowledge), `engine.policy` (the context), `model` and `gate`; policies import it; never
+a front end, the pipeline or a report.
+"""
+from __future__ import annotations
+
+import weakref
+
+from iaclint.inventory.model import AssetGraph
+
+_GRAPHS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def unit_graph(unit: str, ctx) -> AssetGraph:
+    """The asset graph of one unit of `ctx.project`, built on first use."""
+    project = ctx.project
+    try:
+        per_unit = _GRAPHS.setdefault(project, {})
+    except TypeError:  # a project that cannot be weakly referenced: no sharing
+        per_unit = {}
+    graph = per_unit.get(unit)
+    if graph is None:
+        from iaclint.inventory.builder import build_unit
+
+        graph = per_unit[unit] = build_unit(project.unit_resources(unit), ctx)
+    return graph
+
+
+def project_graph(project, options: dict | None = None) -> AssetGraph:
+    """Every unit's asset graph joined, in scan order (the inventory)."""
+    from iaclint.engine.policy import Context
+
+    ctx = Context(project=project, options=dict(options or {}))
+    units = list(dict.fromkeys(r.unit for r in project.resources))
+    graph = AssetGraph()
+    for unit in units:
+        graph.merge(unit_graph(unit, ctx))
+    return graph

@@ -1,0 +1,72 @@
+"""Build the asset graph of one unit (a Terraform root with its modules, a CloudFormation
+template), the way the reference graph is built: from that unit's resources only.
+
+Every resource of a kind in `iaclint.inventory.kinds` becomes an asset; then the
+extractors add edges and facts, each for one part of AWS:
+
+- `structure`: references between assets (the role a resource runs as, the key that
+  encrypts it, the buckets it reads and writes, the model an endpoint serves) and the
+  resources that only connect two assets (endpoint configurations, data sources,
+  knowledge-base associations, action groups);
+- `entries`: what reaches a function or an agent from outside (API Gateway, function
+  URLs, AgentCore gateways, Lambda permissions) and network exposure;
+- `settings`: models used, encryption, exposure of the AI resources themselves;
+- `grants`: what roles and users may do (IAM), who may assume them, and resource policies.
+
+Last, the parts of the graph with no AI asset in them are dropped: a bucket no AI asset
+touches is not part of the inventory. Edges never leave the unit, except to pseudo assets
+(a foundation model, the internet, another account), which no path passes through.
+"""
+from __future__ import annotations
+
+from iaclint.inventory import entries, grants, settings, structure, trust
+from iaclint.inventory.model import AI_KINDS, Asset, AssetGraph
+from iaclint.inventory.unit import Builder
+
+AI_DATA_TAGS = ("training-data", "kb-source", "model-artifacts", "feature-store-offline", "data-capture",
+                "invocation-logs", "pipeline-data")
+
+
+def build_unit(resources: list, ctx) -> AssetGraph:
+    """The asset graph of one unit's resources (see the module docstring)."""
+    builder = Builder(resources, ctx)
+    builder.classify()
+    structure.extract(builder)
+    entries.extract(builder)
+    settings.extract(builder)
+    grants.extract(builder)
+    trust.extract(builder)
+    return prune(builder.graph)
+
+
+def is_ai(asset: Asset) -> bool:
+    """An AI asset: of an AI kind, or data an AI asset keeps (training data, a
+    knowledge base's documents...)."""
+    if asset.kind in AI_KINDS:
+        return asset.kind != "vector-store" or asset.resource is None or "ai" in asset.tags
+    return any(t in AI_DATA_TAGS for t in asset.tags)
+
+
+def prune(graph: AssetGraph) -> AssetGraph:
+    """The parts of `graph` (connected through edges in either direction) that hold an AI
+    asset, in the order assets were found."""
+    neighbours: dict[str, set] = {}
+    for e in graph.edges:
+        neighbours.setdefault(e.source, set()).add(e.target)
+        neighbours.setdefault(e.target, set()).add(e.source)
+    keep: set = set()
+    for asset in graph:
+        if asset.id in keep or not is_ai(asset) or (asset.pseudo and asset.id not in neighbours):
+            continue
+        stack = [asset.id]
+        keep.add(asset.id)
+        while stack:
+            for other in neighbours.get(stack.pop(), ()):
+                if other not in keep:
+                    keep.add(other)
+                    stack.append(other)
+    out = AssetGraph([a for a in graph if a.id in keep])
+    for e in graph.edges:
+        if e.source in keep and e.target in keep:
+            out.link(e)
+    return out

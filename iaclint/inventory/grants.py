@@ -1,0 +1,307 @@
+"""What roles and users may do to the assets of their unit, read from IAM.
+
+Everything a principal is granted is gathered by `iaclint.aws.iam.principal_policies`
+(inline, attached, managed, capped by its boundary and explicit Denies). Each Allow
+statement is kept as a `Grant` on the principal's asset ("what the role may do"), and
+becomes edges where its actions are one of `ACTIONS` and its resources name an asset:
+
+- a reference (`aws_s3_bucket.data.arn`, `!GetAtt Docs.Arn`, `${...}/*`): that asset;
+- `*`, or a glob that covers the asset's ARN (`arn:aws:s3:::*`, `arn:aws:bedrock:*::
+  foundation-model/*`): a known edge, the cheapest kind to break (`cost` 1);
+- a literal ARN or a template whose unknown parts could be the asset's: an unknown edge
+  (an agent's or a knowledge base's ID only exists once deployed);
+- a value nothing is known of: an unknown edge to each asset of the class.
+
+Region, account and partition are left out of the comparison: a unit deploys to one.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from iaclint.aws import iam
+from iaclint.inventory import kinds
+from iaclint.inventory.unit import Builder
+from iaclint.inventory.model import Asset, Grant, Unknowable
+from iaclint.model.unknown import is_unknown
+
+# (edge kind, actions, target: canonical types or "foundation-model", ARN template).
+# `{name}` is the asset's name, `*` when it is unknown.
+ACTIONS = (
+    ("invokes", ("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream", "bedrock:Converse",
+                 "bedrock:ConverseStream"), ("foundation-model",), ""),
+    ("invokes", ("bedrock:InvokeModel",), ("aws_bedrock_custom_model", "aws_bedrock_provisioned_model_throughput",
+                                           "aws_bedrock_inference_profile"), "arn:aws:bedrock:*:*:*/*"),
+    ("invokes", ("bedrock:InvokeAgent",), ("aws_bedrockagent_agent",), "arn:aws:bedrock:*:*:agent-alias/*/*"),
+    ("invokes", ("bedrock:Retrieve", "bedrock:RetrieveAndGenerate"), ("aws_bedrockagent_knowledge_base",),
+     "arn:aws:bedrock:*:*:knowledge-base/*"),
+    ("invokes", ("bedrock:InvokeFlow",), ("aws_bedrockagent_flow", "aws_bedrock_flow"), "arn:aws:bedrock:*:*:flow/*"),
+    ("invokes", ("sagemaker:InvokeEndpoint", "sagemaker:InvokeEndpointAsync"), ("aws_sagemaker_endpoint",),
+     "arn:aws:sagemaker:*:*:endpoint/{name}"),
+    ("invokes", ("lambda:InvokeFunction",), ("aws_lambda_function", "aws_serverless_function"),
+     "arn:aws:lambda:*:*:function:{name}"),
+    ("invokes", ("bedrock-agentcore:InvokeAgentRuntime",),
+     ("aws_bedrockagentcore_agent_runtime", "aws_bedrockagentcore_runtime"), "arn:aws:bedrock-agentcore:*:*:runtime/*"),
+    ("reads", ("s3:GetObject",), ("aws_s3_bucket",), "arn:aws:s3:::{name}/*"),
+    ("writes", ("s3:PutObject", "s3:DeleteObject"), ("aws_s3_bucket",), "arn:aws:s3:::{name}/*"),
+    ("reads", ("aoss:APIAccessAll",), ("aws_opensearchserverless_collection",), "arn:aws:aoss:*:*:collection/*"),
+    ("writes", ("aoss:APIAccessAll",), ("aws_opensearchserverless_collection",), "arn:aws:aoss:*:*:collection/*"),
+    ("reads", ("es:ESHttpGet",), ("aws_opensearch_domain", "aws_elasticsearch_domain"), "arn:aws:es:*:*:domain/{name}/*"),
+    ("writes", ("es:ESHttpPut", "es:ESHttpPost"), ("aws_opensearch_domain", "aws_elasticsearch_domain"),
+     "arn:aws:es:*:*:domain/{name}/*"),
+    ("reads", ("sagemaker:GetRecord",), ("aws_sagemaker_feature_group",), "arn:aws:sagemaker:*:*:feature-group/{name}"),
+    ("writes", ("sagemaker:PutRecord",), ("aws_sagemaker_feature_group",), "arn:aws:sagemaker:*:*:feature-group/{name}"),
+    ("writes", ("sagemaker:CreateModelPackage",), ("aws_sagemaker_model_package_group",),
+     "arn:aws:sagemaker:*:*:model-package/{name}/*"),
+)
+NAME_KEYS = ("bucket", "function_name", "name", "endpoint_name", "feature_group_name", "domain_name",
+             "model_package_group_name")
+_PSEUDO_HOLE = re.compile(r"^(!Ref AWS::(Partition|Region|AccountId|URLSuffix)|data\.aws_(caller_identity|region|"
+                          r"partition)\.[\w-]+\.\w+)$")
+WILDCARD_COST, NARROW_COST = 1, 3
+
+
+def extract(b: Builder) -> None:
+    for asset in list(b.graph):
+        if asset.kind in ("role", "user"):
+            _principal(b, asset)
+
+
+def _principal(b: Builder, asset: Asset) -> None:
+    principal = asset.resource
+    granted = iam.principal_policies(principal, b.ctx)
+    for grant, stmt in granted.statements():
+        if iam.is_allow(stmt) is False:
+            continue
+        asset.grants.append(Grant(tuple(_shown(a) for a in stmt.actions or ["NotAction: " + ", ".join(
+            _text(a) for a in stmt.not_actions)]), tuple(_shown(r) for r in stmt.resources or ["*"]),
+            kinds.location(stmt.resource, stmt.path_of("actions", "not_actions")),
+            tuple(_text(c.variable) for c in stmt.conditions)))
+    for reason in granted.unknown_parts():
+        asset.grants.append(Grant(("?",), (Unknowable(reason[1]),), kinds.location(principal, reason[0])))
+    _named_models(b, granted)
+    found: dict = {}  # (target id, kind) -> [(action, stmt, known, wildcard, reason)]
+    targets: dict = {}
+    statements = [stmt for _, stmt in granted.statements() if iam.is_allow(stmt) is not False]
+    for kind, actions, types, _template in ACTIONS:
+        if not any(iam.actions_overlap_any(stmt, actions) is not False for stmt in statements):
+            continue  # nothing the role holds can be one of these actions
+        candidates = _candidates(b, types)
+        for action in actions if candidates else ():
+            allowed = granted.allows(action, lambda s, a=action: iam.all3(iam.is_allow(s), iam.actions_cover(s, a)))
+            for _grant, stmt, verdict in allowed:
+                for target, arn, every in candidates:
+                    covered, wildcard, reason = _covers(b, stmt, target, arn, every)
+                    known = iam.all3(verdict, covered)
+                    if known is False:
+                        continue
+                    if known is None and not reason:
+                        reason = f"{stmt.label()} of `{stmt.resource.address}` may not apply (it cannot be read whole)"
+                    targets[target.id] = target
+                    found.setdefault((target.id, kind), []).append((action, stmt, known is True, wildcard, reason))
+    for (target_id, kind), hits in found.items():
+        _edge(b, asset, targets[target_id], kind, hits)
+    _facts(b, asset, granted)
+
+
+_MODEL_RESOURCE = re.compile(r"^arn:[^:]*:bedrock:[^:]*:[^:]*:(foundation-model|inference-profile)/(?P<id>[^*?/]+)$")
+
+
+def _named_models(b: Builder, granted) -> None:
+    """The foundation models a principal's statements name by ARN become pseudo assets,
+    so that a grant on one model reaches it even when nothing else in the unit uses it."""
+    for _, stmt in granted.statements():
+        if iam.actions_overlap(stmt, "bedrock:InvokeModel") is False:
+            continue
+        for element in stmt.resources:
+            glob, certain = _glob(element)
+            match = _MODEL_RESOURCE.match(glob or "") if certain else None
+            if match:
+                b.pseudo(kinds.foundation_model(match.group("id")))
+
+
+def _candidates(b: Builder, types: tuple) -> list:
+    """(asset, its ARN glob, the glob of every asset of the class) for the unit's assets
+    of `types`; every model is a pseudo asset of its own (`*`). Kept for the unit, except
+    the models, which statements add as they are read."""
+    cache = b.__dict__.setdefault("_candidates", {})
+    if types in cache:
+        return cache[types]
+    if types == ("foundation-model",):
+        every = "arn:aws:bedrock:*::foundation-model/*"
+        found = [(a, _model_arn(a), every) for a in b.graph.of_kind("foundation-model")]
+        if not any(a.id.endswith(":*") for a, _, _ in found):
+            found.append((kinds.foundation_model("*"), every, every))
+        return found
+    template = next(t for _, _, listed, t in ACTIONS if listed == types)
+    every = _norm(template.replace("{name}", "*"))
+    out = []
+    for r in b.of_type(*types):
+        asset = b.asset(r)
+        if asset is not None:
+            out.append((asset, _norm(template.replace("{name}", _name(r))), every))
+    cache[types] = out
+    return out
+
+
+def _model_arn(asset: Asset) -> str:
+    model = asset.models[0] if asset.models else "*"
+    if re.match(r"^[a-z]{2,4}\.", model) and model.count(".") >= 2:  # a cross-region inference profile
+        return f"arn:aws:bedrock:*:*:inference-profile/{model}"
+    return f"arn:aws:bedrock:*::foundation-model/{model}"
+
+
+def _name(r) -> str:
+    for key in NAME_KEYS:
+        value = r.attributes.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return "*"
+
+
+def _edge(b: Builder, asset: Asset, target: Asset, kind: str, hits: list) -> None:
+    """One edge for every statement that lets `asset` act on `target` this way: known when
+    one of them certainly does, located at those statements' `Resource`."""
+    known = [h for h in hits if h[2]]
+    chosen = known or hits[:1]
+    actions = list(dict.fromkeys(h[0] for h in chosen))
+    wildcard = any(h[3] for h in chosen)
+    label = ", ".join(actions[:3]) + (" ..." if len(actions) > 3 else "") + (" on `*`" if wildcard else "")
+    via = tuple(dict.fromkeys(kinds.location(h[1].resource, h[1].path_of("resources", "not_resources"))
+                              for h in chosen))
+    stmt = next((h[1] for h in chosen if h[3]), chosen[0][1])
+    fix = (f"narrow `Resource` of {stmt.label()} in `{stmt.resource.address}` to what `{asset.name}` needs"
+           if wildcard else f"remove {', '.join(f'`{a}`' for a in actions[:3])} from {stmt.label()} in "
+                            f"`{stmt.resource.address}`")
+    if target.id.startswith("bedrock-model:"):
+        target = b.pseudo(target)
+    if wildcard:  # the wildcard statement first: it is the one to narrow
+        via = tuple(sorted(via, key=lambda v: v != kinds.location(stmt.resource, stmt.path_of(
+            "resources", "not_resources"))))
+    guarded = all(any(str(getattr(c, "variable", "")).lower() == "bedrock:guardrailidentifier"
+                      for c in h[1].conditions) for h in chosen)
+    b.link(asset, target, kind, label, via, known=bool(known), reason="" if known else chosen[0][4],
+           cost=WILDCARD_COST if wildcard else NARROW_COST, fix=fix, notes=("guardrail-required",) if guarded else ())
+
+
+def _covers(b: Builder, stmt, target, arn: str, every: str) -> tuple:
+    """(True/None/False, through a wildcard that covers every asset of the class, reason
+    when None) for `stmt`'s resources reaching `target` (ARN glob `arn`). For the pseudo
+    asset "every model", only a statement that covers every model reaches it."""
+    all_of_them = target is not None and target.id == "bedrock-model:*"
+    if "resources" not in stmt.paths:  # NotResource
+        verdict = iam.resources_cover(stmt, arn)
+        wildcard = verdict is True and iam.resources_cover(stmt, every) is True
+        return verdict, wildcard, "" if verdict is not None else "its `NotResource` cannot be read"
+    best, reason = False, ""
+    for element in stmt.resources:
+        if is_unknown(element) and element.refs:
+            if target is not None and target.resource is not None and any(
+                    _stands_for(b, b.lookup(stmt.resource, ref)) is target.resource for ref in element.refs):
+                return True, False, ""
+            continue
+        glob, certain = _glob(element)
+        if glob is None:
+            best, reason = None, reason or f"`{_text(element)}` cannot be read"
+        elif certain and _arn_covers(glob, arn):
+            return True, _arn_covers(glob, every), ""
+        elif (_arn_covers(glob, every) if all_of_them else _arn_overlaps(glob, arn)):
+            best, reason = None, reason or f"`{_text(element)}` may name `{target.name if target else arn}`"
+    return best, False, reason
+
+
+# Resources that stand for another in an ARN: an agent is invoked through its alias.
+ALIASES = {"aws_bedrockagent_agent_alias": "agent_id", "aws_bedrockagent_flow_alias": "flow_arn",
+           "aws_bedrock_agent_alias": "agent_id"}
+
+
+def _stands_for(b: Builder, resource):
+    """The asset resource a referenced resource stands for (an alias: its agent)."""
+    attribute = ALIASES.get(getattr(resource, "type", ""))
+    if attribute is None:
+        return resource
+    for _, target, _ in b.targets(resource, (attribute,)):
+        if target is not None:
+            return target
+    return resource
+
+
+def _split(arn: str):
+    parts = arn.split(":", 5)
+    return parts if len(parts) == 6 and parts[0] == "arn" else None
+
+
+@lru_cache(maxsize=16384)
+def _arn_covers(glob: str, arn: str) -> bool:
+    """Does the resource glob cover every ARN `arn` matches? Compared by service and
+    resource part (partition, region and account left out); `*` covers everything."""
+    if glob.strip() and set(glob.strip()) == {"*"}:
+        return True
+    g, a = _split(glob), _split(arn)
+    if g is None or a is None:
+        return iam.covers(glob, arn)
+    return iam.covers(g[2], a[2]) and iam.covers(g[5], a[5])
+
+
+@lru_cache(maxsize=16384)
+def _arn_overlaps(glob: str, arn: str) -> bool:
+    if glob.strip() and set(glob.strip()) == {"*"}:
+        return True
+    g, a = _split(glob), _split(arn)
+    if g is None or a is None:
+        return iam.overlaps(glob, arn)
+    return iam.overlaps(g[2], a[2]) and iam.overlaps(g[5], a[5])
+
+
+def _glob(element) -> tuple:
+    """(normalised glob, certain) of a resource element: certain when its only unknown
+    parts are the partition, region or account."""
+    if isinstance(element, str):
+        return _norm(element), True
+    if not is_unknown(element):
+        return None, False
+    if element.parts is not None:  # what is known of a template's text, the holes as `*`
+        glob = "".join(p if isinstance(p, str) else "*" for p in element.parts)
+        holes = [p for p in element.parts if not isinstance(p, str)]
+        certain = all(is_unknown(h) and _PSEUDO_HOLE.match(h.expr.strip()) for h in holes)
+        return _norm(glob), certain
+    glob = iam.value_glob(element)
+    return (None, False) if glob is None else (_norm(glob), False)
+
+
+def _norm(arn: str) -> str:
+    """The ARN with partition, region and account as `*` (when present)."""
+    parts = arn.strip().split(":", 5)
+    if len(parts) < 6 or parts[0] != "arn":
+        return arn.strip()
+    parts[1] = "*"
+    parts[3] = "*" if parts[3] else ""
+    parts[4] = "*" if parts[4] else ""
+    return ":".join(parts)
+
+
+def _text(value) -> str:
+    return " ".join(str(value.expr if is_unknown(value) else value).split())[:120]
+
+
+def _shown(value):
+    return Unknowable(f"`{_text(value)}` is unknown until deployment") if is_unknown(value) and not value.refs \
+        else _text(value)
+
+
+def _facts(b: Builder, asset: Asset, granted) -> None:
+    """What the notebook and escalation queries ask of a role: may it pass every role,
+    read every bucket?"""
+    passes = [v for _, _, v in granted.allows("iam:PassRole", lambda s: iam.all3(
+        iam.is_allow(s), iam.actions_cover(s, "iam:PassRole"), iam.resource_is_every_role(s)))]
+    asset.facts["passes_every_role"] = iam.any3(passes) if passes else False
+    every = "arn:aws:s3:::*/*"
+    reads = [v for _, _, v in granted.allows("s3:GetObject", lambda s: iam.all3(
+        iam.is_allow(s), iam.actions_cover(s, "s3:GetObject"), _every(b, s, every)))]
+    asset.facts["reads_every_bucket"] = iam.any3(reads) if reads else False
+
+
+def _every(b: Builder, stmt, every: str):
+    """Does the statement reach every resource `every` names (True/None/False)?"""
+    verdict, wildcard, _ = _covers(b, stmt, None, every, every)
+    return True if verdict is True and wildcard else (None if verdict is None else False)

@@ -1,0 +1,66 @@
+"""IAC317: each Bedrock agent has an execution role of its own.
+
+Agents that share `agent_resource_role_arn` (`AgentResourceRoleArn`) share every permission
+the role holds: a prompt injection against the least important agent acts with the rights
+of all of them. The role is resolved through the reference graph (a role resource, in any
+dialect) or by a literal ARN naming a role of the same unit; agents of one Terraform root or
+template are compared. An agent whose role cannot be resolved is UNKNOWN when other agents
+exist beside it.
+"""
+from __future__ import annotations
+
+from iaclint.aws import iam
+from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
+from iaclint.model.unknown import is_unknown
+
+AGENT = "aws_bedrockagent_agent"
+_ROLE = ("agent_resource_role_arn",)
+_SHOWN = 3
+
+
+def _role_key(agent, ctx):
+    """(key, label) of the role an agent runs as; key None when it cannot be told."""
+    return ctx.remembered("bedrock-agent-role", agent, lambda: _find_role(agent, ctx))
+
+
+def _find_role(agent, ctx):
+    found = iam.role_of_reference(agent, _ROLE, ctx)
+    if not found:
+        return None, ""
+    _, role, _ = found[0]
+    if role is not None:
+        return ("role", id(role)), f"`{role.address}`"
+    value = agent.attributes.get("agent_resource_role_arn")
+    if isinstance(value, str) and not is_unknown(value):
+        return ("arn", value.strip().lower()), f"`{value.strip()}`"
+    return None, ""
+
+
+class BedrockAgentRoleShared(Policy):
+    id = "IAC317"
+    name = "bedrock-agent-role-shared"
+    title = "Each Bedrock agent has its own execution role"
+    severity = "medium"
+    category = "identity-and-access"
+    resource_types = (AGENT,)
+    checkov_ids = ()
+
+    def check(self, resource, ctx):
+        others = [a for a in ctx.project.unit_resources(resource.unit) if a.type == AGENT and a is not resource]
+        if resource.attributes.get("agent_resource_role_arn") is None or not others:
+            yield PASS()
+            return
+        key, label = _role_key(resource, ctx)
+        if key is None:
+            value = resource.attributes.get("agent_resource_role_arn")
+            yield UNKNOWN(f"Cannot tell whether this agent shares its execution role with another agent: "
+                          f"`{resource.native_name(_ROLE)}` is `{getattr(value, 'expr', value)}`", _ROLE)
+            return
+        sharing = sorted(a.address for a in others if _role_key(a, ctx)[0] == key)
+        if not sharing:
+            yield PASS()
+            return
+        shown = ", ".join(f"`{a}`" for a in sharing[:_SHOWN])
+        more = f" and {len(sharing) - _SHOWN} more" if len(sharing) > _SHOWN else ""
+        yield FAIL(f"Bedrock agent shares its execution role {label} with {shown}{more}: a compromised agent acts "
+                   f"with the permissions every one of them needs", _ROLE)

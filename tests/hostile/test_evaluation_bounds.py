@@ -1,0 +1,100 @@
+"""Issue 11, "every evaluation is bounded by size as well as steps", through the real CLI.
+
+Each attack is a small repository that asks the evaluators for gigabytes or for hours: a
+pattern that backtracks, a string repeated through a join or a `!Sub`, a list doubled
+through chains of locals, YAML aliases of one long string. Each scan runs through the
+shared harness (`harness.iaclint`: the CLI isolated, under a memory limit and a timeout);
+a test asserts that it ended, its exit code, that the run is inert, and that the report
+says which value was not evaluated and why. Nothing here measures speed.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from harness import assert_inert, iaclint, repository
+
+NOTEBOOK = '''resource "aws_sagemaker_notebook_instance" "{name}" {{
+  name                   = "{name}"
+  role_arn               = "arn:aws:iam::123456789012:role/r"
+  instance_type          = "ml.t3.medium"
+  direct_internet_access = {value}
+}}
+'''
+CFN_NOTEBOOK = '''  {name}:
+    Type: AWS::SageMaker::NotebookInstance
+    Properties:
+      InstanceType: ml.t3.medium
+      RoleArn: arn:aws:iam::123456789012:role/r
+      DirectInternetAccess: {value}
+'''
+TOO_LARGE = "` is not evaluated: the result would hold about {:,} characters and items, over the limit of 5,000,000 " \
+            "for one value"
+
+
+def scan(tmp_path: Path, name: str, text: str) -> dict:
+    """`iaclint scan --format json` of a repository holding the file `name`: its report,
+    after checking that the run ended with findings (exit 1) and was inert."""
+    repo = repository(tmp_path / "repo")
+    (repo / name).write_text(text)
+    home = tmp_path / "home"
+    home.mkdir()
+    run = iaclint("scan", ".", "--no-cache", "--format", "json", cwd=repo, home=home)
+    assert_inert(run, code=1)
+    assert "MemoryError" not in run.text
+    return json.loads(run.out)
+
+
+def unknown_messages(report: dict, policy: str) -> dict:
+    """{resource: message} of the UNKNOWN verdicts of `policy`."""
+    return {u["resource"]: u["message"] for u in report["unknowns"] if u["policy_id"] == policy}
+
+
+def test_terraform_attacks_end_as_unknowns_with_their_reasons(tmp_path):
+    a10k, a100k = "a" * 10_000, "a" * 100_000
+    report = scan(tmp_path, "main.tf",
+        f'locals {{\n  s10k = "{a10k}"\n  s100k = "{a100k}"\n  hostile = "{"a" * 50_000}!"\n'
+        f'  sep = "{"-" * 1000}"\n'
+        + "".join(f"  l{i} = [local.l{i - 1}, local.l{i - 1}]\n" for i in range(1, 40))
+        + f'  l0 = ["{"a" * 1000}"]\n}}\n'
+        + NOTEBOOK.format(name="backtracking", value='regex("(a+)+$", local.hostile)')
+        + NOTEBOOK.format(name="replaced", value='replace(local.s10k, "a", local.s10k)')
+        + NOTEBOOK.format(name="joined", value="join(local.sep, range(100000))")
+        + NOTEBOOK.format(name="formatted", value='format("%s%s%s%s%s%s%s%s%s%s", ' + ", ".join(["local.s100k"] * 10)
+                          + ") == \"\" ? \"Enabled\" : format(\"%s\", join(local.sep, range(100000)))")
+        + NOTEBOOK.format(name="doubled", value="jsonencode(local.l39) == \"\" ? \"Enabled\" : local.l13"))
+    got = unknown_messages(report, "IAC201")
+    reasons = {
+        "backtracking": "`regex` failed: pattern did not match any part of the given string",
+        "replaced": '`replace(local.s10k, "a", local.s10k)' + TOO_LARGE.format(100_000_001),
+        "joined": "`join(local.sep, range(100000))` is not evaluated: the result would hold about",
+        "formatted": "`join(local.sep, range(100000))` is not evaluated: the result would hold about",
+        "doubled": "`[local.l12, local.l12]` is not evaluated: the result would be larger than the limit of "
+                   "5,000,000 characters and items for one value",
+    }
+    assert sorted(got) == sorted(f"aws_sagemaker_notebook_instance.{name}" for name in reasons)
+    for name, reason in reasons.items():
+        assert reason in got[f"aws_sagemaker_notebook_instance.{name}"], (name, got)
+
+
+def test_cloudformation_attacks_end_as_unknowns_with_their_reasons(tmp_path):
+    aliases = ", ".join(["*s"] * 10_000)
+    holes = "x".join("${Sub.Arn}" for _ in range(40))
+    report = scan(tmp_path, "t.yaml",
+        "AWSTemplateFormatVersion: '2010-09-09'\n"
+        f"Parameters:\n  P:\n    Type: String\n    Default: {'a' * 100_000}\n"
+        f"Mappings:\n  M:\n    K:\n      S: &s {'c' * 100_000}\n"
+        f"Conditions:\n  Shape: !Equals [!Sub '{holes}', '{'x' * 200}y']\n"
+        "Resources:\n"
+        + CFN_NOTEBOOK.format(name="Sub", value="!Sub '" + "${P}" * 10_000 + "'")
+        + CFN_NOTEBOOK.format(name="Join", value=f"!Join ['', [{aliases}]]")
+        + CFN_NOTEBOOK.format(name="Shape", value="!If [Shape, Enabled, Disabled]"))
+    got = unknown_messages(report, "IAC201")
+    reasons = {
+        "Sub": TOO_LARGE.format(1_000_000_000),
+        "Join": TOO_LARGE.format(1_000_000_000),
+        "Shape": "condition Shape is unknown: attribute Arn of resource Sub",
+    }
+    assert sorted(got) == sorted(reasons)
+    for name, reason in reasons.items():
+        assert reason in got[name], (name, got)

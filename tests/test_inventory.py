@@ -1,0 +1,253 @@
+"""The AI asset graph and `iaclint inventory`: the graph is built once and shared with the
+attack-path policies; every format is valid against its published schema (ours for
+JSON, the official CycloneDX 1.6 schema shipped with cyclonedx-python-lib, OASIS SARIF
+2.1.0 for code flows); names from a hostile tree cannot break out of any format; and the
+command's options and exit codes."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+from conftest import FIXTURES, ROOT, builtin_policies, rel
+
+from iaclint.api import inventory, scan
+
+SCHEMA = json.loads((ROOT / "docs" / "schema" / "inventory.json").read_text(encoding="utf-8"))
+FINDINGS_SCHEMA = json.loads((ROOT / "docs" / "schema" / "findings.json").read_text(encoding="utf-8"))
+SARIF_SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+EXAMPLES = sorted(str(p.relative_to(ROOT)) for p in (FIXTURES / "examples").glob("*/*") if p.is_dir())
+PATH_FIXTURES = rel(FIXTURES / "policies")
+
+
+def _inventory(paths, **kwargs):
+    return inventory(list(paths), policies=list(builtin_policies()), **kwargs)
+
+
+@pytest.fixture(scope="module")
+def examples():
+    import os
+
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        return _inventory(EXAMPLES)
+    finally:
+        os.chdir(cwd)
+
+
+def test_schema_kinds_are_the_models_kinds():
+    from iaclint.inventory.model import EDGE_KINDS, EXPOSURES, KINDS
+
+    assert SCHEMA["$defs"]["kind"]["enum"] == list(KINDS)
+    assert SCHEMA["$defs"]["edge"]["properties"]["kind"]["enum"] == list(EDGE_KINDS)
+    assert SCHEMA["$defs"]["asset"]["properties"]["exposure"]["oneOf"][0]["enum"] == list(EXPOSURES)
+
+
+def test_json_inventory_of_the_examples_validates(examples, in_root):
+    from iaclint.formatters.inventory_json import format_inventory_json
+
+    document = json.loads(format_inventory_json(examples))
+    jsonschema.Draft202012Validator(SCHEMA).validate(document)
+    assert document["summary"]["assets"] == len(document["assets"]) > 100
+    ids = {a["id"] for a in document["assets"]}
+    assert len(ids) == len(document["assets"])
+    assert all(e["source"] in ids and e["target"] in ids for e in document["edges"])
+    assert document["summary"]["paths"] == 15  # rag 3+3, mlops 3+3, sagemaker-insecure 1+1, ml-platform-modules 1
+    assert all(p["flows"] for p in document["paths"])
+
+
+def test_json_inventory_of_the_path_fixtures_validates_with_unknowns(in_root):
+    from iaclint.formatters.inventory_json import format_inventory_json
+
+    result = _inventory([PATH_FIXTURES])
+    document = json.loads(format_inventory_json(result))
+    jsonschema.Draft202012Validator(SCHEMA).validate(document)
+    assert document["summary"]["unknown_paths"] >= 4
+    assert document["summary"]["unknown_edges"] >= 3
+    unknown = [e for e in document["edges"] if not e["known"]]
+    assert all(e["reason"] for e in unknown)
+
+
+def test_scan_json_with_attack_paths_validates(in_root):
+    from iaclint.formatters.json_format import format_json
+
+    result = scan([PATH_FIXTURES], policies=list(builtin_policies()), strict=True)
+    document = json.loads(format_json(result))
+    jsonschema.Draft202012Validator(FINDINGS_SCHEMA).validate(document)
+    flows = [f for f in document["findings"] if "flows" in f]
+    assert flows and all(step["target"] for f in flows for chain in f["flows"] for step in chain)
+
+
+def test_cyclonedx_is_a_valid_1_6_bom(examples):
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+
+    from iaclint.formatters.cyclonedx import format_cyclonedx
+
+    text = format_cyclonedx(examples)
+    assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(text) is None
+    bom = json.loads(text)
+    assert bom["specVersion"] == "1.6"
+    types = {c["type"] for c in bom["components"]}
+    assert {"machine-learning-model", "data", "cryptographic-asset"} <= types
+    assert any(s["name"].endswith("aws_sagemaker_endpoint.churn_endpoint") for s in bom["services"])
+    assert bom["dependencies"] and bom["vulnerabilities"]
+    assert text == format_cyclonedx(examples), "same input, same bytes (serial number from the content)"
+
+
+def test_sarif_carries_each_chain_as_a_code_flow(in_root):
+    from iaclint.formatters.sarif import format_sarif
+
+    result = scan([rel(FIXTURES / "examples" / "rag-assistant" / "terraform")], policies=list(builtin_policies()))
+    log = json.loads(format_sarif(result))
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(log)
+    flowing = [r for r in log["runs"][0]["results"] if r.get("codeFlows")]
+    assert {r["ruleId"] for r in flowing} == {"IAC605", "IAC606", "IAC608"}
+    chat = next(r for r in flowing if r["ruleId"] == "IAC605")
+    steps = chat["codeFlows"][0]["threadFlows"][0]["locations"]
+    assert [s["importance"] for s in steps] == ["essential", "important", "important"]
+    assert steps[0]["location"]["physicalLocation"]["artifactLocation"]["uri"] == \
+        "fixtures/examples/rag-assistant/terraform/modules/api/main.tf"
+    assert steps[-1]["location"]["message"]["text"].startswith("role `module.api.aws_iam_role.chat_role` invokes agent")
+
+
+def test_the_graph_is_built_once_and_is_the_one_the_policies_read(monkeypatch, in_root):
+    """One build per unit for the inventory and the attack-path policies together."""
+    from iaclint.inventory import builder
+
+    built = []
+    real = builder.build_unit
+
+    def counting(resources, ctx):
+        graph = real(resources, ctx)
+        built.append((resources[0].unit if resources else "", graph))
+        return graph
+
+    monkeypatch.setattr(builder, "build_unit", counting)
+    result = _inventory([rel(FIXTURES / "examples" / "rag-assistant" / "terraform"),
+                         rel(FIXTURES / "examples" / "mlops-pipeline" / "cloudformation")], jobs=2)
+    units = [u for u, _ in built]
+    assert len(units) == len(set(units)) == 3  # one Terraform root, two templates
+    assert len(result.findings) == 6
+    for _, graph in built:  # the inventory is made of the very graphs the policies read
+        for asset in graph:
+            if not asset.pseudo:
+                assert result.inventory.get(asset.id) is asset
+
+
+def test_a_scan_runs_the_path_policies_where_units_load(in_root):
+    """A plain scan (no inventory) takes attack-path verdicts in the workers, on each
+    unit's graph, and finds the same paths."""
+    paths = [rel(FIXTURES / "examples" / "rag-assistant" / "terraform")]
+    scanned = scan(paths, policies=list(builtin_policies()), jobs=1)
+    listed = _inventory(paths)
+    assert scanned.inventory is None
+    assert [(f.policy_id, f.line) for f in scanned.findings if f.policy_id.startswith("IAC60")] == \
+        [(f.policy_id, f.line) for f in listed.findings]
+
+
+HOSTILE = '</script><script>window.pwned=1</script>\n```\n"]; A --> B["x|y`z<!--'
+
+
+def _hostile_tree(tmp_path: Path) -> Path:
+    (tmp_path / "main.tf").write_text(f'''
+resource "aws_iam_role" "agent" {{
+  name = "agent"
+  assume_role_policy = jsonencode({{
+    Version = "2012-10-17"
+    Statement = [{{ Effect = "Allow", Principal = {{ AWS = "*" }}, Action = "sts:AssumeRole" }}]
+  }})
+  inline_policy {{
+    name = "x"
+    policy = jsonencode({{
+      Version   = "2012-10-17"
+      Statement = [{{ Effect = "Allow", Action = ["bedrock:InvokeModel"], Resource = "*" }}]
+    }})
+  }}
+}}
+
+resource "aws_bedrockagent_agent" "agent" {{
+  agent_name              = "a"
+  agent_resource_role_arn = aws_iam_role.agent.arn
+  foundation_model        = {json.dumps(HOSTILE)}
+}}
+''', encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "cyclonedx", "mermaid", "html"])
+def test_names_from_a_hostile_tree_stay_text_in_every_format(tmp_path, fmt):
+    from iaclint.formatters import get_inventory_formatter
+
+    result = _inventory([str(_hostile_tree(tmp_path))])
+    assert any(HOSTILE in a.name for a in result.inventory), "the hostile model ID is an asset"
+    text = get_inventory_formatter(fmt)(result)
+    if fmt == "html":
+        assert "</script><script>" not in text and "<!--" not in text.split("<body>")[1]
+        assert text.count("<script") == 2 and "window.pwned" in text  # only inside the JSON, escaped
+        data = re.search(r'<script type="application/json" id="inventory-data">(.*?)</script>', text, re.S).group(1)
+        assert any(HOSTILE in a["name"] for a in json.loads(data)["assets"])
+        assert not re.search(r'(src|href)\s*=\s*["\']?(https?:)?//', text), "nothing is fetched"
+    elif fmt == "mermaid":
+        body = text.split("```mermaid\n", 1)[1].rsplit("```", 1)[0]
+        assert "```" not in body and "</script>" not in body
+        for line in body.splitlines()[1:]:  # every statement is one of ours
+            assert re.fullmatch(r'\s*(subgraph u\d+\["[^"\n]*"\]|end|n\d+[\[\(\{>]+"[^"\n]*"[\]\)\}]+|'
+                                r'n\d+ -\.?->\|"[^"|]*"\| n\d+|classDef risk .*|class [n\d,]+ risk|%% .*)', line), line
+    elif fmt in ("json", "cyclonedx"):
+        document = json.loads(text)
+        assert HOSTILE in json.dumps(document, ensure_ascii=False).encode().decode("unicode_escape") or \
+            any(HOSTILE in str(v) for v in _strings(document))
+    else:
+        assert "\x1b" not in text and "```\n" not in text and HOSTILE.split("\n")[0] in text
+        assert all(not line.startswith('"]; A --> B') for line in text.splitlines())
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+def test_html_links_every_node_to_its_file_and_line_without_scripts_in_urls(examples):
+    from iaclint.formatters.inventory_html import format_inventory_html
+
+    page = format_inventory_html(examples)
+    data = json.loads(re.search(r'id="inventory-data">(.*?)</script>', page, re.S).group(1))
+    located = [a for a in data["assets"] if a.get("location")]
+    assert located and all(a["location"]["file"] and a["location"]["line"] >= 1 for a in located)
+    script = page.split("<script>")[1]
+    assert 'href + "#L" + loc.line' in script and 'href = "./" + href' in script
+    assert "innerHTML" not in script and "eval(" not in script
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+
+
+def test_inventory_command_formats_and_exit_codes(tmp_path, in_root):
+    cmd = [sys.executable, "-m", "iaclint", "inventory", "--no-cache", "--no-config"]
+    clean = subprocess.run(cmd + [rel(FIXTURES / "examples" / "bedrock-secure" / "terraform")],
+                           capture_output=True, text=True)
+    assert clean.returncode == 0, clean.stderr
+    assert clean.stdout.startswith("AI inventory: 11 assets")
+    paths = subprocess.run(cmd + [rel(FIXTURES / "examples" / "rag-assistant" / "terraform"), "-f", "mermaid",
+                                  "-o", str(tmp_path / "g.md")], capture_output=True, text=True)
+    assert paths.returncode == 1 and (tmp_path / "g.md").read_text().startswith("```mermaid\nflowchart LR\n")
+    bad = subprocess.run(cmd + ["-f", "svg", "."], capture_output=True, text=True)
+    assert bad.returncode == 2
+
+
+def test_the_one_file_scan_path_does_not_import_cyclonedx(tmp_path):
+    code = ("import sys; from iaclint.faces.cli import main; main(['scan', '--no-cache', '--no-config', "
+            f"{str(FIXTURES / 'examples' / 'bedrock-insecure' / 'terraform' / 'main.tf')!r}]); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('cyclonedx', 'jsonschema')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"

@@ -1,0 +1,353 @@
+"""The symbolic value domain (`iaclint.model.symbolic`, `iaclint.model.strings`): its rules,
+checked against brute force and against concrete substitutions, and the examples of
+issue 12 as regression tests in both formats.
+
+The property that matters most: a verdict found with symbolic values is the verdict of
+every concrete value they stand for. A FAIL (or a True, or a False) found on a partially
+known string, a hole or a choice must hold for every substitution of its holes, which the
+tests sample with hypothesis."""
+from __future__ import annotations
+
+import itertools
+import re
+import textwrap
+
+from conftest import make_resource, pseudo, template
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from iaclint.api import scan
+from iaclint.engine.policy import Context, Verdict
+from iaclint.engine.yaml_policy import YamlPolicy
+from iaclint.model import holes_json, strings, symbolic
+from iaclint.model.project import Project
+from iaclint.model.unknown import ABSENT, Unknown
+
+# --- the sets of strings: exact, bounded ---------------------------------------------------
+
+GLOB = st.text(alphabet="ab*?", max_size=6)
+
+
+def _brute_overlap(a: str, b: str) -> bool:
+    """Some string over {a, b, c} of length up to len(a) + len(b) that both globs match."""
+    ra, rb = (re.compile("".join(".*" if c == "*" else "." if c == "?" else c for c in g), re.S) for g in (a, b))
+    for n in range(len(a) + len(b) + 1):
+        for letters in itertools.product("abc", repeat=n):
+            word = "".join(letters)
+            if ra.fullmatch(word) and rb.fullmatch(word):
+                return True
+    return False
+
+
+@settings(max_examples=300, deadline=None)
+@given(GLOB, GLOB)
+def test_overlap_is_exact_on_globs(a, b):
+    assert strings.overlap(strings.literal(a, glob=True), strings.literal(b, glob=True)) is _brute_overlap(a, b)
+
+
+@settings(max_examples=300, deadline=None)
+@given(GLOB, GLOB, st.lists(st.text(alphabet="abc", max_size=6), max_size=20))
+def test_covers_is_sound(pattern, query, words):
+    """When `pattern` is said to cover `query`, every name `query` matches, `pattern` matches."""
+    if strings.glob_covers(pattern, query, fold=False) is True:
+        to_re = lambda g: re.compile("".join(".*" if c == "*" else "." if c == "?" else c for c in g), re.S)
+        for word in words:
+            if to_re(query).fullmatch(word):
+                assert to_re(pattern).fullmatch(word)
+
+
+def test_past_the_bound_the_answer_is_unknown_never_a_guess():
+    long = "a?" * 800
+    assert strings.overlap(strings.literal(long, glob=True), strings.literal(long + "c", glob=True)) is None
+    assert strings.glob_covers(long, long + "c") is None
+    hole = Unknown("var.x", "no default")
+    assert symbolic.covers(template("a?" * 800, hole), "b" * 1300) is None
+
+
+def test_shapes_are_read_from_our_patterns():
+    digits = strings.pattern_tokens("[0-9]{12}")
+    assert strings.overlap(digits, strings.literal("123456789012")) is True
+    assert strings.overlap(digits, strings.literal("none")) is False
+    assert strings.overlap(strings.pattern_tokens("aws[a-z0-9-]*"), strings.literal("aws-us-gov")) is True
+    assert strings.pattern_tokens("(a|b)") is None  # not a shape we write: the hole is any text
+
+
+# --- the rules of the domain -----------------------------------------------------------------
+
+PARTITION = pseudo("AWS::Partition", r"aws[a-z0-9-]*")
+NAME = Unknown("!Ref CollectionName", "no default", symbol=("cfn", "t", "CollectionName"))
+
+
+def test_a_hole_is_equal_to_itself_wherever_it_appears():
+    again = Unknown("!Ref CollectionName", "no default", symbol=("cfn", "t", "CollectionName"))
+    assert symbolic.same(NAME, again) is True
+    assert symbolic.same(template("collection/", NAME), template("collection/", again)) is True
+    other = Unknown("!Ref Other", "no default", symbol=("cfn", "t", "Other"))
+    assert symbolic.same(NAME, other) is None  # two unknowns may or may not be equal
+    elsewhere = Unknown("!Ref CollectionName", "no default", symbol=("cfn", "other.yaml", "CollectionName"))
+    assert symbolic.same(NAME, elsewhere) is None  # the same name in another template is another value
+
+
+def test_a_choice_is_asked_of_every_alternative():
+    both = symbolic.choice(["Enabled", "Enabled"], 'c ? "Enabled" : "Enabled"', "r")
+    assert both == "Enabled"  # both branches agree: the value itself
+    either = symbolic.choice(["Enabled", "Disabled"], "c", "r")
+    assert symbolic.same(either, "Enabled") is None
+    assert symbolic.same(either, "Other") is False
+    assert symbolic.decide(either, lambda v: v in ("Enabled", "Disabled")) is True
+    unset = symbolic.choice(["Enabled", ABSENT], "c", "r")
+    assert symbolic.decide(unset, lambda v: v == "Enabled", absent=True) is True
+    nested = symbolic.choice([symbolic.choice(["a", "b"], "d", "r"), "c"], "e", "r")
+    assert nested.alternatives == ("a", "b", "c")
+
+
+def test_a_partially_known_string_answers_where_the_holes_cannot_change_it():
+    arn = template("arn:", PARTITION, ":iam::aws:policy/AmazonSageMakerFullAccess")
+    assert symbolic.covers("arn:*:iam::aws:policy/AmazonSageMakerFullAccess", arn) is True
+    assert symbolic.covers("arn:aws:iam::aws:policy/AmazonSageMakerFullAccess", arn) is None
+    assert symbolic.covers("arn:*:iam::aws:policy/AdministratorAccess", arn) is False
+    assert symbolic.starts_with(arn, "arn:aws") is True  # every partition starts with `aws`
+    assert symbolic.starts_with(arn, "arn:aws-cn") is None
+    assert symbolic.ends_with(arn, "/AmazonSageMakerFullAccess") is True
+    assert symbolic.contains_text(arn, ":s3:") is False  # a partition never holds a `:`
+    assert symbolic.cannot_be(arn, "*") is True
+    assert symbolic.glob(arn) == "arn:*:iam::aws:policy/AmazonSageMakerFullAccess"
+
+
+def test_strings_of_choices_keep_their_text_and_list_their_values():
+    env = symbolic.choice(["dev", "prod"], "!Ref Env", "r", symbol=("cfn", "t", "Env"))
+    bucket = template(env, "-data")
+    assert bucket.alternatives == ("dev-data", "prod-data")
+    assert symbolic.glob(bucket) == "*-data"
+    assert symbolic.same(bucket, "prod-data") is None and symbolic.same(bucket, "test-data") is False
+
+
+def test_json_with_holes_is_read_where_the_holes_cannot_change_it():
+    policy = template('[{"Rules": [{"Resource": ["collection/', NAME, '"]}], "AllowFromPublic": true}]')
+    document = holes_json.parse(policy)
+    resource = document[0]["Rules"][0]["Resource"][0]
+    assert document[0]["AllowFromPublic"] is True
+    assert symbolic.same(resource, template("collection/", NAME)) is True
+    assert holes_json.parse(template('{"', NAME, '": 1}')) is None  # a hole in a key: the shape is unknown
+
+
+# --- a FAIL found on symbolic values is a FAIL for every concrete value ------------------------
+
+_HOLES = [
+    (Unknown("!Ref A", "no default", symbol=("cfn", "t", "A")), st.text(alphabet="ab-:*", max_size=4)),
+    (Unknown("!Ref B", "no default", symbol=("cfn", "t", "B")), st.text(alphabet="ab-:", max_size=4)),
+    (pseudo("AWS::AccountId", r"[0-9]{12}"), st.from_regex(r"\A[0-9]{12}\Z")),
+    (PARTITION, st.sampled_from(["aws", "aws-cn", "aws-us-gov", "aws-iso-b"])),
+]
+_PIECE = st.one_of(st.text(alphabet="ab-:*", max_size=3), st.integers(0, len(_HOLES) - 1))
+
+
+@st.composite
+def symbolic_strings(draw):
+    """A partially known string, or a choice of them, with a sampler of its concrete values."""
+    pieces = draw(st.lists(_PIECE, min_size=1, max_size=4))
+    value = template(*[_HOLES[p][0] if isinstance(p, int) else p for p in pieces])
+    substitutions = draw(st.lists(st.tuples(*[h[1] for h in _HOLES]), min_size=1, max_size=6))
+
+    def concrete(sub):
+        return "".join(sub[p] if isinstance(p, int) else p for p in pieces)
+
+    if draw(st.booleans()):
+        other = draw(st.text(alphabet="ab-:", max_size=4))
+        return symbolic.choice([value, other], "c", "r"), lambda sub: [concrete(sub), other], substitutions
+    return value, lambda sub: [concrete(sub)], substitutions
+
+
+def _agrees(answer, facts: list) -> None:
+    if answer is True:
+        assert all(facts), facts
+    elif answer is False:
+        assert not any(facts), facts
+
+
+@settings(max_examples=400, deadline=None)
+@given(symbolic_strings(), st.text(alphabet="ab-:*", max_size=6))
+def test_answers_on_symbolic_strings_hold_for_every_substitution(case, constant):
+    value, values_of, substitutions = case
+    for sub in substitutions:
+        values = values_of(sub)
+        _agrees(symbolic.same(value, constant), [v == constant for v in values])
+        _agrees(symbolic.starts_with(value, constant), [v.startswith(constant) for v in values])
+        _agrees(symbolic.ends_with(value, constant), [v.endswith(constant) for v in values])
+        if constant:
+            _agrees(symbolic.contains_text(value, constant), [constant in v for v in values])
+
+
+def _glob_matches(pattern: str, name: str) -> bool:
+    return re.fullmatch("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern.lower()),
+                        name.lower(), re.S) is not None
+
+
+@settings(max_examples=300, deadline=None)
+@given(symbolic_strings(), symbolic_strings(), st.text(alphabet="ab-:", max_size=5))
+def test_glob_answers_hold_for_every_substitution(pattern_case, name_case, probe):
+    """`covers(pattern, name)` True: every concrete pattern matches every concrete name (as a
+    literal); False: none does. Holes shared by both sides take the same value."""
+    pattern, patterns_of, subs = pattern_case
+    name, names_of, _ = name_case
+    answer = symbolic.covers(pattern, name)
+    for sub in subs:
+        facts = [_glob_matches(p, n) for p in patterns_of(sub) for n in names_of(sub) if "*" not in n]
+        _agrees(answer, facts)
+
+
+_OPERATORS = [("equals", "ab"), ("not_equals", "ab"), ("within", ["ab", "a-b"]), ("contains", "a:"),
+              ("starting_with", "a"), ("ending_with", "b"), ("is_empty", None), ("is_not_empty", None)]
+
+
+def _verdict(value, operator, expected):
+    node = {"cond_type": "attribute", "resource_types": ["aws_sagemaker_notebook_instance"], "attribute": "x",
+            "operator": operator}
+    if expected is not None:
+        node["value"] = expected
+    policy = YamlPolicy({"metadata": {"id": "IAC999", "name": "t", "message": "bad"}, "definition": node}, "t.yaml")
+    resource = make_resource("aws_sagemaker_notebook_instance", {"x": value})
+    return next(iter(policy.check(resource, Context(Project([resource]))))).verdict
+
+
+@settings(max_examples=300, deadline=None)
+@given(symbolic_strings(), st.sampled_from(_OPERATORS))
+def test_a_yaml_verdict_on_symbolic_values_is_the_verdict_of_every_concrete_value(case, operator):
+    value, values_of, substitutions = case
+    name, expected = operator
+    found = _verdict(value, name, expected)
+    if found is Verdict.UNKNOWN:
+        return
+    for sub in substitutions:
+        for concrete in values_of(sub):
+            assert _verdict(concrete, name, expected) is found, (concrete, name, expected)
+
+
+# --- the examples of issue 12, in both formats ---------------------------------------------------
+
+TRUST_TF = """
+resource "aws_iam_role" "r" {
+  name = "r"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = "sagemaker.amazonaws.com" }, Action = "sts:AssumeRole" }]
+  })
+}
+data "aws_partition" "current" {}
+"""
+
+
+def _scan(tmp_path, name: str, text: str, select: str):
+    (tmp_path / name).write_text(textwrap.dedent(text).lstrip())
+    result = scan([str(tmp_path / name)], strict=True, select=[select])
+    assert not result.errors, result.errors
+    return sorted((f.resource, f.line) for f in result.findings), sorted((f.resource, f.line) for f in result.unknowns)
+
+
+def test_partition_unknown_arns_are_the_sagemaker_full_access_policy_in_terraform(tmp_path):
+    found, unknown = _scan(tmp_path, "main.tf", TRUST_TF + """
+    resource "aws_iam_role_policy_attachment" "format" {
+      role       = aws_iam_role.r.name
+      policy_arn = format("arn:%s:iam::aws:policy/AmazonSageMakerFullAccess", data.aws_partition.current.partition)
+    }
+    resource "aws_iam_role_policy_attachment" "template" {
+      role       = aws_iam_role.r.name
+      policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AmazonSageMakerFullAccess"
+    }
+    resource "aws_iam_role_policy_attachment" "join" {
+      role       = aws_iam_role.r.name
+      policy_arn = join(":", ["arn", data.aws_partition.current.partition, "iam", "", "aws", "policy/AmazonSageMakerFullAccess"])
+    }
+    resource "aws_iam_role_policy_attachment" "module_output" {
+      role       = aws_iam_role.r.name
+      policy_arn = format("arn:%s:iam::aws:policy/AmazonSageMakerFullAccess", module.aws.partition.partition)
+    }
+    """, "IAC309")
+    assert found == [("aws_iam_role_policy_attachment.format", 12), ("aws_iam_role_policy_attachment.join", 20),
+                     ("aws_iam_role_policy_attachment.module_output", 24),
+                     ("aws_iam_role_policy_attachment.template", 16)]
+    assert unknown == []
+
+
+def test_partition_unknown_arns_are_the_sagemaker_full_access_policy_in_cloudformation(tmp_path):
+    found, unknown = _scan(tmp_path, "template.yaml", """
+    AWSTemplateFormatVersion: "2010-09-09"
+    Resources:
+      Role:
+        Type: AWS::IAM::Role
+        Properties:
+          AssumeRolePolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - {Effect: Allow, Principal: {Service: sagemaker.amazonaws.com}, Action: sts:AssumeRole}
+          ManagedPolicyArns:
+            - !Sub arn:${AWS::Partition}:iam::aws:policy/AmazonSageMakerFullAccess
+            - !Join [":", [arn, !Ref AWS::Partition, iam, "", aws, policy/AmazonSageMakerFullAccess]]
+    """, "IAC309")
+    assert found == [("Role", 11), ("Role", 12)]
+    assert unknown == []
+
+
+def test_a_public_aoss_policy_names_the_collection_through_the_same_parameter(tmp_path):
+    found, unknown = _scan(tmp_path, "template.yaml", """
+    AWSTemplateFormatVersion: "2010-09-09"
+    Parameters:
+      CollectionName: {Type: String}
+    Resources:
+      Collection:
+        Type: AWS::OpenSearchServerless::Collection
+        Properties: {Name: !Ref CollectionName, Type: VECTORSEARCH}
+      Network:
+        Type: AWS::OpenSearchServerless::SecurityPolicy
+        Properties:
+          Name: net
+          Type: network
+          Policy: !Sub '[{"Rules":[{"ResourceType":"collection","Resource":["collection/${CollectionName}"]}],"AllowFromPublic":true}]'
+    """, "IAC211")
+    assert found == [("Network", 13)] and unknown == []
+
+
+def test_a_public_aoss_policy_names_the_collection_through_the_same_variable(tmp_path):
+    found, unknown = _scan(tmp_path, "main.tf", """
+    variable "name" { type = string }
+    resource "aws_opensearchserverless_collection" "c" {
+      name = var.name
+      type = "VECTORSEARCH"
+    }
+    resource "aws_opensearchserverless_security_policy" "net" {
+      name   = "net"
+      type   = "network"
+      policy = jsonencode([{ Rules = [{ ResourceType = "collection", Resource = ["collection/${var.name}"] }], AllowFromPublic = true }])
+    }
+    """, "IAC211")
+    assert found == [("aws_opensearchserverless_security_policy.net", 9)] and unknown == []
+
+
+def test_a_conditional_whose_branches_agree_is_their_value(tmp_path):
+    found, unknown = _scan(tmp_path, "main.tf", """
+    variable "tier" { type = string }
+    resource "aws_sagemaker_notebook_instance" "nb" {
+      name                   = "nb"
+      role_arn               = "arn:aws:iam::123456789012:role/x"
+      instance_type          = "ml.t3.medium"
+      direct_internet_access = var.tier == "gold" ? "Enabled" : "Enabled"
+    }
+    """, "IAC201")
+    assert found == [("aws_sagemaker_notebook_instance.nb", 6)] and unknown == []
+
+
+def test_identity_decides_comparisons_in_both_evaluators(tmp_path):
+    from iaclint.frontends.cloudformation.evaluator import Evaluator
+
+    t = {"Parameters": {"P": {"Type": "String"}}, "Conditions": {"C": {"Fn::Equals": [{"Ref": "P"}, {"Ref": "P"}]}}}
+    assert Evaluator(t).condition("C") is True
+    found, _ = _scan(tmp_path, "main.tf", """
+    variable "tier" { type = string }
+    resource "aws_sagemaker_notebook_instance" "nb" {
+      name                   = "nb"
+      role_arn               = "arn:aws:iam::123456789012:role/x"
+      instance_type          = "ml.t3.medium"
+      direct_internet_access = var.tier == var.tier ? "Enabled" : "Disabled"
+    }
+    """, "IAC201")
+    assert found == [("aws_sagemaker_notebook_instance.nb", 6)]
