@@ -47,13 +47,15 @@ def export_checkov(directory: str, policies: list) -> list[str]:
 
 def _cloudformation_types(canonical: str) -> list:
     """The CloudFormation types iaclint reads as `canonical`: those of the translation
-    tables, and every other type whose derived name it is (`AWS::ApiGatewayV2::Api`)."""
+    tables, and every other type whose derived name it is (`AWS::ApiGatewayV2::Api`,
+    SAM's `AWS::Serverless::Function`)."""
+    from iaclint.frontends.cloudformation.sam import GLOBALS_SECTIONS
     from iaclint.normalize.awscc import awscc_types
     from iaclint.normalize.dialects import cloudformation_types
     from iaclint.normalize.translate import canonical_type
 
     known = set(cloudformation_types(canonical))
-    known.update(c for c in set(awscc_types().values()) if canonical_type(c) == canonical)
+    known.update(c for c in {*awscc_types().values(), *GLOBALS_SECTIONS} if canonical_type(c) == canonical)
     return sorted(known)
 
 
