@@ -135,3 +135,24 @@ def test_json_fallback_errors_have_lines():
 def test_empty_document():
     assert parse("").value is None
     assert parse("# only a comment\n").value is None
+
+
+def test_documents_of_too_many_values_are_refused_before_they_are_composed(monkeypatch):
+    """A value composed with its marks takes ~600 bytes, and a file cap in bytes does not
+    bound the values (`[0,0,0,...]`): YAML is counted in the event stream first, JSON as it
+    is decoded, and past the limit the document is a parse error at the value that passed it."""
+    from iaclint.frontends import jsonspans
+    from iaclint.frontends.cloudformation import parser
+
+    monkeypatch.setattr(parser, "MAX_NODES", 1000)
+    text = "Resources:\n  R:\n    Type: T\n    Properties:\n      X: [" + ",".join(["0"] * 1000) + "]\n"
+    with pytest.raises(ParseFailure) as caught:
+        parse(text)
+    # The 1,001st node: 11 of mappings, keys and the list, then the 990th item (column 11 + 2 x 989).
+    assert (caught.value.line, caught.value.column, caught.value.message) == \
+        (5, 11 + 2 * 989, "more than 1,000 values in one document: not scanned")
+    assert parse(text.replace(",0" * 11, "", 1)).value["Resources"]["R"]["Properties"]["X"] == [0] * 989  # 1,000
+    with pytest.raises(jsonspans.JsonSpanError) as caught:
+        jsonspans.decode("[" + ",".join(["0"] * 20) + "]", max_values=10)
+    assert (caught.value.line, caught.value.column, caught.value.message) == \
+        (1, 20, "more than 10 values in one document: not scanned")

@@ -28,9 +28,9 @@ Scanned 3 files, 9 resources: 3 findings (2 high, 1 medium), 1 unknown, 1 suppre
 
 
 def test_registry_lists_every_format():
-    assert FORMATS == ("text", "json", "sarif", "junit", "github", "markdown", "gitlab")
+    assert FORMATS == ("text", "json", "sarif", "junit", "github", "markdown", "gitlab", "checkov-json")
     for name in FORMATS:
-        assert get_formatter(name).__name__ == f"format_{name}"
+        assert get_formatter(name).__name__ == f"format_{name.replace('-', '_')}"
     with pytest.raises(ValueError, match="unknown format 'xml'"):
         get_formatter("xml")
 

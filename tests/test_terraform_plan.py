@@ -104,3 +104,75 @@ def test_broken_plans_are_findings(tmp_path, monkeypatch):
         ("cut.json", 2, "invalid plan JSON: unexpected end of JSON"),
         ("future.json", 1, "plan JSON format_version '2.0' is not supported (major version 1 is)"),
     ]
+
+
+# --- bounded: linear in the plan's size, capped in values ------------------------------------
+
+def _plan(count: int, configuration: bool = False) -> str:
+    """A plan of `count` notebook instances (planned values and changes), with their
+    configuration when asked."""
+    resources, changes, configs = [], [], []
+    for i in range(count):
+        address = f"aws_sagemaker_notebook_instance.nb{i}"
+        values = {"name": f"nb{i}", "instance_type": "ml.t3.medium", "direct_internet_access": "Enabled",
+                  "role_arn": "arn:aws:iam::123456789012:role/r", "tags": {"i": str(i)}}
+        resources.append({"address": address, "mode": "managed", "type": "aws_sagemaker_notebook_instance",
+                          "name": f"nb{i}", "values": values})
+        changes.append({"address": address, "change": {"actions": ["create"], "after": values,
+                                                       "after_unknown": {"arn": True}}})
+        configs.append({"address": address, "mode": "managed", "type": "aws_sagemaker_notebook_instance",
+                        "name": f"nb{i}", "expressions": {"name": {"constant_value": f"nb{i}"}}})
+    document = {"format_version": "1.2", "planned_values": {"root_module": {"resources": resources}},
+                "resource_changes": changes}
+    if configuration:
+        document["configuration"] = {"root_module": {"resources": configs}}
+    return json.dumps(document, indent=1)
+
+
+def test_a_plan_is_read_in_one_pass_over_its_spans(monkeypatch):
+    """Each resource's spans inside its `values` come from one grouping of the plan's
+    spans, made once: looking them up resource by resource made a plan quadratic (5,000
+    resources took a minute). The configuration of each resource is found by an index."""
+    from iaclint.frontends.terraform import plan as plan_module
+
+    passes = []
+    real = plan_module._Spans.items
+
+    def items(self):
+        passes.append(len(self))
+        return real(self)
+
+    monkeypatch.setattr(plan_module._Spans, "items", items)
+    for count in (10, 200):
+        passes.clear()
+        result = load_plan("plan.json", _plan(count, configuration=True).encode())
+        assert len(result.resources) == count and not result.errors
+        assert len(passes) == 1
+        last = result.resources[-1]
+        assert last.attributes["name"] == f"nb{count - 1}" and isinstance(last.attributes["arn"], Unknown)
+        assert last.spans[("direct_internet_access",)].line == last.header.line + 7  # address, 4 keys, 2 values
+
+
+def test_a_plan_of_5000_resources_finishes_in_a_bounded_child():
+    from bounded import run_bounded
+
+    text = _plan(5000, configuration=True)
+    got = run_bounded(f"""
+import json
+from iaclint.frontends.terraform.plan import load_plan
+result = load_plan("plan.json", {text!r}.encode())
+print(json.dumps([len(result.resources), [e.message for e in result.errors]]))
+""")
+    assert got == [5000, []]
+
+
+def test_a_plan_of_too_many_values_is_a_finding(monkeypatch):
+    """Each value of a plan costs memory whatever the file's size in bytes (`[0,0,...]` is a
+    value per two bytes): past `MAX_VALUES` the plan is not read."""
+    from iaclint.frontends.terraform import plan as plan_module
+
+    monkeypatch.setattr(plan_module, "MAX_VALUES", 1000)
+    result = load_plan("plan.json", _plan(100).encode())
+    assert [(e.line, e.message) for e in result.errors] == [
+        (result.errors[0].line, "invalid plan JSON: more than 1,000 values in one document: not scanned")]
+    assert result.resources == []

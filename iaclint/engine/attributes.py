@@ -203,6 +203,8 @@ def _jsonpath(resource, expression: str, op: str, expected: Any) -> Outcome:
 
     view = jsonpaths.checkov_view(resource.attributes) if resource.fmt == TERRAFORM else resource.attributes
     found = jsonpaths.matches(view, expression)
+    if found is None:
+        return Outcome(None, (), f"`{expression}` cannot be applied to this resource")
     if not found:
         blocked = _unknown_on_the_way(resource, expression)
         if blocked is not None:

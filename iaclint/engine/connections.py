@@ -89,11 +89,7 @@ def _block(node: grammar.Complex, unit: list, project) -> _Verdicts:
     plain = [c for c in node.children if c not in connections and c not in filters]
     out = _Verdicts()
     if node.operator == "and":
-        own_types = set()
-        for c in node.children:
-            if isinstance(c, (grammar.Connection, grammar.Attribute)):
-                own_types.update(c.types)
-        if not any(r.type in own_types for r in unit):
+        if not any(r.type in _own_types(node) for r in unit):
             return out
         for child in plain:
             out.add(_attributes(child, unit))
@@ -114,6 +110,21 @@ def _block(node: grammar.Complex, unit: list, project) -> _Verdicts:
         for bucket in (out.passed, out.failed, out.unknown):
             for key in [k for k, (r, _) in bucket.items() if not filter_holds(f, r)]:
                 del bucket[key]
+    return out
+
+
+def _own_types(node: grammar.Complex) -> set:
+    """The types of a block with connections (Checkov's `ComplexConnectionSolver`): both
+    ends of its connections, nested blocks with connections included, and the types of
+    its attribute conditions."""
+    out: set = set()
+    for child in node.children:
+        if isinstance(child, grammar.Connection):
+            out.update(child.types + child.connected)
+        elif isinstance(child, grammar.Attribute):
+            out.update(child.types)
+        elif isinstance(child, grammar.Complex) and grammar.has_connection(child):
+            out.update(_own_types(child))
     return out
 
 

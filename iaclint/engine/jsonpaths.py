@@ -18,12 +18,14 @@ def compile_path(expression: str):
     return parse(expression)
 
 
-def matches(root: Any, expression: str) -> list[tuple[tuple, Any]]:
-    """(path, value) of every match of `expression` in `root`, in document order."""
-    out = []
-    for match in compile_path(expression).find(root):
-        out.append((_path_of(match), match.value))
-    return out
+def matches(root: Any, expression: str) -> list[tuple[tuple, Any]] | None:
+    """(path, value) of every match of `expression` in `root`, in document order; None when
+    the library fails on this data (`[0]` on a mapping), where Checkov gives no verdict."""
+    try:
+        found = compile_path(expression).find(root)
+    except Exception:  # noqa: BLE001 - the library raises KeyError, TypeError, ... on odd data
+        return None
+    return [(_path_of(match), match.value) for match in found]
 
 
 def _path_of(match) -> tuple:

@@ -41,7 +41,7 @@ def _usage_error(message: str) -> int:
     return EXIT_ERROR
 
 
-REPORT_FORMATS = ("text", "json", "sarif", "junit", "github", "markdown", "gitlab")
+REPORT_FORMATS = ("text", "json", "sarif", "junit", "github", "markdown", "gitlab", "checkov-json")
 
 
 class _FormatAction(argparse.Action):

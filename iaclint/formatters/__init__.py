@@ -18,6 +18,7 @@ _FORMATTERS = {
     "github": ("iaclint.formatters.github", "format_github"),
     "markdown": ("iaclint.formatters.markdown", "format_markdown"),
     "gitlab": ("iaclint.formatters.gitlab", "format_gitlab"),
+    "checkov-json": ("iaclint.formatters.checkov_json", "format_checkov_json"),
 }
 
 FORMATS = tuple(_FORMATTERS)

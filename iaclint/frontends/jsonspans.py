@@ -15,6 +15,7 @@ variable files and plans, heredoc documents, and the JSON templates that libyaml
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from json.decoder import scanstring
 from typing import Any
@@ -22,6 +23,10 @@ from typing import Any
 # Two Python frames per level: 200 levels stay well inside the interpreter's recursion
 # limit even when the caller is itself deep in an evaluation (a heredoc policy document).
 MAX_DEPTH = 200
+# Values in one document. A value with its span takes about 600 bytes here, and a file cap
+# in bytes does not bound the values: `[0,0,0,...]` is one per two bytes (a 20 MB file
+# would take 6 GB). A real template or `.tf.json` file holds a few thousand.
+MAX_VALUES = 1_000_000
 
 _WS = re.compile(r"[ \t\r\n]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?")
@@ -46,25 +51,23 @@ class Decoded:
 
 
 class _Decoder:
-    def __init__(self, text: str, line: int, column: int, max_depth: int, key_depth: int):
+    def __init__(self, text: str, line: int, column: int, max_depth: int, key_depth: int,
+                 max_values: int = MAX_VALUES, spans_of: str | None = None):
         self.text = text
         self.base_line = line
         self.base_column = column
         self.max_depth = max_depth
         self.key_depth = key_depth
+        self.values_left = max_values
+        self.max_values = max_values
+        self.spans_of = spans_of  # the one top-level member whose spans are kept (None: all)
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self.spans: dict[tuple, tuple[int, int]] = {}  # path -> (start, end) offsets
         self.keys: dict[tuple, tuple[int, int]] = {}
         self.duplicates: list = []  # (path, key, offset of the repeat, offset of the first)
 
     def position(self, offset: int) -> tuple[int, int]:
-        lo, hi = 0, len(self.line_starts) - 1
-        while lo < hi:  # last line start <= offset
-            mid = (lo + hi + 1) // 2
-            if self.line_starts[mid] <= offset:
-                lo = mid
-            else:
-                hi = mid - 1
+        lo = bisect_right(self.line_starts, offset) - 1  # the last line start <= offset
         column = offset - self.line_starts[lo] + 1
         if lo == 0:
             column += self.base_column - 1
@@ -83,17 +86,20 @@ class _Decoder:
         except ValueError:
             self.fail("invalid string", offset)
 
-    def value(self, offset: int, path: tuple, depth: int) -> tuple[Any, int]:
+    def value(self, offset: int, path: tuple, depth: int, spans: dict | None) -> tuple[Any, int]:
         if depth > self.max_depth:
             self.fail(f"nesting deeper than {self.max_depth} levels", offset)
+        self.values_left -= 1
+        if self.values_left < 0:
+            self.fail(f"more than {self.max_values:,} values in one document: not scanned", offset)
         offset = self.skip(offset)
         if offset >= len(self.text):
             self.fail("unexpected end of JSON", offset)
         char = self.text[offset]
         if char == "{":
-            return self.object(offset + 1, path, depth)
+            return self.object(offset + 1, path, depth, spans)
         if char == "[":
-            return self.array(offset + 1, path, depth)
+            return self.array(offset + 1, path, depth, spans)
         if char == '"':
             return self.string(offset)
         match = _NUMBER.match(self.text, offset)
@@ -105,7 +111,7 @@ class _Decoder:
                 return value, offset + len(word)
         self.fail(f"unexpected character {char!r}", offset)
 
-    def object(self, offset: int, path: tuple, depth: int) -> tuple[dict, int]:
+    def object(self, offset: int, path: tuple, depth: int, spans: dict | None) -> tuple[dict, int]:
         out: dict = {}
         firsts: dict = {}
         offset = self.skip(offset)
@@ -126,9 +132,11 @@ class _Decoder:
             offset = self.skip(key_end)
             if not self.text.startswith(":", offset):
                 self.fail("expected ':'", offset)
-            value, offset = self.value(offset + 1, path + (key,), depth + 1)
+            inner = spans if path or self.spans_of is None or key == self.spans_of else None
+            value, offset = self.value(offset + 1, path + (key,), depth + 1, inner)
             out[key] = value
-            self.spans[path + (key,)] = (key_start, offset)
+            if inner is not None:
+                inner[path + (key,)] = (key_start, offset)
             offset = self.skip(offset)
             if self.text.startswith(",", offset):
                 offset += 1
@@ -137,15 +145,16 @@ class _Decoder:
                 return out, offset + 1
             self.fail("expected ',' or '}'", offset)
 
-    def array(self, offset: int, path: tuple, depth: int) -> tuple[list, int]:
+    def array(self, offset: int, path: tuple, depth: int, spans: dict | None) -> tuple[list, int]:
         out: list = []
         offset = self.skip(offset)
         if self.text.startswith("]", offset):
             return out, offset + 1
         while True:
             start = self.skip(offset)
-            value, offset = self.value(start, path + (len(out),), depth + 1)
-            self.spans[path + (len(out),)] = (start, offset)
+            value, offset = self.value(start, path + (len(out),), depth + 1, spans)
+            if spans is not None:
+                spans[path + (len(out),)] = (start, offset)
             out.append(value)
             offset = self.skip(offset)
             if self.text.startswith(",", offset):
@@ -162,14 +171,15 @@ class _Decoder:
 
 
 def decode(text: str, line: int = 1, column: int = 1, *, max_depth: int = MAX_DEPTH, key_depth: int = 0,
-           root_span: bool = False) -> Decoded:
+           root_span: bool = False, max_values: int = MAX_VALUES, spans_of: str | None = None) -> Decoded:
     """The value of `text` with the spans of its paths (the whole document's too, with
-    `root_span`), the spans of keys up to `key_depth` deep, and repeated keys; raises
-    JsonSpanError."""
-    decoder = _Decoder(text, line, column, max_depth, key_depth)
+    `root_span`; with `spans_of`, only those inside that top-level member), the spans of
+    keys up to `key_depth` deep, and repeated keys; raises JsonSpanError, also past
+    `max_values` values."""
+    decoder = _Decoder(text, line, column, max_depth, key_depth, max_values, spans_of)
     try:
         start = decoder.skip(0)
-        value, offset = decoder.value(start, (), 0)
+        value, offset = decoder.value(start, (), 0, decoder.spans)
     except RecursionError:  # the caller's own stack was deep already: still a clean error
         raise JsonSpanError(f"nesting deeper than {max_depth} levels", line, column) from None
     end = decoder.skip(offset)
@@ -191,7 +201,8 @@ def duplicate_message(path: tuple, key: str, first_line: int) -> str:
     return f"duplicate key `{key}`{inside} (first at line {first_line})"
 
 
-def loads_with_spans(text: str, line: int = 1, column: int = 1) -> tuple[Any, dict]:
-    """(value, {path: (line, column, end_line, end_column)}); raises JsonSpanError."""
-    decoded = decode(text, line, column)
+def loads_with_spans(text: str, line: int = 1, column: int = 1, **limits) -> tuple[Any, dict]:
+    """(value, {path: (line, column, end_line, end_column)}); raises JsonSpanError.
+    `limits`: `max_values`, `spans_of` (see `decode`)."""
+    decoded = decode(text, line, column, **limits)
     return decoded.value, decoded.spans

@@ -98,3 +98,39 @@ def test_cloudformation_attacks_end_as_unknowns_with_their_reasons(tmp_path):
     assert sorted(got) == sorted(reasons)
     for name, reason in reasons.items():
         assert reason in got[name], (name, got)
+
+
+def _errors(report: dict) -> dict:
+    return {f["file"]: f["message"] for f in report["findings"] if f["policy_id"] == "IAC001"}
+
+
+def test_documents_of_millions_of_values_are_refused_not_loaded(tmp_path):
+    """A file cap in bytes does not bound the values: `[0,0,0,...]` is one per two bytes,
+    and each value read with its position takes hundreds of bytes (4.8 MB of YAML took
+    1.4 GB, 18 MB of `.tf.json` 5.6 GB). Past the count the file is an IAC001 finding."""
+    repo = repository(tmp_path / "repo")
+    (repo / "t.yaml").write_text("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  R:\n    Type: AWS::S3::Bucket\n"
+                                 "    Properties:\n      X: [" + ",".join(["0"] * 2_400_000) + "]\n")
+    (repo / "main.tf.json").write_text(json.dumps({"resource": {"aws_s3_bucket": {"b": {"x": [0] * 9_000_000}}}},
+                                                  separators=(",", ":")))
+    home = tmp_path / "home"
+    home.mkdir()
+    run = iaclint("scan", ".", "--no-cache", "--format", "json", cwd=repo, home=home)
+    assert_inert(run, code=1)
+    assert _errors(json.loads(run.out)) == {
+        "t.yaml": "more than 500,000 values in one document: not scanned",
+        "main.tf.json": "invalid JSON: more than 1,000,000 values in one document: not scanned"}
+
+
+def test_a_plan_of_5000_resources_without_its_configuration_is_scanned(tmp_path):
+    """A plan alone (no `.tf` files beside it) is reported at its own lines: reading it was
+    quadratic in its resources (5,000 took a minute, and more hung a CI job)."""
+    resources = [{"address": f"aws_sagemaker_notebook_instance.nb{i}", "mode": "managed",
+                  "type": "aws_sagemaker_notebook_instance", "name": f"nb{i}",
+                  "values": {"name": f"nb{i}", "instance_type": "ml.t3.medium", "direct_internet_access": "Enabled",
+                             "role_arn": "arn:aws:iam::123456789012:role/r"}} for i in range(5000)]
+    report = scan(tmp_path, "tfplan.json", json.dumps(
+        {"format_version": "1.2", "planned_values": {"root_module": {"resources": resources}}}, indent=2))
+    fails = [f for f in report["findings"] if f["policy_id"] == "IAC201"]
+    assert len(fails) == 5000 and all(f["file"] == "tfplan.json" for f in fails)
+    assert fails[-1]["line"] == 14 + 12 * 4999  # `direct_internet_access` of the last resource (12 lines each)

@@ -22,6 +22,10 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 MAX_DEPTH = 128  # a real template nests about 20 deep; past this it is an attack or a bug
 MAX_ALIAS_NODES = 100_000  # nodes materialised again through aliases
+# Nodes in one document. Composed with their marks they take ~600 bytes each, and the file
+# cap in bytes does not bound them (`[0,0,0,...]` is a node per two bytes: 5 MB would take
+# 1.5 GB); a 1 MB template, the most CloudFormation accepts, holds about 50,000.
+MAX_NODES = 500_000
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
@@ -71,6 +75,7 @@ def parse(text: str, is_json: bool = False) -> Document:
     """Parse one YAML or JSON document; raises ParseFailure for bad input, nothing else."""
     source = text.replace("\t", " ") if is_json and "\t" in text else text
     try:
+        _count_nodes(source)
         root = yaml.compose(source, Loader=yaml.CSafeLoader)
     except yaml.MarkedYAMLError as exc:
         if is_json:
@@ -92,6 +97,26 @@ def parse(text: str, is_json: bool = False) -> Document:
     converter = _Converter(source, is_json, doc)
     doc.value = converter.node(root, (), 0, None, None)[0]
     return doc
+
+
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
+
+
+def _count_nodes(text: str) -> None:
+    """ParseFailure when the document has more than `MAX_NODES` nodes, counted in the
+    event stream (constant memory) before anything is composed. A node takes at least
+    half a character (`{a,b}`: a key and its empty value per two), so shorter texts are
+    not counted."""
+    if len(text) <= MAX_NODES // 2:
+        return
+    count = 0
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        if isinstance(event, _NODE_EVENTS):
+            count += 1
+            if count > MAX_NODES:
+                mark = event.start_mark
+                raise ParseFailure(f"more than {MAX_NODES:,} values in one document: not scanned",
+                                   mark.line + 1, mark.column + 1)
 
 
 def _line_col(text: str, index: int) -> tuple[int, int]:
@@ -347,8 +372,9 @@ def outside_scalars(text: str, offsets) -> set:
     import bisect
 
     try:
+        _count_nodes(text)
         root = yaml.compose(text, Loader=yaml.CSafeLoader)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ParseFailure):
         return set()
     seen, stack, ranges = set(), [root] if root is not None else [], []
     while stack:
