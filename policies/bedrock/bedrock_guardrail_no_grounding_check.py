@@ -50,22 +50,13 @@ class BedrockGuardrailNoGroundingCheck(Policy):
             return
         more = f" and {len(agents) - _SHOWN} more" if len(agents) > _SHOWN else ""
         used = "Bedrock guardrail of " + ", ".join(f"`{a}`" for a in agents[:_SHOWN]) + more
-        listing = guardrails.entries(resource, _BLOCK, "filters_config")
-        if listing is None:
-            yield FAIL(f"{used} does not check that answers are grounded: `{resource.native_name(_BLOCK)}` is not "
-                       f"set", _BLOCK)
-            return
-        typed, unknowns = guardrails.by_type(listing)
-        found = typed.get("GROUNDING", [])
-        if not found:
-            if unknowns:
-                path, value = unknowns[0].path, unknowns[0].value
-                yield UNKNOWN(f"Whether the {used[0].lower() + used[1:]} has a grounding filter depends on "
-                              f"`{value.expr}`, unknown until deployment ({value.reason})", path)
+        found, missing = guardrails.filters_of_type(resource, _BLOCK, "GROUNDING")
+        if missing is not None:
+            if missing.verdict:
+                yield FAIL(f"{used} does not check that answers are grounded: {missing.detail}", missing.path)
             else:
-                listed = resource.native_name(listing.block_path + ("filters_config",))
-                yield FAIL(f"{used} does not check that answers are grounded: `{listed}` has no filter of type "
-                           f"GROUNDING", listing.block_path)
+                yield UNKNOWN(f"Whether the {used[0].lower() + used[1:]} has a grounding filter depends on "
+                              f"{missing.detail}", missing.path)
             return
         for fpath, item in found:
             yield self._filter(resource, used, fpath, item)
