@@ -19,6 +19,8 @@ CFN_TYPES = {
     "AWS::SageMaker::Model": {
         "type": "aws_sagemaker_model",
         "renames": {"Containers": "container"},
+        # Environment variable names are the user's (`HF_TOKEN`), kept verbatim.
+        "opaque": ["PrimaryContainer.Environment", "Containers.Environment"],
     },
     "AWS::SageMaker::Pipeline": {
         "type": "aws_sagemaker_pipeline",
