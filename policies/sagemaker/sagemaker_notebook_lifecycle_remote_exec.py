@@ -1,8 +1,9 @@
-"""IAC411: notebook lifecycle scripts do not fetch and run remote code or re-open root.
+"""IAC411: notebook and Studio lifecycle scripts do not fetch and run remote code or re-open root.
 
 The scripts of an `aws_sagemaker_notebook_instance_lifecycle_configuration` (`on_create`,
 `on_start`; CloudFormation `OnCreate[].Content`, `OnStart[].Content`) are base64-encoded
-shell scripts that run as root. Decoded, each is searched (comment lines left out, `\\`
+shell scripts that run as root; those of an `aws_sagemaker_studio_lifecycle_config`
+(`studio_lifecycle_config_content`, also with awscc) run in every Studio app that uses it. Decoded, each is searched (comment lines left out, `\\`
 continuations joined) for three heuristics:
 
 - a download piped or substituted into an interpreter: `curl ... | bash`,
@@ -67,10 +68,10 @@ def findings(script: str) -> list[str]:
 class SagemakerNotebookLifecycleRemoteExec(Policy):
     id = "IAC411"
     name = "sagemaker-notebook-lifecycle-remote-exec"
-    title = "SageMaker notebook lifecycle scripts do not run downloaded code or re-enable root"
+    title = "SageMaker notebook and Studio lifecycle scripts do not run downloaded code or re-enable root"
     severity = "medium"
     category = "model-safeguards"
-    resource_types = ("aws_sagemaker_notebook_instance_lifecycle_configuration",)
+    resource_types = (scripts.NOTEBOOK_LIFECYCLE, scripts.STUDIO_LIFECYCLE)
     checkov_ids = ()
 
     def check(self, resource, ctx):
@@ -85,7 +86,9 @@ class SagemakerNotebookLifecycleRemoteExec(Policy):
                 problems = findings(scripts.decode(script))
                 if problems:
                     decided = True
-                    yield FAIL(f"The lifecycle script `{name}`, which runs as root on the notebook instance, "
+                    runs = "as root on the notebook instance" if resource.type == scripts.NOTEBOOK_LIFECYCLE \
+                        else "in every Studio app that uses it"
+                    yield FAIL(f"The lifecycle script `{name}`, which runs {runs}, "
                                f"{'; '.join(problems[:3])}", path)
         if not decided:
             yield PASS()

@@ -8,6 +8,7 @@ CFN_TYPES = {
     "AWS::SageMaker::NotebookInstanceLifecycleConfig": {
         "type": "aws_sagemaker_notebook_instance_lifecycle_configuration",
     },
+    "AWS::SageMaker::StudioLifecycleConfig": {"type": "aws_sagemaker_studio_lifecycle_config"},
     "AWS::SageMaker::Domain": {"type": "aws_sagemaker_domain"},
     "AWS::SageMaker::UserProfile": {"type": "aws_sagemaker_user_profile"},
     "AWS::SageMaker::Space": {"type": "aws_sagemaker_space"},
