@@ -394,7 +394,10 @@ def explain_text(p) -> str:
         if body:
             parts += [f"{heading}:", body.strip(), ""]
     if p.resource_types:
-        parts += ["Resource types: " + ", ".join(p.resource_types)]
+        from iaclint.reference.policies import dialect_types
+
+        for dialect, types in zip(("Terraform (aws)", "Terraform (awscc)", "CloudFormation"), dialect_types(p)):
+            parts += [f"{dialect}: " + (", ".join(types) or "-")]
     if p.checkov_ids:
         parts += ["Checkov: " + ", ".join(p.checkov_ids)]
     if p.references:
