@@ -251,3 +251,17 @@ def test_the_one_file_scan_path_does_not_import_cyclonedx(tmp_path):
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('cyclonedx', 'jsonschema')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_cdk_output_and_terraform_plans_are_inventoried(in_root):
+    """Every input format: CDK synth output (assets carry their construct path) and a
+    Terraform plan (assets at the `.tf` lines the plan maps to, roles through references)."""
+    cdk = _inventory([rel(FIXTURES / "parsers" / "cloudformation" / "cdk")]).inventory
+    notebooks = {a.name: a for a in cdk.of_kind("notebook")}
+    assert notebooks["ResearchNotebook5D2E8F11"].construct == "MlStack/Research/Notebook"
+    assert cdk.get(notebooks["ResearchNotebook5D2E8F11"].role).construct == "MlStack/NotebookRole/Resource"
+    plan = _inventory([rel(FIXTURES / "parsers" / "terraform-plan" / "with-config")]).inventory
+    notebook = plan.of_kind("notebook")[0]
+    assert notebook.location.file.endswith("with-config/modules/notebook/main.tf")
+    assert notebook.module == "module.research"
+    assert plan.get(notebook.role).name == "aws_iam_role.notebook"

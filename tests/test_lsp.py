@@ -524,7 +524,7 @@ async def test_an_untrusted_workspace_does_not_load_the_policy_dirs_of_its_confi
     assert not marker.exists()
     errors = [m.message for m in client.messages if m.type == types.MessageType.Error]
     assert any(".iaclint.yaml: `policy-dirs` ignored: a configuration in the scanned tree cannot load policies"
-               in e for e in errors), errors
+               " (Python policies run code); to use it, trust the workspace" in e for e in errors), errors
     assert any("unknown policy 'IAC901'" in e and "scanning without them" in e for e in errors), errors
     # Trust granted: the extension says so, the configuration's policies load.
     before = len(client.published)

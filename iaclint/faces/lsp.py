@@ -352,11 +352,11 @@ class IaclintServer(LanguageServer):
                  "variables": s.variables, "parameters": s.parameters}
         try:
             from iaclint.pipeline.config import ConfigError, merge
-            from iaclint.pipeline.trust import effective_config
+            from iaclint.pipeline.trust import EDITOR_OPT_IN, effective_config
         except ImportError:
             return plain, tuple(s.policy_dirs)
         try:  # a configuration in the opened file's tree is data unless the workspace is trusted (pipeline.trust)
-            config, notes = effective_config([target], trust_flag=s.trusted_workspace)
+            config, notes = effective_config([target], trust_flag=s.trusted_workspace, opt_in=EDITOR_OPT_IN)
             for where, message in notes:
                 self.warn(f"iaclint: {where}: {message}")
         except ConfigError as exc:

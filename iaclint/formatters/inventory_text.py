@@ -37,8 +37,9 @@ def format_inventory_text(result, colour: bool = False) -> str:
         out += [f"  {verb} {_t(text)}" + (f" ({_t(where)})" if where else "") for verb, text, where in sentences(diff)]
         out += [""]
     order = {k: i for i, k in enumerate(KINDS)}
+    several = len({a.unit for a in assets if a.unit}) > 1
     for asset in sorted(assets, key=lambda a: (order.get(a.kind, 99), asset_id(a))):
-        out += _asset(asset, graph, names)
+        out += _asset(asset, graph, names, several)
     paths = [f for f in result.findings if f.verdict == "FAIL"]
     out += ["", f"Attack paths: {len(paths)} (and {len(result.unknowns)} unknown)"]
     for f in sorted(paths + [u for u in result.unknowns if result.strict], key=lambda f: f.sort_key()):
@@ -49,8 +50,10 @@ def format_inventory_text(result, colour: bool = False) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def _asset(asset, graph, names: dict) -> list[str]:
-    where = f" ({_t(report_path(asset.location.file))}:{asset.location.line})" if asset.location else ""
+def _asset(asset, graph, names: dict, several: bool) -> list[str]:
+    unit = f" in {_t(report_path(asset.unit))}" if several and asset.unit and asset.location \
+        and asset.unit != asset.location.file else ""
+    where = f" ({_t(report_path(asset.location.file))}:{asset.location.line}{unit})" if asset.location else ""
     lines = [f"{KIND_LABELS.get(asset.kind, asset.kind)}: {_t(asset.name)}{where}"]
     if asset.models:
         lines.append("    models: " + ", ".join(_v(m) for m in asset.models))

@@ -83,12 +83,18 @@ def _principal(b: Builder, asset: Asset) -> None:
     found: dict = {}  # (target id, kind) -> [(action, stmt, known, wildcard, reason)]
     targets: dict = {}
     statements = [stmt for _, stmt in granted.statements() if iam.is_allow(stmt) is not False]
+    capped = granted.boundary is not None or any(iam.is_deny(s) is not False for _, s in granted.statements())
+    services = _services(statements)
     for kind, actions, types, _template in ACTIONS:
-        if not any(iam.actions_overlap_any(stmt, actions) is not False for stmt in statements):
-            continue  # nothing the role holds can be one of these actions
-        candidates = _candidates(b, types)
+        actions = tuple(a for a in actions if "*" in services or a.split(":")[0] in services)
+        candidates = _candidates(b, types) if actions else ()
         for action in actions if candidates else ():
-            allowed = granted.allows(action, lambda s, a=action: iam.all3(iam.is_allow(s), iam.actions_cover(s, a)))
+            if capped:  # a permissions boundary or a Deny: as `allows` caps each statement
+                allowed = granted.allows(action, lambda s, a=action: iam.all3(iam.is_allow(s),
+                                                                             iam.actions_cover(s, a)))
+            else:
+                allowed = [(None, s, v) for s in statements
+                           if (v := iam.all3(iam.is_allow(s), iam.actions_cover(s, action))) is not False]
             for _grant, stmt, verdict in allowed:
                 for target, arn, every in candidates:
                     covered, wildcard, reason = _covers(b, stmt, target, arn, every)
@@ -101,7 +107,24 @@ def _principal(b: Builder, asset: Asset) -> None:
                     found.setdefault((target.id, kind), []).append((action, stmt, known is True, wildcard, reason))
     for (target_id, kind), hits in found.items():
         _edge(b, asset, targets[target_id], kind, hits)
-    _facts(b, asset, granted)
+    _facts(b, asset, granted, services)
+
+
+def _services(statements: list) -> set:
+    """The services the statements' actions may name (`*` for any): a quick way to skip
+    the action classes a role cannot hold before any glob is compared."""
+    out: set = set()
+    for stmt in statements:
+        if stmt.not_actions or "actions" not in stmt.paths:
+            return {"*"}
+        for action in stmt.actions:
+            if not isinstance(action, str) or ":" not in action:
+                return {"*"}  # an Unknown, or `*`
+            service = action.split(":")[0].lower()
+            if "*" in service or "?" in service:
+                return {"*"}
+            out.add(service)
+    return out
 
 
 _MODEL_RESOURCE = re.compile(r"^arn:[^:]*:bedrock:[^:]*:[^:]*:(foundation-model|inference-profile)/(?P<id>[^*?/]+)$")
@@ -151,12 +174,18 @@ def _model_arn(asset: Asset) -> str:
     return f"arn:aws:bedrock:*::foundation-model/{model}"
 
 
+GENERATED = "(generated-name)"  # holds no glob character: only a wildcard matches it
+
+
 def _name(r) -> str:
+    """The asset's name for its ARN: the written one, `*` when it is unknown, and
+    `GENERATED` when none is written (AWS or Terraform makes one up at deployment, which a
+    literal name elsewhere in the stack cannot know, so only a wildcard reaches it)."""
     for key in NAME_KEYS:
-        value = r.attributes.get(key)
-        if isinstance(value, str) and value:
-            return value
-    return "*"
+        if key in r.attributes:
+            value = r.attributes[key]
+            return value if isinstance(value, str) and value else "*"
+    return GENERATED
 
 
 def _edge(b: Builder, asset: Asset, target: Asset, kind: str, hits: list) -> None:
@@ -289,9 +318,12 @@ def _shown(value):
         else _text(value)
 
 
-def _facts(b: Builder, asset: Asset, granted) -> None:
+def _facts(b: Builder, asset: Asset, granted, services: set) -> None:
     """What the notebook and escalation queries ask of a role: may it pass every role,
     read every bucket?"""
+    if not {"*", "iam", "s3"} & services:
+        asset.facts["passes_every_role"] = asset.facts["reads_every_bucket"] = False
+        return
     passes = [v for _, _, v in granted.allows("iam:PassRole", lambda s: iam.all3(
         iam.is_allow(s), iam.actions_cover(s, "iam:PassRole"), iam.resource_is_every_role(s)))]
     asset.facts["passes_every_role"] = iam.any3(passes) if passes else False

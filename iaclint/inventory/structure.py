@@ -17,6 +17,7 @@ from iaclint.aws.verdicts import leaves
 from iaclint.inventory import kinds
 from iaclint.inventory.unit import Builder
 from iaclint.inventory.model import Asset, Unknowable
+from iaclint.inventory.settings import MODEL_KEYS
 
 ROLE_KEYS = frozenset(iam.ROLE_ATTRIBUTES) | {"role", "data_access_role_arn", "memory_execution_role_arn"}
 # Kinds that run as a role of their own (others name roles for other reasons).
@@ -108,8 +109,8 @@ def _references(b: Builder, asset: Asset, r, via: tuple, folded: dict, depth: in
         if other is None or other is asset:
             continue
         last = next((p for p in reversed(where) if isinstance(p, str)), "")
-        if other.kind == "role" or last in ROLE_KEYS:
-            continue  # execution roles: `_roles`; a role named for another reason is not a use
+        if other.kind == "role" or last in ROLE_KEYS or last.lower() in MODEL_KEYS:
+            continue  # execution roles: `_roles`, models: `settings`; a role named otherwise is not a use
         _reference_edge(b, asset, other, where, here)
 
 
@@ -118,6 +119,8 @@ def _reference_edge(b: Builder, asset: Asset, other: Asset, where: tuple, via: t
     kind = other.kind
     if asset.kind == "api" and kind != "key":
         return  # what an API fronts: `entries`, with its authentication
+    if asset.kind == "function" and kind != "key":
+        return  # a function's code bucket and environment name things; what it may do is its role's
     if kind == "key":
         b.link(asset, other, "encrypts-with", "", via, cost=4)
     elif kind == "data-store":

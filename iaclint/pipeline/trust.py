@@ -28,6 +28,8 @@ from iaclint.gate import reads
 USER_CONFIG_KEYS = ("trusted-directories",)
 OPT_IN = ("pass it on the command line, use --trust-config, or list the repository under `trusted-directories` "
           "in {user}")
+EDITOR_OPT_IN = ("trust the workspace (VS Code's Workspace Trust; in other editors the `trustedWorkspace` "
+                 "initialization option), or list the repository under `trusted-directories` in {user}")
 
 
 @dataclass
@@ -86,14 +88,15 @@ def is_trusted(config, tree: reads.Tree, user: UserConfig, trust_flag: bool = Fa
     return False
 
 
-def restrict(config, tree: reads.Tree, user: UserConfig) -> tuple[object, list]:
+def restrict(config, tree: reads.Tree, user: UserConfig, opt_in: str = OPT_IN) -> tuple[object, list]:
     """`config` without the settings an untrusted file may not make, and a note for each
-    one left out: [(file, message)]."""
+    one left out: [(file, message)], saying how to opt in (`opt_in`: the command line's
+    ways, or the editor's)."""
     from iaclint.pipeline.config import Config
 
     values = dict(config.values)
     notes = []
-    how = OPT_IN.format(user=user.file)
+    how = opt_in.format(user=user.file)
 
     def drop(key: str, why: str) -> None:
         values.pop(key, None)
@@ -127,7 +130,7 @@ def _inside(config, value: str, tree: reads.Tree) -> bool:
 
 
 def effective_config(paths, explicit: str | None = None, trust_flag: bool = False,
-                     user: UserConfig | None = None) -> tuple[object, list]:
+                     user: UserConfig | None = None, opt_in: str = OPT_IN) -> tuple[object, list]:
     """(the configuration a scan of `paths` uses, or None; notes [(file, message)]): the
     file named with --config, else the one found by walking up from the first path,
     restricted unless trusted. Raises ConfigError for a file that is not valid."""
@@ -140,6 +143,7 @@ def effective_config(paths, explicit: str | None = None, trust_flag: bool = Fals
     notes = [(user.file, user.problem)] if user.problem else []
     tree = reads.Tree.of(list(paths) or ["."])
     if is_trusted(config, tree, user, trust_flag, explicit=bool(explicit)):
+        config.trusted = True
         return config, notes
-    restricted, more = restrict(config, tree, user)
+    restricted, more = restrict(config, tree, user, opt_in)
     return restricted, notes + more

@@ -270,6 +270,6 @@ describe('an untrusted workspace', () => {
     assert.deepEqual(brief((await client.diagnostics(id)).diagnostics).map((d) => d[0]), ['IAC201', 'IAC301', 'IAC303']);
     assert.equal(fs.existsSync(marker), false);
     assert.equal(client.messages.length, 1);
-    assert.match(client.messages[0].message, /\.iaclint\.yaml: policy-dirs not loaded: the workspace is not trusted$/);
+    assert.match(client.messages[0].message, /\.iaclint\.yaml: `policy-dirs` ignored: a configuration in the scanned tree cannot load policies \(Python policies run code\); to use it, trust the workspace/);
   });
 });
