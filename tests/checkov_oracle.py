@@ -192,6 +192,13 @@ def entity_value(entity, cloudformation: bool, path: list):
 MISSING = object()
 
 
+def written(file: str, address: str) -> bool:
+    """Is the resource written in its file (its name appears there)? A resource SAM's
+    transform makes (a function's implicit role) is not, and Checkov never sees it."""
+    text = open(file, encoding="utf-8", errors="replace").read()
+    return address.rsplit(".", 1)[-1] in text
+
+
 def _block(block: dict) -> dict:
     out = {k: _attribute(v) for k, v in block.items() if not k.startswith("__") and k != "dynamic"}
     for dynamic in block.get("dynamic", []):  # rendered `dynamic` blocks, by name

@@ -18,7 +18,7 @@ import checkov_oracle
 import pytest
 from conftest import ROOT
 
-from iaclint.engine import grammar, jsonpaths
+from iaclint.engine import grammar, jsonpaths, operators
 from iaclint.engine.policy import Verdict
 from iaclint.engine.registry import load_policies
 from iaclint.engine.runner import evaluate
@@ -64,6 +64,10 @@ def explain(policy, resource, ours: str | None, theirs: str | None, entity, proj
     both tools saw are compared first: a different input is a different verdict."""
     if ours == "UNKNOWN":
         return "unknown value"
+    if theirs is None and not checkov_oracle.written(resource.file, resource.address):
+        return "resource SAM's transform creates"
+    if theirs is None and any(isinstance(_our_value(resource, c), Unknown) for c, _ in _paths(policy)):
+        return "value iaclint settles (variable validation, every branch)"
     if isinstance(policy.tree, grammar.ResourceCondition):
         return None
     if grammar.has_connection(policy.tree):
@@ -257,3 +261,27 @@ def _format(resource) -> str:
     if resource.native_type.startswith("AWS::"):
         return "CloudFormation"
     return "Terraform awscc" if resource.native_type.startswith("awscc_") else "Terraform aws"
+
+
+def test_the_grammar_knows_exactly_the_installed_checkovs_operators():
+    """The operators, blocks and condition types of the pinned Checkov, read from its
+    parser's registries: a new operator in a new pin fails here, not silently."""
+    import subprocess
+
+    script = ("import json; from checkov.common.checks_infra import checks_parser as c; print(json.dumps({"
+              "'attribute': sorted(c.operators_to_attributes_solver_classes), "
+              "'complex': sorted(c.operators_to_complex_solver_classes), "
+              "'connection': sorted(c.operator_to_connection_solver_classes), "
+              "'filter': sorted(c.operator_to_filter_solver_classes), "
+              "'resource': sorted(c.operator_to_resource_solver_classes), "
+              "'cond_type': sorted(c.condition_type_to_solver_type), 'jsonpath': c.JSONPATH_PREFIX}))")
+    done = subprocess.run([checkov_oracle.require(), "-c", script], capture_output=True, text=True, check=True)
+    theirs = json.loads(done.stdout)
+    assert theirs["attribute"] == sorted(operators.OPERATORS) and len(theirs["attribute"]) == 45
+    assert theirs["jsonpath"] == operators.JSONPATH_PREFIX
+    assert theirs["complex"] == sorted(grammar.COMPLEX)
+    assert theirs["connection"] == sorted(grammar.CONNECTION_OPERATORS)
+    assert theirs["filter"] == ["within"]
+    assert theirs["resource"] == sorted(grammar.RESOURCE_OPERATORS)
+    # "" is Checkov's condition without `cond_type` (always true), refused by iaclint at load
+    assert theirs["cond_type"] == sorted(["", *grammar.CONDITION_TYPES])

@@ -75,8 +75,6 @@ def test_checkov_runs_the_exported_checks_with_iaclints_verdicts(tmp_path_factor
 
 def _not_a_checkov_entity(key) -> bool:
     _, file, address = key
-    text = open(file, encoding="utf-8", errors="replace").read()
-    if file.endswith(".json") and '"resource_changes"' in text:
+    if file.endswith(".json") and '"resource_changes"' in open(file, encoding="utf-8", errors="replace").read():
         return True  # a Terraform plan
-    name = address.rsplit(".", 1)[-1]
-    return name not in text  # made by a transform (SAM's implicit role), not written in the file
+    return not checkov_oracle.written(file, address)  # made by a transform (SAM's implicit role)

@@ -34,6 +34,7 @@ _LEAF_KEYS = {
     "filter": {"cond_type", "attribute", "operator", "value", "resource_types"},
     "resource": {"cond_type", "resource_types", "operator"},
 }
+CONDITION_TYPES = tuple(_LEAF_KEYS)
 # Checkov expands these from lists bundled with it; iaclint cannot know them.
 _UNSUPPORTED_TYPES = {"taggable": "the `taggable` resource list is Checkov's own data",
                       "provider": "provider blocks are not resources in iaclint"}
