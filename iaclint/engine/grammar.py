@@ -174,6 +174,12 @@ def _connection(definition: dict, where: str) -> Connection:
     if operator not in CONNECTION_OPERATORS:
         raise GrammarError(f"{where}/operator: a connection's operator is exists, not_exists or one_exists, "
                            f"not {operator!r}")
+    for key in ("resource_types", "connected_resource_types"):
+        value = definition.get(key)
+        if (value[0] if isinstance(value, list) and value else value) in ("all", "All", "ALL"):
+            raise GrammarError(f"{where}/{key}: `all` is not supported in a connection "
+                               "(Checkov connects every block of the graph, variables and outputs included): "
+                               "name the resource types")
     types = _types(definition.get("resource_types"), where)
     connected = _types(definition.get("connected_resource_types"), where, "connected_resource_types")
     if not types or not connected:
