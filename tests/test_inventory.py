@@ -57,7 +57,8 @@ def test_json_inventory_of_the_examples_validates(examples, in_root):
     ids = {a["id"] for a in document["assets"]}
     assert len(ids) == len(document["assets"])
     assert all(e["source"] in ids and e["target"] in ids for e in document["edges"])
-    assert document["summary"]["paths"] == 15  # rag 3+3, mlops 3+3, sagemaker-insecure 1+1, ml-platform-modules 1
+    # rag 3+3, mlops 3+3, sagemaker-insecure 3+3 (IAC607, IAC602 twice), ml-platform-modules 1+2 (IAC602)
+    assert document["summary"]["paths"] == 21
     assert all(p["flows"] for p in document["paths"])
 
 
@@ -265,3 +266,33 @@ def test_cdk_output_and_terraform_plans_are_inventoried(in_root):
     assert notebook.location.file.endswith("with-config/modules/notebook/main.tf")
     assert notebook.module == "module.research"
     assert plan.get(notebook.role).name == "aws_iam_role.notebook"
+
+
+def test_notebook_roles_that_read_every_bucket_carry_the_chain(in_root):
+    """The notebook family of attack paths (IAC602): a notebook whose role reads every
+    bucket with `s3:GetObject` alone is found, a statement allowed `s3:*` is not said
+    twice, and each finding carries the chain (the notebook takes the role, the role is
+    granted the right) with the granting statement as the link to break."""
+    from iaclint.formatters.sarif import format_sarif
+
+    case = FIXTURES / "policies" / "sagemaker-notebook-role-overprivileged"
+    result = scan([rel(case / "main.tf"), rel(case / "roles.tf")], policies=list(builtin_policies()), select=["IAC602"])
+    by_resource = {f.resource: f for f in result.findings}
+    reader = by_resource["aws_sagemaker_notebook_instance.fail_reader"]
+    assert reader.line == 77 and "`s3:GetObject` on every bucket by statement \"ReadEverything\"" in reader.message
+    assert "Cheapest link to break: statement \"ReadEverything\"" in reader.message
+    (chain,) = reader.flows
+    assert [(step[0].rsplit("/", 1)[1], step[1], step[5], step[7]) for step in chain] == [
+        ("main.tf", 77, "aws_sagemaker_notebook_instance.fail_reader", "aws_iam_role.reader"),
+        ("roles.tf", 151, "aws_iam_role.reader", "every bucket")]
+    assert chain[1][6].endswith("<- cheapest link to break")
+    studio = by_resource["aws_sagemaker_domain.fail_studio"]
+    assert "`s3:*` on every resource" in studio.message and "s3:GetObject" not in studio.message
+    assert [step[1] for step in studio.flows[0]] == [21, 53]
+    assert "aws_sagemaker_notebook_instance.pass_prefix_reader" not in by_resource
+    log = json.loads(format_sarif(result))
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(log)
+    flowing = [r for r in log["runs"][0]["results"] if r["ruleId"] == "IAC602"]
+    assert flowing and all(r["codeFlows"] for r in flowing)
+    assert all([s["importance"] for s in r["codeFlows"][0]["threadFlows"][0]["locations"]] == ["important", "essential"]
+               for r in flowing)

@@ -43,7 +43,8 @@ class PathPolicy(Policy):
 
     category = "attack-paths"
     resource_types: tuple = ()  # where chains start: ENTRY_TYPES, EXTERNAL_TYPES, NOTEBOOK_TYPES
-    path_rule = True  # what `iaclint inventory` runs, and the fixture test reads by case
+    path_rule = True  # runs on the project's graph with the inventory; the fixture test reads by case
+    attack_path = True  # what `iaclint inventory` runs and lists as attack paths
     lead = ""  # how a finding starts: "Unauthenticated internet callers reach ..."
 
     def chains(self, graph: AssetGraph, ctx) -> tuple[list, list]:

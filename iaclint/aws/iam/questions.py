@@ -154,6 +154,37 @@ def resource_is_every_role(stmt: Statement) -> Tri:
         return any3(_every_role(r) for r in stmt.resources)
     return resource_is_star(stmt)
 
+_S3_ARN = re.compile(r"^arn:[^:]+:s3:::(?P<rest>.*)$")
+
+
+def _every_object(value: Any) -> Tri:
+    if is_unknown(value):
+        if value.parts is None:
+            return None if may_be_star(value) else False
+        text = ""
+        for part in value.parts:  # a hole only in the partition (`${AWS::Partition}`) is any partition
+            if not isinstance(part, str) and text != "arn:":
+                return None if may_be_star(value) else False
+            text += part if isinstance(part, str) else "aws"
+        value = text
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    if text and set(text) == {"*"}:
+        return True
+    match = _S3_ARN.match(text)
+    return bool(match) and covers(match.group("rest"), "*/*")
+
+
+def resource_is_every_object(stmt: Statement) -> Tri:
+    """Does the statement apply to every object of every S3 bucket? `*`, `arn:aws:s3:::*`
+    and `arn:${AWS::Partition}:s3:::*/*` do (a partition is the caller's own);
+    `arn:aws:s3:::acme-*/*` does not."""
+    if "resources" in stmt.paths:
+        return any3(_every_object(r) for r in stmt.resources)
+    return resource_is_star(stmt)
+
+
 def _principal_public(p: Principal) -> Tri:
     kind = p.type
     if is_unknown(kind):
