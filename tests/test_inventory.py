@@ -296,3 +296,31 @@ def test_notebook_roles_that_read_every_bucket_carry_the_chain(in_root):
     assert flowing and all(r["codeFlows"] for r in flowing)
     assert all([s["importance"] for s in r["codeFlows"][0]["threadFlows"][0]["locations"]] == ["important", "essential"]
                for r in flowing)
+
+
+def test_a_repeated_inventory_is_a_whole_scan_cache_hit_with_the_same_bytes(tmp_path, monkeypatch):
+    """The inventory takes the whole-scan cache like a scan (its own entries, holding the
+    graph without its resources): every format reads the same from the cached graph, a
+    plain scan never gets an inventory entry, and a changed file is read again."""
+    import shutil
+
+    from iaclint.formatters import get_inventory_formatter
+    from iaclint.pipeline.cache import Cache
+
+    shutil.copytree(FIXTURES / "examples" / "rag-assistant", tmp_path / "rag")
+    monkeypatch.chdir(tmp_path)
+    cache = Cache(tmp_path / "cache")
+    formats = ("text", "json", "cyclonedx", "mermaid", "html")
+    first = _inventory(["rag"], cache=cache)
+    hits = cache.hits
+    second = _inventory(["rag"], cache=cache)
+    assert cache.hits == hits + 1 and len(second.findings) == len(first.findings) == 6
+    assert all(a.resource is None for a in second.inventory if not a.pseudo)
+    for fmt in formats:
+        assert get_inventory_formatter(fmt)(second) == get_inventory_formatter(fmt)(first), fmt
+    plain = scan(["rag"], policies=list(builtin_policies()), cache=cache)
+    assert plain.inventory is None
+    main = tmp_path / "rag" / "terraform" / "modules" / "api" / "main.tf"
+    main.write_text(main.read_text().replace('authorization_type = "NONE"', 'authorization_type = "AWS_IAM"'))
+    changed = _inventory(["rag"], cache=cache)
+    assert len(changed.findings) < len(first.findings)
