@@ -257,7 +257,13 @@ def test_the_one_file_scan_path_does_not_import_cyclonedx(tmp_path):
 def test_cdk_output_and_terraform_plans_are_inventoried(in_root):
     """Every input format: CDK synth output (assets carry their construct path) and a
     Terraform plan (assets at the `.tf` lines the plan maps to, roles through references)."""
-    cdk = _inventory([rel(FIXTURES / "parsers" / "cloudformation" / "cdk")]).inventory
+    from iaclint.formatters.inventory_text import format_inventory_text
+
+    listed = _inventory([rel(FIXTURES / "parsers" / "cloudformation" / "cdk")])
+    cdk = listed.inventory
+    text = format_inventory_text(listed)
+    assert "notebook: ResearchNotebook5D2E8F11 (fixtures/parsers/cloudformation/cdk/cdk.out/MlStack.template.json:76)\n" \
+        "    construct: MlStack/Research/Notebook\n" in text
     notebooks = {a.name: a for a in cdk.of_kind("notebook")}
     assert notebooks["ResearchNotebook5D2E8F11"].construct == "MlStack/Research/Notebook"
     assert cdk.get(notebooks["ResearchNotebook5D2E8F11"].role).construct == "MlStack/NotebookRole/Resource"
@@ -324,3 +330,92 @@ def test_a_repeated_inventory_is_a_whole_scan_cache_hit_with_the_same_bytes(tmp_
     main.write_text(main.read_text().replace('authorization_type = "NONE"', 'authorization_type = "AWS_IAM"'))
     changed = _inventory(["rag"], cache=cache)
     assert len(changed.findings) < len(first.findings)
+
+
+STUDIO_TF = '''resource "aws_iam_role" "studio" {
+  name               = "studio"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "sagemaker.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
+resource "aws_sagemaker_domain" "studio" {
+  domain_name             = "studio"
+  auth_mode               = "IAM"
+  vpc_id                  = "vpc-1"
+  subnet_ids              = ["subnet-1"]
+  app_network_access_type = "PublicInternetOnly"
+  default_user_settings {
+    execution_role = aws_iam_role.studio.arn
+  }
+}
+
+resource "aws_sagemaker_user_profile" "analyst" {
+  domain_id         = aws_sagemaker_domain.studio.id
+  user_profile_name = "analyst"
+}
+
+resource "aws_sagemaker_space" "team" {
+  domain_id  = aws_sagemaker_domain.studio.id
+  space_name = "team"
+}
+'''
+STUDIO_CFN = '''AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  StudioRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - {Effect: Allow, Principal: {Service: sagemaker.amazonaws.com}, Action: sts:AssumeRole}
+  Studio:
+    Type: AWS::SageMaker::Domain
+    Properties:
+      DomainName: studio
+      AuthMode: IAM
+      VpcId: vpc-1
+      SubnetIds: [subnet-1]
+      AppNetworkAccessType: VpcOnly
+      DefaultUserSettings:
+        ExecutionRole: !GetAtt StudioRole.Arn
+  Analyst:
+    Type: AWS::SageMaker::UserProfile
+    Properties:
+      DomainId: !Ref Studio
+      UserProfileName: analyst
+'''
+
+
+def test_studio_profiles_and_spaces_run_in_their_domain(tmp_path, monkeypatch):
+    """`runs-in`: a Studio user profile or space runs in its domain, takes the domain's
+    network exposure, and a profile without a role of its own its domain's default user
+    role (through the reference and the domain's setting); a space has no default space
+    role here, so none."""
+    (tmp_path / "tf").mkdir()
+    (tmp_path / "tf" / "main.tf").write_text(STUDIO_TF)
+    (tmp_path / "cfn").mkdir()
+    (tmp_path / "cfn" / "template.yaml").write_text(STUDIO_CFN)
+    monkeypatch.chdir(tmp_path)
+    graph = _inventory(["tf", "cfn"]).inventory
+    by_name = {a.name: a for a in graph}
+    edges = sorted((by_name_of(graph, e.source), e.kind, by_name_of(graph, e.target), e.label,
+                    [(v.file, v.line) for v in e.via]) for e in graph.edges if e.kind in ("runs-in", "assumes"))
+    assert edges == [
+        ("Analyst", "assumes", "StudioRole", "domain default role", [("cfn/template.yaml", 23), ("cfn/template.yaml", 19)]),
+        ("Analyst", "runs-in", "Studio", "", [("cfn/template.yaml", 23)]),
+        ("Studio", "assumes", "StudioRole", "execution role", [("cfn/template.yaml", 19)]),
+        ("aws_sagemaker_domain.studio", "assumes", "aws_iam_role.studio", "execution role", [("tf/main.tf", 13)]),
+        ("aws_sagemaker_space.team", "runs-in", "aws_sagemaker_domain.studio", "", [("tf/main.tf", 23)]),
+        ("aws_sagemaker_user_profile.analyst", "assumes", "aws_iam_role.studio", "domain default role",
+         [("tf/main.tf", 18), ("tf/main.tf", 13)]),
+        ("aws_sagemaker_user_profile.analyst", "runs-in", "aws_sagemaker_domain.studio", "", [("tf/main.tf", 18)]),
+    ]
+    profile = by_name["aws_sagemaker_user_profile.analyst"]
+    assert (profile.exposure, profile.exposure_detail) == ("internet-egress", "domain `aws_sagemaker_domain.studio`")
+    assert graph.get(profile.role).name == "aws_iam_role.studio"
+    assert by_name["aws_sagemaker_space.team"].role is None
+    assert (by_name["Analyst"].exposure, by_name["Analyst"].exposure_detail) == ("vpc", "domain `Studio`")
+
+
+def by_name_of(graph, asset_id: str) -> str:
+    asset = graph.get(asset_id)
+    return asset.name if asset is not None else asset_id
