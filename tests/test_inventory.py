@@ -60,6 +60,19 @@ def test_json_inventory_of_the_examples_validates(examples, in_root):
     # rag 3+3, mlops 3+3, sagemaker-insecure 3+3 (IAC607, IAC602 twice), ml-platform-modules 1+2 (IAC602)
     assert document["summary"]["paths"] == 21
     assert all(p["flows"] for p in document["paths"])
+    # every link of a chain names the assets it joins, as `assets` does: a reader (the
+    # HTML page) ties a chain to the graph by id, never by a name two stacks may share
+    for p in document["paths"]:
+        for chain in p["flows"]:
+            assert all(step["source_asset"] in ids for step in chain), p["message"]
+            assert all(step["target_asset"] in ids for step in chain if p["policy_id"] != "IAC602")
+            assert all(b["source_asset"] == a.get("target_asset") for a, b in zip(chain, chain[1:]))
+    chat = next(p for p in document["paths"] if p["policy_id"] == "IAC605" and p["file"].endswith("api/main.tf"))
+    assert [s["target_asset"] for s in chat["flows"][0]] == [
+        "fixtures/examples/rag-assistant/terraform#module.api.aws_lambda_function.chat_function",
+        "fixtures/examples/rag-assistant/terraform#module.api.aws_iam_role.chat_role",
+        "fixtures/examples/rag-assistant/terraform#module.assistant.aws_bedrockagent_agent.assistant"]
+    assert chat["flows"][0][0]["source_asset"] == "external:internet"
 
 
 def test_json_inventory_of_the_path_fixtures_validates_with_unknowns(in_root):
@@ -229,6 +242,9 @@ def test_html_links_every_node_to_its_file_and_line_without_scripts_in_urls(exam
     assert located and all(a["location"]["file"] and a["location"]["line"] >= 1 for a in located)
     script = page.split("<script>")[1]
     assert 'href + "#L" + loc.line' in script and 'href = "./" + href' in script
+    # chains are drawn by asset id (the steps' source_asset/target_asset), never by name
+    assert "s.source_asset" in script and "s.target_asset" in script and ".name]" not in script
+    assert 'id="zoom"' in page and "band" in script
     assert "innerHTML" not in script and "eval(" not in script
     assert "Content-Security-Policy" in page and "default-src 'none'" in page
 

@@ -181,8 +181,9 @@ def describe(graph: AssetGraph, chain: Chain) -> str:
 
 def flow(graph: AssetGraph, chain: Chain, cheapest: Edge | None = None) -> tuple:
     """The chain as code-flow steps (file, line, column, end line, end column, resource,
-    message, target), one per link, at the first place that makes it; `target` is the
-    address (or, for a pseudo asset, the name) of the asset the link reaches."""
+    message, target, source asset id, target asset id), one per link, at the first place
+    that makes it; `target` is the address (or, for a pseudo asset, the name) of the
+    asset the link reaches."""
     steps = []
     for edge in chain.edges:
         where = edge.via[0] if edge.via else None
@@ -194,5 +195,5 @@ def flow(graph: AssetGraph, chain: Chain, cheapest: Edge | None = None) -> tuple
         target = graph.get(edge.target)
         reached = target.name if target is not None else edge.target
         steps.append((where.file, where.line, where.column, where.end_line, where.end_column, where.resource, text,
-                      reached))
+                      reached, edge.source, edge.target))
     return tuple(steps)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from iaclint.aws import iam
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
-from iaclint.inventory.kinds import location
+from iaclint.inventory.kinds import asset_id, location
 from iaclint.inventory.query import CHEAPEST
 
 # canonical type -> (paths of the role it runs as, what the resource is, who inherits the role)
@@ -143,12 +143,14 @@ def _chain(resource, path, kind, role: str, taken: str, stmt=None, right: str = 
     """The path as code-flow steps: the AI resource takes the role (`role` names it), and,
     given a statement, the role is granted the right there (the link to break, or the
     link that cannot be read)."""
+    role_id = f"{resource.unit}#{taken}" if taken != "?" else ""
     steps = [(location(resource, path), f"{kind} `{resource.address}` assumes {role} (execution role)",
-              taken)]
+              taken, asset_id(resource), role_id)]
     if stmt is not None:
-        steps.append((location(stmt.resource, stmt.path_of("actions", "not_actions")), f"{role} {right}", reach))
-    return tuple((w.file, w.line, w.column, w.end_line, w.end_column, w.resource, text, target)
-                 for w, text, target in steps)
+        steps.append((location(stmt.resource, stmt.path_of("actions", "not_actions")), f"{role} {right}", reach,
+                      role_id, ""))
+    return tuple((w.file, w.line, w.column, w.end_line, w.end_column, w.resource, text, target, source, reached)
+                 for w, text, target, source, reached in steps)
 
 
 def _reach(labels: list) -> str:
