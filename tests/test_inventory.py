@@ -435,3 +435,28 @@ def test_studio_profiles_and_spaces_run_in_their_domain(tmp_path, monkeypatch):
 def by_name_of(graph, asset_id: str) -> str:
     asset = graph.get(asset_id)
     return asset.name if asset is not None else asset_id
+
+
+def test_llm_jacking_findings_say_whether_the_stack_logs_model_invocations(tmp_path, monkeypatch):
+    """IAC607 names the missing trace: no invocation logging in the stack is said, and a
+    logging configuration is acknowledged without clearing the finding."""
+    case = FIXTURES / "policies" / "model-invocable-without-guardrail" / "fail_public_trust" / "main.tf"
+    (tmp_path / "bare").mkdir()
+    (tmp_path / "bare" / "main.tf").write_text(case.read_text())
+    (tmp_path / "logged").mkdir()
+    (tmp_path / "logged" / "main.tf").write_text(case.read_text() + '''
+resource "aws_bedrock_model_invocation_logging_configuration" "calls" {
+  logging_config {
+    text_data_delivery_enabled = true
+    cloudwatch_config {
+      log_group_name = "bedrock-invocations"
+      role_arn       = "arn:aws:iam::111122223333:role/bedrock-logging"
+    }
+  }
+}
+''')
+    monkeypatch.chdir(tmp_path)
+    messages = {f.file.split("/")[0]: f.message for f in _inventory(["bare", "logged"]).findings if f.policy_id == "IAC607"}
+    assert "No model invocation logging is configured in this stack: the calls would leave no trace here. " \
+           "Cheapest link to break" in messages["bare"]
+    assert "Model invocation logging is configured in this stack. Cheapest link to break" in messages["logged"]

@@ -51,6 +51,10 @@ class PathPolicy(Policy):
         """(chains, open ends) worth a finding; see `iaclint.inventory.query.reach`."""
         raise NotImplementedError
 
+    def note(self, graph: AssetGraph) -> str:
+        """A sentence the unit's graph adds to every FAIL message ("" for none)."""
+        return ""
+
     def keep(self, graph: AssetGraph, chain: query.Chain):
         """True to report a known chain, False to drop it, a str to report it as UNKNOWN
         with that reason (a guardrail that cannot be known)."""
@@ -95,7 +99,7 @@ class PathPolicy(Policy):
         more = f" (and {len(chains) - 1} more path{'s' if len(chains) > 2 else ''})" if len(chains) > 1 else ""
         if verdict is True:
             message = (f"{self.lead} {shown}, from {origins}. Path: {query.describe(graph, chain)}{more}. "
-                       f"Cheapest link to break: {link.fix or query.step_text(graph, link)}")
+                       f"{self.note(graph)}Cheapest link to break: {link.fix or query.step_text(graph, link)}")
             verdict_text = "FAIL"
         else:
             message = (f"{self.lead} {shown}, from {origins}, if {query.step_text(graph, link, why=False)}; that "
