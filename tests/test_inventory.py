@@ -460,3 +460,6 @@ resource "aws_bedrock_model_invocation_logging_configuration" "calls" {
     assert "No model invocation logging is configured in this stack: the calls would leave no trace here. " \
            "Cheapest link to break" in messages["bare"]
     assert "Model invocation logging is configured in this stack. Cheapest link to break" in messages["logged"]
+    template = _inventory([str(case.parent / "template.yaml")]).findings
+    assert "A CloudFormation template cannot configure model invocation logging: make sure the account logs these " \
+           "calls. Cheapest link" in template[0].message
