@@ -245,6 +245,7 @@ def test_html_links_every_node_to_its_file_and_line_without_scripts_in_urls(exam
     # chains are drawn by asset id (the steps' source_asset/target_asset), never by name
     assert "s.source_asset" in script and "s.target_asset" in script and ".name]" not in script
     assert 'id="zoom"' in page and "band" in script
+    assert 'el("details")' in script  # UNKNOWN paths folded below the attack paths
     assert "innerHTML" not in script and "eval(" not in script
     assert "Content-Security-Policy" in page and "default-src 'none'" in page
 

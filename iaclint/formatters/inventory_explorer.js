@@ -224,8 +224,11 @@
     });
   });
 
-  var paths = document.getElementById("paths");
-  data.paths.forEach(function (p) {
+  // attack paths first; the ones a link of which the code does not decide, folded below
+  var paths = document.getElementById("paths"), unknownPaths = el("ul");
+  var failed = data.paths.filter(function (p) { return p.verdict === "FAIL"; });
+  var undecided = data.paths.filter(function (p) { return p.verdict !== "FAIL"; });
+  failed.concat(undecided).forEach(function (p) {
     var li = el("li", {"class": p.verdict === "FAIL" ? "fail" : "unknown"});
     li.appendChild(el("strong", {}, p.policy_id + " [" + p.severity + "]" + (p.verdict === "FAIL" ? "" : " UNKNOWN") + " "));
     li.appendChild(link({file: p.file, line: p.line}));
@@ -240,7 +243,13 @@
       edgeNodes.forEach(function (x) { x.node.classList.toggle("active", !!on.links[x.edge.source + ">" + x.edge.target]); });
       if (first && first.scrollIntoView) { first.scrollIntoView({block: "center", inline: "center"}); }
     });
-    paths.appendChild(li);
+    (p.verdict === "FAIL" ? paths : unknownPaths).appendChild(li);
   });
-  if (!data.paths.length) { paths.appendChild(el("li", {}, "No attack path found.")); }
+  if (!failed.length) { paths.appendChild(el("li", {}, "No attack path found.")); }
+  if (undecided.length) {
+    var more = el("details"), summary = el("summary", {}, undecided.length + " more the code does not decide (UNKNOWN)");
+    more.appendChild(summary);
+    more.appendChild(unknownPaths);
+    paths.parentNode.insertBefore(more, paths.nextSibling);
+  }
 })();
