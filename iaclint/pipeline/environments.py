@@ -122,7 +122,7 @@ def _grouped(findings: list) -> list:
     for f in findings:
         if f.environments == (DROPPED,):
             continue
-        key = (f.policy_id, f.file, f.line, f.column, f.resource, f.attribute, f.verdict, f.suppressed)
+        key = (f.policy_id, f.file, f.line, f.column, f.resource, f.root, f.attribute, f.verdict, f.suppressed)
         first = groups.get(key)
         if first is None:
             groups[key] = (f, list(f.environments))
