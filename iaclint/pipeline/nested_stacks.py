@@ -1,0 +1,83 @@
+"""Nested CloudFormation stacks: a template that an `AWS::CloudFormation::Stack` of another
+template of the scan names by a local `TemplateURL` (`./child.yaml`, relative to the
+parent) is evaluated with the parameters its parent passes, once per parent stack,
+instead of on its own (where its parameters would be unknown or take defaults the parent
+overrides). Its resources are marked with the stack they were evaluated in (`stack Child
+(parent.yaml)`), which findings carry as an environment (`pipeline.environments.settle`
+reports a finding once with every stack it holds in).
+
+A parameter the parent passes is used when its value is known (a string, a number, a
+list of them); an unknown one (`!GetAtt Other.Outputs.Arn`, a parent parameter without a
+value) leaves the child's parameter as it is without a parent. A remote `TemplateURL`
+(`https://`, `s3://`) is not followed. A child with environments of its own keeps them.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+
+STACK = "aws_cloudformation_stack"
+
+
+def evaluate_children(units: list, results: list, verdicts: list, options) -> None:
+    """Replace, in place, the result of every child template called by a parent of the
+    scan with its evaluations through its parents; their verdicts are then taken on the
+    whole project (`verdicts[i] = None`)."""
+    from iaclint.pipeline.loading import load_unit
+
+    for child, calls in _calls(units, results).items():
+        if options.environments.get(units[child][1]):
+            continue
+        resources: list = []
+        errors = None
+        for label, parameters in calls:
+            loaded = load_unit(units[child], replace(options, parameters=_parameters(label, parameters, options)))
+            for resource in loaded[0]:
+                resource.environment = label
+            resources.extend(loaded[0])
+            errors = loaded[1] if errors is None else errors
+        results[child] = (resources, errors or [], False, False)
+        verdicts[child] = None
+
+
+def _calls(units: list, results: list) -> dict:
+    """{child unit index: [(label, {parameter: value})]} in parent order."""
+    index = {where: i for i, (kind, where, _) in enumerate(units) if kind == "cfn"}
+    out: dict = {}
+    for i, ((kind, where, _), result) in enumerate(zip(units, results)):
+        if kind != "cfn" or not result:
+            continue
+        for resource in result[0]:
+            url = resource.attributes.get("template_url") if resource.type == STACK else None
+            if not isinstance(url, str) or ":" in url:  # unknown, or remote (https://, s3://)
+                continue
+            child = index.get(os.path.normpath(os.path.join(os.path.dirname(where), url)))
+            if child is None or child == i:
+                continue
+            passed = resource.attributes.get("parameters")
+            values = {}
+            for key, value in (passed.items() if isinstance(passed, dict) else ()):
+                text = _text(value)
+                if text is not None:
+                    values[resource.native_name(("parameters", key)).rsplit(".", 1)[-1]] = text
+            out.setdefault(child, []).append((f"stack {resource.address} ({os.path.basename(where)})", values))
+    return out
+
+
+def _parameters(label: str, values: dict, options) -> dict:
+    from iaclint.frontends.cloudformation.evaluator import Parameters
+
+    parameters = Parameters({**options.parameters, **values})
+    parameters.sources = {k: f"passed by {label}" for k in values}
+    return parameters
+
+
+def _text(value) -> str | None:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    if isinstance(value, list) and value and all(isinstance(v, (str, int, float)) and not isinstance(v, bool)
+                                                 for v in value):
+        return ",".join(str(v) for v in value)
+    return None

@@ -1,0 +1,60 @@
+"""Nested stacks: a child template with a local `TemplateURL` is evaluated with the
+parameters its parent passes (issue 12, `iaclint.pipeline.nested_stacks`)."""
+from __future__ import annotations
+
+import textwrap
+
+from iaclint.api import scan
+
+CHILD = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Access: {Type: String}
+Resources:
+  Nb:
+    Type: AWS::SageMaker::NotebookInstance
+    Properties:
+      InstanceType: ml.t3.medium
+      RoleArn: arn:aws:iam::123456789012:role/x
+      DirectInternetAccess: !Ref Access
+"""
+
+
+def _parent(*stacks) -> str:
+    text = 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n'
+    for name, url, access in stacks:
+        text += f"  {name}:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: {url}\n"
+        text += f"      Parameters:\n        Access: {access}\n"
+    return text
+
+
+def _scan(tmp_path, parent: str):
+    (tmp_path / "stacks").mkdir()
+    (tmp_path / "stacks/notebook.yaml").write_text(CHILD)
+    (tmp_path / "parent.yaml").write_text(textwrap.dedent(parent))
+    result = scan([str(tmp_path)], select=["IAC201"], strict=True)
+    assert not result.errors
+    return [(f.file.rsplit("/", 1)[1], f.resource, f.line, f.verdict, f.environments) for f in result.findings]
+
+
+def test_a_child_stack_takes_the_parameters_its_parent_passes(tmp_path):
+    assert _scan(tmp_path, _parent(("Nb", "./stacks/notebook.yaml", "Enabled"))) == [
+        ("notebook.yaml", "Nb", 10, "FAIL", ("stack Nb (parent.yaml)",))]
+
+
+def test_a_child_called_twice_is_evaluated_for_each_call(tmp_path):
+    found = _scan(tmp_path, _parent(("Open", "stacks/notebook.yaml", "Enabled"),
+                                    ("Closed", "stacks/notebook.yaml", "Disabled"),
+                                    ("Again", "stacks/notebook.yaml", "Enabled")))
+    assert found == [("notebook.yaml", "Nb", 10, "FAIL", ("stack Open (parent.yaml)", "stack Again (parent.yaml)"))]
+
+
+def test_an_unknown_value_or_a_remote_template_leaves_the_child_as_it_is(tmp_path):
+    parent = _parent(("Nb", "./stacks/notebook.yaml", "!GetAtt Other.Outputs.Access"),
+                     ("Other", "https://example.com/other.yaml", "x"))
+    assert _scan(tmp_path, parent) == [("notebook.yaml", "Nb", 10, "UNKNOWN", ("stack Nb (parent.yaml)",))]
+
+
+def test_a_remote_template_url_is_not_followed(tmp_path):
+    assert _scan(tmp_path, _parent(("Nb", "https://example.com/stacks/notebook.yaml", "Enabled"))) == [
+        ("notebook.yaml", "Nb", 10, "UNKNOWN", ())]
