@@ -115,7 +115,7 @@ def load_all(found, options: Options, cache=None, jobs: int = 1, keys: list | No
     from iaclint.frontends.terraform.roots import settle
     from iaclint.pipeline.nested_stacks import evaluate_children
 
-    evaluate_children(units, results, verdicts, options)
+    evaluate_children(units, results, verdicts, options, load_unit)
     dropped = settle(found, units, [_extras_of(r) for r in results])
     out = Loaded()
     applicable = None

@@ -19,12 +19,10 @@ from dataclasses import replace
 STACK = "aws_cloudformation_stack"
 
 
-def evaluate_children(units: list, results: list, verdicts: list, options) -> None:
+def evaluate_children(units: list, results: list, verdicts: list, options, load_unit) -> None:
     """Replace, in place, the result of every child template called by a parent of the
-    scan with its evaluations through its parents; their verdicts are then taken on the
-    whole project (`verdicts[i] = None`)."""
-    from iaclint.pipeline.loading import load_unit
-
+    scan with its evaluations through its parents (`load_unit`: `pipeline.loading`'s);
+    their verdicts are then taken on the whole project (`verdicts[i] = None`)."""
     for child, calls in _calls(units, results).items():
         if options.environments.get(units[child][1]):
             continue
