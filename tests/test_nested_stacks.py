@@ -29,7 +29,7 @@ def _parent(*stacks) -> str:
 
 
 def _scan(tmp_path, parent: str):
-    (tmp_path / "stacks").mkdir()
+    (tmp_path / "stacks").mkdir(exist_ok=True)
     (tmp_path / "stacks/notebook.yaml").write_text(CHILD)
     (tmp_path / "parent.yaml").write_text(textwrap.dedent(parent))
     result = scan([str(tmp_path)], select=["IAC201"], strict=True)
@@ -58,3 +58,23 @@ def test_an_unknown_value_or_a_remote_template_leaves_the_child_as_it_is(tmp_pat
 def test_a_remote_template_url_is_not_followed(tmp_path):
     assert _scan(tmp_path, _parent(("Nb", "https://example.com/stacks/notebook.yaml", "Enabled"))) == [
         ("notebook.yaml", "Nb", 10, "UNKNOWN", ())]
+
+
+def test_a_sibling_stacks_output_is_the_value_its_template_computes(tmp_path):
+    (tmp_path / "stacks").mkdir()  # `_scan` adds the notebook template
+    (tmp_path / "stacks/settings.yaml").write_text(textwrap.dedent("""\
+        AWSTemplateFormatVersion: "2010-09-09"
+        Parameters:
+          Mode: {Type: String, Default: Disabled}
+        Resources:
+          Topic: {Type: AWS::SNS::Topic}
+        Outputs:
+          Access: {Value: !Ref Mode}
+          TopicArn: {Value: !Ref Topic}
+        """))
+    parent = _parent(("Nb", "./stacks/notebook.yaml", "!GetAtt Settings.Outputs.Access"),
+                     ("Settings", "./stacks/settings.yaml", "x"),
+                     ("Other", "./stacks/notebook.yaml", "!GetAtt Settings.Outputs.TopicArn"))
+    parent = parent.replace("Access: x", "Mode: Enabled")
+    assert _scan(tmp_path, parent) == [("notebook.yaml", "Nb", 10, "FAIL", ("stack Nb (parent.yaml)",)),
+                                       ("notebook.yaml", "Nb", 10, "UNKNOWN", ("stack Other (parent.yaml)",))]
