@@ -4,20 +4,9 @@ from __future__ import annotations
 
 import textwrap
 
-from iaclint.api import scan
+from test_environments import TEMPLATE as CHILD  # the notebook whose access is a parameter
 
-CHILD = """\
-AWSTemplateFormatVersion: "2010-09-09"
-Parameters:
-  Access: {Type: String}
-Resources:
-  Nb:
-    Type: AWS::SageMaker::NotebookInstance
-    Properties:
-      InstanceType: ml.t3.medium
-      RoleArn: arn:aws:iam::123456789012:role/x
-      DirectInternetAccess: !Ref Access
-"""
+from iaclint.api import scan
 
 
 def _parent(*stacks) -> str:

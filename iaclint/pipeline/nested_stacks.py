@@ -18,6 +18,8 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 
+from iaclint.frontends.cloudformation.parameter_files import parameter_text
+
 STACK = "aws_cloudformation_stack"
 MAX_DEPTH = 8  # outputs of stacks fed by outputs of stacks ...
 
@@ -76,7 +78,7 @@ def _passed(parent: str, stack, stacks: dict, options, depth: int) -> dict:
     for key, value in (passed.items() if isinstance(passed, dict) else ()):
         if isinstance(value, Unknown) and depth < MAX_DEPTH:
             value = _output(parent, value, stacks, options, depth)
-        text = _text(value)
+        text = parameter_text(value)
         if text is not None:
             values[stack.native_name(("parameters", key)).rsplit(".", 1)[-1]] = text
     return values
@@ -106,14 +108,3 @@ def _parameters(label: str, values: dict, options) -> dict:
     parameters = Parameters({**options.parameters, **values})
     parameters.sources = {k: f"passed by {label}" for k in values}
     return parameters
-
-
-def _text(value) -> str | None:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (str, int, float)):
-        return str(value)
-    if isinstance(value, list) and value and all(isinstance(v, (str, int, float)) and not isinstance(v, bool)
-                                                 for v in value):
-        return ",".join(str(v) for v in value)
-    return None
