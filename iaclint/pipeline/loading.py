@@ -113,7 +113,9 @@ def load_all(found, options: Options, cache=None, jobs: int = 1, keys: list | No
     for i, (result, checked) in zip(pending, ran):
         results[i], verdicts[i] = result, checked
     from iaclint.frontends.terraform.roots import settle
+    from iaclint.pipeline.nested_stacks import evaluate_children
 
+    evaluate_children(units, results, verdicts, options, load_unit)
     dropped = settle(found, units, [_extras_of(r) for r in results])
     out = Loaded()
     applicable = None

@@ -55,6 +55,27 @@ def load_template(file: str, data: bytes, parameters: dict | None = None, tree=N
                                                           f"{type(exc).__name__}: {exc}")])
 
 
+def output_values(file: str, data: bytes, parameters: dict | None = None) -> dict:
+    """{name: value} of a template's `Outputs`, evaluated with `parameters` (what a parent
+    stack reads with `!GetAtt Child.Outputs.Name`); {} when it cannot be read."""
+    try:
+        text = decode(file, data)
+        if not isinstance(text, str) or not looks_like_template(text):
+            return {}
+        from iaclint.frontends.cloudformation.evaluator import Evaluator
+        from iaclint.frontends.cloudformation.parser import parse
+
+        doc = parse(text, text.lstrip()[:1] == "{")
+        outputs = doc.value.get("Outputs") if isinstance(doc.value, dict) else None
+        if not isinstance(outputs, dict):
+            return {}
+        evaluator = Evaluator(doc.value, doc.spans, file, parameters)
+        return {name: evaluator.evaluate(o["Value"], ("Outputs", name, "Value")) for name, o in outputs.items()
+                if isinstance(o, dict) and "Value" in o}
+    except Exception:  # noqa: BLE001 - a template we cannot evaluate has no outputs we know
+        return {}
+
+
 def decode(file: str, data: bytes) -> str | ParseError | None:
     """The template text; a ParseError for a template we cannot read; None for other files."""
     if data.startswith(codecs.BOM_UTF8):
