@@ -168,6 +168,8 @@ class _Names:
         # not every name written in the scan (quadratic in 10,000 buckets and notebooks).
         self.first_known: dict[str, int] = {}
         self.partly_known: list[int] = []
+        self.scopes: dict[int, Scope] = {}  # is_ml_bucket's answers, by id of the bucket
+        self.comparisons_left = MAX_NAME_COMPARISONS
         for i, (_r, name, _path, _shown) in enumerate(self.written):
             if isinstance(name, str):
                 self.first_known.setdefault(name.lower(), i)
@@ -199,8 +201,25 @@ def _names_another_bucket(bucket: Resource, ctx):
 # ML buckets
 
 
+# Comparisons of partly known names (`symbolic.same_text`, ~0.1 ms each) one scan may make:
+# every bucket against every name written in the scan is quadratic, and ten lines of
+# Terraform (`count = 2000` of buckets named `${var.x}-${count.index}` and of notebooks
+# writing `s3://${var.x}-${count.index}/`) made four million of them. Past the budget a
+# bucket's answer is UNKNOWN, with the reason; real projects stay far below it.
+MAX_NAME_COMPARISONS = 100_000
+
+
 def is_ml_bucket(bucket: Resource, ctx) -> Scope:
-    """The ML-bucket rule of the module docstring, three-valued with a reason."""
+    """The ML-bucket rule of the module docstring, three-valued with a reason; computed
+    once per bucket (five policies ask)."""
+    names = _names(ctx)
+    found = names.scopes.get(id(bucket))
+    if found is None:
+        found = names.scopes[id(bucket)] = _is_ml_bucket(bucket, ctx, names)
+    return found
+
+
+def _is_ml_bucket(bucket: Resource, ctx, names: _Names) -> Scope:
     neighbour = ai_neighbour(bucket, ctx)
     if neighbour is not None:
         return Scope(True, f"used by `{neighbour.address}`")
@@ -211,8 +230,12 @@ def is_ml_bucket(bucket: Resource, ctx) -> Scope:
     names_another = _names_another_bucket(bucket, ctx)
     maybe = tagged if tagged.verdict is None else None
     if name is not None:
-        for resource, written, path, shown in _written_for(name, _names(ctx)):
+        for resource, written, path, shown in _written_for(name, names):
             where = resource.native_name(path) if path else ""
+            if names.comparisons_left <= 0:
+                return Scope(None, f"this scan writes too many bucket names to compare them all with this "
+                                   f"bucket's (more than {MAX_NAME_COMPARISONS:,} comparisons)")
+            names.comparisons_left -= 1
             same = symbolic.same_text(written, name, fold=True)
             if same is True:  # the same text, or the same unknown value (`var.bucket` on both sides)
                 how = f" through `{shown}`, its name" if is_unknown(name) else ""
