@@ -276,13 +276,9 @@ def attached(bucket: Resource, ctx, rtype: str) -> tuple[list[Resource], list[Re
     maybe: list[Resource] = []
     name = bucket_name(bucket)
     names_another = None
-    for r in resources_of_type(ctx, rtype):
+    for r, value in _configurations(ctx, rtype).candidates(bucket, name):
         if any(r is x for x in linked):
             continue
-        targets = [t for _, t in ctx.project.outgoing(r, ("bucket",))]
-        if targets and all(t is not None for t in targets):
-            continue  # it configures another scanned resource
-        value = r.attributes.get("bucket")
         if isinstance(value, str):
             if isinstance(name, str) and value == name:
                 linked.append(r)
@@ -299,6 +295,54 @@ def attached(bucket: Resource, ctx, rtype: str) -> tuple[list[Resource], list[Re
             elif name is not None and same is None:
                 maybe.append(r)
     return linked, maybe
+
+
+class _Configurations:
+    """The resources of one type that may configure a bucket by its name (`bucket` not a
+    reference to another scanned resource), indexed once per project, so that `attached`
+    looks at the few that can concern one bucket instead of all of them (quadratic: 20,000
+    buckets beside 20,000 `aws_s3_bucket_versioning` took more than five minutes)."""
+
+    def __init__(self, project, resources: list):
+        self.entries: list = []  # (resource, its `bucket` value), scan order
+        self.by_name: dict[str, list[int]] = {}
+        self.known: list[int] = []  # entries whose `bucket` is a string
+        self.unknown_by_unit: dict = {}  # entries whose `bucket` is an Unknown, by unit
+        for r in resources:
+            targets = [t for _, t in project.outgoing(r, ("bucket",))]
+            if targets and all(t is not None for t in targets):
+                continue  # it configures another scanned resource
+            value = r.attributes.get("bucket")
+            i = len(self.entries)
+            self.entries.append((r, value))
+            if isinstance(value, str):
+                self.by_name.setdefault(value, []).append(i)
+                self.known.append(i)
+            elif is_unknown(value):
+                self.unknown_by_unit.setdefault(r.unit, []).append(i)
+
+    def candidates(self, bucket: Resource, name) -> list:
+        """(resource, value) of the entries `attached` acts on for `bucket`, in scan order."""
+        chosen = list(self.unknown_by_unit.get(bucket.unit, ()))
+        if isinstance(name, str):
+            chosen += self.by_name.get(name, ())
+        elif is_unknown(name):
+            chosen += self.known
+        return [self.entries[i] for i in sorted(chosen)]
+
+
+def _configurations(ctx, rtype: str) -> _Configurations:
+    tables = project_table(ctx, _ConfigurationTables)
+    if rtype not in tables:
+        tables[rtype] = _Configurations(ctx.project, resources_of_type(ctx, rtype))
+    return tables[rtype]
+
+
+class _ConfigurationTables(dict):
+    """{type: _Configurations}, per project."""
+
+    def __init__(self, _project):
+        super().__init__()
 
 
 def _external_name(r: Resource, path: tuple) -> str:
