@@ -169,7 +169,9 @@ class _Names:
         self.first_known: dict[str, int] = {}
         self.partly_known: list[int] = []
         self.scopes: dict[int, Scope] = {}  # is_ml_bucket's answers, by id of the bucket
-        self.comparisons_left = MAX_NAME_COMPARISONS
+        # comparisons left, by the bucket's unit: a unit is checked in one process, so the
+        # answers do not depend on --jobs
+        self.comparisons_left: dict = {}
         for i, (_r, name, _path, _shown) in enumerate(self.written):
             if isinstance(name, str):
                 self.first_known.setdefault(name.lower(), i)
@@ -201,7 +203,8 @@ def _names_another_bucket(bucket: Resource, ctx):
 # ML buckets
 
 
-# Comparisons of partly known names (`symbolic.same_text`, ~0.1 ms each) one scan may make:
+# Comparisons of partly known names (`symbolic.same_text`, ~0.1 ms each) for the buckets of
+# one unit (a Terraform root with its modules, a template):
 # every bucket against every name written in the scan is quadratic, and ten lines of
 # Terraform (`count = 2000` of buckets named `${var.x}-${count.index}` and of notebooks
 # writing `s3://${var.x}-${count.index}/`) made four million of them. Past the budget a
@@ -232,10 +235,11 @@ def _is_ml_bucket(bucket: Resource, ctx, names: _Names) -> Scope:
     if name is not None:
         for resource, written, path, shown in _written_for(name, names):
             where = resource.native_name(path) if path else ""
-            if names.comparisons_left <= 0:
-                return Scope(None, f"this scan writes too many bucket names to compare them all with this "
-                                   f"bucket's (more than {MAX_NAME_COMPARISONS:,} comparisons)")
-            names.comparisons_left -= 1
+            left = names.comparisons_left.get(bucket.unit, MAX_NAME_COMPARISONS)
+            if left <= 0:
+                return Scope(None, f"too many bucket names to compare them all with this bucket's (more than "
+                                   f"{MAX_NAME_COMPARISONS:,} comparisons for the buckets of its unit)")
+            names.comparisons_left[bucket.unit] = left - 1
             same = symbolic.same_text(written, name, fold=True)
             if same is True:  # the same text, or the same unknown value (`var.bucket` on both sides)
                 how = f" through `{shown}`, its name" if is_unknown(name) else ""
