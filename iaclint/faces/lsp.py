@@ -19,7 +19,9 @@
 
 Settings come from the client's `initializationOptions` (and later from
 `workspace/didChangeConfiguration`, under `iaclint`): `select`, `ignore` (lists of IDs or
-names), `strict`, `policyDirs`, `varFiles`, `variables`, `parameters`, `debounce`
+names), `strict`, `policyDirs`, `varFiles`, `variables`, `parameters`, `environments` (`{"prod":
+{"varFiles": [...], "parameterFiles": [...]}}`, as the configuration's), `environment`
+(evaluate only that one), `debounce`
 (seconds, default 0.4), `scanTimeout` (seconds, default 20) and `trustedWorkspace`
 (default false: true says the editor trusts the workspace, as VS Code's Workspace Trust
 does, which counts as the user's opt-in of `--trust-config`). Only this module imports
@@ -80,6 +82,8 @@ class Settings:
     var_files: list = field(default_factory=list)
     variables: dict = field(default_factory=dict)
     parameters: dict = field(default_factory=dict)
+    environments: dict = field(default_factory=dict)  # {name: {"var-files": [...], "parameter-files": [...]}}
+    environment: str | None = None
     debounce: float = DEFAULT_DEBOUNCE
     scan_timeout: float = DEFAULT_SCAN_TIMEOUT
     trusted_workspace: bool = False
@@ -112,8 +116,21 @@ class Settings:
         return cls(select=strings("select"), ignore=strings("ignore"),
                    strict=None if strict is None else bool(strict),
                    policy_dirs=strings("policyDirs"), var_files=strings("varFiles"), variables=mapping("variables"),
-                   parameters=mapping("parameters"), debounce=debounce, scan_timeout=scan_timeout,
+                   parameters=mapping("parameters"), environments=_environments(raw.get("environments")),
+                   environment=str(raw["environment"]) if raw.get("environment") else None,
+                   debounce=debounce, scan_timeout=scan_timeout,
                    trusted_workspace=raw.get("trustedWorkspace") is True)
+
+
+def _environments(value) -> dict:
+    """The `environments` setting, with the configuration's keys (`varFiles` or `var-files`)."""
+    out = {}
+    for name, spec in (value.items() if isinstance(value, dict) else ()):
+        if isinstance(spec, dict):
+            files = {key: [str(f) for f in spec.get(camel) or spec.get(key) or [] if isinstance(f, str)]
+                     for camel, key in (("varFiles", "var-files"), ("parameterFiles", "parameter-files"))}
+            out[str(name)] = {k: v for k, v in files.items() if v}
+    return out
 
 
 def kind(path: str) -> str:
@@ -327,12 +344,15 @@ class IaclintServer(LanguageServer):
 
         if self.policies is None:
             self.configure({})
-        from iaclint.api import UnknownPolicyError
+        from iaclint.api import UnknownEnvironmentError, UnknownPolicyError
 
         options, policy_dirs = self.options(targets[0])
         policies = self.load_policies(policy_dirs)
         try:
             return scan(targets, policies=policies, overlay=overlay, **options)
+        except UnknownEnvironmentError as exc:  # this file's units do not have it: every environment
+            self.warn(f"iaclint: {exc}; scanning every environment")
+            return scan(targets, policies=policies, overlay=overlay, **{**options, "environment": None})
         except UnknownPolicyError as exc:  # the command line stops (exit 2); an editor says so and goes on
             self.warn(f"iaclint: {exc}; scanning without them")
             known = {key for p in policies for key in (p.id, p.name)}
@@ -349,7 +369,8 @@ class IaclintServer(LanguageServer):
         under the editor's settings, as the command line's flags are."""
         s = self.settings
         plain = {"select": s.select, "ignore": s.ignore, "strict": bool(s.strict), "var_files": s.var_files,
-                 "variables": s.variables, "parameters": s.parameters}
+                 "variables": s.variables, "parameters": s.parameters, "environments": s.environments or None,
+                 "environment": s.environment}
         try:
             from iaclint.pipeline.config import ConfigError, merge
             from iaclint.pipeline.trust import EDITOR_OPT_IN, effective_config
@@ -363,7 +384,8 @@ class IaclintServer(LanguageServer):
             self.warn("iaclint: " + "; ".join(f"{exc.file}: {m}" for m in exc.messages))
             config = None
         editor = {"select": s.select, "ignore": s.ignore, "strict": s.strict, "policy-dirs": s.policy_dirs,
-                  "variables": s.variables, "parameters": s.parameters, "var-files": s.var_files}
+                  "variables": s.variables, "parameters": s.parameters, "var-files": s.var_files,
+                  "environment": s.environment}
         try:
             merged = merge(config, editor)
         except ValueError as exc:  # an invalid glob in the file: said, and the file is left out
@@ -372,6 +394,7 @@ class IaclintServer(LanguageServer):
         options = {"select": merged["select"], "ignore": merged["ignore"], "strict": merged["strict"],
                    "var_files": merged["var-files"], "variables": merged["variables"],
                    "parameters": merged["parameters"], "severity": merged["severity"],
+                   "environments": s.environments or merged["environments"], "environment": merged["environment"],
                    "exclude": merged["exclude"], "per_path_ignores": merged["per-path-ignores"],
                    "options": {"trusted_accounts": merged["trusted-accounts"]}}
         if merged.get("baseline"):
