@@ -205,11 +205,11 @@ def evaluate(request: Request, found: Discovery, chosen: Chosen):
 
 def _evaluate(request: Request, found: Discovery, chosen: Chosen, options):
     scan_key = keys = None
-    if request.cache is not None and request.changes is None and not request.per_path_ignores \
-            and not request.inventory:
+    if request.cache is not None and request.changes is None and not request.per_path_ignores:
         from iaclint.pipeline import result_cache
 
-        scan_key, keys = result_cache.key(request.cache, found, options, chosen.policies, request.policy_options)
+        scan_key, keys = result_cache.key(request.cache, found, options, chosen.policies, request.policy_options,
+                                          inventory=request.inventory)
         evaluated = result_cache.get(request.cache, scan_key, options.overlay, options.tree)
         if evaluated is not None:
             return evaluated, []
