@@ -312,6 +312,8 @@ def _load_unit(unit: tuple, options: Options) -> tuple:
     if env and options.environment not in applies:  # a parameter file of another template of its directory
         result = load_template(where, data, options.parameters, tree=options.tree)
     label = env.label(options.environment) if options.environment in applies else DROPPED if applies else ""
+    if result.notes:
+        return _labelled(result.resources, label), result.errors, False, True, {"notes": list(result.notes)}
     return _labelled(result.resources, label), result.errors, False, True
 
 

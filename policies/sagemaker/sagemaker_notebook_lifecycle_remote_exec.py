@@ -23,16 +23,18 @@ import re
 
 from iaclint.aws import scripts
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
+from iaclint.model import linear_regex
 from iaclint.model.unknown import is_unknown
 
 _INTERPRETER = r"(?:sudo\s+(?:-\S+\s+)*)?(?:/usr/bin/|/bin/)?(?:env\s+)?(?:(?:ba|da|z|k)?sh|python[\d.]*|perl|ruby)\b"
+# In RE2 (linear): a line of `curl curl curl ...` made Python's re scan to its end from every `curl`.
 _CHECKS = (
     ("pipes a download into an interpreter",
-     re.compile(r"\b(?:curl|wget)\b[^|\n]*\|\s*" + _INTERPRETER)),
+     linear_regex.Program(r"\b(?:curl|wget)\b[^|\n]*\|\s*" + _INTERPRETER)),
     ("runs a download through a shell",
-     re.compile(r"\b(?:(?:ba|da|z|k)?sh|eval|source|\.)\s+(?:-c\s+)?[\"']?(?:\$\(|<\(|`)\s*(?:curl|wget)\b")),
+     linear_regex.Program(r"\b(?:(?:ba|da|z|k)?sh|eval|source|\.)\s+(?:-c\s+)?[\"']?(?:\$\(|<\(|`)\s*(?:curl|wget)\b")),
     ("grants root through sudo",
-     re.compile(r"\bsudoers\b|\bNOPASSWD\b|\busermod\b[^\n]*-a?G\s*(?:\S*,)?(?:sudo|wheel)\b")),
+     linear_regex.Program(r"\bsudoers\b|\bNOPASSWD\b|\busermod\b[^\n]*-a?G\s*(?:\S*,)?(?:sudo|wheel)\b")),
 )
 _PIP_INSTALL = re.compile(r"\bpip[\d.]*\s+install\b(?P<args>[^\n;&|]*)")
 _URL = re.compile(r"(?:git\+|hg\+|svn\+|bzr\+)?(?:https?|ftp)://(?P<host>[^/\s\"':@]+(?::\d+)?)", re.IGNORECASE)
