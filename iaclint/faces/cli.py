@@ -248,8 +248,7 @@ def _scan(args) -> int:
 
         if diff_inventory(result, args.diff, paths, policies, settings.scan) != 0:
             return EXIT_ERROR
-    from iaclint.faces.settings import note
-    from iaclint.gate.text import inert
+    from iaclint.faces.settings import note, said_failures
     from iaclint.gate.writes import write_file
 
     for fmt, output in reports:
@@ -265,11 +264,7 @@ def _scan(args) -> int:
             return _usage_error(f"cannot write {output}: {exc.strerror or exc}")
     for path, reason in result.skipped:  # on purpose (DESIGN 10): said, but no exit code of its own
         note(path, reason)
-    for path in result.missing:
-        print(f"iaclint: error: path not found: {inert(path)}", file=sys.stderr)
-    for error in result.errors:
-        print(f"iaclint: internal error: {inert(error)}", file=sys.stderr)
-    if result.missing or result.errors:
+    if said_failures(result):
         return EXIT_ERROR
     threshold = SEVERITY_ORDER.index(settings.fail_on)
     for finding in result.findings:
