@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement and command")
     parser.add_argument("--quick", action="store_true", help="tiny inputs, one run each (proves the harness)")
     parser.add_argument("--out", type=Path, default=HERE / "out", help="where inputs are generated")
+    parser.add_argument("--only", action="append", metavar="INPUT", help="time only this input (repeatable)")
     args = parser.parse_args(argv)
     runs = 1 if args.quick else max(1, args.runs)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -35,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="iaclint-compare-") as tmp:
         scratch = Path(tmp)
         for w in run.build_workloads(args.out, args.quick):
+            if args.only and w.name not in args.only:
+                continue
             cold = {name: run.Measure() for name in commands}
             warm = {name: run.Measure() for name in commands}
             for name, base in commands.items():  # fill each warm cache once

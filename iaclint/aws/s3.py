@@ -46,15 +46,10 @@ from iaclint.aws.mlscope import (
     resources_of_type,
 )
 from iaclint.aws.verdicts import Check, Tri, blocks, combine, leaves
-from iaclint.model import paths
+from iaclint.model import paths, symbolic
 from iaclint.model.resource import Resource
-from iaclint.model.unknown import is_unknown
-from iaclint.model.unknown_globs import (
-    as_template,
-    globs_overlap,
-    interpolation_end,
-    unknown_glob,
-)
+from iaclint.model.unknown import Unknown, is_unknown, shape_name
+from iaclint.model.unknown_globs import interpolation_end
 
 BUCKET_TYPE = "aws_s3_bucket"
 SSE_TYPE = "aws_s3_bucket_server_side_encryption_configuration"
@@ -69,7 +64,7 @@ _AWS_MANAGED_S3_KEY = re.compile(r"(^|:)alias/aws/s3$", re.IGNORECASE)
 
 # Attributes of AI resources that hold a bare bucket name.
 _NAME_KEYS = frozenset({"bucket", "bucket_name", "s3_bucket", "s3_bucket_name"})
-_URI_START = re.compile(r"s3://|arn:aws[a-z-]*:s3:::", re.IGNORECASE)
+_URI_START = re.compile(r"s3://|arn:(?:aws[a-z-]*|\x00):s3:::", re.IGNORECASE)  # \x00: a hole (the partition)
 _NAME_CHAR = re.compile(r"[A-Za-z0-9.\-]")
 
 
@@ -90,54 +85,74 @@ def bucket_name(bucket: Resource) -> Any:
     return None
 
 
-def _name_glob(name: Any) -> str | None:
-    if isinstance(name, str):
-        return name
-    if is_unknown(name):
-        return unknown_glob(name)
-    return None
-
-
-def _uri_names(text: str) -> Iterator[tuple[str, str]]:
-    """(glob, raw) bucket names after `s3://` / `arn:aws:s3:::` in `text`: the glob has `*`
-    for each interpolation, the raw text keeps it (`${var.bucket}`)."""
-    for match in _URI_START.finditer(text):
-        i, n, out = match.end(), len(text), []
-        while i < n:
-            if text.startswith("${", i):
-                out.append("*")
-                i = interpolation_end(text, i)
-            elif _NAME_CHAR.match(text[i]):
-                out.append(text[i])
-                i += 1
+def _string_items(pieces: tuple) -> list:
+    """A string's pieces as characters and holes; `${...}` in known text (an IAM policy
+    variable such as `${aws:username}`) is a hole too."""
+    items: list = []
+    for piece in pieces:
+        if not isinstance(piece, str):
+            items.append(piece)
+            continue
+        i = 0
+        while i < len(piece):
+            if piece.startswith("${", i):
+                end = interpolation_end(piece, i)
+                items.append(Unknown(piece[i + 2:end - 1], "a policy variable, known at request time"))
+                i = end
             else:
-                break
-        name = re.sub(r"\*+", "*", "".join(out))
-        if name:
-            yield name, text[match.end():i]
+                items.append(piece[i])
+                i += 1
+    return items
 
 
-def written_bucket_names(resource: Resource) -> Iterator[tuple[str, tuple, str]]:
-    """(name glob, path, raw text) for every bucket name written in `resource`'s
+def _uri_names(value: Any) -> Iterator[tuple[Any, str]]:
+    """(name, text as written) of every bucket named after `s3://` / `arn:aws:s3:::` in a
+    string, known or partially known: the name is itself a partially known string when a
+    hole is part of it (`s3://${var.env}-data/`)."""
+    pieces = symbolic.pieces(value)
+    if pieces is None:
+        return
+    items = _string_items(pieces)
+    text = "".join(c if isinstance(c, str) else "\x00" for c in items)
+    for match in _URI_START.finditer(text):
+        i, out = match.end(), []
+        while i < len(items) and (not isinstance(items[i], str) or _NAME_CHAR.match(items[i])):
+            out.append(items[i])
+            i += 1
+        if out:
+            shown = "".join(c if isinstance(c, str) else "${" + shape_name(c) + "}" for c in out)
+            yield symbolic.text(out, shown, "part of the name is unknown"), shown
+
+
+def written_bucket_values(resource: Resource) -> Iterator[tuple[Any, tuple, str]]:
+    """(name, path, text as written) for every bucket name written in `resource`'s
     attributes: S3 URIs and ARNs in any string (JSON documents included), and bare names in
-    `bucket` / `bucket_name` attributes. Unknowns that refer to resources are left out: they
-    are edges of the graph, and their unknown parts are those resources' attributes."""
+    `bucket` / `bucket_name` attributes. A name is a string or a partially known string
+    (`iaclint.model.symbolic`). Unknowns that refer to resources are left out: they are
+    edges of the graph, and their unknown parts are those resources' attributes."""
     for path, value in leaves(resource.attributes):
         if is_unknown(value):
             if value.refs:
                 continue
-            text = value.expr
-            if "s3" in text.lower():
-                for name, raw in _uri_names(text):
-                    yield name, path, raw
-            if path and path[-1] in _NAME_KEYS and "://" not in text and ":::" not in text:
-                yield unknown_glob(value), path, as_template(value)
+            if "s3" in (symbolic.glob(value) or "").lower():
+                for name, shown in _uri_names(value):
+                    yield name, path, shown
+            if path and path[-1] in _NAME_KEYS and not any(
+                    ch in text for text in symbolic.literal_text(value) for ch in "/:"):
+                yield value, path, symbolic.glob(value) or value.expr
         elif isinstance(value, str):
             if "s3" in value.lower():
-                for name, raw in _uri_names(value):
-                    yield name, path, raw
+                for name, shown in _uri_names(value):
+                    yield name, path, shown
             if path and path[-1] in _NAME_KEYS and value and not re.search(r"[/:]", value):
                 yield value, path, value
+
+
+def written_bucket_names(resource: Resource) -> Iterator[tuple[str, tuple, str]]:
+    """(name glob, path, text as written) of `written_bucket_values`: a glob with `*` for
+    each unknown part of the name."""
+    for name, path, shown in written_bucket_values(resource):
+        yield symbolic.glob(name) or "*", path, shown
 
 
 class _Names:
@@ -146,8 +161,8 @@ class _Names:
     scanned buckets have each known name."""
 
     def __init__(self, project):
-        self.written = [(r, glob, path, raw) for r in project.resources if is_ai_resource(r)
-                        for glob, path, raw in written_bucket_names(r)]
+        self.written = [(r, name, path, shown) for r in project.resources if is_ai_resource(r)
+                        for name, path, shown in written_bucket_values(r)]
         self.counts: dict[str, int] = {}
         for b in project.resources:
             if b.type == BUCKET_TYPE:
@@ -182,22 +197,20 @@ def is_ml_bucket(bucket: Resource, ctx) -> Scope:
     if tagged.verdict is True:
         return tagged
     name = bucket_name(bucket)
-    own = _name_glob(name)
     others = _other_names(bucket, ctx)
     maybe = tagged if tagged.verdict is None else None
-    template = as_template(name) if is_unknown(name) else None
-    if own is not None:
-        for resource, written, path, raw in _names(ctx).written:
+    if name is not None:
+        for resource, written, path, shown in _names(ctx).written:
             where = resource.native_name(path) if path else ""
-            if template is not None and resource.unit == bucket.unit and raw == template:
-                return Scope(True, f"named by `{resource.address}` in `{where}` through `{raw}`, its name")
-            if "*" not in written and isinstance(name, str):
-                if written.lower() == name.lower():
-                    return Scope(True, f"named by `{resource.address}` in `{where}`")
-                continue
-            if "*" not in written and written in others:
+            same = symbolic.same_text(written, name, fold=True)
+            if same is True:  # the same text, or the same unknown value (`var.bucket` on both sides)
+                how = f" through `{shown}`, its name" if is_unknown(name) else ""
+                return Scope(True, f"named by `{resource.address}` in `{where}`{how}")
+            if same is False:
+                continue  # its known text rules this bucket out
+            if isinstance(written, str) and written in others:
                 continue  # names another scanned bucket
-            if maybe is None and globs_overlap(written, own):
+            if maybe is None:
                 what = f"`{name.expr}`" if is_unknown(name) else f"`{name}`"
                 maybe = Scope(None, f"`{resource.address}` writes a bucket name (`{where}`) that may be its "
                                     f"name {what}; it cannot be compared statically")
@@ -219,7 +232,6 @@ def attached(bucket: Resource, ctx, rtype: str) -> tuple[list[Resource], list[Re
             linked.append(source)
     maybe: list[Resource] = []
     name = bucket_name(bucket)
-    own = _name_glob(name)
     others = None
     for r in resources_of_type(ctx, rtype):
         if any(r is x for x in linked):
@@ -231,17 +243,17 @@ def attached(bucket: Resource, ctx, rtype: str) -> tuple[list[Resource], list[Re
         if isinstance(value, str):
             if isinstance(name, str) and value == name:
                 linked.append(r)
-            elif own is not None and not isinstance(name, str) and globs_overlap(value, own):
+            elif is_unknown(name) and symbolic.same_text(value, name, fold=True) is not False:
                 others = _other_names(bucket, ctx) if others is None else others
                 if value not in others:
                     maybe.append(r)
         elif is_unknown(value):
             if r.unit != bucket.unit:
                 continue  # an unresolved expression of another module or template says nothing here
-            if is_unknown(name) and " ".join(value.expr.split()) == " ".join(
-                    name.expr.split()):
+            same = symbolic.same(value, name) if name is not None else None
+            if same is True:
                 linked.append(r)  # `bucket = var.name` on both: the same value
-            elif own is not None and globs_overlap(unknown_glob(value), own):
+            elif name is not None and same is None:
                 maybe.append(r)
     return linked, maybe
 

@@ -245,9 +245,12 @@ def _conditional(value: Any) -> bool:
 
 
 def _list_worlds(items: list, limit: int = 64) -> list | None:
-    """Every list a list with conditional items can be (an `ABSENT` item drops out)."""
+    """Every list a list with conditional items can be (an `ABSENT` item drops out); None
+    when an item stands for an unknown number of items (`Unknown.many`)."""
     worlds: list = [[]]
     for item in items:
+        if isinstance(item, Unknown) and item.many:
+            return None
         options = list(item.alternatives) if _conditional(item) else [item]
         worlds = [w + ([] if o is ABSENT else [o]) for w in worlds for o in options]
         if len(worlds) > limit:

@@ -162,7 +162,8 @@ def scan_settings(args, paths, *, use_baseline: bool = True) -> Settings:
         _fail(f"exclude or per-path-ignores: {exc}")
     baseline_file = None if getattr(args, "no_baseline", False) else merged["baseline"]
     tree = Tree.of(paths)
-    from_config = baseline_file is not None and cli["baseline"] is None  # confined to the tree
+    # A baseline named by an untrusted configuration stays in the tree (read and written there).
+    from_config = baseline_file is not None and cli["baseline"] is None and not getattr(config, "trusted", False)
     scan = {
         "select": merged["select"], "ignore": merged["ignore"], "strict": merged["strict"],
         "var_files": merged["var-files"], "variables": merged["variables"], "parameters": merged["parameters"],

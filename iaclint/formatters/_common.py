@@ -42,7 +42,11 @@ def already_inert(findings) -> bool:
     files = {f.file for f in findings}
     if any(f.startswith(_COMMAND_STARTS) for f in files):
         return False
-    text = " ".join([" ".join(files)] + [" ".join(map(attrgetter(name), findings)) for name in _TREE_FIELDS])
+    return _printable(" ".join(files)) and all(_printable(" ".join(map(attrgetter(name), findings)))
+                                               for name in _TREE_FIELDS)  # one field at a time: less memory
+
+
+def _printable(text: str) -> bool:
     if text.isascii():  # the common case: only C0 controls and DEL to look for
         return not text.encode("ascii").translate(None, _PRINTABLE_ASCII)
     return text.isprintable()

@@ -20,13 +20,14 @@ from __future__ import annotations
 import json
 import os
 
-from iaclint.formatters._common import policies_by_id, printable, report_path
+from iaclint.formatters._common import inert_result, policies_by_id, printable, report_path
 from iaclint.model.resource import PARSE_ERROR_ID
 
 CHECKOV_VERSION = "3.3.30"  # the report structure written here is this version's
 
 
 def format_checkov_json(result, colour: bool = False) -> str:
+    result = inert_result(result)  # text from the tree made harmless (formatters._common)
     reports = checkov_reports(result)
     if not reports:
         document: object = _summary(result, 0, 0, 0, first=True)

@@ -73,10 +73,6 @@ def repository_top(directory: str) -> str | None:
         current = parent
 
 
-def _within(real: str, root: str) -> bool:
-    return real == root or real.startswith(root if root.endswith(os.sep) else root + os.sep)
-
-
 class Tree:
     """The directories scanned content may come from (real paths), plus single files the
     user named. One per scan; it remembers the real path of every directory it checked."""
@@ -85,6 +81,7 @@ class Tree:
         self.roots = tuple(sorted({os.path.realpath(r) for r in roots}))
         self.files = frozenset(os.path.realpath(f) for f in files)
         self._dirs: dict = {}
+        self._prefixes = tuple(r if r.endswith(os.sep) else r + os.sep for r in self.roots)
 
     @classmethod
     def of(cls, paths) -> "Tree":
@@ -109,19 +106,22 @@ class Tree:
         return Tree, (self.roots, self.files)
 
     def _inside(self, real: str) -> bool:
-        return real in self.files or any(_within(real, root) for root in self.roots)
+        return real.startswith(self._prefixes) or real in self.roots or real in self.files
 
     def _real_dir(self, directory: str) -> str:
+        """The real path of a directory (as written: relative to the working directory,
+        which does not change during a scan), remembered."""
         real = self._dirs.get(directory)
         if real is None:
-            real = self._dirs[directory] = os.path.realpath(directory)
+            real = self._dirs[directory] = os.path.realpath(directory or ".")
         return real
 
     def check(self, path: str) -> str:
         """The real path of `path`, or Refused when it lies (or leads) outside the tree."""
-        absolute = os.path.abspath(path)
-        real_dir = self._real_dir(os.path.dirname(absolute))
-        real = os.path.join(real_dir, os.path.basename(absolute))
+        head, tail = os.path.split(path)
+        if not tail or tail in (".", ".."):  # `dir/`, `..`: resolve the whole path
+            head, tail = os.path.split(os.path.abspath(path))
+        real = os.path.join(self._real_dir(head), tail)
         try:
             if stat.S_ISLNK(os.lstat(real).st_mode):
                 real = os.path.realpath(real)
@@ -159,16 +159,16 @@ def read_bytes(path: str, tree: Tree | None = None, limit: int = MAX_FILE_BYTES)
         info = _regular(fd, path)
         if info.st_size > limit:
             raise Refused(path, f"larger than {size_text(limit)}")
-        chunks, total = [], 0
-        while True:
-            chunk = os.read(fd, min(_CHUNK, limit + 1 - total))
-            if not chunk:
-                break
+        chunks, total, want = [], 0, min(info.st_size + 1, limit + 1)
+        while True:  # a short read of a regular file is its end: most files take one read
+            chunk = os.read(fd, want)
             chunks.append(chunk)
             total += len(chunk)
             if total > limit:
                 raise Refused(path, f"larger than {size_text(limit)}")
-        return b"".join(chunks)
+            if len(chunk) < want:
+                return b"".join(chunks)
+            want = min(_CHUNK, limit + 1 - total)
     finally:
         os.close(fd)
 
@@ -202,7 +202,7 @@ def is_regular_file(path: str, tree: Tree | None = None) -> bool:
 def list_dir(directory: str, tree: Tree | None = None) -> list[str]:
     """The names in a directory that lies inside `tree` (OSError otherwise)."""
     if tree is not None:
-        real = tree._real_dir(os.path.abspath(directory or "."))
+        real = tree._real_dir(directory or ".")
         if not tree._inside(real):
             raise Refused(directory, OUTSIDE)
         return os.listdir(real)

@@ -55,9 +55,9 @@ def _check(path: str, tree: Tree | None, confined: bool) -> str:
 
 
 def write_file(path: str, data, tree: Tree | None = None, confined: bool = False, mode: int = 0o644) -> None:
-    """Write `data` (bytes, a str, or an iterable of str pieces, written as they come: a
-    large report is never held whole) to `path` atomically (see the module docstring);
-    raises OSError."""
+    """Write `data` (bytes, a str, or an iterable of str or bytes pieces, written as they
+    come: a large report or cache entry is never held whole, or twice) to `path`
+    atomically (see the module docstring); raises OSError."""
     real = _check(path, tree, confined)
     fd, temp = tempfile.mkstemp(dir=os.path.dirname(real), prefix=".iaclint-")
     try:
@@ -68,7 +68,8 @@ def write_file(path: str, data, tree: Tree | None = None, confined: bool = False
                 handle.write(data.encode("utf-8", "backslashreplace"))
             else:
                 for piece in data:
-                    handle.write(piece.encode("utf-8", "backslashreplace"))
+                    handle.write(piece if isinstance(piece, (bytes, bytearray, memoryview))
+                                 else piece.encode("utf-8", "backslashreplace"))
         if mode != 0o600:
             umask = os.umask(0)
             os.umask(umask)

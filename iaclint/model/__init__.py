@@ -6,7 +6,7 @@ value of what cannot be known statically, with what is known of it), `symbolic` 
 value domain both front ends build values with, and the three-valued questions policies
 ask of values), `strings` (sets of strings as token sequences: overlap and glob coverage,
 exact and bounded), `holes_json` (JSON text with holes), `unknown_globs`
-(the shapes of unknown names), `paths` (attribute paths through dicts and lists),
+(an unknown name as a glob), `paths` (attribute paths through dicts and lists),
 `documents` (JSON documents in any written form), `sizes` (how big a value may grow) and
 `linear_regex` (RE2, for every pattern that comes from the scanned tree).
 

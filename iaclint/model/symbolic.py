@@ -114,7 +114,7 @@ def choice(options: Iterable, expr: str, reason: str, span: Any = None, refs: It
         inner = alternatives(option)
         # a nested choice opens up, unless it is a named value (a symbol) or a string
         # template, which say more than their alternatives
-        if inner is None or option.parts is not None or option.symbol is not None:
+        if inner is None or option.parts is not None or option.symbol is not None or option.many:
             inner = [option]
         for item in inner:
             if not any(_plain_same(item, u) for u in unique):
@@ -124,6 +124,16 @@ def choice(options: Iterable, expr: str, reason: str, span: Any = None, refs: It
     if refs is None:
         refs = collect_refs([u for u in unique if u is not ABSENT])
     return Unknown(expr, reason, span, tuple(refs), alternatives=tuple(unique), symbol=symbol)
+
+
+def repeated(item: Any, expr: str, reason: str, span: Any = None, refs: Iterable | None = None) -> Unknown:
+    """A list item that stands for zero or more items like `item` (a `dynamic` block whose
+    `for_each` is unknown, its iterator a hole): a choice of `item` and `ABSENT` whose
+    count is unknown too (`many`). A question about the list's items that `item` cannot
+    change is answered without it; a question about the list's length is not."""
+    if refs is None:
+        refs = collect_refs(item)
+    return Unknown(expr, reason, span, tuple(refs), alternatives=(item, ABSENT), many=True)
 
 
 def lift(values: list, compute: Callable) -> list | None:
@@ -231,6 +241,27 @@ class _Hole:
 
     def __hash__(self):
         return hash(self.key)
+
+
+def key_of(value: Any, budget: list | None = None) -> Any:
+    """A hashable key of a value made of known data and holes with symbols: two values with
+    the same key are the same value (`lower(var.name)` and `lower(var.name)`); None when a
+    part has no identity (or the value is too large to key)."""
+    budget = [1000] if budget is None else budget
+    budget[0] -= 1
+    if budget[0] < 0:
+        return None
+    if isinstance(value, Unknown):
+        return ("symbol", value.symbol) if value.symbol is not None else None
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return (type(value).__name__, value)
+    if isinstance(value, list):
+        keys = [key_of(v, budget) for v in value]
+        return None if any(k is None for k in keys) else ("list", tuple(keys))
+    if isinstance(value, dict):
+        keys = [(k, key_of(v, budget)) for k, v in sorted(value.items())]
+        return None if any(k[1] is None for k in keys) else ("map", tuple(keys))
+    return None
 
 
 def identity(value: Unknown) -> Any:

@@ -19,6 +19,9 @@ An Unknown may also carry what *is* known about it, without ever pretending to b
   pseudo parameter: `AWS::AccountId` is twelve digits, `AWS::Partition` starts with `aws`).
   Patterns are deliberately wide: they may only be used to prove that a value *cannot* be
   something (`arn:${AWS::Partition}:...` is never `*`), never to guess what it is.
+- `many`: with `alternatives` (one of them `ABSENT`), the value is a list item that stands
+  for zero or more items, each one of the other alternatives (a `dynamic` block whose
+  `for_each` is unknown): its count is unknown, not just its presence.
 - `symbol`: the identity of the value (a hashable key, unique within the scan): the same
   variable, parameter, resource attribute or pseudo parameter of one module instance or
   template has the same symbol wherever it appears, so it is known to equal itself.
@@ -53,11 +56,11 @@ ABSENT = _Absent()
 class Unknown:
     """A statically unknowable value. Compare with `is_unknown`, never with `==`."""
 
-    __slots__ = ("expr", "reason", "span", "refs", "alternatives", "parts", "pattern", "symbol")
+    __slots__ = ("expr", "reason", "span", "refs", "alternatives", "parts", "pattern", "symbol", "many")
 
     def __init__(self, expr: str, reason: str, span: Any = None, refs: tuple[str, ...] = (),
                  alternatives: tuple | None = None, parts: tuple | None = None, pattern: str | None = None,
-                 symbol: Any = None):
+                 symbol: Any = None, many: bool = False):
         self.expr = expr
         self.reason = reason
         self.span = span
@@ -66,6 +69,7 @@ class Unknown:
         self.parts = tuple(parts) if parts is not None else None
         self.pattern = pattern
         self.symbol = symbol
+        self.many = many
 
     def __repr__(self) -> str:
         return f"Unknown({self.expr!r}, {self.reason!r})"

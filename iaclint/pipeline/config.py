@@ -102,6 +102,7 @@ class Config:
     file: str  # the file it came from
     root: str  # its directory: paths and globs are relative to it
     values: dict = field(default_factory=dict)  # validated, kebab-case keys
+    trusted: bool = False  # every setting applies (pipeline.trust); else its paths stay in the tree
 
     def get(self, key: str, default=None):
         return self.values.get(key, default)

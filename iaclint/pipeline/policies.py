@@ -33,8 +33,6 @@ def check_names(policies: list[Policy], named: dict) -> None:
     """Raise UnknownPolicyError for every name in `named` ({where: [IDs or names]}, such as
     {"--select": [...]}) that is neither the ID nor the name of a policy, with the
     closest known one."""
-    import difflib
-
     known = {key for p in policies for key in (p.id, p.name)}
     problems = []
     for where, names in named.items():
@@ -42,6 +40,7 @@ def check_names(policies: list[Policy], named: dict) -> None:
             name = str(name).strip()
             if not name or name in known or name.upper() in known:
                 continue
+            import difflib  # only to say what was meant: a clean run does not import it
             close = [_as_id(name)] if _as_id(name) in known else difflib.get_close_matches(
                 name.upper() if name[:3].upper() == "IAC" else name, known, n=1, cutoff=0.6)
             hint = f" (did you mean {close[0]}?)" if close else " (see `iaclint rules`)"

@@ -143,6 +143,7 @@ def effective_config(paths, explicit: str | None = None, trust_flag: bool = Fals
     notes = [(user.file, user.problem)] if user.problem else []
     tree = reads.Tree.of(list(paths) or ["."])
     if is_trusted(config, tree, user, trust_flag, explicit=bool(explicit)):
+        config.trusted = True
         return config, notes
     restricted, more = restrict(config, tree, user, opt_in)
     return restricted, notes + more

@@ -187,3 +187,12 @@ def test_environment_is_the_users_not_the_trees(world):
     run = iaclint("scan", ".", "--no-cache", cwd=repo, home=home,
                   env=environment(home, PYTHONPATH=repo))
     assert_inert(run, code=0, markers=[marker])
+
+
+def test_a_trusted_configuration_may_keep_its_baseline_outside_the_tree(world):
+    repo, home, outside = world
+    (repo / ".iaclint.yaml").write_text(f"baseline: '{outside / 'shared-baseline.json'}'\n")
+    run = iaclint("baseline", "create", "--no-cache", "--trust-config", cwd=repo, home=home)
+    assert_inert(run, code=0)
+    assert (outside / "shared-baseline.json").exists()
+    assert_inert(iaclint("scan", ".", "--no-cache", "--trust-config", cwd=repo, home=home), code=0)

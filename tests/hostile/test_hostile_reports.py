@@ -10,7 +10,7 @@ import re
 import pytest
 from harness import assert_inert, iaclint, repository
 
-FORMATS = ("text", "json", "sarif", "junit", "github", "markdown", "gitlab")
+from iaclint.formatters import FORMATS, INVENTORY_FORMATS  # noqa: E402 - every format, new ones too
 NOTEBOOK = ('resource "aws_sagemaker_notebook_instance" "nb" {{\n  name = "nb"\n'
             '  role_arn = "arn:aws:iam::123456789012:role/sm"\n  instance_type = "ml.t3.medium"\n'
             '  direct_internet_access = "Enabled"\n}}\n{extra}')
@@ -57,7 +57,7 @@ def test_every_format_is_inert_on_stdout_and_in_a_file(world, fmt):
     if fmt == "github":
         assert all(re.match(r"::(error|warning|notice) file=", line) for line in lines if line.startswith("::"))
         assert sum(line.startswith("::") for line in lines) >= 8
-    if fmt in ("json", "sarif", "gitlab"):
+    if fmt in ("json", "sarif", "gitlab", "checkov-json"):
         json.loads(run.out)
     if fmt == "sarif":
         import jsonschema
@@ -82,3 +82,12 @@ def test_notes_and_errors_are_inert(world):
     missing = iaclint("scan", "no\n::error::such-path", "--no-cache", cwd=repo, home=home)
     assert_inert(missing, code=2)
     assert "path not found: no\\n::error::such-path" in missing.err
+
+
+@pytest.mark.parametrize("fmt", INVENTORY_FORMATS)
+def test_every_inventory_format_is_inert(world, fmt):
+    repo, home = world
+    run = iaclint("inventory", ".", "--no-cache", "--format", fmt, cwd=repo, home=home)
+    assert_inert(run, code=(0, 1))
+    if fmt == "html":
+        assert "<img" not in run.out.split("<script", 1)[0]

@@ -211,6 +211,7 @@ def _data_source_document(resource, ctx, follow: bool, seen: tuple = ()) -> Docu
     by_sid: dict = {}
     for part in parts:
         doc.unknowns.extend(part.unknowns)
+        doc.maybe.update(part.maybe)
         for stmt in part.statements:
             if isinstance(stmt.sid, str) and stmt.sid:
                 if stmt.sid in by_sid:

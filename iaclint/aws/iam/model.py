@@ -78,9 +78,14 @@ class Document:
     (`("inline_policy", 0, "policy")`; `()` for a data source, whose blocks are the
     document). `unknowns` lists the parts that cannot be read, as (path, Unknown, reason):
     a whole document held by a variable, a `Statement` built by an unknown expression.
+    `maybe` maps the path of an unknown part that is a statement which may or may not be
+    there (a choice with `ABSENT`: `!If [C, {...}, !Ref AWS::NoValue]`, a `dynamic
+    "statement"` whose `for_each` is unknown) to the statements it can be: a test that
+    none of them can fail does not make the verdict unknown (`check_statements`).
     `source` is the data source a followed document was read from (else None)."""
 
     path: tuple
     statements: list = field(default_factory=list)
     unknowns: list = field(default_factory=list)
     source: Any = None
+    maybe: dict = field(default_factory=dict)

@@ -45,6 +45,8 @@ def check_statements(resource, ctx, test: Callable[[Statement], Outcome],
     found = False
     for doc in documents:
         for path, _value, reason in doc.unknowns:
+            if path in doc.maybe and _cannot_offend(doc.maybe[path], test, identity_only):
+                continue  # whether it is there or not, and how often, the verdict is the same
             found = True
             name = resource.native_name(path) if path else "statement"
             yield UNKNOWN(f"The policy document `{name}` cannot be analysed: {reason}", path)
@@ -67,6 +69,11 @@ def check_statements(resource, ctx, test: Callable[[Statement], Outcome],
                 yield UNKNOWN(f"Cannot tell statically whether {subject} {outcome.message}{why}", where)
     if not found:
         yield PASS()
+
+
+def _cannot_offend(options: list, test, identity_only: bool) -> bool:
+    """Whether none of the statements a part may be can offend (each tested False)."""
+    return all((identity_only and has_principals(stmt)) or test(stmt).verdict is False for stmt in options)
 
 
 def document_name(resource, doc: Document) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from iaclint.aws.iam.model import Condition, Document, Principal, Statement
-from iaclint.model.unknown import Unknown
+from iaclint.model.unknown import ABSENT, Unknown
 
 # Element names in the two document shapes: IAM JSON and the data source's blocks.
 JSON_FIELDS = {
@@ -58,7 +58,17 @@ def json_document(resource, path: tuple, doc: dict) -> Document:
                 out.statements.append(_json_statement(resource, base + (i,), item, i))
             elif isinstance(item, Unknown):
                 out.unknowns.append((base + (i,), item, unknown_reason(item)))
+                _maybe(out, base + (i,), item, lambda o: _json_statement(resource, base + (i,), o, i))
     return out
+
+
+def _maybe(doc: Document, path: tuple, item: Unknown, read) -> None:
+    """A statement that may or may not be there (a choice of statements and `ABSENT`, or
+    `null`): its options, read, in `doc.maybe`."""
+    options = item.alternatives
+    if not options or not all(o is ABSENT or o is None or isinstance(o, dict) for o in options):
+        return
+    doc.maybe[path] = [read(o) for o in options if isinstance(o, dict)]
 
 
 def _key(mapping: dict, name: str) -> str | None:
@@ -160,9 +170,26 @@ def data_statements(resource, blocks: Any) -> Document:
         path = ("statement", i)
         if isinstance(block, Unknown):
             doc.unknowns.append((path, block, unknown_reason(block)))
+            _maybe(doc, path, block, lambda o: _data_statement(resource, path, o, i))
         elif isinstance(block, dict):
             doc.statements.append(_data_statement(resource, path, block, i))
+    _replacing(doc)
     return doc
+
+
+def _replacing(doc: Document) -> None:
+    """A statement that may be there and has a `sid` may replace the written statement of
+    that `sid` (the provider merges by `sid`): neither is then certain. Such a part stays
+    unknown, and the statements it may replace are not judged."""
+    for path, options in list(doc.maybe.items()):
+        sids = [s.sid for s in options if s.sid is not None and s.sid != ""]
+        if not sids:
+            continue
+        del doc.maybe[path]
+        if any(isinstance(s, Unknown) for s in sids):
+            doc.statements = [s for s in doc.statements if not s.sid]
+        else:
+            doc.statements = [s for s in doc.statements if s.sid not in sids]
 
 
 def _data_statement(resource, path: tuple, block: dict, index: int) -> Statement:

@@ -140,9 +140,12 @@ class Symbolic:
                                                                         reason, refs))
             if found is not None:
                 return symbolic.choice(found, node_text(node), reason, refs=refs)
+        # the same function of the same values is the same value (`lower(var.name)`)
+        keys = [symbolic.key_of(a) for a in args]
+        symbol = ("call", name, tuple(keys)) if all(k is not None for k in keys) else None
         if first is not None:
-            return unknown(node_text(node), first.reason, first.refs)
-        return unknown(node_text(node), reason, refs)
+            return Unknown(node_text(node), first.reason, refs=first.refs, symbol=symbol)
+        return Unknown(node_text(node), reason, refs=tuple(refs), symbol=symbol)
 
     def _on_option(self, node, name: str, function, values: list, scope, reason: str, refs: list):
         """A function on one combination of its arguments' alternatives."""

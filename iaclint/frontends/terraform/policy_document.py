@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 
 from iaclint.model.documents import EncodedJson
-from iaclint.model.unknown import Unknown, collect_refs
+from iaclint.model.unknown import ABSENT, Unknown, collect_refs
 
 DEFAULT_VERSION = "2012-10-17"
 _STRING_SETS = (("actions", "Action"), ("not_actions", "NotAction"), ("resources", "Resource"),
@@ -147,6 +147,9 @@ def _merge(statements: list, document, version: str, policy_id):
         return version, policy_id
     for statement in body if isinstance(body, list) else [body]:
         sid = statement.get("Sid") if isinstance(statement, dict) else None
+        if _adds_only(statement, statements):
+            statements.append(statement)  # a statement that may be there, replacing nothing
+            continue
         if isinstance(sid, Unknown) or (isinstance(statement, Unknown) and statements):
             raise _Undecidable("a statement that may replace another one is unknown",
                                collect_refs(sid if isinstance(sid, Unknown) else statement))
@@ -164,6 +167,21 @@ def _merge(statements: list, document, version: str, policy_id):
     return version, policy_id
 
 
+def _adds_only(statement, statements: list) -> bool:
+    """A statement that may be there (a choice of statements and `ABSENT`) whose options
+    have no `Sid`, or one no earlier statement has: it can only be added."""
+    if not isinstance(statement, Unknown) or statement.alternatives is None:
+        return False
+    taken = {s.get("Sid") for s in statements if isinstance(s, dict)}
+    for option in statement.alternatives:
+        if option is ABSENT:
+            continue
+        if not isinstance(option, dict) or isinstance(option.get("Sid"), Unknown) or (
+                option.get("Sid") and (option.get("Sid") in taken or any(isinstance(s, Unknown) for s in statements))):
+            return False
+    return True
+
+
 _STATEMENT_FIELDS = ("Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Principal",
                      "NotPrincipal", "Condition")
 
@@ -177,6 +195,10 @@ def _struct_order(statement):
 
 
 def _statement(block) -> dict:
+    if isinstance(block, Unknown) and block.alternatives is not None:
+        # a statement that may be there (or be there many times): each option rendered
+        return block.replace(alternatives=tuple(_statement(a) if isinstance(a, dict) else a
+                                                for a in block.alternatives))
     if isinstance(block, Unknown) or not isinstance(block, dict):
         return block
     out: dict = {}

@@ -11,13 +11,18 @@ from __future__ import annotations
 
 from iaclint.frontends.terraform.expressions import Evaluator, Recorder, Scope, unknown
 from iaclint.frontends.terraform.functions import SetValue
-from iaclint.frontends.terraform.values import ITEM_WORK, budget_of, short, spend
+from iaclint.frontends.terraform.values import ITEM_WORK, budget_of, refs_inside, short, spend
+from iaclint.model import symbolic
 from iaclint.model.documents import EncodedJson
 from iaclint.model.resource import TERRAFORM, RawResource, Reference
 from iaclint.model.sizes import MAX_VALUE_SIZE, OverBudget, TooLarge
 from iaclint.model.unknown import ABSENT, Unknown
 
 MAX_INSTANCES = 10_000
+# `dynamic` blocks whose unknown `for_each` gives "zero or more blocks like the content"
+# (`_repeated`): IAM statements, which the IAM helpers read item by item. Other dynamic
+# blocks with an unknown `for_each` make the whole attribute Unknown.
+REPEATABLE_BLOCKS = frozenset({"statement"})
 META_ATTRIBUTES = {"count", "for_each", "depends_on", "provider"}
 META_BLOCKS = {"lifecycle", "provisioner", "connection"}
 
@@ -183,8 +188,11 @@ def _dynamic(block, scope: Scope, evaluator: Evaluator, path: tuple, out: dict) 
     collection = Evaluator().evaluate(for_each.expr, for_each.source, scope)
     if isinstance(collection, Unknown):
         evaluator.recorder.note(path + (name,), block.span)
-        out[name] = unknown(collection.expr, f"dynamic \"{name}\" blocks depend on: {collection.reason}",
-                            collection.refs)
+        reason = f"dynamic \"{name}\" blocks depend on: {collection.reason}"
+        if name in REPEATABLE_BLOCKS:
+            _repeated(out, name, content, scope, evaluator, path, block, iterator, collection, reason)
+        else:
+            out[name] = unknown(collection.expr, reason, collection.refs)
         return
     if isinstance(collection, dict):
         items = sorted(collection.items())  # Terraform visits map keys in lexical order
@@ -206,6 +214,26 @@ def _dynamic(block, scope: Scope, evaluator: Evaluator, path: tuple, out: dict) 
     for key, value in items[:MAX_INSTANCES]:
         inner = scope.child(**{iterator: {"key": key, "value": value}})
         _append_block(out, name, content, inner, evaluator, path, span_block=block)
+
+
+def _repeated(out: dict, name: str, content, scope: Scope, evaluator: Evaluator, path: tuple, block,
+              iterator: str, collection: Unknown, reason: str) -> None:
+    """The blocks of a `dynamic` whose `for_each` is unknown: zero or more blocks like its
+    `content` evaluated with an unknown iterator (`iaclint.model.symbolic.repeated`), after
+    the blocks written before it. A statement that could not change a verdict whatever
+    the iterator is (a KMS statement next to the Bedrock one) then does not make it
+    UNKNOWN (`iaclint.aws.iam.results.check_statements`)."""
+    existing = out.get(name)
+    if not isinstance(existing, list):
+        existing = out[name] = []
+    index = len(existing)
+    spend(scope, ITEM_WORK)
+    evaluator.recorder.note(path + (name, index), block.span)
+    hole = {"key": unknown(f"{iterator}.key", f"for_each is unknown: {collection.reason}", collection.refs),
+            "value": unknown(f"{iterator}.value", f"for_each is unknown: {collection.reason}", collection.refs)}
+    template = body(content, scope.child(**{iterator: hole}), evaluator, path + (name, index))
+    refs = list(dict.fromkeys(list(collection.refs) + refs_inside(template)))
+    existing.append(symbolic.repeated(template, collection.expr, reason, refs=refs))
 
 
 def _attribute_read(expr: str, target: str) -> str:
