@@ -297,6 +297,11 @@ def _load_unit(unit: tuple, options: Options) -> tuple:
     result = load_template(where, data, options.parameters, tree=options.tree)
     if result is None:
         return [], [], True, True  # not a CloudFormation template: skipped silently
+    if result.nested or result.notes:  # local nested stacks: evaluated here, dropped as units (`settle`)
+        nested = sorted(result.nested)
+        return result.resources, result.errors, False, True, {
+            "module_dirs": nested, "module_files": nested, "notes": list(result.notes),
+            "inputs": {("file", path): value for path, value in result.nested.items()}}
     return result.resources, result.errors, False, True
 
 
@@ -307,7 +312,7 @@ def _well_formed(hit) -> bool:
 
 
 def _extras_of(result: tuple) -> dict:
-    """The extras a unit's result carries (Terraform and plans only), else {}."""
+    """The extras a unit's result carries (Terraform, plans, templates with nested stacks), else {}."""
     return result[4] if len(result) > 4 and result[4] else {}
 
 

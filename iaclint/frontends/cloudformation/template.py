@@ -36,6 +36,8 @@ _SNIFF_BYTES = 64 * 1024
 class TemplateResult:
     resources: list = field(default_factory=list)  # list[RawResource]
     errors: list = field(default_factory=list)  # list[ParseError]
+    nested: dict = field(default_factory=dict)  # local nested stack templates read: file -> digest
+    notes: list = field(default_factory=list)  # (where, nested stack not followed)
 
 
 def load_template(file: str, data: bytes, parameters: dict | None = None, tree=None) -> TemplateResult | None:
@@ -132,17 +134,29 @@ def _span(file: str, t: tuple | None, fallback: Span) -> Span:
 
 def _resources(file: str, template: dict, doc, parameters: dict | None, tree=None) -> TemplateResult:
     from iaclint.frontends.cloudformation.evaluator import Evaluator
+    from iaclint.frontends.cloudformation.nested import Nesting, NestedStacks
 
     result = TemplateResult()
+    evaluator = Evaluator(template, doc.spans, file, parameters)
+    nesting = Nesting(file)
+    evaluator.nested = NestedStacks(file, template, evaluator, tree, nesting)
+    _stack(result, file, template, doc, evaluator, file, tree)
+    result.nested, result.notes = nesting.loaded, nesting.notes
+    return result
+
+
+def _stack(result: TemplateResult, file: str, template: dict, doc, evaluator, unit: str, tree) -> None:
+    """The resources of one template into `result` (`unit`: the root template's file),
+    then those of its local nested stacks, addressed `Stack.Resource`."""
     top = Span(file, 1, 1, 1, 1)
     resources = template.get("Resources")
     if resources is None:
-        return result
+        return
     if not isinstance(resources, dict):
         span = _span(file, doc.spans.get(("Resources",)), top)
         result.errors.append(ParseError(file, span.line, span.column, "Resources must be a mapping"))
-        return result
-    evaluator = Evaluator(template, doc.spans, file, parameters)
+        return
+    prefix = evaluator.prefix
     sam = None
     if is_sam(template):
         from iaclint.frontends.cloudformation.sam import SamTransform
@@ -182,20 +196,29 @@ def _resources(file: str, template: dict, doc, parameters: dict | None, tree=Non
         if logical_id in constructs and not isinstance(metadata.get(CDK_PATH), str):
             metadata = {**metadata, CDK_PATH: constructs[logical_id]}
         result.resources.append(RawResource(
-            native_type=rtype, address=logical_id, file=file, span=entry, header=header,
+            native_type=rtype, address=prefix + logical_id, file=file, span=entry, header=header,
             attributes=attributes, spans={p: Span(file, *t) for p, t in spans.items()},
-            fmt=CLOUDFORMATION, references=references, unit=file,
+            fmt=CLOUDFORMATION, references=references, unit=unit,
             origins=dict(getattr(evaluator, "last_origins", None) or {}),
             metadata=metadata,
             metadata_spans=_metadata_spans(file, metadata, doc.spans, path + ("Metadata",)),
         ))
         if sam is not None:
-            _implicit_role(result, sam, evaluator, file, logical_id, body, eval_path, entry, header)
-    return result
+            _implicit_role(result, sam, evaluator, file, logical_id, body, eval_path, entry, header, unit)
+    stacks = evaluator.nested
+    for logical_id in stacks.logical_ids():
+        try:
+            child = stacks.child(logical_id) if evaluator.condition_holds(resources[logical_id]) else None
+            if child is not None:
+                _stack(result, child.file, child.template, child.doc, child.evaluator, unit, tree)
+        except Exception as exc:  # RecursionError or a bug: lose this nested stack, not the template
+            header = _span(file, doc.keys.get(("Resources", logical_id)), top)
+            result.errors.append(ParseError(file, header.line, header.column,
+                                            f"cannot evaluate nested stack {logical_id}: {type(exc).__name__}"))
 
 
 def _implicit_role(result: TemplateResult, sam, evaluator, file: str, logical_id: str, body: dict,
-                   path: tuple, entry: Span, header: Span) -> None:
+                   path: tuple, entry: Span, header: Span, unit: str) -> None:
     """The role SAM creates for a function: reported at the function, its policies at the
     `Policies` entries they come from."""
     try:
@@ -217,9 +240,9 @@ def _implicit_role(result: TemplateResult, sam, evaluator, file: str, logical_id
             policies[index]["PolicyDocument"] = value.replace(span=Span(file, *spans[("Policies", index)])
                                                               if ("Policies", index) in spans else None)
     result.resources.append(RawResource(
-        native_type="AWS::IAM::Role", address=role_id, file=file, span=entry, header=header,
+        native_type="AWS::IAM::Role", address=evaluator.prefix + role_id, file=file, span=entry, header=header,
         attributes=attributes, spans={p: Span(file, *t) for p, t in spans.items()},
-        fmt=CLOUDFORMATION, references=references, unit=file,
+        fmt=CLOUDFORMATION, references=references, unit=unit,
         metadata={SAM_GENERATED: logical_id},
     ))
 
