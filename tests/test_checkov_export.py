@@ -1,13 +1,11 @@
 """`iaclint export checkov DIR`: iaclint's policies as Checkov external checks. The real
-Checkov runs the exported checks over the fixtures and must give iaclint's verdicts."""
+Checkov runs the exported checks over the fixtures, the examples and the differential
+test's data (one run shared with that test) and must give iaclint's verdicts."""
 from __future__ import annotations
 
 import os
-import shutil
 
 import checkov_oracle
-import pytest
-from conftest import ROOT
 
 from iaclint.engine.runner import evaluate
 from iaclint.faces.cli import main
@@ -15,8 +13,6 @@ from iaclint.model.project import Project
 from iaclint.pipeline.discover import discover
 from iaclint.pipeline.loading import Options, load_all
 from iaclint.pipeline.policies import load_all_policies
-
-ROOTS = ["fixtures/policies", "fixtures/examples"]
 
 
 def test_export_writes_one_check_per_policy(tmp_path, capsys):
@@ -53,17 +49,13 @@ def _ours(tree: str) -> dict:
     return out
 
 
-def test_checkov_runs_the_exported_checks_with_iaclints_verdicts(tmp_path):
-    checkov_python = checkov_oracle.require()
-    tree = tmp_path / "tree"
-    for root in ROOTS:
-        shutil.copytree(ROOT / root, tree / root)
-    checks = tmp_path / "checks"
-    assert main(["export", "checkov", str(checks)]) == 0
-    ids = sorted({name.split("_", 1)[0] for name in os.listdir(checks) if name.startswith("IAC")})
-    reports, attempts = checkov_oracle.run(checkov_python, [str(tree)], tmp_path, external=[str(checks)], checks=ids)
-    assert attempts == []
-    theirs = {k: {"PASSED": "PASS", "FAILED": "FAIL"}[v] for k, (v, _) in checkov_oracle.records(reports).items()
+def test_checkov_runs_the_exported_checks_with_iaclints_verdicts(tmp_path_factory):
+    # One Checkov run with the differential test's corpus (checkov_oracle.shared_run).
+    shared = checkov_oracle.shared_run(str(tmp_path_factory.getbasetemp() / "checkov-run"))
+    tree, ids = shared["tree"], shared["exported"]
+    assert shared["attempts"] == []
+    reports = {k: v for k, v in shared["records"].items() if k[0] in set(ids)}
+    theirs = {k: {"PASSED": "PASS", "FAILED": "FAIL"}[v] for k, (v, _) in reports.items()
               if v in ("PASSED", "FAILED")}
     ours = _ours(str(tree))
     decided = {k: v for k, v in ours.items() if v != "UNKNOWN"}
@@ -83,8 +75,6 @@ def test_checkov_runs_the_exported_checks_with_iaclints_verdicts(tmp_path):
 
 def _not_a_checkov_entity(key) -> bool:
     _, file, address = key
-    text = open(file, encoding="utf-8", errors="replace").read()
-    if file.endswith(".json") and '"resource_changes"' in text:
+    if file.endswith(".json") and '"resource_changes"' in open(file, encoding="utf-8", errors="replace").read():
         return True  # a Terraform plan
-    name = address.rsplit(".", 1)[-1]
-    return name not in text  # made by a transform (SAM's implicit role), not written in the file
+    return not checkov_oracle.written(file, address)  # made by a transform (SAM's implicit role)

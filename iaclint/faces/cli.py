@@ -275,6 +275,9 @@ def _scan(args) -> int:
             return _usage_error(f"cannot write {output}: {exc.strerror or exc}")
     for path, reason in result.skipped:  # on purpose (DESIGN 10): said, but no exit code of its own
         note(path, reason)
+    if result.strict:  # AI resources no policy checks: said, never an exit code (docs/usage.md)
+        for item in result.unchecked:
+            note(f"{item.file}:{item.line}", item.message())
     for path in result.missing:
         print(f"iaclint: error: path not found: {inert(path)}", file=sys.stderr)
     for error in result.errors:
@@ -391,7 +394,10 @@ def explain_text(p) -> str:
         if body:
             parts += [f"{heading}:", body.strip(), ""]
     if p.resource_types:
-        parts += ["Resource types: " + ", ".join(p.resource_types)]
+        from iaclint.reference.policies import dialect_types
+
+        for dialect, types in zip(("Terraform (aws)", "Terraform (awscc)", "CloudFormation"), dialect_types(p)):
+            parts += [f"{dialect}: " + (", ".join(types) or "-")]
     if p.checkov_ids:
         parts += ["Checkov: " + ", ".join(p.checkov_ids)]
     if p.references:

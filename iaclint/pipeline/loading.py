@@ -297,6 +297,8 @@ def _load_unit(unit: tuple, options: Options) -> tuple:
     result = load_template(where, data, options.parameters, tree=options.tree)
     if result is None:
         return [], [], True, True  # not a CloudFormation template: skipped silently
+    if result.notes:
+        return result.resources, result.errors, False, True, {"notes": list(result.notes)}
     return result.resources, result.errors, False, True
 
 

@@ -36,6 +36,7 @@ _SNIFF_BYTES = 64 * 1024
 class TemplateResult:
     resources: list = field(default_factory=list)  # list[RawResource]
     errors: list = field(default_factory=list)  # list[ParseError]
+    notes: list = field(default_factory=list)  # [(file:line, what was not scanned)]
 
 
 def load_template(file: str, data: bytes, parameters: dict | None = None, tree=None) -> TemplateResult | None:
@@ -154,8 +155,10 @@ def _resources(file: str, template: dict, doc, parameters: dict | None, tree=Non
         path = ("Resources", logical_id)
         entry = _span(file, doc.spans.get(path), top)
         header = _span(file, doc.keys.get(path), entry)
-        if logical_id.startswith("Fn::ForEach"):
-            continue  # language-extension loops are not expanded
+        if logical_id.startswith("Fn::ForEach"):  # language-extension loops are not expanded: said, not silent
+            result.notes.append((f"{file}:{header.line}", f"{logical_id}: Fn::ForEach loops are not expanded: "
+                                                          "the resources it makes are not scanned"))
+            continue
         if not isinstance(body, dict):
             result.errors.append(ParseError(file, header.line, header.column,
                                             f"resource {logical_id} is not a mapping"))
