@@ -166,6 +166,15 @@ CLOUDFORMATION = [
     ("AWS::SageMaker::Domain", "AppNetworkAccessType", "equals", "VpcOnly"),
     ("AWS::EC2::SecurityGroup", "SecurityGroupIngress.*.CidrIp", "not_equals", "0.0.0.0/0"),
     ("AWS::EC2::SecurityGroup", "SecurityGroupIngress.*.FromPort", "range_includes", 22),
+    # JSONPath in CloudFormation names (renamed field by field) and paths into IAM documents
+    ("AWS::SageMaker::NotebookInstance", "$.SecurityGroupIds", "jsonpath_length_greater_than", 0),
+    ("AWS::ECR::Repository", "$.ImageScanningConfiguration.ScanOnPush", "jsonpath_is_true", None),
+    ("AWS::EC2::SecurityGroup", '$.SecurityGroupIngress[?(@.IpProtocol == "tcp")].CidrIp', "jsonpath_not_equals",
+     "0.0.0.0/0"),
+    ("AWS::IAM::Role", "AssumeRolePolicyDocument.Statement.*.Effect", "equals", "Allow"),
+    ("AWS::IAM::Role", '$.AssumeRolePolicyDocument.Statement[?(@.Effect == "Allow")].Action', "jsonpath_contains",
+     "sts:AssumeRole"),
+    ("AWS::IAM::Role", "$.Policies[*].PolicyDocument.Statement[*].Resource", "jsonpath_not_equals", "*"),
 ]
 
 

@@ -8,6 +8,10 @@ beside the checkout (`.ci/run` makes it: `pip install -e '.[checkov]'`), or the 
 named by `IACLINT_CHECKOV_PYTHON`. The tests that need it are skipped, saying so, when it
 is absent, unless `IACLINT_REQUIRE_CHECKOV=1` (set by CI), which makes that a failure.
 
+The differential test (a corpus of Checkov YAML policies) and the export test (iaclint's
+policies exported as Checkov Python checks) share one Checkov run over one copy of the
+trees (`shared_run`): parsing the fixtures is most of Checkov's time.
+
 Checkov runs offline: `--skip-download`, no API key, `BC_SKIP_MAPPING=TRUE`,
 `CKV_SKIP_PACKAGE_UPDATE_CHECK=TRUE` (else it asks PyPI for a newer version), and a
 `sitecustomize` that refuses every network connection and name lookup and records the
@@ -15,8 +19,10 @@ attempt, so a test can assert that none was made.
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -26,6 +32,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 VERSION = "3.3.30"
+TREES = ["fixtures/policies", "fixtures/examples", "tests/data/checkov_differential"]
 
 _GUARD = textwrap.dedent('''\
     """Installed by tests/checkov_oracle.py: no network for Checkov."""
@@ -111,6 +118,36 @@ def run(checkov_python: str, roots: list[str], work: Path, external: list[str] =
     return reports, [line for line in log.read_text().splitlines() if line]
 
 
+@functools.lru_cache(maxsize=1)
+def shared_run(work_dir: str) -> dict:
+    """One Checkov run, over a copy of `TREES` in `work_dir/tree`, with the corpus of
+    Checkov policies (`work_dir/corpus`, tests/checkov_corpus.py) and iaclint's exported
+    checks (`work_dir/checks`, `iaclint export checkov`): the tree, the corpus documents,
+    the exported IDs, the records (`records`) and the network attempts."""
+    import checkov_corpus
+
+    from iaclint.faces.cli import main
+
+    checkov_python = require()
+    work = Path(work_dir)
+    tree = work / "tree"  # one root for both tools (Checkov writes one report per -d)
+    for root in TREES:
+        shutil.copytree(ROOT / root, tree / root)
+    corpus = work / "corpus"
+    corpus.mkdir()
+    documents = checkov_corpus.policies()
+    for document in documents:
+        (corpus / f"{document['metadata']['id']}.json").write_text(json.dumps(document, indent=1))
+    checks = work / "checks"
+    if main(["export", "checkov", str(checks)]) != 0:
+        raise AssertionError("iaclint export checkov failed")
+    exported = sorted({name.split("_", 1)[0] for name in os.listdir(checks) if name.startswith("IAC")})
+    ids = [d["metadata"]["id"] for d in documents] + exported
+    reports, attempts = run(checkov_python, [str(tree)], work, external=[str(corpus), str(checks)], checks=ids)
+    return {"tree": tree, "corpus": corpus, "documents": documents, "exported": exported,
+            "records": records(reports), "attempts": attempts}
+
+
 def records(reports: list) -> dict:
     """{(check id, absolute file, resource): (PASSED | FAILED | SKIPPED, entity)} of Checkov's
     reports, `entity` being the resource as Checkov rendered it. The resource is a
@@ -153,6 +190,13 @@ def entity_value(entity, cloudformation: bool, path: list):
 
 
 MISSING = object()
+
+
+def written(file: str, address: str) -> bool:
+    """Is the resource written in its file (its name appears there)? A resource SAM's
+    transform makes (a function's implicit role) is not, and Checkov never sees it."""
+    text = open(file, encoding="utf-8", errors="replace").read()
+    return address.rsplit(".", 1)[-1] in text
 
 
 def _block(block: dict) -> dict:

@@ -1,6 +1,7 @@
 """Same verdicts as Checkov: a generated corpus of Checkov policies (tests/checkov_corpus.py)
 runs over the policy fixtures, the example stacks and tests/data/checkov_differential in
-the real Checkov 3.3.30 (offline) and in iaclint, and every verdict is compared.
+the real Checkov 3.3.30 (offline; the run is shared with the export test,
+`checkov_oracle.shared_run`) and in iaclint, and every verdict is compared.
 
 A disagreement is allowed only with one of the reasons docs/checkov.md lists, each
 recognised here from the resource itself (`explain`); anything else fails the test. The
@@ -13,12 +14,11 @@ import json
 import os
 from collections import Counter
 
-import checkov_corpus
 import checkov_oracle
 import pytest
 from conftest import ROOT
 
-from iaclint.engine import grammar, jsonpaths
+from iaclint.engine import grammar, jsonpaths, operators
 from iaclint.engine.policy import Verdict
 from iaclint.engine.registry import load_policies
 from iaclint.engine.runner import evaluate
@@ -28,33 +28,19 @@ from iaclint.model.unknown import Unknown
 from iaclint.pipeline.discover import discover
 from iaclint.pipeline.loading import Options, load_all
 
-ROOTS = ["fixtures/policies", "fixtures/examples", "tests/data/checkov_differential"]
 CHECKOV = {"PASSED": "PASS", "FAILED": "FAIL"}
 
 
 @functools.lru_cache(maxsize=1)
 def _run(tmp: str):
-    from pathlib import Path
-
-    import shutil
-
-    work = Path(tmp)
-    tree = work / "tree"  # one root for both tools (Checkov writes one report per -d)
-    for root in ROOTS:
-        shutil.copytree(ROOT / root, tree / root)
-    corpus = work / "corpus"
-    corpus.mkdir()
-    documents = checkov_corpus.policies()
-    for document in documents:
-        (corpus / f"{document['metadata']['id']}.json").write_text(json.dumps(document, indent=1))
-    ids = [d["metadata"]["id"] for d in documents]
-    reports, attempts = checkov_oracle.run(checkov_oracle.require(), [str(tree)], work, external=[str(corpus)],
-                                           checks=ids)
-    found = checkov_oracle.records(reports)
+    shared = checkov_oracle.shared_run(tmp)
+    documents, found = shared["documents"], shared["records"]
+    ids = {d["metadata"]["id"] for d in documents}
+    found = {k: v for k, v in found.items() if k[0] in ids}
     theirs = {k: CHECKOV.get(result, result) for k, (result, _) in found.items()}
     entities = {k: entity for k, (_, entity) in found.items()}
-    policies = [p for p in load_policies([str(corpus)]) if p.id.startswith("CKV2_DIFF_")]
-    loaded = load_all(discover([str(tree)]), Options([], {}, {}, {}), jobs=1)
+    policies = [p for p in load_policies([str(shared["corpus"])]) if p.id.startswith("CKV2_DIFF_")]
+    loaded = load_all(discover([str(shared["tree"])]), Options([], {}, {}, {}), jobs=1)
     project = Project(loaded.resources)
     errors: list = []
     ours, resources = {}, {}
@@ -65,12 +51,12 @@ def _run(tmp: str):
         ours[key] = ev.result.verdict.value
         resources[key] = (ev.policy, ev.resource)
     assert not errors
-    return documents, theirs, ours, resources, attempts, entities, project
+    return documents, theirs, ours, resources, shared["attempts"], entities, project
 
 
 @pytest.fixture(scope="module")
 def compared(tmp_path_factory):
-    return _run(str(tmp_path_factory.mktemp("checkov-differential")))
+    return _run(str(tmp_path_factory.getbasetemp() / "checkov-run"))
 
 
 def explain(policy, resource, ours: str | None, theirs: str | None, entity, project) -> str | None:
@@ -78,6 +64,10 @@ def explain(policy, resource, ours: str | None, theirs: str | None, entity, proj
     both tools saw are compared first: a different input is a different verdict."""
     if ours == "UNKNOWN":
         return "unknown value"
+    if theirs is None and not checkov_oracle.written(resource.file, resource.address):
+        return "resource SAM's transform creates"
+    if theirs is None and any(isinstance(_our_value(resource, c), Unknown) for c, _ in _paths(policy)):
+        return "value iaclint settles (variable validation, every branch)"
     if isinstance(policy.tree, grammar.ResourceCondition):
         return None
     if grammar.has_connection(policy.tree):
@@ -271,3 +261,27 @@ def _format(resource) -> str:
     if resource.native_type.startswith("AWS::"):
         return "CloudFormation"
     return "Terraform awscc" if resource.native_type.startswith("awscc_") else "Terraform aws"
+
+
+def test_the_grammar_knows_exactly_the_installed_checkovs_operators():
+    """The operators, blocks and condition types of the pinned Checkov, read from its
+    parser's registries: a new operator in a new pin fails here, not silently."""
+    import subprocess
+
+    script = ("import json; from checkov.common.checks_infra import checks_parser as c; print(json.dumps({"
+              "'attribute': sorted(c.operators_to_attributes_solver_classes), "
+              "'complex': sorted(c.operators_to_complex_solver_classes), "
+              "'connection': sorted(c.operator_to_connection_solver_classes), "
+              "'filter': sorted(c.operator_to_filter_solver_classes), "
+              "'resource': sorted(c.operator_to_resource_solver_classes), "
+              "'cond_type': sorted(c.condition_type_to_solver_type), 'jsonpath': c.JSONPATH_PREFIX}))")
+    done = subprocess.run([checkov_oracle.require(), "-c", script], capture_output=True, text=True, check=True)
+    theirs = json.loads(done.stdout)
+    assert theirs["attribute"] == sorted(operators.OPERATORS) and len(theirs["attribute"]) == 45
+    assert theirs["jsonpath"] == operators.JSONPATH_PREFIX
+    assert theirs["complex"] == sorted(grammar.COMPLEX)
+    assert theirs["connection"] == sorted(grammar.CONNECTION_OPERATORS)
+    assert theirs["filter"] == ["within"]
+    assert theirs["resource"] == sorted(grammar.RESOURCE_OPERATORS)
+    # "" is Checkov's condition without `cond_type` (always true), refused by iaclint at load
+    assert theirs["cond_type"] == sorted(["", *grammar.CONDITION_TYPES])

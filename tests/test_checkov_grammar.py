@@ -173,6 +173,38 @@ def test_cloudformation_vocabulary_is_translated_and_runs_on_terraform_too():
     assert verdict(definition, make_resource("aws_sagemaker_endpoint_configuration", {})) is Verdict.FAIL
 
 
+@pytest.mark.parametrize("types,attribute,translated", [
+    # renamed keys (the table's), plain snake_case, filters renamed in their context
+    (["AWS::SageMaker::NotebookInstance"], "$.SecurityGroupIds[*]", "$.security_groups[*]"),
+    (["AWS::S3::Bucket"], "$.BucketEncryption.ServerSideEncryptionConfiguration[?(@.BucketKeyEnabled == true & "
+     "@.ServerSideEncryptionByDefault.SSEAlgorithm == 'aws:kms')].ServerSideEncryptionByDefault.KMSMasterKeyID",
+     '$.server_side_encryption_configuration.rule[?(@.bucket_key_enabled == true & @.apply_server_side_encryption_by_default'
+     '.sse_algorithm == "aws:kms")].apply_server_side_encryption_by_default.kms_master_key_id'),
+    (["AWS::IAM::Role"], '$.Policies[?(@.PolicyName == "ml")].PolicyDocument.Statement[*].Action',
+     '$.inline_policy[?(@.name == "ml")].policy.Statement[*].Action'),
+    (["AWS::ECR::Repository"], "$.ImageScanningConfiguration.ScanOnPush", "$.image_scanning_configuration.scan_on_push"),
+    # an IAM document keeps its keys, in a JSONPath and in a plain path
+    (["AWS::IAM::Role"], "$.AssumeRolePolicyDocument.Statement[?(@.Effect == 'Allow')].Principal",
+     '$.assume_role_policy.Statement[?(@.Effect == "Allow")].Principal'),
+    (["AWS::IAM::Role"], "AssumeRolePolicyDocument.Statement.*.Effect", "assume_role_policy.Statement.*.Effect"),
+    (["AWS::IAM::Role"], "Policies.*.PolicyDocument.Statement", "inline_policy.*.policy.Statement"),
+])
+def test_cloudformation_paths_and_jsonpaths_are_translated(types, attribute, translated):
+    operator = "jsonpath_exists" if attribute.startswith("$") else "exists"
+    assert policy(attr(attribute, operator, types=types)).tree.attribute == translated
+
+
+def test_a_cloudformation_jsonpath_runs_on_templates_and_terraform():
+    definition = attr('$.SecurityGroupIngress[?(@.IpProtocol == "tcp")].CidrIp', "jsonpath_not_equals", "0.0.0.0/0",
+                      types=("AWS::EC2::SecurityGroup",))
+    sg = "aws_ec2_security_group"  # the canonical name of an untabled type
+    assert policy(definition).resource_types == (sg,)
+    rules = lambda tcp, udp: {"security_group_ingress": [{"ip_protocol": "tcp", "cidr_ip": tcp},
+                                                         {"ip_protocol": "udp", "cidr_ip": udp}]}
+    assert verdict(definition, make_resource(sg, rules("0.0.0.0/0", "10.0.0.0/8"))) is Verdict.FAIL
+    assert verdict(definition, make_resource(sg, rules("10.0.0.0/8", "0.0.0.0/0"))) is Verdict.PASS
+
+
 @pytest.mark.parametrize("definition,message", [
     ({"and": [attr("a", "equalz", "x")]}, "definition/and/0/operator: 'equalz' is not one of Checkov's"),
     ({"resource_types": [NB], "attribute": "a", "operator": "exists"}, "definition: a condition needs `cond_type`"),
@@ -186,12 +218,21 @@ def test_cloudformation_vocabulary_is_translated_and_runs_on_terraform_too():
     (attr("$.a[", "jsonpath_exists"), "definition/attribute: not a JSONPath"),
     ({"cond_type": "connection", "resource_types": [NB], "connected_resource_types": ["aws_kms_key"],
       "operator": "linked"}, "a connection's operator is exists, not_exists or one_exists"),
+    ({"cond_type": "connection", "resource_types": [NB], "connected_resource_types": "all", "operator": "exists"},
+     "definition/connected_resource_types: `all` is not supported in a connection"),
+    ({"cond_type": "connection", "resource_types": ["All"], "connected_resource_types": [NB], "operator": "exists"},
+     "definition/resource_types: `all` is not supported in a connection"),
+    ({"cond_type": "connection", "resource_types": [NB], "operator": "exists"},
+     "definition: a connection names its `resource_types` and `connected_resource_types`"),
     ({"cond_type": "filter", "attribute": "resource_type", "operator": "equals", "value": [NB]},
      "a filter's operator is `within`"),
     ({"and": [attr("a", "exists"), {"cond_type": "resource", "resource_types": [NB], "operator": "exists"}]},
      "a `resource` condition stands alone"),
     ({"and": [attr("a", "exists")], "or": [attr("b", "exists")]}, "an `and` block stands alone"),
-    (attr("$.a", "jsonpath_exists", types=("AWS::S3::Bucket",)), "on CloudFormation types is not supported"),
+    (attr("$.VolumeSizeInGB.`len`", "jsonpath_exists", types=("AWS::SageMaker::NotebookInstance",)),
+     "definition/attribute: JSONPath `$.VolumeSizeInGB.`len`` in CloudFormation names: its `Len` step cannot"),
+    (attr("$..Effect", "jsonpath_exists", types=("AWS::IAM::Role",)),
+     "`..Effect` cannot be translated for AWS::IAM::Role"),
 ])
 def test_what_cannot_run_fails_to_load_naming_it(definition, message):
     with pytest.raises(GrammarError, match=None) as info:

@@ -121,6 +121,18 @@ def test_rules_and_explain(capsys):
     assert run(capsys, "explain", "IAC999")[0] == 2
 
 
+
+def test_explain_names_the_resource_in_every_dialect(capsys):
+    """`explain` says where a policy applies in each dialect, `-` where it has no resource."""
+    code, out, _ = run(capsys, "explain", "bedrock-prompt-no-cmk")
+    assert code == 0
+    assert "Terraform (aws): aws_bedrockagent_prompt\n" in out
+    assert "Terraform (awscc): awscc_bedrock_prompt\n" in out
+    assert "CloudFormation: AWS::Bedrock::Prompt\n" in out
+    code, out, _ = run(capsys, "explain", "bedrock-api-key-long-term")
+    assert "Terraform (awscc): -\n" in out and "CloudFormation: -\n" in out
+
+
 def test_rules_json(capsys):
     code, out, _ = run(capsys, "rules", "--format", "json")
     ids = [p["id"] for p in json.loads(out)]

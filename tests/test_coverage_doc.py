@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from conftest import ROOT, builtin_policies
 
 from iaclint.normalize.tables import CFN_TYPES
@@ -17,6 +18,8 @@ from iaclint.reference.coverage import (
     missing_from_checkov_data,
     render_coverage,
 )
+from iaclint.reference.parity import ParityError
+from iaclint.reference.parity import load as load_parity
 
 PAGE = ROOT / "docs" / "coverage.md"
 POLICIES = builtin_policies()
@@ -80,6 +83,40 @@ def test_rows_are_built_from_policies_and_checkov_data():
     assert app.by_name and app.cloudformation == ["AWS::SageMaker::App"] and app.checkov_tf == ["CKV_AWS_1"]
     bias = rows["aws_sagemaker_model_bias_job_definition"]
     assert bias.terraform is None and bias.checkov_tf is None and bias.checkov_cfn == ["CKV_AWS_3"]
-    page = render_coverage([Fake()], data, tables)
+    page = render_coverage([Fake()], data, tables, parity=[])
     assert "| - (iaclint: `aws_sagemaker_model_bias_job_definition`) |" in page
     assert "`AWS::SageMaker::App` \\*" in page
+
+
+def test_every_peer_control_has_an_entry_naming_real_policies():
+    names = {p.name for p in POLICIES}
+    sources = load_parity()
+    assert [s.key for s in sources] == ["securityhub", "prowler", "kics", "modelmoat"]
+    for source in sources:
+        assert source.controls, source.key
+        ids = [c.id for c in source.controls]
+        assert len(ids) == len(set(ids)), source.key
+        for control in source.controls:
+            unknown = [p for p in control.policies if p not in names]
+            assert not unknown, f"{source.key} {control.id}: no policy named {unknown} (docs/coverage/parity.yaml)"
+
+
+def test_security_hub_list_is_the_ai_controls():
+    hub = {s.key: s for s in load_parity()}["securityhub"]
+    expected = ([f"SageMaker.{n}" for n in range(1, 26)] + ["Bedrock.1"]
+                + [f"BedrockAgentCore.{n}" for n in range(1, 8)])
+    assert [c.id for c in hub.controls] == expected
+
+
+def test_a_control_without_an_entry_fails(tmp_path):
+    import shutil
+
+    shutil.copytree(ROOT / "docs" / "coverage" / "controls", tmp_path / "controls")
+    text = (ROOT / "docs" / "coverage" / "parity.yaml").read_text(encoding="utf-8")
+    (tmp_path / "parity.yaml").write_text(text.replace("  SageMaker.4:", "  # SageMaker.4:"), encoding="utf-8")
+    with pytest.raises(ParityError, match=r"SageMaker\.4"):
+        load_parity(tmp_path)
+    (tmp_path / "parity.yaml").write_text(text.replace("SageMaker.4: {iaclint:", "SageMaker.4: {gap: x, iaclint:"),
+                                          encoding="utf-8")
+    with pytest.raises(ParityError, match="exactly one"):
+        load_parity(tmp_path)

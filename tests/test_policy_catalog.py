@@ -99,3 +99,13 @@ def test_policy_reference_is_current():
     expected = render_policy_reference(POLICIES)
     assert page.exists() and page.read_text() == expected, \
         "docs/policies.md is stale: run `iaclint rules --format markdown > docs/policies.md`"
+
+
+def test_readme_counts_the_policies():
+    """The README's list of policies stays current: the number it gives is the number of
+    built-in policies that check resources (the four tool policies are named apart)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = re.search(r"iaclint ships (\d+) policies", readme)
+    assert found, "README.md no longer says how many policies iaclint ships"
+    assert int(found.group(1)) == len([p for p in POLICIES if p.resource_types])
+    assert len([p for p in POLICIES if not p.resource_types]) == 4, "README names four tool policies"

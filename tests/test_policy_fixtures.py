@@ -217,3 +217,37 @@ def test_formats_follow_the_catalog(policy):
         cell = re.sub(r"[*`(]", "", cells[CATALOG_COLUMN[fmt]]).strip().lower()
         assert re.match(r"(none|no (cfn|tf|terraform|cloudformation) resource)", cell), \
             f"{policy.name} leaves out {fmt}, but its catalog row names a resource there: {cell!r}"
+
+
+def _appendix_e_keys() -> list:
+    """The policy names of the catalog's Appendix E (the next wave), in row order."""
+    import re
+
+    if not CATALOG.exists():
+        return []
+    text = CATALOG.read_text(encoding="utf-8")
+    section = text.split("## Appendix E", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"^\| `([a-z0-9-]+)` \|", section, re.M)
+
+
+@pytest.mark.skipif(not CATALOG.exists(), reason="shared/POLICY_CATALOG.md not beside the checkout")
+@pytest.mark.parametrize("name", _appendix_e_keys())
+def test_appendix_e_policies_have_pass_fail_and_unknown_cases_in_each_format(name):
+    """Issue 13: every Appendix E row is a policy with passing, failing and unknown cases in
+    every format its resource exists in (the generic fixture test checks what each case
+    gives; this one that none of the three kinds is missing)."""
+    policy = next((p for p in builtin_policies() if p.name == name), None)
+    assert policy is not None, f"Appendix E row {name} has no policy"
+    directory = FIXTURES / "policies" / name
+    for fmt in applicable_formats(policy):
+        if getattr(policy, "path_rule", False):
+            kinds = {case.name.split("_")[0] for case in _path_cases(directory, fmt)}
+        else:
+            files = _fixture_files(directory, fmt) if directory.is_dir() else []
+            resources, errors = _load([rel(f) for f in files]) if files else ([], [])
+            assert not errors, errors
+            kinds = {r.address.split(".")[-1].lower().split("_")[0] for r in resources
+                     if r.type in policy.resource_types}
+            kinds = {k for k in ("pass", "fail", "unknown") for short in kinds if short.startswith(k)}
+        missing = {"pass", "fail", "unknown"} - kinds
+        assert not missing, f"{name}: no {sorted(missing)} case in its {fmt} fixtures"

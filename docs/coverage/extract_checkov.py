@@ -10,16 +10,15 @@ renders the page from it:
 
 Which types (the "universe" recorded in the JSON):
 
-- Terraform: every resource type the AWS provider registers for SageMaker, Bedrock
-  (`aws_bedrock_*`, `aws_bedrockagent_*`, `aws_bedrockagentcore_*`), OpenSearch Service and
-  Serverless, Kendra, Comprehend and Lex (V1 `aws_lex_*`, V2 `aws_lexv2models_*`), listed
-  below from the provider's generated service registrations; plus every type an iaclint
-  policy or translation table names, and the Terraform types named in
-  ../shared/POLICY_CATALOG.md that Checkov knows.
-- CloudFormation: every type cfn-lint's bundled us-east-1 schema list has in the
-  SageMaker, Bedrock, BedrockAgentCore, OpenSearchServerless, OpenSearchService, Kendra,
-  Comprehend and Lex namespaces; plus every CloudFormation type in iaclint's translation
-  tables and those named in the catalog (checked against the same schema list).
+- Terraform: every resource type the AWS provider registers for the AI services of
+  iaclint.normalize.scope (SageMaker, Bedrock, Bedrock AgentCore, OpenSearch Service and
+  Serverless, Kendra, Q Business, Comprehend, Lex V1 `aws_lex_*` and V2 `aws_lexv2models_*`,
+  Textract, Transcribe, Rekognition, Personalize), listed below from the provider's generated
+  service registrations; plus every type an iaclint policy or translation table names, and
+  the Terraform types named in ../shared/POLICY_CATALOG.md that Checkov knows.
+- CloudFormation: every type cfn-lint's bundled us-east-1 schema list has in those
+  services' namespaces; plus every CloudFormation type in iaclint's translation tables and
+  those named in the catalog (checked against the same schema list).
 - `canonical_only`: names iaclint uses as canonical types for CloudFormation-only
   resources (the Terraform provider has no such resource).
 
@@ -118,11 +117,30 @@ TERRAFORM_AI_TYPES = {
         "aws_lexv2models_bot", "aws_lexv2models_bot_locale", "aws_lexv2models_bot_version",
         "aws_lexv2models_intent", "aws_lexv2models_slot", "aws_lexv2models_slot_type",
     ],
+    # Q Business: the application is in the provider's schema (6.x); the package's other
+    # resources (index, retriever, data source, plugin) are in the repository but not in the
+    # schema the registry publishes.
+    "qbusiness": ["aws_qbusiness_application"],
+    "rekognition": ["aws_rekognition_collection", "aws_rekognition_project", "aws_rekognition_stream_processor"],
+    "transcribe": [
+        "aws_transcribe_language_model", "aws_transcribe_medical_vocabulary", "aws_transcribe_vocabulary",
+        "aws_transcribe_vocabulary_filter",
+    ],
+    "elasticsearch": [
+        "aws_elasticsearch_domain", "aws_elasticsearch_domain_policy", "aws_elasticsearch_domain_saml_options",
+        "aws_elasticsearch_vpc_endpoint",
+    ],
+    # Textract and Personalize: the provider has no resources.
 }
-TERRAFORM_AI_PREFIXES = ("aws_sagemaker_", "aws_bedrock", "aws_opensearch", "aws_kendra_", "aws_comprehend_",
-                         "aws_lex")
-CFN_AI_NAMESPACES = ("SageMaker", "Bedrock", "BedrockAgentCore", "OpenSearchServerless", "OpenSearchService",
-                     "Kendra", "Comprehend", "Lex")
+
+
+def ai_scope() -> tuple[tuple, tuple]:
+    """(Terraform prefixes, CloudFormation namespaces) of the AI services: iaclint.normalize.scope's."""
+    sys.path.insert(0, str(ROOT))
+    from iaclint.normalize.scope import AI_SERVICES
+
+    return (tuple(p for _, prefixes, _ in AI_SERVICES for p in prefixes),
+            tuple(n for _, _, namespaces in AI_SERVICES for n in namespaces))
 
 
 def cfn_schema_index(explicit: str | None) -> tuple[dict, str]:
@@ -233,13 +251,14 @@ def main(argv=None) -> int:
     catalog_tf, catalog_cfn = catalog_types()
     tf_checks, cfn_checks, checkov_version = checkov_checks()
 
+    terraform_ai_prefixes, cfn_ai_namespaces = ai_scope()
     ai_terraform = {t for types in TERRAFORM_AI_TYPES.values() for t in types}
     canonical = policy_types | set(tables.values())
     # An AI-service name that the provider does not register is iaclint's own name for a
     # CloudFormation-only resource type.
-    canonical_only = {t for t in canonical if t.startswith(TERRAFORM_AI_PREFIXES) and t not in ai_terraform}
+    canonical_only = {t for t in canonical if t.startswith(terraform_ai_prefixes) and t not in ai_terraform}
     terraform_types = (ai_terraform | canonical | {t for t in catalog_tf if t in tf_checks}) - canonical_only
-    cfn_types = {t for t in schema_index if t.split("::")[1] in CFN_AI_NAMESPACES}
+    cfn_types = {t for t in schema_index if t.split("::")[1] in cfn_ai_namespaces}
     cfn_types |= {t for t in set(tables) | catalog_cfn if t in schema_index}
 
     def table(types, checks):

@@ -19,7 +19,8 @@ so `Entry.many` keeps it.
 - `unset` and `instances` read a nested block in both shapes;
 - `entries` lists a block's entries (known ones and Unknowns) in written order, with their
   canonical paths, so a finding points at the entry the user wrote;
-- `by_type` groups `filters_config` entries by their `type`;
+- `by_type` groups `filters_config` entries by their `type`, and `filters_of_type` finds
+  the filters of one type or says why there is none;
 - `strength` judges one `input_strength` / `output_strength`.
 
 Nothing here decides a verdict: the policies do, from these facts (three-valued answers:
@@ -115,6 +116,34 @@ def by_type(listing: Entries) -> tuple[dict[str, list[tuple[tuple, dict]]], list
             typed.setdefault(kind.upper(), []).append((entry.path, entry.value))
     return typed, unknowns
 
+
+
+@dataclass
+class Missing:
+    """Why a guardrail has no filter of some type: `verdict` True (it has none) or None (an
+    Unknown may be one); `detail` for a message (the attribute that is unset or lacks the
+    type, or the Unknown in the way); `path` to point at."""
+
+    verdict: Optional[bool]
+    detail: str
+    path: tuple
+
+
+def filters_of_type(resource, block: tuple, ftype: str) -> tuple[list[tuple[tuple, dict]], Optional[Missing]]:
+    """The `filters_config` entries of type `ftype` in `block` ((path, filter) in written
+    order) and None; or no entries and why there are none."""
+    listing = entries(resource, block, "filters_config")
+    if listing is None:
+        return [], Missing(True, f"`{resource.native_name(block)}` is not set", block)
+    typed, unknowns = by_type(listing)
+    found = typed.get(ftype, [])
+    if found:
+        return found, None
+    if unknowns:
+        value = unknowns[0].value
+        return [], Missing(None, f"`{value.expr}`, unknown until deployment ({value.reason})", unknowns[0].path)
+    listed = resource.native_name(listing.block_path + ("filters_config",))
+    return [], Missing(True, f"`{listed}` has no filter of type {ftype}", listing.block_path)
 
 @dataclass
 class Strength:

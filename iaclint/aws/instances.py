@@ -6,13 +6,13 @@ asking for a key must pass them instead of demanding something AWS refuses.
 """
 from __future__ import annotations
 
-import re
+from iaclint.model import linear_regex
 
 # Families with a `d` attribute letter (c5d, m5d, r5d, g4dn, p3dn, p4d, p4de, m6gd, ...)
 # match the pattern; the others are listed.
 _NVME_FAMILIES = {"g5", "g6", "g6e", "p5", "p5e", "p5en", "p6-b200", "p6-b300", "p6e-gb200",
                   "trn1", "trn1n", "trn2", "dl1"}
-_D_FAMILY = re.compile(r"[a-z]+\d+[a-z]*d[a-z]*")
+_D_FAMILY = linear_regex.Program(r"[a-z]+\d+[a-z]*d[a-z]*")  # RE2: quadratic in re on `a1ddd...d!`
 
 
 def nvme_only(instance_type: str) -> bool:

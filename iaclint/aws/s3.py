@@ -163,6 +163,18 @@ class _Names:
     def __init__(self, project):
         self.written = [(r, name, path, shown) for r in project.resources if is_ai_resource(r)
                         for name, path, shown in written_bucket_values(r)]
+        # For a bucket with a known name, a known written name is the same (any case) or
+        # rules it out: only the first equal one and the partly known ones need comparing,
+        # not every name written in the scan (quadratic in 10,000 buckets and notebooks).
+        self.first_known: dict[str, int] = {}
+        self.partly_known: list[int] = []
+        self.scopes: dict[int, Scope] = {}  # is_ml_bucket's answers, by id of the bucket
+        self.comparisons_left = MAX_NAME_COMPARISONS
+        for i, (_r, name, _path, _shown) in enumerate(self.written):
+            if isinstance(name, str):
+                self.first_known.setdefault(name.lower(), i)
+            else:
+                self.partly_known.append(i)
         self.counts: dict[str, int] = {}
         for b in project.resources:
             if b.type == BUCKET_TYPE:
@@ -175,21 +187,39 @@ def _names(ctx) -> _Names:
     return project_table(ctx, _Names)
 
 
-def _other_names(bucket: Resource, ctx) -> set:
-    """Known names of the other scanned buckets: a written name equal to one of them is theirs."""
+def _names_another_bucket(bucket: Resource, ctx):
+    """Whether a written name is the known name of another scanned bucket (then it is
+    theirs): a test, not the set of the other names, which would make every bucket's
+    question cost as much as there are buckets."""
     names = _names(ctx).counts
     own = bucket_name(bucket)
-    if isinstance(own, str) and names.get(own, 0) <= 1:
-        return {n for n in names if n != own}
-    return set(names)
+    alone = isinstance(own, str) and names.get(own, 0) <= 1
+    return lambda written: written in names and not (alone and written == own)
 
 
 # --------------------------------------------------------------------------------------
 # ML buckets
 
 
+# Comparisons of partly known names (`symbolic.same_text`, ~0.1 ms each) one scan may make:
+# every bucket against every name written in the scan is quadratic, and ten lines of
+# Terraform (`count = 2000` of buckets named `${var.x}-${count.index}` and of notebooks
+# writing `s3://${var.x}-${count.index}/`) made four million of them. Past the budget a
+# bucket's answer is UNKNOWN, with the reason; real projects stay far below it.
+MAX_NAME_COMPARISONS = 100_000
+
+
 def is_ml_bucket(bucket: Resource, ctx) -> Scope:
-    """The ML-bucket rule of the module docstring, three-valued with a reason."""
+    """The ML-bucket rule of the module docstring, three-valued with a reason; computed
+    once per bucket (five policies ask)."""
+    names = _names(ctx)
+    found = names.scopes.get(id(bucket))
+    if found is None:
+        found = names.scopes[id(bucket)] = _is_ml_bucket(bucket, ctx, names)
+    return found
+
+
+def _is_ml_bucket(bucket: Resource, ctx, names: _Names) -> Scope:
     neighbour = ai_neighbour(bucket, ctx)
     if neighbour is not None:
         return Scope(True, f"used by `{neighbour.address}`")
@@ -197,24 +227,37 @@ def is_ml_bucket(bucket: Resource, ctx) -> Scope:
     if tagged.verdict is True:
         return tagged
     name = bucket_name(bucket)
-    others = _other_names(bucket, ctx)
+    names_another = _names_another_bucket(bucket, ctx)
     maybe = tagged if tagged.verdict is None else None
     if name is not None:
-        for resource, written, path, shown in _names(ctx).written:
+        for resource, written, path, shown in _written_for(name, names):
             where = resource.native_name(path) if path else ""
+            if names.comparisons_left <= 0:
+                return Scope(None, f"this scan writes too many bucket names to compare them all with this "
+                                   f"bucket's (more than {MAX_NAME_COMPARISONS:,} comparisons)")
+            names.comparisons_left -= 1
             same = symbolic.same_text(written, name, fold=True)
             if same is True:  # the same text, or the same unknown value (`var.bucket` on both sides)
                 how = f" through `{shown}`, its name" if is_unknown(name) else ""
                 return Scope(True, f"named by `{resource.address}` in `{where}`{how}")
             if same is False:
                 continue  # its known text rules this bucket out
-            if isinstance(written, str) and written in others:
+            if isinstance(written, str) and names_another(written):
                 continue  # names another scanned bucket
             if maybe is None:
                 what = f"`{name.expr}`" if is_unknown(name) else f"`{name}`"
                 maybe = Scope(None, f"`{resource.address}` writes a bucket name (`{where}`) that may be its "
                                     f"name {what}; it cannot be compared statically")
     return maybe or Scope(False)
+
+
+def _written_for(name, names: _Names) -> list:
+    """The written names `is_ml_bucket` must compare with a bucket's `name`, in order."""
+    if not isinstance(name, str):
+        return names.written
+    first = names.first_known.get(name.lower())
+    chosen = names.partly_known if first is None else sorted(names.partly_known + [first])
+    return [names.written[i] for i in chosen]
 
 
 # --------------------------------------------------------------------------------------
@@ -232,7 +275,7 @@ def attached(bucket: Resource, ctx, rtype: str) -> tuple[list[Resource], list[Re
             linked.append(source)
     maybe: list[Resource] = []
     name = bucket_name(bucket)
-    others = None
+    names_another = None
     for r in resources_of_type(ctx, rtype):
         if any(r is x for x in linked):
             continue
@@ -244,8 +287,8 @@ def attached(bucket: Resource, ctx, rtype: str) -> tuple[list[Resource], list[Re
             if isinstance(name, str) and value == name:
                 linked.append(r)
             elif is_unknown(name) and symbolic.same_text(value, name, fold=True) is not False:
-                others = _other_names(bucket, ctx) if others is None else others
-                if value not in others:
+                names_another = names_another or _names_another_bucket(bucket, ctx)
+                if not names_another(value):
                     maybe.append(r)
         elif is_unknown(value):
             if r.unit != bucket.unit:

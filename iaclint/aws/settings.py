@@ -8,6 +8,12 @@ known statically: an Unknown, or a conditional whose branches disagree). A condi
 whose branches all agree is decided (FAIL only when every branch is bad, as the YAML engine
 does). A path that reaches nothing gives no place at all: what an unset setting means is the
 policy's to say (often AWS's default, already filled in by the normalizer and marked).
+
+A conditional may also leave the setting out on one branch (`cond ? "DEBUG" : null`,
+`!If [C, DEBUG, !Ref AWS::NoValue]`), where the normalizer cannot fill in AWS's default.
+`unset_is_bad` says what such a branch means: True (AWS's default is one of the bad values:
+recording off, a key Active), False (the default is fine), or None for a required setting,
+whose branch without it cannot deploy and so does not count.
 """
 from __future__ import annotations
 
@@ -27,21 +33,24 @@ class Setting:
     default: bool  # the value is AWS's default, filled in by the normalizer
 
 
-def read_setting(resource, dotted: str, bad_values: Iterable[str]) -> list[Setting]:
-    """Every value `dotted` reaches in `resource`, judged against `bad_values` (case-blind)."""
+def read_setting(resource, dotted: str, bad_values: Iterable[str], unset_is_bad: Tri = None) -> list[Setting]:
+    """Every value `dotted` reaches in `resource`, judged against `bad_values` (case-blind);
+    `unset_is_bad`: what a conditional's branch that leaves it out means (module docstring)."""
     bad = {b.upper() for b in bad_values}
     out = []
     for path, value, complete in paths.find_detailed(resource.attributes, dotted):
-        verdict = _judge(value, bad) if complete else None
+        verdict = _judge(value, bad, unset_is_bad) if complete else None
         out.append(Setting(path, value, verdict, path in resource.defaults))
     return out
 
 
-def _judge(value: Any, bad: set) -> Tri:
+def _judge(value: Any, bad: set, unset_is_bad: Tri) -> Tri:
     options = branches(value)
     if options is None:
         return None if isinstance(value, Unknown) else _spelt(value) in bad
     verdicts = {None if isinstance(o, Unknown) else _spelt(o) in bad for o in options if o is not ABSENT}
+    if unset_is_bad is not None and any(o is ABSENT for o in options):
+        verdicts.add(unset_is_bad)
     if verdicts == {True}:
         return True
     if verdicts <= {False}:
@@ -65,14 +74,15 @@ def shown(value: Any) -> str:
     return str(value)
 
 
-def judge_setting(resource, dotted: str, bad_values: Iterable[str], problem: str, unset=None):
+def judge_setting(resource, dotted: str, bad_values: Iterable[str], problem: str, unset=None,
+                  unset_is_bad: Tri = None):
     """Policy results for one enumerated setting: FAIL at every bad value (`problem` says
     what that means; the message adds what is written, or that AWS's default applies),
     UNKNOWN where it cannot be known, else PASS. `unset` is the result to give when the
-    path reaches nothing (None: PASS)."""
+    path reaches nothing (None: PASS); `unset_is_bad` as for `read_setting`."""
     from iaclint.engine.policy import FAIL, PASS, UNKNOWN
 
-    found = read_setting(resource, dotted, bad_values)
+    found = read_setting(resource, dotted, bad_values, unset_is_bad)
     if not found:
         yield unset if unset is not None else PASS()
         return

@@ -52,43 +52,12 @@ def check(node, resource) -> Outcome:
     segments = tuple(node.attribute.split("."))
     segments = tuple(int(s) if s.isdigit() else s for s in segments)
     wildcard = _WILDCARD.match(node.attribute) is not None and "*" in segments
-    hits = list(_walk(resource.attributes, segments, (), wildcard))
+    hits = paths.find_rest(resource.attributes, segments, star=paths.INDEX if wildcard else paths.LITERAL)
     if not hits:
         return _missing(resource, segments, op, expected)
     every = not wildcard or operators.base_operator(op) in operators.EVERY_MATCH
     outcomes = [_at(resource, path, value, rest, op, expected) for path, value, rest in hits]
     return _combine(outcomes, every)
-
-
-def _walk(value: Any, segments: tuple, prefix: tuple, wildcard: bool):
-    """(path, value, rest) for each place `segments` reaches; `rest` is what remains
-    below an Unknown that stood in the way."""
-    if not segments:
-        yield prefix, value, ()
-        return
-    if isinstance(value, Unknown):
-        yield prefix, value, segments
-        return
-    head, rest = segments[0], segments[1:]
-    if head == "*" and wildcard:
-        if isinstance(value, list):
-            for i, item in enumerate(value):
-                yield from _walk(item, rest, prefix + (i,), wildcard)
-        else:
-            yield from _walk(value, rest, prefix, wildcard)
-        return
-    if isinstance(value, list):
-        if isinstance(head, int):
-            if 0 <= head < len(value):
-                yield from _walk(value[head], rest, prefix + (head,), wildcard)
-            return
-        for i, item in enumerate(value):  # a key on a list of blocks: each block
-            yield from _walk(item, segments, prefix + (i,), wildcard)
-        return
-    if isinstance(value, dict):
-        key = head if head in value else str(head)
-        if key in value:
-            yield from _walk(value[key], rest, prefix + (key,), wildcard)
 
 
 def _missing(resource, segments: tuple, op: str, expected: Any) -> Outcome:
@@ -170,7 +139,7 @@ def _branches(resource, path: tuple, value: Unknown, rest: tuple, op: str, expec
             # normalizer). An item that vanishes from a list is not decided here.
             results.append(None if in_list else operators.apply(op, None, expected))
             continue
-        hits = list(_walk(alternative, rest, path, False)) if rest else [(path, alternative, ())]
+        hits = paths.find_rest(alternative, rest, path, paths.LITERAL) if rest else [(path, alternative, ())]
         if not hits:
             results.append(operators.apply(op, None, expected))
             continue
@@ -225,7 +194,7 @@ def _unknown_on_the_way(resource, expression: str) -> Outcome | None:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", part):
             break
         keys.append(part)
-    for path, value, rest in _walk(resource.attributes, tuple(keys), (), False):
+    for path, value, rest in paths.find_rest(resource.attributes, tuple(keys), star=paths.LITERAL):
         if isinstance(value, Unknown):
             return Outcome(None, path, f"`{resource.native_name(path)}` is `{_show(value)}`, unknown until "
                                        f"deployment ({value.reason})")

@@ -34,6 +34,7 @@ _LEAF_KEYS = {
     "filter": {"cond_type", "attribute", "operator", "value", "resource_types"},
     "resource": {"cond_type", "resource_types", "operator"},
 }
+CONDITION_TYPES = tuple(_LEAF_KEYS)
 # Checkov expands these from lists bundled with it; iaclint cannot know them.
 _UNSUPPORTED_TYPES = {"taggable": "the `taggable` resource list is Checkov's own data",
                       "provider": "provider blocks are not resources in iaclint"}
@@ -173,6 +174,12 @@ def _connection(definition: dict, where: str) -> Connection:
     if operator not in CONNECTION_OPERATORS:
         raise GrammarError(f"{where}/operator: a connection's operator is exists, not_exists or one_exists, "
                            f"not {operator!r}")
+    for key in ("resource_types", "connected_resource_types"):
+        value = definition.get(key)
+        if (value[0] if isinstance(value, list) and value else value) in ("all", "All", "ALL"):
+            raise GrammarError(f"{where}/{key}: `all` is not supported in a connection "
+                               "(Checkov connects every block of the graph, variables and outputs included): "
+                               "name the resource types")
     types = _types(definition.get("resource_types"), where)
     connected = _types(definition.get("connected_resource_types"), where, "connected_resource_types")
     if not types or not connected:

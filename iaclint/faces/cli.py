@@ -13,7 +13,7 @@ import sys
 from iaclint import __version__
 
 SEVERITY_ORDER = ("info", "low", "medium", "high", "critical")
-COMMANDS = ("scan", "rules", "explain", "lsp", "baseline", "init", "inventory")
+COMMANDS = ("scan", "rules", "explain", "lsp", "baseline", "init", "inventory", "export", "export-checkov")
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -135,6 +135,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_inventory_command(sub)
 
+    export = sub.add_parser("export", help="write iaclint's policies as another tool's checks (checkov)")
+    export.add_argument("target", choices=("checkov",), help="the tool: checkov (external checks)")
+    export.add_argument("directory", help="the directory to write (give it to checkov --external-checks-dir)")
+    export.add_argument("--policy-dir", "--external-checks-dir", action="append", default=[], metavar="DIR")
+    export_checkov = sub.add_parser("export-checkov", help="the same as `export checkov DIRECTORY`")
+    export_checkov.add_argument("directory")
+    export_checkov.add_argument("--policy-dir", "--external-checks-dir", action="append", default=[], metavar="DIR")
+
     lsp = sub.add_parser("lsp", help="run the Language Server for editors (needs the lsp extra: iaclint[lsp])")
     lsp.add_argument("--stdio", action="store_true", help="talk over standard input and output (the default)")
     return parser
@@ -173,6 +181,8 @@ def _dispatch(args) -> int:
         return _explain(args)
     if args.command == "lsp":
         return _lsp(args)
+    if args.command in ("export", "export-checkov"):
+        return _export(args)
     if args.command == "baseline":
         from iaclint.api import scan
         from iaclint.faces.settings import baseline_command
@@ -264,6 +274,9 @@ def _scan(args) -> int:
             return _usage_error(f"cannot write {output}: {exc.strerror or exc}")
     for path, reason in result.skipped:  # on purpose (DESIGN 10): said, but no exit code of its own
         note(path, reason)
+    if result.strict:  # AI resources no policy checks: said, never an exit code (docs/usage.md)
+        for item in result.unchecked:
+            note(f"{item.file}:{item.line}", item.message())
     if said_failures(result):
         return EXIT_ERROR
     threshold = SEVERITY_ORDER.index(settings.fail_on)
@@ -319,6 +332,18 @@ def module_paths(paths) -> list[str]:
     return list(dict.fromkeys(os.path.normpath(p) for p in out))
 
 
+def _export(args) -> int:
+    from iaclint.faces.export import export_checkov
+
+    try:
+        written = export_checkov(args.directory, _load(args.policy_dir))
+    except OSError as exc:
+        return _usage_error(f"cannot write {args.directory}: {exc.strerror or exc}")
+    print(f"wrote {len(written) - 1} Checkov checks to {args.directory}: "
+          f"checkov -d . --external-checks-dir {args.directory}")
+    return EXIT_OK
+
+
 def _lsp(args) -> int:
     try:
         from iaclint.faces.lsp import main as lsp_main
@@ -364,7 +389,10 @@ def explain_text(p) -> str:
         if body:
             parts += [f"{heading}:", body.strip(), ""]
     if p.resource_types:
-        parts += ["Resource types: " + ", ".join(p.resource_types)]
+        from iaclint.reference.policies import dialect_types
+
+        for dialect, types in zip(("Terraform (aws)", "Terraform (awscc)", "CloudFormation"), dialect_types(p)):
+            parts += [f"{dialect}: " + (", ".join(types) or "-")]
     if p.checkov_ids:
         parts += ["Checkov: " + ", ".join(p.checkov_ids)]
     if p.references:

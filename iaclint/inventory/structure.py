@@ -170,15 +170,29 @@ def _bucket_names(b: Builder, asset: Asset, r, via: tuple) -> None:
     """Buckets of the unit named in `r`'s text (`s3://name/...`, `arn:aws:s3:::name`)."""
     if asset.kind in ("data-store", "key", "api", "image-repository", "vector-store"):
         return
-    buckets = b.of_type("aws_s3_bucket")
-    if not buckets:
+    by_name, named = _named_buckets(b)
+    if not named:
         return
-    named = [(s3_facts.bucket_name(x), x) for x in buckets]
-    named = [(n, x) for n, x in named if isinstance(n, str) and n]
     for glob, path, _raw in s3_facts.written_bucket_names(_readable(r)):
+        if "*" in glob or "?" in glob:
+            found = [(name, bucket) for name, bucket in named if iam.matches(glob, name)]
+        else:  # a plain name: looked up, not compared with every bucket (quadratic in big units)
+            found = by_name.get(glob.lower(), ())
+        for _name, bucket in found:
+            _data_link(b, asset, b.asset(bucket), _words(path), via + (b.at(r, path),))
+
+
+def _named_buckets(b: Builder) -> tuple[dict, list]:
+    """The unit's buckets with a known name, once per unit: ({lower-cased name: [(name,
+    bucket)]}, [(name, bucket)]) in the unit's order (IAM compares names ignoring case)."""
+    if "named-buckets" not in b.memo:
+        named = [(s3_facts.bucket_name(x), x) for x in b.of_type("aws_s3_bucket")]
+        named = [(n, x) for n, x in named if isinstance(n, str) and n]
+        by_name: dict = {}
         for name, bucket in named:
-            if iam.matches(glob, name):
-                _data_link(b, asset, b.asset(bucket), _words(path), via + (b.at(r, path),))
+            by_name.setdefault(name.lower(), []).append((name, bucket))
+        b.memo["named-buckets"] = (by_name, named)
+    return b.memo["named-buckets"]
 
 
 def _readable(r):

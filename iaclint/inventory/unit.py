@@ -19,6 +19,7 @@ class Builder:
         self.graph = AssetGraph()
         self._by_resource: dict[int, Asset] = {}
         self.by_type: dict[str, list] = {}
+        self.memo: dict = {}  # what an extractor computes once per unit, by its own key
         for r in resources:
             self.by_type.setdefault(r.type, []).append(r)
 

@@ -34,3 +34,46 @@ def escape(text: str) -> str:
     import re2
 
     return re2.escape(text)
+
+
+class Program:
+    """A fixed pattern of ours, run in RE2 over text from the scanned tree, with `re`'s
+    methods. Python's `re` is quadratic where a pattern can start a long match at every
+    position (`\\$\\{[^}]*\\}` over `${${${...`, `[a-z]+://` over `aaaa...`) and a value may
+    hold millions of characters; RE2 is linear. A lone surrogate (a JSON `"\\ud800"`),
+    which RE2 cannot encode, is matched as U+FFFD (positions are unchanged)."""
+
+    __slots__ = ("pattern", "_program")
+
+    def __init__(self, pattern: str, *, ignore_case: bool = False, dot_nl: bool = False):
+        self.pattern = pattern
+        self._program = compile(pattern, dot_nl=dot_nl, case_sensitive=not ignore_case)
+
+    def search(self, text: str):
+        return _call(self._program.search, text)
+
+    def match(self, text: str):
+        return _call(self._program.match, text)
+
+    def fullmatch(self, text: str):
+        return _call(self._program.fullmatch, text)
+
+    def finditer(self, text: str):
+        try:
+            found = list(self._program.finditer(text))
+        except UnicodeEncodeError:
+            found = list(self._program.finditer(_encodable(text)))
+        return iter(found)
+
+
+def _call(method, text: str):
+    try:
+        return method(text)
+    except UnicodeEncodeError:
+        return method(_encodable(text))
+
+
+def _encodable(text: str) -> str:
+    import re
+
+    return re.sub("[\ud800-\udfff]", "\ufffd", text) if isinstance(text, str) else text

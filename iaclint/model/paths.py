@@ -4,6 +4,11 @@ A Terraform nested block is a list of dicts and a CloudFormation property is a d
 dotted path such as `vpc_config.subnets` steps through lists transparently: a string
 segment applied to a list applies to each element. `*` matches every key or index and a
 number selects one index. Lookups never raise.
+
+Checkov reads `*` differently, and its policies are walked with one of two other readings
+(`star=`): `INDEX`, every list index, skipped on anything else (its wildcard pattern
+without the index); `LITERAL`, a key named `*` (a path Checkov does not see as a wildcard,
+such as `*.name`).
 """
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from typing import Any, Iterator
 from iaclint.model.unknown import Unknown
 
 MISSING = object()
+ANY, INDEX, LITERAL = "any", "index", "literal"  # readings of a `*` segment (see above)
 
 
 def split(path: str | tuple) -> tuple:
@@ -39,14 +45,15 @@ def find_detailed(value: Any, path: str | tuple) -> list[tuple[tuple, Any, bool]
     return [(p, v, not rest) for p, v, rest in _walk(value, split(path), ())]
 
 
-def find_rest(value: Any, path: str | tuple) -> list[tuple[tuple, Any, tuple]]:
+def find_rest(value: Any, path: str | tuple, prefix: tuple = (), star: str = ANY) -> list[tuple[tuple, Any, tuple]]:
     """Like `find_detailed`, with the segments still to walk below each hit instead of
     the flag: `()` when the path was reached, else what lies beyond the Unknown that
-    stood in the way (so the path can be followed into that Unknown's alternatives)."""
-    return list(_walk(value, split(path), ()))
+    stood in the way (so the path can be followed into that Unknown's alternatives).
+    `star` is the reading of `*` (ANY, or Checkov's INDEX or LITERAL)."""
+    return list(_walk(value, split(path), prefix, star))
 
 
-def _walk(value: Any, segments: tuple, prefix: tuple) -> Iterator[tuple[tuple, Any, tuple]]:
+def _walk(value: Any, segments: tuple, prefix: tuple, star: str = ANY) -> Iterator[tuple[tuple, Any, tuple]]:
     if not segments:
         yield prefix, value, ()
         return
@@ -54,27 +61,31 @@ def _walk(value: Any, segments: tuple, prefix: tuple) -> Iterator[tuple[tuple, A
         yield prefix, value, segments
         return
     head, rest = segments[0], segments[1:]
+    if head == "*" and star == INDEX and not isinstance(value, list):
+        yield from _walk(value, rest, prefix, star)
+        return
+    wildcard = head == "*" and star != LITERAL
     if isinstance(value, list):
         if isinstance(head, int):
             if -len(value) <= head < len(value):
-                yield from _walk(value[head], rest, prefix + (head % len(value),))
+                yield from _walk(value[head], rest, prefix + (head % len(value),), star)
             return
-        if head == "*":
+        if wildcard:
             for i, item in enumerate(value):
-                yield from _walk(item, rest, prefix + (i,))
+                yield from _walk(item, rest, prefix + (i,), star)
             return
         for i, item in enumerate(value):  # fan out: a key applied to a list of blocks
-            yield from _walk(item, segments, prefix + (i,))
+            yield from _walk(item, segments, prefix + (i,), star)
         return
     if isinstance(value, dict):
-        if head == "*":
+        if wildcard:
             for k, item in value.items():
-                yield from _walk(item, rest, prefix + (k,))
+                yield from _walk(item, rest, prefix + (k,), star)
             return
         key = head if head in value else (str(head) if str(head) in value else MISSING)
         if key is MISSING:
             return
-        yield from _walk(value[key], rest, prefix + (key,))
+        yield from _walk(value[key], rest, prefix + (key,), star)
 
 
 def get(value: Any, path: str | tuple, default: Any = None) -> Any:

@@ -32,7 +32,8 @@ MAX_CONFIG_NODES = 10_000  # YAML nodes, aliases counted each time they are used
 MAX_CONFIG_DEPTH = 32
 PYPROJECT = "pyproject.toml"
 SCHEMA_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "config_schema.json")
-_TOOL_TABLE = re.compile(r"^\s*\[\s*tool\s*\.\s*iaclint\s*[\].]", re.M)
+# `[ \t]`, not `\s`: a TOML table header is one line, and `^\s*` over a file of newlines is quadratic
+_TOOL_TABLE = re.compile(r"^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*iaclint[ \t]*[\].]", re.M)
 
 STARTER = """\
 # iaclint configuration: https://github.com/iaclint/iaclint/blob/main/docs/usage.md

@@ -9,12 +9,16 @@ glob is matched against a file's path relative to the directory of the file that
 - a pattern without `/` matches a name at any depth (`*.generated.tf`, `sandbox`);
 - a pattern that matches a directory matches everything under it (`legacy` = `legacy/**`).
 
-Files outside `root` match nothing. Standard library only: `fnmatch` has no `**`.
+Files outside `root` match nothing. `fnmatch` has no `**`, so globs are translated here.
+Globs come from the scanned tree's configuration, so they run in RE2
+(`iaclint.model.linear_regex`): with Python's `re`, `**/**/**/...**/b` backtracks for
+minutes on one deep path.
 """
 from __future__ import annotations
 
 import os
-import re
+
+from iaclint.model import linear_regex
 
 
 def translate(pattern: str) -> str:
@@ -49,9 +53,9 @@ def translate(pattern: str) -> str:
             out.append(_char_class(pattern[i + 1:end]))
             i = end + 1
         else:
-            out.append(re.escape(c))
+            out.append(linear_regex.escape(c))
             i += 1
-    return "".join(out) + r"\Z"
+    return "".join(out) + r"\z"
 
 
 def _char_class(body: str) -> str:
@@ -67,7 +71,7 @@ def _char_class(body: str) -> str:
             previous_range = True
             continue
         previous_range = False
-        out.append(re.escape(c))
+        out.append(linear_regex.escape(c))
     return "[" + ("^" if negate else "") + "".join(out) + "]"
 
 
@@ -93,10 +97,14 @@ class PathMatcher:
         self.root = os.path.abspath(root or os.curdir)
         for pattern in self.patterns:
             try:
-                re.compile(translate(pattern))
-            except re.error as exc:
+                linear_regex.compile(translate(pattern))
+            except ValueError as exc:
                 raise GlobError(f"invalid glob {pattern!r}: {exc}") from None
-        self._regex = re.compile("|".join(f"(?:{translate(p)})" for p in self.patterns)) if self.patterns else None
+        try:
+            self._regex = linear_regex.compile("|".join(f"(?:{translate(p)})" for p in self.patterns)) \
+                if self.patterns else None
+        except ValueError as exc:  # each glob compiles, all of them together do not (RE2's memory limit)
+            raise GlobError(f"too many globs: {exc}") from None
 
     def __bool__(self) -> bool:
         return self._regex is not None
@@ -119,5 +127,6 @@ class PathMatcher:
         rel = self.relative(path)
         if rel is None or rel == ".":
             return False
-        parts = rel.split("/")
+        # RE2 matches UTF-8: a byte that is not (a non-UTF-8 file name) is matched as U+FFFD
+        parts = rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace").split("/")
         return any(self._regex.match("/".join(parts[:i])) for i in range(len(parts), 0, -1))

@@ -80,43 +80,49 @@ def compare(result, ref: str, paths, run) -> InventoryDiff:
 def export(top: str, commit: str, relative: list, dest: str) -> int:
     """Write the commit's IaC files under the `relative` paths into `dest`; their count."""
     specs = [r for r in relative if r != "."] or ["."]
-    listing = _git([*SAFE, "ls-tree", "-r", "-z", "--full-tree", commit, "--", *specs], top,
+    # `-l` gives each blob's size: one past the cap is never read (a highly compressed
+    # gigabyte in the base commit costs the repository a few kilobytes)
+    listing = _git([*SAFE, "ls-tree", "-r", "-l", "-z", "--full-tree", commit, "--", *specs], top,
                    f"git ls-tree {commit} failed")
     wanted = []
     for entry in listing.split("\0"):
         meta, _, name = entry.partition("\t")
         parts = meta.split()
-        if len(parts) != 3 or parts[1] != "blob" or parts[0] not in ("100644", "100755"):
+        if len(parts) != 4 or parts[1] != "blob" or parts[0] not in ("100644", "100755"):
             continue  # symlinks, submodules
-        if not name.endswith(EXTENSIONS) or not _inside(name):
+        if not name.endswith(EXTENSIONS) or not _inside(name) or not parts[3].isdigit() or int(parts[3]) > MAX_BYTES:
             continue
         wanted.append((parts[2], name))
-    if not wanted:
-        return 0
+    return _write_blobs(top, commit, wanted, dest) if wanted else 0
+
+
+def _write_blobs(top: str, commit: str, wanted: list, dest: str) -> int:
+    """Stream `git cat-file --batch` into files under `dest`, one blob in memory at a time."""
     import subprocess
 
-    proc = subprocess.run(["git", *SAFE, "cat-file", "--batch"], cwd=top, check=False, capture_output=True,
-                          input="".join(f"{sha}\n" for sha, _ in wanted).encode("ascii"),
-                          env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"})
-    if proc.returncode != 0:
-        raise DiffError(f"git cat-file failed on {commit}")
-    data, offset, written = proc.stdout, 0, 0
-    for _sha, name in wanted:
-        end = data.index(b"\n", offset)
-        header = data[offset:end].split()
-        offset = end + 1
-        if len(header) != 3 or header[1] != b"blob":
-            continue
-        size = int(header[2])
-        body = data[offset:offset + size]
-        offset += size + 1
-        if size > MAX_BYTES:
-            continue
-        target = os.path.join(dest, *name.split("/"))
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target, "wb") as handle:
-            handle.write(body)
-        written += 1
+    written = 0
+    with tempfile.TemporaryFile() as shas:
+        shas.write("".join(f"{sha}\n" for sha, _ in wanted).encode("ascii"))
+        shas.seek(0)
+        with subprocess.Popen(["git", *SAFE, "cat-file", "--batch"], cwd=top, stdin=shas, stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL,
+                              env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}) as proc:
+            for _sha, name in wanted:
+                header = proc.stdout.readline(200).split()
+                if len(header) != 3 or header[1] != b"blob" or not header[2].isdigit():
+                    continue  # `<sha> missing`
+                size = int(header[2])
+                if size > MAX_BYTES:  # changed since ls-tree: stop, rather than read it
+                    proc.kill()
+                    raise DiffError(f"git cat-file on {commit}: {name} is larger than {MAX_BYTES // 2**20} MB")
+                body = proc.stdout.read(size + 1)[:size]
+                target = os.path.join(dest, *name.split("/"))
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                with open(target, "wb") as handle:
+                    handle.write(body)
+                written += 1
+        if proc.returncode != 0:
+            raise DiffError(f"git cat-file failed on {commit}")
     return written
 
 

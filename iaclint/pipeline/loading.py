@@ -297,11 +297,13 @@ def _load_unit(unit: tuple, options: Options) -> tuple:
     result = load_template(where, data, options.parameters, tree=options.tree)
     if result is None:
         return [], [], True, True  # not a CloudFormation template: skipped silently
-    if result.nested or result.notes:  # local nested stacks: evaluated here, dropped as units (`settle`)
+    if result.nested:  # local nested stacks: evaluated here, dropped as units (`settle`)
         nested = sorted(result.nested)
         return result.resources, result.errors, False, True, {
             "module_dirs": nested, "module_files": nested, "notes": list(result.notes),
             "inputs": {("file", path): value for path, value in result.nested.items()}}
+    if result.notes:
+        return result.resources, result.errors, False, True, {"notes": list(result.notes)}
     return result.resources, result.errors, False, True
 
 

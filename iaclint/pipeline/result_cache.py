@@ -34,6 +34,7 @@ class Evaluated:
     inputs: dict = field(default_factory=dict)  # extra inputs read, with their digests
     inventory: object = None  # the AI asset graph, when asked for (never cached)
     inert: bool | None = None  # no finding's text needs escaping in reports (formatters._common.already_inert)
+    unchecked: list = field(default_factory=list)  # scan.Unchecked: AI resources no running policy checks
 
 
 def policy_fingerprint(policies) -> str:

@@ -96,6 +96,7 @@ class ScanResult:
     baselined: int = 0  # findings left out because the baseline holds them
     outside_diff: int = 0  # findings left out by --diff (not on changed lines or resources)
     skipped: list = field(default_factory=list)  # (path, reason) left out on purpose: said, not an error
+    unchecked: list = field(default_factory=list)  # AI resources no running policy checks (Unchecked)
     inventory: object = None  # the AI asset graph (iaclint.inventory), when the request asked for it
     inventory_diff: object = None  # what a change adds and removes (iaclint.pipeline.inventory_diff), when asked
 
@@ -109,6 +110,44 @@ class ScanResult:
     @property
     def suppressed(self) -> int:
         return sum(1 for f in self.findings if f.suppressed)
+
+
+@dataclass(frozen=True)
+class Unchecked:
+    """The AI/ML resources of one type in the reported files that no running policy checks
+    ("in scope, no policy"): `iaclint scan --strict` notes them, and they never change the
+    exit code. `where` is the first one's file and line; `count` how many there are."""
+
+    native_type: str
+    service: str
+    file: str
+    line: int
+    address: str
+    count: int
+
+    def message(self) -> str:
+        more = f" and {self.count - 1} more" if self.count > 1 else ""
+        return f"{self.address}{more}: in scope ({self.service}), but no policy checks {self.native_type}"
+
+
+def unchecked_ai_resources(resources, policies) -> list:
+    """The in-scope AI/ML resources (iaclint.normalize.scope) whose type no policy names,
+    one entry per native type, in file and line order."""
+    from iaclint.normalize.scope import ai_service
+
+    covered = {t for p in policies for t in p.resource_types}
+    first: dict = {}
+    counts: dict = {}
+    for r in sorted(resources, key=lambda r: (r.file, r.span.line, r.address)):
+        if r.type in covered:
+            continue
+        service = ai_service(r.native_type)
+        if service is None:
+            continue
+        counts[r.native_type] = counts.get(r.native_type, 0) + 1
+        first.setdefault(r.native_type, (service, r))
+    return [Unchecked(t, service, r.file, r.span.line, r.address, counts[t])
+            for t, (service, r) in first.items()]
 
 
 def choose_policies(request: Request) -> Chosen:
@@ -222,7 +261,8 @@ def _load_and_check(request: Request, found: Discovery, chosen: Chosen, options,
     evaluated = Evaluated(failed=failed, unknowns=unknowns, passed=passed, files=loaded.files,
                           resources=len(reportable_resources), errors=errors, reportable=set(found.reportable),
                           skipped=list(found.skipped), inputs=dict(loaded.inputs),
-                          inert=already_inert(failed + unknowns), inventory=graph)
+                          inert=already_inert(failed + unknowns), inventory=graph,
+                          unchecked=unchecked_ai_resources(reportable_resources, policies))
     return evaluated, reportable_resources
 
 
@@ -243,9 +283,9 @@ def report(request: Request, found: Discovery, chosen: Chosen, evaluated, resour
         elapsed=elapsed, strict=request.strict, show_suppressed=request.show_suppressed,
         baselined=baselined, outside_diff=outside, skipped=sorted(set(found.skipped) | set(evaluated.skipped)),
         inventory=evaluated.inventory,
-        inert=getattr(evaluated, "inert", None),
+        inert=getattr(evaluated, "inert", None), unchecked=list(getattr(evaluated, "unchecked", ())),
     )
 
 
-__all__ = ["Request", "ScanResult", "Policy", "UnknownPolicyError", "choose_policies", "discover_units", "evaluate",
+__all__ = ["Request", "ScanResult", "Unchecked", "unchecked_ai_resources", "Policy", "UnknownPolicyError", "choose_policies", "discover_units", "evaluate",
            "report"]

@@ -1,5 +1,6 @@
-"""The coverage table (docs/coverage.md): every AI-related AWS resource type, in Terraform
-and CloudFormation, against iaclint's policies and Checkov's checks.
+"""The coverage page (docs/coverage.md): every AI-related AWS resource type, in Terraform
+and CloudFormation, against iaclint's policies and Checkov's checks; and every control of the
+run-time and peer scanners against iaclint (iaclint.reference.parity).
 
 Rendered from the loaded policies, the translation tables (the canonical pairing of
 CloudFormation and Terraform types) and docs/coverage/checkov-checks.json, which
@@ -14,11 +15,15 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from iaclint.normalize.awscc import awscc_twins
+from iaclint.normalize.scope import AI_SERVICE_NAMES, service_of_cloudformation
+
 CHECKOV_JSON = Path(__file__).resolve().parents[2] / "docs" / "coverage" / "checkov-checks.json"
 REGENERATE = "python -m iaclint.reference.coverage > docs/coverage.md"
 EXTRACT = "python docs/coverage/extract_checkov.py"
 
-# (Terraform prefix, CloudFormation namespace or None, service); longest prefixes first.
+# (Terraform prefix, CloudFormation namespace or None, service); longest prefixes first. The AI
+# services are iaclint.normalize.scope's (tests/test_coverage_doc.py checks they agree).
 SERVICES = (
     ("aws_sagemaker_", "SageMaker", "SageMaker"),
     ("aws_bedrockagentcore_", "BedrockAgentCore", "Bedrock AgentCore"),
@@ -28,11 +33,17 @@ SERVICES = (
     ("aws_opensearch_", "OpenSearchService", "OpenSearch Service"),
     ("aws_elasticsearch_", "Elasticsearch", "OpenSearch Service"),
     ("aws_kendra_", "Kendra", "Kendra"),
+    ("aws_qbusiness_", "QBusiness", "Q Business"),
     ("aws_comprehend_", "Comprehend", "Comprehend"),
     ("aws_lexv2models_", "Lex", "Lex"),
     ("aws_lex_", None, "Lex"),  # Lex V1: CloudFormation's AWS::Lex types are V2
+    ("aws_textract_", "Textract", "Textract"),
+    ("aws_transcribe_", "Transcribe", "Transcribe"),
+    ("aws_rekognition_", "Rekognition", "Rekognition"),
+    ("aws_personalize_", "Personalize", "Personalize"),
     ("aws_iam_", "IAM", "IAM"),
     ("data.aws_iam_", None, "IAM"),
+    ("aws_ssoadmin_", "SSO", "IAM"),
     ("aws_s3_", "S3", "S3"),
     ("aws_kms_", "KMS", "KMS"),
     ("aws_ecr_", "ECR", "ECR"),
@@ -44,8 +55,7 @@ SERVICES = (
     ("aws_efs_", "EFS", "EFS"),
     ("aws_lambda_", "Lambda", "Lambda"),
 )
-AI_SERVICES = ("SageMaker", "Bedrock", "Bedrock AgentCore", "OpenSearch Service", "OpenSearch Serverless",
-               "Kendra", "Comprehend", "Lex")
+AI_SERVICES = AI_SERVICE_NAMES
 SUPPORT_SERVICES = ("IAM", "S3", "KMS", "ECR", "EC2", "EFS", "Lambda", "Other")
 
 
@@ -55,6 +65,9 @@ def service_of(tf_type: str | None, cfn_type: str | None) -> str:
             if tf_type.startswith(prefix):
                 return service
     if cfn_type:
+        service = service_of_cloudformation(cfn_type)
+        if service:
+            return service
         namespace = cfn_type.split("::")[1]
         for _, ns, service in SERVICES:
             if ns == namespace:
@@ -68,6 +81,7 @@ class Row:
     canonical: str | None  # iaclint's type: the Terraform name, or its own for CloudFormation-only types
     terraform: str | None  # None: the Terraform provider has no such resource
     cloudformation: list = field(default_factory=list)
+    awscc: list = field(default_factory=list)  # the awscc provider's types of the CloudFormation types
     by_name: bool = False  # CloudFormation type paired by name, not by iaclint's tables
     policies: list = field(default_factory=list)
     checkov_tf: list | None = None  # None: not applicable (no type in that format)
@@ -129,6 +143,7 @@ def build_rows(policies, checkov: dict, cfn_tables: dict) -> list[Row]:
             rows.append(Row(service=service_of(None, cfn), canonical=None, terraform=None, cloudformation=[cfn]))
     rows = [r for r in rows if r.service in AI_SERVICES or r.policies]
     for row in rows:
+        row.awscc = awscc_twins(row.cloudformation)
         if row.terraform:
             checks = tf_checks.get(row.terraform)
             row.checkov_tf = [c["id"] for c in checks] if checks is not None else ["?"]
@@ -164,6 +179,11 @@ def _ids(ids: list | None) -> str:
     return ", ".join(ids) if ids else "none"
 
 
+def _listed(names) -> str:
+    names = list(names)
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+
+
 def _count(rows) -> list:
     both = sum(1 for r in rows if r.policies and r.checkov)
     iaclint_only = sum(1 for r in rows if r.policies and not r.checkov)
@@ -172,32 +192,44 @@ def _count(rows) -> list:
     return [len(rows), both + iaclint_only, both + checkov_only, both, iaclint_only, checkov_only, neither]
 
 
-def render_coverage(policies, checkov: dict, cfn_tables: dict | None = None) -> str:
+def render_coverage(policies, checkov: dict, cfn_tables: dict | None = None, parity=None) -> str:
+    """`parity`: the loaded control sources (iaclint.reference.parity.load()); None loads
+    the committed ones."""
     if cfn_tables is None:
         from iaclint.normalize.tables import CFN_TYPES as cfn_tables
+    if parity is None:
+        from iaclint.reference.parity import load as load_parity
+        parity = load_parity()
     rows = build_rows(policies, checkov, cfn_tables)
     version = checkov.get("checkov_version", "?")
     out = [
-        "# Coverage: AI-related AWS resource types, iaclint and Checkov", "",
+        "# Coverage: AI-related AWS resource types and run-time controls, iaclint and its peers", "",
         f"Generated by `{REGENERATE}` from iaclint's policies and "
         f"[coverage/checkov-checks.json](coverage/checkov-checks.json); do not edit by hand. "
         "`tests/test_coverage_doc.py` fails when this page is stale.", "",
         f"The Checkov data is for Checkov {version}. It is extracted where Checkov is installed, by "
         f"`{EXTRACT}` (run it with Checkov's Python); CI and the tests only read the committed JSON. Re-run it "
         "when a policy covers a type the JSON does not list, or to compare with a newer Checkov.", "",
-        "Rows: every resource type of SageMaker, Bedrock (agents, knowledge bases, guardrails, AgentCore), "
-        "OpenSearch Service and Serverless, Kendra, Comprehend and Lex that the Terraform AWS provider "
-        "registers or that cfn-lint "
+        "Rows: every resource type of " + _listed(AI_SERVICES) + " (the AI/ML services of "
+        "`iaclint.normalize.scope`) that the Terraform AWS provider registers or that cfn-lint "
         f"{checkov.get('cfn_lint_version', '?')}'s CloudFormation schemas list, and every other type an iaclint "
-        "policy checks (IAM, S3, KMS, ECR, EC2, EFS, Lambda). One row is one resource: the "
+        "policy checks (IAM, S3, KMS, ECR, EC2, EFS, Lambda). One row is one resource in three dialects: the "
+        "Terraform `aws` provider's type, the `awscc` provider's type and the CloudFormation type. The "
         "CloudFormation type is paired with the Terraform type by iaclint's translation tables, which are how "
-        "one iaclint policy covers both formats; a pair marked \\* is matched by identical names only, and "
-        "iaclint does not read that CloudFormation type. `-` means the format has no such type; a Terraform "
-        "cell that names an iaclint type stands for a CloudFormation-only resource.", "",
+        "one iaclint policy covers every dialect; the `awscc` type is the provider's name for the CloudFormation "
+        "type (`iaclint.normalize.awscc`), read through the same table. A pair marked \\* is matched by "
+        "identical names only: iaclint has no translation table for that CloudFormation type and reads its "
+        "properties by the generic snake_case rule, which the Terraform type's attributes need not follow. "
+        "`-` means the dialect has no such type (the `awscc` "
+        f"provider generates no resource for some CloudFormation types); a Terraform cell that names an iaclint "
+        "type stands for a CloudFormation-only resource. Every type is in iaclint's model (it is loaded and "
+        "its references followed); *unchecked* means no policy judges it, and `iaclint scan --strict` notes "
+        "such AI resources in the scanned code.", "",
         "A Checkov check is listed for a type when it declares the type in `supported_resources`, or, for a "
         "graph (CKV2) check, when its definition filters on the type. A listed check is not necessarily a "
         "correct one: CKV_AWS_122, for one, passes a notebook whose `direct_internet_access` is unset, although "
-        "AWS enables it by default (see [IAC201](policies.md#iac201)).", "",
+        "AWS enables it by default (see [IAC201](policies.md#iac201)). Checkov has no check for `awscc` "
+        "types.", "",
     ]
     out += ["## Summary", "",
             "| service | types | iaclint | Checkov | both | iaclint only | Checkov only | neither |",
@@ -211,16 +243,23 @@ def render_coverage(policies, checkov: dict, cfn_tables: dict | None = None) -> 
         out.append(f"| **{label}** | " + " | ".join(f"**{n}**" for n in _count(subset)) + " |")
     tf_rows = [r for r in rows if r.terraform]
     cfn_types = {c: r for r in rows for c in r.cloudformation}
+    awscc_types = {a: r for r in rows for a in r.awscc}
     ai_checks = {i for r in ai_rows for i in (r.checkov_tf or []) + (r.checkov_cfn or [])}
     out += ["",
             f"Terraform: {len(tf_rows)} types, {sum(1 for r in tf_rows if r.policies)} with an iaclint policy, "
             f"{sum(1 for r in tf_rows if r.checkov_tf)} with a Checkov check. CloudFormation: {len(cfn_types)} "
             f"types, {sum(1 for r in cfn_types.values() if r.policies and not r.by_name)} with an iaclint policy, "
             f"{sum(1 for t in cfn_types if checkov.get('cloudformation', {}).get(t))} with a Checkov check. "
-            f"Checkov checks on the AI-service types: {len(ai_checks)} distinct IDs.", ""]
+            f"awscc: {len(awscc_types)} types, "
+            f"{sum(1 for r in awscc_types.values() if r.policies and not r.by_name)} with an iaclint policy. "
+            f"Checkov checks on the AI-service types: {len(ai_checks)} distinct IDs. AI-service types without "
+            f"an iaclint policy (unchecked): {sum(1 for r in ai_rows if not r.policies)} of {len(ai_rows)}.", ""]
+    if parity:
+        from iaclint.reference.parity import render as render_parity
+        out += render_parity(parity, policies)
 
-    header = ["| Terraform | CloudFormation | iaclint | Checkov (Terraform) | Checkov (CloudFormation) |",
-              "|---|---|---|---|---|"]
+    header = ["| Terraform (`aws`) | `awscc` | CloudFormation | iaclint | Checkov (Terraform) | "
+              "Checkov (CloudFormation) |", "|---|---|---|---|---|---|"]
     for service in services:
         out += [f"## {service}", ""] + header
         for r in (r for r in rows if r.service == service):
@@ -229,10 +268,11 @@ def render_coverage(policies, checkov: dict, cfn_tables: dict | None = None) -> 
             else:
                 tf = f"- (iaclint: `{r.canonical}`)" if r.canonical else "-"
             cfn = "<br>".join(f"`{c}`" for c in r.cloudformation) + (" \\*" if r.by_name else "") or "-"
-            ours = ", ".join(f"[{p}](policies.md#{p.lower()})" for p in r.policies) or "none"
+            awscc = "<br>".join(f"`{a}`" for a in r.awscc) or "-"
+            ours = ", ".join(f"[{p}](policies.md#{p.lower()})" for p in r.policies) or "*unchecked*"
             if r.policies and r.by_name:
                 ours += " (Terraform only)"
-            out.append(f"| {tf} | {cfn} | {ours} | {_ids(r.checkov_tf)} | {_ids(r.checkov_cfn)} |")
+            out.append(f"| {tf} | {awscc} | {cfn} | {ours} | {_ids(r.checkov_tf)} | {_ids(r.checkov_cfn)} |")
         out.append("")
 
     names: dict = {}

@@ -28,7 +28,7 @@ class AgentCoreBrowserRecordingDisabled(Policy):
             yield FAIL(f"Bedrock AgentCore browser sessions are not recorded: `{recording}` is not set")
             return
         decided = True
-        for setting in read_setting(resource, "recording.enabled", ("FALSE",)):
+        for setting in read_setting(resource, "recording.enabled", ("FALSE",), unset_is_bad=True):
             name = resource.native_name(setting.path)
             if setting.bad is None:
                 yield UNKNOWN(f"`{name}` is `{shown(setting.value)}`, unknown until deployment", setting.path)

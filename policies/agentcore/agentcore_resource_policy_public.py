@@ -35,15 +35,7 @@ class AgentCoreResourcePolicyPublic(Policy):
     checkov_ids = ()
 
     def check(self, resource, ctx):
-        def test(stmt: iam.Statement) -> iam.Outcome:
-            verdict = iam.all3(iam.is_allow(stmt), iam.principal_is_public(stmt),
-                               iam.not3(iam.has_condition(stmt, NARROWING_KEYS)))
-            who = "`NotPrincipal`" if stmt.not_principals else "principal `*`"
-            return iam.Outcome(verdict, stmt.path_of("principals", "not_principals"),
-                               f"allows {who} without an `aws:SourceVpc`, `aws:SourceVpce`, `aws:SourceIp`, "
-                               "`aws:PrincipalOrgID` or `aws:PrincipalAccount` condition, so any AWS principal can "
-                               "invoke the agent runtime or gateway",
-                               fields=("effect", "principals", "not_principals", "conditions"))
-
-        yield from iam.check_statements(resource, ctx, test, documents=iam.resource_policy_documents(resource, ctx),
-                                        identity_only=False)
+        yield from iam.check_public_resource_policy(
+            resource, ctx, NARROWING_KEYS,
+            "an `aws:SourceVpc`, `aws:SourceVpce`, `aws:SourceIp`, `aws:PrincipalOrgID` or `aws:PrincipalAccount`",
+            "any AWS principal can invoke the agent runtime or gateway")

@@ -27,7 +27,8 @@ class BedrockApiKeyLongTerm(Policy):
 
     def check(self, resource, ctx):
         for field, bad in (("service_name", (BEDROCK,)), ("status", ("ACTIVE",))):
-            settings = read_setting(resource, field, bad)
+            # An Active key is the default; the service name is required.
+            settings = read_setting(resource, field, bad, unset_is_bad=True if field == "status" else None)
             if field == "status" and not settings:
                 continue  # the provider's default is Active
             for setting in settings:

@@ -20,22 +20,13 @@ class BedrockGuardrailNoPromptAttackFilter(Policy):
     resource_types = ("aws_bedrock_guardrail",)
 
     def check(self, resource, ctx):
-        listing = guardrails.entries(resource, _BLOCK, "filters_config")
-        if listing is None:
-            yield FAIL(f"Bedrock guardrail has no prompt attack filter: `{resource.native_name(_BLOCK)}` "
-                       f"is not set", _BLOCK)
-            return
-        typed, unknowns = guardrails.by_type(listing)
-        found = typed.get("PROMPT_ATTACK", [])
-        if not found:
-            if unknowns:
-                path, value = unknowns[0].path, unknowns[0].value
-                yield UNKNOWN(f"Whether the guardrail has a prompt attack filter depends on a value that "
-                              f"`{value.expr}` is unknown until deployment ({value.reason})", path)
+        found, missing = guardrails.filters_of_type(resource, _BLOCK, "PROMPT_ATTACK")
+        if missing is not None:
+            if missing.verdict:
+                yield FAIL(f"Bedrock guardrail has no prompt attack filter: {missing.detail}", missing.path)
             else:
-                listed = resource.native_name(listing.block_path + ("filters_config",))
-                yield FAIL(f"Bedrock guardrail has no prompt attack filter: `{listed}` has no filter of type "
-                           f"PROMPT_ATTACK", listing.block_path)
+                yield UNKNOWN(f"Whether the guardrail has a prompt attack filter depends on {missing.detail}",
+                              missing.path)
             return
         for fpath, item in found:
             answer = guardrails.strength(resource, fpath, item, "input_strength", "prompt attack")

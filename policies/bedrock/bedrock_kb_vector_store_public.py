@@ -60,8 +60,7 @@ def _open_policy(domain, ctx) -> bool:
         return False
     narrowing = ("aws:SourceIp", "aws:SourceVpc", "aws:SourceVpce", "aws:VpcSourceIp", "aws:PrincipalOrgID",
                  "aws:PrincipalOrgPaths", "aws:PrincipalAccount", "aws:PrincipalArn")
-    return any(iam.all3(iam.is_allow(s), iam.principal_is_public(s), iam.not3(iam.has_condition(s, narrowing)))
-               is True for s in document.statements)
+    return any(iam.open_to_everyone(s, narrowing) is True for s in document.statements)
 
 
 def _domain_verdict(domain, ctx):

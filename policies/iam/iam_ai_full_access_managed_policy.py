@@ -36,14 +36,6 @@ SSO_ATTACHMENT = "aws_ssoadmin_managed_policy_attachment"
 _KINDS = {"aws_iam_role": "role", "aws_iam_user": "user", "aws_iam_group": "group"}
 
 
-def _items(value, path: tuple) -> list:
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return [(path + (i,), v) for i, v in enumerate(value)]
-    return [(path, value)]
-
-
 class IamAiFullAccessManagedPolicy(Policy):
     id = "IAC318"
     name = "iam-ai-full-access-managed-policy"
@@ -63,11 +55,7 @@ class IamAiFullAccessManagedPolicy(Policy):
             attribute = iam.ATTACHMENTS[resource.type][1]
             principals = [(path, p, _KINDS[kind]) for path, p, kind in iam.named_principals(resource, ctx)]
         found = False
-        for path, arn in _items(resource.attributes.get(attribute), (attribute,)):
-            resolved = iam.resolve_policy_arn(resource, arn, ctx)
-            broad = iam.aws_managed_policy(resolved, FULL_ACCESS)
-            if broad is False:
-                continue
+        for path, arn, resolved, broad in iam.attached_aws_policies(resource, attribute, FULL_ACCESS, ctx):
             where = resource.native_name(path)
             if broad is None:
                 found = True

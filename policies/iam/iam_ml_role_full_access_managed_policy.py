@@ -20,21 +20,12 @@ class IamMlRoleFullAccessManagedPolicy(Policy):
 
     def check(self, resource, ctx):
         if resource.type == "aws_iam_role":
-            arns = resource.attributes.get("managed_policy_arns")
-            roles = [(resource, ())]
-            items = _items(arns, ("managed_policy_arns",))
-        elif resource.type == "aws_iam_role_policy_attachment":
-            roles = _roles(resource, ctx, "role")
-            items = _items(resource.attributes.get("policy_arn"), ("policy_arn",))
+            attribute, roles = "managed_policy_arns", [(resource, ())]
         else:
-            roles = _roles(resource, ctx, "roles")
-            items = _items(resource.attributes.get("policy_arn"), ("policy_arn",))
+            attribute = "policy_arn"
+            roles = _roles(resource, ctx, "role" if resource.type == "aws_iam_role_policy_attachment" else "roles")
         found = False
-        for path, arn in items:
-            resolved = iam.resolve_policy_arn(resource, arn, ctx)
-            broad = iam.aws_managed_policy(resolved, BROAD_POLICIES)
-            if broad is False:
-                continue
+        for path, arn, resolved, broad in iam.attached_aws_policies(resource, attribute, BROAD_POLICIES, ctx):
             for role, role_path in roles:
                 is_ml = iam.trusts_service(role, ML_SERVICES, ctx) if role is not None else None
                 verdict = iam.all3(broad, is_ml)
@@ -53,15 +44,6 @@ class IamMlRoleFullAccessManagedPolicy(Policy):
                                   role_path if broad is True and role_path else path)
         if not found:
             yield PASS()
-
-
-def _items(value, path: tuple) -> list:
-    """(path, ARN) pairs of a single ARN or a list of them."""
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return [(path + (i,), v) for i, v in enumerate(value)]
-    return [(path, value)]
 
 
 def _roles(resource, ctx, attribute: str) -> list:

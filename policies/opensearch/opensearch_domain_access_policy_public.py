@@ -113,12 +113,11 @@ class OpensearchDomainAccessPolicyPublic(Policy):
             where = "on a domain whose VPC or fine-grained access control settings are unknown"
 
         def test(stmt):
-            verdict = iam.all3(iam.is_allow(stmt), iam.principal_is_public(stmt),
-                               iam.not3(iam.has_condition(stmt, _NARROWING_KEYS)))
+            verdict = iam.open_to_everyone(stmt, _NARROWING_KEYS)
             if verdict is True and protected is None:
                 verdict = None
             return iam.Outcome(verdict, stmt.path_of("principals", "not_principals"),
                                f"allows any principal without an IP, VPC or account condition, {where}",
-                               ("effect", "principals", "not_principals", "conditions"))
+                               iam.PUBLIC_FIELDS)
 
         yield from iam.check_statements(resource, ctx, test, documents=[document], identity_only=False)

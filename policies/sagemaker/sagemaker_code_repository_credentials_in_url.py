@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy, Verdict
-from iaclint.model import paths
+from iaclint.model import linear_regex, paths
 from iaclint.model.unknown import is_unknown
 
 CODE_REPOSITORY = "aws_sagemaker_code_repository"
@@ -22,11 +22,12 @@ URL_PATHS = {
 }
 
 # scheme://userinfo@host... ; userinfo stops at the first '/', '@' or whitespace.
-_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<userinfo>[^/@\s\"']+)@(?P<rest>[^\s\"']*)")
+# In RE2 (linear): Python's re tries the scheme at every letter of `aaaa...`, quadratic in a long URL.
+_USERINFO = linear_regex.Program(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<userinfo>[^/@\s\"']+)@(?P<rest>[^\s\"']*)")
 # Well-known token prefixes: GitHub classic and fine-grained, GitLab, Bitbucket app passwords.
 _TOKEN_PREFIX = re.compile(r"(gh[pousr]_|github_pat_|glpat-|ATBB)", re.IGNORECASE)
 _TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_\-.~%]{20,}")
-_INTERPOLATION = re.compile(r"\$\{[^}]*\}|\{\{[^}]*\}\}")
+_INTERPOLATION = linear_regex.Program(r"\$\{[^}]*\}|\{\{[^}]*\}\}")
 
 
 def credential_kind(userinfo: str) -> str | None:

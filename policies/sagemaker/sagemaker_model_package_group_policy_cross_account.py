@@ -47,7 +47,7 @@ def _outside(stmt, own: frozenset, trusted: frozenset) -> tuple[list, list]:
 
 def _judge(stmt, own: frozenset, trusted: frozenset = frozenset()) -> iam.Outcome:
     allow = iam.is_allow(stmt)
-    public = iam.all3(allow, iam.principal_is_public(stmt), iam.not3(iam.has_condition(stmt, ORG_GUARDS)))
+    public = iam.open_to_everyone(stmt, ORG_GUARDS)
     outside, undecided = _outside(stmt, own, trusted)
     writes = iam.actions_overlap_any(stmt, WRITE_ACTIONS)
     foreign = iam.all3(allow, True if outside else (None if undecided else False), writes)

@@ -1,8 +1,9 @@
-"""IAC411: notebook lifecycle scripts do not fetch and run remote code or re-open root.
+"""IAC411: notebook and Studio lifecycle scripts do not fetch and run remote code or re-open root.
 
 The scripts of an `aws_sagemaker_notebook_instance_lifecycle_configuration` (`on_create`,
 `on_start`; CloudFormation `OnCreate[].Content`, `OnStart[].Content`) are base64-encoded
-shell scripts that run as root. Decoded, each is searched (comment lines left out, `\\`
+shell scripts that run as root; those of an `aws_sagemaker_studio_lifecycle_config`
+(`studio_lifecycle_config_content`, also with awscc) run in every Studio app that uses it. Decoded, each is searched (comment lines left out, `\\`
 continuations joined) for three heuristics:
 
 - a download piped or substituted into an interpreter: `curl ... | bash`,
@@ -18,46 +19,27 @@ variable) is unknown.
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 
+from iaclint.aws import scripts
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
-from iaclint.model import paths
+from iaclint.model import linear_regex
 from iaclint.model.unknown import is_unknown
 
-_HOOKS = ("on_create", "on_start")
 _INTERPRETER = r"(?:sudo\s+(?:-\S+\s+)*)?(?:/usr/bin/|/bin/)?(?:env\s+)?(?:(?:ba|da|z|k)?sh|python[\d.]*|perl|ruby)\b"
+# In RE2 (linear): a line of `curl curl curl ...` made Python's re scan to its end from every `curl`.
 _CHECKS = (
     ("pipes a download into an interpreter",
-     re.compile(r"\b(?:curl|wget)\b[^|\n]*\|\s*" + _INTERPRETER)),
+     linear_regex.Program(r"\b(?:curl|wget)\b[^|\n]*\|\s*" + _INTERPRETER)),
     ("runs a download through a shell",
-     re.compile(r"\b(?:(?:ba|da|z|k)?sh|eval|source|\.)\s+(?:-c\s+)?[\"']?(?:\$\(|<\(|`)\s*(?:curl|wget)\b")),
+     linear_regex.Program(r"\b(?:(?:ba|da|z|k)?sh|eval|source|\.)\s+(?:-c\s+)?[\"']?(?:\$\(|<\(|`)\s*(?:curl|wget)\b")),
     ("grants root through sudo",
-     re.compile(r"\bsudoers\b|\bNOPASSWD\b|\busermod\b[^\n]*-a?G\s*(?:\S*,)?(?:sudo|wheel)\b")),
+     linear_regex.Program(r"\bsudoers\b|\bNOPASSWD\b|\busermod\b[^\n]*-a?G\s*(?:\S*,)?(?:sudo|wheel)\b")),
 )
 _PIP_INSTALL = re.compile(r"\bpip[\d.]*\s+install\b(?P<args>[^\n;&|]*)")
 _URL = re.compile(r"(?:git\+|hg\+|svn\+|bzr\+)?(?:https?|ftp)://(?P<host>[^/\s\"':@]+(?::\d+)?)", re.IGNORECASE)
 _PYPI_HOSTS = re.compile(r"^(?:pypi\.org|files\.pythonhosted\.org|pypi\.python\.org)$|"
                          r"\.codeartifact\.[a-z0-9-]+\.amazonaws\.com$", re.IGNORECASE)
-
-
-def _script_lines(text: str) -> list[tuple[int, str]]:
-    """(line number, line) of the script without comment lines, continuations joined."""
-    out, buffer, start = [], "", 0
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not buffer:
-            start = number
-        if line.rstrip().endswith("\\"):
-            buffer += line.rstrip()[:-1] + " "
-            continue
-        joined = buffer + line
-        buffer = ""
-        if not joined.lstrip().startswith("#"):
-            out.append((start, joined))
-    if buffer and not buffer.lstrip().startswith("#"):
-        out.append((start, buffer))
-    return out
 
 
 def _pip_problem(args: str) -> str:
@@ -73,9 +55,8 @@ def _pip_problem(args: str) -> str:
 def findings(script: str) -> list[str]:
     """What the script does that the policy flags, one phrase per match with its line."""
     found = []
-    for number, line in _script_lines(script):
-        shown = " ".join(line.split())
-        shown = shown if len(shown) <= 90 else shown[:87] + "..."
+    for number, line in scripts.script_lines(script):
+        shown = scripts.shown(line)
         for what, pattern in _CHECKS:
             if pattern.search(line):
                 found.append(f"{what} (line {number}: `{shown}`)")
@@ -86,45 +67,30 @@ def findings(script: str) -> list[str]:
     return found
 
 
-def _decode(value: str) -> str:
-    """The script a base64 value encodes; a value that is not base64 is read as the script
-    itself (AWS would reject it, but what it says is still worth reporting)."""
-    try:
-        return base64.b64decode(value.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        return value
-
-
 class SagemakerNotebookLifecycleRemoteExec(Policy):
     id = "IAC411"
     name = "sagemaker-notebook-lifecycle-remote-exec"
-    title = "SageMaker notebook lifecycle scripts do not run downloaded code or re-enable root"
+    title = "SageMaker notebook and Studio lifecycle scripts do not run downloaded code or re-enable root"
     severity = "medium"
     category = "model-safeguards"
-    resource_types = ("aws_sagemaker_notebook_instance_lifecycle_configuration",)
+    resource_types = (scripts.NOTEBOOK_LIFECYCLE, scripts.STUDIO_LIFECYCLE)
     checkov_ids = ()
 
     def check(self, resource, ctx):
         decided = False
-        for hook in _HOOKS:
-            value = resource.attributes.get(hook)
-            # Terraform: a base64 string; CloudFormation: a list of hooks with `Content`.
-            scripts = [((hook,), value)] if isinstance(value, str) or is_unknown(value) \
-                else paths.find(resource.attributes, (hook, "content"))
-            for path, script in scripts:
-                path = tuple(path)
-                name = resource.native_name(path)
-                if is_unknown(script):
+        for path, script in scripts.lifecycle_scripts(resource):
+            name = resource.native_name(path)
+            if is_unknown(script):
+                decided = True
+                yield UNKNOWN(f"The lifecycle script `{name}` cannot be read statically "
+                              f"(`{scripts.shown(script.expr, 60)}`: {script.reason})", path)
+            elif isinstance(script, str):
+                problems = findings(scripts.decode(script))
+                if problems:
                     decided = True
-                    text = " ".join(script.expr.split())
-                    text = text if len(text) <= 60 else text[:57] + "..."
-                    yield UNKNOWN(f"The lifecycle script `{name}` cannot be read statically (`{text}`: "
-                                  f"{script.reason})", path)
-                elif isinstance(script, str):
-                    problems = findings(_decode(script))
-                    if problems:
-                        decided = True
-                        yield FAIL(f"The lifecycle script `{name}`, which runs as root on the notebook instance, "
-                                   f"{'; '.join(problems[:3])}", path)
+                    runs = "as root on the notebook instance" if resource.type == scripts.NOTEBOOK_LIFECYCLE \
+                        else "in every Studio app that uses it"
+                    yield FAIL(f"The lifecycle script `{name}`, which runs {runs}, "
+                               f"{'; '.join(problems[:3])}", path)
         if not decided:
             yield PASS()

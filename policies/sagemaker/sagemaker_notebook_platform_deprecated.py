@@ -26,4 +26,4 @@ class SageMakerNotebookPlatformDeprecated(Policy):
     def check(self, resource, ctx):
         yield from judge_setting(resource, "platform_identifier", DEPRECATED,
                                  "SageMaker notebook instance runs on a platform that no longer gets security "
-                                 "updates (use `notebook-al2023-v1`)")
+                                 "updates (use `notebook-al2023-v1`)", unset_is_bad=False)  # unset: the current default

@@ -51,3 +51,35 @@ def test_the_scan_step_on_a_hostile_checkout(tmp_path):
     assert "exit-code=1" in output.read_text()
     assert summary.read_text().startswith("## iaclint report")
     assert "`policy-dirs` ignored" in proc.stderr and not (checkout / ".cache").exists()
+
+
+INSTALL = next(s for s in ACTION["runs"]["steps"] if s.get("name") == "Install iaclint")
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
+@pytest.mark.parametrize("package", ["", "iaclint==0.1.0"])
+def test_the_install_step_runs_python_isolated_and_away_from_the_checkout(tmp_path, package):
+    """The install step starts Python three times (venv, pip, --version); a stand-in
+    `python` records where and how. Each must be isolated (`-I`) and run outside the
+    checkout, or a `venv/`, `pip/` or `ensurepip.py` planted at its root would be imported."""
+    checkout = repository(tmp_path / "checkout")
+    runner, shims = tmp_path / "runner", tmp_path / "shims"
+    runner.mkdir()
+    shims.mkdir()
+    log = tmp_path / "calls.log"
+    shim = shims / "python"
+    shim.write_text('#!/bin/bash\necho "$PWD|$*" >> "$IACLINT_TEST_LOG"\n'
+                    'if [ "$2 $3" = "-m venv" ]; then mkdir -p "$4/bin" && cp "$0" "$4/bin/python"; fi\n')
+    shim.chmod(0o755)
+    env = {"PATH": f"{shims}:{os.environ.get('PATH', '/usr/bin:/bin')}", "HOME": str(runner),
+           "RUNNER_TEMP": str(runner), "GITHUB_ENV": str(runner / "env"), "IACLINT_PACKAGE": package,
+           "IACLINT_ACTION_PATH": str(ROOT), "IACLINT_TEST_LOG": str(log)}
+    proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", INSTALL["run"]], cwd=checkout,
+                          env=env, capture_output=True, text=True, timeout=TIMEOUT)
+    assert proc.returncode == 0, proc.stderr
+    calls = [line.split("|", 1) for line in log.read_text().splitlines()]
+    assert [args.split()[:3] for _, args in calls] == [["-I", "-m", "venv"], ["-I", "-m", "pip"],
+                                                       ["-I", "-m", "iaclint"]]
+    assert all(cwd == str(runner) for cwd, _ in calls)
+    assert calls[1][1].endswith(package or str(ROOT))
+    assert f"IACLINT_PYTHON={runner}/iaclint-venv/bin/python" in (runner / "env").read_text()

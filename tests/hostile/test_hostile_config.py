@@ -143,6 +143,22 @@ def test_hostile_yaml_in_the_configuration_is_a_clear_error(world, text, message
     assert message in run.err, run.err
 
 
+@pytest.mark.parametrize("key", ["exclude", "per-path-ignores"])
+def test_globs_that_would_backtrack_end(world, key):
+    """Globs are regular expressions once translated; `**/` forty times, matched against a
+    path thirty directories deep, backtracked for minutes in Python's `re` (RE2 now)."""
+    repo, home, _ = world
+    deep = repo.joinpath(*["aaaaaaaa"] * 30)
+    deep.mkdir(parents=True)
+    (deep / "main.tf").write_text(NOTEBOOK.replace('"Disabled"', '"Enabled"'))
+    glob = "**/" * 40 + "b"
+    (repo / ".iaclint.yaml").write_text(f"exclude: ['{glob}']\n" if key == "exclude"
+                                        else f"per-path-ignores:\n  '{glob}': [IAC201]\n")
+    run = iaclint("scan", ".", "--no-cache", "--select", "IAC201", cwd=repo, home=home, timeout=30)
+    assert_inert(run, code=1)
+    assert run.out.count("IAC201") == 1, run.out  # the deep file (main.tf at the root is Disabled)
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
 def test_a_fifo_named_like_the_configuration_does_not_block(world):
     repo, home, _ = world

@@ -101,6 +101,23 @@ def test_a_cap_that_drops_instances_says_so(world, block, what):
     assert "many.tf:1: " + what.format(n=n) in run.err, run.err
 
 
+def test_a_cloudformation_loop_that_is_not_expanded_says_so(world):
+    """`Fn::ForEach` (AWS::LanguageExtensions) is not expanded: a notebook with internet
+    access inside one used to vanish with exit code 0 and no word."""
+    repo, home = world
+    (repo / "main.tf").unlink()
+    (repo / "loop.yaml").write_text("AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::LanguageExtensions\n"
+                                    "Resources:\n  Fn::ForEach::Notebooks:\n    - Team\n    - [a, b]\n"
+                                    "    - Notebook${Team}:\n        Type: AWS::SageMaker::NotebookInstance\n"
+                                    "        Properties:\n          InstanceType: ml.t3.medium\n"
+                                    "          DirectInternetAccess: Enabled\n")
+    for _ in range(2):  # the second run reads the cache: the note is kept with the result
+        run = iaclint("scan", ".", cwd=repo, home=home)
+        assert_inert(run, code=0)
+        assert ("iaclint: note: loop.yaml:4: Fn::ForEach::Notebooks: Fn::ForEach loops are not expanded: "
+                "the resources it makes are not scanned") in run.err, run.err
+
+
 def test_remote_modules_are_one_short_line_each(world):
     repo, home = world
     (repo / "mods.tf").write_text("".join(f'module "m{i}" {{\n  source = "registry.example/org/mod{i}/aws"\n}}\n'

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
 
 import pytest
-from harness import NOTEBOOK, SECRET, TEMPLATE, assert_inert, iaclint, layout
+from harness import NOTEBOOK, PYTHON, SECRET, TEMPLATE, TIMEOUT, assert_inert, environment, iaclint, layout, repository
 
 fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
 
@@ -172,3 +174,33 @@ def test_cdk_marker_does_not_hide_templates(world):
         assert_inert(run, code=1)
         assert {f["file"] for f in report["findings"] if f["policy_id"] == "IAC201"} == {
             "stack.yaml", "sub/stack.yaml"}, marker
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_huge_file_in_the_base_commit_is_never_read(tmp_path):
+    """`inventory --diff`: the base commit's files come from git's object store. 300 MB of
+    `#` cost the repository 300 KB, and were read whole into memory (by git, and then by
+    iaclint, twice) before the 20 MB cap was checked; now the listing's sizes decide and
+    each blob is streamed to disk. Peak memory of every process stays far below the file."""
+    repo = repository(tmp_path / "repo")
+    shutil.rmtree(repo / ".git")
+    home = tmp_path / "home"
+    home.mkdir()
+    env = environment(home, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.com", GIT_COMMITTER_NAME="t",
+                      GIT_COMMITTER_EMAIL="t@example.com")
+    (repo / "main.tf").write_text(NOTEBOOK)
+    with open(repo / "big.tf", "wb") as handle:
+        for _ in range(300):
+            handle.write(b"#" * (1 << 20))
+    for args in (["init", "-q", "-b", "main"], ["add", "."], ["commit", "-q", "-m", "base"], ["rm", "-q", "big.tf"],
+                 ["commit", "-q", "-m", "head"]):
+        subprocess.run(["git", "-c", "commit.gpgsign=false", *args], cwd=repo, env=env, check=True, capture_output=True)
+    measure = ("import resource, subprocess, sys; code = subprocess.run(sys.argv[1:]).returncode; "
+               "print(code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)")
+    proc = subprocess.run([PYTHON, "-I", "-c", measure, PYTHON, "-I", "-m", "iaclint", "inventory", ".", "--diff",
+                           "HEAD~1", "--no-cache", "--format", "json"], cwd=repo, env=env, capture_output=True,
+                          text=True, timeout=TIMEOUT)
+    code, peak_kb = map(int, proc.stderr.split()[-2:])
+    assert code in (0, 1) and "Traceback" not in proc.stderr, proc.stderr
+    assert json.loads(proc.stdout)["diff"]["ref"] == "HEAD~1"
+    assert peak_kb < 200 * 1024, f"a process peaked at {peak_kb // 1024} MB"

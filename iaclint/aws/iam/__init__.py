@@ -92,6 +92,7 @@ from iaclint.aws.iam.questions import (
     is_allow,
     is_deny,
     is_star,
+    open_to_everyone,
     principal_accounts,
     principal_is_public,
     principal_other_accounts,
@@ -101,13 +102,17 @@ from iaclint.aws.iam.questions import (
     service_principals,
 )
 from iaclint.aws.iam.results import (
+    PUBLIC_FIELDS,
     Outcome,
+    check_public_resource_policy,
     check_statements,
     document_name,
     statement_name,
 )
 from iaclint.aws.iam.roles import (
+    attached_aws_policies,
     aws_managed_policy,
+    listed,
     managed_policy_name,
     may_name_service,
     resolve_policy_arn,
@@ -136,11 +141,11 @@ __all__ = [
     "AI_TYPE_PREFIXES", "PRINCIPAL_TYPES", "ROLE_ATTRIBUTES", "Grant", "PrincipalPolicies",
     "ATTACHMENTS", "execution_role_users", "named_principals", "principal_policies", "role_of_reference",
     "actions_cover", "actions_overlap", "actions_overlap_any", "condition_allows", "describe_grant",
-    "first_unknown", "has_condition", "has_principals", "is_allow", "is_deny", "is_star",
+    "first_unknown", "has_condition", "has_principals", "is_allow", "is_deny", "is_star", "open_to_everyone",
     "principal_accounts", "principal_is_public", "principal_other_accounts", "resource_is_every_role",
     "resource_is_star",
     "resources_cover", "service_principals",
-    "Outcome", "check_statements", "document_name", "statement_name",
-    "aws_managed_policy", "managed_policy_name", "may_name_service", "resolve_policy_arn", "trusts_service",
+    "PUBLIC_FIELDS", "Outcome", "check_public_resource_policy", "check_statements", "document_name", "statement_name",
+    "attached_aws_policies", "aws_managed_policy", "listed", "managed_policy_name", "may_name_service", "resolve_policy_arn", "trusts_service",
     "JSON_FIELDS", "unknown_reason",
 ]

@@ -46,6 +46,7 @@ from iaclint.aws.iam.questions import (
     resource_is_star,
 )
 from iaclint.aws.iam.results import statement_name
+from iaclint.aws.iam.roles import listed as _items
 from iaclint.aws.iam.statements import json_document, unknown_reason
 from iaclint.model import paths as _paths
 from iaclint.model.unknown import Unknown, is_unknown
@@ -335,15 +336,6 @@ def _literal_name(value: str, kind: str) -> str | None:
     if match:
         return match.group("name") if f"aws_iam_{match.group('kind')}" == kind else None
     return text
-
-
-def _items(value, path: tuple) -> list[tuple[tuple, Any]]:
-    """(path, item) pairs of a single value or a list of them; an Unknown list stays one."""
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return [(path + (i,), v) for i, v in enumerate(value) if v is not None]
-    return [(path, value)]
 
 
 def named_principals(attachment, ctx) -> list[tuple[tuple, Any, str]]:

@@ -175,6 +175,13 @@ def principal_is_public(stmt: Statement) -> Tri:
     return any3(_principal_public(p) for p in stmt.principals)
 
 
+def open_to_everyone(stmt: Statement, narrowing_keys: Iterable[str]) -> Tri:
+    """Does the statement allow every principal (`*`, or a `NotPrincipal`) with no condition
+    on `narrowing_keys` (the keys that confine it to a network, an account or an
+    organization)? The question of every "public resource policy" check."""
+    return all3(is_allow(stmt), principal_is_public(stmt), not3(has_condition(stmt, narrowing_keys)))
+
+
 _ACCOUNT = re.compile(r"^(?:arn:[^:]*:(?:iam|sts)::(\d{12}):.*|(\d{12}))$")
 
 

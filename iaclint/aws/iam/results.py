@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
-from iaclint.aws.iam.documents import permission_documents
+from iaclint.aws.iam.documents import permission_documents, resource_policy_documents
 from iaclint.aws.iam.model import Document, Statement
-from iaclint.aws.iam.questions import first_unknown, has_principals
+from iaclint.aws.iam.questions import first_unknown, has_principals, open_to_everyone
 from iaclint.aws.iam.statements import unknown_reason
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Result
 
@@ -70,6 +70,21 @@ def check_statements(resource, ctx, test: Callable[[Statement], Outcome],
     if not found:
         yield PASS()
 
+
+
+PUBLIC_FIELDS = ("effect", "principals", "not_principals", "conditions")
+
+
+def check_public_resource_policy(resource, ctx, narrowing_keys, unless: str, consequence: str) -> Iterator[Result]:
+    """`check_statements` over the resource policies of `resource`, flagging every statement
+    `open_to_everyone`: "allows principal `*` without <unless> condition, so <consequence>"."""
+    def test(stmt: Statement) -> Outcome:
+        who = "`NotPrincipal`" if stmt.not_principals else "principal `*`"
+        return Outcome(open_to_everyone(stmt, narrowing_keys), stmt.path_of("principals", "not_principals"),
+                       f"allows {who} without {unless} condition, so {consequence}", PUBLIC_FIELDS)
+
+    yield from check_statements(resource, ctx, test, documents=resource_policy_documents(resource, ctx),
+                                identity_only=False)
 
 def _cannot_offend(options: list, test, identity_only: bool) -> bool:
     """Whether none of the statements a part may be can offend (each tested False)."""

@@ -8,7 +8,7 @@ template it is written with.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from iaclint.aws.iam.documents import trust_documents
 from iaclint.aws.iam.logic import Tri, all3, any3
@@ -106,3 +106,23 @@ def managed_policy_name(value: Any) -> str:
     if isinstance(text, str) and "/" in text:
         return text.rsplit("/", 1)[1]
     return str(value)
+
+
+def listed(value, path: tuple) -> list[tuple[tuple, Any]]:
+    """(path, item) pairs of a single value or a list of them; an Unknown list stays one."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [(path + (i,), v) for i, v in enumerate(value) if v is not None]
+    return [(path, value)]
+
+
+def attached_aws_policies(resource, attribute: str, names: Iterable[str], ctx) -> Iterator[tuple]:
+    """(path, ARN as written, ARN resolved, verdict) for each policy ARN in `attribute` (one
+    ARN or a list) that is (True) or may be (None) one of the AWS managed policies `names`,
+    in any partition; the ARNs that are not are left out."""
+    for path, arn in listed(resource.attributes.get(attribute), (attribute,)):
+        resolved = resolve_policy_arn(resource, arn, ctx)
+        verdict = aws_managed_policy(resolved, names)
+        if verdict is not False:
+            yield path, arn, resolved, verdict

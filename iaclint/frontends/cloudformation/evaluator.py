@@ -40,7 +40,6 @@ YAML aliases of one long string, ends as an Unknown, not as gigabytes.
 """
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from iaclint.frontends.cloudformation.conditions import Conditions
@@ -52,7 +51,7 @@ from iaclint.frontends.cloudformation.values import (
     expr_text,
     sub_text,
 )
-from iaclint.model import symbolic
+from iaclint.model import linear_regex, symbolic
 from iaclint.model.resource import Reference, Span
 from iaclint.model.sizes import MAX_VALUE_SIZE, Budget, OverBudget, TooLarge
 from iaclint.model.unknown import ABSENT, Unknown, collect_refs
@@ -70,7 +69,7 @@ PSEUDO_PATTERNS = {
     "AWS::StackId": r"arn:\S+",
 }
 
-_SUB_VAR = re.compile(r"\$\{([^}]*)\}")
+_SUB_VAR = linear_regex.Program(r"\$\{([^}]*)\}")  # RE2: `${${${...` is quadratic in re
 _DEPLOY_TIME = {
     "Fn::ImportValue": "Fn::ImportValue is resolved from another stack at deploy time",
     "Fn::GetAZs": "Fn::GetAZs depends on the deployment region",

@@ -147,7 +147,7 @@ class NestedStacks:
     def _parse(self, path: str):
         from iaclint.frontends.cloudformation.parser import ParseFailure, parse
         from iaclint.frontends.cloudformation.sniff import is_template
-        from iaclint.frontends.cloudformation.template import MAX_FILE_BYTES, decode
+        from iaclint.frontends.cloudformation.source import MAX_FILE_BYTES, decode
 
         try:
             data = reads.read_bytes(path, tree=self.tree, limit=MAX_FILE_BYTES)

@@ -6,7 +6,6 @@ not templates (workflows, Kubernetes manifests, package.json) give None and are 
 """
 from __future__ import annotations
 
-import codecs
 from dataclasses import dataclass, field
 
 from iaclint.frontends.cloudformation.cdk import CDK_PATH, construct_paths
@@ -17,6 +16,7 @@ from iaclint.frontends.cloudformation.sniff import (
     looks_like_template,
     probably_template,
 )
+from iaclint.frontends.cloudformation.source import _SNIFF_BYTES, MAX_FILE_BYTES, decode
 from iaclint.model.resource import (
     CLOUDFORMATION,
     DUPLICATE_KEY_ID,
@@ -26,10 +26,6 @@ from iaclint.model.resource import (
 )
 
 SAM_GENERATED = "iaclint:sam-generated-from"  # Metadata key of resources the SAM transform adds
-# CloudFormation accepts templates of at most 1 MB; parsing takes about a second per MB,
-# so past this a file is not parsed (reported when its start reads like a template).
-MAX_FILE_BYTES = 5 * 1024 * 1024
-_SNIFF_BYTES = 64 * 1024
 
 
 @dataclass
@@ -37,7 +33,7 @@ class TemplateResult:
     resources: list = field(default_factory=list)  # list[RawResource]
     errors: list = field(default_factory=list)  # list[ParseError]
     nested: dict = field(default_factory=dict)  # local nested stack templates read: file -> digest
-    notes: list = field(default_factory=list)  # (where, nested stack not followed)
+    notes: list = field(default_factory=list)  # [(file:line, what was not scanned)]
 
 
 def load_template(file: str, data: bytes, parameters: dict | None = None, tree=None) -> TemplateResult | None:
@@ -54,46 +50,6 @@ def load_template(file: str, data: bytes, parameters: dict | None = None, tree=N
     except Exception as exc:  # a bug must not take the scan down: report it on the file
         return TemplateResult([], [ParseError(file, 1, 1, f"internal error reading template: "
                                                           f"{type(exc).__name__}: {exc}")])
-
-
-def decode(file: str, data: bytes) -> str | ParseError | None:
-    """The template text; a ParseError for a template we cannot read; None for other files."""
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[3:]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError:
-            return None
-        if looks_like_template(text):
-            return ParseError(file, 1, 1, "template is UTF-16 encoded; CloudFormation requires UTF-8")
-        return None
-    if b"\x00" in data[:_SNIFF_BYTES] and _utf16_template(data[:_SNIFF_BYTES]):
-        return ParseError(file, 1, 1, "template is UTF-16 encoded (without a byte order mark); "
-                                      "CloudFormation requires UTF-8")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if not bytes_look_like_template(data):
-            return None
-        start = exc.start
-        line = data.count(b"\n", 0, start) + 1
-        column = start - (data.rfind(b"\n", 0, start) + 1) + 1
-        return ParseError(file, line, column, f"not valid UTF-8 (byte 0x{data[start]:02x})")
-    if "\x00" in text:
-        if not looks_like_template(text):
-            return None
-        index = text.index("\x00")
-        line = text.count("\n", 0, index) + 1
-        return ParseError(file, line, index - (text.rfind("\n", 0, index) + 1) + 1,
-                          "NUL byte in template (binary file?)")
-    return text
-
-
-def _utf16_template(head: bytes) -> bool:
-    """Does `head` read as a template in UTF-16 without a byte order mark?"""
-    head = head[:len(head) & ~1]
-    return any(looks_like_template(head.decode(encoding, "replace")) for encoding in ("utf-16-le", "utf-16-be"))
 
 
 def _load(file: str, data: bytes, parameters: dict | None, tree=None) -> TemplateResult | None:
@@ -134,14 +90,15 @@ def _span(file: str, t: tuple | None, fallback: Span) -> Span:
 
 def _resources(file: str, template: dict, doc, parameters: dict | None, tree=None) -> TemplateResult:
     from iaclint.frontends.cloudformation.evaluator import Evaluator
-    from iaclint.frontends.cloudformation.nested import Nesting, NestedStacks
+    from iaclint.frontends.cloudformation.nested import NestedStacks, Nesting
 
     result = TemplateResult()
     evaluator = Evaluator(template, doc.spans, file, parameters)
     nesting = Nesting(file)
     evaluator.nested = NestedStacks(file, template, evaluator, tree, nesting)
     _stack(result, file, template, doc, evaluator, file, tree)
-    result.nested, result.notes = nesting.loaded, nesting.notes
+    result.nested = nesting.loaded
+    result.notes.extend(nesting.notes)
     return result
 
 
@@ -168,8 +125,10 @@ def _stack(result: TemplateResult, file: str, template: dict, doc, evaluator, un
         path = ("Resources", logical_id)
         entry = _span(file, doc.spans.get(path), top)
         header = _span(file, doc.keys.get(path), entry)
-        if logical_id.startswith("Fn::ForEach"):
-            continue  # language-extension loops are not expanded
+        if logical_id.startswith("Fn::ForEach"):  # language-extension loops are not expanded: said, not silent
+            result.notes.append((f"{file}:{header.line}", f"{logical_id}: Fn::ForEach loops are not expanded: "
+                                                          "the resources it makes are not scanned"))
+            continue
         if not isinstance(body, dict):
             result.errors.append(ParseError(file, header.line, header.column,
                                             f"resource {logical_id} is not a mapping"))

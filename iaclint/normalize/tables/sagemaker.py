@@ -8,6 +8,7 @@ CFN_TYPES = {
     "AWS::SageMaker::NotebookInstanceLifecycleConfig": {
         "type": "aws_sagemaker_notebook_instance_lifecycle_configuration",
     },
+    "AWS::SageMaker::StudioLifecycleConfig": {"type": "aws_sagemaker_studio_lifecycle_config"},
     "AWS::SageMaker::Domain": {"type": "aws_sagemaker_domain"},
     "AWS::SageMaker::UserProfile": {"type": "aws_sagemaker_user_profile"},
     "AWS::SageMaker::Space": {"type": "aws_sagemaker_space"},
@@ -19,6 +20,8 @@ CFN_TYPES = {
     "AWS::SageMaker::Model": {
         "type": "aws_sagemaker_model",
         "renames": {"Containers": "container"},
+        # Environment variable names are the user's (`HF_TOKEN`), kept verbatim.
+        "opaque": ["PrimaryContainer.Environment", "Containers.Environment"],
     },
     "AWS::SageMaker::Pipeline": {
         "type": "aws_sagemaker_pipeline",
