@@ -1,7 +1,8 @@
 """Nested CloudFormation stacks with a local `TemplateURL` (fixtures/nested-stacks): each
 child is evaluated with the parameters its parent passes, the parent reads the child's
 outputs, the stand-alone results of the children are dropped, and a hostile tree cannot
-make a parent read outside the tree, nest itself or nest without end."""
+make a parent read outside the tree, nest itself or nest without end. The one
+implementation is `iaclint.frontends.cloudformation.nested`."""
 from __future__ import annotations
 
 import os
