@@ -46,9 +46,9 @@ def main(argv: list[str] | None = None) -> int:
             for i in range(runs):
                 for name, base in commands.items():
                     env = dict(run.os.environ, XDG_CACHE_HOME=str(scratch / f"cold-{name}-{w.name}-{i}"))
-                    _add(cold[name], run.measure(run.iaclint_argv(base, w), env, 1, scratch, check_json=True))
+                    run._add(cold[name], run.measure(run.iaclint_argv(base, w), env, 1, scratch, check_json=True))
                     env = dict(run.os.environ, XDG_CACHE_HOME=str(scratch / f"warm-{name}-{w.name}"))
-                    _add(warm[name], run.measure(run.iaclint_argv(base, w), env, 1, scratch, check_json=True))
+                    run._add(warm[name], run.measure(run.iaclint_argv(base, w), env, 1, scratch, check_json=True))
             rows.append((w, cold, warm))
             print(f"  {w.name}: cold {run.fmt_seconds(cold['before'])} -> {run.fmt_seconds(cold['after'])}, "
                   f"warm {run.fmt_seconds(warm['before'])} -> {run.fmt_seconds(warm['after'])}", flush=True)
@@ -63,12 +63,6 @@ def main(argv: list[str] | None = None) -> int:
     for name in failed:
         print(f"error on {name}", file=sys.stderr)
     return 1 if failed else 0
-
-
-def _add(into: "run.Measure", one: "run.Measure") -> None:
-    into.seconds += one.seconds
-    into.rss_kb += one.rss_kb
-    into.error = into.error or one.error
 
 
 if __name__ == "__main__":

@@ -516,6 +516,19 @@ def terraform_tree(root: Path, files: int, seed: int = 1) -> Path:
     return root
 
 
+def one_module_tree(root: Path, files: int, seed: int = 1) -> Path:
+    """`files` .tf files in ONE directory (one Terraform root module, as a large monorepo
+    root): one variables.tf and `files - 1` files of the same generator as `terraform_tree`.
+    Everything a module holds sees everything else in it (graph, IAM, asset graph), so this
+    is where work that grows with the size of a module shows."""
+    rng = random.Random(seed)
+    _fresh(root)
+    (root / "variables.tf").write_text(TF_VARIABLES % {"project": "team"})
+    for index in range(1, files):
+        (root / f"stack_{index:03d}.tf").write_text(tf_file(f"0_{index}", rng))
+    return root
+
+
 def cloudformation_tree(root: Path, files: int, seed: int = 2) -> Path:
     rng = random.Random(seed)
     _fresh(root)

@@ -1,11 +1,12 @@
 """Time `iaclint scan` against Checkov on the same generated inputs, in one run.
 
-    python benchmarks/run.py            # full run: 1 file, 200 and 1,000 TF files, 200 CFN templates
+    python benchmarks/run.py            # full run: 1 file, 200 and 1,000 TF files (also as ONE module), 200 CFN templates
     python benchmarks/run.py --quick    # tiny inputs, one run each: proves the harness works (CI)
     python benchmarks/run.py --scale    # also 10,000 TF files and 2,000/20,000-line single files
 
 Every measurement is a cold process (a new interpreter per run), as in a pre-commit hook
-or a CI step. Each command runs under a small Python wrapper that takes the wall time
+or a CI step; iaclint and Checkov take turns, run by run, on each input, so the load of a
+shared machine falls on both alike. Each command runs under a small Python wrapper that takes the wall time
 around the child and reads the child's peak RSS from `getrusage(RUSAGE_CHILDREN)`, so the
 wrapper's own start-up is not counted and every run gets its own memory figure. The
 table reports medians. Checkov runs only when it is on PATH or given with --checkov.
@@ -61,6 +62,9 @@ print(json.dumps({"seconds": seconds, "max_rss_kb": rss, "returncode": code, "ti
 
 # DESIGN.md section 9.
 BUDGET = {"single-tf": (0.2, None), "single-cfn": (0.2, None), "tf-1000": (1.3, 100)}
+# Issue 12 (speed): (cold seconds, warm seconds, Checkov / iaclint cold, peak MB), None = no target.
+TARGETS = {"single-tf": (0.06, None, None, None), "tf-1000": (None, 0.1, 25, 100),
+           "tf-1000-one-module": (None, None, 25, 100)}
 
 
 @dataclass
@@ -93,6 +97,7 @@ class Measure:
 
 def build_workloads(out: Path, quick: bool) -> list[Workload]:
     sizes = {"tf-a": 4, "tf-b": 12, "cfn": 3} if quick else {"tf-a": 200, "tf-b": 1000, "cfn": 200}
+    one = f"tf-{sizes['tf-b']}-one-module"
     return [
         Workload("single-tf", generate.single_terraform(out / "single-tf"), 1, is_file=True),
         Workload("single-cfn", generate.single_cloudformation(out / "single-cfn"), 1, is_file=True),
@@ -100,6 +105,7 @@ def build_workloads(out: Path, quick: bool) -> list[Workload]:
                  sizes["tf-a"]),
         Workload(f"tf-{sizes['tf-b']}", generate.terraform_tree(out / f"tf-{sizes['tf-b']}", sizes["tf-b"]),
                  sizes["tf-b"]),
+        Workload(one, generate.one_module_tree(out / one, sizes["tf-b"]), sizes["tf-b"]),
         Workload(f"cfn-{sizes['cfn']}", generate.cloudformation_tree(out / f"cfn-{sizes['cfn']}", sizes["cfn"]),
                  sizes["cfn"]),
     ]
@@ -184,6 +190,14 @@ def measure(argv: list[str], env: dict, runs: int, scratch: Path, check_json: bo
         result.seconds.append(data["seconds"])
         result.rss_kb.append(data["max_rss_kb"])
     return result
+
+
+def _add(into: Measure, one: Measure) -> None:
+    """One more run of a measurement that is taken in turns with another."""
+    into.seconds += one.seconds
+    into.rss_kb += one.rss_kb
+    into.error = into.error or one.error
+    into.summary = one.summary or into.summary
 
 
 def fmt_seconds(m: Measure | None) -> str:
@@ -288,6 +302,30 @@ def budget_report(rows: list[tuple[Workload, dict]]) -> list[str]:
     return out
 
 
+def target_report(rows: list[tuple[Workload, dict]]) -> list[str]:
+    """Issue 12's targets, met or not, from this run's medians (ratios: both tools' medians
+    of runs taken in turns)."""
+    out = []
+    for w, m in rows:
+        if w.name not in TARGETS or not _ok(m["iaclint"]):
+            continue
+        cold_s, warm_s, ratio, mb = TARGETS[w.name]
+        ic, parts = m["iaclint"], []
+        if cold_s is not None:
+            parts.append(f"cold {ic.median:.3f} s (<= {cold_s} s: {'met' if ic.median <= cold_s else 'NOT met'})")
+        warm = m.get("iaclint-warm")
+        if warm_s is not None and _ok(warm):
+            parts.append(f"warm {warm.median:.3f} s (<= {warm_s} s: {'met' if warm.median <= warm_s else 'NOT met'})")
+        ck = m.get("checkov")
+        if ratio is not None and _ok(ck):
+            got = ck.median / ic.median
+            parts.append(f"Checkov / iaclint cold {got:.1f}x (>= {ratio}x: {'met' if got >= ratio else 'NOT met'})")
+        if mb is not None:
+            parts.append(f"peak {ic.peak_mb:.0f} MB (<= {mb} MB: {'met' if ic.peak_mb <= mb else 'NOT met'})")
+        out.append(f"{w.name}: " + "; ".join(parts))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny inputs, one run each (CI smoke test)")
@@ -331,15 +369,17 @@ def main(argv: list[str] | None = None) -> int:
         for w in workloads:
             m: dict = {}
             # Cold: an empty cache directory for every run. Warm: one shared, pre-filled cache.
+            # The tools take turns (an iaclint run, then a Checkov run), so that the load of a
+            # shared machine falls on both alike and their ratio means something.
             cold_env = dict(env)
             cold = Measure()
+            turns = Measure() if checkov and not w.scale_only else None
             for i in range(runs):
                 cold_env["XDG_CACHE_HOME"] = str(scratch / f"cache-cold-{w.name}-{i}")
                 one = measure(iaclint_argv(base, w), cold_env, 1, scratch, check_json=True)
-                cold.seconds += one.seconds
-                cold.rss_kb += one.rss_kb
-                cold.error = cold.error or one.error
-                cold.summary = one.summary or cold.summary
+                _add(cold, one)
+                if turns is not None and not turns.error:
+                    _add(turns, measure(checkov_argv(checkov, w), ck_env, 1, scratch, check_json=True))
                 if one.error:
                     break
             m["iaclint"] = cold
@@ -356,7 +396,7 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"  {w.name} checkov: stopped after {args.checkov_timeout:.0f} s "
                           f"(not finished; no time reported)", flush=True)
             elif checkov:
-                m["checkov"] = measure(checkov_argv(checkov, w), ck_env, runs, scratch, check_json=True)
+                m["checkov"] = turns
             for tool, result in m.items():
                 if result is not None and result.error:
                     failed = True
@@ -372,6 +412,12 @@ def main(argv: list[str] | None = None) -> int:
         print()
         for line in budget_report(rows):
             print(line)
+        targets = target_report(rows)
+        if targets:
+            print()
+            print("Issue 12 targets:")
+            for line in targets:
+                print(line)
     if args.scale:
         print()
         print("Scale (iaclint cold medians; k: exponent in time ~ size^k between a point and the one before)")

@@ -14,6 +14,7 @@ import time
 from iaclint.model.finding import Finding, fingerprint  # noqa: F401 - API
 from iaclint.model.project import Project  # noqa: F401 - API
 from iaclint.model.resource import PARSE_ERROR_ID, ParseError  # noqa: F401 - API
+from iaclint.pipeline.environments import UnknownEnvironmentError  # noqa: F401 - API
 from iaclint.pipeline.policies import (  # noqa: F401 - API
     UnknownPolicyError,
     load_all_policies,
@@ -43,10 +44,13 @@ def scan(paths=(".",), **asked) -> ScanResult:
     (`iaclint.pipeline.gitdiff.Changes`) limits the report to changed lines and resources;
     `cache` (`iaclint.pipeline.cache.Cache`) reuses the results of unchanged units; `jobs`
     loads units in that many processes (the result is the same for any value); `options`
-    is what policies read besides the files (`trusted_accounts`).
+    is what policies read besides the files (`trusted_accounts`); `environments`
+    ({name: {"var-files": [...], "parameter-files": [...]}}) names the environments instead
+    of finding them (`iaclint.pipeline.environments`), and `environment` evaluates only one.
 
     Raises `UnknownPolicyError` (a ValueError) when `select`, `ignore`, `severity` or
-    `per_path_ignores` name a policy that does not exist (a typo must not pass quietly).
+    `per_path_ignores` name a policy that does not exist (a typo must not pass quietly), and
+    `UnknownEnvironmentError` (a ValueError) when `environment` names none that exists.
     """
     started = time.perf_counter()
     request = Request(paths=tuple(paths), **asked)

@@ -141,7 +141,7 @@ def test_shipped_schema_is_a_valid_json_schema():
     ("- IAC101\n", [".iaclint.yaml: the configuration must be a mapping of keys to values"]),
     ("bogus: 1\nstrict: 2\n", [".iaclint.yaml: unknown key `bogus` (known keys: select, ignore, severity, "
                                "fail-on, exclude, per-path-ignores, policy-dirs, variables, var-files, parameters, "
-                               "trusted-accounts, strict, show-suppressed, jobs, cache, cache-dir, baseline, format)",
+                               "environments, environment, trusted-accounts, strict, show-suppressed, jobs, cache, cache-dir, baseline, format)",
                                ".iaclint.yaml: `strict`: 2 is not of type 'boolean'"]),
 ])
 def test_invalid_configuration_exits_2_naming_file_and_key(repo, capsys, text, messages):

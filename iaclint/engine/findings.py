@@ -23,4 +23,5 @@ def finding(policy: Policy, resource, result) -> Finding:
                                 tuple(result.path) + ((result.identity,) if result.identity else ())),
         construct=resource.construct,
         flows=result.flows,
+        environments=(resource.environment,) if getattr(resource, "environment", "") else (),
     )

@@ -110,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--var", action="append", default=[], metavar="NAME=VALUE", help="Terraform variable")
     scan.add_argument("--parameter", action="append", default=[], metavar="NAME=VALUE",
                       help="CloudFormation parameter value")
+    scan.add_argument("--environment", metavar="NAME",
+                      help="evaluate only this environment (its parameter or variable files; see docs/usage.md)")
     scan.add_argument("--no-color", action="store_true", help="never colour the text output")
     scan.add_argument("--stdin", action="store_true",
                       help="read one file's content from standard input (an editor buffer); needs --stdin-filename")
@@ -246,12 +248,12 @@ def _scan(args) -> int:
     if args.reports is None and settings.format:
         reports = [(settings.format, None)]
     policies = _load(settings.policy_dirs)
-    from iaclint.api import UnknownPolicyError
+    from iaclint.api import UnknownEnvironmentError, UnknownPolicyError
 
     section = args.diff is not None and any(fmt in ("markdown", "github") for fmt, _ in reports)
     try:
         result = scan(paths, policies=policies, overlay=overlay, inventory=section, **settings.scan)
-    except UnknownPolicyError as exc:
+    except (UnknownPolicyError, UnknownEnvironmentError) as exc:
         return _usage_error(str(exc))
     if section:  # the pull-request section: what the change adds to the AI inventory
         from iaclint.faces.inventory import diff_inventory

@@ -148,6 +148,7 @@ def scan_settings(args, paths, *, use_baseline: bool = True) -> Settings:
         "per-path-ignores": per_path, "policy-dirs": list(args.policy_dir or ()),
         "variables": _items(args.var, "--var"), "parameters": _items(args.parameter, "--parameter"),
         "var-files": list(args.var_file or ()), "strict": args.strict,
+        "environment": getattr(args, "environment", None),
         "show-suppressed": getattr(args, "show_suppressed", None), "baseline": getattr(args, "baseline", None),
         "format": None, "jobs": getattr(args, "jobs", None),
         "cache": False if getattr(args, "no_cache", False) else None,
@@ -167,6 +168,7 @@ def scan_settings(args, paths, *, use_baseline: bool = True) -> Settings:
     scan = {
         "select": merged["select"], "ignore": merged["ignore"], "strict": merged["strict"],
         "var_files": merged["var-files"], "variables": merged["variables"], "parameters": merged["parameters"],
+        "environments": merged["environments"], "environment": merged["environment"],
         "severity": merged["severity"], "exclude": merged["exclude"], "per_path_ignores": merged["per-path-ignores"],
         "show_suppressed": merged["show-suppressed"],
         "cache": _cache(merged), "jobs": _jobs(merged),
@@ -262,11 +264,11 @@ def baseline_command(build_parser, rest: list[str], scan_function, load_policies
     if output is None:
         output = settings.baseline_file or DEFAULT_BASELINE
         confined = bool(settings.baseline_file) and settings.baseline_confined
-    from iaclint.api import UnknownPolicyError
+    from iaclint.api import UnknownEnvironmentError, UnknownPolicyError
 
     try:
         result = scan_function(paths, policies=load_policies(settings.policy_dirs), **settings.scan)
-    except UnknownPolicyError as exc:
+    except (UnknownPolicyError, UnknownEnvironmentError) as exc:
         _fail(str(exc))
     if said_failures(result):
         return EXIT_ERROR

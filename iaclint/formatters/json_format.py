@@ -17,8 +17,8 @@ from iaclint import __version__
 FORMAT_VERSION = "1.0"
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
-# Fields written only when they hold something: attack-path findings' chains.
-_OPTIONAL = ("flows",)
+# Fields written only when they hold something: attack-path findings' chains, environments.
+_OPTIONAL = ("flows", "environments")
 FLOW_STEP = ("file", "line", "column", "end_line", "end_column", "resource", "message", "target")
 
 
@@ -27,6 +27,8 @@ def _extras(item) -> dict:
     flows = getattr(item, "flows", ())
     if flows:
         out["flows"] = [[dict(zip(FLOW_STEP, step)) for step in chain] for chain in flows]
+    if getattr(item, "environments", ()):
+        out["environments"] = list(item.environments)
     return out
 
 

@@ -193,24 +193,35 @@ def _edge(b: Builder, asset: Asset, target: Asset, kind: str, hits: list) -> Non
     one of them certainly does, located at those statements' `Resource`."""
     known = [h for h in hits if h[2]]
     chosen = known or hits[:1]
-    actions = list(dict.fromkeys(h[0] for h in chosen))
+    single = len(chosen) == 1  # the common case: one statement makes the edge
+    actions = [chosen[0][0]] if single else list(dict.fromkeys(h[0] for h in chosen))
     wildcard = any(h[3] for h in chosen)
     label = ", ".join(actions[:3]) + (" ..." if len(actions) > 3 else "") + (" on `*`" if wildcard else "")
-    via = tuple(dict.fromkeys(kinds.location(h[1].resource, h[1].path_of("resources", "not_resources"))
-                              for h in chosen))
+    via = (_where(b, chosen[0][1]),) if single else tuple(dict.fromkeys(_where(b, h[1]) for h in chosen))
     stmt = next((h[1] for h in chosen if h[3]), chosen[0][1])
     fix = (f"narrow `Resource` of {stmt.label()} in `{stmt.resource.address}` to what `{asset.name}` needs"
            if wildcard else f"remove {', '.join(f'`{a}`' for a in actions[:3])} from {stmt.label()} in "
                             f"`{stmt.resource.address}`")
     if target.id.startswith("bedrock-model:"):
         target = b.pseudo(target)
-    if wildcard:  # the wildcard statement first: it is the one to narrow
-        via = tuple(sorted(via, key=lambda v: v != kinds.location(stmt.resource, stmt.path_of(
-            "resources", "not_resources"))))
+    if wildcard and len(via) > 1:  # the wildcard statement first: it is the one to narrow
+        first = _where(b, stmt)
+        via = tuple(sorted(via, key=lambda v: v != first))
     guarded = all(any(str(getattr(c, "variable", "")).lower() == "bedrock:guardrailidentifier"
                       for c in h[1].conditions) for h in chosen)
     b.link(asset, target, kind, label, via, known=bool(known), reason="" if known else chosen[0][4],
            cost=WILDCARD_COST if wildcard else NARROW_COST, fix=fix, notes=("guardrail-required",) if guarded else ())
+
+
+def _where(b: Builder, stmt):
+    """Where a statement's `Resource` is written. Asked for every edge the statement
+    makes (a wildcard grant reaches every asset of a class: thousands in a large module),
+    so kept for the build, with the statement (its id stays its own)."""
+    cache = b.__dict__.setdefault("_where", {})
+    entry = cache.get(id(stmt))
+    if entry is None:
+        entry = cache[id(stmt)] = (stmt, kinds.location(stmt.resource, stmt.path_of("resources", "not_resources")))
+    return entry[1]
 
 
 def _covers(b: Builder, stmt, target, arn: str, every: str) -> tuple:
@@ -298,6 +309,7 @@ def _glob(element) -> tuple:
     return (None, False) if glob is None else (_norm(glob), False)
 
 
+@lru_cache(maxsize=16384)
 def _norm(arn: str) -> str:
     """The ARN with partition, region and account as `*` (when present)."""
     parts = arn.strip().split(":", 5)

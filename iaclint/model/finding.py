@@ -32,6 +32,9 @@ class Finding:
     # Attack paths: the chains behind the finding, each a tuple of steps (file, line, column,
     # end line, end column, resource, message); SARIF shows them as code flows.
     flows: tuple = ()
+    # The environments it holds in (`prod (prod-config.json)`), when the unit has some
+    # (`iaclint.pipeline.environments`); not part of the fingerprint.
+    environments: tuple = ()
 
     def __reduce__(self):  # as a tuple: half the time to unpickle (the scan cache, workers)
         return Finding, _finding_values(self)

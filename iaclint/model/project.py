@@ -24,6 +24,7 @@ class Project:
         self._incoming: dict[int, list[tuple[Resource, Reference]]] = {}
         self._by_type: dict[str, list[Resource]] = {}
         self._by_unit: dict[str, list[Resource]] = {}
+        self._by_unit_type: dict[str, dict] = {}  # unit -> type -> [(position in unit, resource)], on demand
         for r in resources:
             self._by_unit_address[(r.unit, r.address)] = r
             self._by_type.setdefault(r.type, []).append(r)
@@ -47,9 +48,22 @@ class Project:
             return list(self._by_type.get(types[0], ()))
         return [r for r in self._resources if r.type in types]
 
-    def unit_resources(self, unit: str) -> list[Resource]:
-        """The resources of one unit (what `Resource.unit` names), in scan order."""
-        return list(self._by_unit.get(unit, ()))
+    def unit_resources(self, unit: str, *types: str) -> list[Resource]:
+        """The resources of one unit (what `Resource.unit` names), in scan order; only those
+        of `types` when given. A policy that compares a resource with the others of its
+        kind asks this for each one: indexed by type, so a large module (thousands of
+        resources) is not walked once per resource."""
+        if not types:
+            return list(self._by_unit.get(unit, ()))
+        by_type = self._by_unit_type.get(unit)
+        if by_type is None:
+            by_type = self._by_unit_type[unit] = {}
+            for position, r in enumerate(self._by_unit.get(unit, ())):
+                by_type.setdefault(r.type, []).append((position, r))
+        if len(types) == 1:
+            return [r for _, r in by_type.get(types[0], ())]
+        found = [item for t in dict.fromkeys(types) for item in by_type.get(t, ())]
+        return [r for _, r in sorted(found, key=lambda item: item[0])]
 
     def look_across_units(self) -> None:
         """Say that what is being decided depends on other units: called when data derived

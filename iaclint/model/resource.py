@@ -78,6 +78,7 @@ class RawResource:
     # Where a value that came in through a variable was set, per native path, as text for
     # messages (`var.x set in terraform.tfvars:3`); Terraform only.
     origins: dict = field(default_factory=dict)
+    environment: str = ""  # the environment it was evaluated in (`pipeline.environments`), "" if none
 
 
 PARSE_ERROR_ID = "IAC001"
@@ -122,6 +123,7 @@ class Resource:
     # Canonical path -> where the value that came in through a variable was set (text).
     origins: dict = field(default_factory=dict)
     dialect: str = AWS  # AWS, AWSCC or CLOUDFORMATION (set by the normalizer)
+    environment: str = ""  # `prod (prod-config.json)`: the environment it was evaluated in, "" if none
 
     @property
     def cloudformation_schema(self) -> bool:

@@ -57,6 +57,7 @@ def normalize(raw: RawResource) -> Resource:
             references=list(raw.references), unit=raw.unit, metadata=raw.metadata, metadata_spans=raw.metadata_spans,
             origins=raw.origins,
         )
+    resource.environment = raw.environment
     fill_defaults(resource)
     return resource
 

@@ -12,7 +12,8 @@ key or a wrong type is a `ConfigError` naming the file and the key, which the CL
 into exit code 2. jsonschema, PyYAML and tomllib are imported only when a file exists.
 
 `merge()` combines a configuration with command-line values: a single value given on the
-command line (`--fail-on`, `--format`, `--strict`, `--baseline`, `--select`) replaces the
+command line (`--fail-on`, `--format`, `--strict`, `--baseline`, `--select`,
+`--environment`) replaces the
 file's; lists and maps add to it (`--ignore`, `--exclude`, `--per-path-ignore`,
 `--policy-dir`, `--var-file`, and `--var`, `--parameter`, `--severity` entry by entry,
 the command line winning for a name given in both).
@@ -68,6 +69,13 @@ fail-on: info
 # var-files: [envs/prod.tfvars]
 # parameters:
 #   Environment: prod
+
+# Environments: found by themselves (parameter files beside a template, samconfig,
+# env/*.tfvars; see docs/usage.md), or named here, which replaces what is found.
+# Each is evaluated; `--environment NAME` evaluates one.
+# environments:
+#   prod: {var-files: [env/prod.tfvars], parameter-files: [config/prod.json]}
+# environment: prod
 
 # Partner accounts an ML role's trust policy or a model registry's policy may name
 # without a cross-account finding (IAC310, IAC313). Quote them: they are 12-digit strings.
@@ -366,6 +374,9 @@ def merge(config: Config | None, cli: dict) -> dict:
         "variables": variables, "parameters": parameters,
         "trusted-accounts": sorted(set(conf.get("trusted-accounts", [])) | set(cli.get("trusted-accounts") or [])),
         "var-files": [resolve(f) for f in conf.get("var-files", [])] + list(cli.get("var-files") or []),
+        "environments": {name: {key: [resolve(f) for f in files] for key, files in spec.items()}
+                         for name, spec in conf.get("environments", {}).items()} or None,
+        "environment": scalar("environment"),
         "strict": bool(scalar("strict", False)), "show-suppressed": bool(scalar("show-suppressed", False)),
         "baseline": baseline or None, "format": scalar("format"),
         "jobs": scalar("jobs"), "cache": bool(scalar("cache", True)),

@@ -62,6 +62,7 @@ class Discovery:
     errors: list = field(default_factory=list)  # ParseErrors: directories that could not be listed
     skipped: list = field(default_factory=list)  # (path, reason): left out on purpose, not read
     plans: list = field(default_factory=list)  # Terraform plan JSON files (`terraform show -json`)
+    environments: dict = field(default_factory=dict)  # unit -> {name: Inputs} (`pipeline.environments`)
 
 
 def is_terraform(name: str) -> bool:

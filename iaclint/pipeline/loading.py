@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from iaclint.gate import reads
 from iaclint.model.resource import ParseError
+from iaclint.pipeline.environments import DROPPED
 
 PARALLEL_MIN_UNITS = 16  # below this, starting worker processes costs more than it saves
 PLAN_MAX_BYTES = 100 * 1024 * 1024  # a plan of ~50,000 resources; its loader is linear
@@ -60,6 +61,8 @@ class Options:
     parameters: dict
     overlay: dict
     tree: object = None  # iaclint.gate.reads.Tree: where scanned content may be read from
+    environments: dict = field(default_factory=dict)  # unit -> {name: environments.Inputs}
+    environment: str = ""  # the environment this load evaluates ("" when the scan has none)
 
 
 def units_of(found) -> list[tuple]:
@@ -270,9 +273,12 @@ def _load_unit(unit: tuple, options: Options) -> tuple:
     if kind == "tf":
         from iaclint.frontends.terraform.module import load_module
 
-        result = load_module(where, list(files), var_files=options.var_files, variables=options.variables,
-                             overlay=options.overlay, tree=options.tree)
-        return result.resources, result.errors, False, True, _extras(result)
+        inputs = options.environments.get(where, {})
+        env = inputs.get(options.environment)
+        result = load_module(where, list(files), var_files=options.var_files + list(env.var_files if env else ()),
+                             variables=options.variables, overlay=options.overlay, tree=options.tree)
+        label = env.label(options.environment) if env else DROPPED if inputs else ""
+        return _labelled(result.resources, label), result.errors, False, True, _extras(result)
     if kind == "plan":
         from iaclint.frontends.terraform.plan import load_plan
 
@@ -294,17 +300,43 @@ def _load_unit(unit: tuple, options: Options) -> tuple:
             data = reads.read_head(where, MAX_FILE_BYTES + 1, tree=options.tree)
     except OSError as exc:
         return [], [ParseError(where, 1, 1, f"cannot read file: {exc.strerror or exc}")], False, False
-    result = load_template(where, data, options.parameters, tree=options.tree)
+    inputs = options.environments.get(where, {})
+    env = inputs.get(options.environment)
+    result = load_template(where, data, _parameters(env, options.parameters) if env else options.parameters,
+                           tree=options.tree)
     if result is None:
         return [], [], True, True  # not a CloudFormation template: skipped silently
+    applies = {name for name, i in inputs.items() if {k for k, _ in i.parameters} <= result.declared}
+    if env and options.environment not in applies:  # a parameter file of another template of its directory
+        result = load_template(where, data, options.parameters, tree=options.tree)
+    label = env.label(options.environment) if options.environment in applies else DROPPED if applies else ""
+    resources = _labelled(result.resources, label)
     if result.nested:  # local nested stacks: evaluated here, dropped as units (`settle`)
         nested = sorted(result.nested)
-        return result.resources, result.errors, False, True, {
+        return resources, result.errors, False, True, {
             "module_dirs": nested, "module_files": nested, "notes": list(result.notes),
             "inputs": {("file", path): value for path, value in result.nested.items()}}
     if result.notes:
-        return result.resources, result.errors, False, True, {"notes": list(result.notes)}
-    return result.resources, result.errors, False, True
+        return resources, result.errors, False, True, {"notes": list(result.notes)}
+    return resources, result.errors, False, True
+
+
+def _parameters(env, given: dict) -> dict:
+    """An environment's parameter values under the command line's, saying where each was set."""
+    from iaclint.frontends.cloudformation.evaluator import Parameters
+
+    values = Parameters({**dict(env.parameters), **given})
+    where = ", ".join(os.path.basename(f) for f in env.files)
+    values.sources = {k: f"set in {where}" for k, _ in env.parameters if k not in given}
+    return values
+
+
+def _labelled(resources: list, label: str) -> list:
+    """The resources, marked with the environment they were evaluated in (`environments`)."""
+    if label:
+        for r in resources:
+            r.environment = label
+    return resources
 
 
 def _well_formed(hit) -> bool:
@@ -342,6 +374,10 @@ def _key(cache, unit: tuple, options: Options):
             manifest = os.path.join(os.path.dirname(where), "manifest.json")
             if reads.is_regular_file(manifest, tree=options.tree):
                 inputs.append(manifest)
+    if options.environments.get(where):  # a unit evaluated in one of its environments
+        env = options.environments[where].get(options.environment)
+        inputs += list(env.var_files if env else ())
+        extra += (options.environment, sorted(options.environments[where].items()))
     if options.tree is not None:  # what may be read decides what is found
         extra += (options.tree.roots, sorted(options.tree.files))
     hashes = []

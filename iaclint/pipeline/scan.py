@@ -51,6 +51,8 @@ class Request:
     jobs: int = 1
     options: dict | None = None
     inventory: bool = False  # also build the AI asset graph (`ScanResult.inventory`)
+    environments: dict | None = None  # {name: {"var-files": [...], "parameter-files": [...]}}: no discovery
+    environment: str | None = None  # evaluate only this environment
 
     @cached_property
     def tree(self):
@@ -58,7 +60,9 @@ class Request:
         work trees of the paths, plus the variables files the caller named."""
         from iaclint.gate.reads import Tree
 
-        return Tree.of(list(self.paths)).allowing(self.var_files)
+        named = [f for env in (self.environments or {}).values() for key in ("var-files", "parameter-files")
+                 for f in env.get(key, ())]
+        return Tree.of(list(self.paths)).allowing(list(self.var_files) + named)
 
     @property
     def buffers(self) -> dict:
@@ -173,6 +177,10 @@ def discover_units(request: Request) -> Discovery:
         from iaclint.pipeline.discover import exclude
 
         found = exclude(found, filters.matcher(request.exclude, request.root).matches)
+    from iaclint.pipeline import environments
+
+    found.environments = environments.plan(found, request.tree, request.environments)
+    environments.select(found.environments, request.environment)  # an unknown name fails before the work
     return found
 
 
@@ -184,6 +192,18 @@ def evaluate(request: Request, found: Discovery, chosen: Chosen):
 
     options = Options(list(request.var_files), dict(request.variables or {}), dict(request.parameters or {}),
                       request.buffers, request.tree)
+    if not found.environments:
+        return _evaluate(request, found, chosen, options)
+    from dataclasses import replace
+
+    from iaclint.pipeline import environments
+
+    runs = [_evaluate(request, found, chosen, replace(options, environments=found.environments, environment=name))
+            for name in environments.select(found.environments, request.environment)]
+    return environments.merge([evaluated for evaluated, _ in runs]), runs[-1][1]
+
+
+def _evaluate(request: Request, found: Discovery, chosen: Chosen, options):
     scan_key = keys = None
     if request.cache is not None and request.changes is None and not request.per_path_ignores \
             and not request.inventory:

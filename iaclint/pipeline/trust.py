@@ -110,16 +110,24 @@ def restrict(config, tree: reads.Tree, user: UserConfig, opt_in: str = OPT_IN) -
         if values.get(key) and not _inside(config, values[key], tree):
             drop(key, f"{values[key]} lies outside the scanned tree")
     if values.get("var-files"):
-        kept = [f for f in values["var-files"] if _inside(config, f, tree)]
-        for outside in [f for f in values["var-files"] if f not in kept]:
-            notes.append((config.file, f"var-files entry {outside} ignored: it lies outside the scanned tree; "
-                                       f"to use it, {how}"))
-        values["var-files"] = kept
+        values["var-files"] = _kept(config, values["var-files"], tree, "var-files", notes, how)
+    if values.get("environments"):  # the same rule for the files an environment names
+        values["environments"] = {name: {key: _kept(config, files, tree, f"environments.{name}.{key}", notes, how)
+                                         for key, files in spec.items()}
+                                  for name, spec in values["environments"].items()}
     cores = os.cpu_count() or 1
     if isinstance(values.get("jobs"), int) and values["jobs"] > cores:
         notes.append((config.file, f"`jobs: {values['jobs']}` lowered to {cores}, the number of cores"))
         values["jobs"] = cores
     return Config(file=config.file, root=config.root, values=values), notes
+
+
+def _kept(config, files: list, tree: reads.Tree, key: str, notes: list, how: str) -> list:
+    """The files of `key` that lie in the scanned tree; a note for each other one."""
+    kept = [f for f in files if _inside(config, f, tree)]
+    for outside in [f for f in files if f not in kept]:
+        notes.append((config.file, f"{key} entry {outside} ignored: it lies outside the scanned tree; to use it, {how}"))
+    return kept
 
 
 def _inside(config, value: str, tree: reads.Tree) -> bool:

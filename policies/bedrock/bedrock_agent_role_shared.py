@@ -36,6 +36,15 @@ def _find_role(agent, ctx):
     return None, ""
 
 
+def _by_role(agents, ctx) -> dict:
+    """The agents of a unit by the key of their role, worked out once per unit (comparing
+    each agent with every other one is quadratic in a module of thousands)."""
+    out: dict = {}
+    for agent in agents:
+        out.setdefault(_role_key(agent, ctx)[0], []).append(agent)
+    return out
+
+
 class BedrockAgentRoleShared(Policy):
     id = "IAC317"
     name = "bedrock-agent-role-shared"
@@ -46,7 +55,8 @@ class BedrockAgentRoleShared(Policy):
     checkov_ids = ()
 
     def check(self, resource, ctx):
-        others = [a for a in ctx.project.unit_resources(resource.unit) if a.type == AGENT and a is not resource]
+        agents = ctx.project.unit_resources(resource.unit, AGENT)
+        others = [a for a in agents if a is not resource]
         if resource.attributes.get("agent_resource_role_arn") is None or not others:
             yield PASS()
             return
@@ -56,7 +66,8 @@ class BedrockAgentRoleShared(Policy):
             yield UNKNOWN(f"Cannot tell whether this agent shares its execution role with another agent: "
                           f"`{resource.native_name(_ROLE)}` is `{getattr(value, 'expr', value)}`", _ROLE)
             return
-        sharing = sorted(a.address for a in others if _role_key(a, ctx)[0] == key)
+        by_role = ctx.remembered("bedrock-agent-roles-of-unit", agents[0], lambda: _by_role(agents, ctx))
+        sharing = sorted(a.address for a in by_role.get(key, ()) if a is not resource)
         if not sharing:
             yield PASS()
             return

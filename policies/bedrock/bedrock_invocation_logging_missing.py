@@ -79,6 +79,20 @@ def _group_key(resource, verdict):
     return verdict, "?" if region is _UNKNOWN_REGION else region
 
 
+_GROUPS = object()  # what the groups of a unit are remembered under (with the unit's name)
+
+
+def _groups(resources, configs) -> dict:
+    """The unit's resources by (verdict, region), each group by file and line: worked out
+    once per unit, not once per resource (a module of thousands of agents)."""
+    out: dict = {}
+    for r in resources:
+        out.setdefault(_group_key(r, _verdict(r, configs)), []).append(r)
+    for group in out.values():
+        group.sort(key=lambda r: (r.file, r.span.line, r.address))
+    return out
+
+
 class BedrockInvocationLoggingMissing(Policy):
     id = "IAC501"
     name = "bedrock-invocation-logging-missing"
@@ -95,10 +109,9 @@ class BedrockInvocationLoggingMissing(Policy):
         if verdict == "pass":
             yield PASS()
             return
-        key = _group_key(resource, verdict)
-        group = sorted((r for r in ctx.project.unit_resources(resource.unit)
-                        if r.type in _TYPES and _group_key(r, _verdict(r, configs)) == key),
-                       key=lambda r: (r.file, r.span.line, r.address))
+        groups = ctx.remembered(f"{self.id} groups {resource.unit}", _GROUPS,
+                                lambda: _groups(ctx.project.unit_resources(resource.unit, *_TYPES), configs))
+        group = groups.get(_group_key(resource, verdict), [])
         first = group[0] if group else resource
         if first is not resource:
             yield PASS(f"judged once for the account and region, on `{first.address}`")

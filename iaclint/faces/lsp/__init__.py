@@ -19,7 +19,9 @@
 
 Settings come from the client's `initializationOptions` (and later from
 `workspace/didChangeConfiguration`, under `iaclint`): `select`, `ignore` (lists of IDs or
-names), `strict`, `policyDirs`, `varFiles`, `variables`, `parameters`, `debounce`
+names), `strict`, `policyDirs`, `varFiles`, `variables`, `parameters`, `environments` (`{"prod":
+{"varFiles": [...], "parameterFiles": [...]}}`, as the configuration's), `environment`
+(evaluate only that one), `debounce`
 (seconds, default 0.4), `scanTimeout` (seconds, default 20) and `trustedWorkspace`
 (default false: true says the editor trusts the workspace, as VS Code's Workspace Trust
 does, which counts as the user's opt-in of `--trust-config`). Only this module imports

@@ -35,6 +35,8 @@ class Settings:
     var_files: list = field(default_factory=list)
     variables: dict = field(default_factory=dict)
     parameters: dict = field(default_factory=dict)
+    environments: dict = field(default_factory=dict)  # {name: {"var-files": [...], "parameter-files": [...]}}
+    environment: str | None = None
     debounce: float = DEFAULT_DEBOUNCE
     scan_timeout: float = DEFAULT_SCAN_TIMEOUT
     trusted_workspace: bool = False
@@ -67,8 +69,21 @@ class Settings:
         return cls(select=strings("select"), ignore=strings("ignore"),
                    strict=None if strict is None else bool(strict),
                    policy_dirs=strings("policyDirs"), var_files=strings("varFiles"), variables=mapping("variables"),
-                   parameters=mapping("parameters"), debounce=debounce, scan_timeout=scan_timeout,
+                   parameters=mapping("parameters"), environments=_environments(raw.get("environments")),
+                   environment=str(raw["environment"]) if raw.get("environment") else None,
+                   debounce=debounce, scan_timeout=scan_timeout,
                    trusted_workspace=raw.get("trustedWorkspace") is True)
+
+
+def _environments(value) -> dict:
+    """The `environments` setting, with the configuration's keys (`varFiles` or `var-files`)."""
+    out = {}
+    for name, spec in (value.items() if isinstance(value, dict) else ()):
+        if isinstance(spec, dict):
+            files = {key: [str(f) for f in spec.get(camel) or spec.get(key) or [] if isinstance(f, str)]
+                     for camel, key in (("varFiles", "var-files"), ("parameterFiles", "parameter-files"))}
+            out[str(name)] = {k: v for k, v in files.items() if v}
+    return out
 
 
 def kind(path: str) -> str:

@@ -19,7 +19,8 @@ def scan_options(s, target: str, warn) -> tuple[dict, tuple]:
         warn("iaclint: " + "; ".join(f"{exc.file}: {m}" for m in exc.messages))
         config = None
     editor = {"select": s.select, "ignore": s.ignore, "strict": s.strict, "policy-dirs": s.policy_dirs,
-              "variables": s.variables, "parameters": s.parameters, "var-files": s.var_files}
+              "variables": s.variables, "parameters": s.parameters, "var-files": s.var_files,
+              "environment": s.environment}
     try:
         merged = merge(config, editor)
     except ValueError as exc:  # an invalid glob in the file: said, and the file is left out
@@ -28,6 +29,7 @@ def scan_options(s, target: str, warn) -> tuple[dict, tuple]:
     options = {"select": merged["select"], "ignore": merged["ignore"], "strict": merged["strict"],
                "var_files": merged["var-files"], "variables": merged["variables"],
                "parameters": merged["parameters"], "severity": merged["severity"],
+               "environments": s.environments or merged["environments"], "environment": merged["environment"],
                "exclude": merged["exclude"], "per_path_ignores": merged["per-path-ignores"],
                "options": {"trusted_accounts": merged["trusted-accounts"]}}
     if merged.get("baseline"):

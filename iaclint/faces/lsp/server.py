@@ -229,12 +229,15 @@ class IaclintServer(LanguageServer):
 
         if self.policies is None:
             self.configure({})
-        from iaclint.api import UnknownPolicyError
+        from iaclint.api import UnknownEnvironmentError, UnknownPolicyError
 
         options, policy_dirs = scan_options(self.settings, targets[0], self.warn)
         policies = self.load_policies(policy_dirs)
         try:
             return scan(targets, policies=policies, overlay=overlay, **options)
+        except UnknownEnvironmentError as exc:  # this file's units do not have it: every environment
+            self.warn(f"iaclint: {exc}; scanning every environment")
+            return scan(targets, policies=policies, overlay=overlay, **{**options, "environment": None})
         except UnknownPolicyError as exc:  # the command line stops (exit 2); an editor says so and goes on
             self.warn(f"iaclint: {exc}; scanning without them")
             known = {key for p in policies for key in (p.id, p.name)}

@@ -79,6 +79,13 @@ _DEPLOY_TIME = {
 }
 
 
+class Parameters(dict):
+    """Parameter values with `sources`: where each was set (`set in prod-config.json`),
+    for the origin a finding's message names."""
+
+    sources: dict = {}
+
+
 class Evaluator(Conditions, Functions):
     """Evaluates values of one template; `resource()` gives one resource's properties."""
 
@@ -100,6 +107,7 @@ class Evaluator(Conditions, Functions):
         resources = template.get("Resources")
         self.resources = resources if isinstance(resources, dict) else {}
         self.overrides = dict(parameters or {})
+        self.sources = dict(getattr(parameters, "sources", {}))  # name -> where an override was set
         self._param_cache: dict = {}
         self._cond_cache: dict = {}
         self._cond_active: list = []
@@ -258,7 +266,7 @@ class Evaluator(Conditions, Functions):
                 origins[epath] = f"mapping {arg[0]} selected by " + ", ".join(self._parameter_origin(k) for k in keys)
 
     def _parameter_origin(self, name: str) -> str:
-        source = f"set by {self.set_by}" if name in self.overrides else "its Default"
+        source = self.sources.get(name) or (f"set by {self.set_by}" if name in self.overrides else "its Default")
         value = self._param_cache.get(name)
         shown = f" = {value}" if isinstance(value, (str, int, float)) and not isinstance(value, bool) else ""
         return f"parameter {name}{shown} ({source})"

@@ -34,6 +34,7 @@ class TemplateResult:
     errors: list = field(default_factory=list)  # list[ParseError]
     nested: dict = field(default_factory=dict)  # local nested stack templates read: file -> digest
     notes: list = field(default_factory=list)  # [(file:line, what was not scanned)]
+    declared: frozenset = frozenset()  # the names in `Parameters` (environment files must name only these)
 
 
 def load_template(file: str, data: bytes, parameters: dict | None = None, tree=None) -> TemplateResult | None:
@@ -71,6 +72,8 @@ def _load(file: str, data: bytes, parameters: dict | None, tree=None) -> Templat
     if not is_template(template):
         return None
     result = _resources(file, template, doc, parameters, tree)
+    declared = template.get("Parameters")
+    result.declared = frozenset(declared) if isinstance(declared, dict) else frozenset()
     result.errors.extend(_duplicate_keys(file, doc.duplicates))
     return result
 
