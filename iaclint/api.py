@@ -65,10 +65,11 @@ def inventory(paths=(".",), **asked) -> ScanResult:
     `iaclint.inventory.model.AssetGraph`) and the attack paths through it: the findings of
     the policies written with the path-query layer (area 6), whose chains are in each
     finding's `flows`. Takes `scan()`'s keyword arguments; of the policies given (default:
-    every policy), only the attack-path ones run. The graph is built once, and the
-    policies read that same graph."""
+    every policy), only the attack-path ones run (`attack_path`: the path-query policies
+    and the notebook-role family, IAC602). The graph is built once, and the policies read
+    that same graph."""
     policies = asked.pop("policies", None)
     if policies is None:
         policies = load_all_policies(asked.pop("policy_dirs", ()))
-    asked["policies"] = [p for p in policies if getattr(p, "path_rule", False)]
+    asked["policies"] = [p for p in policies if getattr(p, "attack_path", False)]
     return scan(paths, inventory=True, **asked)

@@ -91,6 +91,25 @@ def test_resource_is_every_role(resource, expected):
     assert iam.resource_is_every_role(stmt) is expected
 
 
+@pytest.mark.parametrize("resource,expected", [
+    ("*", True),
+    ("arn:aws:s3:::*", True),
+    ("arn:aws:s3:::*/*", True),
+    (template("arn:", pseudo("AWS::Partition"), ":s3:::*/*"), True),
+    ("arn:aws:s3:::acme-ml-*/*", False),
+    ("arn:aws:s3:::acme-ml-data/*", False),
+    ("arn:aws:s3:::*/notebooks/*", False),
+    (template("arn:aws:s3:::", pseudo("AWS::AccountId"), "-*/*"), False),
+    (Unknown("aws_s3_bucket.b.arn", "after apply", refs=("aws_s3_bucket.b",)), False),
+    (Unknown("var.buckets", "no default"), None),
+])
+def test_resource_is_every_object(resource, expected):
+    """A hole in the partition reaches every bucket of the caller's partition; a hole in
+    the bucket name does not make it every bucket."""
+    stmt = stmt_of({"Effect": "Allow", "Action": "s3:GetObject", "Resource": resource})
+    assert iam.resource_is_every_object(stmt) is expected
+
+
 # --- principal_policies ------------------------------------------------------------------
 
 def test_attachments_by_reference_and_by_literal_name():

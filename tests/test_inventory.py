@@ -57,8 +57,22 @@ def test_json_inventory_of_the_examples_validates(examples, in_root):
     ids = {a["id"] for a in document["assets"]}
     assert len(ids) == len(document["assets"])
     assert all(e["source"] in ids and e["target"] in ids for e in document["edges"])
-    assert document["summary"]["paths"] == 15  # rag 3+3, mlops 3+3, sagemaker-insecure 1+1, ml-platform-modules 1
+    # rag 3+3, mlops 3+3, sagemaker-insecure 3+3 (IAC607, IAC602 twice), ml-platform-modules 1+2 (IAC602)
+    assert document["summary"]["paths"] == 21
     assert all(p["flows"] for p in document["paths"])
+    # every link of a chain names the assets it joins, as `assets` does: a reader (the
+    # HTML page) ties a chain to the graph by id, never by a name two stacks may share
+    for p in document["paths"]:
+        for chain in p["flows"]:
+            assert all(step["source_asset"] in ids for step in chain), p["message"]
+            assert all(step["target_asset"] in ids for step in chain if p["policy_id"] != "IAC602")
+            assert all(b["source_asset"] == a.get("target_asset") for a, b in zip(chain, chain[1:]))
+    chat = next(p for p in document["paths"] if p["policy_id"] == "IAC605" and p["file"].endswith("api/main.tf"))
+    assert [s["target_asset"] for s in chat["flows"][0]] == [
+        "fixtures/examples/rag-assistant/terraform#module.api.aws_lambda_function.chat_function",
+        "fixtures/examples/rag-assistant/terraform#module.api.aws_iam_role.chat_role",
+        "fixtures/examples/rag-assistant/terraform#module.assistant.aws_bedrockagent_agent.assistant"]
+    assert chat["flows"][0][0]["source_asset"] == "external:internet"
 
 
 def test_json_inventory_of_the_path_fixtures_validates_with_unknowns(in_root):
@@ -228,6 +242,10 @@ def test_html_links_every_node_to_its_file_and_line_without_scripts_in_urls(exam
     assert located and all(a["location"]["file"] and a["location"]["line"] >= 1 for a in located)
     script = page.split("<script>")[1]
     assert 'href + "#L" + loc.line' in script and 'href = "./" + href' in script
+    # chains are drawn by asset id (the steps' source_asset/target_asset), never by name
+    assert "s.source_asset" in script and "s.target_asset" in script and ".name]" not in script
+    assert 'id="zoom"' in page and "band" in script
+    assert 'el("details")' in script  # UNKNOWN paths folded below the attack paths
     assert "innerHTML" not in script and "eval(" not in script
     assert "Content-Security-Policy" in page and "default-src 'none'" in page
 
@@ -256,7 +274,13 @@ def test_the_one_file_scan_path_does_not_import_cyclonedx(tmp_path):
 def test_cdk_output_and_terraform_plans_are_inventoried(in_root):
     """Every input format: CDK synth output (assets carry their construct path) and a
     Terraform plan (assets at the `.tf` lines the plan maps to, roles through references)."""
-    cdk = _inventory([rel(FIXTURES / "parsers" / "cloudformation" / "cdk")]).inventory
+    from iaclint.formatters.inventory_text import format_inventory_text
+
+    listed = _inventory([rel(FIXTURES / "parsers" / "cloudformation" / "cdk")])
+    cdk = listed.inventory
+    text = format_inventory_text(listed)
+    assert "notebook: ResearchNotebook5D2E8F11 (fixtures/parsers/cloudformation/cdk/cdk.out/MlStack.template.json:76)\n" \
+        "    construct: MlStack/Research/Notebook\n" in text
     notebooks = {a.name: a for a in cdk.of_kind("notebook")}
     assert notebooks["ResearchNotebook5D2E8F11"].construct == "MlStack/Research/Notebook"
     assert cdk.get(notebooks["ResearchNotebook5D2E8F11"].role).construct == "MlStack/NotebookRole/Resource"
@@ -265,3 +289,178 @@ def test_cdk_output_and_terraform_plans_are_inventoried(in_root):
     assert notebook.location.file.endswith("with-config/modules/notebook/main.tf")
     assert notebook.module == "module.research"
     assert plan.get(notebook.role).name == "aws_iam_role.notebook"
+
+
+def test_notebook_roles_that_read_every_bucket_carry_the_chain(in_root):
+    """The notebook family of attack paths (IAC602): a notebook whose role reads every
+    bucket with `s3:GetObject` alone is found, a statement allowed `s3:*` is not said
+    twice, and each finding carries the chain (the notebook takes the role, the role is
+    granted the right) with the granting statement as the link to break."""
+    from iaclint.formatters.sarif import format_sarif
+
+    case = FIXTURES / "policies" / "sagemaker-notebook-role-overprivileged"
+    result = scan([rel(case / "main.tf"), rel(case / "roles.tf")], policies=list(builtin_policies()), select=["IAC602"])
+    by_resource = {f.resource: f for f in result.findings}
+    reader = by_resource["aws_sagemaker_notebook_instance.fail_reader"]
+    assert reader.line == 77 and "`s3:GetObject` on every bucket by statement \"ReadEverything\"" in reader.message
+    assert "Cheapest link to break: statement \"ReadEverything\"" in reader.message
+    (chain,) = reader.flows
+    assert [(step[0].rsplit("/", 1)[1], step[1], step[5], step[7]) for step in chain] == [
+        ("main.tf", 77, "aws_sagemaker_notebook_instance.fail_reader", "aws_iam_role.reader"),
+        ("roles.tf", 151, "aws_iam_role.reader", "every bucket")]
+    assert chain[1][6].endswith("<- cheapest link to break")
+    studio = by_resource["aws_sagemaker_domain.fail_studio"]
+    assert "`s3:*` on every resource" in studio.message and "s3:GetObject" not in studio.message
+    assert [step[1] for step in studio.flows[0]] == [21, 53]
+    assert "aws_sagemaker_notebook_instance.pass_prefix_reader" not in by_resource
+    log = json.loads(format_sarif(result))
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(log)
+    flowing = [r for r in log["runs"][0]["results"] if r["ruleId"] == "IAC602"]
+    assert flowing and all(r["codeFlows"] for r in flowing)
+    assert all([s["importance"] for s in r["codeFlows"][0]["threadFlows"][0]["locations"]] == ["important", "essential"]
+               for r in flowing)
+
+
+def test_a_repeated_inventory_is_a_whole_scan_cache_hit_with_the_same_bytes(tmp_path, monkeypatch):
+    """The inventory takes the whole-scan cache like a scan (its own entries, holding the
+    graph without its resources): every format reads the same from the cached graph, a
+    plain scan never gets an inventory entry, and a changed file is read again."""
+    import shutil
+
+    from iaclint.formatters import get_inventory_formatter
+    from iaclint.pipeline.cache import Cache
+
+    shutil.copytree(FIXTURES / "examples" / "rag-assistant", tmp_path / "rag")
+    monkeypatch.chdir(tmp_path)
+    cache = Cache(tmp_path / "cache")
+    formats = ("text", "json", "cyclonedx", "mermaid", "html")
+    first = _inventory(["rag"], cache=cache)
+    hits = cache.hits
+    second = _inventory(["rag"], cache=cache)
+    assert cache.hits == hits + 1 and len(second.findings) == len(first.findings) == 6
+    assert all(a.resource is None for a in second.inventory if not a.pseudo)
+    for fmt in formats:
+        assert get_inventory_formatter(fmt)(second) == get_inventory_formatter(fmt)(first), fmt
+    plain = scan(["rag"], policies=list(builtin_policies()), cache=cache)
+    assert plain.inventory is None
+    main = tmp_path / "rag" / "terraform" / "modules" / "api" / "main.tf"
+    main.write_text(main.read_text().replace('authorization_type = "NONE"', 'authorization_type = "AWS_IAM"'))
+    changed = _inventory(["rag"], cache=cache)
+    assert len(changed.findings) < len(first.findings)
+
+
+STUDIO_TF = '''resource "aws_iam_role" "studio" {
+  name               = "studio"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "sagemaker.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
+resource "aws_sagemaker_domain" "studio" {
+  domain_name             = "studio"
+  auth_mode               = "IAM"
+  vpc_id                  = "vpc-1"
+  subnet_ids              = ["subnet-1"]
+  app_network_access_type = "PublicInternetOnly"
+  default_user_settings {
+    execution_role = aws_iam_role.studio.arn
+  }
+}
+
+resource "aws_sagemaker_user_profile" "analyst" {
+  domain_id         = aws_sagemaker_domain.studio.id
+  user_profile_name = "analyst"
+}
+
+resource "aws_sagemaker_space" "team" {
+  domain_id  = aws_sagemaker_domain.studio.id
+  space_name = "team"
+}
+'''
+STUDIO_CFN = '''AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  StudioRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - {Effect: Allow, Principal: {Service: sagemaker.amazonaws.com}, Action: sts:AssumeRole}
+  Studio:
+    Type: AWS::SageMaker::Domain
+    Properties:
+      DomainName: studio
+      AuthMode: IAM
+      VpcId: vpc-1
+      SubnetIds: [subnet-1]
+      AppNetworkAccessType: VpcOnly
+      DefaultUserSettings:
+        ExecutionRole: !GetAtt StudioRole.Arn
+  Analyst:
+    Type: AWS::SageMaker::UserProfile
+    Properties:
+      DomainId: !Ref Studio
+      UserProfileName: analyst
+'''
+
+
+def test_studio_profiles_and_spaces_run_in_their_domain(tmp_path, monkeypatch):
+    """`runs-in`: a Studio user profile or space runs in its domain, takes the domain's
+    network exposure, and a profile without a role of its own its domain's default user
+    role (through the reference and the domain's setting); a space has no default space
+    role here, so none."""
+    (tmp_path / "tf").mkdir()
+    (tmp_path / "tf" / "main.tf").write_text(STUDIO_TF)
+    (tmp_path / "cfn").mkdir()
+    (tmp_path / "cfn" / "template.yaml").write_text(STUDIO_CFN)
+    monkeypatch.chdir(tmp_path)
+    graph = _inventory(["tf", "cfn"]).inventory
+    by_name = {a.name: a for a in graph}
+    edges = sorted((by_name_of(graph, e.source), e.kind, by_name_of(graph, e.target), e.label,
+                    [(v.file, v.line) for v in e.via]) for e in graph.edges if e.kind in ("runs-in", "assumes"))
+    assert edges == [
+        ("Analyst", "assumes", "StudioRole", "domain default role", [("cfn/template.yaml", 23), ("cfn/template.yaml", 19)]),
+        ("Analyst", "runs-in", "Studio", "", [("cfn/template.yaml", 23)]),
+        ("Studio", "assumes", "StudioRole", "execution role", [("cfn/template.yaml", 19)]),
+        ("aws_sagemaker_domain.studio", "assumes", "aws_iam_role.studio", "execution role", [("tf/main.tf", 13)]),
+        ("aws_sagemaker_space.team", "runs-in", "aws_sagemaker_domain.studio", "", [("tf/main.tf", 23)]),
+        ("aws_sagemaker_user_profile.analyst", "assumes", "aws_iam_role.studio", "domain default role",
+         [("tf/main.tf", 18), ("tf/main.tf", 13)]),
+        ("aws_sagemaker_user_profile.analyst", "runs-in", "aws_sagemaker_domain.studio", "", [("tf/main.tf", 18)]),
+    ]
+    profile = by_name["aws_sagemaker_user_profile.analyst"]
+    assert (profile.exposure, profile.exposure_detail) == ("internet-egress", "domain `aws_sagemaker_domain.studio`")
+    assert graph.get(profile.role).name == "aws_iam_role.studio"
+    assert by_name["aws_sagemaker_space.team"].role is None
+    assert (by_name["Analyst"].exposure, by_name["Analyst"].exposure_detail) == ("vpc", "domain `Studio`")
+
+
+def by_name_of(graph, asset_id: str) -> str:
+    asset = graph.get(asset_id)
+    return asset.name if asset is not None else asset_id
+
+
+def test_llm_jacking_findings_say_whether_the_stack_logs_model_invocations(tmp_path, monkeypatch):
+    """IAC607 names the missing trace: no invocation logging in the stack is said, and a
+    logging configuration is acknowledged without clearing the finding."""
+    case = FIXTURES / "policies" / "model-invocable-without-guardrail" / "fail_public_trust" / "main.tf"
+    (tmp_path / "bare").mkdir()
+    (tmp_path / "bare" / "main.tf").write_text(case.read_text())
+    (tmp_path / "logged").mkdir()
+    (tmp_path / "logged" / "main.tf").write_text(case.read_text() + '''
+resource "aws_bedrock_model_invocation_logging_configuration" "calls" {
+  logging_config {
+    text_data_delivery_enabled = true
+    cloudwatch_config {
+      log_group_name = "bedrock-invocations"
+      role_arn       = "arn:aws:iam::111122223333:role/bedrock-logging"
+    }
+  }
+}
+''')
+    monkeypatch.chdir(tmp_path)
+    messages = {f.file.split("/")[0]: f.message for f in _inventory(["bare", "logged"]).findings if f.policy_id == "IAC607"}
+    assert "No model invocation logging is configured in this stack: the calls would leave no trace here. " \
+           "Cheapest link to break" in messages["bare"]
+    assert "Model invocation logging is configured in this stack. Cheapest link to break" in messages["logged"]
+    template = _inventory([str(case.parent / "template.yaml")]).findings
+    assert "A CloudFormation template cannot configure model invocation logging: make sure the account logs these " \
+           "calls. Cheapest link" in template[0].message

@@ -77,6 +77,9 @@ def test_removing_the_entry_removes_the_path_and_the_base_side_reads_no_checkout
     assert [p["policy_id"] for p in diff["removed_paths"]] == ["IAC605"]
     assert diff["removed_paths"][0]["file"] == "stack/chat.tf"  # the repository's path, not the temporary copy
     assert "aws_lambda_function.chat" in {a["name"] for a in diff["removed_assets"]}
+    # ids too name the repository's unit, never the temporary copy the base was read into
+    assert "stack#aws_lambda_function.chat" in {a["id"] for a in diff["removed_assets"]}
+    assert all(a["id"].startswith("stack#") for a in diff["removed_assets"] if a["location"])
 
 
 def test_the_scan_reports_gain_a_section_on_the_inventory(repo, capsys):

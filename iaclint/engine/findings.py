@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from iaclint.engine.policy import Policy
 from iaclint.model.finding import Finding, fingerprint
+from iaclint.model.resource import TERRAFORM
 
 
 def finding(policy: Policy, resource, result) -> Finding:
     resource = getattr(result, "at", None) or resource
     span = resource.span_for(result.path)
     message = result.message or policy.title
+    root = resource.unit if resource.fmt == TERRAFORM and resource.address.startswith("module.") else ""
     origin = resource.origin_of(result.path) if result.path and hasattr(resource, "origin_of") else ""
     if origin:  # the line is where a variable is used: say where its value was set
         message = f"{message} (value from {origin})"
@@ -20,8 +22,9 @@ def finding(policy: Policy, resource, result) -> Finding:
         attribute=resource.native_name(result.path) if result.path else "",
         verdict=result.verdict.value,
         fingerprint=fingerprint(policy.id, resource.file, resource.address,
-                                tuple(result.path) + ((result.identity,) if result.identity else ())),
+                                tuple(result.path) + ((result.identity,) if result.identity else ()), root),
         construct=resource.construct,
         flows=result.flows,
         environments=(resource.environment,) if getattr(resource, "environment", "") else (),
+        root=root,
     )

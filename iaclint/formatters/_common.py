@@ -9,6 +9,7 @@ import copy
 import dataclasses
 import os
 import re
+from functools import lru_cache
 from operator import attrgetter
 
 from iaclint.engine.policy import SEVERITIES
@@ -86,14 +87,21 @@ def report_path(file: str) -> str:
 
     CI systems and code-scanning upload resolve paths against the repository root, where
     the scan normally runs; `./main.tf`, `a\\b.tf` and an absolute path inside the working
-    directory all become `main.tf` / `a/b.tf`. A path outside it stays absolute.
+    directory all become `main.tf` / `a/b.tf`. A path outside it stays absolute. Answered
+    once per file and working directory: an inventory names each file at every asset,
+    edge and step, and `relpath` is slow.
     """
     if not file:
         return file
+    return _report_path(file, os.getcwd())
+
+
+@lru_cache(maxsize=8192)
+def _report_path(file: str, cwd: str) -> str:
     path = file
     if os.path.isabs(path):
         try:
-            relative = os.path.relpath(path)
+            relative = os.path.relpath(path, cwd)
         except ValueError:  # another drive on Windows
             relative = path
         if not relative.startswith(os.pardir):

@@ -24,7 +24,13 @@ def _lead(finding) -> str:
 
 
 def _reaching(asset, paths: list) -> list:
-    return [f for f in paths if any(chain and chain[-1][7] == asset.name for chain in f.flows)]
+    return [f for f in paths if any(chain and _reached(chain[-1], asset) for chain in f.flows)]
+
+
+def _reached(step: tuple, asset) -> bool:
+    """Does the chain end at `asset`? By id where the step has one (two stacks may name
+    two assets alike), else by name."""
+    return step[9] == asset.id if len(step) > 9 and step[9] else step[7] == asset.name
 
 
 def sentences(diff) -> list[tuple[str, str, str]]:

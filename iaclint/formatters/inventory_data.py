@@ -39,7 +39,7 @@ def document(result) -> dict:
         },
         "assets": [_asset(a, ids) for a in assets],
         "edges": [_edge(e, ids) for e in edges],
-        "paths": [_path(f) for f in sorted(paths, key=lambda f: f.sort_key())],
+        "paths": [_path(f, ids) for f in sorted(paths, key=lambda f: f.sort_key())],
         "errors": list(result.errors) + [f"path not found: {p}" for p in result.missing],
         **_diff(result),
     }
@@ -53,9 +53,11 @@ def _diff(result) -> dict:
 
 
 def asset_id(asset) -> str:
-    """The id as reported: the unit's path relative to the working directory."""
-    if asset.unit and asset.id.startswith(asset.unit + "#"):
-        return report_path(asset.unit) + asset.id[len(asset.unit):]
+    """The id as reported: the unit's path relative to the working directory, then the
+    address (`unit#address`). The unit is the asset's own, which the base side of a diff
+    has moved from its temporary copy to the repository's path."""
+    if asset.unit and asset.type and asset.id.endswith("#" + asset.name):
+        return report_path(asset.unit) + "#" + asset.name
     return asset.id
 
 
@@ -122,14 +124,23 @@ def _edge(e, ids: dict) -> dict:
     return out
 
 
-def _path(f) -> dict:
+def _path(f, ids: dict) -> dict:
     return {
         "policy_id": f.policy_id, "policy_name": f.policy_name, "severity": f.severity, "verdict": f.verdict,
         "message": f.message, "file": report_path(f.file), "line": f.line, "resource": f.resource,
         "fingerprint": f.fingerprint, "suppressed": f.suppressed,
-        "flows": [[dict(zip(STEP_FIELDS, (report_path(s[0]),) + tuple(s[1:]))) for s in chain]
-                  for chain in f.flows],
+        "flows": [[_step(s, ids) for s in chain] for chain in f.flows],
     }
+
+
+def _step(s: tuple, ids: dict) -> dict:
+    """One link of a chain; `source_asset`/`target_asset` are the ids of the assets it
+    joins (as in `assets`), when they are assets of the inventory."""
+    out = dict(zip(STEP_FIELDS, (report_path(s[0]),) + tuple(s[1:8])))
+    for key, value in zip(("source_asset", "target_asset"), s[8:10]):
+        if value in ids:
+            out[key] = ids[value]
+    return out
 
 
 def diff_data(diff) -> dict:

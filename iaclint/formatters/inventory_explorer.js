@@ -11,7 +11,7 @@
     ["role", "user"], ["agent", "flow", "prompt", "knowledge-base", "endpoint", "guardrail", "invocation-logging"],
     ["model", "foundation-model"],
     ["data-store", "vector-store", "feature-store", "registry", "memory", "key", "image-repository"]];
-  var NODE_W = 230, NODE_H = 34, COL_GAP = 90, ROW_GAP = 14, PAD = 20;
+  var NODE_W = 210, NODE_H = 34, COL_GAP = 64, ROW_GAP = 12, PAD = 20, BAND_HEAD = 22, BAND_GAP = 18;
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -38,27 +38,61 @@
 
   var byId = {}, positions = {}, nodes = {}, edgeNodes = [];
   data.assets.forEach(function (a) { byId[a.id] = a; });
-  var reached = {};
+  // what a path touches, by asset id (two stacks may name two assets alike): its assets,
+  // and its links as "source>target"
+  function touched(p) {
+    var on = {assets: {}, links: {}};
+    p.flows.forEach(function (chain) {
+      chain.forEach(function (s) {
+        if (s.source_asset) { on.assets[s.source_asset] = true; }
+        if (s.target_asset) { on.assets[s.target_asset] = true; }
+        if (s.source_asset && s.target_asset) { on.links[s.source_asset + ">" + s.target_asset] = true; }
+      });
+    });
+    return on;
+  }
+  var risk = {assets: {}, links: {}};
   data.paths.forEach(function (p) {
     if (p.verdict !== "FAIL") { return; }
-    p.flows.forEach(function (chain) { chain.forEach(function (s) { reached[s.resource] = true; reached[s.target] = true; }); });
+    var on = touched(p);
+    Object.keys(on.assets).forEach(function (k) { risk.assets[k] = true; });
+    Object.keys(on.links).forEach(function (k) { risk.links[k] = true; });
   });
 
-  // layout: one column per layer, assets in unit and name order
-  var columns = COLUMNS.map(function () { return []; });
+  // layout: one band per stack (Terraform root or template; shared pseudo assets first),
+  // and in a band one column per layer, from the internet to the data
+  var units = [], bands = {};
   data.assets.slice().sort(function (a, b) {
     return (a.unit || "").localeCompare(b.unit || "") || a.name.localeCompare(b.name);
-  }).forEach(function (a) { columns[columnOf(a.kind)].push(a); });
-  var used = columns.filter(function (c) { return c.length; });
-  var height = PAD * 2 + Math.max.apply(null, [1].concat(used.map(function (c) { return c.length; }))) * (NODE_H + ROW_GAP);
-  var width = PAD * 2 + used.length * (NODE_W + COL_GAP);
-  used.forEach(function (col, x) {
-    col.forEach(function (a, y) {
-      positions[a.id] = {x: PAD + x * (NODE_W + COL_GAP), y: PAD + y * (NODE_H + ROW_GAP)};
-    });
+  }).forEach(function (a) {
+    var unit = a.unit || "";
+    if (!bands[unit]) { bands[unit] = COLUMNS.map(function () { return []; }); units.push(unit); }
+    bands[unit][columnOf(a.kind)].push(a);
   });
+  var usedColumns = COLUMNS.map(function (_, i) { return units.some(function (u) { return bands[u][i].length; }); });
+  var xOf = {}, x = 0;
+  usedColumns.forEach(function (used, i) { if (used) { xOf[i] = PAD + x * (NODE_W + COL_GAP); x += 1; } });
+  var width = PAD * 2 + x * (NODE_W + COL_GAP) - COL_GAP, y = PAD, bandBoxes = [];
+  units.forEach(function (unit) {
+    var rows = Math.max.apply(null, bands[unit].map(function (c) { return c.length; }));
+    bandBoxes.push({unit: unit, y: y, height: BAND_HEAD + rows * (NODE_H + ROW_GAP)});
+    bands[unit].forEach(function (col, i) {
+      col.forEach(function (a, row) { positions[a.id] = {x: xOf[i], y: y + BAND_HEAD + row * (NODE_H + ROW_GAP)}; });
+    });
+    y += BAND_HEAD + rows * (NODE_H + ROW_GAP) + BAND_GAP;
+  });
+  var height = y + PAD;
 
   var canvas = svg("svg", {width: width, height: height, viewBox: "0 0 " + width + " " + height, role: "img"});
+  var bandLayer = svg("g");
+  canvas.appendChild(bandLayer);
+  bandBoxes.forEach(function (band) {
+    bandLayer.appendChild(svg("rect", {x: PAD / 2, y: band.y - 6, width: width - PAD, height: band.height,
+                                       rx: "8", "class": "band"}));
+    var label = svg("text", {x: PAD, y: band.y + 10, "class": "band-label"});
+    label.textContent = band.unit || "outside the code: the internet, other accounts, foundation models";
+    bandLayer.appendChild(label);
+  });
   var defs = svg("defs");
   ["arrow", "arrow-risk"].forEach(function (id) {
     var marker = svg("marker", {id: id, viewBox: "0 0 10 10", refX: "10", refY: "5", markerWidth: "7",
@@ -77,7 +111,7 @@
     var x1 = s.x + NODE_W, y1 = s.y + NODE_H / 2, x2 = t.x, y2 = t.y + NODE_H / 2;
     if (t.x <= s.x) { x1 = s.x; x2 = t.x + NODE_W; }
     var mid = (x1 + x2) / 2;
-    var risky = reached[(byId[e.target] || {}).name] && reached[(byId[e.source] || {}).name];
+    var risky = risk.links[e.source + ">" + e.target];
     var path = svg("path", {d: "M" + x1 + "," + y1 + " C" + mid + "," + y1 + " " + mid + "," + y2 + " " + x2 + "," + y2,
                             "class": "edge" + (e.known ? "" : " unknown") + (risky ? " risk" : ""),
                             "marker-end": risky ? "url(#arrow-risk)" : "url(#arrow)"});
@@ -90,13 +124,15 @@
 
   data.assets.forEach(function (a) {
     var p = positions[a.id];
-    var g = svg("g", {"class": "node kind-" + a.kind + (reached[a.name] ? " risk" : ""), tabindex: "0",
+    var g = svg("g", {"class": "node kind-" + a.kind + (risk.assets[a.id] ? " risk" : ""), tabindex: "0",
                       transform: "translate(" + p.x + "," + p.y + ")"});
     g.appendChild(svg("rect", {width: NODE_W, height: NODE_H, rx: "6"}));
     var label = svg("text", {x: "8", y: "14"});
     label.textContent = a.kind;
     var name = svg("text", {x: "8", y: "28", "class": "name"});
-    name.textContent = a.name.length > 34 ? a.name.slice(0, 33) + "\u2026" : a.name;
+    var shown = a.name.length <= 31 ? a.name : a.type ? "\u2026" + a.name.slice(a.name.length - 30)  // an address ends with its name
+      : a.name.slice(0, 30) + "\u2026";
+    name.textContent = shown;
     var title = svg("title");
     title.textContent = a.name;
     g.appendChild(title);
@@ -108,6 +144,16 @@
     nodes[a.id] = g;
   });
   document.getElementById("graph").appendChild(canvas);
+
+  // zoom: fit the whole graph to the pane (not below half size), or back to full size
+  var zoom = document.getElementById("zoom"), pane = document.getElementById("graph");
+  function scale(fit) {
+    var k = fit ? Math.max(0.5, Math.min(1, (pane.clientWidth - 8) / width)) : 1;
+    canvas.setAttribute("width", Math.round(width * k));
+    canvas.setAttribute("height", Math.round(height * k));
+  }
+  zoom.addEventListener("change", function () { scale(zoom.checked); });
+  scale(zoom.checked);
 
   function link(loc) {
     if (!loc) { return el("span", {}, ""); }
@@ -178,18 +224,32 @@
     });
   });
 
-  var paths = document.getElementById("paths");
-  data.paths.forEach(function (p) {
+  // attack paths first; the ones a link of which the code does not decide, folded below
+  var paths = document.getElementById("paths"), unknownPaths = el("ul");
+  var failed = data.paths.filter(function (p) { return p.verdict === "FAIL"; });
+  var undecided = data.paths.filter(function (p) { return p.verdict !== "FAIL"; });
+  failed.concat(undecided).forEach(function (p) {
     var li = el("li", {"class": p.verdict === "FAIL" ? "fail" : "unknown"});
     li.appendChild(el("strong", {}, p.policy_id + " [" + p.severity + "]" + (p.verdict === "FAIL" ? "" : " UNKNOWN") + " "));
     li.appendChild(link({file: p.file, line: p.line}));
     li.appendChild(el("div", {}, p.message));
     li.addEventListener("click", function () {
-      var on = {};
-      p.flows.forEach(function (chain) { chain.forEach(function (s) { on[s.resource] = true; on[s.target] = true; }); });
-      Object.keys(nodes).forEach(function (k) { nodes[k].classList.toggle("dim", !on[byId[k].name]); });
+      var on = touched(p), first = null;
+      Object.keys(nodes).forEach(function (k) {
+        nodes[k].classList.toggle("dim", !on.assets[k]);
+        nodes[k].classList.remove("selected");
+        if (on.assets[k] && !first) { first = nodes[k]; }
+      });
+      edgeNodes.forEach(function (x) { x.node.classList.toggle("active", !!on.links[x.edge.source + ">" + x.edge.target]); });
+      if (first && first.scrollIntoView) { first.scrollIntoView({block: "center", inline: "center"}); }
     });
-    paths.appendChild(li);
+    (p.verdict === "FAIL" ? paths : unknownPaths).appendChild(li);
   });
-  if (!data.paths.length) { paths.appendChild(el("li", {}, "No attack path found.")); }
+  if (!failed.length) { paths.appendChild(el("li", {}, "No attack path found.")); }
+  if (undecided.length) {
+    var more = el("details"), summary = el("summary", {}, undecided.length + " more the code does not decide (UNKNOWN)");
+    more.appendChild(summary);
+    more.appendChild(unknownPaths);
+    paths.parentNode.insertBefore(more, paths.nextSibling);
+  }
 })();

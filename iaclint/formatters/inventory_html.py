@@ -49,7 +49,9 @@ def format_inventory_html(result, colour: bool = False) -> str:
 {style}</style>
 </head>
 <body>
-<header><h1>{html.escape(title)}</h1><input id="search" type="search" placeholder="filter assets" aria-label="filter assets"></header>
+<header><h1>{html.escape(title)}</h1><input id="search" type="search" placeholder="filter assets" aria-label="filter assets">
+<label><input id="zoom" type="checkbox" checked> fit to window</label>
+<span class="legend"><span class="swatch risk"></span> on an attack path <span class="swatch unknown"></span> link the code does not decide</span></header>
 <main>
 <div id="graph"></div>
 <aside>

@@ -55,6 +55,8 @@ def _asset(asset, graph, names: dict, several: bool) -> list[str]:
         and asset.unit != asset.location.file else ""
     where = f" ({_t(report_path(asset.location.file))}:{asset.location.line}{unit})" if asset.location else ""
     lines = [f"{KIND_LABELS.get(asset.kind, asset.kind)}: {_t(asset.name)}{where}"]
+    if asset.construct:
+        lines.append(f"    construct: {_t(asset.construct)}")
     if asset.models:
         lines.append("    models: " + ", ".join(_v(m) for m in asset.models))
     if asset.exposure is not None:

@@ -17,8 +17,8 @@ from iaclint import __version__
 FORMAT_VERSION = "1.0"
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
-# Fields written only when they hold something: attack-path findings' chains, environments.
-_OPTIONAL = ("flows", "environments")
+# Fields written only when they hold something: attack-path findings' chains, environments, a module resource's root.
+_OPTIONAL = ("flows", "environments", "root")
 FLOW_STEP = ("file", "line", "column", "end_line", "end_column", "resource", "message", "target")
 
 
@@ -29,6 +29,8 @@ def _extras(item) -> dict:
         out["flows"] = [[dict(zip(FLOW_STEP, step)) for step in chain] for chain in flows]
     if getattr(item, "environments", ()):
         out["environments"] = list(item.environments)
+    if getattr(item, "root", ""):
+        out["root"] = item.root
     return out
 
 

@@ -116,6 +116,10 @@ def _result(f, rule_index: int) -> dict:
         properties["resourceType"] = f.resource_type
     if getattr(f, "construct", ""):
         properties["construct"] = f.construct
+    if getattr(f, "root", ""):
+        properties["root"] = f.root
+    if getattr(f, "environments", ()):
+        properties["environments"] = list(f.environments)
     entry["properties"] = properties
     return entry
 

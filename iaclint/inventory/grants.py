@@ -85,6 +85,7 @@ def _principal(b: Builder, asset: Asset) -> None:
     statements = [stmt for _, stmt in granted.statements() if iam.is_allow(stmt) is not False]
     capped = granted.boundary is not None or any(iam.is_deny(s) is not False for _, s in granted.statements())
     services = _services(statements)
+    covers: dict = {}  # (statement, target, ARN globs) -> _covers: the same for every action of a class
     for kind, actions, types, _template in ACTIONS:
         actions = tuple(a for a in actions if "*" in services or a.split(":")[0] in services)
         candidates = _candidates(b, types) if actions else ()
@@ -97,7 +98,11 @@ def _principal(b: Builder, asset: Asset) -> None:
                            if (v := iam.all3(iam.is_allow(s), iam.actions_cover(s, action))) is not False]
             for _grant, stmt, verdict in allowed:
                 for target, arn, every in candidates:
-                    covered, wildcard, reason = _covers(b, stmt, target, arn, every)
+                    entry = covers.get((id(stmt), id(target), arn, every))
+                    if entry is None or entry[0] is not target:  # the target is kept: its id stays its own
+                        entry = covers[(id(stmt), id(target), arn, every)] = (target, _covers(b, stmt, target, arn,
+                                                                                             every))
+                    covered, wildcard, reason = entry[1]
                     known = iam.all3(verdict, covered)
                     if known is False:
                         continue
@@ -105,8 +110,9 @@ def _principal(b: Builder, asset: Asset) -> None:
                         reason = f"{stmt.label()} of `{stmt.resource.address}` may not apply (it cannot be read whole)"
                     targets[target.id] = target
                     found.setdefault((target.id, kind), []).append((action, stmt, known is True, wildcard, reason))
+    made: dict = {}  # what an edge says, by the statements that make it (the same for every target they reach)
     for (target_id, kind), hits in found.items():
-        _edge(b, asset, targets[target_id], kind, hits)
+        _edge(b, asset, targets[target_id], kind, hits, made)
     _facts(b, asset, granted, services)
 
 
@@ -188,11 +194,27 @@ def _name(r) -> str:
     return GENERATED
 
 
-def _edge(b: Builder, asset: Asset, target: Asset, kind: str, hits: list) -> None:
+def _edge(b: Builder, asset: Asset, target: Asset, kind: str, hits: list, made: dict) -> None:
     """One edge for every statement that lets `asset` act on `target` this way: known when
-    one of them certainly does, located at those statements' `Resource`."""
+    one of them certainly does, located at those statements' `Resource`. What the edge
+    says depends only on those statements, not on the target: worked out once per
+    principal and set of statements (`made`), since a wildcard reaches every asset of a
+    class."""
     known = [h for h in hits if h[2]]
     chosen = known or hits[:1]
+    key = (tuple((h[0], id(h[1]), h[3]) for h in chosen), bool(known))
+    said = made.get(key)
+    if said is None:
+        said = made[key] = (*_said(b, asset, chosen), chosen)  # the statements are kept: their ids stay theirs
+    label, via, fix, guarded, wildcard, _ = said
+    if target.id.startswith("bedrock-model:"):
+        target = b.pseudo(target)
+    b.link(asset, target, kind, label, via, known=bool(known), reason="" if known else chosen[0][4],
+           cost=WILDCARD_COST if wildcard else NARROW_COST, fix=fix, notes=("guardrail-required",) if guarded else ())
+
+
+def _said(b: Builder, asset: Asset, chosen: list) -> tuple:
+    """(label, via, fix, guarded, wildcard) of an edge that the `chosen` hits make."""
     single = len(chosen) == 1  # the common case: one statement makes the edge
     actions = [chosen[0][0]] if single else list(dict.fromkeys(h[0] for h in chosen))
     wildcard = any(h[3] for h in chosen)
@@ -202,15 +224,12 @@ def _edge(b: Builder, asset: Asset, target: Asset, kind: str, hits: list) -> Non
     fix = (f"narrow `Resource` of {stmt.label()} in `{stmt.resource.address}` to what `{asset.name}` needs"
            if wildcard else f"remove {', '.join(f'`{a}`' for a in actions[:3])} from {stmt.label()} in "
                             f"`{stmt.resource.address}`")
-    if target.id.startswith("bedrock-model:"):
-        target = b.pseudo(target)
     if wildcard and len(via) > 1:  # the wildcard statement first: it is the one to narrow
         first = _where(b, stmt)
         via = tuple(sorted(via, key=lambda v: v != first))
     guarded = all(any(str(getattr(c, "variable", "")).lower() == "bedrock:guardrailidentifier"
                       for c in h[1].conditions) for h in chosen)
-    b.link(asset, target, kind, label, via, known=bool(known), reason="" if known else chosen[0][4],
-           cost=WILDCARD_COST if wildcard else NARROW_COST, fix=fix, notes=("guardrail-required",) if guarded else ())
+    return label, via, fix, guarded, wildcard
 
 
 def _where(b: Builder, stmt):

@@ -96,6 +96,12 @@ class Asset:
     facts: dict = field(default_factory=dict)  # kind-specific: {"guardrail": True, "data_capture": False}
     resource: Any = field(default=None, repr=False, compare=False)  # the Resource (not serialised)
 
+    def __getstate__(self) -> dict:
+        """Pickled (the whole-scan cache) without the live resource."""
+        state = dict(self.__dict__)
+        state["resource"] = None
+        return state
+
     def tag(self, *tags: str) -> None:
         for t in tags:
             if t not in self.tags:

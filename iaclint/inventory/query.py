@@ -25,6 +25,7 @@ from iaclint.inventory.model import Asset, AssetGraph, Edge, Unknowable
 
 THROUGH = ("invokes", "assumes")
 MAX_EDGES = 8
+CHEAPEST = "<- cheapest link to break"  # how a code-flow step marks the link a fix should break (SARIF: essential)
 # What a caller can make an asset do once it reaches it: the edges a chain may take out of
 # an asset of each kind. A function acts with its role; an agent, runtime or flow with its
 # role and what it invokes (prompts steer it); a role or user does what IAM grants; a
@@ -180,8 +181,9 @@ def describe(graph: AssetGraph, chain: Chain) -> str:
 
 def flow(graph: AssetGraph, chain: Chain, cheapest: Edge | None = None) -> tuple:
     """The chain as code-flow steps (file, line, column, end line, end column, resource,
-    message, target), one per link, at the first place that makes it; `target` is the
-    address (or, for a pseudo asset, the name) of the asset the link reaches."""
+    message, target, source asset id, target asset id), one per link, at the first place
+    that makes it; `target` is the address (or, for a pseudo asset, the name) of the
+    asset the link reaches."""
     steps = []
     for edge in chain.edges:
         where = edge.via[0] if edge.via else None
@@ -189,9 +191,9 @@ def flow(graph: AssetGraph, chain: Chain, cheapest: Edge | None = None) -> tuple
             continue
         text = step_text(graph, edge)
         if edge is cheapest:
-            text += " <- cheapest link to break"
+            text += " " + CHEAPEST
         target = graph.get(edge.target)
         reached = target.name if target is not None else edge.target
         steps.append((where.file, where.line, where.column, where.end_line, where.end_column, where.resource, text,
-                      reached))
+                      reached, edge.source, edge.target))
     return tuple(steps)

@@ -43,12 +43,17 @@ class PathPolicy(Policy):
 
     category = "attack-paths"
     resource_types: tuple = ()  # where chains start: ENTRY_TYPES, EXTERNAL_TYPES, NOTEBOOK_TYPES
-    path_rule = True  # what `iaclint inventory` runs, and the fixture test reads by case
+    path_rule = True  # runs on the project's graph with the inventory; the fixture test reads by case
+    attack_path = True  # what `iaclint inventory` runs and lists as attack paths
     lead = ""  # how a finding starts: "Unauthenticated internet callers reach ..."
 
     def chains(self, graph: AssetGraph, ctx) -> tuple[list, list]:
         """(chains, open ends) worth a finding; see `iaclint.inventory.query.reach`."""
         raise NotImplementedError
+
+    def note(self, graph: AssetGraph) -> str:
+        """A sentence the unit's graph adds to every FAIL message ("" for none)."""
+        return ""
 
     def keep(self, graph: AssetGraph, chain: query.Chain):
         """True to report a known chain, False to drop it, a str to report it as UNKNOWN
@@ -94,7 +99,7 @@ class PathPolicy(Policy):
         more = f" (and {len(chains) - 1} more path{'s' if len(chains) > 2 else ''})" if len(chains) > 1 else ""
         if verdict is True:
             message = (f"{self.lead} {shown}, from {origins}. Path: {query.describe(graph, chain)}{more}. "
-                       f"Cheapest link to break: {link.fix or query.step_text(graph, link)}")
+                       f"{self.note(graph)}Cheapest link to break: {link.fix or query.step_text(graph, link)}")
             verdict_text = "FAIL"
         else:
             message = (f"{self.lead} {shown}, from {origins}, if {query.step_text(graph, link, why=False)}; that "

@@ -43,12 +43,31 @@ def extract(b: Builder) -> None:
         if asset.kind == "agent":
             asset.facts["guardrail"] = _guardrail(r)
     opensearch.extract(b)
-    for asset in list(b.graph):  # Studio profiles and spaces take the domain's network
-        if asset.kind == "studio" and asset.exposure is None:
-            for e in b.graph.out(asset.id, "runs-in"):
-                domain = b.graph.get(e.target)
-                if domain is not None and domain.exposure is not None:
-                    asset.exposure, asset.exposure_detail = domain.exposure, f"domain `{domain.name}`"
+    for asset in list(b.graph):  # Studio profiles and spaces take the domain's network and default role
+        if asset.kind != "studio":
+            continue
+        for e in b.graph.out(asset.id, "runs-in"):
+            domain = b.graph.get(e.target)
+            if domain is None:
+                continue
+            if asset.exposure is None and domain.exposure is not None:
+                asset.exposure, asset.exposure_detail = domain.exposure, f"domain `{domain.name}`"
+            if asset.role is None:
+                _default_role(b, asset, domain, e)
+
+
+def _default_role(b: Builder, asset: Asset, domain: Asset, runs_in) -> None:
+    """A user profile without a role of its own runs as its domain's default user role
+    (`default_user_settings.execution_role`), a space as the default space role: the
+    link is made by the `runs-in` reference and the domain's setting, either a place to
+    change."""
+    setting = "default_space_settings" if asset.type == "aws_sagemaker_space" else "default_user_settings"
+    for e in b.graph.out(domain.id, "assumes"):
+        if e.via and e.via[0].path[:1] == (setting,):
+            b.link(asset, b.graph.get(e.target), "assumes", "domain default role", runs_in.via + e.via, cost=4,
+                   fix=e.fix)
+            if asset.role is None:
+                asset.role = e.target
 
 
 def model_id(value) -> object:

@@ -4,7 +4,7 @@
 the reference graph), `finding` (a reportable result and its fingerprint); `unknown` (the
 value of what cannot be known statically, with what is known of it), `symbolic` (the
 value domain both front ends build values with, and the three-valued questions policies
-ask of values), `strings` (sets of strings as token sequences: overlap and glob coverage,
+ask of values; `symbolic_text` reads its strings as text and holes), `strings` (sets of strings as token sequences: overlap and glob coverage,
 exact and bounded), `holes_json` (JSON text with holes), `unknown_globs`
 (an unknown name as a glob), `paths` (attribute paths through dicts and lists),
 `documents` (JSON documents in any written form), `sizes` (how big a value may grow) and

@@ -35,6 +35,9 @@ class Finding:
     # The environments it holds in (`prod (prod-config.json)`), when the unit has some
     # (`iaclint.pipeline.environments`); not part of the fingerprint.
     environments: tuple = ()
+    # The root module a module's resource was evaluated in (`environments/dev`), "" for a
+    # root's own resources and templates; part of the fingerprint when set.
+    root: str = ""
 
     def __reduce__(self):  # as a tuple: half the time to unpickle (the scan cache, workers)
         return Finding, _finding_values(self)
@@ -46,14 +49,17 @@ class Finding:
 _finding_values = attrgetter(*Finding.__dataclass_fields__)
 
 
-def fingerprint(policy_id: str, file: str, address: str, path: tuple) -> str:
-    """Stable across line moves: policy, file, resource and attribute path, never lines.
+def fingerprint(policy_id: str, file: str, address: str, path: tuple, root: str = "") -> str:
+    """Stable across line moves: policy, file, resource and attribute path, never lines;
+    and the root module, for a module's resource (two roots that call one module under
+    one name deploy two resources: a baseline must tell them apart).
 
     The file is keyed as a relative POSIX path when it lies under the working directory
     (`./main.tf`, `main.tf` and `/repo/main.tf` scanned from /repo are one file), so a
     baseline written by one invocation matches the next one run from the same directory.
     """
-    key = "\x1f".join([policy_id, _fingerprint_path(file), address, ".".join(map(str, path))])
+    parts = [policy_id, _fingerprint_path(file), address, ".".join(map(str, path))]
+    key = "\x1f".join(parts + [_fingerprint_path(root)] if root else parts)
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 

@@ -94,25 +94,33 @@ def select(planned: dict, wanted: str | None) -> list:
 
 
 def merge(runs: list):
-    """One `Evaluated` of the evaluations of every environment: a finding is reported once,
-    with the environments it holds in (in its message and `Finding.environments`); one that
-    holds whatever the environment (its unit has none) carries none. Counts are the largest
-    run's (every run evaluates every resource once)."""
+    """One `Evaluated` of the evaluations of every environment (`settle` then reports each
+    finding once). Counts are the largest run's (every run evaluates every resource once)."""
+    from dataclasses import replace
+
+    inputs: dict = {}
+    for run in runs:
+        inputs.update(run.inputs)
+    return replace(runs[0], failed=[f for r in runs for f in r.failed], unknowns=[f for r in runs for f in r.unknowns],
+                   passed=max(r.passed for r in runs), files=max(r.files for r in runs),
+                   resources=max(r.resources for r in runs), errors=sorted({e for r in runs for e in r.errors}),
+                   reportable=set().union(*(r.reportable for r in runs)),
+                   skipped=sorted({s for r in runs for s in r.skipped}), inputs=inputs, inventory=runs[-1].inventory)
+
+
+def settle(evaluated):
+    """Each finding once, with the environments (or parent stacks) it holds in, in its
+    message and `Finding.environments`; one that holds whatever the environment (its unit
+    has none) carries none; those of units evaluated in an environment they do not have
+    are left out."""
     from dataclasses import replace
 
     from iaclint.formatters._common import already_inert
 
-    failed = _grouped([f for run in runs for f in run.failed])
-    unknowns = _grouped([f for run in runs for f in run.unknowns])
-    inputs: dict = {}
-    for run in runs:
-        inputs.update(run.inputs)
-    return replace(runs[0], failed=failed, unknowns=unknowns, passed=max(r.passed for r in runs),
-                   files=max(r.files for r in runs), resources=max(r.resources for r in runs),
-                   errors=sorted({e for r in runs for e in r.errors}),
-                   reportable=set().union(*(r.reportable for r in runs)),
-                   skipped=sorted({s for r in runs for s in r.skipped}), inputs=inputs,
-                   inert=already_inert(failed + unknowns), inventory=runs[-1].inventory)
+    if not any(f.environments for f in evaluated.failed + evaluated.unknowns):
+        return evaluated
+    failed, unknowns = _grouped(evaluated.failed), _grouped(evaluated.unknowns)
+    return replace(evaluated, failed=failed, unknowns=unknowns, inert=already_inert(failed + unknowns))
 
 
 def _grouped(findings: list) -> list:
@@ -122,7 +130,7 @@ def _grouped(findings: list) -> list:
     for f in findings:
         if f.environments == (DROPPED,):
             continue
-        key = (f.policy_id, f.file, f.line, f.column, f.resource, f.attribute, f.verdict, f.suppressed)
+        key = (f.policy_id, f.file, f.line, f.column, f.resource, f.root, f.attribute, f.verdict, f.suppressed)
         first = groups.get(key)
         if first is None:
             groups[key] = (f, list(f.environments))

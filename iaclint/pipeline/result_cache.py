@@ -8,7 +8,8 @@ reportable files and the policies that ran (their IDs, severities and source fil
 extra inputs modules read (`file()` targets, module files) are checked on every hit.
 
 It is bypassed when the result depends on more than that key: a `--diff` run (the changed
-lines) and per-path ignores given as matchers.
+lines) and per-path ignores given as matchers. An inventory run has its own entries (the
+key says so) that hold the asset graph too, without the resources it was read from.
 """
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ class Evaluated:
     reportable: set = field(default_factory=set)  # after module settling
     skipped: list = field(default_factory=list)  # discovery and module notes
     inputs: dict = field(default_factory=dict)  # extra inputs read, with their digests
-    inventory: object = None  # the AI asset graph, when asked for (never cached)
+    inventory: object = None  # the AI asset graph, when asked for (cached without its resources)
     inert: bool | None = None  # no finding's text needs escaping in reports (formatters._common.already_inert)
     unchecked: list = field(default_factory=list)  # scan.Unchecked: AI resources no running policy checks
 
@@ -49,13 +50,14 @@ def policy_fingerprint(policies) -> str:
     return digest.hexdigest()
 
 
-def key(cache, found, options: Options, policies, policy_options: dict | None = None) -> tuple[str | None, list | None]:
+def key(cache, found, options: Options, policies, policy_options: dict | None = None,
+        inventory: bool = False) -> tuple[str | None, list | None]:
     """(the scan's key, the units' keys); (None, None) when some input cannot be read."""
     keys = unit_keys(found, options, cache)
     if keys is None:
         return None, None
-    return cache.key("scan", keys, sorted(found.reportable), policy_fingerprint(policies),
-                     sorted((policy_options or {}).items())), keys
+    return cache.key("inventory" if inventory else "scan", keys, sorted(found.reportable),
+                     policy_fingerprint(policies), sorted((policy_options or {}).items())), keys
 
 
 def get(cache, scan_key: str | None, overlay: dict, tree=None) -> Evaluated | None:

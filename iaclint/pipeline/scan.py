@@ -192,24 +192,25 @@ def evaluate(request: Request, found: Discovery, chosen: Chosen):
 
     options = Options(list(request.var_files), dict(request.variables or {}), dict(request.parameters or {}),
                       request.buffers, request.tree)
-    if not found.environments:
-        return _evaluate(request, found, chosen, options)
-    from dataclasses import replace
-
     from iaclint.pipeline import environments
+
+    if not found.environments:
+        evaluated, resources = _evaluate(request, found, chosen, options)
+        return environments.settle(evaluated), resources  # nested stacks: evaluated once per parent
+    from dataclasses import replace
 
     runs = [_evaluate(request, found, chosen, replace(options, environments=found.environments, environment=name))
             for name in environments.select(found.environments, request.environment)]
-    return environments.merge([evaluated for evaluated, _ in runs]), runs[-1][1]
+    return environments.settle(environments.merge([evaluated for evaluated, _ in runs])), runs[-1][1]
 
 
 def _evaluate(request: Request, found: Discovery, chosen: Chosen, options):
     scan_key = keys = None
-    if request.cache is not None and request.changes is None and not request.per_path_ignores \
-            and not request.inventory:
+    if request.cache is not None and request.changes is None and not request.per_path_ignores:
         from iaclint.pipeline import result_cache
 
-        scan_key, keys = result_cache.key(request.cache, found, options, chosen.policies, request.policy_options)
+        scan_key, keys = result_cache.key(request.cache, found, options, chosen.policies, request.policy_options,
+                                          inventory=request.inventory)
         evaluated = result_cache.get(request.cache, scan_key, options.overlay, options.tree)
         if evaluated is not None:
             return evaluated, []

@@ -136,13 +136,18 @@ def _every_role(value: Any) -> Tri:
         if glob is None:
             return None if may_be_star(value) else False
         value = glob
+    return _names_every(value, _ROLE_ARN, "role/*")
+
+
+def _names_every(value: Any, arn: re.Pattern, rest: str) -> bool:
+    """Is `value` `*`, or an ARN of `arn`'s shape whose `rest` group covers `rest`?"""
     if not isinstance(value, str):
         return False
     text = value.strip()
     if text and set(text) == {"*"}:
         return True
-    match = _ROLE_ARN.match(text)
-    return bool(match) and covers(match.group("rest"), "role/*")
+    match = arn.match(text)
+    return bool(match) and covers(match.group("rest"), rest)
 
 
 def resource_is_every_role(stmt: Statement) -> Tri:
@@ -153,6 +158,32 @@ def resource_is_every_role(stmt: Statement) -> Tri:
     if "resources" in stmt.paths:
         return any3(_every_role(r) for r in stmt.resources)
     return resource_is_star(stmt)
+
+
+_S3_ARN = re.compile(r"^arn:[^:]+:s3:::(?P<rest>.*)$")
+
+
+def _every_object(value: Any) -> Tri:
+    if is_unknown(value):
+        if value.parts is None:
+            return None if may_be_star(value) else False
+        text = ""
+        for part in value.parts:  # a hole only in the partition (`${AWS::Partition}`) is any partition
+            if not isinstance(part, str) and text != "arn:":
+                return None if may_be_star(value) else False
+            text += part if isinstance(part, str) else "aws"
+        value = text
+    return _names_every(value, _S3_ARN, "*/*")
+
+
+def resource_is_every_object(stmt: Statement) -> Tri:
+    """Does the statement apply to every object of every S3 bucket? `*`, `arn:aws:s3:::*`
+    and `arn:${AWS::Partition}:s3:::*/*` do (a partition is the caller's own);
+    `arn:aws:s3:::acme-*/*` does not."""
+    if "resources" in stmt.paths:
+        return any3(_every_object(r) for r in stmt.resources)
+    return resource_is_star(stmt)
+
 
 def _principal_public(p: Principal) -> Tri:
     kind = p.type

@@ -29,10 +29,10 @@ def read_parameter_file(data: bytes) -> dict | None:
     except (ValueError, RecursionError):
         return None
     if isinstance(document, dict) and isinstance(document.get("Parameters"), dict) and "Resources" not in document:
-        values = {k: _text(v) for k, v in document["Parameters"].items()}
+        values = {k: parameter_text(v) for k, v in document["Parameters"].items()}
         return values if values and None not in values.values() else None
     if isinstance(document, list) and document and all(isinstance(e, dict) and "ParameterKey" in e for e in document):
-        values = {str(e["ParameterKey"]): _text(e.get("ParameterValue")) for e in document
+        values = {str(e["ParameterKey"]): parameter_text(e.get("ParameterValue")) for e in document
                   if not e.get("UsePreviousValue")}
         return values if None not in values.values() else None
     return None
@@ -90,11 +90,12 @@ def _overrides(value) -> dict:
     return out
 
 
-def _text(value) -> str | None:
+def parameter_text(value) -> str | None:
+    """A known value as a CloudFormation parameter string; None when it is not one."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float, str)):
         return str(value)
-    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+    if isinstance(value, list) and all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value):
         return ",".join(str(v) for v in value)
     return None

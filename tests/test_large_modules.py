@@ -1,6 +1,8 @@
-"""`Project.unit_resources(unit, *types)`: the resources of one unit of some types, in
-scan order, from an index (policies that compare a resource with the others of its kind
-ask it once per resource: walking the unit each time was quadratic in a large module)."""
+"""What keeps a large module linear: `Project.unit_resources(unit, *types)` answers the
+resources of one unit of some types, in scan order, from an index (policies that compare
+a resource with the others of its kind ask it once per resource: walking the unit each
+time was quadratic), and `symbolic.all3`, asked for every statement and asset pair of the
+asset graph, answers as Kleene logic says."""
 from __future__ import annotations
 
 from iaclint.model.project import Project, UnitProject
@@ -36,3 +38,16 @@ def test_the_answer_is_a_copy_and_a_unit_project_is_not_touched():
     got.clear()
     assert project.unit_resources("u1", "aws_a")
     assert project.touched is False
+
+
+def test_all3_is_kleene_and_over_every_combination():
+    """`symbolic.all3` is a loop now (it is asked hundreds of thousands of times on a large
+    module): the same answers as the definition, for every combination up to four values."""
+    from itertools import product
+
+    from iaclint.model.symbolic import all3
+
+    for n in range(5):
+        for values in product((True, False, None), repeat=n):
+            expected = False if any(v is False for v in values) else None if any(v is None for v in values) else True
+            assert all3(*values) is expected, values
