@@ -169,7 +169,9 @@ class _Names:
         self.first_known: dict[str, int] = {}
         self.partly_known: list[int] = []
         self.scopes: dict[int, Scope] = {}  # is_ml_bucket's answers, by id of the bucket
-        self.comparisons_left = MAX_NAME_COMPARISONS
+        # comparisons left, by the bucket's unit: a unit is checked in one process, so the
+        # answers do not depend on --jobs
+        self.comparisons_left: dict = {}
         for i, (_r, name, _path, _shown) in enumerate(self.written):
             if isinstance(name, str):
                 self.first_known.setdefault(name.lower(), i)
@@ -201,7 +203,8 @@ def _names_another_bucket(bucket: Resource, ctx):
 # ML buckets
 
 
-# Comparisons of partly known names (`symbolic.same_text`, ~0.1 ms each) one scan may make:
+# Comparisons of partly known names (`symbolic.same_text`, ~0.1 ms each) for the buckets of
+# one unit (a Terraform root with its modules, a template):
 # every bucket against every name written in the scan is quadratic, and ten lines of
 # Terraform (`count = 2000` of buckets named `${var.x}-${count.index}` and of notebooks
 # writing `s3://${var.x}-${count.index}/`) made four million of them. Past the budget a
@@ -232,10 +235,11 @@ def _is_ml_bucket(bucket: Resource, ctx, names: _Names) -> Scope:
     if name is not None:
         for resource, written, path, shown in _written_for(name, names):
             where = resource.native_name(path) if path else ""
-            if names.comparisons_left <= 0:
-                return Scope(None, f"this scan writes too many bucket names to compare them all with this "
-                                   f"bucket's (more than {MAX_NAME_COMPARISONS:,} comparisons)")
-            names.comparisons_left -= 1
+            left = names.comparisons_left.get(bucket.unit, MAX_NAME_COMPARISONS)
+            if left <= 0:
+                return Scope(None, f"too many bucket names to compare them all with this bucket's (more than "
+                                   f"{MAX_NAME_COMPARISONS:,} comparisons for the buckets of its unit)")
+            names.comparisons_left[bucket.unit] = left - 1
             same = symbolic.same_text(written, name, fold=True)
             if same is True:  # the same text, or the same unknown value (`var.bucket` on both sides)
                 how = f" through `{shown}`, its name" if is_unknown(name) else ""
@@ -276,13 +280,9 @@ def attached(bucket: Resource, ctx, rtype: str) -> tuple[list[Resource], list[Re
     maybe: list[Resource] = []
     name = bucket_name(bucket)
     names_another = None
-    for r in resources_of_type(ctx, rtype):
+    for r, value in _configurations(ctx, rtype).candidates(bucket, name):
         if any(r is x for x in linked):
             continue
-        targets = [t for _, t in ctx.project.outgoing(r, ("bucket",))]
-        if targets and all(t is not None for t in targets):
-            continue  # it configures another scanned resource
-        value = r.attributes.get("bucket")
         if isinstance(value, str):
             if isinstance(name, str) and value == name:
                 linked.append(r)
@@ -299,6 +299,54 @@ def attached(bucket: Resource, ctx, rtype: str) -> tuple[list[Resource], list[Re
             elif name is not None and same is None:
                 maybe.append(r)
     return linked, maybe
+
+
+class _Configurations:
+    """The resources of one type that may configure a bucket by its name (`bucket` not a
+    reference to another scanned resource), indexed once per project, so that `attached`
+    looks at the few that can concern one bucket instead of all of them (quadratic: 20,000
+    buckets beside 20,000 `aws_s3_bucket_versioning` took more than five minutes)."""
+
+    def __init__(self, project, resources: list):
+        self.entries: list = []  # (resource, its `bucket` value), scan order
+        self.by_name: dict[str, list[int]] = {}
+        self.known: list[int] = []  # entries whose `bucket` is a string
+        self.unknown_by_unit: dict = {}  # entries whose `bucket` is an Unknown, by unit
+        for r in resources:
+            targets = [t for _, t in project.outgoing(r, ("bucket",))]
+            if targets and all(t is not None for t in targets):
+                continue  # it configures another scanned resource
+            value = r.attributes.get("bucket")
+            i = len(self.entries)
+            self.entries.append((r, value))
+            if isinstance(value, str):
+                self.by_name.setdefault(value, []).append(i)
+                self.known.append(i)
+            elif is_unknown(value):
+                self.unknown_by_unit.setdefault(r.unit, []).append(i)
+
+    def candidates(self, bucket: Resource, name) -> list:
+        """(resource, value) of the entries `attached` acts on for `bucket`, in scan order."""
+        chosen = list(self.unknown_by_unit.get(bucket.unit, ()))
+        if isinstance(name, str):
+            chosen += self.by_name.get(name, ())
+        elif is_unknown(name):
+            chosen += self.known
+        return [self.entries[i] for i in sorted(chosen)]
+
+
+def _configurations(ctx, rtype: str) -> _Configurations:
+    tables = project_table(ctx, _ConfigurationTables)
+    if rtype not in tables:
+        tables[rtype] = _Configurations(ctx.project, resources_of_type(ctx, rtype))
+    return tables[rtype]
+
+
+class _ConfigurationTables(dict):
+    """{type: _Configurations}, per project."""
+
+    def __init__(self, _project):
+        super().__init__()
 
 
 def _external_name(r: Resource, path: tuple) -> str:

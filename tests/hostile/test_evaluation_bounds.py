@@ -152,7 +152,7 @@ def test_ten_thousand_buckets_beside_ten_thousand_notebooks_are_scanned(tmp_path
 def test_bucket_names_that_cannot_be_compared_cheaply_have_a_budget(tmp_path):
     """Partly known names (`${var.x}-${count.index}`) are compared symbolically, about
     0.1 ms a pair: 2,000 buckets and 2,000 notebooks writing such names took more than ten
-    minutes. Past the scan's budget of comparisons a bucket is UNKNOWN, with the reason."""
+    minutes. Past the unit's budget of comparisons a bucket is UNKNOWN, with the reason."""
     repo = repository(tmp_path / "repo")
     (repo / "main.tf").write_text(
         'variable "x" {}\n\nresource "aws_s3_bucket" "b" {\n  count  = 2000\n  bucket = "${var.x}-${count.index}"\n}\n\n'
@@ -166,5 +166,20 @@ def test_bucket_names_that_cannot_be_compared_cheaply_have_a_budget(tmp_path):
     verdicts = [(f["verdict"], f["message"]) for f in json.loads(run.out)["findings"]]
     assert len(verdicts) == 2000
     assert any(v == "UNKNOWN" and "too many bucket names to compare them all with this bucket's (more than 100,000 "
-               "comparisons)" in m for v, m in verdicts)
+               "comparisons for the buckets of its unit)" in m for v, m in verdicts)
     assert any(v == "FAIL" and "named by `aws_sagemaker_notebook_instance.nb[0]`" in m for v, m in verdicts), verdicts[:3]
+
+
+def test_twenty_thousand_buckets_with_their_versioning_are_scanned(tmp_path):
+    """2.6 MB of plain Terraform: every bucket looked through every
+    `aws_s3_bucket_versioning` for the ones naming it (more than five minutes); now the
+    configurations are indexed by the name they write."""
+    text = "".join(f'resource "aws_s3_bucket" "b{i}" {{\n  bucket = "bkt-{i}"\n}}\n'
+                   f'resource "aws_s3_bucket_versioning" "v{i}" {{\n  bucket = "bkt-{i}"\n}}\n' for i in range(20000))
+    repo = repository(tmp_path / "repo")
+    (repo / "main.tf").write_text(text)
+    home = tmp_path / "home"
+    home.mkdir()
+    run = iaclint("scan", ".", "--no-cache", "--format", "json", cwd=repo, home=home)
+    assert_inert(run, code=0)
+    assert json.loads(run.out)["summary"]["resources"] == 40000

@@ -3,7 +3,7 @@ match at every position (`[A-Za-z][A-Za-z0-9+.-]*://` over `aaaa...`, `\\$\\{[^}
 over `${${${...`) is quadratic in Python's `re`, and a value may hold millions of
 characters. Each case here took from minutes to hours on a file of one or two megabytes;
 those patterns now run in RE2 (`iaclint.model.linear_regex.Program`) or cannot cross a
-line. The timeout is "it ends", not a speed bound."""
+line, and long IAM globs are matched piece by piece (`iaclint.aws.iam.matching`). The timeout is "it ends", not a speed bound."""
 from __future__ import annotations
 
 import pytest
@@ -27,6 +27,14 @@ ATTACKS = {
                         "    Type: AWS::S3::Bucket\n    Properties:\n"
                         f"      BucketName: !Sub '{'${' * (LONG // 2)}'\n"),
     "pyproject.toml of newlines": ("pyproject.toml", "\n" * LONG + "!\n"),
+    # an IAM-style glob (`*` for the unknown part) against a long bucket name: the
+    # two-pointer matcher went back to the `*` at every character (20,000: a minute)
+    "glob `*aaa...ab` against `aaa...a`": ("main.tf", 'variable "x" {}\nresource "aws_s3_bucket" "b" {\n'
+                                          f'  bucket = "{"a" * (LONG // 5)}"\n}}\n'
+                                          'resource "aws_sagemaker_notebook_instance" "nb" {\n  name = "nb"\n'
+                                          '  role_arn = "arn:aws:iam::123456789012:role/sm"\n'
+                                          '  instance_type = "ml.t3.medium"\n'
+                                          f'  default_code_repository = "s3://${{var.x}}{"a" * (LONG // 10)}b/code"\n}}\n'),
 }
 
 

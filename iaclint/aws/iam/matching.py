@@ -22,11 +22,21 @@ from iaclint.model import strings, symbolic
 from iaclint.model.unknown import Unknown
 
 
+# Above this many pattern x name characters, `matches` places the pattern's pieces one by
+# one instead: the two-pointer loop goes back to the last `*` on every mismatch, so
+# `*aaa...ab` against `aaa...a` costs len(pattern) x len(name) steps (a bucket name of
+# 20,000 characters: a minute). RE2 does not help when the pattern is long too.
+_TWO_POINTER_CELLS = 1_000_000
+
+
 def matches(pattern: str, name: str) -> bool:
     """Does the IAM glob `pattern` match the concrete `name`? (`bedrock:Invoke*` matches
     `bedrock:InvokeModel`; case-insensitive, as IAM compares actions.) Greedy two-pointer
-    matching: linear in practice, never exponential, no regex backtracking."""
+    matching for the usual short strings, piece by piece for long ones: never exponential,
+    never quadratic in long text."""
     p, t = pattern.lower(), name.lower()
+    if len(p) * len(t) > _TWO_POINTER_CELLS:
+        return _matches_by_pieces(p, t)
     i = j = 0
     star, mark = -1, 0
     while j < len(t):
@@ -44,6 +54,51 @@ def matches(pattern: str, name: str) -> bool:
     while i < len(p) and p[i] == "*":
         i += 1
     return i == len(p)
+
+
+def _matches_by_pieces(p: str, t: str) -> bool:
+    """`matches` for long strings: the text before the first `*` must start the name, the
+    text after the last must end it, and each piece between is placed at its leftmost
+    place after the previous one (leftmost is never worse for the pieces after it)."""
+    pieces = p.split("*")
+    if len(pieces) == 1:
+        return len(p) == len(t) and _fits(p, t, 0)
+    first, middle, last = pieces[0], pieces[1:-1], pieces[-1]
+    if len(first) + len(last) > len(t) or not _fits(first, t, 0) or not _fits(last, t, len(t) - len(last)):
+        return False
+    position, end = len(first), len(t) - len(last)
+    for piece in middle:
+        found = _find(piece, t, position, end)
+        if found < 0:
+            return False
+        position = found + len(piece)
+    return True
+
+
+def _fits(piece: str, t: str, at: int) -> bool:
+    return all(c == "?" or c == t[at + k] for k, c in enumerate(piece))
+
+
+def _find(piece: str, t: str, start: int, end: int) -> int:
+    """Leftmost place of `piece` (`?` matches any character) in t[start:end], or -1:
+    `str.find` (linear in CPython) without `?`, else bit-parallel Shift-And (one pass)."""
+    if "?" not in piece:
+        return t.find(piece, start, end)
+    if not piece:
+        return start
+    masks: dict = {}
+    wild = 0
+    for k, c in enumerate(piece):
+        if c == "?":
+            wild |= 1 << k
+        else:
+            masks[c] = masks.get(c, 0) | 1 << k
+    state, goal = 0, 1 << (len(piece) - 1)
+    for j in range(start, end):
+        state = ((state << 1) | 1) & (masks.get(t[j], 0) | wild)
+        if state & goal:
+            return j - len(piece) + 1
+    return -1
 
 
 @lru_cache(maxsize=8192)

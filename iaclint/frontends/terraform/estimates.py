@@ -92,24 +92,30 @@ def _format(args: list, sizes: list) -> tuple:
     return size, size
 
 
+# The size of null (a group that did not take part), one more than any string's overhead.
+_NULL = 6
+
+
 def _regex(args: list, sizes: list) -> tuple:
-    """`regex` gives the match and each group, each at most the text."""
-    groups = _groups(args)
-    return (groups + 1) * sizes[1] + 1, regex.cost("regex", args)
+    """`regex` gives the match, or a list or map of its groups: each group at most the
+    text, or null, plus the map's keys."""
+    groups, keys = _groups(args)
+    return (groups + 1) * (sizes[1] + _NULL) + keys + 1, regex.cost("regex", args)
 
 
 def _regexall(args: list, sizes: list) -> tuple:
     """`regexall` gives up to one match per character and the end, each with its groups
-    (the non-empty ones together no longer than the text)."""
-    groups = _groups(args)
-    return (groups + 2) * 2 * sizes[1] + 1, regex.cost("regexall", args)
+    (the non-empty ones together no longer than the text, the others null) and keys."""
+    groups, keys = _groups(args)
+    return (groups + 2) * 2 * sizes[1] + (groups * _NULL + keys) * sizes[1] + 1, regex.cost("regexall", args)
 
 
-def _groups(args: list) -> int:
+def _groups(args: list) -> tuple[int, int]:
+    """(capture groups of the pattern, size of its group names as map keys)."""
     if len(args) != 2 or not isinstance(args[0], str):
-        return 0
+        return 0, 0
     _, names = regex.compiled(args[0])
-    return len(names) - 1
+    return len(names) - 1, sum(len(n) + 1 for n in names if isinstance(n, str) and n)
 
 
 def _jsonencode(args: list, sizes: list) -> tuple:
