@@ -192,7 +192,7 @@ def test_parameter_file_readers_take_only_their_shapes():
 
 def test_the_language_server_takes_the_environments_settings(tmp_path):
     pytest.importorskip("pygls")
-    from iaclint.faces.lsp import IaclintServer
+    from iaclint.faces.lsp.server import IaclintServer
 
     _write(tmp_path, {"main.tf": MAIN_TF, "env/prod.tfvars": 'access = "Enabled"\n',
                       "custom/live.tfvars": 'access = "Enabled"\n'})

@@ -1,69 +1,147 @@
-"""Nested stacks: a child template with a local `TemplateURL` is evaluated with the
-parameters its parent passes (issue 12, `iaclint.pipeline.nested_stacks`)."""
+"""Nested CloudFormation stacks with a local `TemplateURL` (fixtures/nested-stacks): each
+child is evaluated with the parameters its parent passes, the parent reads the child's
+outputs, the stand-alone results of the children are dropped, and a hostile tree cannot
+make a parent read outside the tree, nest itself or nest without end. The one
+implementation is `iaclint.frontends.cloudformation.nested`."""
 from __future__ import annotations
 
-import textwrap
+import os
+import shutil
 
-from test_environments import TEMPLATE as CHILD  # the notebook whose access is a parameter
+import pytest
+from conftest import FIXTURES
 
 from iaclint.api import scan
+from iaclint.frontends.cloudformation.nested import MAX_DEPTH, MAX_STACKS, local_template
+from iaclint.frontends.cloudformation.template import load_template
+from iaclint.gate.reads import Tree
+from iaclint.model.unknown import Unknown
+
+NESTED = FIXTURES / "nested-stacks"
 
 
-def _parent(*stacks) -> str:
-    text = 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n'
-    for name, url, access in stacks:
-        text += f"  {name}:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: {url}\n"
-        text += f"      Parameters:\n        Access: {access}\n"
-    return text
+def found(result):
+    return sorted((f.policy_id, os.path.relpath(f.file, NESTED), f.line, f.resource, f.verdict)
+                  for f in result.findings)
 
 
-def _scan(tmp_path, parent: str):
-    (tmp_path / "stacks").mkdir(exist_ok=True)
-    (tmp_path / "stacks/notebook.yaml").write_text(CHILD)
-    (tmp_path / "parent.yaml").write_text(textwrap.dedent(parent))
-    result = scan([str(tmp_path)], select=["IAC201"], strict=True)
-    assert not result.errors
-    return [(f.file.rsplit("/", 1)[1], f.resource, f.line, f.verdict, f.environments) for f in result.findings]
+def test_children_are_evaluated_with_what_the_parent_passes():
+    result = scan([str(NESTED)], strict=True)
+    assert found(result) == [
+        ("IAC201", "notebooks.yaml", 14, "Notebooks.Notebook", "FAIL"),  # InternetAccess: the parent's Enabled
+        ("IAC202", "notebooks.yaml", 9, "Notebooks.Notebook", "FAIL"),
+        ("IAC203", "notebooks.yaml", 9, "Notebooks.Notebook", "FAIL"),
+        ("IAC211", "search/collection.yaml", 28, "Search.Network", "FAIL"),
+        ("IAC602", "notebooks.yaml", 13, "Notebooks.Notebook", "UNKNOWN"),
+    ]
+    iac201 = next(f for f in result.findings if f.policy_id == "IAC201")
+    assert "parameter InternetAccess = Enabled (set by stack Notebooks in parent.yaml)" in iac201.message
+    assert result.files == 3
 
 
-def test_a_child_stack_takes_the_parameters_its_parent_passes(tmp_path):
-    assert _scan(tmp_path, _parent(("Nb", "./stacks/notebook.yaml", "Enabled"))) == [
-        ("notebook.yaml", "Nb", 10, "FAIL", ("stack Nb (parent.yaml)",))]
+def test_a_child_scanned_alone_does_not_know_its_parameters():
+    result = scan([str(NESTED / "notebooks.yaml")], strict=True, select=["IAC201"])
+    assert [(f.policy_id, f.line, f.resource, f.verdict) for f in result.findings] == [
+        ("IAC201", 14, "Notebook", "UNKNOWN")]
+    assert "parameter InternetAccess has no default" in result.findings[0].message
 
 
-def test_a_child_called_twice_is_evaluated_for_each_call(tmp_path):
-    found = _scan(tmp_path, _parent(("Open", "stacks/notebook.yaml", "Enabled"),
-                                    ("Closed", "stacks/notebook.yaml", "Disabled"),
-                                    ("Again", "stacks/notebook.yaml", "Enabled")))
-    assert found == [("notebook.yaml", "Nb", 10, "FAIL", ("stack Open (parent.yaml)", "stack Again (parent.yaml)"))]
+def test_a_parent_named_alone_reports_its_children():
+    result = scan([str(NESTED / "parent.yaml")], select=["IAC201", "IAC211"])
+    assert found(result) == [("IAC201", "notebooks.yaml", 14, "Notebooks.Notebook", "FAIL"),
+                             ("IAC211", "search/collection.yaml", 28, "Search.Network", "FAIL")]
 
 
-def test_an_unknown_value_or_a_remote_template_leaves_the_child_as_it_is(tmp_path):
-    parent = _parent(("Nb", "./stacks/notebook.yaml", "!GetAtt Other.Outputs.Access"),
-                     ("Other", "https://example.com/other.yaml", "x"))
-    assert _scan(tmp_path, parent) == [("notebook.yaml", "Nb", 10, "UNKNOWN", ("stack Nb (parent.yaml)",))]
+def test_outputs_flow_to_the_parent_and_keep_their_references():
+    parent = NESTED / "parent.yaml"
+    result = load_template(str(parent), parent.read_bytes(), tree=Tree.of([str(NESTED)]))
+    by_address = {r.address: r for r in result.resources}
+    assert sorted(by_address) == ["Archive", "Notebooks", "Notebooks.Notebook", "Search", "Search.Collection",
+                                  "Search.Key", "Search.Network"]
+    key = by_address["Notebooks.Notebook"].attributes["KmsKeyId"]  # !Ref KmsKeyArn <- !GetAtt Search.Outputs.KeyArn
+    assert isinstance(key, Unknown) and key.refs == ("Search.Key",)
+    assert by_address["Search.Collection"].unit == str(parent)
+    assert {r.file for r in result.resources} == {str(parent), str(NESTED / "notebooks.yaml"),
+                                                  str(NESTED / "search" / "collection.yaml")}
+    assert sorted(os.path.relpath(f, NESTED) for f in result.nested) == ["notebooks.yaml", "search/collection.yaml"]
 
 
-def test_a_remote_template_url_is_not_followed(tmp_path):
-    assert _scan(tmp_path, _parent(("Nb", "https://example.com/stacks/notebook.yaml", "Enabled"))) == [
-        ("notebook.yaml", "Nb", 10, "UNKNOWN", ())]
+def test_the_same_unknown_on_both_sides_of_a_stack_boundary():
+    """CollectionName has no default in the parent: passed down, it is one value, so the
+    public network policy covers exactly the collection named by it."""
+    result = scan([str(NESTED)], select=["IAC211"])
+    assert [f.message for f in result.findings] == [
+        "OpenSearch Serverless network policy makes vector collection `Search.Collection` reachable from the "
+        "internet: `AllowFromPublic` is true in `Policy`"]
 
 
-def test_a_sibling_stacks_output_is_the_value_its_template_computes(tmp_path):
-    (tmp_path / "stacks").mkdir()  # `_scan` adds the notebook template
-    (tmp_path / "stacks/settings.yaml").write_text(textwrap.dedent("""\
-        AWSTemplateFormatVersion: "2010-09-09"
-        Parameters:
-          Mode: {Type: String, Default: Disabled}
-        Resources:
-          Topic: {Type: AWS::SNS::Topic}
-        Outputs:
-          Access: {Value: !Ref Mode}
-          TopicArn: {Value: !Ref Topic}
-        """))
-    parent = _parent(("Nb", "./stacks/notebook.yaml", "!GetAtt Settings.Outputs.Access"),
-                     ("Settings", "./stacks/settings.yaml", "x"),
-                     ("Other", "./stacks/notebook.yaml", "!GetAtt Settings.Outputs.TopicArn"))
-    parent = parent.replace("Access: x", "Mode: Enabled")
-    assert _scan(tmp_path, parent) == [("notebook.yaml", "Nb", 10, "FAIL", ("stack Nb (parent.yaml)",)),
-                                       ("notebook.yaml", "Nb", 10, "UNKNOWN", ("stack Other (parent.yaml)",))]
+@pytest.mark.parametrize("url, expected", [
+    ("child.yaml", "dir/child.yaml"), ("./a/../child.yaml", "dir/child.yaml"), ("../up.yaml", "up.yaml"),
+    ("https://s3.amazonaws.com/b/child.yaml", None), ("s3://bucket/child.yaml", None), ("/etc/passwd", None),
+    ("", None), (None, None), ({"Fn::Sub": "x"}, None),
+])
+def test_which_template_urls_are_local(url, expected):
+    assert local_template(url, "dir/parent.yaml") == (os.path.normpath(expected) if expected else None)
+
+
+def write(path, text):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+def stack(logical_id, url, extra=""):
+    return f"  {logical_id}:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: {url}\n{extra}"
+
+
+NOTEBOOK = ("  Notebook:\n    Type: AWS::SageMaker::NotebookInstance\n    Properties:\n"
+            "      InstanceType: ml.t3.medium\n      RoleArn: arn:aws:iam::123456789012:role/x\n"
+            "      DirectInternetAccess: !Ref Access\n")
+
+
+def test_a_template_outside_the_tree_is_never_read(tmp_path):
+    outside = tmp_path / "outside"
+    write(outside / "secret.yaml", "Parameters:\n  Access: {Type: String}\nResources:\n" + NOTEBOOK)
+    repo = tmp_path / "repo"
+    write(repo / "parent.yaml", "Resources:\n" + stack("Escape", "../outside/secret.yaml", "      Parameters:\n"
+                                                        "        Access: Enabled\n")
+          + stack("Linked", "link.yaml", "      Parameters:\n        Access: Enabled\n"))
+    os.symlink(outside / "secret.yaml", repo / "link.yaml")
+    result = scan([str(repo)], strict=True)
+    assert not any("outside" in f.file or "Notebook" in f.resource for f in result.findings)
+    assert {r for f in result.findings for r in [f.resource]} <= {"Escape", "Linked"}
+
+
+def test_a_template_that_nests_itself_is_said_and_not_followed(tmp_path):
+    write(tmp_path / "loop.yaml", "Resources:\n" + stack("Self", "loop.yaml") + stack("Back", "other.yaml"))
+    write(tmp_path / "other.yaml", "Resources:\n" + stack("Again", "loop.yaml"))
+    result = scan([str(tmp_path / "loop.yaml")])
+    assert [r for _, r in result.skipped] == [
+        "nested stack Self includes loop.yaml, which includes it: not followed",
+        "nested stack Again includes loop.yaml, which includes it: not followed"]
+
+
+def test_nesting_is_bounded_in_depth_and_in_count(tmp_path):
+    for level in range(MAX_DEPTH + 3):
+        write(tmp_path / f"level{level}.yaml", "Resources:\n" + stack("Next", f"level{level + 1}.yaml"))
+    result = scan([str(tmp_path / "level0.yaml")])
+    assert any(r.startswith("nested stack Next") and f"more than {MAX_DEPTH} levels" in r for _, r in result.skipped)
+    wide = tmp_path / "wide"
+    write(wide / "child.yaml", "Parameters:\n  Access: {Type: String}\nResources:\n" + NOTEBOOK)
+    write(wide / "parent.yaml", "Resources:\n" + "".join(
+        stack(f"S{i}", "child.yaml", "      Parameters:\n        Access: Enabled\n") for i in range(MAX_STACKS + 5)))
+    result = scan([str(wide)], select=["IAC201"])
+    assert len(result.findings) == MAX_STACKS
+    assert sum(1 for _, r in result.skipped if f"{MAX_STACKS} nested stacks" in r) == 5
+
+
+def test_a_changed_child_is_not_answered_from_the_cache(tmp_path):
+    from iaclint.pipeline.cache import Cache
+
+    repo = tmp_path / "repo"
+    shutil.copytree(NESTED, repo)
+    cache = Cache(str(tmp_path / "cache"))
+    assert [f.policy_id for f in scan([str(repo)], select=["IAC201"], cache=cache).findings] == ["IAC201"]
+    child = repo / "notebooks.yaml"
+    child.write_text(child.read_text().replace("DirectInternetAccess: !Ref InternetAccess",
+                                               "DirectInternetAccess: Disabled"))
+    assert scan([str(repo)], select=["IAC201"], cache=cache).findings == []

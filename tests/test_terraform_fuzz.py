@@ -2,15 +2,15 @@
 
 Random bytes, truncated and spliced fixture files, token soups of HCL expressions and
 deep nesting go through `load_module` as unsaved buffers (the `overlay`), in an empty
-directory. Every call must return a `ModuleResult` within a bounded time (hypothesis'
-deadline, and an explicit bound for the first, cold call), with sane spans. The whole
+directory. Every call must return a `ModuleResult` within a bounded CPU time (this
+process's, not the wall clock's: a shared machine's load must not fail the test; a loop
+that never ends still does), with sane spans. The whole
 file runs in well under 20 seconds (FUZZ_EXAMPLES raises the number of examples).
 """
 from __future__ import annotations
 
 import os
 import time
-from datetime import timedelta
 
 import pytest
 from conftest import FIXTURES
@@ -23,9 +23,9 @@ SEEDS = [p.read_bytes() for sub in ("parsers/terraform", "examples")
          for p in sorted((FIXTURES / sub).rglob("*.tf")) if p.stat().st_size < 20_000]
 JSON_SEEDS = [p.read_bytes() for p in sorted((FIXTURES / "parsers" / "terraform").rglob("*.tf.json"))]
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "60"))
-SETTINGS = settings(max_examples=EXAMPLES, deadline=timedelta(seconds=3),
+SETTINGS = settings(max_examples=EXAMPLES, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-BOUND_SECONDS = 5.0
+BOUND_CPU_SECONDS = 5.0
 
 
 @pytest.fixture(scope="module")
@@ -35,9 +35,9 @@ def directory(tmp_path_factory):
 
 def check(directory: str, data: bytes, name: str = "main.tf") -> ModuleResult:
     path = os.path.join(directory, name)
-    start = time.monotonic()
+    start = time.process_time()
     result = load_module(directory, [path], overlay={path: data})
-    assert time.monotonic() - start < BOUND_SECONDS
+    assert time.process_time() - start < BOUND_CPU_SECONDS
     assert isinstance(result, ModuleResult)
     for error in result.errors:
         assert error.line >= 1 and error.column >= 1

@@ -260,8 +260,7 @@ def _scan(args) -> int:
 
         if diff_inventory(result, args.diff, paths, policies, settings.scan) != 0:
             return EXIT_ERROR
-    from iaclint.faces.settings import note
-    from iaclint.gate.text import inert
+    from iaclint.faces.settings import note, said_failures
     from iaclint.gate.writes import write_file
 
     for fmt, output in reports:
@@ -280,11 +279,7 @@ def _scan(args) -> int:
     if result.strict:  # AI resources no policy checks: said, never an exit code (docs/usage.md)
         for item in result.unchecked:
             note(f"{item.file}:{item.line}", item.message())
-    for path in result.missing:
-        print(f"iaclint: error: path not found: {inert(path)}", file=sys.stderr)
-    for error in result.errors:
-        print(f"iaclint: internal error: {inert(error)}", file=sys.stderr)
-    if result.missing or result.errors:
+    if said_failures(result):
         return EXIT_ERROR
     threshold = SEVERITY_ORDER.index(settings.fail_on)
     for finding in result.findings:

@@ -82,7 +82,7 @@ def inventory_command(args, load_policies) -> int:
         print("iaclint: error: --format cyclonedx needs the cyclonedx extra: pip install 'iaclint[cyclonedx]'",
               file=sys.stderr)
         return EXIT_ERROR
-    from iaclint.faces.settings import note
+    from iaclint.faces.settings import note, said_failures
     from iaclint.gate.text import inert
     from iaclint.gate.writes import write_file
 
@@ -97,11 +97,7 @@ def inventory_command(args, load_policies) -> int:
             return EXIT_ERROR
     for path, reason in result.skipped:
         note(path, reason)
-    for path in result.missing:
-        print(f"iaclint: error: path not found: {inert(path)}", file=sys.stderr)
-    for error in result.errors:
-        print(f"iaclint: internal error: {inert(error)}", file=sys.stderr)
-    if result.missing or result.errors:
+    if said_failures(result):
         return EXIT_ERROR
     diff = getattr(result, "inventory_diff", None)
     if diff is not None:

@@ -92,6 +92,18 @@ def note(where: str, message: str) -> None:
     print(f"iaclint: note: {inert_path(where)}: {inert(message)}", file=sys.stderr)
 
 
+def said_failures(result) -> bool:
+    """Print the paths not found and the internal errors of a scan; whether there were
+    any (every command then exits 2: its answer would be incomplete)."""
+    from iaclint.gate.text import inert
+
+    for path in result.missing:
+        print(f"iaclint: error: path not found: {inert(path)}", file=sys.stderr)
+    for error in result.errors:
+        print(f"iaclint: internal error: {inert(error)}", file=sys.stderr)
+    return bool(result.missing or result.errors)
+
+
 def _items(values, flag: str) -> dict:
     out = {}
     for value in values or ():
@@ -258,11 +270,7 @@ def baseline_command(build_parser, rest: list[str], scan_function, load_policies
         result = scan_function(paths, policies=load_policies(settings.policy_dirs), **settings.scan)
     except (UnknownPolicyError, UnknownEnvironmentError) as exc:
         _fail(str(exc))
-    for path in result.missing:
-        print(f"iaclint: error: path not found: {inert(path)}", file=sys.stderr)
-    for error in result.errors:
-        print(f"iaclint: internal error: {inert(error)}", file=sys.stderr)
-    if result.missing or result.errors:
+    if said_failures(result):
         return EXIT_ERROR
     try:
         count = write_baseline(result.findings, output, tree=settings.tree, confined=confined)

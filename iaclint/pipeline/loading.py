@@ -113,9 +113,7 @@ def load_all(found, options: Options, cache=None, jobs: int = 1, keys: list | No
     for i, (result, checked) in zip(pending, ran):
         results[i], verdicts[i] = result, checked
     from iaclint.frontends.terraform.roots import settle
-    from iaclint.pipeline.nested_stacks import evaluate_children
 
-    evaluate_children(units, results, verdicts, options, load_unit)
     dropped = settle(found, units, [_extras_of(r) for r in results])
     out = Loaded()
     applicable = None
@@ -312,9 +310,15 @@ def _load_unit(unit: tuple, options: Options) -> tuple:
     if env and options.environment not in applies:  # a parameter file of another template of its directory
         result = load_template(where, data, options.parameters, tree=options.tree)
     label = env.label(options.environment) if options.environment in applies else DROPPED if applies else ""
+    resources = _labelled(result.resources, label)
+    if result.nested:  # local nested stacks: evaluated here, dropped as units (`settle`)
+        nested = sorted(result.nested)
+        return resources, result.errors, False, True, {
+            "module_dirs": nested, "module_files": nested, "notes": list(result.notes),
+            "inputs": {("file", path): value for path, value in result.nested.items()}}
     if result.notes:
-        return _labelled(result.resources, label), result.errors, False, True, {"notes": list(result.notes)}
-    return _labelled(result.resources, label), result.errors, False, True
+        return resources, result.errors, False, True, {"notes": list(result.notes)}
+    return resources, result.errors, False, True
 
 
 def _parameters(env, given: dict) -> dict:
@@ -342,7 +346,7 @@ def _well_formed(hit) -> bool:
 
 
 def _extras_of(result: tuple) -> dict:
-    """The extras a unit's result carries (Terraform and plans only), else {}."""
+    """The extras a unit's result carries (Terraform, plans, templates with nested stacks), else {}."""
     return result[4] if len(result) > 4 and result[4] else {}
 
 

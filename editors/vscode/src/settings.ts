@@ -36,8 +36,16 @@ export interface ServerSettings {
   varFiles: string[];
   variables: Record<string, string>;
   parameters: Record<string, string>;
+  environments: Record<string, Environment>;
+  environment: string | null;
   debounce: number;
   trustedWorkspace: boolean;
+}
+
+/** One deployment environment's files, as `.iaclint.yaml`'s `environments:` names them. */
+export interface Environment {
+  varFiles?: string[];
+  parameterFiles?: string[];
 }
 
 export interface Context {
@@ -113,15 +121,44 @@ function paths(values: string[], ctx: Context, guard: boolean): [string[], strin
   return [kept, dropped];
 }
 
+/** `iaclint.environments`: {name: {varFiles, parameterFiles}}, the paths placed as
+ * `iaclint.varFiles` are (reading a file runs nothing: no trust needed). */
+function environments(value: unknown, ctx: Context): [Record<string, Environment>, string[]] {
+  const out: Record<string, Environment> = {};
+  const warnings: string[] = [];
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    return [out, warnings];
+  }
+  for (const [name, spec] of Object.entries(value as Record<string, unknown>)) {
+    if (!spec || typeof spec !== 'object' || Array.isArray(spec)) {
+      warnings.push(`iaclint.environments.${name}: expects {"varFiles": [...], "parameterFiles": [...]}: ignored`);
+      continue;
+    }
+    const env: Environment = {};
+    for (const key of ['varFiles', 'parameterFiles'] as const) {
+      const [kept, dropped] = paths(strings((spec as Record<string, unknown>)[key]), ctx, false);
+      warnings.push(...dropped.map((d) => `iaclint.environments.${name}.${key}: ${d}: not read`));
+      if (kept.length > 0) {
+        env[key] = kept;
+      }
+    }
+    out[name] = env;
+  }
+  return [out, warnings];
+}
+
 export function serverSettings(inspect: Inspect, ctx: Context): { settings: { iaclint: ServerSettings }; warnings: string[] } {
   const get = (key: string) => effective(inspect, key, ctx.trusted);
   const [policyDirs, droppedDirs] = paths(strings(get('policyDirs')), ctx, true);
   const [varFiles, droppedFiles] = paths(strings(get('varFiles')), ctx, false);
+  const [envs, envWarnings] = environments(get('environments'), ctx);
+  const environment = get('environment');
   const strict = get('strict');
   const debounce = Number(get('debounce'));
   const warnings = [
     ...droppedDirs.map((d) => `iaclint.policyDirs: ${d}: not loaded`),
     ...droppedFiles.map((d) => `iaclint.varFiles: ${d}: not read`),
+    ...envWarnings,
   ];
   return {
     settings: {
@@ -133,6 +170,8 @@ export function serverSettings(inspect: Inspect, ctx: Context): { settings: { ia
         varFiles,
         variables: mapping(get('variables')),
         parameters: mapping(get('parameters')),
+        environments: envs,
+        environment: typeof environment === 'string' && environment.trim() ? environment.trim() : null,
         debounce: Number.isFinite(debounce) && debounce >= 0 ? debounce : 0.4,
         trustedWorkspace: ctx.trusted,
       },

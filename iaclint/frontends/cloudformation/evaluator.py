@@ -90,8 +90,13 @@ class Evaluator(Conditions, Functions):
     """Evaluates values of one template; `resource()` gives one resource's properties."""
 
     def __init__(self, template: dict, spans: dict | None = None, file: str = "",
-                 parameters: dict | None = None):
+                 parameters: dict | None = None, prefix: str = ""):
         self.file = file
+        # A nested stack's resources are addressed `Stack.Resource` in its parent's unit
+        # (`iaclint.frontends.cloudformation.nested`): references name them so.
+        self.prefix = prefix
+        self.nested = None  # NestedStacks: the outputs of this template's local nested stacks
+        self.set_by = "--parameter"  # who set the parameter overrides, for messages
         self.doc_spans = spans or {}
         params = template.get("Parameters")
         self.params = params if isinstance(params, dict) else {}
@@ -118,12 +123,8 @@ class Evaluator(Conditions, Functions):
 
         `wpath` is the resource's document path, e.g. ("Resources", logical_id).
         """
-        cond = body.get("Condition")
-        try:
-            if isinstance(cond, str) and self.condition(cond) is False:
-                return None
-        except OverBudget:
-            pass  # the condition is not known: the resource is kept
+        if not self.condition_holds(body):
+            return None
         self._spans = {}
         self._refs = []
         self._ref_keys = set()
@@ -156,6 +157,14 @@ class Evaluator(Conditions, Functions):
         if not isinstance(value, dict):
             value = {}
         return value, spans, self._refs
+
+    def condition_holds(self, body: dict) -> bool:
+        """Whether a resource may be created: False only when its Condition is false."""
+        cond = body.get("Condition")
+        try:
+            return not (isinstance(cond, str) and self.condition(cond) is False)
+        except OverBudget:
+            return True  # the condition is not known: the resource is kept
 
     def evaluate(self, value: Any, wpath: tuple = ()) -> Any:
         """Evaluate any template value (no spans or references kept); NO_VALUE if removed."""
@@ -196,7 +205,7 @@ class Evaluator(Conditions, Functions):
         key = (rpath, target, attribute)
         if key not in self._ref_keys:
             self._ref_keys.add(key)
-            self._refs.append(Reference(rpath, target, attribute))
+            self._refs.append(Reference(rpath, self.prefix + target, attribute))
 
     def _eval(self, v: Any, wpath: tuple, epath, rpath, depth: int) -> Any:
         """`wpath`: where v is written; `epath`: output path to record spans at (None: none);
@@ -257,7 +266,7 @@ class Evaluator(Conditions, Functions):
                 origins[epath] = f"mapping {arg[0]} selected by " + ", ".join(self._parameter_origin(k) for k in keys)
 
     def _parameter_origin(self, name: str) -> str:
-        source = self.sources.get(name) or ("set by --parameter" if name in self.overrides else "its Default")
+        source = self.sources.get(name) or (f"set by {self.set_by}" if name in self.overrides else "its Default")
         value = self._param_cache.get(name)
         shown = f" = {value}" if isinstance(value, (str, int, float)) and not isinstance(value, bool) else ""
         return f"parameter {name}{shown} ({source})"
@@ -303,7 +312,7 @@ class Evaluator(Conditions, Functions):
                            pattern=PSEUDO_PATTERNS.get(name), symbol=self._symbol(name))
         if name in self.resources:
             self._add_ref(rpath, name)
-            return Unknown(f"!Ref {name}", f"reference to resource {name}", self._span(wpath), (name,),
+            return Unknown(f"!Ref {name}", f"reference to resource {name}", self._span(wpath), (self.prefix + name,),
                            symbol=self._symbol("Ref", name))
         return self._unknown(f"!Ref {name}", f"undefined name {name}", wpath)
 
@@ -334,6 +343,8 @@ class Evaluator(Conditions, Functions):
             raw = decl["Default"]
         else:
             return (f"parameter {name} has no default", allowed_values(decl.get("AllowedValues"), ptype))
+        if isinstance(raw, Unknown):  # passed by a parent stack, which does not know it either
+            return raw
         if isinstance(raw, (dict, type(None))):
             return (f"parameter {name} has no usable default", None)
         return convert_parameter(raw, ptype)
@@ -351,14 +362,18 @@ class Evaluator(Conditions, Functions):
         if target not in self.resources:
             return self._unknown(expr, f"undefined resource {target}", wpath)
         self._add_ref(rpath, target, attribute)
+        if self.nested is not None and attribute.startswith("Outputs."):
+            output = self.nested.output(target, attribute[len("Outputs."):])
+            if output is not None:  # a local nested stack's output, evaluated in it
+                return output
         what = f"attribute {attribute}" if attribute else "an attribute"
-        return Unknown(expr, f"{what} of resource {target}", self._span(wpath), (target,),
+        return Unknown(expr, f"{what} of resource {target}", self._span(wpath), (self.prefix + target,),
                        symbol=self._symbol(target, attribute) if attribute else None)
 
     def _symbol(self, *name: str) -> tuple:
         """The identity of a parameter, pseudo parameter or resource attribute of this
         template: the same wherever it is written (`iaclint.model.symbolic`)."""
-        return ("cfn", self.file) + name
+        return ("cfn", self.file + ("#" + self.prefix if self.prefix else "")) + name
 
     def _sub(self, arg: Any, wpath: tuple, rpath, depth: int) -> Any:
         variables: Any = {}
@@ -410,8 +425,8 @@ class Evaluator(Conditions, Functions):
         def add(target: str, attribute: str = "") -> None:
             if target in self.resources:
                 self._add_ref(rpath, target, attribute)
-                if target not in found:
-                    found.append(target)
+                if self.prefix + target not in found:
+                    found.append(self.prefix + target)
 
         stack = [v]
         while stack:

@@ -6,7 +6,6 @@ not templates (workflows, Kubernetes manifests, package.json) give None and are 
 """
 from __future__ import annotations
 
-import codecs
 from dataclasses import dataclass, field
 
 from iaclint.frontends.cloudformation.cdk import CDK_PATH, construct_paths
@@ -17,6 +16,7 @@ from iaclint.frontends.cloudformation.sniff import (
     looks_like_template,
     probably_template,
 )
+from iaclint.frontends.cloudformation.source import _SNIFF_BYTES, MAX_FILE_BYTES, decode
 from iaclint.model.resource import (
     CLOUDFORMATION,
     DUPLICATE_KEY_ID,
@@ -26,16 +26,13 @@ from iaclint.model.resource import (
 )
 
 SAM_GENERATED = "iaclint:sam-generated-from"  # Metadata key of resources the SAM transform adds
-# CloudFormation accepts templates of at most 1 MB; parsing takes about a second per MB,
-# so past this a file is not parsed (reported when its start reads like a template).
-MAX_FILE_BYTES = 5 * 1024 * 1024
-_SNIFF_BYTES = 64 * 1024
 
 
 @dataclass
 class TemplateResult:
     resources: list = field(default_factory=list)  # list[RawResource]
     errors: list = field(default_factory=list)  # list[ParseError]
+    nested: dict = field(default_factory=dict)  # local nested stack templates read: file -> digest
     notes: list = field(default_factory=list)  # [(file:line, what was not scanned)]
     declared: frozenset = frozenset()  # the names in `Parameters` (environment files must name only these)
 
@@ -54,67 +51,6 @@ def load_template(file: str, data: bytes, parameters: dict | None = None, tree=N
     except Exception as exc:  # a bug must not take the scan down: report it on the file
         return TemplateResult([], [ParseError(file, 1, 1, f"internal error reading template: "
                                                           f"{type(exc).__name__}: {exc}")])
-
-
-def output_values(file: str, data: bytes, parameters: dict | None = None) -> dict:
-    """{name: value} of a template's `Outputs`, evaluated with `parameters` (what a parent
-    stack reads with `!GetAtt Child.Outputs.Name`); {} when it cannot be read."""
-    try:
-        text = decode(file, data)
-        if not isinstance(text, str) or not looks_like_template(text):
-            return {}
-        from iaclint.frontends.cloudformation.evaluator import Evaluator
-        from iaclint.frontends.cloudformation.parser import parse
-
-        doc = parse(text, text.lstrip()[:1] == "{")
-        outputs = doc.value.get("Outputs") if isinstance(doc.value, dict) else None
-        if not isinstance(outputs, dict):
-            return {}
-        evaluator = Evaluator(doc.value, doc.spans, file, parameters)
-        return {name: evaluator.evaluate(o["Value"], ("Outputs", name, "Value")) for name, o in outputs.items()
-                if isinstance(o, dict) and "Value" in o}
-    except Exception:  # noqa: BLE001 - a template we cannot evaluate has no outputs we know
-        return {}
-
-
-def decode(file: str, data: bytes) -> str | ParseError | None:
-    """The template text; a ParseError for a template we cannot read; None for other files."""
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[3:]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError:
-            return None
-        if looks_like_template(text):
-            return ParseError(file, 1, 1, "template is UTF-16 encoded; CloudFormation requires UTF-8")
-        return None
-    if b"\x00" in data[:_SNIFF_BYTES] and _utf16_template(data[:_SNIFF_BYTES]):
-        return ParseError(file, 1, 1, "template is UTF-16 encoded (without a byte order mark); "
-                                      "CloudFormation requires UTF-8")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if not bytes_look_like_template(data):
-            return None
-        start = exc.start
-        line = data.count(b"\n", 0, start) + 1
-        column = start - (data.rfind(b"\n", 0, start) + 1) + 1
-        return ParseError(file, line, column, f"not valid UTF-8 (byte 0x{data[start]:02x})")
-    if "\x00" in text:
-        if not looks_like_template(text):
-            return None
-        index = text.index("\x00")
-        line = text.count("\n", 0, index) + 1
-        return ParseError(file, line, index - (text.rfind("\n", 0, index) + 1) + 1,
-                          "NUL byte in template (binary file?)")
-    return text
-
-
-def _utf16_template(head: bytes) -> bool:
-    """Does `head` read as a template in UTF-16 without a byte order mark?"""
-    head = head[:len(head) & ~1]
-    return any(looks_like_template(head.decode(encoding, "replace")) for encoding in ("utf-16-le", "utf-16-be"))
 
 
 def _load(file: str, data: bytes, parameters: dict | None, tree=None) -> TemplateResult | None:
@@ -157,17 +93,30 @@ def _span(file: str, t: tuple | None, fallback: Span) -> Span:
 
 def _resources(file: str, template: dict, doc, parameters: dict | None, tree=None) -> TemplateResult:
     from iaclint.frontends.cloudformation.evaluator import Evaluator
+    from iaclint.frontends.cloudformation.nested import NestedStacks, Nesting
 
     result = TemplateResult()
+    evaluator = Evaluator(template, doc.spans, file, parameters)
+    nesting = Nesting(file)
+    evaluator.nested = NestedStacks(file, template, evaluator, tree, nesting)
+    _stack(result, file, template, doc, evaluator, file, tree)
+    result.nested = nesting.loaded
+    result.notes.extend(nesting.notes)
+    return result
+
+
+def _stack(result: TemplateResult, file: str, template: dict, doc, evaluator, unit: str, tree) -> None:
+    """The resources of one template into `result` (`unit`: the root template's file),
+    then those of its local nested stacks, addressed `Stack.Resource`."""
     top = Span(file, 1, 1, 1, 1)
     resources = template.get("Resources")
     if resources is None:
-        return result
+        return
     if not isinstance(resources, dict):
         span = _span(file, doc.spans.get(("Resources",)), top)
         result.errors.append(ParseError(file, span.line, span.column, "Resources must be a mapping"))
-        return result
-    evaluator = Evaluator(template, doc.spans, file, parameters)
+        return
+    prefix = evaluator.prefix
     sam = None
     if is_sam(template):
         from iaclint.frontends.cloudformation.sam import SamTransform
@@ -209,20 +158,29 @@ def _resources(file: str, template: dict, doc, parameters: dict | None, tree=Non
         if logical_id in constructs and not isinstance(metadata.get(CDK_PATH), str):
             metadata = {**metadata, CDK_PATH: constructs[logical_id]}
         result.resources.append(RawResource(
-            native_type=rtype, address=logical_id, file=file, span=entry, header=header,
+            native_type=rtype, address=prefix + logical_id, file=file, span=entry, header=header,
             attributes=attributes, spans={p: Span(file, *t) for p, t in spans.items()},
-            fmt=CLOUDFORMATION, references=references, unit=file,
+            fmt=CLOUDFORMATION, references=references, unit=unit,
             origins=dict(getattr(evaluator, "last_origins", None) or {}),
             metadata=metadata,
             metadata_spans=_metadata_spans(file, metadata, doc.spans, path + ("Metadata",)),
         ))
         if sam is not None:
-            _implicit_role(result, sam, evaluator, file, logical_id, body, eval_path, entry, header)
-    return result
+            _implicit_role(result, sam, evaluator, file, logical_id, body, eval_path, entry, header, unit)
+    stacks = evaluator.nested
+    for logical_id in stacks.logical_ids():
+        try:
+            child = stacks.child(logical_id) if evaluator.condition_holds(resources[logical_id]) else None
+            if child is not None:
+                _stack(result, child.file, child.template, child.doc, child.evaluator, unit, tree)
+        except Exception as exc:  # RecursionError or a bug: lose this nested stack, not the template
+            header = _span(file, doc.keys.get(("Resources", logical_id)), top)
+            result.errors.append(ParseError(file, header.line, header.column,
+                                            f"cannot evaluate nested stack {logical_id}: {type(exc).__name__}"))
 
 
 def _implicit_role(result: TemplateResult, sam, evaluator, file: str, logical_id: str, body: dict,
-                   path: tuple, entry: Span, header: Span) -> None:
+                   path: tuple, entry: Span, header: Span, unit: str) -> None:
     """The role SAM creates for a function: reported at the function, its policies at the
     `Policies` entries they come from."""
     try:
@@ -244,9 +202,9 @@ def _implicit_role(result: TemplateResult, sam, evaluator, file: str, logical_id
             policies[index]["PolicyDocument"] = value.replace(span=Span(file, *spans[("Policies", index)])
                                                               if ("Policies", index) in spans else None)
     result.resources.append(RawResource(
-        native_type="AWS::IAM::Role", address=role_id, file=file, span=entry, header=header,
+        native_type="AWS::IAM::Role", address=evaluator.prefix + role_id, file=file, span=entry, header=header,
         attributes=attributes, spans={p: Span(file, *t) for p, t in spans.items()},
-        fmt=CLOUDFORMATION, references=references, unit=file,
+        fmt=CLOUDFORMATION, references=references, unit=unit,
         metadata={SAM_GENERATED: logical_id},
     ))
 

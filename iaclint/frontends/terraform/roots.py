@@ -10,7 +10,8 @@ scanned alone (no caller in the scan) is still evaluated stand-alone. Units that
 other in a cycle with no outside caller are all kept (the module loader refuses the
 recursion). A plan JSON covers the configuration it was made from: its root directory
 and module directories, when they are part of the scan, are reported through the plan,
-whose values are exact.
+whose values are exact. A CloudFormation template that a scanned template nests as a
+local stack (`iaclint.frontends.cloudformation.nested`) is settled the same way.
 
 A root reported as a whole (every one of its files reportable: a walked directory, a
 named tfvars file, `--whole-module`) also reports what it found in its modules' files,
@@ -24,11 +25,12 @@ import os
 
 def settle(found, units: list, unit_extras: list) -> set:
     """Indices of the units whose results are dropped, given each unit's extras (what its
-    load met: `module_dirs`, `module_files`, `notes`; {} for a template). Updates
+    load met: `module_dirs`, `module_files`, `notes`; for a template, the local templates
+    its nested stacks read are its `module_dirs` and `module_files`; {} when none). Updates
     `found.reportable` with the module files of roots reported as a whole, and
     `found.skipped` with a note for each module call that was not followed."""
     extras = {i: e for i, e in enumerate(unit_extras) if e}
-    directory = {i: os.path.realpath(unit[1]) for i, unit in enumerate(units) if unit[0] == "tf"}
+    directory = {i: os.path.realpath(unit[1]) for i, unit in enumerate(units) if unit[0] in ("tf", "cfn")}
     covers = {i: {os.path.realpath(d) for d in extras[i].get("module_dirs", ())} for i in extras}
     callers: dict = {}
     for i, dirs in covers.items():

@@ -13,7 +13,7 @@ describe('settings -> the server initialization options', () => {
     assert.deepEqual(settings, {
       iaclint: {
         select: [], ignore: [], strict: null, policyDirs: [], varFiles: [], variables: {}, parameters: {},
-        debounce: 0.4, trustedWorkspace: true,
+        environments: {}, environment: null, debounce: 0.4, trustedWorkspace: true,
       },
     });
     assert.deepEqual(warnings, []);
@@ -25,6 +25,9 @@ describe('settings -> the server initialization options', () => {
       {
         strict: true, policyDirs: ['policies', '~/shared', '${workspaceFolder}/more'], varFiles: ['env/prod.tfvars', '/etc/x.tfvars'],
         variables: { environment: 'prod', count: 3 }, parameters: { Env: 'prod' }, debounce: 0.1,
+        environments: { prod: { varFiles: ['env/prod.tfvars'], parameterFiles: ['prod-config.json', '/abs/p.json'] },
+          staging: { varFiles: 'env/staging.tfvars' } },
+        environment: ' prod ',
       },
     ), { trusted: true, workspaceFolders: [WS, '/other'], home: HOME });
     assert.deepEqual(settings.iaclint, {
@@ -35,6 +38,11 @@ describe('settings -> the server initialization options', () => {
       varFiles: [`${WS}/env/prod.tfvars`, '/etc/x.tfvars'],
       variables: { environment: 'prod', count: '3' },
       parameters: { Env: 'prod' },
+      environments: {
+        prod: { varFiles: [`${WS}/env/prod.tfvars`], parameterFiles: [`${WS}/prod-config.json`, '/abs/p.json'] },
+        staging: { varFiles: [`${WS}/env/staging.tfvars`] },
+      },
+      environment: 'prod',
       debounce: 0.1,
       trustedWorkspace: true,
     });
@@ -72,8 +80,12 @@ describe('settings -> the server initialization options', () => {
   });
 
   it('bad values fall back', () => {
-    const { settings } = serverSettings(inspectOf({ debounce: -1, strict: 'yes', select: 7, variables: ['x'] }),
+    const { settings, warnings } = serverSettings(inspectOf({ debounce: -1, strict: 'yes', select: 7, variables: ['x'],
+      environments: { prod: 'env/prod.tfvars' }, environment: 3 }),
       { trusted: true, workspaceFolders: [WS] });
+    assert.deepEqual(settings.iaclint.environments, {});
+    assert.equal(settings.iaclint.environment, null);
+    assert.deepEqual(warnings, ['iaclint.environments.prod: expects {"varFiles": [...], "parameterFiles": [...]}: ignored']);
     assert.equal(settings.iaclint.debounce, 0.4);
     assert.equal(settings.iaclint.strict, null);
     assert.deepEqual(settings.iaclint.select, []);
