@@ -145,3 +145,27 @@ def test_a_changed_child_is_not_answered_from_the_cache(tmp_path):
     child.write_text(child.read_text().replace("DirectInternetAccess: !Ref InternetAccess",
                                                "DirectInternetAccess: Disabled"))
     assert scan([str(repo)], select=["IAC201"], cache=cache).findings == []
+
+
+def test_a_nested_templates_own_problems_are_still_reported(tmp_path):
+    """Its stand-alone result is dropped, so the parent's load says what it would have."""
+    write(tmp_path / "child.yaml", "Parameters:\n  Access: {Type: String}\nResources:\n" + NOTEBOOK
+          + "      DirectInternetAccess: Disabled\n")
+    write(tmp_path / "parent.yaml", "Resources:\n" + stack("A", "child.yaml", "      Parameters:\n        Access: x\n")
+          + stack("B", "child.yaml", "      Parameters:\n        Access: y\n"))
+    result = scan([str(tmp_path)], select=["IAC004"])
+    assert [(f.policy_id, os.path.basename(f.file), f.line) for f in result.findings] == [("IAC004", "child.yaml", 10)]
+
+
+def test_a_template_deployed_by_many_stacks_is_read_and_parsed_once(tmp_path, monkeypatch):
+    from iaclint.frontends.cloudformation import parser
+
+    write(tmp_path / "child.yaml", "Parameters:\n  Access: {Type: String}\nResources:\n" + NOTEBOOK)
+    write(tmp_path / "parent.yaml", "Resources:\n" + "".join(
+        stack(f"S{i}", "child.yaml", "      Parameters:\n        Access: Enabled\n") for i in range(20)))
+    parsed = []
+    real = parser.parse
+    monkeypatch.setattr(parser, "parse", lambda text, is_json=False: parsed.append(len(text)) or real(text, is_json))
+    result = scan([str(tmp_path / "parent.yaml")], select=["IAC201"], jobs=1)
+    assert len(result.findings) == 20
+    assert len(parsed) == 2  # the parent, and the child once

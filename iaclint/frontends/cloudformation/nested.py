@@ -46,6 +46,10 @@ class Nesting:
     loaded: dict = field(default_factory=dict)  # child file -> its content's digest
     notes: list = field(default_factory=list)  # (where, what was not followed)
     count: int = 0
+    # child file -> (template, document, bytes) or None: read and parsed once however many
+    # stacks deploy it (a parent of 100 stacks of one 5 MB template must not parse it 100 times)
+    parsed: dict = field(default_factory=dict)
+    errors: list = field(default_factory=list)  # a child's own problems (its stand-alone result is dropped)
 
 
 def local_template(url, parent_file: str) -> str | None:
@@ -145,9 +149,18 @@ class NestedStacks:
         return child
 
     def _parse(self, path: str):
+        if path not in self.nesting.parsed:
+            self.nesting.parsed[path] = self._read(path)
+        return self.nesting.parsed[path]
+
+    def _read(self, path: str):
         from iaclint.frontends.cloudformation.parser import ParseFailure, parse
         from iaclint.frontends.cloudformation.sniff import is_template
-        from iaclint.frontends.cloudformation.source import MAX_FILE_BYTES, decode
+        from iaclint.frontends.cloudformation.source import (
+            MAX_FILE_BYTES,
+            decode,
+            duplicate_keys,
+        )
 
         try:
             data = reads.read_bytes(path, tree=self.tree, limit=MAX_FILE_BYTES)
@@ -160,7 +173,10 @@ class NestedStacks:
             doc = parse(text, text.lstrip()[:1] == "{")
         except ParseFailure:
             return None
-        return (doc.value, doc, data) if is_template(doc.value) else None
+        if not is_template(doc.value):
+            return None
+        self.nesting.errors.extend(duplicate_keys(path, doc.duplicates))
+        return doc.value, doc, data
 
     def _line(self, wpath: tuple) -> str:
         t = self.evaluator.doc_spans.get(wpath)

@@ -9,7 +9,7 @@ from iaclint.frontends.cloudformation.sniff import (
     bytes_look_like_template,
     looks_like_template,
 )
-from iaclint.model.resource import ParseError
+from iaclint.model.resource import DUPLICATE_KEY_ID, ParseError
 
 # CloudFormation accepts templates of at most 1 MB; parsing takes about a second per MB,
 # so past this a file is not parsed (reported when its start reads like a template).
@@ -55,3 +55,12 @@ def _utf16_template(head: bytes) -> bool:
     """Does `head` read as a template in UTF-16 without a byte order mark?"""
     head = head[:len(head) & ~1]
     return any(looks_like_template(head.decode(encoding, "replace")) for encoding in ("utf-16-le", "utf-16-be"))
+
+
+def duplicate_keys(file: str, duplicates: list) -> list[ParseError]:
+    """A key written twice in one mapping: CloudFormation deploys the last value and says
+    nothing, so a reviewer reading the first one is misled (cfn-lint's E0000)."""
+    from iaclint.frontends.jsonspans import duplicate_message
+
+    return [ParseError(file, line, column, f"{duplicate_message(path, key, first)}: CloudFormation uses only the "
+                       "last one", DUPLICATE_KEY_ID) for path, key, (line, column), first in duplicates]

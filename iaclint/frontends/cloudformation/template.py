@@ -16,10 +16,14 @@ from iaclint.frontends.cloudformation.sniff import (
     looks_like_template,
     probably_template,
 )
-from iaclint.frontends.cloudformation.source import _SNIFF_BYTES, MAX_FILE_BYTES, decode
+from iaclint.frontends.cloudformation.source import (
+    _SNIFF_BYTES,
+    MAX_FILE_BYTES,
+    decode,
+    duplicate_keys,
+)
 from iaclint.model.resource import (
     CLOUDFORMATION,
-    DUPLICATE_KEY_ID,
     ParseError,
     RawResource,
     Span,
@@ -74,17 +78,8 @@ def _load(file: str, data: bytes, parameters: dict | None, tree=None) -> Templat
     result = _resources(file, template, doc, parameters, tree)
     declared = template.get("Parameters")
     result.declared = frozenset(declared) if isinstance(declared, dict) else frozenset()
-    result.errors.extend(_duplicate_keys(file, doc.duplicates))
+    result.errors.extend(duplicate_keys(file, doc.duplicates))
     return result
-
-
-def _duplicate_keys(file: str, duplicates: list) -> list[ParseError]:
-    """A key written twice in one mapping: CloudFormation deploys the last value and says
-    nothing, so a reviewer reading the first one is misled (cfn-lint's E0000)."""
-    from iaclint.frontends.jsonspans import duplicate_message
-
-    return [ParseError(file, line, column, f"{duplicate_message(path, key, first)}: CloudFormation uses only the "
-                       "last one", DUPLICATE_KEY_ID) for path, key, (line, column), first in duplicates]
 
 
 def _span(file: str, t: tuple | None, fallback: Span) -> Span:
@@ -102,6 +97,7 @@ def _resources(file: str, template: dict, doc, parameters: dict | None, tree=Non
     _stack(result, file, template, doc, evaluator, file, tree)
     result.nested = nesting.loaded
     result.notes.extend(nesting.notes)
+    result.errors.extend(nesting.errors)
     return result
 
 
