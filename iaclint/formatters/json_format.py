@@ -100,16 +100,58 @@ def _records(items: list, level: int):
                 + "\n" + item_indent + "}")
     values_of = attrgetter(*names)
     between = ",\n" + item_indent
+    closing = "\n" + item_indent + "}"
+    body = template[:-len(closing)]  # a record without its closing brace, for one with extras
     for start in range(0, len(items), BATCH):
         batch = items[start:start + BATCH]
         rows = [values_of(i) for i in batch]
         opening = "[\n" + item_indent if start == 0 else between
-        if any(not set(map(type, row)) <= _SCALARS for row in rows) or any(_extras(i) for i in batch):
+        if any(not set(map(type, row)) <= _SCALARS for row in rows):
             yield opening + between.join("".join(_pretty(_record(i, names), level + 1)) for i in batch)
             continue
         encoded = json.dumps(rows, separators=("\n", ": "))[2:-2].split("]\n[")
-        yield opening + between.join([template % tuple(values.split("\n")) for values in encoded])
+        texts = []
+        for item, values in zip(batch, encoded):
+            extras = _extras(item)
+            if not extras:
+                texts.append(template % tuple(values.split("\n")))
+                continue
+            # the optional fields (attack paths' flows) after the scalars, as `_pretty` writes them
+            texts.append(body % tuple(values.split("\n")) + "".join(
+                ",\n" + field_indent + json.dumps(key) + ": " + _extra_text(key, value, level + 2)
+                for key, value in extras.items()) + closing)
+        yield opening + between.join(texts)
     yield "\n" + "  " * level + "]"
+
+
+def _extra_text(key: str, value, level: int) -> str:
+    """An optional field's value as `_pretty` writes it; attack paths' flows (lists of
+    steps of scalars, ~150,000 values in a large report) with one C encoder call."""
+    if key == "flows":
+        steps = [step for chain in value for step in chain]  # dicts keyed by a prefix of FLOW_STEP
+        if steps and all(isinstance(step, dict) and 0 < len(step) <= len(FLOW_STEP)
+                         and tuple(step) == FLOW_STEP[:len(step)] and set(map(type, step.values())) <= _SCALARS
+                         for step in steps):
+            rows = [list(step.values()) for step in steps]
+            encoded = iter(json.dumps(rows, separators=("\n", ": "))[2:-2].split("]\n["))
+            return _flows_text(value, encoded, level)
+    return "".join(_pretty(value, level))
+
+
+def _flows_text(flows, encoded, level: int) -> str:
+    chain_indent, step_indent, field_indent = ("\n" + "  " * (level + n) for n in (1, 2, 3))
+    chains = []
+    for chain in flows:
+        if not chain:
+            chains.append("[]")
+            continue
+        steps = ["{" + ",".join(field_indent + _FLOW_KEYS[i] + v for i, v in enumerate(next(encoded).split("\n")))
+                 + step_indent + "}" for _ in chain]
+        chains.append("[" + step_indent + ("," + step_indent).join(steps) + chain_indent + "]")
+    return "[" + chain_indent + ("," + chain_indent).join(chains) + "\n" + "  " * level + "]"
+
+
+_FLOW_KEYS = tuple(json.dumps(k) + ": " for k in FLOW_STEP)
 
 
 def _pretty(value, level: int):
