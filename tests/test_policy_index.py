@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 from iaclint.engine import policy_index, registry
+from iaclint.reference.policy_index import index_text
 
 PACK = registry.builtin_policy_dir()
 
@@ -18,15 +19,13 @@ def _eager():
 
 def test_index_is_current():
     text = policy_index.index_path(PACK).read_text(encoding="utf-8")
-    assert text == policy_index.index_text(), (
-        "policies/_index.json is stale: run `python -m iaclint.engine.policy_index`")
+    assert text == index_text(), "policies/_index.json is stale: run `python -m iaclint.reference.policy_index`"
 
 
 def test_indexed_policies_are_the_loaded_ones():
     lazy, eager = registry._load_builtin(PACK), _eager()
     assert [p.id for p in lazy] == [p.id for p in eager]
-    assert sum(isinstance(p, policy_index.LazyPolicy) for p in lazy) == len([
-        p for p in eager if p.source.endswith(".py")])
+    assert all(isinstance(p, policy_index.LazyPolicy) for p in lazy)  # no built-in page is inline
     for fast, slow in zip(lazy, eager):
         assert fast.metadata() == slow.metadata()
         assert fast.source == slow.source
@@ -57,6 +56,14 @@ def test_lazy_policy_answers_unknown_names_without_importing():
     assert policy.implementation is policy.implementation
 
 
+def test_lazy_yaml_policy_is_the_yaml_policy():
+    from iaclint.engine.yaml_policy import YamlPolicy
+
+    lazy = [p for p in registry._load_builtin(PACK) if p.module_name == "iaclint.engine.yaml_policy"]
+    assert lazy and all(isinstance(p.implementation, YamlPolicy) for p in lazy)
+    assert all(p.connected == p.implementation.connected for p in lazy)
+
+
 def _modules_after_scan(tmp_path, name: str, text: str) -> dict:
     (tmp_path / name).write_text(text)
     code = ("import json, sys\nfrom iaclint.faces.cli import main\n"
@@ -69,7 +76,21 @@ def _modules_after_scan(tmp_path, name: str, text: str) -> dict:
 
 def test_a_scan_imports_only_the_policies_of_its_resource_types(tmp_path):
     found = _modules_after_scan(tmp_path, "main.tf", 'resource "aws_kms_key" "k" {\n  enable_key_rotation = true\n}\n')
-    wanted = {type(p.implementation).__module__ for p in registry._load_builtin(PACK)
-              if isinstance(p, policy_index.LazyPolicy) and "aws_kms_key" in p.resource_types}
-    assert set(found["policies"]) == wanted
+    wanted = {p.module_name for p in registry._load_builtin(PACK)
+              if "aws_kms_key" in p.resource_types and p.module_name.startswith("iaclint_policies.")}
+    assert wanted and set(found["policies"]) == wanted
     assert found["yaml"] is False  # the YAML policies come from the index, not PyYAML
+
+
+def test_a_whole_scan_cache_hit_makes_no_policy(tmp_path):
+    (tmp_path / "main.tf").write_text('resource "aws_kms_key" "k" {\n  enable_key_rotation = false\n}\n')
+    cache = tmp_path / "cache"
+    code = ("import json, sys\nfrom iaclint.faces.cli import main\n"
+            f"main(['scan', {str(tmp_path / 'main.tf')!r}, '--format', 'json', '--cache-dir', {str(cache)!r}])\n"
+            "print(json.dumps(sorted(m for m in sys.modules if m.startswith('iaclint_policies.')"
+            " or m in ('iaclint.engine.grammar', 'yaml'))))\n")
+    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    again = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert json.loads(first.splitlines()[-1])  # the first scan ran policies
+    assert json.loads(again.splitlines()[-1]) == []
+    assert first.splitlines()[:-1] == again.splitlines()[:-1]  # the same report

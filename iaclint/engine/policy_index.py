@@ -3,12 +3,12 @@
 Loading the whole pack imports ~75 Python modules and parses ~30 YAML files with PyYAML:
 about half of a one-file scan's fixed cost, and all of it wasted on a whole-scan cache
 hit, where no policy runs. `policies/_index.json` records, for every file of the pack, its
-SHA-256 and what loading it gives: a YAML policy's parsed document; a Python policy's
-class and its public attributes that are plain values (id, name, title, severity,
-category, resource types, Checkov IDs, flags such as `attack_path`). A Python policy is
-then a `LazyPolicy`, which imports its module when it first checks a resource (or when
-anything the index does not hold is asked of it); a YAML policy is built from the
-recorded document, without PyYAML.
+SHA-256 and what loading it gives: a YAML policy's parsed document, and for every policy
+its class and its public attributes that are plain values (id, name, title, severity,
+category, resource types, Checkov IDs, flags such as `attack_path`). Each is then a
+`LazyPolicy`, made real when it first checks a resource (or when anything the index does
+not hold is asked of it): a Python policy's module imported, a YAML policy's definition
+compiled from the recorded document (never with PyYAML).
 
 A file's record is used only when the file's bytes still have the recorded hash; a file
 that changed, or is new, is loaded as before (so a stale index costs speed, never a
@@ -16,47 +16,42 @@ wrong policy). What a record cannot see is a helper module changing a policy's m
 (`resource_types = ENTRY_TYPES`): `tests/test_policy_index.py` checks that the index is
 exactly what loading the pack gives today. Regenerate it after changing policies:
 
-    python -m iaclint.engine.policy_index      # rewrites policies/_index.json
+    python -m iaclint.reference.policy_index   # rewrites policies/_index.json
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-import sys
 from pathlib import Path
 
-from iaclint.engine import docs
 from iaclint.engine.policy import Policy
 
 INDEX_NAME = "_index.json"
 FORMAT = 1
-# Answered by the index record itself; the documentation fields come from the pages.
-_BASE = frozenset(n for n in dir(Policy) if not n.startswith("_"))
 
 
 class LazyPolicy(Policy):
-    """A built-in Python policy known from the index, imported on first real use."""
+    """A built-in policy known from the index, made real on first use (`implementation`)."""
 
-    def __init__(self, record: dict, source: str, module_name: str, load):
+    def __init__(self, record: dict, source: str, load):
         self.__dict__.update(_values(record["attrs"]))
         self.source = source
         self._record_names = frozenset(record["names"])
-        self._module_name = module_name
-        self._class_name = record["class"]
-        self._load = load  # (path, module name, class name) -> the policy instance
+        self._module_name = record["module"]
+        self._load = load  # () -> the real policy (a functools.partial: picklable)
         self._real = None
 
     @property
     def implementation(self) -> Policy:
-        """The real policy (its module imported now, once)."""
+        """The real policy (made now, once: its module imported, its YAML compiled)."""
         if self._real is None:
-            self._real = self._load(self.source, self._module_name, self._class_name)
+            self._real = self._load()
         return self._real
 
     @property
     def module_name(self) -> str:
-        """The module that defines the policy (as `type(policy).__module__` would say)."""
+        """The module that defines the policy's class (as `type(policy).__module__` would say)."""
         return self._module_name
 
     def check(self, resource, ctx):
@@ -87,24 +82,6 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def build_index(directory: Path, load_yaml_document, load_python) -> dict:
-    """The index of the pack in `directory`: `load_yaml_document(path)` gives a YAML
-    file's document, `load_python(path)` a Python file's policy instances."""
-    files = []
-    for path in pack_files(directory):
-        relative = path.relative_to(directory).as_posix()
-        record = {"path": relative, "sha256": digest(path.read_bytes())}
-        if path.suffix == ".py":
-            record["policies"] = [_python_record(p) for p in load_python(path)]
-        else:
-            document = load_yaml_document(path)
-            if json.loads(json.dumps(document)) != document:  # not plain JSON (dates, int keys): loaded as usual
-                continue
-            record["document"] = document
-        files.append(record)
-    return {"format": FORMAT, "files": files}
-
-
 def pack_files(directory: Path) -> list[Path]:
     """The files of a policy directory that hold policies, in the order `registry` loads a
     directory (`sorted(directory.rglob("*"))`), listed with `os.walk` (pathlib's walk was
@@ -123,34 +100,6 @@ def _holds_policies(name: str) -> bool:
     return name.endswith((".yaml", ".yml", ".json")) or (name.endswith(".py") and name != "__init__.py")
 
 
-def _python_record(policy: Policy) -> dict:
-    cls = type(policy)
-    if any(field in vars(c) for c in cls.__mro__ if c not in (Policy, object) for field in docs.FIELDS):
-        raise ValueError(f"{cls.__name__}: inline documentation cannot be indexed (use the page beside the file)")
-    names = sorted(n for n in dir(policy) if not n.startswith("_") and n not in _BASE)
-    attrs = {}
-    for name in ("id", "name", "title", "severity", "category", "resource_types", "checkov_ids", *names):
-        value = getattr(policy, name)
-        if not callable(value) and _plain(value):
-            attrs[name] = _encoded(value)
-    return {"class": cls.__name__, "attrs": attrs, "names": [n for n in names if n not in attrs]}
-
-
-def _plain(value) -> bool:
-    if isinstance(value, (tuple, list)):
-        return all(isinstance(v, (str, int, float, bool)) or v is None for v in value)
-    return isinstance(value, (str, int, float, bool)) or value is None
-
-
-def _encoded(value):
-    """A plain value as JSON that `_values` turns back into the same Python value."""
-    if isinstance(value, tuple):
-        return {"tuple": list(value)}
-    if isinstance(value, list):
-        return {"list": value}
-    return {"value": value}
-
-
 def _values(attrs: dict) -> dict:
     out = {}
     for name, encoded in attrs.items():
@@ -161,26 +110,3 @@ def _values(attrs: dict) -> dict:
         else:
             out[name] = encoded["value"]
     return out
-
-
-def index_text() -> str:
-    """What `policies/_index.json` should hold for the pack as it is now."""
-    from iaclint.engine import registry
-
-    directory = registry.builtin_policy_dir()
-    index = build_index(directory, registry.read_policy_document,
-                        lambda path: registry.load_python_policies(path, directory, registry.BUILTIN_PACKAGE))
-    return json.dumps(index, indent=1, ensure_ascii=True) + "\n"
-
-
-def main() -> int:
-    from iaclint.engine import registry
-
-    path = index_path(registry.builtin_policy_dir())
-    path.write_text(index_text(), encoding="utf-8")
-    print(f"wrote {path}", file=sys.stderr)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -15,13 +15,11 @@ import inspect
 import json
 import os
 import sys
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from iaclint.engine import policy_index
-from iaclint.engine.grammar import GrammarError
 from iaclint.engine.policy import SEVERITIES, Policy
-from iaclint.engine.yaml_policy import YamlPolicy
 
 SCHEMA_FILE = Path(__file__).with_name("policy_schema.json")
 
@@ -90,19 +88,20 @@ def _load_builtin(directory: Path) -> list[Policy]:
             fresh = False
         if not fresh:
             policies.extend(_load_file(path, directory, validate=False, package=BUILTIN_PACKAGE))
-        elif "document" in record:
+        elif "document" in record and "policy" not in record:
             policies.append(_yaml_policy(record["document"], path))
+        elif "document" in record:
+            policies.append(policy_index.LazyPolicy(record["policy"], str(path),
+                                                    partial(_yaml_policy, record["document"], path)))
         else:
-            module_name = _module_name(path, directory, BUILTIN_PACKAGE)
-            policies.extend(policy_index.LazyPolicy(r, str(path), module_name, _load_class)
+            policies.extend(policy_index.LazyPolicy(r, str(path), partial(_load_class, str(path), r["module"], r["class"]))
                             for r in record["policies"])
     return policies
 
 
 def _load_class(source: str, module_name: str, class_name: str) -> Policy:
     """The policy of class `class_name` in a built-in policy file (for `LazyPolicy`)."""
-    path = Path(source)
-    for policy in load_python_policies(path, builtin_policy_dir(), BUILTIN_PACKAGE):
+    for policy in load_python_policies(Path(source), builtin_policy_dir(), BUILTIN_PACKAGE):
         if type(policy).__name__ == class_name and type(policy).__module__ == module_name:
             return policy
     raise PolicyLoadError(source, f"policy class {class_name} not found (regenerate the policy index)")
@@ -120,7 +119,7 @@ def read_policy_document(path: Path):
         raise PolicyLoadError(str(path), f"invalid {'JSON' if path.suffix == '.json' else 'YAML'}: {exc}") from None
 
 
-def load_yaml_policy(path: Path, validate: bool = True) -> YamlPolicy:
+def load_yaml_policy(path: Path, validate: bool = True) -> "YamlPolicy":
     document = read_policy_document(path)
     if validate:
         validate_policy_document(document, str(path))
@@ -129,7 +128,10 @@ def load_yaml_policy(path: Path, validate: bool = True) -> YamlPolicy:
     return _yaml_policy(document, path)
 
 
-def _yaml_policy(document, path: Path) -> YamlPolicy:
+def _yaml_policy(document, path: Path) -> "YamlPolicy":
+    from iaclint.engine.grammar import GrammarError  # the grammar only when a YAML policy is made
+    from iaclint.engine.yaml_policy import YamlPolicy
+
     try:
         return YamlPolicy(document, str(path))
     except GrammarError as exc:

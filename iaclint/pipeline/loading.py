@@ -365,7 +365,7 @@ def _key(cache, unit: tuple, options: Options):
     kind, where, files = unit
     inputs = list(files)
     if kind == "tf":
-        from iaclint.frontends.terraform.variables import auto_var_files
+        from iaclint.frontends.terraform.var_files import auto_var_files
 
         inputs += auto_var_files(where) + list(options.var_files)
         extra = (sorted(options.variables.items()),
