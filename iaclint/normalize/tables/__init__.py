@@ -15,6 +15,7 @@ from iaclint.normalize.tables import (
     bedrockagentcore,
     ec2,
     ecr,
+    ecs,
     efs,
     iam,
     kms,
@@ -38,7 +39,7 @@ CFN_SPELLINGS = {
 
 CFN_TYPES: dict = {}
 DEFAULTS: dict = {}
-for _module in (ai_services, apigateway, bedrock, bedrockagentcore, ec2, ecr, efs, iam, kms, lambda_, opensearch, s3,
+for _module in (ai_services, apigateway, bedrock, bedrockagentcore, ec2, ecr, ecs, efs, iam, kms, lambda_, opensearch, s3,
                 sagemaker):
     CFN_TYPES.update(_module.CFN_TYPES)
     for _type, _defaults in _module.DEFAULTS.items():
