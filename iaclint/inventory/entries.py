@@ -138,10 +138,7 @@ def _any_account(b: Builder, api, method, target: Asset, via: tuple, auth, priva
         takes = kind == "AWS_IAM" or (kind == NONE and private)
     if takes is False:
         return
-    opens = b.memo.get(("rest-api-policy", id(api)))
-    if opens is None:
-        opens = b.memo[("rest-api-policy", id(api))] = rest_apis.policy_opens(b, api)
-    verdict, where, reason = opens
+    verdict, where, reason = rest_apis.policy_opens(b, api, method.attributes.get("http_method"))
     if verdict is False or where is None:
         return
     known = verdict is True and takes is True

@@ -16,8 +16,11 @@ the API's resource policy lets any AWS account in.
   `aws_api_gateway_rest_api_policy`) has an `Allow` of `execute-api:Invoke` for principal
   `*` (or a `NotPrincipal`) with no condition that confines it to a network, an account
   or an organization, and no `Deny` of the same action that could narrow it (the usual
-  "deny unless from my VPC endpoint" pattern). With such a policy a method that
-  authorizes with `AWS_IAM` accepts a signed request from any AWS account.
+  "deny unless from my VPC endpoint" pattern), whose `Resource` covers the method's verb on
+  every path (`*`, `execute-api:/*`, `<execution ARN>/*`, `.../*/POST/*`; a statement for
+  `GET /health` only does not open a `POST` method, one for a narrower path may). With such
+  a policy a method that authorizes with `AWS_IAM` accepts a signed request from any AWS
+  account.
 """
 from __future__ import annotations
 
@@ -142,28 +145,75 @@ def _text(value) -> str | None:
     return "".join(p if isinstance(p, str) else HOLE for p in parts)
 
 
-def policy_opens(b: Builder, api):
+def policy_opens(b: Builder, api, verb) -> tuple:
     """(verdict, location of the statement, reason): does the REST API's resource policy
-    let any AWS account invoke it? True, None (cannot be known; `reason` says why) or
-    False; the location of the opening statement (or of the unknown part)."""
-    documents = [(r, d) for r in [api] + _policy_resources(b, api) for d in iam.resource_policy_documents(r, b.ctx)]
-    statements = [s for _, d in documents for s in d.statements]
-    denies = [s for s in statements if iam.is_deny(s) is not False and iam.actions_cover(s, INVOKE) is not False]
-    if denies:
-        return False, None, ""  # a Deny may be the network fence: never guessed open
+    let any AWS account invoke its `verb` methods? True, None (cannot be known; `reason`
+    says why) or False; the location of the opening statement (or of the unknown part).
+    The documents are read once per API."""
+    key = ("rest-api-policy", id(api))
+    read = b.memo.get(key)
+    if read is None:
+        read = b.memo[key] = _read_policy(b, api)
+    statements, fenced, unknowns = read
+    if fenced:
+        return False, None, ""
     best = (False, None, "")
-    for stmt in statements:
-        verdict = iam.all3(iam.actions_cover(stmt, INVOKE), iam.open_to_everyone(stmt, NARROWING_KEYS))
-        where = kinds.location(stmt.resource, stmt.path_of("principals", "not_principals"))
+    for stmt, open_, where in statements:
+        verdict = iam.all3(open_, _covers_verb(stmt, verb))
         if verdict is True:
             return True, where, ""
         if verdict is None and best[0] is False:
-            best = (None, where, f"whether {stmt.label()} of `{stmt.resource.address}` lets any AWS account in "
-                                 "cannot be known")
-    for holder, document in documents:
-        for path, _value, reason in document.unknowns:
-            if best[0] is False:
-                best = (None, kinds.location(holder, path), reason)
+            best = (None, where, f"whether {stmt.label()} of `{stmt.resource.address}` lets any AWS account call "
+                                 f"this method cannot be known")
+    return best if best[0] is not False or not unknowns else unknowns[0]
+
+
+def _read_policy(b: Builder, api) -> tuple:
+    """(statements that may open the API with their verdict and place, whether a Deny
+    may fence them, the unknown parts of the documents as results)."""
+    documents = [(r, d) for r in [api] + _policy_resources(b, api) for d in iam.resource_policy_documents(r, b.ctx)]
+    statements = [s for _, d in documents for s in d.statements]
+    fenced = any(iam.is_deny(s) is not False and iam.actions_cover(s, INVOKE) is not False for s in statements)
+    opening = []
+    for stmt in statements:
+        verdict = iam.all3(iam.actions_cover(stmt, INVOKE), iam.open_to_everyone(stmt, NARROWING_KEYS))
+        if verdict is not False:
+            opening.append((stmt, verdict, kinds.location(stmt.resource, stmt.path_of("principals", "not_principals"))))
+    unknowns = [(None, kinds.location(holder, path), reason) for holder, d in documents for path, _, reason in d.unknowns]
+    return opening, fenced, unknowns
+
+
+_EXECUTE_API = re.compile(r"^(?:arn:[^:]*:)?execute-api:(?:[^:]*:[^:]*:[^/]*)?(?P<rest>/.*)?$")
+
+
+def _covers_verb(stmt, verb) -> object:
+    """Does the statement's `Resource` cover the API's `verb` methods on every path?
+    (`*`, `execute-api:/*`, `<execution ARN>/*`, `.../<stage>/POST/*`: True; a verb
+    that is another: False; a narrower path or an unreadable element: None.)"""
+    if "resources" not in stmt.paths:
+        return None  # NotResource
+    best = False
+    for element in stmt.resources:
+        text = _text(element)
+        if text is None:
+            best = None
+            continue
+        if HOLE in text:
+            text = text.rsplit(HOLE, 1)[1]
+        text = text.strip()
+        if text in ("*", "/*", ""):
+            return True
+        match = _EXECUTE_API.match(text) if text.startswith(("arn:", "execute-api:")) else None
+        rest = (match.group("rest") or "/*") if match else text
+        segments = [seg for seg in rest.split("/")[1:]]  # stage, verb, path...
+        if len(segments) <= 1 or (segments[1] == "*" and all(seg == "*" for seg in segments[2:])):
+            if len(segments) <= 1 and segments and segments[0] not in ("*", ""):
+                best = None if best is False else best  # one stage: the others are not covered
+                continue
+            return True
+        if not isinstance(verb, str) or segments[1].upper() not in (verb.upper(), "*"):
+            continue
+        best = True if all(seg == "*" for seg in segments[2:]) else (best if best is True else None)
     return best
 
 
