@@ -106,3 +106,35 @@ def test_pretty_and_records_equal_json_dumps_for_any_values(monkeypatch):
         assert "".join(_records(findings, 1)) == json.dumps({"k": plain}, indent=2)[9:-2]
 
     check()
+
+
+def test_records_with_optional_fields_equal_json_dumps(monkeypatch):
+    """Findings with an attack path's `flows`, `environments` or a `root` stay on the
+    fast path (their optional fields written after the template), mixed in one batch with
+    plain findings and with findings that have a non-scalar field: the same bytes as
+    `json.dumps(indent=2)` of each finding's record."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from iaclint.formatters import json_format
+    from iaclint.formatters.json_format import FLOW_STEP, _record, _records
+
+    monkeypatch.setattr(json_format, "BATCH", 3)
+    names = tuple(f.name for f in dataclasses.fields(Finding) if f.name not in ("flows", "environments", "root"))
+    text = st.text(max_size=6)
+    scalars = st.none() | st.booleans() | st.integers() | text
+    step = st.tuples(*[scalars for _ in FLOW_STEP])
+    finding = st.builds(lambda row, flows, environments, root: Finding(**dict(zip(names, row)), flows=flows,
+                                                                        environments=environments, root=root),
+                        st.lists(scalars | st.lists(scalars, max_size=2), min_size=len(names), max_size=len(names)),
+                        st.lists(st.lists(step, max_size=2).map(tuple), max_size=2).map(tuple),
+                        st.lists(text, max_size=2).map(tuple), text)
+
+    @settings(max_examples=200, deadline=None)
+    @given(findings=st.lists(finding, max_size=7))
+    def check(findings):
+        expected = [_record(f, names) for f in findings]
+        assert "".join(_records(findings, 0)) == json.dumps(expected, indent=2)
+        assert "".join(_records(findings, 1)) == json.dumps({"k": expected}, indent=2)[9:-2]
+
+    check()

@@ -83,10 +83,12 @@ class _Encoded:
 def _records(items: list, level: int):
     """The pieces of `json.dumps([asdict(i) for i in items], indent=2)` at `level`, for
     dataclasses of one class whose fields are all scalars (findings). A large report has
-    ~25,000 of them: the values of a batch are encoded by the C encoder in one call, with a
-    raw newline between values and `]\n[` between records (an encoded scalar never holds a
-    raw newline), and each record is then one `%` of a template with the keys and the
-    indents. Anything else goes the general way."""
+    ~25,000 of them: the scalar values of a batch are encoded by the C encoder in one call,
+    with a raw newline between values and `]\n[` between records (an encoded scalar never
+    holds a raw newline), and each record is then one `%` of a template with the keys and
+    the indents, followed by its optional fields (an attack path's `flows`, `environments`,
+    `root`), written the general way. A record with a non-scalar field goes the general
+    way whole."""
     if not items:
         yield "[]"
         return
@@ -96,19 +98,28 @@ def _records(items: list, level: int):
         yield from _pretty([_record(i, names) for i in items], level)
         return
     item_indent, field_indent = "  " * (level + 1), "  " * (level + 2)
-    template = ("{\n" + ",\n".join(field_indent + _json_string(n).replace("%", "%%") + ": %s" for n in names)
-                + "\n" + item_indent + "}")
+    template = "{\n" + ",\n".join(field_indent + _json_string(n).replace("%", "%%") + ": %s" for n in names)
+    close = "\n" + item_indent + "}"
     values_of = attrgetter(*names)
     between = ",\n" + item_indent
     for start in range(0, len(items), BATCH):
         batch = items[start:start + BATCH]
         rows = [values_of(i) for i in batch]
-        opening = "[\n" + item_indent if start == 0 else between
-        if any(not set(map(type, row)) <= _SCALARS for row in rows) or any(_extras(i) for i in batch):
-            yield opening + between.join("".join(_pretty(_record(i, names), level + 1)) for i in batch)
-            continue
-        encoded = json.dumps(rows, separators=("\n", ": "))[2:-2].split("]\n[")
-        yield opening + between.join([template % tuple(values.split("\n")) for values in encoded])
+        plain = [set(map(type, row)) <= _SCALARS for row in rows]
+        encoded = iter(json.dumps([row for row, ok in zip(rows, plain) if ok],
+                                  separators=("\n", ": "))[2:-2].split("]\n["))
+        texts = []
+        for item, ok in zip(batch, plain):
+            if not ok:
+                texts.append("".join(_pretty(_record(item, names), level + 1)))
+                continue
+            text = template % tuple(next(encoded).split("\n"))
+            extras = _extras(item)
+            if extras:
+                text += "".join(",\n" + field_indent + json.dumps(key) + ": " + "".join(_pretty(value, level + 2))
+                                for key, value in extras.items())
+            texts.append(text + close)
+        yield ("[\n" + item_indent if start == 0 else between) + between.join(texts)
     yield "\n" + "  " * level + "]"
 
 
