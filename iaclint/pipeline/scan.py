@@ -142,14 +142,14 @@ def unchecked_ai_resources(resources, policies) -> list:
     covered = {t for p in policies for t in p.resource_types}
     first: dict = {}
     counts: dict = {}
-    for r in sorted(resources, key=lambda r: (r.file, r.span.line, r.address)):
-        if r.type in covered:
-            continue
-        service = ai_service(r.native_type)
-        if service is None:
-            continue
+    services: dict = {}  # native type -> its AI service or None, asked once per type
+    for r in resources:
+        if r.type not in covered and r.native_type not in services:
+            services[r.native_type] = ai_service(r.native_type)
+    unchecked = [r for r in resources if r.type not in covered and services[r.native_type] is not None]
+    for r in sorted(unchecked, key=lambda r: (r.file, r.span.line, r.address)):  # sorted: the first of each type
         counts[r.native_type] = counts.get(r.native_type, 0) + 1
-        first.setdefault(r.native_type, (service, r))
+        first.setdefault(r.native_type, (services[r.native_type], r))
     return [Unchecked(t, service, r.file, r.span.line, r.address, counts[t])
             for t, (service, r) in first.items()]
 
