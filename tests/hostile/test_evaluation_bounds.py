@@ -183,3 +183,55 @@ def test_twenty_thousand_buckets_with_their_versioning_are_scanned(tmp_path):
     run = iaclint("scan", ".", "--no-cache", "--format", "json", cwd=repo, home=home)
     assert_inert(run, code=0)
     assert json.loads(run.out)["summary"]["resources"] == 40000
+
+
+QUADRATIC_PATHS = '''resource "aws_iam_role" "r" {
+  name               = "r"
+  assume_role_policy = jsonencode({Statement = [{Effect = "Allow", Principal = {Service = "sagemaker.amazonaws.com"}, Action = "sts:AssumeRole"}]})
+}
+resource "aws_iam_role_policy" "p" {
+  role   = aws_iam_role.r.id
+  policy = jsonencode({Statement = [{Effect = "Allow", Action = "bedrock:*", Resource = "*"}]})
+}
+resource "aws_sagemaker_notebook_instance" "nb" {
+  count         = 2000
+  name          = "nb-${count.index}"
+  role_arn      = aws_iam_role.r.arn
+  instance_type = "ml.t3.medium"
+}
+resource "aws_bedrock_custom_model" "m" {
+  count                 = 2000
+  custom_model_name     = "m-${count.index}"
+  job_name              = "j-${count.index}"
+  base_model_identifier = "amazon.titan-text-express-v1"
+  role_arn              = aws_iam_role.r.arn
+  output_data_config { s3_uri = "s3://b/o" }
+  training_data_config { s3_uri = "s3://b/t" }
+}
+'''
+
+
+def test_a_policy_past_its_work_budget_is_unknown_naming_it(tmp_path):
+    """25 lines: 2,000 internet-connected notebooks share a role that may invoke every
+    model, beside 2,000 custom models: IAC607 searched the asset graph from every notebook
+    (4,000,000 chains, minutes). Policies now have a work budget per (unit, policy):
+    past it, every verdict of that policy on the unit is UNKNOWN naming the policy, the
+    unit and the reason, and the other policies are taken as before. The count is of
+    steps, not time: a second run (from the cache) gives the same report."""
+    repo = repository(tmp_path / "repo")
+    (repo / "main.tf").write_text(QUADRATIC_PATHS)
+    home = tmp_path / "home"
+    home.mkdir()
+    runs = [iaclint("scan", ".", "--format", "json", cwd=repo, home=home) for _ in range(2)]
+    for run in runs:
+        assert_inert(run, code=1)
+    reports = [json.loads(run.out) for run in runs]
+    for report in reports:
+        report["summary"].pop("elapsed", None)
+    assert reports[0] == reports[1]
+    over = [u for u in reports[0]["unknowns"] if "work budget" in u["message"]]
+    assert {u["policy_id"] for u in over} == {"IAC607"}
+    assert len(over) == 2001  # the role and every notebook: nothing dropped silently
+    assert over[0]["message"].startswith("not evaluated: policy IAC607 on `.` needs more than 5,000,000 steps (the "
+                                         "work budget of policy evaluation")
+    assert len([f for f in reports[0]["findings"] if f["policy_id"] == "IAC101"]) == 2000
