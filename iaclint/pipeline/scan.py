@@ -179,7 +179,7 @@ def discover_units(request: Request) -> Discovery:
         found = exclude(found, filters.matcher(request.exclude, request.root).matches)
     from iaclint.pipeline import environments
 
-    found.environments = environments.plan(found, request.tree, request.environments)
+    found.environments = environments.plan(found, request.tree, request.environments, request.environment)
     environments.select(found.environments, request.environment)  # an unknown name fails before the work
     return found
 

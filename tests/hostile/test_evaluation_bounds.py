@@ -235,3 +235,27 @@ def test_a_policy_past_its_work_budget_is_unknown_naming_it(tmp_path):
     assert over[0]["message"].startswith("not evaluated: policy IAC607 on `.` needs more than 5,000,000 steps (the "
                                          "work budget of policy evaluation")
     assert len([f for f in reports[0]["findings"] if f["policy_id"] == "IAC101"]) == 2000
+
+
+def test_hundreds_of_environments_are_capped_with_a_note(tmp_path):
+    """300 one-line tfvars files in `env/` were 300 evaluations of every unit (and every
+    finding's message listed all 300): a small repository scanned for minutes. At most
+    32 environments are evaluated, the others are named in a note; one asked for by
+    `--environment` is evaluated whatever its place."""
+    repo = repository(tmp_path / "repo")
+    (repo / "main.tf").write_text('variable "internet" {}\n' + NOTEBOOK.format(name="nb", value="var.internet"))
+    (repo / "env").mkdir()
+    for i in range(300):
+        (repo / "env" / f"e{i:03d}.tfvars").write_text('internet = "Enabled"\n')
+    home = tmp_path / "home"
+    home.mkdir()
+    run = iaclint("scan", ".", "--no-cache", "--format", "json", cwd=repo, home=home)
+    assert_inert(run, code=1)
+    assert ("iaclint: note: env/e032.tfvars: 268 environments are not evaluated (e032, e033, e034, e035, e036 and "
+            "263 more): each is one more evaluation of every unit, and at most 32 are") in run.err
+    found = [f for f in json.loads(run.out)["findings"] if f["policy_id"] == "IAC201"]
+    assert [f["environments"] for f in found] == [[f"e{i:03d} (e{i:03d}.tfvars)" for i in range(32)]]
+    run = iaclint("scan", ".", "--no-cache", "--format", "json", "--environment", "e299", cwd=repo, home=home)
+    assert_inert(run, code=1)
+    found = [f for f in json.loads(run.out)["findings"] if f["policy_id"] == "IAC201"]
+    assert [f["environments"] for f in found] == [["e299 (e299.tfvars)"]]
