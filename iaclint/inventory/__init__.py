@@ -6,7 +6,8 @@ small path-query layer attack-path policies (area 6) are written with.
 
 `model` holds the data; `kinds` which resources are assets; `builder` builds one unit's
 graph (`unit.Builder` holds it while the extractors `structure`, `entries`, `settings`,
-`opensearch`, `grants` and `trust` add to it); `query` finds chains; `rules` is the base
+`opensearch`, `grants` and `trust` add to it; `rest_apis` reads REST service proxies and
+resource policies for `entries`); `query` finds chains; `rules` is the base
 of the attack-path policies. A unit's graph is built once per project (`unit_graph`), whoever asks first: a
 policy in a worker, a policy on the whole project, or the inventory (`project_graph`),
 which joins every unit's graph. A graph is built under a work budget of its own
