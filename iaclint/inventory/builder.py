@@ -48,8 +48,8 @@ def is_ai(asset: Asset) -> bool:
 
 
 def prune(graph: AssetGraph) -> AssetGraph:
-    """The parts of `graph` (connected through edges in either direction) that hold an AI
-    asset, in the order assets were found."""
+    """`graph` cut down, in place, to its parts (connected through edges in either
+    direction) that hold an AI asset, in the order assets were found."""
     neighbours: dict[str, set] = {}
     for e in graph.edges:
         neighbours.setdefault(e.source, set()).add(e.target)
@@ -65,8 +65,5 @@ def prune(graph: AssetGraph) -> AssetGraph:
                 if other not in keep:
                     keep.add(other)
                     stack.append(other)
-    out = AssetGraph([a for a in graph if a.id in keep])
-    for e in graph.edges:
-        if e.source in keep and e.target in keep:
-            out.link(e)
-    return out
+    graph.keep_only(keep)
+    return graph

@@ -85,7 +85,8 @@ def _principal(b: Builder, asset: Asset) -> None:
     statements = [stmt for _, stmt in granted.statements() if iam.is_allow(stmt) is not False]
     capped = granted.boundary is not None or any(iam.is_deny(s) is not False for _, s in granted.statements())
     services = _services(statements)
-    covers: dict = {}  # (statement, target, ARN globs) -> _covers: the same for every action of a class
+    reaches: dict = {}  # (statement, candidates) -> [(target, _covers)]: the same for every action of a class
+    all3 = iam.all3
     for kind, actions, types, _template in ACTIONS:
         actions = tuple(a for a in actions if "*" in services or a.split(":")[0] in services)
         candidates = _candidates(b, types) if actions else ()
@@ -97,13 +98,11 @@ def _principal(b: Builder, asset: Asset) -> None:
                 allowed = [(None, s, v) for s in statements
                            if (v := iam.all3(iam.is_allow(s), iam.actions_cover(s, action))) is not False]
             for _grant, stmt, verdict in allowed:
-                for target, arn, every in candidates:
-                    entry = covers.get((id(stmt), id(target), arn, every))
-                    if entry is None or entry[0] is not target:  # the target is kept: its id stays its own
-                        entry = covers[(id(stmt), id(target), arn, every)] = (target, _covers(b, stmt, target, arn,
-                                                                                             every))
-                    covered, wildcard, reason = entry[1]
-                    known = iam.all3(verdict, covered)
+                entry = reaches.get((id(stmt), id(candidates)))
+                if entry is None:  # the statement and the list are kept with it: their ids stay theirs
+                    entry = reaches[(id(stmt), id(candidates))] = (stmt, candidates, _reach(b, stmt, candidates))
+                for target, (covered, wildcard, reason) in entry[2]:
+                    known = covered if verdict is True else all3(verdict, covered)
                     if known is False:
                         continue
                     if known is None and not reason:
@@ -158,7 +157,7 @@ def _candidates(b: Builder, types: tuple) -> list:
         return cache[types]
     if types == ("foundation-model",):
         every = "arn:aws:bedrock:*::foundation-model/*"
-        found = [(a, _model_arn(a), every) for a in b.graph.of_kind("foundation-model")]
+        found = [(a, _model_arn(a), every) for a in b.of_kind("foundation-model")]
         if not any(a.id.endswith(":*") for a, _, _ in found):
             found.append((kinds.foundation_model("*"), every, every))
         return found
@@ -200,9 +199,15 @@ def _edge(b: Builder, asset: Asset, target: Asset, kind: str, hits: list, made: 
     says depends only on those statements, not on the target: worked out once per
     principal and set of statements (`made`), since a wildcard reaches every asset of a
     class."""
-    known = [h for h in hits if h[2]]
-    chosen = known or hits[:1]
-    key = (tuple((h[0], id(h[1]), h[3]) for h in chosen), bool(known))
+    if len(hits) == 1:  # the common case: one statement and action reach the target
+        hit = hits[0]
+        known = hits if hit[2] else []
+        chosen = hits
+        key = (((hit[0], id(hit[1]), hit[3]),), bool(known))
+    else:
+        known = [h for h in hits if h[2]]
+        chosen = known or hits[:1]
+        key = (tuple((h[0], id(h[1]), h[3]) for h in chosen), bool(known))
     said = made.get(key)
     if said is None:
         said = made[key] = (*_said(b, asset, chosen), chosen)  # the statements are kept: their ids stay theirs
@@ -241,6 +246,17 @@ def _where(b: Builder, stmt):
     if entry is None:
         entry = cache[id(stmt)] = (stmt, kinds.location(stmt.resource, stmt.path_of("resources", "not_resources")))
     return entry[1]
+
+
+def _reach(b: Builder, stmt, candidates) -> list:
+    """(target, `_covers`) for each of `candidates`. A statement whose first `Resource` is
+    `*` covers every one of them through a wildcard (what `_covers` answers for each, found
+    without comparing globs: a wildcard role meets every asset of a large module)."""
+    first = stmt.resources[0] if stmt.resources and "resources" in stmt.paths else None
+    if isinstance(first, str) and first.strip() and set(first.strip()) == {"*"}:
+        every = (True, True, "")
+        return [(target, every) for target, _arn, _every in candidates]
+    return [(target, _covers(b, stmt, target, arn, every)) for target, arn, every in candidates]
 
 
 def _covers(b: Builder, stmt, target, arn: str, every: str) -> tuple:

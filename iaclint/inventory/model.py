@@ -112,7 +112,7 @@ class Asset:
         return not self.type
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a wildcard grant makes an edge to every asset of a class
 class Edge:
     source: str
     target: str
@@ -150,7 +150,7 @@ class AssetGraph:
     def link(self, edge: Edge) -> Edge | None:
         """Add `edge` unless the same (source, target, kind, label) is there already; a
         known edge replaces an unknown twin."""
-        key = edge.key()
+        key = (edge.source, edge.target, edge.kind, edge.label)  # edge.key(), inlined: once per edge of a big graph
         if key in self._keys:
             if edge.known:
                 for i, old in enumerate(self._out.get(edge.source, ())):
@@ -163,6 +163,21 @@ class AssetGraph:
         self._out.setdefault(edge.source, []).append(edge)
         self._in.setdefault(edge.target, []).append(edge)
         return edge
+
+    def keep_only(self, ids: set) -> None:
+        """Drop every asset not in `ids` and every edge that touches one (in place: a big
+        module's graph is not held twice). The edges kept are already one per key."""
+        self.assets = {k: a for k, a in self.assets.items() if k in ids}
+        edges = [e for e in self.edges if e.source in ids and e.target in ids]
+        if len(edges) == len(self.edges):  # only assets without edges were dropped
+            return
+        self.edges = edges
+        self._out, self._in, self._keys = {}, {}, set()
+        outgoing, incoming, keys = self._out, self._in, self._keys
+        for e in self.edges:
+            keys.add((e.source, e.target, e.kind, e.label))
+            outgoing.setdefault(e.source, []).append(e)
+            incoming.setdefault(e.target, []).append(e)
 
     def _replace(self, old: Edge, new: Edge) -> None:
         for index in (self.edges, self._out[old.source], self._in[old.target]):

@@ -20,6 +20,7 @@ class Builder:
         self._by_resource: dict[int, Asset] = {}
         self.by_type: dict[str, list] = {}
         self.memo: dict = {}  # what an extractor computes once per unit, by its own key
+        self._by_kind: dict[str, dict] = {}  # kind -> {id: asset}, in the graph's order (every add is here)
         for r in resources:
             self.by_type.setdefault(r.type, []).append(r)
 
@@ -29,7 +30,7 @@ class Builder:
         for r in self.resources:
             kind = kinds.kind_of(r)
             if kind is not None:
-                asset = self.graph.add(kinds.asset_of(r, kind))
+                asset = self._add(kinds.asset_of(r, kind))
                 self._by_resource[id(r)] = asset
 
     def asset(self, resource) -> Asset | None:
@@ -38,12 +39,22 @@ class Builder:
     def make(self, resource, kind: str) -> Asset:
         """An asset for a resource that is not one by its type (an endpoint
         configuration that no endpoint uses)."""
-        asset = self.graph.add(kinds.asset_of(resource, kind))
+        asset = self._add(kinds.asset_of(resource, kind))
         self._by_resource[id(resource)] = asset
         return asset
 
     def pseudo(self, asset: Asset) -> Asset:
-        return self.graph.add(asset)
+        return self._add(asset)
+
+    def _add(self, asset: Asset) -> Asset:
+        asset = self.graph.add(asset)
+        self._by_kind.setdefault(asset.kind, {}).setdefault(asset.id, asset)
+        return asset
+
+    def of_kind(self, kind: str) -> list:
+        """The graph's assets of one kind, in its order (`AssetGraph.of_kind` walks every
+        asset: asked once per principal, that was quadratic in a big module)."""
+        return list(self._by_kind.get(kind, {}).values())
 
     def of_type(self, *types: str) -> list:
         if len(types) == 1:
@@ -77,8 +88,9 @@ class Builder:
              reason: str = "", cost: int = 3, fix: str = "", notes: tuple = ()) -> Edge | None:
         if source is None or target is None or source is target:
             return None
-        return self.graph.link(Edge(source.id, target.id, kind, label, tuple(v for v in via if v is not None),
-                                    known, reason, cost, fix, notes))
+        if type(via) is not tuple or None in via:
+            via = tuple(v for v in via if v is not None)
+        return self.graph.link(Edge(source.id, target.id, kind, label, via, known, reason, cost, fix, notes))
 
     @staticmethod
     def at(resource, path: tuple = ()) -> Location:

@@ -24,7 +24,7 @@ class Project:
         self._incoming: dict[int, list[tuple[Resource, Reference]]] = {}
         self._by_type: dict[str, list[Resource]] = {}
         self._by_unit: dict[str, list[Resource]] = {}
-        self._by_unit_type: dict[str, dict] = {}  # unit -> type -> [(position in unit, resource)], on demand
+        self._by_unit_type: dict[str, dict] = {}  # unit -> type -> [(position, resource)], (type,) -> [resource]
         for r in resources:
             self._by_unit_address[(r.unit, r.address)] = r
             self._by_type.setdefault(r.type, []).append(r)
@@ -60,8 +60,11 @@ class Project:
             by_type = self._by_unit_type[unit] = {}
             for position, r in enumerate(self._by_unit.get(unit, ())):
                 by_type.setdefault(r.type, []).append((position, r))
-        if len(types) == 1:
-            return [r for _, r in by_type.get(types[0], ())]
+        if len(types) == 1:  # a copy of a list kept per type (copying is one C call; asked once per resource)
+            plain = by_type.get((types[0],))
+            if plain is None:
+                plain = by_type[(types[0],)] = [r for _, r in by_type.get(types[0], ())]
+            return list(plain)
         found = [item for t in dict.fromkeys(types) for item in by_type.get(t, ())]
         return [r for _, r in sorted(found, key=lambda item: item[0])]
 

@@ -33,6 +33,7 @@ import re
 from dataclasses import dataclass
 
 from iaclint.gate import reads
+from iaclint.gate.text import echo
 
 ENV_DIRS = frozenset({"env", "envs", "environment", "environments", "config", "configs", "configuration",
                       "params", "parameters", "stages", "deploy", "deployments", "vars", "tfvars"})
@@ -89,7 +90,7 @@ def select(planned: dict, wanted: str | None) -> list:
         return known
     if wanted not in known:
         listed = ", ".join(known) if known else "none: no parameter or variable files were found"
-        raise UnknownEnvironmentError(f"unknown environment {wanted!r} (environments: {listed})")
+        raise UnknownEnvironmentError(f"unknown environment {echo(wanted)} (environments: {listed})")
     return [wanted]
 
 

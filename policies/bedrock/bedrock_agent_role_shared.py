@@ -9,6 +9,8 @@ exist beside it.
 """
 from __future__ import annotations
 
+from itertools import islice
+
 from iaclint.aws import iam
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
 from iaclint.model.unknown import is_unknown
@@ -42,7 +44,9 @@ def _by_role(agents, ctx) -> dict:
     out: dict = {}
     for agent in agents:
         out.setdefault(_role_key(agent, ctx)[0], []).append(agent)
-    return out
+    # each group sorted by address, with its members' ids: what every agent of the group
+    # reports is read from it without sorting the group again (all agents may share one role)
+    return {key: (sorted(group, key=lambda a: a.address), {id(a) for a in group}) for key, group in out.items()}
 
 
 class BedrockAgentRoleShared(Policy):
@@ -56,7 +60,7 @@ class BedrockAgentRoleShared(Policy):
 
     def check(self, resource, ctx):
         agents = ctx.project.unit_resources(resource.unit, AGENT)
-        others = [a for a in agents if a is not resource]
+        others = any(a is not resource for a in agents)  # stops at the first: not a copy per agent
         if resource.attributes.get("agent_resource_role_arn") is None or not others:
             yield PASS()
             return
@@ -67,11 +71,13 @@ class BedrockAgentRoleShared(Policy):
                           f"`{resource.native_name(_ROLE)}` is `{getattr(value, 'expr', value)}`", _ROLE)
             return
         by_role = ctx.remembered("bedrock-agent-roles-of-unit", agents[0], lambda: _by_role(agents, ctx))
-        sharing = sorted(a.address for a in by_role.get(key, ()) if a is not resource)
+        group, members = by_role.get(key, ((), set()))
+        sharing = len(group) - (id(resource) in members)
         if not sharing:
             yield PASS()
             return
-        shown = ", ".join(f"`{a}`" for a in sharing[:_SHOWN])
-        more = f" and {len(sharing) - _SHOWN} more" if len(sharing) > _SHOWN else ""
+        first = [a.address for a in islice((a for a in group if a is not resource), _SHOWN)]
+        shown = ", ".join(f"`{a}`" for a in first)
+        more = f" and {sharing - _SHOWN} more" if sharing > _SHOWN else ""
         yield FAIL(f"Bedrock agent shares its execution role {label} with {shown}{more}: a compromised agent acts "
                    f"with the permissions every one of them needs", _ROLE)

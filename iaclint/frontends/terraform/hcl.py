@@ -10,6 +10,11 @@ tree-sitter-hcl's number token lacks one form of HCL's grammar: an exponent with
 fraction (`1e3`, `2E-2`). `_parse` parses such a file once more with the exponent's bytes
 masked as digits (same length, so every position is unchanged) and the evaluator reads a
 number's text from the original bytes.
+
+A file's tree is not kept with its blocks: an `Attribute` of a `.tf` file knows its
+expression by start byte and asks its `Source` for the node, which parses the file again
+when its tree has been dropped (`iaclint.frontends.terraform.kept` decides which trees
+stay: a big module's trees do not fit in memory at once).
 """
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from iaclint.frontends.terraform.kept import KEPT
 from iaclint.model.resource import DUPLICATE_KEY_ID, ParseError, Span
 
 _PARSER = None
@@ -44,6 +50,17 @@ class Source:
     lines: list = field(default_factory=list)  # byte offsets of line starts, lazily
     ascii: bool | None = None  # an ASCII file's byte columns are its character columns
     duplicates: list = field(default_factory=list)  # IAC004 ParseErrors: arguments set twice in a block
+    nodes: dict | None = None  # expression start byte -> node, while the tree is kept (see `kept`)
+    parses: int = 0
+
+    def expression(self, start: int):
+        """The expression node that starts at byte `start` (of an attribute of a block)."""
+        nodes = self.nodes
+        if nodes is None:
+            self.nodes = nodes = _expression_nodes(_parse(self.data).root_node)
+            self.parses += 1
+        KEPT.use(self)
+        return nodes.get(start)
 
     def span(self, node) -> Span:
         (row, col), (end_row, end_col) = node.start_point, node.end_point
@@ -78,12 +95,23 @@ class Source:
         return len(chunk.decode("utf-8", errors="replace")) + 1
 
 
-@dataclass(slots=True)  # slots: one per attribute of every file
 class Attribute:
-    name: str
-    expr: Any  # a tree-sitter `expression` node, or a `JsonValue` for .tf.json
-    span: Span
-    source: Source
+    """`name = expr` in a block. `expr` is a tree-sitter `expression` node (for a `.tf`
+    file, asked of the source by start byte: see the module docstring), a `JsonValue` for
+    `.tf.json`, or None."""
+
+    __slots__ = ("name", "_expr", "span", "source")  # one per attribute of every file
+
+    def __init__(self, name: str, expr: Any, span: Span, source: Source):
+        self.name, self._expr, self.span, self.source = name, expr, span, source
+
+    @property
+    def expr(self):
+        expr = self._expr
+        return self.source.expression(expr) if type(expr) is int else expr
+
+    def __repr__(self) -> str:
+        return f"Attribute({self.name!r}, {self.span!r})"
 
 
 @dataclass(slots=True)
@@ -115,10 +143,13 @@ def parse_file(file: str, data: bytes) -> tuple[list[Block], list[ParseError]]:
         what = "missing " + bad.type if bad.is_missing else "syntax error"
         return [], [ParseError(file, span.line, span.column, f"{what} (HCL)")]
     body = next((c for c in root.children if c.type == "body"), None)
+    source.nodes, source.parses = {}, 1
     try:
-        return (_blocks(body, source) if body is not None else []), source.duplicates
+        blocks = _blocks(body, source) if body is not None else []
     except RecursionError:
         return [], [ParseError(file, 1, 1, "blocks nested too deeply to read")]
+    KEPT.use(source)
+    return blocks, source.duplicates
 
 
 def _parse(data: bytes):
@@ -195,7 +226,10 @@ def _block(node, source: Source) -> Block:
                         expr = parts[2]
                     else:
                         expr = next((c for c in parts if c.type == "expression"), None)
-                    attribute = Attribute(name, expr, source.span(item), source)
+                    if expr is not None:
+                        source.nodes[expr.start_byte] = expr
+                    attribute = Attribute(name, expr.start_byte if expr is not None else None, source.span(item),
+                                          source)
                     if name in attributes:
                         _duplicate(source, block_type, labels, attributes[name], attribute)
                     attributes[name] = attribute
@@ -205,6 +239,23 @@ def _block(node, source: Source) -> Block:
     head = Span(span.file, span.line, span.column, header.line if header else span.line,
                 header.end_column if header else span.end_column)
     return Block(block_type, labels, attributes, blocks, span, head, source)
+
+
+def _expression_nodes(root) -> dict:
+    """Start byte -> expression node of every attribute of every block (nested ones too),
+    as `_block` finds them."""
+    out = {}
+    stack = [c for c in root.children if c.type == "body"]
+    while stack:
+        for item in stack.pop().children:
+            kind = item.type
+            if kind == "block":
+                stack.extend(c for c in item.children if c.type == "body")
+            elif kind == "attribute":
+                expr = next((c for c in item.children if c.type == "expression"), None)
+                if expr is not None:
+                    out[expr.start_byte] = expr
+    return out
 
 
 def _duplicate(source: Source, block_type: str, labels: list, first: Attribute, again: Attribute) -> None:
