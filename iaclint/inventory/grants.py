@@ -24,7 +24,7 @@ from iaclint.inventory import kinds
 from iaclint.inventory.unit import Builder
 from iaclint.inventory.model import Asset, Grant, Unknowable
 from iaclint.model.unknown import is_unknown
-from iaclint.model.work import spend
+from iaclint.model.work import metered, spend
 
 # (edge kind, actions, target: canonical types or "foundation-model", ARN template).
 # `{name}` is the asset's name, `*` when it is unknown.
@@ -315,9 +315,10 @@ def _arn_covers(glob: str, arn: str) -> bool:
     if glob.strip() and set(glob.strip()) == {"*"}:
         return True
     g, a = _split(glob), _split(arn)
-    if g is None or a is None:
-        return iam.covers(glob, arn)
-    return iam.covers(g[2], a[2]) and iam.covers(g[5], a[5])
+    with metered(None):  # cached for the process: a charge here would depend on what it compared before
+        if g is None or a is None:
+            return iam.covers(glob, arn)
+        return iam.covers(g[2], a[2]) and iam.covers(g[5], a[5])
 
 
 @lru_cache(maxsize=16384)
@@ -325,9 +326,10 @@ def _arn_overlaps(glob: str, arn: str) -> bool:
     if glob.strip() and set(glob.strip()) == {"*"}:
         return True
     g, a = _split(glob), _split(arn)
-    if g is None or a is None:
-        return iam.overlaps(glob, arn)
-    return iam.overlaps(g[2], a[2]) and iam.overlaps(g[5], a[5])
+    with metered(None):  # cached for the process (see `_arn_covers`)
+        if g is None or a is None:
+            return iam.overlaps(glob, arn)
+        return iam.overlaps(g[2], a[2]) and iam.overlaps(g[5], a[5])
 
 
 def _glob(element) -> tuple:
