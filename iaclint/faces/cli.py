@@ -29,15 +29,17 @@ def _pairs(values, flag: str) -> dict:
     for value in values or ():
         name, sep, val = value.partition("=")
         if not sep or not name:
-            raise SystemExit(_usage_error(f"{flag} expects NAME=VALUE, got {value!r}"))
+            from iaclint.gate.text import echo
+
+            raise SystemExit(_usage_error(f"{flag} expects NAME=VALUE, got {echo(value)}"))
         out[name] = val
     return out
 
 
 def _usage_error(message: str) -> int:
-    from iaclint.gate.text import inert
+    from iaclint.gate.text import inert, short
 
-    print(f"iaclint: error: {inert(message)}", file=sys.stderr)
+    print(f"iaclint: error: {inert(short(message))}", file=sys.stderr)
     return EXIT_ERROR
 
 
@@ -82,8 +84,22 @@ def _reports(pairs) -> list[tuple[str, str | None]]:
     return reports
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with the value it quotes in an error (`invalid choice: '...'`) shortened
+    and made inert like every other error message."""
+
+    def error(self, message):
+        import re
+
+        from iaclint.gate.text import ECHO_LIMIT, inert, short
+
+        message = re.sub(r"\S{%d,}" % (ECHO_LIMIT + 20), lambda m: short(m.group(0), ECHO_LIMIT), message)
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {inert(short(message))}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="iaclint",
         description="Policy linter for AI/ML infrastructure as code on AWS (Terraform and CloudFormation).",
     )
@@ -381,7 +397,9 @@ def _explain(args) -> int:
         if wanted in (p.id, p.name) or wanted.upper() == p.id:
             print(explain_text(p))
             return EXIT_OK
-    return _usage_error(f"no policy {wanted!r} (try `iaclint rules`)")
+    from iaclint.gate.text import echo
+
+    return _usage_error(f"no policy {echo(wanted)} (try `iaclint rules`)")
 
 
 def explain_text(p) -> str:

@@ -78,9 +78,9 @@ class Settings:
 
 
 def _fail(message: str):
-    from iaclint.gate.text import inert
+    from iaclint.gate.text import inert, short
 
-    print(f"iaclint: error: {inert(message)}", file=sys.stderr)
+    print(f"iaclint: error: {inert(short(message))}", file=sys.stderr)
     raise SystemExit(EXIT_ERROR)
 
 
@@ -109,7 +109,9 @@ def _items(values, flag: str) -> dict:
     for value in values or ():
         name, sep, val = value.partition("=")
         if not sep or not name.strip():
-            _fail(f"{flag} expects NAME=VALUE, got {value!r}")
+            from iaclint.gate.text import echo
+
+            _fail(f"{flag} expects NAME=VALUE, got {echo(value)}")
         out[name.strip()] = val
     return out
 
@@ -122,7 +124,7 @@ def scan_settings(args, paths, *, use_baseline: bool = True) -> Settings:
     """Configuration + flags -> Settings. Exits 2 (SystemExit) on a bad configuration,
     baseline or git ref."""
     from iaclint.gate.reads import Tree
-    from iaclint.gate.text import inert, inert_path
+    from iaclint.gate.text import inert, inert_path, listed, short
     from iaclint.pipeline.config import ConfigError, merge
     from iaclint.pipeline.trust import effective_config
 
@@ -131,15 +133,17 @@ def scan_settings(args, paths, *, use_baseline: bool = True) -> Settings:
         try:
             config, notes = effective_config(paths, getattr(args, "config", None), getattr(args, "trust_config", False))
         except ConfigError as exc:
-            for message in exc.messages:
-                print(f"iaclint: error: {inert_path(exc.file)}: {inert(message)}", file=sys.stderr)
+            for message in listed(exc.messages):
+                print(f"iaclint: error: {inert_path(exc.file)}: {inert(short(message))}", file=sys.stderr)
             raise SystemExit(EXIT_ERROR) from None
         for where, message in notes:
             note(where, message)
     severity = _items(getattr(args, "severity", ()), "--severity")
     for name, level in severity.items():
         if level not in SEVERITIES:
-            _fail(f"--severity {name}={level}: the severity must be one of {', '.join(SEVERITIES)}")
+            from iaclint.gate.text import ECHO_LIMIT, short
+
+            _fail(f"--severity {short(name, ECHO_LIMIT)}={short(level, ECHO_LIMIT)}: the severity must be one of {', '.join(SEVERITIES)}")
     per_path = {glob: _split([ids]) for glob, ids in _items(getattr(args, "per_path_ignore", ()),
                                                             "--per-path-ignore").items()}
     cli = {

@@ -9,6 +9,8 @@ make a line read differently from what it holds. Every report format and every
 
     inert(text) -> str        # control characters shown as escapes, on one line
     inert_path(path) -> str   # the same, and never starting like a CI log command
+    echo(value) -> str        # a value quoted in an error message, shortened
+    short(text) -> str        # a whole message, shortened (the last guard before printing)
 
 Escapes are written `\\n`, `\\x1b`, `\\u202e`: the reader sees what is there, nothing
 acts on it. A backslash stays as it is (paths on Windows, regular expressions).
@@ -66,3 +68,31 @@ def decoded(text: str) -> str:
         return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     except UnicodeEncodeError:  # a surrogate that did not come from a byte (JSON `"\ud800"`)
         return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+ECHO_LIMIT = 80  # characters of a value quoted in a message
+MESSAGE_LIMIT = 1000  # characters of one message line
+
+
+def short(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    """`text` cut to about `limit` characters, saying how long it was: a configuration
+    value of 800 KB is an error message of one line, not 800 KB of output."""
+    if not isinstance(text, str):
+        text = str(text)
+    if len(text) <= limit:
+        return text
+    keep = max(limit - 30, 10)
+    return f"{text[:keep]}... ({len(text):,} characters)"
+
+
+def echo(value, limit: int = ECHO_LIMIT) -> str:
+    """`repr(value)` as quoted in an error message (`unknown policy 'IAC2O1'`), shortened
+    to about `limit` characters; made inert where the message is printed."""
+    return short(repr(value), limit)
+
+
+def listed(problems: list, limit: int = 20) -> list:
+    """The first `limit` problems, and one line saying how many more there are."""
+    if len(problems) <= limit:
+        return list(problems)
+    return list(problems[:limit]) + [f"... and {len(problems) - limit:,} more"]

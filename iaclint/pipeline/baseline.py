@@ -20,6 +20,7 @@ import json
 import os
 
 from iaclint.gate import reads, writes
+from iaclint.gate.text import echo
 
 BASELINE_VERSION = 1
 DEFAULT_BASELINE = ".iaclint-baseline.json"
@@ -75,7 +76,7 @@ def load_baseline(path: str, tree: reads.Tree | None = None) -> frozenset:
             or not isinstance(document.get("findings"), list):
         raise BaselineError(f"{path} is not an iaclint baseline (expected `tool: iaclint` and a `findings` list)")
     if document.get("version") != BASELINE_VERSION:
-        raise BaselineError(f"baseline {path} has version {document.get('version')!r}; this iaclint reads "
+        raise BaselineError(f"baseline {path} has version {echo(document.get('version'))}; this iaclint reads "
                             f"version {BASELINE_VERSION} (recreate it with `iaclint baseline create`)")
     fingerprints = set()
     for i, entry in enumerate(document["findings"]):

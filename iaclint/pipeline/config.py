@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, field
 
 from iaclint.gate import reads
+from iaclint.gate.text import echo
 
 CONFIG_NAMES = (".iaclint.yaml", ".iaclint.yml")
 MAX_CONFIG_BYTES = 1024 * 1024  # a configuration is a few hundred lines
@@ -264,7 +265,7 @@ def _canonical_keys(data: dict, shown: str) -> tuple[dict, dict]:
     values, spelled = {}, {}
     for key, value in data.items():
         if not isinstance(key, str):
-            raise ConfigError(shown, [f"key {key!r} is not a string"])
+            raise ConfigError(shown, [f"key {echo(key)} is not a string"])
         canonical = key.replace("_", "-")
         if canonical in values:
             raise ConfigError(shown, [f"`{spelled[canonical]}` and `{key}` are the same key; keep one"])
@@ -298,9 +299,9 @@ def validate(values: dict, shown: str, spelled: dict | None = None) -> None:
                 messages.append(f"unknown key `{spelled.get(key, key)}`{_suggest(key, known)}")
             continue
         where = _key_path(path, spelled)
-        message = error.message
+        message = error.message.replace(repr(error.instance), echo(error.instance))
         if error.validator == "pattern" and error.validator_value == document["$defs"]["policy"]["pattern"]:
-            message = f"{error.instance!r} is not a policy ID (IAC101) or name (sagemaker-notebook-no-cmk)"
+            message = f"{echo(error.instance)} is not a policy ID (IAC101) or name (sagemaker-notebook-no-cmk)"
         if "propertyNames" in error.schema_path:
             message = f"invalid key: {message}"
         messages.append(f"`{where}`: {message}")

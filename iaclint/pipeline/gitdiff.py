@@ -28,6 +28,8 @@ import re
 import subprocess
 from dataclasses import dataclass, field
 
+from iaclint.gate.text import echo
+
 # A repository's configuration may name commands; these options keep git from running them.
 SAFE_CONFIG = ("-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "diff.external=",
                "-c", "core.pager=cat")
@@ -72,9 +74,9 @@ def changed_lines(ref: str, cwd: str = ".") -> Changes:
     top = _git(["rev-parse", "--show-toplevel"], cwd,
                f"not inside a git repository: {os.path.abspath(cwd)} (--diff needs one)", detail=False).strip()
     if not ref or ref.startswith("-"):
-        raise DiffError(f"unknown git ref {ref!r}")
+        raise DiffError(f"unknown git ref {echo(ref)}")
     resolved = _git(["rev-parse", "--verify", "--quiet", ref + "^{commit}"], top,
-                    f"unknown git ref {ref!r} (is it fetched? in CI, fetch the base branch first)").strip()
+                    f"unknown git ref {echo(ref)} (is it fetched? in CI, fetch the base branch first)").strip()
     base = _try_git(["merge-base", resolved, "HEAD"], top) or resolved
     base = base.strip()
     diff = _git(["-c", "core.quotepath=off", "diff", "--unified=0", "--no-color", "--no-ext-diff",

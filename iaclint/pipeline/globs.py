@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 
+from iaclint.gate.text import echo
 from iaclint.model import linear_regex
 
 
@@ -99,7 +100,7 @@ class PathMatcher:
             try:
                 linear_regex.compile(translate(pattern))
             except ValueError as exc:
-                raise GlobError(f"invalid glob {pattern!r}: {exc}") from None
+                raise GlobError(f"invalid glob {echo(pattern)}: {exc}") from None
         try:
             self._regex = linear_regex.compile("|".join(f"(?:{translate(p)})" for p in self.patterns)) \
                 if self.patterns else None

@@ -22,6 +22,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 
+from iaclint.gate.text import echo
 from iaclint.pipeline.gitdiff import DiffError, _git, _try_git
 
 SAFE = ["-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "core.quotepath=off"]
@@ -56,9 +57,9 @@ def compare(result, ref: str, paths, run) -> InventoryDiff:
     top = _git(["rev-parse", "--show-toplevel"], where, f"not inside a git repository: {where} (--diff needs one)",
                detail=False).strip()
     if not ref or ref.startswith("-"):
-        raise DiffError(f"unknown git ref {ref!r}")
+        raise DiffError(f"unknown git ref {echo(ref)}")
     resolved = _git(["rev-parse", "--verify", "--quiet", ref + "^{commit}"], top,
-                    f"unknown git ref {ref!r} (is it fetched? in CI, fetch the base branch first)").strip()
+                    f"unknown git ref {echo(ref)} (is it fetched? in CI, fetch the base branch first)").strip()
     base = (_try_git(["merge-base", resolved, "HEAD"], top) or resolved).strip()
     relative = [os.path.relpath(os.path.abspath(p), top) for p in paths]
     if any(r == os.pardir or r.startswith(os.pardir + os.sep) for r in relative):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 
 from iaclint.engine.policy import SEVERITIES, Policy
+from iaclint.gate.text import echo, listed
 
 
 def load_all_policies(policy_dirs=()) -> list[Policy]:
@@ -44,9 +45,9 @@ def check_names(policies: list[Policy], named: dict) -> None:
             close = [_as_id(name)] if _as_id(name) in known else difflib.get_close_matches(
                 name.upper() if name[:3].upper() == "IAC" else name, known, n=1, cutoff=0.6)
             hint = f" (did you mean {close[0]}?)" if close else " (see `iaclint rules`)"
-            problems.append(f"{where}: unknown policy {name!r}{hint}")
+            problems.append(f"{where}: unknown policy {echo(name)}{hint}")
     if problems:
-        raise UnknownPolicyError("; ".join(problems))
+        raise UnknownPolicyError("; ".join(listed(problems, 10)))
 
 
 def _as_id(name: str) -> str:
@@ -82,7 +83,7 @@ def override_severities(policies: list[Policy], severity: dict | None) -> list[P
         level = severity.get(policy.id, severity.get(policy.name))
         if level is not None and level != policy.severity:
             if level not in SEVERITIES:
-                raise ValueError(f"unknown severity {level!r} for {policy.id}")
+                raise ValueError(f"unknown severity {echo(level)} for {policy.id}")
             policy = copy.copy(policy)
             policy.severity = level
         out.append(policy)

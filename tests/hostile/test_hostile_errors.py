@@ -143,3 +143,31 @@ def test_diff_never_runs_commands_from_the_repositorys_git_config(world, tmp_pat
     (repo / "main.tf").write_text(NOTEBOOK + "\n")
     run = iaclint("scan", ".", "--no-cache", "--diff", "HEAD", cwd=repo, home=home, env=env)
     assert_inert(run, code=(0, 1), markers=[marker])
+
+
+HUGE = "x" * 800_000
+LONG = "x" * 100_000  # one argument may hold at most 128 KB
+
+
+@pytest.mark.parametrize("config,argv", [
+    (f"select:\n  - IAC{HUGE}\n", []),  # schema: not a policy ID
+    (f"fail-on: {HUGE}\n", []),  # schema: not one of
+    (f"severity:\n  ? IAC{HUGE}\n  : high\n", []),  # unknown policy, a key
+    ("select: [" + ", ".join(f"IAC9{i % 100:02d}" for i in range(5000)) + "]\n", []),  # 5,000 problems
+    (None, ["--select", LONG]),
+    (None, ["--severity", f"IAC201={LONG}"]),
+    (None, ["--fail-on", LONG]),  # argparse's own message
+    (None, ["--exclude", f"[z-a]{LONG}"]),
+    (None, ["--var", LONG]),
+    (None, ["--env", LONG]),
+])
+def test_an_error_echoes_a_huge_value_shortened(world, config, argv):
+    """An 800 KB configuration value used to be printed whole in its error message."""
+    repo, home = world
+    if config is not None:
+        (repo / ".iaclint.yaml").write_text(config)
+    run = iaclint("scan", ".", "--no-cache", *argv, cwd=repo, home=home)
+    assert_inert(run, code=2)
+    assert "error:" in run.err
+    assert len(run.err) < 3000, run.err[:3000]
+    assert "characters)" in run.err or "more" in run.err, run.err

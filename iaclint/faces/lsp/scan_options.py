@@ -2,6 +2,7 @@
 unless the workspace is trusted: iaclint.pipeline.trust) under the editor's settings."""
 from __future__ import annotations
 
+from iaclint.gate.text import listed
 from iaclint.pipeline.config import ConfigError, merge
 from iaclint.pipeline.trust import EDITOR_OPT_IN, effective_config
 
@@ -16,7 +17,7 @@ def scan_options(s, target: str, warn) -> tuple[dict, tuple]:
         for where, message in notes:
             warn(f"iaclint: {where}: {message}")
     except ConfigError as exc:
-        warn("iaclint: " + "; ".join(f"{exc.file}: {m}" for m in exc.messages))
+        warn("iaclint: " + "; ".join(f"{exc.file}: {m}" for m in listed(exc.messages, 5)))
         config = None
     editor = {"select": s.select, "ignore": s.ignore, "strict": s.strict, "policy-dirs": s.policy_dirs,
               "variables": s.variables, "parameters": s.parameters, "var-files": s.var_files,

@@ -71,6 +71,9 @@ class IaclintServer(LanguageServer):
 
     def warn(self, message: str) -> None:
         """Show a configuration problem once (scans go on without the broken part)."""
+        from iaclint.gate.text import short
+
+        message = short(message)
         if message in self.config_errors:
             return
         self.config_errors.add(message)
