@@ -138,3 +138,25 @@ def test_records_with_optional_fields_equal_json_dumps(monkeypatch):
         assert "".join(_records(findings, 1)) == json.dumps({"k": expected}, indent=2)[9:-2]
 
     check()
+
+
+def test_flows_encoded_in_c_are_the_pretty_printers_bytes():
+    """`_extra_text` lays out attack-path flows from one C encoder call; the bytes must be
+    `_pretty`'s (escapes, `%`, `]\\n[` inside values, short steps, empty chains)."""
+    import random
+
+    from iaclint.formatters.json_format import _extra_text, _extras, _pretty
+
+    rng = random.Random(7)
+    values = ["a", 'q"\\x\n]\n[', 3, None, True, 2.5, "é", "%s", "]\n[", ""]
+    checked = 0
+    for _ in range(2000):
+        flows = tuple(tuple(tuple(rng.choice(values) for _ in range(rng.choice([1, 7, 8])))
+                            for _ in range(rng.randrange(0, 4))) for _ in range(rng.randrange(0, 4)))
+        item = type("Item", (), {"flows": flows, "environments": (), "root": ""})()
+        extras = _extras(item)
+        if extras:
+            level = rng.randrange(0, 4)
+            assert _extra_text("flows", extras["flows"], level) == "".join(_pretty(extras["flows"], level))
+            checked += 1
+    assert checked > 1000

@@ -5,7 +5,7 @@ accounts), `s3`, `ecr`, `aoss` (OpenSearch Serverless collections and their poli
 `sagemaker_pipelines` (pipeline definitions), `sagemaker_endpoints`, `guardrails`,
 `gpu_hosts`, `instances`, `mlscope` (is a bucket, key or repository part of an ML
 workload), `scripts` (SageMaker lifecycle scripts), `credentials` (secrets written into
-configuration), `settings` (one enumerated setting in every dialect); and the three-valued helpers the policies share: `verdicts` (combining checks)
+configuration), `vector_images` (self-hosted vector databases on ECS), `settings` (one enumerated setting in every dialect); and the three-valued helpers the policies share: `verdicts` (combining checks)
 and `scoped` (a problem on a resource within a scope).
 
 It imports `engine.policy` (verdicts), `model` and `gate`; never a front end, the

@@ -5,8 +5,9 @@ An image is a vector database when its repository path, with the registry host (
 Hub, `ghcr.io`, `cr.weaviate.io`, an ECR pull-through cache prefix) and the tag or digest
 taken off, is one of `VECTOR_DB_IMAGES` or ends with `/` and one of them. It is matched
 whole, never as a substring: `example/qdrant-proxy` is not Qdrant. An image written with
-unknown parts counts when the known text after the last hole holds the whole repository
-path (`${var.registry}/qdrant/qdrant:${var.tag}`); an image nothing is known of is not
+unknown parts counts when its repository path is known whole from the first slash after the
+last unknown part, which is then part of a registry prefix
+(`${var.registry}/qdrant/qdrant:${var.tag}`, `${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/qdrant/qdrant`); an image nothing is known of is not
 guessed at. A copy of an image pushed to a private repository under another name is not
 recognised (no static tool can).
 
@@ -32,6 +33,7 @@ VECTOR_DB_IMAGES = {
     "pgvector/pgvector": "PostgreSQL with pgvector",
 }
 TASK_DEFINITION_TYPE = "aws_ecs_task_definition"
+HOLE = "\x00"  # an unknown part of the image's text
 _FAMILY = re.compile(r"^(?:arn:[^:]+:ecs:[^:]*:[^:]*:task-definition/)?(?P<family>[A-Za-z0-9_-]+)(?::\d+)?$")
 
 
@@ -47,15 +49,19 @@ def vector_database(image: Any) -> str | None:
     """The vector database an image runs (a name from `VECTOR_DB_IMAGES`), or None."""
     if is_unknown(image):
         parts = getattr(image, "parts", None)
-        if not parts or not isinstance(parts[-1], str) or "/" not in parts[-1]:
+        if not parts:
             return None
-        text = parts[-1]  # the known text after the last hole, from a slash on
-        text = text[text.index("/"):]
+        text = "".join(p if isinstance(p, str) else HOLE for p in parts)
     elif isinstance(image, str):
         text = image
     else:
         return None
     path = repository_path(text).lower()
+    if HOLE in path:  # the path is known from the first slash after the last hole (a registry prefix) on
+        path = path.rsplit(HOLE, 1)[1]
+        if "/" not in path:
+            return None
+        path = path[path.index("/"):]
     for repository, product in VECTOR_DB_IMAGES.items():
         if path == repository or path.endswith("/" + repository):
             return product

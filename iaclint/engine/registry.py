@@ -15,11 +15,11 @@ import inspect
 import json
 import os
 import sys
+from functools import lru_cache, partial
 from pathlib import Path
 
-from iaclint.engine.grammar import GrammarError
+from iaclint.engine import policy_index
 from iaclint.engine.policy import SEVERITIES, Policy
-from iaclint.engine.yaml_policy import YamlPolicy
 
 SCHEMA_FILE = Path(__file__).with_name("policy_schema.json")
 
@@ -31,6 +31,7 @@ class PolicyLoadError(Exception):
         self.reason = reason
 
 
+@lru_cache(maxsize=1)
 def builtin_policy_dir() -> Path:
     """The installed `iaclint_policies` package, else `policies/` beside a source checkout."""
     spec = importlib.util.find_spec("iaclint_policies")
@@ -39,9 +40,13 @@ def builtin_policy_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "policies"
 
 
+BUILTIN_PACKAGE = "iaclint_policies"
+
+
 def load_policies(policy_dirs: list[str] = ()) -> list[Policy]:
-    """Built-in policies plus those in `policy_dirs`, sorted by id; ids must be unique."""
-    policies = _load_dir(builtin_policy_dir(), validate=False, package="iaclint_policies")
+    """Built-in policies plus those in `policy_dirs`, sorted by id; ids must be unique.
+    The built-in ones come through the pack's index where it holds (`policy_index`)."""
+    policies = _load_builtin(builtin_policy_dir())
     for directory in policy_dirs:
         if not os.path.isdir(directory):
             raise PolicyLoadError(directory, "policy directory not found")
@@ -57,26 +62,76 @@ def load_policies(policy_dirs: list[str] = ()) -> list[Policy]:
 def _load_dir(directory: Path, validate: bool, package: str | None) -> list[Policy]:
     policies: list[Policy] = []
     for path in sorted(directory.rglob("*")):
-        if path.suffix in (".yaml", ".yml", ".json") and path.is_file():
-            policies.append(load_yaml_policy(path, validate))
-        elif path.suffix == ".py" and path.is_file() and path.name != "__init__.py":
-            policies.extend(load_python_policies(path, directory, package))
+        if path.is_file():
+            policies.extend(_load_file(path, directory, validate, package))
     return policies
 
 
-def load_yaml_policy(path: Path, validate: bool = True) -> YamlPolicy:
+def _load_file(path: Path, directory: Path, validate: bool, package: str | None) -> list[Policy]:
+    if path.suffix in (".yaml", ".yml", ".json"):
+        return [load_yaml_policy(path, validate)]
+    if path.suffix == ".py" and path.name != "__init__.py":
+        return load_python_policies(path, directory, package)
+    return []
+
+
+def _load_builtin(directory: Path) -> list[Policy]:
+    """The built-in pack: each file whose bytes match its record in the index from the
+    record (Python policies as `LazyPolicy`, imported on first use), any other as usual."""
+    index = policy_index.read_index(directory)
+    policies: list[Policy] = []
+    for path in policy_index.pack_files(directory):
+        record = index.get(path.relative_to(directory).as_posix())
+        try:
+            fresh = record is not None and policy_index.digest(path.read_bytes()) == record.get("sha256")
+        except OSError:
+            fresh = False
+        if not fresh:
+            policies.extend(_load_file(path, directory, validate=False, package=BUILTIN_PACKAGE))
+        elif "document" in record and "policy" not in record:
+            policies.append(_yaml_policy(record["document"], path))
+        elif "document" in record:
+            policies.append(policy_index.LazyPolicy(record["policy"], str(path),
+                                                    partial(_yaml_policy, record["document"], path)))
+        else:
+            policies.extend(policy_index.LazyPolicy(r, str(path), partial(_load_class, str(path), r["module"], r["class"]))
+                            for r in record["policies"])
+    return policies
+
+
+def _load_class(source: str, module_name: str, class_name: str) -> Policy:
+    """The policy of class `class_name` in a built-in policy file (for `LazyPolicy`)."""
+    for policy in load_python_policies(Path(source), builtin_policy_dir(), BUILTIN_PACKAGE):
+        if type(policy).__name__ == class_name and type(policy).__module__ == module_name:
+            return policy
+    raise PolicyLoadError(source, f"policy class {class_name} not found (regenerate the policy index)")
+
+
+def read_policy_document(path: Path):
+    """The parsed content of a YAML (or JSON) policy file."""
     import yaml
 
     try:
-        document = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, UnicodeDecodeError) as exc:
         raise PolicyLoadError(str(path), f"cannot read: {exc}") from None
     except yaml.YAMLError as exc:  # JSON is YAML: one loader reads both
         raise PolicyLoadError(str(path), f"invalid {'JSON' if path.suffix == '.json' else 'YAML'}: {exc}") from None
+
+
+def load_yaml_policy(path: Path, validate: bool = True) -> "YamlPolicy":
+    document = read_policy_document(path)
     if validate:
         validate_policy_document(document, str(path))
     elif not isinstance(document, dict) or "metadata" not in document or "definition" not in document:
         raise PolicyLoadError(str(path), "a policy needs `metadata` and `definition`")
+    return _yaml_policy(document, path)
+
+
+def _yaml_policy(document, path: Path) -> "YamlPolicy":
+    from iaclint.engine.grammar import GrammarError  # the grammar only when a YAML policy is made
+    from iaclint.engine.yaml_policy import YamlPolicy
+
     try:
         return YamlPolicy(document, str(path))
     except GrammarError as exc:
@@ -105,9 +160,7 @@ def load_python_policies(path: Path, root: Path, package: str | None) -> list[Po
     if package is None and _is_checkov_check(path):
         raise PolicyLoadError(str(path), "a Checkov Python check: iaclint runs Checkov's YAML and JSON policies, "
                               "not its Python checks (move it out of the directory, or rewrite it as YAML)")
-    relative = path.relative_to(root).with_suffix("")
-    prefix = package or f"iaclint_user_policies_{abs(hash(str(root))) % 10**8}"
-    module_name = ".".join([prefix, *relative.parts])
+    module_name = _module_name(path, root, package)
     try:
         module = sys.modules.get(module_name)
         if module is None:
@@ -129,6 +182,12 @@ def load_python_policies(path: Path, root: Path, package: str | None) -> list[Po
                 raise PolicyLoadError(str(path), f"policy {policy.id} has unknown severity {policy.severity!r}")
             found.append(policy)
     return found
+
+
+def _module_name(path: Path, root: Path, package: str | None) -> str:
+    relative = path.relative_to(root).with_suffix("")
+    prefix = package or f"iaclint_user_policies_{abs(hash(str(root))) % 10**8}"
+    return ".".join([prefix, *relative.parts])
 
 
 def _is_checkov_check(path: Path) -> bool:

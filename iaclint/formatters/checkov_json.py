@@ -101,7 +101,7 @@ def _record(finding, policy) -> dict:
         "file_line_range": [finding.line, max(finding.end_line, finding.line)],
         "resource": resource,
         "evaluations": None,
-        "check_class": type(policy).__module__ if policy is not None else "iaclint",
+        "check_class": (getattr(policy, "module_name", "") or type(policy).__module__) if policy is not None else "iaclint",
         "fixed_definition": None,
         "entity_tags": None,
         "caller_file_path": None,

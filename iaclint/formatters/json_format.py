@@ -116,11 +116,42 @@ def _records(items: list, level: int):
             text = template % tuple(next(encoded).split("\n"))
             extras = _extras(item)
             if extras:
-                text += "".join(",\n" + field_indent + json.dumps(key) + ": " + "".join(_pretty(value, level + 2))
+                text += "".join(",\n" + field_indent + json.dumps(key) + ": " + _extra_text(key, value, level + 2)
                                 for key, value in extras.items())
             texts.append(text + close)
         yield ("[\n" + item_indent if start == 0 else between) + between.join(texts)
     yield "\n" + "  " * level + "]"
+
+
+def _extra_text(key: str, value, level: int) -> str:
+    """An optional field's value as `_pretty` writes it; attack paths' flows (lists of
+    steps of scalars: 1,572 findings with ~12,000 steps on `tf-1000`) with one C encoder
+    call per finding, laid out by templates."""
+    if key == "flows":
+        steps = [step for chain in value for step in chain]  # dicts keyed by a prefix of FLOW_STEP
+        if steps and all(isinstance(step, dict) and 0 < len(step) <= len(FLOW_STEP)
+                         and tuple(step) == FLOW_STEP[:len(step)] and set(map(type, step.values())) <= _SCALARS
+                         for step in steps):
+            rows = [list(step.values()) for step in steps]
+            encoded = iter(json.dumps(rows, separators=("\n", ": "))[2:-2].split("]\n["))
+            return _flows_text(value, encoded, level)
+    return "".join(_pretty(value, level))
+
+
+def _flows_text(flows, encoded, level: int) -> str:
+    chain_indent, step_indent, field_indent = ("\n" + "  " * (level + n) for n in (1, 2, 3))
+    chains = []
+    for chain in flows:
+        if not chain:
+            chains.append("[]")
+            continue
+        steps = ["{" + ",".join(field_indent + _FLOW_KEYS[i] + v for i, v in enumerate(next(encoded).split("\n")))
+                 + step_indent + "}" for _ in chain]
+        chains.append("[" + step_indent + ("," + step_indent).join(steps) + chain_indent + "]")
+    return "[" + chain_indent + ("," + chain_indent).join(chains) + "\n" + "  " * level + "]"
+
+
+_FLOW_KEYS = tuple(json.dumps(k) + ": " for k in FLOW_STEP)
 
 
 def _pretty(value, level: int):

@@ -1,6 +1,11 @@
 """What reaches compute from outside: API Gateway (REST and HTTP), Lambda function URLs,
 SAM events, AgentCore gateways and runtimes, and Lambda permissions.
 
+A REST method whose integration is an AWS service proxy to an AI runtime (SageMaker, Bedrock)
+fronts that endpoint or model directly (`rest_apis.proxied`), and a REST API whose resource
+policy lets every AWS account in gives `any AWS account` an edge to what its `AWS_IAM`
+methods front (`rest_apis.policy_opens`).
+
 An entry that takes callers without authentication gets an edge from the `internet`
 pseudo asset to what it fronts, located first at the setting that opens it (the method's
 `authorization`, the URL's `authorization_type`, the gateway's `authorizer_type`), which
@@ -11,7 +16,7 @@ edge with `known=False`. An API asset `exposes` each function it integrates, and
 from __future__ import annotations
 
 from iaclint.aws import iam
-from iaclint.inventory import kinds
+from iaclint.inventory import kinds, rest_apis
 from iaclint.inventory.unit import Builder, unknowable
 from iaclint.inventory.model import INTERNET, PRIVATE, PUBLIC, Asset, Unknowable
 from iaclint.model.unknown import is_unknown
@@ -105,18 +110,44 @@ def _rest_api(b: Builder, api) -> None:
         label = f"API `{api.address}` {verb if isinstance(verb, str) else ''} (authorization {auth if isinstance(auth, str) else '?'})"
         where = ("authorization",)
         hops = [(method, p, f) for p, f in _functions(b, method, ("integration",))]
+        hops += [(method, p, a) for p, a in rest_apis.proxied(b, method, ("integration", "uri"))]
         for integration in integrations:
             if _same_method(b, integration, method, api):
                 hops += [(integration, p, f) for p, f in _functions(b, integration, ("uri",))]
+                hops += [(integration, p, a) for p, a in rest_apis.proxied(b, integration, ("uri",))]
         for holder, path, function in hops:
             b.link(entry, function, "exposes", f"integration of `{method.address}`", (b.at(holder, path),), cost=4)
             if not private:
                 _open(b, entry, function, label, (b.at(method, where), b.at(holder, path)), auth,
                       f"require authorization on `{method.address}` (`AWS_IAM`, `COGNITO_USER_POOLS` or a Lambda "
                       "authorizer)")
+            _any_account(b, api, method, function, (b.at(method, where), b.at(holder, path)), auth, private)
         levels.append(PRIVATE if private else _level(auth))
     _set_exposure(entry, levels)
     entry.exposure_detail = "REST API" + (" (private endpoint)" if private else "")
+
+
+def _any_account(b: Builder, api, method, target: Asset, via: tuple, auth, private: bool) -> None:
+    """`any AWS account -> target` when the API's resource policy lets every account in
+    and the method takes signed requests (`AWS_IAM`), or no authentication on a private
+    API (an unauthenticated public method is already the internet's edge)."""
+    if is_unknown(auth):
+        takes = None
+    else:
+        kind = auth.upper() if isinstance(auth, str) else ""
+        takes = kind == "AWS_IAM" or (kind == NONE and private)
+    if takes is False:
+        return
+    verdict, where, reason = rest_apis.policy_opens(b, api, method.attributes.get("http_method"))
+    if verdict is False or where is None:
+        return
+    known = verdict is True and takes is True
+    if not known and not reason:
+        reason = unknowable(auth, f"the authorization of `{method.address}`").reason
+    b.link(b.pseudo(kinds.anyone()), target, "invokes", f"the resource policy of `{api.address}`", (where,) + via,
+           known=known, reason=reason, cost=OPEN_COST,
+           fix=f"confine the resource policy of `{api.address}` with an `aws:SourceVpce`, `aws:SourceIp` or "
+               "`aws:PrincipalOrgID` condition, or name the callers' accounts")
 
 
 def _same_method(b: Builder, integration, method, api) -> bool:

@@ -24,6 +24,7 @@ from iaclint.inventory import kinds
 from iaclint.inventory.unit import Builder
 from iaclint.inventory.model import Asset, Grant, Unknowable
 from iaclint.model.unknown import is_unknown
+from iaclint.model.work import spend
 
 # (edge kind, actions, target: canonical types or "foundation-model", ARN template).
 # `{name}` is the asset's name, `*` when it is unknown.
@@ -98,6 +99,7 @@ def _principal(b: Builder, asset: Asset) -> None:
                 allowed = [(None, s, v) for s in statements
                            if (v := iam.all3(iam.is_allow(s), iam.actions_cover(s, action))) is not False]
             for _grant, stmt, verdict in allowed:
+                spend(len(candidates))  # principals x assets: the work budget bounds it (charged on cache hits too)
                 entry = reaches.get((id(stmt), id(candidates)))
                 if entry is None:  # the statement and the list are kept with it: their ids stay theirs
                     entry = reaches[(id(stmt), id(candidates))] = (stmt, candidates, _reach(b, stmt, candidates))

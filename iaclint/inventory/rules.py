@@ -23,7 +23,8 @@ from iaclint.inventory.model import AssetGraph, Location
 ENTRY_TYPES = ("aws_lambda_function_url", "aws_api_gateway_method", "aws_apigatewayv2_route", "aws_apigatewayv2_api",
                "aws_serverless_function", "aws_bedrockagentcore_gateway")
 EXTERNAL_TYPES = ("aws_iam_role", "data.aws_iam_policy_document", "aws_s3_bucket_policy", "aws_lambda_permission",
-                  "aws_sagemaker_model_package_group", "aws_sagemaker_model_package_group_policy")
+                  "aws_sagemaker_model_package_group", "aws_sagemaker_model_package_group_policy",
+                  "aws_api_gateway_rest_api", "aws_api_gateway_rest_api_policy")
 NOTEBOOK_TYPES = ("aws_sagemaker_notebook_instance", "aws_sagemaker_domain", "aws_sagemaker_user_profile",
                   "aws_sagemaker_space")
 

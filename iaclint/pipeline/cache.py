@@ -88,12 +88,26 @@ def code_fingerprint() -> str:
     release, or a working copy under development) never reads old entries."""
     import iaclint
 
-    root = Path(iaclint.__file__).parent
+    root = os.path.dirname(iaclint.__file__)
     digest = hashlib.sha256(f"{FORMAT}:{iaclint.__version__}".encode())
-    for path in sorted([*root.rglob("*.py"), *root.glob("normalize/*.json")]):
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(path.read_bytes())
+    for parts in _code_files(root):  # os.walk, not pathlib's rglob: this runs at every start
+        digest.update("/".join(parts).encode())
+        with open(os.path.join(root, *parts), "rb") as handle:
+            digest.update(handle.read())
     return digest.hexdigest()
+
+
+def _code_files(root: str) -> list[tuple]:
+    """The relative paths (as parts) of `root`'s `*.py` files and `normalize/*.json`, in
+    the order of `sorted(Path(root).rglob("*.py") + glob("normalize/*.json"))`."""
+    found = []
+    for top, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        relative = os.path.relpath(top, root)
+        prefix = () if relative == "." else tuple(relative.split(os.sep))
+        json_too = prefix == ("normalize",)
+        found += [(*prefix, n) for n in names if n.endswith(".py") or (json_too and n.endswith(".json"))]
+    return sorted(found)
 
 
 class Cache:

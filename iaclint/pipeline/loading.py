@@ -164,6 +164,8 @@ def _run(units: list, options: Options, jobs: int, keys: list, cache, checks: Ch
         context = multiprocessing.get_context("fork")
     except ValueError:  # no fork on this platform: serial is correct, only slower
         return [_load_and_store(unit, options, key, cache, checks) for unit, key in zip(units, keys)]
+    for policy in checks.policies if checks is not None else ():  # imported once here, not in every worker
+        getattr(policy, "implementation", None)  # (built-in policies are imported on first use: policy_index)
     global _CHECKS
     with _FORKING:
         _CHECKS = checks
@@ -363,7 +365,7 @@ def _key(cache, unit: tuple, options: Options):
     kind, where, files = unit
     inputs = list(files)
     if kind == "tf":
-        from iaclint.frontends.terraform.variables import auto_var_files
+        from iaclint.frontends.terraform.var_files import auto_var_files
 
         inputs += auto_var_files(where) + list(options.var_files)
         extra = (sorted(options.variables.items()),

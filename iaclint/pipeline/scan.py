@@ -179,7 +179,7 @@ def discover_units(request: Request) -> Discovery:
         found = exclude(found, filters.matcher(request.exclude, request.root).matches)
     from iaclint.pipeline import environments
 
-    found.environments = environments.plan(found, request.tree, request.environments)
+    found.environments = environments.plan(found, request.tree, request.environments, request.environment)
     environments.select(found.environments, request.environment)  # an unknown name fails before the work
     return found
 
@@ -281,7 +281,7 @@ def _load_and_check(request: Request, found: Discovery, chosen: Chosen, options,
 
     evaluated = Evaluated(failed=failed, unknowns=unknowns, passed=passed, files=loaded.files,
                           resources=len(reportable_resources), errors=errors, reportable=set(found.reportable),
-                          skipped=list(found.skipped), inputs=dict(loaded.inputs),
+                          skipped=list(found.skipped) + list(getattr(graph, "left_out", ())), inputs=dict(loaded.inputs),
                           inert=already_inert(failed + unknowns), inventory=graph,
                           unchecked=unchecked_ai_resources(reportable_resources, policies))
     return evaluated, reportable_resources

@@ -1,6 +1,6 @@
 """IAC608: another AWS account, or any account, reaches a model, an agent or AI data.
 
-Origins are any AWS account (`*` in a trust, bucket, registry or Lambda policy) and
+Origins are any AWS account (`*` in a trust, bucket, registry, Lambda or REST API resource policy) and
 accounts the stack does not live in (not in `trusted-accounts`), unless an
 `sts:ExternalId`, `aws:PrincipalOrgID` or `aws:PrincipalOrgPaths` condition guards the
 statement. The chain follows `assumes` (a role they may assume) and `invokes` edges to an

@@ -4,7 +4,8 @@ an AI asset.
 Entries are a Lambda function URL with `authorization_type = NONE`, an API Gateway REST
 method with `authorization = NONE` and no API key, an HTTP API route without an
 authorizer (or a quick-create API), a SAM `Api`/`HttpApi` event or `FunctionUrlConfig`
-without an authorizer, and an AgentCore gateway with `authorizer_type = NONE`. From the
+without an authorizer, and an AgentCore gateway with `authorizer_type = NONE`. A REST integration that is an AWS
+service proxy to the SageMaker or Bedrock runtime reaches the endpoint or model itself. From the
 function or tool behind the entry, the chain follows `invokes` and `assumes` edges (the
 function's role, what it may invoke) to a model, endpoint, agent, knowledge base, runtime
 or flow it invokes, or AI data it reads (training data, knowledge-base sources, model

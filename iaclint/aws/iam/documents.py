@@ -35,6 +35,8 @@ RESOURCE_POLICY_DOCUMENTS = {
     "aws_kms_key": ("policy",),
     "aws_kms_key_policy": ("policy",),
     "aws_bedrockagentcore_resource_policy": ("policy",),
+    "aws_api_gateway_rest_api": ("policy",),
+    "aws_api_gateway_rest_api_policy": ("policy",),
 }
 # Types whose documents are checked on their own: a document that merely refers to one of
 # them (`policy = data.aws_iam_policy_document.d.json`) is skipped, not reported twice.

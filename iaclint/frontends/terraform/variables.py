@@ -13,6 +13,7 @@ import os
 from iaclint.frontends.jsonspans import JsonSpanError, loads_with_spans
 from iaclint.frontends.terraform.expressions import Evaluator, Scope, unknown
 from iaclint.frontends.terraform.functions import toset
+from iaclint.frontends.terraform.var_files import auto_var_files
 from iaclint.gate import reads
 from iaclint.model.resource import ParseError
 from iaclint.model.sizes import Budget
@@ -163,17 +164,6 @@ def default_value(block):
 def convert(value, block):
     """`value` converted to the variable's declared type, as Terraform converts inputs."""
     return _convert(value, _type_text(block))
-
-
-def auto_var_files(directory: str, tree=None) -> list[str]:
-    """`terraform.tfvars(.json)` and `*.auto.tfvars(.json)` of a directory, in Terraform's order."""
-    try:
-        names = reads.list_dir(directory or ".", tree=tree)
-    except OSError:
-        return []
-    out = [n for n in ("terraform.tfvars", "terraform.tfvars.json") if n in names]
-    out += sorted(n for n in names if n.endswith((".auto.tfvars", ".auto.tfvars.json")))
-    return [os.path.join(directory, n) if directory not in ("", ".") else n for n in out]
 
 
 def _read_values(path: str, scope: Scope, errors: list, lines: dict | None = None, tree=None) -> dict:

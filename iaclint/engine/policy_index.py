@@ -1,0 +1,112 @@
+"""A precomputed index of the built-in policy pack: a scan imports only the policies it runs.
+
+Loading the whole pack imports ~75 Python modules and parses ~30 YAML files with PyYAML:
+about half of a one-file scan's fixed cost, and all of it wasted on a whole-scan cache
+hit, where no policy runs. `policies/_index.json` records, for every file of the pack, its
+SHA-256 and what loading it gives: a YAML policy's parsed document, and for every policy
+its class and its public attributes that are plain values (id, name, title, severity,
+category, resource types, Checkov IDs, flags such as `attack_path`). Each is then a
+`LazyPolicy`, made real when it first checks a resource (or when anything the index does
+not hold is asked of it): a Python policy's module imported, a YAML policy's definition
+compiled from the recorded document (never with PyYAML).
+
+A file's record is used only when the file's bytes still have the recorded hash; a file
+that changed, or is new, is loaded as before (so a stale index costs speed, never a
+wrong policy). What a record cannot see is a helper module changing a policy's metadata
+(`resource_types = ENTRY_TYPES`): `tests/test_policy_index.py` checks that the index is
+exactly what loading the pack gives today. Regenerate it after changing policies:
+
+    python -m iaclint.reference.policy_index   # rewrites policies/_index.json
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from iaclint.engine.policy import Policy
+
+INDEX_NAME = "_index.json"
+FORMAT = 1
+
+
+class LazyPolicy(Policy):
+    """A built-in policy known from the index, made real on first use (`implementation`)."""
+
+    def __init__(self, record: dict, source: str, load):
+        self.__dict__.update(_values(record["attrs"]))
+        self.source = source
+        self._record_names = frozenset(record["names"])
+        self._module_name = record["module"]
+        self._load = load  # () -> the real policy (a functools.partial: picklable)
+        self._real = None
+
+    @property
+    def implementation(self) -> Policy:
+        """The real policy (made now, once: its module imported, its YAML compiled)."""
+        if self._real is None:
+            self._real = self._load()
+        return self._real
+
+    @property
+    def module_name(self) -> str:
+        """The module that defines the policy's class (as `type(policy).__module__` would say)."""
+        return self._module_name
+
+    def check(self, resource, ctx):
+        return self.implementation.check(resource, ctx)
+
+    def __getattr__(self, name: str):  # only for names not on the instance or class
+        if name.startswith("_") or name not in self.__dict__.get("_record_names", ()):
+            raise AttributeError(name)
+        return getattr(self.implementation, name)
+
+
+def index_path(directory: Path) -> Path:
+    return directory / INDEX_NAME
+
+
+def read_index(directory: Path) -> dict:
+    """{relative path: record} of the pack's index, or {} when it is absent or unreadable."""
+    try:
+        data = json.loads(index_path(directory).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return {}
+    return {r["path"]: r for r in data.get("files", ()) if isinstance(r, dict) and "path" in r}
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def pack_files(directory: Path) -> list[Path]:
+    """The files of a policy directory that hold policies, in the order `registry` loads a
+    directory (`sorted(directory.rglob("*"))`), listed with `os.walk` (pathlib's walk was
+    a tenth of the pack's loading time)."""
+    found = []
+    for top, dirs, names in os.walk(directory):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        found += [os.path.join(top, n) for n in names if _holds_policies(n)]
+    paths = [Path(p) for p in found]
+    return sorted((p for p in paths if p.is_file()), key=lambda p: p.parts)
+
+
+def _holds_policies(name: str) -> bool:
+    if name == INDEX_NAME:
+        return False
+    return name.endswith((".yaml", ".yml", ".json")) or (name.endswith(".py") and name != "__init__.py")
+
+
+def _values(attrs: dict) -> dict:
+    out = {}
+    for name, encoded in attrs.items():
+        if "tuple" in encoded:
+            out[name] = tuple(encoded["tuple"])
+        elif "list" in encoded:
+            out[name] = list(encoded["list"])
+        else:
+            out[name] = encoded["value"]
+    return out
