@@ -31,7 +31,7 @@ def test_there_are_fixture_modules():
 def test_a_load_that_parses_files_again_gives_the_same_result(directory, monkeypatch):
     monkeypatch.chdir(directory)
     kept_all = _load(directory)
-    monkeypatch.setattr(kept.KEPT, "limit", 0)  # only the file in use keeps its tree
+    monkeypatch.setattr(kept.kept(), "limit", 0)  # only the file in use keeps its tree
     assert _load(directory) == kept_all
 
 
@@ -42,15 +42,14 @@ def test_with_no_room_a_module_of_several_files_is_parsed_again(tmp_path, monkey
     parses = []
     real = hcl._parse
     monkeypatch.setattr(hcl, "_parse", lambda data: parses.append(data) or real(data))
-    monkeypatch.setattr(kept.KEPT, "limit", 0)
+    monkeypatch.setattr(kept.kept(), "limit", 0)
     result = load_module(str(tmp_path), [str(tmp_path / "a.tf"), str(tmp_path / "b.tf")], tree=Tree([tmp_path]))
     assert [r.attributes["bucket"] for r in result.resources] == ["from-b"]
     assert len(parses) > 2
 
 
 def test_a_file_parsed_pin_after_times_keeps_its_tree(monkeypatch):
-    monkeypatch.setattr(kept, "KEPT", kept.Kept(limit=0))
-    monkeypatch.setattr(hcl, "KEPT", kept.KEPT)
+    monkeypatch.setattr(kept._THREADS, "kept", kept.Kept(limit=0))
     one, _ = hcl.parse_file("one.tf", b'resource "aws_s3_bucket" "a" {\n  bucket = "x"\n}\n')
     two, _ = hcl.parse_file("two.tf", b'resource "aws_s3_bucket" "b" {\n  bucket = "y"\n}\n')
     first, second = one[0].attributes["bucket"], two[0].attributes["bucket"]
@@ -59,3 +58,15 @@ def test_a_file_parsed_pin_after_times_keeps_its_tree(monkeypatch):
     # `one` was pinned first; `two` is then the only file kept and is not dropped again
     assert first.source.parses == kept.PIN_AFTER and second.source.parses <= kept.PIN_AFTER
     assert first.source.nodes is not None and second.source.nodes is not None
+
+
+def test_each_thread_keeps_its_own_trees():
+    """The editor server loads in threads: one load's eviction or `clear` must not drop
+    the trees another thread is evaluating from."""
+    import threading
+
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(kept.kept()))
+    thread.start()
+    thread.join()
+    assert seen and seen[0] is not kept.kept() and isinstance(seen[0], kept.Kept)

@@ -56,6 +56,31 @@ def test_covers_is_sound(pattern, query, words):
                 assert to_re(pattern).fullmatch(word)
 
 
+HOLE = Unknown("var.h", "no default")
+TOKEN_SETS = st.sampled_from(["a", "b", strings.ANY, frozenset("ab"), frozenset("c"), ("^", frozenset("a"))])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([strings.ONE, strings.STAR]), TOKEN_SETS), max_size=7),
+       st.lists(st.tuples(st.sampled_from([strings.ONE, strings.STAR]), TOKEN_SETS), max_size=7),
+       st.text(alphabet="ab", max_size=4), st.text(alphabet="ab", max_size=4))
+def test_reading_off_common_ends_keeps_the_answer(a, b, head, tail):
+    """`overlap` and `glob_covers` read off the literal characters both sides start and
+    end with before walking the rest: the answer is the walk's on the whole sequences."""
+    a = strings.literal(head) + a + strings.literal(tail)
+    b = strings.literal(head) + b + strings.literal(tail)
+    assert strings.overlap(a, b) == strings._overlap(a, b, len(a), len(b))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "*", "?", HOLE]), max_size=7),
+       st.lists(st.sampled_from(["a", "b", "*", "?", HOLE]), max_size=7),
+       st.text(alphabet="ab?", max_size=4), st.text(alphabet="ab?", max_size=4))
+def test_covers_reading_off_common_ends_keeps_the_answer(p, q, head, tail):
+    p, q = list(head) + p + list(tail), list(head) + q + list(tail)
+    assert strings.glob_covers(p, q, fold=False) == strings._covers(p, q, len(p), len(q))
+
+
 def test_past_the_bound_the_answer_is_unknown_never_a_guess():
     long = "a?" * 800
     assert strings.overlap(strings.literal(long, glob=True), strings.literal(long + "c", glob=True)) is None

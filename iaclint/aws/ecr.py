@@ -26,10 +26,11 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional
 
 from iaclint.aws.iam import value_glob
-from iaclint.aws.mlscope import is_ai_resource, ml_tagged
+from iaclint.aws.mlscope import is_ai_resource, ml_tagged, project_table
 from iaclint.model import linear_regex, paths
 from iaclint.model.documents import EncodedJson
 from iaclint.model.unknown import Unknown, is_unknown
+from iaclint.model.work import spend
 
 Tri = Optional[bool]
 
@@ -103,16 +104,32 @@ def _named(ctx, name: str, origin) -> tuple[list, bool]:
     of `origin`'s module or template first (names are per account and region, so a scan of
     several stacks may declare one name twice), and whether some repository with an unknown
     name may match too."""
-    found, maybe = [], False
-    for repo in _repositories(ctx):
-        own = repository_name(repo)
-        if isinstance(own, str):
-            if _glob_match(name, own):
-                found.append(repo)
-        elif is_unknown(own):
-            maybe = True
+    table = project_table(ctx, _RepositoryNames)
+    if "*" in name:  # a glob: compared with every name (charged to the work budget)
+        spend(len(table.named))
+        found = [repo for own, repo in table.named if _glob_match(name, own)]
+    else:  # `_glob_match` of a name without `*` is equality: looked up
+        found = list(table.by_name.get(name, ()))
     local = [r for r in found if r.unit == origin.unit]
-    return local or found, maybe
+    return local or found, table.unnamed
+
+
+class _RepositoryNames:
+    """The repositories of the project by known name (each image used to compare its name
+    with every repository: images x repositories), in scan order, and whether one has a
+    name that cannot be known."""
+
+    def __init__(self, project):
+        self.named: list = []  # (name, repository)
+        self.by_name: dict = {}
+        self.unnamed = False
+        for repo in project.of_type(REPOSITORY_TYPE):
+            own = repository_name(repo)
+            if isinstance(own, str):
+                self.named.append((own, repo))
+                self.by_name.setdefault(own, []).append(repo)
+            elif is_unknown(own):
+                self.unnamed = True
 
 
 # --------------------------------------------------------------------------------------
@@ -204,6 +221,27 @@ def _leaves(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:
         yield path, value
 
 
+class _WrittenNames:
+    """The repository names written by the AI resources of the project, indexed once (each
+    repository used to walk every value of every resource: repositories x resources):
+    `exact` name -> (position, first resource writing it), `globs` [(position, glob with
+    `*`, resource)] in scan order, `first` the first AI resource writing any name."""
+
+    def __init__(self, project):
+        self.exact: dict = {}
+        self.globs: list = []
+        self.first = None
+        for position, resource in enumerate(project.resources):
+            if not is_ai_resource(resource):
+                continue
+            for written in _written_names(resource):
+                self.first = self.first or resource
+                if "*" in written:
+                    self.globs.append((position, written, resource))
+                else:
+                    self.exact.setdefault(written, (position, resource))
+
+
 def model_repository(repo, ctx) -> Answer:
     """Is the repository used by an AI workload? True with the reason ("used by
     `aws_sagemaker_model.churn`"), None when an AI resource writes an image URI that may
@@ -213,17 +251,18 @@ def model_repository(repo, ctx) -> Answer:
             return Answer(True, f"used by `{source.address}`")
     name = repository_name(repo)
     maybe = ""
-    for resource in ctx.project.resources:
-        if not is_ai_resource(resource):
-            continue
-        for written in _written_names(resource):
-            if isinstance(name, str):
-                if _glob_match(written, name) and "*" not in written:
-                    return Answer(True, f"named by `{resource.address}`")
-                if _glob_match(written, name) and not maybe:
-                    maybe = f"`{resource.address}` writes an image URI that may name it"
-            elif not maybe:
-                maybe = f"`{resource.address}` writes an image URI that may name it (its name is unknown)"
+    written = project_table(ctx, _WrittenNames)
+    if isinstance(name, str):
+        exact = written.exact.get(name)
+        if exact is not None:
+            return Answer(True, f"named by `{exact[1].address}`")
+        spend(len(written.globs))  # a glob written by every AI resource, checked for every repository
+        for _, pattern, resource in written.globs:
+            if _glob_match(pattern, name):
+                maybe = f"`{resource.address}` writes an image URI that may name it"
+                break
+    elif written.first is not None:
+        maybe = f"`{written.first.address}` writes an image URI that may name it (its name is unknown)"
     tagged = ml_tagged(repo)
     if tagged.verdict is True:
         return Answer(True, tagged.reason)

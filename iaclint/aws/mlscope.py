@@ -174,9 +174,17 @@ def project_table(ctx, build: Callable[[Any], T]) -> T:
     if tables is None:
         tables = _TABLES[project] = {}
     if build not in tables:
-        tables[build] = build(project)
+        from iaclint.model.work import TooMuchWork, shared
+
+        try:  # under a work budget of its own: the same whichever policy asks first
+            tables[build] = shared(f"the project's table `{build.__name__.strip('_')}`", lambda: build(project))
+        except TooMuchWork as exc:  # every answer that needs it is UNKNOWN with this reason
+            tables[build] = exc
     project.look_across_units()  # a table of every unit, even when it comes from this cache
-    return tables[build]
+    table = tables[build]
+    if isinstance(table, Exception):
+        raise table
+    return table
 
 
 def _by_type(project) -> dict[str, list[Resource]]:

@@ -9,6 +9,12 @@ resource and the graph around it, which never leaves its unit. `check_unit` take
 verdicts where the unit was loaded (in a worker process, in parallel), and hands back the
 ones that looked across units (`iaclint.model.project.UnitProject`) to be taken again on the
 whole project with `evaluate_pairs`. Both give the verdicts `evaluate` gives.
+
+Each (unit, policy) has a work budget (`iaclint.model.work`): steps counted by the helpers
+a policy uses to reach other resources. Past it, the verdict being taken and every one
+left for that (unit, policy) are UNKNOWN with the reason. Resources are checked in scan
+order, so the count (and which verdicts it reaches) is the same in a worker, in the
+parent and on a cache hit.
 """
 from __future__ import annotations
 
@@ -18,6 +24,7 @@ from iaclint.engine.findings import finding
 from iaclint.engine.policy import Context, Policy, Result, Verdict
 from iaclint.model.project import Project, UnitProject
 from iaclint.model.resource import Resource
+from iaclint.model.work import POLICY_STEPS, Meter, TooMuchWork, metered
 
 
 @dataclass
@@ -54,8 +61,9 @@ def evaluate(project: Project, policies: list[Policy], errors: list, options: di
 def evaluate_pairs(project: Project, pairs, errors: list, options: dict | None = None):
     """The evaluations of these (resource, policy) pairs, in their order, on `project`."""
     ctx = Context(project=project, options=dict(options or {}))
+    meters = Meters()
     for resource, policy in pairs:
-        results = _check(policy, resource, ctx, errors)
+        results = _check(policy, resource, ctx, errors, meters.of(resource, policy))
         for result in results or ():
             yield Evaluation(policy, resource, result)
 
@@ -67,11 +75,12 @@ def check_unit(resources: list[Resource], policies: list[Policy], options: dict 
     ctx = Context(project=project, options=dict(options or {}))
     applicable = applicable_policies(policies)
     out = UnitVerdicts()
+    meters = Meters()
     for index, resource in enumerate(resources):
         for policy in applicable(resource):
             project.touched = False
             before = len(out.errors)
-            results = _check(policy, resource, ctx, out.errors)
+            results = _check(policy, resource, ctx, out.errors, meters.of(resource, policy))
             if project.touched:  # its verdict (or its error) may depend on other units
                 del out.errors[before:]
                 out.deferred.append((index, policy.id))
@@ -97,13 +106,36 @@ def applicable_policies(policies: list[Policy]):
     return lambda resource: by_type.get(resource.type, []) + wildcard
 
 
-def _check(policy: Policy, resource: Resource, ctx: Context, errors: list) -> list | None:
+class Meters:
+    """The work meter of each (unit, policy), made on first use."""
+
+    def __init__(self, limit: int = POLICY_STEPS):
+        self.limit = limit
+        self.meters: dict = {}
+
+    def of(self, resource: Resource, policy: Policy) -> Meter:
+        key = (resource.unit, policy.id)
+        meter = self.meters.get(key)
+        if meter is None:
+            meter = self.meters[key] = Meter(self.limit, f"policy {policy.id} on `{resource.unit}`")
+        return meter
+
+
+def _check(policy: Policy, resource: Resource, ctx: Context, errors: list, meter: Meter | None = None) -> list | None:
     """The policy's results on the resource (a PASS when it yields nothing), or None when
-    it raised (the error is appended to `errors`)."""
+    it raised (the error is appended to `errors`). Past the (unit, policy)'s work budget,
+    an UNKNOWN naming it."""
+    if meter is not None and meter.spent_out:
+        return [Result(Verdict.UNKNOWN, meter.reason())]
     try:
-        results = list(policy.check(resource, ctx))
+        with metered(meter):
+            results = list(policy.check(resource, ctx))
+    except TooMuchWork as exc:
+        return [Result(Verdict.UNKNOWN, str(exc))]
     except Exception as exc:  # noqa: BLE001 - isolate a broken policy
         errors.append(f"policy {policy.id} failed on {resource.file} {resource.address}: "
                       f"{type(exc).__name__}: {exc}")
         return None
+    if meter is not None and meter.spent_out:  # the policy caught TooMuchWork: its answer is not whole
+        return [Result(Verdict.UNKNOWN, meter.reason())]
     return results or [Result(Verdict.PASS)]

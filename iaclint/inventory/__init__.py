@@ -10,7 +10,9 @@ graph (`unit.Builder` holds it while the extractors `structure`, `entries`, `set
 resource policies for `entries`); `query` finds chains; `rules` is the base
 of the attack-path policies. A unit's graph is built once per project (`unit_graph`), whoever asks first: a
 policy in a worker, a policy on the whole project, or the inventory (`project_graph`),
-which joins every unit's graph. Edges never leave a unit, so a verdict read from the
+which joins every unit's graph. A graph is built under a work budget of its own
+(`iaclint.model.work.shared`): past it, the unit's attack-path verdicts are UNKNOWN and
+the inventory leaves the unit out with a note. Edges never leave a unit, so a verdict read from the
 graph is the same in a worker as on the whole project.
 
 It sits between the policies and `aws`: it imports `aws` (IAM, S3, OpenSearch
@@ -36,8 +38,15 @@ def unit_graph(unit: str, ctx) -> AssetGraph:
     graph = per_unit.get(unit)
     if graph is None:
         from iaclint.inventory.builder import build_unit
+        from iaclint.model.work import TooMuchWork, shared
 
-        graph = per_unit[unit] = build_unit(project.unit_resources(unit), ctx)
+        try:  # under its own work budget: it costs the same whichever policy asks first
+            graph = per_unit[unit] = shared(f"the AI asset graph of `{unit}`",
+                                            lambda: build_unit(project.unit_resources(unit), ctx))
+        except TooMuchWork as exc:  # every attack-path verdict of the unit is UNKNOWN with this reason
+            graph = per_unit[unit] = exc
+    if isinstance(graph, Exception):
+        raise graph
     return graph
 
 
@@ -48,6 +57,11 @@ def project_graph(project, options: dict | None = None) -> AssetGraph:
     ctx = Context(project=project, options=dict(options or {}))
     units = list(dict.fromkeys(r.unit for r in project.resources))
     graph = AssetGraph()
+    from iaclint.model.work import TooMuchWork
+
     for unit in units:
-        graph.merge(unit_graph(unit, ctx))
+        try:
+            graph.merge(unit_graph(unit, ctx))
+        except TooMuchWork as exc:  # said, as a note: the unit's assets are not listed
+            graph.left_out.append((unit, f"its AI assets are not listed: {exc}"))
     return graph

@@ -24,6 +24,7 @@ from iaclint.inventory import kinds
 from iaclint.inventory.unit import Builder
 from iaclint.inventory.model import Asset, Grant, Unknowable
 from iaclint.model.unknown import is_unknown
+from iaclint.model.work import metered, spend
 
 # (edge kind, actions, target: canonical types or "foundation-model", ARN template).
 # `{name}` is the asset's name, `*` when it is unknown.
@@ -98,6 +99,7 @@ def _principal(b: Builder, asset: Asset) -> None:
                 allowed = [(None, s, v) for s in statements
                            if (v := iam.all3(iam.is_allow(s), iam.actions_cover(s, action))) is not False]
             for _grant, stmt, verdict in allowed:
+                spend(len(candidates))  # principals x assets: the work budget bounds it (charged on cache hits too)
                 entry = reaches.get((id(stmt), id(candidates)))
                 if entry is None:  # the statement and the list are kept with it: their ids stay theirs
                     entry = reaches[(id(stmt), id(candidates))] = (stmt, candidates, _reach(b, stmt, candidates))
@@ -313,9 +315,10 @@ def _arn_covers(glob: str, arn: str) -> bool:
     if glob.strip() and set(glob.strip()) == {"*"}:
         return True
     g, a = _split(glob), _split(arn)
-    if g is None or a is None:
-        return iam.covers(glob, arn)
-    return iam.covers(g[2], a[2]) and iam.covers(g[5], a[5])
+    with metered(None):  # cached for the process: a charge here would depend on what it compared before
+        if g is None or a is None:
+            return iam.covers(glob, arn)
+        return iam.covers(g[2], a[2]) and iam.covers(g[5], a[5])
 
 
 @lru_cache(maxsize=16384)
@@ -323,9 +326,10 @@ def _arn_overlaps(glob: str, arn: str) -> bool:
     if glob.strip() and set(glob.strip()) == {"*"}:
         return True
     g, a = _split(glob), _split(arn)
-    if g is None or a is None:
-        return iam.overlaps(glob, arn)
-    return iam.overlaps(g[2], a[2]) and iam.overlaps(g[5], a[5])
+    with metered(None):  # cached for the process (see `_arn_covers`)
+        if g is None or a is None:
+            return iam.overlaps(glob, arn)
+        return iam.overlaps(g[2], a[2]) and iam.overlaps(g[5], a[5])
 
 
 def _glob(element) -> tuple:

@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterator
 
+from iaclint.model.work import spend
+
 EDGE_KINDS = ("invokes", "reads", "writes", "assumes", "encrypts-with", "runs-in", "exposes")
 
 # Asset kinds. The first group are AI assets: a connected part of the graph is kept in the
@@ -138,6 +140,7 @@ class AssetGraph:
         self._out: dict[str, list[Edge]] = {}
         self._in: dict[str, list[Edge]] = {}
         self._keys: set = set()
+        self.left_out: list = []  # (unit, reason): units whose graph is over the work budget (`project_graph`)
         for asset in assets or ():
             self.add(asset)
         for edge in edges or ():
@@ -150,6 +153,7 @@ class AssetGraph:
     def link(self, edge: Edge) -> Edge | None:
         """Add `edge` unless the same (source, target, kind, label) is there already; a
         known edge replaces an unknown twin."""
+        spend(1)
         key = (edge.source, edge.target, edge.kind, edge.label)  # edge.key(), inlined: once per edge of a big graph
         if key in self._keys:
             if edge.known:
@@ -185,16 +189,20 @@ class AssetGraph:
 
     def out(self, asset_id: str, *kinds: str) -> list[Edge]:
         edges = self._out.get(asset_id, [])
+        spend(len(edges) + 1)
         return [e for e in edges if e.kind in kinds] if kinds else list(edges)
 
     def into(self, asset_id: str, *kinds: str) -> list[Edge]:
         edges = self._in.get(asset_id, [])
+        spend(len(edges) + 1)
         return [e for e in edges if e.kind in kinds] if kinds else list(edges)
 
     def of_kind(self, *kinds: str) -> list[Asset]:
+        spend(len(self.assets) + 1)
         return [a for a in self.assets.values() if a.kind in kinds]
 
     def __iter__(self) -> Iterator[Asset]:
+        spend(len(self.assets) + 1)
         return iter(self.assets.values())
 
     def __len__(self) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from iaclint.model.resource import Path, Reference, Resource
+from iaclint.model.work import Metered, spend
 
 
 class Project:
@@ -16,7 +17,11 @@ class Project:
     The graph is local to a unit (a Terraform root with its modules, a CloudFormation
     template): references resolve only inside their unit, and `unit_resources` lists one
     unit. What looks across units goes through `resources`, iteration or `of_type`, which
-    a `UnitProject` notices (see there)."""
+    a `UnitProject` notices (see there).
+
+    What these helpers hand a policy is charged to the work budget of policy evaluation
+    (`iaclint.model.work`), one step per resource, and lists of resources once more each
+    time they are walked (`Metered`)."""
 
     def __init__(self, resources: list[Resource]):
         self._resources = resources
@@ -38,15 +43,16 @@ class Project:
     @property
     def resources(self) -> list[Resource]:
         """Every resource of the scan, in scan order."""
-        return self._resources
+        return self._metered(self._resources)
 
     def of_type(self, *types: str) -> list[Resource]:
         """The resources of these canonical types, in scan order. Policies that look for
         other resources (a logging configuration, a repository by name) use this instead of
         walking every resource for every resource, which is quadratic on a large tree."""
         if len(types) == 1:
-            return list(self._by_type.get(types[0], ()))
-        return [r for r in self._resources if r.type in types]
+            return self._metered(self._by_type.get(types[0], ()))
+        spend(len(self._resources))
+        return Metered(r for r in self._resources if r.type in types)
 
     def unit_resources(self, unit: str, *types: str) -> list[Resource]:
         """The resources of one unit (what `Resource.unit` names), in scan order; only those
@@ -54,7 +60,7 @@ class Project:
         kind asks this for each one: indexed by type, so a large module (thousands of
         resources) is not walked once per resource."""
         if not types:
-            return list(self._by_unit.get(unit, ()))
+            return self._metered(self._by_unit.get(unit, ()))
         by_type = self._by_unit_type.get(unit)
         if by_type is None:
             by_type = self._by_unit_type[unit] = {}
@@ -64,9 +70,15 @@ class Project:
             plain = by_type.get((types[0],))
             if plain is None:
                 plain = by_type[(types[0],)] = [r for _, r in by_type.get(types[0], ())]
-            return list(plain)
+            return self._metered(plain)
         found = [item for t in dict.fromkeys(types) for item in by_type.get(t, ())]
-        return [r for _, r in sorted(found, key=lambda item: item[0])]
+        return self._metered([r for _, r in sorted(found, key=lambda item: item[0])])
+
+    @staticmethod
+    def _metered(resources) -> Metered:
+        """A copy of `resources` for a policy, charged to the work budget."""
+        spend(len(resources) + 1)
+        return Metered(resources)
 
     def look_across_units(self) -> None:
         """Say that what is being decided depends on other units: called when data derived
@@ -83,6 +95,7 @@ class Project:
         """References made by `resource` (under `path_prefix`), with their targets if scanned."""
         out = []
         n = len(path_prefix)
+        spend(len(resource.references) + 1)
         for ref in resource.references:
             if tuple(ref.path[:n]) == tuple(path_prefix):
                 out.append((ref, self.lookup(resource, ref.target)))
@@ -90,7 +103,7 @@ class Project:
 
     def incoming(self, resource: Resource) -> list[tuple[Resource, Reference]]:
         """Resources that refer to `resource`, with the reference."""
-        return list(self._incoming.get(id(resource), []))
+        return self._metered(self._incoming.get(id(resource), ()))
 
 
 
@@ -108,7 +121,7 @@ class UnitProject(Project):
     @property
     def resources(self) -> list[Resource]:
         self.touched = True
-        return self._resources
+        return self._metered(self._resources)
 
     def look_across_units(self) -> None:
         self.touched = True

@@ -98,7 +98,9 @@ class Budget:
     def walk(self, value: Any) -> int:
         """Before a walk over all of `value` (a search for Unknowns, an equality test, a
         policy reading it): charge its size, which is returned."""
-        size = self.size(value)
+        size = scalar_size(value)
+        if size is None:
+            size = self._measure(value, MAX_VALUE_SIZE)[0]
         self.spend(size)
         return size
 

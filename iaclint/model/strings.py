@@ -70,10 +70,37 @@ def _meet(a, b) -> bool:
 
 
 def overlap(a: list, b: list) -> Tri:
-    """Is there a string that both token sequences describe? None past `MAX_CELLS`."""
+    """Is there a string that both token sequences describe? None past `MAX_CELLS`.
+
+    Single literal characters that both sequences start (or end) with are read off
+    first: equal ones change nothing, different ones mean the sets never meet. Two ARNs
+    share most of their text, so the walk is left with the parts that differ."""
     n, m = len(a), len(b)
     if (n + 1) * (m + 1) > MAX_CELLS:
         return None
+    start, end = 0, 0
+    while start < n and start < m:
+        x, y = a[start], b[start]
+        if x[0] != ONE or y[0] != ONE or x[1].__class__ is not str or y[1].__class__ is not str:
+            break
+        if x[1] != y[1]:
+            return False
+        start += 1
+    while end < n - start and end < m - start:
+        x, y = a[n - 1 - end], b[m - 1 - end]
+        if x[0] != ONE or y[0] != ONE or x[1].__class__ is not str or y[1].__class__ is not str:
+            break
+        if x[1] != y[1]:
+            return False
+        end += 1
+    if start or end:
+        a, b = a[start:n - end], b[start:m - end]
+        n, m = len(a), len(b)
+    return _overlap(a, b, n, m)
+
+
+def _overlap(a: list, b: list, n: int, m: int) -> bool:
+    """`overlap` of `n` and `m` tokens, walked whole."""
     # below[j] is "a[i+1:] and b[j:] meet" while row i is computed, bottom-up.
     below = [False] * (m + 1)
     for i in range(n, -1, -1):
@@ -115,6 +142,32 @@ def glob_covers(pattern, query, fold: bool = True) -> Tri:
     n, m = len(p), len(q)
     if (n + 1) * (m + 1) > MAX_CELLS:
         return None
+    # Equal tokens other than `*` that both start (or end) with are read off first (the
+    # walk would match them to each other); two plain different characters there mean
+    # the pattern matches none of the query's names.
+    start, end = 0, 0
+    while start < n and start < m:
+        x, y = p[start], q[start]
+        if x != y or x == "*":
+            if _plain(x) and _plain(y):
+                return False
+            break
+        start += 1
+    while end < n - start and end < m - start:
+        x, y = p[n - 1 - end], q[m - 1 - end]
+        if x != y or x == "*":
+            if _plain(x) and _plain(y):
+                return False
+            break
+        end += 1
+    if start or end:
+        p, q = p[start:n - end], q[start:m - end]
+        n, m = len(p), len(q)
+    return _covers(p, q, n, m)
+
+
+def _covers(p, q, n: int, m: int) -> bool:
+    """`glob_covers` of `n` and `m` tokens, walked whole."""
     # after[j] is "p[i+1:] covers q[j:]" while row i is computed, bottom-up.
     after = [j == m for j in range(m + 1)]
     for i in range(n - 1, -1, -1):
@@ -133,6 +186,11 @@ def glob_covers(pattern, query, fold: bool = True) -> Tri:
                 row[j] = ((pi == "?" and qj.__class__ is str) or pi == qj) and after[j + 1]
         after = row
     return after[0]
+
+
+def _plain(c) -> bool:
+    """A character that matches only itself in a glob (not `*`, `?` or a hole)."""
+    return c.__class__ is str and c != "*" and c != "?"
 
 
 # --------------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ from iaclint.model.symbolic_text import (  # noqa: F401 - the domain's one inter
     tokens,
 )
 from iaclint.model.unknown import ABSENT, Unknown, branches, collect_refs, contains_unknown
+from iaclint.model.work import spend
 
 Tri = Optional[bool]
 MAX_ALTERNATIVES = 64  # combinations of alternatives tried before the answer is "unknown"
@@ -346,6 +347,7 @@ def covers(pattern: Any, query: Any, fold: bool = True) -> Tri:
         pp, pq = pieces(p), pieces(q)
         if pp is None or pq is None:
             return None
+        spend(20 + _length(pp) * _length(pq) // 64)  # the work budget of policy evaluation (~1 µs a step)
         holed = any(isinstance(x, Unknown) for x in pp + pq)
         found = strings.glob_covers(_sequence(pp), _sequence(pq), fold)
         if found is True or (found is False and not holed):
@@ -356,12 +358,18 @@ def covers(pattern: Any, query: Any, fold: bool = True) -> Tri:
     return _pairwise(pattern, query, one)
 
 
+def _length(parts) -> int:
+    """Characters and holes of a value's pieces: what a comparison of two walks."""
+    return sum(len(p) if isinstance(p, str) else 1 for p in parts)
+
+
 def overlaps(a: Any, b: Any, fold: bool = True) -> Tri:
     """Is there a name that both globs (either partially known) match, whatever the holes are?"""
     def one(x, y):
         px, py = pieces(x), pieces(y)
         if px is None or py is None:
             return None
+        spend(20 + _length(px) * _length(py) // 64)  # the work budget of policy evaluation (~1 µs a step)
         met = strings.overlap(tokens(x, True, fold), tokens(y, True, fold))
         if met is False or not any(isinstance(p, Unknown) for p in px + py):
             return met

@@ -42,6 +42,10 @@ NAME_WORDS = frozenset({"config", "configuration", "params", "parameters", "para
 SAMCONFIG = ("samconfig.toml", "samconfig.yaml", "samconfig.yml")
 SNIFF_BYTES = 4096
 DROPPED = "-"  # a unit evaluated in an environment it does not have: its findings are not reported
+# Each environment is one more evaluation of every unit: 300 one-line tfvars files in `env/`
+# made a scan of one module 300 scans (and every finding's message list all 300). The
+# environments past this many (in name order) are not evaluated, with a note.
+MAX_ENVIRONMENTS = 32
 
 
 class UnknownEnvironmentError(ValueError):
@@ -60,10 +64,30 @@ class Inputs:
         return f"{name} ({', '.join(os.path.basename(f) for f in self.files)})" if self.files else name
 
 
-def plan(found, tree: reads.Tree | None = None, configured: dict | None = None) -> dict:
-    """{unit: {environment: Inputs}} for the units of `found` that have environments."""
-    if configured:
-        return _configured(found, configured, tree)
+def plan(found, tree: reads.Tree | None = None, configured: dict | None = None, wanted: str | None = None) -> dict:
+    """{unit: {environment: Inputs}} for the units of `found` that have environments, at
+    most `MAX_ENVIRONMENTS` of them (`wanted` among them), the others noted in `found.skipped`."""
+    planned = _configured(found, configured, tree) if configured else _discovered(found, tree)
+    return _capped(found, planned, wanted)
+
+
+def _capped(found, planned: dict, wanted: str | None) -> dict:
+    names = sorted({name for envs in planned.values() for name in envs})
+    if len(names) <= MAX_ENVIRONMENTS:
+        return planned
+    kept = set(names[:MAX_ENVIRONMENTS])
+    if wanted in names:
+        kept = {wanted}
+    left = [n for n in names if n not in kept]
+    first = next(inputs for envs in planned.values() for name, inputs in envs.items() if name == left[0])
+    shown = ", ".join(left[:5]) + (f" and {len(left) - 5:,} more" if len(left) > 5 else "")
+    found.skipped.append((first.files[0] if first.files else ".", f"{len(left):,} environments are not evaluated "
+                          f"({shown}): each is one more evaluation of every unit, and at most {MAX_ENVIRONMENTS} are"))
+    capped = {unit: {n: i for n, i in envs.items() if n in kept} for unit, envs in planned.items()}
+    return {unit: envs for unit, envs in capped.items() if envs}
+
+
+def _discovered(found, tree) -> dict:
     out: dict = {}
     for directory in found.terraform_dirs:
         envs = _merge(_terraform_files(directory, tree))

@@ -142,14 +142,14 @@ def unchecked_ai_resources(resources, policies) -> list:
     covered = {t for p in policies for t in p.resource_types}
     first: dict = {}
     counts: dict = {}
-    for r in sorted(resources, key=lambda r: (r.file, r.span.line, r.address)):
-        if r.type in covered:
-            continue
-        service = ai_service(r.native_type)
-        if service is None:
-            continue
+    services: dict = {}  # native type -> its AI service or None, asked once per type
+    for r in resources:
+        if r.type not in covered and r.native_type not in services:
+            services[r.native_type] = ai_service(r.native_type)
+    unchecked = [r for r in resources if r.type not in covered and services[r.native_type] is not None]
+    for r in sorted(unchecked, key=lambda r: (r.file, r.span.line, r.address)):  # sorted: the first of each type
         counts[r.native_type] = counts.get(r.native_type, 0) + 1
-        first.setdefault(r.native_type, (service, r))
+        first.setdefault(r.native_type, (services[r.native_type], r))
     return [Unchecked(t, service, r.file, r.span.line, r.address, counts[t])
             for t, (service, r) in first.items()]
 
@@ -179,7 +179,7 @@ def discover_units(request: Request) -> Discovery:
         found = exclude(found, filters.matcher(request.exclude, request.root).matches)
     from iaclint.pipeline import environments
 
-    found.environments = environments.plan(found, request.tree, request.environments)
+    found.environments = environments.plan(found, request.tree, request.environments, request.environment)
     environments.select(found.environments, request.environment)  # an unknown name fails before the work
     return found
 
@@ -281,7 +281,7 @@ def _load_and_check(request: Request, found: Discovery, chosen: Chosen, options,
 
     evaluated = Evaluated(failed=failed, unknowns=unknowns, passed=passed, files=loaded.files,
                           resources=len(reportable_resources), errors=errors, reportable=set(found.reportable),
-                          skipped=list(found.skipped), inputs=dict(loaded.inputs),
+                          skipped=list(found.skipped) + list(getattr(graph, "left_out", ())), inputs=dict(loaded.inputs),
                           inert=already_inert(failed + unknowns), inventory=graph,
                           unchecked=unchecked_ai_resources(reportable_resources, policies))
     return evaluated, reportable_resources

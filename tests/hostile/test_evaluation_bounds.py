@@ -183,3 +183,79 @@ def test_twenty_thousand_buckets_with_their_versioning_are_scanned(tmp_path):
     run = iaclint("scan", ".", "--no-cache", "--format", "json", cwd=repo, home=home)
     assert_inert(run, code=0)
     assert json.loads(run.out)["summary"]["resources"] == 40000
+
+
+QUADRATIC_PATHS = '''resource "aws_iam_role" "r" {
+  name               = "r"
+  assume_role_policy = jsonencode({Statement = [{Effect = "Allow", Principal = {Service = "sagemaker.amazonaws.com"}, Action = "sts:AssumeRole"}]})
+}
+resource "aws_iam_role_policy" "p" {
+  role   = aws_iam_role.r.id
+  policy = jsonencode({Statement = [{Effect = "Allow", Action = "bedrock:*", Resource = "*"}]})
+}
+resource "aws_sagemaker_notebook_instance" "nb" {
+  count         = 2000
+  name          = "nb-${count.index}"
+  role_arn      = aws_iam_role.r.arn
+  instance_type = "ml.t3.medium"
+}
+resource "aws_bedrock_custom_model" "m" {
+  count                 = 2000
+  custom_model_name     = "m-${count.index}"
+  job_name              = "j-${count.index}"
+  base_model_identifier = "amazon.titan-text-express-v1"
+  role_arn              = aws_iam_role.r.arn
+  output_data_config { s3_uri = "s3://b/o" }
+  training_data_config { s3_uri = "s3://b/t" }
+}
+'''
+
+
+def test_a_policy_past_its_work_budget_is_unknown_naming_it(tmp_path):
+    """25 lines: 2,000 internet-connected notebooks share a role that may invoke every
+    model, beside 2,000 custom models: IAC607 searched the asset graph from every notebook
+    (4,000,000 chains: stopped after 10 minutes, at 5.4 GB). Policies now have a work budget per (unit, policy):
+    past it, every verdict of that policy on the unit is UNKNOWN naming the policy, the
+    unit and the reason, and the other policies are taken as before. The count is of
+    steps, not time: a second run (from the cache) gives the same report."""
+    repo = repository(tmp_path / "repo")
+    (repo / "main.tf").write_text(QUADRATIC_PATHS)
+    home = tmp_path / "home"
+    home.mkdir()
+    runs = [iaclint("scan", ".", "--format", "json", cwd=repo, home=home) for _ in range(2)]
+    for run in runs:
+        assert_inert(run, code=1)
+    reports = [json.loads(run.out) for run in runs]
+    for report in reports:
+        report["summary"].pop("elapsed", None)
+    assert reports[0] == reports[1]
+    over = [u for u in reports[0]["unknowns"] if "work budget" in u["message"]]
+    assert {u["policy_id"] for u in over} == {"IAC607"}
+    assert len(over) == 2001  # the role and every notebook: nothing dropped silently
+    assert over[0]["message"].startswith("not evaluated: policy IAC607 on `.` needs more than 5,000,000 steps (the "
+                                         "work budget of policy evaluation")
+    assert len([f for f in reports[0]["findings"] if f["policy_id"] == "IAC101"]) == 2000
+
+
+def test_hundreds_of_environments_are_capped_with_a_note(tmp_path):
+    """300 one-line tfvars files in `env/` were 300 evaluations of every unit (and every
+    finding's message listed all 300): a small repository scanned for minutes. At most
+    32 environments are evaluated, the others are named in a note; one asked for by
+    `--environment` is evaluated whatever its place."""
+    repo = repository(tmp_path / "repo")
+    (repo / "main.tf").write_text('variable "internet" {}\n' + NOTEBOOK.format(name="nb", value="var.internet"))
+    (repo / "env").mkdir()
+    for i in range(300):
+        (repo / "env" / f"e{i:03d}.tfvars").write_text('internet = "Enabled"\n')
+    home = tmp_path / "home"
+    home.mkdir()
+    run = iaclint("scan", ".", "--no-cache", "--format", "json", cwd=repo, home=home)
+    assert_inert(run, code=1)
+    assert ("iaclint: note: env/e032.tfvars: 268 environments are not evaluated (e032, e033, e034, e035, e036 and "
+            "263 more): each is one more evaluation of every unit, and at most 32 are") in run.err
+    found = [f for f in json.loads(run.out)["findings"] if f["policy_id"] == "IAC201"]
+    assert [f["environments"] for f in found] == [[f"e{i:03d} (e{i:03d}.tfvars)" for i in range(32)]]
+    run = iaclint("scan", ".", "--no-cache", "--format", "json", "--environment", "e299", cwd=repo, home=home)
+    assert_inert(run, code=1)
+    found = [f for f in json.loads(run.out)["findings"] if f["policy_id"] == "IAC201"]
+    assert [f["environments"] for f in found] == [["e299 (e299.tfvars)"]]

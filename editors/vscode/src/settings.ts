@@ -7,6 +7,10 @@
 // Python policy directory is code that runs). In an untrusted workspace only their user
 // (global) value counts, and a policy directory inside the workspace is dropped even when
 // the user's own settings name it (a relative one would resolve into the workspace).
+// Files to read (`iaclint.varFiles`, `iaclint.environments`) are not restricted: the
+// workspace may name its own, but in an untrusted workspace a workspace value naming a
+// file outside the workspace folders (`~/.aws/credentials`) is dropped, as the server
+// drops a repository configuration's `var-files` outside the tree.
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -91,9 +95,18 @@ function mapping(value: unknown): Record<string, string> {
   return out;
 }
 
+/** Whether the value that applies comes from the workspace (`.vscode/settings.json` or a
+ * folder's settings): the repository's word, not the user's. */
+function fromWorkspace(inspect: Inspect, key: string): boolean {
+  const info = inspect(key);
+  return !!info && (info.workspaceFolderValue !== undefined || info.workspaceValue !== undefined);
+}
+
 /** Paths made absolute against the first workspace folder; `~`, `${userHome}` and
- * `${workspaceFolder}` expanded. Returns [kept, dropped-with-reason]. */
-function paths(values: string[], ctx: Context, guard: boolean): [string[], string[]] {
+ * `${workspaceFolder}` expanded. Returns [kept, dropped-with-reason]. `guard`: a path
+ * inside an untrusted workspace is dropped (code to load); `confine`: one outside it is
+ * (a file an untrusted workspace's own settings name). */
+function paths(values: string[], ctx: Context, guard: boolean, confine = false): [string[], string[]] {
   const home = ctx.home ?? os.homedir();
   const folder = ctx.workspaceFolders[0];
   const kept: string[] = [];
@@ -116,6 +129,10 @@ function paths(values: string[], ctx: Context, guard: boolean): [string[], strin
       dropped.push(`${value}: inside the workspace, which is not trusted`);
       continue;
     }
+    if (confine && !ctx.trusted && !isInside(absolute, ctx.workspaceFolders)) {
+      dropped.push(`${value}: outside the workspace, named by the settings of a workspace that is not trusted`);
+      continue;
+    }
     kept.push(absolute);
   }
   return [kept, dropped];
@@ -123,7 +140,7 @@ function paths(values: string[], ctx: Context, guard: boolean): [string[], strin
 
 /** `iaclint.environments`: {name: {varFiles, parameterFiles}}, the paths placed as
  * `iaclint.varFiles` are (reading a file runs nothing: no trust needed). */
-function environments(value: unknown, ctx: Context): [Record<string, Environment>, string[]] {
+function environments(value: unknown, ctx: Context, confine: boolean): [Record<string, Environment>, string[]] {
   const out: Record<string, Environment> = {};
   const warnings: string[] = [];
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
@@ -136,7 +153,7 @@ function environments(value: unknown, ctx: Context): [Record<string, Environment
     }
     const env: Environment = {};
     for (const key of ['varFiles', 'parameterFiles'] as const) {
-      const [kept, dropped] = paths(strings((spec as Record<string, unknown>)[key]), ctx, false);
+      const [kept, dropped] = paths(strings((spec as Record<string, unknown>)[key]), ctx, false, confine);
       warnings.push(...dropped.map((d) => `iaclint.environments.${name}.${key}: ${d}: not read`));
       if (kept.length > 0) {
         env[key] = kept;
@@ -150,8 +167,8 @@ function environments(value: unknown, ctx: Context): [Record<string, Environment
 export function serverSettings(inspect: Inspect, ctx: Context): { settings: { iaclint: ServerSettings }; warnings: string[] } {
   const get = (key: string) => effective(inspect, key, ctx.trusted);
   const [policyDirs, droppedDirs] = paths(strings(get('policyDirs')), ctx, true);
-  const [varFiles, droppedFiles] = paths(strings(get('varFiles')), ctx, false);
-  const [envs, envWarnings] = environments(get('environments'), ctx);
+  const [varFiles, droppedFiles] = paths(strings(get('varFiles')), ctx, false, fromWorkspace(inspect, 'varFiles'));
+  const [envs, envWarnings] = environments(get('environments'), ctx, fromWorkspace(inspect, 'environments'));
   const environment = get('environment');
   const strict = get('strict');
   const debounce = Number(get('debounce'));

@@ -20,6 +20,7 @@ from typing import Any
 from iaclint.aws.iam.logic import Tri
 from iaclint.model import strings, symbolic
 from iaclint.model.unknown import Unknown
+from iaclint.model.work import spend
 
 
 # Above this many pattern x name characters, `matches` places the pattern's pieces one by
@@ -35,6 +36,7 @@ def matches(pattern: str, name: str) -> bool:
     matching for the usual short strings, piece by piece for long ones: never exponential,
     never quadratic in long text."""
     p, t = pattern.lower(), name.lower()
+    spend(1 + (len(p) + len(t)) // 32)  # the work budget of policy evaluation (iaclint.model.work)
     if len(p) * len(t) > _TWO_POINTER_CELLS:
         return _matches_by_pieces(p, t)
     i = j = 0
@@ -101,8 +103,21 @@ def _find(piece: str, t: str, start: int, end: int) -> int:
     return -1
 
 
-@lru_cache(maxsize=8192)
 def covers(pattern: str, query: str) -> Tri:
+    """`_covers`, charged to the work budget outside its cache (a cache hit depends on
+    what the process compared before: the count must not)."""
+    spend(2 + len(pattern) * len(query) // 64)
+    return _covers(pattern, query)
+
+
+def overlaps(a: str, b: str) -> Tri:
+    """`_overlaps`, charged to the work budget outside its cache."""
+    spend(2 + len(a) * len(b) // 64)
+    return _overlaps(a, b)
+
+
+@lru_cache(maxsize=8192)
+def _covers(pattern: str, query: str) -> Tri:
     """Does `pattern` match every name that `query` matches? `query` may itself be a glob:
     `covers("bedrock:*", "bedrock:Invoke*")` and `covers("*", "bedrock:*")` are True,
     `covers("bedrock:Invoke*", "bedrock:*")` is False. Sound (never claims coverage that
@@ -113,7 +128,7 @@ def covers(pattern: str, query: str) -> Tri:
 
 
 @lru_cache(maxsize=8192)
-def overlaps(a: str, b: str) -> Tri:
+def _overlaps(a: str, b: str) -> Tri:
     """Is there a name that both globs match? (`bedrock:Invoke*` and `*Model*` overlap;
     `s3:*` and `bedrock:*` do not.) Exact; None for globs too long to compare."""
     return strings.overlap(strings.literal(a, glob=True, fold=True), strings.literal(b, glob=True, fold=True))

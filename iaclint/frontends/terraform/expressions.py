@@ -126,7 +126,8 @@ class Evaluator(Templates, FunctionCalls, Symbolic):
         try:
             if self.depth > MAX_DEPTH:
                 return unknown(node_text(node), "expression nested too deeply")
-            spend(scope, 0)  # fails fast once the module's budget is spent
+            if budget_of(scope).left < 0:  # fails fast once the module's budget is spent
+                spend(scope, 0)
             if node.__class__ is JsonValue:  # a .tf.json value
                 return self._json(node.value, node.path, node.spans, source, scope, path)
             return self._expression(node, source, scope, path)

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from iaclint.frontends.terraform.kept import KEPT
+from iaclint.frontends.terraform.kept import kept
 from iaclint.model.resource import DUPLICATE_KEY_ID, ParseError, Span
 
 _PARSER = None
@@ -59,7 +59,7 @@ class Source:
         if nodes is None:
             self.nodes = nodes = _expression_nodes(_parse(self.data).root_node)
             self.parses += 1
-        KEPT.use(self)
+        kept().use(self)
         return nodes.get(start)
 
     def span(self, node) -> Span:
@@ -148,7 +148,7 @@ def parse_file(file: str, data: bytes) -> tuple[list[Block], list[ParseError]]:
         blocks = _blocks(body, source) if body is not None else []
     except RecursionError:
         return [], [ParseError(file, 1, 1, "blocks nested too deeply to read")]
-    KEPT.use(source)
+    kept().use(source)
     return blocks, source.duplicates
 
 

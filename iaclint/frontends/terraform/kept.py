@@ -12,9 +12,13 @@ evaluated.
 Hostile input could make loading jump between files so that each one is parsed again
 and again; a file parsed `PIN_AFTER` times stays in memory from then on (today's
 behaviour for it), so no file is parsed more than `PIN_AFTER` times.
+
+Each thread has its own account (`kept()`): the editor server runs scans in threads, and
+one scan's load must not drop another's trees in the middle of a step.
 """
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 
 LIMIT_BYTES = 256 * 1024  # source bytes whose trees are kept (about 20 MB of trees)
@@ -55,4 +59,14 @@ class Kept:
         self.total = 0
 
 
-KEPT = Kept()
+class _PerThread(threading.local):
+    def __init__(self):
+        self.kept = Kept()
+
+
+_THREADS = _PerThread()
+
+
+def kept() -> Kept:
+    """This thread's account of kept trees."""
+    return _THREADS.kept

@@ -31,7 +31,7 @@ from iaclint.frontends.terraform.resources import (
     instances,
     key_suffix,
 )
-from iaclint.frontends.terraform.kept import KEPT
+from iaclint.frontends.terraform.kept import kept
 from iaclint.frontends.terraform.tree import MAX_FILE_BYTES, ModuleTree
 from iaclint.gate import reads
 from iaclint.model.resource import ParseError
@@ -263,7 +263,7 @@ def load_module(directory: str, tf_files: list, var_files=(), variables: dict | 
     module = Module(tree, directory or ".", blocks, values, origins=origins)
     evaluate_module(module, result)
     tree.finish()
-    KEPT.clear()  # the syntax trees are not read after the load
+    kept().clear()  # the syntax trees are not read after the load
     return result
 
 

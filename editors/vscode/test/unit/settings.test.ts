@@ -59,6 +59,26 @@ describe('settings -> the server initialization options', () => {
     assert.equal(settings.iaclint.trustedWorkspace, false);
   });
 
+  it('untrusted: files outside the workspace named by its own settings are not read, and said', () => {
+    const workspace = {
+      varFiles: ['env/prod.tfvars', '~/.aws/credentials', '/etc/passwd'],
+      environments: { prod: { varFiles: ['../secrets.tfvars', `${WS}/env/p.tfvars`] } },
+    };
+    const untrusted = serverSettings(inspectOf({}, workspace), { trusted: false, workspaceFolders: [WS], home: HOME });
+    assert.deepEqual(untrusted.settings.iaclint.varFiles, [`${WS}/env/prod.tfvars`]);
+    assert.deepEqual(untrusted.settings.iaclint.environments, { prod: { varFiles: [`${WS}/env/p.tfvars`] } });
+    assert.deepEqual(untrusted.warnings, [
+      'iaclint.varFiles: ~/.aws/credentials: outside the workspace, named by the settings of a workspace that is not trusted: not read',
+      'iaclint.varFiles: /etc/passwd: outside the workspace, named by the settings of a workspace that is not trusted: not read',
+      'iaclint.environments.prod.varFiles: ../secrets.tfvars: outside the workspace, named by the settings of a workspace that is not trusted: not read',
+    ]);
+    const trusted = serverSettings(inspectOf({}, workspace), { trusted: true, workspaceFolders: [WS], home: HOME });
+    assert.deepEqual(trusted.settings.iaclint.varFiles, [`${WS}/env/prod.tfvars`, `${HOME}/.aws/credentials`, '/etc/passwd']);
+    const user = serverSettings(inspectOf({ varFiles: ['~/shared.tfvars'] }), { trusted: false, workspaceFolders: [WS], home: HOME });
+    assert.deepEqual(user.settings.iaclint.varFiles, [`${HOME}/shared.tfvars`]); // the user's own word
+    assert.deepEqual(user.warnings, []);
+  });
+
   it("untrusted: the user's own policy directories that lead into the workspace are dropped, and said", () => {
     const { settings, warnings } = serverSettings(
       inspectOf({ policyDirs: ['policies', '${workspaceFolder}/p', `${WS}/q`, '/opt/ok'] }),
