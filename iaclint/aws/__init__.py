@@ -1,7 +1,8 @@
 """What policies know about AWS, shared so that no policy writes it twice.
 
 `iam` (policy documents from every source, statements, wildcard matching, principals,
-accounts), `s3`, `ecr`, `aoss` (OpenSearch Serverless collections and their policies),
+accounts), `s3` (which buckets are ML buckets), `s3_settings` (their encryption and
+public access), `ecr`, `aoss` (OpenSearch Serverless collections and their policies),
 `sagemaker_pipelines` (pipeline definitions), `sagemaker_endpoints`, `guardrails`,
 `gpu_hosts`, `instances`, `mlscope` (is a bucket, key or repository part of an ML
 workload), `scripts` (SageMaker lifecycle scripts), `credentials` (secrets written into

@@ -17,9 +17,13 @@ import os
 import sys
 from functools import lru_cache, partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from iaclint.engine import policy_index
 from iaclint.engine.policy import SEVERITIES, Policy
+
+if TYPE_CHECKING:  # the YAML machinery is imported only when a YAML policy is made
+    from iaclint.engine.yaml_policy import YamlPolicy
 
 SCHEMA_FILE = Path(__file__).with_name("policy_schema.json")
 

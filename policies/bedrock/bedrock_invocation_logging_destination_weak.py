@@ -15,7 +15,7 @@ destination outside the scan gives UNKNOWN.
 """
 from __future__ import annotations
 
-from iaclint.aws import s3
+from iaclint.aws import s3, s3_settings
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
 from iaclint.model import paths
 from iaclint.model.unknown import is_unknown
@@ -78,8 +78,8 @@ class BedrockInvocationLoggingDestinationWeak(Policy):
             yield UNKNOWN(f"The invocation log bucket {spelt} (`{shown}`) is not in the scanned configuration, so its "
                           f"encryption and public access cannot be checked", path)
             return
-        problems = [(s3.encryption_check(bucket, ctx), "is not encrypted with a customer-managed KMS key"),
-                    (s3.public_access_check(bucket, ctx), "can be made public")]
+        problems = [(s3_settings.encryption_check(bucket, ctx), "is not encrypted with a customer-managed KMS key"),
+                    (s3_settings.public_access_check(bucket, ctx), "can be made public")]
         decided = True
         for check, summary in problems:
             if check.verdict is True:

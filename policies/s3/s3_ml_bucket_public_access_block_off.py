@@ -1,13 +1,13 @@
 """IAC113: an ML bucket's public access block leaves a flag off.
 
-Two levels (`iaclint.aws.s3.public_access_check`): a bucket with no public access block at all
+Two levels (`iaclint.aws.s3_settings.public_access_check`): a bucket with no public access block at all
 blocks public access by default (AWS, since April 2023) and passes; once a block is written
 (`aws_s3_bucket_public_access_block`, `PublicAccessBlockConfiguration`), every flag it omits is
 false, so a block that sets only `block_public_acls` turns the other three off.
 """
 from __future__ import annotations
 
-from iaclint.aws import s3
+from iaclint.aws import s3, s3_settings
 from iaclint.aws.scoped import scoped_verdict
 from iaclint.engine.policy import Policy
 
@@ -23,7 +23,7 @@ class S3MlBucketPublicAccessBlockOff(Policy):
 
     def check(self, resource, ctx):
         yield from scoped_verdict(
-            s3.public_access_check(resource, ctx), lambda: s3.is_ml_bucket(resource, ctx),
+            s3_settings.public_access_check(resource, ctx), lambda: s3.is_ml_bucket(resource, ctx),
             subject="ML bucket", out_of_scope="not an ML bucket",
             question="whether the public access block is complete", scope_question="whether it is an ML bucket",
             explain_pass=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from iaclint.aws import s3
+from iaclint.aws import s3, s3_settings
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
 from iaclint.model.unknown import is_unknown
 from iaclint.model.unknown_globs import unknown_glob
@@ -71,7 +71,7 @@ class SagemakerMlflowArtifactStoreInsecure(Policy):
             return
         problems, unknowns = [], []
         for bucket in buckets:
-            for answer in (s3.encryption_check(bucket, ctx), s3.public_access_check(bucket, ctx)):
+            for answer in (s3_settings.encryption_check(bucket, ctx), s3_settings.public_access_check(bucket, ctx)):
                 if answer.verdict is True:
                     problems.append(f"`{bucket.address}`: {answer.message}")
                 elif answer.verdict is None:

@@ -25,6 +25,8 @@ once, in small modules with one job each (lower ones never import higher ones):
 - `roles`: role-level questions (`trusts_service`, AWS managed policy ARNs);
 - `principals`: everything a role, user or group is granted, gathered across inline
   policies, `aws_iam_*_policy` resources, attachments and managed policies (graph);
+- `execution_roles`: the role an AI resource runs as, and the AI resources that run as
+  a role (by reference or literal role ARN);
 - `accounts`: which AWS accounts a principal names, and which account a stack lives in,
   as far as the source says.
 
@@ -68,17 +70,19 @@ from iaclint.aws.iam.matching import (
     value_glob,
 )
 from iaclint.aws.iam.model import Condition, Document, Principal, Statement
-from iaclint.aws.iam.principals import (
+from iaclint.aws.iam.execution_roles import (
     AI_TYPE_PREFIXES,
-    PRINCIPAL_TYPES,
     ROLE_ATTRIBUTES,
+    execution_role_users,
+    role_of_reference,
+)
+from iaclint.aws.iam.principals import (
+    PRINCIPAL_TYPES,
     Grant,
     PrincipalPolicies,
     ATTACHMENTS,
-    execution_role_users,
     named_principals,
     principal_policies,
-    role_of_reference,
 )
 from iaclint.aws.iam.questions import (
     actions_cover,

@@ -32,11 +32,11 @@ import re
 
 from iaclint.frontends.terraform import variables as tfvars
 from iaclint.frontends.terraform.expressions import (
-    NO_KEY,
     Evaluator,
     Scope,
     unknown,
 )
+from iaclint.frontends.terraform.references import NO_KEY
 from iaclint.frontends.terraform.resources import key_suffix
 from iaclint.model.sizes import Budget
 from iaclint.model.unknown import Unknown
