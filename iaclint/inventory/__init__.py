@@ -24,6 +24,7 @@ from __future__ import annotations
 import weakref
 
 from iaclint.inventory.model import AssetGraph
+from iaclint.model.project import kept_with
 
 _GRAPHS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
@@ -31,10 +32,7 @@ _GRAPHS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 def unit_graph(unit: str, ctx) -> AssetGraph:
     """The asset graph of one unit of `ctx.project`, built on first use."""
     project = ctx.project
-    try:
-        per_unit = _GRAPHS.setdefault(project, {})
-    except TypeError:  # a project that cannot be weakly referenced: no sharing
-        per_unit = {}
+    per_unit = kept_with(_GRAPHS, project)
     graph = per_unit.get(unit)
     if graph is None:
         from iaclint.inventory.builder import build_unit

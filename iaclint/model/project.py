@@ -5,10 +5,21 @@ notices when a policy looks across units.
 """
 from __future__ import annotations
 
+import weakref
 from typing import Iterator
 
 from iaclint.model.resource import Path, Reference, Resource
 from iaclint.model.work import Metered, spend
+
+
+def kept_with(table: "weakref.WeakKeyDictionary", project) -> dict:
+    """The dict `table` keeps for `project` and drops with it: the per-unit indexes that
+    policy helpers build once per scan. A project that cannot be weakly referenced gets a
+    fresh dict each time (no caching, the same answers)."""
+    try:
+        return table.setdefault(project, {})
+    except TypeError:
+        return {}
 
 
 class Project:

@@ -33,6 +33,7 @@ from iaclint.aws.iam.matching import is_resource_attribute, value_glob
 from iaclint.model import documents as _documents
 from iaclint.model import symbolic
 from iaclint.model.symbolic import literal_text
+from iaclint.model.project import kept_with
 from iaclint.model.unknown import Unknown, is_unknown
 
 SELF = "<deploying account>"  # what `account_of` returns for the account the stack is deployed to
@@ -119,10 +120,7 @@ def own_accounts(resource, ctx) -> frozenset:
     if ctx is None or getattr(ctx, "project", None) is None:
         return frozenset(_evidence([resource]))
     project = ctx.project
-    try:
-        per_unit = _CACHE.setdefault(project, {})
-    except TypeError:  # a project that cannot be weakly referenced: no caching
-        per_unit = {}
+    per_unit = kept_with(_CACHE, project)
     if resource.unit not in per_unit:
         per_unit[resource.unit] = frozenset(_evidence(project.unit_resources(resource.unit)))
     return per_unit[resource.unit]

@@ -11,6 +11,7 @@ from typing import Any, Iterator
 from iaclint.aws.iam.principals import PRINCIPAL_ARN, ROLE, named_in_unit
 from iaclint.aws.iam.statements import unknown_reason
 from iaclint.model import paths as _paths
+from iaclint.model.project import kept_with
 from iaclint.model.unknown import is_unknown
 
 # Attributes that name the role an AI resource runs as (at any depth:
@@ -75,10 +76,7 @@ def _literal_role_arns(ctx, unit: str) -> dict:
     """Role name -> [(AI resource, path)] for every literal role ARN written in a role
     attribute of an AI resource of `unit`; built once per project and unit."""
     project = ctx.project
-    try:
-        per_unit = _LITERAL_ROLES.setdefault(project, {})
-    except TypeError:  # a project that cannot be weakly referenced: no caching
-        per_unit = {}
+    per_unit = kept_with(_LITERAL_ROLES, project)
     index = per_unit.get(unit)
     if index is not None:
         return index

@@ -48,6 +48,7 @@ from iaclint.aws.iam.questions import (
 from iaclint.aws.iam.results import statement_name
 from iaclint.aws.iam.roles import listed as _items
 from iaclint.aws.iam.statements import json_document, unknown_reason
+from iaclint.model.project import kept_with
 from iaclint.model.unknown import Unknown, is_unknown
 
 ROLE, USER, GROUP = "aws_iam_role", "aws_iam_user", "aws_iam_group"
@@ -256,19 +257,11 @@ def _collect(out: PrincipalPolicies, subject, ctx, group, link: tuple, seen: set
 _UNITS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
-def _per_project(project) -> dict:
-    """The indexes kept for `project` (dropped with it)."""
-    try:
-        return _UNITS.setdefault(project, {})
-    except TypeError:  # a project that cannot be weakly referenced: no caching
-        return {}
-
-
 def _same_unit(resource, ctx, types=None, keep_self: bool = False) -> list:
     """Other resources of `resource`'s Terraform module or CloudFormation template (of
     `types` only, when given). Indexed once per project: principals and AI resources ask
     this for every resource, and a scan can hold thousands."""
-    per_unit = _per_project(ctx.project)
+    per_unit = kept_with(_UNITS, ctx.project)
     index = per_unit.get(resource.unit)
     if index is None:
         index = per_unit[resource.unit] = {}
@@ -290,7 +283,7 @@ def _linked_by(subject, ctx, table: dict) -> list:
     Every principal asks this, so each unit is indexed once per project and table: the
     linking resources are read once, not once per principal (which made one large module
     quadratic)."""
-    per_unit = _per_project(ctx.project)
+    per_unit = kept_with(_UNITS, ctx.project)
     key = ("linked", subject.unit, id(table))
     index = per_unit.get(key)
     if index is None:
@@ -316,7 +309,7 @@ def _link_index(member, ctx, table: dict) -> dict:
 def named_in_unit(resource, ctx, kind: str, value: str, keep_self: bool = False) -> list:
     """The principals of type `kind` in `resource`'s unit that the literal `value` (a name
     or an ARN) names, in unit order; the names of a unit are indexed once per project."""
-    per_unit = _per_project(ctx.project)
+    per_unit = kept_with(_UNITS, ctx.project)
     key = ("named", resource.unit, kind)
     names = per_unit.get(key)
     if names is None:
