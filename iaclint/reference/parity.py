@@ -106,7 +106,8 @@ def render(sources: list[Source], policies) -> list[str]:
         for c in source.controls:
             if c.kind == "iaclint":
                 found = [by_name[p] for p in c.policies if p in by_name]
-                ours = ", ".join(f"[{p.id}](policies.md#{p.id.lower()}) `{p.name}`" for p in found)
+                ours = ", ".join(f"[{p.id}](policies.md#{p.id.lower()}) `{p.name}`" + " (opt-in)" * bool(p.opt_in)
+                                 for p in found)
                 checkov = ", ".join(sorted({i for p in found for i in p.checkov_ids})) or "none"
                 note = c.text
             else:
