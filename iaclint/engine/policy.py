@@ -7,7 +7,7 @@ from the modules it loads. A policy keeps no state between calls.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from iaclint.model.records import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Iterable
 
 from iaclint.engine import docs

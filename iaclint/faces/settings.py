@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from dataclasses import dataclass, field
+from iaclint.model.records import dataclass, field
 
 EXIT_OK, EXIT_ERROR = 0, 2
 SEVERITIES = ("critical", "high", "medium", "low", "info")

@@ -11,7 +11,7 @@ moment (the baseline, the diff) and never re-reads anything.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from iaclint.model.records import dataclass, field
 from functools import cached_property
 
 from iaclint.engine.policy import SEVERITIES, Policy, Verdict
@@ -210,7 +210,7 @@ def evaluate(request: Request, found: Discovery, chosen: Chosen):
     if not found.environments:
         evaluated, resources = _evaluate(request, found, chosen, options)
         return environments.settle(evaluated), resources  # nested stacks: evaluated once per parent
-    from dataclasses import replace
+    from iaclint.model.records import replace
 
     runs = [_evaluate(request, found, chosen, replace(options, environments=found.environments, environment=name))
             for name in environments.select(found.environments, request.environment)]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass, field
+from iaclint.model.records import dataclass, field
 from pathlib import Path
 
 from iaclint.normalize.awscc import awscc_twins

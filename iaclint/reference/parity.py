@@ -12,7 +12,7 @@ equivalents (`checkov_ids`).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from iaclint.model.records import dataclass, field
 from pathlib import Path
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "coverage"
