@@ -245,6 +245,12 @@ def test_the_language_server_passes_extend_select_from_the_configuration(repo):
     found = scan([str(repo / "main.tf")], **options).findings
     assert sorted((f.line, f.resource) for f in found if f.policy_id == OPT_IN) == \
         [(line, resource) for file, line, resource in EXPECTED if file == "main.tf"]
+    # The editor's `extendSelect` adds to the file's, as `--extend-select` does.
+    (repo / ".iaclint.yaml").write_text("extend-select: [IAC419]\nselect: [IAC205]\n")
+    options, _ = scan_options(Settings.parse({"iaclint": {"extendSelect": "IAC401"}}), str(repo / "main.tf"),
+                              warnings.append)
+    assert options["extend_select"] == ["IAC419", "IAC401"]
+    assert {f.policy_id for f in scan([str(repo / "main.tf")], **options).findings} == {"IAC205", "IAC401", OPT_IN}
     # An editor's `select` names it as the command line's does.
     options, _ = scan_options(Settings.parse({"select": [NAME]}), str(repo / "main.tf"), warnings.append)
     assert {f.policy_id for f in scan([str(repo / "main.tf")], **options).findings} == {OPT_IN}
@@ -264,3 +270,32 @@ def test_the_coverage_page_lists_it_apart_and_it_checks_no_type_alone():
     for control in ("SageMaker.16", "SageMaker.19"):
         line = next(x for x in page.splitlines() if x.startswith(f"| {control} |"))
         assert f"[{OPT_IN}](policies.md#iac419) `{NAME}` (opt-in)" in line
+
+
+def test_containers_that_cannot_be_known_are_unknown_where_they_are_written(tmp_path, monkeypatch):
+    (tmp_path / "main.tf").write_text(textwrap.dedent('''\
+        variable "containers" {}
+
+        resource "aws_sagemaker_model" "dynamic_containers" {
+          execution_role_arn = "arn:aws:iam::123456789012:role/inference"
+          dynamic "container" {
+            for_each = var.containers
+            content {
+              image = container.value.image
+            }
+          }
+        }
+
+        resource "awscc_sagemaker_model" "containers_from_a_variable" {
+          containers = var.containers
+        }
+        '''))
+    monkeypatch.chdir(tmp_path)
+    result = scan(["."], select=[OPT_IN])
+    assert result.findings == []
+    assert [(f.line, f.resource, f.message) for f in result.unknowns] == [
+        (5, "aws_sagemaker_model.dynamic_containers",
+         "The registry access mode of `container` is not known until deployment"),
+        (14, "awscc_sagemaker_model.containers_from_a_variable",
+         "The registry access mode of `containers` is not known until deployment"),
+    ]

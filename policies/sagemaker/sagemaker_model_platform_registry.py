@@ -54,7 +54,8 @@ class SagemakerModelPlatformRegistry(Policy):
         for attribute, control in _CONTAINERS:
             for path, container in _entries(resource.attributes.get(attribute), (attribute,)):
                 mode, where = _access_mode(container, path)
-                name = resource.native_name(path) + (f"[{path[-1]}]" if attribute == "container" else "")
+                index = path[-1] if attribute == "container" and isinstance(path[-1], int) else None
+                name = resource.native_name(path) + (f"[{index}]" if index is not None else "")
                 if is_unknown(mode):
                     yield UNKNOWN(f"The registry access mode of `{name}` is not known until deployment", where)
                 elif mode == "Vpc":

@@ -19,7 +19,7 @@ def scan_options(s, target: str, warn) -> tuple[dict, tuple]:
     except ConfigError as exc:
         warn("iaclint: " + "; ".join(f"{exc.file}: {m}" for m in listed(exc.messages, 5)))
         config = None
-    editor = {"select": s.select, "ignore": s.ignore, "strict": s.strict, "policy-dirs": s.policy_dirs,
+    editor = {"select": s.select, "extend-select": s.extend_select, "ignore": s.ignore, "strict": s.strict, "policy-dirs": s.policy_dirs,
               "variables": s.variables, "parameters": s.parameters, "var-files": s.var_files,
               "environment": s.environment}
     try:
