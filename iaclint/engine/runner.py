@@ -18,7 +18,7 @@ parent and on a cache hit.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from iaclint.model.records import dataclass, field
 
 from iaclint.engine.findings import finding
 from iaclint.engine.policy import Context, Policy, Result, Verdict

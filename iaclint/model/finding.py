@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from iaclint.model.records import dataclass, fields
 from functools import lru_cache
 from operator import attrgetter
 
@@ -46,7 +46,7 @@ class Finding:
         return (self.file, self.line, self.column, self.policy_id, self.resource, self.attribute)
 
 
-_finding_values = attrgetter(*Finding.__dataclass_fields__)
+_finding_values = attrgetter(*(f.name for f in fields(Finding)))
 
 
 def fingerprint(policy_id: str, file: str, address: str, path: tuple, root: str = "") -> str:

@@ -22,7 +22,8 @@ import os
 import pickle
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+
+from iaclint.model.records import dataclass, field
 
 from iaclint.gate import reads
 from iaclint.model.resource import ParseError

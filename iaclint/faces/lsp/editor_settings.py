@@ -4,7 +4,7 @@ leniently, since a bad value in an editor must fall back, not stop the server.""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from iaclint.model.records import dataclass, field
 
 from lsprotocol import types
 

@@ -27,7 +27,8 @@ def scan_options(s, target: str, warn) -> tuple[dict, tuple]:
     except ValueError as exc:  # an invalid glob in the file: said, and the file is left out
         warn(f"iaclint: {config.file if config is not None else 'settings'}: {exc}")
         merged = merge(None, editor)
-    options = {"select": merged["select"], "ignore": merged["ignore"], "strict": merged["strict"],
+    options = {"select": merged["select"], "extend_select": merged["extend-select"], "ignore": merged["ignore"],
+               "strict": merged["strict"],
                "var_files": merged["var-files"], "variables": merged["variables"],
                "parameters": merged["parameters"], "severity": merged["severity"],
                "environments": s.environments or merged["environments"], "environment": merged["environment"],
