@@ -1,0 +1,81 @@
+"""Evaluate a large module in two halves, the second in another process, with the
+result of one pass.
+
+A monorepo root of 1,000 files in one directory is one module: evaluated in one process
+(each file parsed a second time: `kept`), it left the second core idle. Its resources
+are independent once the module's blocks are known, except for what evaluation shares:
+memoised locals and data sources (the same values whoever computes them first) and the
+module's work budget, charged in evaluation order. So, after the blocks are read, a
+forked child evaluates the second half of the resource and data blocks while this
+process evaluates the first, starting from the same state; the child sends back its
+resources, notes, errors, files read and the budget it spent. The halves are kept only
+when what both spent fits in what was left at the fork: then one pass (which spends at
+most as much, the memoised values costing once) ran out nowhere either, and gives the
+same resources. Otherwise, or when the child died, this process evaluates the second
+half itself, continuing where the first ended: what one pass gives. Either way the second
+half's resources are a copy that shares no object with the first half's (the child's
+are pickled; here they are copied the same way), so the result is the same with or
+without a child, for any `--jobs`. Modules that call modules are evaluated in one pass
+(module instances and the called modules' files are counted and read across the whole
+evaluation).
+"""
+from __future__ import annotations
+
+SPLIT_MIN_BLOCKS = 1_000  # resource and data blocks; below this a fork costs more than it saves
+
+
+def evaluate(module, result, fork=None) -> bool:
+    """Evaluate `module` into `result` in two halves (`fork(task)` runs the second half
+    in another process; None: both here); False, with nothing done, when the module is not
+    one to split."""
+    from iaclint.frontends.terraform.module import evaluate_module
+
+    blocks = module.blocks
+    evaluated = [i for i, b in enumerate(blocks) if b.type in ("resource", "data") and len(b.labels) == 2]
+    if len(evaluated) < SPLIT_MIN_BLOCKS or module.calls or any(b.type == "module" for b in blocks):
+        return False
+    cut = evaluated[len(evaluated) // 2]
+    budget, tree = module.budget, module.tree
+    left = budget.left
+    marks = (len(result.resources), len(result.errors), len(result.notes), len(tree.files_read))
+    pending = fork(lambda: _second_half(module, result, blocks[cut:], left, marks)) if fork is not None else None
+    evaluate_module(module, result, blocks[:cut])
+    answer = None
+    if pending is not None:
+        try:
+            answer = pending.result()
+        except Exception:  # noqa: BLE001 - the child died or could not answer: one pass, here
+            answer = None
+    if answer is None or budget.left - answer[0] < 0:  # one pass might have run out of budget: do as it does
+        first = len(result.resources)
+        evaluate_module(module, result, blocks[cut:])
+        result.resources[first:] = _copied(result.resources[first:])
+        return True
+    spent, resources, errors, notes, files_read, dependencies = answer
+    budget.left -= spent
+    result.resources.extend(resources)
+    result.errors.extend(errors)
+    result.notes.extend(notes)
+    tree.files_read.extend(files_read)
+    tree._dependencies |= dependencies
+    return True
+
+
+def _copied(resources: list) -> list:
+    """The second half's resources as the child sends them: a copy that shares no object
+    with the first half (a memoised local's value is one object per half), so that what
+    comes out does not depend on whether a child was forked."""
+    import pickle
+
+    return pickle.loads(pickle.dumps(resources, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _second_half(module, result, blocks: list, left: int, marks: tuple) -> tuple:
+    """In the child: what evaluating `blocks` adds to the state at the fork."""
+    from iaclint.frontends.terraform.module import evaluate_module
+
+    evaluate_module(module, result, blocks)
+    resources, errors, notes, files_read = marks
+    tree = module.tree
+    return (left - module.budget.left, result.resources[resources:], result.errors[errors:], result.notes[notes:],
+            tree.files_read[files_read:], set(tree._dependencies))
