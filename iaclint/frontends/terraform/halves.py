@@ -24,12 +24,10 @@ from __future__ import annotations
 SPLIT_MIN_BLOCKS = 1_000  # resource and data blocks; below this a fork costs more than it saves
 
 
-def evaluate(module, result, fork=None) -> bool:
-    """Evaluate `module` into `result` in two halves (`fork(task)` runs the second half
-    in another process; None: both here); False, with nothing done, when the module is not
-    one to split."""
-    from iaclint.frontends.terraform.module import evaluate_module
-
+def evaluate(module, result, evaluate_module, fork=None) -> bool:
+    """Evaluate `module` into `result` in two halves with `evaluate_module(module, result,
+    blocks)` (`fork(task)` runs the second half in another process; None: both here);
+    False, with nothing done, when the module is not one to split."""
     blocks = module.blocks
     evaluated = [i for i, b in enumerate(blocks) if b.type in ("resource", "data") and len(b.labels) == 2]
     if len(evaluated) < SPLIT_MIN_BLOCKS or module.calls or any(b.type == "module" for b in blocks):
@@ -38,7 +36,8 @@ def evaluate(module, result, fork=None) -> bool:
     budget, tree = module.budget, module.tree
     left = budget.left
     marks = (len(result.resources), len(result.errors), len(result.notes), len(tree.files_read))
-    pending = fork(lambda: _second_half(module, result, blocks[cut:], left, marks)) if fork is not None else None
+    pending = fork(lambda: _second_half(module, result, blocks[cut:], left, marks, evaluate_module)) \
+        if fork is not None else None
     evaluate_module(module, result, blocks[:cut])
     answer = None
     if pending is not None:
@@ -70,10 +69,8 @@ def _copied(resources: list) -> list:
     return pickle.loads(pickle.dumps(resources, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def _second_half(module, result, blocks: list, left: int, marks: tuple) -> tuple:
+def _second_half(module, result, blocks: list, left: int, marks: tuple, evaluate_module) -> tuple:
     """In the child: what evaluating `blocks` adds to the state at the fork."""
-    from iaclint.frontends.terraform.module import evaluate_module
-
     evaluate_module(module, result, blocks)
     resources, errors, notes, files_read = marks
     tree = module.tree

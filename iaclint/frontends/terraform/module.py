@@ -265,7 +265,7 @@ def load_module(directory: str, tf_files: list, var_files=(), variables: dict | 
     module = Module(tree, directory or ".", blocks, values, origins=origins)
     from iaclint.frontends.terraform import halves
 
-    if not halves.evaluate(module, result, fork):
+    if not halves.evaluate(module, result, evaluate_module, fork):
         evaluate_module(module, result)
     tree.finish()
     kept().clear()  # the syntax trees are not read after the load
