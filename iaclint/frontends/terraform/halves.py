@@ -48,7 +48,7 @@ def evaluate(module, result, evaluate_module, fork=None) -> bool:
     if answer is None or budget.left - answer[0] < 0:  # one pass might have run out of budget: do as it does
         first = len(result.resources)
         evaluate_module(module, result, blocks[cut:])
-        result.resources[first:] = _copied(result.resources[first:])
+        _copy(result.resources, first)
         return True
     spent, resources, errors, notes, files_read, dependencies = answer
     budget.left -= spent
@@ -60,13 +60,16 @@ def evaluate(module, result, evaluate_module, fork=None) -> bool:
     return True
 
 
-def _copied(resources: list) -> list:
-    """The second half's resources as the child sends them: a copy that shares no object
-    with the first half (a memoised local's value is one object per half), so that what
-    comes out does not depend on whether a child was forked."""
+def _copy(resources: list, first: int) -> None:
+    """Replace `resources[first:]` (the second half) with what the child would send: a
+    copy that shares no object with the first half (a memoised local's value is one object
+    per half), so that what comes out does not depend on whether a child was forked. The
+    originals are let go before the copy is made: the half is never held twice."""
     import pickle
 
-    return pickle.loads(pickle.dumps(resources, protocol=pickle.HIGHEST_PROTOCOL))
+    data = pickle.dumps(resources[first:], protocol=pickle.HIGHEST_PROTOCOL)
+    del resources[first:]
+    resources.extend(pickle.loads(data))
 
 
 def _second_half(module, result, blocks: list, left: int, marks: tuple, evaluate_module) -> tuple:
