@@ -143,15 +143,19 @@ def test_same_bytes_across_jobs(tree, serial, monkeypatch):
 
 
 def test_same_bytes_when_large_units_are_checked_in_two_processes(tree, monkeypatch):
-    """Fewer units than `PARALLEL_MIN_UNITS` load in this process; a large one's policy
-    groups are then checked in a forked process with jobs=2 (`iaclint.pipeline.unit_checks`)
-    and one after the other with jobs=1: the same bytes as one pass over each unit."""
+    """Units of fewer files than `PARALLEL_MIN_FILES` load in this process; a large one's
+    policy groups are then checked in a forked process with jobs=2 (`iaclint.pipeline.
+    unit_checks`) and one after the other with jobs=1: the same bytes as one pass over each
+    unit."""
     import concurrent.futures
 
     from iaclint.engine import runner
 
     paths = ["examples/bedrock-insecure", "examples/mlops-pipeline", "extra"]
-    assert _units(paths) < PARALLEL_MIN_UNITS
+    from iaclint.pipeline.discover import discover
+
+    found = discover(paths)
+    assert len(found.cloudformation) + sum(len(f) for f in found.terraform_dirs.values()) < PARALLEL_MIN_FILES
     one_pass = run(paths)
     monkeypatch.setattr(runner, "SPLIT_MIN_RESOURCES", 5)
     pools = []

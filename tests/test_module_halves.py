@@ -87,3 +87,4 @@ def test_a_child_that_dies_costs_time_not_resources(module_dir, monkeypatch):
     assert len(started) == 1
     assert [repr(vars(r)) for r in halved.resources] == [repr(vars(r)) for r in one_pass.resources]
     assert halved.errors == one_pass.errors and halved.notes == one_pass.notes
+

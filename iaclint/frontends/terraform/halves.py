@@ -1,23 +1,23 @@
-"""Evaluate a large module in two halves, the second in another process, with the
-result of one pass.
+"""Evaluate a large module in two halves, the second in another process when one can be
+forked, with the same result for any `--jobs`.
 
 A monorepo root of 1,000 files in one directory is one module: evaluated in one process
 (each file parsed a second time: `kept`), it left the second core idle. Its resources
 are independent once the module's blocks are known, except for what evaluation shares:
-memoised locals and data sources (the same values whoever computes them first) and the
-module's work budget, charged in evaluation order. So, after the blocks are read, a
-forked child evaluates the second half of the resource and data blocks while this
-process evaluates the first, starting from the same state; the child sends back its
-resources, notes, errors, files read and the budget it spent. The halves are kept only
-when what both spent fits in what was left at the fork: then one pass (which spends at
-most as much, the memoised values costing once) ran out nowhere either, and gives the
-same resources. Otherwise, or when the child died, this process evaluates the second
-half itself, continuing where the first ended: what one pass gives. Either way the second
-half's resources are a copy that shares no object with the first half's (the child's
-are pickled; here they are copied the same way), so the result is the same with or
-without a child, for any `--jobs`. Modules that call modules are evaluated in one pass
-(module instances and the called modules' files are counted and read across the whole
-evaluation).
+memoised locals and data sources and the module's work budget, charged in evaluation
+order. So a large module is evaluated by this procedure, whatever `--jobs` is: the first
+half of its resource and data blocks from the state at the cut, then the second half from
+the *same* memoised state (what the first half memoised is set aside) with the budget
+the first half left. With a second process, a child forked at the cut evaluates the
+second half while this process evaluates the first, with the whole budget left at the
+cut; it sends back its resources, notes, errors, files read and the work it spent. When
+both halves' work fits in what was left at the cut, no step of the procedure ran out of
+budget either, and the child's half is what it gives; otherwise (or when the child died)
+this process does the second half as the procedure says. The second half's resources
+are a copy that shares no object with the first half's (the child's are pickled; here
+they are copied the same way). So resources, errors, notes and the work the module's
+budget was charged are the same with or without a child. Modules that call modules are evaluated in one pass (module instances and the called modules' files
+are counted and read across the whole evaluation).
 """
 from __future__ import annotations
 
@@ -36,6 +36,7 @@ def evaluate(module, result, evaluate_module, fork=None) -> bool:
     budget, tree = module.budget, module.tree
     left = budget.left
     marks = (len(result.resources), len(result.errors), len(result.notes), len(tree.files_read))
+    memo = _memo(module)
     pending = fork(lambda: _second_half(module, result, blocks[cut:], left, marks, evaluate_module)) \
         if fork is not None else None
     evaluate_module(module, result, blocks[:cut])
@@ -45,8 +46,9 @@ def evaluate(module, result, evaluate_module, fork=None) -> bool:
             answer = pending.result()
         except Exception:  # noqa: BLE001 - the child died or could not answer: one pass, here
             answer = None
-    if answer is None or budget.left - answer[0] < 0:  # one pass might have run out of budget: do as it does
+    if answer is None or budget.left - answer[0] < 0:  # the child's half may differ: the procedure, here
         first = len(result.resources)
+        _restore(module, memo)
         evaluate_module(module, result, blocks[cut:])
         _copy(result.resources, first)
         return True
@@ -58,6 +60,15 @@ def evaluate(module, result, evaluate_module, fork=None) -> bool:
     tree.files_read.extend(files_read)
     tree._dependencies |= dependencies
     return True
+
+
+def _memo(module) -> tuple:
+    """What evaluation memoises, as it is at the cut (a forked child starts from it)."""
+    return dict(module._locals), dict(module._resolved), dict(module.variables), dict(module.budget._known)
+
+
+def _restore(module, memo: tuple) -> None:
+    module._locals, module._resolved, module.variables, module.budget._known = (dict(m) for m in memo)
 
 
 def _copy(resources: list, first: int) -> None:
