@@ -243,10 +243,12 @@ def render_template(content: str, module: Module, bindings: dict, text: str):
 
 
 def load_module(directory: str, tf_files: list, var_files=(), variables: dict | None = None,
-                overlay: dict | None = None, tree=None) -> ModuleResult:
+                overlay: dict | None = None, tree=None, fork=None) -> ModuleResult:
     """`overlay` maps paths to unsaved contents (an editor buffer) that replace the disk's;
     `tree` (an `iaclint.gate.reads.Tree`) is where files may be read from (default: the
-    git work tree holding `directory`)."""
+    git work tree holding `directory`). A large module is evaluated in two halves
+    (`halves`), the second in another process when `fork(task)` can run one
+    (`iaclint.pipeline.forked.start`)."""
     from iaclint.gate.reads import Tree
 
     result = ModuleResult()
@@ -261,15 +263,19 @@ def load_module(directory: str, tf_files: list, var_files=(), variables: dict | 
                                     tree=scanned)
     result.errors.extend(errors)
     module = Module(tree, directory or ".", blocks, values, origins=origins)
-    evaluate_module(module, result)
+    from iaclint.frontends.terraform import halves
+
+    if not halves.evaluate(module, result, evaluate_module, fork):
+        evaluate_module(module, result)
     tree.finish()
     kept().clear()  # the syntax trees are not read after the load
     return result
 
 
-def evaluate_module(module: Module, result: ModuleResult) -> None:
-    """The resources of `module` and, through its calls, of every module below it."""
-    for block in module.blocks:
+def evaluate_module(module: Module, result: ModuleResult, blocks: list | None = None) -> None:
+    """The resources of `module` (of `blocks` of it) and, through its calls, of every
+    module below it."""
+    for block in module.blocks if blocks is None else blocks:
         try:
             if block.type in ("resource", "data") and len(block.labels) == 2:
                 result.resources.extend(instances(block, module))
