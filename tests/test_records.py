@@ -102,17 +102,3 @@ def test_rules_of_the_standard_library_hold():
 
     assert repr(Own(1)) == "own" and Own(1) == Own(1)
 
-
-def test_a_one_file_scan_does_not_import_dataclasses(tmp_path):
-    """Start-up cost (issue 12): `dataclasses` (and `inspect`, which it imports) cost a
-    one-file scan about a third of its time; records replace them on the scan path."""
-    import subprocess
-    import sys
-
-    (tmp_path / "main.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n')
-    probe = ("import sys, io, contextlib\nfrom iaclint.faces.cli import main\n"
-             "with contextlib.redirect_stdout(io.StringIO()):\n"
-             f"    main(['scan', {str(tmp_path / 'main.tf')!r}, '--format', 'json', '--no-cache'])\n"
-             "print(' '.join(sorted(m for m in ('dataclasses', 'inspect') if m in sys.modules)))\n")
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=tmp_path)
-    assert out.stdout.strip() == ""
