@@ -10,10 +10,8 @@ those that run regular expressions in `iaclint.frontends.terraform.regex` (RE2).
 """
 from __future__ import annotations
 
-import base64
 import json
 import re
-from decimal import Decimal
 
 from iaclint.frontends.terraform import regex
 from iaclint.frontends.terraform.values import FunctionError  # raised by every function here
@@ -53,6 +51,8 @@ def _json_text(value) -> str:
     if isinstance(value, float):
         if value.is_integer():
             return str(int(value))
+        from decimal import Decimal  # here: rare, and importing it cost every scan ~1 ms
+
         return format(Decimal(repr(value)), "f")
     if isinstance(value, Unknown):  # a placeholder: the expression as it was written
         return _json_string(value.expr if "${" in value.expr else str(value))
@@ -360,10 +360,14 @@ def one(values):
 
 
 def base64decode(text):
+    import base64
+
     return base64.b64decode(_text(text)).decode("utf-8")
 
 
 def base64encode(text):
+    import base64
+
     return base64.b64encode(_text(text).encode("utf-8")).decode("ascii")
 
 
