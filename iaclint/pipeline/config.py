@@ -23,10 +23,10 @@ from __future__ import annotations
 import json
 import os
 import re
-from iaclint.model.records import dataclass, field
 
 from iaclint.gate import reads
 from iaclint.gate.text import echo
+from iaclint.model.records import dataclass, field
 
 CONFIG_NAMES = (".iaclint.yaml", ".iaclint.yml")
 MAX_CONFIG_BYTES = 1024 * 1024  # a configuration is a few hundred lines

@@ -16,8 +16,8 @@ from __future__ import annotations
 import hashlib
 import os
 
-from iaclint.model.records import dataclass, field
 
+from iaclint.model.records import dataclass, field
 from iaclint.pipeline.loading import Options, inputs_fresh, unit_keys
 
 

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import re
 import weakref
-from iaclint.model.records import dataclass, field
 from typing import Any, Callable, Iterator
 
 from iaclint.aws.iam.documents import granted_documents
@@ -49,6 +48,7 @@ from iaclint.aws.iam.results import statement_name
 from iaclint.aws.iam.roles import listed as _items
 from iaclint.aws.iam.statements import json_document, unknown_reason
 from iaclint.model.project import kept_with
+from iaclint.model.records import dataclass, field
 from iaclint.model.unknown import Unknown, is_unknown
 
 ROLE, USER, GROUP = "aws_iam_role", "aws_iam_user", "aws_iam_group"
