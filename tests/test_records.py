@@ -102,3 +102,47 @@ def test_rules_of_the_standard_library_hold():
 
     assert repr(Own(1)) == "own" and Own(1) == Own(1)
 
+
+
+def test_generated_inits_are_current():
+    """`record_inits.py` holds every record's `__init__` (compiled at install, not at each
+    start). When this fails, a record was added or changed: run
+    `python -m iaclint.reference.record_inits` and commit the file."""
+    import subprocess
+    import sys
+
+    probe = ("from iaclint.reference import record_inits as c\nc.import_everything()\n"
+             "print(c.render(c.ours()) == open(c.path(), encoding='utf-8').read())\n")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True", "stale: run `python -m iaclint.reference.record_inits`"
+
+
+def test_an_init_from_the_generated_module_is_the_compiled_one():
+    """Each `__init__` in record_inits behaves as its source compiled at start-up would:
+    the same parameters, the same defaults, the same attributes set."""
+    import re
+
+    from iaclint.model.record_inits import INITS
+
+    assert len(INITS) > 50
+
+    class Plain:
+        pass
+
+    for source, make in INITS.items():
+        scope = {"_MISSING": records._MISSING, "_setattr": object.__setattr__}
+        for name in set(re.findall(r"\b_(?:default|factory)_\w+\b", source)):
+            value = object()
+            scope[name] = (lambda value=value: value) if name.startswith("_factory_") else value
+        compiled_scope = dict(scope)
+        exec(source, compiled_scope)  # noqa: S102 - the module's own source text
+        compiled, made = compiled_scope["__init__"], make(dict(scope))
+        code, other = compiled.__code__, made.__code__
+        assert other.co_varnames[:other.co_argcount] == code.co_varnames[:code.co_argcount], source
+        assert made.__defaults__ == compiled.__defaults__, source
+        required = code.co_argcount - 1 - len(compiled.__defaults__ or ())
+        args = [object() for _ in range(required)]
+        a, b = Plain(), Plain()
+        compiled(a, *args)
+        made(b, *args)
+        assert vars(a) == vars(b) and list(vars(a)) == list(vars(b)), source
