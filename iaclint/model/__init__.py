@@ -8,7 +8,8 @@ ask of values; `symbolic_text` reads its strings as text and holes), `strings` (
 exact and bounded), `holes_json` (JSON text with holes), `unknown_globs`
 (an unknown name as a glob), `paths` (attribute paths through dicts and lists),
 `documents` (JSON documents in any written form), `sizes` (how big a value may grow),
-`linear_regex` (RE2, for every pattern that comes from the scanned tree) and `records`
+`linear_regex` (RE2, for every pattern that comes from the scanned tree), `lazy_re`
+(module-level patterns compiled on first use) and `records`
 (the `@dataclass` every layer uses: the standard library's behaviour at a third of its
 start-up cost).
 

@@ -47,6 +47,7 @@ from iaclint.aws.iam.questions import (
 from iaclint.aws.iam.results import statement_name
 from iaclint.aws.iam.roles import listed as _items
 from iaclint.aws.iam.statements import json_document, unknown_reason
+from iaclint.model import lazy_re
 from iaclint.model.project import kept_with
 from iaclint.model.records import dataclass, field
 from iaclint.model.unknown import Unknown, is_unknown
@@ -88,8 +89,8 @@ AWS_MANAGED_STATEMENTS = {
     "poweruseraccess": [{"Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "account:*"],
                          "Resource": "*"}],
 }
-_AWS_MANAGED_ARN = re.compile(r"^arn:[^:]*:iam::aws:policy/(?:.*/)?(?P<name>[^/]+)$")
-_CUSTOMER_POLICY_ARN = re.compile(r"^arn:[^:]*:iam::[^:]*:policy/(?:.*/)?(?P<name>[^/]+)$")
+_AWS_MANAGED_ARN = lazy_re.compile(r"^arn:[^:]*:iam::aws:policy/(?:.*/)?(?P<name>[^/]+)$")
+_CUSTOMER_POLICY_ARN = lazy_re.compile(r"^arn:[^:]*:iam::[^:]*:policy/(?:.*/)?(?P<name>[^/]+)$")
 PRINCIPAL_ARN = re.compile(r"^arn:[^:]*:iam::[^:]*:(?P<kind>role|user|group)/(?:.*/)?(?P<name>[^/]+)$")
 
 

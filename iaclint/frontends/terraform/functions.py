@@ -16,6 +16,7 @@ import re
 from iaclint.frontends.terraform import regex
 from iaclint.frontends.terraform.values import FunctionError  # raised by every function here
 from iaclint.model.documents import EncodedJson
+from iaclint.model import lazy_re
 from iaclint.model.sizes import MAX_VALUE_SIZE
 from iaclint.model.unknown import Unknown
 
@@ -191,7 +192,7 @@ def coalesce(*values):
     raise FunctionError("no non-null argument")
 
 
-FORMAT_VERB = re.compile(r"%([-+ #0]*\d*(?:\.\d+)?)([a-zA-Z%])")
+FORMAT_VERB = lazy_re.compile(r"%([-+ #0]*\d*(?:\.\d+)?)([a-zA-Z%])")
 
 
 def format_(spec, *args):
@@ -383,7 +384,7 @@ def endswith(text, suffix):
 # With an unknown argument, these still know most of their result's text: the pieces of a
 # partially known string (`iaclint.model.symbolic.text`), or None when they do not.
 
-_VERB = re.compile(r"%([-+ #0]*\d*(?:\.\d+)?)([a-zA-Z%])")
+_VERB = lazy_re.compile(r"%([-+ #0]*\d*(?:\.\d+)?)([a-zA-Z%])")
 
 
 def format_pieces(spec, *args):
