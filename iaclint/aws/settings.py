@@ -17,11 +17,11 @@ whose branch without it cannot deploy and so does not count.
 """
 from __future__ import annotations
 
-from iaclint.model.records import dataclass
 from typing import Any, Iterable
 
 from iaclint.aws.iam.logic import Tri
 from iaclint.model import paths
+from iaclint.model.records import dataclass
 from iaclint.model.unknown import ABSENT, Unknown, branches
 
 
