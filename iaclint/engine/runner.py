@@ -20,11 +20,10 @@ from __future__ import annotations
 
 import os
 
-from iaclint.model.records import dataclass, field
-
 from iaclint.engine.findings import finding
 from iaclint.engine.policy import Context, Policy, Result, Verdict
 from iaclint.model.project import Project, UnitProject
+from iaclint.model.records import dataclass, field
 from iaclint.model.resource import Resource
 from iaclint.model.work import POLICY_STEPS, Meter, TooMuchWork, metered
 

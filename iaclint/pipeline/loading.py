@@ -23,9 +23,8 @@ import pickle
 import threading
 from contextlib import contextmanager
 
-from iaclint.model.records import dataclass, field
-
 from iaclint.gate import reads
+from iaclint.model.records import dataclass, field
 from iaclint.model.resource import ParseError
 from iaclint.pipeline.environments import DROPPED
 

@@ -19,7 +19,6 @@ Never raises: unreadable or broken files become `ParseError`s and the others sti
 from __future__ import annotations
 
 import os
-from iaclint.model.records import dataclass, field
 
 from iaclint.frontends.terraform import variables as tfvars
 from iaclint.frontends.terraform.calls import calls_of
@@ -34,6 +33,7 @@ from iaclint.frontends.terraform.resources import (
 from iaclint.frontends.terraform.kept import kept
 from iaclint.frontends.terraform.tree import MAX_FILE_BYTES, ModuleTree
 from iaclint.gate import reads
+from iaclint.model.records import dataclass, field
 from iaclint.model.resource import ParseError
 
 RENDERED_DATA_SOURCES = {"aws_iam_policy_document"}
