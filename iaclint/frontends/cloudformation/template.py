@@ -39,7 +39,7 @@ class TemplateResult:
     nested: dict = field(default_factory=dict)  # local nested stack templates read: file -> digest
     notes: list = field(default_factory=list)  # [(file:line, what was not scanned)]
     declared: frozenset = frozenset()  # the names in `Parameters` (environment files must name only these)
-    effort: int = 0  # bytes parsed and evaluation work done (the scan-wide budget, iaclint.model.work)
+    effort: int = field(default=0, compare=False)  # bytes parsed, evaluation work (pipeline.scan_budget)
 
 
 def load_template(file: str, data: bytes, parameters: dict | None = None, tree=None) -> TemplateResult | None:
