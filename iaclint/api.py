@@ -34,8 +34,9 @@ from iaclint.pipeline.scan import (
 def scan(paths=(".",), **asked) -> ScanResult:
     """Scan `paths`. Keyword arguments (all optional; `iaclint.pipeline.scan.Request`):
 
-    `select`/`ignore` policy IDs or names; `strict` reports UNKNOWN verdicts; `policies`
-    (already loaded) or `policy_dirs`; `var_files`, `variables` (Terraform) and
+    `select`/`ignore` policy IDs or names, and `extend_select` ones to run besides the
+    selection (an opt-in policy runs only when `select` or `extend_select` names it);
+    `strict` reports UNKNOWN verdicts; `policies` (already loaded) or `policy_dirs`; `var_files`, `variables` (Terraform) and
     `parameters` (CloudFormation); `overlay` maps file paths to unsaved contents (bytes)
     read instead of the disk's (an editor buffer, `--stdin`); `severity` maps IDs or names
     to a severity; `exclude` globs and `per_path_ignores` ({glob: [IDs]}) are relative to
@@ -48,8 +49,8 @@ def scan(paths=(".",), **asked) -> ScanResult:
     ({name: {"var-files": [...], "parameter-files": [...]}}) names the environments instead
     of finding them (`iaclint.pipeline.environments`), and `environment` evaluates only one.
 
-    Raises `UnknownPolicyError` (a ValueError) when `select`, `ignore`, `severity` or
-    `per_path_ignores` name a policy that does not exist (a typo must not pass quietly), and
+    Raises `UnknownPolicyError` (a ValueError) when `select`, `extend_select`, `ignore`,
+    `severity` or `per_path_ignores` name a policy that does not exist (a typo must not pass quietly), and
     `UnknownEnvironmentError` (a ValueError) when `environment` names none that exists.
     """
     started = time.perf_counter()

@@ -139,7 +139,7 @@ def test_shipped_schema_is_a_valid_json_schema():
     ("fail-on: high\nfail_on: low\n", [".iaclint.yaml: `fail-on` and `fail_on` are the same key; keep one"]),
     ("select: [IAC101\n", [".iaclint.yaml: invalid YAML at line 2: did not find expected ',' or ']'"]),
     ("- IAC101\n", [".iaclint.yaml: the configuration must be a mapping of keys to values"]),
-    ("bogus: 1\nstrict: 2\n", [".iaclint.yaml: unknown key `bogus` (known keys: select, ignore, severity, "
+    ("bogus: 1\nstrict: 2\n", [".iaclint.yaml: unknown key `bogus` (known keys: select, extend-select, ignore, severity, "
                                "fail-on, exclude, per-path-ignores, policy-dirs, variables, var-files, parameters, "
                                "environments, environment, trusted-accounts, strict, show-suppressed, jobs, cache, cache-dir, baseline, format)",
                                ".iaclint.yaml: `strict`: 2 is not of type 'boolean'"]),

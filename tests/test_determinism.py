@@ -3,7 +3,7 @@
 The JSON and SARIF reports of one tree must be byte-identical across runs (in one process
 and in two processes with different hash seeds, so set and dict orders cannot leak into
 the output), across `jobs` values (the tree has more units than
-`iaclint.pipeline.loading.PARALLEL_MIN_UNITS`, so `jobs=2` really loads in worker processes),
+`iaclint.pipeline.loading.PARALLEL_MIN_FILES`, so `jobs=2` really loads in worker processes),
 with and without the parse cache (cold and warm), and across the order in which the file
 system lists directories. Elapsed-time fields, should a report ever carry one, are blanked
 before comparing.
@@ -22,7 +22,7 @@ from conftest import FIXTURES, ROOT, builtin_policies
 from iaclint.api import scan
 from iaclint.formatters import get_formatter
 from iaclint.pipeline.cache import Cache
-from iaclint.pipeline.loading import PARALLEL_MIN_UNITS
+from iaclint.pipeline.loading import PARALLEL_MIN_FILES
 
 _ELAPSED = re.compile(rb'"(elapsed|duration)[A-Za-z_]*"\s*:\s*[0-9.eE+-]+')
 
@@ -114,7 +114,7 @@ def run(paths=(".",), **kwargs):
 
 
 def test_the_tree_is_big_and_varied_enough(tree):
-    assert _units() >= 2 * PARALLEL_MIN_UNITS
+    assert _units() >= 2 * PARALLEL_MIN_FILES
     result = scan(["."], policies=list(builtin_policies()))
     assert len(result.findings) > 100 and result.unknowns and result.suppressed
     assert {f.policy_id for f in result.findings} >= {"IAC001", "IAC201"}

@@ -79,8 +79,9 @@ def test_policy_fixtures(policy, fmt, monkeypatch):
         return
     assert files, f"{policy.id} {policy.name} has no {fmt} fixture in {rel(directory)}"
 
-    result = scan([rel(f) for f in files], policies=[policy], strict=False)
+    result = scan([rel(f) for f in files], policies=[policy], select=[policy.id], strict=False)  # opt-in too
     assert not result.errors, result.errors
+    assert [p.id for p in result.policies] == [policy.id]
     got = {(f.file, f.line, f.resource) for f in result.findings}
     assert all(f.policy_id == policy.id for f in result.findings)
 
@@ -135,7 +136,7 @@ def _check_path_cases(policy, fmt, directory: Path):
     assert {"fail", "pass"} <= kinds, f"{policy.name} needs fail_* and pass_* {fmt} cases in {rel(directory)}"
     assert kinds <= {"fail", "pass", "unknown"}, f"case directories are named fail_*, pass_* or unknown_*: {kinds}"
     files = [f for group in cases.values() for f in group]
-    result = scan([rel(f) for f in files], policies=[policy], strict=False)
+    result = scan([rel(f) for f in files], policies=[policy], select=[policy.id], strict=False)
     assert not result.errors, result.errors
     resources, errors = _load([rel(f) for f in files])
     assert not errors, errors
@@ -175,7 +176,7 @@ def _load(paths: list) -> tuple[list, list]:
 def _check_inapplicable_format(policy, fmt, files):
     if not files:
         pytest.skip(f"{policy.name} does not apply to {fmt} (formats = {applicable_formats(policy)})")
-    result = scan([rel(f) for f in files], policies=[policy], strict=False)
+    result = scan([rel(f) for f in files], policies=[policy], select=[policy.id], strict=False)
     assert not result.errors, result.errors
     assert not result.findings, f"{fmt} does not apply to {policy.name}, yet it reported {result.findings}"
     assert not any(expected_markers(f) for f in files), f"{fmt} fixtures of {policy.name} mark findings"

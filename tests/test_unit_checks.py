@@ -17,7 +17,7 @@ from iaclint.engine.runner import evaluate, evaluate_pairs
 from iaclint.model.project import Project
 from iaclint.pipeline.discover import discover
 from iaclint.pipeline.loading import (
-    PARALLEL_MIN_UNITS,
+    PARALLEL_MIN_FILES,
     Checks,
     Options,
     load_all,
@@ -33,7 +33,7 @@ def _key(f):
 def test_unit_checks_and_deferred_pairs_give_the_whole_projects_verdicts(monkeypatch, jobs):
     monkeypatch.chdir(ROOT)
     found = discover(["fixtures"])
-    assert len(units_of(found)) > PARALLEL_MIN_UNITS  # jobs=2 loads in worker processes
+    assert sum(len(files) for _, _, files in units_of(found)) > PARALLEL_MIN_FILES  # jobs=2 loads in workers
     policies = [p for p in builtin_policies() if p.resource_types]
     loaded = load_all(found, Options([], {}, {}, {}), jobs=jobs, checks=Checks(policies, {}))
     project = Project(loaded.resources)

@@ -22,7 +22,7 @@ helper, the IAM glob reader and the ML scoping helpers are used here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from iaclint.model.records import dataclass, field
 from typing import Any, Iterator, Optional
 
 from iaclint.aws.iam import value_glob

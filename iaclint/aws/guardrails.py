@@ -29,7 +29,7 @@ Only plain data and `Unknown` are used here.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from iaclint.model.records import dataclass, field
 from typing import Any, Optional
 
 from iaclint.model.unknown import is_unknown

@@ -31,7 +31,7 @@ Only plain data, `Unknown` and the resource model are used here.
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
+from iaclint.model.records import dataclass
 from typing import Any, Callable, Iterator, TypeVar
 
 from iaclint.aws.verdicts import Tri

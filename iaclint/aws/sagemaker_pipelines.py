@@ -22,7 +22,7 @@ Nothing here decides a verdict: policies do, from these facts.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from iaclint.model.records import dataclass
 from typing import Any, Iterator
 
 from iaclint.aws.instances import nvme_only

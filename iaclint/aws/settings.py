@@ -17,7 +17,7 @@ whose branch without it cannot deploy and so does not count.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from iaclint.model.records import dataclass
 from typing import Any, Iterable
 
 from iaclint.aws.iam.logic import Tri

@@ -14,7 +14,7 @@ model), with JSON documents possibly encoded (`EncodedJson`).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from iaclint.model.records import dataclass
 from typing import Any, Iterator, Optional
 
 from iaclint.model.documents import EncodedJson

@@ -23,7 +23,7 @@ True in all is True, else None.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from iaclint.model.records import dataclass
 from typing import Any
 
 from iaclint.engine import operators, unknowns

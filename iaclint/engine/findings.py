@@ -6,7 +6,8 @@ from iaclint.model.finding import Finding, fingerprint
 from iaclint.model.resource import TERRAFORM
 
 
-def finding(policy: Policy, resource, result) -> Finding:
+def finding(policy: Policy, resource, result, cwd: str | None = None) -> Finding:
+    """`cwd`: the working directory, when the caller makes many findings (`fingerprint`)."""
     resource = getattr(result, "at", None) or resource
     span = resource.span_for(result.path)
     message = result.message or policy.title
@@ -22,7 +23,7 @@ def finding(policy: Policy, resource, result) -> Finding:
         attribute=resource.native_name(result.path) if result.path else "",
         verdict=result.verdict.value,
         fingerprint=fingerprint(policy.id, resource.file, resource.address,
-                                tuple(result.path) + ((result.identity,) if result.identity else ()), root),
+                                tuple(result.path) + ((result.identity,) if result.identity else ()), root, cwd),
         construct=resource.construct,
         flows=result.flows,
         environments=(resource.environment,) if getattr(resource, "environment", "") else (),

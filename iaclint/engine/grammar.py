@@ -20,7 +20,7 @@ as always true, a typo in a key) is a `GrammarError` naming the place
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from iaclint.model.records import dataclass
 from typing import Any, Iterator, Union
 
 from iaclint.engine import operators

@@ -7,7 +7,7 @@ from the modules it loads. A policy keeps no state between calls.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from iaclint.model.records import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Iterable
 
 from iaclint.engine import docs
@@ -105,6 +105,10 @@ class Policy:
     category: ClassVar[str] = ""
     resource_types: ClassVar[tuple] = ()  # canonical types
     checkov_ids: ClassVar[tuple] = ()
+    # Off by default (Ruff's preview rules, cfn-lint's `--include-checks`): runs only when a
+    # user names it by ID or name in `select` or `extend-select` (`pipeline.policies`).
+    # For properties a standard asks for that most setups rightly choose otherwise.
+    opt_in: ClassVar[bool] = False
     # Documentation: what it flags, why it matters for AI workloads, fixes, references,
     # read from `<name>.md` beside `source` (`iaclint.engine.docs`) unless set here.
     what = docs.Section("what")
@@ -126,6 +130,7 @@ class Policy:
             "category": self.category,
             "resource_types": list(self.resource_types),
             "checkov_ids": list(self.checkov_ids),
+            "opt_in": bool(self.opt_in),
             "what": self.what,
             "why": self.why,
             "fix_terraform": self.fix_terraform,

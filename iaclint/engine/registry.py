@@ -11,7 +11,6 @@ jsonschema off the scan path.
 from __future__ import annotations
 
 import importlib.util
-import inspect
 import json
 import os
 import sys
@@ -176,8 +175,8 @@ def load_python_policies(path: Path, root: Path, package: str | None) -> list[Po
         sys.modules.pop(module_name, None)
         raise PolicyLoadError(str(path), f"cannot import: {type(exc).__name__}: {exc}") from None
     found = []
-    for _, cls in inspect.getmembers(module, inspect.isclass):
-        if issubclass(cls, Policy) and cls.__module__ == module_name and getattr(cls, "id", ""):
+    for _, cls in sorted(vars(module).items()):  # in name order, as inspect.getmembers (not imported: 4 ms)
+        if isinstance(cls, type) and issubclass(cls, Policy) and cls.__module__ == module_name and getattr(cls, "id", ""):
             policy = cls()
             policy.source = str(path)
             if not policy.resource_types:

@@ -18,7 +18,9 @@ parent and on a cache hit.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import os
+
+from iaclint.model.records import dataclass, field
 
 from iaclint.engine.findings import finding
 from iaclint.engine.policy import Context, Policy, Result, Verdict
@@ -76,6 +78,7 @@ def check_unit(resources: list[Resource], policies: list[Policy], options: dict 
     applicable = applicable_policies(policies)
     out = UnitVerdicts()
     meters = Meters()
+    cwd = os.getcwd()  # once for the unit's findings (their fingerprints), not once each
     for index, resource in enumerate(resources):
         for policy in applicable(resource):
             project.touched = False
@@ -90,7 +93,7 @@ def check_unit(resources: list[Resource], policies: list[Policy], options: dict 
                     key = (resource.file, policy.id)
                     out.passes[key] = out.passes.get(key, 0) + 1
                 else:
-                    out.findings.append(finding(policy, resource, result))
+                    out.findings.append(finding(policy, resource, result, cwd))
     return out
 
 

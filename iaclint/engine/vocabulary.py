@@ -12,7 +12,7 @@ names pass through unchanged.
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from iaclint.model.records import replace
 
 from iaclint.engine import grammar
 from iaclint.normalize.tables import CFN_TYPES

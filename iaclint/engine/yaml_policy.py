@@ -39,6 +39,7 @@ class YamlPolicy(Policy):
         self.guideline = str(meta.get("guideline") or "")
         self.checkov_ids = tuple(meta.get("checkov_ids", ()))
         self.message = str(meta.get("message") or self.title)
+        self.opt_in = meta.get("opt_in") is True  # off unless selected by ID or name
         for field in docs.FIELDS:  # inline documentation (Checkov-style); else the page beside the file
             if field in meta:
                 setattr(self, field, tuple(meta[field]) if field == "references" else str(meta[field]))

@@ -115,6 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="write the report of the --format before it to FILE instead of standard output")
     scan.add_argument("--select", action="append", metavar="IDS",
                       help="run only these policies (IDs or names, comma-separated)")
+    scan.add_argument("--extend-select", action="append", metavar="IDS",
+                      help="run these policies too, besides the selection (how an opt-in policy is added)")
     scan.add_argument("--ignore", action="append", metavar="IDS", help="skip these policies (IDs or names)")
     scan.add_argument("--fail-on", choices=SEVERITY_ORDER, default=None,
                       help="exit 1 only for findings at or above this severity (default: info)")
@@ -386,7 +388,7 @@ def _rules(args) -> int:
         return EXIT_OK
     width = max(len(p.name) for p in policies)
     for p in policies:
-        print(f"{p.id}  {p.severity:<8}  {p.name:<{width}}  {p.title}")
+        print(f"{p.id}  {p.severity:<8}  {p.name:<{width}}  {p.title}" + ("  (opt-in)" if p.opt_in else ""))
     return EXIT_OK
 
 
@@ -403,7 +405,11 @@ def _explain(args) -> int:
 
 
 def explain_text(p) -> str:
-    parts = [f"{p.id} {p.name} [{p.severity}]", p.title, ""]
+    from iaclint.reference.policies import opt_in_note
+
+    parts = [f"{p.id} {p.name} [{p.severity}{', opt-in' if p.opt_in else ''}]", p.title, ""]
+    if p.opt_in:
+        parts += [opt_in_note(p), ""]
     for heading, body in (("What it flags", p.what), ("Why it matters", p.why),
                           ("Fix in Terraform", p.fix_terraform), ("Fix in CloudFormation", p.fix_cloudformation)):
         if body:

@@ -39,7 +39,7 @@ def add_inventory_command(sub) -> None:
     inventory.add_argument("--no-cache", action="store_true", help="do not read or write the parse cache")
     inventory.add_argument("--cache-dir", metavar="DIR", help="where the parse cache lives")
     inventory.add_argument("--jobs", "-j", type=int, metavar="N", help="load files in N processes")
-    inventory.set_defaults(select=None, ignore=None, fail_on=None, severity=[], per_path_ignore=[],
+    inventory.set_defaults(select=None, extend_select=None, ignore=None, fail_on=None, severity=[], per_path_ignore=[],
                            show_suppressed=None, baseline=None, no_baseline=True)
 
 
@@ -48,7 +48,7 @@ def diff_inventory(result, ref: str, paths, policies, scan_options: dict) -> int
     from iaclint.api import inventory
     from iaclint.pipeline.inventory_diff import DiffError, compare
 
-    options = {k: v for k, v in scan_options.items() if k not in ("select", "ignore", "severity", "changes",
+    options = {k: v for k, v in scan_options.items() if k not in ("select", "extend_select", "ignore", "severity", "changes",
                                                                     "baseline", "per_path_ignores")}
     options.update(cache=None, jobs=1)
     try:
@@ -69,7 +69,7 @@ def inventory_command(args, load_policies) -> int:
     paths = list(args.paths)
     diff_ref, args.diff = args.diff, None
     settings = scan_settings(args, paths, use_baseline=False)
-    kwargs = {k: v for k, v in settings.scan.items() if k not in ("select", "ignore", "severity")}
+    kwargs = {k: v for k, v in settings.scan.items() if k not in ("select", "extend_select", "ignore", "severity")}
     policies = load_policies(settings.policy_dirs)
     result = inventory(paths, policies=policies, **kwargs)
     if diff_ref is not None and diff_inventory(result, diff_ref, paths, policies, kwargs) != 0:

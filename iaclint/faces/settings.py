@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from dataclasses import dataclass, field
+from iaclint.model.records import dataclass, field
 
 EXIT_OK, EXIT_ERROR = 0, 2
 SEVERITIES = ("critical", "high", "medium", "low", "info")
@@ -150,7 +150,8 @@ def scan_settings(args, paths, *, use_baseline: bool = True) -> Settings:
     per_path = {glob: _split([ids]) for glob, ids in _items(getattr(args, "per_path_ignore", ()),
                                                             "--per-path-ignore").items()}
     cli = {
-        "select": _split(args.select), "ignore": _split(args.ignore), "severity": severity,
+        "select": _split(args.select), "extend-select": _split(getattr(args, "extend_select", None)),
+        "ignore": _split(args.ignore), "severity": severity,
         "fail-on": args.fail_on, "exclude": list(getattr(args, "exclude", ()) or ()),
         "per-path-ignores": per_path, "policy-dirs": list(args.policy_dir or ()),
         "variables": _items(args.var, "--var"), "parameters": _items(args.parameter, "--parameter"),
@@ -173,7 +174,8 @@ def scan_settings(args, paths, *, use_baseline: bool = True) -> Settings:
     # A baseline named by an untrusted configuration stays in the tree (read and written there).
     from_config = baseline_file is not None and cli["baseline"] is None and not getattr(config, "trusted", False)
     scan = {
-        "select": merged["select"], "ignore": merged["ignore"], "strict": merged["strict"],
+        "select": merged["select"], "extend_select": merged["extend-select"], "ignore": merged["ignore"],
+        "strict": merged["strict"],
         "var_files": merged["var-files"], "variables": merged["variables"], "parameters": merged["parameters"],
         "environments": merged["environments"], "environment": merged["environment"],
         "severity": merged["severity"], "exclude": merged["exclude"], "per_path_ignores": merged["per-path-ignores"],

@@ -6,7 +6,6 @@ Kept free of I/O: formatters work from the finished result only (DESIGN section 
 from __future__ import annotations
 
 import copy
-import dataclasses
 import os
 import re
 from functools import lru_cache
@@ -14,6 +13,7 @@ from operator import attrgetter
 
 from iaclint.engine.policy import SEVERITIES
 from iaclint.gate.text import inert, inert_path
+from iaclint.model import records
 from iaclint.model.finding import Finding
 
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}  # critical first
@@ -69,7 +69,7 @@ def inert_result(result):
     def clean(f):
         changes = {name: inert(getattr(f, name)) for name in _TREE_FIELDS if getattr(f, name)}
         changes["file"] = inert_path(f.file)
-        return dataclasses.replace(f, **changes) if dataclasses.is_dataclass(f) else f
+        return records.replace(f, **changes) if records.is_dataclass(f) else f
 
     out = copy.copy(result)
     out.findings = [clean(f) for f in result.findings]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from iaclint.formatters._common import inert_result
 
 import json
-from dataclasses import fields
+from iaclint.model.records import fields
 from json.encoder import (
     encode_basestring_ascii as _json_string,  # the C function when built
 )

@@ -63,7 +63,7 @@ def _rule(policy, rule_id: str, findings) -> dict:
     }
     if policy is not None:
         rule["help"] = help_text(policy)
-    tags = ["security"] + [t for t in (category, severity) if t]
+    tags = ["security"] + [t for t in (category, severity) if t] + ["opt-in"] * bool(getattr(policy, "opt_in", False))
     rule["properties"] = {"security-severity": SECURITY_SEVERITY.get(severity, "5.5"), "tags": tags}
     return rule
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from iaclint.model.records import dataclass, field
 from json.decoder import scanstring
 from typing import Any
 

@@ -16,7 +16,7 @@ the data).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from iaclint.model.records import dataclass, field, replace
 from typing import Any, Iterator
 
 from iaclint.model.work import spend

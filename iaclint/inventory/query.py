@@ -17,7 +17,7 @@ the chain at the least cost to what the stack is for.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from iaclint.model.records import dataclass
 from typing import Callable, Iterable
 
 from iaclint.inventory import kinds

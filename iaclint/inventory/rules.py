@@ -13,7 +13,7 @@ as anywhere. The answer for a unit is computed once and remembered for all its r
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from iaclint.model.records import dataclass
 
 from iaclint.engine.policy import FAIL, UNKNOWN, Policy
 from iaclint.inventory import kinds, query, unit_graph

@@ -12,6 +12,7 @@ such as `*.name`).
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Iterator
 
 from iaclint.model.unknown import Unknown
@@ -24,6 +25,11 @@ def split(path: str | tuple) -> tuple:
     """`"a.0.b"` -> `("a", 0, "b")`; tuples pass through."""
     if isinstance(path, tuple):
         return path
+    return _split(path)
+
+
+@lru_cache(maxsize=4096)  # a policy asks for its few paths on every resource it checks
+def _split(path: str) -> tuple:
     out: list = []
     for part in path.split("."):
         out.append(int(part) if part.isdigit() else part)
@@ -54,6 +60,13 @@ def find_rest(value: Any, path: str | tuple, prefix: tuple = (), star: str = ANY
 
 
 def _walk(value: Any, segments: tuple, prefix: tuple, star: str = ANY) -> Iterator[tuple[tuple, Any, tuple]]:
+    while segments and value.__class__ is dict:  # plain keys of plain dicts (most steps): no generator each
+        head = segments[0]
+        if head.__class__ is not str or head == "*":
+            break
+        if head not in value:
+            return
+        value, prefix, segments = value[head], prefix + (head,), segments[1:]
     if not segments:
         yield prefix, value, ()
         return

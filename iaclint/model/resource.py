@@ -11,7 +11,7 @@ in `iaclint.model.paths` step through lists transparently, so one policy path su
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from iaclint.model.records import dataclass, field
 from typing import Any, Callable, Iterator
 
 Path = tuple  # tuple[str | int, ...]

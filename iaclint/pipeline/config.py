@@ -14,7 +14,7 @@ into exit code 2. jsonschema, PyYAML and tomllib are imported only when a file e
 `merge()` combines a configuration with command-line values: a single value given on the
 command line (`--fail-on`, `--format`, `--strict`, `--baseline`, `--select`,
 `--environment`) replaces the
-file's; lists and maps add to it (`--ignore`, `--exclude`, `--per-path-ignore`,
+file's; lists and maps add to it (`--extend-select`, `--ignore`, `--exclude`, `--per-path-ignore`,
 `--policy-dir`, `--var-file`, and `--var`, `--parameter`, `--severity` entry by entry,
 the command line winning for a name given in both).
 """
@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, field
+from iaclint.model.records import dataclass, field
 
 from iaclint.gate import reads
 from iaclint.gate.text import echo
@@ -41,8 +41,11 @@ STARTER = """\
 # iaclint configuration: https://github.com/iaclint/iaclint/blob/main/docs/usage.md
 # Paths and globs are relative to this file. Command-line flags override these values.
 
-# Run only these policies (IDs or names); leave unset to run them all.
+# Run only these policies (IDs or names); leave unset to run every default policy.
 # select: [IAC101, IAC201, sagemaker-notebook-root-access]
+
+# Run these too: opt-in policies (`iaclint rules` marks them), added to the default set.
+# extend-select: [sagemaker-model-platform-registry]
 
 # Skip these policies everywhere.
 # ignore: [IAC202]
@@ -351,6 +354,7 @@ def merge(config: Config | None, cli: dict) -> dict:
         return value if value is not None else conf.get(key, default)
 
     select = cli.get("select") or conf.get("select") or []
+    extend_select = list(conf.get("extend-select", [])) + list(cli.get("extend-select") or [])
     ignore = list(conf.get("ignore", [])) + list(cli.get("ignore") or [])
     exclude = []
     if conf.get("exclude"):
@@ -369,7 +373,7 @@ def merge(config: Config | None, cli: dict) -> dict:
     if baseline is None and conf.get("baseline"):
         baseline = resolve(conf["baseline"])
     return {
-        "select": list(select), "ignore": ignore, "severity": severity,
+        "select": list(select), "extend-select": extend_select, "ignore": ignore, "severity": severity,
         "fail-on": scalar("fail-on", "info"), "exclude": exclude, "per-path-ignores": per_path,
         "policy-dirs": [resolve(d) for d in conf.get("policy-dirs", [])] + list(cli.get("policy-dirs") or []),
         "variables": variables, "parameters": parameters,

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass, field
+from iaclint.model.records import dataclass, field
 
 from iaclint.gate import reads
 from iaclint.model.resource import ParseError

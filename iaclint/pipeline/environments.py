@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from iaclint.model.records import dataclass
 
 from iaclint.gate import reads
 from iaclint.gate.text import echo
@@ -121,7 +121,7 @@ def select(planned: dict, wanted: str | None) -> list:
 def merge(runs: list):
     """One `Evaluated` of the evaluations of every environment (`settle` then reports each
     finding once). Counts are the largest run's (every run evaluates every resource once)."""
-    from dataclasses import replace
+    from iaclint.model.records import replace
 
     inputs: dict = {}
     for run in runs:
@@ -138,7 +138,7 @@ def settle(evaluated):
     message and `Finding.environments`; one that holds whatever the environment (its unit
     has none) carries none; those of units evaluated in an environment they do not have
     are left out."""
-    from dataclasses import replace
+    from iaclint.model.records import replace
 
     from iaclint.formatters._common import already_inert
 
@@ -149,7 +149,7 @@ def settle(evaluated):
 
 
 def _grouped(findings: list) -> list:
-    from dataclasses import replace
+    from iaclint.model.records import replace
 
     groups: dict = {}
     for f in findings:

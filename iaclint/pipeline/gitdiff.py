@@ -26,7 +26,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from dataclasses import dataclass, field
+from iaclint.model.records import dataclass, field
 
 from iaclint.gate.text import echo
 

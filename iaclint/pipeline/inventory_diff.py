@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass, field
+from iaclint.model.records import dataclass, field
 
 from iaclint.gate.text import echo
 from iaclint.pipeline.gitdiff import DiffError, _git, _try_git
@@ -130,7 +130,7 @@ def _write_blobs(top: str, commit: str, wanted: list, dest: str) -> int:
 def _relocate(result, move) -> None:
     """Point the base side's assets and findings at the repository's paths, not the
     temporary directory's, for reports."""
-    from dataclasses import replace
+    from iaclint.model.records import replace
 
     for asset in result.inventory or ():
         if asset.location is not None:

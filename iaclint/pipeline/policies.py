@@ -57,19 +57,32 @@ def _as_id(name: str) -> str:
     return "IAC" + name[3:].upper().translate(str.maketrans("OILS", "0115"))
 
 
-def select_policies(policies: list[Policy], select=(), ignore=()) -> list[Policy]:
-    """Keep policies named (by id or name) in `select` (all if empty), minus `ignore`."""
-    wanted = {s.strip() for s in select if s.strip()}
-    unwanted = {s.strip() for s in ignore if s.strip()}
+def select_policies(policies: list[Policy], select=(), ignore=(), extend=()) -> list[Policy]:
+    """The policies that run: those named (by ID or name) in `select`, else every policy
+    that is on by default, plus those named in `extend` (`extend-select`), minus `ignore`.
+
+    An opt-in policy (`Policy.opt_in`) runs only when `select` or `extend` names it: a
+    name is the one way to ask for it, as Ruff's preview rules and cfn-lint's
+    `--include-checks` are asked for. (Selection has no prefixes, severities or `ALL`; if
+    it ever does, they must not switch on opt-in policies, as Ruff's prefixes do not
+    select preview rules.)
+    """
+    wanted, extra, unwanted = _names(select), _names(extend), _names(ignore)
     out = []
     for policy in policies:
         keys = {policy.id, policy.name}
-        if wanted and not keys & wanted:
-            continue
-        if keys & unwanted:
+        named = keys & wanted if wanted else not policy.opt_in
+        if not (named or keys & extra) or keys & unwanted:
             continue
         out.append(policy)
     return out
+
+
+def _names(items) -> set:
+    """The names as given and upper-cased: `iac201` is the ID IAC201, as `check_names`
+    accepts it (a policy name is lower-case, so its upper-case form names nothing)."""
+    names = {str(s).strip() for s in items or () if str(s).strip()}
+    return names | {n.upper() for n in names}
 
 
 def override_severities(policies: list[Policy], severity: dict | None) -> list[Policy]:
@@ -78,9 +91,10 @@ def override_severities(policies: list[Policy], severity: dict | None) -> list[P
     (a cached load) and stay untouched."""
     if not severity:
         return list(policies)
+    upper = {str(k).upper(): v for k, v in severity.items()}  # `iac402: high`, as check_names accepts it
     out = []
     for policy in policies:
-        level = severity.get(policy.id, severity.get(policy.name))
+        level = severity.get(policy.id, severity.get(policy.name, upper.get(policy.id)))
         if level is not None and level != policy.severity:
             if level not in SEVERITIES:
                 raise ValueError(f"unknown severity {echo(level)} for {policy.id}")

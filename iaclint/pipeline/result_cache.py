@@ -14,7 +14,7 @@ key says so) that hold the asset graph too, without the resources it was read fr
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from iaclint.model.records import dataclass, field
 from pathlib import Path
 
 from iaclint.pipeline.loading import Options, inputs_fresh, unit_keys

@@ -11,7 +11,7 @@ moment (the baseline, the diff) and never re-reads anything.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from iaclint.model.records import dataclass, field
 from functools import cached_property
 
 from iaclint.engine.policy import SEVERITIES, Policy, Verdict
@@ -33,6 +33,7 @@ class Request:
     paths: tuple = (".",)
     select: tuple = ()
     ignore: tuple = ()
+    extend_select: tuple = ()  # run these too (opt-in policies, on top of the default set)
     strict: bool = False
     policy_dirs: tuple = ()
     var_files: tuple = ()
@@ -129,15 +130,22 @@ class Unchecked:
     line: int
     address: str
     count: int
+    # Policies that check the type but did not run (opt-in ones off by default, or left
+    # out by the selection), as "IAC419 (opt-in)": the type is unchecked in this scan only.
+    not_run: tuple = ()
 
     def message(self) -> str:
         more = f" and {self.count - 1} more" if self.count > 1 else ""
+        if self.not_run:
+            return (f"{self.address}{more}: in scope ({self.service}), but no policy that ran checks "
+                    f"{self.native_type} (not run: {', '.join(self.not_run)})")
         return f"{self.address}{more}: in scope ({self.service}), but no policy checks {self.native_type}"
 
 
-def unchecked_ai_resources(resources, policies) -> list:
-    """The in-scope AI/ML resources (iaclint.normalize.scope) whose type no policy names,
-    one entry per native type, in file and line order."""
+def unchecked_ai_resources(resources, policies, known=()) -> list:
+    """The in-scope AI/ML resources (iaclint.normalize.scope) whose type no running policy
+    names, one entry per native type, in file and line order. `known` (every loaded
+    policy) names the ones that would check it but did not run."""
     from iaclint.normalize.scope import ai_service
 
     covered = {t for p in policies for t in p.resource_types}
@@ -151,17 +159,22 @@ def unchecked_ai_resources(resources, policies) -> list:
     for r in sorted(unchecked, key=lambda r: (r.file, r.span.line, r.address)):  # sorted: the first of each type
         counts[r.native_type] = counts.get(r.native_type, 0) + 1
         first.setdefault(r.native_type, (services[r.native_type], r))
-    return [Unchecked(t, service, r.file, r.span.line, r.address, counts[t])
+    ran = {p.id for p in policies}  # by ID: a severity override runs a copy
+    idle = sorted({p.id: p for p in known if p.id not in ran}.values(), key=lambda p: p.id)
+    return [Unchecked(t, service, r.file, r.span.line, r.address, counts[t],
+                      tuple(p.id + " (opt-in)" * bool(p.opt_in) for p in idle if r.type in p.resource_types))
             for t, (service, r) in first.items()]
 
 
 def choose_policies(request: Request) -> Chosen:
     """Raises UnknownPolicyError for a policy ID or name that no policy has."""
     policies = request.policies if request.policies is not None else load_all_policies(request.policy_dirs)
-    check_names(policies, {"select": request.select, "ignore": request.ignore,
-                           "severity": list(request.severity or ()), "per-path-ignores": _per_path_names(request)})
+    check_names(policies, {"select": request.select, "extend-select": request.extend_select,
+                           "ignore": request.ignore, "severity": list(request.severity or ()),
+                           "per-path-ignores": _per_path_names(request)})
     known = {key: p for p in policies for key in (p.id, p.name)}
-    chosen = override_severities(select_policies(policies, request.select, request.ignore), request.severity)
+    chosen = override_severities(select_policies(policies, request.select, request.ignore, request.extend_select),
+                                 request.severity)
     return Chosen(chosen, known)
 
 
@@ -198,7 +211,7 @@ def evaluate(request: Request, found: Discovery, chosen: Chosen):
     if not found.environments:
         evaluated, resources = _evaluate(request, found, chosen, options)
         return environments.settle(evaluated), resources  # nested stacks: evaluated once per parent
-    from dataclasses import replace
+    from iaclint.model.records import replace
 
     runs = [_evaluate(request, found, chosen, replace(options, environments=found.environments, environment=name))
             for name in environments.select(found.environments, request.environment)]
@@ -284,7 +297,8 @@ def _load_and_check(request: Request, found: Discovery, chosen: Chosen, options,
                           resources=len(reportable_resources), errors=errors, reportable=set(found.reportable),
                           skipped=list(found.skipped) + list(getattr(graph, "left_out", ())), inputs=dict(loaded.inputs),
                           inert=already_inert(failed + unknowns), inventory=graph,
-                          unchecked=unchecked_ai_resources(reportable_resources, policies))
+                          unchecked=unchecked_ai_resources(reportable_resources, policies,
+                                                           set(chosen.known.values())))
     return evaluated, reportable_resources
 
 

@@ -36,7 +36,7 @@ unused one is not iaclint's business.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from iaclint.model.records import dataclass, field
 from typing import Callable, Iterable
 
 from iaclint.model.finding import Finding, fingerprint

@@ -21,7 +21,7 @@ user's own, and is honoured in full.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from iaclint.model.records import dataclass, field
 
 from iaclint.gate import reads
 

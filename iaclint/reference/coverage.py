@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass, field
+from iaclint.model.records import dataclass, field
 from pathlib import Path
 
 from iaclint.normalize.awscc import awscc_twins
@@ -83,7 +83,8 @@ class Row:
     cloudformation: list = field(default_factory=list)
     awscc: list = field(default_factory=list)  # the awscc provider's types of the CloudFormation types
     by_name: bool = False  # CloudFormation type paired by name, not by iaclint's tables
-    policies: list = field(default_factory=list)
+    policies: list = field(default_factory=list)  # IDs of the policies that run by default
+    opt_in: list = field(default_factory=list)  # IDs of opt-in policies (off unless selected)
     checkov_tf: list | None = None  # None: not applicable (no type in that format)
     checkov_cfn: list | None = None
 
@@ -121,13 +122,14 @@ def build_rows(policies, checkov: dict, cfn_tables: dict) -> list[Row]:
     tf_checks, cfn_checks = checkov.get("terraform", {}), checkov.get("cloudformation", {})
     canonical_only = set(checkov.get("canonical_only", ()))
     by_type: dict = {}
+    opt_in: dict = {}  # opt-in policies do not make a type checked: a default scan does not run them
     for policy in policies:
         for rtype in policy.resource_types:
-            by_type.setdefault(rtype, []).append(policy.id)
+            (opt_in if getattr(policy, "opt_in", False) else by_type).setdefault(rtype, []).append(policy.id)
     tabled: dict = {}
     for cfn, table in cfn_tables.items():
         tabled.setdefault(table["type"], []).append(cfn)
-    canonical = set(tf_checks) | canonical_only | set(by_type) | set(tabled)
+    canonical = set(tf_checks) | canonical_only | set(by_type) | set(opt_in) | set(tabled)
     untabled_cfn = sorted(set(cfn_checks) - set(cfn_tables))
     named = _pair_by_name(sorted(t for t in canonical if t not in tabled), untabled_cfn)
 
@@ -136,7 +138,8 @@ def build_rows(policies, checkov: dict, cfn_tables: dict) -> list[Row]:
         cfn = sorted(tabled.get(rtype, ())) or ([named[rtype]] if rtype in named else [])
         terraform = None if rtype in canonical_only else rtype
         rows.append(Row(service=service_of(rtype, cfn[0] if cfn else None), canonical=rtype, terraform=terraform,
-                        cloudformation=cfn, by_name=rtype in named, policies=sorted(set(by_type.get(rtype, ())))))
+                        cloudformation=cfn, by_name=rtype in named, policies=sorted(set(by_type.get(rtype, ()))),
+                        opt_in=sorted(set(opt_in.get(rtype, ())))))
     paired = {c for row in rows for c in row.cloudformation}
     for cfn in untabled_cfn:
         if cfn not in paired:
@@ -224,7 +227,8 @@ def render_coverage(policies, checkov: dict, cfn_tables: dict | None = None, par
         f"provider generates no resource for some CloudFormation types); a Terraform cell that names an iaclint "
         "type stands for a CloudFormation-only resource. Every type is in iaclint's model (it is loaded and "
         "its references followed); *unchecked* means no policy judges it, and `iaclint scan --strict` notes "
-        "such AI resources in the scanned code.", "",
+        "such AI resources in the scanned code. An *opt-in* policy runs only when selected by name "
+        "(docs/usage.md): it does not count as checking its type.", "",
         "A Checkov check is listed for a type when it declares the type in `supported_resources`, or, for a "
         "graph (CKV2) check, when its definition filters on the type. A listed check is not necessarily a "
         "correct one: CKV_AWS_122, for one, passes a notebook whose `direct_internet_access` is unset, although "
@@ -270,6 +274,8 @@ def render_coverage(policies, checkov: dict, cfn_tables: dict | None = None, par
             cfn = "<br>".join(f"`{c}`" for c in r.cloudformation) + (" \\*" if r.by_name else "") or "-"
             awscc = "<br>".join(f"`{a}`" for a in r.awscc) or "-"
             ours = ", ".join(f"[{p}](policies.md#{p.lower()})" for p in r.policies) or "*unchecked*"
+            if r.opt_in:
+                ours += ", " + ", ".join(f"[{p}](policies.md#{p.lower()}) (opt-in)" for p in r.opt_in)
             if r.policies and r.by_name:
                 ours += " (Terraform only)"
             out.append(f"| {tf} | {awscc} | {cfn} | {ours} | {_ids(r.checkov_tf)} | {_ids(r.checkov_cfn)} |")

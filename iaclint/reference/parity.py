@@ -12,7 +12,7 @@ equivalents (`checkov_ids`).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from iaclint.model.records import dataclass, field
 from pathlib import Path
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "coverage"
@@ -106,7 +106,8 @@ def render(sources: list[Source], policies) -> list[str]:
         for c in source.controls:
             if c.kind == "iaclint":
                 found = [by_name[p] for p in c.policies if p in by_name]
-                ours = ", ".join(f"[{p.id}](policies.md#{p.id.lower()}) `{p.name}`" for p in found)
+                ours = ", ".join(f"[{p.id}](policies.md#{p.id.lower()}) `{p.name}`" + " (opt-in)" * bool(p.opt_in)
+                                 for p in found)
                 checkov = ", ".join(sorted({i for p in found for i in p.checkov_ids})) or "none"
                 note = c.text
             else:

@@ -55,6 +55,8 @@ def _record(policy: Policy, inline_docs_allowed: bool) -> dict | None:
         value = getattr(policy, name)
         if not callable(value) and _plain(value):
             attrs[name] = _encoded(value)
+    if policy.opt_in:  # recorded only when set: a LazyPolicy's class says False
+        attrs["opt_in"] = _encoded(True)
     return {"class": cls.__name__, "module": cls.__module__, "attrs": attrs,
             "names": [n for n in names if n not in attrs]}
 

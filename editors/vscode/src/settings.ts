@@ -34,6 +34,7 @@ export type Inspect = (key: string) => Inspected | undefined;
 
 export interface ServerSettings {
   select: string[];
+  extendSelect: string[];
   ignore: string[];
   strict: boolean | null;
   policyDirs: string[];
@@ -181,6 +182,7 @@ export function serverSettings(inspect: Inspect, ctx: Context): { settings: { ia
     settings: {
       iaclint: {
         select: strings(get('select')),
+        extendSelect: strings(get('extendSelect')),
         ignore: strings(get('ignore')),
         strict: typeof strict === 'boolean' ? strict : null,
         policyDirs,

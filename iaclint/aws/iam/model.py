@@ -8,7 +8,7 @@ exact `Action` or `Resource` line of either format.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from iaclint.model.records import dataclass, field
 from typing import Any
 
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 import weakref
-from dataclasses import dataclass, field
+from iaclint.model.records import dataclass, field
 from typing import Any, Callable, Iterator
 
 from iaclint.aws.iam.documents import granted_documents

@@ -9,7 +9,7 @@ name statements and documents in the user's own spelling.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from iaclint.model.records import dataclass
 from typing import Any, Callable, Iterator
 
 from iaclint.aws.iam.documents import permission_documents, resource_policy_documents

@@ -4,7 +4,7 @@ leniently, since a bad value in an editor must fall back, not stop the server.""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from iaclint.model.records import dataclass, field
 
 from lsprotocol import types
 
@@ -29,6 +29,7 @@ REASON_PLACEHOLDER = "<reason>"
 @dataclass
 class Settings:
     select: list = field(default_factory=list)
+    extend_select: list = field(default_factory=list)  # added to the configuration file's, as on the command line
     ignore: list = field(default_factory=list)
     strict: bool | None = None  # None: as the configuration file says
     policy_dirs: list = field(default_factory=list)
@@ -66,7 +67,7 @@ class Settings:
         except (TypeError, ValueError):
             scan_timeout = DEFAULT_SCAN_TIMEOUT
         strict = raw.get("strict")
-        return cls(select=strings("select"), ignore=strings("ignore"),
+        return cls(select=strings("select"), extend_select=strings("extendSelect"), ignore=strings("ignore"),
                    strict=None if strict is None else bool(strict),
                    policy_dirs=strings("policyDirs"), var_files=strings("varFiles"), variables=mapping("variables"),
                    parameters=mapping("parameters"), environments=_environments(raw.get("environments")),

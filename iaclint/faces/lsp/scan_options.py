@@ -19,7 +19,7 @@ def scan_options(s, target: str, warn) -> tuple[dict, tuple]:
     except ConfigError as exc:
         warn("iaclint: " + "; ".join(f"{exc.file}: {m}" for m in listed(exc.messages, 5)))
         config = None
-    editor = {"select": s.select, "ignore": s.ignore, "strict": s.strict, "policy-dirs": s.policy_dirs,
+    editor = {"select": s.select, "extend-select": s.extend_select, "ignore": s.ignore, "strict": s.strict, "policy-dirs": s.policy_dirs,
               "variables": s.variables, "parameters": s.parameters, "var-files": s.var_files,
               "environment": s.environment}
     try:
@@ -27,7 +27,8 @@ def scan_options(s, target: str, warn) -> tuple[dict, tuple]:
     except ValueError as exc:  # an invalid glob in the file: said, and the file is left out
         warn(f"iaclint: {config.file if config is not None else 'settings'}: {exc}")
         merged = merge(None, editor)
-    options = {"select": merged["select"], "ignore": merged["ignore"], "strict": merged["strict"],
+    options = {"select": merged["select"], "extend_select": merged["extend-select"], "ignore": merged["ignore"],
+               "strict": merged["strict"],
                "var_files": merged["var-files"], "variables": merged["variables"],
                "parameters": merged["parameters"], "severity": merged["severity"],
                "environments": s.environments or merged["environments"], "environment": merged["environment"],

@@ -245,6 +245,7 @@ class IaclintServer(LanguageServer):
             self.warn(f"iaclint: {exc}; scanning without them")
             known = {key for p in policies for key in (p.id, p.name)}
             options["select"] = [n for n in options["select"] if n in known or n.upper() in known]
+            options["extend_select"] = [n for n in options["extend_select"] if n in known or n.upper() in known]
             options["ignore"] = [n for n in options["ignore"] if n in known or n.upper() in known]
             options["severity"] = {k: v for k, v in options["severity"].items() if k in known or k.upper() in known}
             options["per_path_ignores"] = [(glob, [n for n in names if n in known or n.upper() in known])

@@ -14,7 +14,7 @@ a sequence item's span is the item's.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from iaclint.model.records import dataclass, field
 from typing import Any
 
 import yaml

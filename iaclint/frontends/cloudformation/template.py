@@ -6,7 +6,7 @@ not templates (workflows, Kubernetes manifests, package.json) give None and are 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from iaclint.model.records import dataclass, field
 
 from iaclint.frontends.cloudformation.cdk import CDK_PATH, construct_paths
 from iaclint.frontends.cloudformation.sam import is_sam

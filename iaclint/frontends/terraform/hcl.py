@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from iaclint.model.records import dataclass, field
 from typing import Any
 
 from iaclint.frontends.terraform.kept import kept

@@ -33,10 +33,14 @@ class Kept:
         self.limit = limit
         self.total = 0
         self._sources: OrderedDict = OrderedDict()  # id(source) -> source (a Source is unhashable)
+        self._last = None  # the source used last (asked again for each attribute of a file)
 
     def use(self, source) -> None:
         """`source` was just used: keep it, and drop the least recently used others while
         more than `limit` bytes are kept. The newest is always kept, whatever its size."""
+        if source is self._last:  # the most recent already (or pinned): nothing changes
+            return
+        self._last = source
         key = id(source)
         sources = self._sources
         if key in sources:
@@ -57,6 +61,7 @@ class Kept:
             source.nodes = None
         self._sources.clear()
         self.total = 0
+        self._last = None
 
 
 class _PerThread(threading.local):

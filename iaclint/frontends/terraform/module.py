@@ -19,7 +19,7 @@ Never raises: unreadable or broken files become `ParseError`s and the others sti
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from iaclint.model.records import dataclass, field
 
 from iaclint.frontends.terraform import variables as tfvars
 from iaclint.frontends.terraform.calls import calls_of

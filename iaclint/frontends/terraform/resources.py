@@ -25,6 +25,7 @@ MAX_INSTANCES = 10_000
 REPEATABLE_BLOCKS = frozenset({"statement"})
 META_ATTRIBUTES = {"count", "for_each", "depends_on", "provider"}
 META_BLOCKS = {"lifecycle", "provisioner", "connection"}
+_PLAIN = frozenset({str, int, float, bool, type(None)})  # exact classes: EncodedJson is a str subclass
 
 
 def expand(block, scope: Scope) -> tuple:
@@ -327,9 +328,9 @@ def _references(attributes: dict) -> list[Reference]:
                     continue
                 seen.add(key)
                 out.append(Reference(path, target, _attribute_read(value.expr, target)))
-        elif isinstance(value, dict):
-            stack.extend((path + (k,), v) for k, v in value.items())
+        elif isinstance(value, dict):  # plain strings and numbers (most leaves) hold no edge
+            stack.extend((path + (k,), v) for k, v in value.items() if v.__class__ not in _PLAIN)
         elif isinstance(value, list):
-            stack.extend((path + (i,), v) for i, v in enumerate(value))
+            stack.extend((path + (i,), v) for i, v in enumerate(value) if v.__class__ not in _PLAIN)
     out.sort(key=lambda r: (tuple(map(str, r.path)), r.target))
     return out

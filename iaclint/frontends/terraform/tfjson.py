@@ -6,7 +6,7 @@ with the span of every path, so the evaluator can treat both syntaxes alike.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from iaclint.model.records import dataclass
 
 from iaclint.frontends.jsonspans import JsonSpanError, decode, duplicate_message
 from iaclint.frontends.terraform.hcl import Attribute, Block, Source

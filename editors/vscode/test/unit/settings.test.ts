@@ -12,7 +12,7 @@ describe('settings -> the server initialization options', () => {
     const { settings, warnings } = serverSettings(inspectOf(), { trusted: true, workspaceFolders: [WS], home: HOME });
     assert.deepEqual(settings, {
       iaclint: {
-        select: [], ignore: [], strict: null, policyDirs: [], varFiles: [], variables: {}, parameters: {},
+        select: [], extendSelect: [], ignore: [], strict: null, policyDirs: [], varFiles: [], variables: {}, parameters: {},
         environments: {}, environment: null, debounce: 0.4, trustedWorkspace: true,
       },
     });
@@ -21,7 +21,7 @@ describe('settings -> the server initialization options', () => {
 
   it('every setting, the workspace value over the user value, paths made absolute', () => {
     const { settings } = serverSettings(inspectOf(
-      { select: ['IAC201'], ignore: 'IAC301, IAC303', debounce: 1 },
+      { select: ['IAC201'], extendSelect: 'IAC419', ignore: 'IAC301, IAC303', debounce: 1 },
       {
         strict: true, policyDirs: ['policies', '~/shared', '${workspaceFolder}/more'], varFiles: ['env/prod.tfvars', '/etc/x.tfvars'],
         variables: { environment: 'prod', count: 3 }, parameters: { Env: 'prod' }, debounce: 0.1,
@@ -32,6 +32,7 @@ describe('settings -> the server initialization options', () => {
     ), { trusted: true, workspaceFolders: [WS, '/other'], home: HOME });
     assert.deepEqual(settings.iaclint, {
       select: ['IAC201'],
+      extendSelect: ['IAC419'],
       ignore: ['IAC301', 'IAC303'],
       strict: true,
       policyDirs: [`${WS}/policies`, `${HOME}/shared`, `${WS}/more`],
