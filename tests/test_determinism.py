@@ -142,6 +142,35 @@ def test_same_bytes_across_jobs(tree, serial, monkeypatch):
     assert run(jobs=3) == serial
 
 
+def test_same_bytes_when_large_units_are_checked_in_two_processes(tree, monkeypatch):
+    """Units of fewer files than `PARALLEL_MIN_FILES` load in this process; a large one's
+    policy groups are then checked in a forked process with jobs=2 (`iaclint.pipeline.
+    unit_checks`) and one after the other with jobs=1: the same bytes as one pass over each
+    unit."""
+    import concurrent.futures
+
+    from iaclint.engine import runner
+
+    paths = ["examples/bedrock-insecure", "examples/mlops-pipeline", "extra"]
+    from iaclint.pipeline.discover import discover
+
+    found = discover(paths)
+    assert len(found.cloudformation) + sum(len(f) for f in found.terraform_dirs.values()) < PARALLEL_MIN_FILES
+    one_pass = run(paths)
+    monkeypatch.setattr(runner, "SPLIT_MIN_RESOURCES", 5)
+    pools = []
+
+    class Spy(concurrent.futures.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            pools.append(kwargs.get("max_workers"))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Spy)
+    assert run(paths, jobs=1) == one_pass and pools == []
+    assert run(paths, jobs=2) == one_pass
+    assert pools and set(pools) == {1}, "no unit's policy groups were checked in a second process"
+
+
 def test_same_bytes_with_and_without_the_cache(tree, serial, tmp_path):
     cache = Cache(tmp_path / "cache")
     cold = run(cache=cache)

@@ -26,10 +26,13 @@ EXPECTED = [
     ("main.tf", 33, "aws_sagemaker_model.fail_primary_platform"),
     ("main.tf", 49, "aws_sagemaker_model.fail_pipeline_containers"),
     ("main.tf", 56, "aws_sagemaker_model.fail_pipeline_containers"),
-    ("template.yaml", 18, "FailPrimaryUnset"),
-    ("template.yaml", 28, "FailPrimaryPlatform"),
-    ("template.yaml", 38, "FailPipelineContainers"),
-    ("template.yaml", 41, "FailPipelineContainers"),
+    ("main.tf", 131, "aws_sagemaker_model.fail_both_branches_platform"),
+    ("template.yaml", 26, "FailPrimaryUnset"),
+    ("template.yaml", 36, "FailPrimaryPlatform"),
+    ("template.yaml", 46, "FailPipelineContainers"),
+    ("template.yaml", 49, "FailPipelineContainers"),
+    ("template.yaml", 101, "FailAllowedValuesPlatform"),
+    ("template.yaml", 111, "FailIfPlatformOrUnset"),
 ]
 
 

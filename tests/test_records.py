@@ -103,16 +103,46 @@ def test_rules_of_the_standard_library_hold():
     assert repr(Own(1)) == "own" and Own(1) == Own(1)
 
 
-def test_a_one_file_scan_does_not_import_dataclasses(tmp_path):
-    """Start-up cost (issue 12): `dataclasses` (and `inspect`, which it imports) cost a
-    one-file scan about a third of its time; records replace them on the scan path."""
+
+def test_generated_inits_are_current():
+    """`record_inits.py` holds every record's `__init__` (compiled at install, not at each
+    start). When this fails, a record was added or changed: run
+    `python -m iaclint.reference.record_inits` and commit the file."""
     import subprocess
     import sys
 
-    (tmp_path / "main.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n')
-    probe = ("import sys, io, contextlib\nfrom iaclint.faces.cli import main\n"
-             "with contextlib.redirect_stdout(io.StringIO()):\n"
-             f"    main(['scan', {str(tmp_path / 'main.tf')!r}, '--format', 'json', '--no-cache'])\n"
-             "print(' '.join(sorted(m for m in ('dataclasses', 'inspect') if m in sys.modules)))\n")
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=tmp_path)
-    assert out.stdout.strip() == ""
+    probe = ("from iaclint.reference import record_inits as c\nc.import_everything()\n"
+             "print(c.render(c.ours()) == open(c.path(), encoding='utf-8').read())\n")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True", "stale: run `python -m iaclint.reference.record_inits`"
+
+
+def test_an_init_from_the_generated_module_is_the_compiled_one():
+    """Each `__init__` in record_inits behaves as its source compiled at start-up would:
+    the same parameters, the same defaults, the same attributes set."""
+    import re
+
+    from iaclint.model.record_inits import INITS
+
+    assert len(INITS) > 50
+
+    class Plain:
+        pass
+
+    for source, make in INITS.items():
+        scope = {"_MISSING": records._MISSING, "_setattr": object.__setattr__}
+        for name in set(re.findall(r"\b_(?:default|factory)_\w+\b", source)):
+            value = object()
+            scope[name] = (lambda value=value: value) if name.startswith("_factory_") else value
+        compiled_scope = dict(scope)
+        exec(source, compiled_scope)  # noqa: S102 - the module's own source text
+        compiled, made = compiled_scope["__init__"], make(dict(scope))
+        code, other = compiled.__code__, made.__code__
+        assert other.co_varnames[:other.co_argcount] == code.co_varnames[:code.co_argcount], source
+        assert made.__defaults__ == compiled.__defaults__, source
+        required = code.co_argcount - 1 - len(compiled.__defaults__ or ())
+        args = [object() for _ in range(required)]
+        a, b = Plain(), Plain()
+        compiled(a, *args)
+        made(b, *args)
+        assert vars(a) == vars(b) and list(vars(a)) == list(vars(b)), source

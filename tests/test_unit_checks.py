@@ -21,6 +21,7 @@ from iaclint.pipeline.loading import (
     Checks,
     Options,
     load_all,
+    load_unit,
     units_of,
 )
 
@@ -83,3 +84,28 @@ def test_an_answer_kept_for_the_scan_still_says_it_looked_across_units():
     assert ctx.remembered("wide", resource, lambda: 99) == 0 and project.touched  # from the memo, still marked
     project.touched = False
     assert ctx.remembered("local", resource, lambda: 99) == 1 and not project.touched
+
+
+def test_a_large_unit_checked_in_policy_groups_gives_one_passs_verdicts_in_its_order(monkeypatch):
+    """A unit of `SPLIT_MIN_RESOURCES` resources or more is checked in policy groups (the
+    attack-path policies apart: `iaclint.pipeline.unit_checks` checks them in a second
+    process); merged, the groups give the findings, PASS counts, errors and deferred pairs
+    of one pass over the unit, in the same order."""
+    from iaclint.engine import runner
+    from iaclint.pipeline import unit_checks
+
+    monkeypatch.chdir(ROOT)
+    found = discover(["fixtures/examples"])
+    policies = [p for p in builtin_policies() if p.resource_types]
+    units = [load_unit(u, Options([], {}, {}, {})) for u in units_of(found)]
+    units = [r[0] for r in units if len(r[0]) >= 5]
+    one_pass = [runner.check_unit(resources, policies) for resources in units]
+    monkeypatch.setattr(runner, "SPLIT_MIN_RESOURCES", 5)
+    assert all(len(runner.policy_groups(resources, policies)) == 2 for resources in units)
+    assert any(v.deferred for v in one_pass) and sum(len(v.findings) for v in one_pass) > 20
+    for jobs in (1, 2):
+        for resources, expected in zip(units, one_pass):
+            got = unit_checks.check_unit(resources, policies, {}, jobs)
+            assert [_key(f) for f in got.findings] == [_key(f) for f in expected.findings]
+            assert got.passes == expected.passes
+            assert got.errors == expected.errors and got.deferred == expected.deferred

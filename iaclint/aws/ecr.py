@@ -22,13 +22,13 @@ helper, the IAM glob reader and the ML scoping helpers are used here.
 from __future__ import annotations
 
 import re
-from iaclint.model.records import dataclass, field
 from typing import Any, Iterator, Optional
 
 from iaclint.aws.iam import value_glob
 from iaclint.aws.mlscope import is_ai_resource, ml_tagged, project_table
 from iaclint.model import linear_regex, paths
 from iaclint.model.documents import EncodedJson
+from iaclint.model.records import dataclass, field
 from iaclint.model.unknown import Unknown, is_unknown
 from iaclint.model.work import spend
 

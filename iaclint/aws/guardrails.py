@@ -29,9 +29,9 @@ Only plain data and `Unknown` are used here.
 """
 from __future__ import annotations
 
-from iaclint.model.records import dataclass, field
 from typing import Any, Optional
 
+from iaclint.model.records import dataclass, field
 from iaclint.model.unknown import is_unknown
 
 # Strengths that let almost everything of a category through (MEDIUM and HIGH are accepted).

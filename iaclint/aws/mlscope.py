@@ -31,10 +31,10 @@ Only plain data, `Unknown` and the resource model are used here.
 from __future__ import annotations
 
 import weakref
-from iaclint.model.records import dataclass
 from typing import Any, Callable, Iterator, TypeVar
 
 from iaclint.aws.verdicts import Tri
+from iaclint.model.records import dataclass
 from iaclint.model.resource import Resource
 from iaclint.model.unknown import is_unknown
 

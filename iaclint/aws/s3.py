@@ -47,6 +47,7 @@ from iaclint.aws.mlscope import (
     resources_of_type,
 )
 from iaclint.aws.verdicts import Check, leaves
+from iaclint.model import lazy_re
 from iaclint.model import symbolic
 from iaclint.model.resource import Resource
 from iaclint.model.unknown import Unknown, is_unknown, shape_name
@@ -62,8 +63,8 @@ POLICY_TYPE = "aws_s3_bucket_policy"
 
 # Attributes of AI resources that hold a bare bucket name.
 _NAME_KEYS = frozenset({"bucket", "bucket_name", "s3_bucket", "s3_bucket_name"})
-_URI_START = re.compile(r"s3://|arn:(?:aws[a-z-]*|\x00):s3:::", re.IGNORECASE)  # \x00: a hole (the partition)
-_NAME_CHAR = re.compile(r"[A-Za-z0-9.\-]")
+_URI_START = lazy_re.compile(r"s3://|arn:(?:aws[a-z-]*|\x00):s3:::", re.IGNORECASE)  # \x00: a hole (the partition)
+_NAME_CHAR = lazy_re.compile(r"[A-Za-z0-9.\-]")
 
 
 # --------------------------------------------------------------------------------------

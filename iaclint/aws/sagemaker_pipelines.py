@@ -22,11 +22,11 @@ Nothing here decides a verdict: policies do, from these facts.
 """
 from __future__ import annotations
 
-from iaclint.model.records import dataclass
 from typing import Any, Iterator
 
 from iaclint.aws.instances import nvme_only
 from iaclint.model.documents import decode
+from iaclint.model.records import dataclass
 from iaclint.model.unknown import is_unknown
 
 ROOT = ("pipeline_definition",)

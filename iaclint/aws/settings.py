@@ -17,11 +17,11 @@ whose branch without it cannot deploy and so does not count.
 """
 from __future__ import annotations
 
-from iaclint.model.records import dataclass
 from typing import Any, Iterable
 
 from iaclint.aws.iam.logic import Tri
 from iaclint.model import paths
+from iaclint.model.records import dataclass
 from iaclint.model.unknown import ABSENT, Unknown, branches
 
 
@@ -39,12 +39,14 @@ def read_setting(resource, dotted: str, bad_values: Iterable[str], unset_is_bad:
     bad = {b.upper() for b in bad_values}
     out = []
     for path, value, complete in paths.find_detailed(resource.attributes, dotted):
-        verdict = _judge(value, bad, unset_is_bad) if complete else None
+        verdict = judge_value(value, bad, unset_is_bad) if complete else None
         out.append(Setting(path, value, verdict, path in resource.defaults))
     return out
 
 
-def _judge(value: Any, bad: set, unset_is_bad: Tri) -> Tri:
+def judge_value(value: Any, bad: set, unset_is_bad: Tri = None) -> Tri:
+    """Is `value` one of `bad` (upper-case spellings)? True, False, or None when it cannot be
+    known: an Unknown, or alternatives that disagree (`unset_is_bad` as for `read_setting`)."""
     options = branches(value)
     if options is None:
         return None if isinstance(value, Unknown) else _spelt(value) in bad

@@ -14,10 +14,10 @@ model), with JSON documents possibly encoded (`EncodedJson`).
 """
 from __future__ import annotations
 
-from iaclint.model.records import dataclass
 from typing import Any, Iterator, Optional
 
 from iaclint.model.documents import EncodedJson
+from iaclint.model.records import dataclass
 
 Tri = Optional[bool]
 

@@ -23,11 +23,11 @@ True in all is True, else None.
 from __future__ import annotations
 
 import re
-from iaclint.model.records import dataclass
 from typing import Any
 
 from iaclint.engine import operators, unknowns
 from iaclint.model import paths
+from iaclint.model.records import dataclass
 from iaclint.model.resource import TERRAFORM
 from iaclint.model.unknown import ABSENT, Unknown, contains_unknown
 

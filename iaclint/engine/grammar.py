@@ -20,10 +20,10 @@ as always true, a typo in a key) is a `GrammarError` naming the place
 """
 from __future__ import annotations
 
-from iaclint.model.records import dataclass
 from typing import Any, Iterator, Union
 
 from iaclint.engine import operators
+from iaclint.model.records import dataclass
 
 COMPLEX = ("and", "or", "not")
 CONNECTION_OPERATORS = ("exists", "not_exists", "one_exists")

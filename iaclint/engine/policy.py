@@ -7,10 +7,10 @@ from the modules it loads. A policy keeps no state between calls.
 from __future__ import annotations
 
 import enum
-from iaclint.model.records import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Iterable
 
 from iaclint.engine import docs
+from iaclint.model.records import dataclass, field
 
 if TYPE_CHECKING:
     from iaclint.model.project import Project

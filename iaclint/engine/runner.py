@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import os
 
-from iaclint.model.records import dataclass, field
-
 from iaclint.engine.findings import finding
 from iaclint.engine.policy import Context, Policy, Result, Verdict
 from iaclint.model.project import Project, UnitProject
+from iaclint.model.records import dataclass, field
 from iaclint.model.resource import Resource
 from iaclint.model.work import POLICY_STEPS, Meter, TooMuchWork, metered
+
+SPLIT_MIN_RESOURCES = 2_000  # a unit this large is checked in groups of policies (`policy_groups`)
 
 
 @dataclass
@@ -72,29 +73,86 @@ def evaluate_pairs(project: Project, pairs, errors: list, options: dict | None =
 
 def check_unit(resources: list[Resource], policies: list[Policy], options: dict | None = None) -> UnitVerdicts:
     """The verdicts of one unit's resources that the unit alone decides, as findings and
-    PASS counts; the (resource, policy) pairs that looked across units are `deferred`."""
+    PASS counts; the (resource, policy) pairs that looked across units are `deferred`.
+    A large unit is checked group by group (`policy_groups`), here one after the other."""
+    return merge_groups([check_group(resources, policies, group, options)
+                         for group in policy_groups(resources, policies)])
+
+
+def policy_groups(resources: list[Resource], policies: list[Policy]) -> list:
+    """The groups of policies a unit is checked in, each with a context (remembered
+    answers) of its own: one group, or for a unit of `SPLIT_MIN_RESOURCES` resources or
+    more, the attack-path policies (which build and read the unit's asset graph, about two
+    thirds of a large unit's checks) and the others. Which groups a unit gets depends on
+    the unit and the policies only, never on `--jobs`, so the groups can be checked in
+    two processes (`iaclint.pipeline.unit_checks`) or one after the other with the same
+    verdicts. A group is a list of policies in the policies' order (None: all of them)."""
+    if len(resources) < SPLIT_MIN_RESOURCES:
+        return [None]
+    paths = [p for p in policies if getattr(p, "attack_path", False)]
+    if not paths or len(paths) == len(policies):
+        return [None]
+    return [paths, [p for p in policies if not getattr(p, "attack_path", False)]]
+
+
+@dataclass
+class GroupVerdicts:
+    """What `check_group` found: the lists of `UnitVerdicts`, each item with the position
+    of its check in the unit's scan order ((resource index, policy position)), so that
+    `merge_groups` puts the groups' verdicts back in the order one pass would give."""
+
+    findings: list = field(default_factory=list)  # (position, Finding)
+    passes: dict = field(default_factory=dict)
+    errors: list = field(default_factory=list)  # (position, text)
+    deferred: list = field(default_factory=list)  # (position, (resource index, policy id))
+
+
+def check_group(resources: list[Resource], policies: list[Policy], group: list | None = None,
+                options: dict | None = None) -> GroupVerdicts:
+    """`check_unit` for the policies of `group` only (None: all), with a context of its own."""
     project = UnitProject(resources)
     ctx = Context(project=project, options=dict(options or {}))
     applicable = applicable_policies(policies)
-    out = UnitVerdicts()
+    wanted = None if group is None else {id(p) for p in group}
+    out = GroupVerdicts()
+    errors: list = []
     meters = Meters()
     cwd = os.getcwd()  # once for the unit's findings (their fingerprints), not once each
     for index, resource in enumerate(resources):
-        for policy in applicable(resource):
-            project.touched = False
-            before = len(out.errors)
-            results = _check(policy, resource, ctx, out.errors, meters.of(resource, policy))
-            if project.touched:  # its verdict (or its error) may depend on other units
-                del out.errors[before:]
-                out.deferred.append((index, policy.id))
+        for position, policy in enumerate(applicable(resource)):
+            if wanted is not None and id(policy) not in wanted:
                 continue
+            project.touched = False
+            results = _check(policy, resource, ctx, errors, meters.of(resource, policy))
+            if project.touched:  # its verdict (or its error) may depend on other units
+                errors.clear()
+                out.deferred.append(((index, position), (index, policy.id)))
+                continue
+            out.errors.extend(((index, position), e) for e in errors)
+            errors.clear()
             for result in results or ():
                 if result.verdict is Verdict.PASS:
                     key = (resource.file, policy.id)
                     out.passes[key] = out.passes.get(key, 0) + 1
                 else:
-                    out.findings.append(finding(policy, resource, result, cwd))
+                    out.findings.append(((index, position), finding(policy, resource, result, cwd)))
     return out
+
+
+def merge_groups(groups: list) -> UnitVerdicts:
+    """One `UnitVerdicts` from the groups' verdicts, in scan order."""
+    def ordered(name: str) -> list:
+        items = [item for g in groups for item in getattr(g, name)]
+        if len(groups) > 1:
+            items.sort(key=lambda item: item[0])  # stable: one check's results keep their order
+        return [value for _, value in items]
+
+    passes: dict = {}
+    for g in groups:
+        for key, count in g.passes.items():
+            passes[key] = passes.get(key, 0) + count
+    return UnitVerdicts(findings=ordered("findings"), passes=passes, errors=ordered("errors"),
+                        deferred=ordered("deferred"))
 
 
 def applicable_policies(policies: list[Policy]):

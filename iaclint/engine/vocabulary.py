@@ -12,9 +12,9 @@ names pass through unchanged.
 """
 from __future__ import annotations
 
-from iaclint.model.records import replace
 
 from iaclint.engine import grammar
+from iaclint.model.records import replace
 from iaclint.normalize.tables import CFN_TYPES
 from iaclint.normalize.translate import canonical_type, snake
 

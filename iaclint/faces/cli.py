@@ -88,6 +88,11 @@ class _Parser(argparse.ArgumentParser):
     """argparse, with the value it quotes in an error (`invalid choice: '...'`) shortened
     and made inert like every other error message."""
 
+    def _get_formatter(self):
+        # argparse's own asks `shutil.get_terminal_size()` for the width, and importing
+        # shutil (with bz2, lzma and fnmatch) cost every run about 2 ms: the same width here.
+        return self.formatter_class(prog=self.prog, width=_terminal_columns() - 2)
+
     def error(self, message):
         import re
 
@@ -96,6 +101,22 @@ class _Parser(argparse.ArgumentParser):
         message = re.sub(r"\S{%d,}" % (ECHO_LIMIT + 20), lambda m: short(m.group(0), ECHO_LIMIT), message)
         self.print_usage(sys.stderr)
         self.exit(EXIT_ERROR, f"{self.prog}: error: {inert(short(message))}\n")
+
+
+def _terminal_columns() -> int:
+    """`shutil.get_terminal_size().columns`: $COLUMNS, else the terminal's, else 80."""
+    import os
+
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
 
 
 def build_parser() -> argparse.ArgumentParser:

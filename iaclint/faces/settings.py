@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+
 from iaclint.model.records import dataclass, field
 
 EXIT_OK, EXIT_ERROR = 0, 2

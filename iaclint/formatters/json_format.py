@@ -4,9 +4,9 @@ input gives the same bytes."""
 from __future__ import annotations
 
 from iaclint.formatters._common import inert_result
+from iaclint.model.records import fields
 
 import json
-from iaclint.model.records import fields
 from json.encoder import (
     encode_basestring_ascii as _json_string,  # the C function when built
 )

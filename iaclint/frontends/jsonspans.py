@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from iaclint.model.records import dataclass, field
 from json.decoder import scanstring
 from typing import Any
+
+from iaclint.model.records import dataclass, field
 
 # Two Python frames per level: 200 levels stay well inside the interpreter's recursion
 # limit even when the caller is itself deep in an evaluation (a heredoc policy document).

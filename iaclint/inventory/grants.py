@@ -23,6 +23,7 @@ from iaclint.aws import iam
 from iaclint.inventory import kinds
 from iaclint.inventory.unit import Builder
 from iaclint.inventory.model import Asset, Grant, Unknowable
+from iaclint.model import lazy_re
 from iaclint.model.unknown import is_unknown
 from iaclint.model.work import metered, spend
 
@@ -57,8 +58,8 @@ ACTIONS = (
 )
 NAME_KEYS = ("bucket", "function_name", "name", "endpoint_name", "feature_group_name", "domain_name",
              "model_package_group_name")
-_PSEUDO_HOLE = re.compile(r"^(!Ref AWS::(Partition|Region|AccountId|URLSuffix)|data\.aws_(caller_identity|region|"
-                          r"partition)\.[\w-]+\.\w+)$")
+_PSEUDO_HOLE = lazy_re.compile(r"^(!Ref AWS::(Partition|Region|AccountId|URLSuffix)|data\.aws_(caller_identity|region|"
+                               r"partition)\.[\w-]+\.\w+)$")
 WILDCARD_COST, NARROW_COST = 1, 3
 
 

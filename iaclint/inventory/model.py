@@ -16,9 +16,9 @@ the data).
 """
 from __future__ import annotations
 
-from iaclint.model.records import dataclass, field, replace
 from typing import Any, Iterator
 
+from iaclint.model.records import dataclass, field, replace
 from iaclint.model.work import spend
 
 EDGE_KINDS = ("invokes", "reads", "writes", "assumes", "encrypts-with", "runs-in", "exposes")

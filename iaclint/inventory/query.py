@@ -17,11 +17,11 @@ the chain at the least cost to what the stack is for.
 """
 from __future__ import annotations
 
-from iaclint.model.records import dataclass
 from typing import Callable, Iterable
 
 from iaclint.inventory import kinds
 from iaclint.inventory.model import Asset, AssetGraph, Edge, Unknowable
+from iaclint.model.records import dataclass
 
 THROUGH = ("invokes", "assumes")
 MAX_EDGES = 8

@@ -31,10 +31,11 @@ from iaclint.aws import iam
 from iaclint.inventory import kinds
 from iaclint.inventory.model import Asset
 from iaclint.inventory.unit import Builder
+from iaclint.model import lazy_re
 from iaclint.model.unknown import is_unknown
 
 HOLE = "\x00"  # an unknown part of the URI's text
-_SERVICE_URI = re.compile(r"^arn:[^:]*:apigateway:[^:]*:(?P<service>[a-z0-9.-]+):path/+(?P<path>.*)$", re.S)
+_SERVICE_URI = lazy_re.compile(r"^arn:[^:]*:apigateway:[^:]*:(?P<service>[a-z0-9.-]+):path/+(?P<path>.*)$", re.S)
 AI_SERVICES = ("runtime.sagemaker", "bedrock-runtime", "bedrock-agent-runtime")
 ENDPOINT_TYPES = ("aws_sagemaker_endpoint",)
 MODEL_TYPES = ("aws_bedrock_custom_model", "aws_bedrock_provisioned_model_throughput",
@@ -183,7 +184,7 @@ def _read_policy(b: Builder, api) -> tuple:
     return opening, fenced, unknowns
 
 
-_EXECUTE_API = re.compile(r"^(?:arn:[^:]*:)?execute-api:(?:[^:]*:[^:]*:[^/]*)?(?P<rest>/.*)?$")
+_EXECUTE_API = lazy_re.compile(r"^(?:arn:[^:]*:)?execute-api:(?:[^:]*:[^:]*:[^/]*)?(?P<rest>/.*)?$")
 
 
 def _covers_verb(stmt, verb) -> object:

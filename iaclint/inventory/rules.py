@@ -13,11 +13,11 @@ as anywhere. The answer for a unit is computed once and remembered for all its r
 """
 from __future__ import annotations
 
-from iaclint.model.records import dataclass
 
 from iaclint.engine.policy import FAIL, UNKNOWN, Policy
 from iaclint.inventory import kinds, query, unit_graph
 from iaclint.inventory.model import AssetGraph, Location
+from iaclint.model.records import dataclass
 
 # Where a chain's first link is written, by origin.
 ENTRY_TYPES = ("aws_lambda_function_url", "aws_api_gateway_method", "aws_apigatewayv2_route", "aws_apigatewayv2_api",

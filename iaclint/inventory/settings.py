@@ -17,13 +17,14 @@ from iaclint.aws.verdicts import leaves
 from iaclint.inventory import kinds, opensearch
 from iaclint.inventory.unit import Builder, unknowable
 from iaclint.inventory.model import AWS_KEY, CUSTOMER_KEY, EGRESS, INTERNET, PRIVATE, Asset
+from iaclint.model import lazy_re
 from iaclint.model.unknown import is_unknown
 
 MODEL_KEYS = frozenset({"foundation_model", "embedding_model_arn", "base_model_identifier", "model_arn", "model_id",
                         "modelid", "copy_from", "model_identifier", "modelarn"})
 MODEL_KINDS = ("agent", "knowledge-base", "model", "flow", "prompt", "ai-service")
 _MODEL_ARN = re.compile(r"^arn:[^:]*:bedrock:[^:]*:[^:]*:(?:foundation-model|inference-profile)/(?P<id>[^/*]+)$")
-_AWS_KEY = re.compile(r"(^|[:/])alias/aws/", re.IGNORECASE)
+_AWS_KEY = lazy_re.compile(r"(^|[:/])alias/aws/", re.IGNORECASE)
 ENCRYPTED = ("model", "endpoint", "agent", "flow", "prompt", "vector-store", "feature-store", "data-store",
              "notebook", "studio", "guardrail", "memory", "monitoring", "agent-runtime")
 NOT_ENCRYPTED_TYPES = ("aws_sagemaker_model", "aws_sagemaker_user_profile", "aws_sagemaker_space",

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-from iaclint.model.records import dataclass, fields
 from functools import lru_cache
 from operator import attrgetter
+
+from iaclint.model.records import dataclass, fields
 
 
 @dataclass

@@ -22,13 +22,13 @@ a partially known string of either front end; the Terraform template renderer ca
 from __future__ import annotations
 
 import json
-import re
 
+from iaclint.model import lazy_re
 from iaclint.model import symbolic
 from iaclint.model.unknown import Unknown, shape_name
 
 _START, _END = "\ue000", "\ue001"
-_TOKEN = re.compile(_START + r"(\d+)" + _END)
+_TOKEN = lazy_re.compile(_START + r"(\d+)" + _END)
 
 
 def token(index: int) -> str:

@@ -11,8 +11,9 @@ in `iaclint.model.paths` step through lists transparently, so one policy path su
 """
 from __future__ import annotations
 
-from iaclint.model.records import dataclass, field
 from typing import Any, Callable, Iterator
+
+from iaclint.model.records import dataclass, field
 
 Path = tuple  # tuple[str | int, ...]
 

@@ -25,9 +25,10 @@ undoes the two places where the provider's rule and `snake` differ: letters and 
 from __future__ import annotations
 
 import json
-import re
 from functools import lru_cache
 from pathlib import Path
+
+from iaclint.model import lazy_re
 
 PREFIX = "awscc_"
 TYPES_FILE = Path(__file__).with_name("awscc_types.json")
@@ -44,8 +45,8 @@ WORD_REPLACEMENTS = {
 # The replaced words as `snake` spells the originals.
 _WORDS_BACK = {"cloudformation": "cloud_formation", "cloudfront": "cloud_front", "cloudwatch": "cloud_watch",
                "cnames": "cnam_es", "fsx": "f_sx", "otel": "o_tel"}
-_WORD = re.compile(r"(?<![a-z0-9])(" + "|".join(_WORDS_BACK) + r")(?![a-z])")
-_LETTER_DIGIT = re.compile(r"(?<=[a-z])_(?=[0-9])")
+_WORD = lazy_re.compile(r"(?<![a-z0-9])(" + "|".join(_WORDS_BACK) + r")(?![a-z])")
+_LETTER_DIGIT = lazy_re.compile(r"(?<=[a-z])_(?=[0-9])")
 
 # awscc names whose CloudFormation spelling the inverse rule cannot recover (digits followed
 # by lower case in the original, `A2a`, `M3u8`); checked against the schemas in tests.

@@ -11,18 +11,18 @@ spelt as the provider spells them, so every policy of the CloudFormation type ap
 """
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Any
 
+from iaclint.model import lazy_re
 from iaclint.model import paths
 from iaclint.model.resource import AWSCC, CLOUDFORMATION, RawResource, Reference, Resource
 from iaclint.model.unknown import ABSENT, Unknown
 from iaclint.normalize import awscc
 from iaclint.normalize.tables import CFN_SPELLINGS, CFN_TYPES, DEFAULTS
 
-_ACRONYM = re.compile(r"([A-Z]+)([A-Z][a-z])")
-_WORD = re.compile(r"([a-z\d])([A-Z])")
+_ACRONYM = lazy_re.compile(r"([A-Z]+)([A-Z][a-z])")
+_WORD = lazy_re.compile(r"([a-z\d])([A-Z])")
 
 
 @lru_cache(maxsize=4096)

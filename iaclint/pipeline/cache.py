@@ -83,17 +83,22 @@ def _create_key(path: Path) -> bytes | str:
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """iaclint's version plus the bytes of its code (loaders, engine, policy helpers) and of
-    the data files the loaders read (`normalize/awscc_types.json`): a changed iaclint (a new
-    release, or a working copy under development) never reads old entries."""
+    """iaclint's version plus the name, size and modification time of each file of its
+    code (loaders, engine, policy helpers) and of the data files the loaders read
+    (`normalize/awscc_types.json`): a changed iaclint (a new release, or a working copy
+    under development) never reads old entries.
+
+    Size and time, as Python's own bytecode cache decides whether a `.pyc` is stale, and
+    not the 1.3 MB of bytes: this runs at every start, and reading and hashing them was
+    about 10 ms of a one-file scan (issue 12). Editing, `git checkout` and installing
+    all give a file a new modification time."""
     import iaclint
 
     root = os.path.dirname(iaclint.__file__)
     digest = hashlib.sha256(f"{FORMAT}:{iaclint.__version__}".encode())
     for parts in _code_files(root):  # os.walk, not pathlib's rglob: this runs at every start
-        digest.update("/".join(parts).encode())
-        with open(os.path.join(root, *parts), "rb") as handle:
-            digest.update(handle.read())
+        info = os.stat(os.path.join(root, *parts))
+        digest.update(f"{'/'.join(parts)}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 

@@ -23,10 +23,11 @@ from __future__ import annotations
 import json
 import os
 import re
-from iaclint.model.records import dataclass, field
 
 from iaclint.gate import reads
 from iaclint.gate.text import echo
+from iaclint.model import lazy_re
+from iaclint.model.records import dataclass, field
 
 CONFIG_NAMES = (".iaclint.yaml", ".iaclint.yml")
 MAX_CONFIG_BYTES = 1024 * 1024  # a configuration is a few hundred lines
@@ -35,7 +36,7 @@ MAX_CONFIG_DEPTH = 32
 PYPROJECT = "pyproject.toml"
 SCHEMA_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "config_schema.json")
 # `[ \t]`, not `\s`: a TOML table header is one line, and `^\s*` over a file of newlines is quadratic
-_TOOL_TABLE = re.compile(r"^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*iaclint[ \t]*[\].]", re.M)
+_TOOL_TABLE = lazy_re.compile(r"^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*iaclint[ \t]*[\].]", re.M)
 
 STARTER = """\
 # iaclint configuration: https://github.com/iaclint/iaclint/blob/main/docs/usage.md

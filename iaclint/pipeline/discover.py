@@ -37,9 +37,9 @@ from __future__ import annotations
 
 import os
 import stat
-from iaclint.model.records import dataclass, field
 
 from iaclint.gate import reads
+from iaclint.model.records import dataclass, field
 from iaclint.model.resource import ParseError
 
 SKIP_DIRS = {".git", ".terraform", "node_modules", ".venv", "venv", "__pycache__",

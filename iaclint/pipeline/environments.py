@@ -30,10 +30,10 @@ from __future__ import annotations
 
 import os
 import re
-from iaclint.model.records import dataclass
 
 from iaclint.gate import reads
 from iaclint.gate.text import echo
+from iaclint.model.records import dataclass
 
 ENV_DIRS = frozenset({"env", "envs", "environment", "environments", "config", "configs", "configuration",
                       "params", "parameters", "stages", "deploy", "deployments", "vars", "tfvars"})

@@ -26,9 +26,9 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from iaclint.model.records import dataclass, field
 
 from iaclint.gate.text import echo
+from iaclint.model.records import dataclass, field
 
 # A repository's configuration may name commands; these options keep git from running them.
 SAFE_CONFIG = ("-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "diff.external=",

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import os
 import tempfile
-from iaclint.model.records import dataclass, field
 
 from iaclint.gate.text import echo
+from iaclint.model.records import dataclass, field
 from iaclint.pipeline.gitdiff import DiffError, _git, _try_git
 
 SAFE = ["-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "core.quotepath=off"]

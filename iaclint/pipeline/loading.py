@@ -27,9 +27,8 @@ import pickle
 import threading
 from contextlib import contextmanager
 
-from iaclint.model.records import dataclass, field
-
 from iaclint.gate import reads
+from iaclint.model.records import dataclass, field
 from iaclint.model.resource import ParseError
 from iaclint.pipeline import scan_budget
 from iaclint.pipeline.environments import DROPPED
@@ -219,7 +218,9 @@ def _collector_paused():
 def _run_units(units: list, options: Options, jobs: int, keys: list, cache, checks: Checks | None,
                ledger: scan_budget.Ledger, indices: list) -> list:
     if jobs <= 1 or len(units) < 2 or sum(len(files) for _, _, files in units) < PARALLEL_MIN_FILES:
-        return [_load_serial(unit, options, key, cache, checks, ledger, i) for unit, key, i in zip(units, keys, indices)]
+        # loaded here, a large unit may still use `jobs` processes (`load_unit`, `unit_checks`)
+        return [_load_serial(unit, options, key, cache, checks, ledger, i, jobs)
+                for unit, key, i in zip(units, keys, indices)]
     import multiprocessing
 
     try:
@@ -314,19 +315,20 @@ def _unit_file(unit: tuple) -> str:
     return where if kind == "cfn" else (files[0] if files else where)
 
 
-def _load_serial(unit: tuple, options: Options, key, cache, checks: Checks | None, ledger, index: int) -> tuple:
+def _load_serial(unit: tuple, options: Options, key, cache, checks: Checks | None, ledger, index: int,
+                 jobs: int = 1) -> tuple:
     if ledger.past(index):
         return _NOT_EVALUATED, None
-    loaded = _load_and_store(unit, options, key, cache, checks)
+    loaded = _load_and_store(unit, options, key, cache, checks, jobs)
     ledger.record(index, _cost_of(loaded[0]))
     return loaded
 
 
-def _load_and_store(unit: tuple, options: Options, key, cache, checks: Checks | None) -> tuple:
-    result = load_unit(unit, options)
+def _load_and_store(unit: tuple, options: Options, key, cache, checks: Checks | None, jobs: int = 1) -> tuple:
+    result = load_unit(unit, options, jobs)
     if cache is not None and key is not None and result[3]:
         cache.put(key, result)
-    return result, _check(result, checks)
+    return result, _check(result, checks, jobs)
 
 
 def _load_encoded(unit: tuple, options: Options, key, cache, index: int) -> tuple:
@@ -344,27 +346,29 @@ def _load_encoded(unit: tuple, options: Options, key, cache, index: int) -> tupl
     return data, _check(result, _CHECKS)
 
 
-def _check(result: tuple, checks: Checks | None):
-    """The unit's verdicts (`iaclint.engine.runner.check_unit`), or None without checks or
-    when checking failed (the parent then takes every verdict itself, and reports a bug)."""
+def _check(result: tuple, checks: Checks | None, jobs: int = 1):
+    """The unit's verdicts (`iaclint.engine.runner.check_unit`; a large unit's on `jobs`
+    processes: `iaclint.pipeline.unit_checks`), or None without checks or when checking
+    failed (the parent then takes every verdict itself, and reports a bug)."""
     if checks is None or not result[0]:
         return None
-    from iaclint.engine.runner import check_unit
+    from iaclint.pipeline.unit_checks import check_unit
 
     try:
-        return check_unit(result[0], checks.policies, checks.options)
+        return check_unit(result[0], checks.policies, checks.options, jobs)
     except Exception:  # noqa: BLE001 - a bug here must not cost the unit: the parent checks it again
         return None
 
 
-def load_unit(unit: tuple, options: Options) -> tuple:
+def load_unit(unit: tuple, options: Options, jobs: int = 1) -> tuple:
     """(canonical resources, parse errors, skipped: not a template, cacheable[, extras]) of
-    one unit: parsed, evaluated and normalized (`iaclint.normalize`).
+    one unit: parsed, evaluated and normalized (`iaclint.normalize`); with `jobs` > 1, a
+    large Terraform module is evaluated on two processes (`iaclint.frontends.terraform.halves`).
 
     Never raises: a bug of a loader costs that unit (an IAC001 finding), not the scan, and
     in a worker process it would otherwise stop the whole pool."""
     try:
-        result = _load_unit(unit, options)
+        result = _load_unit(unit, options, jobs)
         from iaclint.normalize import normalize
 
         resources = [normalize(r) for r in result[0]]
@@ -376,15 +380,17 @@ def load_unit(unit: tuple, options: Options) -> tuple:
         return [], [ParseError(_unit_file(unit), 1, 1, message)], False, False, {"cost": 1}
 
 
-def _load_unit(unit: tuple, options: Options) -> tuple:
+def _load_unit(unit: tuple, options: Options, jobs: int = 1) -> tuple:
     kind, where, files = unit
     if kind == "tf":
         from iaclint.frontends.terraform.module import load_module
+        from iaclint.pipeline import forked
 
         inputs = options.environments.get(where, {})
         env = inputs.get(options.environment)
         result = load_module(where, list(files), var_files=options.var_files + list(env.var_files if env else ()),
-                             variables=options.variables, overlay=options.overlay, tree=options.tree)
+                             variables=options.variables, overlay=options.overlay, tree=options.tree,
+                             fork=forked.start if jobs > 1 else None)
         label = env.label(options.environment) if env else DROPPED if inputs else ""
         return _labelled(result.resources, label), result.errors, False, True, {**_extras(result),
                                                                                "effort": result.effort}

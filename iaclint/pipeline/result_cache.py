@@ -14,9 +14,10 @@ key says so) that hold the asset graph too, without the resources it was read fr
 from __future__ import annotations
 
 import hashlib
-from iaclint.model.records import dataclass, field
-from pathlib import Path
+import os
 
+
+from iaclint.model.records import dataclass, field
 from iaclint.pipeline.loading import Options, inputs_fresh, unit_keys
 
 
@@ -39,12 +40,16 @@ class Evaluated:
 
 
 def policy_fingerprint(policies) -> str:
+    """The policies that ran: IDs, names, severities and source files, each file by its
+    size and modification time (as `cache.code_fingerprint`: a changed policy file has a
+    new one; reading all ~110 at every start cost a one-file scan about 3 ms)."""
     digest = hashlib.sha256()
     for policy in policies:
         digest.update(f"{policy.id}\x1f{policy.name}\x1f{policy.severity}\x1f{policy.source}\x1e".encode())
         if policy.source:
             try:
-                digest.update(Path(policy.source).read_bytes())
+                info = os.stat(policy.source)
+                digest.update(f"{info.st_size}\x1f{info.st_mtime_ns}\x1e".encode())
             except OSError:
                 digest.update(b"?")
     return digest.hexdigest()

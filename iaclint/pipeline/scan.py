@@ -11,10 +11,10 @@ moment (the baseline, the diff) and never re-reads anything.
 from __future__ import annotations
 
 import os
-from iaclint.model.records import dataclass, field
 from functools import cached_property
 
 from iaclint.engine.policy import SEVERITIES, Policy, Verdict
+from iaclint.model.records import dataclass, field
 from iaclint.pipeline import filters
 from iaclint.pipeline.discover import Discovery, discover
 from iaclint.pipeline.policies import (

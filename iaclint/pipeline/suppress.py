@@ -36,10 +36,10 @@ unused one is not iaclint's business.
 from __future__ import annotations
 
 import re
-from iaclint.model.records import dataclass, field
 from typing import Callable, Iterable
 
 from iaclint.model.finding import Finding, fingerprint
+from iaclint.model.records import dataclass, field
 from iaclint.model.resource import Resource, Span
 
 WITHOUT_REASON_ID = "IAC002"

@@ -21,9 +21,9 @@ user's own, and is honoured in full.
 from __future__ import annotations
 
 import os
-from iaclint.model.records import dataclass, field
 
 from iaclint.gate import reads
+from iaclint.model.records import dataclass, field
 
 USER_CONFIG_KEYS = ("trusted-directories",)
 OPT_IN = ("pass it on the command line, use --trust-config, or list the repository under `trusted-directories` "

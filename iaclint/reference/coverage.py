@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import json
 import sys
-from iaclint.model.records import dataclass, field
 from pathlib import Path
 
+from iaclint.model.records import dataclass, field
 from iaclint.normalize.awscc import awscc_twins
 from iaclint.normalize.scope import AI_SERVICE_NAMES, service_of_cloudformation
 

@@ -12,8 +12,9 @@ equivalents (`checkov_ids`).
 from __future__ import annotations
 
 import json
-from iaclint.model.records import dataclass, field
 from pathlib import Path
+
+from iaclint.model.records import dataclass, field
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "coverage"
 SOURCES = (("securityhub", "AWS Security Hub CSPM"), ("prowler", "Prowler"), ("kics", "KICS"),

@@ -10,8 +10,10 @@ Off by default: most teams rightly serve from ECR, which `sagemaker-model-image-
 from __future__ import annotations
 
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
+from iaclint.aws import settings
 from iaclint.model.unknown import is_unknown
 
+_PLATFORM = {"PLATFORM"}  # every mode but `Vpc` pulls from ECR
 _CONTAINERS = (("primary_container", "SageMaker.16"), ("container", "SageMaker.19"))  # and their controls
 
 
@@ -26,7 +28,9 @@ def _entries(value, path: tuple):
 
 
 def _access_mode(container, path: tuple):
-    """(mode, path of what decides it): "Platform" when `image_config` or its mode is unset."""
+    """(mode, path of what decides it): "Platform" when `image_config` or its mode is unset.
+    The mode may be alternatives (a conditional, `Fn::If`, `AllowedValues`), judged by
+    `settings.judge_value`; a branch that leaves the mode out is Platform too."""
     if is_unknown(container):
         return container, path
     configs = list(_entries(container.get("image_config") if isinstance(container, dict) else None,
@@ -56,11 +60,14 @@ class SagemakerModelPlatformRegistry(Policy):
                 mode, where = _access_mode(container, path)
                 index = path[-1] if attribute == "container" and isinstance(path[-1], int) else None
                 name = resource.native_name(path) + (f"[{index}]" if index is not None else "")
-                if is_unknown(mode):
+                bad = settings.judge_value(mode, _PLATFORM, unset_is_bad=True)
+                if bad is None:
                     yield UNKNOWN(f"The registry access mode of `{name}` is not known until deployment", where)
-                elif mode == "Vpc":
+                elif not bad:
                     yield PASS()
                 else:
                     how = "" if resource.spans.get(where) else " (unset: the default)"
-                    yield FAIL(f"`{name}` pulls its image in `{mode}` mode{how}, not from a private registry "
-                               f"in the VPC (`Vpc`; Security Hub {control})", where)
+                    if is_unknown(mode):  # alternatives, every one Platform (or unset)
+                        mode, how = "Platform", f" (whichever value `{mode.expr}` takes)"
+                    yield FAIL(f"`{name}` pulls its image in `{settings.shown(mode)}` mode{how}, not from a "
+                               f"private registry in the VPC (`Vpc`; Security Hub {control})", where)

@@ -25,12 +25,12 @@ the next. What the source does say is decided here, and nothing is guessed:
 """
 from __future__ import annotations
 
-import re
 import weakref
 from typing import Any
 
 from iaclint.aws.iam.matching import is_resource_attribute, value_glob
 from iaclint.model import documents as _documents
+from iaclint.model import lazy_re
 from iaclint.model import symbolic
 from iaclint.model.symbolic import literal_text
 from iaclint.model.project import kept_with
@@ -48,11 +48,11 @@ OWN_ACCOUNT_CONDITION_KEYS = ("aws:SourceAccount", "aws:ResourceAccount", "aws:S
 # Keys of a document whose values are principals, in IAM JSON and in the data source.
 ACCOUNT_PRINCIPAL_KEYS = ("principal", "notprincipal", "principals", "not_principals")
 
-_ACCOUNT_ID = re.compile(r"^\d{12}$")
-_PRINCIPAL_ARN = re.compile(r"^arn:[^:]*:(?:iam|sts)::(?P<account>[^:]*):")
-_ANY_ARN = re.compile(r"arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):")
+_ACCOUNT_ID = lazy_re.compile(r"^\d{12}$")
+_PRINCIPAL_ARN = lazy_re.compile(r"^arn:[^:]*:(?:iam|sts)::(?P<account>[^:]*):")
+_ANY_ARN = lazy_re.compile(r"arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):")
 _SELF_TOKEN = "\x01SELF\x01"
-_TF_CALLER_EXPR = re.compile(r"^data\.aws_caller_identity\.[\w-]+\.account_id$")
+_TF_CALLER_EXPR = lazy_re.compile(r"^data\.aws_caller_identity\.[\w-]+\.account_id$")
 
 
 def is_own_account_expression(value: Unknown) -> bool:

@@ -13,11 +13,11 @@ end up UNKNOWN.
 """
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Any
 
 from iaclint.aws.iam.logic import Tri
+from iaclint.model import lazy_re
 from iaclint.model import strings, symbolic
 from iaclint.model.unknown import Unknown
 from iaclint.model.work import spend
@@ -144,7 +144,7 @@ def _overlaps(a: str, b: str) -> Tri:
 # resource attribute (`!GetAtt X.Arn`, `aws_x.y.arn`) is an ARN, ID or name, never `*`.
 
 _TF_ROOTS_OF_VALUES = ("var", "local", "module", "each", "count", "path", "terraform", "self")
-_TF_TRAVERSAL = re.compile(r"[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[\d+\]|\[\"[^\"]*\"\])+")
+_TF_TRAVERSAL = lazy_re.compile(r"[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[\d+\]|\[\"[^\"]*\"\])+")
 _STARS = [(strings.ONE, "*"), (strings.STAR, "*")]  # `*`, `**`, ...
 
 

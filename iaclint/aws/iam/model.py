@@ -8,8 +8,9 @@ exact `Action` or `Resource` line of either format.
 """
 from __future__ import annotations
 
-from iaclint.model.records import dataclass, field
 from typing import Any
+
+from iaclint.model.records import dataclass, field
 
 
 @dataclass(frozen=True)

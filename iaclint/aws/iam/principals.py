@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import re
 import weakref
-from iaclint.model.records import dataclass, field
 from typing import Any, Callable, Iterator
 
 from iaclint.aws.iam.documents import granted_documents
@@ -48,7 +47,9 @@ from iaclint.aws.iam.questions import (
 from iaclint.aws.iam.results import statement_name
 from iaclint.aws.iam.roles import listed as _items
 from iaclint.aws.iam.statements import json_document, unknown_reason
+from iaclint.model import lazy_re
 from iaclint.model.project import kept_with
+from iaclint.model.records import dataclass, field
 from iaclint.model.unknown import Unknown, is_unknown
 
 ROLE, USER, GROUP = "aws_iam_role", "aws_iam_user", "aws_iam_group"
@@ -88,8 +89,8 @@ AWS_MANAGED_STATEMENTS = {
     "poweruseraccess": [{"Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "account:*"],
                          "Resource": "*"}],
 }
-_AWS_MANAGED_ARN = re.compile(r"^arn:[^:]*:iam::aws:policy/(?:.*/)?(?P<name>[^/]+)$")
-_CUSTOMER_POLICY_ARN = re.compile(r"^arn:[^:]*:iam::[^:]*:policy/(?:.*/)?(?P<name>[^/]+)$")
+_AWS_MANAGED_ARN = lazy_re.compile(r"^arn:[^:]*:iam::aws:policy/(?:.*/)?(?P<name>[^/]+)$")
+_CUSTOMER_POLICY_ARN = lazy_re.compile(r"^arn:[^:]*:iam::[^:]*:policy/(?:.*/)?(?P<name>[^/]+)$")
 PRINCIPAL_ARN = re.compile(r"^arn:[^:]*:iam::[^:]*:(?P<kind>role|user|group)/(?:.*/)?(?P<name>[^/]+)$")
 
 

@@ -25,6 +25,7 @@ from iaclint.aws.iam.matching import (
 )
 from iaclint.aws.iam.model import Condition, Principal, Statement
 from iaclint.aws.iam.statements import JSON_FIELDS
+from iaclint.model import lazy_re
 from iaclint.model import symbolic
 from iaclint.model.unknown import Unknown, is_unknown
 
@@ -160,7 +161,7 @@ def resource_is_every_role(stmt: Statement) -> Tri:
     return resource_is_star(stmt)
 
 
-_S3_ARN = re.compile(r"^arn:[^:]+:s3:::(?P<rest>.*)$")
+_S3_ARN = lazy_re.compile(r"^arn:[^:]+:s3:::(?P<rest>.*)$")
 
 
 def _every_object(value: Any) -> Tri:
@@ -213,7 +214,7 @@ def open_to_everyone(stmt: Statement, narrowing_keys: Iterable[str]) -> Tri:
     return all3(is_allow(stmt), principal_is_public(stmt), not3(has_condition(stmt, narrowing_keys)))
 
 
-_ACCOUNT = re.compile(r"^(?:arn:[^:]*:(?:iam|sts)::(\d{12}):.*|(\d{12}))$")
+_ACCOUNT = lazy_re.compile(r"^(?:arn:[^:]*:(?:iam|sts)::(\d{12}):.*|(\d{12}))$")
 
 
 def principal_accounts(stmt: Statement) -> list:

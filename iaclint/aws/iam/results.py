@@ -9,7 +9,6 @@ name statements and documents in the user's own spelling.
 """
 from __future__ import annotations
 
-from iaclint.model.records import dataclass
 from typing import Any, Callable, Iterator
 
 from iaclint.aws.iam.documents import permission_documents, resource_policy_documents
@@ -17,6 +16,7 @@ from iaclint.aws.iam.model import Document, Statement
 from iaclint.aws.iam.questions import first_unknown, has_principals, open_to_everyone
 from iaclint.aws.iam.statements import unknown_reason
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Result
+from iaclint.model.records import dataclass
 
 
 @dataclass

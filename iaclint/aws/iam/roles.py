@@ -7,7 +7,6 @@ template it is written with.
 """
 from __future__ import annotations
 
-import re
 from typing import Any, Iterable, Iterator
 
 from iaclint.aws.iam.documents import trust_documents
@@ -18,6 +17,7 @@ from iaclint.aws.iam.matching import (
     value_glob,
 )
 from iaclint.aws.iam.questions import actions_overlap, is_allow, service_principals
+from iaclint.model import lazy_re
 from iaclint.model import symbolic
 from iaclint.model.unknown import Unknown, is_unknown
 
@@ -50,7 +50,7 @@ def may_name_service(value: Unknown, services: set) -> bool:
     return glob is None or any(matches(glob, s) for s in services)
 
 
-_MANAGED_POLICY_ARN = re.compile(r"^arn:[^:]+:iam::aws:policy/(?:.*/)?(?P<name>[^/]+)$")
+_MANAGED_POLICY_ARN = lazy_re.compile(r"^arn:[^:]+:iam::aws:policy/(?:.*/)?(?P<name>[^/]+)$")
 
 
 def aws_managed_policy(value: Any, names: Iterable[str]) -> Tri:

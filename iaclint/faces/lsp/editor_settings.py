@@ -4,9 +4,10 @@ leniently, since a bad value in an editor must fall back, not stop the server.""
 from __future__ import annotations
 
 import os
-from iaclint.model.records import dataclass, field
 
 from lsprotocol import types
+
+from iaclint.model.records import dataclass, field
 
 SOURCE = "iaclint"
 POLICY_DOCS = "https://github.com/iaclint/iaclint/blob/main/docs/policies.md#"

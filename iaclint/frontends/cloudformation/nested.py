@@ -19,10 +19,10 @@ every child shares its root's work budget. What is not followed is said in a not
 from __future__ import annotations
 
 import os
-from iaclint.model.records import dataclass, field
 
 from iaclint.gate import reads
 from iaclint.gate.files import content_hash
+from iaclint.model.records import dataclass, field
 from iaclint.model.unknown import ABSENT, Unknown
 
 STACK_TYPE = "AWS::CloudFormation::Stack"

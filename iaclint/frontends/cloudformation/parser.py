@@ -14,11 +14,12 @@ a sequence item's span is the item's.
 """
 from __future__ import annotations
 
-from iaclint.model.records import dataclass, field
 from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from iaclint.model.records import dataclass, field
 
 MAX_DEPTH = 128  # a real template nests about 20 deep; past this it is an attack or a bug
 MAX_ALIAS_NODES = 100_000  # nodes materialised again through aliases

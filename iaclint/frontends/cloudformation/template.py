@@ -6,7 +6,6 @@ not templates (workflows, Kubernetes manifests, package.json) give None and are 
 """
 from __future__ import annotations
 
-from iaclint.model.records import dataclass, field
 
 from iaclint.frontends.cloudformation.cdk import CDK_PATH, construct_paths
 from iaclint.frontends.cloudformation.sam import is_sam
@@ -22,6 +21,7 @@ from iaclint.frontends.cloudformation.source import (
     decode,
     duplicate_keys,
 )
+from iaclint.model.records import dataclass, field
 from iaclint.model.resource import (
     CLOUDFORMATION,
     ParseError,

@@ -28,7 +28,6 @@ not import `module.py`, which imports it. What one root load shares is `tree.Mod
 from __future__ import annotations
 
 import os
-import re
 
 from iaclint.frontends.terraform import variables as tfvars
 from iaclint.frontends.terraform.expressions import (
@@ -38,12 +37,13 @@ from iaclint.frontends.terraform.expressions import (
 )
 from iaclint.frontends.terraform.references import NO_KEY
 from iaclint.frontends.terraform.resources import key_suffix
+from iaclint.model import lazy_re
 from iaclint.model.sizes import Budget
 from iaclint.model.unknown import Unknown
 
 MAX_DEPTH = 16
 MAX_MODULE_INSTANCES = 1000
-_VARIABLE = re.compile(r"var\.([A-Za-z_][A-Za-z0-9_-]*)")
+_VARIABLE = lazy_re.compile(r"var\.([A-Za-z_][A-Za-z0-9_-]*)")
 
 
 # --- calls -------------------------------------------------------------------------------------

@@ -10,14 +10,13 @@ those that run regular expressions in `iaclint.frontends.terraform.regex` (RE2).
 """
 from __future__ import annotations
 
-import base64
 import json
 import re
-from decimal import Decimal
 
 from iaclint.frontends.terraform import regex
 from iaclint.frontends.terraform.values import FunctionError  # raised by every function here
 from iaclint.model.documents import EncodedJson
+from iaclint.model import lazy_re
 from iaclint.model.sizes import MAX_VALUE_SIZE
 from iaclint.model.unknown import Unknown
 
@@ -53,6 +52,8 @@ def _json_text(value) -> str:
     if isinstance(value, float):
         if value.is_integer():
             return str(int(value))
+        from decimal import Decimal  # here: rare, and importing it cost every scan ~1 ms
+
         return format(Decimal(repr(value)), "f")
     if isinstance(value, Unknown):  # a placeholder: the expression as it was written
         return _json_string(value.expr if "${" in value.expr else str(value))
@@ -191,7 +192,7 @@ def coalesce(*values):
     raise FunctionError("no non-null argument")
 
 
-FORMAT_VERB = re.compile(r"%([-+ #0]*\d*(?:\.\d+)?)([a-zA-Z%])")
+FORMAT_VERB = lazy_re.compile(r"%([-+ #0]*\d*(?:\.\d+)?)([a-zA-Z%])")
 
 
 def format_(spec, *args):
@@ -360,10 +361,14 @@ def one(values):
 
 
 def base64decode(text):
+    import base64
+
     return base64.b64decode(_text(text)).decode("utf-8")
 
 
 def base64encode(text):
+    import base64
+
     return base64.b64encode(_text(text).encode("utf-8")).decode("ascii")
 
 
@@ -379,7 +384,7 @@ def endswith(text, suffix):
 # With an unknown argument, these still know most of their result's text: the pieces of a
 # partially known string (`iaclint.model.symbolic.text`), or None when they do not.
 
-_VERB = re.compile(r"%([-+ #0]*\d*(?:\.\d+)?)([a-zA-Z%])")
+_VERB = lazy_re.compile(r"%([-+ #0]*\d*(?:\.\d+)?)([a-zA-Z%])")
 
 
 def format_pieces(spec, *args):

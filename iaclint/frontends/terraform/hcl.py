@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from iaclint.model.records import dataclass, field
 from typing import Any
 
 from iaclint.frontends.terraform.kept import kept
+from iaclint.model.records import dataclass, field
 from iaclint.model.resource import DUPLICATE_KEY_ID, ParseError, Span
 
 _PARSER = None

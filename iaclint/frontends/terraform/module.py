@@ -19,7 +19,6 @@ Never raises: unreadable or broken files become `ParseError`s and the others sti
 from __future__ import annotations
 
 import os
-from iaclint.model.records import dataclass, field
 
 from iaclint.frontends.terraform import variables as tfvars
 from iaclint.frontends.terraform.calls import calls_of
@@ -34,6 +33,7 @@ from iaclint.frontends.terraform.resources import (
 from iaclint.frontends.terraform.kept import kept
 from iaclint.frontends.terraform.tree import MAX_FILE_BYTES, ModuleTree
 from iaclint.gate import reads
+from iaclint.model.records import dataclass, field
 from iaclint.model.resource import ParseError
 
 RENDERED_DATA_SOURCES = {"aws_iam_policy_document"}
@@ -244,10 +244,12 @@ def render_template(content: str, module: Module, bindings: dict, text: str):
 
 
 def load_module(directory: str, tf_files: list, var_files=(), variables: dict | None = None,
-                overlay: dict | None = None, tree=None) -> ModuleResult:
+                overlay: dict | None = None, tree=None, fork=None) -> ModuleResult:
     """`overlay` maps paths to unsaved contents (an editor buffer) that replace the disk's;
     `tree` (an `iaclint.gate.reads.Tree`) is where files may be read from (default: the
-    git work tree holding `directory`)."""
+    git work tree holding `directory`). A large module is evaluated in two halves
+    (`halves`), the second in another process when `fork(task)` can run one
+    (`iaclint.pipeline.forked.start`)."""
     from iaclint.gate.reads import Tree
 
     result = ModuleResult()
@@ -262,15 +264,19 @@ def load_module(directory: str, tf_files: list, var_files=(), variables: dict | 
                                     tree=scanned)
     result.errors.extend(errors)
     module = Module(tree, directory or ".", blocks, values, origins=origins)
-    evaluate_module(module, result)
+    from iaclint.frontends.terraform import halves
+
+    if not halves.evaluate(module, result, evaluate_module, fork):
+        evaluate_module(module, result)
     tree.finish()
     kept().clear()  # the syntax trees are not read after the load
     return result
 
 
-def evaluate_module(module: Module, result: ModuleResult) -> None:
-    """The resources of `module` and, through its calls, of every module below it."""
-    for block in module.blocks:
+def evaluate_module(module: Module, result: ModuleResult, blocks: list | None = None) -> None:
+    """The resources of `module` (of `blocks` of it) and, through its calls, of every
+    module below it."""
+    for block in module.blocks if blocks is None else blocks:
         try:
             if block.type in ("resource", "data") and len(block.labels) == 2:
                 result.resources.extend(instances(block, module))

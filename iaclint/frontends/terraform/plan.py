@@ -24,9 +24,9 @@ from __future__ import annotations
 import json
 import os
 import re
-from iaclint.model.records import dataclass, field
 
 from iaclint.frontends.jsonspans import JsonSpanError, loads_with_spans
+from iaclint.model.records import dataclass, field
 from iaclint.model.resource import TERRAFORM, ParseError, RawResource, Reference, Span
 from iaclint.model.unknown import Unknown
 

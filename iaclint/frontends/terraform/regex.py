@@ -16,7 +16,6 @@ null for a group that did not take part; `replace` expands `$1`, `${1}`, `$name`
 from __future__ import annotations
 
 import functools
-import unicodedata
 
 from iaclint.frontends.terraform.values import FunctionError
 from iaclint.model import linear_regex
@@ -222,6 +221,8 @@ def _template(replacement: str, compiled) -> list:
 
 def _expansion_name(text: str) -> tuple:
     """(name, the text after it) of what follows a `$`, or (None, text) when malformed."""
+    import unicodedata  # here: only a replacement from the file needs it, not every scan
+
     brace = text.startswith("{")
     body = text[1:] if brace else text
     i = 0

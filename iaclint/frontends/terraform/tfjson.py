@@ -6,10 +6,10 @@ with the span of every path, so the evaluator can treat both syntaxes alike.
 """
 from __future__ import annotations
 
-from iaclint.model.records import dataclass
 
 from iaclint.frontends.jsonspans import JsonSpanError, decode, duplicate_message
 from iaclint.frontends.terraform.hcl import Attribute, Block, Source
+from iaclint.model.records import dataclass
 from iaclint.model.resource import DUPLICATE_KEY_ID, ParseError, Span
 
 # How many labels each top-level block type has in JSON syntax.

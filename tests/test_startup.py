@@ -1,0 +1,43 @@
+"""A one-file scan starts fast (issue 12: one file cold in at most 0.06 s): modules that
+cost start-up time and that such a scan does not need are not imported by it.
+
+No timing here (the machine is shared): what is imported is exact, and each module below
+was measured (docs/performance.md, "Start-up")."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+# module -> what brought it in before, and what it cost
+NOT_IMPORTED = {
+    "dataclasses": "records (iaclint.model.records) instead: ~45 M instructions of class creation",
+    "inspect": "imported by dataclasses and the registry: ~40 M instructions",
+    "tempfile": "the write gate's temporary files (with random): ~15 M instructions",
+    "shutil": "argparse's terminal width (with bz2, lzma): ~9 M instructions",
+}
+
+PROBE = """
+import contextlib, io, json, sys
+from iaclint.faces.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    code = main(sys.argv[1:])
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["no-cache", "cache"])
+def test_a_one_file_scan_leaves_out_what_it_does_not_need(tmp_path, cached):
+    (tmp_path / "main.tf").write_text('resource "aws_sagemaker_notebook_instance" "n" {\n'
+                                      '  name          = "n"\n  role_arn      = "arn:aws:iam::123456789012:role/r"\n'
+                                      '  instance_type = "ml.t3.medium"\n}\n')
+    args = ["scan", "main.tf", "--format", "json"] + ([] if cached else ["--no-cache"])
+    env = {"PATH": "/usr/bin:/bin", "XDG_CACHE_HOME": str(tmp_path / "cache"), "HOME": str(tmp_path)}
+    for _ in range(2 if cached else 1):  # with the cache: the cold run, then the warm one
+        out = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, check=True,
+                             cwd=tmp_path, env=env)
+        result = json.loads(out.stdout.splitlines()[-1])
+        assert result["code"] == 1  # it did scan: the notebook has findings
+        assert sorted(set(NOT_IMPORTED) & set(result["modules"])) == []
