@@ -51,6 +51,9 @@ def add_scan_options(scan: argparse.ArgumentParser) -> None:
     scan.add_argument("--cache-dir", metavar="DIR", help="where the parse cache lives (default: ~/.cache/iaclint)")
     scan.add_argument("--jobs", "-j", type=int, metavar="N",
                       help="load files in N processes (default: the number of cores); output is the same for any N")
+    scan.add_argument("--work-budget", type=int, metavar="STEPS",
+                      help="the scan-wide work budget's floor (default: 50000000, about half a minute of one core): "
+                      "units past the budget are not evaluated, each named in a note (docs/security.md)")
 
 
 def add_commands(sub) -> None:
@@ -178,7 +181,7 @@ def scan_settings(args, paths, *, use_baseline: bool = True) -> Settings:
         "environments": merged["environments"], "environment": merged["environment"],
         "severity": merged["severity"], "exclude": merged["exclude"], "per_path_ignores": merged["per-path-ignores"],
         "show_suppressed": merged["show-suppressed"],
-        "cache": _cache(merged), "jobs": _jobs(merged),
+        "cache": _cache(merged), "jobs": _jobs(merged), "work_budget": _work_budget(args),
         "options": {"trusted_accounts": merged["trusted-accounts"]},
     }
     if use_baseline and baseline_file:
@@ -233,6 +236,15 @@ def _jobs(merged: dict) -> int:
         note("--jobs", f"{jobs} is more than the {cores} cores: using {cores}")
         return cores
     return jobs
+
+
+def _work_budget(args) -> int | None:
+    """`--work-budget`: the floor of the scan-wide work budget (`iaclint.pipeline.scan_budget`).
+    Only the command line sets it: a repository must not raise what protects the machine."""
+    steps = getattr(args, "work_budget", None)
+    if steps is not None and steps < 0:
+        _fail(f"--work-budget must be 0 or more, got {steps}")
+    return steps
 
 
 def _git_directory(paths) -> str:

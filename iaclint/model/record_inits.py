@@ -555,7 +555,8 @@ def _i32(_s):
     _default_strict = _s['_default_strict']
     _default_var_files = _s['_default_var_files']
     _default_variables = _s['_default_variables']
-    def __init__(self, paths=_default_paths, select=_default_select, ignore=_default_ignore, extend_select=_default_extend_select, strict=_default_strict, policy_dirs=_default_policy_dirs, var_files=_default_var_files, variables=_default_variables, parameters=_default_parameters, policies=_default_policies, overlay=_default_overlay, severity=_default_severity, exclude=_default_exclude, per_path_ignores=_default_per_path_ignores, root=_default_root, show_suppressed=_default_show_suppressed, baseline=_default_baseline, changes=_default_changes, cache=_default_cache, jobs=_default_jobs, options=_default_options, inventory=_default_inventory, environments=_default_environments, environment=_default_environment):
+    _default_work_budget = _s['_default_work_budget']
+    def __init__(self, paths=_default_paths, select=_default_select, ignore=_default_ignore, extend_select=_default_extend_select, strict=_default_strict, policy_dirs=_default_policy_dirs, var_files=_default_var_files, variables=_default_variables, parameters=_default_parameters, policies=_default_policies, overlay=_default_overlay, severity=_default_severity, exclude=_default_exclude, per_path_ignores=_default_per_path_ignores, root=_default_root, show_suppressed=_default_show_suppressed, baseline=_default_baseline, changes=_default_changes, cache=_default_cache, jobs=_default_jobs, options=_default_options, inventory=_default_inventory, environments=_default_environments, environment=_default_environment, work_budget=_default_work_budget):
         _setattr(self, 'paths', paths)
         _setattr(self, 'select', select)
         _setattr(self, 'ignore', ignore)
@@ -580,6 +581,7 @@ def _i32(_s):
         _setattr(self, 'inventory', inventory)
         _setattr(self, 'environments', environments)
         _setattr(self, 'environment', environment)
+        _setattr(self, 'work_budget', work_budget)
     return __init__
 
 
@@ -742,6 +744,7 @@ def _i42(_s):
 def _i43(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
+    _default_effort = _s['_default_effort']
     _factory_errors = _s['_factory_errors']
     _factory_files_read = _s['_factory_files_read']
     _factory_inputs = _s['_factory_inputs']
@@ -749,7 +752,7 @@ def _i43(_s):
     _factory_module_files = _s['_factory_module_files']
     _factory_notes = _s['_factory_notes']
     _factory_resources = _s['_factory_resources']
-    def __init__(self, resources=_MISSING, errors=_MISSING, files_read=_MISSING, module_dirs=_MISSING, module_files=_MISSING, notes=_MISSING, inputs=_MISSING):
+    def __init__(self, resources=_MISSING, errors=_MISSING, files_read=_MISSING, module_dirs=_MISSING, module_files=_MISSING, notes=_MISSING, inputs=_MISSING, effort=_default_effort):
         self.resources = _factory_resources() if resources is _MISSING else resources
         self.errors = _factory_errors() if errors is _MISSING else errors
         self.files_read = _factory_files_read() if files_read is _MISSING else files_read
@@ -757,6 +760,7 @@ def _i43(_s):
         self.module_files = _factory_module_files() if module_files is _MISSING else module_files
         self.notes = _factory_notes() if notes is _MISSING else notes
         self.inputs = _factory_inputs() if inputs is _MISSING else inputs
+        self.effort = effort
     return __init__
 
 
@@ -781,16 +785,18 @@ def _i45(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     _default_declared = _s['_default_declared']
+    _default_effort = _s['_default_effort']
     _factory_errors = _s['_factory_errors']
     _factory_nested = _s['_factory_nested']
     _factory_notes = _s['_factory_notes']
     _factory_resources = _s['_factory_resources']
-    def __init__(self, resources=_MISSING, errors=_MISSING, nested=_MISSING, notes=_MISSING, declared=_default_declared):
+    def __init__(self, resources=_MISSING, errors=_MISSING, nested=_MISSING, notes=_MISSING, declared=_default_declared, effort=_default_effort):
         self.resources = _factory_resources() if resources is _MISSING else resources
         self.errors = _factory_errors() if errors is _MISSING else errors
         self.nested = _factory_nested() if nested is _MISSING else nested
         self.notes = _factory_notes() if notes is _MISSING else notes
         self.declared = declared
+        self.effort = effort
     return __init__
 
 
@@ -1103,8 +1109,9 @@ def _i64(_s):
     _setattr = _s['_setattr']
     _default_environment = _s['_default_environment']
     _default_tree = _s['_default_tree']
+    _default_work_budget = _s['_default_work_budget']
     _factory_environments = _s['_factory_environments']
-    def __init__(self, var_files, variables, parameters, overlay, tree=_default_tree, environments=_MISSING, environment=_default_environment):
+    def __init__(self, var_files, variables, parameters, overlay, tree=_default_tree, environments=_MISSING, environment=_default_environment, work_budget=_default_work_budget):
         self.var_files = var_files
         self.variables = variables
         self.parameters = parameters
@@ -1112,6 +1119,7 @@ def _i64(_s):
         self.tree = tree
         self.environments = _factory_environments() if environments is _MISSING else environments
         self.environment = environment
+        self.work_budget = work_budget
     return __init__
 
 
@@ -1251,7 +1259,7 @@ INITS = {
     "def __init__(self, path, value, bad, default):\n    _setattr(self, 'path', path)\n    _setattr(self, 'value', value)\n    _setattr(self, 'bad', bad)\n    _setattr(self, 'default', default)\n": _i29,
     'def __init__(self, path, value, many=_default_many):\n    self.path = path\n    self.value = value\n    self.many = many\n': _i30,
     'def __init__(self, path, value, repositories=_MISSING, pinned=_default_pinned, unresolved=_default_unresolved, ecr=_default_ecr):\n    self.path = path\n    self.value = value\n    self.repositories = _factory_repositories() if repositories is _MISSING else repositories\n    self.pinned = pinned\n    self.unresolved = unresolved\n    self.ecr = ecr\n': _i31,
-    "def __init__(self, paths=_default_paths, select=_default_select, ignore=_default_ignore, extend_select=_default_extend_select, strict=_default_strict, policy_dirs=_default_policy_dirs, var_files=_default_var_files, variables=_default_variables, parameters=_default_parameters, policies=_default_policies, overlay=_default_overlay, severity=_default_severity, exclude=_default_exclude, per_path_ignores=_default_per_path_ignores, root=_default_root, show_suppressed=_default_show_suppressed, baseline=_default_baseline, changes=_default_changes, cache=_default_cache, jobs=_default_jobs, options=_default_options, inventory=_default_inventory, environments=_default_environments, environment=_default_environment):\n    _setattr(self, 'paths', paths)\n    _setattr(self, 'select', select)\n    _setattr(self, 'ignore', ignore)\n    _setattr(self, 'extend_select', extend_select)\n    _setattr(self, 'strict', strict)\n    _setattr(self, 'policy_dirs', policy_dirs)\n    _setattr(self, 'var_files', var_files)\n    _setattr(self, 'variables', variables)\n    _setattr(self, 'parameters', parameters)\n    _setattr(self, 'policies', policies)\n    _setattr(self, 'overlay', overlay)\n    _setattr(self, 'severity', severity)\n    _setattr(self, 'exclude', exclude)\n    _setattr(self, 'per_path_ignores', per_path_ignores)\n    _setattr(self, 'root', root)\n    _setattr(self, 'show_suppressed', show_suppressed)\n    _setattr(self, 'baseline', baseline)\n    _setattr(self, 'changes', changes)\n    _setattr(self, 'cache', cache)\n    _setattr(self, 'jobs', jobs)\n    _setattr(self, 'options', options)\n    _setattr(self, 'inventory', inventory)\n    _setattr(self, 'environments', environments)\n    _setattr(self, 'environment', environment)\n": _i32,
+    "def __init__(self, paths=_default_paths, select=_default_select, ignore=_default_ignore, extend_select=_default_extend_select, strict=_default_strict, policy_dirs=_default_policy_dirs, var_files=_default_var_files, variables=_default_variables, parameters=_default_parameters, policies=_default_policies, overlay=_default_overlay, severity=_default_severity, exclude=_default_exclude, per_path_ignores=_default_per_path_ignores, root=_default_root, show_suppressed=_default_show_suppressed, baseline=_default_baseline, changes=_default_changes, cache=_default_cache, jobs=_default_jobs, options=_default_options, inventory=_default_inventory, environments=_default_environments, environment=_default_environment, work_budget=_default_work_budget):\n    _setattr(self, 'paths', paths)\n    _setattr(self, 'select', select)\n    _setattr(self, 'ignore', ignore)\n    _setattr(self, 'extend_select', extend_select)\n    _setattr(self, 'strict', strict)\n    _setattr(self, 'policy_dirs', policy_dirs)\n    _setattr(self, 'var_files', var_files)\n    _setattr(self, 'variables', variables)\n    _setattr(self, 'parameters', parameters)\n    _setattr(self, 'policies', policies)\n    _setattr(self, 'overlay', overlay)\n    _setattr(self, 'severity', severity)\n    _setattr(self, 'exclude', exclude)\n    _setattr(self, 'per_path_ignores', per_path_ignores)\n    _setattr(self, 'root', root)\n    _setattr(self, 'show_suppressed', show_suppressed)\n    _setattr(self, 'baseline', baseline)\n    _setattr(self, 'changes', changes)\n    _setattr(self, 'cache', cache)\n    _setattr(self, 'jobs', jobs)\n    _setattr(self, 'options', options)\n    _setattr(self, 'inventory', inventory)\n    _setattr(self, 'environments', environments)\n    _setattr(self, 'environment', environment)\n    _setattr(self, 'work_budget', work_budget)\n": _i32,
     'def __init__(self, policies, known):\n    self.policies = policies\n    self.known = known\n': _i33,
     'def __init__(self, policies, options):\n    self.policies = policies\n    self.options = options\n': _i34,
     'def __init__(self, policy, resource, result):\n    self.policy = policy\n    self.resource = resource\n    self.result = result\n': _i35,
@@ -1262,9 +1270,9 @@ INITS = {
     'def __init__(self, ref, base, added_assets=_MISSING, removed_assets=_MISSING, added_edges=_MISSING, removed_edges=_MISSING, added_paths=_MISSING, removed_paths=_MISSING):\n    self.ref = ref\n    self.base = base\n    self.added_assets = _factory_added_assets() if added_assets is _MISSING else added_assets\n    self.removed_assets = _factory_removed_assets() if removed_assets is _MISSING else removed_assets\n    self.added_edges = _factory_added_edges() if added_edges is _MISSING else added_edges\n    self.removed_edges = _factory_removed_edges() if removed_edges is _MISSING else removed_edges\n    self.added_paths = _factory_added_paths() if added_paths is _MISSING else added_paths\n    self.removed_paths = _factory_removed_paths() if removed_paths is _MISSING else removed_paths\n': _i40,
     'def __init__(self, ref, base, files=_MISSING):\n    self.ref = ref\n    self.base = base\n    self.files = _factory_files() if files is _MISSING else files\n': _i41,
     'def __init__(self, resources=_MISSING, errors=_MISSING, files=_default_files, inputs=_MISSING, findings=_MISSING, passes=_MISSING, policy_errors=_MISSING, deferred=_MISSING):\n    self.resources = _factory_resources() if resources is _MISSING else resources\n    self.errors = _factory_errors() if errors is _MISSING else errors\n    self.files = files\n    self.inputs = _factory_inputs() if inputs is _MISSING else inputs\n    self.findings = _factory_findings() if findings is _MISSING else findings\n    self.passes = _factory_passes() if passes is _MISSING else passes\n    self.policy_errors = _factory_policy_errors() if policy_errors is _MISSING else policy_errors\n    self.deferred = _factory_deferred() if deferred is _MISSING else deferred\n': _i42,
-    'def __init__(self, resources=_MISSING, errors=_MISSING, files_read=_MISSING, module_dirs=_MISSING, module_files=_MISSING, notes=_MISSING, inputs=_MISSING):\n    self.resources = _factory_resources() if resources is _MISSING else resources\n    self.errors = _factory_errors() if errors is _MISSING else errors\n    self.files_read = _factory_files_read() if files_read is _MISSING else files_read\n    self.module_dirs = _factory_module_dirs() if module_dirs is _MISSING else module_dirs\n    self.module_files = _factory_module_files() if module_files is _MISSING else module_files\n    self.notes = _factory_notes() if notes is _MISSING else notes\n    self.inputs = _factory_inputs() if inputs is _MISSING else inputs\n': _i43,
+    'def __init__(self, resources=_MISSING, errors=_MISSING, files_read=_MISSING, module_dirs=_MISSING, module_files=_MISSING, notes=_MISSING, inputs=_MISSING, effort=_default_effort):\n    self.resources = _factory_resources() if resources is _MISSING else resources\n    self.errors = _factory_errors() if errors is _MISSING else errors\n    self.files_read = _factory_files_read() if files_read is _MISSING else files_read\n    self.module_dirs = _factory_module_dirs() if module_dirs is _MISSING else module_dirs\n    self.module_files = _factory_module_files() if module_files is _MISSING else module_files\n    self.notes = _factory_notes() if notes is _MISSING else notes\n    self.inputs = _factory_inputs() if inputs is _MISSING else inputs\n    self.effort = effort\n': _i43,
     'def __init__(self, resources=_MISSING, errors=_MISSING, module_dirs=_MISSING, module_files=_MISSING, inputs=_MISSING):\n    self.resources = _factory_resources() if resources is _MISSING else resources\n    self.errors = _factory_errors() if errors is _MISSING else errors\n    self.module_dirs = _factory_module_dirs() if module_dirs is _MISSING else module_dirs\n    self.module_files = _factory_module_files() if module_files is _MISSING else module_files\n    self.inputs = _factory_inputs() if inputs is _MISSING else inputs\n': _i44,
-    'def __init__(self, resources=_MISSING, errors=_MISSING, nested=_MISSING, notes=_MISSING, declared=_default_declared):\n    self.resources = _factory_resources() if resources is _MISSING else resources\n    self.errors = _factory_errors() if errors is _MISSING else errors\n    self.nested = _factory_nested() if nested is _MISSING else nested\n    self.notes = _factory_notes() if notes is _MISSING else notes\n    self.declared = declared\n': _i45,
+    'def __init__(self, resources=_MISSING, errors=_MISSING, nested=_MISSING, notes=_MISSING, declared=_default_declared, effort=_default_effort):\n    self.resources = _factory_resources() if resources is _MISSING else resources\n    self.errors = _factory_errors() if errors is _MISSING else errors\n    self.nested = _factory_nested() if nested is _MISSING else nested\n    self.notes = _factory_notes() if notes is _MISSING else notes\n    self.declared = declared\n    self.effort = effort\n': _i45,
     'def __init__(self, root, loaded=_MISSING, notes=_MISSING, count=_default_count, parsed=_MISSING, errors=_MISSING):\n    self.root = root\n    self.loaded = _factory_loaded() if loaded is _MISSING else loaded\n    self.notes = _factory_notes() if notes is _MISSING else notes\n    self.count = count\n    self.parsed = _factory_parsed() if parsed is _MISSING else parsed\n    self.errors = _factory_errors() if errors is _MISSING else errors\n': _i46,
     'def __init__(self, scan=_MISSING, policy_dirs=_MISSING, fail_on=_default_fail_on, format=_default_format, baseline_file=_default_baseline_file, config=_default_config, baseline_confined=_default_baseline_confined, tree=_default_tree):\n    self.scan = _factory_scan() if scan is _MISSING else scan\n    self.policy_dirs = _factory_policy_dirs() if policy_dirs is _MISSING else policy_dirs\n    self.fail_on = fail_on\n    self.format = format\n    self.baseline_file = baseline_file\n    self.config = config\n    self.baseline_confined = baseline_confined\n    self.tree = tree\n': _i47,
     'def __init__(self, select=_MISSING, extend_select=_MISSING, ignore=_MISSING, strict=_default_strict, policy_dirs=_MISSING, var_files=_MISSING, variables=_MISSING, parameters=_MISSING, environments=_MISSING, environment=_default_environment, debounce=_default_debounce, scan_timeout=_default_scan_timeout, trusted_workspace=_default_trusted_workspace):\n    self.select = _factory_select() if select is _MISSING else select\n    self.extend_select = _factory_extend_select() if extend_select is _MISSING else extend_select\n    self.ignore = _factory_ignore() if ignore is _MISSING else ignore\n    self.strict = strict\n    self.policy_dirs = _factory_policy_dirs() if policy_dirs is _MISSING else policy_dirs\n    self.var_files = _factory_var_files() if var_files is _MISSING else var_files\n    self.variables = _factory_variables() if variables is _MISSING else variables\n    self.parameters = _factory_parameters() if parameters is _MISSING else parameters\n    self.environments = _factory_environments() if environments is _MISSING else environments\n    self.environment = environment\n    self.debounce = debounce\n    self.scan_timeout = scan_timeout\n    self.trusted_workspace = trusted_workspace\n': _i48,
@@ -1283,7 +1291,7 @@ INITS = {
     'def __init__(self, value, path, spans):\n    self.value = value\n    self.path = path\n    self.spans = spans\n': _i61,
     'def __init__(self, value, path=_default_path, detail=_default_detail, applies=_default_applies):\n    self.value = value\n    self.path = path\n    self.detail = detail\n    self.applies = applies\n': _i62,
     'def __init__(self, value, spans=_MISSING, keys=_MISSING, duplicates=_MISSING):\n    self.value = value\n    self.spans = _factory_spans() if spans is _MISSING else spans\n    self.keys = _factory_keys() if keys is _MISSING else keys\n    self.duplicates = _factory_duplicates() if duplicates is _MISSING else duplicates\n': _i63,
-    'def __init__(self, var_files, variables, parameters, overlay, tree=_default_tree, environments=_MISSING, environment=_default_environment):\n    self.var_files = var_files\n    self.variables = variables\n    self.parameters = parameters\n    self.overlay = overlay\n    self.tree = tree\n    self.environments = _factory_environments() if environments is _MISSING else environments\n    self.environment = environment\n': _i64,
+    'def __init__(self, var_files, variables, parameters, overlay, tree=_default_tree, environments=_MISSING, environment=_default_environment, work_budget=_default_work_budget):\n    self.var_files = var_files\n    self.variables = variables\n    self.parameters = parameters\n    self.overlay = overlay\n    self.tree = tree\n    self.environments = _factory_environments() if environments is _MISSING else environments\n    self.environment = environment\n    self.work_budget = work_budget\n': _i64,
     'def __init__(self, verdict, anchor, where, message, flows, identity):\n    self.verdict = verdict\n    self.anchor = anchor\n    self.where = where\n    self.message = message\n    self.flows = flows\n    self.identity = identity\n': _i65,
     'def __init__(self, verdict, detail, path):\n    self.verdict = verdict\n    self.detail = detail\n    self.path = path\n': _i66,
     'def __init__(self, verdict, message, path):\n    self.verdict = verdict\n    self.message = message\n    self.path = path\n': _i67,

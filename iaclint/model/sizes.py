@@ -71,8 +71,14 @@ class Budget:
 
     def __init__(self, limit: int = WORK_LIMIT, unit: str = "module"):
         self.left = limit
+        self.limit = limit
         self.unit = unit
         self._known: dict = {}  # id(container) -> (container, size, holds an Unknown)
+
+    @property
+    def spent(self) -> int:
+        """The work done so far (at most the limit): what the scan-wide budget is charged."""
+        return min(self.limit, self.limit - self.left)
 
     # --- charging -----------------------------------------------------------------------
 

@@ -15,6 +15,10 @@ the process that loaded it, as far as the unit alone decides them
 (`iaclint.engine.runner.check_unit`): on many cores the policies run in parallel too.
 Once all units are loaded, `iaclint.frontends.terraform.roots.settle` drops the stand-alone results
 of directories that another unit calls as a module (or a plan covers).
+
+Each unit's result carries its cost, and the scan-wide work budget (`scan_budget`) cuts
+the units past it, in scan order: a unit the costs known so far already put past the
+budget is not loaded, and the cut is decided once every unit before it is loaded.
 """
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ from contextlib import contextmanager
 from iaclint.gate import reads
 from iaclint.model.records import dataclass, field
 from iaclint.model.resource import ParseError
+from iaclint.pipeline import scan_budget
 from iaclint.pipeline.environments import DROPPED
 
 # Below this many files, starting worker processes costs more than it saves. Counted in
@@ -66,6 +71,7 @@ class Options:
     tree: object = None  # iaclint.gate.reads.Tree: where scanned content may be read from
     environments: dict = field(default_factory=dict)  # unit -> {name: environments.Inputs}
     environment: str = ""  # the environment this load evaluates ("" when the scan has none)
+    work_budget: int | None = None  # floor of the scan-wide work budget (None: scan_budget.FLOOR_STEPS)
 
 
 def units_of(found) -> list[tuple]:
@@ -112,17 +118,32 @@ def load_all(found, options: Options, cache=None, jobs: int = 1, keys: list | No
                     results[i] = hit
                     continue
         pending.append(i)
-    ran = _run([units[i] for i in pending], options, jobs, [keys.get(i) for i in pending], cache, checks)
+    size = scan_budget.tree_bytes(units, options.overlay)
+    floor = scan_budget.FLOOR_STEPS if options.work_budget is None else options.work_budget
+    ledger = scan_budget.Ledger(len(units), floor + scan_budget.FACTOR * size)
+    for i, result in enumerate(results):
+        if result is not None:
+            ledger.record(i, _cost_of(result))
+    ran = _run([units[i] for i in pending], options, jobs, [keys.get(i) for i in pending], cache, checks,
+               ledger, pending)
     for i, (result, checked) in zip(pending, ran):
         results[i], verdicts[i] = result, checked
+    for i, result in enumerate(results):
+        ledger.record(i, _cost_of(result))
+    cut = ledger.cut()  # every unit left out above lies past it (`Ledger.past` is a lower bound)
+    for i in range(cut, len(units)):  # past the scan's budget: not evaluated, each one said
+        results[i], verdicts[i] = _NOT_EVALUATED, None
+        getattr(found, "skipped", []).append(scan_budget.note(_unit_file(units[i]), ledger, cut, size))
     from iaclint.frontends.terraform.roots import settle
 
-    dropped = settle(found, units, [_extras_of(r) for r in results])
+    dropped = settle(found, units, [_settled(r) for r in results])
     out = Loaded()
     applicable = None
     by_id = {p.id: p for p in checks.policies} if checks is not None else {}
     for i, ((kind, _, files), result) in enumerate(zip(units, results)):
         resources, errors, skipped = result[0], result[1], result[2]
+        if i >= cut:
+            continue
         if kind == "tf":
             out.files += len([f for f in files if f in found.reportable])
         elif not skipped:
@@ -150,17 +171,24 @@ def load_all(found, options: Options, cache=None, jobs: int = 1, keys: list | No
     return out
 
 
-# What forked workers check their units with: set just before the pool forks (the policies
-# are not sent to each task), under a lock so that two threads' parallel scans cannot mix.
+# What forked workers check their units with and charge their costs to: set just before the
+# pool forks (the policies are not sent to each task), under a lock so that two threads'
+# parallel scans cannot mix.
 _CHECKS: Checks | None = None
+_LEDGER: scan_budget.Ledger | None = None
 _FORKING = threading.Lock()
+# The result of a unit past the scan's work budget (`scan_budget`): nothing, and a note.
+_NOT_EVALUATED = ([], [], True, False, {"cost": 0})
 
 
-def _run(units: list, options: Options, jobs: int, keys: list, cache, checks: Checks | None) -> list:
+def _run(units: list, options: Options, jobs: int, keys: list, cache, checks: Checks | None,
+         ledger: scan_budget.Ledger, indices: list) -> list:
     """(result, UnitVerdicts or None) of every unit, each result stored in `cache` under its
-    key (when it has one and the result is cacheable) by whichever process loaded it."""
+    key (when it has one and the result is cacheable) by whichever process loaded it.
+    `indices`: the units' places in scan order, where `ledger` records their costs; a unit
+    surely past the budget is not loaded (`_NOT_EVALUATED`)."""
     with _collector_paused():
-        return _run_units(units, options, jobs, keys, cache, checks)
+        return _run_units(units, options, jobs, keys, cache, checks, ledger, indices)
 
 
 @contextmanager
@@ -187,26 +215,29 @@ def _collector_paused():
         gc.enable()
 
 
-def _run_units(units: list, options: Options, jobs: int, keys: list, cache, checks: Checks | None) -> list:
+def _run_units(units: list, options: Options, jobs: int, keys: list, cache, checks: Checks | None,
+               ledger: scan_budget.Ledger, indices: list) -> list:
     if jobs <= 1 or len(units) < 2 or sum(len(files) for _, _, files in units) < PARALLEL_MIN_FILES:
         # loaded here, a large unit may still use `jobs` processes (`load_unit`, `unit_checks`)
-        return [_load_and_store(unit, options, key, cache, checks, jobs) for unit, key in zip(units, keys)]
+        return [_load_serial(unit, options, key, cache, checks, ledger, i, jobs)
+                for unit, key, i in zip(units, keys, indices)]
     import multiprocessing
 
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:  # no fork on this platform: serial is correct, only slower
-        return [_load_and_store(unit, options, key, cache, checks) for unit, key in zip(units, keys)]
+        return [_load_serial(unit, options, key, cache, checks, ledger, i) for unit, key, i in zip(units, keys, indices)]
     for policy in checks.policies if checks is not None else ():  # imported once here, not in every worker
         getattr(policy, "implementation", None)  # (built-in policies are imported on first use: policy_index)
     order = _largest_first(units)
-    global _CHECKS
+    global _CHECKS, _LEDGER
     with _FORKING:
-        _CHECKS = checks
+        _CHECKS, _LEDGER = checks, ledger.shared(context)
         try:
-            ran = _run_parallel([units[i] for i in order], options, jobs, [keys[i] for i in order], cache, context)
+            ran = _run_parallel([units[i] for i in order], options, jobs, [keys[i] for i in order], cache, context,
+                                [indices[i] for i in order])
         finally:
-            _CHECKS = None
+            _CHECKS = _LEDGER = None
     results: list = [None] * len(units)
     for i, result in zip(order, ran):
         results[i] = result
@@ -229,7 +260,7 @@ def _largest_first(units: list) -> list:
     return sorted(range(len(units)), key=lambda i: -sizes[i])
 
 
-def _run_parallel(units: list, options: Options, jobs: int, keys: list, cache, context) -> list:
+def _run_parallel(units: list, options: Options, jobs: int, keys: list, cache, context, indices: list) -> list:
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
@@ -239,14 +270,19 @@ def _run_parallel(units: list, options: Options, jobs: int, keys: list, cache, c
     results: list = []
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker) as pool:
-            for data, checked in pool.map(_load_encoded, units, [options] * n, keys, [cache] * n, chunksize=chunk):
-                results.append((pickle.loads(data), checked))
+            for data, checked in pool.map(_load_encoded, units, [options] * n, keys, [cache] * n, indices,
+                                          chunksize=chunk):
+                results.append((pickle.loads(data) if data is not None else _NOT_EVALUATED, checked))
     except BrokenProcessPool:
         # A worker died (killed for memory, a crash in a parser's C code): which unit did it
         # is unknown, so each unit not loaded yet gets a process of its own, and only the
         # one that kills its process again is lost (an IAC001 finding), not the scan.
-        for unit, key in zip(units[len(results):], keys[len(results):]):
-            results.append(_load_isolated(unit, options, key, cache, context))
+        for unit, key, i in zip(units[len(results):], keys[len(results):], indices[len(results):]):
+            if _LEDGER.past(i):
+                results.append((_NOT_EVALUATED, None))
+                continue
+            results.append(_load_isolated(unit, options, key, cache, context, i))
+            _LEDGER.record(i, _cost_of(results[-1][0]))
     return results
 
 
@@ -259,24 +295,33 @@ def _start_worker() -> None:
     gc.disable()
 
 
-def _load_isolated(unit: tuple, options: Options, key, cache, context) -> tuple:
+def _load_isolated(unit: tuple, options: Options, key, cache, context, index: int) -> tuple:
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     try:
         with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-            data, checked = pool.submit(_load_encoded, unit, options, key, cache).result()
-            return pickle.loads(data), checked
+            data, checked = pool.submit(_load_encoded, unit, options, key, cache, index).result()
+            return (pickle.loads(data) if data is not None else _NOT_EVALUATED), checked
     except BrokenProcessPool:
         message = (f"the process loading {unit[1]} stopped unexpectedly (out of memory, or a crash in a "
                    "parser): not scanned")
-        return ([], [ParseError(_unit_file(unit), 1, 1, message)], False, False), None
+        return ([], [ParseError(_unit_file(unit), 1, 1, message)], False, False, {"cost": 1}), None
 
 
 def _unit_file(unit: tuple) -> str:
     """The file a problem of the whole unit is reported on."""
     kind, where, files = unit
     return where if kind == "cfn" else (files[0] if files else where)
+
+
+def _load_serial(unit: tuple, options: Options, key, cache, checks: Checks | None, ledger, index: int,
+                 jobs: int = 1) -> tuple:
+    if ledger.past(index):
+        return _NOT_EVALUATED, None
+    loaded = _load_and_store(unit, options, key, cache, checks, jobs)
+    ledger.record(index, _cost_of(loaded[0]))
+    return loaded
 
 
 def _load_and_store(unit: tuple, options: Options, key, cache, checks: Checks | None, jobs: int = 1) -> tuple:
@@ -286,10 +331,15 @@ def _load_and_store(unit: tuple, options: Options, key, cache, checks: Checks | 
     return result, _check(result, checks, jobs)
 
 
-def _load_encoded(unit: tuple, options: Options, key, cache) -> tuple:
+def _load_encoded(unit: tuple, options: Options, key, cache, index: int) -> tuple:
     """In a worker: the unit's result pickled once, both to send it back and to store it,
-    so the parent only unpickles; and its verdicts."""
+    so the parent only unpickles; and its verdicts. (None, None) for a unit that the costs
+    recorded so far put past the scan's budget: it is not loaded."""
+    if _LEDGER is not None and _LEDGER.past(index):
+        return None, None
     result = load_unit(unit, options)
+    if _LEDGER is not None:
+        _LEDGER.record(index, _cost_of(result))
     data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
     if cache is not None and key is not None and result[3]:
         cache.put_encoded(key, data)
@@ -321,10 +371,13 @@ def load_unit(unit: tuple, options: Options, jobs: int = 1) -> tuple:
         result = _load_unit(unit, options, jobs)
         from iaclint.normalize import normalize
 
-        return ([normalize(r) for r in result[0]], *result[1:])
+        resources = [normalize(r) for r in result[0]]
+        extras = dict(_extras_of(result))
+        extras["cost"] = scan_budget.unit_cost(extras.pop("effort", 0), len(resources))
+        return (resources, result[1], result[2], result[3], extras)
     except Exception as exc:  # noqa: BLE001 - the fuzz and hostile-input tests look for these
         message = f"internal error loading {unit[1]}: {type(exc).__name__}: {exc}"
-        return [], [ParseError(_unit_file(unit), 1, 1, message)], False, False
+        return [], [ParseError(_unit_file(unit), 1, 1, message)], False, False, {"cost": 1}
 
 
 def _load_unit(unit: tuple, options: Options, jobs: int = 1) -> tuple:
@@ -339,7 +392,8 @@ def _load_unit(unit: tuple, options: Options, jobs: int = 1) -> tuple:
                              variables=options.variables, overlay=options.overlay, tree=options.tree,
                              fork=forked.start if jobs > 1 else None)
         label = env.label(options.environment) if env else DROPPED if inputs else ""
-        return _labelled(result.resources, label), result.errors, False, True, _extras(result)
+        return _labelled(result.resources, label), result.errors, False, True, {**_extras(result),
+                                                                               "effort": result.effort}
     if kind == "plan":
         from iaclint.frontends.terraform.plan import load_plan
 
@@ -352,7 +406,7 @@ def _load_unit(unit: tuple, options: Options, jobs: int = 1) -> tuple:
         plan = load_plan(where, data, options.overlay, tree=options.tree)
         if plan is None:
             return [], [], True, True  # JSON that only looked like a plan (a state file): skipped
-        return plan.resources, plan.errors, False, True, _extras(plan)
+        return plan.resources, plan.errors, False, True, {**_extras(plan), "effort": len(data)}
     from iaclint.frontends.cloudformation.template import MAX_FILE_BYTES, load_template
 
     try:
@@ -376,10 +430,10 @@ def _load_unit(unit: tuple, options: Options, jobs: int = 1) -> tuple:
         nested = sorted(result.nested)
         return resources, result.errors, False, True, {
             "module_dirs": nested, "module_files": nested, "notes": list(result.notes),
-            "inputs": {("file", path): value for path, value in result.nested.items()}}
+            "inputs": {("file", path): value for path, value in result.nested.items()}, "effort": result.effort}
     if result.notes:
-        return resources, result.errors, False, True, {"notes": list(result.notes)}
-    return resources, result.errors, False, True
+        return resources, result.errors, False, True, {"notes": list(result.notes), "effort": result.effort}
+    return resources, result.errors, False, True, {"effort": result.effort}
 
 
 def _parameters(env, given: dict) -> dict:
@@ -404,6 +458,17 @@ def _well_formed(hit) -> bool:
     """Whether a cache entry has the shape of a unit's result (anything else is a miss)."""
     return (isinstance(hit, tuple) and len(hit) in (4, 5) and isinstance(hit[0], list) and isinstance(hit[1], list)
             and (len(hit) == 4 or isinstance(hit[4], dict)))
+
+
+def _cost_of(result: tuple) -> int:
+    """What a unit's load was charged (`scan_budget`); 1 for an entry without it."""
+    cost = _extras_of(result).get("cost")
+    return cost if isinstance(cost, int) and cost >= 0 else 1
+
+
+def _settled(result: tuple) -> dict:
+    """A result's extras as `settle` reads them: without its cost, {} when that is all."""
+    return {k: v for k, v in _extras_of(result).items() if k != "cost"}
 
 
 def _extras_of(result: tuple) -> dict:

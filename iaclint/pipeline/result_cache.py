@@ -62,7 +62,8 @@ def key(cache, found, options: Options, policies, policy_options: dict | None = 
     if keys is None:
         return None, None
     return cache.key("inventory" if inventory else "scan", keys, sorted(found.reportable),
-                     policy_fingerprint(policies), sorted((policy_options or {}).items())), keys
+                     policy_fingerprint(policies), sorted((policy_options or {}).items()),
+                     options.work_budget), keys
 
 
 def get(cache, scan_key: str | None, overlay: dict, tree=None) -> Evaluated | None:

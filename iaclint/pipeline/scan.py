@@ -54,6 +54,7 @@ class Request:
     inventory: bool = False  # also build the AI asset graph (`ScanResult.inventory`)
     environments: dict | None = None  # {name: {"var-files": [...], "parameter-files": [...]}}: no discovery
     environment: str | None = None  # evaluate only this environment
+    work_budget: int | None = None  # floor of the scan-wide work budget in steps (default: scan_budget.FLOOR_STEPS)
 
     @cached_property
     def tree(self):
@@ -204,7 +205,7 @@ def evaluate(request: Request, found: Discovery, chosen: Chosen):
     from iaclint.pipeline.loading import Options
 
     options = Options(list(request.var_files), dict(request.variables or {}), dict(request.parameters or {}),
-                      request.buffers, request.tree)
+                      request.buffers, request.tree, work_budget=request.work_budget)
     from iaclint.pipeline import environments
 
     if not found.environments:

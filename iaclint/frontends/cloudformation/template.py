@@ -39,6 +39,7 @@ class TemplateResult:
     nested: dict = field(default_factory=dict)  # local nested stack templates read: file -> digest
     notes: list = field(default_factory=list)  # [(file:line, what was not scanned)]
     declared: frozenset = frozenset()  # the names in `Parameters` (environment files must name only these)
+    effort: int = field(default=0, compare=False)  # bytes parsed, evaluation work (pipeline.scan_budget)
 
 
 def load_template(file: str, data: bytes, parameters: dict | None = None, tree=None) -> TemplateResult | None:
@@ -79,6 +80,7 @@ def _load(file: str, data: bytes, parameters: dict | None, tree=None) -> Templat
     declared = template.get("Parameters")
     result.declared = frozenset(declared) if isinstance(declared, dict) else frozenset()
     result.errors.extend(duplicate_keys(file, doc.duplicates))
+    result.effort += len(data)
     return result
 
 
@@ -98,6 +100,7 @@ def _resources(file: str, template: dict, doc, parameters: dict | None, tree=Non
     result.nested = nesting.loaded
     result.notes.extend(nesting.notes)
     result.errors.extend(nesting.errors)
+    result.effort = evaluator.budget.spent + sum(len(p[2]) for p in nesting.parsed.values() if p is not None)
     return result
 
 

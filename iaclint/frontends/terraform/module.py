@@ -48,6 +48,7 @@ class ModuleResult:
     module_files: list = field(default_factory=list)  # their .tf/.tf.json files
     notes: list = field(default_factory=list)  # (file:line, what was not scanned): module calls not followed, caps
     inputs: dict = field(default_factory=dict)  # what else was read: dependency key -> digest (the cache checks it)
+    effort: int = field(default=0, compare=False)  # bytes parsed, evaluation work (pipeline.scan_budget)
 
 
 class Module:

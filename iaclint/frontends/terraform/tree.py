@@ -38,6 +38,15 @@ def digest(kind: str, path: str, overlay: dict, tree: reads.Tree | None = None) 
     return content_hash(data)
 
 
+def file_size(path: str) -> int:
+    """The size of a file as listed (a symlink's own size: it is not followed), 0 when it
+    cannot be listed."""
+    try:
+        return os.lstat(path).st_size
+    except OSError:
+        return 0
+
+
 def terraform_files(directory: str, overlay: dict, tree: reads.Tree | None = None) -> list[str]:
     """The `.tf`/`.tf.json` files of a directory (unsaved editor buffers included), sorted:
     regular files inside the scanned tree only."""
@@ -64,6 +73,7 @@ class ModuleTree:
         self.files_read: list = []
         self.templates: list = []  # templatefile() paths being rendered (a template may not render itself)
         self.instances = 0
+        self.parsed_bytes = 0  # of every file parsed (the scan-wide budget charges it)
         self._parsed: dict = {}
         self._manifest = None
         self._errors: set = set()
@@ -72,7 +82,9 @@ class ModuleTree:
     def blocks_of(self, path: str, dependency: bool = False) -> list:
         """The blocks of a file, parsed once per load; its errors are reported once."""
         if path not in self._parsed:
-            blocks, errors = read_config_file(path, self.overlay.get(path), self.scanned)
+            data = self.overlay.get(path)
+            blocks, errors = read_config_file(path, data, self.scanned)
+            self.parsed_bytes += len(data) if data is not None else file_size(path)
             self._parsed[path] = blocks
             self.result.errors.extend(errors)
         if dependency:
@@ -122,6 +134,7 @@ class ModuleTree:
         result.notes = list(dict.fromkeys(result.notes))
         deps = set(self._dependencies) | {("file", p) for p in result.files_read}
         result.inputs = {key: digest(key[0], key[1], self.overlay, self.scanned) for key in sorted(deps)}
+        result.effort = self.parsed_bytes + self.budget.spent
 
 
 def read_config_file(path: str, data: bytes | None = None, tree: reads.Tree | None = None):
