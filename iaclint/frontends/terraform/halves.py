@@ -139,17 +139,18 @@ def _on_two(tree, files: list, cut: int, build, evaluate_module, fork) -> bool:
 
 
 def _send(connection, message) -> None:
-    try:
+    import contextlib
+
+    with contextlib.suppress(OSError):  # the child died: its answer says so (`forked.Lost`)
         connection.send(message)
-    except OSError:  # the child died: its answer says so (`forked.Lost`)
-        pass
 
 
 def _reap(pending) -> None:
-    try:
+    """Wait for a child that is not needed any more: whatever it did or raised is dropped."""
+    import contextlib
+
+    with contextlib.suppress(Exception):
         pending.result()
-    except Exception:  # noqa: BLE001 - a child not needed any more: whatever it did is dropped
-        pass
 
 
 def _second_files(tree, files: list, connection, other, build, evaluate_module):
