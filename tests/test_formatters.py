@@ -232,3 +232,20 @@ def test_markdown_lists_errors():
 def test_markdown_without_strict_has_no_unknown_rows():
     text = format_markdown(sample_result(strict=False))
     assert "UNKNOWN" not in text and "1 unknown" in text
+
+
+def test_a_control_character_in_any_finding_of_many_is_seen():
+    """`already_inert` looks at the findings' text a few thousand at a time: a control
+    character in the last of many findings is found as in the first."""
+    from dataclasses import replace
+
+    from test_formatters_samples import OPEN
+
+    from iaclint.formatters._common import _INERT_CHUNK, already_inert
+
+    many = [replace(OPEN) for _ in range(2 * _INERT_CHUNK + 3)]
+    assert already_inert(many)
+    for at in (0, _INERT_CHUNK - 1, _INERT_CHUNK, len(many) - 1):
+        hostile = list(many)
+        hostile[at] = replace(OPEN, message=OPEN.message + "\x1b[2J")
+        assert not already_inert(hostile), at

@@ -35,6 +35,9 @@ _COMMAND_STARTS = ("::", "##")
 _PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
 
 
+_INERT_CHUNK = 2_000  # findings whose text is joined at once (a big module's messages are megabytes)
+
+
 def already_inert(findings) -> bool:
     """Whether no field of `findings` that came from the tree needs escaping: no control,
     format or separator character, no surrogate, no file name that starts like a CI log
@@ -43,8 +46,10 @@ def already_inert(findings) -> bool:
     files = {f.file for f in findings}
     if any(f.startswith(_COMMAND_STARTS) for f in files):
         return False
-    return _printable(" ".join(files)) and all(_printable(" ".join(map(attrgetter(name), findings)))
-                                               for name in _TREE_FIELDS)  # one field at a time: less memory
+    findings = list(findings)
+    return _printable(" ".join(files)) and all(  # one field and a few thousand findings at a time: less memory
+        _printable(" ".join(map(attrgetter(name), findings[i:i + _INERT_CHUNK])))
+        for name in _TREE_FIELDS for i in range(0, len(findings), _INERT_CHUNK))
 
 
 def _printable(text: str) -> bool:

@@ -20,7 +20,7 @@ touches is not part of the inventory. Edges never leave the unit, except to pseu
 from __future__ import annotations
 
 from iaclint.inventory import entries, grants, settings, structure, trust
-from iaclint.inventory.model import AI_KINDS, Asset, AssetGraph
+from iaclint.inventory.model import AI_KINDS, Asset, AssetGraph, Edge
 from iaclint.inventory.unit import Builder
 
 AI_DATA_TAGS = ("training-data", "kb-source", "model-artifacts", "feature-store-offline", "data-capture",
@@ -49,21 +49,30 @@ def is_ai(asset: Asset) -> bool:
 
 def prune(graph: AssetGraph) -> AssetGraph:
     """`graph` cut down, in place, to its parts (connected through edges in either
-    direction) that hold an AI asset, in the order assets were found."""
-    neighbours: dict[str, set] = {}
-    for e in graph.edges:
-        neighbours.setdefault(e.source, set()).add(e.target)
-        neighbours.setdefault(e.target, set()).add(e.source)
-    keep: set = set()
-    for asset in graph:
-        if asset.id in keep or not is_ai(asset) or (asset.pseudo and asset.id not in neighbours):
-            continue
-        stack = [asset.id]
-        keep.add(asset.id)
-        while stack:
-            for other in neighbours.get(stack.pop(), ()):
-                if other not in keep:
-                    keep.add(other)
-                    stack.append(other)
-    graph.keep_only(keep)
+    direction) that hold an AI asset, in the order assets were found. The parts are found
+    by union-find over the edges as the graph holds them (a `Fan` joins its source to
+    each target without an `Edge` being made)."""
+    parent: dict = {}
+
+    def root(x: str) -> str:
+        top = x
+        while (up := parent.get(top, top)) != top:
+            top = up
+        while x != top:  # path compression
+            parent[x], x = top, parent[x]
+        return top
+
+    linked: set = set()  # every id an edge touches
+    for item in graph.links():
+        source = root(item.source)
+        targets = (item.target,) if type(item) is Edge else item.targets
+        linked.add(item.source)
+        linked.update(targets)
+        for target in targets:
+            top = root(target)
+            if top != source:
+                parent[top] = source
+    kept_roots = {root(asset.id) for asset in graph
+                  if is_ai(asset) and not (asset.pseudo and asset.id not in linked)}
+    graph.keep_only({x for x in linked.union(graph.assets) if root(x) in kept_roots})
     return graph

@@ -113,8 +113,20 @@ def _principal(b: Builder, asset: Asset) -> None:
                     targets[target.id] = target
                     found.setdefault((target.id, kind), []).append((action, stmt, known is True, wildcard, reason))
     made: dict = {}  # what an edge says, by the statements that make it (the same for every target they reach)
+    run: list = []  # consecutive targets whose edges say the same: one `Fan`
+    said = None
     for (target_id, kind), hits in found.items():
-        _edge(b, asset, targets[target_id], kind, hits, made)
+        target = targets[target_id]
+        if target_id.startswith("bedrock-model:"):
+            target = b.pseudo(target)
+        edge = _said_for(b, asset, kind, hits, made)
+        if edge != said:
+            if run:
+                b.fan(asset, run, *said)
+            run, said = [], edge
+        run.append(target)
+    if run:
+        b.fan(asset, run, *said)
     _facts(b, asset, granted, services)
 
 
@@ -196,29 +208,32 @@ def _name(r) -> str:
     return GENERATED
 
 
-def _edge(b: Builder, asset: Asset, target: Asset, kind: str, hits: list, made: dict) -> None:
-    """One edge for every statement that lets `asset` act on `target` this way: known when
-    one of them certainly does, located at those statements' `Resource`. What the edge
-    says depends only on those statements, not on the target: worked out once per
-    principal and set of statements (`made`), since a wildcard reaches every asset of a
-    class."""
+def _said_for(b: Builder, asset: Asset, kind: str, hits: list, made: dict) -> tuple:
+    """What the edge says that every statement letting `asset` act on a target this way
+    makes: (kind, label, via, known, reason, cost, fix, notes); known when one of them
+    certainly does, located at those statements' `Resource`. It depends only on those
+    statements, not on the target: worked out once per principal and set of statements
+    (`made`), and consecutive targets with the same are one `Fan` (a wildcard reaches every
+    asset of a class)."""
     if len(hits) == 1:  # the common case: one statement and action reach the target
         hit = hits[0]
-        known = hits if hit[2] else []
+        known = hit[2]
         chosen = hits
-        key = (((hit[0], id(hit[1]), hit[3]),), bool(known))
+        key = (((hit[0], id(hit[1]), hit[3]),), known)
     else:
-        known = [h for h in hits if h[2]]
-        chosen = known or hits[:1]
-        key = (tuple((h[0], id(h[1]), h[3]) for h in chosen), bool(known))
+        chosen = [h for h in hits if h[2]]
+        known = bool(chosen)
+        chosen = chosen or hits[:1]
+        key = (tuple((h[0], id(h[1]), h[3]) for h in chosen), known)
     said = made.get(key)
     if said is None:
-        said = made[key] = (*_said(b, asset, chosen), chosen)  # the statements are kept: their ids stay theirs
-    label, via, fix, guarded, wildcard, _ = said
-    if target.id.startswith("bedrock-model:"):
-        target = b.pseudo(target)
-    b.link(asset, target, kind, label, via, known=bool(known), reason="" if known else chosen[0][4],
-           cost=WILDCARD_COST if wildcard else NARROW_COST, fix=fix, notes=("guardrail-required",) if guarded else ())
+        label, via, fix, guarded, wildcard = _said(b, asset, chosen)
+        said = made[key] = ((label, via, known, "", WILDCARD_COST if wildcard else NARROW_COST, fix,
+                             ("guardrail-required",) if guarded else ()), chosen)  # the statements are kept: their ids stay theirs
+    edge = said[0]
+    if not known:
+        edge = edge[:3] + (chosen[0][4],) + edge[4:]
+    return (kind,) + edge
 
 
 def _said(b: Builder, asset: Asset, chosen: list) -> tuple:

@@ -10,6 +10,11 @@ a variable, an authorization type in a parameter) is an edge with `known=False` 
 `reason`; it is never guessed into a known one. Values that cannot be known are
 `Unknowable(reason)`, never a plausible default.
 
+Edges that differ only in their target (a role whose statement covers `*` reaches every
+asset of a class: principals x assets of them in a big module) are held as one `Fan` and
+made into `Edge`s only when someone asks for them (`AssetGraph.edges`, `out`, `into`);
+the graph's order, keys and answers are those of the edges one by one.
+
 Plain data only: a graph pickles, compares and serialises without the resources it was
 built from (`Asset.resource` is the one live pointer, for policies, and is not part of
 the data).
@@ -114,7 +119,7 @@ class Asset:
         return not self.type
 
 
-@dataclass(slots=True)  # slots: a wildcard grant makes an edge to every asset of a class
+@dataclass(slots=True)  # slots: a big graph holds thousands
 class Edge:
     source: str
     target: str
@@ -131,15 +136,78 @@ class Edge:
         return (self.source, self.target, self.kind, self.label)
 
 
+class Fan:
+    """The edges from one source, of one kind, that say the same (label, places, fix,
+    cost...) to each of `targets`, in that order: what one wildcard grant makes (a role
+    whose statement covers `*` reaches every asset of a class: hundreds of edges that
+    differ only in their target). Held as one record; its `Edge`s are made when someone
+    asks for them (`edges`), once, so a graph that is only searched from elsewhere never
+    holds them. Not a record class: it pickles without the edges it made."""
+
+    __slots__ = ("_made", "_set", "cost", "fix", "kind", "known", "label", "notes", "reason", "source", "targets",
+                 "via")
+    FIELDS = ("source", "targets", "kind", "label", "via", "known", "reason", "cost", "fix", "notes")
+
+    def __init__(self, source: str, targets: tuple, kind: str, label: str = "", via: tuple = (), known: bool = True,
+                 reason: str = "", cost: int = 3, fix: str = "", notes: tuple = ()):
+        self.source, self.targets, self.kind, self.label, self.via = source, targets, kind, label, via
+        self.known, self.reason, self.cost, self.fix, self.notes = known, reason, cost, fix, notes
+        self._made = self._set = None
+
+    def __len__(self) -> int:
+        return len(self.targets)
+
+    def __repr__(self) -> str:
+        return f"Fan({self.source!r} -{self.kind}-> {len(self.targets)} targets, {self.label!r})"
+
+    def __getstate__(self) -> tuple:
+        return tuple(getattr(self, name) for name in self.FIELDS)
+
+    def __setstate__(self, state: tuple) -> None:
+        for name, value in zip(self.FIELDS, state):
+            setattr(self, name, value)
+        self._made = self._set = None
+
+    def edge(self, target: str) -> Edge:
+        return Edge(self.source, target, self.kind, self.label, self.via, self.known, self.reason, self.cost,
+                    self.fix, self.notes)
+
+    def edges(self) -> list[Edge]:
+        """One `Edge` per target, made on the first call and the same objects after."""
+        made = self._made
+        if made is None:
+            made = self._made = [self.edge(t) for t in self.targets]
+        return made
+
+    def has(self, target: str) -> bool:
+        if self._set is None:
+            self._set = frozenset(self.targets)
+        return target in self._set
+
+    def only(self, targets: tuple) -> Fan:
+        """The same edges to `targets` (a part of this fan's, in its order)."""
+        fan = Fan(self.source, targets, self.kind, self.label, self.via, self.known, self.reason, self.cost,
+                  self.fix, self.notes)
+        if self._made is not None:  # keep the edges already made: whoever holds one holds the graph's
+            made = dict(zip(self.targets, self._made))
+            fan._made = [made[t] for t in targets]
+        return fan
+
+
 class AssetGraph:
-    """Assets by id, in the order they were found, and the edges between them."""
+    """Assets by id, in the order they were found, and the edges between them: each an
+    `Edge`, or one of a `Fan` (many edges that differ only in their target), in the order
+    they were linked. `edges`, `out` and `into` give `Edge`s either way (a fan's made on
+    first use); `links` gives the records as they are held, for readers that walk every
+    edge of a big graph."""
 
     def __init__(self, assets: list | None = None, edges: list | None = None):
         self.assets: dict[str, Asset] = {}
-        self.edges: list[Edge] = []
-        self._out: dict[str, list[Edge]] = {}
-        self._in: dict[str, list[Edge]] = {}
-        self._keys: set = set()
+        self._items: list = []  # Edges and Fans, in the order they were linked
+        self._out: dict[str, list] = {}  # the same, by source
+        self._keys: set = set()  # (source, target, kind, label) of every Edge (not of a Fan's)
+        self._fans: dict[tuple, list] = {}  # (source, kind, label) -> the Fans with them
+        self._named: set = set()  # (source, kind, label) of every Edge and Fan
         self.left_out: list = []  # (unit, reason): units whose graph is over the work budget (`project_graph`)
         for asset in assets or ():
             self.add(asset)
@@ -150,52 +218,155 @@ class AssetGraph:
         """The asset with this id: `asset` when it is new, else the one already there."""
         return self.assets.setdefault(asset.id, asset)
 
+    @property
+    def edges(self) -> list[Edge]:
+        """Every edge, in the order they were linked (a fan's made now, once)."""
+        out: list = []
+        for item in self._items:
+            if type(item) is Edge:
+                out.append(item)
+            else:
+                out.extend(item.edges())
+        return out
+
+    def links(self) -> list:
+        """The edges as they are held: `Edge`s and `Fan`s, in the order they were linked."""
+        return list(self._items)
+
     def link(self, edge: Edge) -> Edge | None:
         """Add `edge` unless the same (source, target, kind, label) is there already; a
         known edge replaces an unknown twin."""
         spend(1)
         key = (edge.source, edge.target, edge.kind, edge.label)  # edge.key(), inlined: once per edge of a big graph
+        named = (edge.source, edge.kind, edge.label)
+        fans = self._fans.get(named)
+        if fans is not None:
+            fan = next((f for f in fans if f.has(edge.target)), None)
+            if fan is not None:
+                if not edge.known or fan.known:
+                    return None
+                self._unfan(fan)  # a known edge replaces one of the fan's: they become edges of their own
         if key in self._keys:
             if edge.known:
-                for i, old in enumerate(self._out.get(edge.source, ())):
-                    if old.key() == key and not old.known:
+                for old in self._out.get(edge.source, ()):
+                    if type(old) is Edge and old.key() == key and not old.known:
                         self._replace(old, edge)
                         return edge
             return None
+        self._named.add(named)
         self._keys.add(key)
-        self.edges.append(edge)
+        self._items.append(edge)
         self._out.setdefault(edge.source, []).append(edge)
-        self._in.setdefault(edge.target, []).append(edge)
         return edge
+
+    def fan(self, fan: Fan) -> None:
+        """Add the edges of `fan` as `link` would add each of them, in order, and hold
+        those that are new as one record."""
+        targets = fan.targets
+        named = (fan.source, fan.kind, fan.label)
+        if named in self._named or len(set(targets)) < len(targets):  # some may be there already: as `link` does
+            kept: list = []
+            seen: set = set()
+            for target in targets:
+                if target in seen:  # the same edge twice in the fan: the second adds nothing
+                    spend(1)
+                    continue
+                seen.add(target)
+                key = (fan.source, target, fan.kind, fan.label)
+                if key in self._keys or (named in self._fans and any(f.has(target) for f in self._fans[named])):
+                    self.link(fan.edge(target))
+                else:
+                    kept.append(target)
+            if len(kept) < len(targets):
+                fan = fan.only(tuple(kept))
+        spend(len(fan.targets))
+        if not fan.targets:
+            return
+        self._named.add(named)
+        self._fans.setdefault(named, []).append(fan)
+        self._items.append(fan)
+        self._out.setdefault(fan.source, []).append(fan)
+
+    def _unfan(self, fan: Fan) -> None:
+        """Hold `fan`'s edges as edges of their own, where it was."""
+        edges = fan.edges()
+        for index in (self._items, self._out[fan.source]):
+            at = next(i for i, item in enumerate(index) if item is fan)
+            index[at:at + 1] = edges
+        named = (fan.source, fan.kind, fan.label)
+        self._fans[named] = [f for f in self._fans[named] if f is not fan]
+        if not self._fans[named]:
+            del self._fans[named]
+        self._keys.update(e.key() for e in edges)
 
     def keep_only(self, ids: set) -> None:
         """Drop every asset not in `ids` and every edge that touches one (in place: a big
         module's graph is not held twice). The edges kept are already one per key."""
         self.assets = {k: a for k, a in self.assets.items() if k in ids}
-        edges = [e for e in self.edges if e.source in ids and e.target in ids]
-        if len(edges) == len(self.edges):  # only assets without edges were dropped
+        items, dropped = [], False
+        for item in self._items:
+            if item.source not in ids:
+                dropped = True
+            elif type(item) is Edge:
+                if item.target in ids:
+                    items.append(item)
+                else:
+                    dropped = True
+            else:
+                kept = tuple(t for t in item.targets if t in ids)
+                if len(kept) < len(item.targets):
+                    dropped = True
+                    item = item.only(kept) if kept else None
+                if item is not None:
+                    items.append(item)
+        if not dropped:  # only assets without edges were dropped
             return
-        self.edges = edges
-        self._out, self._in, self._keys = {}, {}, set()
-        outgoing, incoming, keys = self._out, self._in, self._keys
-        for e in self.edges:
-            keys.add((e.source, e.target, e.kind, e.label))
-            outgoing.setdefault(e.source, []).append(e)
-            incoming.setdefault(e.target, []).append(e)
+        self._items = items
+        self._out, self._keys, self._fans, self._named = {}, set(), {}, set()
+        for item in items:
+            self._out.setdefault(item.source, []).append(item)
+            self._named.add((item.source, item.kind, item.label))
+            if type(item) is Edge:
+                self._keys.add(item.key())
+            else:
+                self._fans.setdefault((item.source, item.kind, item.label), []).append(item)
 
     def _replace(self, old: Edge, new: Edge) -> None:
-        for index in (self.edges, self._out[old.source], self._in[old.target]):
+        for index in (self._items, self._out[old.source]):
             index[index.index(old)] = new
 
     def out(self, asset_id: str, *kinds: str) -> list[Edge]:
-        edges = self._out.get(asset_id, [])
-        spend(len(edges) + 1)
-        return [e for e in edges if e.kind in kinds] if kinds else list(edges)
+        edges: list = []
+        count = 0
+        for item in self._out.get(asset_id, ()):
+            if type(item) is Edge:
+                count += 1
+                if not kinds or item.kind in kinds:
+                    edges.append(item)
+            else:
+                count += len(item.targets)
+                if not kinds or item.kind in kinds:
+                    edges.extend(item.edges())
+        spend(count + 1)
+        return edges
 
     def into(self, asset_id: str, *kinds: str) -> list[Edge]:
-        edges = self._in.get(asset_id, [])
-        spend(len(edges) + 1)
-        return [e for e in edges if e.kind in kinds] if kinds else list(edges)
+        """The edges into an asset, in the order they were linked (walks every edge: no
+        reader of a big graph asks it)."""
+        edges: list = []
+        count = 0
+        for item in self._items:
+            if type(item) is Edge:
+                if item.target == asset_id:
+                    count += 1
+                    if not kinds or item.kind in kinds:
+                        edges.append(item)
+            elif item.has(asset_id):
+                count += 1
+                if not kinds or item.kind in kinds:
+                    edges.append(item.edges()[item.targets.index(asset_id)])
+        spend(count + 1)
+        return edges
 
     def of_kind(self, *kinds: str) -> list[Asset]:
         spend(len(self.assets) + 1)
@@ -220,5 +391,8 @@ class AssetGraph:
             if mine is not asset:
                 for t in asset.tags:
                     mine.tag(t)
-        for edge in other.edges:
-            self.link(edge)
+        for item in other._items:
+            if type(item) is Edge:
+                self.link(item)
+            else:
+                self.fan(item)

@@ -7,7 +7,7 @@ take a `Builder`; `iaclint.inventory.builder` runs them in order.
 from __future__ import annotations
 
 from iaclint.inventory import kinds
-from iaclint.inventory.model import Asset, AssetGraph, Edge, Location, Unknowable
+from iaclint.inventory.model import Asset, AssetGraph, Edge, Fan, Location, Unknowable
 
 
 class Builder:
@@ -91,6 +91,20 @@ class Builder:
         if type(via) is not tuple or None in via:
             via = tuple(v for v in via if v is not None)
         return self.graph.link(Edge(source.id, target.id, kind, label, via, known, reason, cost, fix, notes))
+
+    def fan(self, source: Asset, targets: list, kind: str, label: str = "", via: tuple = (), known: bool = True,
+            reason: str = "", cost: int = 3, fix: str = "", notes: tuple = ()) -> None:
+        """`link` from `source` to each of `targets`, in order, with the same label,
+        places and facts: held as one `Fan` (a wildcard grant makes hundreds)."""
+        if len(targets) == 1:
+            self.link(source, targets[0], kind, label, via, known, reason, cost, fix, notes)
+            return
+        if type(via) is not tuple or None in via:
+            via = tuple(v for v in via if v is not None)
+        if source is None:
+            return
+        ids = tuple(t.id for t in targets if t is not None and t is not source)  # as `link` skips them
+        self.graph.fan(Fan(source.id, ids, kind, label, via, known, reason, cost, fix, notes))
 
     @staticmethod
     def at(resource, path: tuple = ()) -> Location:

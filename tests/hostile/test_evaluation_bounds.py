@@ -107,19 +107,30 @@ def _errors(report: dict) -> dict:
 def test_documents_of_millions_of_values_are_refused_not_loaded(tmp_path):
     """A file cap in bytes does not bound the values: `[0,0,0,...]` is one per two bytes,
     and each value read with its position takes hundreds of bytes (4.8 MB of YAML took
-    1.4 GB, 18 MB of `.tf.json` 5.6 GB). Past the count the file is an IAC001 finding."""
+    1.4 GB, 18 MB of `.tf.json` 5.6 GB, 19 MB of `.tf` 4.7 GB in tree-sitter alone). Past
+    the count the file is an IAC001 finding."""
     repo = repository(tmp_path / "repo")
     (repo / "t.yaml").write_text("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  R:\n    Type: AWS::S3::Bucket\n"
                                  "    Properties:\n      X: [" + ",".join(["0"] * 2_400_000) + "]\n")
     (repo / "main.tf.json").write_text(json.dumps({"resource": {"aws_s3_bucket": {"b": {"x": [0] * 9_000_000}}}},
                                                   separators=(",", ":")))
+    # HCL: tree-sitter makes up to five nodes per token, so 19 MB of `0,` took 4.7 GB to parse
+    # (a variables file is parsed the same way); the finding is at the line where the count passes.
+    zeros = "0," * 9_000_000
+    (repo / "main.tf").write_text(f'resource "aws_s3_bucket" "b" {{\n  bucket = "b"\n}}\nlocals {{\n  a = [{zeros}]\n}}\n')
+    (repo / "terraform.tfvars").write_text(f"a = [{zeros}]\n")
     home = tmp_path / "home"
     home.mkdir()
     run = iaclint("scan", ".", "--no-cache", "--format", "json", cwd=repo, home=home)
     assert_inert(run, code=1)
-    assert _errors(json.loads(run.out)) == {
+    report = json.loads(run.out)
+    tokens = "more than 1,000,000 tokens in one file: not scanned (HCL)"
+    assert _errors(report) == {
         "t.yaml": "more than 500,000 values in one document: not scanned",
-        "main.tf.json": "invalid JSON: more than 1,000,000 values in one document: not scanned"}
+        "main.tf.json": "invalid JSON: more than 1,000,000 values in one document: not scanned",
+        "main.tf": tokens, "terraform.tfvars": tokens}
+    assert {(f["file"], f["line"]) for f in report["findings"] if f["policy_id"] == "IAC001"} >= {
+        ("main.tf", 5), ("terraform.tfvars", 1)}
 
 
 def test_a_plan_of_5000_resources_without_its_configuration_is_scanned(tmp_path):

@@ -30,6 +30,47 @@ _PARSER = None
 _EXPONENT = re.compile(rb"[eE][-+]?[0-9]+(?![A-Za-z0-9_])")
 _MAX_EXPONENT_PASSES = 20
 
+# A byte cap does not bound a syntax tree: tree-sitter makes up to five nodes per token
+# (`0` is expression, expr_term, literal_value, numeric_lit), so 19 MB of `0,0,...` took
+# 4.7 GB and 36 s to parse. Ordinary Terraform has about 0.2 tokens per byte, so
+# 1,000,000 tokens is about 5 MB of it; the densest file at the cap parses in ~0.5 GB.
+MAX_TOKENS = 1_000_000
+_CHUNK = 1 << 20
+_WORD = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_" + bytes(range(128, 256))
+_CLASSES = bytes(ord("a") if b in _WORD else ord(" ") if b in b" \t\r\n" else ord(".") for b in range(256))
+
+
+class TooManyTokens(ValueError):
+    """A file past `MAX_TOKENS`, raised before tree-sitter builds its tree."""
+
+    def __init__(self, line: int):
+        super().__init__(f"more than {MAX_TOKENS:,} tokens in one file: not scanned (HCL)")
+        self.line = line
+
+
+def _check_tokens(data: bytes) -> None:
+    """TooManyTokens when `data` holds more than `MAX_TOKENS` tokens, counted over-generously
+    (every punctuation byte is one, every run of word bytes one, text inside strings
+    included) in C-speed passes over 1 MB chunks; the line is where the count passed the
+    cap. A token takes a byte, so smaller files are not counted."""
+    if len(data) <= MAX_TOKENS:
+        return
+    total = 0
+    for start in range(0, len(data), _CHUNK):
+        count = _tokens(data, start, start + _CHUNK)
+        if total + count > MAX_TOKENS:  # the 4 KB piece where the count passes the cap
+            for piece in range(start, start + _CHUNK, 4096):
+                total += _tokens(data, piece, piece + 4096)
+                if total > MAX_TOKENS:
+                    break
+            raise TooManyTokens(_line_of(data, piece))
+        total += count
+
+
+def _tokens(data: bytes, start: int, end: int) -> int:
+    part = data[start:end].translate(_CLASSES)
+    return part.count(b".") + part.count(b" a") + part.count(b".a") + (part[:1] == b"a")
+
 
 def _parser():
     global _PARSER
@@ -135,7 +176,10 @@ def parse_file(file: str, data: bytes) -> tuple[list[Block], list[ParseError]]:
     except UnicodeDecodeError as exc:
         line = _line_of(data, exc.start)
         return [], [ParseError(file, line, 1, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})")]
-    tree = _parse(data)
+    try:
+        tree = _parse(data)
+    except TooManyTokens as exc:
+        return [], [ParseError(file, exc.line, 1, str(exc))]
     root = tree.root_node
     if root.has_error:
         bad = _first_error(root)
@@ -155,7 +199,9 @@ def parse_file(file: str, data: bytes) -> tuple[list[Block], list[ParseError]]:
 def _parse(data: bytes):
     """The syntax tree of `data`, with exponent-only numbers (`1e3`) understood. After
     such a number tree-sitter may misread the rest of the file, so each pass masks the
-    ones it can see and parses again (a bounded number of times)."""
+    ones it can see and parses again (a bounded number of times). TooManyTokens past
+    `MAX_TOKENS`."""
+    _check_tokens(data)
     tree = _parser().parse(data)
     masked = bytearray(data)
     for _ in range(_MAX_EXPONENT_PASSES):
@@ -275,7 +321,10 @@ def _string_lit(node) -> str:
 def parse_expression(text: str):
     """Parse a standalone expression (a `--var` value, a `.tf.json` template) or None."""
     data = f"x = {text}\n".encode("utf-8")
-    tree = _parse(data)
+    try:
+        tree = _parse(data)
+    except TooManyTokens:
+        return None, None
     if tree.root_node.has_error:
         return None, None
     body = tree.root_node.children[0] if tree.root_node.children else None
@@ -293,7 +342,10 @@ def parse_attributes(file: str, data: bytes) -> tuple[dict, list[ParseError]]:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
         return {}, [ParseError(file, _line_of(data, exc.start), 1, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})")]
-    tree = _parse(data)
+    try:
+        tree = _parse(data)
+    except TooManyTokens as exc:
+        return {}, [ParseError(file, exc.line, 1, str(exc))]
     root = tree.root_node
     if root.has_error:
         span = source.span(_first_error(root))
@@ -311,6 +363,9 @@ def parse_attributes(file: str, data: bytes) -> tuple[dict, list[ParseError]]:
 def comment_offsets(data: bytes, offsets) -> set:
     """The byte offsets among `offsets` that lie inside a comment (`#`, `//`, `/* */`),
     not inside a string, a heredoc or any other expression: a suppression is a comment,
-    never data that reads like one."""
-    root = _parse(data).root_node
+    never data that reads like one (and none in a file too large to parse)."""
+    try:
+        root = _parse(data).root_node
+    except TooManyTokens:
+        return set()
     return {o for o in offsets if 0 <= o < len(data) and root.descendant_for_byte_range(o, o + 1).type == "comment"}
