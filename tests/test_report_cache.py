@@ -217,3 +217,24 @@ def test_the_command_line_from_the_cache_prints_and_exits_as_rendered(tree, tmp_
     assert all(len(same) == 1 for same in by_fail_on.values()), "a cached run printed something else"
     assert "iaclint: note:" in runs[0][3]  # --strict notes unchecked AI resources: said from the cache too
     assert os.path.isdir(tmp_path / "cache")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "latin-1"])
+def test_a_report_from_the_cache_has_the_rendered_bytes_on_standard_output(tmp_path, encoding):
+    """From the cache, a report goes to a UTF-8 standard output as the stored bytes, and
+    to any other as text: the bytes of a rendered report either way (non-ASCII text too)."""
+    import subprocess
+    import sys
+
+    (tmp_path / "módulo").mkdir()
+    (tmp_path / "módulo" / "main.tf").write_text(NOTEBOOK.format(i=0, access='"Enabled"'))
+    env = dict(os.environ, PYTHONIOENCODING=encoding)
+    outputs = []
+    for cache in ("--cache-dir", "--cache-dir", "--no-cache"):
+        argv = [sys.executable, "-m", "iaclint", "scan", ".", "--format", "markdown", cache]
+        argv += [str(tmp_path / "cache")] if cache == "--cache-dir" else []
+        done = subprocess.run(argv, cwd=tmp_path, env=env, capture_output=True, check=False)
+        assert done.returncode == 1, done.stderr
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert "módulo".encode(encoding) in outputs[0]

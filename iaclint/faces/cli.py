@@ -304,12 +304,18 @@ def _scan(args) -> int:
     from iaclint.gate.writes import write_file
 
     for (fmt, output), report in zip(reports, scanned.pieces):  # pieces: a large report is not held whole
+        stored = getattr(report, "data", None)  # a report from the cache, as UTF-8
         if output is None:
+            if stored is not None and _utf8_stdout():
+                sys.stdout.flush()
+                sys.stdout.buffer.write(stored)
+                sys.stdout.buffer.flush()
+                continue
             sys.stdout.writelines(report)
             sys.stdout.flush()
             continue
         try:  # the write gate: never through a committed symlink, never out of the tree by one
-            write_file(output, report, tree=settings.tree)
+            write_file(output, report if stored is None else (stored,), tree=settings.tree)
         except OSError as exc:
             return _usage_error(f"cannot write {output}: {exc.strerror or exc}")
     outcome = scanned.outcome
@@ -325,6 +331,20 @@ def _scan(args) -> int:
         if policy_id == "IAC001" or SEVERITY_ORDER.index(severity) >= threshold:
             return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _utf8_stdout() -> bool:
+    """Whether standard output writes text as UTF-8 bytes, newlines untranslated: then a
+    report from the cache (UTF-8 already) goes to its buffer as it is, the same bytes."""
+    import codecs
+    import os
+
+    encoding = getattr(sys.stdout, "encoding", None)
+    try:
+        utf8 = bool(encoding) and codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
+    return utf8 and os.linesep == "\n" and hasattr(sys.stdout, "buffer")
 
 
 def _inputs(args) -> tuple[list[str], dict | None]:

@@ -59,8 +59,8 @@ class Outcome:
 
 @dataclass
 class Reports:
-    """A scan's reports: `pieces[i]` is the text of the i-th asked report, in pieces;
-    `result` is None when every report came from the cache."""
+    """A scan's reports: `pieces[i]` is the text of the i-th asked report, in pieces (a
+    `Stored` when it came from the cache); `result` is None when every report did."""
 
     result: object
     outcome: Outcome
@@ -80,18 +80,19 @@ def rendered(request, found, chosen, asked: list, started: float) -> Reports:
     been taken."""
     import time
 
-    from iaclint.formatters import get_writer
     from iaclint.pipeline.scan import evaluate, keyed_runs, report
 
     runs = keyed_runs(request, found, chosen)
     keys = [key(request, found, chosen, runs, fmt, colour) for fmt, colour in asked]
     hits = [get(request.cache, k, request) for k in keys]
     if asked and all(hits):
-        return Reports(None, hits[0][0], [[text] for _, text in hits])
+        return Reports(None, hits[0][0], [stored for _, stored in hits])
+    from iaclint.formatters import get_writer
+
     evaluated, resources = evaluate(request, found, chosen, runs)
     result = report(request, found, chosen, evaluated, resources, time.perf_counter() - started)
     done = outcome(result, evaluated.inputs)
-    pieces = [[hit[1]] if hit else _stored(request.cache, k, done, get_writer(fmt), result, colour)
+    pieces = [hit[1] if hit else _stored(request.cache, k, done, get_writer(fmt), result, colour)
               for (fmt, colour), k, hit in zip(asked, keys, hits)]
     return Reports(result, done, pieces)
 
@@ -140,32 +141,48 @@ def _pages(policies) -> list:
     return stamps
 
 
+class Stored:
+    """A report from the cache: iterated, its text in one piece, as a rendered report's
+    pieces are; `data` is that text encoded as UTF-8 (the command line writes it as it
+    is where the text would be encoded as UTF-8 anyway: no decoding, no encoding)."""
+
+    def __init__(self, data):
+        self.data = data
+
+    def __iter__(self):
+        yield str(self.data, "utf-8")
+
+
 def get(cache, report_key: str | None, request) -> tuple | None:
-    """(Outcome, the report's text), or None."""
+    """(Outcome, Stored), or None."""
     if report_key is None:
         return None
     from iaclint.pipeline.loading import inputs_fresh
 
-    hit = cache.get(report_key)
-    if not (isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[0], Outcome) and isinstance(hit[1], bytes)):
+    hit = cache.get_with_bytes(report_key)
+    if hit is None or not isinstance(hit[0], Outcome):
         return None
     if not inputs_fresh(hit[0].inputs, request.buffers, request.tree):
         return None
-    return hit[0], hit[1].decode("utf-8", "surrogatepass")
+    return hit[0], Stored(hit[1])
 
 
 def _stored(cache, report_key: str | None, done: Outcome, writer, result, colour: bool):
     """The report's pieces, rendered when the first is asked for (the caller may add to
-    the result first: the inventory's changes); once the last has been taken, the whole
-    text is stored under `report_key` (a report whose writing stopped half-way is never
-    stored)."""
+    the result first: the inventory's changes); once the last has been taken, the text is
+    stored under `report_key` as UTF-8. Not stored: a report whose writing stopped
+    half-way, and one that UTF-8 cannot encode as it is (a lone surrogate: writers
+    escape it, so its bytes would not be the text's)."""
     if report_key is None:
         yield from writer(result, colour=colour)
         return
     kept = []
     for piece in writer(result, colour=colour):
-        kept.append(piece)
+        if kept is not None:
+            try:
+                kept.append(piece.encode("utf-8"))
+            except UnicodeEncodeError:
+                kept = None
         yield piece
-    text = "".join(kept).encode("utf-8", "surrogatepass")
-    del kept
-    cache.put(report_key, (done, text))
+    if kept is not None:
+        cache.put_with_bytes(report_key, done, kept)
