@@ -88,3 +88,108 @@ def test_a_child_that_dies_costs_time_not_resources(module_dir, monkeypatch):
     assert [repr(vars(r)) for r in halved.resources] == [repr(vars(r)) for r in one_pass.resources]
     assert halved.errors == one_pass.errors and halved.notes == one_pass.notes
 
+
+
+@pytest.fixture(scope="module")
+def untidy_dir(module_dir, tmp_path_factory):
+    """The module above with what crosses between the halves: a local of the first half
+    that the second half reads (and the locals and variables of `variables.tf`, in the
+    second half, that the first reads), a file that does not parse in each half, an
+    argument set twice and a variables file with an error (their order in the report)."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("untidy") / "root"
+    shutil.copytree(module_dir, root)
+    (root / "aa_locals.tf").write_text('locals {\n  first_half = "from-the-first-half"\n}\n')
+    (root / "aa_broken.tf").write_text('resource "aws_s3_bucket" "a" {\n  bucket = \n')
+    (root / "zz_broken.tf").write_text('resource "aws_s3_bucket" "z" {\n  bucket = "x"\n')
+    (root / "zz_uses.tf").write_text(
+        'resource "aws_s3_bucket" "uses" {\n  bucket = local.first_half\n  bucket = "${local.bucket}-${local.first_half}"\n'
+        '  tags = local.tags\n}\n')
+    (root / "terraform.tfvars").write_text("project = \n")
+    return root
+
+
+def _files(path) -> list:
+    return sorted(str(p) for p in path.glob("*.tf"))
+
+
+def _parsed_here(monkeypatch) -> list:
+    """The files parsed for their blocks in this process (a forked child's are not seen)."""
+    from iaclint.frontends.terraform import tree
+
+    parsed = []
+    read = tree.read_config_file
+
+    def spy(path, *args, **kwargs):
+        parsed.append(path)
+        return read(path, *args, **kwargs)
+
+    monkeypatch.setattr(tree, "read_config_file", spy)
+    return parsed
+
+
+def test_a_child_that_parses_the_second_half_gives_one_passs_bytes(untidy_dir, monkeypatch):
+    one_pass = _report(untidy_dir)
+    monkeypatch.setattr(halves, "SPLIT_MIN_BLOCKS", 10)
+    monkeypatch.setattr(halves, "FORK_MIN_BYTES", 0)
+    answers = _forks(monkeypatch)
+    assert _report(untidy_dir, jobs=1) == one_pass and answers == []
+    parsed = _parsed_here(monkeypatch)
+    assert _report(untidy_dir, jobs=2) == one_pass
+    assert len(answers) == 1 and len(answers[0][1]) > 20, "the second half was not evaluated in a child"
+    files = _files(untidy_dir)
+    assert 0 < len(parsed) < len(files) and parsed == files[:len(parsed)], "the child's files were parsed here"
+    assert b"duplicate argument" in one_pass[0] and one_pass[0].count(b"syntax error") >= 2
+
+
+def test_the_module_of_the_childs_blocks_is_the_module_of_one_pass(untidy_dir, monkeypatch):
+    files = _files(untidy_dir)
+    monkeypatch.setattr(halves, "SPLIT_MIN_BLOCKS", 10)
+    monkeypatch.setattr(halves, "FORK_MIN_BYTES", 0)
+    one_pass = load_module(str(untidy_dir), files)  # the procedure in halves, without a child
+    halved = load_module(str(untidy_dir), files, fork=forked.start)
+    assert [repr(vars(r)) for r in halved.resources] == [repr(vars(r)) for r in one_pass.resources]
+    assert halved.errors == one_pass.errors and halved.notes == one_pass.notes
+    assert halved.effort == one_pass.effort and halved.inputs == one_pass.inputs
+    uses = next(r for r in halved.resources if r.address == "aws_s3_bucket.uses")
+    assert uses.attributes["bucket"].endswith("-ml-data-from-the-first-half")
+
+
+def test_a_child_that_parsed_its_half_but_would_overspend_is_redone_here(untidy_dir, monkeypatch):
+    monkeypatch.setattr(tf_tree, "Budget", lambda: Budget(limit=60_000))
+    one_pass = _report(untidy_dir)
+    assert b"needs too much work" in one_pass[0]
+    monkeypatch.setattr(halves, "SPLIT_MIN_BLOCKS", 10)
+    monkeypatch.setattr(halves, "FORK_MIN_BYTES", 0)
+    answers = _forks(monkeypatch)
+    parsed = _parsed_here(monkeypatch)
+    assert _report(untidy_dir, jobs=2) == one_pass
+    assert len(answers) == 1  # the child answered; its half was thrown away, parsed and redone here
+    assert sorted(parsed) == _files(untidy_dir)
+
+
+def test_a_module_not_to_split_is_loaded_here_when_the_child_parsed_half_of_it(untidy_dir, monkeypatch):
+    one_pass = _report(untidy_dir)
+    monkeypatch.setattr(halves, "FORK_MIN_BYTES", 0)  # forked before parsing; 60 blocks: not split
+    answers = _forks(monkeypatch)
+    parsed = _parsed_here(monkeypatch)
+    assert _report(untidy_dir, jobs=2) == one_pass
+    assert answers == [None] and sorted(parsed) == _files(untidy_dir)
+
+
+def test_a_child_that_dies_before_it_sends_its_blocks_costs_time_not_resources(untidy_dir, monkeypatch):
+    files = _files(untidy_dir)
+    monkeypatch.setattr(halves, "SPLIT_MIN_BLOCKS", 10)
+    monkeypatch.setattr(halves, "FORK_MIN_BYTES", 0)
+    one_pass = load_module(str(untidy_dir), files)
+
+    class Dead:
+        def result(self):
+            raise forked.Lost("killed")
+
+    started = []
+    halved = load_module(str(untidy_dir), files, fork=lambda task: started.append(task) or Dead())
+    assert len(started) == 1  # no second child: this process did the procedure alone
+    assert [repr(vars(r)) for r in halved.resources] == [repr(vars(r)) for r in one_pass.resources]
+    assert halved.errors == one_pass.errors and halved.notes == one_pass.notes and halved.effort == one_pass.effort

@@ -5,7 +5,9 @@ checked in one process, it left the second core idle. Its evaluation and its che
 be cut in two halves that give, merged, what one pass gives (`iaclint.frontends.terraform.
 module.evaluate_module`, `iaclint.pipeline.unit_checks`); `start(task)` runs one half in a
 child forked now, which sees this process's memory as it is (nothing is pickled on the way
-in) and sends back only the task's result. `Pending.result()` raises `Lost` when the child
+in) and sends back only the task's result (a task may also talk with this process on
+the way, through a pipe made before the fork: `halves` swaps blocks with the child that
+parses the second half of a module's files). `Pending.result()` raises `Lost` when the child
 died (killed for memory, a crash in C code): the caller then does that half itself.
 """
 from __future__ import annotations

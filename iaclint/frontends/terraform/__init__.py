@@ -2,5 +2,5 @@
 variables (`var_files`: the files Terraform loads by itself), the expression evaluator
 (`expressions`, with `templates` and `function_calls`; `functions`, `regex` and the size
 `estimates` of the built-in functions), modules and their calls (`tree`, `calls`,
-`module`; a large module evaluated in two halves: `halves`), which syntax trees stay in
+`module`; a large module loaded in two halves of its files: `halves`), which syntax trees stay in
 memory (`kept`), plans."""

@@ -103,6 +103,13 @@ class Source:
         kept().use(self)
         return nodes.get(start)
 
+    def __getstate__(self) -> dict:
+        """Pickled without its syntax nodes (another process parses the file again when
+        it needs them: `halves` sends a module's blocks to the other half)."""
+        state = dict(self.__dict__)
+        state["nodes"] = None
+        return state
+
     def span(self, node) -> Span:
         (row, col), (end_row, end_col) = node.start_point, node.end_point
         if self.ascii is None:

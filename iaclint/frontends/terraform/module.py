@@ -247,27 +247,30 @@ def load_module(directory: str, tf_files: list, var_files=(), variables: dict | 
                 overlay: dict | None = None, tree=None, fork=None) -> ModuleResult:
     """`overlay` maps paths to unsaved contents (an editor buffer) that replace the disk's;
     `tree` (an `iaclint.gate.reads.Tree`) is where files may be read from (default: the
-    git work tree holding `directory`). A large module is evaluated in two halves
-    (`halves`), the second in another process when `fork(task)` can run one
+    git work tree holding `directory`). A large module is loaded in two halves of its
+    files (`halves`), the second in another process when `fork(task)` can run one
     (`iaclint.pipeline.forked.start`)."""
     from iaclint.gate.reads import Tree
 
     result = ModuleResult()
     scanned = tree if tree is not None else Tree.of([directory or "."])
     tree = ModuleTree(directory or ".", overlay or {}, result, scanned)
-    blocks = []
-    for path in tf_files:
-        blocks.extend(tree.blocks_of(path))
-    declared = {b.labels[0]: b for b in blocks if b.type == "variable" and b.labels}
-    origins: dict = {}
-    values, errors = tfvars.resolve(directory, declared, list(var_files), dict(variables or {}), origins,
-                                    tree=scanned)
-    result.errors.extend(errors)
-    module = Module(tree, directory or ".", blocks, values, origins=origins)
+
+    def build(blocks: list, values: tuple | None = None) -> Module:
+        """The module of `blocks`, with its variables' (values, origins): `values`, else
+        resolved here (their errors are the result's)."""
+        if values is None:
+            declared = {b.labels[0]: b for b in blocks if b.type == "variable" and b.labels}
+            origins: dict = {}
+            found, errors = tfvars.resolve(directory, declared, list(var_files), dict(variables or {}), origins,
+                                           tree=scanned)
+            result.errors.extend(errors)
+            values = (found, origins)
+        return Module(tree, directory or ".", blocks, values[0], origins=values[1])
+
     from iaclint.frontends.terraform import halves
 
-    if not halves.evaluate(module, result, evaluate_module, fork):
-        evaluate_module(module, result)
+    halves.load(tree, list(tf_files), build, evaluate_module, fork)
     tree.finish()
     kept().clear()  # the syntax trees are not read after the load
     return result

@@ -84,12 +84,17 @@ class ModuleTree:
         if path not in self._parsed:
             data = self.overlay.get(path)
             blocks, errors = read_config_file(path, data, self.scanned)
-            self.parsed_bytes += len(data) if data is not None else file_size(path)
+            self.parsed_bytes += self.size(path)
             self._parsed[path] = blocks
             self.result.errors.extend(errors)
         if dependency:
             self._dependencies.add(("file", path))
         return self._parsed[path]
+
+    def size(self, path: str) -> int:
+        """The size of a file to parse (an unsaved buffer's, else as listed)."""
+        data = self.overlay.get(path)
+        return len(data) if data is not None else file_size(path)
 
     def module_files(self, directory: str) -> list[str]:
         self._dependencies.add(("dir", directory))
