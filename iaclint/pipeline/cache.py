@@ -203,13 +203,9 @@ class Cache:
 
     def put(self, key: str, value) -> None:
         """Store atomically; a cache that cannot be written only costs speed."""
-        if not self._secret:
-            return
-        try:
-            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        except (pickle.PicklingError, RecursionError, TypeError, AttributeError):
-            return
-        self.put_encoded(key, data)
+        data = _pickled(value) if self._secret else None
+        if data is not None:
+            self.put_encoded(key, data)
 
     def put_encoded(self, key: str, data: bytes) -> None:
         """`put` of a value pickled already (a worker process pickles its result once, to
@@ -219,13 +215,9 @@ class Cache:
     def put_with_bytes(self, key: str, value, pieces: list) -> None:
         """Store `value` (pickled) and bytes given in pieces (stored as they are, for
         `get_with_bytes`: a rendered report, never unpickled)."""
-        if not self._secret:
-            return
-        try:
-            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        except (pickle.PicklingError, RecursionError, TypeError, AttributeError):
-            return
-        self._write(key, [len(data).to_bytes(8, "big"), data, *pieces])
+        data = _pickled(value) if self._secret else None
+        if data is not None:
+            self._write(key, [len(data).to_bytes(8, "big"), data, *pieces])
 
     def _write(self, key: str, pieces) -> None:
         """The signed entry, written atomically; a cache that cannot be written only costs speed."""
@@ -237,3 +229,11 @@ class Cache:
             write_file(str(path), (MAGIC + self._mac(key, pieces), *pieces), mode=0o600)  # no copy of the pieces
         except OSError:
             pass
+
+
+def _pickled(value) -> bytes | None:
+    """`value` pickled, or None when it cannot be (then it is simply not cached)."""
+    try:
+        return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, RecursionError, TypeError, AttributeError):
+        return None
