@@ -155,3 +155,86 @@ resource "aws_sagemaker_endpoint" "e{i}" {{
     grants = [item for item in graph.links() if item.source.endswith("aws_iam_role.r")]
     assert [type(item) for item in grants] == [Fan]
     assert [e.target.rsplit(".", 1)[1] for e in graph.out(grants[0].source)] == [f"e{i}" for i in range(5)]
+
+
+MIXED = '''
+resource "aws_iam_role" "r" {
+  name = "r"
+  assume_role_policy = jsonencode({Statement = [{Effect = "Allow", Principal = {Service = "lambda.amazonaws.com"}, Action = "sts:AssumeRole"}]})
+  inline_policy {
+    name = "p"
+    policy = jsonencode({Statement = [
+      {Effect = "Allow", Action = "s3:GetObject", Resource = "arn:aws:s3:::b3/*"},
+      {Effect = "Allow", Action = ["s3:GetObject", "s3:PutObject"], Resource = "*"},
+      {Effect = "Allow", Action = "s3:GetObject", Resource = "arn:aws:s3:::b1/*", Condition = {Bool = {"aws:SecureTransport" = var.x}}},
+      {Effect = "Allow", Action = "s3:*", Resource = ["*", "arn:aws:s3:::b4/*"]},
+      {Effect = "Allow", Action = "s3:PutObject", Resource = "arn:aws:s3:::${var.name}/*"},
+      {Effect = "Allow", Action = "sagemaker:InvokeEndpoint", Resource = "arn:aws:sagemaker:*:*:endpoint/e2"},
+      {Effect = "Allow", Action = "sagemaker:InvokeEndpoint", Resource = var.endpoints},
+      {Effect = "Allow", Action = "sagemaker:InvokeEndpoint", Resource = "*"},
+      {Effect = "Allow", Action = "bedrock:InvokeModel", Resource = "*"},
+    ]})
+  }
+}
+
+resource "aws_iam_role" "narrow" {
+  name = "narrow"
+  assume_role_policy = jsonencode({Statement = [{Effect = "Allow", Principal = {Service = "lambda.amazonaws.com"}, Action = "sts:AssumeRole"}]})
+  permissions_boundary = aws_iam_policy.boundary.arn
+  inline_policy {
+    name = "p"
+    policy = jsonencode({Statement = [
+      {Effect = "Allow", Action = "s3:*", Resource = "*"},
+      {Effect = "Deny", Action = "s3:PutObject", Resource = "arn:aws:s3:::b2/*"},
+    ]})
+  }
+}
+
+resource "aws_iam_policy" "boundary" {
+  name = "boundary"
+  policy = jsonencode({Statement = [{Effect = "Allow", Action = "s3:*", Resource = "*"}]})
+}
+
+resource "aws_sagemaker_notebook_instance" "n" {
+  name = "n"
+  role_arn = aws_iam_role.r.arn
+  instance_type = "ml.t3.medium"
+}
+''' + "".join(f'''
+resource "aws_s3_bucket" "b{i}" {{
+  bucket = "b{i}"
+  tags = {{ purpose = "training-data" }}
+}}
+
+resource "aws_sagemaker_endpoint" "e{i}" {{
+  name = "e{i}"
+  endpoint_config_name = "c"
+}}
+''' for i in range(6))
+
+
+def _graph_said(graph) -> list:
+    return [list(graph.assets), [(e.key(), e.via, e.known, e.reason, e.cost, e.fix, e.notes) for e in graph.edges]]
+
+
+@pytest.mark.parametrize("where", ["mixed", "fixtures", "examples"])
+def test_wildcards_held_once_per_class_give_the_same_graph(where, monkeypatch):
+    """A statement whose `Resource` is `*` is kept once per class of assets, not once per
+    asset: the graph is the one each asset's hits give (`_alike` off), edges, order,
+    labels, places and reasons alike."""
+    from iaclint import api
+    from iaclint.inventory import grants
+
+    root = Path(__file__).resolve().parent.parent
+    with tempfile.TemporaryDirectory() as tmp:
+        if where == "mixed":
+            Path(tmp, "main.tf").write_text(MIXED)
+            paths = [tmp]
+        else:
+            paths = [str(root / "fixtures" / ("examples" if where == "examples" else ""))]
+        fast = _graph_said(api.inventory(paths).inventory)
+        monkeypatch.setattr(grants, "_alike", lambda b, candidates: False)
+        slow = _graph_said(api.inventory(paths).inventory)
+    assert fast == slow
+    if where == "mixed":
+        assert len(slow[1]) > 20

@@ -82,52 +82,124 @@ def _principal(b: Builder, asset: Asset) -> None:
     for reason in granted.unknown_parts():
         asset.grants.append(Grant(("?",), (Unknowable(reason[1]),), kinds.location(principal, reason[0])))
     _named_models(b, granted)
-    found: dict = {}  # (target id, kind) -> [(action, stmt, known, wildcard, reason)]
-    targets: dict = {}
     statements = [stmt for _, stmt in granted.statements() if iam.is_allow(stmt) is not False]
     capped = granted.boundary is not None or any(iam.is_deny(s) is not False for _, s in granted.statements())
     services = _services(statements)
     reaches: dict = {}  # (statement, candidates) -> [(target, _covers)]: the same for every action of a class
-    all3 = iam.all3
+    rows = []
     for kind, actions, types, _template in ACTIONS:
         actions = tuple(a for a in actions if "*" in services or a.split(":")[0] in services)
         candidates = _candidates(b, types) if actions else ()
-        for action in actions if candidates else ():
-            if capped:  # a permissions boundary or a Deny: as `allows` caps each statement
-                allowed = granted.allows(action, lambda s, a=action: iam.all3(iam.is_allow(s),
-                                                                             iam.actions_cover(s, a)))
-            else:
-                allowed = [(None, s, v) for s in statements
-                           if (v := iam.all3(iam.is_allow(s), iam.actions_cover(s, action))) is not False]
-            for _grant, stmt, verdict in allowed:
-                spend(len(candidates))  # principals x assets: the work budget bounds it (charged on cache hits too)
-                entry = reaches.get((id(stmt), id(candidates)))
-                if entry is None:  # the statement and the list are kept with it: their ids stay theirs
-                    entry = reaches[(id(stmt), id(candidates))] = (stmt, candidates, _reach(b, stmt, candidates))
-                for target, (covered, wildcard, reason) in entry[2]:
-                    known = covered if verdict is True else all3(verdict, covered)
-                    if known is False:
-                        continue
-                    if known is None and not reason:
-                        reason = f"{stmt.label()} of `{stmt.resource.address}` may not apply (it cannot be read whole)"
-                    targets[target.id] = target
-                    found.setdefault((target.id, kind), []).append((action, stmt, known is True, wildcard, reason))
+        if candidates:
+            rows.append(_row(b, granted, statements, capped, kind, actions, candidates, reaches))
     made: dict = {}  # what an edge says, by the statements that make it (the same for every target they reach)
     run: list = []  # consecutive targets whose edges say the same: one `Fan`
-    said = None
-    for (target_id, kind), hits in found.items():
-        target = targets[target_id]
-        if target_id.startswith("bedrock-model:"):
-            target = b.pseudo(target)
-        edge = _said_for(b, asset, kind, hits, made)
+    said = heard = None
+    for kind, reached, hits in (part for row in rows for part in row):
+        if len(reached) == 1 and reached[0].id.startswith("bedrock-model:"):
+            reached = (b.pseudo(reached[0]),)
+        if hits is not heard:  # the targets of a class that only wildcards reach share one list of hits
+            heard, edge = hits, _said_for(b, asset, kind, hits, made)
         if edge != said:
             if run:
                 b.fan(asset, run, *said)
             run, said = [], edge
-        run.append(target)
+        run.extend(reached)
     if run:
         b.fan(asset, run, *said)
     _facts(b, asset, granted, services)
+
+
+def _row(b: Builder, granted, statements: list, capped: bool, kind: str, actions: tuple, candidates: list,
+         reaches: dict) -> list:
+    """What the principal's statements let it do to one class of assets (a row of
+    `ACTIONS`): [(kind, targets, hits)], each target once, in the order a statement first
+    reaches it, `hits` [(action, statement, known, wildcard, reason)] in statement order.
+    A statement whose first `Resource` is `*` reaches every candidate alike: its hit is
+    kept once for the class, not once per asset (a wildcard role meets every asset of a
+    large module), and the candidates no other statement reaches share one list of hits."""
+    all3 = iam.all3
+    found: dict = {}  # target id -> [(step, hit)]
+    targets: dict = {}
+    every: list = []  # (step, hit) of the statements that reach every candidate alike
+    before_every = 0  # how many targets were reached before the first of them
+    alike = _alike(b, candidates)
+    step = 0
+    for action in actions:
+        if capped:  # a permissions boundary or a Deny: as `allows` caps each statement
+            allowed = granted.allows(action, lambda s, a=action: iam.all3(iam.is_allow(s), iam.actions_cover(s, a)))
+        else:
+            allowed = [(None, s, v) for s in statements
+                       if (v := iam.all3(iam.is_allow(s), iam.actions_cover(s, action))) is not False]
+        for _grant, stmt, verdict in allowed:
+            spend(len(candidates))  # principals x assets: the work budget bounds it (charged on cache hits too)
+            step += 1
+            if alike and _star_first(stmt):  # what `_reach` answers for each candidate: (True, True, "")
+                if not every:
+                    before_every = len(found)
+                reason = "" if verdict is True else \
+                    f"{stmt.label()} of `{stmt.resource.address}` may not apply (it cannot be read whole)"
+                every.append((step, (action, stmt, verdict is True, True, reason)))
+                continue
+            entry = reaches.get((id(stmt), id(candidates)))
+            if entry is None:  # the statement and the list are kept with it: their ids stay theirs
+                entry = reaches[(id(stmt), id(candidates))] = (stmt, candidates, _reach(b, stmt, candidates))
+            for target, (covered, wildcard, reason) in entry[2]:
+                known = covered if verdict is True else all3(verdict, covered)
+                if known is False:
+                    continue
+                if known is None and not reason:
+                    reason = f"{stmt.label()} of `{stmt.resource.address}` may not apply (it cannot be read whole)"
+                targets[target.id] = target
+                found.setdefault(target.id, []).append((step, (action, stmt, known is True, wildcard, reason)))
+    first = list(found)[:before_every] if every else found
+    out = [(kind, (targets[target_id],), _merged(found[target_id], every)) for target_id in first]
+    if every:  # then every other candidate, in their order, as the first wildcard reached them
+        shared = [hit for _, hit in every]
+        if len(first) == len(found):  # the common case: no other statement reaches them
+            first = set(first)
+            out.append((kind, [t for t, _, _ in candidates if t.id not in first], shared))
+            return out
+        first = set(first)
+        run: list = []
+        for target, _arn, _every in candidates:
+            if target.id in first:
+                continue
+            if target.id in found:
+                if run:
+                    out.append((kind, run, shared))
+                    run = []
+                out.append((kind, (target,), _merged(found[target.id], every)))
+            else:
+                run.append(target)
+        if run:
+            out.append((kind, run, shared))
+    return out
+
+
+def _merged(hits: list, every: list) -> list:
+    """The hits of one target, its own and the wildcards', in statement order."""
+    return [hit for _, hit in sorted(hits + every, key=lambda h: h[0])] if every else [hit for _, hit in hits]
+
+
+def _alike(b: Builder, candidates: list) -> bool:
+    """Can a wildcard's hit stand for every candidate at once? Not for the foundation
+    models (pseudo assets, added to the graph as edges reach them; their list is made
+    again for each principal) nor for a list that names one asset twice. Kept for the
+    unit's lists, with them (their ids stay theirs)."""
+    if not candidates or candidates[0][0].id.startswith("bedrock-model:"):
+        return False
+    cache = b.__dict__.setdefault("_alike", {})
+    entry = cache.get(id(candidates))
+    if entry is None:
+        entry = cache[id(candidates)] = (candidates, len({t.id for t, _, _ in candidates}) == len(candidates))
+    return entry[1]
+
+
+def _star_first(stmt) -> bool:
+    """Is the statement's first `Resource` `*` (see `_reach`)?"""
+    first = stmt.resources[0] if stmt.resources and "resources" in stmt.paths else None
+    return isinstance(first, str) and bool(first.strip()) and set(first.strip()) == {"*"}
 
 
 def _services(statements: list) -> set:
