@@ -61,6 +61,23 @@ def scan(paths=(".",), **asked) -> ScanResult:
     return report(request, found, chosen, evaluated, resources, time.perf_counter() - started)
 
 
+def scan_reports(paths=(".",), reports=(("json", False),), **asked):
+    """`scan()` and its reports: `reports` lists (format, colour) pairs, and the answer
+    (`iaclint.pipeline.report_cache.Reports`) has each report's text in pieces, the
+    `ScanResult` (None when every report came from the cache) and the `Outcome` (notes,
+    errors, what decides the exit code). With a `cache`, a repeated scan of an unchanged
+    tree writes the reports it rendered last time instead of evaluating and rendering
+    again (`iaclint.pipeline.report_cache` says what their key holds). Takes and raises
+    what `scan()` does."""
+    from iaclint.pipeline.report_cache import rendered
+
+    started = time.perf_counter()
+    request = Request(paths=tuple(paths), **asked)
+    chosen = choose_policies(request)
+    found = discover_units(request)
+    return rendered(request, found, chosen, list(reports), started)
+
+
 def inventory(paths=(".",), **asked) -> ScanResult:
     """The AI asset graph of `paths` (`ScanResult.inventory`, an
     `iaclint.inventory.model.AssetGraph`) and the attack paths through it: the findings of

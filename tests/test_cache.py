@@ -126,3 +126,20 @@ def test_a_changed_file_read_through_a_module_misses_the_whole_scan(tmp_path, mo
     (tmp_path / "policy.json").write_text(json.dumps({"Statement": [{"Effect": "Allow", "Action": "bedrock:*",
                                                                       "Resource": "*"}]}))
     assert [f.policy_id for f in scan(["."], cache=cache, select=["IAC301"]).findings] == ["IAC301"]
+
+
+def test_the_working_directory_is_part_of_the_whole_scan_key(tmp_path, monkeypatch):
+    """A fingerprint names an absolutely given file relative to the working directory: a
+    whole-scan hit from another directory must not serve the first directory's."""
+    tree = tmp_path / "a" / "b"
+    tree.mkdir(parents=True)
+    (tree / "main.tf").write_text(NOTEBOOK.format(i=0, access="Enabled"))
+    cache = Cache(tmp_path / "cache")
+    fingerprints = {}
+    for cwd in (tmp_path / "a", tree, tmp_path / "a"):
+        monkeypatch.chdir(cwd)
+        cached = [f.fingerprint for f in scan([str(tree)], cache=cache, select=["IAC201"]).findings]
+        assert cached == [f.fingerprint for f in scan([str(tree)], select=["IAC201"]).findings]
+        fingerprints.setdefault(str(cwd), cached)
+    assert fingerprints[str(tmp_path / "a")] != fingerprints[str(tree)]
+    assert cache.hits >= 1  # the third scan: the first one's entry

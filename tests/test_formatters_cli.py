@@ -20,8 +20,17 @@ from iaclint.formatters.text import format_text
 @pytest.fixture
 def workdir(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(iaclint.api, "scan", lambda *a, **k: sample_result())
+    monkeypatch.setattr(iaclint.api, "scan_reports", _sample_reports)
     return tmp_path
+
+
+def _sample_reports(paths, reports, **asked):
+    """`api.scan_reports` of the hand-built result: each asked report rendered from it."""
+    from iaclint.formatters import get_writer
+    from iaclint.pipeline.report_cache import Reports, outcome
+
+    result = sample_result()
+    return Reports(result, outcome(result, {}), [get_writer(fmt)(result, colour=colour) for fmt, colour in reports])
 
 
 def run(capsys, *argv):

@@ -268,8 +268,7 @@ def _load(policy_dirs):
 def _scan(args) -> int:
     import gc
 
-    from iaclint.api import scan
-    from iaclint.formatters import get_writer
+    from iaclint.api import scan_reports
 
     # A scan allocates millions of long-lived objects (resources, spans, findings) and few
     # cycles; the default thresholds make full collections re-walk all of them, which on
@@ -290,43 +289,62 @@ def _scan(args) -> int:
     from iaclint.api import UnknownEnvironmentError, UnknownPolicyError
 
     section = args.diff is not None and any(fmt in ("markdown", "github") for fmt, _ in reports)
-    try:
-        result = scan(paths, policies=policies, overlay=overlay, inventory=section, **settings.scan)
+    asked = [(fmt, not args.no_color and output is None and fmt == "text" and sys.stdout.isatty())
+             for fmt, output in reports]
+    try:  # with the cache, an unchanged tree's reports come from it (iaclint.pipeline.report_cache)
+        scanned = scan_reports(paths, asked, policies=policies, overlay=overlay, inventory=section, **settings.scan)
     except (UnknownPolicyError, UnknownEnvironmentError) as exc:
         return _usage_error(str(exc))
-    if section:  # the pull-request section: what the change adds to the AI inventory
+    if section:  # the pull-request section: what the change adds to the AI inventory (never cached)
         from iaclint.faces.inventory import diff_inventory
 
-        if diff_inventory(result, args.diff, paths, policies, settings.scan) != 0:
+        if diff_inventory(scanned.result, args.diff, paths, policies, settings.scan) != 0:
             return EXIT_ERROR
     from iaclint.faces.settings import note, said_failures
     from iaclint.gate.writes import write_file
 
-    for fmt, output in reports:
-        colour = not args.no_color and output is None and fmt == "text" and sys.stdout.isatty()
-        report = get_writer(fmt)(result, colour=colour)  # pieces: a large report is not held whole
+    for (fmt, output), report in zip(reports, scanned.pieces):  # pieces: a large report is not held whole
+        stored = getattr(report, "data", None)  # a report from the cache, as UTF-8
         if output is None:
+            if stored is not None and _utf8_stdout():
+                sys.stdout.flush()
+                sys.stdout.buffer.write(stored)
+                sys.stdout.buffer.flush()
+                continue
             sys.stdout.writelines(report)
             sys.stdout.flush()
             continue
         try:  # the write gate: never through a committed symlink, never out of the tree by one
-            write_file(output, report, tree=settings.tree)
+            write_file(output, report if stored is None else (stored,), tree=settings.tree)
         except OSError as exc:
             return _usage_error(f"cannot write {output}: {exc.strerror or exc}")
-    for path, reason in result.skipped:  # on purpose (DESIGN 10): said, but no exit code of its own
+    outcome = scanned.outcome
+    for path, reason in outcome.skipped:  # on purpose (DESIGN 10): said, but no exit code of its own
         note(path, reason)
-    if result.strict:  # AI resources no policy checks: said, never an exit code (docs/usage.md)
-        for item in result.unchecked:
+    if outcome.strict:  # AI resources no policy checks: said, never an exit code (docs/usage.md)
+        for item in outcome.unchecked:
             note(f"{item.file}:{item.line}", item.message())
-    if said_failures(result):
+    if said_failures(outcome):
         return EXIT_ERROR
     threshold = SEVERITY_ORDER.index(settings.fail_on)
-    for finding in result.findings:
-        if finding.suppressed:
-            continue
-        if finding.policy_id == "IAC001" or SEVERITY_ORDER.index(finding.severity) >= threshold:
+    for policy_id, severity in outcome.failing:
+        if policy_id == "IAC001" or SEVERITY_ORDER.index(severity) >= threshold:
             return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _utf8_stdout() -> bool:
+    """Whether standard output writes text as UTF-8 bytes, newlines untranslated: then a
+    report from the cache (UTF-8 already) goes to its buffer as it is, the same bytes."""
+    import codecs
+    import os
+
+    encoding = getattr(sys.stdout, "encoding", None)
+    try:
+        utf8 = bool(encoding) and codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
+    return utf8 and os.linesep == "\n" and hasattr(sys.stdout, "buffer")
 
 
 def _inputs(args) -> tuple[list[str], dict | None]:

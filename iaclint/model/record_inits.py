@@ -807,6 +807,16 @@ def _i45(_s):
 def _i46(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
+    def __init__(self, result, outcome, pieces):
+        self.result = result
+        self.outcome = outcome
+        self.pieces = pieces
+    return __init__
+
+
+def _i47(_s):
+    _MISSING = _s['_MISSING']
+    _setattr = _s['_setattr']
     _default_count = _s['_default_count']
     _factory_errors = _s['_factory_errors']
     _factory_loaded = _s['_factory_loaded']
@@ -822,7 +832,7 @@ def _i46(_s):
     return __init__
 
 
-def _i47(_s):
+def _i48(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     _default_baseline_confined = _s['_default_baseline_confined']
@@ -845,7 +855,7 @@ def _i47(_s):
     return __init__
 
 
-def _i48(_s):
+def _i49(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     _default_debounce = _s['_default_debounce']
@@ -878,7 +888,7 @@ def _i48(_s):
     return __init__
 
 
-def _i49(_s):
+def _i50(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     _default_by_name = _s['_default_by_name']
@@ -902,7 +912,22 @@ def _i49(_s):
     return __init__
 
 
-def _i50(_s):
+def _i51(_s):
+    _MISSING = _s['_MISSING']
+    _setattr = _s['_setattr']
+    _factory_inputs = _s['_factory_inputs']
+    def __init__(self, skipped, unchecked, strict, missing, errors, failing, inputs=_MISSING):
+        self.skipped = skipped
+        self.unchecked = unchecked
+        self.strict = strict
+        self.missing = missing
+        self.errors = errors
+        self.failing = failing
+        self.inputs = _factory_inputs() if inputs is _MISSING else inputs
+    return __init__
+
+
+def _i52(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     _default_cost = _s['_default_cost']
@@ -926,7 +951,7 @@ def _i50(_s):
     return __init__
 
 
-def _i51(_s):
+def _i53(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     def __init__(self, state, found, text):
@@ -936,7 +961,7 @@ def _i51(_s):
     return __init__
 
 
-def _i52(_s):
+def _i54(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     _factory_cloudformation = _s['_factory_cloudformation']
@@ -959,7 +984,7 @@ def _i52(_s):
     return __init__
 
 
-def _i53(_s):
+def _i55(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     _default_values = _s['_default_values']
@@ -970,7 +995,7 @@ def _i53(_s):
     return __init__
 
 
-def _i54(_s):
+def _i56(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     def __init__(self, type, identifier):
@@ -979,7 +1004,7 @@ def _i54(_s):
     return __init__
 
 
-def _i55(_s):
+def _i57(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     def __init__(self, type, labels, attributes, blocks, span, header, source):
@@ -993,7 +1018,7 @@ def _i55(_s):
     return __init__
 
 
-def _i56(_s):
+def _i58(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     _default_dialect = _s['_default_dialect']
@@ -1025,7 +1050,7 @@ def _i56(_s):
     return __init__
 
 
-def _i57(_s):
+def _i59(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     def __init__(self, types, attribute, operator, value, where):
@@ -1037,7 +1062,7 @@ def _i57(_s):
     return __init__
 
 
-def _i58(_s):
+def _i60(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     def __init__(self, types, connected, operator, where):
@@ -1048,7 +1073,7 @@ def _i58(_s):
     return __init__
 
 
-def _i59(_s):
+def _i61(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     def __init__(self, types, operator, where):
@@ -1058,7 +1083,7 @@ def _i59(_s):
     return __init__
 
 
-def _i60(_s):
+def _i62(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     _default_blocked = _s['_default_blocked']
@@ -1070,7 +1095,7 @@ def _i60(_s):
     return __init__
 
 
-def _i61(_s):
+def _i63(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     def __init__(self, value, path, spans):
@@ -1080,7 +1105,7 @@ def _i61(_s):
     return __init__
 
 
-def _i62(_s):
+def _i64(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     _default_applies = _s['_default_applies']
@@ -1094,7 +1119,7 @@ def _i62(_s):
     return __init__
 
 
-def _i63(_s):
+def _i65(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     _factory_duplicates = _s['_factory_duplicates']
@@ -1108,7 +1133,7 @@ def _i63(_s):
     return __init__
 
 
-def _i64(_s):
+def _i66(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     _default_environment = _s['_default_environment']
@@ -1127,7 +1152,7 @@ def _i64(_s):
     return __init__
 
 
-def _i65(_s):
+def _i67(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     def __init__(self, verdict, anchor, where, message, flows, identity):
@@ -1140,7 +1165,7 @@ def _i65(_s):
     return __init__
 
 
-def _i66(_s):
+def _i68(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     def __init__(self, verdict, detail, path):
@@ -1150,7 +1175,7 @@ def _i66(_s):
     return __init__
 
 
-def _i67(_s):
+def _i69(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     def __init__(self, verdict, message, path):
@@ -1160,7 +1185,7 @@ def _i67(_s):
     return __init__
 
 
-def _i68(_s):
+def _i70(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     _default_message = _s['_default_message']
@@ -1172,7 +1197,7 @@ def _i68(_s):
     return __init__
 
 
-def _i69(_s):
+def _i71(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     _default_at = _s['_default_at']
@@ -1190,7 +1215,7 @@ def _i69(_s):
     return __init__
 
 
-def _i70(_s):
+def _i72(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     _default_fields = _s['_default_fields']
@@ -1204,7 +1229,7 @@ def _i70(_s):
     return __init__
 
 
-def _i71(_s):
+def _i73(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     _default_reason = _s['_default_reason']
@@ -1214,7 +1239,7 @@ def _i71(_s):
     return __init__
 
 
-def _i72(_s):
+def _i74(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     _default_definition = _s['_default_definition']
@@ -1277,31 +1302,33 @@ INITS = {
     'def __init__(self, resources=_MISSING, errors=_MISSING, files_read=_MISSING, module_dirs=_MISSING, module_files=_MISSING, notes=_MISSING, inputs=_MISSING, effort=_default_effort, texts=_MISSING):\n    self.resources = _factory_resources() if resources is _MISSING else resources\n    self.errors = _factory_errors() if errors is _MISSING else errors\n    self.files_read = _factory_files_read() if files_read is _MISSING else files_read\n    self.module_dirs = _factory_module_dirs() if module_dirs is _MISSING else module_dirs\n    self.module_files = _factory_module_files() if module_files is _MISSING else module_files\n    self.notes = _factory_notes() if notes is _MISSING else notes\n    self.inputs = _factory_inputs() if inputs is _MISSING else inputs\n    self.effort = effort\n    self.texts = _factory_texts() if texts is _MISSING else texts\n': _i43,
     'def __init__(self, resources=_MISSING, errors=_MISSING, module_dirs=_MISSING, module_files=_MISSING, inputs=_MISSING):\n    self.resources = _factory_resources() if resources is _MISSING else resources\n    self.errors = _factory_errors() if errors is _MISSING else errors\n    self.module_dirs = _factory_module_dirs() if module_dirs is _MISSING else module_dirs\n    self.module_files = _factory_module_files() if module_files is _MISSING else module_files\n    self.inputs = _factory_inputs() if inputs is _MISSING else inputs\n': _i44,
     'def __init__(self, resources=_MISSING, errors=_MISSING, nested=_MISSING, notes=_MISSING, declared=_default_declared, effort=_default_effort):\n    self.resources = _factory_resources() if resources is _MISSING else resources\n    self.errors = _factory_errors() if errors is _MISSING else errors\n    self.nested = _factory_nested() if nested is _MISSING else nested\n    self.notes = _factory_notes() if notes is _MISSING else notes\n    self.declared = declared\n    self.effort = effort\n': _i45,
-    'def __init__(self, root, loaded=_MISSING, notes=_MISSING, count=_default_count, parsed=_MISSING, errors=_MISSING):\n    self.root = root\n    self.loaded = _factory_loaded() if loaded is _MISSING else loaded\n    self.notes = _factory_notes() if notes is _MISSING else notes\n    self.count = count\n    self.parsed = _factory_parsed() if parsed is _MISSING else parsed\n    self.errors = _factory_errors() if errors is _MISSING else errors\n': _i46,
-    'def __init__(self, scan=_MISSING, policy_dirs=_MISSING, fail_on=_default_fail_on, format=_default_format, baseline_file=_default_baseline_file, config=_default_config, baseline_confined=_default_baseline_confined, tree=_default_tree):\n    self.scan = _factory_scan() if scan is _MISSING else scan\n    self.policy_dirs = _factory_policy_dirs() if policy_dirs is _MISSING else policy_dirs\n    self.fail_on = fail_on\n    self.format = format\n    self.baseline_file = baseline_file\n    self.config = config\n    self.baseline_confined = baseline_confined\n    self.tree = tree\n': _i47,
-    'def __init__(self, select=_MISSING, extend_select=_MISSING, ignore=_MISSING, strict=_default_strict, policy_dirs=_MISSING, var_files=_MISSING, variables=_MISSING, parameters=_MISSING, environments=_MISSING, environment=_default_environment, debounce=_default_debounce, scan_timeout=_default_scan_timeout, trusted_workspace=_default_trusted_workspace):\n    self.select = _factory_select() if select is _MISSING else select\n    self.extend_select = _factory_extend_select() if extend_select is _MISSING else extend_select\n    self.ignore = _factory_ignore() if ignore is _MISSING else ignore\n    self.strict = strict\n    self.policy_dirs = _factory_policy_dirs() if policy_dirs is _MISSING else policy_dirs\n    self.var_files = _factory_var_files() if var_files is _MISSING else var_files\n    self.variables = _factory_variables() if variables is _MISSING else variables\n    self.parameters = _factory_parameters() if parameters is _MISSING else parameters\n    self.environments = _factory_environments() if environments is _MISSING else environments\n    self.environment = environment\n    self.debounce = debounce\n    self.scan_timeout = scan_timeout\n    self.trusted_workspace = trusted_workspace\n': _i48,
-    'def __init__(self, service, canonical, terraform, cloudformation=_MISSING, awscc=_MISSING, by_name=_default_by_name, policies=_MISSING, opt_in=_MISSING, checkov_tf=_default_checkov_tf, checkov_cfn=_default_checkov_cfn):\n    self.service = service\n    self.canonical = canonical\n    self.terraform = terraform\n    self.cloudformation = _factory_cloudformation() if cloudformation is _MISSING else cloudformation\n    self.awscc = _factory_awscc() if awscc is _MISSING else awscc\n    self.by_name = by_name\n    self.policies = _factory_policies() if policies is _MISSING else policies\n    self.opt_in = _factory_opt_in() if opt_in is _MISSING else opt_in\n    self.checkov_tf = checkov_tf\n    self.checkov_cfn = checkov_cfn\n': _i49,
-    'def __init__(self, source, target, kind, label=_default_label, via=_default_via, known=_default_known, reason=_default_reason, cost=_default_cost, fix=_default_fix, notes=_default_notes):\n    self.source = source\n    self.target = target\n    self.kind = kind\n    self.label = label\n    self.via = via\n    self.known = known\n    self.reason = reason\n    self.cost = cost\n    self.fix = fix\n    self.notes = notes\n': _i50,
-    'def __init__(self, state, found, text):\n    self.state = state\n    self.found = found\n    self.text = text\n': _i51,
-    'def __init__(self, terraform_dirs=_MISSING, cloudformation=_MISSING, reportable=_MISSING, missing=_MISSING, errors=_MISSING, skipped=_MISSING, plans=_MISSING, environments=_MISSING):\n    self.terraform_dirs = _factory_terraform_dirs() if terraform_dirs is _MISSING else terraform_dirs\n    self.cloudformation = _factory_cloudformation() if cloudformation is _MISSING else cloudformation\n    self.reportable = _factory_reportable() if reportable is _MISSING else reportable\n    self.missing = _factory_missing() if missing is _MISSING else missing\n    self.errors = _factory_errors() if errors is _MISSING else errors\n    self.skipped = _factory_skipped() if skipped is _MISSING else skipped\n    self.plans = _factory_plans() if plans is _MISSING else plans\n    self.environments = _factory_environments() if environments is _MISSING else environments\n': _i52,
-    "def __init__(self, test, variable, values=_default_values):\n    _setattr(self, 'test', test)\n    _setattr(self, 'variable', variable)\n    _setattr(self, 'values', values)\n": _i53,
-    "def __init__(self, type, identifier):\n    _setattr(self, 'type', type)\n    _setattr(self, 'identifier', identifier)\n": _i54,
-    'def __init__(self, type, labels, attributes, blocks, span, header, source):\n    self.type = type\n    self.labels = labels\n    self.attributes = attributes\n    self.blocks = blocks\n    self.span = span\n    self.header = header\n    self.source = source\n': _i55,
-    'def __init__(self, type, native_type, address, file, span, header, attributes, spans, native_paths, defaults, fmt, references, unit, metadata=_MISSING, metadata_spans=_MISSING, speller=_default_speller, origins=_MISSING, dialect=_default_dialect, environment=_default_environment):\n    self.type = type\n    self.native_type = native_type\n    self.address = address\n    self.file = file\n    self.span = span\n    self.header = header\n    self.attributes = attributes\n    self.spans = spans\n    self.native_paths = native_paths\n    self.defaults = defaults\n    self.fmt = fmt\n    self.references = references\n    self.unit = unit\n    self.metadata = _factory_metadata() if metadata is _MISSING else metadata\n    self.metadata_spans = _factory_metadata_spans() if metadata_spans is _MISSING else metadata_spans\n    self.speller = speller\n    self.origins = _factory_origins() if origins is _MISSING else origins\n    self.dialect = dialect\n    self.environment = environment\n': _i56,
-    "def __init__(self, types, attribute, operator, value, where):\n    _setattr(self, 'types', types)\n    _setattr(self, 'attribute', attribute)\n    _setattr(self, 'operator', operator)\n    _setattr(self, 'value', value)\n    _setattr(self, 'where', where)\n": _i57,
-    "def __init__(self, types, connected, operator, where):\n    _setattr(self, 'types', types)\n    _setattr(self, 'connected', connected)\n    _setattr(self, 'operator', operator)\n    _setattr(self, 'where', where)\n": _i58,
-    "def __init__(self, types, operator, where):\n    _setattr(self, 'types', types)\n    _setattr(self, 'operator', operator)\n    _setattr(self, 'where', where)\n": _i59,
-    'def __init__(self, value, path, name, blocked=_default_blocked):\n    self.value = value\n    self.path = path\n    self.name = name\n    self.blocked = blocked\n': _i60,
-    'def __init__(self, value, path, spans):\n    self.value = value\n    self.path = path\n    self.spans = spans\n': _i61,
-    'def __init__(self, value, path=_default_path, detail=_default_detail, applies=_default_applies):\n    self.value = value\n    self.path = path\n    self.detail = detail\n    self.applies = applies\n': _i62,
-    'def __init__(self, value, spans=_MISSING, keys=_MISSING, duplicates=_MISSING):\n    self.value = value\n    self.spans = _factory_spans() if spans is _MISSING else spans\n    self.keys = _factory_keys() if keys is _MISSING else keys\n    self.duplicates = _factory_duplicates() if duplicates is _MISSING else duplicates\n': _i63,
-    'def __init__(self, var_files, variables, parameters, overlay, tree=_default_tree, environments=_MISSING, environment=_default_environment, work_budget=_default_work_budget):\n    self.var_files = var_files\n    self.variables = variables\n    self.parameters = parameters\n    self.overlay = overlay\n    self.tree = tree\n    self.environments = _factory_environments() if environments is _MISSING else environments\n    self.environment = environment\n    self.work_budget = work_budget\n': _i64,
-    'def __init__(self, verdict, anchor, where, message, flows, identity):\n    self.verdict = verdict\n    self.anchor = anchor\n    self.where = where\n    self.message = message\n    self.flows = flows\n    self.identity = identity\n': _i65,
-    'def __init__(self, verdict, detail, path):\n    self.verdict = verdict\n    self.detail = detail\n    self.path = path\n': _i66,
-    'def __init__(self, verdict, message, path):\n    self.verdict = verdict\n    self.message = message\n    self.path = path\n': _i67,
-    'def __init__(self, verdict, message=_default_message, path=_default_path):\n    self.verdict = verdict\n    self.message = message\n    self.path = path\n': _i68,
-    'def __init__(self, verdict, message=_default_message, path=_default_path, flows=_default_flows, identity=_default_identity, at=_default_at):\n    self.verdict = verdict\n    self.message = message\n    self.path = path\n    self.flows = flows\n    self.identity = identity\n    self.at = at\n': _i69,
-    'def __init__(self, verdict, path=_default_path, message=_default_message, fields=_default_fields):\n    self.verdict = verdict\n    self.path = path\n    self.message = message\n    self.fields = fields\n': _i70,
-    'def __init__(self, verdict, reason=_default_reason):\n    self.verdict = verdict\n    self.reason = reason\n': _i71,
-    'def __init__(self, where, definition=_default_definition, params=_default_params, problem=_default_problem, problem_path=_default_problem_path):\n    self.where = where\n    self.definition = definition\n    self.params = params\n    self.problem = problem\n    self.problem_path = problem_path\n': _i72,
+    'def __init__(self, result, outcome, pieces):\n    self.result = result\n    self.outcome = outcome\n    self.pieces = pieces\n': _i46,
+    'def __init__(self, root, loaded=_MISSING, notes=_MISSING, count=_default_count, parsed=_MISSING, errors=_MISSING):\n    self.root = root\n    self.loaded = _factory_loaded() if loaded is _MISSING else loaded\n    self.notes = _factory_notes() if notes is _MISSING else notes\n    self.count = count\n    self.parsed = _factory_parsed() if parsed is _MISSING else parsed\n    self.errors = _factory_errors() if errors is _MISSING else errors\n': _i47,
+    'def __init__(self, scan=_MISSING, policy_dirs=_MISSING, fail_on=_default_fail_on, format=_default_format, baseline_file=_default_baseline_file, config=_default_config, baseline_confined=_default_baseline_confined, tree=_default_tree):\n    self.scan = _factory_scan() if scan is _MISSING else scan\n    self.policy_dirs = _factory_policy_dirs() if policy_dirs is _MISSING else policy_dirs\n    self.fail_on = fail_on\n    self.format = format\n    self.baseline_file = baseline_file\n    self.config = config\n    self.baseline_confined = baseline_confined\n    self.tree = tree\n': _i48,
+    'def __init__(self, select=_MISSING, extend_select=_MISSING, ignore=_MISSING, strict=_default_strict, policy_dirs=_MISSING, var_files=_MISSING, variables=_MISSING, parameters=_MISSING, environments=_MISSING, environment=_default_environment, debounce=_default_debounce, scan_timeout=_default_scan_timeout, trusted_workspace=_default_trusted_workspace):\n    self.select = _factory_select() if select is _MISSING else select\n    self.extend_select = _factory_extend_select() if extend_select is _MISSING else extend_select\n    self.ignore = _factory_ignore() if ignore is _MISSING else ignore\n    self.strict = strict\n    self.policy_dirs = _factory_policy_dirs() if policy_dirs is _MISSING else policy_dirs\n    self.var_files = _factory_var_files() if var_files is _MISSING else var_files\n    self.variables = _factory_variables() if variables is _MISSING else variables\n    self.parameters = _factory_parameters() if parameters is _MISSING else parameters\n    self.environments = _factory_environments() if environments is _MISSING else environments\n    self.environment = environment\n    self.debounce = debounce\n    self.scan_timeout = scan_timeout\n    self.trusted_workspace = trusted_workspace\n': _i49,
+    'def __init__(self, service, canonical, terraform, cloudformation=_MISSING, awscc=_MISSING, by_name=_default_by_name, policies=_MISSING, opt_in=_MISSING, checkov_tf=_default_checkov_tf, checkov_cfn=_default_checkov_cfn):\n    self.service = service\n    self.canonical = canonical\n    self.terraform = terraform\n    self.cloudformation = _factory_cloudformation() if cloudformation is _MISSING else cloudformation\n    self.awscc = _factory_awscc() if awscc is _MISSING else awscc\n    self.by_name = by_name\n    self.policies = _factory_policies() if policies is _MISSING else policies\n    self.opt_in = _factory_opt_in() if opt_in is _MISSING else opt_in\n    self.checkov_tf = checkov_tf\n    self.checkov_cfn = checkov_cfn\n': _i50,
+    'def __init__(self, skipped, unchecked, strict, missing, errors, failing, inputs=_MISSING):\n    self.skipped = skipped\n    self.unchecked = unchecked\n    self.strict = strict\n    self.missing = missing\n    self.errors = errors\n    self.failing = failing\n    self.inputs = _factory_inputs() if inputs is _MISSING else inputs\n': _i51,
+    'def __init__(self, source, target, kind, label=_default_label, via=_default_via, known=_default_known, reason=_default_reason, cost=_default_cost, fix=_default_fix, notes=_default_notes):\n    self.source = source\n    self.target = target\n    self.kind = kind\n    self.label = label\n    self.via = via\n    self.known = known\n    self.reason = reason\n    self.cost = cost\n    self.fix = fix\n    self.notes = notes\n': _i52,
+    'def __init__(self, state, found, text):\n    self.state = state\n    self.found = found\n    self.text = text\n': _i53,
+    'def __init__(self, terraform_dirs=_MISSING, cloudformation=_MISSING, reportable=_MISSING, missing=_MISSING, errors=_MISSING, skipped=_MISSING, plans=_MISSING, environments=_MISSING):\n    self.terraform_dirs = _factory_terraform_dirs() if terraform_dirs is _MISSING else terraform_dirs\n    self.cloudformation = _factory_cloudformation() if cloudformation is _MISSING else cloudformation\n    self.reportable = _factory_reportable() if reportable is _MISSING else reportable\n    self.missing = _factory_missing() if missing is _MISSING else missing\n    self.errors = _factory_errors() if errors is _MISSING else errors\n    self.skipped = _factory_skipped() if skipped is _MISSING else skipped\n    self.plans = _factory_plans() if plans is _MISSING else plans\n    self.environments = _factory_environments() if environments is _MISSING else environments\n': _i54,
+    "def __init__(self, test, variable, values=_default_values):\n    _setattr(self, 'test', test)\n    _setattr(self, 'variable', variable)\n    _setattr(self, 'values', values)\n": _i55,
+    "def __init__(self, type, identifier):\n    _setattr(self, 'type', type)\n    _setattr(self, 'identifier', identifier)\n": _i56,
+    'def __init__(self, type, labels, attributes, blocks, span, header, source):\n    self.type = type\n    self.labels = labels\n    self.attributes = attributes\n    self.blocks = blocks\n    self.span = span\n    self.header = header\n    self.source = source\n': _i57,
+    'def __init__(self, type, native_type, address, file, span, header, attributes, spans, native_paths, defaults, fmt, references, unit, metadata=_MISSING, metadata_spans=_MISSING, speller=_default_speller, origins=_MISSING, dialect=_default_dialect, environment=_default_environment):\n    self.type = type\n    self.native_type = native_type\n    self.address = address\n    self.file = file\n    self.span = span\n    self.header = header\n    self.attributes = attributes\n    self.spans = spans\n    self.native_paths = native_paths\n    self.defaults = defaults\n    self.fmt = fmt\n    self.references = references\n    self.unit = unit\n    self.metadata = _factory_metadata() if metadata is _MISSING else metadata\n    self.metadata_spans = _factory_metadata_spans() if metadata_spans is _MISSING else metadata_spans\n    self.speller = speller\n    self.origins = _factory_origins() if origins is _MISSING else origins\n    self.dialect = dialect\n    self.environment = environment\n': _i58,
+    "def __init__(self, types, attribute, operator, value, where):\n    _setattr(self, 'types', types)\n    _setattr(self, 'attribute', attribute)\n    _setattr(self, 'operator', operator)\n    _setattr(self, 'value', value)\n    _setattr(self, 'where', where)\n": _i59,
+    "def __init__(self, types, connected, operator, where):\n    _setattr(self, 'types', types)\n    _setattr(self, 'connected', connected)\n    _setattr(self, 'operator', operator)\n    _setattr(self, 'where', where)\n": _i60,
+    "def __init__(self, types, operator, where):\n    _setattr(self, 'types', types)\n    _setattr(self, 'operator', operator)\n    _setattr(self, 'where', where)\n": _i61,
+    'def __init__(self, value, path, name, blocked=_default_blocked):\n    self.value = value\n    self.path = path\n    self.name = name\n    self.blocked = blocked\n': _i62,
+    'def __init__(self, value, path, spans):\n    self.value = value\n    self.path = path\n    self.spans = spans\n': _i63,
+    'def __init__(self, value, path=_default_path, detail=_default_detail, applies=_default_applies):\n    self.value = value\n    self.path = path\n    self.detail = detail\n    self.applies = applies\n': _i64,
+    'def __init__(self, value, spans=_MISSING, keys=_MISSING, duplicates=_MISSING):\n    self.value = value\n    self.spans = _factory_spans() if spans is _MISSING else spans\n    self.keys = _factory_keys() if keys is _MISSING else keys\n    self.duplicates = _factory_duplicates() if duplicates is _MISSING else duplicates\n': _i65,
+    'def __init__(self, var_files, variables, parameters, overlay, tree=_default_tree, environments=_MISSING, environment=_default_environment, work_budget=_default_work_budget):\n    self.var_files = var_files\n    self.variables = variables\n    self.parameters = parameters\n    self.overlay = overlay\n    self.tree = tree\n    self.environments = _factory_environments() if environments is _MISSING else environments\n    self.environment = environment\n    self.work_budget = work_budget\n': _i66,
+    'def __init__(self, verdict, anchor, where, message, flows, identity):\n    self.verdict = verdict\n    self.anchor = anchor\n    self.where = where\n    self.message = message\n    self.flows = flows\n    self.identity = identity\n': _i67,
+    'def __init__(self, verdict, detail, path):\n    self.verdict = verdict\n    self.detail = detail\n    self.path = path\n': _i68,
+    'def __init__(self, verdict, message, path):\n    self.verdict = verdict\n    self.message = message\n    self.path = path\n': _i69,
+    'def __init__(self, verdict, message=_default_message, path=_default_path):\n    self.verdict = verdict\n    self.message = message\n    self.path = path\n': _i70,
+    'def __init__(self, verdict, message=_default_message, path=_default_path, flows=_default_flows, identity=_default_identity, at=_default_at):\n    self.verdict = verdict\n    self.message = message\n    self.path = path\n    self.flows = flows\n    self.identity = identity\n    self.at = at\n': _i71,
+    'def __init__(self, verdict, path=_default_path, message=_default_message, fields=_default_fields):\n    self.verdict = verdict\n    self.path = path\n    self.message = message\n    self.fields = fields\n': _i72,
+    'def __init__(self, verdict, reason=_default_reason):\n    self.verdict = verdict\n    self.reason = reason\n': _i73,
+    'def __init__(self, where, definition=_default_definition, params=_default_params, problem=_default_problem, problem_path=_default_problem_path):\n    self.where = where\n    self.definition = definition\n    self.params = params\n    self.problem = problem\n    self.problem_path = problem_path\n': _i74,
 }

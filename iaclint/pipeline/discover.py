@@ -125,8 +125,8 @@ def _walk(root: str, found: Discovery, tree: reads.Tree) -> None:
         found.errors.append(ParseError(path, 1, 1, f"cannot read directory: {exc.strerror or exc}"))
         found.reportable.add(path)
 
-    for directory, dirs, files in _walk_tree(root, unlisted):
-        files = [f for f in files if _readable(directory, f, tree, found)]
+    for directory, dirs, files, plain in _walk_tree(root, unlisted):
+        files = [f for f in files if f in plain or _readable(directory, f, tree, found)]
         assembly = (os.path.basename(os.path.normpath(directory)) == CDK_OUT
                     or (CDK_OUT in files and "manifest.json" in files and _is_marker(directory, tree))
                     or os.path.dirname(directory) in assemblies
@@ -159,7 +159,9 @@ def _is_marker(directory: str, tree: reads.Tree) -> bool:
 def _walk_tree(root: str, onerror):
     """`os.walk(root, onerror=onerror)`, top-down, symlinked directories listed but not
     entered, without recursion: before Python 3.12 os.walk recurses once per level, and a
-    tree a thousand directories deep would end the scan with a RecursionError."""
+    tree a thousand directories deep would end the scan with a RecursionError. Yields a
+    fourth item too: the names of the files the listing says are regular files and not
+    symlinks (`_readable` need not look at them again: a `lstat` per file)."""
     stack = [root]
     while stack:
         top = stack.pop()
@@ -169,14 +171,16 @@ def _walk_tree(root: str, onerror):
         except OSError as exc:
             onerror(exc)
             continue
-        dirs, files = [], []
+        dirs, files, plain = [], [], set()
         for entry in entries:
             try:
                 is_dir = entry.is_dir()
+                if not is_dir and entry.is_file(follow_symlinks=False):  # from the listing, no system call
+                    plain.add(entry.name)
             except OSError:
                 is_dir = False
             (dirs if is_dir else files).append(entry.name)
-        yield top, dirs, files  # the caller may prune `dirs` in place, as with os.walk
+        yield top, dirs, files, plain  # the caller may prune `dirs` in place, as with os.walk
         stack.extend(os.path.join(top, d) for d in reversed(dirs) if not os.path.islink(os.path.join(top, d)))
 
 

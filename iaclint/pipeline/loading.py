@@ -87,7 +87,8 @@ def units_of(found) -> list[tuple]:
 
 def unit_keys(found, options: Options, cache) -> list | None:
     """The cache key of every unit, or None when some input cannot be read."""
-    keys = [_key(cache, unit, options) for unit in units_of(found)]
+    tf_vars = _tf_var_environment()  # once, not once per module (50 on tf-1000)
+    keys = [_key(cache, unit, options, tf_vars) for unit in units_of(found)]
     return None if any(k is None for k in keys) else keys
 
 
@@ -500,8 +501,14 @@ def _extras(result) -> dict:
             "notes": list(getattr(result, "notes", ())), "inputs": dict(result.inputs)}
 
 
-def _key(cache, unit: tuple, options: Options):
-    """Everything a unit's result depends on, or None when an input cannot be read."""
+def _tf_var_environment() -> list:
+    """The `TF_VAR_*` environment variables: Terraform variables, part of a module's key."""
+    return sorted((k, v) for k, v in os.environ.items() if k.startswith("TF_VAR_"))
+
+
+def _key(cache, unit: tuple, options: Options, tf_vars: list | None = None):
+    """Everything a unit's result depends on, or None when an input cannot be read.
+    `tf_vars`: `_tf_var_environment()`, when the caller has it already."""
     from iaclint.gate.files import content_hash
 
     kind, where, files = unit
@@ -510,8 +517,7 @@ def _key(cache, unit: tuple, options: Options):
         from iaclint.frontends.terraform.var_files import auto_var_files
 
         inputs += auto_var_files(where) + list(options.var_files)
-        extra = (sorted(options.variables.items()),
-                 sorted((k, v) for k, v in os.environ.items() if k.startswith("TF_VAR_")))
+        extra = (sorted(options.variables.items()), _tf_var_environment() if tf_vars is None else tf_vars)
     else:
         extra = (sorted(options.parameters.items()),)
         if where.endswith(".template.json"):  # CDK output: construct paths come from manifest.json

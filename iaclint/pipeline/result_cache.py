@@ -57,13 +57,16 @@ def policy_fingerprint(policies) -> str:
 
 def key(cache, found, options: Options, policies, policy_options: dict | None = None,
         inventory: bool = False) -> tuple[str | None, list | None]:
-    """(the scan's key, the units' keys); (None, None) when some input cannot be read."""
+    """(the scan's key, the units' keys); (None, None) when some input cannot be read.
+
+    The working directory is part of the key: a finding's fingerprint names its file
+    relative to it when the file was given as an absolute path (`model.finding`)."""
     keys = unit_keys(found, options, cache)
     if keys is None:
         return None, None
     return cache.key("inventory" if inventory else "scan", keys, sorted(found.reportable),
                      policy_fingerprint(policies), sorted((policy_options or {}).items()),
-                     options.work_budget), keys
+                     options.work_budget, os.getcwd()), keys
 
 
 def get(cache, scan_key: str | None, overlay: dict, tree=None) -> Evaluated | None:

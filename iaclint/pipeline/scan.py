@@ -198,33 +198,47 @@ def discover_units(request: Request) -> Discovery:
     return found
 
 
-def evaluate(request: Request, found: Discovery, chosen: Chosen):
-    """(Evaluated, the reportable resources): from the whole-scan cache when nothing
-    changed, else loaded and checked. Only a `--diff` run needs the resources, and it
-    never uses the cache."""
+def keyed_runs(request: Request, found: Discovery, chosen: Chosen) -> list[tuple]:
+    """(loading options, whole-scan key, units' keys) of each evaluation the scan makes:
+    one, or one per environment. The keys are None when the scan is not cached (no
+    cache, a `--diff` run, per-path ignores given as matchers, an unreadable input)."""
     from iaclint.pipeline.loading import Options
 
     options = Options(list(request.var_files), dict(request.variables or {}), dict(request.parameters or {}),
                       request.buffers, request.tree, work_budget=request.work_budget)
+    runs = [options]
+    if found.environments:
+        from iaclint.model.records import replace
+        from iaclint.pipeline import environments
+
+        runs = [replace(options, environments=found.environments, environment=name)
+                for name in environments.select(found.environments, request.environment)]
+    if request.cache is None or request.changes is not None or request.per_path_ignores:
+        return [(o, None, None) for o in runs]
+    from iaclint.pipeline import result_cache
+
+    return [(o, *result_cache.key(request.cache, found, o, chosen.policies, request.policy_options,
+                                  inventory=request.inventory)) for o in runs]
+
+
+def evaluate(request: Request, found: Discovery, chosen: Chosen, runs: list | None = None):
+    """(Evaluated, the reportable resources): from the whole-scan cache when nothing
+    changed, else loaded and checked. Only a `--diff` run needs the resources, and it
+    never uses the cache. `runs`: `keyed_runs`, when the caller has them already."""
     from iaclint.pipeline import environments
 
+    runs = keyed_runs(request, found, chosen) if runs is None else runs
     if not found.environments:
-        evaluated, resources = _evaluate(request, found, chosen, options)
+        evaluated, resources = _evaluate(request, found, chosen, *runs[0])
         return environments.settle(evaluated), resources  # nested stacks: evaluated once per parent
-    from iaclint.model.records import replace
-
-    runs = [_evaluate(request, found, chosen, replace(options, environments=found.environments, environment=name))
-            for name in environments.select(found.environments, request.environment)]
-    return environments.settle(environments.merge([evaluated for evaluated, _ in runs])), runs[-1][1]
+    done = [_evaluate(request, found, chosen, *run) for run in runs]
+    return environments.settle(environments.merge([evaluated for evaluated, _ in done])), done[-1][1]
 
 
-def _evaluate(request: Request, found: Discovery, chosen: Chosen, options):
-    scan_key = keys = None
-    if request.cache is not None and request.changes is None and not request.per_path_ignores:
+def _evaluate(request: Request, found: Discovery, chosen: Chosen, options, scan_key, keys):
+    if scan_key is not None:
         from iaclint.pipeline import result_cache
 
-        scan_key, keys = result_cache.key(request.cache, found, options, chosen.policies, request.policy_options,
-                                          inventory=request.inventory)
         evaluated = result_cache.get(request.cache, scan_key, options.overlay, options.tree)
         if evaluated is not None:
             return evaluated, []

@@ -42,7 +42,7 @@ def test_a_planted_cache_entry_never_runs(world, keep_header):
     first = iaclint("scan", ".", "--cache-dir", cache, "--format", "json", cwd=repo, home=home)
     assert_inert(first, code=1)
     written = entries(cache)
-    assert len(written) == 4  # three units and the whole scan
+    assert len(written) == 5  # three units, the whole scan and its JSON report (report_cache)
     evil = pickle.dumps(Planted(marker))
     for entry in written:
         head = entry.read_bytes()[:len(b"IACLINT-CACHE-2\n") + 32] if keep_header else b""

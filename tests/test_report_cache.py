@@ -1,0 +1,240 @@
+"""Rendered reports from the cache (`iaclint.pipeline.report_cache`): on a whole-scan hit,
+a report is the text rendering would produce, in every cached format, and changing any
+one thing its bytes depend on misses."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import textwrap
+
+import pytest
+from conftest import FIXTURES
+
+from iaclint.api import scan_reports
+from iaclint.faces.cli import main
+from iaclint.pipeline.cache import Cache
+from iaclint.pipeline.report_cache import CACHEABLE
+
+NOTEBOOK = textwrap.dedent('''\
+    resource "aws_sagemaker_notebook_instance" "nb_{i}" {{
+      name                   = "nb-{i}"
+      role_arn               = "arn:aws:iam::123456789012:role/sm"
+      instance_type          = "ml.t3.medium"
+      direct_internet_access = {access}
+    }}
+    ''')
+TEMPLATE = textwrap.dedent("""\
+    AWSTemplateFormatVersion: "2010-09-09"
+    Parameters:
+      Access: {Type: String}
+    Resources:
+      Nb:
+        Type: AWS::SageMaker::NotebookInstance
+        Properties:
+          InstanceType: ml.t3.medium
+          RoleArn: arn:aws:iam::123456789012:role/x
+          DirectInternetAccess: !Ref Access
+    """)
+USER_POLICY = textwrap.dedent('''\
+    metadata:
+      id: CUSTOM_1
+      name: notebook-needs-owner-tag
+      severity: low
+    definition:
+      cond_type: attribute
+      resource_types: [aws_sagemaker_notebook_instance]
+      attribute: tags.owner
+      operator: exists
+    ''')
+PAGE = "# CUSTOM_1 notebook-needs-owner-tag\n\n## What it flags\n\nA notebook without an owner tag{}.\n"
+
+
+def _tree(root):
+    """Findings of every kind a report shows: failed, unknown, suppressed, with
+    environments, a file read through `file()`; attack paths in `examples/`."""
+    shutil.copytree(FIXTURES / "examples" / "bedrock-secure", root / "examples" / "bedrock-secure")
+    (root / "tf").mkdir()
+    (root / "tf" / "main.tf").write_text(
+        'variable "access" {}\n' + NOTEBOOK.format(i=0, access="var.access")
+        + NOTEBOOK.format(i=1, access='"Enabled"')
+        + "# iaclint:ignore IAC201 -- a lab notebook\n" + NOTEBOOK.format(i=2, access='"Enabled"')
+        + 'resource "aws_iam_policy" "p" {\n  policy = file("policy.tpl")\n}\n')
+    _policy_json(root, "s3:GetObject")
+    (root / "cfn").mkdir()
+    (root / "cfn" / "template.yaml").write_text(TEMPLATE)
+    (root / "cfn" / "prod-config.json").write_text(json.dumps({"Parameters": {"Access": "Enabled"}}))
+    (root / "cfn" / "staging-config.json").write_text(json.dumps({"Parameters": {"Access": "Disabled"}}))
+    (root / "pack").mkdir()
+    (root / "pack" / "owner.yaml").write_text(USER_POLICY)
+    (root / "pack" / "notebook-needs-owner-tag.md").write_text(PAGE.format(""))
+
+
+def _policy_json(root, action: str):
+    (root / "tf" / "policy.tpl").write_text(json.dumps({"Statement": [{"Effect": "Allow", "Action": action,
+                                                                         "Resource": "*"}]}))
+
+
+def _texts(scanned) -> list:
+    return ["".join(pieces) for pieces in scanned.pieces]
+
+
+@pytest.fixture
+def tree(tmp_path, monkeypatch):
+    root = tmp_path / "repo"
+    root.mkdir()
+    _tree(root)
+    monkeypatch.chdir(root)
+    return root
+
+
+ALL = [(fmt, False) for fmt in sorted(CACHEABLE)]
+BASE = {"policy_dirs": ("pack",)}
+
+
+def test_a_cached_report_is_the_rendered_one_in_every_format(tree, tmp_path):
+    shutil.copytree(FIXTURES / "examples", tree / "examples", dirs_exist_ok=True)  # attack paths
+    cache = Cache(tmp_path / "cache")
+    first = scan_reports(["."], ALL, cache=cache, **BASE)
+    rendered = _texts(first)
+    assert first.result is not None
+    hit = scan_reports(["."], ALL, cache=cache, **BASE)
+    assert hit.result is None  # nothing evaluated, nothing rendered
+    fresh = scan_reports(["."], ALL, **BASE)  # no cache at all
+    assert _texts(hit) == rendered == _texts(fresh)
+    assert hit.outcome == first.outcome == fresh.outcome
+    report = json.loads(rendered[[fmt for fmt, _ in ALL].index("json")])
+    kinds = {key for f in report["findings"] + report["unknowns"] for key in ("flows", "environments") if f.get(key)}
+    assert kinds == {"flows", "environments"} and report["summary"]["suppressed"] == 1 and report["unknowns"]
+    assert {f["policy_id"] for f in report["findings"]} >= {"IAC201", "CUSTOM_1", "IAC301"}
+
+
+def test_text_and_gitlab_are_never_cached(tree, tmp_path):
+    """The text report prints the elapsed time, GitLab's the scan's start and end."""
+    cache = Cache(tmp_path / "cache")
+    for _ in range(2):
+        scanned = scan_reports(["."], [("text", False), ("gitlab", False)], cache=cache, **BASE)
+        assert scanned.result is not None
+        _texts(scanned)
+    assert scan_reports(["."], [("json", False)], cache=cache, **BASE).result is not None
+    assert scan_reports(["."], [("text", False), ("json", False)], cache=cache, **BASE).result is not None
+
+
+def _page_edited(root):
+    (root / "pack" / "notebook-needs-owner-tag.md").write_text(PAGE.format(", edited"))
+
+
+def _policy_read_through_file_edited(root):
+    _policy_json(root, "bedrock:*")
+
+
+def _template_edited(root):
+    (root / "cfn" / "template.yaml").write_text(TEMPLATE.replace("ml.t3.medium", "ml.t3.large"))
+
+
+# Each changes one thing a report's bytes may depend on: the report must miss, and be
+# what rendering with that change gives.
+CHANGES = {
+    "format": ({"fmt": "sarif", "stored": "json"}, None),
+    "colour": ({"colour": True}, None),
+    "paths as given": ({"paths": ["./"]}, None),
+    "a path that does not exist": ({"paths": [".", "missing.tf"]}, None),
+    "absolute paths": ({"paths": "absolute"}, None),
+    "working directory": ({"cwd": "tf", "paths": "absolute", "stored_paths": "absolute"}, None),
+    "baseline": ({"baseline": "first"}, None),
+    "strict": ({"strict": True}, None),
+    "show suppressed": ({"show_suppressed": True}, None),
+    "select": ({"select": ("IAC201",)}, None),
+    "ignore": ({"ignore": ("IAC201",)}, None),
+    "extend select": ({"extend_select": ("IAC419",)}, None),
+    "severity": ({"severity": {"IAC201": "low"}}, None),
+    "environment": ({"environment": "prod"}, None),
+    "exclude": ({"exclude": ("cfn/**",)}, None),
+    "options": ({"options": {"trusted_accounts": ["111111111111"]}}, None),
+    "variables": ({"variables": {"access": "Disabled"}}, None),
+    "work budget": ({"work_budget": 123_456}, None),
+    "a policy page (sarif)": ({"fmt": "sarif"}, _page_edited),
+    "a file read through file()": ({}, _policy_read_through_file_edited),
+    "a scanned file": ({}, _template_edited),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES), ids=list(CHANGES))
+def test_changing_any_one_input_of_the_report_misses(tree, tmp_path, monkeypatch, change):
+    asked, edit = CHANGES[change]
+    asked = dict(asked)
+    fmt, colour = asked.pop("fmt", "json"), asked.pop("colour", False)
+    stored = asked.pop("stored", fmt)
+    stored_paths = [str(tree)] if asked.pop("stored_paths", "") == "absolute" else ["."]
+    cache = Cache(tmp_path / "cache")
+    base = {"policy_dirs": (str(tree / "pack"),)}
+    first = scan_reports(stored_paths, [(stored, False)], cache=cache, **base)
+    _texts(first)
+    assert scan_reports(stored_paths, [(stored, False)], cache=cache, **base).result is None  # stored
+    paths = asked.pop("paths", ["."])
+    if paths == "absolute":
+        paths = [str(tree)]
+    if asked.get("baseline") == "first":
+        asked["baseline"] = frozenset({first.result.findings[0].fingerprint})
+    if "cwd" in asked:
+        monkeypatch.chdir(tree / asked.pop("cwd"))
+    if edit:
+        edit(tree)
+    base = {"policy_dirs": (str(tree / "pack"),)}  # the same policies from another directory
+    changed = scan_reports(paths, [(fmt, colour)], cache=cache, **base, **asked)
+    assert changed.result is not None  # a miss: evaluated (or taken from the whole-scan cache) and rendered
+    fresh = _texts(scan_reports(paths, [(fmt, colour)], **base, **asked))
+    assert _texts(changed) == fresh
+    again = scan_reports(paths, [(fmt, colour)], cache=cache, **base, **asked)
+    assert again.result is None and _texts(again) == fresh
+
+
+def test_a_report_is_stored_only_once_written_whole(tree, tmp_path):
+    cache = Cache(tmp_path / "cache")
+    pieces = iter(scan_reports(["."], [("json", False)], cache=cache, **BASE).pieces[0])
+    next(pieces)  # the reader stopped after the first piece
+    del pieces
+    assert scan_reports(["."], [("json", False)], cache=cache, **BASE).result is not None
+
+
+def test_the_command_line_from_the_cache_prints_and_exits_as_rendered(tree, tmp_path, capsys):
+    """Standard output, a report file, the notes on standard error and the exit code for
+    every --fail-on are the same when the reports come from the cache."""
+    runs = []
+    for cache in ("cache", "cache", None, "cache"):
+        for fail_on in ("info", "critical"):
+            out_file = tmp_path / f"report-{len(runs)}.sarif"
+            argv = ["scan", "tf", "cfn", "examples/bedrock-secure", "--policy-dir", "pack", "--strict", "--format", "json", "--format", "sarif",
+                    "--output", str(out_file), "--fail-on", fail_on]
+            argv += ["--cache-dir", str(tmp_path / cache)] if cache else ["--no-cache"]
+            code = main(argv)
+            out, err = capsys.readouterr()
+            runs.append((fail_on, code, out, err, out_file.read_text()))
+    assert [code for _, code, *_ in runs] == [1, 0] * 4
+    by_fail_on = {}
+    for fail_on, *rest in runs:
+        by_fail_on.setdefault(fail_on, set()).add(tuple(rest))
+    assert all(len(same) == 1 for same in by_fail_on.values()), "a cached run printed something else"
+    assert "iaclint: note:" in runs[0][3]  # --strict notes unchecked AI resources: said from the cache too
+    assert os.path.isdir(tmp_path / "cache")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "latin-1"])
+def test_a_report_from_the_cache_has_the_rendered_bytes_on_standard_output(tmp_path, encoding):
+    """From the cache, a report goes to a UTF-8 standard output as the stored bytes, and
+    to any other as text: the bytes of a rendered report either way (non-ASCII text too)."""
+    import subprocess
+    import sys
+
+    (tmp_path / "módulo").mkdir()
+    (tmp_path / "módulo" / "main.tf").write_text(NOTEBOOK.format(i=0, access='"Enabled"'))
+    env = dict(os.environ, PYTHONIOENCODING=encoding)
+    outputs = []
+    for cache in ("--cache-dir", "--cache-dir", "--no-cache"):
+        argv = [sys.executable, "-m", "iaclint", "scan", ".", "--format", "markdown", cache]
+        argv += [str(tmp_path / "cache")] if cache == "--cache-dir" else []
+        done = subprocess.run(argv, cwd=tmp_path, env=env, capture_output=True, check=False)
+        assert done.returncode == 1, done.stderr
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert "módulo".encode(encoding) in outputs[0]
