@@ -411,3 +411,34 @@ def test_the_quick_fix_placeholder_is_not_a_reason(workdir):
     result = scan(["."], select=SELECT)
     assert rows(result) == [("IAC002", "main.tf", 1, False), ("IAC201", "main.tf", 2, True)]
     assert "replace the placeholder <reason>" in result.findings[0].message
+
+
+# --- the text read again only where a suppression may be ----------------------------------
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_only_files_with_a_marker_are_read_again_for_suppressions(workdir, monkeypatch, jobs):
+    """The process that loads a unit says which of its files hold a suppression marker
+    (`suppress.marked`); the suppressions read only those again. Units past the parallel
+    threshold so that, with two jobs, the marks come back from worker processes."""
+    from iaclint.pipeline import filters, loading
+
+    monkeypatch.setattr(loading, "PARALLEL_MIN_FILES", 2)
+    write(workdir, "a/main.tf", "# iaclint:ignore IAC201 -- lab notebook\n" + notebook("lab"))
+    write(workdir, "a/other.tf", notebook("other"))
+    write(workdir, "b/main.tf", notebook("plain") + "# checkov:skip=CKV_AWS_1:outside any resource\n")
+    write(workdir, "b/quiet.tf", notebook("quiet"))
+    read = []
+    real = filters._read_text
+    monkeypatch.setattr(filters, "_read_text", lambda file, options: read.append(file) or real(file, options))
+    result = scan(["."], select=SELECT, jobs=jobs)
+    assert sorted(read) == ["a/main.tf", "b/main.tf"]
+    assert rows(result, ("IAC201",)) == [("IAC201", "a/main.tf", 2, True), ("IAC201", "a/other.tf", 1, False),
+                                        ("IAC201", "b/main.tf", 1, False), ("IAC201", "b/quiet.tf", 1, False)]
+
+
+@pytest.mark.parametrize("data", [b"# iaclint:ignore IAC1", b"\xff\xfe# checkov:skip=X", b"iaclint:\xffignore",
+                                  "# iaclint:ignore caf\u00e9".encode(), b"checkov:ski", b"\xe2\x80iaclint:ignore"])
+def test_a_marker_in_the_bytes_is_a_marker_in_the_text(data):
+    from iaclint.pipeline.suppress import MARKERS, marked
+
+    assert marked(data) == any(m in data.decode("utf-8", "replace") for m in MARKERS)

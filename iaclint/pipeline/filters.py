@@ -53,9 +53,11 @@ def path_ignores(per_path_ignores, root: str | None, known: dict):
     return ignored
 
 
-def suppress(resources, findings, parse_errors, options, known, by_id, ran) -> list[Finding]:
+def suppress(resources, findings, parse_errors, options, known, by_id, ran, marks=None) -> list[Finding]:
     """Mark suppressed findings in place; return the IAC002/IAC003 findings. `options`
-    (`loading.Options`) gives the unsaved buffers and the scanned tree."""
+    (`loading.Options`) gives the unsaved buffers and the scanned tree; `marks`
+    (`loading.Loaded.marks`) the files whose text the workers saw hold no suppression
+    marker, which are not read again here."""
     from iaclint.pipeline import suppress as suppressions
 
     # A file that did not parse has no judged comments (a duplicate key does not stop it).
@@ -66,7 +68,8 @@ def suppress(resources, findings, parse_errors, options, known, by_id, ran) -> l
     written = []
     for file, file_resources in sorted(by_file.items()):
         if file not in broken:
-            written += suppressions.collect(file, _read_text(file, options), file_resources)
+            text = None if marks and marks.get(file) is False else _read_text(file, options)
+            written += suppressions.collect(file, text, file_resources)
     suppressions.apply(written, findings, by_id)
     return suppressions.problems(written, known, ran, by_id.get(suppressions.WITHOUT_REASON_ID),
                                  by_id.get(suppressions.UNUSED_ID))

@@ -52,6 +52,9 @@ class Loaded:
     passes: dict = field(default_factory=dict)  # (file, policy id) -> PASS verdicts
     policy_errors: list = field(default_factory=list)  # internal errors of policies
     deferred: list = field(default_factory=list)  # (Resource, Policy) pairs not judged yet
+    # Files whose text the loading process saw -> whether it may hold a suppression comment
+    # (`suppress.marked`): the suppressions read only the marked ones again (`filters.suppress`).
+    marks: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -150,6 +153,7 @@ def load_all(found, options: Options, cache=None, jobs: int = 1, keys: list | No
         elif not skipped:
             out.files += 1
         out.inputs.update(_extras_of(result).get("inputs", {}))
+        out.marks.update(_extras_of(result).get("marks", {}))
         if i in dropped:  # a called module's files were read (and are reported) through its callers
             continue
         out.resources.extend(resources)
@@ -393,8 +397,8 @@ def _load_unit(unit: tuple, options: Options, jobs: int = 1) -> tuple:
                              variables=options.variables, overlay=options.overlay, tree=options.tree,
                              fork=forked.start if jobs > 1 else None)
         label = env.label(options.environment) if env else DROPPED if inputs else ""
-        return _labelled(result.resources, label), result.errors, False, True, {**_extras(result),
-                                                                               "effort": result.effort}
+        return _labelled(result.resources, label), result.errors, False, True, {
+            **_extras(result), "effort": result.effort, "marks": _marks(result.texts, options)}
     if kind == "plan":
         from iaclint.frontends.terraform.plan import load_plan
 
@@ -427,14 +431,28 @@ def _load_unit(unit: tuple, options: Options, jobs: int = 1) -> tuple:
         result = load_template(where, data, options.parameters, tree=options.tree)
     label = env.label(options.environment) if options.environment in applies else DROPPED if applies else ""
     resources = _labelled(result.resources, label)
+    marks = _marks({where: data} if len(data) <= MAX_FILE_BYTES else {}, options)
     if result.nested:  # local nested stacks: evaluated here, dropped as units (`settle`)
         nested = sorted(result.nested)
         return resources, result.errors, False, True, {
             "module_dirs": nested, "module_files": nested, "notes": list(result.notes),
-            "inputs": {("file", path): value for path, value in result.nested.items()}, "effort": result.effort}
+            "inputs": {("file", path): value for path, value in result.nested.items()}, "effort": result.effort,
+            "marks": marks}
     if result.notes:
-        return resources, result.errors, False, True, {"notes": list(result.notes), "effort": result.effort}
-    return resources, result.errors, False, True, {"effort": result.effort}
+        return resources, result.errors, False, True, {"notes": list(result.notes), "effort": result.effort,
+                                                       "marks": marks}
+    return resources, result.errors, False, True, {"effort": result.effort, "marks": marks}
+
+
+def _marks(texts: dict, options: Options) -> dict:
+    """{file: may its text hold a suppression comment} of the files whose whole text was
+    read (`suppress.marked`); {} with unsaved buffers (the suppressions read those as they
+    always did)."""
+    if options.overlay:
+        return {}
+    from iaclint.pipeline.suppress import marked
+
+    return {path: marked(data) for path, data in texts.items()}
 
 
 def _parameters(env, given: dict) -> dict:
@@ -468,8 +486,8 @@ def _cost_of(result: tuple) -> int:
 
 
 def _settled(result: tuple) -> dict:
-    """A result's extras as `settle` reads them: without its cost, {} when that is all."""
-    return {k: v for k, v in _extras_of(result).items() if k != "cost"}
+    """A result's extras as `settle` reads them: without its cost and marks, {} when that is all."""
+    return {k: v for k, v in _extras_of(result).items() if k not in ("cost", "marks")}
 
 
 def _extras_of(result: tuple) -> dict:

@@ -303,7 +303,8 @@ def _load_and_check(request: Request, found: Discovery, chosen: Chosen, options,
                   if e.policy_id in by_id and reported(e.policy_id, e.file))
     reportable_resources = [r for r in project.resources if r.file in found.reportable]
     failed += filters.suppress(reportable_resources, failed + unknowns, parse_errors, options,
-                               chosen.known, by_id, lambda pid, file: pid in by_id and not ignored(pid, file))
+                               chosen.known, by_id, lambda pid, file: pid in by_id and not ignored(pid, file),
+                               loaded.marks)
     failed = [f for f in failed if not ignored(f.policy_id, f.file)]
     from iaclint.formatters._common import already_inert
 

@@ -52,6 +52,14 @@ _IDS = re.compile(rf"\s*(?P<ids>{_NAME}(?:\s*,\s*{_NAME})*)?\s*,?\s*(?P<tail>.*)
 _COMMENT_LINE = ("#", "//")
 
 COMMENT, METADATA, CHECKOV = "comment", "metadata", "checkov"
+MARKERS = ("iaclint:ignore", "checkov:skip")  # text without either holds no suppression comment
+
+
+def marked(data: bytes) -> bool:
+    """Could the file's text hold a suppression comment? The same answer for its bytes as
+    for its text decoded with "replace" (`collect`): the markers are ASCII, and no UTF-8
+    sequence or replacement character holds an ASCII byte."""
+    return any(marker.encode("ascii") in data for marker in MARKERS)
 
 
 @dataclass
@@ -89,7 +97,7 @@ def collect(file: str, text: str | None, resources: list[Resource], in_comments=
     `in_comments(file, text, [(line, column)])` says which candidate positions are real
     comments (default: `iaclint.frontends.comments.comment_positions`)."""
     found: list[Suppression] = []
-    if text and ("iaclint:ignore" in text or "checkov:skip" in text):
+    if text and any(marker in text for marker in MARKERS):
         if in_comments is None:
             from iaclint.frontends.comments import comment_positions as in_comments
         found.extend(_comments(file, text, resources, in_comments))
@@ -210,6 +218,8 @@ def apply(suppressions: list[Suppression], findings: Iterable[Finding], policies
     by_file: dict = {}
     for s in suppressions:
         by_file.setdefault(s.span.file, []).append(s)
+    if not by_file:  # nothing written (most scans): no finding to look at
+        return
     for finding in findings:
         if finding.policy_id in (WITHOUT_REASON_ID, UNUSED_ID):
             continue  # a suppression problem cannot itself be suppressed by a comment

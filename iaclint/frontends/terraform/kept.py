@@ -7,7 +7,11 @@ expression nodes only while the file is among the most recently used ones, up to
 `LIMIT_BYTES` of source in all; a file that is needed again after that is parsed again
 (`hcl.Source.expression`). A module of up to `LIMIT_BYTES` of source (nearly all of them)
 is parsed once, as before; a bigger one is parsed about twice, in the order it is
-evaluated. On the 1,000-file module of the benchmark, 256 KB, 64 KB, 16 KB and 4 KB all
+evaluated. Up to `WHOLE_BYTES` of source, a module keeps every tree (`LIMIT_BYTES`
+applies from the moment a module's trees pass it): the least recently used tree is the
+wrong one to drop when a module is evaluated in file order (every file is dropped just
+before it is read again), so a module a little over `LIMIT_BYTES` parsed a third of its
+files twice (323 of `tf-1000`'s 1,000 files, whose modules hold 66-70 KB each). On the 1,000-file module of the benchmark, 256 KB, 64 KB, 16 KB and 4 KB all
 parse 1,999 times (each file once more when its resources are evaluated, in file order)
 and the load's peak memory is 130, 113, ~110 and ~110 MB: 64 KB keeps a few dozen files'
 trees for modules whose evaluation goes back and forth between files.
@@ -25,6 +29,7 @@ import threading
 from collections import OrderedDict
 
 LIMIT_BYTES = 64 * 1024  # source bytes whose trees are kept (about 5 MB of trees)
+WHOLE_BYTES = 256 * 1024  # a module with no more source than this keeps all its trees (about 20 MB)
 PIN_AFTER = 3
 
 
@@ -32,8 +37,10 @@ class Kept:
     """Sources (with `data`, `nodes` and `parses` attributes) whose expression nodes are
     kept, least recently used first; the others have `nodes = None`."""
 
-    def __init__(self, limit: int = LIMIT_BYTES):
+    def __init__(self, limit: int = LIMIT_BYTES, whole: int = WHOLE_BYTES):
         self.limit = limit
+        self.whole = whole
+        self.big = False  # this module's trees passed `whole`: `limit` applies until `clear`
         self.total = 0
         self._sources: OrderedDict = OrderedDict()  # id(source) -> source (a Source is unhashable)
         self._last = None  # the source used last (asked again for each attribute of a file)
@@ -53,7 +60,10 @@ class Kept:
             return  # pinned: its nodes stay with it, outside this accounting
         sources[key] = source
         self.total += len(source.data)
-        while self.total > self.limit and len(sources) > 1:
+        if not self.big and self.total > max(self.limit, self.whole):
+            self.big = True
+        limit = self.limit if self.big else max(self.limit, self.whole)
+        while self.total > limit and len(sources) > 1:
             _, old = sources.popitem(last=False)
             old.nodes = None
             self.total -= len(old.data)
@@ -64,6 +74,7 @@ class Kept:
             source.nodes = None
         self._sources.clear()
         self.total = 0
+        self.big = False
         self._last = None
 
 

@@ -49,6 +49,9 @@ class ModuleResult:
     notes: list = field(default_factory=list)  # (file:line, what was not scanned): module calls not followed, caps
     inputs: dict = field(default_factory=dict)  # what else was read: dependency key -> digest (the cache checks it)
     effort: int = field(default=0, compare=False)  # bytes parsed, evaluation work (pipeline.scan_budget)
+    # The bytes of every file parsed into blocks, by path, while the result is in memory (the
+    # loader reads them before it lets the result go; never pickled, never cached).
+    texts: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 class Module:

@@ -140,6 +140,8 @@ class ModuleTree:
         deps = set(self._dependencies) | {("file", p) for p in result.files_read}
         result.inputs = {key: digest(key[0], key[1], self.overlay, self.scanned) for key in sorted(deps)}
         result.effort = self.parsed_bytes + self.budget.spent
+        result.texts = {path: blocks[0].source.data for path, blocks in self._parsed.items()
+                        if blocks and blocks[0].source.file == path}
 
 
 def read_config_file(path: str, data: bytes | None = None, tree: reads.Tree | None = None):
