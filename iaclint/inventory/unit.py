@@ -88,9 +88,7 @@ class Builder:
              reason: str = "", cost: int = 3, fix: str = "", notes: tuple = ()) -> Edge | None:
         if source is None or target is None or source is target:
             return None
-        if type(via) is not tuple or None in via:
-            via = tuple(v for v in via if v is not None)
-        return self.graph.link(Edge(source.id, target.id, kind, label, via, known, reason, cost, fix, notes))
+        return self.graph.link(Edge(source.id, target.id, kind, label, _places(via), known, reason, cost, fix, notes))
 
     def fan(self, source: Asset, targets: list, kind: str, label: str = "", via: tuple = (), known: bool = True,
             reason: str = "", cost: int = 3, fix: str = "", notes: tuple = ()) -> None:
@@ -99,12 +97,10 @@ class Builder:
         if len(targets) == 1:
             self.link(source, targets[0], kind, label, via, known, reason, cost, fix, notes)
             return
-        if type(via) is not tuple or None in via:
-            via = tuple(v for v in via if v is not None)
         if source is None:
             return
         ids = tuple(t.id for t in targets if t is not None and t is not source)  # as `link` skips them
-        self.graph.fan(Fan(source.id, ids, kind, label, via, known, reason, cost, fix, notes))
+        self.graph.fan(Fan(source.id, ids, kind, label, _places(via), known, reason, cost, fix, notes))
 
     @staticmethod
     def at(resource, path: tuple = ()) -> Location:
@@ -117,3 +113,10 @@ def unknowable(value, what: str) -> Unknowable:
     if len(expr) > 80:
         expr = expr[:77] + "..."
     return Unknowable(f"{what} is `{expr}`, unknown until deployment")
+
+
+def _places(via) -> tuple:
+    """An edge's `via` as a tuple without the places that could not be found (None)."""
+    if type(via) is not tuple or None in via:
+        return tuple(v for v in via if v is not None)
+    return via
