@@ -70,10 +70,10 @@ def _cut(tree, files: list) -> int | None:
         return None
     sizes = [tree.size(path) for path in files]
     total, running = sum(sizes), 0
-    for i, size in enumerate(sizes):
+    for i, size in enumerate(sizes[:-1]):
         running += size
         if 2 * running >= total:
-            return min(max(i + 1, 1), len(files) - 1)
+            return i + 1
     return len(files) - 1
 
 
