@@ -10,6 +10,7 @@ import textwrap
 
 import pytest
 from conftest import FIXTURES
+from test_environments import TEMPLATE
 
 from iaclint.api import scan_reports
 from iaclint.faces.cli import main
@@ -24,18 +25,6 @@ NOTEBOOK = textwrap.dedent('''\
       direct_internet_access = {access}
     }}
     ''')
-TEMPLATE = textwrap.dedent("""\
-    AWSTemplateFormatVersion: "2010-09-09"
-    Parameters:
-      Access: {Type: String}
-    Resources:
-      Nb:
-        Type: AWS::SageMaker::NotebookInstance
-        Properties:
-          InstanceType: ml.t3.medium
-          RoleArn: arn:aws:iam::123456789012:role/x
-          DirectInternetAccess: !Ref Access
-    """)
 USER_POLICY = textwrap.dedent('''\
     metadata:
       id: CUSTOM_1
