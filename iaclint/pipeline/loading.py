@@ -22,9 +22,9 @@ budget is not loaded, and the cut is decided once every unit before it is loaded
 """
 from __future__ import annotations
 
+import _thread
 import os
 import pickle
-import threading
 from contextlib import contextmanager
 
 from iaclint.gate import reads
@@ -192,7 +192,7 @@ def load_all(found, options: Options, cache=None, jobs: int = 1, keys: list | No
 # parallel scans cannot mix.
 _CHECKS: Checks | None = None
 _LEDGER: scan_budget.Ledger | None = None
-_FORKING = threading.Lock()
+_FORKING = _thread.allocate_lock()  # threading.Lock itself, without importing `threading` on every scan
 # The result of a unit past the scan's work budget (`scan_budget`): nothing, and a note.
 _NOT_EVALUATED = ([], [], True, False, {"cost": 0})
 
