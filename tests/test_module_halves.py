@@ -210,14 +210,17 @@ def test_the_first_halfs_resource_blocks_are_let_go_before_the_second_half_arriv
     monkeypatch.setattr(halves, "_let_go", lambda *args: None)
     holding = load_module(str(untidy_dir), files, fork=forked.start)
     monkeypatch.setattr(halves, "_let_go", let_go)
+    gc.collect()
+    before = [o for o in gc.get_objects() if isinstance(o, Block)]  # other tests' (held: their ids stay theirs)
+    known = {id(o) for o in before}
     alive = []
     start = forked.start
 
     def spy(task):
         pending = start(task)
         real = pending.result
-        pending.result = lambda: alive.append(sum(1 for o in gc.get_objects()
-                                                  if isinstance(o, Block) and o.type == "resource")) or real()
+        pending.result = lambda: alive.append(sum(1 for o in gc.get_objects() if isinstance(o, Block)
+                                                  and o.type == "resource" and id(o) not in known)) or real()
         return pending
 
     monkeypatch.setattr(forked, "start", spy)
