@@ -71,7 +71,7 @@ def write_file(path: str, data, tree: Tree | None = None, confined: bool = False
                              else piece.encode("utf-8", "backslashreplace"))
 
 
-def replacing(path: str, tree: Tree | None = None, confined: bool = False, mode: int = 0o644) -> "Replacement":
+def replacing(path: str, tree: Tree | None = None, confined: bool = False, mode: int = 0o644) -> Replacement:
     """A file that will replace `path` atomically, written through `handle` (binary) by
     whoever makes it as the content comes (a cache entry as it is pickled, a report as it
     is rendered), so it is never held whole: see `Replacement`. Raises OSError."""
@@ -112,7 +112,7 @@ class Replacement:
         except OSError:
             pass
 
-    def __enter__(self) -> "Replacement":
+    def __enter__(self) -> Replacement:
         return self
 
     def __exit__(self, kind, value, trace) -> None:

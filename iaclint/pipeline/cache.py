@@ -227,7 +227,7 @@ class Cache:
         if entry is not None and entry.wrote(data):
             entry.done()
 
-    def entry_with_bytes(self, key: str, value) -> "Entry | None":
+    def entry_with_bytes(self, key: str, value) -> Entry | None:
         """An entry for `get_with_bytes`: `value` pickled, then the bytes `write` is given
         (stored as they are, never unpickled: a rendered report, written as it is
         rendered), stored by `done()`; None when the cache cannot be written."""
@@ -237,7 +237,7 @@ class Cache:
             return entry
         return None
 
-    def _entry(self, key: str) -> "Entry | None":
+    def _entry(self, key: str) -> Entry | None:
         """A new signed entry for `key`, or None when the cache cannot be written."""
         if not self._secret:
             return None
