@@ -41,3 +41,24 @@ def test_a_one_file_scan_leaves_out_what_it_does_not_need(tmp_path, cached):
         result = json.loads(out.stdout.splitlines()[-1])
         assert result["code"] == 1  # it did scan: the notebook has findings
         assert sorted(set(NOT_IMPORTED) & set(result["modules"])) == []
+
+
+# module -> what a whole-scan cache hit (the report from the cache) imported it for, and what it cost
+NOT_IMPORTED_ON_A_HIT = {
+    "typing": "annotations of model.resource, model.project, engine.policy and engine.registry: ~10 M instructions",
+    "threading": "the lock around forking workers (loading): ~2 M instructions",
+}
+
+
+def test_a_whole_scan_cache_hit_leaves_out_what_it_does_not_need(tmp_path):
+    """A cold scan (which parses, and imports typing through tree-sitter) and then the
+    whole-scan cache hit, which needs neither."""
+    (tmp_path / "main.tf").write_text('resource "aws_kms_key" "k" {\n  enable_key_rotation = false\n}\n')
+    env = {"PATH": "/usr/bin:/bin", "XDG_CACHE_HOME": str(tmp_path / "cache"), "HOME": str(tmp_path)}
+    modules = []
+    for _ in range(2):
+        out = subprocess.run([sys.executable, "-c", PROBE, "scan", "main.tf", "--format", "json"], capture_output=True,
+                             text=True, check=True, cwd=tmp_path, env=env)
+        modules.append(json.loads(out.stdout.splitlines()[-1])["modules"])
+    assert "iaclint.frontends.terraform.hcl" in modules[0] and "iaclint.frontends.terraform.hcl" not in modules[1]
+    assert sorted(set(NOT_IMPORTED_ON_A_HIT) & set(modules[1])) == []

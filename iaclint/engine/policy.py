@@ -7,12 +7,14 @@ from the modules it loads. A policy keeps no state between calls.
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, Any, ClassVar, Iterable
 
 from iaclint.engine import docs
 from iaclint.model.records import dataclass, field
 
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: a whole-scan cache hit does not import `typing`
 if TYPE_CHECKING:
+    from typing import Any, ClassVar, Iterable
+
     from iaclint.model.project import Project
     from iaclint.model.resource import Resource
 

@@ -16,11 +16,11 @@ import os
 import sys
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from iaclint.engine import policy_index
 from iaclint.engine.policy import SEVERITIES, Policy
 
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: a whole-scan cache hit does not import `typing`
 if TYPE_CHECKING:  # the YAML machinery is imported only when a YAML policy is made
     from iaclint.engine.yaml_policy import YamlPolicy
 

@@ -28,6 +28,8 @@ API (paths are `str`; `tree=None` means "no boundary", for files the user named)
     tree.contains(path) -> bool                # inside the tree, symlinks resolved
     tree.check(path) -> str                    # the real path, or raises Refused
     read_bytes(path, tree=tree, limit=MAX_FILE_BYTES) -> bytes
+    read_with_stat(path, tree=tree, limit=...) -> (bytes, os.stat_result)
+    lstat_regular(path, tree=tree, limit=...) -> os.stat_result | None  # a regular file inside?
     read_head(path, size, tree=tree) -> bytes  # the first `size` bytes (sniffing)
     is_regular_file(path, tree=tree) -> bool   # would a read be allowed (size aside)?
     list_dir(directory, tree=tree) -> list     # names, of a directory inside the tree
@@ -154,6 +156,11 @@ def _regular(fd: int, path: str) -> os.stat_result:
 def read_bytes(path: str, tree: Tree | None = None, limit: int = MAX_FILE_BYTES) -> bytes:
     """The whole content of a regular file inside `tree`, at most `limit` bytes; raises
     OSError (Refused with the reason, or the system's error)."""
+    return read_with_stat(path, tree, limit)[0]
+
+
+def read_with_stat(path: str, tree: Tree | None = None, limit: int = MAX_FILE_BYTES) -> tuple:
+    """(`read_bytes`, the `fstat` of the descriptor it read, taken before reading)."""
     fd = _open(path, tree)
     try:
         info = _regular(fd, path)
@@ -167,10 +174,33 @@ def read_bytes(path: str, tree: Tree | None = None, limit: int = MAX_FILE_BYTES)
             if total > limit:
                 raise Refused(path, f"larger than {size_text(limit)}")
             if len(chunk) < want:
-                return b"".join(chunks)
+                return b"".join(chunks), info
             want = min(_CHUNK, limit + 1 - total)
     finally:
         os.close(fd)
+
+
+def lstat_regular(path: str, tree: Tree | None = None, limit: int = MAX_FILE_BYTES) -> os.stat_result | None:
+    """The `lstat` of `path` when it is a regular file (not a symlink) inside `tree` of
+    at most `limit` bytes: what `read_bytes` checks, but for the permission to read it,
+    with one system call and without opening it. None when it is anything else (a
+    symlink, absent, refused): `read_bytes` then reads it or says why not. For
+    `gate.files.DigestMemo`, which takes a file's digest from what it remembers of this
+    very file (the same device, inode, size and times)."""
+    if tree is None:
+        real = path
+    else:
+        head, tail = os.path.split(path)
+        if not tail or tail in (".", ".."):
+            return None
+        real = os.path.join(tree._real_dir(head), tail)  # the directory resolved; `tail` is lstat'ed
+        if not tree._inside(real):
+            return None
+    try:
+        info = os.lstat(real)
+    except OSError:
+        return None
+    return info if stat.S_ISREG(info.st_mode) and info.st_size <= limit else None
 
 
 def read_head(path: str, size: int, tree: Tree | None = None) -> bytes:

@@ -6,10 +6,13 @@ notices when a policy looks across units.
 from __future__ import annotations
 
 import weakref
-from typing import Iterator
 
 from iaclint.model.resource import Path, Reference, Resource
 from iaclint.model.work import Metered, spend
+
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: a whole-scan cache hit does not import `typing`
+if TYPE_CHECKING:
+    from typing import Iterator
 
 
 def kept_with(table: "weakref.WeakKeyDictionary", project) -> dict:

@@ -11,9 +11,11 @@ in `iaclint.model.paths` step through lists transparently, so one policy path su
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator
-
 from iaclint.model.records import dataclass, field
+
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: a whole-scan cache hit does not import `typing`
+if TYPE_CHECKING:
+    from typing import Any, Callable, Iterator
 
 Path = tuple  # tuple[str | int, ...]
 

@@ -17,6 +17,10 @@ Cache keys are the same on every machine for a release, so without the signature
 would run its code on the next scan; with it, a foreign entry is a miss. See
 docs/security.md for the choice (signing rather than a data format) and its cost.
 
+The files' digests in the units' keys come from the digest memo where a file is
+unchanged (`iaclint.gate.files.DigestMemo`, stored here as one more signed entry per
+scanned tree: `loading.unit_keys`).
+
 Entries are written atomically through the write gate (a temporary file, then a rename),
 as they are pickled (the signature is computed as the bytes go out, and written last in
 its place at the start), so concurrent runs never see half an entry and a large one is
@@ -149,17 +153,21 @@ class Cache:
             mac.update(piece)
         return mac.digest()
 
-    def get(self, key: str):
+    def get(self, key: str, count: bool = True):
         """The stored value, or None when absent, unsigned or unreadable (a bad entry is
-        removed)."""
+        removed). `count=False`: not counted in `hits` and `misses` (which count results;
+        the digest memo is not one)."""
+        hits, misses = self.hits, self.misses
         body = self._verified(key)
-        if body is None:
-            return None
-        try:
-            value = pickle.loads(body)
-        except Exception:  # noqa: BLE001 - signed by us but unreadable (an old layout): a miss
-            return self._discard(self._path(key))
-        self.hits += 1
+        value = None
+        if body is not None:
+            try:
+                value = pickle.loads(body)
+                self.hits += 1
+            except Exception:  # noqa: BLE001 - signed by us but unreadable (an old layout): a miss
+                self._discard(self._path(key))
+        if not count:
+            self.hits, self.misses = hits, misses
         return value
 
     def get_with_bytes(self, key: str):

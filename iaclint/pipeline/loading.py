@@ -22,9 +22,9 @@ budget is not loaded, and the cut is decided once every unit before it is loaded
 """
 from __future__ import annotations
 
+import _thread
 import os
 import pickle
-import threading
 from contextlib import contextmanager
 
 from iaclint.gate import reads
@@ -38,6 +38,7 @@ from iaclint.pipeline.environments import DROPPED
 PARALLEL_MIN_FILES = 16
 PLAN_MAX_BYTES = 100 * 1024 * 1024  # a plan of ~50,000 resources; its loader is linear
 KEY_MAX_BYTES = PLAN_MAX_BYTES  # the largest input any loader reads whole
+DIGESTS_FORMAT = "1"  # of the digest memo's entry (`unit_keys`)
 
 
 @dataclass
@@ -86,9 +87,19 @@ def units_of(found) -> list[tuple]:
 
 
 def unit_keys(found, options: Options, cache) -> list | None:
-    """The cache key of every unit, or None when some input cannot be read."""
+    """The cache key of every unit, or None when some input cannot be read. The files'
+    digests come from the digest memo where a file is unchanged (`gate.files.DigestMemo`:
+    the same inode, size, modification and change time), which is then kept in the cache."""
+    from iaclint.gate.files import DigestMemo
+
     tf_vars = _tf_var_environment()  # once, not once per module (50 on tf-1000)
-    keys = [_key(cache, unit, options, tf_vars) for unit in units_of(found)]
+    memo_key = cache.key("digests", DIGESTS_FORMAT, options.tree.roots if options.tree is not None else None,
+                         os.getcwd(), _credentials())
+    memo = DigestMemo(cache.get(memo_key, count=False))
+    keys = [_key(cache, unit, options, tf_vars, memo) for unit in units_of(found)]
+    remembered = memo.entries()
+    if remembered is not None:
+        cache.put(memo_key, remembered)
     return None if any(k is None for k in keys) else keys
 
 
@@ -181,7 +192,7 @@ def load_all(found, options: Options, cache=None, jobs: int = 1, keys: list | No
 # parallel scans cannot mix.
 _CHECKS: Checks | None = None
 _LEDGER: scan_budget.Ledger | None = None
-_FORKING = threading.Lock()
+_FORKING = _thread.allocate_lock()  # threading.Lock itself, without importing `threading` on every scan
 # The result of a unit past the scan's work budget (`scan_budget`): nothing, and a note.
 _NOT_EVALUATED = ([], [], True, False, {"cost": 0})
 
@@ -507,14 +518,23 @@ def _extras(result) -> dict:
             "notes": list(getattr(result, "notes", ())), "inputs": dict(result.inputs)}
 
 
+def _credentials() -> tuple:
+    """Who reads the files (a digest memo is only for the same user and groups: whether
+    a file may be read depends on them and on what its change time covers)."""
+    if not hasattr(os, "getuid"):
+        return ()
+    return os.getuid(), os.geteuid(), os.getgid(), os.getegid(), sorted(os.getgroups())
+
+
 def _tf_var_environment() -> list:
     """The `TF_VAR_*` environment variables: Terraform variables, part of a module's key."""
     return sorted((k, v) for k, v in os.environ.items() if k.startswith("TF_VAR_"))
 
 
-def _key(cache, unit: tuple, options: Options, tf_vars: list | None = None):
+def _key(cache, unit: tuple, options: Options, tf_vars: list | None = None, memo=None):
     """Everything a unit's result depends on, or None when an input cannot be read.
-    `tf_vars`: `_tf_var_environment()`, when the caller has it already."""
+    `tf_vars`: `_tf_var_environment()`, when the caller has it already; `memo`: a
+    `gate.files.DigestMemo` to take the files' digests from."""
     from iaclint.gate.files import content_hash
 
     kind, where, files = unit
@@ -539,10 +559,14 @@ def _key(cache, unit: tuple, options: Options, tf_vars: list | None = None):
     hashes = []
     for path in inputs:
         data = options.overlay.get(path)
-        if data is None:
-            try:
-                data = reads.read_bytes(path, tree=options.tree, limit=KEY_MAX_BYTES)
-            except OSError:
-                return None  # unreadable, refused or too big: let the loader report it, uncached
-        hashes.append((path, content_hash(data)))
+        if data is not None:
+            hashes.append((path, content_hash(data)))
+            continue
+        try:
+            if memo is not None:
+                hashes.append((path, memo.digest(path, options.tree, KEY_MAX_BYTES)))
+            else:
+                hashes.append((path, content_hash(reads.read_bytes(path, tree=options.tree, limit=KEY_MAX_BYTES))))
+        except OSError:
+            return None  # unreadable, refused or too big: let the loader report it, uncached
     return cache.key(kind, where, hashes, extra)

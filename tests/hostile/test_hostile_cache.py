@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import time
 
 import pytest
 from harness import MARKER, NOTEBOOK, assert_inert, iaclint, repository
@@ -42,7 +43,7 @@ def test_a_planted_cache_entry_never_runs(world, keep_header):
     first = iaclint("scan", ".", "--cache-dir", cache, "--format", "json", cwd=repo, home=home)
     assert_inert(first, code=1)
     written = entries(cache)
-    assert len(written) == 5  # three units, the whole scan and its JSON report (report_cache)
+    assert len(written) == 6  # three units, the whole scan, its JSON report (report_cache), the digest memo
     evil = pickle.dumps(Planted(marker))
     for entry in written:
         head = entry.read_bytes()[:len(b"IACLINT-CACHE-2\n") + 32] if keep_header else b""
@@ -103,3 +104,72 @@ def test_a_malformed_but_signed_entry_is_a_miss(world, tmp_path):
     again = iaclint("scan", ".", "--cache-dir", cache_dir, "--format", "json", cwd=repo, home=home)
     assert_inert(again, code=1)
     assert again.out == first.out
+
+
+def _swapped(text: str) -> str:
+    """`text` with two of its lines swapped: the same size, findings on other lines."""
+    first, second = "  instance_type          = \"ml.t3.medium\"\n", "  direct_internet_access = var.internet\n"
+    swapped = text.replace(first + second, second + first)
+    assert swapped != text and len(swapped) == len(text)
+    return swapped
+
+
+def _unpickled(entry):
+    """An entry's value (the tests' own entries), without the cache's checks."""
+    try:
+        return pickle.loads(entry.read_bytes()[len(b"IACLINT-CACHE-2\n") + 32:])
+    except Exception:  # noqa: BLE001 - a stored report: its bytes follow a length
+        return None
+
+
+def test_the_digest_memo_is_not_fooled(world, tmp_path):
+    """The digest memo (`iaclint.gate.files`) takes an unchanged file's digest from its
+    device, inode, size, modification and change time. A tree that rewrites a file with
+    the same size and puts its modification time back, or replaces it by a rename with
+    the same size and time, or a memo signed by someone else naming the files as they
+    are now with their old digests: each scan still reports what the files hold now."""
+    from iaclint.gate.files import RACY_NS, stamp
+    from iaclint.pipeline.cache import Cache
+
+    repo, home, marker = world
+    cache_dir = tmp_path / "c"
+    time.sleep(RACY_NS / 1e9 + 0.2)  # the files have aged: the first scan remembers them
+
+    def scans():
+        cached = iaclint("scan", ".", "--cache-dir", cache_dir, "--format", "json", cwd=repo, home=home)
+        fresh = iaclint("scan", ".", "--no-cache", "--format", "json", cwd=repo, home=home)
+        assert_inert(cached, code=1, markers=[marker])
+        return cached.out, fresh.out
+
+    first, _ = scans()
+    key_file = home / ".cache" / "iaclint" / "signing.key"
+    cache = Cache(cache_dir, key_file=key_file)
+    memo = [p for p in entries(cache_dir) if isinstance(_unpickled(p), dict)]
+    assert len(memo) == 1
+    remembered = cache.get(memo[0].name, count=False)
+    assert sorted(remembered) == [os.path.join(f"m{i}", "main.tf") for i in range(3)]
+
+    rewritten = repo / "m0" / "main.tf"  # the same inode, size and modification time
+    before = rewritten.stat()
+    rewritten.write_text(_swapped(rewritten.read_text()))
+    os.utime(rewritten, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = rewritten.stat()
+    assert (after.st_ino, after.st_size, after.st_mtime_ns) == (before.st_ino, before.st_size, before.st_mtime_ns)
+    cached, fresh = scans()
+    assert cached == fresh != first
+
+    replaced = repo / "m1" / "main.tf"  # a new inode, the same size and modification time
+    before = replaced.stat()
+    (repo / "m1" / "new").write_text(_swapped(replaced.read_text()))
+    os.utime(repo / "m1" / "new", ns=(before.st_atime_ns, before.st_mtime_ns))
+    os.replace(repo / "m1" / "new", replaced)
+    cached, fresh = scans()
+    assert cached == fresh
+
+    forged_file = repo / "m2" / "main.tf"  # a memo signed by another user: old digests, current stamps
+    old = cache.get(memo[0].name, count=False)
+    forged_file.write_text(_swapped(forged_file.read_text()))
+    forged = {path: (stamp(os.stat(repo / path)), digest) for path, (_, digest) in old.items()}
+    Cache(cache_dir, key_file=tmp_path / "other.key").put(memo[0].name, forged)
+    cached, fresh = scans()
+    assert cached == fresh
