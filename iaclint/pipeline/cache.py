@@ -22,7 +22,9 @@ unchanged (`iaclint.gate.files.DigestMemo`, stored here as one more signed entry
 scanned tree: `loading.unit_keys`).
 
 Entries are written atomically through the write gate (a temporary file, then a rename),
-so concurrent runs never see half an entry; an entry that fails its signature or cannot
+as they are pickled (the signature is computed as the bytes go out, and written last in
+its place at the start), so concurrent runs never see half an entry and a large one is
+never held whole; an entry that fails its signature or cannot
 be read is ignored and rewritten, never trusted.
 """
 from __future__ import annotations
@@ -35,7 +37,7 @@ import stat
 from functools import lru_cache
 from pathlib import Path
 
-from iaclint.gate.writes import write_file
+from iaclint.gate.writes import replacing
 
 FORMAT = "2"
 MAGIC = b"IACLINT-CACHE-2\n"
@@ -169,7 +171,7 @@ class Cache:
         return value
 
     def get_with_bytes(self, key: str):
-        """(value, bytes) of an entry written by `put_with_bytes`, or None (as `get`). The
+        """(value, bytes) of an entry written by `entry_with_bytes`, or None (as `get`). The
         bytes are a view of the entry as read: never copied, never unpickled."""
         body = self._verified(key)
         if body is None:
@@ -210,33 +212,89 @@ class Cache:
         return None
 
     def put(self, key: str, value) -> None:
-        """Store atomically; a cache that cannot be written only costs speed."""
-        data = _pickled(value) if self._secret else None
-        if data is not None:
-            self.put_encoded(key, data)
+        """Store atomically, pickled straight into the entry's file (never held whole: the
+        whole-scan entry of a module of 1,000 files is megabytes); a cache that cannot be
+        written only costs speed, and a value that cannot be pickled is not stored."""
+        entry = self._entry(key)
+        if entry is None:
+            return
+        try:
+            pickle.Pickler(entry, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+        except (pickle.PicklingError, RecursionError, TypeError, AttributeError, OSError):
+            entry.abandon()
+            return
+        except BaseException:
+            entry.abandon()
+            raise
+        entry.done()
 
     def put_encoded(self, key: str, data: bytes) -> None:
         """`put` of a value pickled already (a worker process pickles its result once, to
         send it and to store it)."""
-        self._write(key, (data,))
+        entry = self._entry(key)
+        if entry is not None and entry.wrote(data):
+            entry.done()
 
-    def put_with_bytes(self, key: str, value, pieces: list) -> None:
-        """Store `value` (pickled) and bytes given in pieces (stored as they are, for
-        `get_with_bytes`: a rendered report, never unpickled)."""
+    def entry_with_bytes(self, key: str, value) -> Entry | None:
+        """An entry for `get_with_bytes`: `value` pickled, then the bytes `write` is given
+        (stored as they are, never unpickled: a rendered report, written as it is
+        rendered), stored by `done()`; None when the cache cannot be written."""
         data = _pickled(value) if self._secret else None
-        if data is not None:
-            self._write(key, [len(data).to_bytes(8, "big"), data, *pieces])
+        entry = self._entry(key) if data is not None else None
+        if entry is not None and entry.wrote(len(data).to_bytes(8, "big")) and entry.wrote(data):
+            return entry
+        return None
 
-    def _write(self, key: str, pieces) -> None:
-        """The signed entry, written atomically; a cache that cannot be written only costs speed."""
+    def _entry(self, key: str) -> Entry | None:
+        """A new signed entry for `key`, or None when the cache cannot be written."""
         if not self._secret:
-            return
+            return None
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            write_file(str(path), (MAGIC + self._mac(key, pieces), *pieces), mode=0o600)  # no copy of the pieces
+            out = replacing(str(path), mode=0o600)
         except OSError:
-            pass
+            return None
+        entry = Entry(out, hmac.new(self._secret, key.encode("ascii"), hashlib.sha256))
+        return entry if entry.wrote(MAGIC + bytes(_MAC_BYTES), signed=False) else None  # the signature's place
+
+
+class Entry:
+    """A signed entry being written (`Cache._entry`): what `write` is given goes to the
+    temporary file as it comes and into the signature, whose place after `MAGIC` is filled
+    in by `done()`, which puts the file in place; `abandon()` drops it. Readers never see
+    it before then (the write gate's temporary file and rename). A file-like object:
+    `pickle.Pickler` writes into it."""
+
+    def __init__(self, out, mac):
+        self._out, self._mac = out, mac
+
+    def write(self, data) -> int:
+        self._mac.update(data)
+        return self._out.handle.write(data)
+
+    def wrote(self, data, signed: bool = True) -> bool:
+        """`write`, False when the file cannot be written (then it is abandoned)."""
+        try:
+            if signed:
+                self._mac.update(data)
+            self._out.handle.write(data)
+            return True
+        except OSError:
+            self.abandon()
+            return False
+
+    def done(self) -> None:
+        """Sign and store (a cache that cannot be written only costs speed)."""
+        try:
+            self._out.handle.seek(len(MAGIC))
+            self._out.handle.write(self._mac.digest())
+            self._out.done()
+        except OSError:
+            self._out.abandon()
+
+    def abandon(self) -> None:
+        self._out.abandon()
 
 
 def _pickled(value) -> bytes | None:
