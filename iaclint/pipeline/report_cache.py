@@ -19,7 +19,8 @@ its formatter produced, under a key of everything its bytes depend on:
   never serves an old report.
 
 The entry is written through the same signed cache (`cache.Cache`, HMAC under the
-user's key, written through the write gate) as every other entry; the extra inputs the
+user's key, written through the write gate) as every other entry, the report's bytes in a
+side file that the signed entry names by inode and times (`Cache.put_with_bytes`); the extra inputs the
 evaluation read (`file()` targets, module files) are checked again on every hit, as for
 the whole-scan entry. Never cached: `text` (it prints the elapsed time), `gitlab` (the
 scan's start and end time), a `--diff` run and per-path ignores (the whole scan is not
@@ -32,7 +33,7 @@ import os
 
 from iaclint.model.records import dataclass, field, fields
 
-FORMAT = "1"
+FORMAT = "2"  # 2: the report in a side file (`cache.Cache.put_with_bytes`)
 # Formats whose bytes depend only on the scan and the request (no clock, no elapsed time).
 CACHEABLE = frozenset({"json", "sarif", "junit", "github", "markdown", "checkov-json"})
 # Formats that describe the policies that ran, from their metadata and documentation pages.
