@@ -109,3 +109,53 @@ def test_a_large_unit_checked_in_policy_groups_gives_one_passs_verdicts_in_its_o
             assert [_key(f) for f in got.findings] == [_key(f) for f in expected.findings]
             assert got.passes == expected.passes
             assert got.errors == expected.errors and got.deferred == expected.deferred
+
+
+def _largest_example_unit():
+    found = discover(["fixtures/examples"])
+    return max(units_of(found), key=lambda u: len(load_unit(u, Options([], {}, {}, {}))[0]))
+
+
+@pytest.mark.parametrize("child_dies", [False, True])
+def test_a_large_units_cache_entry_is_written_by_the_child_that_checks_its_first_group(monkeypatch, tmp_path,
+                                                                                       child_dies):
+    """With two jobs, the unit's cache entry is pickled and written by the process that
+    checks the attack-path group (before its checks), not by the scan's: the same bytes as
+    with one job. When that child dies, the scan's process writes it."""
+    import os
+
+    from iaclint.engine import runner
+    from iaclint.pipeline import forked, loading
+    from iaclint.pipeline.cache import Cache
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setattr(runner, "SPLIT_MIN_RESOURCES", 5)
+    unit = _largest_example_unit()
+    policies = [p for p in builtin_policies() if p.resource_types]
+    writers = tmp_path / "writers"
+    real_put = Cache.put
+
+    def put(self, key, value):
+        with open(writers, "a") as out:
+            out.write(f"{os.getpid()}\n")
+        real_put(self, key, value)
+
+    monkeypatch.setattr(Cache, "put", put)
+    if child_dies:
+        class Dead:
+            def result(self):
+                raise forked.Lost("killed")
+
+        monkeypatch.setattr(forked, "start", lambda task: Dead())
+    entries = {}
+    for jobs in (1, 2):
+        writers.write_text("")
+        cache = Cache(tmp_path / f"cache{jobs}", key_file=tmp_path / "key")
+        result, verdicts = loading._load_and_store(unit, Options([], {}, {}, {}), "k" * 64, cache,
+                                                   Checks(policies, {}), jobs)
+        assert len(runner.policy_groups(result[0], policies)) == 2 and verdicts is not None
+        pids = writers.read_text().split()
+        assert len(pids) == 1
+        assert (pids[0] == str(os.getpid())) == (jobs == 1 or child_dies)
+        entries[jobs] = (tmp_path / f"cache{jobs}" / "kk" / ("k" * 64)).read_bytes()
+    assert entries[1] == entries[2]

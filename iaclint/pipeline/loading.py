@@ -342,9 +342,11 @@ def _load_serial(unit: tuple, options: Options, key, cache, checks: Checks | Non
 
 def _load_and_store(unit: tuple, options: Options, key, cache, checks: Checks | None, jobs: int = 1) -> tuple:
     result = load_unit(unit, options, jobs)
+    store = None
     if cache is not None and key is not None and result[3]:
-        cache.put(key, result)
-    return result, _check(result, checks, jobs)
+        def store():  # a large unit's is written by the process that checks its first policy group
+            cache.put(key, result)
+    return result, _check(result, checks, jobs, store)
 
 
 def _load_encoded(unit: tuple, options: Options, key, cache, index: int) -> tuple:
@@ -362,16 +364,20 @@ def _load_encoded(unit: tuple, options: Options, key, cache, index: int) -> tupl
     return data, _check(result, _CHECKS)
 
 
-def _check(result: tuple, checks: Checks | None, jobs: int = 1):
+def _check(result: tuple, checks: Checks | None, jobs: int = 1, store=None):
     """The unit's verdicts (`iaclint.engine.runner.check_unit`; a large unit's on `jobs`
     processes: `iaclint.pipeline.unit_checks`), or None without checks or when checking
-    failed (the parent then takes every verdict itself, and reports a bug)."""
+    failed (the parent then takes every verdict itself, and reports a bug). `store()`
+    writes the unit's cache entry (None: nothing to write); it runs before any check,
+    where `unit_checks` says."""
     if checks is None or not result[0]:
+        if store is not None:
+            store()
         return None
     from iaclint.pipeline.unit_checks import check_unit
 
     try:
-        return check_unit(result[0], checks.policies, checks.options, jobs)
+        return check_unit(result[0], checks.policies, checks.options, jobs, store)
     except Exception:  # noqa: BLE001 - a bug here must not cost the unit: the parent checks it again
         return None
 
