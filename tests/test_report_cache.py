@@ -302,3 +302,44 @@ def test_a_side_file_stored_again_is_a_hit_again(tree, tmp_path):
     assert missed.result is not None and _texts(missed) == first  # rendered, and stored again
     hit = scan_reports(["."], [("json", False)], cache=Cache(cache_dir), **BASE)
     assert hit.result is None and _texts(hit) == first
+
+
+def test_a_side_file_that_changes_while_it_is_read_is_an_error_not_a_short_report(tree, tmp_path, capsys,
+                                                                                  monkeypatch):
+    """The side file is read in chunks through the descriptor that was checked; one that
+    ends before its recorded size (only its owner can truncate it) stops the command with
+    exit 2 and a message, never a report cut short as if it were whole."""
+    from iaclint.pipeline.cache import SideFile
+
+    cache_dir = tmp_path / "cache"
+    args = ["scan", ".", "--format", "json", "--cache-dir", str(cache_dir), "--policy-dir", "pack"]
+    assert main(args) == 1
+    whole = capsys.readouterr().out
+    [side] = _side_files(cache_dir)
+    entry = Cache(cache_dir).get(side.name[:-len(".bytes")], count=False)
+    opened = SideFile.open(str(side), entry[1])
+    with open(side, "r+b") as handle:  # truncated after the check
+        handle.truncate(10)
+    with pytest.raises(OSError, match="changed while it was read"):
+        list(opened.chunks())
+    with pytest.raises(ValueError):
+        list(opened.chunks())  # read once
+    monkeypatch.setattr(SideFile, "CHUNK", 1000)
+    [side] = _side_files(cache_dir)
+    assert main(args) == 1  # a miss (the truncated file is not the recorded one): rendered and stored again
+    assert capsys.readouterr().out == whole
+    real_open = SideFile.open
+
+    def shrinking(path, recorded):
+        opened = real_open(path, recorded)
+        if opened is not None:
+            with open(path, "r+b") as handle:
+                handle.truncate(2500)
+        return opened
+
+    monkeypatch.setattr(SideFile, "open", staticmethod(shrinking))
+    monkeypatch.setattr("iaclint.faces.cli._utf8_stdout", lambda: True)
+    assert main(args) == 2
+    captured = capsys.readouterr()
+    assert "cannot read the stored report" in captured.err and "Traceback" not in captured.err
+    assert whole.startswith(captured.out) and len(captured.out) == 2500  # what was there, then the stop

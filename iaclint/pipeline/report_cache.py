@@ -143,15 +143,24 @@ def _pages(policies) -> list:
 
 
 class Stored:
-    """A report from the cache: iterated, its text in one piece, as a rendered report's
-    pieces are; `data` is that text encoded as UTF-8 (the command line writes it as it
-    is where the text would be encoded as UTF-8 anyway: no decoding, no encoding)."""
+    """A report from the cache: iterated, its text in pieces, as a rendered report's
+    pieces are; `chunks()` gives its UTF-8 bytes instead, in chunks (the command line
+    writes them as they are where the text would be encoded as UTF-8 anyway: no
+    decoding, no encoding). Read once (`cache.SideFile`)."""
 
-    def __init__(self, data):
-        self.data = data
+    def __init__(self, side):
+        self.side = side
+
+    def chunks(self):
+        return self.side.chunks()
 
     def __iter__(self):
-        yield str(self.data, "utf-8")
+        import codecs
+
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        for chunk in self.side.chunks():
+            yield decoder.decode(chunk)
+        yield decoder.decode(b"", True)
 
 
 def get(cache, report_key: str | None, request) -> tuple | None:
