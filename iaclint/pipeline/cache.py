@@ -34,7 +34,6 @@ import os
 import pickle
 import stat
 from functools import lru_cache
-from pathlib import Path
 
 from iaclint.gate.files import stamp
 from iaclint.gate.writes import write_file
@@ -45,14 +44,14 @@ KEY_FILE = "signing.key"
 _MAC_BYTES = 32
 
 
-def default_directory() -> Path:
+def default_directory() -> str:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "iaclint"
+    return os.path.join(base, "iaclint")  # os.path, not pathlib: a cache hit imports no pathlib
 
 
-def signing_key(path: Path | None = None) -> bytes | str:
+def signing_key(path: str | os.PathLike | None = None) -> bytes | str:
     """The user's cache signing key (created on first use), or why it cannot be used."""
-    path = Path(path) if path else default_directory() / KEY_FILE
+    path = os.fspath(path) if path else os.path.join(default_directory(), KEY_FILE)
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags)
@@ -73,10 +72,10 @@ def signing_key(path: Path | None = None) -> bytes | str:
     return key if len(key) == 32 else f"the cache signing key {path} is not a 32-byte file"
 
 
-def _create_key(path: Path) -> bytes | str:
+def _create_key(path: str) -> bytes | str:
     key = os.urandom(32)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
         with os.fdopen(fd, "wb") as handle:
             handle.write(key)
@@ -128,10 +127,10 @@ class Cache:
     cannot be read or written otherwise only costs speed."""
 
     def __init__(self, directory: str | os.PathLike | None = None, key_file: str | os.PathLike | None = None):
-        self.directory = Path(directory) if directory else default_directory()
+        self.directory = os.fspath(directory) if directory else default_directory()
         self.hits = 0
         self.misses = 0
-        secret = signing_key(Path(key_file) if key_file else None)
+        secret = signing_key(key_file or None)
         self.problem = secret if isinstance(secret, str) else ""
         self._secret = secret if isinstance(secret, bytes) else b""
 
@@ -142,8 +141,8 @@ class Cache:
             digest.update(repr(part).encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
 
-    def _path(self, key: str) -> Path:
-        return self.directory / key[:2] / key
+    def _path(self, key: str) -> str:
+        return os.path.join(self.directory, key[:2], key)
 
     def _mac(self, key: str, pieces) -> bytes:
         """HMAC-SHA256 (OpenSSL's, which uses the CPU's SHA instructions: measured 2.3 times
@@ -204,10 +203,10 @@ class Cache:
             return self._discard(path)  # foreign, truncated or from another key: never unpickled
         return body
 
-    def _discard(self, path: Path):
+    def _discard(self, path: str):
         self.misses += 1
         try:
-            path.unlink()
+            os.unlink(path)
         except OSError:
             pass
         return None
@@ -239,7 +238,7 @@ class Cache:
             return
         side = self._side(key)
         try:
-            self._path(key).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            os.makedirs(os.path.dirname(side), mode=0o700, exist_ok=True)
             write_file(side, pieces, mode=0o600)
             info = os.stat(side, follow_symlinks=False)
         except OSError:
@@ -248,7 +247,7 @@ class Cache:
             self.put(key, (_SIDE, stamp(info), value))
 
     def _side(self, key: str) -> str:
-        return str(self._path(key)) + ".bytes"
+        return self._path(key) + ".bytes"
 
     def _write(self, key: str, pieces) -> None:
         """The signed entry, written atomically; a cache that cannot be written only costs speed."""
@@ -256,8 +255,8 @@ class Cache:
             return
         path = self._path(key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            write_file(str(path), (MAGIC + self._mac(key, pieces), *pieces), mode=0o600)  # no copy of the pieces
+            os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+            write_file(path, (MAGIC + self._mac(key, pieces), *pieces), mode=0o600)  # no copy of the pieces
         except OSError:
             pass
 
