@@ -1,6 +1,6 @@
 """Allow `python -m iaclint`."""
 import sys
 
-from iaclint.faces.cli import main
+from iaclint.faces.cli import console
 
-sys.exit(main())
+sys.exit(console())

@@ -196,3 +196,35 @@ def test_python_dash_m(stack):
     proc = subprocess.run([sys.executable, "-m", "iaclint", "scan", ".", "--select", "IAC201"],
                           capture_output=True, text=True)
     assert proc.returncode == 1 and "main.tf:3:1: IAC201" in proc.stdout
+
+
+def test_the_command_ends_at_once_with_its_output_whole(stack, capsys):
+    """`console` (the `iaclint` script, `python -m iaclint`) ends the process with `os._exit`
+    once `main()` returned: no atexit handler runs, yet the report and the notes on
+    standard error are whole and the exit code is `main()`'s."""
+    code = ("import atexit, sys\n"
+            "atexit.register(lambda: print('ATEXIT RAN', file=sys.stderr))\n"
+            "from iaclint.faces.cli import console\n"
+            "sys.argv = ['iaclint', 'scan', '.', '--format', 'json', '--strict', '--select', 'IAC201']\n"
+            "sys.exit(console())\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True)
+    assert b"ATEXIT RAN" not in proc.stderr
+    assert main(["scan", ".", "--format", "json", "--strict", "--select", "IAC201"]) == proc.returncode == 1
+    out = capsys.readouterr()
+    assert proc.stdout.decode() == out.out and json.loads(out.out)["findings"]
+    assert proc.stderr.decode() == out.err
+
+
+def test_only_the_command_keeps_a_scans_resources(stack, monkeypatch):
+    """A library scan (or the editor server's) keeps nothing once it is done; the command
+    line's process, which ends without freeing (`console`), keeps each scan's resources."""
+    from iaclint import api
+    from iaclint.pipeline import scan
+
+    assert scan.UNTIL_EXIT is None
+    api.scan(["."])
+    assert scan.UNTIL_EXIT is None
+    monkeypatch.setattr(scan, "UNTIL_EXIT", [])
+    api.scan(["."], cache=None)
+    assert [[r.address for r in kept] for kept in scan.UNTIL_EXIT] == [[
+        "aws_sagemaker_notebook_instance.open", "aws_sagemaker_notebook_instance.unknown"]]

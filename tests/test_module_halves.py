@@ -193,3 +193,23 @@ def test_a_child_that_dies_before_it_sends_its_blocks_costs_time_not_resources(u
     assert len(started) == 1  # no second child: this process did the procedure alone
     assert [repr(vars(r)) for r in halved.resources] == [repr(vars(r)) for r in one_pass.resources]
     assert halved.errors == one_pass.errors and halved.notes == one_pass.notes and halved.effort == one_pass.effort
+
+
+def test_the_first_half_holds_a_little_more_than_half_of_the_bytes():
+    """`halves._cut` gives the scan's process `FIRST_PERCENT` of the source bytes: the child
+    also pickles its half and this process unpickles it, so an even cut left this one
+    waiting. Decided from the sizes alone (the same cut for any `--jobs`), neither half
+    empty."""
+    class Sizes:
+        def __init__(self, sizes):
+            self.sizes = sizes
+
+        def size(self, path):
+            return self.sizes[path]
+
+    files = [f"f{i}.tf" for i in range(100)]
+    assert halves._cut(Sizes({f: 1000 for f in files}), files) == halves.FIRST_PERCENT == 52
+    big_last = Sizes({**{f: 1 for f in files[:-1]}, files[-1]: 10_000})
+    assert halves._cut(big_last, files) == 99  # the second half keeps the last file
+    assert halves._cut(Sizes({files[0]: 10_000, files[1]: 1}), files[:2]) == 1
+    assert halves._cut(Sizes({files[0]: 1}), files[:1]) is None

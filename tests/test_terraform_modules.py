@@ -89,6 +89,21 @@ def test_references_inside_modules_resolve_in_the_project(monkeypatch):
     assert all(r.unit == rel(EXAMPLE) for r in project)
 
 
+def test_incoming_references_are_indexed_when_first_asked(monkeypatch):
+    """The whole scan's project is made once per scan and rarely asked for incoming
+    references, so their index is made on the first `incoming` call: the same answers,
+    in the same order, as walking every reference."""
+    monkeypatch.chdir(ROOT)
+    files = sorted(str(p) for p in EXAMPLE.glob("*.tf"))
+    resources = [normalize(r) for r in load_module(rel(EXAMPLE), [rel(p) for p in files]).resources]
+    project = Project(resources)
+    assert project._incoming is None
+    role = next(r for r in resources if r.address == "aws_iam_role.notebook")
+    expected = [(r, ref) for r in resources for ref in r.references if project.lookup(r, ref.target) is role]
+    assert expected and list(project.incoming(role)) == expected
+    assert project._incoming is not None
+
+
 def test_remote_modules_not_downloaded_are_said_once_each(tmp_path, monkeypatch):
     """One short note per call (issue 11: one note naming 35 modules was a 3,600-character
     line), each at the call's line."""

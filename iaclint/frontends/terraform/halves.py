@@ -7,11 +7,12 @@ second core idle. Its resources are independent once the module's blocks are kno
 except for what evaluation shares: memoised locals and data sources and the module's work
 budget, charged in evaluation order. So a large module is evaluated by this procedure,
 whatever `--jobs` is: the module's files are cut in two halves of about the same size
-(`cut`, from the files' sizes alone); the resource and data blocks of the first half are
-evaluated from the state once the module is built, then those of the second half from the
-*same* memoised state (what the first half memoised is set aside) with the budget the
-first half left. The second half's resources are a copy that shares no object with the
-first half's (a memoised local's value is one object per half).
+(`cut`, from the files' sizes alone; the first a little larger, `FIRST_PERCENT`); the
+resource and data blocks of the first half are evaluated from the state once the module
+is built, then those of the second half from the *same* memoised state (what the first
+half memoised is set aside) with the budget the first half left. The second half's
+resources are a copy that shares no object with the first half's (a memoised local's
+value is one object per half).
 
 With a second process, a child forked before any file is parsed (`load`) builds the
 blocks of the second half's files while this process builds the first half's; the two
@@ -35,6 +36,7 @@ from __future__ import annotations
 
 SPLIT_MIN_BLOCKS = 1_000  # resource and data blocks; below this a fork costs more than it saves
 FORK_MIN_BYTES = 256 * 1024  # of source: below it the blocks are built here, then a child evaluates
+FIRST_PERCENT = 52  # of the source bytes in the first half (`_cut`): measured, docs/performance.md
 
 
 def load(tree, files: list, build, evaluate_module, fork=None) -> None:
@@ -65,14 +67,16 @@ def load(tree, files: list, build, evaluate_module, fork=None) -> None:
 
 def _cut(tree, files: list) -> int | None:
     """Where the module's files are cut: the first half is the shortest run of files that
-    holds half of the bytes, and neither half is empty; None for one file."""
+    holds `FIRST_PERCENT` of the bytes, and neither half is empty; None for one file.
+    The first half is this process's: the child's takes as long when it is a little
+    smaller, for the child pickles its resources and this process waits for them."""
     if len(files) < 2:
         return None
     sizes = [tree.size(path) for path in files]
     total, running = sum(sizes), 0
     for i, size in enumerate(sizes[:-1]):
         running += size
-        if 2 * running >= total:
+        if 100 * running >= FIRST_PERCENT * total:
             return i + 1
     return len(files) - 1
 
