@@ -143,3 +143,32 @@ def test_the_working_directory_is_part_of_the_whole_scan_key(tmp_path, monkeypat
         fingerprints.setdefault(str(cwd), cached)
     assert fingerprints[str(tmp_path / "a")] != fingerprints[str(tree)]
     assert cache.hits >= 1  # the third scan: the first one's entry
+
+
+class _Unpicklable:
+    def __reduce__(self):
+        raise TypeError("not this one")
+
+
+def test_an_entry_is_written_as_it_is_pickled_and_read_back_whole(tmp_path, monkeypatch):
+    """A large entry goes to its file in pieces (never held whole: the whole-scan entry of a
+    module of 1,000 files is megabytes), signed as it goes; it reads back as it was."""
+    from iaclint.pipeline import cache as cache_module
+
+    sizes = []
+    write = cache_module.Entry.write
+    monkeypatch.setattr(cache_module.Entry, "write", lambda self, data: sizes.append(len(data)) or write(self, data))
+    cache = Cache(tmp_path / "cache")
+    value = [f"value {i}" * 3 for i in range(100_000)]
+    cache.put("k" * 64, value)
+    assert len(sizes) > 10 and max(sizes) < sum(sizes) / 10
+    assert Cache(tmp_path / "cache").get("k" * 64) == value
+    cache.put_encoded("e" * 64, b"\x80\x05K\x07.")  # pickled already: 7
+    assert cache.get("e" * 64) == 7
+
+
+def test_an_entry_that_cannot_be_pickled_leaves_nothing_behind(tmp_path):
+    cache = Cache(tmp_path / "cache")
+    cache.put("k" * 64, ["a" * 100_000, _Unpicklable()])  # fails after its first piece was written
+    assert [p for p in (tmp_path / "cache").rglob("*") if p.is_file()] == []
+    assert cache.get("k" * 64) is None

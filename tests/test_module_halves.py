@@ -195,6 +195,42 @@ def test_a_child_that_dies_before_it_sends_its_blocks_costs_time_not_resources(u
     assert halved.errors == one_pass.errors and halved.notes == one_pass.notes and halved.effort == one_pass.effort
 
 
+def test_the_first_halfs_resource_blocks_are_let_go_before_the_second_half_arrives(untidy_dir, monkeypatch):
+    """Once the first half is evaluated, nothing holds its resource blocks (the memory
+    they free takes the second half's resources as they are unpickled here); the files'
+    texts (suppression comments are read from them) are all still there."""
+    import gc
+
+    from iaclint.frontends.terraform.hcl import Block
+
+    files = _files(untidy_dir)
+    monkeypatch.setattr(halves, "SPLIT_MIN_BLOCKS", 10)
+    monkeypatch.setattr(halves, "FORK_MIN_BYTES", 0)
+    let_go = halves._let_go
+    monkeypatch.setattr(halves, "_let_go", lambda *args: None)
+    holding = load_module(str(untidy_dir), files, fork=forked.start)
+    monkeypatch.setattr(halves, "_let_go", let_go)
+    gc.collect()
+    before = [o for o in gc.get_objects() if isinstance(o, Block)]  # other tests' (held: their ids stay theirs)
+    known = {id(o) for o in before}
+    alive = []
+    start = forked.start
+
+    def spy(task):
+        pending = start(task)
+        real = pending.result
+        pending.result = lambda: alive.append(sum(1 for o in gc.get_objects() if isinstance(o, Block)
+                                                  and o.type == "resource" and id(o) not in known)) or real()
+        return pending
+
+    monkeypatch.setattr(forked, "start", spy)
+    halved = load_module(str(untidy_dir), files, fork=forked.start)
+    assert alive == [0]
+    assert [repr(vars(r)) for r in halved.resources] == [repr(vars(r)) for r in holding.resources]
+    assert halved.texts == holding.texts and len(halved.texts) > len(files) // 3
+    assert halved.errors == holding.errors and halved.effort == holding.effort
+
+
 def test_the_first_half_holds_a_little_more_than_half_of_the_bytes():
     """`halves._cut` gives the scan's process `FIRST_PERCENT` of the source bytes: the child
     also pickles its half and this process unpickles it, so an even cut left this one

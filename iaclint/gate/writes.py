@@ -19,6 +19,8 @@ A path outside the tree that the user named on the command line (`--output
 API:
 
     write_file(path, data, tree=tree, confined=False, mode=0o644)   # raises OSError
+    with replacing(path, tree=tree, mode=0o600) as out:  # written as it comes (out.handle)
+        ...  # in place when the block ends; removed when it raises or out.abandon()
     create_file(path, data, tree=tree, confined=False)  # never replaces an existing path
 
 `Refused` (from `iaclint.gate.reads`) is the OSError of a refused write.
@@ -57,29 +59,67 @@ def write_file(path: str, data, tree: Tree | None = None, confined: bool = False
     """Write `data` (bytes, a str, or an iterable of str or bytes pieces, written as they
     come: a large report or cache entry is never held whole, or twice) to `path`
     atomically (see the module docstring); raises OSError."""
+    with replacing(path, tree, confined, mode) as out:
+        handle = out.handle
+        if isinstance(data, (bytes, bytearray, memoryview)):
+            handle.write(data)
+        elif isinstance(data, str):
+            handle.write(data.encode("utf-8", "backslashreplace"))
+        else:
+            for piece in data:
+                handle.write(piece if isinstance(piece, (bytes, bytearray, memoryview))
+                             else piece.encode("utf-8", "backslashreplace"))
+
+
+def replacing(path: str, tree: Tree | None = None, confined: bool = False, mode: int = 0o644) -> Replacement:
+    """A file that will replace `path` atomically, written through `handle` (binary) by
+    whoever makes it as the content comes (a cache entry as it is pickled, a report as it
+    is rendered), so it is never held whole: see `Replacement`. Raises OSError."""
     real = _check(path, tree, confined)
     fd, temp = _temporary_file(os.path.dirname(real))
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            if isinstance(data, (bytes, bytearray, memoryview)):
-                handle.write(data)
-            elif isinstance(data, str):
-                handle.write(data.encode("utf-8", "backslashreplace"))
-            else:
-                for piece in data:
-                    handle.write(piece if isinstance(piece, (bytes, bytearray, memoryview))
-                                 else piece.encode("utf-8", "backslashreplace"))
-        if mode != 0o600:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temp, mode & ~umask)
-        os.replace(temp, real)
-    except BaseException:
+    return Replacement(os.fdopen(fd, "wb"), temp, real, mode)
+
+
+class Replacement:
+    """The temporary file of `replacing`: `done()` puts it in place of the path (with
+    `mode`), `abandon()` removes it; as a `with` block, done when the block ends, abandoned
+    when it raises."""
+
+    def __init__(self, handle, temp: str, real: str, mode: int):
+        self.handle, self._temp, self._real, self._mode = handle, temp, real, mode
+
+    def done(self) -> None:
+        """Put the file in place; raises OSError (the file is removed then)."""
         try:
-            os.unlink(temp)
+            self.handle.close()
+            if self._mode != 0o600:
+                umask = os.umask(0)
+                os.umask(umask)
+                os.chmod(self._temp, self._mode & ~umask)
+            os.replace(self._temp, self._real)
+        except BaseException:
+            self.abandon()
+            raise
+
+    def abandon(self) -> None:
+        """Remove the file: the path is left as it was."""
+        try:
+            self.handle.close()
         except OSError:
             pass
-        raise
+        try:
+            os.unlink(self._temp)
+        except OSError:
+            pass
+
+    def __enter__(self) -> Replacement:
+        return self
+
+    def __exit__(self, kind, value, trace) -> None:
+        if kind is None:
+            self.done()
+        else:
+            self.abandon()
 
 
 # As tempfile.mkstemp opens its file: new (never an existing path or a symlink), private.

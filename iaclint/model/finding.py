@@ -41,13 +41,13 @@ class Finding:
     root: str = ""
 
     def __reduce__(self):  # as a tuple: half the time to unpickle (the scan cache, workers)
-        return Finding, _finding_values(self)
+        return Finding, finding_values(self)
 
     def sort_key(self) -> tuple:
         return (self.file, self.line, self.column, self.policy_id, self.resource, self.attribute)
 
 
-_finding_values = attrgetter(*(f.name for f in fields(Finding)))
+finding_values = attrgetter(*(f.name for f in fields(Finding)))  # a finding's values, in its fields' order
 
 
 def fingerprint(policy_id: str, file: str, address: str, path: tuple, root: str = "", cwd: str | None = None) -> str:

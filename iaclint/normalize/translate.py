@@ -16,7 +16,7 @@ from typing import Any
 
 from iaclint.model import lazy_re
 from iaclint.model import paths
-from iaclint.model.resource import AWSCC, CLOUDFORMATION, RawResource, Reference, Resource
+from iaclint.model.resource import AWSCC, CLOUDFORMATION, RawResource, Reference, Resource, SpanMap
 from iaclint.model.unknown import ABSENT, Unknown
 from iaclint.normalize import awscc
 from iaclint.normalize.tables import CFN_SPELLINGS, CFN_TYPES, DEFAULTS
@@ -59,6 +59,8 @@ def normalize(raw: RawResource) -> Resource:
         )
     resource.environment = raw.environment
     fill_defaults(resource)
+    if not isinstance(resource.spans, SpanMap):  # a Terraform module's resources have theirs packed already
+        resource.spans = SpanMap(resource.spans)
     return resource
 
 

@@ -22,7 +22,9 @@ unchanged (`iaclint.gate.files.DigestMemo`, stored here as one more signed entry
 scanned tree: `loading.unit_keys`).
 
 Entries are written atomically through the write gate (a temporary file, then a rename),
-so concurrent runs never see half an entry; an entry that fails its signature or cannot
+as they are pickled (the signature is computed as the bytes go out, and written last in
+its place at the start), so concurrent runs never see half an entry and a large one is
+never held whole; an entry that fails its signature or cannot
 be read is ignored and rewritten, never trusted.
 """
 from __future__ import annotations
@@ -36,7 +38,7 @@ import stat
 from functools import lru_cache
 
 from iaclint.gate.files import stamp
-from iaclint.gate.writes import write_file
+from iaclint.gate.writes import replacing
 
 FORMAT = "2"
 MAGIC = b"IACLINT-CACHE-2\n"
@@ -170,9 +172,9 @@ class Cache:
         return value
 
     def get_with_bytes(self, key: str):
-        """(value, SideFile) of an entry written by `put_with_bytes`, or None (as `get`).
+        """(value, SideFile) of an entry written by `entry_with_bytes`, or None (as `get`).
         The side file is trusted when it is the very file the signed entry names (see
-        `put_with_bytes`): its bytes are never hashed, never unpickled, and read in chunks
+        `entry_with_bytes`): its bytes are never hashed, never unpickled, and read in chunks
         through the descriptor that was checked."""
         entry = self.get(key, count=False)
         if not (isinstance(entry, tuple) and len(entry) == 3 and entry[0] == _SIDE):
@@ -212,56 +214,141 @@ class Cache:
         return None
 
     def put(self, key: str, value) -> None:
-        """Store atomically; a cache that cannot be written only costs speed."""
-        data = _pickled(value) if self._secret else None
-        if data is not None:
-            self.put_encoded(key, data)
+        """Store atomically, pickled straight into the entry's file (never held whole: the
+        whole-scan entry of a module of 1,000 files is megabytes); a cache that cannot be
+        written only costs speed, and a value that cannot be pickled is not stored."""
+        entry = self._entry(key)
+        if entry is None:
+            return
+        try:
+            pickle.Pickler(entry, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+        except (pickle.PicklingError, RecursionError, TypeError, AttributeError, OSError):
+            entry.abandon()
+            return
+        except BaseException:
+            entry.abandon()
+            raise
+        entry.done()
 
     def put_encoded(self, key: str, data: bytes) -> None:
         """`put` of a value pickled already (a worker process pickles its result once, to
         send it and to store it)."""
-        self._write(key, (data,))
+        entry = self._entry(key)
+        if entry is not None and entry.wrote(data):
+            entry.done()
 
-    def put_with_bytes(self, key: str, value, pieces: list) -> None:
-        """Store `value` (pickled) and bytes given in pieces (a rendered report, 11 MB for
-        `tf-1000` in JSON, for `get_with_bytes`: never unpickled).
+    def entry_with_bytes(self, key: str, value) -> SideEntry | None:
+        """A stored report being written (`SideEntry`): the bytes `wrote` is given (a
+        rendered report, 11 MB for `tf-1000` in JSON, written as it is rendered, never
+        held whole) go to a side file beside the entry, as they are; `done()` puts it in
+        place and signs `value` with it. None when the cache cannot be written.
 
-        The bytes go to a side file beside the entry, as they are (no MAC: checking an
-        HMAC over 11 MB was 6-7 ms of a 0.1 s warm scan), and the signed entry holds the
-        value and the side file's device, inode, size, modification and change time,
-        taken once it is in place, and only when it is a regular file of the user's. A
-        later read trusts the side file when it is still that file (`_side_bytes`): only
-        the user (or root) can write a file of theirs (the side file is created 0600), and
-        any write, truncation, `chmod` or `utime` sets a new change time; a file planted
-        in its place is another inode, or another user's. See docs/security.md."""
+        The side file has no MAC (checking an HMAC over 11 MB was 6-7 ms of a 0.1 s warm
+        scan): the signed entry holds the value and the side file's device, inode, size,
+        modification and change time, taken once it is in place, and only when it is a
+        regular file of the user's. A later read trusts the side file while it is still
+        that file (`SideFile.open`): only the user (or root) can write a file of theirs (the
+        side file is created 0600), and any write, truncation, `chmod` or `utime` sets a new
+        change time; a file planted in its place is another inode, or another user's. See
+        docs/security.md."""
         if not self._secret:
-            return
+            return None
         side = self._side(key)
         try:
             os.makedirs(os.path.dirname(side), mode=0o700, exist_ok=True)
-            write_file(side, pieces, mode=0o600)
-            info = os.stat(side, follow_symlinks=False)
+            out = replacing(side, mode=0o600)
         except OSError:
-            return
-        if stat.S_ISREG(info.st_mode) and _own(info):
-            self.put(key, (_SIDE, stamp(info), value))
+            return None
+        return SideEntry(self, key, side, out, value)
 
     def _side(self, key: str) -> str:
         return self._path(key) + ".bytes"
 
-    def _write(self, key: str, pieces) -> None:
-        """The signed entry, written atomically; a cache that cannot be written only costs speed."""
+    def _entry(self, key: str) -> Entry | None:
+        """A new signed entry for `key`, or None when the cache cannot be written."""
         if not self._secret:
-            return
+            return None
         path = self._path(key)
         try:
             os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-            write_file(path, (MAGIC + self._mac(key, pieces), *pieces), mode=0o600)  # no copy of the pieces
+            out = replacing(path, mode=0o600)
         except OSError:
-            pass
+            return None
+        entry = Entry(out, hmac.new(self._secret, key.encode("ascii"), hashlib.sha256))
+        return entry if entry.wrote(MAGIC + bytes(_MAC_BYTES), signed=False) else None  # the signature's place
 
 
-_SIDE = "side-file"  # the first item of an entry whose bytes are in its side file (`put_with_bytes`)
+class Entry:
+    """A signed entry being written (`Cache._entry`): what `write` is given goes to the
+    temporary file as it comes and into the signature, whose place after `MAGIC` is filled
+    in by `done()`, which puts the file in place; `abandon()` drops it. Readers never see
+    it before then (the write gate's temporary file and rename). A file-like object:
+    `pickle.Pickler` writes into it."""
+
+    def __init__(self, out, mac):
+        self._out, self._mac = out, mac
+
+    def write(self, data) -> int:
+        self._mac.update(data)
+        return self._out.handle.write(data)
+
+    def wrote(self, data, signed: bool = True) -> bool:
+        """`write`, False when the file cannot be written (then it is abandoned)."""
+        try:
+            if signed:
+                self._mac.update(data)
+            self._out.handle.write(data)
+            return True
+        except OSError:
+            self.abandon()
+            return False
+
+    def done(self) -> None:
+        """Sign and store (a cache that cannot be written only costs speed)."""
+        try:
+            self._out.handle.seek(len(MAGIC))
+            self._out.handle.write(self._mac.digest())
+            self._out.done()
+        except OSError:
+            self._out.abandon()
+
+    def abandon(self) -> None:
+        self._out.abandon()
+
+
+class SideEntry:
+    """A stored report being written (`Cache.entry_with_bytes`): `wrote` puts bytes into
+    the side file's temporary file as they come, `done()` puts it in place and signs the
+    value with the side file's stamp, `abandon()` drops it."""
+
+    def __init__(self, cache: Cache, key: str, side: str, out, value):
+        self._cache, self._key, self._side, self._out, self._value = cache, key, side, out, value
+
+    def wrote(self, data) -> bool:
+        """False when the file cannot be written (then it is abandoned)."""
+        try:
+            self._out.handle.write(data)
+            return True
+        except OSError:
+            self.abandon()
+            return False
+
+    def done(self) -> None:
+        """Put the side file in place and store the signed entry naming it (a cache that
+        cannot be written only costs speed)."""
+        try:
+            self._out.done()
+            info = os.stat(self._side, follow_symlinks=False)
+        except OSError:
+            return
+        if stat.S_ISREG(info.st_mode) and _own(info):
+            self._cache.put(self._key, (_SIDE, stamp(info), self._value))
+
+    def abandon(self) -> None:
+        self._out.abandon()
+
+
+_SIDE = "side-file"  # the first item of an entry whose bytes are in its side file (`entry_with_bytes`)
 
 
 def _own(info) -> bool:

@@ -20,7 +20,8 @@ its formatter produced, under a key of everything its bytes depend on:
 
 The entry is written through the same signed cache (`cache.Cache`, HMAC under the
 user's key, written through the write gate) as every other entry, the report's bytes in a
-side file that the signed entry names by inode and times (`Cache.put_with_bytes`); the extra inputs the
+side file that the signed entry names by inode and times, written as the report is
+written out (`Cache.entry_with_bytes`); the extra inputs the
 evaluation read (`file()` targets, module files) are checked again on every hit, as for
 the whole-scan entry. Never cached: `text` (it prints the elapsed time), `gitlab` (the
 scan's start and end time), a `--diff` run and per-path ignores (the whole scan is not
@@ -33,7 +34,7 @@ import os
 
 from iaclint.model.records import dataclass, field, fields
 
-FORMAT = "2"  # 2: the report in a side file (`cache.Cache.put_with_bytes`)
+FORMAT = "2"  # 2: the report in a side file (`cache.Cache.entry_with_bytes`)
 # Formats whose bytes depend only on the scan and the request (no clock, no elapsed time).
 CACHEABLE = frozenset({"json", "sarif", "junit", "github", "markdown", "checkov-json"})
 # Formats that describe the policies that ran, from their metadata and documentation pages.
@@ -179,20 +180,26 @@ def get(cache, report_key: str | None, request) -> tuple | None:
 
 def _stored(cache, report_key: str | None, done: Outcome, writer, result, colour: bool):
     """The report's pieces, rendered when the first is asked for (the caller may add to
-    the result first: the inventory's changes); once the last has been taken, the text is
-    stored under `report_key` as UTF-8. Not stored: a report whose writing stopped
-    half-way, and one that UTF-8 cannot encode as it is (a lone surrogate: writers
-    escape it, so its bytes would not be the text's)."""
-    if report_key is None:
-        yield from writer(result, colour=colour)
-        return
-    kept = []
-    for piece in writer(result, colour=colour):
-        if kept is not None:
-            try:
-                kept.append(piece.encode("utf-8"))
-            except UnicodeEncodeError:
-                kept = None
-        yield piece
-    if kept is not None:
-        cache.put_with_bytes(report_key, done, kept)
+    the result first: the inventory's changes), each written as UTF-8 into the cache entry
+    of `report_key` as it is taken (the report is never held whole: 11 MB of JSON for a
+    module of 1,000 files); the entry is stored once the last has been taken. Not stored: a
+    report whose writing stopped half-way, and one that UTF-8 cannot encode as it is (a
+    lone surrogate: writers escape it, so its bytes would not be the text's)."""
+    entry = cache.entry_with_bytes(report_key, done) if report_key is not None else None
+    try:
+        for piece in writer(result, colour=colour):
+            if entry is not None:
+                try:
+                    encoded = piece.encode("utf-8")
+                except UnicodeEncodeError:
+                    entry.abandon()
+                    entry = None
+                else:
+                    entry = entry if entry.wrote(encoded) else None
+            yield piece
+    except BaseException:  # the reader stopped (GeneratorExit), or the writer failed
+        if entry is not None:
+            entry.abandon()
+        raise
+    if entry is not None:
+        entry.done()

@@ -257,8 +257,10 @@ def _evaluate(request: Request, found: Discovery, chosen: Chosen, options, scan_
         if evaluated is not None:
             return evaluated, []
     evaluated, resources = _load_and_check(request, found, chosen, options, keys)
-    if scan_key is not None:
+    if scan_key is not None:  # cached, so not a `--diff` run: nothing needs the resources (a hit has none)
+        del resources  # let go before the entry is pickled, which takes the memory they held
         request.cache.put(scan_key, evaluated)
+        return evaluated, []
     return evaluated, resources
 
 

@@ -14,7 +14,7 @@ from iaclint.frontends.terraform.functions import SetValue
 from iaclint.frontends.terraform.values import ITEM_WORK, budget_of, refs_inside, short, spend
 from iaclint.model import symbolic
 from iaclint.model.documents import EncodedJson
-from iaclint.model.resource import TERRAFORM, RawResource, Reference
+from iaclint.model.resource import TERRAFORM, RawResource, Reference, SpanMap
 from iaclint.model.sizes import MAX_VALUE_SIZE, OverBudget, TooLarge
 from iaclint.model.unknown import ABSENT, Unknown
 
@@ -112,7 +112,7 @@ def _resource(block, native_type: str, address: str, module, scope: Scope) -> Ra
     attributes = body(block, scope, evaluator, (), top=True)
     return RawResource(
         native_type=native_type, address=address, file=block.span.file, span=block.span, header=block.header,
-        attributes=attributes, spans=recorder.spans, fmt=TERRAFORM,
+        attributes=attributes, spans=SpanMap(recorder.spans), fmt=TERRAFORM,
         references=_references(attributes), unit=module.root, origins=recorder.origins,
     )
 

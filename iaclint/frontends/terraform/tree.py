@@ -75,6 +75,7 @@ class ModuleTree:
         self.instances = 0
         self.parsed_bytes = 0  # of every file parsed (the scan-wide budget charges it)
         self._parsed: dict = {}
+        self._texts: dict = {}  # path -> its bytes, for files whose resource blocks were let go
         self._manifest = None
         self._errors: set = set()
         self._dependencies: set = set()
@@ -90,6 +91,16 @@ class ModuleTree:
         if dependency:
             self._dependencies.add(("file", path))
         return self._parsed[path]
+
+    def let_go(self, paths: list) -> None:
+        """Keep only the blocks that are not resources of `paths` (they were evaluated, and
+        no module call reads them again: `halves`), and their bytes for `finish`."""
+        for path in paths:
+            blocks = self._parsed.get(path)
+            if blocks and blocks[0].source.file == path:
+                self._texts[path] = blocks[0].source.data
+            if blocks:
+                self._parsed[path] = [b for b in blocks if b.type != "resource"]
 
     def size(self, path: str) -> int:
         """The size of a file to parse (an unsaved buffer's, else as listed)."""
@@ -140,8 +151,9 @@ class ModuleTree:
         deps = set(self._dependencies) | {("file", p) for p in result.files_read}
         result.inputs = {key: digest(key[0], key[1], self.overlay, self.scanned) for key in sorted(deps)}
         result.effort = self.parsed_bytes + self.budget.spent
-        result.texts = {path: blocks[0].source.data for path, blocks in self._parsed.items()
-                        if blocks and blocks[0].source.file == path}
+        result.texts = {path: self._texts[path] if path in self._texts else blocks[0].source.data
+                        for path, blocks in self._parsed.items()
+                        if path in self._texts or (blocks and blocks[0].source.file == path)}
 
 
 def read_config_file(path: str, data: bytes | None = None, tree: reads.Tree | None = None):
