@@ -37,6 +37,7 @@ import pickle
 import stat
 from functools import lru_cache
 
+from iaclint.gate import files
 from iaclint.gate.files import stamp
 from iaclint.gate.writes import replacing
 
@@ -250,8 +251,9 @@ class Cache:
         that file (`SideFile.open`): only the user (or root) can write a file of theirs (the
         side file is created 0600), and any write, truncation, `chmod` or `utime` sets a new
         change time; a file planted in its place is another inode, or another user's. See
-        docs/security.md."""
-        if not self._secret:
+        docs/security.md. Not on Windows, where a file's ctime is its creation time
+        (`gate.files.CHANGE_TIMES`): nothing is stored, the report is rendered every time."""
+        if not self._secret or not files.CHANGE_TIMES:
             return None
         side = self._side(key)
         try:
@@ -372,6 +374,8 @@ class SideFile:
         """The side file at `path` when it is the file whose stamp was recorded (a regular
         file of the user's, the same device, inode, size, modification and change time,
         checked with `fstat` on the descriptor it will be read from); None otherwise."""
+        if not files.CHANGE_TIMES:
+            return None
         try:
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
         except OSError:
