@@ -223,3 +223,22 @@ def test_the_memo_is_kept_small():
     memo.seen["gone"] = None
     assert memo.entries() == {"old": ((0, 1, 1, 0, 0), "d"), "new": ((0, -1, 1, 0, 0), "d")}
     assert pickle.loads(pickle.dumps(memo.entries())) == memo.entries()
+
+
+def test_where_ctime_is_not_a_change_time_nothing_is_trusted_by_its_times(tree, monkeypatch):
+    """On Windows a file's st_ctime is its creation time, which a rewrite in place keeps:
+    no digest memo (every file read and hashed) and no stored report (rendered again)."""
+    from iaclint.api import scan_reports
+
+    _later(monkeypatch)
+    monkeypatch.setattr(files, "CHANGE_TIMES", False)
+    cache = Cache(tree / "cache")
+    assert _findings(cache) == [("IAC201", 5)]
+    hashed = _hashes(monkeypatch)
+    assert _findings(cache) == [("IAC201", 5)] and cache.hits == 1  # the whole scan, from hashed keys
+    assert hashed == [len(ENABLED)]  # read and hashed again, though unchanged and aged
+    assert not [p for p in (tree / "cache").rglob("*") if p.is_file() and _is_memo(cache, p)]
+    for _ in range(2):
+        scanned = scan_reports(["."], [("json", False)], cache=cache)
+        assert scanned.result is not None and "".join(scanned.pieces[0])
+    assert not list((tree / "cache").rglob("*.bytes"))

@@ -228,3 +228,119 @@ def test_a_report_from_the_cache_has_the_rendered_bytes_on_standard_output(tmp_p
         outputs.append(done.stdout)
     assert outputs[0] == outputs[1] == outputs[2]
     assert "módulo".encode(encoding) in outputs[0]
+
+
+def _side_files(cache_dir) -> list:
+    return sorted(p for p in cache_dir.rglob("*.bytes"))
+
+
+def _rewrite_keeping_size_and_mtime(path, data: bytes):
+    """Write `data` (of the same size) into the same inode and put the old modification
+    time back; waits until the change time has moved on."""
+    import time
+
+    before = os.stat(path)
+    while True:
+        with open(path, "r+b") as handle:
+            handle.write(data)
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+        if os.stat(path).st_ctime_ns != before.st_ctime_ns:
+            return
+        time.sleep(0.01)
+
+
+@pytest.mark.parametrize("attack", ["rewritten-in-place", "replaced-by-rename", "another-users", "truncated",
+                                    "removed", "symlink"])
+def test_the_stored_report_is_its_side_file_only_while_unchanged(tree, tmp_path, monkeypatch, attack):
+    """The report's bytes are kept beside its signed entry, which names the side file by
+    device, inode, size, modification and change time (no MAC over the report: it cost
+    6-7 ms of a warm scan). A side file changed in any way, or not the user's, is a miss:
+    the report is rendered again (and stored again), never the planted bytes."""
+    cache_dir = tmp_path / "cache"
+    first = _texts(scan_reports(["."], [("json", False)], cache=Cache(cache_dir), **BASE))
+    hit = scan_reports(["."], [("json", False)], cache=Cache(cache_dir), **BASE)
+    assert hit.result is None and _texts(hit) == first
+    [side] = _side_files(cache_dir)
+    assert side.read_bytes() == first[0].encode("utf-8") and side.stat().st_mode & 0o777 == 0o600
+    planted = first[0].replace("IAC201", "IAC999").encode("utf-8")
+    assert len(planted) == side.stat().st_size and planted != side.read_bytes()
+    if attack == "rewritten-in-place":
+        _rewrite_keeping_size_and_mtime(side, planted)
+    elif attack == "replaced-by-rename":
+        before = side.stat()
+        other = side.with_name("planted")
+        other.write_bytes(planted)
+        os.chmod(other, 0o600)
+        os.utime(other, ns=(before.st_atime_ns, before.st_mtime_ns))
+        os.replace(other, side)
+    elif attack == "another-users":
+        pass  # the same file, but the next scan runs as another user (below)
+    elif attack == "truncated":
+        with open(side, "r+b") as handle:
+            handle.truncate(100)
+    elif attack == "removed":
+        side.unlink()
+    else:
+        target = tmp_path / "planted.json"
+        target.write_bytes(planted)
+        side.unlink()
+        side.symlink_to(target)
+    cache = Cache(cache_dir)
+    if attack == "another-users":  # with the key read: from here on, the side file is not theirs
+        uid = os.getuid()
+        monkeypatch.setattr(os, "getuid", lambda: uid + 1)
+    again = scan_reports(["."], [("json", False)], cache=cache, **BASE)
+    assert again.result is not None and _texts(again) == first  # rendered again, the scan's own report
+    assert cache.misses >= 1
+
+
+def test_a_side_file_stored_again_is_a_hit_again(tree, tmp_path):
+    cache_dir = tmp_path / "cache"
+    first = _texts(scan_reports(["."], [("json", False)], cache=Cache(cache_dir), **BASE))
+    [side] = _side_files(cache_dir)
+    _rewrite_keeping_size_and_mtime(side, side.read_bytes())  # the same bytes, but touched
+    missed = scan_reports(["."], [("json", False)], cache=Cache(cache_dir), **BASE)
+    assert missed.result is not None and _texts(missed) == first  # rendered, and stored again
+    hit = scan_reports(["."], [("json", False)], cache=Cache(cache_dir), **BASE)
+    assert hit.result is None and _texts(hit) == first
+
+
+def test_a_side_file_that_changes_while_it_is_read_is_an_error_not_a_short_report(tree, tmp_path, capsys,
+                                                                                  monkeypatch):
+    """The side file is read in chunks through the descriptor that was checked; one that
+    ends before its recorded size (only its owner can truncate it) stops the command with
+    exit 2 and a message, never a report cut short as if it were whole."""
+    from iaclint.pipeline.cache import SideFile
+
+    cache_dir = tmp_path / "cache"
+    args = ["scan", ".", "--format", "json", "--cache-dir", str(cache_dir), "--policy-dir", "pack"]
+    assert main(args) == 1
+    whole = capsys.readouterr().out
+    [side] = _side_files(cache_dir)
+    entry = Cache(cache_dir).get(side.name[:-len(".bytes")], count=False)
+    opened = SideFile.open(str(side), entry[1])
+    with open(side, "r+b") as handle:  # truncated after the check
+        handle.truncate(10)
+    with pytest.raises(OSError, match="changed while it was read"):
+        list(opened.chunks())
+    with pytest.raises(ValueError):
+        list(opened.chunks())  # read once
+    monkeypatch.setattr(SideFile, "CHUNK", 1000)
+    [side] = _side_files(cache_dir)
+    assert main(args) == 1  # a miss (the truncated file is not the recorded one): rendered and stored again
+    assert capsys.readouterr().out == whole
+    real_open = SideFile.open
+
+    def shrinking(path, recorded):
+        opened = real_open(path, recorded)
+        if opened is not None:
+            with open(path, "r+b") as handle:
+                handle.truncate(2500)
+        return opened
+
+    monkeypatch.setattr(SideFile, "open", staticmethod(shrinking))
+    monkeypatch.setattr("iaclint.faces.cli._utf8_stdout", lambda: True)
+    assert main(args) == 2
+    captured = capsys.readouterr()
+    assert "cannot read the stored report" in captured.err and "Traceback" not in captured.err
+    assert whole.startswith(captured.out) and len(captured.out) == 2500  # what was there, then the stop

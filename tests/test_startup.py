@@ -62,3 +62,31 @@ def test_a_whole_scan_cache_hit_leaves_out_what_it_does_not_need(tmp_path):
         modules.append(json.loads(out.stdout.splitlines()[-1])["modules"])
     assert "iaclint.frontends.terraform.hcl" in modules[0] and "iaclint.frontends.terraform.hcl" not in modules[1]
     assert sorted(set(NOT_IMPORTED_ON_A_HIT) & set(modules[1])) == []
+
+
+BLOCKED = """
+import contextlib, io, json, sys
+sys.modules["pathlib"] = None  # `import pathlib` fails from here on (an editable install's finder has it already)
+from iaclint.faces.cli import main
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    code = main(sys.argv[1:])
+print(json.dumps({"code": code, "report": out.getvalue()}))
+"""
+
+
+def test_a_whole_scan_cache_hit_needs_no_pathlib(tmp_path):
+    """`pathlib` (with `urllib.parse`, `ipaddress`, `ntpath`, `fnmatch`: ~15 M instructions)
+    was imported by the cache, the policy registry and its index; a hit now runs with
+    `import pathlib` failing, and writes the same report."""
+    (tmp_path / "main.tf").write_text('resource "aws_kms_key" "k" {\n  enable_key_rotation = false\n}\n')
+    env = {"PATH": "/usr/bin:/bin", "XDG_CACHE_HOME": str(tmp_path / "cache"), "HOME": str(tmp_path)}
+    args = ["scan", "main.tf", "--format", "json"]
+    cold = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, check=True,
+                          cwd=tmp_path, env=env)
+    hit = subprocess.run([sys.executable, "-c", BLOCKED, *args], capture_output=True, text=True, cwd=tmp_path,
+                         env=env)
+    assert hit.returncode == 0, hit.stderr
+    result = json.loads(hit.stdout.splitlines()[-1])
+    assert result["code"] == 1 and json.loads(result["report"])["findings"]
+    assert json.loads(cold.stdout.splitlines()[-1])["code"] == 1

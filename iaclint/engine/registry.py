@@ -15,16 +15,18 @@ import json
 import os
 import sys
 from functools import lru_cache, partial
-from pathlib import Path
 
 from iaclint.engine import policy_index
 from iaclint.engine.policy import SEVERITIES, Policy
 
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: a whole-scan cache hit does not import `typing`
 if TYPE_CHECKING:  # the YAML machinery is imported only when a YAML policy is made
+    from pathlib import Path
+
     from iaclint.engine.yaml_policy import YamlPolicy
 
-SCHEMA_FILE = Path(__file__).with_name("policy_schema.json")
+# os.path, not pathlib, where a scan goes: a whole-scan cache hit imports no pathlib.
+SCHEMA_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "policy_schema.json")
 
 
 class PolicyLoadError(Exception):
@@ -34,13 +36,20 @@ class PolicyLoadError(Exception):
         self.reason = reason
 
 
-@lru_cache(maxsize=1)
 def builtin_policy_dir() -> Path:
     """The installed `iaclint_policies` package, else `policies/` beside a source checkout."""
+    from pathlib import Path
+
+    return Path(_builtin_dir())
+
+
+@lru_cache(maxsize=1)
+def _builtin_dir() -> str:
     spec = importlib.util.find_spec("iaclint_policies")
     if spec is not None and spec.submodule_search_locations:
-        return Path(list(spec.submodule_search_locations)[0])
-    return Path(__file__).resolve().parents[2] / "policies"
+        return os.fspath(list(spec.submodule_search_locations)[0])
+    checkout = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
+    return os.path.join(checkout, "policies")
 
 
 BUILTIN_PACKAGE = "iaclint_policies"
@@ -49,10 +58,12 @@ BUILTIN_PACKAGE = "iaclint_policies"
 def load_policies(policy_dirs: list[str] = ()) -> list[Policy]:
     """Built-in policies plus those in `policy_dirs`, sorted by id; ids must be unique.
     The built-in ones come through the pack's index where it holds (`policy_index`)."""
-    policies = _load_builtin(builtin_policy_dir())
+    policies = _load_builtin(_builtin_dir())
     for directory in policy_dirs:
         if not os.path.isdir(directory):
             raise PolicyLoadError(directory, "policy directory not found")
+        from pathlib import Path
+
         policies.extend(_load_dir(Path(directory), validate=True, package=None))
     seen: dict[str, str] = {}
     for policy in policies:
@@ -78,19 +89,22 @@ def _load_file(path: Path, directory: Path, validate: bool, package: str | None)
     return []
 
 
-def _load_builtin(directory: Path) -> list[Policy]:
+def _load_builtin(directory: str) -> list[Policy]:
     """The built-in pack: each file whose bytes match its record in the index from the
     record (Python policies as `LazyPolicy`, imported on first use), any other as usual."""
     index = policy_index.read_index(directory)
     policies: list[Policy] = []
-    for path in policy_index.pack_files(directory):
-        record = index.get(path.relative_to(directory).as_posix())
+    for relative, path in policy_index.pack_entries(directory):
+        record = index.get(relative)
         try:
-            fresh = record is not None and policy_index.digest(path.read_bytes()) == record.get("sha256")
+            with open(path, "rb") as handle:
+                fresh = record is not None and policy_index.digest(handle.read()) == record.get("sha256")
         except OSError:
             fresh = False
         if not fresh:
-            policies.extend(_load_file(path, directory, validate=False, package=BUILTIN_PACKAGE))
+            from pathlib import Path
+
+            policies.extend(_load_file(Path(path), Path(directory), validate=False, package=BUILTIN_PACKAGE))
         elif "document" in record and "policy" not in record:
             policies.append(_yaml_policy(record["document"], path))
         elif "document" in record:
@@ -104,6 +118,8 @@ def _load_builtin(directory: Path) -> list[Policy]:
 
 def _load_class(source: str, module_name: str, class_name: str) -> Policy:
     """The policy of class `class_name` in a built-in policy file (for `LazyPolicy`)."""
+    from pathlib import Path
+
     for policy in load_python_policies(Path(source), builtin_policy_dir(), BUILTIN_PACKAGE):
         if type(policy).__name__ == class_name and type(policy).__module__ == module_name:
             return policy
@@ -147,7 +163,8 @@ def validate_policy_document(document: object, source: str) -> None:
     """Check a YAML policy against the JSON Schema; the error names the failing location."""
     import jsonschema
 
-    schema = json.loads(SCHEMA_FILE.read_text())
+    with open(SCHEMA_FILE, encoding="utf-8") as handle:
+        schema = json.load(handle)
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))
     if errors:

@@ -338,18 +338,26 @@ def _scan(args) -> int:
     from iaclint.gate.writes import write_file
 
     for (fmt, output), report in zip(reports, scanned.pieces):  # pieces: a large report is not held whole
-        stored = getattr(report, "data", None)  # a report from the cache, as UTF-8
+        stored = getattr(report, "chunks", None)  # a report from the cache, as UTF-8
         if output is None:
             if stored is not None and _utf8_stdout():
                 sys.stdout.flush()
-                sys.stdout.buffer.write(stored)
+                chunks = stored()
+                while True:
+                    try:
+                        chunk = next(chunks, None)
+                    except OSError as exc:  # the stored report changed while it was read
+                        return _usage_error(f"cannot read the stored report: {exc.strerror or exc}")
+                    if chunk is None:
+                        break
+                    sys.stdout.buffer.write(chunk)
                 sys.stdout.buffer.flush()
                 continue
             sys.stdout.writelines(report)
             sys.stdout.flush()
             continue
         try:  # the write gate: never through a committed symlink, never out of the tree by one
-            write_file(output, report if stored is None else (stored,), tree=settings.tree)
+            write_file(output, report if stored is None else stored(), tree=settings.tree)
         except OSError as exc:
             return _usage_error(f"cannot write {output}: {exc.strerror or exc}")
     outcome = scanned.outcome

@@ -30,6 +30,7 @@ holds the user and groups of the process, so what could read it then can read it
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 
 from iaclint.gate import reads
@@ -41,6 +42,10 @@ RACY_NS = 2_000_000_000
 # At most this many files are remembered per scanned tree; past it, only the last scan's.
 MAX_ENTRIES = 50_000
 clock = time.time_ns  # the time of the moment a scan starts (tests move it)
+# Whether a file's st_ctime is the time of its last change (POSIX). On Windows it is the
+# file's creation time, which a rewrite in place keeps: nothing is trusted by its times
+# there (no digest memo, no stored report in a side file: `pipeline.cache`).
+CHANGE_TIMES = os.name != "nt"
 
 
 def content_hash(data: bytes) -> str:

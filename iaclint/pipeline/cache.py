@@ -29,14 +29,16 @@ be read is ignored and rewritten, never trusted.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import hmac
 import os
 import pickle
 import stat
 from functools import lru_cache
-from pathlib import Path
 
+from iaclint.gate import files
+from iaclint.gate.files import stamp
 from iaclint.gate.writes import replacing
 
 FORMAT = "2"
@@ -45,14 +47,14 @@ KEY_FILE = "signing.key"
 _MAC_BYTES = 32
 
 
-def default_directory() -> Path:
+def default_directory() -> str:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "iaclint"
+    return os.path.join(base, "iaclint")  # os.path, not pathlib: a cache hit imports no pathlib
 
 
-def signing_key(path: Path | None = None) -> bytes | str:
+def signing_key(path: str | os.PathLike | None = None) -> bytes | str:
     """The user's cache signing key (created on first use), or why it cannot be used."""
-    path = Path(path) if path else default_directory() / KEY_FILE
+    path = os.fspath(path) if path else os.path.join(default_directory(), KEY_FILE)
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags)
@@ -73,10 +75,10 @@ def signing_key(path: Path | None = None) -> bytes | str:
     return key if len(key) == 32 else f"the cache signing key {path} is not a 32-byte file"
 
 
-def _create_key(path: Path) -> bytes | str:
+def _create_key(path: str) -> bytes | str:
     key = os.urandom(32)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
         with os.fdopen(fd, "wb") as handle:
             handle.write(key)
@@ -128,10 +130,10 @@ class Cache:
     cannot be read or written otherwise only costs speed."""
 
     def __init__(self, directory: str | os.PathLike | None = None, key_file: str | os.PathLike | None = None):
-        self.directory = Path(directory) if directory else default_directory()
+        self.directory = os.fspath(directory) if directory else default_directory()
         self.hits = 0
         self.misses = 0
-        secret = signing_key(Path(key_file) if key_file else None)
+        secret = signing_key(key_file or None)
         self.problem = secret if isinstance(secret, str) else ""
         self._secret = secret if isinstance(secret, bytes) else b""
 
@@ -142,8 +144,8 @@ class Cache:
             digest.update(repr(part).encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
 
-    def _path(self, key: str) -> Path:
-        return self.directory / key[:2] / key
+    def _path(self, key: str) -> str:
+        return os.path.join(self.directory, key[:2], key)
 
     def _mac(self, key: str, pieces) -> bytes:
         """HMAC-SHA256 (OpenSSL's, which uses the CPU's SHA instructions: measured 2.3 times
@@ -171,18 +173,19 @@ class Cache:
         return value
 
     def get_with_bytes(self, key: str):
-        """(value, bytes) of an entry written by `entry_with_bytes`, or None (as `get`). The
-        bytes are a view of the entry as read: never copied, never unpickled."""
-        body = self._verified(key)
-        if body is None:
+        """(value, SideFile) of an entry written by `entry_with_bytes`, or None (as `get`).
+        The side file is trusted when it is the very file the signed entry names (see
+        `entry_with_bytes`): its bytes are never hashed, never unpickled, and read in chunks
+        through the descriptor that was checked."""
+        entry = self.get(key, count=False)
+        if not (isinstance(entry, tuple) and len(entry) == 3 and entry[0] == _SIDE):
+            self.misses += 1
             return None
-        size = int.from_bytes(body[:8], "big")
-        try:
-            value = pickle.loads(body[8:8 + size])
-        except Exception:  # noqa: BLE001 - signed by us but unreadable (an old layout): a miss
+        side = SideFile.open(self._side(key), entry[1])
+        if side is None:
             return self._discard(self._path(key))
         self.hits += 1
-        return value, body[8 + size:]
+        return entry[2], side
 
     def _verified(self, key: str) -> memoryview | None:
         """The entry's content after its signature, when the signature is ours; None (a
@@ -203,10 +206,10 @@ class Cache:
             return self._discard(path)  # foreign, truncated or from another key: never unpickled
         return body
 
-    def _discard(self, path: Path):
+    def _discard(self, path: str):
         self.misses += 1
         try:
-            path.unlink()
+            os.unlink(path)
         except OSError:
             pass
         return None
@@ -235,15 +238,33 @@ class Cache:
         if entry is not None and entry.wrote(data):
             entry.done()
 
-    def entry_with_bytes(self, key: str, value) -> Entry | None:
-        """An entry for `get_with_bytes`: `value` pickled, then the bytes `write` is given
-        (stored as they are, never unpickled: a rendered report, written as it is
-        rendered), stored by `done()`; None when the cache cannot be written."""
-        data = _pickled(value) if self._secret else None
-        entry = self._entry(key) if data is not None else None
-        if entry is not None and entry.wrote(len(data).to_bytes(8, "big")) and entry.wrote(data):
-            return entry
-        return None
+    def entry_with_bytes(self, key: str, value) -> SideEntry | None:
+        """A stored report being written (`SideEntry`): the bytes `wrote` is given (a
+        rendered report, 11 MB for `tf-1000` in JSON, written as it is rendered, never
+        held whole) go to a side file beside the entry, as they are; `done()` puts it in
+        place and signs `value` with it. None when the cache cannot be written.
+
+        The side file has no MAC (checking an HMAC over 11 MB was 6-7 ms of a 0.1 s warm
+        scan): the signed entry holds the value and the side file's device, inode, size,
+        modification and change time, taken once it is in place, and only when it is a
+        regular file of the user's. A later read trusts the side file while it is still
+        that file (`SideFile.open`): only the user (or root) can write a file of theirs (the
+        side file is created 0600), and any write, truncation, `chmod` or `utime` sets a new
+        change time; a file planted in its place is another inode, or another user's. See
+        docs/security.md. Not on Windows, where a file's ctime is its creation time
+        (`gate.files.CHANGE_TIMES`): nothing is stored, the report is rendered every time."""
+        if not self._secret or not files.CHANGE_TIMES:
+            return None
+        side = self._side(key)
+        try:
+            os.makedirs(os.path.dirname(side), mode=0o700, exist_ok=True)
+            out = replacing(side, mode=0o600)
+        except OSError:
+            return None
+        return SideEntry(self, key, side, out, value)
+
+    def _side(self, key: str) -> str:
+        return self._path(key) + ".bytes"
 
     def _entry(self, key: str) -> Entry | None:
         """A new signed entry for `key`, or None when the cache cannot be written."""
@@ -251,8 +272,8 @@ class Cache:
             return None
         path = self._path(key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            out = replacing(str(path), mode=0o600)
+            os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+            out = replacing(path, mode=0o600)
         except OSError:
             return None
         entry = Entry(out, hmac.new(self._secret, key.encode("ascii"), hashlib.sha256))
@@ -295,6 +316,100 @@ class Entry:
 
     def abandon(self) -> None:
         self._out.abandon()
+
+
+class SideEntry:
+    """A stored report being written (`Cache.entry_with_bytes`): `wrote` puts bytes into
+    the side file's temporary file as they come, `done()` puts it in place and signs the
+    value with the side file's stamp, `abandon()` drops it."""
+
+    def __init__(self, cache: Cache, key: str, side: str, out, value):
+        self._cache, self._key, self._side, self._out, self._value = cache, key, side, out, value
+
+    def wrote(self, data) -> bool:
+        """False when the file cannot be written (then it is abandoned)."""
+        try:
+            self._out.handle.write(data)
+            return True
+        except OSError:
+            self.abandon()
+            return False
+
+    def done(self) -> None:
+        """Put the side file in place and store the signed entry naming it (a cache that
+        cannot be written only costs speed)."""
+        try:
+            self._out.done()
+            info = os.stat(self._side, follow_symlinks=False)
+        except OSError:
+            return
+        if stat.S_ISREG(info.st_mode) and _own(info):
+            self._cache.put(self._key, (_SIDE, stamp(info), self._value))
+
+    def abandon(self) -> None:
+        self._out.abandon()
+
+
+_SIDE = "side-file"  # the first item of an entry whose bytes are in its side file (`entry_with_bytes`)
+
+
+def _own(info) -> bool:
+    """Whether a file belongs to the user running iaclint (where there are users)."""
+    return not hasattr(os, "getuid") or info.st_uid == os.getuid()
+
+
+class SideFile:
+    """An entry's side file, opened and checked (`SideFile.open`): its bytes, read once, in
+    chunks of one reused buffer, through the descriptor that was checked. The 11 MB report
+    of `tf-1000` is never held whole: reading it into a fresh 11 MB buffer cost about 4 ms
+    of page faults, a third of writing it out."""
+
+    CHUNK = 1024 * 1024
+
+    def __init__(self, fd: int, size: int):
+        self._fd, self.size = fd, size
+
+    @classmethod
+    def open(cls, path: str, recorded: tuple) -> SideFile | None:
+        """The side file at `path` when it is the file whose stamp was recorded (a regular
+        file of the user's, the same device, inode, size, modification and change time,
+        checked with `fstat` on the descriptor it will be read from); None otherwise."""
+        if not files.CHANGE_TIMES:
+            return None
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+        except OSError:
+            return None
+        try:
+            info = os.fstat(fd)
+        except OSError:
+            info = None
+        if info is None or not (stat.S_ISREG(info.st_mode) and _own(info) and stamp(info) == recorded):
+            os.close(fd)
+            return None
+        return cls(fd, info.st_size)
+
+    def chunks(self):
+        """The bytes, as views of one buffer (each valid until the next is asked for);
+        OSError when the file ends before its recorded size (it changed while read)."""
+        fd, self._fd = self._fd, None
+        if fd is None:
+            raise ValueError("a side file is read once")
+        try:
+            buffer = memoryview(bytearray(min(self.CHUNK, self.size)))
+            left = self.size
+            while left:
+                got = os.readv(fd, [buffer[:left]])
+                if not got:
+                    raise OSError(errno.EIO, "a stored report changed while it was read")
+                yield buffer[:got]
+                left -= got
+        finally:
+            os.close(fd)
+
+    def __del__(self):
+        if self._fd is not None:
+            os.close(self._fd)
 
 
 def _pickled(value) -> bytes | None:

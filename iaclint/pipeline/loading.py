@@ -90,12 +90,15 @@ def unit_keys(found, options: Options, cache) -> list | None:
     """The cache key of every unit, or None when some input cannot be read. The files'
     digests come from the digest memo where a file is unchanged (`gate.files.DigestMemo`:
     the same inode, size, modification and change time), which is then kept in the cache."""
-    from iaclint.gate.files import DigestMemo
+    from iaclint.gate import files
 
     tf_vars = _tf_var_environment()  # once, not once per module (50 on tf-1000)
+    if not files.CHANGE_TIMES:  # Windows: a file's times cannot say it is unchanged
+        keys = [_key(cache, unit, options, tf_vars) for unit in units_of(found)]
+        return None if any(k is None for k in keys) else keys
     memo_key = cache.key("digests", DIGESTS_FORMAT, options.tree.roots if options.tree is not None else None,
                          os.getcwd(), _credentials())
-    memo = DigestMemo(cache.get(memo_key, count=False))
+    memo = files.DigestMemo(cache.get(memo_key, count=False))
     keys = [_key(cache, unit, options, tf_vars, memo) for unit in units_of(found)]
     remembered = memo.entries()
     if remembered is not None:

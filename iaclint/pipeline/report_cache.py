@@ -19,7 +19,8 @@ its formatter produced, under a key of everything its bytes depend on:
   never serves an old report.
 
 The entry is written through the same signed cache (`cache.Cache`, HMAC under the
-user's key, written through the write gate) as every other entry, as the report is
+user's key, written through the write gate) as every other entry, the report's bytes in a
+side file that the signed entry names by inode and times, written as the report is
 written out (`Cache.entry_with_bytes`); the extra inputs the
 evaluation read (`file()` targets, module files) are checked again on every hit, as for
 the whole-scan entry. Never cached: `text` (it prints the elapsed time), `gitlab` (the
@@ -33,7 +34,7 @@ import os
 
 from iaclint.model.records import dataclass, field, fields
 
-FORMAT = "1"
+FORMAT = "2"  # 2: the report in a side file (`cache.Cache.entry_with_bytes`)
 # Formats whose bytes depend only on the scan and the request (no clock, no elapsed time).
 CACHEABLE = frozenset({"json", "sarif", "junit", "github", "markdown", "checkov-json"})
 # Formats that describe the policies that ran, from their metadata and documentation pages.
@@ -143,15 +144,24 @@ def _pages(policies) -> list:
 
 
 class Stored:
-    """A report from the cache: iterated, its text in one piece, as a rendered report's
-    pieces are; `data` is that text encoded as UTF-8 (the command line writes it as it
-    is where the text would be encoded as UTF-8 anyway: no decoding, no encoding)."""
+    """A report from the cache: iterated, its text in pieces, as a rendered report's
+    pieces are; `chunks()` gives its UTF-8 bytes instead, in chunks (the command line
+    writes them as they are where the text would be encoded as UTF-8 anyway: no
+    decoding, no encoding). Read once (`cache.SideFile`)."""
 
-    def __init__(self, data):
-        self.data = data
+    def __init__(self, side):
+        self.side = side
+
+    def chunks(self):
+        return self.side.chunks()
 
     def __iter__(self):
-        yield str(self.data, "utf-8")
+        import codecs
+
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        for chunk in self.side.chunks():
+            yield decoder.decode(chunk)
+        yield decoder.decode(b"", True)
 
 
 def get(cache, report_key: str | None, request) -> tuple | None:

@@ -43,7 +43,8 @@ def test_a_planted_cache_entry_never_runs(world, keep_header):
     first = iaclint("scan", ".", "--cache-dir", cache, "--format", "json", cwd=repo, home=home)
     assert_inert(first, code=1)
     written = entries(cache)
-    assert len(written) == 6  # three units, the whole scan, its JSON report (report_cache), the digest memo
+    # three units, the whole scan, its JSON report (report_cache) and the report's bytes, the digest memo
+    assert len(written) == 7
     evil = pickle.dumps(Planted(marker))
     for entry in written:
         head = entry.read_bytes()[:len(b"IACLINT-CACHE-2\n") + 32] if keep_header else b""
