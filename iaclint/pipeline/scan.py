@@ -222,9 +222,11 @@ def keyed_runs(request: Request, found: Discovery, chosen: Chosen) -> list[tuple
 
 
 # A list in a process that ends without freeing what it made (the command line:
-# `faces.cli.console`): the resources each scan loaded are kept in it, so that they are not
+# `faces.cli.console`): the resources each scan returns are kept in it, so that they are not
 # freed one by one once the scan is done (~25 ms for `tf-1000`'s 6,874), only to be dropped
-# with the whole process a moment later. None (a library, the editor server): nothing kept.
+# with the whole process a moment later. A scan that writes the whole-scan entry returns
+# none (it lets them go before pickling the entry, for memory: `_evaluate`). None (a
+# library, the editor server): nothing kept.
 UNTIL_EXIT: list | None = None
 
 
