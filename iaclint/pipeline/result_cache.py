@@ -38,26 +38,42 @@ class Evaluated:
     unchecked: list = field(default_factory=list)  # scan.Unchecked: AI resources no running policy checks
 
     def __reduce__(self):
-        """Pickled (the whole-scan entry) with each list of findings as one flat tuple of
-        their values: one memo entry for all of them instead of two a finding (it and its
-        `__reduce__` tuple, kept alive by the memo until the end). A module of 1,000 files
-        has about 14,700 findings: 90,685 memo entries, past the 87,381 at which the memo's
-        table doubles to 4 MB, and 2.9 MB of those tuples, while the scan's process is at
-        its largest."""
+        """Pickled (the whole-scan entry) with each list of findings as one flat run of
+        their values (`_Flat`): one memo entry for all of them instead of two a finding (it
+        and its `__reduce__` tuple, kept alive by the memo until the end). A module of 1,000
+        files has about 14,700 findings: 90,685 memo entries, past the 87,381 at which the
+        memo's table doubles to 4 MB, and 2.9 MB of those tuples, while the scan's process
+        is at its largest."""
         values = [getattr(self, f.name) for f in fields(Evaluated)]
         return _evaluated, (_packed(values[0]), _packed(values[1]), *values[2:])
 
 
 def _packed(findings: list):
-    """`findings` as one flat tuple of their values, or the list itself when it holds
-    anything but findings."""
-    from itertools import chain
-
-    from iaclint.model.finding import Finding, finding_values
+    """`findings` to be pickled as one flat run of their values (`_Flat`), or the list
+    itself when it holds anything but findings."""
+    from iaclint.model.finding import Finding
 
     if any(type(f) is not Finding for f in findings):
         return findings
-    return tuple(chain.from_iterable(map(finding_values, findings)))
+    return _Flat(findings)
+
+
+class _Flat(list):
+    """The values of a list of findings, one after another. Pickled as a list whose items
+    are appended as the pickler goes (`__reduce__`'s items iterator: batches of 1,000),
+    so the flat run is never built while the entry is written: as one tuple it was 8
+    bytes a value, 2.5 MB for 14,700 findings, at the scan's largest; unpickled, it is
+    the list of those values."""
+
+    def __init__(self, findings=()):
+        self._findings = findings
+
+    def __reduce__(self):
+        from itertools import chain
+
+        from iaclint.model.finding import finding_values
+
+        return _Flat, (), None, chain.from_iterable(map(finding_values, self._findings))
 
 
 def _evaluated(failed, unknowns, *rest) -> Evaluated:
@@ -65,7 +81,7 @@ def _evaluated(failed, unknowns, *rest) -> Evaluated:
 
 
 def _unpacked(findings) -> list:
-    if not isinstance(findings, tuple):
+    if type(findings) is not _Flat:
         return findings
     from iaclint.model.finding import Finding
 
