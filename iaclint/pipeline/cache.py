@@ -256,12 +256,8 @@ class Cache:
         if not self._secret or not files.CHANGE_TIMES:
             return None
         side = self._side(key)
-        try:
-            os.makedirs(os.path.dirname(side), mode=0o700, exist_ok=True)
-            out = replacing(side, mode=0o600)
-        except OSError:
-            return None
-        return SideEntry(self, key, side, out, value)
+        out = _replacing(side)
+        return None if out is None else SideEntry(self, key, side, out, value)
 
     def _side(self, key: str) -> str:
         return self._path(key) + ".bytes"
@@ -270,14 +266,21 @@ class Cache:
         """A new signed entry for `key`, or None when the cache cannot be written."""
         if not self._secret:
             return None
-        path = self._path(key)
-        try:
-            os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-            out = replacing(path, mode=0o600)
-        except OSError:
+        out = _replacing(self._path(key))
+        if out is None:
             return None
         entry = Entry(out, hmac.new(self._secret, key.encode("ascii"), hashlib.sha256))
         return entry if entry.wrote(MAGIC + bytes(_MAC_BYTES), signed=False) else None  # the signature's place
+
+
+def _replacing(path: str):
+    """The write gate's temporary file that will replace `path` (0600, in a 0700
+    directory made if need be), or None when the cache cannot be written."""
+    try:
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        return replacing(path, mode=0o600)
+    except OSError:
+        return None
 
 
 class Entry:
