@@ -150,10 +150,14 @@ class Cache:
     def _mac(self, key: str, pieces) -> bytes:
         """HMAC-SHA256 (OpenSSL's, which uses the CPU's SHA instructions: measured 2.3 times
         faster here than CPython's BLAKE2b) of the entry's key and bytes (in pieces)."""
-        mac = hmac.new(self._secret, key.encode("ascii"), hashlib.sha256)
+        mac = self._signer(key)
         for piece in pieces:
             mac.update(piece)
         return mac.digest()
+
+    def _signer(self, key: str):
+        """The HMAC of an entry under `key`, to be fed its bytes (as they are read or written)."""
+        return hmac.new(self._secret, key.encode("ascii"), hashlib.sha256)
 
     def get(self, key: str, count: bool = True):
         """The stored value, or None when absent, unsigned or unreadable (a bad entry is
@@ -269,7 +273,7 @@ class Cache:
         out = _replacing(self._path(key))
         if out is None:
             return None
-        entry = Entry(out, hmac.new(self._secret, key.encode("ascii"), hashlib.sha256))
+        entry = Entry(out, self._signer(key))
         return entry if entry.wrote(MAGIC + bytes(_MAC_BYTES), signed=False) else None  # the signature's place
 
 
@@ -283,7 +287,27 @@ def _replacing(path: str):
         return None
 
 
-class Entry:
+class _Writing:
+    """A file of the cache being written through the write gate's temporary file (`out`,
+    a `gate.writes.Replacement`): `wrote` adds bytes, `abandon()` drops the file."""
+
+    def __init__(self, out):
+        self._out = out
+
+    def wrote(self, data) -> bool:
+        """False when the file cannot be written (then it is abandoned)."""
+        try:
+            self._out.handle.write(data)
+            return True
+        except OSError:
+            self.abandon()
+            return False
+
+    def abandon(self) -> None:
+        self._out.abandon()
+
+
+class Entry(_Writing):
     """A signed entry being written (`Cache._entry`): what `write` is given goes to the
     temporary file as it comes and into the signature, whose place after `MAGIC` is filled
     in by `done()`, which puts the file in place; `abandon()` drops it. Readers never see
@@ -291,7 +315,8 @@ class Entry:
     `pickle.Pickler` writes into it."""
 
     def __init__(self, out, mac):
-        self._out, self._mac = out, mac
+        super().__init__(out)
+        self._mac = mac
 
     def write(self, data) -> int:
         self._mac.update(data)
@@ -299,14 +324,9 @@ class Entry:
 
     def wrote(self, data, signed: bool = True) -> bool:
         """`write`, False when the file cannot be written (then it is abandoned)."""
-        try:
-            if signed:
-                self._mac.update(data)
-            self._out.handle.write(data)
-            return True
-        except OSError:
-            self.abandon()
-            return False
+        if signed:
+            self._mac.update(data)
+        return super().wrote(data)
 
     def done(self) -> None:
         """Sign and store (a cache that cannot be written only costs speed)."""
@@ -317,26 +337,15 @@ class Entry:
         except OSError:
             self._out.abandon()
 
-    def abandon(self) -> None:
-        self._out.abandon()
 
-
-class SideEntry:
+class SideEntry(_Writing):
     """A stored report being written (`Cache.entry_with_bytes`): `wrote` puts bytes into
     the side file's temporary file as they come, `done()` puts it in place and signs the
     value with the side file's stamp, `abandon()` drops it."""
 
     def __init__(self, cache: Cache, key: str, side: str, out, value):
-        self._cache, self._key, self._side, self._out, self._value = cache, key, side, out, value
-
-    def wrote(self, data) -> bool:
-        """False when the file cannot be written (then it is abandoned)."""
-        try:
-            self._out.handle.write(data)
-            return True
-        except OSError:
-            self.abandon()
-            return False
+        super().__init__(out)
+        self._cache, self._key, self._side, self._value = cache, key, side, value
 
     def done(self) -> None:
         """Put the side file in place and store the signed entry naming it (a cache that
@@ -348,9 +357,6 @@ class SideEntry:
             return
         if stat.S_ISREG(info.st_mode) and _own(info):
             self._cache.put(self._key, (_SIDE, stamp(info), self._value))
-
-    def abandon(self) -> None:
-        self._out.abandon()
 
 
 _SIDE = "side-file"  # the first item of an entry whose bytes are in its side file (`entry_with_bytes`)
@@ -414,10 +420,3 @@ class SideFile:
         if self._fd is not None:
             os.close(self._fd)
 
-
-def _pickled(value) -> bytes | None:
-    """`value` pickled, or None when it cannot be (then it is simply not cached)."""
-    try:
-        return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    except (pickle.PicklingError, RecursionError, TypeError, AttributeError):
-        return None
