@@ -63,7 +63,7 @@ from iaclint.frontends.terraform.values import (
     unknown,
 )
 from iaclint.model.resource import Span
-from iaclint.model.sizes import OverBudget, TooLarge
+from iaclint.model.sizes import Budget, OverBudget, TooLarge
 from iaclint.model.unknown import Unknown
 
 MAX_DEPTH = 200
@@ -93,14 +93,24 @@ class Scope:
     """Names visible to an expression: the module's variables and locals plus bindings
     (`count`, `each`, `for` iterators, `dynamic` iterators)."""
 
+    __slots__ = ("module", "bindings", "budget")
+
     def __init__(self, module, bindings: dict | None = None):
         self.module = module
         self.bindings = bindings or {}
+        # The module's `Budget` (`values.budget_of`), read once here: every evaluation
+        # step asks it, and a module keeps one budget for its lifetime.
+        budget = getattr(module, "budget", None)
+        if budget is None:  # a scope made without a module tree: a budget of its own
+            budget = module.budget = Budget()
+        self.budget = budget
 
     def child(self, **bindings) -> "Scope":
         merged = dict(self.bindings)
         merged.update(bindings)
-        return Scope(self.module, merged)
+        scope = Scope.__new__(Scope)
+        scope.module, scope.bindings, scope.budget = self.module, merged, self.budget
+        return scope
 
 
 class Evaluator(References, Templates, FunctionCalls, Symbolic):
@@ -116,8 +126,8 @@ class Evaluator(References, Templates, FunctionCalls, Symbolic):
         try:
             if self.depth > MAX_DEPTH:
                 return unknown(node_text(node), "expression nested too deeply")
-            if budget_of(scope).left < 0:  # fails fast once the module's budget is spent
-                spend(scope, 0)
+            if scope.budget.left < 0:  # fails fast once the module's budget is spent
+                scope.budget.spend(0)
             if node.__class__ is JsonValue:  # a .tf.json value
                 return self._json(node.value, node.path, node.spans, source, scope, path)
             return self._expression(node, source, scope, path)

@@ -43,9 +43,13 @@ class References:
                 where = origin(steps[0][1]) if origin is not None else None
                 if where:
                     self.recorder.note_origin(path, where)
+            if len(postfix) == 1:  # `var.x` alone, nothing after it: most references
+                return value
             return self._postfix(value, postfix[1:], source, scope, [root] + postfix)
         if name == "local" and steps and steps[0][0] == "attr":
             value = module.local(steps[0][1], full_text)
+            if len(postfix) == 1:
+                return value
             return self._postfix(value, postfix[1:], source, scope, [root] + postfix)
         if name == "path" and steps and steps[0][0] == "attr":
             known = getattr(module, "paths", {})

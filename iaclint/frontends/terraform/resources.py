@@ -153,7 +153,11 @@ def body(block, scope: Scope, evaluator: Evaluator, path: tuple, top: bool = Fal
 def _charged(budget, value, attribute):
     """`value`, charged by its size; an Unknown past the value limit or the budget."""
     try:
-        size = budget.walk(value)
+        if value.__class__ is str:  # most values: `walk` of a string, without the calls
+            size = len(value) + 1
+            budget.spend(size)
+        else:
+            size = budget.walk(value)
     except OverBudget as exc:
         return unknown(_source_text(attribute), str(exc))
     if size > MAX_VALUE_SIZE:
@@ -309,18 +313,32 @@ def _source_text(attribute) -> str:
 
 def _references(attributes: dict) -> list[Reference]:
     """A graph edge for every resource that an Unknown value refers to, at its path, and
-    for every data source whose rendered document a value is (`EncodedJson.origin`)."""
+    for every data source whose rendered document a value is (`EncodedJson.origin`).
+
+    Most values hold neither (6,874 resources of `tf-1000` make 1,858 edges): plain dicts
+    and lists are walked by their exact class first, pushing only the members that can
+    hold one, in the order of the general walk below them."""
     out: list[Reference] = []
     seen: set = set()
     stack = [((), attributes)]
+    push, pop = stack.append, stack.pop
     while stack:
-        path, value = stack.pop()
-        if isinstance(value, EncodedJson):
+        path, value = pop()
+        cls = value.__class__
+        if cls is dict:  # plain strings and numbers (most leaves) hold no edge
+            for k, v in value.items():
+                if v.__class__ not in _PLAIN:
+                    push((path + (k,), v))
+        elif cls is list:
+            for i, v in enumerate(value):
+                if v.__class__ not in _PLAIN:
+                    push((path + (i,), v))
+        elif isinstance(value, EncodedJson):
             for target in value.origin:
                 if (path, target) not in seen:
                     seen.add((path, target))
                     out.append(Reference(path, target, "json"))
-            stack.append((path, value.value))
+            push((path, value.value))
         elif isinstance(value, Unknown):
             for target in value.refs:
                 key = (path, target)
@@ -328,7 +346,7 @@ def _references(attributes: dict) -> list[Reference]:
                     continue
                 seen.add(key)
                 out.append(Reference(path, target, _attribute_read(value.expr, target)))
-        elif isinstance(value, dict):  # plain strings and numbers (most leaves) hold no edge
+        elif isinstance(value, dict):
             stack.extend((path + (k,), v) for k, v in value.items() if v.__class__ not in _PLAIN)
         elif isinstance(value, list):
             stack.extend((path + (i,), v) for i, v in enumerate(value) if v.__class__ not in _PLAIN)
