@@ -78,6 +78,8 @@ class Recorder:
     came in through a variable were set (`origins`: path -> text such as
     `var.x = ... in terraform.tfvars:3`)."""
 
+    __slots__ = ("origins", "spans")
+
     def __init__(self):
         self.spans: dict[tuple, Span] = {}
         self.origins: dict[tuple, str] = {}
@@ -93,7 +95,7 @@ class Scope:
     """Names visible to an expression: the module's variables and locals plus bindings
     (`count`, `each`, `for` iterators, `dynamic` iterators)."""
 
-    __slots__ = ("module", "bindings", "budget")
+    __slots__ = ("bindings", "budget", "module")
 
     def __init__(self, module, bindings: dict | None = None):
         self.module = module
@@ -171,7 +173,7 @@ class Evaluator(References, Templates, FunctionCalls, Symbolic):
 
     def _note(self, path, source, node) -> None:
         if self.recorder is not None and path is not None:
-            self.recorder.note(path, source.span(node))
+            self.recorder.spans.setdefault(path, source.span(node))  # `Recorder.note`, without its call
 
     # --- expression forms ---------------------------------------------------------------
 
@@ -183,6 +185,10 @@ class Evaluator(References, Templates, FunctionCalls, Symbolic):
                 kind = child.type
                 if kind == "literal_value":
                     return self._literal(child.children[0], source)
+                if kind == "template_expr":  # the next most common: a string with `${...}`
+                    return self._template(child.children[0], source, scope, path)
+                if kind == "collection_value":
+                    return self._collection(child.children[0], source, scope, path)
                 if kind != "variable_expr" and kind != "comment":
                     return self._primary(child, source, scope, path)
             return self._terms(children, source, scope, path)
@@ -233,19 +239,19 @@ class Evaluator(References, Templates, FunctionCalls, Symbolic):
         kind = node.type
         if kind == "numeric_lit":
             # The source's bytes, not the node's: hcl._parse may have masked an exponent.
-            text = source.data[node.start_byte:node.end_byte].decode("utf-8")
+            text = source.data[node.start_byte:node.end_byte].decode()
             if not _NUMBER.fullmatch(text):
                 raise EvalError(f"`{text}` is not a number in HCL")
             return int(text) if text.isdigit() else float(text)
         if kind == "bool_lit":
-            return node.text.decode("utf-8") == "true"
+            return node.text.decode() == "true"
         if kind == "null_lit":
             return None
         if kind == "string_lit":
             children = node.children
             if children[0].type == "quoted_template_start" and children[-1].type == "quoted_template_end":
-                return unescape(source.data[children[0].end_byte:children[-1].start_byte].decode("utf-8"))
-            return unescape("".join(c.text.decode("utf-8") for c in children
+                return unescape(source.data[children[0].end_byte:children[-1].start_byte].decode())
+            return unescape("".join(c.text.decode() for c in children
                                      if c.type not in ("quoted_template_start", "quoted_template_end")))
         raise EvalError(f"unsupported literal ({kind})")
 
@@ -274,9 +280,11 @@ class Evaluator(References, Templates, FunctionCalls, Symbolic):
 
     def _object_key(self, node, source, scope):
         """A bare identifier key is a string; `(expr)` and quoted keys are evaluated."""
-        children = [c for c in node.children if c.type != "comment"]
+        children = node.children
+        if len(children) != 1:
+            children = [c for c in children if c.type != "comment"]
         if len(children) == 1 and children[0].type == "variable_expr":
-            return children[0].text.decode("utf-8")
+            return source.data[children[0].start_byte:children[0].end_byte].decode()
         value = self.evaluate(node, source, scope)
         if isinstance(value, Unknown):
             return value
@@ -325,7 +333,7 @@ class Evaluator(References, Templates, FunctionCalls, Symbolic):
 
     def _for(self, node, source, scope):
         intro = next(c for c in node.children if c.type == "for_intro")
-        names = [c.text.decode("utf-8") for c in intro.children if c.type == "identifier"]
+        names = [c.text.decode() for c in intro.children if c.type == "identifier"]
         collection_node = next(c for c in intro.children if c.type == "expression")
         collection = self.evaluate(collection_node, source, scope)
         if isinstance(collection, Unknown):

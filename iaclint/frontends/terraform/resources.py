@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from iaclint.frontends.terraform.expressions import Evaluator, Recorder, Scope, unknown
 from iaclint.frontends.terraform.functions import SetValue
-from iaclint.frontends.terraform.values import ITEM_WORK, budget_of, refs_inside, short, spend
+from iaclint.frontends.terraform.values import ITEM_WORK, refs_inside, short, spend
 from iaclint.model import symbolic
 from iaclint.model.documents import EncodedJson
 from iaclint.model.resource import TERRAFORM, RawResource, Reference, SpanMap
@@ -122,7 +122,8 @@ def body(block, scope: Scope, evaluator: Evaluator, path: tuple, top: bool = Fal
     to the module's budget (the policies will read all of it: a value shared by 10,000
     instances is read 10,000 times); past the value limit or the budget it is an Unknown."""
     out: dict = {}
-    budget = budget_of(scope)
+    budget = scope.budget
+    note = evaluator.recorder.spans.setdefault  # `Recorder.note`: the recorder stays for the whole body
     for name, attribute in block.attributes.items():
         if top and name in META_ATTRIBUTES:
             continue
@@ -133,7 +134,7 @@ def body(block, scope: Scope, evaluator: Evaluator, path: tuple, top: bool = Fal
         if isinstance(value, Unknown) and value.alternatives is not None and None in value.alternatives:
             # a branch that gives null leaves the argument unset (`c ? "aws:kms" : null`)
             value = value.replace(alternatives=tuple(ABSENT if a is None else a for a in value.alternatives))
-        evaluator.recorder.note(where, attribute.span)
+        note(where, attribute.span)
         out[name] = _charged(budget, value, attribute)
     for child in block.blocks:
         if top and child.type in META_BLOCKS:
@@ -174,8 +175,9 @@ def _append_block(out: dict, name: str, block, scope: Scope, evaluator: Evaluato
     index = len(existing)
     spend(scope, ITEM_WORK)
     span = (span_block or block).span
-    evaluator.recorder.note(path + (name,), span)
-    evaluator.recorder.note(path + (name, index), span)
+    note = evaluator.recorder.spans.setdefault  # `Recorder.note`
+    note(path + (name,), span)
+    note(path + (name, index), span)
     existing.append(body(block, scope, evaluator, path + (name, index)))
 
 
