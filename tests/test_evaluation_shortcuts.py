@@ -9,7 +9,7 @@ and limits that stop counting part way.
 """
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from iaclint.frontends.terraform import resources
@@ -177,3 +177,42 @@ def test_a_scope_holds_its_modules_budget_and_its_children_share_it():
     assert budget_of(child) is module.budget
     assert child.bindings == {"each": {"key": "k"}, "count": {"index": 0}} and scope.bindings == {}
     assert budget_of(Scope(module)) is module.budget  # a module keeps one budget
+
+
+def _hcl(text: str) -> str:
+    """`text` written as an HCL quoted string."""
+    out = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+    return '"' + out.replace("${", "$${").replace("%{", "%%{") + '"'
+
+
+_UNPARSED = object()
+
+
+def _evaluated(expression: str):
+    from iaclint.frontends.terraform.expressions import Evaluator
+    from iaclint.frontends.terraform.hcl import parse_expression
+
+    class Bare:
+        pass
+
+    node, source = parse_expression(expression)
+    if node is None:
+        return _UNPARSED
+    return Evaluator().evaluate(node, source, Scope(Bare()))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('ab"\\\n\t${}%~é😀 ')), max_size=12))
+def test_a_quoted_string_reads_back_as_its_text(text):
+    """String literals are read from the bytes between their quotes (`_literal`), not
+    from their children: every escape, a quote or backslash last, `$${`."""
+    value = _evaluated(_hcl(text))
+    assume(value is not _UNPARSED)  # tree-sitter-hcl cannot read `"$$${"` or `"%%%{"`
+    assert value == text
+    assert _evaluated(f"[{_hcl(text)}, {_hcl(text + 'x')}]") == [text, text + "x"]
+
+
+def test_numbers_read_as_hcl_reads_them():
+    assert _evaluated("0042") == 42 and _evaluated("7") == 7 and _evaluated("1.5") == 1.5
+    assert _evaluated("2e3") == 2000.0 and _evaluated("1.0") == 1.0
+    assert isinstance(_evaluated("9" * 5000), Unknown)  # past Python's limit for reading numbers

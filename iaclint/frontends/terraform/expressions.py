@@ -237,9 +237,23 @@ class Evaluator(References, Templates, FunctionCalls, Symbolic):
 
     def _literal(self, node, source):
         kind = node.type
+        if kind == "string_lit":
+            data, start, end = source.data, node.start_byte, node.end_byte
+            if end - start >= 2 and data[start] == 34 and data[end - 1] == 34:
+                # `"..."`: its quotes are its first and last children (a tree with a
+                # missing quote has an error, and its file is not evaluated); reading
+                # the bytes saves making the children's nodes.
+                return unescape(data[start + 1:end - 1].decode())
+            children = node.children
+            if children[0].type == "quoted_template_start" and children[-1].type == "quoted_template_end":
+                return unescape(source.data[children[0].end_byte:children[-1].start_byte].decode())
+            return unescape("".join(c.text.decode() for c in children
+                                     if c.type not in ("quoted_template_start", "quoted_template_end")))
         if kind == "numeric_lit":
             # The source's bytes, not the node's: hcl._parse may have masked an exponent.
             text = source.data[node.start_byte:node.end_byte].decode()
+            if text.isdigit() and text.isascii():  # digits only: a number of HCL, an integer
+                return int(text)
             if not _NUMBER.fullmatch(text):
                 raise EvalError(f"`{text}` is not a number in HCL")
             return int(text) if text.isdigit() else float(text)
@@ -247,12 +261,6 @@ class Evaluator(References, Templates, FunctionCalls, Symbolic):
             return node.text.decode() == "true"
         if kind == "null_lit":
             return None
-        if kind == "string_lit":
-            children = node.children
-            if children[0].type == "quoted_template_start" and children[-1].type == "quoted_template_end":
-                return unescape(source.data[children[0].end_byte:children[-1].start_byte].decode())
-            return unescape("".join(c.text.decode() for c in children
-                                     if c.type not in ("quoted_template_start", "quoted_template_end")))
         raise EvalError(f"unsupported literal ({kind})")
 
     def _collection(self, node, source, scope, path):
