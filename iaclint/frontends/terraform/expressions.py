@@ -191,6 +191,10 @@ class Evaluator(References, Templates, FunctionCalls, Symbolic):
                     return self._collection(child.children[0], source, scope, path)
                 if kind != "variable_expr" and kind != "comment":
                     return self._primary(child, source, scope, path)
+            elif len(children) == 2:  # `var.x`, `local.y`, `aws_x.y`: what `_terms` does with them
+                first, step = children
+                if step.type == "get_attr" and first.type == "variable_expr":
+                    return self._traversal(first, [step], source, scope, path)
             return self._terms(children, source, scope, path)
         return self._terms([node], source, scope, path)
 
