@@ -13,7 +13,7 @@ import sys
 from iaclint import __version__
 
 SEVERITY_ORDER = ("info", "low", "medium", "high", "critical")
-COMMANDS = ("scan", "rules", "explain", "lsp", "baseline", "init", "inventory", "export", "export-checkov")
+COMMANDS = ("scan", "rules", "explain", "lsp", "baseline", "init", "inventory", "export", "export-checkov", "server")
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -186,6 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     lsp = sub.add_parser("lsp", help="run the Language Server for editors (needs the lsp extra: iaclint[lsp])")
     lsp.add_argument("--stdio", action="store_true", help="talk over standard input and output (the default)")
+    from iaclint.faces.server import add_command
+
+    add_command(sub)
     return parser
 
 
@@ -252,6 +255,10 @@ def _dispatch(args) -> int:
         return _explain(args)
     if args.command == "lsp":
         return _lsp(args)
+    if args.command == "server":
+        from iaclint.faces.server import command
+
+        return command(args)
     if args.command in ("export", "export-checkov"):
         return _export(args)
     if args.command == "baseline":
