@@ -229,7 +229,7 @@ def measure_server(base: list[str], env: dict, w: Workload, runs: int, scratch: 
     os.chmod(run_dir, 0o700)
     server_env = {k: v for k, v in env.items() if k != "IACLINT_SERVER"}
     server_env.update(XDG_RUNTIME_DIR=str(run_dir), XDG_CACHE_HOME=str(scratch / "cache-server-start"))
-    started = subprocess.run([*base, "server", "start"], env=server_env, capture_output=True, text=True)
+    started = subprocess.run([*base, "server", "start"], env=server_env, capture_output=True, text=True, check=False)
     if started.returncode != 0:
         return Measure(error=f"server start: exit {started.returncode}: {started.stderr.strip()[-500:]}")
     result = Measure()
@@ -239,12 +239,13 @@ def measure_server(base: list[str], env: dict, w: Workload, runs: int, scratch: 
             _add(result, measure(iaclint_argv(base, w), server_env, 1, scratch, check_json=True))
             if result.error:
                 break
-        status = subprocess.run([*base, "server", "status"], env=server_env, capture_output=True, text=True)
+        status = subprocess.run([*base, "server", "status"], env=server_env, capture_output=True, text=True,
+                                check=False)
         served = status.stdout.split(" run(s)")[0].rsplit(" ", 1)[-1]
         if not result.error and served != str(len(result.seconds)):
             result.error = f"not every run went through the server: {status.stdout.strip()}"
     finally:
-        subprocess.run([*base, "server", "stop"], env=server_env, capture_output=True)
+        subprocess.run([*base, "server", "stop"], env=server_env, capture_output=True, check=False)
     result.rss_kb = []  # the client's: not the scan's, which the server's fork made
     return result
 

@@ -19,11 +19,11 @@ import tempfile
 import time
 
 import pytest
-
 from conftest import FIXTURES, ROOT
-from iaclint.faces import launch, server
 
-pytestmark = pytest.mark.skipif(not launch.available(), reason="the scan server needs SO_PEERCRED (Linux)")
+from iaclint.faces import launch, server, wire
+
+pytestmark = pytest.mark.skipif(not wire.available(), reason="the scan server needs SO_PEERCRED (Linux)")
 
 DEADLINE = 60.0  # seconds a poll may wait for something that takes milliseconds
 
@@ -52,7 +52,7 @@ class Servers:
 
     def iaclint(self, *args, env=None, **kwargs) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "iaclint", *args], env={**self.env, **(env or {})},
-                              capture_output=True, **kwargs)
+                              capture_output=True, check=False, **kwargs)
 
     def start(self, *extra) -> int:
         done = self.iaclint("server", "start", *extra)
@@ -69,7 +69,7 @@ class Servers:
         return int(out.split(" run(s)")[0].rsplit(" ", 1)[1])
 
     def socket_path(self) -> str:
-        done = subprocess.run([sys.executable, "-c", "from iaclint.faces import launch; print(launch.socket_path())"],
+        done = subprocess.run([sys.executable, "-c", "from iaclint.faces import wire; print(wire.socket_path())"],
                               env=self.env, capture_output=True, text=True, check=True)
         return done.stdout.strip()
 
@@ -269,16 +269,16 @@ def test_the_client_uses_only_a_private_directory_of_its_user(tmp_path):
         listener.bind(path)
         listener.listen(1)
         os.chmod(directory, 0o700)
-        sock = launch.connect(path)
+        sock = wire.connect(path)
         assert sock is not None
         sock.close()
         os.chmod(directory, 0o755)
-        assert launch.connect(path) is None
+        assert wire.connect(path) is None
         os.chmod(directory, 0o700)
         link = directory + "-link"
         os.symlink(directory, link)
         try:
-            assert launch.connect(os.path.join(link, "s.sock")) is None
+            assert wire.connect(os.path.join(link, "s.sock")) is None
         finally:
             os.unlink(link)
         listener.close()
@@ -306,12 +306,12 @@ def test_the_server_refuses_another_user(servers):
                 import marshal
 
                 try:
-                    launch.send_with_fds(sock, marshal.dumps({"op": "status"}), [])
+                    wire.send_with_fds(sock, marshal.dumps({"op": "status"}), [])
                     answer = sock.recv(100)
                 except OSError:  # closed on us
                     answer = b""
                 os.write(writer, b"answer:" + answer)
-            except BaseException as exc:
+            except BaseException as exc:  # noqa: BLE001 - said to the parent, which fails the test
                 os.write(writer, repr(exc).encode())
             finally:
                 os._exit(0)
@@ -342,7 +342,7 @@ def test_a_changed_install_or_interpreter_is_another_socket(servers):
             os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns))
     assert servers.socket_path() == path
     other = subprocess.run([sys.executable, "-X", "dev", "-m", "iaclint", "server", "status"], env=servers.env,
-                           capture_output=True)
+                           capture_output=True, check=False)
     assert other.returncode == 1  # another interpreter setup: not this server
     assert servers.status().returncode == 0
 
@@ -356,23 +356,25 @@ def test_the_client_imports_almost_nothing():
                           env={k: v for k, v in os.environ.items() if k != "IACLINT_SERVER"})
     modules = set(done.stdout.split())
     ours = {m for m in modules if m.startswith("iaclint")}
-    assert ours <= {"iaclint", "iaclint.faces", "iaclint.faces.launch", "iaclint.gate", "iaclint.gate.code",
-                    "iaclint_policies"}, ours
+    assert ours <= {"iaclint", "iaclint.faces", "iaclint.faces.launch", "iaclint.faces.wire", "iaclint.gate",
+                    "iaclint.gate.code", "iaclint_policies"}, ours
     assert not modules & {"hashlib", "socket", "argparse", "tree_sitter", "pickle"}
 
 
 def test_off_where_descriptors_cannot_be_passed(monkeypatch):
     monkeypatch.setattr(os, "name", "nt")
-    assert not launch.available()
+    assert not wire.available()
     assert launch.through_server(["scan"]) is None
 
 
 def test_server_command_without_support_says_so(monkeypatch, capsys):
-    monkeypatch.setattr(launch, "available", lambda: False)
+    monkeypatch.setattr(wire, "available", lambda: False)
 
     class Args:
         action = "start"
         idle_timeout = None
 
-    assert server.command(Args()) == 2
+    from iaclint.faces import cli
+
+    assert server.command(Args(), cli) == 2
     assert "not available" in capsys.readouterr().err

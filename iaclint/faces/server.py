@@ -4,7 +4,7 @@ A one-file scan in a fresh process is mostly start-up: the interpreter and the m
 a scan needs are ~170 M of its instructions (docs/performance.md). The server imports
 the whole scan path once (the command line, the front ends, the formatters, the policy
 pack and every policy module), freezes what it made (`gc.freeze`), and waits on a Unix
-socket in a 0700 directory of the user's (`launch.directory`). For each run it forks:
+socket in a 0700 directory of the user's (`wire.directory`). For each run it forks:
 the fork takes the client's standard streams (file descriptors passed with
 `SCM_RIGHTS`), working directory (a descriptor too), environment, umask and locale,
 runs exactly what `iaclint <argv>` runs (`cli.main`), and sends its exit code back. The
@@ -14,7 +14,7 @@ fresh copy of the server's, and nothing a run does reaches the server or the nex
 Who may connect: the user who started it (the peer's uid by `SO_PEERCRED`, besides the
 directory's mode); the client checks the server's uid the same way. The socket's name
 holds a fingerprint of iaclint's code, the policy pack and the interpreter
-(`launch.fingerprint`), so a changed install never talks to an old server. The server
+(`wire.fingerprint`), so a changed install never talks to an old server. The server
 ends after `--idle-timeout` seconds without a run (default 300), on `stop`, or on
 SIGTERM. docs/security.md and docs/architecture.md ("The scan server") say more.
 """
@@ -23,12 +23,11 @@ from __future__ import annotations
 import os
 import sys
 
-from iaclint.faces import launch
+from iaclint.faces import wire
 
 DEFAULT_IDLE = 300.0
 # A connection must send its request within this many seconds, or it is dropped.
 REQUEST_SECONDS = 10.0
-ACTIONS = ("start", "stop", "status")
 
 
 def idle_timeout(value: float | None = None) -> float:
@@ -41,23 +40,16 @@ def idle_timeout(value: float | None = None) -> float:
     return max(0.1, value)
 
 
-def add_command(sub) -> None:
-    server = sub.add_parser("server", help="start, stop or ask about the scan server that makes one-file "
-                            "runs fast (opt-in; see docs/usage.md)")
-    server.add_argument("action", choices=ACTIONS)
-    server.add_argument("--idle-timeout", type=float, default=None, metavar="SECONDS",
-                        help="start: end after this many seconds without a run (default: "
-                        "$IACLINT_SERVER_IDLE_TIMEOUT or 300)")
-
-
-def command(args) -> int:
-    """`iaclint server start|stop|status`. Exit 0, or 1 for `status` when none runs, or 2."""
-    if not launch.available():
+def command(args, face) -> int:
+    """`iaclint server start|stop|status`. Exit 0, or 1 for `status` when none runs, or 2.
+    `face`: the command line module (`faces.cli`, which calls this), whose `main` the runs
+    run (passed, not imported: the command line imports this module)."""
+    if not wire.available():
         return _error("the scan server needs Unix sockets that pass file descriptors and tell the peer's "
                       "user (SO_PEERCRED: Linux); it is not available on this system")
-    path = launch.socket_path()
+    path = wire.socket_path()
     if args.action == "start":
-        if not launch.private_directory(os.path.dirname(path), create=True):
+        if not wire.private_directory(os.path.dirname(path), create=True):
             return _error(f"{os.path.dirname(path)} must be a directory of yours that only you may enter (mode 0700)")
         if len(os.fsencode(path)) >= 104:
             return _error(f"the socket's path is too long for a Unix socket: {path} (set XDG_RUNTIME_DIR)")
@@ -65,7 +57,7 @@ def command(args) -> int:
         if running is not None:
             print(f"iaclint server already running: pid {running['pid']}, socket {path}")
             return 0
-        pid = daemon(path, idle_timeout(args.idle_timeout), wait=True)
+        pid = daemon(path, idle_timeout(args.idle_timeout), True, face)
         if pid is None:
             return _error(f"the scan server did not start (its log: {_log_path(path)})")
         print(f"iaclint server started: pid {pid}, socket {path}, idle timeout "
@@ -100,11 +92,11 @@ def _ask(path: str, op: str) -> dict | None:
     `stop` returns once the server has closed its socket."""
     import marshal
 
-    sock = launch.connect(path, quiet=True)
+    sock = wire.connect(path, quiet=True)
     if sock is None:
         return None
     try:
-        launch.send_with_fds(sock, marshal.dumps({"op": op}), [])
+        wire.send_with_fds(sock, marshal.dumps({"op": op}), [])
         data = b""
         while True:
             chunk = sock.recv(65536)
@@ -122,7 +114,7 @@ def _ask(path: str, op: str) -> dict | None:
     return answer if isinstance(answer, dict) else None
 
 
-def daemon(path: str, idle: float, wait: bool) -> int | None:
+def daemon(path: str, idle: float, wait: bool, face) -> int | None:
     """Start a server at `path` in the background (double fork, new session, standard
     streams to /dev/null and its log). `wait`: return its pid once it listens (None if it
     did not start); else return at once."""
@@ -134,7 +126,7 @@ def daemon(path: str, idle: float, wait: bool) -> int | None:
         try:
             os.setsid()
             if os.fork() == 0:
-                _daemon_main(path, idle, told)
+                _daemon_main(path, idle, told, face)
         finally:
             os._exit(0)
     os.waitpid(pid, 0)
@@ -156,7 +148,7 @@ def daemon(path: str, idle: float, wait: bool) -> int | None:
     return None
 
 
-def _daemon_main(path: str, idle: float, told: int) -> None:
+def _daemon_main(path: str, idle: float, told: int, face) -> None:
     """The server process: never returns."""
     code = 1
     try:
@@ -176,7 +168,7 @@ def _daemon_main(path: str, idle: float, told: int) -> None:
         log = os.open(_log_path(path), os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
         os.dup2(log, 2)
         os.close(log)
-        code = Server(path, idle).run(told)
+        code = Server(path, idle, face).run(told)
     except BaseException:  # noqa: BLE001 - the daemon's last word goes to its log
         import traceback
 
@@ -189,8 +181,9 @@ def _daemon_main(path: str, idle: float, told: int) -> None:
 
 
 class Server:
-    def __init__(self, path: str, idle: float):
+    def __init__(self, path: str, idle: float, face):
         self.path = path
+        self.face = face
         self.idle = idle
         self.runs = 0
         self.refused = 0
@@ -208,7 +201,7 @@ class Server:
         except OSError:  # another server of this install runs (or starts)
             _tell(told, b"A")
             return 0
-        preload()
+        preload(self.face)
         for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
             signal.signal(signum, self._stop)
         try:
@@ -280,7 +273,7 @@ class Server:
             return
         fds: list = []
         try:
-            if launch.peer_uid(conn) != os.getuid():  # before reading a byte of it
+            if wire.peer_uid(conn) != os.getuid():  # before reading a byte of it
                 self.refused += 1
                 print("iaclint server: refused a connection from another user", file=sys.stderr, flush=True)
                 return
@@ -312,7 +305,7 @@ class Server:
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:
-            child(listener, conn, request, fds)  # never returns
+            child(listener, conn, request, fds, self.face)  # never returns
         self.runs += 1
         self.children.add(pid)
 
@@ -339,7 +332,7 @@ def receive(conn) -> tuple:
         if len(data) < 4:
             data += _exactly(conn, 4 - len(data))
         size = int.from_bytes(data[:4], "big")
-        if size > launch.MAX_REQUEST:
+        if size > wire.MAX_REQUEST:
             raise ValueError("request too large")
         body = data[4:]
         if len(body) < size:
@@ -362,7 +355,7 @@ def _exactly(conn, size: int) -> bytes:
     return b"".join(parts)
 
 
-def preload() -> None:
+def preload(face) -> None:
     """Import the scan path: every module of iaclint a command may run (not the Language
     Server, the Checkov bridge or the optional CycloneDX writer) and every built-in policy
     module; then freeze what exists, so that runs' collections never walk it (and never
@@ -371,8 +364,9 @@ def preload() -> None:
     import importlib
     import pkgutil
 
-    import iaclint
     import iaclint_policies
+
+    import iaclint
 
     skip = ("iaclint.faces.lsp", "iaclint.faces.checkov_bridge", "iaclint.formatters.cyclonedx")
     for package in (iaclint, iaclint_policies):
@@ -383,17 +377,18 @@ def preload() -> None:
                 importlib.import_module(info.name)
             except Exception as exc:  # noqa: BLE001 - an optional module: imported by its run if needed
                 print(f"iaclint server: not preloaded: {info.name}: {exc}", file=sys.stderr)
-    warm()
+    warm(face)
     gc.collect()
     gc.freeze()
 
 
-def warm() -> None:
+def warm(face) -> None:
     """Make now what every run would make first, where it is a function of the install
     alone (what the socket's fingerprint covers), never of a run's input, directory or
     environment: the code fingerprint of the cache key (the same files by size and time
-    as the socket's name), the tree-sitter parser (made once per process anyway), and
-    the module-level regular expressions compiled on first use (`model.lazy_re`)."""
+    as the socket's name), the tree-sitter parser (made once per process anyway), the
+    command line's parser (used once, by the run: `cli.PREBUILT`), and the module-level
+    regular expressions compiled on first use (`model.lazy_re`)."""
     import gc
 
     from iaclint.frontends.terraform import hcl
@@ -402,6 +397,7 @@ def warm() -> None:
 
     cache.code_fingerprint()
     hcl._parser()
+    face.PREBUILT = face.build_parser()
     for thing in gc.get_objects():
         if isinstance(thing, LazyPattern):
             thing.pattern  # noqa: B018 - compiles it
@@ -423,7 +419,7 @@ def _raw(fd: int, name: str, writing: bool):
             if conn is not None:
                 _Telling.conn = None
                 try:
-                    conn.sendall(launch.WROTE)
+                    conn.sendall(wire.WROTE)
                 except OSError:
                     pass
             return super().write(data)
@@ -470,7 +466,7 @@ def _watch(conn) -> None:
             return
         except OSError:
             data = b""
-        if data and launch.INTERRUPT not in data:
+        if data and wire.INTERRUPT not in data:
             return
         os.killpg(os.getpgrp(), signal.SIGINT if data else signal.SIGTERM)
 
@@ -480,7 +476,7 @@ def _watch(conn) -> None:
     arrived(None, None)  # one that came before SIGIO was asked for
 
 
-def child(listener, conn, request: dict, fds: list) -> None:
+def child(listener, conn, request: dict, fds: list, face) -> None:
     """A run, in a fresh fork of the server: become the client's process (streams,
     directory, environment, umask, locale, signals as Python sets them at start), run
     `cli.main()` as the `iaclint` command does, send the exit code, end. Never returns."""
@@ -510,7 +506,7 @@ def child(listener, conn, request: dict, fds: list) -> None:
 
             try:
                 _locale.setlocale(_locale.LC_CTYPE, request["ctype"])
-            except Exception:  # noqa: BLE001 - the server's locale then
+            except Exception:  # noqa: BLE001, S110 - the server's locale then
                 pass
         import time
 
@@ -518,10 +514,8 @@ def child(listener, conn, request: dict, fds: list) -> None:
         sys.argv = [request["argv0"], *request["argv"]]
         _streams(request["streams"], conn)
         _watch(conn)
-        from iaclint.faces import cli
-
-        cli._ENDS_AT_ONCE = True  # as `console`: what the scan leaves goes with the process
-        code = cli.main()
+        face._ENDS_AT_ONCE = True  # as `console`: what the scan leaves goes with the process
+        code = face.main()
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         if not isinstance(exc.code, (int, type(None))):
@@ -537,10 +531,10 @@ def child(listener, conn, request: dict, fds: list) -> None:
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
-            except BaseException:  # noqa: BLE001
+            except BaseException:  # noqa: BLE001, S110 - a stream closed by the run: nothing to flush
                 pass
         try:
-            conn.sendall(launch.EXIT + int(code).to_bytes(4, "big", signed=True))
-        except BaseException:  # noqa: BLE001 - the client is gone
+            conn.sendall(wire.EXIT + int(code).to_bytes(4, "big", signed=True))
+        except BaseException:  # noqa: BLE001, S110 - the client is gone
             pass
         os._exit(int(code) & 0xFF)

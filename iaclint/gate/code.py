@@ -21,7 +21,7 @@ except ImportError:  # pragma: no cover - 3.12 renamed it; other interpreters: h
     except ImportError:
         from hashlib import sha256
 
-__all__ = ["code_files", "stamp", "sha256"]
+__all__ = ["code_files", "sha256", "stamp"]
 
 
 def code_files(root: str, data: tuple = ("normalize",), suffixes: tuple = (".json",)) -> list[tuple]:
