@@ -3,8 +3,8 @@
 A one-file scan in a fresh process is mostly start-up: the interpreter and the modules
 a scan needs are ~170 M of its instructions (docs/performance.md). The server imports
 the whole scan path once (the command line, the front ends, the formatters, the policy
-pack and every policy module), freezes what it made (`gc.freeze`), and waits on a Unix
-socket in a 0700 directory of the user's (`wire.directory`). For each run it forks:
+pack and every policy module), makes what every run would make first (`warm`), and
+waits on a Unix socket in a 0700 directory of the user's (`wire.directory`). For each run it forks:
 the fork takes the client's standard streams (file descriptors passed with
 `SCM_RIGHTS`), working directory (a descriptor too), environment, umask and locale,
 runs exactly what `iaclint <argv>` runs (`cli.main`), and sends its exit code back. The
@@ -195,7 +195,8 @@ class Server:
         import signal
         import socket
 
-        lock = os.open(self.path[:-len(".sock")] + ".lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        self.lock = lock = os.open(self.path[:-len(".sock")] + ".lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW,
+                                   0o600)
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:  # another server of this install runs (or starts)
@@ -305,6 +306,7 @@ class Server:
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:
+            os.close(self.lock)  # a run outliving the server must not keep a new one from starting
             child(listener, conn, request, fds, self.face)  # never returns
         self.runs += 1
         self.children.add(pid)
@@ -358,8 +360,10 @@ def _exactly(conn, size: int) -> bytes:
 def preload(face) -> None:
     """Import the scan path: every module of iaclint a command may run (not the Language
     Server, the Checkov bridge or the optional CycloneDX writer) and every built-in policy
-    module; then freeze what exists, so that runs' collections never walk it (and never
-    write to its pages: the forks share them)."""
+    module. Not `gc.freeze()`: a scan moves what it made to the oldest generation by
+    freezing and unfreezing when nothing else is frozen (`loading._collector_paused`), and
+    counting the frozen objects walks them all (24 ms of a run, measured); without it a
+    run's collector sees what a fresh process's would."""
     import gc
     import importlib
     import pkgutil
@@ -378,8 +382,7 @@ def preload(face) -> None:
             except Exception as exc:  # noqa: BLE001 - an optional module: imported by its run if needed
                 print(f"iaclint server: not preloaded: {info.name}: {exc}", file=sys.stderr)
     warm(face)
-    gc.collect()
-    gc.freeze()
+    gc.collect()  # what is left is old: a run's young collections never walk it
 
 
 def warm(face) -> None:
