@@ -205,9 +205,11 @@ def test_the_idle_timeout_ends_the_server(servers):
     assert servers.status().returncode == 1
 
 
-def test_a_crashed_run_does_not_end_the_server_and_the_client_runs_it_in_process(servers):
-    """A run killed before it wrote anything: the client makes the run itself (same
-    result), and the server goes on serving."""
+def test_a_crashed_run_does_not_end_the_server(servers):
+    """A run killed (as a crash: no exit code) while it waits for standard input: the
+    server goes on serving. The client either makes the run itself, with the same result
+    (the run was killed before it read), or says it is not run again (it had begun to
+    read the input, which a second run would not see whole); never another result."""
     pid = servers.start()
     source = (FIXTURES / "examples").rglob("*.tf").__next__().read_bytes()
     argv = [sys.executable, "-m", "iaclint", "scan", "--stdin", "--stdin-filename", "main.tf", "--format", "json"]
@@ -215,16 +217,46 @@ def test_a_crashed_run_does_not_end_the_server_and_the_client_runs_it_in_process
                               stderr=subprocess.PIPE)
     try:
         run = _wait_for(lambda: servers.children(pid), "the run's fork")[0]
-        os.kill(run, signal.SIGKILL)  # as a crash: no exit code, nothing written
+        os.kill(run, signal.SIGKILL)
         out, err = client.communicate(source, timeout=DEADLINE)
     finally:
         if client.poll() is None:
             client.kill()
     alone = servers.iaclint(*argv[3:], input=source, env={"IACLINT_SERVER": "0"})
-    assert (client.returncode, out, err) == (alone.returncode, alone.stdout, alone.stderr)
+    if client.returncode == 2:
+        assert out == b"" and b"not run again" in err
+    else:
+        assert (client.returncode, out, err) == (alone.returncode, alone.stdout, alone.stderr)
     assert _alive(pid)
     assert servers.iaclint("scan", str(FIXTURES / "examples"), "--format", "json").returncode == 1
     assert servers.runs() == 2
+
+
+def test_the_client_runs_in_process_when_the_server_dies_before_the_run(servers):
+    """The server killed while the client connects or waits (before any fork touched its
+    streams): the client makes the run itself, the same bytes and exit code; a later
+    `server start` replaces the dead server's socket."""
+    pid = servers.start()
+    source = (FIXTURES / "examples").rglob("*.tf").__next__().read_bytes()
+    argv = ["scan", "--stdin", "--stdin-filename", "main.tf", "--format", "json"]
+    os.kill(pid, signal.SIGSTOP)  # it takes no run now
+    try:
+        client = subprocess.Popen([sys.executable, "-m", "iaclint", *argv], env=servers.env, stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        client.stdin.write(source)
+        client.stdin.close()
+    finally:
+        os.kill(pid, signal.SIGKILL)
+    out, err = client.stdout.read(), client.stderr.read()
+    client.wait(timeout=DEADLINE)
+    alone = servers.iaclint(*argv, input=source, env={"IACLINT_SERVER": "0"})
+    assert (client.returncode, out, err) == (alone.returncode, alone.stdout, alone.stderr)
+    _wait_for(lambda: not _alive(pid), "the killed server to end")
+    assert os.path.exists(servers.socket_path())  # stale: nobody listens
+    assert servers.iaclint(*argv, input=source).stdout == alone.stdout  # refused: in process
+    servers.start()
+    assert servers.iaclint(*argv, input=source).stdout == alone.stdout
+    assert servers.runs() == 1
 
 
 def test_ctrl_c_in_the_client_stops_the_run_not_the_server(servers):
@@ -249,7 +281,7 @@ def test_the_client_waits_for_the_exit_code_and_never_runs_twice(capsys):
     """`launch.wait`: the exit code; None (run in process) when the server went away
     before anything was written; an error, not a second run, when it went away after."""
     for replies, expected in (([b"W", b"X\x00\x00\x00\x01"], 1), ([b"WX\x00\x00", b"\x00\x02"], 2),
-                              ([], None), ([b"W"], 2)):
+                              ([b"X\x00\x00\x00\x00"], 0), ([], None), ([b"W"], 2)):
         ours, theirs = socket.socketpair()
         for reply in replies:
             theirs.sendall(reply)

@@ -25,7 +25,7 @@ from iaclint.faces.wire import (
     EXIT,
     INTERRUPT,
     MAX_REQUEST,
-    WROTE,
+    TOUCHED,
     any_socket,
     available,
     connect,
@@ -53,7 +53,8 @@ def console() -> int:
 
 def through_server(argv: list[str]) -> int | None:
     """The exit code of `iaclint <argv>` run by the server, or None: run it in process
-    (no server, not wanted, or it could not take the run before writing anything)."""
+    (no server, not wanted, or it could not take the run before touching the standard
+    streams)."""
     mode = os.environ.get("IACLINT_SERVER", "").strip().lower()
     if mode in _OFF or (argv and argv[0] in _LOCAL) or not available():
         return None
@@ -119,10 +120,11 @@ def _run(sock, argv: list[str]) -> int | None:
 
 def wait(sock) -> int | None:
     """Wait for the fork's exit code; Ctrl-C is passed on to it (it stops as the command
-    would in process: exit 130). None when the server went away before the fork wrote
-    anything (the caller runs the command itself); an error (exit 2) when it went away
-    after writing part of the output, which must not be written twice."""
-    wrote = False
+    would in process: exit 130). None when the server went away before the fork touched
+    the standard streams (the caller runs the command itself, with the same input); an
+    error (exit 2) when it went away after reading standard input or writing part of the
+    output: a second run would read less input or write the output twice."""
+    touched = False
     buffer = b""
     while True:
         try:
@@ -136,14 +138,14 @@ def wait(sock) -> int | None:
         except OSError:
             chunk = b""
         if not chunk:
-            if not wrote:
+            if not touched:
                 return None
-            print("iaclint: error: the scan server's run ended without an exit code after writing "
-                  "part of the output; not run again (IACLINT_SERVER=0 runs without the server)", file=sys.stderr)
+            print("iaclint: error: the scan server's run ended without an exit code after it read standard "
+                  "input or wrote output; not run again (IACLINT_SERVER=0 runs without the server)", file=sys.stderr)
             return 2
         buffer += chunk
-        while buffer[:1] == WROTE:
-            wrote, buffer = True, buffer[1:]
+        while buffer[:1] == TOUCHED:
+            touched, buffer = True, buffer[1:]
         if buffer[:1] == EXIT and len(buffer) >= 5:
             return int.from_bytes(buffer[1:5], "big", signed=True)
 

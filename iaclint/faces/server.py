@@ -407,10 +407,21 @@ def warm(face) -> None:
 
 
 class _Telling:
-    """The first write to the run's standard output or error tells the client (`WROTE`):
-    a run that then dies is not run again by the client."""
+    """The run's first read of standard input or write to standard output or error tells
+    the client (`TOUCHED`): a run that then dies is not made again by the client, which
+    would read less input than there was or write the output twice."""
 
     conn = None
+
+    @classmethod
+    def tell(cls) -> None:
+        conn = cls.conn
+        if conn is not None:
+            cls.conn = None
+            try:
+                conn.sendall(wire.TOUCHED)
+            except OSError:
+                pass
 
 
 def _raw(fd: int, name: str, writing: bool):
@@ -418,16 +429,22 @@ def _raw(fd: int, name: str, writing: bool):
 
     class Raw(io.FileIO):
         def write(self, data):
-            conn = _Telling.conn
-            if conn is not None:
-                _Telling.conn = None
-                try:
-                    conn.sendall(wire.WROTE)
-                except OSError:
-                    pass
+            _Telling.tell()
             return super().write(data)
 
-    raw = (Raw if writing else io.FileIO)(fd, "wb" if writing else "rb", closefd=False)
+        def read(self, size=-1):
+            _Telling.tell()
+            return super().read(size)
+
+        def readinto(self, buffer):
+            _Telling.tell()
+            return super().readinto(buffer)
+
+        def readall(self):
+            _Telling.tell()
+            return super().readall()
+
+    raw = Raw(fd, "wb" if writing else "rb", closefd=False)
     raw.name = name
     return raw
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 import os
 import sys
 
-# Replies: the fork wrote to standard output or error; the fork's exit code (4 bytes).
-WROTE, EXIT = b"W", b"X"
+# Replies: the fork read standard input or wrote to standard output or error; the fork's
+# exit code (4 bytes).
+TOUCHED, EXIT = b"W", b"X"
 # Requests after the run's: the client was interrupted (Ctrl-C).
 INTERRUPT = b"I"
 MAX_REQUEST = 1 << 24
