@@ -201,3 +201,13 @@ def test_a_module_with_calls_is_parsed_whole_first_without_a_first_pass(tmp_path
     monkeypatch.setattr(hcl, "parse_shared", lambda path, data: first.append(path) or real(path, data))
     result = load_module(str(tmp_path), [f for f in files if f.endswith(".tf")], tree=Tree([tmp_path]))
     assert first == [] and "module.m.aws_s3_bucket.c" in {r.address for r in result.resources}
+
+
+def test_first_lines_cost_linear_time():
+    """The first pass reads a hostile file's first lines in one linear scan: a pattern with
+    the labels as a repeated group backtracked exponentially on `resource` and a run of
+    letters (22 letters: 39 s)."""
+    data = b"".join([b"resource " + b"a" * 200 + b"\n", b"resource " + b'"a' * 100_000 + b"\n",
+                     b"locals " + b"b " * 100_000 + b"\n", b"locals {\n  x = 1\n}\n"])
+    shared = hcl.parse_shared("hostile.tf", data)
+    assert [b.type for b in shared.shared] == ["locals"] and shared.evaluated == 0

@@ -221,9 +221,11 @@ def _refused(file: str, data: bytes) -> list:
 
 
 # A top-level block's first line, as `terraform fmt` writes it: at column 0, its type, its
-# labels, `{`. `parse_shared` reads the file's layout from these lines alone; what it
+# labels, `{` (the type is matched whole and nothing is nested, so hostile lines cost linear
+# time: a pattern with labels as a repeated group took 39 s for `resource` and 22 letters). `parse_shared` reads the file's layout from these lines alone; what it
 # makes of them is checked against the whole file's parse (`tree.ModuleTree.complete`).
-_HEADER = re.compile(rb'(?m)^([A-Za-z_][A-Za-z0-9_-]*)[ \t]*((?:(?:"(?:[^"\\\n]|\\.)*"|[A-Za-z_][A-Za-z0-9_-]*)[ \t]*)*)\{')
+_HEADER = re.compile(rb"(?m)^([A-Za-z_][A-Za-z0-9_-]*)(?![A-Za-z0-9_-])([^\n{]*)\{")  # linear: no nesting
+_LABELS_MAX = 4096  # bytes of one first line whose labels are counted (a real one has a few dozen)
 _LABEL = re.compile(rb'"(?:[^"\\\n]|\\.)*"|[A-Za-z_][A-Za-z0-9_-]*')
 _RANGED = threading.local()  # a parser per thread: its included ranges are set for each file
 
@@ -305,7 +307,8 @@ def _shared_ranges(data: bytes) -> tuple[list, int]:
     resources = 0
     for i, match in enumerate(heads):
         if match.group(1) == b"resource":
-            resources += len(_LABEL.findall(match.group(2))) == 2
+            labels = match.group(2)
+            resources += len(labels) <= _LABELS_MAX and len(_LABEL.findall(labels)) == 2
             continue
         start, end = match.start(), heads[i + 1].start() if i + 1 < len(heads) else len(data)
         if spans and spans[-1][1] == start:
