@@ -410,3 +410,16 @@ def test_server_command_without_support_says_so(monkeypatch, capsys):
 
     assert server.command(Args(), cli) == 2
     assert "not available" in capsys.readouterr().err
+
+
+def test_start_says_why_it_cannot_make_its_directory(servers):
+    blocked = os.path.join(servers.runtime, "file")
+    with open(blocked, "w"):
+        pass
+    done = servers.iaclint("server", "start", env={"XDG_RUNTIME_DIR": blocked})
+    assert done.returncode == 2 and b"cannot make" in done.stderr and b"Traceback" not in done.stderr
+    shared = os.path.join(servers.runtime, "shared")
+    os.makedirs(os.path.join(shared, "iaclint"), mode=0o755)
+    os.chmod(os.path.join(shared, "iaclint"), 0o755)
+    done = servers.iaclint("server", "start", env={"XDG_RUNTIME_DIR": shared})
+    assert done.returncode == 2 and b"only you may enter" in done.stderr

@@ -49,7 +49,11 @@ def command(args, face) -> int:
                       "user (SO_PEERCRED: Linux); it is not available on this system")
     path = wire.socket_path()
     if args.action == "start":
-        if not wire.private_directory(os.path.dirname(path), create=True):
+        try:
+            private = wire.private_directory(os.path.dirname(path), create=True)
+        except OSError as exc:
+            return _error(f"cannot make {os.path.dirname(path)}: {exc.strerror or exc}")
+        if not private:
             return _error(f"{os.path.dirname(path)} must be a directory of yours that only you may enter (mode 0700)")
         if len(os.fsencode(path)) >= 104:
             return _error(f"the socket's path is too long for a Unix socket: {path} (set XDG_RUNTIME_DIR)")
