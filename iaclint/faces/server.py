@@ -394,8 +394,9 @@ def warm(face) -> None:
     alone (what the socket's fingerprint covers), never of a run's input, directory or
     environment: the code fingerprint of the cache key (the same files by size and time
     as the socket's name), the tree-sitter parser (made once per process anyway), the
-    command line's parser (used once, by the run: `cli.PREBUILT`), and the module-level
-    regular expressions compiled on first use (`model.lazy_re`)."""
+    command line's parser (used once, by the run: `cli.PREBUILT`), the policy pack's parsed
+    index and its files' digests (`policy_index.prime`: each under its file's identity),
+    and the module-level regular expressions compiled on first use (`model.lazy_re`)."""
     import gc
 
     from iaclint.frontends.terraform import hcl
@@ -405,6 +406,9 @@ def warm(face) -> None:
     cache.code_fingerprint()
     hcl._parser()
     face.PREBUILT = face.build_parser()
+    from iaclint.engine import policy_index, registry
+
+    policy_index.prime(registry.builtin_policy_dir())
     for thing in gc.get_objects():
         if isinstance(thing, LazyPattern):
             thing.pattern  # noqa: B018 - compiles it
