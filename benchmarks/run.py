@@ -15,6 +15,13 @@ around the child and reads the child's peak RSS from `getrusage(RUSAGE_CHILDREN)
 wrapper's own start-up is not counted and every run gets its own memory figure. The
 table reports medians. Checkov runs only when it is on PATH or given with --checkov.
 
+The row `single-tf (server)` times the same command as `single-tf` cold (an empty cache
+directory each run) with a scan server running (`iaclint server start` before the runs,
+`iaclint server stop` after, in a runtime directory of the benchmark's own): the command
+then hands the scan to a fork of the server, which has imported the scan path already
+(docs/performance.md, "One file cold through the scan server"). Its RSS column is "-": the
+client's own is not the scan's. `--no-server` leaves the row out.
+
 With --scale the run adds the inputs of issue 7 and prints a second table of how
 iaclint's time grows with size, in three series: Terraform trees of 200, 1,000 and 10,000
 files, and single CloudFormation and Terraform files of about 125/230, 2,000 and 20,000
@@ -67,8 +74,9 @@ print(json.dumps({"seconds": seconds, "max_rss_kb": rss, "returncode": code, "ti
 # DESIGN.md section 9.
 BUDGET = {"single-tf": (0.2, None), "single-cfn": (0.2, None), "tf-1000": (1.3, 100)}
 # Issue 12 (speed): (cold seconds, warm seconds, Checkov / iaclint cold, peak MB), None = no target.
-TARGETS = {"single-tf": (0.06, None, None, None), "tf-1000": (None, 0.1, 25, 100),
-           "tf-1000-one-module": (None, None, 25, 100)}
+TARGETS = {"single-tf": (0.06, None, None, None), "single-tf (server)": (0.06, None, None, None),
+           "tf-1000": (None, 0.1, 25, 100), "tf-1000-one-module": (None, None, 25, 100)}
+SERVER_ROW = "single-tf (server)"
 
 
 @dataclass
@@ -210,6 +218,35 @@ def measure(argv: list[str], env: dict, runs: int, scratch: Path, check_json: bo
                 result.summary = parsed["summary"]
         result.seconds.append(data["seconds"])
         result.rss_kb.append(data["max_rss_kb"])
+    return result
+
+
+def measure_server(base: list[str], env: dict, w: Workload, runs: int, scratch: Path) -> Measure:
+    """`w`'s cold command (an empty cache directory each run) with a scan server running:
+    started before the runs, stopped after; the runs must all have gone through it."""
+    run_dir = scratch / "run"
+    run_dir.mkdir(mode=0o700, exist_ok=True)
+    os.chmod(run_dir, 0o700)
+    server_env = {k: v for k, v in env.items() if k != "IACLINT_SERVER"}
+    server_env.update(XDG_RUNTIME_DIR=str(run_dir), XDG_CACHE_HOME=str(scratch / "cache-server-start"))
+    started = subprocess.run([*base, "server", "start"], env=server_env, capture_output=True, text=True, check=False)
+    if started.returncode != 0:
+        return Measure(error=f"server start: exit {started.returncode}: {started.stderr.strip()[-500:]}")
+    result = Measure()
+    try:
+        for i in range(runs):
+            server_env["XDG_CACHE_HOME"] = str(scratch / f"cache-cold-server-{w.name}-{i}")
+            _add(result, measure(iaclint_argv(base, w), server_env, 1, scratch, check_json=True))
+            if result.error:
+                break
+        status = subprocess.run([*base, "server", "status"], env=server_env, capture_output=True, text=True,
+                                check=False)
+        served = status.stdout.split(" run(s)")[0].rsplit(" ", 1)[-1]
+        if not result.error and served != str(len(result.seconds)):
+            result.error = f"not every run went through the server: {status.stdout.strip()}"
+    finally:
+        subprocess.run([*base, "server", "stop"], env=server_env, capture_output=True, check=False)
+    result.rss_kb = []  # the client's: not the scan's, which the server's fork made
     return result
 
 
@@ -358,6 +395,8 @@ def main(argv: list[str] | None = None) -> int:
                         "PATH, else python -m)")
     parser.add_argument("--no-install", action="store_true",
                         help="do not install this checkout: time iaclint on PATH (else python -m iaclint)")
+    parser.add_argument("--no-server", action="store_true",
+                        help="leave out the row `single-tf (server)` (the same command with a scan server running)")
     parser.add_argument("--out", type=Path, default=HERE / "out", help="where inputs are generated")
     parser.add_argument("--scale", action="store_true",
                         help="also 10,000 TF files and 2,000/20,000-line single files, and a growth table")
@@ -440,6 +479,16 @@ def main(argv: list[str] | None = None) -> int:
             size = f"{w.files} files" + (f", {w.lines:,} lines" if w.lines else "")
             print(f"  {w.name} ({size}): {summary}", flush=True)
             rows.append((w, m))
+            if w.name == "single-tf" and not args.no_server and os.name == "posix":
+                from dataclasses import replace
+
+                served = measure_server(base, env, w, runs, scratch)
+                if served.error:
+                    failed = True
+                    print(f"  {SERVER_ROW}: {served.error}", file=sys.stderr)
+                print(f"  {SERVER_ROW}: iaclint {fmt_seconds(served)}", flush=True)
+                rows.append((replace(w, name=SERVER_ROW, series=""),
+                             {"iaclint": served, "iaclint-warm": None, "checkov": m.get("checkov")}))
 
     print()
     print(table([r for r in rows if not r[0].scale_only], bool(checkov)))

@@ -1,6 +1,6 @@
-"""Allow `python -m iaclint`."""
+"""Allow `python -m iaclint` (through the scan server when one runs: `faces.launch`)."""
 import sys
 
-from iaclint.faces.cli import console
+from iaclint.faces.launch import console
 
 sys.exit(console())

@@ -51,6 +51,66 @@ def test_jsonencode_keeps_terraforms_number_and_unknown_forms():
     assert _json_text({"k": Unknown("${var.x}", "not set")}) == '{"k":"${var.x}"}'
 
 
+def _strip_encoded(value):
+    """`jsonencode`'s copy as it was made before the one walk: JSON strings as their text,
+    lists and maps copied as plain ones, anything else kept."""
+    from iaclint.model.documents import EncodedJson
+
+    if isinstance(value, EncodedJson):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _strip_encoded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_strip_encoded(v) for v in value]
+    return value
+
+
+def _any_value():
+    from iaclint.frontends.terraform.functions import SetValue
+    from iaclint.model.documents import EncodedJson
+    from iaclint.model.unknown import Unknown
+
+    leaves = (st.none() | st.booleans() | st.integers() | _TEXT | st.floats(allow_nan=False)
+              | st.just(Unknown("${var.x}", "not set")) | st.just(Unknown("aws_x.y.arn", "after apply")))
+    return st.recursive(
+        leaves,
+        lambda inner: (st.lists(inner, max_size=4) | st.lists(inner, max_size=3).map(SetValue)
+                       | st.lists(inner, max_size=3).map(tuple)
+                       | st.dictionaries(_TEXT, inner, max_size=4)
+                       | st.dictionaries(st.integers(0, 3), inner, max_size=2)
+                       | st.tuples(inner, _TEXT).map(lambda pair: EncodedJson(pair[0], pair[1]))),
+        max_leaves=25)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_any_value())
+def test_jsonencode_copies_and_writes_as_it_did_member_by_member(value):
+    """`jsonencode` copies its argument and decides whether the C encoder may write it in
+    one walk (`functions._stripped`): the value kept and the text are those of copying
+    first and asking of the copy (JSON strings as their text, sets as lists)."""
+    from iaclint.frontends.terraform.functions import FUNCTIONS, FunctionError
+
+    copy = _strip_encoded(value)
+    try:
+        expected = _json_text(copy)
+    except (TypeError, FunctionError) as exc:  # keys of several types cannot be sorted
+        with pytest.raises(type(exc)):
+            FUNCTIONS["jsonencode"](value)
+        return
+    result = FUNCTIONS["jsonencode"](value)
+    assert str(result) == expected
+    assert _typed(result.value) == _typed(copy)
+
+
+def _typed(value):
+    """`value` with the exact class of every part beside it."""
+    if isinstance(value, dict):
+        return type(value), [(k, _typed(v)) for k, v in value.items()]
+    if isinstance(value, (list, tuple)):
+        return type(value), [_typed(v) for v in value]
+    return type(value), repr(value)
+
+
 # --- regular expressions: RE2 semantics, linear time ------------------------------------------
 
 def test_hostile_patterns_run_in_linear_time():

@@ -13,7 +13,7 @@ import sys
 from iaclint import __version__
 
 SEVERITY_ORDER = ("info", "low", "medium", "high", "critical")
-COMMANDS = ("scan", "rules", "explain", "lsp", "baseline", "init", "inventory", "export", "export-checkov")
+COMMANDS = ("scan", "rules", "explain", "lsp", "baseline", "init", "inventory", "export", "export-checkov", "server")
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -186,6 +186,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     lsp = sub.add_parser("lsp", help="run the Language Server for editors (needs the lsp extra: iaclint[lsp])")
     lsp.add_argument("--stdio", action="store_true", help="talk over standard input and output (the default)")
+    server = sub.add_parser("server", help="start, stop or ask about the scan server that makes one-file "
+                            "runs fast (opt-in; see docs/usage.md)")  # iaclint.faces.server
+    server.add_argument("action", choices=("start", "stop", "status"))
+    server.add_argument("--idle-timeout", type=float, default=None, metavar="SECONDS",
+                        help="start: end after this many seconds without a run (default: "
+                        "$IACLINT_SERVER_IDLE_TIMEOUT or 300)")
     return parser
 
 
@@ -200,6 +206,10 @@ def main(argv: list[str] | None = None) -> int:
 
 # True in the `iaclint` process itself (`console`), which ends without freeing what it made.
 _ENDS_AT_ONCE = False
+# The parser a scan server built before forking its runs (`faces.server.warm`): used once,
+# by the next `_main`, instead of building the same one again (its defaults are constants;
+# its help width is asked for when help is written).
+PREBUILT = None
 
 
 def console() -> int:
@@ -232,7 +242,8 @@ def _main(argv: list[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "scan")
-    parser = build_parser()
+    global PREBUILT
+    parser, PREBUILT = PREBUILT or build_parser(), None
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
@@ -252,6 +263,10 @@ def _dispatch(args) -> int:
         return _explain(args)
     if args.command == "lsp":
         return _lsp(args)
+    if args.command == "server":
+        from iaclint.faces.server import command
+
+        return command(args, sys.modules[__name__])  # its runs run this module's `main`
     if args.command in ("export", "export-checkov"):
         return _export(args)
     if args.command == "baseline":

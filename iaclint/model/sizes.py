@@ -141,40 +141,53 @@ class Budget:
         known = self._known.get(id(value))
         if known is not None and known[0] is value:
             return known[1], known[2]
-        if isinstance(value, str):  # EncodedJson: its text, and the value it encodes
+        cls = value.__class__
+        if cls is dict:
+            total, unknown = self._items(value, cap, True)
+        elif cls is list or cls is tuple:
+            total, unknown = self._items(value, cap)
+        elif isinstance(value, str):  # EncodedJson: its text, and the value it encodes
             inner = getattr(value, "value", None)
             total = len(value) + 1 + (self._measure(inner, cap - len(value))[0] - 1 if inner is not None else 0)
             unknown = False  # a JSON string is a string, whatever it encodes
         elif isinstance(value, dict):
-            total, unknown = self._items(value.items(), len(value), cap)
+            total, unknown = self._items(value, cap, True)
         elif isinstance(value, (list, tuple)):
-            total, unknown = self._items(((None, v) for v in value), len(value), cap)
+            total, unknown = self._items(value, cap)
         elif isinstance(value, Unknown):
             parts = tuple(value.parts or ()) + tuple(value.alternatives or ())
-            total, unknown = self._items(((None, v) for v in parts), len(parts), cap)[0], True
+            total, unknown = self._items(parts, cap)[0], True
         else:
             total, unknown = scalar_size(value) or 1, False
         if total <= cap:
             self._known[id(value)] = (value, total, unknown)
         return total, unknown
 
-    def _items(self, pairs, count: int, cap: int) -> tuple[int, bool]:
-        """(1 + the sizes of the items and keys, holds an Unknown), charged by the item."""
+    def _items(self, items, cap: int, is_map: bool = False) -> tuple[int, bool]:
+        """(1 + the sizes of the items, holds an Unknown), charged by the item; a map's
+        keys count as strings, each before its value. Strings, the most common items, are
+        counted here without a call."""
+        count = len(items)
         total = 1 + count
         if total > cap:
             return total, False
         self.spend(count)
         unknown = False
-        for key, item in pairs:
-            if key is not None:
-                total += len(key) if isinstance(key, str) else 1
-            small = scalar_size(item)
-            if small is not None:
-                total += small - 1
+        for item in items.items() if is_map else items:
+            if is_map:
+                key, item = item
+                if key is not None:
+                    total += len(key) if isinstance(key, str) else 1
+            if item.__class__ is str:
+                total += len(item)
             else:
-                size, inner = self._measure(item, cap - total + 1)
-                total += size - 1
-                unknown = unknown or inner
+                small = scalar_size(item)
+                if small is not None:
+                    total += small - 1
+                else:
+                    size, inner = self._measure(item, cap - total + 1)
+                    total += size - 1
+                    unknown = unknown or inner
             if total > cap:
                 return total, unknown
         return total, unknown

@@ -37,7 +37,7 @@ import pickle
 import stat
 from functools import lru_cache
 
-from iaclint.gate import files
+from iaclint.gate import code, files
 from iaclint.gate.files import stamp
 from iaclint.gate.writes import replacing
 
@@ -104,23 +104,8 @@ def code_fingerprint() -> str:
 
     root = os.path.dirname(iaclint.__file__)
     digest = hashlib.sha256(f"{FORMAT}:{iaclint.__version__}".encode())
-    for parts in _code_files(root):  # os.walk, not pathlib's rglob: this runs at every start
-        info = os.stat(os.path.join(root, *parts))
-        digest.update(f"{'/'.join(parts)}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    code.stamp(digest, root, code.code_files(root))  # os.walk, not pathlib's rglob: this runs at every start
     return digest.hexdigest()
-
-
-def _code_files(root: str) -> list[tuple]:
-    """The relative paths (as parts) of `root`'s `*.py` files and `normalize/*.json`, in
-    the order of `sorted(Path(root).rglob("*.py") + glob("normalize/*.json"))`."""
-    found = []
-    for top, dirs, names in os.walk(root):
-        dirs[:] = [d for d in dirs if d != "__pycache__"]
-        relative = os.path.relpath(top, root)
-        prefix = () if relative == "." else tuple(relative.split(os.sep))
-        json_too = prefix == ("normalize",)
-        found += [(*prefix, n) for n in names if n.endswith(".py") or (json_too and n.endswith(".json"))]
-    return sorted(found)
 
 
 class Cache:

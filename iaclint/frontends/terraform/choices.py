@@ -42,7 +42,7 @@ class Symbolic:
         """`.attr[0]["k"]...` of a traversal, its indexes evaluated: the rest of a symbol
         (`aws_x.y[0].arn`); None when an index is unknown or a step is a splat."""
         out = []
-        for kind, step in traversal_steps(postfix):
+        for kind, step in traversal_steps(postfix, source.data):
             if kind == "attr":
                 out.append("." + step)
             elif kind == "legacy":
@@ -167,16 +167,18 @@ class Symbolic:
         return sized(scope, result) if size is None else result
 
 
-def traversal_steps(postfix: list) -> list:
-    """The steps of a traversal: ("attr", name), ("index", node), ("legacy", digits), ("other", node)."""
+def traversal_steps(postfix: list, data: bytes) -> list:
+    """The steps of a traversal: ("attr", name), ("index", node), ("legacy", digits),
+    ("other", node); names are read from `data`, the source's bytes."""
     out = []
     for node in postfix:
         if node.type == "get_attr":
-            out.append(("attr", node.children[-1].text.decode("utf-8")))
+            name = node.children[-1]
+            out.append(("attr", data[name.start_byte:name.end_byte].decode()))
         elif node.type == "index":
             inner = node.children[0]
             if inner.type == "legacy_index":
-                out.append(("legacy", inner.text.decode("utf-8").lstrip(".")))
+                out.append(("legacy", inner.text.decode().lstrip(".")))
             else:
                 out.append(("index", next(c for c in inner.children if c.type == "expression")))
         else:

@@ -63,7 +63,7 @@ from iaclint.frontends.terraform.values import (
     unknown,
 )
 from iaclint.model.resource import Span
-from iaclint.model.sizes import OverBudget, TooLarge
+from iaclint.model.sizes import Budget, OverBudget, TooLarge
 from iaclint.model.unknown import Unknown
 
 MAX_DEPTH = 200
@@ -77,6 +77,8 @@ class Recorder:
     """Spans of the paths built while evaluating one resource, and where the values that
     came in through a variable were set (`origins`: path -> text such as
     `var.x = ... in terraform.tfvars:3`)."""
+
+    __slots__ = ("origins", "spans")
 
     def __init__(self):
         self.spans: dict[tuple, Span] = {}
@@ -93,14 +95,24 @@ class Scope:
     """Names visible to an expression: the module's variables and locals plus bindings
     (`count`, `each`, `for` iterators, `dynamic` iterators)."""
 
+    __slots__ = ("bindings", "budget", "module")
+
     def __init__(self, module, bindings: dict | None = None):
         self.module = module
         self.bindings = bindings or {}
+        # The module's `Budget` (`values.budget_of`), read once here: every evaluation
+        # step asks it, and a module keeps one budget for its lifetime.
+        budget = getattr(module, "budget", None)
+        if budget is None:  # a scope made without a module tree: a budget of its own
+            budget = module.budget = Budget()
+        self.budget = budget
 
     def child(self, **bindings) -> "Scope":
         merged = dict(self.bindings)
         merged.update(bindings)
-        return Scope(self.module, merged)
+        scope = Scope.__new__(Scope)
+        scope.module, scope.bindings, scope.budget = self.module, merged, self.budget
+        return scope
 
 
 class Evaluator(References, Templates, FunctionCalls, Symbolic):
@@ -116,8 +128,8 @@ class Evaluator(References, Templates, FunctionCalls, Symbolic):
         try:
             if self.depth > MAX_DEPTH:
                 return unknown(node_text(node), "expression nested too deeply")
-            if budget_of(scope).left < 0:  # fails fast once the module's budget is spent
-                spend(scope, 0)
+            if scope.budget.left < 0:  # fails fast once the module's budget is spent
+                scope.budget.spend(0)
             if node.__class__ is JsonValue:  # a .tf.json value
                 return self._json(node.value, node.path, node.spans, source, scope, path)
             return self._expression(node, source, scope, path)
@@ -161,7 +173,7 @@ class Evaluator(References, Templates, FunctionCalls, Symbolic):
 
     def _note(self, path, source, node) -> None:
         if self.recorder is not None and path is not None:
-            self.recorder.note(path, source.span(node))
+            self.recorder.spans.setdefault(path, source.span(node))  # `Recorder.note`, without its call
 
     # --- expression forms ---------------------------------------------------------------
 
@@ -173,6 +185,10 @@ class Evaluator(References, Templates, FunctionCalls, Symbolic):
                 kind = child.type
                 if kind == "literal_value":
                     return self._literal(child.children[0], source)
+                if kind == "template_expr":  # the next most common: a string with `${...}`
+                    return self._template(child.children[0], source, scope, path)
+                if kind == "collection_value":
+                    return self._collection(child.children[0], source, scope, path)
                 if kind != "variable_expr" and kind != "comment":
                     return self._primary(child, source, scope, path)
             return self._terms(children, source, scope, path)
@@ -221,22 +237,30 @@ class Evaluator(References, Templates, FunctionCalls, Symbolic):
 
     def _literal(self, node, source):
         kind = node.type
+        if kind == "string_lit":
+            data, start, end = source.data, node.start_byte, node.end_byte
+            if end - start >= 2 and data[start] == 34 and data[end - 1] == 34:
+                # `"..."`: its quotes are its first and last children (a tree with a
+                # missing quote has an error, and its file is not evaluated); reading
+                # the bytes saves making the children's nodes.
+                return unescape(data[start + 1:end - 1].decode())
+            children = node.children
+            if children[0].type == "quoted_template_start" and children[-1].type == "quoted_template_end":
+                return unescape(source.data[children[0].end_byte:children[-1].start_byte].decode())
+            return unescape("".join(c.text.decode() for c in children
+                                     if c.type not in ("quoted_template_start", "quoted_template_end")))
         if kind == "numeric_lit":
             # The source's bytes, not the node's: hcl._parse may have masked an exponent.
-            text = source.data[node.start_byte:node.end_byte].decode("utf-8")
+            text = source.data[node.start_byte:node.end_byte].decode()
+            if text.isdigit() and text.isascii():  # digits only: a number of HCL, an integer
+                return int(text)
             if not _NUMBER.fullmatch(text):
                 raise EvalError(f"`{text}` is not a number in HCL")
             return int(text) if text.isdigit() else float(text)
         if kind == "bool_lit":
-            return node.text.decode("utf-8") == "true"
+            return node.text.decode() == "true"
         if kind == "null_lit":
             return None
-        if kind == "string_lit":
-            children = node.children
-            if children[0].type == "quoted_template_start" and children[-1].type == "quoted_template_end":
-                return unescape(source.data[children[0].end_byte:children[-1].start_byte].decode("utf-8"))
-            return unescape("".join(c.text.decode("utf-8") for c in children
-                                     if c.type not in ("quoted_template_start", "quoted_template_end")))
         raise EvalError(f"unsupported literal ({kind})")
 
     def _collection(self, node, source, scope, path):
@@ -264,9 +288,11 @@ class Evaluator(References, Templates, FunctionCalls, Symbolic):
 
     def _object_key(self, node, source, scope):
         """A bare identifier key is a string; `(expr)` and quoted keys are evaluated."""
-        children = [c for c in node.children if c.type != "comment"]
+        children = node.children
+        if len(children) != 1:
+            children = [c for c in children if c.type != "comment"]
         if len(children) == 1 and children[0].type == "variable_expr":
-            return children[0].text.decode("utf-8")
+            return source.data[children[0].start_byte:children[0].end_byte].decode()
         value = self.evaluate(node, source, scope)
         if isinstance(value, Unknown):
             return value
@@ -315,7 +341,7 @@ class Evaluator(References, Templates, FunctionCalls, Symbolic):
 
     def _for(self, node, source, scope):
         intro = next(c for c in node.children if c.type == "for_intro")
-        names = [c.text.decode("utf-8") for c in intro.children if c.type == "identifier"]
+        names = [c.text.decode() for c in intro.children if c.type == "identifier"]
         collection_node = next(c for c in intro.children if c.type == "expression")
         collection = self.evaluate(collection_node, source, scope)
         if isinstance(collection, Unknown):

@@ -26,7 +26,7 @@ class FunctionCalls:
     """The function-call methods of `Evaluator`."""
 
     def _call(self, node, source, scope, path):
-        name = node.children[0].text.decode("utf-8")
+        name = node.children[0].text.decode()
         args_node = next((c for c in node.children if c.type == "function_arguments"), None)
         arg_nodes = [c for c in args_node.children if c.type == "expression"] if args_node else []
         expand = bool(args_node) and any(c.type == "ellipsis" for c in args_node.children)

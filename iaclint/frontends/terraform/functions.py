@@ -33,14 +33,25 @@ def _plain(value):
 
 
 def jsonencode(value):
-    value = _strip_encoded(value)
-    return EncodedJson(value, _json_text(value))
+    value, native = _stripped(value)
+    return EncodedJson(value, _native_json(value) if native else _json_text(value))
+
+
+# `json.dumps` with arguments makes an encoder per call: these are made once.
+_SORTED = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+_TEXT = json.JSONEncoder(ensure_ascii=False)
+
+
+def _native_json(value) -> str:
+    """Terraform's encoding of a value that `_encodes_natively`, in one C call (`<>&` only
+    occur in strings)."""
+    return _escape_html(_SORTED.encode(value))
 
 
 def _json_text(value) -> str:
     """Terraform's encoding: keys sorted, no spaces, `<>&` escaped, integral numbers bare."""
-    if _encodes_natively(value):  # the common case, in one C call: `<>&` only occur in strings
-        return _escape_html(json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+    if _encodes_natively(value):  # the common case, in one C call
+        return _native_json(value)
     if isinstance(value, dict):
         return "{" + ",".join(f"{_json_string(k)}:{_json_text(value[k])}" for k in sorted(value)) + "}"
     if isinstance(value, list):
@@ -61,7 +72,7 @@ def _json_text(value) -> str:
 
 
 def _json_string(text: str) -> str:
-    return _escape_html(json.dumps(text, ensure_ascii=False))
+    return _escape_html(_TEXT.encode(text))
 
 
 def _escape_html(out: str) -> str:
@@ -85,14 +96,40 @@ def _encodes_natively(value) -> bool:
     return False
 
 
-def _strip_encoded(value):
+def _stripped(value) -> tuple:
+    """(`value` with every JSON string inside it as its text, its lists and maps copied as
+    plain ones; whether `_encodes_natively` holds for that copy), in one walk."""
+    cls = value.__class__
+    if cls is str or cls is int or cls is bool or value is None:
+        return value, True
     if isinstance(value, EncodedJson):
-        return str(value)
+        return str(value), True
     if isinstance(value, dict):
-        return {k: _strip_encoded(v) for k, v in value.items()}
+        out: dict = {}
+        native = True
+        for key, item in value.items():
+            if key.__class__ is not str:
+                native = False
+            kind = item.__class__
+            if kind is str or kind is int or kind is bool or item is None:
+                out[key] = item
+            else:
+                out[key], inner = _stripped(item)
+                native = native and inner
+        return out, native
     if isinstance(value, list):
-        return [_strip_encoded(v) for v in value]
-    return value
+        items: list = []
+        native = True
+        for item in value:
+            kind = item.__class__
+            if kind is str or kind is int or kind is bool or item is None:
+                items.append(item)
+            else:
+                item, inner = _stripped(item)
+                items.append(item)
+                native = native and inner
+        return items, native
+    return value, False  # floats, Unknowns and the rest: written apart by `_json_text`
 
 
 def jsondecode(text):

@@ -30,9 +30,10 @@ class References:
     `_symbol_path` and `_each_option`)."""
 
     def _traversal(self, root, postfix: list, source, scope, path):
-        name = root.text.decode("utf-8")
-        steps = traversal_steps(postfix)
-        full_text = source.data[root.start_byte:(postfix[-1] if postfix else root).end_byte].decode("utf-8")
+        data, start = source.data, root.start_byte
+        name = data[start:root.end_byte].decode()
+        steps = traversal_steps(postfix, data)
+        full_text = data[start:(postfix[-1] if postfix else root).end_byte].decode()
         if name in scope.bindings:
             return self._postfix(scope.bindings[name], postfix, source, scope, [root] + postfix)
         module = scope.module
@@ -43,9 +44,13 @@ class References:
                 where = origin(steps[0][1]) if origin is not None else None
                 if where:
                     self.recorder.note_origin(path, where)
+            if len(postfix) == 1:  # `var.x` alone, nothing after it: most references
+                return value
             return self._postfix(value, postfix[1:], source, scope, [root] + postfix)
         if name == "local" and steps and steps[0][0] == "attr":
             value = module.local(steps[0][1], full_text)
+            if len(postfix) == 1:
+                return value
             return self._postfix(value, postfix[1:], source, scope, [root] + postfix)
         if name == "path" and steps and steps[0][0] == "attr":
             known = getattr(module, "paths", {})
@@ -101,7 +106,7 @@ class References:
 
     def _address(self, name: str, postfix: list, source, scope) -> tuple[str, str]:
         """The resource address a traversal names (`aws_x.y`, `data.t.n[0]`, `module.m`)."""
-        steps = traversal_steps(postfix)
+        steps = traversal_steps(postfix, source.data)
         if name == "module":
             return (f"module.{steps[0][1]}", steps[1][1] if len(steps) > 1 and steps[1][0] == "attr" else "") \
                 if steps and steps[0][0] == "attr" else ("", "")
@@ -130,12 +135,12 @@ class References:
                 if value.alternatives is not None:  # a choice: every option read the same way
                     rest = postfix[i:]
                     return self._each_option(value, lambda option: self._postfix(option, rest, source, scope, nodes))
-                text = source.data[nodes[0].start_byte:postfix[-1].end_byte].decode("utf-8")
+                text = source.data[nodes[0].start_byte:postfix[-1].end_byte].decode()
                 rest_path = self._symbol_path(postfix[i:], source, scope) if value.symbol is not None else None
                 symbol = value.symbol + (rest_path,) if rest_path is not None else None
                 return Unknown(text, value.reason, refs=value.refs, symbol=symbol)
             if node.type == "get_attr":
-                value = get_attr(value, node.children[-1].text.decode("utf-8"))
+                value = get_attr(value, node.children[-1].text.decode())
             elif node.type == "index":
                 value = self._index(value, node.children[0], source, scope)
             elif node.type == "splat":
@@ -146,7 +151,7 @@ class References:
 
     def _index(self, value, node, source, scope):
         if node.type == "legacy_index":
-            key = int(node.text.decode("utf-8").lstrip("."))
+            key = int(node.text.decode().lstrip("."))
         else:
             expr = next(c for c in node.children if c.type == "expression")
             key = self.evaluate(expr, source, scope)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from iaclint.frontends.terraform.expressions import Evaluator, Recorder, Scope, unknown
 from iaclint.frontends.terraform.functions import SetValue
-from iaclint.frontends.terraform.values import ITEM_WORK, budget_of, refs_inside, short, spend
+from iaclint.frontends.terraform.values import ITEM_WORK, refs_inside, short, spend
 from iaclint.model import symbolic
 from iaclint.model.documents import EncodedJson
 from iaclint.model.resource import TERRAFORM, RawResource, Reference, SpanMap
@@ -122,7 +122,8 @@ def body(block, scope: Scope, evaluator: Evaluator, path: tuple, top: bool = Fal
     to the module's budget (the policies will read all of it: a value shared by 10,000
     instances is read 10,000 times); past the value limit or the budget it is an Unknown."""
     out: dict = {}
-    budget = budget_of(scope)
+    budget = scope.budget
+    note = evaluator.recorder.spans.setdefault  # `Recorder.note`: the recorder stays for the whole body
     for name, attribute in block.attributes.items():
         if top and name in META_ATTRIBUTES:
             continue
@@ -133,7 +134,7 @@ def body(block, scope: Scope, evaluator: Evaluator, path: tuple, top: bool = Fal
         if isinstance(value, Unknown) and value.alternatives is not None and None in value.alternatives:
             # a branch that gives null leaves the argument unset (`c ? "aws:kms" : null`)
             value = value.replace(alternatives=tuple(ABSENT if a is None else a for a in value.alternatives))
-        evaluator.recorder.note(where, attribute.span)
+        note(where, attribute.span)
         out[name] = _charged(budget, value, attribute)
     for child in block.blocks:
         if top and child.type in META_BLOCKS:
@@ -153,7 +154,11 @@ def body(block, scope: Scope, evaluator: Evaluator, path: tuple, top: bool = Fal
 def _charged(budget, value, attribute):
     """`value`, charged by its size; an Unknown past the value limit or the budget."""
     try:
-        size = budget.walk(value)
+        if value.__class__ is str:  # most values: `walk` of a string, without the calls
+            size = len(value) + 1
+            budget.spend(size)
+        else:
+            size = budget.walk(value)
     except OverBudget as exc:
         return unknown(_source_text(attribute), str(exc))
     if size > MAX_VALUE_SIZE:
@@ -170,8 +175,9 @@ def _append_block(out: dict, name: str, block, scope: Scope, evaluator: Evaluato
     index = len(existing)
     spend(scope, ITEM_WORK)
     span = (span_block or block).span
-    evaluator.recorder.note(path + (name,), span)
-    evaluator.recorder.note(path + (name, index), span)
+    note = evaluator.recorder.spans.setdefault  # `Recorder.note`
+    note(path + (name,), span)
+    note(path + (name, index), span)
     existing.append(body(block, scope, evaluator, path + (name, index)))
 
 
@@ -309,18 +315,32 @@ def _source_text(attribute) -> str:
 
 def _references(attributes: dict) -> list[Reference]:
     """A graph edge for every resource that an Unknown value refers to, at its path, and
-    for every data source whose rendered document a value is (`EncodedJson.origin`)."""
+    for every data source whose rendered document a value is (`EncodedJson.origin`).
+
+    Most values hold neither (6,874 resources of `tf-1000` make 1,858 edges): plain dicts
+    and lists are walked by their exact class first, pushing only the members that can
+    hold one, in the order of the general walk below them."""
     out: list[Reference] = []
     seen: set = set()
     stack = [((), attributes)]
+    push, pop = stack.append, stack.pop
     while stack:
-        path, value = stack.pop()
-        if isinstance(value, EncodedJson):
+        path, value = pop()
+        cls = value.__class__
+        if cls is dict:  # plain strings and numbers (most leaves) hold no edge
+            for k, v in value.items():
+                if v.__class__ not in _PLAIN:
+                    push((path + (k,), v))
+        elif cls is list:
+            for i, v in enumerate(value):
+                if v.__class__ not in _PLAIN:
+                    push((path + (i,), v))
+        elif isinstance(value, EncodedJson):
             for target in value.origin:
                 if (path, target) not in seen:
                     seen.add((path, target))
                     out.append(Reference(path, target, "json"))
-            stack.append((path, value.value))
+            push((path, value.value))
         elif isinstance(value, Unknown):
             for target in value.refs:
                 key = (path, target)
@@ -328,7 +348,7 @@ def _references(attributes: dict) -> list[Reference]:
                     continue
                 seen.add(key)
                 out.append(Reference(path, target, _attribute_read(value.expr, target)))
-        elif isinstance(value, dict):  # plain strings and numbers (most leaves) hold no edge
+        elif isinstance(value, dict):
             stack.extend((path + (k,), v) for k, v in value.items() if v.__class__ not in _PLAIN)
         elif isinstance(value, list):
             stack.extend((path + (i,), v) for i, v in enumerate(value) if v.__class__ not in _PLAIN)

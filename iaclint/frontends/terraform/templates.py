@@ -88,21 +88,24 @@ class Templates:
             inner = child.children if kind == "template_interpolation" else ()
             if len(inner) != 3 or inner[1].type != "expression":
                 return _NOT_SIMPLE
-            literals.append(data[position:child.start_byte].decode("utf-8"))
+            literals.append(data[position:child.start_byte].decode())
             exprs.append(inner[1])
             position = child.end_byte
-        literals.append(data[position:children[-1].start_byte].decode("utf-8"))
+        literals.append(data[position:children[-1].start_byte].decode())
         if len(exprs) == 1 and not literals[0] and not literals[1]:
             return self.evaluate(exprs[0], source, scope, path)  # "${x}" is x itself, any type
         pieces = [unescape(literals[0])]
-        budget = budget_of(scope)
+        budget = scope.budget
         for expr, literal in zip(exprs, literals[1:]):
             value = self.evaluate(expr, source, scope)
-            if isinstance(value, Unknown) or budget.holds_unknown(value):
+            if value.__class__ is str:  # most values: known text, no call needed
+                pieces.append(value)
+            elif isinstance(value, Unknown) or budget.holds_unknown(value):
                 return _NOT_SIMPLE
-            pieces.append(to_string(value))
+            else:
+                pieces.append(to_string(value))
             pieces.append(unescape(literal))
-        budget.build(sum(len(p) for p in pieces))  # the length before the join
+        budget.build(sum(map(len, pieces)))  # the length before the join
         return "".join(pieces)
 
     def _template_items(self, node, source, heredoc: bool) -> list:
@@ -128,12 +131,12 @@ class Templates:
         for marker in _template_markers(node):
             if marker.start_byte < position or marker.end_byte > end:
                 continue
-            parts.append(data[position:marker.start_byte].decode("utf-8"))
+            parts.append(data[position:marker.start_byte].decode())
             starts.append(position)
             parts.append(marker)
             starts.append(None)
             position = marker.end_byte
-        parts.append(data[position:end].decode("utf-8"))
+        parts.append(data[position:end].decode())
         starts.append(position)
         indent = _heredoc_indent(node, source, parts) if heredoc else 0
         items: list = []
@@ -192,7 +195,7 @@ class Templates:
                 self._render(then if to_bool(condition) else otherwise, source, scope, out)
             else:  # "for"
                 _, intro, body = item
-                names = [c.text.decode("utf-8") for c in intro.children if c.type == "identifier"]
+                names = [c.text.decode() for c in intro.children if c.type == "identifier"]
                 expr = next(c for c in intro.children if c.type == "expression")
                 collection = self.evaluate(expr, source, scope)
                 if isinstance(collection, Unknown):

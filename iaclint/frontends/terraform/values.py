@@ -29,24 +29,22 @@ def unknown(expr: str, reason: str, refs=()) -> Unknown:
 
 
 def budget_of(scope) -> Budget:
-    """The module's `Budget` of work and sizes (`iaclint.model.sizes`)."""
-    budget = getattr(scope.module, "budget", None)
-    if budget is None:  # a scope made without a module tree: a budget of its own
-        budget = scope.module.budget = Budget()
-    return budget
+    """The module's `Budget` of work and sizes (`iaclint.model.sizes`), as the scope
+    holds it (`expressions.Scope`)."""
+    return scope.budget
 
 
 def sized(scope, value):
     """`value`, just built from evaluated parts: measured (its parts were measured before,
     so this takes time for its own items only, charged) and refused past the value limit."""
-    if budget_of(scope).size(value) > MAX_VALUE_SIZE:
+    if scope.budget.size(value) > MAX_VALUE_SIZE:
         raise TooLarge()
     return value
 
 
 def spend(scope, units: int) -> None:
     """Charge the module's `Budget`: `OverBudget` once it is spent."""
-    budget_of(scope).spend(units)
+    scope.budget.spend(units)
 
 
 def node_text(node) -> str:
