@@ -58,7 +58,8 @@ class LazyPolicy(Policy):
         return self._module_name
 
     def check(self, resource, ctx):
-        return self.implementation.check(resource, ctx)
+        check = self.__dict__["check"] = self.implementation.check  # from now on `policy.check` is the real one
+        return check(resource, ctx)
 
     def __getattr__(self, name: str):  # only for names not on the instance or class
         if name.startswith("_") or name not in self.__dict__.get("_record_names", ()):
