@@ -206,8 +206,11 @@ def _evaluated(expression: str):
 def test_a_quoted_string_reads_back_as_its_text(text):
     """String literals are read from the bytes between their quotes (`_literal`), not
     from their children: every escape, a quote or backslash last, `$${`."""
+    # `$` before `${`, written `$$${`: tree-sitter-hcl reads `$$` and an empty `${}`
+    # (Terraform reads `$` and the escape `$${`), in a template, not a literal: not this test's.
+    assume("$$" not in text)
     value = _evaluated(_hcl(text))
-    assume(value is not _UNPARSED)  # tree-sitter-hcl cannot read `"$$${"` or `"%%%{"`
+    assume(value is not _UNPARSED)  # tree-sitter-hcl cannot read `"%%%{"`
     assert value == text
     assert _evaluated(f"[{_hcl(text)}, {_hcl(text + 'x')}]") == [text, text + "x"]
 
