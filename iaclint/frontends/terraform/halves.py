@@ -1,36 +1,55 @@
-"""Load a large module in two halves of its files, the second in another process when one
-can be forked, with the same result for any `--jobs`.
+"""Load a module: its files' blocks that are not resources first, then each file whole as its
+resources are evaluated; a large module in two halves of its files, the second in another
+process when one can be forked, with the same result for any `--jobs`.
 
-A monorepo root of 1,000 files in one directory is one module: loaded in one process
-(each file parsed for its blocks, then again as it is evaluated: `kept`), it left the
-second core idle. Its resources are independent once the module's blocks are known,
-except for what evaluation shares: memoised locals and data sources and the module's work
-budget, charged in evaluation order. So a large module is evaluated by this procedure,
-whatever `--jobs` is: the module's files are cut in two halves of about the same size
-(`cut`, from the files' sizes alone; the first a little larger, `FIRST_PERCENT`); the
-resource and data blocks of the first half are evaluated from the state once the module
-is built, then those of the second half from the *same* memoised state (what the first
-half memoised is set aside) with the budget the first half left. The second half's
-resources are a copy that shares no object with the first half's (a memoised local's
-value is one object per half).
+**One parse a file.** Evaluating a resource needs the module's variables, locals and data
+sources, which may be in any file, so every file used to be parsed for its blocks before
+any was evaluated, and parsed again when its trees had been dropped (`kept`: a big module's
+trees do not fit in memory) or freed all at once at the end (a module's twenty trees kept
+together cost more to free than each freed right after its use). Now the first pass
+(`tree.ModuleTree.shared_of`, `hcl.parse_shared`) reads only the blocks that are not
+resources, the module is built from them, and `evaluate_files` parses each file whole
+(`complete`, on the same `Source`), evaluates its resource and data blocks in file order,
+then drops its tree and resource blocks (`done`). The evaluation order, the budget's charges
+and the parse errors' places (`_settle`: before the build's errors, in file order) are what
+parsing every file first gives (`by_blocks`). The whole parse must find the blocks the first
+pass built the module from, and the first pass's count of resource blocks must give the
+same decision to split; otherwise `tree.Mismatch` is raised and the module is loaded again
+by `by_blocks` (so is a module with calls, whose children's files are read across the
+evaluation), and so is a module whose trees are all kept (up to `kept.WHOLE_BYTES` of
+source: each file is parsed once that way, and measured inside the pipeline, freeing each
+tree right after its file costs what freeing them together does, so a first pass would only
+add time: docs/performance.md).
 
-With a second process, a child forked before any file is parsed (`load`) builds the
-blocks of the second half's files while this process builds the first half's; the two
-then swap what the other needs to build the module: every block but the resources (the
-variables, locals, data sources, outputs, module calls: each file's own and few), with
-each half's count of resources and the child's parse errors; this process also sends the
-variables' values. The child then evaluates its half's blocks with the whole budget,
-while this process evaluates the first half; it sends back its resources, notes, errors,
-files read and the work it spent. When both halves' work fits in the budget, no step of
-the procedure ran out either, and the child's half is what it gives; otherwise (or when
-the child died) this process parses the second half's files again and evaluates them as
+**Two halves.** A monorepo root of 1,000 files in one directory is one module: loaded in
+one process, it left the second core idle. Its resources are independent once the module's
+blocks are known, except for what evaluation shares: memoised locals and data sources and
+the module's work budget, charged in evaluation order. So a large module is evaluated by
+this procedure, whatever `--jobs` is: the module's files are cut in two halves of about the
+same size (`cut`, from the files' sizes alone; the first a little larger, `FIRST_PERCENT`);
+the resource and data blocks of the first half are evaluated from the state once the module
+is built, then those of the second half from the *same* memoised state (what the first half
+memoised is set aside) with the budget the first half left. The second half's resources are
+a copy that shares no object with the first half's (a memoised local's value is one object
+per half).
+
+With a second process, a child forked before any file is read makes the first pass over
+the second half's files while this process makes it over the first half's; the two then
+swap those blocks (variables, locals, data sources, outputs: each file's own and few), with
+each half's count of resource and data blocks; this process also sends the variables'
+values. The child then evaluates its half's files with the whole budget, while this
+process evaluates the first half; it sends back its resources, notes, errors, its files'
+parse errors, files read and the work it spent. When both halves' work fits in the budget,
+no step of the procedure ran out either, and the child's half is what it gives; otherwise
+(or when the child died) this process parses the second half's files and evaluates them as
 the procedure says. A module that turns out not to be one to split (fewer than
 `SPLIT_MIN_BLOCKS` resource and data blocks, or module calls: module instances and the
-called modules' files are counted and read across the whole evaluation) is loaded here
-in one pass, the child's files parsed again. A module below `FORK_MIN_BYTES` is parsed
-here whole, and a child forked at the cut evaluates the second half (the same procedure).
-So resources, errors, notes and the work the module's budget was charged are the same
-with or without a child, and where the child stepped in.
+called modules' files are counted and read across the whole evaluation) is loaded here in
+one pass. A module below `FORK_MIN_BYTES` has its files read here (by the first pass, or
+whole when its trees are all kept), and a child forked at the cut evaluates the second half
+(the same procedure). So resources, errors, notes and
+the work the module's budget was charged are the same with or without a child, and where
+the child stepped in.
 """
 from __future__ import annotations
 
@@ -39,19 +58,55 @@ FORK_MIN_BYTES = 256 * 1024  # of source: below it the blocks are built here, th
 FIRST_PERCENT = 52  # of the source bytes in the first half (`_cut`): measured, docs/performance.md
 
 
-def load(tree, files: list, build, evaluate_module, fork=None) -> None:
+def load(tree, files: list, build, evaluate_module, evaluate_files, fork=None) -> None:
     """Load the module of `files` into `tree.result`: `build(blocks, values=None)` makes the
     module of `blocks` (with `values`, the variables' (values, origins), else resolving
-    them), `evaluate_module(module, result, blocks)` evaluates blocks of it, `fork(task)`
-    runs a task in another process (None: everything here)."""
+    them), `evaluate_module(module, result, blocks)` evaluates blocks of it,
+    `evaluate_files(module, result, files)` the files' resource and data blocks, each file
+    parsed whole as it comes (`tree.ModuleTree.complete`, then `done`), `fork(task)` runs
+    a task in another process (None: everything here). Raises `tree.Mismatch` when a
+    file's first pass was wrong (the caller loads the module again with `by_blocks`)."""
+    from iaclint.frontends.terraform.kept import kept
+
     result = tree.result
     cut = _cut(tree, files)
-    if fork is not None and cut is not None and sum(tree.size(path) for path in files) >= FORK_MIN_BYTES:
-        if _on_two(tree, files, cut, build, evaluate_module, fork):
+    size = sum(tree.size(path) for path in files)
+    if fork is not None and cut is not None and size >= FORK_MIN_BYTES:
+        if _on_two(tree, files, cut, build, evaluate_files, fork):
             return
         fork = None  # the child died, or the module is not one to split: no second child
+    if (size <= kept().whole and not tree.pending(files)) or tree.calls_modules(files):
+        # every tree is kept (each file parsed once): the first pass would only cost time
+        # (measured); calls read blocks across the evaluation: every file parsed first
+        by_blocks(tree, files, build, evaluate_module, fork)
+        return
+    shared = [b for path in files for b in tree.shared_of(path)]
+    if any(b.type == "module" for b in shared):  # (a call the first lines did not show)
+        by_blocks(tree, files, build, evaluate_module)
+        return
+    mark = len(result.errors)
+    module = build(shared)
+    split = cut is not None and _splits(shared, tree.estimate(files))
+    if not split:
+        evaluate_files(module, result, files)
+    else:
+        memo = _memo(module)
+        left = module.budget.left
+        marks = _marks(result, tree)
+        pending = fork(lambda: _second_half(module, result, files[cut:], left, marks, evaluate_files)) \
+            if fork is not None else None
+        _evaluate(module, result, evaluate_files, files[:cut], files[cut:], pending, memo)
+    _settle(tree, files, cut, mark, split)
+
+
+def by_blocks(tree, files: list, build, evaluate_module, fork=None) -> None:
+    """The procedure with every file parsed whole before the module is built (a module
+    whose trees are all kept, a module with calls, one whose first pass was wrong); with
+    `fork`, a child forked at the cut evaluates the second half."""
+    result = tree.result
     blocks = [b for path in files for b in tree.blocks_of(path)]
     module = build(blocks)
+    cut = _cut(tree, files)
     if cut is None or not _splits(blocks, _evaluated(blocks)) or module.calls:
         evaluate_module(module, result)
         return
@@ -62,8 +117,19 @@ def load(tree, files: list, build, evaluate_module, fork=None) -> None:
     marks = _marks(result, tree)
     pending = fork(lambda: _second_half(module, result, second, left, marks, evaluate_module)) \
         if fork is not None else None
-    del blocks  # the first half's resource blocks are let go once evaluated (`_evaluate`)
-    _evaluate(module, result, evaluate_module, first, lambda: second, pending, memo, files[:cut])
+    del blocks
+    _evaluate(module, result, evaluate_module, first, second, pending, memo)
+
+
+def _settle(tree, files: list, cut, mark: int, split: bool) -> None:
+    """Check the first pass's count of resource and data blocks against the files parsed
+    whole (it decided whether the module is split), and put the files' parse errors where
+    one parse of every file before the build puts them: before the build's errors."""
+    from iaclint.frontends.terraform.tree import Mismatch
+
+    if cut is not None and (tree.real >= SPLIT_MIN_BLOCKS) != split:
+        raise Mismatch("the module's resource blocks are not what the first lines of its files say")
+    tree.result.errors[mark:mark] = [e for path in files for e in tree.file_errors.pop(path, ())]
 
 
 def _cut(tree, files: list) -> int | None:
@@ -93,24 +159,20 @@ def _splits(blocks: list, evaluated: int) -> bool:
     return evaluated >= SPLIT_MIN_BLOCKS and not any(b.type == "module" for b in blocks)
 
 
-def _shared(blocks: list) -> list:
-    """The blocks the other half needs to build the module: all but the resources."""
-    return [b for b in blocks if b.type != "resource"]
-
-
 def _marks(result, tree) -> tuple:
     return len(result.resources), len(result.errors), len(result.notes), len(tree.files_read)
 
 
-def _on_two(tree, files: list, cut: int, build, evaluate_module, fork) -> bool:
-    """The procedure with a child that parses the second half's files itself (see the
-    module docstring); False, with the first half's files parsed and nothing else done,
-    when the child died before it sent its blocks or the module is not one to split."""
+def _on_two(tree, files: list, cut: int, build, evaluate_files, fork) -> bool:
+    """The procedure with a child that reads the second half's files itself (see the
+    module docstring); False, with the first pass over the first half's files made and
+    nothing else done, when the child died before it sent its blocks or the module is not
+    one to split."""
     import multiprocessing
 
     here, there = multiprocessing.Pipe()
     try:
-        pending = fork(lambda: _second_files(tree, files[cut:], there, here, build, evaluate_module))
+        pending = fork(lambda: _second_files(tree, files[cut:], there, here, build, evaluate_files))
     finally:
         there.close()  # the child holds the other end: recv() here ends when it dies
     if pending is None:
@@ -118,28 +180,24 @@ def _on_two(tree, files: list, cut: int, build, evaluate_module, fork) -> bool:
         return False
     result = tree.result
     with here:
-        first = [b for path in files[:cut] for b in tree.blocks_of(path)]
+        first = [b for path in files[:cut] for b in tree.shared_of(path)]
         try:
-            shared, evaluated, errors, parsed = here.recv()
+            shared, evaluated, parsed = here.recv()
         except (EOFError, OSError):  # the child died before it answered
             _reap(pending)
             return False
-        if not _splits(first + shared, _evaluated(first) + evaluated):
+        if not _splits(first + shared, tree.estimate(files[:cut]) + evaluated):
             _send(here, None)
             _reap(pending)
             return False
-        result.errors.extend(errors)
         tree.parsed_bytes += parsed
+        mark = len(result.errors)
         module = build(first + shared)
         memo = _memo(module)
-        _send(here, (_shared(first), module.variables, module.origins))
-
-    def second() -> list:  # the child's half, when it has to be evaluated here
-        from iaclint.frontends.terraform.tree import read_config_file
-
-        return [b for path in files[cut:] for b in read_config_file(path, tree.overlay.get(path), tree.scanned)[0]]
-
-    _evaluate(module, result, evaluate_module, first, second, pending, memo, files[:cut])
+        _send(here, (first, module.variables, module.origins))
+    tree.adopt(files[cut:], shared)  # parsed here only when the child's answer is not taken
+    _evaluate(module, result, evaluate_files, files[:cut], files[cut:], pending, memo)
+    _settle(tree, files, cut, mark, True)
     return True
 
 
@@ -158,64 +216,62 @@ def _reap(pending) -> None:
         pending.result()
 
 
-def _second_files(tree, files: list, connection, other, build, evaluate_module):
-    """In the child: the blocks of `files`, what the first half needs of them, then the
-    evaluation of their resources (None when the module is not split after all)."""
+def _second_files(tree, files: list, connection, other, build, evaluate_files):
+    """In the child: the first pass over `files`, what the first half needs of them, then
+    the evaluation of their resources (None when the module is not split after all)."""
     other.close()
     result = tree.result
-    errors, parsed = len(result.errors), tree.parsed_bytes
+    parsed = tree.parsed_bytes
     with connection:
-        blocks = [b for path in files for b in tree.blocks_of(path)]
-        connection.send((_shared(blocks), _evaluated(blocks), result.errors[errors:], tree.parsed_bytes - parsed))
+        shared = [b for path in files for b in tree.shared_of(path)]
+        connection.send((shared, tree.estimate(files), tree.parsed_bytes - parsed))
         try:
             answer = connection.recv()
         except (EOFError, OSError):
             return None
     if answer is None:
         return None
-    shared, values, origins = answer
-    module = build(shared + blocks, (values, origins))
-    return _second_half(module, result, blocks, module.budget.left, _marks(result, tree), evaluate_module)
+    first, values, origins = answer
+    module = build(first + shared, (values, origins))
+    return _second_half(module, result, files, module.budget.left, _marks(result, tree), evaluate_files)
 
 
-def _evaluate(module, result, evaluate_module, first: list, second, pending, memo: tuple, files: list) -> None:
-    """Evaluate `first` (the blocks of `files`) here, then take the child's answer for
-    `second()` when both halves' work fits in the budget, else evaluate `second()` here
-    from `memo`, the state at the cut."""
+def _evaluate(module, result, evaluate, first: list, second: list, pending, memo: tuple) -> None:
+    """Evaluate `first` here (files with `evaluate_files`, blocks with `evaluate_module`),
+    then take the child's answer for `second` when both halves' work fits in the budget,
+    else evaluate it here from `memo`, the state at the cut."""
+    from iaclint.frontends.terraform.tree import Mismatch
+
     budget, tree = module.budget, module.tree
-    evaluate_module(module, result, first)
-    _let_go(module, first, files)
-    first = None
+    try:
+        evaluate(module, result, first)
+    except Mismatch:
+        if pending is not None:
+            _reap(pending)
+        raise
     answer = None
     if pending is not None:
         try:
             answer = pending.result()
+        except Mismatch:
+            raise
         except Exception:  # noqa: BLE001 - the child died or could not answer: the procedure, here
             answer = None
     if answer is None or budget.left - answer[0] < 0:  # the child's half may differ: the procedure, here
         start = len(result.resources)
         _restore(module, memo)
-        evaluate_module(module, result, second())
+        evaluate(module, result, second)
         _copy(result.resources, start)
         return
-    spent, resources, errors, notes, files_read, dependencies = answer
+    spent, resources, errors, notes, files_read, dependencies, parse_errors, real = answer
     budget.left -= spent
     result.resources.extend(resources)
     result.errors.extend(errors)
     result.notes.extend(notes)
     tree.files_read.extend(files_read)
     tree._dependencies |= dependencies
-
-
-def _let_go(module, first: list, files: list) -> None:
-    """Drop the resource blocks of the first half, evaluated now, before the second half
-    arrives: nothing reads them again (the second half, here or in the child, reads the
-    module's other blocks: variables, locals, data sources), and the memory they free
-    (about 10 MB for a module of 1,000 files) is what the second half's resources are
-    unpickled into, instead of more. `first` is emptied: the callers' lists go too."""
-    first.clear()
-    module.blocks = [b for b in module.blocks if b.type != "resource"]
-    module.tree.let_go(files)
+    tree.file_errors.update(parse_errors)
+    tree.real += real
 
 
 def _memo(module) -> tuple:
@@ -239,10 +295,14 @@ def _copy(resources: list, first: int) -> None:
     resources.extend(pickle.loads(data))
 
 
-def _second_half(module, result, blocks: list, left: int, marks: tuple, evaluate_module) -> tuple:
-    """In the child: what evaluating `blocks` adds to the state at the cut."""
-    evaluate_module(module, result, blocks)
-    resources, errors, notes, files_read = marks
+def _second_half(module, result, items: list, left: int, marks: tuple, evaluate) -> tuple:
+    """In the child: what evaluating `items` (files with `evaluate_files`, blocks with
+    `evaluate_module`) adds to the state at the cut."""
     tree = module.tree
+    real = tree.real
+    evaluate(module, result, items)
+    files = [item for item in items if type(item) is str]
+    resources, errors, notes, files_read = marks
     return (left - module.budget.left, result.resources[resources:], result.errors[errors:], result.notes[notes:],
-            tree.files_read[files_read:], set(tree._dependencies))
+            tree.files_read[files_read:], set(tree._dependencies),
+            {path: tree.file_errors[path] for path in files if path in tree.file_errors}, tree.real - real)

@@ -14,12 +14,16 @@ number's text from the original bytes.
 A file's tree is not kept with its blocks: an `Attribute` of a `.tf` file knows its
 expression by start byte and asks its `Source` for the node, which parses the file again
 when its tree has been dropped (`iaclint.frontends.terraform.kept` decides which trees
-stay: a big module's trees do not fit in memory at once).
+stay: a big module's trees do not fit in memory at once). A module's files are read in
+two passes (`parse_shared` for the blocks that are not resources, then `parse_file` on the
+same `Source` as each file's resources are evaluated: `iaclint.frontends.terraform.halves`),
+so that each file is parsed whole once and its tree freed right after its evaluation.
 """
 from __future__ import annotations
 
 import bisect
 import re
+import threading
 from typing import Any
 
 from iaclint.frontends.terraform.kept import kept
@@ -173,16 +177,16 @@ class Block:
     source: Source
 
 
-def parse_file(file: str, data: bytes) -> tuple[list[Block], list[ParseError]]:
-    """Top-level blocks of a `.tf` file, or a ParseError; never raises on bad input."""
-    source = Source(file, data)
-    if b"\x00" in data:
-        return [], [ParseError(file, _line_of(data, data.index(b"\x00")), 1, "NUL byte in file (binary file?)")]
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = _line_of(data, exc.start)
-        return [], [ParseError(file, line, 1, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})")]
+def parse_file(file: str, data: bytes, source: Source | None = None) -> tuple[list[Block], list[ParseError]]:
+    """Top-level blocks of a `.tf` file, or a ParseError; never raises on bad input.
+    `source`: the file's `Source` from `parse_shared` (its blocks are made again on it)."""
+    refused = _refused(file, data)
+    if refused:
+        return [], refused
+    if source is None:
+        source = Source(file, data)
+    else:
+        source.duplicates = []  # found again, every one, in file order
     try:
         tree = _parse(data)
     except TooManyTokens as exc:
@@ -194,13 +198,149 @@ def parse_file(file: str, data: bytes) -> tuple[list[Block], list[ParseError]]:
         what = "missing " + bad.type if bad.is_missing else "syntax error"
         return [], [ParseError(file, span.line, span.column, f"{what} (HCL)")]
     body = next((c for c in root.children if c.type == "body"), None)
-    source.nodes, source.parses = {}, 1
+    source.nodes = {}
+    source.parses += 1
     try:
         blocks = _blocks(body, source) if body is not None else []
     except RecursionError:
         return [], [ParseError(file, 1, 1, "blocks nested too deeply to read")]
     kept().use(source)
     return blocks, source.duplicates
+
+
+def _refused(file: str, data: bytes) -> list:
+    """The ParseError of a file that is not parsed at all (binary, not UTF-8), else []."""
+    if b"\x00" in data:
+        return [ParseError(file, _line_of(data, data.index(b"\x00")), 1, "NUL byte in file (binary file?)")]
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = _line_of(data, exc.start)
+        return [ParseError(file, line, 1, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})")]
+    return []
+
+
+# A top-level block's first line, as `terraform fmt` writes it: at column 0, its type, its
+# labels, `{` (the type is matched whole and nothing is nested, so hostile lines cost linear
+# time: a pattern with labels as a repeated group took 39 s for `resource` and 22 letters). `parse_shared` reads the file's layout from these lines alone; what it
+# makes of them is checked against the whole file's parse (`tree.ModuleTree.complete`).
+_HEADER = re.compile(rb"(?m)^([A-Za-z_][A-Za-z0-9_-]*)(?![A-Za-z0-9_-])([^\n{]*)\{")  # linear: no nesting
+_LABELS_MAX = 4096  # bytes of one first line whose labels are counted (a real one has a few dozen)
+_LABEL = re.compile(rb'"(?:[^"\\\n]|\\.)*"|[A-Za-z_][A-Za-z0-9_-]*')
+_RANGED = threading.local()  # a parser per thread: its included ranges are set for each file
+
+
+@dataclass
+class Shared:
+    """What the first pass over a `.tf` file (`parse_shared`) found: its `Source`, the
+    blocks that are not resources, and how many resource and data blocks it holds
+    (`evaluated`). `blocks` and `errors` are the whole file's when it was parsed whole
+    (else None): a file that does not parse, or whose layout the first pass cannot read."""
+
+    source: Source | None
+    shared: list
+    evaluated: int
+    blocks: list | None = None
+    errors: list | None = None
+
+
+def parse_shared(file: str, data: bytes) -> Shared:
+    """The blocks of a `.tf` file that are not resources, tree-sitter reading only their
+    lines: each runs from a top-level block's first line (`_HEADER`) that is not a
+    resource's to the next top-level block's first line (tree-sitter's included ranges:
+    every position is the file's). About a tenth of a file of resources is parsed; its
+    resources are parsed once, when they are evaluated (`parse_file` on the same
+    `Source`). A file whose ranges do not parse, or that is refused, is parsed whole."""
+    refused = _refused(file, data)
+    if refused:
+        return Shared(None, [], 0, [], refused)
+    try:
+        _check_tokens(data)
+    except TooManyTokens as exc:
+        return Shared(None, [], 0, [], [ParseError(file, exc.line, 1, str(exc))])
+    ranges, resources = _shared_ranges(data)
+    source = Source(file, data)
+    if not ranges:
+        return Shared(source, [], resources)
+    parser = getattr(_RANGED, "parser", None)
+    if parser is None:
+        from tree_sitter import Parser
+
+        parser = _RANGED.parser = Parser(_parser().language)
+    parser.included_ranges = ranges
+    tree = parser.parse(data)
+    root = tree.root_node
+    body = next((c for c in root.children if c.type == "body"), None)
+    blocks = None
+    if not root.has_error:
+        source.nodes, source.parses = {}, 1
+        try:
+            blocks = _blocks(body, source) if body is not None else []
+        except RecursionError:
+            blocks = None
+    del tree, root, body
+    if blocks is None:  # the whole file says why (or the ranges were not the blocks)
+        source.nodes, source.parses = None, 0
+        blocks, errors = parse_file(file, data, source)
+        shared = [b for b in blocks if b.type != "resource"]
+        return Shared(source, shared, _evaluated(blocks), blocks, errors)
+    kept().use(source)
+    shared = [b for b in blocks if b.type != "resource"]
+    return Shared(source, shared, resources + _evaluated(shared))
+
+
+_CALL = re.compile(rb'(?m)^module[ \t]*"')
+
+
+def calls_module(data: bytes) -> bool:
+    """Whether a first line of `data` opens a module call (see `_HEADER`)."""
+    return _CALL.search(data) is not None
+
+
+def _shared_ranges(data: bytes) -> tuple[list, int]:
+    """The included ranges of the blocks that are not resources (see `parse_shared`),
+    and how many resource blocks with two labels the file's first lines show."""
+    from tree_sitter import Range
+
+    heads = list(_HEADER.finditer(data))
+    spans: list = []
+    resources = 0
+    for i, match in enumerate(heads):
+        if match.group(1) == b"resource":
+            labels = match.group(2)
+            resources += len(labels) <= _LABELS_MAX and len(_LABEL.findall(labels)) == 2
+            continue
+        start, end = match.start(), heads[i + 1].start() if i + 1 < len(heads) else len(data)
+        if spans and spans[-1][1] == start:
+            spans[-1][1] = end
+        else:
+            spans.append([start, end])
+    ranges = []
+    for start, end in spans:
+        row = data.count(b"\n", 0, start)
+        end_row = row + data.count(b"\n", start, end)
+        end_column = end - (data.rfind(b"\n", 0, end) + 1)
+        ranges.append(Range((row, 0), (end_row, end_column), start, end))
+    return ranges, resources
+
+
+def _evaluated(blocks: list) -> int:
+    """How many of `blocks` are evaluated into resources (resource and data blocks)."""
+    return sum(1 for b in blocks if b.type in ("resource", "data") and len(b.labels) == 2)
+
+
+def same_blocks(first: list, again: list) -> bool:
+    """Whether two lists of blocks of one file say the same: types, labels, spans, the
+    attributes' names, spans and expressions' start bytes, nested blocks."""
+    try:
+        return [_signature(b) for b in first] == [_signature(b) for b in again]
+    except RecursionError:
+        return False
+
+
+def _signature(block: Block) -> tuple:
+    return (block.type, block.labels, block.span, block.header,
+            [(a.name, a.span, a._expr) for a in block.attributes.values()], [_signature(b) for b in block.blocks])
 
 
 def _parse(data: bytes):

@@ -16,9 +16,15 @@ parse 1,999 times (each file once more when its resources are evaluated, in file
 and the load's peak memory is 130, 113, ~110 and ~110 MB: 64 KB keeps a few dozen files'
 trees for modules whose evaluation goes back and forth between files.
 
+Since each file's resources are evaluated right after its whole parse, and its tree dropped
+then (`drop`: `halves`, "one parse a file"), a module's files are parsed whole once; the
+trees kept here are those of files read again for a local, a data source or a variable of
+another file, and of the first pass (`hcl.parse_shared`: its blocks that are not resources).
+
 Hostile input could make loading jump between files so that each one is parsed again
 and again; a file parsed `PIN_AFTER` times stays in memory from then on (today's
-behaviour for it), so no file is parsed more than `PIN_AFTER` times.
+behaviour for it), so no file is parsed more than `PIN_AFTER` times (the first pass over
+its blocks that are not resources, `hcl.parse_shared`, counts as one).
 
 Each thread has its own account (`kept()`): the editor server runs scans in threads, and
 one scan's load must not drop another's trees in the middle of a step.
@@ -65,8 +71,23 @@ class Kept:
         limit = self.limit if self.big else max(self.limit, self.whole)
         while self.total > limit and len(sources) > 1:
             _, old = sources.popitem(last=False)
-            old.nodes = None
             self.total -= len(old.data)
+            if old.parses < PIN_AFTER:  # (parsed that often while kept: pinned now)
+                old.nodes = None
+
+    def drop(self, source) -> None:
+        """`source`'s tree is not needed now (its file was evaluated: `tree.ModuleTree.done`):
+        drop it at once, unless it is pinned. Freed right after it was used, a tree's
+        memory is still in the processor's caches and the allocator's recent pools."""
+        key = id(source)
+        if key in self._sources:
+            del self._sources[key]
+            self.total -= len(source.data)
+        if source.parses >= PIN_AFTER:
+            return  # pinned
+        source.nodes = None
+        if self._last is source:
+            self._last = None
 
     def clear(self) -> None:
         """Drop every kept tree (a module is loaded: its trees are not needed any more)."""

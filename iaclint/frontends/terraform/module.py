@@ -253,30 +253,54 @@ def load_module(directory: str, tf_files: list, var_files=(), variables: dict | 
     git work tree holding `directory`). A large module is loaded in two halves of its
     files (`halves`), the second in another process when `fork(task)` can run one
     (`iaclint.pipeline.forked.start`)."""
+    from iaclint.frontends.terraform import halves
+    from iaclint.frontends.terraform.tree import Mismatch
     from iaclint.gate.reads import Tree
 
-    result = ModuleResult()
     scanned = tree if tree is not None else Tree.of([directory or "."])
-    tree = ModuleTree(directory or ".", overlay or {}, result, scanned)
 
-    def build(blocks: list, values: tuple | None = None) -> Module:
-        """The module of `blocks`, with its variables' (values, origins): `values`, else
-        resolved here (their errors are the result's)."""
-        if values is None:
-            declared = {b.labels[0]: b for b in blocks if b.type == "variable" and b.labels}
-            origins: dict = {}
-            found, errors = tfvars.resolve(directory, declared, list(var_files), dict(variables or {}), origins,
-                                           tree=scanned)
-            result.errors.extend(errors)
-            values = (found, origins)
-        return Module(tree, directory or ".", blocks, values[0], origins=values[1])
+    def loader() -> tuple:
+        result = ModuleResult()
+        tree = ModuleTree(directory or ".", overlay or {}, result, scanned)
 
-    from iaclint.frontends.terraform import halves
+        def build(blocks: list, values: tuple | None = None) -> Module:
+            """The module of `blocks`, with its variables' (values, origins): `values`, else
+            resolved here (their errors are the result's)."""
+            if values is None:
+                declared = {b.labels[0]: b for b in blocks if b.type == "variable" and b.labels}
+                origins: dict = {}
+                found, errors = tfvars.resolve(directory, declared, list(var_files), dict(variables or {}), origins,
+                                               tree=scanned)
+                result.errors.extend(errors)
+                values = (found, origins)
+            return Module(tree, directory or ".", blocks, values[0], origins=values[1])
 
-    halves.load(tree, list(tf_files), build, evaluate_module, fork)
+        return result, tree, build
+
+    result, tree, build = loader()
+    try:
+        halves.load(tree, list(tf_files), build, evaluate_module, evaluate_files, fork)
+    except Mismatch:  # a file's first pass was wrong (unusual layout, hostile input): all parsed first
+        kept().clear()
+        result, tree, build = loader()
+        halves.by_blocks(tree, list(tf_files), build, evaluate_module)
     tree.finish()
     kept().clear()  # the syntax trees are not read after the load
     return result
+
+
+def evaluate_files(module: Module, result: ModuleResult, files: list) -> None:
+    """The resources of the files `files` of `module` (a module without calls), each file
+    parsed whole as it comes and its syntax tree dropped once its blocks are evaluated
+    (`tree.ModuleTree.complete`, `done`): one parse a file, and a tree freed right after
+    it was used. Its parse errors wait in `tree.file_errors` (`halves` puts them in place)."""
+    tree = module.tree
+    for path in files:
+        blocks, errors = tree.complete(path)
+        if errors:
+            tree.file_errors[path] = errors
+        evaluate_module(module, result, blocks)
+        tree.done(path)
 
 
 def evaluate_module(module: Module, result: ModuleResult, blocks: list | None = None) -> None:

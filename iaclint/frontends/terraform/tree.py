@@ -20,6 +20,7 @@ MAX_FILE_BYTES = reads.MAX_FILE_BYTES
 MANIFEST_MAX_BYTES = 5 * 1024 * 1024  # modules.json: a few hundred bytes per module
 MANIFEST = os.path.join(".terraform", "modules", "modules.json")
 TERRAFORM_SUFFIXES = (".tf", ".tf.json")
+UTF16 = (b"\xff\xfe", b"\xfe\xff")  # byte-order marks: Terraform reads UTF-8 only
 
 
 # --- the dependency record (checked by the parse cache) -----------------------------------
@@ -74,7 +75,11 @@ class ModuleTree:
         self.templates: list = []  # templatefile() paths being rendered (a template may not render itself)
         self.instances = 0
         self.parsed_bytes = 0  # of every file parsed (the scan-wide budget charges it)
-        self._parsed: dict = {}
+        self._parsed: dict = {}  # path -> its blocks, the file parsed whole
+        self._pending: dict = {}  # path -> hcl.Shared: its first pass, the file not parsed whole yet
+        self._peeked: dict = {}  # path -> (bytes, None) or (None, errors): read, not parsed yet
+        self.file_errors: dict = {}  # path -> its parse errors, while `halves` holds them to put them in place
+        self.real = 0  # resource and data blocks of the files parsed whole here (`halves` checks its estimate)
         self._texts: dict = {}  # path -> its bytes, for files whose resource blocks were let go
         self._manifest = None
         self._errors: set = set()
@@ -83,24 +88,137 @@ class ModuleTree:
     def blocks_of(self, path: str, dependency: bool = False) -> list:
         """The blocks of a file, parsed once per load; its errors are reported once."""
         if path not in self._parsed:
-            data = self.overlay.get(path)
-            blocks, errors = read_config_file(path, data, self.scanned)
-            self.parsed_bytes += self.size(path)
-            self._parsed[path] = blocks
+            errors = self.complete(path)[1]
             self.result.errors.extend(errors)
         if dependency:
             self._dependencies.add(("file", path))
         return self._parsed[path]
 
-    def let_go(self, paths: list) -> None:
-        """Keep only the blocks that are not resources of `paths` (they were evaluated, and
-        no module call reads them again: `halves`), and their bytes for `finish`."""
+    # --- one parse a file (`halves`): the blocks others need first, each file whole as it is evaluated
+
+    def shared_of(self, path: str) -> list:
+        """The first pass over a file: its blocks that are not resources (variables,
+        locals, data sources, outputs, module calls: what the module is built from), its
+        resources left unparsed (`hcl.parse_shared`); `complete` parses it whole. A file
+        that cannot be read, is JSON or does not parse is parsed whole now."""
+        from iaclint.frontends.terraform.hcl import Shared, _evaluated, parse_shared
+
+        if path in self._parsed:
+            return [b for b in self._parsed[path] if b.type != "resource"]
+        if path not in self._pending:
+            data, errors = self._read(path)
+            self.parsed_bytes += self.size(path)
+            if errors is not None:
+                self._pending[path] = Shared(None, [], 0, [], errors)
+            elif path.endswith(".tf.json") or data.startswith(UTF16):
+                blocks, errors = read_config_file(path, data, self.scanned)
+                self._pending[path] = Shared(None, [b for b in blocks if b.type != "resource"], _evaluated(blocks),
+                                             blocks, errors)
+            else:
+                self._pending[path] = parse_shared(path, data)
+        return self._pending[path].shared
+
+    def pending(self, paths: list) -> bool:
+        """Whether any of `paths` has had its first pass."""
+        return any(path in self._pending for path in paths)
+
+    def calls_modules(self, paths: list) -> bool:
+        """Whether the first lines of `paths` show a module call (`module "name" {` at
+        column 0): such a module is parsed whole first (`halves.by_blocks`), and its first
+        pass would only cost time. A call this does not see is found by the first pass."""
+        from iaclint.frontends.terraform.hcl import calls_module
+
+        return any(calls_module(self._peek(path)[0] or b"") for path in paths
+                   if not path.endswith(".tf.json") and path not in self._pending and path not in self._parsed)
+
+    def _peek(self, path: str) -> tuple:
+        """The bytes of a file (or its read error), read once, kept for `_read`."""
+        if path not in self._peeked:
+            data = self.overlay.get(path)
+            self._peeked[path] = (data, None) if data is not None else read_file(path, self.scanned)
+        return self._peeked[path]
+
+    def _read(self, path: str) -> tuple:
+        """(the bytes of a file, None) or (None, [its read error]), taken once."""
+        self._peek(path)
+        return self._peeked.pop(path)
+
+    def estimate(self, paths: list) -> int:
+        """How many resource and data blocks `paths` hold, as their first pass says."""
+        from iaclint.frontends.terraform.hcl import _evaluated
+
+        return sum(self._pending[p].evaluated if p in self._pending else _evaluated(self._parsed[p]) for p in paths)
+
+    def adopt(self, paths: list, shared: list) -> None:
+        """The first pass over `paths` made in another process (`shared`: their blocks that
+        are not resources), for `complete` to parse them here when that process's answer
+        is not taken."""
+        from iaclint.frontends.terraform.hcl import Shared
+
+        by_path: dict = {}
+        for block in shared:
+            by_path.setdefault(block.source.file, []).append(block)
         for path in paths:
-            blocks = self._parsed.get(path)
-            if blocks and blocks[0].source.file == path:
-                self._texts[path] = blocks[0].source.data
-            if blocks:
-                self._parsed[path] = [b for b in blocks if b.type != "resource"]
+            found = by_path.get(path, [])
+            self._pending[path] = Shared(found[0].source if found else None, found, 0)
+
+    def complete(self, path: str) -> tuple[list, list]:
+        """The blocks of a file and its errors, the file parsed whole now (once per load):
+        after its first pass (`shared_of`, `adopt`) the blocks found then are the ones
+        kept, and they must be what the whole parse finds (`Mismatch` otherwise). Errors
+        are given the first time only."""
+        from iaclint.frontends.terraform.hcl import _evaluated
+
+        if path in self._parsed:
+            return self._parsed[path], []
+        pending = self._pending.pop(path, None)
+        if pending is None:
+            data, errors = self._read(path)
+            blocks, errors = read_config_file(path, data, self.scanned) if errors is None else ([], errors)
+            self.parsed_bytes += self.size(path)
+        elif pending.blocks is not None:
+            blocks, errors = pending.blocks, pending.errors
+        else:
+            blocks, errors = self._again(path, pending)
+        self.real += _evaluated(blocks)
+        self._parsed[path] = blocks
+        return blocks, errors
+
+    def _again(self, path: str, pending) -> tuple[list, list]:
+        """The whole parse of a file after its first pass, with the first pass's blocks in
+        their places (they were built into the module)."""
+        from iaclint.frontends.terraform.hcl import parse_file, same_blocks
+
+        source = pending.source
+        if source is None or path.endswith(".tf.json") or source.data.startswith(UTF16):
+            data, errors = self._read(path)  # a file the other process read: read here again
+            blocks, errors = read_config_file(path, data, self.scanned) if errors is None else ([], errors)
+            shared = [b for b in blocks if b.type != "resource"]
+            if len(shared) != len(pending.shared) or (not path.endswith(".tf.json")
+                                                      and not same_blocks(pending.shared, shared)):
+                raise Mismatch(path)
+        else:
+            blocks, errors = parse_file(path, source.data, source)
+            shared = [b for b in blocks if b.type != "resource"]
+            if not same_blocks(pending.shared, shared):
+                raise Mismatch(path)
+        first = iter(pending.shared)  # the blocks the module was built from, in their places
+        return [b if b.type == "resource" else next(first) for b in blocks], errors
+
+    def done(self, path: str) -> None:
+        """A file's resources are evaluated: its syntax tree is dropped now (`kept.drop`),
+        and its resource blocks; its other blocks stay (the module reads them), and its
+        bytes for `finish`."""
+        from iaclint.frontends.terraform.kept import kept
+
+        blocks = self._parsed.get(path)
+        if not blocks:
+            return
+        source = blocks[0].source
+        if source.file == path:
+            self._texts[path] = source.data
+            kept().drop(source)
+        self._parsed[path] = [b for b in blocks if b.type != "resource"]
 
     def size(self, path: str) -> int:
         """The size of a file to parse (an unsaved buffer's, else as listed)."""
@@ -156,19 +274,31 @@ class ModuleTree:
                         if path in self._texts or (blocks and blocks[0].source.file == path)}
 
 
+class Mismatch(Exception):
+    """A file parsed whole does not hold the blocks its first pass found (`ModuleTree.
+    complete`): the module is loaded again, every file parsed whole first."""
+
+
+def read_file(path: str, tree: reads.Tree | None = None) -> tuple[bytes | None, list | None]:
+    """(the bytes of a Terraform file, None), or (None, [the ParseError that stops it])."""
+    try:
+        return reads.read_bytes(path, tree=tree, limit=MAX_FILE_BYTES), None
+    except reads.Refused as exc:
+        reason = exc.strerror if not exc.strerror.startswith("larger") else (
+            f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+        return None, [ParseError(path, 1, 1, f"{reason}: not scanned")]
+    except OSError as exc:
+        return None, [ParseError(path, 1, 1, f"cannot read file: {exc.strerror or exc}")]
+
+
 def read_config_file(path: str, data: bytes | None = None, tree: reads.Tree | None = None):
     """Blocks of one `.tf` or `.tf.json` file (or of `data`, its unsaved content), or the
     ParseError that stops it."""
     if data is None:
-        try:
-            data = reads.read_bytes(path, tree=tree, limit=MAX_FILE_BYTES)
-        except reads.Refused as exc:
-            reason = exc.strerror if not exc.strerror.startswith("larger") else (
-                f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
-            return [], [ParseError(path, 1, 1, f"{reason}: not scanned")]
-        except OSError as exc:
-            return [], [ParseError(path, 1, 1, f"cannot read file: {exc.strerror or exc}")]
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        data, errors = read_file(path, tree)
+        if errors is not None:
+            return [], errors
+    if data.startswith(UTF16):
         return [], [ParseError(path, 1, 1, "file is UTF-16 encoded; Terraform requires UTF-8")]
     if path.endswith(".tf.json"):
         from iaclint.frontends.terraform.tfjson import parse_json_file
