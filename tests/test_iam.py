@@ -500,3 +500,36 @@ def test_glob_matching_stays_fast_and_safe_on_hostile_input():
     assert iam.covers("*" * 1200, "x" * 1200) is None  # beyond the size cap: "cannot tell", never a guess
     assert iam.overlaps("a?" * 600, "a?" * 600 + "c") is None
     assert iam.overlaps(pattern, "a*" * 300 + "c") is False
+
+
+def test_an_elements_key_is_found_as_key_finds_it_from_the_folded_keys():
+    import itertools
+
+    from iaclint.aws.iam.statements import JSON_FIELDS, _key, _keys_of
+
+    spellings = ["Action", "action", "ACTION", "NotAction", "notaction", "Resource", "resource", "Effect",
+                 "effect", 3, "Sid", "sid", "Condition"]
+    for size in (0, 1, 2, 3):
+        for keys in itertools.permutations(spellings, size):
+            mapping = dict.fromkeys(keys, "x")
+            find = _keys_of(mapping)
+            for name in list(JSON_FIELDS.values()) + ["Missing"]:
+                assert find(mapping, name) == _key(mapping, name), (keys, name)
+
+
+@pytest.mark.parametrize("effect", ["Allow", "Deny", "deny", Unknown("var.effect", "a variable")])
+@pytest.mark.parametrize("conditions", [None, {"StringEquals": {"aws:SourceVpc": "vpc-1"}}])
+def test_denies_answers_the_whole_test_and_compares_actions_only_for_a_deny(effect, conditions):
+    from iaclint.model.work import Meter, metered
+
+    extra = {"Condition": conditions} if conditions else {}
+    r = role({"Effect": effect, "Action": ["bedrock:*", "s3:GetObject"], "Resource": "*", **extra})
+    granted = iam.principal_policies(r, None)
+    for action in ("bedrock:InvokeModel", "s3:PutObject", "iam:PassRole"):
+        stmt = only_statement(r)
+        whole = iam.all3(iam.is_deny(stmt), iam.actions_cover(stmt, action), iam.resource_is_star(stmt),
+                         not stmt.conditions and "conditions" not in stmt.paths)
+        with metered(Meter(10 ** 6, "test")) as meter:
+            assert granted.denies(action) == whole
+        compared = meter.left < 10 ** 6
+        assert compared == (iam.is_deny(stmt) is not False)

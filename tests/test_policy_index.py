@@ -56,6 +56,26 @@ def test_lazy_policy_answers_unknown_names_without_importing():
     assert policy.implementation is policy.implementation
 
 
+def test_lazy_policy_checks_with_the_real_policy_and_pickles_after_use(tmp_path):
+    import pickle
+
+    from iaclint.engine.policy import Context
+    from iaclint.model.project import Project
+    from iaclint.pipeline.discover import discover
+    from iaclint.pipeline.loading import Options, load_all
+
+    (tmp_path / "main.tf").write_text('resource "aws_kms_key" "k" {\n  enable_key_rotation = false\n}\n')
+    key, = load_all(discover([str(tmp_path)]), Options([], {}, {}, {})).resources
+    policy = next(p for p in registry._load_builtin(PACK)
+                  if isinstance(p, policy_index.LazyPolicy) and "aws_kms_key" in p.resource_types)
+    ctx = Context(Project([key]))
+    first = [r.verdict for r in policy.check(key, ctx)]
+    assert policy.check.__self__ is policy.implementation  # later checks skip the wrapper
+    assert [r.verdict for r in policy.check(key, ctx)] == first
+    again = pickle.loads(pickle.dumps(policy))
+    assert again.id == policy.id and [r.verdict for r in again.check(key, ctx)] == first
+
+
 def test_lazy_yaml_policy_is_the_yaml_policy():
     from iaclint.engine.yaml_policy import YamlPolicy
 

@@ -410,3 +410,46 @@ def test_server_command_without_support_says_so(monkeypatch, capsys):
 
     assert server.command(Args(), cli) == 2
     assert "not available" in capsys.readouterr().err
+
+
+def test_start_says_why_it_cannot_make_its_directory(servers):
+    blocked = os.path.join(servers.runtime, "file")
+    with open(blocked, "w"):
+        pass
+    done = servers.iaclint("server", "start", env={"XDG_RUNTIME_DIR": blocked})
+    assert done.returncode == 2 and b"cannot make" in done.stderr and b"Traceback" not in done.stderr
+    shared = os.path.join(servers.runtime, "shared")
+    os.makedirs(os.path.join(shared, "iaclint"), mode=0o755)
+    os.chmod(os.path.join(shared, "iaclint"), 0o755)
+    done = servers.iaclint("server", "start", env={"XDG_RUNTIME_DIR": shared})
+    assert done.returncode == 2 and b"only you may enter" in done.stderr
+
+
+def test_the_policy_packs_index_and_digests_made_by_the_server_serve_only_the_same_files(tmp_path, monkeypatch):
+    """`policy_index.prime` (run by the server before it forks): the next `read_index` gets
+    the parsed index without parsing it (once), and a file's digest comes from the prime
+    only while the file is the same file: rewritten in place with its size and
+    modification time restored, it is read and hashed again."""
+    import shutil
+
+    from iaclint.engine import policy_index, registry
+
+    monkeypatch.setattr(policy_index, "_PRIMED", {})
+    pack = tmp_path / "pack"
+    shutil.copytree(registry.builtin_policy_dir(), pack, ignore=shutil.ignore_patterns("__pycache__"))
+    policy_index.prime(pack)
+    primed = policy_index._PRIMED["index"][2]
+    assert policy_index.read_index(pack) is primed
+    again = policy_index.read_index(pack)
+    assert again == primed and again is not primed  # once only
+    source = next(p for _, p in policy_index.pack_entries(pack) if p.endswith(".yaml"))
+    with open(source, "rb") as handle:
+        data = handle.read()
+    assert policy_index.file_digest(source) == policy_index.digest(data)
+    info = os.stat(source)
+    changed = data.replace(b"a", b"b", 1)
+    assert len(changed) == len(data) and changed != data
+    with open(source, "r+b") as handle:
+        handle.write(changed)
+    os.utime(source, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert policy_index.file_digest(source) == policy_index.digest(changed)

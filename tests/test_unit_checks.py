@@ -159,3 +159,14 @@ def test_a_large_units_cache_entry_is_written_by_the_child_that_checks_its_first
         assert (pids[0] == str(os.getpid())) == (jobs == 1 or child_dies)
         entries[jobs] = (tmp_path / f"cache{jobs}" / "kk" / ("k" * 64)).read_bytes()
     assert entries[1] == entries[2]
+
+
+def test_each_pass_is_a_result_of_its_own(monkeypatch):
+    """The runner shares one PASS result between checks (`runner._PASSED`); what
+    `evaluate` hands out is each evaluation's own."""
+    monkeypatch.chdir(ROOT)
+    found = discover(["fixtures/examples"])
+    loaded = load_all(found, Options([], {}, {}, {}))
+    policies = [p for p in builtin_policies() if p.resource_types]
+    passes = [ev.result for ev in evaluate(Project(loaded.resources), policies, []) if ev.result.verdict is Verdict.PASS]
+    assert len(passes) > 1 and len({id(r) for r in passes}) == len(passes)

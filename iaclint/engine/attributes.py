@@ -23,6 +23,7 @@ True in all is True, else None.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from iaclint.engine import operators, unknowns
@@ -49,15 +50,20 @@ def check(node, resource) -> Outcome:
     op, expected = node.operator, node.value
     if node.jsonpath:
         return _jsonpath(resource, node.attribute, op, expected)
-    segments = tuple(node.attribute.split("."))
-    segments = tuple(int(s) if s.isdigit() else s for s in segments)
-    wildcard = _WILDCARD.match(node.attribute) is not None and "*" in segments
+    segments, wildcard = _read(node.attribute)
     hits = paths.find_rest(resource.attributes, segments, star=paths.INDEX if wildcard else paths.LITERAL)
     if not hits:
         return _missing(resource, segments, op, expected)
     every = not wildcard or operators.base_operator(op) in operators.EVERY_MATCH
     outcomes = [_at(resource, path, value, rest, op, expected) for path, value, rest in hits]
     return _combine(outcomes, every)
+
+
+@lru_cache(maxsize=4096)  # a policy's few paths, read on every resource it checks
+def _read(attribute: str) -> tuple:
+    """(segments, whether `*` is Checkov's wildcard) of a condition's attribute path."""
+    segments = tuple(int(s) if s.isdigit() else s for s in attribute.split("."))
+    return segments, _WILDCARD.match(attribute) is not None and "*" in segments
 
 
 def _missing(resource, segments: tuple, op: str, expected: Any) -> Outcome:
@@ -84,10 +90,10 @@ def _combine(outcomes: list[Outcome], every: bool) -> Outcome:
 def _at(resource, path: tuple, value: Any, rest: tuple, op: str, expected: Any, depth: int = 0) -> Outcome:
     """The operator on the value found at `path` (an Unknown, with `rest` below it when
     the path went on)."""
-    name = resource.native_name(path)
     if isinstance(value, Unknown) and value.alternatives is not None and depth < 8:
         return _branches(resource, path, value, rest, op, expected, depth)
     if isinstance(value, Unknown):
+        name = resource.native_name(path)
         if not rest and operators.base_operator(op) in operators.PRESENCE:
             return Outcome(operators.apply(op, "set", expected), path, f"`{name}` is set (`{_show(value)}`)")
         decided = unknowns.decide(op, value, expected) if not rest else None
@@ -97,7 +103,7 @@ def _at(resource, path: tuple, value: Any, rest: tuple, op: str, expected: Any, 
         return Outcome(None, path, f"{detail}, unknown until deployment ({value.reason})")
     answer = _apply(resource, op, value, expected)
     return Outcome(answer, path, describe(resource, path, value) if answer is not None else
-                   f"`{name}` contains an unknown value")
+                   f"`{resource.native_name(path)}` contains an unknown value")
 
 
 def _apply(resource, op: str, value: Any, expected: Any) -> bool | None:

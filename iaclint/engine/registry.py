@@ -97,8 +97,7 @@ def _load_builtin(directory: str) -> list[Policy]:
     for relative, path in policy_index.pack_entries(directory):
         record = index.get(relative)
         try:
-            with open(path, "rb") as handle:
-                fresh = record is not None and policy_index.digest(handle.read()) == record.get("sha256")
+            fresh = record is not None and policy_index.file_digest(path) == record.get("sha256")
         except OSError:
             fresh = False
         if not fresh:

@@ -67,6 +67,8 @@ def evaluate_pairs(project: Project, pairs, errors: list, options: dict | None =
     meters = Meters()
     for resource, policy in pairs:
         results = _check(policy, resource, ctx, errors, meters.of(resource, policy))
+        if results is _PASSED:  # a Result of its own for each evaluation handed out
+            results = [Result(Verdict.PASS)]
         for result in results or ():
             yield Evaluation(policy, resource, result)
 
@@ -112,31 +114,53 @@ def check_group(resources: list[Resource], policies: list[Policy], group: list |
     """`check_unit` for the policies of `group` only (None: all), with a context of its own."""
     project = UnitProject(resources)
     ctx = Context(project=project, options=dict(options or {}))
-    applicable = applicable_policies(policies)
-    wanted = None if group is None else {id(p) for p in group}
+    plan = _Plan(policies, group)
     out = GroupVerdicts()
     errors: list = []
     meters = Meters()
+    passes = out.passes
     cwd = os.getcwd()  # once for the unit's findings (their fingerprints), not once each
     for index, resource in enumerate(resources):
-        for position, policy in enumerate(applicable(resource)):
-            if wanted is not None and id(policy) not in wanted:
-                continue
+        for position, policy in plan[resource.type]:
             project.touched = False
             results = _check(policy, resource, ctx, errors, meters.of(resource, policy))
             if project.touched:  # its verdict (or its error) may depend on other units
                 errors.clear()
                 out.deferred.append(((index, position), (index, policy.id)))
                 continue
-            out.errors.extend(((index, position), e) for e in errors)
-            errors.clear()
+            if errors:
+                out.errors.extend(((index, position), e) for e in errors)
+                errors.clear()
+            if results is _PASSED:
+                key = (resource.file, policy.id)
+                passes[key] = passes.get(key, 0) + 1
+                continue
             for result in results or ():
                 if result.verdict is Verdict.PASS:
                     key = (resource.file, policy.id)
-                    out.passes[key] = out.passes.get(key, 0) + 1
+                    passes[key] = passes.get(key, 0) + 1
                 else:
                     out.findings.append(((index, position), finding(policy, resource, result, cwd)))
     return out
+
+
+class _Plan(dict):
+    """{resource type: ((position, policy), ...)}: the checks a resource of that type gets
+    in `group` (None: every policy), each with its position among the policies that apply
+    to the type (`applicable_policies`, the order `merge_groups` sorts by). Worked out once
+    per type, when a resource of it is first met."""
+
+    def __init__(self, policies: list[Policy], group: list | None):
+        super().__init__()
+        self.by_type, self.wildcard = _by_type(policies)
+        self.wanted = None if group is None else {id(p) for p in group}
+
+    def __missing__(self, resource_type: str) -> tuple:
+        wanted = self.wanted
+        checks = self[resource_type] = tuple(
+            (position, policy) for position, policy in enumerate(self.by_type.get(resource_type, []) + self.wildcard)
+            if wanted is None or id(policy) in wanted)
+        return checks
 
 
 def merge_groups(groups: list) -> UnitVerdicts:
@@ -157,6 +181,12 @@ def merge_groups(groups: list) -> UnitVerdicts:
 
 def applicable_policies(policies: list[Policy]):
     """resource -> the policies that apply to its type, in the policies' order."""
+    by_type, wildcard = _by_type(policies)
+    return lambda resource: by_type.get(resource.type, []) + wildcard
+
+
+def _by_type(policies: list[Policy]) -> tuple[dict, list]:
+    """({resource type: policies of that type}, policies of every type), in the policies' order."""
     by_type: dict[str, list[Policy]] = {}
     wildcard: list[Policy] = []
     for policy in policies:
@@ -164,7 +194,7 @@ def applicable_policies(policies: list[Policy]):
             wildcard.append(policy)
         for resource_type in policy.resource_types:
             by_type.setdefault(resource_type, []).append(policy)
-    return lambda resource: by_type.get(resource.type, []) + wildcard
+    return by_type, wildcard
 
 
 class Meters:
@@ -199,4 +229,7 @@ def _check(policy: Policy, resource: Resource, ctx: Context, errors: list, meter
         return None
     if meter is not None and meter.spent_out:  # the policy caught TooMuchWork: its answer is not whole
         return [Result(Verdict.UNKNOWN, meter.reason())]
-    return results or [Result(Verdict.PASS)]
+    return results or _PASSED
+
+
+_PASSED = (Result(Verdict.PASS),)  # what `_check` returns for a policy that yielded nothing: one PASS, shared

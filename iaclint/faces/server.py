@@ -49,7 +49,11 @@ def command(args, face) -> int:
                       "user (SO_PEERCRED: Linux); it is not available on this system")
     path = wire.socket_path()
     if args.action == "start":
-        if not wire.private_directory(os.path.dirname(path), create=True):
+        try:
+            private = wire.private_directory(os.path.dirname(path), create=True)
+        except OSError as exc:
+            return _error(f"cannot make {os.path.dirname(path)}: {exc.strerror or exc}")
+        if not private:
             return _error(f"{os.path.dirname(path)} must be a directory of yours that only you may enter (mode 0700)")
         if len(os.fsencode(path)) >= 104:
             return _error(f"the socket's path is too long for a Unix socket: {path} (set XDG_RUNTIME_DIR)")
@@ -390,8 +394,9 @@ def warm(face) -> None:
     alone (what the socket's fingerprint covers), never of a run's input, directory or
     environment: the code fingerprint of the cache key (the same files by size and time
     as the socket's name), the tree-sitter parser (made once per process anyway), the
-    command line's parser (used once, by the run: `cli.PREBUILT`), and the module-level
-    regular expressions compiled on first use (`model.lazy_re`)."""
+    command line's parser (used once, by the run: `cli.PREBUILT`), the policy pack's parsed
+    index and its files' digests (`policy_index.prime`: each under its file's identity),
+    and the module-level regular expressions compiled on first use (`model.lazy_re`)."""
     import gc
 
     from iaclint.frontends.terraform import hcl
@@ -401,6 +406,9 @@ def warm(face) -> None:
     cache.code_fingerprint()
     hcl._parser()
     face.PREBUILT = face.build_parser()
+    from iaclint.engine import policy_index, registry
+
+    policy_index.prime(registry.builtin_policy_dir())
     for thing in gc.get_objects():
         if isinstance(thing, LazyPattern):
             thing.pattern  # noqa: B018 - compiles it

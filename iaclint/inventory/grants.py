@@ -157,6 +157,9 @@ def _row(b: Builder, granted, statements: list, capped: bool, kind: str, actions
     if every:  # then every other candidate, in their order, as the first wildcard reached them
         shared = [hit for _, hit in every]
         if len(first) == len(found):  # the common case: no other statement reaches them
+            if not first:  # nor any before: every candidate (the list is read, never changed)
+                out.append((kind, _targets(b, candidates), shared))
+                return out
             first = set(first)
             out.append((kind, [t for t, _, _ in candidates if t.id not in first], shared))
             return out
@@ -193,6 +196,16 @@ def _alike(b: Builder, candidates: list) -> bool:
     entry = cache.get(id(candidates))
     if entry is None:
         entry = cache[id(candidates)] = (candidates, len({t.id for t, _, _ in candidates}) == len(candidates))
+    return entry[1]
+
+
+def _targets(b: Builder, candidates: list) -> list:
+    """The assets of `candidates`, in order: what a wildcard reaches when nothing else
+    does, for every principal that holds one. Kept for the unit's lists, with them."""
+    cache = b.__dict__.setdefault("_targets", {})
+    entry = cache.get(id(candidates))
+    if entry is None:
+        entry = cache[id(candidates)] = (candidates, [t for t, _, _ in candidates])
     return entry[1]
 
 
@@ -346,26 +359,51 @@ def _reach(b: Builder, stmt, candidates) -> list:
     if isinstance(first, str) and first.strip() and set(first.strip()) == {"*"}:
         every = (True, True, "")
         return [(target, every) for target, _arn, _every in candidates]
-    return [(target, _covers(b, stmt, target, arn, every)) for target, arn, every in candidates]
+    if "resources" not in stmt.paths:  # NotResource
+        return [(target, _covers(b, stmt, target, arn, every)) for target, arn, every in candidates]
+    elements = _elements(b, stmt)
+    return [(target, _covered(b, elements, target, arn, every)) for target, arn, every in candidates]
 
 
 def _covers(b: Builder, stmt, target, arn: str, every: str) -> tuple:
     """(True/None/False, through a wildcard that covers every asset of the class, reason
     when None) for `stmt`'s resources reaching `target` (ARN glob `arn`). For the pseudo
     asset "every model", only a statement that covers every model reaches it."""
-    all_of_them = target is not None and target.id == "bedrock-model:*"
     if "resources" not in stmt.paths:  # NotResource
         verdict = iam.resources_cover(stmt, arn)
         wildcard = verdict is True and iam.resources_cover(stmt, every) is True
         return verdict, wildcard, "" if verdict is not None else "its `NotResource` cannot be read"
+    return _covered(b, _elements(b, stmt), target, arn, every)
+
+
+def _elements(b: Builder, stmt) -> list:
+    """The statement's `Resource` elements as `_covered` reads them, each (element, the
+    resources its references name, or None for an element read as a glob; its glob;
+    certain): the same for every candidate the statement is compared with (hundreds in a
+    large module), so read once per build and kept with the statement (its id stays its own)."""
+    cache = b.__dict__.setdefault("_elements", {})
+    entry = cache.get(id(stmt))
+    if entry is None:
+        read = []
+        for element in stmt.resources:
+            if is_unknown(element) and element.refs:
+                read.append((element, [b.lookup(stmt.resource, ref) for ref in element.refs], None, False))
+            else:
+                read.append((element, None, *_glob(element)))
+        entry = cache[id(stmt)] = (stmt, read)
+    return entry[1]
+
+
+def _covered(b: Builder, elements: list, target, arn: str, every: str) -> tuple:
+    """`_covers` of a statement with `Resource`, from its `_elements`."""
+    all_of_them = target is not None and target.id == "bedrock-model:*"
     best, reason = False, ""
-    for element in stmt.resources:
-        if is_unknown(element) and element.refs:
+    for element, named, glob, certain in elements:
+        if named is not None:
             if target is not None and target.resource is not None and any(
-                    _stands_for(b, b.lookup(stmt.resource, ref)) is target.resource for ref in element.refs):
+                    _stands_for(b, resource) is target.resource for resource in named):
                 return True, False, ""
             continue
-        glob, certain = _glob(element)
         if glob is None:
             best, reason = None, reason or f"`{_text(element)}` cannot be read"
         elif certain and _arn_covers(glob, arn):

@@ -28,6 +28,8 @@ class IamAiActionResourceStar(Policy):
         def test(stmt: iam.Statement) -> iam.Outcome:
             verdict = iam.all3(iam.is_allow(stmt), iam.actions_overlap_any(stmt, SENSITIVE),
                                iam.resource_is_star(stmt))
+            if verdict is False:
+                return iam.FINE
             scope = "`NotResource`" if "not_resources" in stmt.paths else "`Resource: \"*\"`"
             return iam.Outcome(verdict, stmt.path_of("resources", "not_resources"),
                                f"allows sensitive AI actions ({iam.describe_grant(stmt, SENSITIVE)}) on every "

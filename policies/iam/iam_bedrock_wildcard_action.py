@@ -19,6 +19,8 @@ class IamBedrockWildcardAction(Policy):
     def check(self, resource, ctx):
         def test(stmt: iam.Statement) -> iam.Outcome:
             verdict = iam.all3(iam.is_allow(stmt), iam.actions_cover(stmt, QUERY))
+            if verdict is False:
+                return iam.FINE
             return iam.Outcome(verdict, stmt.path_of("actions", "not_actions"),
                                f"allows every Bedrock action through {iam.describe_grant(stmt, [QUERY], cover=True)}",
                                fields=("effect", "actions", "not_actions"))

@@ -21,6 +21,8 @@ class IamPassroleWildcard(Policy):
         def test(stmt: iam.Statement) -> iam.Outcome:
             verdict = iam.all3(iam.is_allow(stmt), iam.actions_overlap(stmt, PASS_ROLE),
                                iam.resource_is_star(stmt), iam.not3(iam.has_condition(stmt, NARROWING_KEYS)))
+            if verdict is False:
+                return iam.FINE
             grant = iam.describe_grant(stmt, [PASS_ROLE])
             via = "" if grant.lower() == f"`{PASS_ROLE.lower()}`" else f" (through {grant})"
             return iam.Outcome(verdict, stmt.path_of("resources", "not_resources"),

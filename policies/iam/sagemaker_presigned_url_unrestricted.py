@@ -23,6 +23,8 @@ class SagemakerPresignedUrlUnrestricted(Policy):
             verdict = iam.all3(iam.is_allow(stmt), iam.actions_overlap_any(stmt, PRESIGNED),
                                iam.not3(iam.actions_cover(stmt, SERVICE_WIDE)),
                                iam.not3(iam.has_condition(stmt, NETWORK_KEYS)))
+            if verdict is False:
+                return iam.FINE
             return iam.Outcome(verdict, stmt.path_of("actions", "not_actions"),
                                f"allows creating presigned SageMaker URLs ({iam.describe_grant(stmt, PRESIGNED)}) "
                                "without an `aws:SourceIp`, `aws:SourceVpc` or `aws:SourceVpce` condition",

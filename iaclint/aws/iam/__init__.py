@@ -107,6 +107,7 @@ from iaclint.aws.iam.questions import (
     service_principals,
 )
 from iaclint.aws.iam.results import (
+    FINE,
     PUBLIC_FIELDS,
     Outcome,
     check_public_resource_policy,
@@ -150,7 +151,7 @@ __all__ = [
     "principal_accounts", "principal_is_public", "principal_other_accounts", "resource_is_every_object",
     "resource_is_every_role", "resource_is_star",
     "resources_cover", "service_principals",
-    "PUBLIC_FIELDS", "Outcome", "check_public_resource_policy", "check_statements", "document_name", "statement_name",
+    "FINE", "PUBLIC_FIELDS", "Outcome", "check_public_resource_policy", "check_statements", "document_name", "statement_name",
     "attached_aws_policies", "aws_managed_policy", "listed", "managed_policy_name", "may_name_service", "resolve_policy_arn", "trusts_service",
     "JSON_FIELDS", "unknown_reason",
 ]

@@ -191,9 +191,7 @@ class PrincipalPolicies:
     def denies(self, action: str) -> Tri:
         """Does an explicit Deny without conditions remove `action` on every resource?
         A conditional Deny removes it only sometimes, so it does not count."""
-        return any3(all3(is_deny(stmt), actions_cover(stmt, action), resource_is_star(stmt),
-                         not stmt.conditions and "conditions" not in stmt.paths)
-                    for _, stmt in self.statements())
+        return any3(_denies(stmt, action) for _, stmt in self.statements())
 
     def allows(self, action: str, test: Callable[[Statement], Tri]) -> list[tuple[Grant, Statement, Tri]]:
         """(grant, statement, verdict) for every statement where `test` is not False,
@@ -206,6 +204,17 @@ class PrincipalPolicies:
             if verdict is not False:
                 out.append((grant, stmt, verdict))
         return out
+
+
+def _denies(stmt: Statement, action: str) -> Tri:
+    """Is `stmt` an explicit Deny without conditions of `action` on every resource? An
+    Allow is not, whatever its actions: they are compared only for a statement that may be
+    a Deny (a role's Allows are most of its statements, and `denies` is asked per action)."""
+    deny = is_deny(stmt)
+    if deny is False:
+        return False
+    return all3(deny, actions_cover(stmt, action), resource_is_star(stmt),
+                not stmt.conditions and "conditions" not in stmt.paths)
 
 
 def principal_policies(principal, ctx) -> PrincipalPolicies:

@@ -30,6 +30,11 @@ class Outcome:
     fields: tuple = ()  # statement fields the test read, to explain an UNKNOWN (all if empty)
 
 
+# What a test answers for a statement that does not offend: its message would never be read
+# (most statements of a scan; describing one compares its actions with the query again).
+FINE = Outcome(False)
+
+
 def check_statements(resource, ctx, test: Callable[[Statement], Outcome],
                      documents: list[Document] | None = None, identity_only: bool = True) -> Iterator[Result]:
     """Run `test` on every statement of `documents` (default: the permission documents)

@@ -83,8 +83,22 @@ def _key(mapping: dict, name: str) -> str | None:
 
 
 def _json_statement(resource, path: tuple, raw: dict, index: int) -> Statement:
-    return _statement(resource, path, raw, index, JSON_FIELDS, _key, _json_principals, _json_conditions,
+    return _statement(resource, path, raw, index, JSON_FIELDS, _keys_of(raw), _json_principals, _json_conditions,
                       effect=None)
+
+
+def _keys_of(mapping: dict):
+    """`_key` for one mapping asked for every element name (most of them absent, each
+    of which `_key` answers by lower-casing every key): its keys lower-cased once."""
+    folded: dict = {}
+    for key in mapping:
+        if isinstance(key, str):
+            folded.setdefault(key.lower(), key)  # the first spelling, as `_key` finds it
+
+    def find(_mapping: dict, name: str) -> str | None:
+        return name if name in mapping else folded.get(name.lower())
+
+    return find
 
 
 def _statement(resource, path: tuple, raw: dict, index: int, fields: dict, find, principals, conditions,
