@@ -27,7 +27,7 @@ from __future__ import annotations
 from contextvars import ContextVar
 
 POLICY_STEPS = 5_000_000  # per (unit, policy): ~5 s; the largest measured (one-1000, IAC317) is 629,164
-SHARED_STEPS = 12_000_000  # per shared table (a unit's asset graph: one-1000 791,353)
+SHARED_STEPS = 12_000_000  # per shared table (a unit's asset graph: one-1000 770,721)
 
 
 class TooMuchWork(Exception):
