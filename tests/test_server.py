@@ -277,6 +277,34 @@ def test_ctrl_c_in_the_client_stops_the_run_not_the_server(servers):
     assert _alive(pid) and servers.status().returncode == 0
 
 
+def test_ctrl_c_between_the_request_and_the_wait_exits_130_and_ends_the_run(servers, monkeypatch, capsys):
+    """Ctrl-C in the few steps after the request is sent and before the client waits for
+    the answer: exit 130 as in process (no traceback), and the run it started ends."""
+    pid = servers.start()
+    monkeypatch.setattr(os, "environ", {**servers.env})
+    monkeypatch.setattr(sys, "argv", ["iaclint", "scan", "--stdin", "--stdin-filename", "main.tf"])
+
+    def interrupted(sock):
+        _wait_for(lambda: servers.children(pid), "the run's fork")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(launch, "wait", interrupted)
+    read, write = os.pipe()  # the run's standard input: open, never written, so it waits
+    saved = os.dup(0)
+    os.dup2(read, 0)
+    try:
+        assert launch.console() == 130
+        run = servers.children(pid)
+    finally:
+        os.dup2(saved, 0)
+        for fd in (saved, read, write):
+            os.close(fd)
+    assert "Traceback" not in capsys.readouterr().err
+    for child in run:
+        _wait_for(lambda: not _alive(child), "the interrupted run to end")
+    assert _alive(pid) and servers.status().returncode == 0
+
+
 def test_the_client_waits_for_the_exit_code_and_never_runs_twice(capsys):
     """`launch.wait`: the exit code; None (run in process) when the server went away
     before anything was written; an error, not a second run, when it went away after."""

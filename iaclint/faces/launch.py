@@ -42,8 +42,14 @@ _OFF = ("0", "off", "no", "false")
 
 
 def console() -> int:
-    """`iaclint ...`: through the server when one runs for this install, else in process."""
-    code = through_server(sys.argv[1:])
+    """`iaclint ...`: through the server when one runs for this install, else in process.
+    Ctrl-C before the run's exit code came back (even between sending the request and
+    waiting for its answer) exits 130 as the command does in process, without a traceback;
+    a run already started ends when this process's socket closes (`server._watch`)."""
+    try:
+        code = through_server(sys.argv[1:])
+    except KeyboardInterrupt:
+        return 130
     if code is None:
         from iaclint.faces.cli import console as in_process
 
