@@ -25,6 +25,7 @@ import json
 import os
 
 from iaclint.engine.policy import Policy
+from iaclint.gate import code, files
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -83,10 +84,9 @@ _PRIMED: dict = {}
 
 def _identity(path: str) -> tuple | None:
     try:
-        info = os.stat(path)
+        return files.stamp(os.stat(path))
     except OSError:
         return None
-    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
 def prime(directory: str | os.PathLike) -> None:
@@ -152,14 +152,9 @@ def pack_files(directory: Path) -> list[Path]:
 def pack_entries(directory: str | os.PathLike) -> list[tuple[str, str]]:
     """(path relative to `directory` with `/`, path) of each of `pack_files(directory)`, in
     its order, as `str`s (a cache hit loads the pack without importing pathlib)."""
-    found = []
     root = os.fspath(directory)
-    for top, dirs, names in os.walk(root):
-        dirs[:] = [d for d in dirs if d != "__pycache__"]
-        relative = os.path.relpath(top, root)
-        prefix = () if relative == "." else tuple(relative.split(os.sep))
-        found += [((*prefix, n), os.path.join(top, n)) for n in names if _holds_policies(n)]
-    return [("/".join(parts), path) for parts, path in sorted(found) if os.path.isfile(path)]
+    found = ((parts, os.path.join(root, *parts)) for parts in code.relative_files(root, lambda _, n: _holds_policies(n)))
+    return [("/".join(parts), path) for parts, path in found if os.path.isfile(path)]
 
 
 def _holds_policies(name: str) -> bool:
