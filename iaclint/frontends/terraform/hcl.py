@@ -282,10 +282,9 @@ def parse_shared(file: str, data: bytes) -> Shared:
     if blocks is None:  # the whole file says why (or the ranges were not the blocks)
         source.nodes, source.parses = None, 0
         blocks, errors = parse_file(file, data, source)
-        shared = [b for b in blocks if b.type != "resource"]
-        return Shared(source, shared, _evaluated(blocks), blocks, errors)
+        return Shared(source, shared_blocks(blocks), _evaluated(blocks), blocks, errors)
     kept().use(source)
-    shared = [b for b in blocks if b.type != "resource"]
+    shared = shared_blocks(blocks)
     return Shared(source, shared, resources + _evaluated(shared))
 
 
@@ -322,6 +321,12 @@ def _shared_ranges(data: bytes) -> tuple[list, int]:
         end_column = end - (data.rfind(b"\n", 0, end) + 1)
         ranges.append(Range((row, 0), (end_row, end_column), start, end))
     return ranges, resources
+
+
+def shared_blocks(blocks: list) -> list:
+    """The blocks a module is built from, which the other half of a split module needs
+    too (variables, locals, data sources, outputs, module calls): all but the resources."""
+    return [b for b in blocks if b.type != "resource"]
 
 
 def _evaluated(blocks: list) -> int:

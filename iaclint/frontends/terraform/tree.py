@@ -101,10 +101,10 @@ class ModuleTree:
         locals, data sources, outputs, module calls: what the module is built from), its
         resources left unparsed (`hcl.parse_shared`); `complete` parses it whole. A file
         that cannot be read, is JSON or does not parse is parsed whole now."""
-        from iaclint.frontends.terraform.hcl import Shared, _evaluated, parse_shared
+        from iaclint.frontends.terraform.hcl import Shared, _evaluated, parse_shared, shared_blocks
 
         if path in self._parsed:
-            return [b for b in self._parsed[path] if b.type != "resource"]
+            return shared_blocks(self._parsed[path])
         if path not in self._pending:
             data, errors = self._read(path)
             self.parsed_bytes += self.size(path)
@@ -112,7 +112,7 @@ class ModuleTree:
                 self._pending[path] = Shared(None, [], 0, [], errors)
             elif path.endswith(".tf.json") or data.startswith(UTF16):
                 blocks, errors = read_config_file(path, data, self.scanned)
-                self._pending[path] = Shared(None, [b for b in blocks if b.type != "resource"], _evaluated(blocks),
+                self._pending[path] = Shared(None, shared_blocks(blocks), _evaluated(blocks),
                                              blocks, errors)
             else:
                 self._pending[path] = parse_shared(path, data)
@@ -187,21 +187,18 @@ class ModuleTree:
     def _again(self, path: str, pending) -> tuple[list, list]:
         """The whole parse of a file after its first pass, with the first pass's blocks in
         their places (they were built into the module)."""
-        from iaclint.frontends.terraform.hcl import parse_file, same_blocks
+        from iaclint.frontends.terraform.hcl import parse_file, same_blocks, shared_blocks
 
         source = pending.source
         if source is None or path.endswith(".tf.json") or source.data.startswith(UTF16):
             data, errors = self._read(path)  # a file the other process read: read here again
             blocks, errors = read_config_file(path, data, self.scanned) if errors is None else ([], errors)
-            shared = [b for b in blocks if b.type != "resource"]
-            if len(shared) != len(pending.shared) or (not path.endswith(".tf.json")
-                                                      and not same_blocks(pending.shared, shared)):
-                raise Mismatch(path)
         else:
             blocks, errors = parse_file(path, source.data, source)
-            shared = [b for b in blocks if b.type != "resource"]
-            if not same_blocks(pending.shared, shared):
-                raise Mismatch(path)
+        shared = shared_blocks(blocks)
+        if len(shared) != len(pending.shared) or (not path.endswith(".tf.json")
+                                                  and not same_blocks(pending.shared, shared)):
+            raise Mismatch(path)
         first = iter(pending.shared)  # the blocks the module was built from, in their places
         return [b if b.type == "resource" else next(first) for b in blocks], errors
 
@@ -209,6 +206,7 @@ class ModuleTree:
         """A file's resources are evaluated: its syntax tree is dropped now (`kept.drop`),
         and its resource blocks; its other blocks stay (the module reads them), and its
         bytes for `finish`."""
+        from iaclint.frontends.terraform.hcl import shared_blocks
         from iaclint.frontends.terraform.kept import kept
 
         blocks = self._parsed.get(path)
@@ -218,7 +216,7 @@ class ModuleTree:
         if source.file == path:
             self._texts[path] = source.data
             kept().drop(source)
-        self._parsed[path] = [b for b in blocks if b.type != "resource"]
+        self._parsed[path] = shared_blocks(blocks)
 
     def size(self, path: str) -> int:
         """The size of a file to parse (an unsaved buffer's, else as listed)."""
