@@ -192,20 +192,31 @@ def _alike(b: Builder, candidates: list) -> bool:
     unit's lists, with them (their ids stay theirs)."""
     if not candidates or candidates[0][0].id.startswith("bedrock-model:"):
         return False
-    cache = b.__dict__.setdefault("_alike", {})
-    entry = cache.get(id(candidates))
-    if entry is None:
-        entry = cache[id(candidates)] = (candidates, len({t.id for t, _, _ in candidates}) == len(candidates))
-    return entry[1]
+    return _kept(b, "_alike", candidates, _distinct)
+
+
+def _distinct(b: Builder, candidates: list) -> bool:
+    return len({t.id for t, _, _ in candidates}) == len(candidates)
 
 
 def _targets(b: Builder, candidates: list) -> list:
     """The assets of `candidates`, in order: what a wildcard reaches when nothing else
     does, for every principal that holds one. Kept for the unit's lists, with them."""
-    cache = b.__dict__.setdefault("_targets", {})
-    entry = cache.get(id(candidates))
+    return _kept(b, "_targets", candidates, _assets)
+
+
+def _assets(b: Builder, candidates: list) -> list:
+    return [t for t, _, _ in candidates]
+
+
+def _kept(b: Builder, table: str, thing, make):
+    """`make(b, thing)`, made once per build for `thing` (a statement, a unit's list of
+    candidates: asked again for every edge or principal) and kept in `b`'s `table` with
+    `thing` itself, so that its id, the key, stays its own while the entry lives."""
+    cache = b.__dict__.setdefault(table, {})
+    entry = cache.get(id(thing))
     if entry is None:
-        entry = cache[id(candidates)] = (candidates, [t for t, _, _ in candidates])
+        entry = cache[id(thing)] = (thing, make(b, thing))
     return entry[1]
 
 
@@ -344,11 +355,11 @@ def _where(b: Builder, stmt):
     """Where a statement's `Resource` is written. Asked for every edge the statement
     makes (a wildcard grant reaches every asset of a class: thousands in a large module),
     so kept for the build, with the statement (its id stays its own)."""
-    cache = b.__dict__.setdefault("_where", {})
-    entry = cache.get(id(stmt))
-    if entry is None:
-        entry = cache[id(stmt)] = (stmt, kinds.location(stmt.resource, stmt.path_of("resources", "not_resources")))
-    return entry[1]
+    return _kept(b, "_where", stmt, _location)
+
+
+def _location(b: Builder, stmt):
+    return kinds.location(stmt.resource, stmt.path_of("resources", "not_resources"))
 
 
 def _reach(b: Builder, stmt, candidates) -> list:
@@ -381,17 +392,17 @@ def _elements(b: Builder, stmt) -> list:
     resources its references name, or None for an element read as a glob; its glob;
     certain): the same for every candidate the statement is compared with (hundreds in a
     large module), so read once per build and kept with the statement (its id stays its own)."""
-    cache = b.__dict__.setdefault("_elements", {})
-    entry = cache.get(id(stmt))
-    if entry is None:
-        read = []
-        for element in stmt.resources:
-            if is_unknown(element) and element.refs:
-                read.append((element, [b.lookup(stmt.resource, ref) for ref in element.refs], None, False))
-            else:
-                read.append((element, None, *_glob(element)))
-        entry = cache[id(stmt)] = (stmt, read)
-    return entry[1]
+    return _kept(b, "_elements", stmt, _read_elements)
+
+
+def _read_elements(b: Builder, stmt) -> list:
+    read = []
+    for element in stmt.resources:
+        if is_unknown(element) and element.refs:
+            read.append((element, [b.lookup(stmt.resource, ref) for ref in element.refs], None, False))
+        else:
+            read.append((element, None, *_glob(element)))
+    return read
 
 
 def _covered(b: Builder, elements: list, target, arn: str, every: str) -> tuple:
