@@ -141,19 +141,14 @@ class Budget:
         known = self._known.get(id(value))
         if known is not None and known[0] is value:
             return known[1], known[2]
-        cls = value.__class__
-        if cls is dict:
+        if isinstance(value, dict):  # most values measured here (strings are counted by `_items`)
             total, unknown = self._items(value, cap, True)
-        elif cls is list or cls is tuple:
+        elif isinstance(value, (list, tuple)):
             total, unknown = self._items(value, cap)
         elif isinstance(value, str):  # EncodedJson: its text, and the value it encodes
             inner = getattr(value, "value", None)
             total = len(value) + 1 + (self._measure(inner, cap - len(value))[0] - 1 if inner is not None else 0)
             unknown = False  # a JSON string is a string, whatever it encodes
-        elif isinstance(value, dict):
-            total, unknown = self._items(value, cap, True)
-        elif isinstance(value, (list, tuple)):
-            total, unknown = self._items(value, cap)
         elif isinstance(value, Unknown):
             parts = tuple(value.parts or ()) + tuple(value.alternatives or ())
             total, unknown = self._items(parts, cap)[0], True
