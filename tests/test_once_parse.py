@@ -211,3 +211,26 @@ def test_first_lines_cost_linear_time():
                      b"locals " + b"b " * 100_000 + b"\n", b"locals {\n  x = 1\n}\n"])
     shared = hcl.parse_shared("hostile.tf", data)
     assert [b.type for b in shared.shared] == ["locals"] and shared.evaluated == 0
+
+
+def test_a_heredoc_cannot_plant_a_variable_through_the_first_pass(tmp_path):
+    """Hostile layout: a heredoc whose lines read like a `variable` block with another
+    default, at column 0 where the first pass looks for blocks. The value the resource
+    gets is the real variable's, as when every file is parsed first."""
+    (tmp_path / "a_vars.tf").write_text(  # before main.tf: a planted duplicate would come last
+        'variable "access" {\n  default = "Disabled"\n}\n')
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_sagemaker_notebook_instance" "nb" {\n'
+        '  name = "nb"\n'
+        '  direct_internet_access = var.access\n'
+        '  lifecycle_config_name = <<EOT\n'
+        'variable "access" {\n  default = "Enabled"\n}\n'
+        'resource "aws_s3_bucket" "fake" {\n'  # ends the planted block's range: it parses alone
+        'EOT\n}\n')
+    files = _files(tmp_path)
+    result = load_module(str(tmp_path), files, tree=Tree([tmp_path]))
+    notebook = next(r for r in result.resources if r.address == "aws_sagemaker_notebook_instance.nb")
+    assert notebook.attributes["direct_internet_access"] == "Disabled"
+    assert notebook.attributes["lifecycle_config_name"] == (
+        'variable "access" {\n  default = "Enabled"\n}\nresource "aws_s3_bucket" "fake" {\n')
+    assert [r.address for r in result.resources] == ["aws_sagemaker_notebook_instance.nb"]
