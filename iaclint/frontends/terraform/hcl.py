@@ -123,6 +123,8 @@ CONDITIONAL = 96
 OPERATION = 97
 QUOTED_TEMPLATE = 101
 HEREDOC_TEMPLATE = 102
+ELLIPSIS = 24
+FUNCTION_ARGUMENTS = 95
 KINDS = {
     "identifier": IDENTIFIER, "comment": COMMENT, "quoted_template_start": QUOTED_TEMPLATE_START,
     "quoted_template_end": QUOTED_TEMPLATE_END, "body": BODY, "attribute": ATTRIBUTE, "block": BLOCK,
@@ -133,7 +135,7 @@ KINDS = {
     "template_interpolation": TEMPLATE_INTERPOLATION, "null_lit": NULL_LIT, "bool_lit": BOOL_LIT, "object": OBJECT,
     "index": INDEX, "legacy_index": LEGACY_INDEX, "for_expr": FOR_EXPR, "function_call": FUNCTION_CALL,
     "conditional": CONDITIONAL, "operation": OPERATION, "quoted_template": QUOTED_TEMPLATE,
-    "heredoc_template": HEREDOC_TEMPLATE,
+    "heredoc_template": HEREDOC_TEMPLATE, "ellipsis": ELLIPSIS, "function_arguments": FUNCTION_ARGUMENTS,
 }
 
 
