@@ -29,10 +29,13 @@ def evaluate(node: grammar.Node, resource) -> Outcome:
     if isinstance(node, grammar.Filter):
         return Outcome(filter_holds(node, resource), (), f"not one of {', '.join(map(str, node.values))}")
     if isinstance(node, grammar.Attribute):
-        if not applies(node.types, resource):
-            return Outcome(False, (), "", applies=False)
+        if node.types and resource.type not in node.types:  # (`applies`)
+            return _NOT_APPLYING
         return attributes.check(node, resource)
     raise ValueError(f"{node.where}: not an attribute condition")  # connections are decided per unit
+
+
+_NOT_APPLYING = Outcome(False, (), "", applies=False)  # shared: outcomes are never changed
 
 
 def combine(outcomes: list[Outcome], conjunction: bool) -> Outcome:
