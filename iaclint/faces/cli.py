@@ -313,8 +313,6 @@ def _load(policy_dirs):
 def _scan(args) -> int:
     import gc
 
-    from iaclint.api import scan_reports
-
     # A scan allocates millions of long-lived objects (resources, spans, findings) and few
     # cycles; the default thresholds make full collections re-walk all of them, which on
     # 10,000 files was a third of the run. The CLI owns its process, so it may say so.
@@ -323,7 +321,19 @@ def _scan(args) -> int:
         from iaclint.pipeline import scan
 
         scan.UNTIL_EXIT = []
+        scan.LATER, scan.HELPERS = [], []  # the whole-scan entry written later, or on the other core
+        done = False
+        try:
+            code = _scan_and_report(args)
+            done = True
+        finally:  # after an error or Ctrl-C no entry is written here: the helpers are waited for
+            scan.finish_later(write=done)
+        return code
+    return _scan_and_report(args)
 
+
+def _scan_and_report(args) -> int:
+    from iaclint.api import scan_reports
     from iaclint.faces.settings import scan_settings
 
     for stream in (sys.stdout, sys.stderr):  # a character no encoder takes is escaped, never a traceback

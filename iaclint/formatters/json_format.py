@@ -10,6 +10,7 @@ import json
 from json.encoder import (
     encode_basestring_ascii as _json_string,  # the C function when built
 )
+from itertools import chain
 from operator import attrgetter
 
 from iaclint import __version__
@@ -47,11 +48,25 @@ def format_json(result, colour: bool = False) -> str:
     return "".join(iter_json(result))
 
 
-def iter_json(result, colour: bool = False):
+# Below this many findings and unknowns a report is rendered in one run, whatever `parts` is.
+SPLIT_MIN = 2_000
+# The share of the records that `parts`' first part renders: the scan's process also
+# passes the second part on, and the child writes the whole-scan entry after it
+# (`pipeline.forked.in_order`).
+FIRST_SHARE = 0.5
+
+
+def iter_json(result, colour: bool = False, parts=None):
     """The report piece by piece, for writing as it is made: the whole text of a large
-    report (10 MB for 12,000 findings) would be held twice or three times over."""
+    report (10 MB for 12,000 findings) would be held twice or three times over.
+
+    `parts`: how to run a large report cut in two between batches of findings (the
+    scan's process renders the first part and a forked child the second:
+    `iaclint.pipeline.forked.in_order`): called with two functions that each return
+    their part's pieces, it returns every piece of the first, then of the second. The
+    report's bytes are the same either way (`tests/test_json_parts.py`)."""
     result = inert_result(result)  # text from the tree made harmless (formatters._common)
-    document = {
+    head = {
         "version": FORMAT_VERSION,
         "tool": {"name": "iaclint", "version": __version__},
         "summary": {
@@ -65,12 +80,24 @@ def iter_json(result, colour: bool = False):
             "baselined": getattr(result, "baselined", 0),
             "outside_diff": getattr(result, "outside_diff", 0),
         },
-        "findings": _Encoded(_records(result.findings, 1)),
-        "unknowns": _Encoded(_records(result.unknowns, 1)),
-        "errors": list(result.errors) + [f"path not found: {p}" for p in result.missing],
     }
-    yield from _pretty(document, 0)
-    yield "\n"
+
+    def rest():  # what follows the findings: the text of `json.dumps(document, indent=2)` goes on
+        yield from _members({"unknowns": _Encoded(_records(result.unknowns, 1)),
+                             "errors": list(result.errors) + [f"path not found: {p}" for p in result.missing]},
+                            0, opened=True)
+        yield "\n}\n"
+
+    yield from _members(head, 0)
+    yield ",\n  " + json.dumps("findings") + ": "
+    total = len(result.findings) + len(result.unknowns)
+    if parts is None or total < SPLIT_MIN:
+        yield from _records(result.findings, 1)
+        yield from rest()
+        return
+    cut = round(total * FIRST_SHARE / BATCH)  # in batches of findings (past their last: all in the first part)
+    yield from parts(lambda: _records(result.findings, 1, stop=cut),
+                     lambda: chain(_records(result.findings, 1, start=cut), rest()))
 
 
 class _Encoded:
@@ -80,7 +107,7 @@ class _Encoded:
         self.pieces = pieces
 
 
-def _records(items: list, level: int):
+def _records(items: list, level: int, start: int = 0, stop: int | None = None):
     """The pieces of `json.dumps([asdict(i) for i in items], indent=2)` at `level`, for
     dataclasses of one class whose fields are all scalars (findings). A large report has
     ~25,000 of them: the scalar values of a batch are encoded by the C encoder in one call,
@@ -88,21 +115,38 @@ def _records(items: list, level: int):
     holds a raw newline), and each record is then one `%` of a template with the keys and
     the indents, followed by its optional fields (an attack path's `flows`, `environments`,
     `root`), written the general way. A record with a non-scalar field goes the general
-    way whole."""
+    way whole.
+
+    `start` and `stop` (in batches): only the pieces of those batches, the list's opening
+    with the first and its end with the last (the whole list's pieces, joined, are the
+    pieces of each run of batches in turn). A list that is not written in batches (empty,
+    or not all of one class) is all in the run that holds batch 0."""
+    whole = start == 0 and (stop is None or stop > 0)
     if not items:
-        yield "[]"
+        if whole:
+            yield "[]"
         return
     cls = items[0].__class__
     names = tuple(f.name for f in fields(cls) if f.name not in _OPTIONAL)
     if len(names) < 2 or any(i.__class__ is not cls for i in items):
-        yield from _pretty([_record(i, names) for i in items], level)
+        if whole:
+            yield from _pretty([_record(i, names) for i in items], level)
         return
+    starts = range(0, len(items), BATCH)
+    yield from _batches(items, names, level, starts[start:stop])
+    if start < len(starts) and (stop is None or stop >= len(starts)):  # the run holds the last batch
+        yield "\n" + "  " * level + "]"
+
+
+def _batches(items: list, names: tuple, level: int, starts):
+    """The pieces of the records of `items` in the batches that begin at `starts` (the
+    first batch of all opens the list)."""
     item_indent, field_indent = "  " * (level + 1), "  " * (level + 2)
     template = "{\n" + ",\n".join(field_indent + _json_string(n).replace("%", "%%") + ": %s" for n in names)
     close = "\n" + item_indent + "}"
     values_of = attrgetter(*names)
     between = ",\n" + item_indent
-    for start in range(0, len(items), BATCH):
+    for start in starts:
         batch = items[start:start + BATCH]
         rows = [values_of(i) for i in batch]
         plain = [set(map(type, row)) <= _SCALARS for row in rows]
@@ -120,7 +164,6 @@ def _records(items: list, level: int):
                                 for key, value in extras.items())
             texts.append(text + close)
         yield ("[\n" + item_indent if start == 0 else between) + between.join(texts)
-    yield "\n" + "  " * level + "]"
 
 
 def _extra_text(key: str, value, level: int) -> str:
@@ -154,6 +197,15 @@ def _flows_text(flows, encoded, level: int) -> str:
 _FLOW_KEYS = tuple(json.dumps(k) + ": " for k in FLOW_STEP)
 
 
+def _members(value: dict, level: int, opened: bool = False):
+    """The pieces of a non-empty dict's text as `_pretty` writes it, without its closing
+    brace; `opened`: it goes on an object opened already (a comma, not a brace, first)."""
+    inner = "\n" + "  " * (level + 1)
+    for i, (key, item) in enumerate(value.items()):
+        yield ("{" if i == 0 and not opened else ",") + inner + json.dumps(key) + ": "
+        yield from _pretty(item, level + 1)
+
+
 def _pretty(value, level: int):
     """The text of `json.dumps(value, indent=2)`, piece by piece (tests check the bytes are
     the same): with an indent, `json.dumps` falls back to its pure-Python encoder, which
@@ -161,10 +213,7 @@ def _pretty(value, level: int):
     if isinstance(value, _Encoded):
         yield from value.pieces
     elif isinstance(value, dict) and value:
-        inner = "\n" + "  " * (level + 1)
-        for i, (key, item) in enumerate(value.items()):
-            yield ("{" if i == 0 else ",") + inner + json.dumps(key) + ": "
-            yield from _pretty(item, level + 1)
+        yield from _members(value, level)
         yield "\n" + "  " * level + "}"
     elif isinstance(value, list) and value:
         inner = "\n" + "  " * (level + 1)

@@ -71,3 +71,96 @@ def _start() -> None:
 
 def _run():
     return _TASK()
+
+
+def in_order(first, second, then=None, started=None):
+    """The pieces (str) of `first()`, then of `second()`, the second rendered meanwhile by
+    a child forked when the first is asked for: it writes its pieces as UTF-8 into an
+    anonymous memory file, says whether it got through all of them (one byte on a pipe),
+    then runs `then()` (work that can wait for the end: the whole-scan entry) and ends.
+    This process renders the first part, then reads the second from that file; when the
+    child failed or died first, it renders the second part itself. `started(pid)` is told
+    the child's process, which the caller waits for before it ends. Where there is no
+    fork or no memory file (not Linux), both parts here, and `then` is the caller's.
+
+    A report of 12,000 findings took ~0.1 s of the scan's serial tail with the second core
+    idle; the child starts with this process's memory as it is (nothing is sent to it),
+    and renders into the memory that the scan freed: docs/performance.md, "The tail of a
+    cold scan on two cores"."""
+    import os
+
+    try:
+        memory = os.memfd_create("iaclint-report", os.MFD_CLOEXEC)
+    except (AttributeError, OSError):
+        yield from first()
+        yield from second()
+        return
+    try:
+        told, tell = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(told)
+            os.close(tell)
+            raise
+    except OSError:
+        os.close(memory)
+        yield from first()
+        yield from second()
+        return
+    if pid == 0:
+        _child_part(second, memory, tell, then)  # never returns
+    os.close(tell)
+    if started is not None:
+        started(pid)
+    try:
+        yield from first()
+        if os.read(told, 1) != b"1":  # it failed, or died (end of the pipe): the part is rendered here
+            yield from second()
+            return
+        import codecs
+
+        decoder = codecs.getincrementaldecoder("utf-8")("surrogatepass")
+        os.lseek(memory, 0, os.SEEK_SET)
+        while True:
+            chunk = os.read(memory, _CHUNK)
+            if not chunk:
+                break
+            yield decoder.decode(chunk)
+        yield decoder.decode(b"", True)
+    finally:
+        os.close(told)
+        os.close(memory)
+
+
+_CHUNK = 1 << 18  # bytes read and passed on at a time (pieces of 1 MB raised the largest process by 2-4 MB: glibc)
+
+
+def _child_part(second, memory: int, tell: int, then) -> None:
+    """In the child of `in_order`: the second part into `memory`, b"1" on `tell` when all of
+    it is there (else b"0"), then `then()`, then the end, whatever happened (its standard
+    streams are /dev/null: it prints nothing)."""
+    import gc
+    import os
+
+    code = 1
+    try:
+        gc.disable()
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
+        done = b"0"
+        try:
+            with open(memory, "wb", buffering=_CHUNK, closefd=False) as out:
+                for piece in second():
+                    out.write(piece.encode("utf-8", "surrogatepass"))
+            done = b"1"
+        except Exception:  # noqa: BLE001, S110 - the scan's process renders the part then
+            pass
+        os.write(tell, done)
+        os.close(tell)
+        if then is not None:
+            then()
+        code = 0
+    finally:
+        os._exit(code)

@@ -89,14 +89,31 @@ def rendered(request, found, chosen, asked: list, started: float) -> Reports:
     hits = [get(request.cache, k, request) for k in keys]
     if asked and all(hits):
         return Reports(None, hits[0][0], [stored for _, stored in hits])
-    from iaclint.formatters import get_writer
-
     evaluated, resources = evaluate(request, found, chosen, runs)
     result = report(request, found, chosen, evaluated, resources, time.perf_counter() - started)
     done = outcome(result, evaluated.inputs)
-    pieces = [hit[1] if hit else _stored(request.cache, k, done, get_writer(fmt), result, colour)
+    pieces = [hit[1] if hit else _stored(request.cache, k, done, _writer(fmt, request), result, colour)
               for (fmt, colour), k, hit in zip(asked, keys, hits)]
     return Reports(result, done, pieces)
+
+
+def _writer(fmt: str, request):
+    """The format's writer; a JSON report's, in a process with helpers (`scan.HELPERS`: the
+    command line) and more than one job, renders half of a large list of findings in a
+    forked child, which then writes the whole-scan entry (`scan.LATER`) while this process
+    renders the other half (`forked.in_order`)."""
+    from iaclint.formatters import get_writer
+    from iaclint.pipeline import scan
+
+    writer = get_writer(fmt)
+    if fmt != "json" or scan.HELPERS is None or request.jobs <= 1:
+        return writer
+    from iaclint.pipeline import forked
+
+    def parts(first, second):
+        return forked.in_order(first, second, then=scan.write_later, started=scan.handed_over)
+
+    return lambda result, colour=False: writer(result, colour=colour, parts=parts)
 
 
 def key(request, found, chosen, runs: list, fmt: str, colour: bool) -> str | None:

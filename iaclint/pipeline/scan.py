@@ -251,6 +251,42 @@ def _keep(resources) -> None:
         UNTIL_EXIT.append(resources)
 
 
+# In a process that waits for its helpers before it ends (the command line: `faces.cli._scan`
+# sets both lists, then calls `finish_later`), with more than one job: the whole-scan
+# entries to write (`cache.put` arguments), which need not be in place before the
+# report is written, and the children that took some of them over (the one that renders
+# half of a large JSON report writes them after its part: `report_cache`). None (a
+# library, the editor server): each entry is written before the scan returns.
+LATER: list | None = None
+HELPERS: list | None = None
+
+
+def write_later() -> None:
+    """Write the entries `LATER` holds (in the child that took them over, or here)."""
+    while LATER:
+        cache, key, value = LATER.pop(0)
+        cache.put(key, value)
+
+
+def handed_over(pid: int) -> None:
+    """A child forked now writes the entries `LATER` held: they are no longer this process's."""
+    HELPERS.append(pid)
+    LATER.clear()
+
+
+def finish_later(write: bool = True) -> None:
+    """The entries no child took over, written here (unless not `write`: dropped); then
+    every helper waited for."""
+    if write:
+        write_later()
+    LATER.clear()
+    while HELPERS:
+        try:
+            os.waitpid(HELPERS.pop(), 0)
+        except ChildProcessError:  # reaped already
+            pass
+
+
 def _evaluate(request: Request, found: Discovery, chosen: Chosen, options, scan_key, keys):
     if scan_key is not None:
         from iaclint.pipeline import result_cache
@@ -261,7 +297,10 @@ def _evaluate(request: Request, found: Discovery, chosen: Chosen, options, scan_
     evaluated, resources = _load_and_check(request, found, chosen, options, keys)
     if scan_key is not None:  # cached, so not a `--diff` run: nothing needs the resources (a hit has none)
         del resources  # let go before the entry is pickled, which takes the memory they held
-        request.cache.put(scan_key, evaluated)
+        if LATER is not None and request.jobs > 1:  # after the report, or beside it
+            LATER.append((request.cache, scan_key, evaluated))
+        else:
+            request.cache.put(scan_key, evaluated)
         return evaluated, []
     return evaluated, resources
 
