@@ -165,6 +165,56 @@ def test_a_scan_runs_the_path_policies_where_units_load(in_root):
         [(f.policy_id, f.line) for f in listed.findings]
 
 
+
+def test_a_scan_never_works_out_what_only_the_inventory_shows(monkeypatch, in_root):
+    """The attack-path policies read kinds, tags, roles, exposure, guardrails and edges;
+    where each asset is written, its encryption, a principal's grants and its facts are
+    shown by the inventory only (`builder.detail`): a scan never works them out, the
+    inventory adds them once per unit, and the findings are the same either way."""
+    from iaclint.inventory import builder
+
+    detailed = []
+    real = builder.detail
+
+    def counting(graph, resources, ctx):
+        detailed.append(graph)
+        return real(graph, resources, ctx)
+
+    monkeypatch.setattr(builder, "detail", counting)
+    paths = [rel(FIXTURES / "examples" / "rag-assistant" / "terraform")]
+    scanned = scan(paths, policies=list(builtin_policies()), jobs=1)
+    assert detailed == []
+    listed = _inventory(paths)
+    assert len(detailed) == 1  # one Terraform root
+    assets = [a for a in listed.inventory if not a.pseudo]
+    assert assets and all(a.location is not None for a in assets)
+    roles = [a for a in assets if a.kind == "role"]
+    assert roles and all(a.grants and set(a.facts) == {"passes_every_role", "reads_every_bucket"} for a in roles)
+    assert any(a.encryption is not None for a in assets)
+    assert [(f.policy_id, f.line, f.message) for f in scanned.findings if f.policy_id.startswith("IAC60")] == \
+        [(f.policy_id, f.line, f.message) for f in listed.findings]
+
+
+def test_details_past_their_budget_leave_the_unit_out_and_its_paths_stand(monkeypatch, in_root):
+    """The inventory's details have a work budget of their own: past it the unit is left
+    out of the inventory with the reason, and the attack-path verdicts, taken on the
+    graph under its own budget, are those of a scan."""
+    from iaclint.inventory import builder
+    from iaclint.model.work import SHARED_STEPS, spend
+
+    monkeypatch.setattr(builder, "detail", lambda graph, resources, ctx: spend(SHARED_STEPS + 1))
+    paths = [rel(FIXTURES / "examples" / "rag-assistant" / "terraform")]
+    listed = _inventory(paths)
+    assert len(listed.inventory) == 0
+    assert [reason for _, reason in listed.inventory.left_out] == [
+        f"its AI assets are not listed: not evaluated: the AI inventory of `{paths[0]}` needs more than "
+        f"{SHARED_STEPS:,} steps (the work budget of policy evaluation: a unit this large or this interconnected is "
+        "beyond what is checked statically)"]
+    scanned = scan(paths, policies=list(builtin_policies()), jobs=1)
+    assert [(f.policy_id, f.line) for f in listed.findings] == \
+        [(f.policy_id, f.line) for f in scanned.findings if f.policy_id.startswith("IAC60")]
+
+
 HOSTILE = '</script><script>window.pwned=1</script>\n```\n"]; A --> B["x|y`z<!--'
 
 

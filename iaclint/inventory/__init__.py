@@ -10,7 +10,8 @@ graph (`unit.Builder` holds it while the extractors `structure`, `entries`, `set
 resource policies for `entries`); `query` finds chains; `rules` is the base
 of the attack-path policies. A unit's graph is built once per project (`unit_graph`), whoever asks first: a
 policy in a worker, a policy on the whole project, or the inventory (`project_graph`),
-which joins every unit's graph. A graph is built under a work budget of its own
+which joins every unit's graph and adds to it what only the inventory shows
+(`builder.detail`: locations, encryption, grants, facts; under a budget of its own). A graph is built under a work budget of its own
 (`iaclint.model.work.shared`): past it, the unit's attack-path verdicts are UNKNOWN and
 the inventory leaves the unit out with a note. Edges never leave a unit, so a verdict read from the
 graph is the same in a worker as on the whole project.
@@ -49,7 +50,8 @@ def unit_graph(unit: str, ctx) -> AssetGraph:
 
 
 def project_graph(project, options: dict | None = None) -> AssetGraph:
-    """Every unit's asset graph joined, in scan order (the inventory)."""
+    """Every unit's asset graph joined, in scan order (the inventory), with what only the
+    inventory shows (`iaclint.inventory.builder.detail`)."""
     from iaclint.engine.policy import Context
 
     ctx = Context(project=project, options=dict(options or {}))
@@ -59,7 +61,29 @@ def project_graph(project, options: dict | None = None) -> AssetGraph:
 
     for unit in units:
         try:
-            graph.merge(unit_graph(unit, ctx))
+            graph.merge(_detailed(unit, ctx))
         except TooMuchWork as exc:  # said, as a note: the unit's assets are not listed
             graph.left_out.append((unit, f"its AI assets are not listed: {exc}"))
+    return graph
+
+
+def _detailed(unit: str, ctx) -> AssetGraph:
+    """The unit's graph with its details added, once per project, under a work budget of
+    their own (the graph's own count, which decides the attack-path verdicts, is then the
+    same with or without the inventory)."""
+    graph = unit_graph(unit, ctx)
+    project = ctx.project
+    per_unit = kept_with(_GRAPHS, project)
+    done = per_unit.get(("detailed", unit))
+    if done is None:
+        from iaclint.inventory.builder import detail
+        from iaclint.model.work import TooMuchWork, shared
+
+        try:
+            shared(f"the AI inventory of `{unit}`", lambda: detail(graph, project.unit_resources(unit), ctx))
+            done = per_unit[("detailed", unit)] = True
+        except TooMuchWork as exc:  # the unit is left out of the inventory with this reason
+            done = per_unit[("detailed", unit)] = exc
+    if isinstance(done, Exception):
+        raise done
     return graph

@@ -16,10 +16,15 @@ extractors add edges and facts, each for one part of AWS:
 Last, the parts of the graph with no AI asset in them are dropped: a bucket no AI asset
 touches is not part of the inventory. Edges never leave the unit, except to pseudo assets
 (a foundation model, the internet, another account), which no path passes through.
+
+That is what the attack-path policies read. What only the inventory shows (where each
+asset is written, its encryption at rest, a principal's statements as `Grant`s and its
+facts) is added by `detail`, to the assets that are left, when the inventory asks
+(`iaclint.inventory.project_graph`): a scan without the inventory never works it out.
 """
 from __future__ import annotations
 
-from iaclint.inventory import entries, grants, settings, structure, trust
+from iaclint.inventory import entries, grants, kinds, settings, structure, trust
 from iaclint.inventory.model import AI_KINDS, Asset, AssetGraph, Edge
 from iaclint.inventory.unit import Builder
 
@@ -37,6 +42,22 @@ def build_unit(resources: list, ctx) -> AssetGraph:
     grants.extract(builder)
     trust.extract(builder)
     return prune(builder.graph)
+
+
+def detail(graph: AssetGraph, resources: list, ctx) -> None:
+    """Add to `graph` (`build_unit` of `resources`) what only the inventory shows: each
+    asset's location, encryption at rest, and a principal's grants and facts. Each is
+    read from the asset's resource alone, so adding them after `prune` gives what adding
+    them before would, for the assets that are kept."""
+    b = Builder(resources, ctx)
+    for asset in list(graph):
+        r = asset.resource
+        if r is None:
+            continue
+        asset.location = kinds.resource_location(r)
+        settings.detail(b, asset, r)
+        if asset.kind in ("role", "user"):
+            grants.detail(b, asset)
 
 
 def is_ai(asset: Asset) -> bool:

@@ -69,7 +69,10 @@ def extract(b: Builder) -> None:
             _principal(b, asset)
 
 
-def _principal(b: Builder, asset: Asset) -> None:
+def detail(b: Builder, asset: Asset) -> None:
+    """What the inventory shows of a principal and no attack-path policy reads (see
+    `iaclint.inventory.builder.detail`): its Allow statements as `Grant`s, what cannot be
+    read of its policies, and its facts."""
     principal = asset.resource
     granted = iam.principal_policies(principal, b.ctx)
     for grant, stmt in granted.statements():
@@ -81,6 +84,11 @@ def _principal(b: Builder, asset: Asset) -> None:
             tuple(_text(c.variable) for c in stmt.conditions)))
     for reason in granted.unknown_parts():
         asset.grants.append(Grant(("?",), (Unknowable(reason[1]),), kinds.location(principal, reason[0])))
+    _facts(b, asset, granted, _services([stmt for _, stmt in granted.statements() if iam.is_allow(stmt) is not False]))
+
+
+def _principal(b: Builder, asset: Asset) -> None:
+    granted = iam.principal_policies(asset.resource, b.ctx)
     _named_models(b, granted)
     statements = [stmt for _, stmt in granted.statements() if iam.is_allow(stmt) is not False]
     capped = granted.boundary is not None or any(iam.is_deny(s) is not False for _, s in granted.statements())
@@ -107,7 +115,6 @@ def _principal(b: Builder, asset: Asset) -> None:
         run.extend(reached)
     if run:
         b.fan(asset, run, *said)
-    _facts(b, asset, granted, services)
 
 
 def _row(b: Builder, granted, statements: list, capped: bool, kind: str, actions: tuple, candidates: list,
@@ -508,7 +515,7 @@ def _shown(value):
 
 def _facts(b: Builder, asset: Asset, granted, services: set) -> None:
     """What the notebook and escalation queries ask of a role: may it pass every role,
-    read every bucket?"""
+    read every bucket? (Shown by the inventory; no attack-path policy reads them.)"""
     if not {"*", "iam", "s3"} & services:
         asset.facts["passes_every_role"] = asset.facts["reads_every_bucket"] = False
         return

@@ -133,9 +133,11 @@ def resource_location(resource) -> Location:
 
 
 def asset_of(resource, kind: str) -> Asset:
+    """The asset of a resource, without its `location` (`resource_location`), which only
+    the inventory shows: `iaclint.inventory.builder.detail` adds it."""
     return Asset(id=asset_id(resource), kind=kind, name=resource.address, type=resource.type,
-                 native_type=resource.native_type, location=resource_location(resource), unit=resource.unit,
-                 module=module_of(resource.address), construct=resource.construct, resource=resource)
+                 native_type=resource.native_type, unit=resource.unit, module=module_of(resource.address),
+                 construct=resource.construct, resource=resource)
 
 
 # Pseudo assets: what the code names without defining.

@@ -38,8 +38,6 @@ def extract(b: Builder) -> None:
             continue
         if asset.kind in MODEL_KINDS:
             _models(b, asset, r)
-        if asset.kind in ENCRYPTED and r.type not in NOT_ENCRYPTED_TYPES:
-            asset.encryption = _encryption(b, r)
         _exposure(asset, r)
         if asset.kind == "agent":
             asset.facts["guardrail"] = _guardrail(r)
@@ -55,6 +53,13 @@ def extract(b: Builder) -> None:
                 asset.exposure, asset.exposure_detail = domain.exposure, f"domain `{domain.name}`"
             if asset.role is None:
                 _default_role(b, asset, domain, e)
+
+
+def detail(b: Builder, asset: Asset, r) -> None:
+    """What the inventory shows of an asset and no attack-path policy reads (see
+    `iaclint.inventory.builder.detail`): its encryption at rest."""
+    if asset.kind in ENCRYPTED and r.type not in NOT_ENCRYPTED_TYPES:
+        asset.encryption = _encryption(b, r)
 
 
 def _default_role(b: Builder, asset: Asset, domain: Asset, runs_in) -> None:

@@ -83,9 +83,13 @@ def _roles(b: Builder, asset: Asset) -> None:
 
 def _folded(b: Builder) -> dict:
     """id(user resource) -> [folded resources it refers to]; a folded resource nobody
-    refers to becomes an asset of its own (an endpoint configuration alone)."""
+    refers to becomes an asset of its own (an endpoint configuration alone). A reference
+    reaches only its own unit (`Project.lookup`), so a unit without a folded resource
+    has nothing to fold: its references are not walked."""
     out: dict = {}
     users: set = set()
+    if not any(t in b.by_type for t in FOLDED):
+        return out
     for r in b.resources:
         for _, target, _ in b.targets(r):
             if target is not None and target.type in FOLDED and b.asset(r) is not None:
@@ -101,9 +105,8 @@ def _references(b: Builder, asset: Asset, r, via: tuple, folded: dict, depth: in
     for where, target, _ in b.targets(r):
         if target is None:
             continue
-        here = via + (b.at(r, where),)
         if target.type in FOLDED and depth == 0 and target in folded.get(id(r), ()):
-            _references(b, asset, target, here, folded, depth + 1)
+            _references(b, asset, target, via + (b.at(r, where),), folded, depth + 1)
             continue
         other = b.asset(target)
         if other is None or other is asset:
@@ -111,16 +114,19 @@ def _references(b: Builder, asset: Asset, r, via: tuple, folded: dict, depth: in
         last = next((p for p in reversed(where) if isinstance(p, str)), "")
         if other.kind == "role" or last in ROLE_KEYS or last.lower() in MODEL_KEYS:
             continue  # execution roles: `_roles`, models: `settings`; a role named otherwise is not a use
-        _reference_edge(b, asset, other, where, here)
+        _reference_edge(b, asset, other, where, via, r)
 
 
-def _reference_edge(b: Builder, asset: Asset, other: Asset, where: tuple, via: tuple) -> None:
-    words = _words(where)
+def _reference_edge(b: Builder, asset: Asset, other: Asset, where: tuple, via: tuple, r) -> None:
+    """The edge a reference at `where` of `r` (`asset`'s resource, or a resource folded into
+    it, reached through `via`) to `other` makes, if any; its place is looked up only then."""
     kind = other.kind
     if asset.kind == "api" and kind != "key":
         return  # what an API fronts: `entries`, with its authentication
     if asset.kind == "function" and kind != "key":
         return  # a function's code bucket and environment name things; what it may do is its role's
+    words = _words(where)
+    via = via + (b.at(r, where),)
     if kind == "key":
         b.link(asset, other, "encrypts-with", "", via, cost=4)
     elif kind == "data-store":

@@ -145,7 +145,21 @@ def document_from_value(resource, path: tuple, value: Any, ctx=None, follow: boo
     if not isinstance(decoded, dict):
         reason = "the policy document is not a JSON object"
         return Document(path, unknowns=[(path, Unknown(str(value)[:60], reason), reason)])
-    return json_document(resource, path, decoded)
+    return _json_document(resource, path, value, decoded, ctx)
+
+
+def _json_document(resource, path: tuple, value: Any, decoded: dict, ctx) -> Document:
+    """`json_document`, read once per scan for the value at `path` of `resource`: a
+    document written in place reads the same whether references are followed or not, and
+    both questions are asked of a role (`permission_documents` by the IAM policies,
+    `granted_documents` by the asset graph and the principal's policies). Kept with
+    `value` itself (its id stays its own); a caller that hands another value for the same
+    place reads it afresh."""
+    memo = getattr(ctx, "remembered", None)
+    if memo is None:
+        return json_document(resource, path, decoded)
+    kept = memo(("json_document", path), resource, lambda: (value, json_document(resource, path, decoded)))
+    return kept[1] if kept[0] is value else json_document(resource, path, decoded)
 
 
 def _self_checked_targets(resource, value: Unknown, ctx) -> list | None:

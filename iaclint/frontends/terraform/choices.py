@@ -19,6 +19,7 @@ with the evaluator's `evaluate`); it lives here so each module has one job:
 from __future__ import annotations
 
 from iaclint.frontends.terraform import estimates, functions
+from iaclint.frontends.terraform.hcl import GET_ATTR, INDEX, LEGACY_INDEX
 from iaclint.frontends.terraform.values import (
     EvalError,
     budget_of,
@@ -172,12 +173,13 @@ def traversal_steps(postfix: list, data: bytes) -> list:
     ("other", node); names are read from `data`, the source's bytes."""
     out = []
     for node in postfix:
-        if node.type == "get_attr":
+        kind = node.kind_id  # by number (`hcl.KINDS`)
+        if kind == GET_ATTR:
             name = node.children[-1]
             out.append(("attr", data[name.start_byte:name.end_byte].decode()))
-        elif node.type == "index":
+        elif kind == INDEX:
             inner = node.children[0]
-            if inner.type == "legacy_index":
+            if inner.kind_id == LEGACY_INDEX:
                 out.append(("legacy", inner.text.decode().lstrip(".")))
             else:
                 out.append(("index", next(c for c in inner.children if c.type == "expression")))

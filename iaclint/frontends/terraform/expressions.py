@@ -43,6 +43,26 @@ from typing import Any
 from iaclint.frontends.terraform import functions
 from iaclint.frontends.terraform.choices import Symbolic
 from iaclint.frontends.terraform.function_calls import FunctionCalls
+from iaclint.frontends.terraform.hcl import (
+    COLLECTION_VALUE,
+    COMMENT,
+    CONDITIONAL,
+    EXPRESSION,
+    FOR_EXPR,
+    FUNCTION_CALL,
+    GET_ATTR,
+    HEREDOC_TEMPLATE,
+    LITERAL_VALUE,
+    NUMERIC_LIT,
+    OBJECT,
+    OBJECT_ELEM,
+    OPERATION,
+    QUOTED_TEMPLATE,
+    STRING_LIT,
+    TEMPLATE_EXPR,
+    TUPLE,
+    VARIABLE_EXPR,
+)
 from iaclint.frontends.terraform.references import References
 from iaclint.frontends.terraform.templates import Templates
 from iaclint.frontends.terraform.tfjson import JsonValue
@@ -178,70 +198,71 @@ class Evaluator(References, Templates, FunctionCalls, Symbolic):
     # --- expression forms ---------------------------------------------------------------
 
     def _expression(self, node, source, scope, path):
-        if node.type == "expression":
+        # Kinds are compared by number (`hcl.KINDS`): `Node.type` makes a string per call.
+        if node.kind_id == EXPRESSION:
             children = node.children
             if len(children) == 1:  # no postfix operations: most values, by far
                 child = children[0]
-                kind = child.type
-                if kind == "literal_value":
+                kind = child.kind_id
+                if kind == LITERAL_VALUE:
                     return self._literal(child.children[0], source)
-                if kind == "template_expr":  # the next most common: a string with `${...}`
+                if kind == TEMPLATE_EXPR:  # the next most common: a string with `${...}`
                     return self._template(child.children[0], source, scope, path)
-                if kind == "collection_value":
+                if kind == COLLECTION_VALUE:
                     return self._collection(child.children[0], source, scope, path)
-                if kind != "variable_expr" and kind != "comment":
+                if kind != VARIABLE_EXPR and kind != COMMENT:
                     return self._primary(child, source, scope, path)
             elif len(children) == 2:  # `var.x`, `local.y`, `aws_x.y`: what `_terms` does with them
                 first, step = children
-                if step.type == "get_attr" and first.type == "variable_expr":
+                if step.kind_id == GET_ATTR and first.kind_id == VARIABLE_EXPR:
                     return self._traversal(first, [step], source, scope, path)
             return self._terms(children, source, scope, path)
         return self._terms([node], source, scope, path)
 
     def _terms(self, nodes: list, source, scope, path):
         """A primary term followed by postfix operations (`.attr`, `[i]`, `[*]`)."""
-        nodes = [n for n in nodes if n.type != "comment"]
+        nodes = [n for n in nodes if n.kind_id != COMMENT]
         if not nodes:
             raise EvalError("empty expression")
-        if nodes[0].type == "(":
+        primary = nodes[0]
+        if primary.kind_id == VARIABLE_EXPR:
+            return self._traversal(primary, nodes[1:], source, scope, path)
+        if primary.type == "(":
             close = next(i for i, n in enumerate(nodes) if n.type == ")")
             value = self.evaluate(nodes[1], source, scope, path)
             postfix = nodes[close + 1:]
         else:
-            primary = nodes[0]
             postfix = nodes[1:]
-            if primary.type == "variable_expr":
-                return self._traversal(primary, postfix, source, scope, path)
             value = self._primary(primary, source, scope, path)
         return self._postfix(value, postfix, source, scope, nodes)
 
     def _primary(self, node, source, scope, path):
-        kind = node.type
-        if kind == "expression":
+        kind = node.kind_id
+        if kind == EXPRESSION:
             return self.evaluate(node, source, scope, path)
-        if kind == "literal_value":
+        if kind == LITERAL_VALUE:
             return self._literal(node.children[0], source)
-        if kind == "collection_value":
+        if kind == COLLECTION_VALUE:
             return self._collection(node.children[0], source, scope, path)
-        if kind == "template_expr":
+        if kind == TEMPLATE_EXPR:
             return self._template(node.children[0], source, scope, path)
-        if kind == "function_call":
+        if kind == FUNCTION_CALL:
             return self._call(node, source, scope, path)
-        if kind == "conditional":
+        if kind == CONDITIONAL:
             return self._conditional(node, source, scope, path)
-        if kind == "operation":
+        if kind == OPERATION:
             return self._operation(node.children[0], source, scope)
-        if kind == "for_expr":
+        if kind == FOR_EXPR:
             return self._for(node.children[0], source, scope)
-        if kind in ("tuple", "object"):
+        if kind == TUPLE or kind == OBJECT:
             return self._collection(node, source, scope, path)
-        if kind in ("quoted_template", "heredoc_template"):
+        if kind == QUOTED_TEMPLATE or kind == HEREDOC_TEMPLATE:
             return self._template(node, source, scope, path)
-        raise EvalError(f"unsupported expression ({kind})")
+        raise EvalError(f"unsupported expression ({node.type})")
 
     def _literal(self, node, source):
-        kind = node.type
-        if kind == "string_lit":
+        kind = node.kind_id
+        if kind == STRING_LIT:
             data, start, end = source.data, node.start_byte, node.end_byte
             if end - start >= 2 and data[start] == 34 and data[end - 1] == 34:
                 # `"..."`: its quotes are its first and last children (a tree with a
@@ -253,7 +274,7 @@ class Evaluator(References, Templates, FunctionCalls, Symbolic):
                 return unescape(source.data[children[0].end_byte:children[-1].start_byte].decode())
             return unescape("".join(c.text.decode() for c in children
                                      if c.type not in ("quoted_template_start", "quoted_template_end")))
-        if kind == "numeric_lit":
+        if kind == NUMERIC_LIT:
             # The source's bytes, not the node's: hcl._parse may have masked an exponent.
             text = source.data[node.start_byte:node.end_byte].decode()
             if text.isdigit() and text.isascii():  # digits only: a number of HCL, an integer
@@ -261,6 +282,7 @@ class Evaluator(References, Templates, FunctionCalls, Symbolic):
             if not _NUMBER.fullmatch(text):
                 raise EvalError(f"`{text}` is not a number in HCL")
             return int(text) if text.isdigit() else float(text)
+        kind = node.type
         if kind == "bool_lit":
             return node.text.decode() == "true"
         if kind == "null_lit":
@@ -268,17 +290,17 @@ class Evaluator(References, Templates, FunctionCalls, Symbolic):
         raise EvalError(f"unsupported literal ({kind})")
 
     def _collection(self, node, source, scope, path):
-        if node.type == "tuple":
+        if node.kind_id == TUPLE:
             out = []
             for child in node.children:
-                if child.type == "expression":
+                if child.kind_id == EXPRESSION:
                     item_path = None if path is None else path + (len(out),)
                     self._note(item_path, source, child)
                     out.append(self.evaluate(child, source, scope, item_path))
             return sized(scope, out)
         out: dict = {}
         for elem in node.children:
-            if elem.type != "object_elem":
+            if elem.kind_id != OBJECT_ELEM:
                 continue
             key_node = elem.child_by_field_name("key")
             value_node = elem.child_by_field_name("val")
@@ -294,8 +316,8 @@ class Evaluator(References, Templates, FunctionCalls, Symbolic):
         """A bare identifier key is a string; `(expr)` and quoted keys are evaluated."""
         children = node.children
         if len(children) != 1:
-            children = [c for c in children if c.type != "comment"]
-        if len(children) == 1 and children[0].type == "variable_expr":
+            children = [c for c in children if c.kind_id != COMMENT]
+        if len(children) == 1 and children[0].kind_id == VARIABLE_EXPR:
             return source.data[children[0].start_byte:children[0].end_byte].decode()
         value = self.evaluate(node, source, scope)
         if isinstance(value, Unknown):

@@ -82,8 +82,69 @@ def _parser():
         import tree_sitter_hcl
         from tree_sitter import Language, Parser
 
-        _PARSER = Parser(Language(tree_sitter_hcl.language()))
+        language = Language(tree_sitter_hcl.language())
+        _check_kinds(language)
+        _PARSER = Parser(language)
     return _PARSER
+
+
+# Kinds of syntax node by number (`Node.kind_id`): the loops that visit every node compare
+# these instead of `Node.type`, which makes a new string at each call. In tree-sitter-hcl
+# no two kinds share a name, so a number stands for exactly one name; `_check_kinds`
+# holds the grammar to that when the parser is made (`tests/test_hcl_kinds.py`).
+IDENTIFIER = 4
+COMMENT = 46
+QUOTED_TEMPLATE_START = 48
+QUOTED_TEMPLATE_END = 49
+BODY = 57
+ATTRIBUTE = 58
+BLOCK = 59
+BLOCK_START = 60
+EXPRESSION = 62
+LITERAL_VALUE = 64
+NUMERIC_LIT = 65
+STRING_LIT = 67
+COLLECTION_VALUE = 68
+TUPLE = 70
+OBJECT_ELEM = 78
+GET_ATTR = 82
+VARIABLE_EXPR = 91
+TEMPLATE_EXPR = 100
+TEMPLATE_LITERAL = 105
+TEMPLATE_INTERPOLATION = 106
+NULL_LIT = 11
+BOOL_LIT = 66
+OBJECT = 74
+INDEX = 79
+LEGACY_INDEX = 81
+FOR_EXPR = 86
+FUNCTION_CALL = 92
+CONDITIONAL = 96
+OPERATION = 97
+QUOTED_TEMPLATE = 101
+HEREDOC_TEMPLATE = 102
+KINDS = {
+    "identifier": IDENTIFIER, "comment": COMMENT, "quoted_template_start": QUOTED_TEMPLATE_START,
+    "quoted_template_end": QUOTED_TEMPLATE_END, "body": BODY, "attribute": ATTRIBUTE, "block": BLOCK,
+    "block_start": BLOCK_START, "expression": EXPRESSION, "literal_value": LITERAL_VALUE,
+    "numeric_lit": NUMERIC_LIT, "string_lit": STRING_LIT, "collection_value": COLLECTION_VALUE,
+    "tuple": TUPLE, "object_elem": OBJECT_ELEM, "get_attr": GET_ATTR, "variable_expr": VARIABLE_EXPR,
+    "template_expr": TEMPLATE_EXPR, "template_literal": TEMPLATE_LITERAL,
+    "template_interpolation": TEMPLATE_INTERPOLATION, "null_lit": NULL_LIT, "bool_lit": BOOL_LIT, "object": OBJECT,
+    "index": INDEX, "legacy_index": LEGACY_INDEX, "for_expr": FOR_EXPR, "function_call": FUNCTION_CALL,
+    "conditional": CONDITIONAL, "operation": OPERATION, "quoted_template": QUOTED_TEMPLATE,
+    "heredoc_template": HEREDOC_TEMPLATE,
+}
+
+
+def _check_kinds(language) -> None:
+    """RuntimeError unless each of `KINDS` is the one kind of `language` with its name."""
+    numbers: dict = {}
+    for number in range(language.node_kind_count):
+        numbers.setdefault(language.node_kind_for_id(number), []).append(number)
+    wrong = sorted(name for name, number in KINDS.items() if numbers.get(name) != [number])
+    if wrong:
+        raise RuntimeError(f"tree-sitter-hcl's node kinds are not the ones iaclint reads by number: {wrong}")
 
 
 @dataclass
@@ -392,17 +453,14 @@ def _first_error(node):
 
 
 def _blocks(body, source: Source) -> list[Block]:
-    out = []
-    for child in body.children:
-        if child.type == "block":
-            out.append(_block(child, source))
-    return out
+    return [_block(child, source) for child in body.children if child.kind_id == BLOCK]
 
 
 def _block(node, source: Source) -> Block:
     # Names are sliced from the file's bytes: `node.text` makes a copy of the text through
     # the tree (3-4 times the cost of a slice), and `decode()` with no argument is
-    # CPython's fast path for UTF-8. (A name is never inside what `_parse` masks.)
+    # CPython's fast path for UTF-8. (A name is never inside what `_parse` masks.) Kinds
+    # are compared by number (`KINDS`).
     data = source.data
     span_of = source.span
     nodes = source.nodes
@@ -412,28 +470,28 @@ def _block(node, source: Source) -> Block:
     blocks: list = []
     header = None
     for child in node.children:
-        kind = child.type
-        if kind == "identifier":
+        kind = child.kind_id
+        if kind == IDENTIFIER:
             text = data[child.start_byte:child.end_byte].decode()
             if block_type:
                 labels.append(text)
             else:
                 block_type = text
-        elif kind == "string_lit":
+        elif kind == STRING_LIT:
             labels.append(_string_lit(child, data))
-        elif kind == "block_start":
-            header = span_of(child)
-        elif kind == "body":
+        elif kind == BLOCK_START:
+            header = child.end_point
+        elif kind == BODY:
             for item in child.children:
-                kind = item.type
-                if kind == "attribute":
+                kind = item.kind_id
+                if kind == ATTRIBUTE:
                     parts = item.children
                     first = parts[0]
                     name = data[first.start_byte:first.end_byte].decode()
-                    if len(parts) == 3 and parts[2].type == "expression":  # `name = expr`, no comment
+                    if len(parts) == 3 and parts[2].kind_id == EXPRESSION:  # `name = expr`, no comment
                         expr = parts[2]
                     else:
-                        expr = next((c for c in parts if c.type == "expression"), None)
+                        expr = next((c for c in parts if c.kind_id == EXPRESSION), None)
                     if expr is not None:
                         start = expr.start_byte
                         nodes[start] = expr
@@ -443,11 +501,15 @@ def _block(node, source: Source) -> Block:
                     if name in attributes:
                         _duplicate(source, block_type, labels, attributes[name], attribute)
                     attributes[name] = attribute
-                elif kind == "block":
+                elif kind == BLOCK:
                     blocks.append(_block(item, source))
     span = span_of(node)
-    head = Span(span.file, span.line, span.column, header.line if header else span.line,
-                header.end_column if header else span.end_column)
+    if header is None:
+        head = Span(span.file, span.line, span.column, span.line, span.end_column)
+    else:  # to the end of `{`: its line, and its column as `Source.span` counts it
+        row, column = header
+        head = Span(span.file, span.line, span.column, row + 1,
+                    column + 1 if source.ascii else source._column(row, column))
     return Block(block_type, labels, attributes, blocks, span, head, source)
 
 
@@ -455,14 +517,14 @@ def _expression_nodes(root) -> dict:
     """Start byte -> expression node of every attribute of every block (nested ones too),
     as `_block` finds them."""
     out = {}
-    stack = [c for c in root.children if c.type == "body"]
+    stack = [c for c in root.children if c.kind_id == BODY]
     while stack:
         for item in stack.pop().children:
-            kind = item.type
-            if kind == "block":
-                stack.extend(c for c in item.children if c.type == "body")
-            elif kind == "attribute":
-                expr = next((c for c in item.children if c.type == "expression"), None)
+            kind = item.kind_id
+            if kind == BLOCK:
+                stack.extend(c for c in item.children if c.kind_id == BODY)
+            elif kind == ATTRIBUTE:
+                expr = next((c for c in item.children if c.kind_id == EXPRESSION), None)
                 if expr is not None:
                     out[expr.start_byte] = expr
     return out
@@ -479,7 +541,7 @@ def _duplicate(source: Source, block_type: str, labels: list, first: Attribute, 
 
 
 def _string_lit(node, data: bytes) -> str:
-    return "".join([data[c.start_byte:c.end_byte].decode() for c in node.children if c.type == "template_literal"])
+    return "".join([data[c.start_byte:c.end_byte].decode() for c in node.children if c.kind_id == TEMPLATE_LITERAL])
 
 
 def parse_expression(text: str):

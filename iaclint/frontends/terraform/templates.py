@@ -10,6 +10,13 @@ lines and columns for the paths inside it.
 from __future__ import annotations
 
 from iaclint.frontends.terraform import functions
+from iaclint.frontends.terraform.hcl import (
+    EXPRESSION,
+    QUOTED_TEMPLATE_END,
+    QUOTED_TEMPLATE_START,
+    TEMPLATE_INTERPOLATION,
+    TEMPLATE_LITERAL,
+)
 from iaclint.frontends.terraform.values import (
     ITEM_WORK,
     EvalError,
@@ -75,18 +82,18 @@ class Templates:
         else (directives, `~`, comments, an unknown value) is `_NOT_SIMPLE` and goes the
         general way, which renders it again from the start."""
         children = node.children
-        if len(children) < 2 or children[0].type != "quoted_template_start" or \
-                children[-1].type != "quoted_template_end":
+        if len(children) < 2 or children[0].kind_id != QUOTED_TEMPLATE_START or \
+                children[-1].kind_id != QUOTED_TEMPLATE_END:
             return _NOT_SIMPLE
         data = source.data
         literals, exprs = [], []
         position = children[0].end_byte
         for child in children[1:-1]:
-            kind = child.type
-            if kind == "template_literal":
+            kind = child.kind_id
+            if kind == TEMPLATE_LITERAL:
                 continue
-            inner = child.children if kind == "template_interpolation" else ()
-            if len(inner) != 3 or inner[1].type != "expression":
+            inner = child.children if kind == TEMPLATE_INTERPOLATION else ()
+            if len(inner) != 3 or inner[1].kind_id != EXPRESSION:
                 return _NOT_SIMPLE
             literals.append(data[position:child.start_byte].decode())
             exprs.append(inner[1])
