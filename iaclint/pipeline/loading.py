@@ -251,7 +251,7 @@ def _run_units(units: list, options: Options, jobs: int, keys: list, cache, chec
     order = _largest_first(units)
     global _CHECKS, _LEDGER
     with _FORKING:
-        _CHECKS, _LEDGER = checks, ledger.shared(context)
+        _CHECKS, _LEDGER = checks, ledger.shared()
         try:
             ran = _run_parallel([units[i] for i in order], options, jobs, [keys[i] for i in order], cache, context,
                                 [indices[i] for i in order])
