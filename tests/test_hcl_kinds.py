@@ -3,7 +3,8 @@
 The block builder and the evaluator compare `Node.kind_id` with numbers instead of
 `Node.type` with names (a string made per call). That is the same test only while each
 name is one kind of tree-sitter-hcl's grammar: checked here against the grammar, on every
-node of every Terraform fixture, and `_check_kinds` refuses a grammar that moved them.
+node of every Terraform fixture; the numbers are read from the installed grammar
+(`_kind_numbers`), which must hold exactly one kind of each name.
 """
 from __future__ import annotations
 
@@ -59,15 +60,22 @@ class _Grammar:
         return self.names[number]
 
 
-def test_a_grammar_whose_kinds_moved_is_refused():
-    with pytest.raises(RuntimeError, match="expression"):  # another number
-        hcl._check_kinds(_Grammar({hcl.EXPRESSION: "expr", 1: "expression"}))
+def test_a_grammar_that_numbers_its_kinds_anew_is_read_by_its_own_numbers():
+    moved = hcl._kind_numbers(_Grammar({hcl.EXPRESSION: "expr", 1: "expression"}), tuple(hcl.KINDS))
+    assert moved["expression"] == 1 and moved["expression"] != hcl.EXPRESSION
+    assert {k: v for k, v in moved.items() if k != "expression"} == {
+        k: v for k, v in hcl.KINDS.items() if k != "expression"}
+
+
+def test_a_grammar_without_exactly_one_kind_of_a_name_is_refused():
     with pytest.raises(RuntimeError, match="comment"):  # a name held by two kinds
-        hcl._check_kinds(_Grammar({1: "comment"}))
+        hcl._kind_numbers(_Grammar({1: "comment"}), tuple(hcl.KINDS))
+    with pytest.raises(RuntimeError, match="expression"):  # a name no kind holds
+        hcl._kind_numbers(_Grammar({hcl.EXPRESSION: "expr"}), tuple(hcl.KINDS))
 
 
 def test_the_loaded_grammar_passes():
-    hcl._check_kinds(hcl._parser().language)
+    assert hcl._kind_numbers(hcl._parser().language, tuple(hcl.KINDS)) == hcl.KINDS
 
 
 def _nodes(kind: int):

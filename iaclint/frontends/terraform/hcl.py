@@ -79,74 +79,48 @@ def _tokens(data: bytes, start: int, end: int) -> int:
 def _parser():
     global _PARSER
     if _PARSER is None:
-        import tree_sitter_hcl
-        from tree_sitter import Language, Parser
+        from tree_sitter import Parser
 
-        language = Language(tree_sitter_hcl.language())
-        _check_kinds(language)
-        _PARSER = Parser(language)
+        _PARSER = Parser(_LANGUAGE)
     return _PARSER
 
 
-# Kinds of syntax node by number (`Node.kind_id`): the loops that visit every node compare
-# these instead of `Node.type`, which makes a new string at each call. In tree-sitter-hcl
-# no two kinds share a name, so a number stands for exactly one name; `_check_kinds`
-# holds the grammar to that when the parser is made (`tests/test_hcl_kinds.py`).
-IDENTIFIER = 4
-COMMENT = 46
-QUOTED_TEMPLATE_START = 48
-QUOTED_TEMPLATE_END = 49
-BODY = 57
-ATTRIBUTE = 58
-BLOCK = 59
-BLOCK_START = 60
-EXPRESSION = 62
-LITERAL_VALUE = 64
-NUMERIC_LIT = 65
-STRING_LIT = 67
-COLLECTION_VALUE = 68
-TUPLE = 70
-OBJECT_ELEM = 78
-GET_ATTR = 82
-VARIABLE_EXPR = 91
-TEMPLATE_EXPR = 100
-TEMPLATE_LITERAL = 105
-TEMPLATE_INTERPOLATION = 106
-NULL_LIT = 11
-BOOL_LIT = 66
-OBJECT = 74
-INDEX = 79
-LEGACY_INDEX = 81
-FOR_EXPR = 86
-FUNCTION_CALL = 92
-CONDITIONAL = 96
-OPERATION = 97
-QUOTED_TEMPLATE = 101
-HEREDOC_TEMPLATE = 102
-ELLIPSIS = 24
-FUNCTION_ARGUMENTS = 95
-KINDS = {
-    "identifier": IDENTIFIER, "comment": COMMENT, "quoted_template_start": QUOTED_TEMPLATE_START,
-    "quoted_template_end": QUOTED_TEMPLATE_END, "body": BODY, "attribute": ATTRIBUTE, "block": BLOCK,
-    "block_start": BLOCK_START, "expression": EXPRESSION, "literal_value": LITERAL_VALUE,
-    "numeric_lit": NUMERIC_LIT, "string_lit": STRING_LIT, "collection_value": COLLECTION_VALUE,
-    "tuple": TUPLE, "object_elem": OBJECT_ELEM, "get_attr": GET_ATTR, "variable_expr": VARIABLE_EXPR,
-    "template_expr": TEMPLATE_EXPR, "template_literal": TEMPLATE_LITERAL,
-    "template_interpolation": TEMPLATE_INTERPOLATION, "null_lit": NULL_LIT, "bool_lit": BOOL_LIT, "object": OBJECT,
-    "index": INDEX, "legacy_index": LEGACY_INDEX, "for_expr": FOR_EXPR, "function_call": FUNCTION_CALL,
-    "conditional": CONDITIONAL, "operation": OPERATION, "quoted_template": QUOTED_TEMPLATE,
-    "heredoc_template": HEREDOC_TEMPLATE, "ellipsis": ELLIPSIS, "function_arguments": FUNCTION_ARGUMENTS,
-}
+def _grammar():
+    import tree_sitter_hcl
+    from tree_sitter import Language
+
+    return Language(tree_sitter_hcl.language())
 
 
-def _check_kinds(language) -> None:
-    """RuntimeError unless each of `KINDS` is the one kind of `language` with its name."""
+def _kind_numbers(language, names: tuple) -> dict:
+    """{name: its kind number in `language`}; RuntimeError unless each name is exactly one
+    kind (then a number stands for exactly that name). The numbers are read from the
+    grammar installed, not written here: a release of tree-sitter-hcl that numbers its
+    kinds anew must not stop Terraform scans."""
     numbers: dict = {}
     for number in range(language.node_kind_count):
         numbers.setdefault(language.node_kind_for_id(number), []).append(number)
-    wrong = sorted(name for name, number in KINDS.items() if numbers.get(name) != [number])
+    wrong = sorted(name for name in names if len(numbers.get(name, ())) != 1)
     if wrong:
-        raise RuntimeError(f"tree-sitter-hcl's node kinds are not the ones iaclint reads by number: {wrong}")
+        raise RuntimeError(f"tree-sitter-hcl's grammar has not exactly one node kind of each name iaclint reads "
+                           f"by number: {wrong}")
+    return {name: numbers[name][0] for name in names}
+
+
+# Kinds of syntax node by number (`Node.kind_id`): the loops that visit every node compare
+# these instead of `Node.type`, which makes a new string at each call. Read from the
+# grammar when this module is imported (`_kind_numbers`; `tests/test_hcl_kinds.py`).
+_LANGUAGE = _grammar()
+KINDS = _kind_numbers(_LANGUAGE, (
+    "identifier", "comment", "quoted_template_start", "quoted_template_end", "body", "attribute", "block",
+    "block_start", "expression", "literal_value", "numeric_lit", "string_lit", "collection_value", "tuple",
+    "object_elem", "get_attr", "variable_expr", "template_expr", "template_literal", "template_interpolation",
+    "null_lit", "bool_lit", "object", "index", "legacy_index", "for_expr", "function_call", "conditional",
+    "operation", "quoted_template", "heredoc_template", "ellipsis", "function_arguments"))
+(IDENTIFIER, COMMENT, QUOTED_TEMPLATE_START, QUOTED_TEMPLATE_END, BODY, ATTRIBUTE, BLOCK, BLOCK_START, EXPRESSION,
+ LITERAL_VALUE, NUMERIC_LIT, STRING_LIT, COLLECTION_VALUE, TUPLE, OBJECT_ELEM, GET_ATTR, VARIABLE_EXPR,
+ TEMPLATE_EXPR, TEMPLATE_LITERAL, TEMPLATE_INTERPOLATION, NULL_LIT, BOOL_LIT, OBJECT, INDEX, LEGACY_INDEX, FOR_EXPR,
+ FUNCTION_CALL, CONDITIONAL, OPERATION, QUOTED_TEMPLATE, HEREDOC_TEMPLATE, ELLIPSIS, FUNCTION_ARGUMENTS) = KINDS.values()
 
 
 @dataclass
