@@ -68,3 +68,53 @@ def test_a_grammar_whose_kinds_moved_is_refused():
 
 def test_the_loaded_grammar_passes():
     hcl._check_kinds(hcl._parser().language)
+
+
+def _nodes(kind: int):
+    """(node, the file's bytes) of every node of `kind` in the Terraform fixtures, and some
+    written for the edge cases (escapes, `$${`, non-ASCII text, an empty string)."""
+    written = [b'resource "a\\"b" "c\\\\d" {\n  x = "a\\"b"\n  y = ""\n}\n',
+               b'resource "a$${b}" "%%{c}" {\n  x = "$${x} %%{y} \\u00e9"\n}\n',
+               'resource "é" "x" {\n  x = "é\\n"\n  y = true\n  z = 1.5\n  n = null\n}\n'.encode(),
+               b'resource "  a" "\tb " {\n  x = "  a"\n}\nresource "/*c*/d" "//e" {\n  x = "/*c*/d"\n}\n',
+               b'resource "a /*c*/ b" "a\tb" {}\nresource "#e" "x" {}\nresource "b  " "c d\t" {}\n']
+    for data in written + [p.read_bytes() for p in sorted(FIXTURES.rglob("*.tf"))]:
+        if hcl._refused("x.tf", data):  # not UTF-8, or binary: never parsed
+            continue
+        try:
+            tree = hcl._parse(data)
+        except hcl.TooManyTokens:
+            continue
+        if tree.root_node.has_error:  # such a file's blocks are not built, nor evaluated
+            continue
+        stack = [tree.root_node]
+        while stack:
+            node = stack.pop()
+            if node.kind_id == kind:
+                yield node, data
+            stack.extend(node.children)
+
+
+def test_a_quoted_label_read_between_its_quotes_is_its_literal_text():
+    count = 0
+    for node, data in _nodes(hcl.STRING_LIT):
+        assert hcl._string_lit(node, data) == hcl._string_lit_parts(node, data)
+        count += 1
+    assert count > 1000
+
+
+def test_a_quoted_literal_read_between_its_quotes_is_what_the_literal_rule_gives():
+    from types import SimpleNamespace
+
+    from iaclint.frontends.terraform.expressions import Evaluator, Scope
+
+    count = 0
+    for node, data in _nodes(hcl.EXPRESSION):
+        children = node.children
+        if len(children) != 1 or children[0].kind_id != hcl.LITERAL_VALUE:
+            continue
+        source, scope = hcl.Source("x.tf", data), Scope(SimpleNamespace())
+        general = Evaluator()._literal(children[0].children[0], source)
+        assert Evaluator()._expression(node, source, scope, None) == general
+        count += 1
+    assert count > 1000

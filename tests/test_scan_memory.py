@@ -109,3 +109,24 @@ def test_the_whole_scan_entry_never_holds_its_findings_values_at_once():
     assert peak < 1_000_000, peak
     again = pickle.loads(pickle.dumps(evaluated, protocol=pickle.HIGHEST_PROTOCOL))
     assert again == evaluated and len(again.failed) == 20_000
+
+
+def test_an_unknown_pickles_as_its_slots_and_comes_back_whole():
+    """`Unknown.__reduce__` (the workers and the cache pickle thousands): every slot comes
+    back, an Unknown met twice in one pickle is one object again (identity is what
+    `Unknown.__eq__` compares), and the slots' names are not written for each one."""
+    from iaclint.model.resource import Span
+    from iaclint.model.unknown import ABSENT, Unknown
+
+    inner = Unknown("var.x", "a variable", refs=["var.x"])
+    value = Unknown("var.y ? 1 : var.x", "a conditional", Span("main.tf", 2, 3, 2, 20), ("var.y",),
+                    alternatives=(1, ABSENT, inner), parts=("a", inner), pattern="a*", symbol=("sym", 1), many=True)
+    back = pickle.loads(pickle.dumps([value, value, inner], protocol=pickle.HIGHEST_PROTOCOL))
+    assert back[0] is back[1] and back[0].alternatives[2] is back[2] and back[0].parts[1] is back[2]
+    for name in Unknown.__slots__:
+        if name not in ("alternatives", "parts"):
+            assert getattr(back[0], name) == getattr(value, name), name
+    assert back[0].alternatives[:2] == (1, ABSENT) and back[0].parts[0] == "a"
+    assert back[2].refs == ("var.x",) and back[2].alternatives is None and back[2].many is False
+    data = pickle.dumps(inner, protocol=pickle.HIGHEST_PROTOCOL)
+    assert b"_unknown" in data and b"expr" not in data  # its values in order, not a dict of slot names

@@ -170,3 +170,35 @@ def test_each_pass_is_a_result_of_its_own(monkeypatch):
     policies = [p for p in builtin_policies() if p.resource_types]
     passes = [ev.result for ev in evaluate(Project(loaded.resources), policies, []) if ev.result.verdict is Verdict.PASS]
     assert len(passes) > 1 and len({id(r) for r in passes}) == len(passes)
+
+
+def test_each_unit_and_policy_keeps_its_own_work_meter_when_units_alternate():
+    """`check_group` keeps the meters of the unit at hand between resources; a resource of
+    another unit in between must not reset or share them. A policy charged 2,000,000
+    steps a check runs out (`POLICY_STEPS`, 5,000,000) on the third resource of a unit,
+    whatever came in between, and the current meter is none once a check raised."""
+    from conftest import make_resource
+
+    from iaclint.engine.policy import Policy
+    from iaclint.engine.runner import check_group
+    from iaclint.model import work
+
+    class Costly(Policy):
+        id = "TEST1"
+        resource_types = ("aws_s3_bucket",)
+
+        def check(self, resource, ctx):
+            work.spend(2_000_000)
+            if resource.address == "broken":
+                raise ValueError("a bug")
+            return []
+
+    units = ["a", "b", "a", "b", "a", "a", "b"]
+    resources = [make_resource("aws_s3_bucket", {}, address=f"r{i}", unit=u) for i, u in enumerate(units)]
+    resources.append(make_resource("aws_s3_bucket", {}, address="broken", unit="c"))
+    got = check_group(resources, [Costly()])
+    unknown = [index for (index, _), f in got.findings if f.verdict == "UNKNOWN"]
+    assert unknown == [4, 5, 6]  # the third of unit a (and the one after it), the third of unit b
+    assert got.passes[("f.tf", "TEST1")] == 4
+    assert [text for _, text in got.errors] == ["policy TEST1 failed on f.tf broken: ValueError: a bug"]
+    assert work.current() is None

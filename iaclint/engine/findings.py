@@ -16,7 +16,8 @@ def finding(policy: Policy, resource, result, cwd: str | None = None) -> Finding
     message = result.message or policy.title
     address = resource.address
     root = resource.unit if resource.fmt == TERRAFORM and address.startswith("module.") else ""
-    origin = resource.origin_of(path) if path and hasattr(resource, "origin_of") else ""
+    # (most resources have no values from variables, and no metadata: no call for them)
+    origin = resource.origin_of(path) if path and getattr(resource, "origins", None) else ""
     if origin:  # the line is where a variable is used: say where its value was set
         message = f"{message} (value from {origin})"
     environment = getattr(resource, "environment", "")
@@ -30,7 +31,7 @@ def finding(policy: Policy, resource, result, cwd: str | None = None) -> Finding
         fingerprint(policy.id, resource.file, address,
                     (*path, result.identity) if result.identity else tuple(path), root, cwd),
         False, "",  # suppressed, suppression_reason
-        resource.construct,
+        resource.construct if resource.metadata else "",
         result.flows,
         (environment,) if environment else (),
         root,

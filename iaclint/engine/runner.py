@@ -25,7 +25,7 @@ from iaclint.engine.policy import Context, Policy, Result, Verdict
 from iaclint.model.project import Project, UnitProject
 from iaclint.model.records import dataclass, field
 from iaclint.model.resource import Resource
-from iaclint.model.work import POLICY_STEPS, Meter, TooMuchWork, metered
+from iaclint.model.work import CURRENT, POLICY_STEPS, Meter, TooMuchWork
 
 SPLIT_MIN_RESOURCES = 2_000  # a unit this large is checked in groups of policies (`policy_groups`)
 
@@ -120,10 +120,18 @@ def check_group(resources: list[Resource], policies: list[Policy], group: list |
     meters = Meters()
     passes = out.passes
     cwd = os.getcwd()  # once for the unit's findings (their fingerprints), not once each
+    unit, unit_meters = None, {}
     for index, resource in enumerate(resources):
-        for position, policy in plan[resource.type]:
+        checks = plan[resource.type]
+        if not checks:
+            continue
+        if resource.unit != unit:  # the meters of the resource's unit, by policy id (`Meters.of`)
+            unit = resource.unit
+            unit_meters = meters.of_unit(unit)
+        for position, policy in checks:
             project.touched = False
-            results = _check(policy, resource, ctx, errors, meters.of(resource, policy))
+            meter = unit_meters.get(policy.id) or meters.of(resource, policy)
+            results = _check(policy, resource, ctx, errors, meter)
             if project.touched:  # its verdict (or its error) may depend on other units
                 errors.clear()
                 out.deferred.append(((index, position), (index, policy.id)))
@@ -202,14 +210,21 @@ class Meters:
 
     def __init__(self, limit: int = POLICY_STEPS):
         self.limit = limit
-        self.meters: dict = {}
+        self.meters: dict = {}  # unit -> {policy id: Meter}
 
     def of(self, resource: Resource, policy: Policy) -> Meter:
-        key = (resource.unit, policy.id)
-        meter = self.meters.get(key)
+        unit_meters = self.of_unit(resource.unit)
+        meter = unit_meters.get(policy.id)
         if meter is None:
-            meter = self.meters[key] = Meter(self.limit, f"policy {policy.id} on `{resource.unit}`")
+            meter = unit_meters[policy.id] = Meter(self.limit, f"policy {policy.id} on `{resource.unit}`")
         return meter
+
+    def of_unit(self, unit: str) -> dict:
+        """{policy id: Meter} of the unit's meters made so far (the dict `of` adds to)."""
+        unit_meters = self.meters.get(unit)
+        if unit_meters is None:
+            unit_meters = self.meters[unit] = {}
+        return unit_meters
 
 
 def _check(policy: Policy, resource: Resource, ctx: Context, errors: list, meter: Meter | None = None) -> list | None:
@@ -219,8 +234,11 @@ def _check(policy: Policy, resource: Resource, ctx: Context, errors: list, meter
     if meter is not None and meter.spent_out:
         return [Result(Verdict.UNKNOWN, meter.reason())]
     try:
-        with metered(meter):
+        token = _enter(meter)  # `with metered(meter)`, without the context manager's object and calls
+        try:
             results = list(policy.check(resource, ctx))
+        finally:
+            _leave(token)
     except TooMuchWork as exc:
         return [Result(Verdict.UNKNOWN, str(exc))]
     except Exception as exc:  # noqa: BLE001 - isolate a broken policy
@@ -232,4 +250,5 @@ def _check(policy: Policy, resource: Resource, ctx: Context, errors: list, meter
     return results or _PASSED
 
 
+_enter, _leave = CURRENT.set, CURRENT.reset
 _PASSED = (Result(Verdict.PASS),)  # what `_check` returns for a policy that yielded nothing: one PASS, shared

@@ -14,6 +14,7 @@ import re
 
 from iaclint.aws.iam import value_glob
 from iaclint.aws.verdicts import leaves
+from iaclint.model.documents import EncodedJson
 from iaclint.inventory import kinds, opensearch
 from iaclint.inventory.unit import Builder, unknowable
 from iaclint.inventory.model import AWS_KEY, CUSTOMER_KEY, EGRESS, INTERNET, PRIVATE, Asset
@@ -93,10 +94,7 @@ def model_id(value) -> object:
 
 
 def _models(b: Builder, asset: Asset, r) -> None:
-    for path, value in leaves(r.attributes):
-        last = next((p for p in reversed(path) if isinstance(p, str)), "")
-        if last.lower() not in MODEL_KEYS or path[0] in ("tags", "tags_all"):
-            continue
+    for path, value, last in _model_leaves(r.attributes):
         refs = [a for _, a in b.target_assets(r, path)]
         if refs:
             for target in refs:
@@ -113,6 +111,24 @@ def _models(b: Builder, asset: Asset, r) -> None:
         embedding = "embedding" in last
         b.link(asset, b.pseudo(kinds.foundation_model(found)), "invokes", "embedding model" if embedding else "model",
                (b.at(r, path),), cost=4, notes=("ingestion",) if embedding else ())
+
+
+def _model_leaves(value, path: tuple = (), last: str = ""):
+    """(path, value, the last name of the path) of the leaves `leaves` gives, in its order,
+    whose last name is one of `MODEL_KEYS`, outside `tags` and `tags_all`: the last name
+    is carried down the walk instead of being looked for again at every leaf, and the
+    tags are not walked."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if path or k not in ("tags", "tags_all"):
+                yield from _model_leaves(v, path + (k,), k if isinstance(k, str) else last)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _model_leaves(v, path + (i,), last)
+    elif isinstance(value, EncodedJson):
+        yield from _model_leaves(value.value, path, last)
+    elif last.lower() in MODEL_KEYS:
+        yield path, value, last
 
 
 def _encryption(b: Builder, r) -> object:

@@ -18,6 +18,7 @@ from iaclint.inventory import kinds
 from iaclint.inventory.unit import Builder
 from iaclint.inventory.model import Asset, Unknowable
 from iaclint.inventory.settings import MODEL_KEYS
+from iaclint.model.work import spend
 
 ROLE_KEYS = frozenset(iam.ROLE_ATTRIBUTES) | {"role", "data_access_role_arn", "memory_execution_role_arn"}
 # Kinds that run as a role of their own (others name roles for other reasons).
@@ -67,8 +68,7 @@ def _roles(b: Builder, asset: Asset) -> None:
     r = asset.resource
     where = [p for p in ROLE_PATHS if p[0] in r.attributes]
     where += [tuple(ref.path) for ref in r.references
-              if ref.path and ref.path[0] not in ("tags", "tags_all")
-              and next((p for p in reversed(ref.path) if isinstance(p, str)), "") in ROLE_KEYS]
+              if ref.path and ref.path[0] not in ("tags", "tags_all") and _last_name(ref.path) in ROLE_KEYS]
     for path in dict.fromkeys(where):
         for found, role, reason in iam.role_of_reference(r, path, b.ctx):
             target = b.asset(role)
@@ -81,20 +81,35 @@ def _roles(b: Builder, asset: Asset) -> None:
                 asset.role = Unknowable(reason)
 
 
+def _last_name(path) -> str:
+    """The last name (not an index) of a path, "" for none."""
+    last = path[-1] if path else ""
+    if isinstance(last, str):
+        return last
+    return next((p for p in reversed(path) if isinstance(p, str)), "")
+
+
 def _folded(b: Builder) -> dict:
     """id(user resource) -> [folded resources it refers to]; a folded resource nobody
     refers to becomes an asset of its own (an endpoint configuration alone). A reference
-    reaches only its own unit (`Project.lookup`), so a unit without a folded resource
-    has nothing to fold: its references are not walked."""
+    reaches only its own unit, by address (`Project.lookup`): only the references of
+    assets to the address of a folded resource are looked up (a unit without one walks
+    nothing), each asset's references charged as `Builder.targets` would."""
     out: dict = {}
     users: set = set()
-    if not any(t in b.by_type for t in FOLDED):
+    folded = {r.address for r in b.of_type(*FOLDED)}
+    if not folded:
         return out
     for r in b.resources:
-        for _, target, _ in b.targets(r):
-            if target is not None and target.type in FOLDED and b.asset(r) is not None:
-                out.setdefault(id(r), []).append(target)
-                users.add(id(target))
+        if b.asset(r) is None:
+            continue
+        spend(len(r.references) + 1)
+        for ref in r.references:
+            if ref.target in folded:
+                target = b.lookup(r, ref.target)
+                if target is not None and target.type in FOLDED:
+                    out.setdefault(id(r), []).append(target)
+                    users.add(id(target))
     for r in b.of_type(*FOLDED):
         if id(r) not in users:
             b.make(r, "endpoint")
@@ -111,7 +126,7 @@ def _references(b: Builder, asset: Asset, r, via: tuple, folded: dict, depth: in
         other = b.asset(target)
         if other is None or other is asset:
             continue
-        last = next((p for p in reversed(where) if isinstance(p, str)), "")
+        last = _last_name(where)
         if other.kind == "role" or last in ROLE_KEYS or last.lower() in MODEL_KEYS:
             continue  # execution roles: `_roles`, models: `settings`; a role named otherwise is not a use
         _reference_edge(b, asset, other, where, via, r)

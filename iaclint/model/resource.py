@@ -11,6 +11,8 @@ in `iaclint.model.paths` step through lists transparently, so one policy path su
 """
 from __future__ import annotations
 
+from array import array
+
 from iaclint.model.records import dataclass, field
 
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: a whole-scan cache hit does not import `typing`
@@ -60,8 +62,6 @@ class SpanMap:
     _SCANNED = 16
 
     def __init__(self, spans: dict):
-        from array import array
-
         self._paths = tuple(spans)
         values = spans.values()
         files = {s.file for s in values}

@@ -57,6 +57,7 @@ class Meter:
 
 
 _CURRENT: ContextVar = ContextVar("iaclint_meter", default=None)
+CURRENT = _CURRENT  # the current meter, for the runner's `set`/`reset` around each check (`metered`)
 
 
 def spend(steps: int) -> None:

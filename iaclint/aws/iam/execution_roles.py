@@ -6,7 +6,7 @@ questions of the AI resource, not of the role's permissions."""
 from __future__ import annotations
 
 import weakref
-from typing import Any, Iterator
+from typing import Any
 
 from iaclint.aws.iam.principals import PRINCIPAL_ARN, ROLE, named_in_unit
 from iaclint.aws.iam.statements import unknown_reason
@@ -96,17 +96,25 @@ def _is_role_path(path) -> bool:
     return any(isinstance(part, str) and part in ROLE_ATTRIBUTES for part in path)
 
 
-def _find_named(value: Any, names: tuple, prefix: tuple = (), depth: int = 0) -> Iterator[tuple[tuple, Any]]:
-    """(path, value) of every key in `names` at any depth of nested blocks."""
+def _find_named(value: Any, names: tuple, prefix: tuple = (), depth: int = 0) -> list[tuple[tuple, Any]]:
+    """(path, value) of every key in `names` at any depth of nested blocks, depth first.
+    (A list filled by plain recursion: a chain of generators cost a resume per level for
+    every item, and every AI resource of a unit is walked.)"""
+    found: list = []
+    _collect_named(value, names, prefix, depth, found)
+    return found
+
+
+def _collect_named(value: Any, names: tuple, prefix: tuple, depth: int, found: list) -> None:
     if depth > 16:
         return
     if isinstance(value, dict):
         for key, item in value.items():
             if key in names:
-                yield prefix + (key,), item
+                found.append((prefix + (key,), item))
             elif isinstance(item, (dict, list)):
-                yield from _find_named(item, names, prefix + (key,), depth + 1)
+                _collect_named(item, names, prefix + (key,), depth + 1, found)
     elif isinstance(value, list):
         for i, item in enumerate(value):
             if isinstance(item, (dict, list)):
-                yield from _find_named(item, names, prefix + (i,), depth + 1)
+                _collect_named(item, names, prefix + (i,), depth + 1, found)

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 import weakref
+from functools import lru_cache
 from typing import Any, Callable, Iterator
 
 from iaclint.aws.iam.documents import granted_documents
@@ -331,6 +332,7 @@ def named_in_unit(resource, ctx, kind: str, value: str, keep_self: bool = False)
     return [p for p in names.get(_literal_name(value, kind), ()) if keep_self or p is not resource]
 
 
+@lru_cache(maxsize=4096)
 def _literal_name(value: str, kind: str) -> str | None:
     """The name a literal (a name, or an ARN of a principal of type `kind`) gives."""
     text = value.strip()

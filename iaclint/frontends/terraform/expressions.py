@@ -205,6 +205,11 @@ class Evaluator(References, Templates, FunctionCalls, Symbolic):
                 child = children[0]
                 kind = child.kind_id
                 if kind == LITERAL_VALUE:
+                    # A literal that starts with a quote is a `string_lit` of the same
+                    # bytes: read as `_literal` reads one, without making its node.
+                    data, start, end = source.data, child.start_byte, child.end_byte
+                    if end - start >= 2 and data[start] == 34 and data[end - 1] == 34:
+                        return unescape(data[start + 1:end - 1].decode())
                     return self._literal(child.children[0], source)
                 if kind == TEMPLATE_EXPR:  # the next most common: a string with `${...}`
                     return self._template(child.children[0], source, scope, path)
@@ -290,13 +295,21 @@ class Evaluator(References, Templates, FunctionCalls, Symbolic):
         raise EvalError(f"unsupported literal ({kind})")
 
     def _collection(self, node, source, scope, path):
+        # Each item's span noted as `_note` does, without its call per item.
+        recorder = self.recorder
+        note = recorder.spans.setdefault if recorder is not None and path is not None else None
+        span = source.span
+        evaluate = self.evaluate
         if node.kind_id == TUPLE:
             out = []
             for child in node.children:
                 if child.kind_id == EXPRESSION:
-                    item_path = None if path is None else path + (len(out),)
-                    self._note(item_path, source, child)
-                    out.append(self.evaluate(child, source, scope, item_path))
+                    if note is None:
+                        out.append(evaluate(child, source, scope, None))
+                    else:
+                        item_path = path + (len(out),)
+                        note(item_path, span(child))
+                        out.append(evaluate(child, source, scope, item_path))
             return sized(scope, out)
         out: dict = {}
         for elem in node.children:
@@ -307,9 +320,12 @@ class Evaluator(References, Templates, FunctionCalls, Symbolic):
             key = self._object_key(key_node, source, scope)
             if isinstance(key, Unknown):
                 return unknown(node_text(node), f"object key `{node_text(key_node)}` is unknown: {key.reason}", key.refs)
-            item_path = None if path is None else path + (key,)
-            self._note(item_path, source, elem)
-            out[key] = self.evaluate(value_node, source, scope, item_path)
+            if note is None:
+                out[key] = evaluate(value_node, source, scope, None)
+            else:
+                item_path = path + (key,)
+                note(item_path, span(elem))
+                out[key] = evaluate(value_node, source, scope, item_path)
         return sized(scope, out)
 
     def _object_key(self, node, source, scope):

@@ -12,6 +12,7 @@ arguments follow the values to where the result puts them.
 from __future__ import annotations
 
 from iaclint.frontends.terraform import estimates, functions
+from iaclint.frontends.terraform.hcl import ELLIPSIS, EXPRESSION, FUNCTION_ARGUMENTS
 from iaclint.frontends.terraform.values import (
     EvalError,
     budget_of,
@@ -26,10 +27,12 @@ class FunctionCalls:
     """The function-call methods of `Evaluator`."""
 
     def _call(self, node, source, scope, path):
-        name = node.children[0].text.decode()
-        args_node = next((c for c in node.children if c.type == "function_arguments"), None)
-        arg_nodes = [c for c in args_node.children if c.type == "expression"] if args_node else []
-        expand = bool(args_node) and any(c.type == "ellipsis" for c in args_node.children)
+        children = node.children  # kinds by number (`hcl.KINDS`)
+        first = children[0]
+        name = source.data[first.start_byte:first.end_byte].decode()
+        args_node = next((c for c in children if c.kind_id == FUNCTION_ARGUMENTS), None)
+        arg_nodes = [c for c in args_node.children if c.kind_id == EXPRESSION] if args_node else []
+        expand = bool(args_node) and any(c.kind_id == ELLIPSIS for c in args_node.children)
         if name in ("try", "can"):
             return self._try(name, arg_nodes, source, scope, path)
         if name in ("file", "templatefile", "fileexists", "filebase64"):
@@ -107,10 +110,11 @@ class FunctionCalls:
                 if isinstance(arg, list):
                     moves.extend((i, (j,), (offset + j,)) for j in range(len(arg)))
                     offset += len(arg)
+        note = self.recorder.spans.setdefault  # `Recorder.note`, without its call per span
         for index, old, new in moves:
             for sub, span in spans[index].items():
                 if sub and sub[:len(old)] == old:
-                    self.recorder.note(path + new + sub[len(old):], span)
+                    note(path + new + sub[len(old):], span)
 
     def _try(self, name, arg_nodes, source, scope, path):
         """`try` gives its first argument that evaluates without an error; `can` says

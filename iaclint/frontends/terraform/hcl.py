@@ -26,7 +26,7 @@ import re
 import threading
 from typing import Any
 
-from iaclint.frontends.terraform.kept import kept
+from iaclint.frontends.terraform.kept import _THREADS, kept
 from iaclint.model.records import dataclass, field
 from iaclint.model.resource import DUPLICATE_KEY_ID, ParseError, Span
 
@@ -123,6 +123,8 @@ CONDITIONAL = 96
 OPERATION = 97
 QUOTED_TEMPLATE = 101
 HEREDOC_TEMPLATE = 102
+ELLIPSIS = 24
+FUNCTION_ARGUMENTS = 95
 KINDS = {
     "identifier": IDENTIFIER, "comment": COMMENT, "quoted_template_start": QUOTED_TEMPLATE_START,
     "quoted_template_end": QUOTED_TEMPLATE_END, "body": BODY, "attribute": ATTRIBUTE, "block": BLOCK,
@@ -133,7 +135,7 @@ KINDS = {
     "template_interpolation": TEMPLATE_INTERPOLATION, "null_lit": NULL_LIT, "bool_lit": BOOL_LIT, "object": OBJECT,
     "index": INDEX, "legacy_index": LEGACY_INDEX, "for_expr": FOR_EXPR, "function_call": FUNCTION_CALL,
     "conditional": CONDITIONAL, "operation": OPERATION, "quoted_template": QUOTED_TEMPLATE,
-    "heredoc_template": HEREDOC_TEMPLATE,
+    "heredoc_template": HEREDOC_TEMPLATE, "ellipsis": ELLIPSIS, "function_arguments": FUNCTION_ARGUMENTS,
 }
 
 
@@ -165,7 +167,7 @@ class Source:
         if nodes is None:
             self.nodes = nodes = _expression_nodes(_parse(self.data).root_node)
             self.parses += 1
-        kept().use(self)
+        _THREADS.kept.use(self)  # `kept().use`, without the call: asked for every attribute
         return nodes.get(start)
 
     def __getstate__(self) -> dict:
@@ -540,7 +542,25 @@ def _duplicate(source: Source, block_type: str, labels: list, first: Attribute, 
         "rejects the configuration", DUPLICATE_KEY_ID))
 
 
+_SPACE = b" \t\r\n"
+
+
 def _string_lit(node, data: bytes) -> str:
+    """A quoted label's text, as written (escapes kept): its literal pieces
+    (`_string_lit_parts`, the general rule). tree-sitter leaves out of them whitespace
+    after the opening quote and before the closing one (`" x "` is `x`), so only a label
+    whose text starts and ends with anything else (nearly all) is read straight from the
+    bytes between its quotes (a tree
+    with a missing quote has an error, and its file's blocks are not built), without
+    making the children's nodes (`tests/test_hcl_kinds.py`)."""
+    start, end = node.start_byte, node.end_byte
+    if end - start >= 2 and data[start] == 34 and data[end - 1] == 34 and \
+            (end - start == 2 or (data[start + 1] not in _SPACE and data[end - 2] not in _SPACE)):
+        return data[start + 1:end - 1].decode()
+    return _string_lit_parts(node, data)
+
+
+def _string_lit_parts(node, data: bytes) -> str:
     return "".join([data[c.start_byte:c.end_byte].decode() for c in node.children if c.kind_id == TEMPLATE_LITERAL])
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from iaclint.frontends.terraform.choices import traversal_steps
+from iaclint.frontends.terraform.hcl import COMMENT, GET_ATTR, INDEX
 from iaclint.frontends.terraform.values import EvalError, get_attr, lookup, node_text, spend, unknown
 from iaclint.model.unknown import Unknown
 
@@ -129,7 +130,8 @@ class References:
 
     def _postfix(self, value, postfix: list, source, scope, nodes: list):
         for i, node in enumerate(postfix):
-            if node.type == "comment":
+            kind = node.kind_id  # by number (`hcl.KINDS`)
+            if kind == COMMENT:
                 continue
             if isinstance(value, Unknown):
                 if value.alternatives is not None:  # a choice: every option read the same way
@@ -139,9 +141,10 @@ class References:
                 rest_path = self._symbol_path(postfix[i:], source, scope) if value.symbol is not None else None
                 symbol = value.symbol + (rest_path,) if rest_path is not None else None
                 return Unknown(text, value.reason, refs=value.refs, symbol=symbol)
-            if node.type == "get_attr":
-                value = get_attr(value, node.children[-1].text.decode())
-            elif node.type == "index":
+            if kind == GET_ATTR:
+                name = node.children[-1]
+                value = get_attr(value, source.data[name.start_byte:name.end_byte].decode())
+            elif kind == INDEX:
                 value = self._index(value, node.children[0], source, scope)
             elif node.type == "splat":
                 return self._splat(value, node.children[0], postfix[i + 1:], source, scope, nodes)

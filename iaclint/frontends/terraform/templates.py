@@ -12,6 +12,7 @@ from __future__ import annotations
 from iaclint.frontends.terraform import functions
 from iaclint.frontends.terraform.hcl import (
     EXPRESSION,
+    HEREDOC_TEMPLATE,
     QUOTED_TEMPLATE_END,
     QUOTED_TEMPLATE_START,
     TEMPLATE_INTERPOLATION,
@@ -42,7 +43,7 @@ class Templates:
     def _template(self, node, source, scope, path):
         """A quoted or heredoc template: literal text, `${...}` interpolations and the
         `%{if}`/`%{for}` directives, with `~` strip markers and `<<-` indentation."""
-        heredoc = node.type == "heredoc_template"
+        heredoc = node.kind_id == HEREDOC_TEMPLATE
         if not heredoc:
             simple = self._simple_template(node, source, scope, path)
             if simple is not _NOT_SIMPLE:
