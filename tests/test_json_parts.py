@@ -29,6 +29,12 @@ def tree(tmp_path, monkeypatch):
     return root
 
 
+@pytest.fixture(autouse=True)
+def idle(monkeypatch):
+    """A core is idle (`forked.idle_core`), whatever else runs on the machine meanwhile."""
+    monkeypatch.setattr(forked, "idle_core", lambda: True)
+
+
 @pytest.fixture
 def result(tree):
     found = api.scan(["."], strict=True, show_suppressed=True, **BASE)
@@ -162,3 +168,38 @@ def test_one_job_renders_and_writes_in_one_process(tree, tmp_path, monkeypatch, 
     assert cli.main(["scan", ".", "--format", "json", "--policy-dir", "pack", "--jobs", "1",
                      "--cache-dir", str(tmp_path / "c")]) == 1
     assert json.loads(capsys.readouterr().out)["findings"]
+
+
+def test_no_child_when_no_core_is_idle(result, monkeypatch):
+    monkeypatch.setattr(json_format, "SPLIT_MIN", 1)
+    monkeypatch.setattr(json_format, "BATCH", 2)
+    monkeypatch.setattr(forked, "idle_core", lambda: False)
+    monkeypatch.setattr(os, "fork", lambda: pytest.fail("forked on a busy machine"))
+    children = []
+    assert "".join(json_format.iter_json(result, parts=lambda a, b: forked.in_order(a, b, started=children.append))) \
+        == json_format.format_json(result)
+    assert children == []
+
+
+def test_an_idle_core_is_told_from_the_runnable_tasks(monkeypatch, tmp_path):
+    import builtins
+
+    real_open = builtins.open
+
+    def machine(running: int):
+        def fake_open(path, *args, **kwargs):
+            if path == "/proc/loadavg":
+                target = tmp_path / "loadavg"
+                target.write_bytes(f"0.50 0.40 0.30 {running}/200 4242\n".encode())
+                return real_open(target, *args, **kwargs)
+            return real_open(path, *args, **kwargs)
+        return fake_open
+
+    monkeypatch.undo()  # the real `idle_core`
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(builtins, "open", machine(1))
+    assert forked.idle_core()  # only this process runs: the other core is idle
+    monkeypatch.setattr(builtins, "open", machine(2))
+    assert not forked.idle_core()
+    monkeypatch.setattr(builtins, "open", machine(5))
+    assert not forked.idle_core()
