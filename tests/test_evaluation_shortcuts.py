@@ -9,6 +9,7 @@ and limits that stop counting part way.
 """
 from __future__ import annotations
 
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -206,9 +207,6 @@ def _evaluated(expression: str):
 def test_a_quoted_string_reads_back_as_its_text(text):
     """String literals are read from the bytes between their quotes (`_literal`), not
     from their children: every escape, a quote or backslash last, `$${`."""
-    # `$` before `${`, written `$$${`: tree-sitter-hcl reads `$$` and an empty `${}`
-    # (Terraform reads `$` and the escape `$${`), in a template, not a literal: not this test's.
-    assume("$$" not in text)
     value = _evaluated(_hcl(text))
     assume(value is not _UNPARSED)  # tree-sitter-hcl cannot read `"%%%{"`
     assert value == text
@@ -219,3 +217,24 @@ def test_numbers_read_as_hcl_reads_them():
     assert _evaluated("0042") == 42 and _evaluated("7") == 7 and _evaluated("1.5") == 1.5
     assert _evaluated("2e3") == 2000.0 and _evaluated("1.0") == 1.0
     assert isinstance(_evaluated("9" * 5000), Unknown)  # past Python's limit for reading numbers
+
+
+@pytest.mark.parametrize(("written", "value"), [
+    ('"$$${}"', "$${}"),  # Terraform: `$`, then the escape `$${`, then `}`
+    ('"$$${var.x}"', "$${var.x}"),  # not an interpolation: nothing is read of var.x
+    ('"a$$$$${y}b"', "a$$$${y}b"),
+    ('"$$$${y}"', "$$${y}"),  # an even run: tree-sitter-hcl agrees
+    ('"$${y}"', "${y}"),
+    ('"$ ${"z"}"', "$ z"),  # a `$` not right before `${`: the interpolation opens
+    ('"\\\\$${z}"', "\\${z}"),  # an escaped backslash, then the escape `$${`
+    ('"\\\\$$${z}"', "\\$${z}"),  # an escaped backslash, `$`, then the escape `$${`
+    ('"x${"$"}${"y"}"', "x$y"),  # a `$` that an interpolation made is not text before the next
+])
+def test_a_dollar_before_an_interpolation_makes_it_text_as_terraform_reads_it(written, value):
+    """HCL's scanner reads `$` followed by `${` as the escape `$${`; tree-sitter-hcl reads an
+    odd run of `$` before `{` as `$$` and an interpolation (`templates._escaped`)."""
+    assert _evaluated(written) == value
+
+
+def test_a_dollar_before_an_interpolation_in_a_heredoc_makes_it_text():
+    assert _evaluated('<<EOT\n$$${var.x} and ${"y"}\nEOT\n') == "$${var.x} and y\n"

@@ -94,7 +94,7 @@ class Templates:
             if kind == TEMPLATE_LITERAL:
                 continue
             inner = child.children if kind == TEMPLATE_INTERPOLATION else ()
-            if len(inner) != 3 or inner[1].kind_id != EXPRESSION:
+            if len(inner) != 3 or inner[1].kind_id != EXPRESSION or _escaped(data, child, children[0].end_byte, False):
                 return _NOT_SIMPLE
             literals.append(data[position:child.start_byte].decode())
             exprs.append(inner[1])
@@ -135,9 +135,12 @@ class Templates:
             end = children[-1].start_byte if children[-1].type == "quoted_template_end" else node.end_byte
         parts: list = []  # str (raw literal text) or a marker node
         starts: list = []
-        position = start
+        position = literal = start
         for marker in _template_markers(node):
-            if marker.start_byte < position or marker.end_byte > end:
+            if marker.start_byte < max(position, literal) or marker.end_byte > end:
+                continue
+            if _escaped(data, marker, start, heredoc):
+                literal = marker.end_byte  # its text stays in the literal around it
                 continue
             parts.append(data[position:marker.start_byte].decode())
             starts.append(position)
@@ -282,6 +285,24 @@ def _template_markers(node) -> list:
         elif child.type in ("template_directive", "template_if", "template_for"):
             out.extend(_template_markers(child))
     return out
+
+
+def _escaped(data: bytes, marker, start: int, heredoc: bool) -> bool:
+    """Whether an interpolation that tree-sitter-hcl found is literal text to Terraform:
+    HCL's scanner reads a `$` followed by `${` as the escape `$${`, so a `${` right after a
+    `$` (from `start`, the template's text) opens nothing. tree-sitter-hcl reads an odd
+    run of `$` before `{` (`"$$${x}"`) as `$$` and an interpolation, where Terraform reads
+    `$` and the escape: the text `$${x}`. In a quoted template a `\\$` is one escape
+    (an odd run of backslashes before the `$`), so the `${` after it does open."""
+    at = marker.start_byte
+    if marker.kind_id != TEMPLATE_INTERPOLATION or at - 1 < start or data[at - 1] != 36:  # b"$"
+        return False
+    if heredoc:
+        return True
+    slashes, i = 0, at - 2
+    while i >= start and data[i] == 92:  # b"\\"
+        slashes, i = slashes + 1, i - 1
+    return slashes % 2 == 0
 
 
 def _strip_markers(node) -> tuple[bool, bool]:
