@@ -135,6 +135,16 @@ class Scope:
         return scope
 
 
+def _quoted(data: bytes, start: int, end: int) -> str | None:
+    """The value of a string literal `"..."` at `data[start:end]`, read from the bytes
+    between its quotes (its quotes are its first and last children: a tree with a missing
+    quote has an error, and its file is not evaluated), which saves making the children's
+    nodes; None when it does not start and end with a quote."""
+    if end - start >= 2 and data[start] == 34 and data[end - 1] == 34:
+        return unescape(data[start + 1:end - 1].decode())
+    return None
+
+
 class Evaluator(References, Templates, FunctionCalls, Symbolic):
     def __init__(self, recorder: Recorder | None = None):
         self.recorder = recorder
@@ -207,10 +217,8 @@ class Evaluator(References, Templates, FunctionCalls, Symbolic):
                 if kind == LITERAL_VALUE:
                     # A literal that starts with a quote is a `string_lit` of the same
                     # bytes: read as `_literal` reads one, without making its node.
-                    data, start, end = source.data, child.start_byte, child.end_byte
-                    if end - start >= 2 and data[start] == 34 and data[end - 1] == 34:
-                        return unescape(data[start + 1:end - 1].decode())
-                    return self._literal(child.children[0], source)
+                    text = _quoted(source.data, child.start_byte, child.end_byte)
+                    return text if text is not None else self._literal(child.children[0], source)
                 if kind == TEMPLATE_EXPR:  # the next most common: a string with `${...}`
                     return self._template(child.children[0], source, scope, path)
                 if kind == COLLECTION_VALUE:
@@ -268,12 +276,9 @@ class Evaluator(References, Templates, FunctionCalls, Symbolic):
     def _literal(self, node, source):
         kind = node.kind_id
         if kind == STRING_LIT:
-            data, start, end = source.data, node.start_byte, node.end_byte
-            if end - start >= 2 and data[start] == 34 and data[end - 1] == 34:
-                # `"..."`: its quotes are its first and last children (a tree with a
-                # missing quote has an error, and its file is not evaluated); reading
-                # the bytes saves making the children's nodes.
-                return unescape(data[start + 1:end - 1].decode())
+            text = _quoted(source.data, node.start_byte, node.end_byte)
+            if text is not None:
+                return text
             children = node.children
             if children[0].type == "quoted_template_start" and children[-1].type == "quoted_template_end":
                 return unescape(source.data[children[0].end_byte:children[-1].start_byte].decode())

@@ -26,7 +26,7 @@ import re
 import threading
 from typing import Any
 
-from iaclint.frontends.terraform.kept import _THREADS, kept
+from iaclint.frontends.terraform.kept import kept
 from iaclint.model.records import dataclass, field
 from iaclint.model.resource import DUPLICATE_KEY_ID, ParseError, Span
 
@@ -141,7 +141,7 @@ class Source:
         if nodes is None:
             self.nodes = nodes = _expression_nodes(_parse(self.data).root_node)
             self.parses += 1
-        _THREADS.kept.use(self)  # `kept().use`, without the call: asked for every attribute
+        kept().use(self)
         return nodes.get(start)
 
     def __getstate__(self) -> dict:

@@ -128,10 +128,7 @@ def body(block, scope: Scope, evaluator: Evaluator, path: tuple, top: bool = Fal
         if top and name in META_ATTRIBUTES:
             continue
         where = path + (name,)
-        expr = attribute._expr  # `Attribute.expr`, without the property's call
-        if expr.__class__ is int:
-            expr = attribute.source.expression(expr)
-        value = evaluator.evaluate(expr, attribute.source, scope, where)
+        value = evaluator.evaluate(attribute.expr, attribute.source, scope, where)
         if value is None:
             continue  # Terraform treats an argument set to null as not set at all
         if isinstance(value, Unknown) and value.alternatives is not None and None in value.alternatives:
