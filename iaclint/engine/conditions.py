@@ -18,10 +18,8 @@ def applies(types: tuple, resource) -> bool:
 
 def evaluate(node: grammar.Node, resource) -> Outcome:
     """A condition without connections on one resource."""
-    if node.__class__ is _ATTRIBUTE:  # the leaves first: most nodes evaluated are attribute conditions
-        if node.types and resource.type not in node.types:  # (`applies`)
-            return _NOT_APPLYING
-        return attributes.check(node, resource)
+    if isinstance(node, grammar.Attribute):  # the leaves first: most nodes evaluated are attribute conditions
+        return attributes.check(node, resource) if applies(node.types, resource) else _NOT_APPLYING
     if isinstance(node, grammar.Complex):
         outcomes = [evaluate(child, resource) for child in node.children]
         if node.operator == "not":
@@ -32,15 +30,10 @@ def evaluate(node: grammar.Node, resource) -> Outcome:
         return combine(outcomes, conjunction=node.operator == "and")
     if isinstance(node, grammar.Filter):
         return Outcome(filter_holds(node, resource), (), f"not one of {', '.join(map(str, node.values))}")
-    if isinstance(node, grammar.Attribute):
-        if node.types and resource.type not in node.types:  # (`applies`)
-            return _NOT_APPLYING
-        return attributes.check(node, resource)
     raise ValueError(f"{node.where}: not an attribute condition")  # connections are decided per unit
 
 
 _NOT_APPLYING = Outcome(False, (), "", applies=False)  # shared: outcomes are never changed
-_ATTRIBUTE = grammar.Attribute
 
 
 def combine(outcomes: list[Outcome], conjunction: bool) -> Outcome:
