@@ -18,7 +18,6 @@ from iaclint.inventory import kinds
 from iaclint.inventory.unit import Builder
 from iaclint.inventory.model import Asset, Unknowable
 from iaclint.inventory.settings import MODEL_KEYS
-from iaclint.model.work import spend
 
 ROLE_KEYS = frozenset(iam.ROLE_ATTRIBUTES) | {"role", "data_access_role_arn", "memory_execution_role_arn"}
 # Kinds that run as a role of their own (others name roles for other reasons).
@@ -94,7 +93,7 @@ def _folded(b: Builder) -> dict:
     refers to becomes an asset of its own (an endpoint configuration alone). A reference
     reaches only its own unit, by address (`Project.lookup`): only the references of
     assets to the address of a folded resource are looked up (a unit without one walks
-    nothing), each asset's references charged as `Builder.targets` would."""
+    nothing)."""
     out: dict = {}
     users: set = set()
     folded = {r.address for r in b.of_type(*FOLDED)}
@@ -103,13 +102,10 @@ def _folded(b: Builder) -> dict:
     for r in b.resources:
         if b.asset(r) is None:
             continue
-        spend(len(r.references) + 1)
-        for ref in r.references:
-            if ref.target in folded:
-                target = b.lookup(r, ref.target)
-                if target is not None and target.type in FOLDED:
-                    out.setdefault(id(r), []).append(target)
-                    users.add(id(target))
+        for _, target, _ in b.targets(r, to=folded):
+            if target is not None and target.type in FOLDED:
+                out.setdefault(id(r), []).append(target)
+                users.add(id(target))
     for r in b.of_type(*FOLDED):
         if id(r) not in users:
             b.make(r, "endpoint")

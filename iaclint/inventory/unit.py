@@ -63,10 +63,11 @@ class Builder:
 
     # -- references
 
-    def targets(self, resource, path: tuple = ()) -> list:
-        """(path, target resource or None, reference) for every reference under `path`."""
+    def targets(self, resource, path: tuple = (), to: set | None = None) -> list:
+        """(path, target resource or None, reference) for every reference under `path` (to
+        an address in `to`, if given: `Project.outgoing`)."""
         out = []
-        for ref, target in self.ctx.project.outgoing(resource, path):
+        for ref, target in self.ctx.project.outgoing(resource, path, to):
             out.append((tuple(ref.path), target, ref))
         return out
 

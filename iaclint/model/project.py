@@ -100,13 +100,16 @@ class Project:
         """The resource `address` names, seen from `origin` (same module or template)."""
         return self._by_unit_address.get((origin.unit, address))
 
-    def outgoing(self, resource: Resource, path_prefix: Path = ()) -> list[tuple[Reference, Resource | None]]:
-        """References made by `resource` (under `path_prefix`), with their targets if scanned."""
+    def outgoing(self, resource: Resource, path_prefix: Path = (),
+                 to: set | None = None) -> list[tuple[Reference, Resource | None]]:
+        """References made by `resource` (under `path_prefix`; to an address in `to`, if
+        given, and only those are looked up), with their targets if scanned. Charged the
+        same either way."""
         out = []
         n = len(path_prefix)
         spend(len(resource.references) + 1)
         for ref in resource.references:
-            if tuple(ref.path[:n]) == tuple(path_prefix):
+            if tuple(ref.path[:n]) == tuple(path_prefix) and (to is None or ref.target in to):
                 out.append((ref, self.lookup(resource, ref.target)))
         return out
 
