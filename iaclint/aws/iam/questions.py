@@ -56,10 +56,9 @@ def actions_cover(stmt: Statement, query: str) -> Tri:
     `bedrock:Invoke*` does not). For `NotAction` (everything not listed), no listed element
     may touch the query: `NotAction: ["s3:*"]` covers `bedrock:*`."""
     if "actions" in stmt.paths:
-        return any3(unknown_covers(a, query) if is_unknown(a) else covers(a, query) for a in stmt.actions)
+        return _any_element(stmt.actions, query, covers, unknown_covers)
     if "not_actions" in stmt.paths:
-        return not3(any3(unknown_overlaps(a, query) if is_unknown(a) else overlaps(a, query)
-                         for a in stmt.not_actions))
+        return not3(_any_element(stmt.not_actions, query, overlaps, unknown_overlaps))
     return False
 
 
@@ -68,16 +67,37 @@ def actions_overlap(stmt: Statement, query: str) -> Tri:
     (`bedrock:*` and `bedrock:InvokeModel` both overlap `bedrock:InvokeModel*`.) With
     `NotAction`, only an element covering the whole query leaves nothing of it."""
     if "actions" in stmt.paths:
-        return any3(unknown_overlaps(a, query) if is_unknown(a) else overlaps(a, query) for a in stmt.actions)
+        return _any_element(stmt.actions, query, overlaps, unknown_overlaps)
     if "not_actions" in stmt.paths:
-        return not3(any3(unknown_covers(a, query) if is_unknown(a) else covers(a, query)
-                         for a in stmt.not_actions))
+        return not3(_any_element(stmt.not_actions, query, covers, unknown_covers))
     return False
 
 
 def actions_overlap_any(stmt: Statement, queries: Iterable[str]) -> Tri:
     """Does the statement name at least one action of any of `queries`?"""
-    return any3(actions_overlap(stmt, q) for q in queries)
+    unknown = False
+    for query in queries:
+        answer = actions_overlap(stmt, query)
+        if answer is True:
+            return True
+        if answer is None:
+            unknown = True
+    return None if unknown else False
+
+
+def _any_element(elements: list, query: str, known, unknown) -> Tri:
+    """`any3` of `known(element, query)` over the elements (`unknown(...)` for an
+    Unknown), in order, stopping at the first True as `any3` does: the elements after it
+    are not compared, nor charged to the work budget. A loop rather than `any3` of a
+    generator: every IAM policy asks this of every statement, once per query."""
+    seen_unknown = False
+    for element in elements:
+        answer = unknown(element, query) if isinstance(element, Unknown) else known(element, query)
+        if answer is True:
+            return True
+        if answer is None:
+            seen_unknown = True
+    return None if seen_unknown else False
 
 
 def describe_grant(stmt: Statement, queries: Iterable[str], cover: bool = False) -> str:
