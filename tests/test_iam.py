@@ -603,3 +603,15 @@ def test_principal_statements_are_listed_once_and_read_again():
     assert granted.denies("s3:GetObject") is False
     assert granted.allows("iam:PassRole", iam.is_allow) == []  # the unconditional Deny removes it
     assert granted.allows("s3:GetObject", iam.is_allow) == [(grant, stmt, True)]
+
+
+@pytest.mark.parametrize("value", ["*", " * ", "**", "", " ", "a*", "arn:aws:s3:::*", 3, None, True, ["*"],
+                                   Unknown("var.resource", "a variable"),
+                                   Unknown('var.x ? "*" : "a"', "a choice", alternatives=("*", "a")),
+                                   Unknown('var.x ? "*" : "**"', "a choice", alternatives=("*", "**"))])
+def test_is_star_answers_as_deciding_every_value_did(value):
+    from iaclint.aws.iam.questions import _is_star
+
+    assert iam.is_star(value) is symbolic.decide(value, _is_star, absent=False)
+    stmt = only_statement(role({"Effect": "Allow", "Action": "s3:GetObject", "Resource": ["arn:aws:s3:::b", value]}))
+    assert iam.resource_is_star(stmt) is iam.any3([False, symbolic.decide(value, _is_star, absent=False)])

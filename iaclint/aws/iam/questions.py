@@ -117,6 +117,8 @@ def describe_grant(stmt: Statement, queries: Iterable[str], cover: bool = False)
 def is_star(value: Any) -> Tri:
     """`*` (or `**`...): True; an Unknown that may still be `*`: None; anything else: False.
     A choice is `*` when every alternative is."""
+    if not isinstance(value, Unknown):  # no choice to decide (`symbolic.decide` would test it as is)
+        return isinstance(value, str) and value.strip() != "" and set(value.strip()) == {"*"}
     return symbolic.decide(value, _is_star, absent=False)
 
 
@@ -131,10 +133,22 @@ def resource_is_star(stmt: Statement) -> Tri:
     does; `arn:aws:bedrock:*:*:foundation-model/*` does not. `NotResource` applies to
     everything except what it lists, so it counts as `*` unless it excludes `*` itself."""
     if "resources" in stmt.paths:
-        return any3(is_star(r) for r in stmt.resources)
+        return _any_star(stmt.resources)
     if "not_resources" in stmt.paths:
-        return not3(any3(is_star(r) for r in stmt.not_resources))
+        return not3(_any_star(stmt.not_resources))
     return False
+
+
+def _any_star(elements: list) -> Tri:
+    """`any3` of `is_star` over the elements, in a loop (see `_any_element`)."""
+    seen_unknown = False
+    for element in elements:
+        answer = is_star(element)
+        if answer is True:
+            return True
+        if answer is None:
+            seen_unknown = True
+    return None if seen_unknown else False
 
 
 def resources_cover(stmt: Statement, arn: str) -> Tri:
