@@ -268,6 +268,11 @@ def test_replace_keeps_no_text_where_a_match_could_take_a_hole_and_the_text_besi
     assert replace_pieces(template(hole, "b", other), "abc", "") is None  # spans the text
     assert replace_pieces(template("a", hole), "/a/", "b") is None  # a pattern
     assert replace_pieces(template("a", hole), "", "b") is None
+    # Hostile sizes: nothing is built past the limits (the text would be forgotten anyway).
+    assert replace_pieces(template("a" * 300, hole), "a", template("b", other)) is None  # pieces
+    assert replace_pieces(template("a" * 100, hole), "a", "b" * 60_000) is None  # the value limit (6 M)
+    assert replace_pieces(template("a" * 100, hole), "a", "b" * 40_000) is not None  # (4 M)
+    assert replace_pieces(template("a", hole), "a" * 257, "b") is None  # a long `old`
     region = Unknown("data.aws_region.current.name", "known only after apply")
     found = replace_pieces(template("arn:", PARTITION, ":bedrock:us-east-1::foundation-model/m"), "us-east-1",
                            region)

@@ -462,6 +462,9 @@ def join_pieces(separator, *lists):
     return pieces
 
 
+MAX_REPLACED = 256  # the longest `old` `replace_pieces` looks for in a partially known string
+
+
 def replace_pieces(text, old, new):
     """`replace` of a known substring in a partially known string (or by a partially known
     one): `replace(replace(var.arn, "arn:aws", "arn:${partition}"), "us-east-1", region)`
@@ -469,11 +472,18 @@ def replace_pieces(text, old, new):
     replaced as a string and each hole becomes a hole (what replacing in it gives is as
     unknown as what it holds). That is exact only where no match can take characters both
     from a hole and from the text beside it (`_straddles`); otherwise, and for a pattern
-    between slashes or an empty `old`, None."""
-    if not isinstance(old, str) or not old or (len(old) > 1 and old.startswith("/") and old.endswith("/")):
+    between slashes, an empty or long `old` (`MAX_REPLACED`) or a result past `MAX_PARTS`
+    pieces or the value limit (its text would be forgotten anyway), None."""
+    if not isinstance(old, str) or not 0 < len(old) <= MAX_REPLACED or (
+            len(old) > 1 and old.startswith("/") and old.endswith("/")):
         return None
     parts, inserted = symbolic_text.pieces(text), symbolic_text.pieces(new)
     if parts is None or inserted is None or all(isinstance(p, Unknown) for p in parts):
+        return None
+    matches = sum(p.count(old) for p in parts if isinstance(p, str))  # sized before anything is built
+    if len(parts) + matches * len(inserted) > symbolic_text.MAX_PARTS or sum(
+            len(p) for p in parts if isinstance(p, str)) + matches * sum(
+            len(p) for p in inserted if isinstance(p, str)) > MAX_VALUE_SIZE:
         return None
     pieces: list = []
     last = len(parts) - 1
