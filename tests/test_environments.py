@@ -234,3 +234,18 @@ def test_a_unit_without_environments_is_loaded_once_whatever_the_number_of_envir
         os.path.join("stage", "template.yaml"): 3, os.path.join("other", "always.yaml"): 1,
         **{os.path.join("stage", f"{env}-config.json"): 1 for env in ("dev", "prod", "qa")}}
     assert result.passed == 1  # dev's PASS of the staged template; the other unit's verdict counted once
+
+
+def test_a_finding_of_a_unit_without_environments_is_reported_once_when_no_finding_names_one(tmp_path):
+    # Regression: with environments whose own units gave no finding, the other units'
+    # findings were reported once per environment (the grouping looked for a finding that
+    # names an environment, and there was none).
+    always = TEMPLATE.replace("!Ref Access", "Enabled").replace("Access: {Type: String}", "Mode: {Type: String}")
+    _write(tmp_path, {"stage/template.yaml": TEMPLATE,
+                      "stage/prod-config.json": {"Parameters": {"Access": "Disabled"}},
+                      "stage/dev-config.json": {"Parameters": {"Access": "Disabled"}},
+                      "other/always.yaml": always})
+    result = _scan(tmp_path)
+    assert [(os.path.relpath(f.file, tmp_path), *t) for f, t in zip(result.findings, _found(result))] == [
+        (os.path.join("other", "always.yaml"), "IAC201", "Nb", 10, "FAIL", ())]
+    assert result.passed == 1

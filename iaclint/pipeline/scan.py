@@ -244,7 +244,7 @@ def evaluate(request: Request, found: Discovery, chosen: Chosen, runs: list | No
     shared: dict = {}  # the units every environment loads alike, loaded once (`loading.reusable`)
     done = [_evaluate(request, found, chosen, *run, shared=shared) for run in runs]
     _keep([resources for _, resources in done])
-    return environments.settle(environments.merge([evaluated for evaluated, _ in done])), done[-1][1]
+    return environments.settle(environments.merge([evaluated for evaluated, _ in done]), merged=True), done[-1][1]
 
 
 def _keep(resources) -> None:
