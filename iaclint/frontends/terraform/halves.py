@@ -38,8 +38,9 @@ the second half's files while this process makes it over the first half's; the t
 swap those blocks (variables, locals, data sources, outputs: each file's own and few), with
 each half's count of resource and data blocks; this process also sends the variables'
 values. The child then evaluates its half's files with the whole budget, while this
-process evaluates the first half; it sends back its resources, notes, errors, its files'
-parse errors, files read and the work it spent. When both halves' work fits in the budget,
+process evaluates the first half; it sends its resources a portion of files at a time as
+they are evaluated (`_portions`), which a thread here unpickles meanwhile (`_Arrivals`),
+then its notes, errors, its files' parse errors, files read and the work it spent. When both halves' work fits in the budget,
 no step of the procedure ran out either, and the child's half is what it gives; otherwise
 (or when the child died) this process parses the second half's files and evaluates them as
 the procedure says. A module that turns out not to be one to split (fewer than
@@ -195,17 +196,26 @@ def _on_two(tree, files: list, cut: int, build, evaluate_files, fork) -> bool:
         module = build(first + shared)
         memo = _memo(module)
         _send(here, (first, module.variables, module.origins))
-    tree.adopt(files[cut:], shared)  # parsed here only when the child's answer is not taken
-    _evaluate(module, result, evaluate_files, files[:cut], files[cut:], pending, memo)
+        tree.adopt(files[cut:], shared)  # parsed here only when the child's answer is not taken
+        arrivals = _Arrivals(here)  # the child's resources, unpickled as they come while this process evaluates
+        try:
+            _evaluate(module, result, evaluate_files, files[:cut], files[cut:], pending, memo, arrivals)
+        finally:
+            arrivals.stop()
     _settle(tree, files, cut, mark, True)
     return True
 
 
 def _send(connection, message) -> None:
+    """`message` (bytes: as they are) to the other process; nothing when it is gone (the
+    child died: its answer says so, `forked.Lost`; this process died: nobody reads)."""
     import contextlib
 
-    with contextlib.suppress(OSError):  # the child died: its answer says so (`forked.Lost`)
-        connection.send(message)
+    with contextlib.suppress(OSError):
+        if type(message) is bytes:
+            connection.send_bytes(message)
+        else:
+            connection.send(message)
 
 
 def _reap(pending) -> None:
@@ -229,17 +239,19 @@ def _second_files(tree, files: list, connection, other, build, evaluate_files):
             answer = connection.recv()
         except (EOFError, OSError):
             return None
-    if answer is None:
-        return None
-    first, values, origins = answer
-    module = build(first + shared, (values, origins))
-    return _second_half(module, result, files, module.budget.left, _marks(result, tree), evaluate_files)
+        if answer is None:
+            return None
+        first, values, origins = answer
+        module = build(first + shared, (values, origins))
+        return _second_half(module, result, files, module.budget.left, _marks(result, tree), evaluate_files,
+                            send=lambda data: _send(connection, data))
 
 
-def _evaluate(module, result, evaluate, first: list, second: list, pending, memo: tuple) -> None:
+def _evaluate(module, result, evaluate, first: list, second: list, pending, memo: tuple, arrivals=None) -> None:
     """Evaluate `first` here (files with `evaluate_files`, blocks with `evaluate_module`),
     then take the child's answer for `second` when both halves' work fits in the budget,
-    else evaluate it here from `memo`, the state at the cut."""
+    else evaluate it here from `memo`, the state at the cut. `arrivals`: the child's
+    resources as it sent them, portion by portion (`_Arrivals`; None: in its answer)."""
     from iaclint.frontends.terraform.tree import Mismatch
 
     budget, tree = module.budget, module.tree
@@ -257,13 +269,17 @@ def _evaluate(module, result, evaluate, first: list, second: list, pending, memo
             raise
         except Exception:  # noqa: BLE001 - the child died or could not answer: the procedure, here
             answer = None
-    if answer is None or budget.left - answer[0] < 0:  # the child's half may differ: the procedure, here
-        start = len(result.resources)
+    resources = None
+    if answer is not None:
+        resources = _unpickled(answer[1]) if arrivals is None else arrivals.taken(answer[1])
+    if resources is None or budget.left - answer[0] < 0:  # the child's half may differ: the procedure, here
         _restore(module, memo)
-        evaluate(module, result, second)
-        _copy(result.resources, start)
+        for portion in _portions(tree, second):
+            start = len(result.resources)
+            evaluate(module, result, portion)
+            result.resources.extend(_copied(result.resources, start))
         return
-    spent, resources, errors, notes, files_read, dependencies, parse_errors, real = answer
+    spent, _, errors, notes, files_read, dependencies, parse_errors, real = answer
     budget.left -= spent
     result.resources.extend(resources)
     result.errors.extend(errors)
@@ -283,26 +299,117 @@ def _restore(module, memo: tuple) -> None:
     module._locals, module._resolved, module.variables, module.budget._known = (dict(m) for m in memo)
 
 
-def _copy(resources: list, first: int) -> None:
-    """Replace `resources[first:]` (the second half) with what the child would send: a
-    copy that shares no object with the first half (a memoised local's value is one object
-    per half), so that what comes out does not depend on whether a child was forked. The
-    originals are let go before the copy is made: the half is never held twice."""
+def _copied(resources: list, first: int) -> list:
+    """`resources[first:]` (one portion of the second half), taken out of `resources` and
+    given back as what the child sends for it (`_pickled`, then unpickled): a copy that
+    shares no object with the first half (a memoised local's value is one object per half)
+    nor with another portion, so that what comes out does not depend on whether a child was
+    forked. The originals are let go before the copy is made: never held twice."""
     import pickle
 
-    data = pickle.dumps(resources[first:], protocol=pickle.HIGHEST_PROTOCOL)
+    data = _pickled(resources, first)
     del resources[first:]
-    resources.extend(pickle.loads(data))
+    return pickle.loads(data)
 
 
-def _second_half(module, result, items: list, left: int, marks: tuple, evaluate) -> tuple:
+def _pickled(resources: list, first: int) -> bytes:
+    import pickle
+
+    return pickle.dumps(resources[first:], protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _unpickled(portions: list) -> list:
+    """The resources of the portions a child pickled (`_second_half` without `send`)."""
+    import pickle
+
+    return [r for data in portions for r in pickle.loads(data)]
+
+
+PORTION_BYTES = 64 * 1024  # of source: the second half's resources cross in portions of about this many files' worth
+
+
+def _portions(tree, items: list) -> list:
+    """`items` (the second half) cut into the runs of files whose resources are sent (and
+    copied, `_copied`) as one pickle: files until `PORTION_BYTES` of source, decided from
+    their sizes alone (the same portions in the child and here); blocks as one run."""
+    if not items or type(items[0]) is not str:
+        return [items]
+    portions, running, start = [], 0, 0
+    for i, path in enumerate(items):
+        running += tree.size(path)
+        if running >= PORTION_BYTES:
+            portions.append(items[start:i + 1])
+            running, start = 0, i + 1
+    if start < len(items):
+        portions.append(items[start:])
+    return portions
+
+
+class _Arrivals:
+    """The child's resources, portion by portion (`_second_half` with `send`), taken off the
+    pipe and unpickled by a thread while this process evaluates its own half: they used to
+    come in one pickle once the child was done, which this process then waited for and
+    unpickled with the other core idle (docs/performance.md, "One big module: the idle
+    core")."""
+
+    def __init__(self, connection):
+        import threading
+
+        self._connection = connection
+        self._portions: list = []
+        self._whole = False  # the child's last portion came (an empty message ends them)
+        self._thread = threading.Thread(target=self._take, name="iaclint-halves", daemon=True)
+        self._thread.start()
+
+    def _take(self) -> None:
+        import pickle
+
+        try:
+            while True:
+                data = self._connection.recv_bytes()
+                if not data:
+                    self._whole = True
+                    return
+                self._portions.append(pickle.loads(data))
+        except Exception:  # noqa: BLE001, S110 - the child died or closed the pipe: `taken` says so
+            pass
+
+    def taken(self, count: int) -> list | None:
+        """Every resource the child sent (it had sent `count`), in order; None when some
+        did not arrive (then its half is evaluated here)."""
+        self._thread.join()
+        resources = [r for portion in self._portions for r in portion]
+        self._portions = []
+        return resources if self._whole and len(resources) == count else None
+
+    def stop(self) -> None:
+        """No more portions are needed (whatever arrived is dropped): waits for the thread,
+        which ends when the child's end of the pipe is closed (the child is done)."""
+        self._thread.join()
+        self._portions = []
+
+
+def _second_half(module, result, items: list, left: int, marks: tuple, evaluate, send=None) -> tuple:
     """In the child: what evaluating `items` (files with `evaluate_files`, blocks with
-    `evaluate_module`) adds to the state at the cut."""
+    `evaluate_module`) adds to the state at the cut. Its resources are pickled portion by
+    portion (`_portions`) as they are evaluated; `send(data)` sends each as it is made (then
+    an empty message, and the answer holds their count), else the answer holds the pickles."""
     tree = module.tree
     real = tree.real
-    evaluate(module, result, items)
+    _, errors, notes, files_read = marks
+    sent, pickled = 0, []
+    for portion in _portions(tree, items):
+        start = len(result.resources)
+        evaluate(module, result, portion)
+        data = _pickled(result.resources, start)
+        if send is None:
+            pickled.append(data)
+        else:
+            send(data)
+            sent += len(result.resources) - start
+    if send is not None:
+        send(b"")
     files = [item for item in items if type(item) is str]
-    resources, errors, notes, files_read = marks
-    return (left - module.budget.left, result.resources[resources:], result.errors[errors:], result.notes[notes:],
-            tree.files_read[files_read:], set(tree._dependencies),
+    return (left - module.budget.left, sent if send is not None else pickled, result.errors[errors:],
+            result.notes[notes:], tree.files_read[files_read:], set(tree._dependencies),
             {path: tree.file_errors[path] for path in files if path in tree.file_errors}, tree.real - real)
