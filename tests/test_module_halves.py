@@ -346,3 +346,31 @@ def test_the_second_half_is_cut_into_portions_of_files_by_size(monkeypatch):
     assert halves._portions(sizes, ["d.tf"]) == [["d.tf"]]
     blocks = [object(), object()]
     assert halves._portions(sizes, blocks) == [blocks]  # blocks (the procedure with every file parsed first): one
+
+
+def test_a_split_modules_resources_are_finished_as_one_pass_finishes_them(untidy_dir, monkeypatch):
+    """`load_module(finish=...)` (the pipeline's normalization): the second half's resources
+    are finished as their portions arrive, by the thread that takes them, while this process
+    evaluates its own half; the first half's once every resource is evaluated. What comes
+    out is the loaded module's resources normalized, with and without a child."""
+    import threading
+
+    from iaclint.normalize import normalize
+
+    files = _files(untidy_dir)
+    monkeypatch.setattr(halves, "SPLIT_MIN_BLOCKS", 10)
+    monkeypatch.setattr(halves, "FORK_MIN_BYTES", 0)
+    monkeypatch.setattr(halves, "PORTION_BYTES", 1)
+    expected = [repr(vars(normalize(r))) for r in load_module(str(untidy_dir), files).resources]
+    where = []
+
+    def finish(resource):
+        where.append(threading.current_thread().name)
+        return normalize(resource)
+
+    for fork in (None, forked.start):
+        where.clear()
+        finished = load_module(str(untidy_dir), files, fork=fork, finish=finish)
+        assert [repr(vars(r)) for r in finished.resources] == expected
+        assert len(where) == len(expected)
+    assert 20 < where.count("iaclint-halves") < len(expected)  # the child's half, as it arrived

@@ -59,31 +59,33 @@ FORK_MIN_BYTES = 256 * 1024  # of source: below it the blocks are built here, th
 FIRST_PERCENT = 52  # of the source bytes in the first half (`_cut`): measured, docs/performance.md
 
 
-def load(tree, files: list, build, evaluate_module, evaluate_files, fork=None) -> None:
+def load(tree, files: list, build, evaluate_module, evaluate_files, fork=None, finish=None) -> None:
     """Load the module of `files` into `tree.result`: `build(blocks, values=None)` makes the
     module of `blocks` (with `values`, the variables' (values, origins), else resolving
     them), `evaluate_module(module, result, blocks)` evaluates blocks of it,
     `evaluate_files(module, result, files)` the files' resource and data blocks, each file
     parsed whole as it comes (`tree.ModuleTree.complete`, then `done`), `fork(task)` runs
-    a task in another process (None: everything here). Raises `tree.Mismatch` when a
-    file's first pass was wrong (the caller loads the module again with `by_blocks`)."""
+    a task in another process (None: everything here), `finish(resource)` what a split
+    module's resources are replaced with as each half is done (`finished`). Raises
+    `tree.Mismatch` when a file's first pass was wrong (the caller loads the module again
+    with `by_blocks`)."""
     from iaclint.frontends.terraform.kept import kept
 
     result = tree.result
     cut = _cut(tree, files)
     size = sum(tree.size(path) for path in files)
     if fork is not None and cut is not None and size >= FORK_MIN_BYTES:
-        if _on_two(tree, files, cut, build, evaluate_files, fork):
+        if _on_two(tree, files, cut, build, evaluate_files, fork, finish):
             return
         fork = None  # the child died, or the module is not one to split: no second child
     if (size <= kept().whole and not tree.pending(files)) or tree.calls_modules(files):
         # every tree is kept (each file parsed once): the first pass would only cost time
         # (measured); calls read blocks across the evaluation: every file parsed first
-        by_blocks(tree, files, build, evaluate_module, fork)
+        by_blocks(tree, files, build, evaluate_module, fork, finish)
         return
     shared = [b for path in files for b in tree.shared_of(path)]
     if any(b.type == "module" for b in shared):  # (a call the first lines did not show)
-        by_blocks(tree, files, build, evaluate_module)
+        by_blocks(tree, files, build, evaluate_module, None, finish)
         return
     mark = len(result.errors)
     module = build(shared)
@@ -96,11 +98,11 @@ def load(tree, files: list, build, evaluate_module, evaluate_files, fork=None) -
         marks = _marks(result, tree)
         pending = fork(lambda: _second_half(module, result, files[cut:], left, marks, evaluate_files)) \
             if fork is not None else None
-        _evaluate(module, result, evaluate_files, files[:cut], files[cut:], pending, memo)
+        _evaluate(module, result, evaluate_files, files[:cut], files[cut:], pending, memo, finish=finish)
     _settle(tree, files, cut, mark, split)
 
 
-def by_blocks(tree, files: list, build, evaluate_module, fork=None) -> None:
+def by_blocks(tree, files: list, build, evaluate_module, fork=None, finish=None) -> None:
     """The procedure with every file parsed whole before the module is built (a module
     whose trees are all kept, a module with calls, one whose first pass was wrong); with
     `fork`, a child forked at the cut evaluates the second half."""
@@ -119,7 +121,7 @@ def by_blocks(tree, files: list, build, evaluate_module, fork=None) -> None:
     pending = fork(lambda: _second_half(module, result, second, left, marks, evaluate_module)) \
         if fork is not None else None
     del blocks
-    _evaluate(module, result, evaluate_module, first, second, pending, memo)
+    _evaluate(module, result, evaluate_module, first, second, pending, memo, finish=finish)
 
 
 def _settle(tree, files: list, cut, mark: int, split: bool) -> None:
@@ -164,7 +166,7 @@ def _marks(result, tree) -> tuple:
     return len(result.resources), len(result.errors), len(result.notes), len(tree.files_read)
 
 
-def _on_two(tree, files: list, cut: int, build, evaluate_files, fork) -> bool:
+def _on_two(tree, files: list, cut: int, build, evaluate_files, fork, finish=None) -> bool:
     """The procedure with a child that reads the second half's files itself (see the
     module docstring); False, with the first pass over the first half's files made and
     nothing else done, when the child died before it sent its blocks or the module is not
@@ -197,9 +199,9 @@ def _on_two(tree, files: list, cut: int, build, evaluate_files, fork) -> bool:
         memo = _memo(module)
         _send(here, (first, module.variables, module.origins))
         tree.adopt(files[cut:], shared)  # parsed here only when the child's answer is not taken
-        arrivals = _Arrivals(here)  # the child's resources, unpickled as they come while this process evaluates
+        arrivals = _Arrivals(here, finish)  # the child's resources, unpickled as they come while this process evaluates
         try:
-            _evaluate(module, result, evaluate_files, files[:cut], files[cut:], pending, memo, arrivals)
+            _evaluate(module, result, evaluate_files, files[:cut], files[cut:], pending, memo, arrivals, finish)
         finally:
             arrivals.stop()
     _settle(tree, files, cut, mark, True)
@@ -247,11 +249,16 @@ def _second_files(tree, files: list, connection, other, build, evaluate_files):
                             send=lambda data: _send(connection, data))
 
 
-def _evaluate(module, result, evaluate, first: list, second: list, pending, memo: tuple, arrivals=None) -> None:
+def _evaluate(module, result, evaluate, first: list, second: list, pending, memo: tuple, arrivals=None,
+              finish=None) -> None:
     """Evaluate `first` here (files with `evaluate_files`, blocks with `evaluate_module`),
     then take the child's answer for `second` when both halves' work fits in the budget,
     else evaluate it here from `memo`, the state at the cut. `arrivals`: the child's
-    resources as it sent them, portion by portion (`_Arrivals`; None: in its answer)."""
+    resources as it sent them, portion by portion (`_Arrivals`; None: in its answer). The
+    second half's resources are `finish`ed as each portion arrives or is copied (a copy that
+    nothing evaluated later reads), the first half's once the second half is evaluated, as
+    when the whole module is finished after its load (`finish` may write into values that
+    evaluation memoised and shares: docs/performance.md, "the idle core")."""
     from iaclint.frontends.terraform.tree import Mismatch
 
     budget, tree = module.budget, module.tree
@@ -261,6 +268,7 @@ def _evaluate(module, result, evaluate, first: list, second: list, pending, memo
         if pending is not None:
             _reap(pending)
         raise
+    first_count = len(result.resources)
     answer = None
     if pending is not None:
         try:
@@ -277,11 +285,14 @@ def _evaluate(module, result, evaluate, first: list, second: list, pending, memo
         for portion in _portions(tree, second):
             start = len(result.resources)
             evaluate(module, result, portion)
-            result.resources.extend(_copied(result.resources, start))
+            copy = _copied(result.resources, start)
+            result.resources.extend(copy if finish is None else [finish(r) for r in copy])
+        _finish_first(result, first_count, finish)
         return
     spent, _, errors, notes, files_read, dependencies, parse_errors, real = answer
     budget.left -= spent
-    result.resources.extend(resources)
+    result.resources.extend(resources if arrivals is not None or finish is None else [finish(r) for r in resources])
+    _finish_first(result, first_count, finish)
     result.errors.extend(errors)
     result.notes.extend(notes)
     tree.files_read.extend(files_read)
@@ -318,6 +329,23 @@ def _pickled(resources: list, first: int) -> bytes:
     return pickle.dumps(resources[first:], protocol=pickle.HIGHEST_PROTOCOL)
 
 
+def finished(result, finish) -> None:
+    """`finish` the resources of `result` that were not yet (`result.finished` counts those
+    that were), in place."""
+    if finish is not None:
+        resources = result.resources
+        resources[result.finished:] = [finish(r) for r in resources[result.finished:]]
+    result.finished = len(result.resources)
+
+
+def _finish_first(result, count: int, finish) -> None:
+    """`finish` the first `count` resources (the first half; the second's are finished):
+    then every resource is."""
+    if finish is not None:
+        result.resources[:count] = [finish(r) for r in result.resources[:count]]
+    result.finished = len(result.resources)
+
+
 def _unpickled(portions: list) -> list:
     """The resources of the portions a child pickled (`_second_half` without `send`)."""
     import pickle
@@ -352,10 +380,11 @@ class _Arrivals:
     unpickled with the other core idle (docs/performance.md, "One big module: the idle
     core")."""
 
-    def __init__(self, connection):
+    def __init__(self, connection, finish=None):
         import threading
 
         self._connection = connection
+        self._finish = finish  # given each resource as it is unpickled (the load's `finish`)
         self._portions: list = []
         self._whole = False  # the child's last portion came (an empty message ends them)
         self._thread = threading.Thread(target=self._take, name="iaclint-halves", daemon=True)
@@ -370,7 +399,8 @@ class _Arrivals:
                 if not data:
                     self._whole = True
                     return
-                self._portions.append(pickle.loads(data))
+                portion = pickle.loads(data)
+                self._portions.append(portion if self._finish is None else [self._finish(r) for r in portion])
         except Exception:  # noqa: BLE001, S110 - the child died or closed the pipe: `taken` says so
             pass
 
