@@ -200,10 +200,8 @@ def _on_two(tree, files: list, cut: int, build, evaluate_files, fork, finish=Non
         _send(here, (first, module.variables, module.origins))
         tree.adopt(files[cut:], shared)  # parsed here only when the child's answer is not taken
         arrivals = _Arrivals(here, finish)  # the child's resources, unpickled as they come while this process evaluates
-        try:
-            _evaluate(module, result, evaluate_files, files[:cut], files[cut:], pending, memo, arrivals, finish)
-        finally:
-            arrivals.stop()
+        _evaluate(module, result, evaluate_files, files[:cut], files[cut:], pending, memo, arrivals, finish)
+        arrivals.stop()  # (not after an error or Ctrl-C: the child may live on, and the thread is a daemon)
     _settle(tree, files, cut, mark, True)
     return True
 
@@ -414,7 +412,8 @@ class _Arrivals:
 
     def stop(self) -> None:
         """No more portions are needed (whatever arrived is dropped): waits for the thread,
-        which ends when the child's end of the pipe is closed (the child is done)."""
+        which ends when the child's end of the pipe is closed (once the child's answer was
+        waited for, or the child died: its process has ended)."""
         self._thread.join()
         self._portions = []
 
