@@ -3,7 +3,9 @@ finding says in which environments it holds (issue 12, `iaclint.pipeline.environ
 from __future__ import annotations
 
 import json
+import os
 import textwrap
+from collections import Counter
 
 import pytest
 
@@ -205,3 +207,45 @@ def test_the_language_server_takes_the_environments_settings(tmp_path):
     assert warnings == ["iaclint: unknown environment 'qa' (environments: prod); scanning every environment"]
     server.configure({"select": ["IAC201"], "environments": {"live": {"varFiles": [str(tmp_path / "custom/live.tfvars")]}}})
     assert _found(server.scan([target], {})) == [("IAC201", TF_NB, 6, "FAIL", ("live (live.tfvars)",))]
+
+
+def test_a_unit_without_environments_is_loaded_once_whatever_the_number_of_environments(tmp_path, monkeypatch):
+    # Regression: each environment loaded and checked every unit again, also those no
+    # parameter file applies to (a repository with twelve environments: 21 s, not 2 s).
+    from iaclint.pipeline import loading
+
+    always = TEMPLATE.replace("!Ref Access", "Enabled").replace("Access: {Type: String}", "Mode: {Type: String}")
+    _write(tmp_path, {"stage/template.yaml": TEMPLATE,
+                      "stage/prod-config.json": {"Parameters": {"Access": "Enabled"}},
+                      "stage/dev-config.json": {"Parameters": {"Access": "Disabled"}},
+                      "stage/qa-config.json": {"Parameters": {"Access": "Enabled"}},
+                      "other/always.yaml": always})
+    loads: list = []
+    real = loading.load_unit
+    monkeypatch.setattr(loading, "load_unit", lambda unit, *a, **k: loads.append(unit[1]) or real(unit, *a, **k))
+    result = _scan(tmp_path)
+    assert sorted((f.file.rsplit("/", 2)[1], *t) for f, t in zip(result.findings, _found(result))) == [
+        ("other", "IAC201", "Nb", 10, "FAIL", ()),
+        ("stage", "IAC201", "Nb", 10, "FAIL", ("prod (prod-config.json)", "qa (qa-config.json)")),
+    ]
+    # Three environments: the staged template three times; the other template and the JSON
+    # files (candidates that turn out not to be templates) once each.
+    assert Counter(os.path.relpath(p, tmp_path) for p in loads) == {
+        os.path.join("stage", "template.yaml"): 3, os.path.join("other", "always.yaml"): 1,
+        **{os.path.join("stage", f"{env}-config.json"): 1 for env in ("dev", "prod", "qa")}}
+    assert result.passed == 1  # dev's PASS of the staged template; the other unit's verdict counted once
+
+
+def test_a_finding_of_a_unit_without_environments_is_reported_once_when_no_finding_names_one(tmp_path):
+    # Regression: with environments whose own units gave no finding, the other units'
+    # findings were reported once per environment (the grouping looked for a finding that
+    # names an environment, and there was none).
+    always = TEMPLATE.replace("!Ref Access", "Enabled").replace("Access: {Type: String}", "Mode: {Type: String}")
+    _write(tmp_path, {"stage/template.yaml": TEMPLATE,
+                      "stage/prod-config.json": {"Parameters": {"Access": "Disabled"}},
+                      "stage/dev-config.json": {"Parameters": {"Access": "Disabled"}},
+                      "other/always.yaml": always})
+    result = _scan(tmp_path)
+    assert [(os.path.relpath(f.file, tmp_path), *t) for f, t in zip(result.findings, _found(result))] == [
+        (os.path.join("other", "always.yaml"), "IAC201", "Nb", 10, "FAIL", ())]
+    assert result.passed == 1

@@ -60,6 +60,10 @@ def test_outputs_flow_to_the_parent_and_keep_their_references():
                                   "Search.Key", "Search.Network"]
     key = by_address["Notebooks.Notebook"].attributes["KmsKeyId"]  # !Ref KmsKeyArn <- !GetAtt Search.Outputs.KeyArn
     assert isinstance(key, Unknown) and key.refs == ("Search.Key",)
+    # ... and the notebook refers to that key at KmsKeyId, as if its template named it
+    # (the inventory's encrypts-with edge, the policies that follow references).
+    assert [(r.path, r.target) for r in by_address["Notebooks.Notebook"].references] == [
+        (("KmsKeyId",), "Search.Key")]
     assert by_address["Search.Collection"].unit == str(parent)
     assert {r.file for r in result.resources} == {str(parent), str(NESTED / "notebooks.yaml"),
                                                   str(NESTED / "search" / "collection.yaml")}
@@ -73,6 +77,66 @@ def test_the_same_unknown_on_both_sides_of_a_stack_boundary():
     assert [f.message for f in result.findings] == [
         "OpenSearch Serverless network policy makes vector collection `Search.Collection` reachable from the "
         "internet: `AllowFromPublic` is true in `Policy`"]
+
+
+_ROLE = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  ExecRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: sagemaker.amazonaws.com}, Action: sts:AssumeRole}]
+      Policies:
+        - PolicyName: all
+          PolicyDocument:
+            Statement: [{Effect: Allow, Action: "s3:GetObject", Resource: "*"}]
+"""
+_DOMAIN = """\
+  Domain:
+    Type: AWS::SageMaker::Domain
+    Properties:
+      DomainName: d
+      AuthMode: SSO
+      AppNetworkAccessType: VpcOnly
+      VpcId: vpc-1
+      SubnetIds: [subnet-1]
+      DefaultUserSettings:
+        ExecutionRole: %s
+"""
+
+
+def test_a_resource_of_a_sibling_stack_passed_through_outputs_is_found_as_in_one_template(tmp_path):
+    """A role made by one nested stack and passed to another through the parent (a
+    common layout: an IAM stack, then a Studio stack): the policies that follow the
+    reference find the role as they do when both are in one template (it was UNKNOWN:
+    the role "cannot be known statically")."""
+    (tmp_path / "flat").mkdir()
+    (tmp_path / "flat" / "one.yaml").write_text(_ROLE + _DOMAIN % "!GetAtt ExecRole.Arn")
+    (tmp_path / "nested").mkdir()
+    (tmp_path / "nested" / "iam.yaml").write_text(_ROLE + "Outputs:\n  RoleArn: {Value: !GetAtt ExecRole.Arn}\n")
+    (tmp_path / "nested" / "studio.yaml").write_text(
+        'AWSTemplateFormatVersion: "2010-09-09"\nParameters:\n  RoleArn: {Type: String}\nResources:\n'
+        + _DOMAIN % "!Ref RoleArn")
+    (tmp_path / "nested" / "parent.yaml").write_text("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Iam:
+    Type: AWS::CloudFormation::Stack
+    Properties: {TemplateURL: iam.yaml}
+  Studio:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: studio.yaml
+      Parameters: {RoleArn: !GetAtt Iam.Outputs.RoleArn}
+""")
+    flat = scan([str(tmp_path / "flat")], strict=True, select=["IAC602"])
+    nested = scan([str(tmp_path / "nested")], strict=True, select=["IAC602"])
+    assert [(f.resource, f.verdict) for f in flat.findings] == [("Domain", "FAIL")]
+    assert [(f.resource, f.verdict, os.path.basename(f.file)) for f in nested.findings] == [
+        ("Studio.Domain", "FAIL", "studio.yaml")]
+    assert nested.findings[0].message.split(" runs as ")[1] == flat.findings[0].message.split(" runs as ")[1].replace(
+        "`ExecRole`", "`Iam.ExecRole`")
 
 
 @pytest.mark.parametrize("url, expected", [

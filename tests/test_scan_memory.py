@@ -35,6 +35,16 @@ def test_packed_spans_read_as_the_dict_they_were_made_from():
     assert SpanMap(_spans(3)) != SpanMap(_spans(4))
 
 
+def test_packed_numbers_are_four_per_span_in_order_in_32_bits_until_they_do_not_fit():
+    numbers = SpanMap(_spans(3))._numbers
+    assert numbers.typecode == "i" and list(numbers) == [1, 2, 3, 40, 2, 2, 4, 41, 3, 2, 5, 42]
+    edge = SpanMap({("a",): Span("x", 2**31 - 1, 1, 2**31 - 1, 7)})._numbers
+    assert edge.typecode == "i" and list(edge) == [2**31 - 1, 1, 2**31 - 1, 7]
+    wide = SpanMap({("a",): Span("x", 1, 2, 3, 4), ("b",): Span("x", 5, 6, 2**31, 8)})._numbers
+    assert wide.typecode == "q" and list(wide) == [1, 2, 3, 4, 5, 6, 2**31, 8]
+    assert list(SpanMap({})._numbers) == []
+
+
 def test_a_scans_resources_hold_their_spans_packed(monkeypatch):
     from iaclint.pipeline import loading
 

@@ -221,6 +221,65 @@ def test_glob_answers_hold_for_every_substitution(pattern_case, name_case, probe
         _agrees(answer, facts)
 
 
+_REPLACED = Unknown("var.r", "no default", symbol=("tf", "m", "r"))
+
+
+@st.composite
+def replacements(draw):
+    """`replace(text, old, new)` with holes in `text` and maybe in `new`, and substitutions."""
+    pieces = draw(st.lists(st.one_of(st.text(alphabet="ab:", max_size=3), st.integers(0, 1)), min_size=1,
+                           max_size=5))
+    holes = [Unknown("var.x", "no default", symbol=("tf", "m", "x")),
+             Unknown("var.y", "no default", symbol=("tf", "m", "y"))]
+    new = draw(st.one_of(st.text(alphabet="ab:*", max_size=2),
+                         st.tuples(st.text(alphabet="ab:*", max_size=2), st.just(_REPLACED))))
+    subs = draw(st.lists(st.tuples(*[st.text(alphabet="ab:", max_size=4)] * 3), min_size=1, max_size=6))
+    value = template(*[holes[p] if isinstance(p, int) else p for p in pieces])
+    new_value = template(*new) if isinstance(new, tuple) else new
+    return pieces, value, draw(st.text(alphabet="ab:", min_size=1, max_size=3)), new, new_value, subs
+
+
+@settings(max_examples=500, deadline=None)
+@given(replacements())
+def test_replace_in_a_partially_known_string_holds_for_every_substitution(case):
+    """Where `replace` of a partially known string keeps text, every concrete string it
+    stands for has that text there: each hole of the text stands for anything, each hole
+    `new` brings in for its own value."""
+    from iaclint.frontends.terraform.functions import replace_pieces
+
+    pieces, value, old, new, new_value, subs = case
+    result = replace_pieces(value, old, new_value)
+    if result is None:
+        return
+    for sub in subs:
+        text = "".join(sub[p] if isinstance(p, int) else p for p in pieces)
+        inserted = new[0] + sub[2] if isinstance(new, tuple) else new
+        shape = "".join(re.escape(sub[2]) if p is _REPLACED else ".*" if isinstance(p, Unknown) else re.escape(p)
+                        for p in result)
+        assert re.fullmatch(shape, text.replace(old, inserted), re.S), (result, text, old, inserted)
+
+
+def test_replace_keeps_no_text_where_a_match_could_take_a_hole_and_the_text_beside_it():
+    from iaclint.frontends.terraform.functions import replace_pieces
+
+    hole, other = HOLE, Unknown("var.o", "no default")
+    assert replace_pieces(template("a", hole, "b"), "xb", "") is None  # begins in the hole
+    assert replace_pieces(template("ab", hole), "bx", "") is None  # ends in the hole
+    assert replace_pieces(template(hole, "b", other), "abc", "") is None  # spans the text
+    assert replace_pieces(template("a", hole), "/a/", "b") is None  # a pattern
+    assert replace_pieces(template("a", hole), "", "b") is None
+    # Hostile sizes: nothing is built past the limits (the text would be forgotten anyway).
+    assert replace_pieces(template("a" * 300, hole), "a", template("b", other)) is None  # pieces
+    assert replace_pieces(template("a" * 100, hole), "a", "b" * 60_000) is None  # the value limit (6 M)
+    assert replace_pieces(template("a" * 100, hole), "a", "b" * 40_000) is not None  # (4 M)
+    assert replace_pieces(template("a", hole), "a" * 257, "b") is None  # a long `old`
+    region = Unknown("data.aws_region.current.name", "known only after apply")
+    found = replace_pieces(template("arn:", PARTITION, ":bedrock:us-east-1::foundation-model/m"), "us-east-1",
+                           region)
+    assert [p if isinstance(p, str) else "HOLE" if p is not region else "REGION" for p in found] == [
+        "arn:", "HOLE", ":bedrock:", "REGION", "::foundation-model/m"]
+
+
 _OPERATORS = [("equals", "ab"), ("not_equals", "ab"), ("within", ["ab", "a-b"]), ("contains", "a:"),
               ("starting_with", "a"), ("ending_with", "b"), ("is_empty", None), ("is_not_empty", None)]
 
@@ -292,6 +351,39 @@ def test_partition_unknown_arns_are_the_sagemaker_full_access_policy_in_terrafor
                      ("aws_iam_role_policy_attachment.module_output", 24),
                      ("aws_iam_role_policy_attachment.template", 16)]
     assert unknown == []
+
+
+def test_an_arn_rewritten_by_replace_with_an_unknown_partition_and_region_is_no_wildcard(tmp_path):
+    """aws-ia/terraform-aws-bedrock writes its embedding model's ARN for any partition and
+    region as two `replace` calls on a default ARN: the result keeps `arn:` and the model,
+    so it is never `*` (IAC303 passes; it was UNKNOWN). A `replace` in a value that is all
+    hole keeps nothing: still UNKNOWN."""
+    found, unknown = _scan(tmp_path, "main.tf", """
+    variable "model_arn" { default = "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-embed-text-v2:0" }
+    data "aws_partition" "current" {}
+    data "aws_region" "current" {}
+    resource "aws_iam_policy" "kb" {
+      name = "kb"
+      policy = jsonencode({
+        Version = "2012-10-17"
+        Statement = [{
+          Effect   = "Allow"
+          Action   = ["bedrock:InvokeModel"]
+          Resource = replace(replace(var.model_arn, "arn:aws", "arn:${data.aws_partition.current.partition}"),
+                             "us-east-1", data.aws_region.current.name)
+        }]
+      })
+    }
+    resource "aws_iam_policy" "hole" {
+      name = "hole"
+      policy = jsonencode({
+        Version = "2012-10-17"
+        Statement = [{ Effect = "Allow", Action = ["bedrock:InvokeModel"],
+                       Resource = replace(data.aws_region.current.name, "us-", "*") }]
+      })
+    }
+    """, "IAC303")
+    assert found == unknown == [("aws_iam_policy.hole", 21)]  # (strict: the findings list it too)
 
 
 def test_partition_unknown_arns_are_the_sagemaker_full_access_policy_in_cloudformation(tmp_path):

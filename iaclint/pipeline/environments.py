@@ -133,16 +133,18 @@ def merge(runs: list):
                    skipped=sorted({s for r in runs for s in r.skipped}), inputs=inputs, inventory=runs[-1].inventory)
 
 
-def settle(evaluated):
+def settle(evaluated, merged: bool = False):
     """Each finding once, with the environments (or parent stacks) it holds in, in its
     message and `Finding.environments`; one that holds whatever the environment (its unit
     has none) carries none; those of units evaluated in an environment they do not have
-    are left out."""
+    are left out. `merged`: the evaluations of several environments (`merge`), where a
+    unit without environments gave its findings once per evaluation, so they are grouped
+    even when no finding names an environment."""
     from iaclint.model.records import replace
 
     from iaclint.formatters._common import already_inert
 
-    if not any(f.environments for f in evaluated.failed + evaluated.unknowns):
+    if not merged and not any(f.environments for f in evaluated.failed + evaluated.unknowns):
         return evaluated
     failed, unknowns = _grouped(evaluated.failed), _grouped(evaluated.unknowns)
     return replace(evaluated, failed=failed, unknowns=unknowns, inert=already_inert(failed + unknowns))

@@ -117,9 +117,11 @@ def inputs_fresh(inputs: dict, overlay: dict, tree=None) -> bool:
 
 
 def load_all(found, options: Options, cache=None, jobs: int = 1, keys: list | None = None,
-             checks: Checks | None = None) -> Loaded:
+             checks: Checks | None = None, shared: dict | None = None) -> Loaded:
     """`keys`: the units' cache keys when the caller has computed them already. With
-    `checks`, each unit loaded now is also checked where it was loaded; see `Loaded`."""
+    `checks`, each unit loaded now is also checked where it was loaded; see `Loaded`.
+    `shared`: {unit: (result, verdicts)} of the units without environments that an earlier
+    evaluation of the same scan (another environment) loaded, added to here (`reusable`)."""
     units = units_of(found)
     known_keys = keys
     results: list = [None] * len(units)
@@ -127,6 +129,9 @@ def load_all(found, options: Options, cache=None, jobs: int = 1, keys: list | No
     pending = []
     keys: dict = {}
     for i, unit in enumerate(units):
+        if shared is not None and unit in shared and reusable(unit, options):
+            results[i], verdicts[i] = shared[unit]
+            continue
         if cache is not None:
             key = known_keys[i] if known_keys is not None else _key(cache, unit, options)
             keys[i] = key
@@ -146,6 +151,9 @@ def load_all(found, options: Options, cache=None, jobs: int = 1, keys: list | No
                ledger, pending)
     for i, (result, checked) in zip(pending, ran):
         results[i], verdicts[i] = result, checked
+    if shared is not None:
+        shared.update((unit, (result, checked)) for unit, result, checked in zip(units, results, verdicts)
+                      if result is not None and result is not _NOT_EVALUATED and reusable(unit, options))
     for i, result in enumerate(results):
         ledger.record(i, _cost_of(result))
     cut = ledger.cut()  # every unit left out above lies past it (`Ledger.past` is a lower bound)
@@ -188,6 +196,15 @@ def load_all(found, options: Options, cache=None, jobs: int = 1, keys: list | No
         out.policy_errors.extend(checked.errors)
         out.deferred.extend((resources[index], by_id[pid]) for index, pid in checked.deferred)
     return out
+
+
+def reusable(unit: tuple, options: Options) -> bool:
+    """Whether a unit's result (and verdicts) is the same in every environment of the scan:
+    it has no environment of its own (no parameter or variable file applies to it), so each
+    evaluation loads it with the same inputs. A scan with twelve environments (ten CLI
+    parameter files beside a JSON file that is no template) loaded each of its 44 units
+    twelve times: 21 s without a cache, against 2 s."""
+    return not options.environments.get(unit[1])
 
 
 # What forked workers check their units with and charge their costs to: set just before the

@@ -241,9 +241,10 @@ def evaluate(request: Request, found: Discovery, chosen: Chosen, runs: list | No
         evaluated, resources = _evaluate(request, found, chosen, *runs[0])
         _keep(resources)
         return environments.settle(evaluated), resources  # nested stacks: evaluated once per parent
-    done = [_evaluate(request, found, chosen, *run) for run in runs]
+    shared: dict = {}  # the units every environment loads alike, loaded once (`loading.reusable`)
+    done = [_evaluate(request, found, chosen, *run, shared=shared) for run in runs]
     _keep([resources for _, resources in done])
-    return environments.settle(environments.merge([evaluated for evaluated, _ in done])), done[-1][1]
+    return environments.settle(environments.merge([evaluated for evaluated, _ in done]), merged=True), done[-1][1]
 
 
 def _keep(resources) -> None:
@@ -287,14 +288,14 @@ def finish_later(write: bool = True) -> None:
             pass
 
 
-def _evaluate(request: Request, found: Discovery, chosen: Chosen, options, scan_key, keys):
+def _evaluate(request: Request, found: Discovery, chosen: Chosen, options, scan_key, keys, shared=None):
     if scan_key is not None:
         from iaclint.pipeline import result_cache
 
         evaluated = result_cache.get(request.cache, scan_key, options.overlay, options.tree)
         if evaluated is not None:
             return evaluated, []
-    evaluated, resources = _load_and_check(request, found, chosen, options, keys)
+    evaluated, resources = _load_and_check(request, found, chosen, options, keys, shared)
     if scan_key is not None:  # cached, so not a `--diff` run: nothing needs the resources (a hit has none)
         del resources  # let go before the entry is pickled, which takes the memory they held
         if LATER is not None and request.jobs > 1:  # after the report, or beside it
@@ -305,7 +306,7 @@ def _evaluate(request: Request, found: Discovery, chosen: Chosen, options, scan_
     return evaluated, resources
 
 
-def _load_and_check(request: Request, found: Discovery, chosen: Chosen, options, keys):
+def _load_and_check(request: Request, found: Discovery, chosen: Chosen, options, keys, shared=None):
     """Load, run the policies and apply suppressions.
 
     Most verdicts are taken where each unit is loaded (`iaclint.engine.runner.check_unit`);
@@ -322,7 +323,8 @@ def _load_and_check(request: Request, found: Discovery, chosen: Chosen, options,
     # (built once), not in the workers that load the units.
     on_graph = [p for p in policies if request.inventory and getattr(p, "path_rule", False)]
     checks = Checks([p for p in policies if p.resource_types and p not in on_graph], request.policy_options)
-    loaded = load_all(found, options, cache=request.cache, jobs=request.jobs, keys=keys, checks=checks)
+    loaded = load_all(found, options, cache=request.cache, jobs=request.jobs, keys=keys, checks=checks,
+                      shared=shared)
     parse_errors = list(found.errors) + list(loaded.errors)  # directories that could not be listed, too
     for error in found.errors:
         found.reportable.add(error.file)

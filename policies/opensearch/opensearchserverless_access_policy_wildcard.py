@@ -6,18 +6,21 @@ type, resource patterns, `aoss:` permissions) and `Principal` (IAM ARNs, SAML us
 groups). A rule set is reported when a principal is `*` or an account root
 (`arn:aws:iam::<account>:root`, which hands the grant to every IAM identity the account
 lets call `aoss:APIAccessAll`), or when it grants `aoss:*` on `index/*/*` (every index of
-every collection). Principals written as references to roles pass; unknown ones give
-UNKNOWN.
+every collection). Principals written as references to roles pass, and so do partly
+known ones that cannot be a root (`_may_be_root`); the others unknown give UNKNOWN.
 """
 from __future__ import annotations
 
 from iaclint.aws import aoss
 from iaclint.aws.iam import any3, covers, may_be_star, overlaps
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
+from iaclint.model import strings, symbolic
 from iaclint.model.unknown import is_unknown
+from iaclint.model.work import spend
 
 _ACCESS_POLICY = "aws_opensearchserverless_access_policy"
 _ROOT = "arn:*:iam::*:root"
+_ROOT_SHAPE = strings.pattern_tokens(r"arn:[^:]*:iam::[0-9]{12}:root")
 
 
 def _principal(value) -> "tuple[bool | None, str]":
@@ -37,7 +40,19 @@ def _principal(value) -> "tuple[bool | None, str]":
         return None, ""
     if covers(_ROOT, glob):
         return True, f"every IAM identity of the account (`{value.expr}`)"
-    return (None if overlaps(_ROOT, glob) else False), ""
+    return (None if overlaps(_ROOT, glob) and _may_be_root(value) else False), ""
+
+
+def _may_be_root(value) -> bool:
+    """Can some value of the partially known principal be an account root ARN, whose
+    partition has no `:` and whose account is twelve digits? The glob `arn:*:iam::*:root`
+    also matches `arn:aws:iam::${AWS::AccountId}:role/${Name}` when `Name` is
+    `x:iam::123456789012:root`, which is no root; the holes' own shapes count too."""
+    found = symbolic.tokens(value)
+    if found is None:
+        return True
+    spend(20 + len(found) * len(_ROOT_SHAPE) // 64)  # the work budget of policy evaluation
+    return strings.overlap(found, _ROOT_SHAPE) is not False
 
 
 def _all_indexes(value) -> "bool | None":

@@ -200,12 +200,16 @@ class Evaluator(Conditions, Functions):
         return Unknown(expr, reason, self._span(wpath), tuple(refs))
 
     def _add_ref(self, rpath, target: str, attribute: str = "") -> None:
+        self._add_address(rpath, self.prefix + target, attribute)
+
+    def _add_address(self, rpath, address: str, attribute: str = "") -> None:
+        """A reference to the resource at `address` (already the unit's: `Stack.Resource`)."""
         if rpath is None or self._spans is None:
             return
-        key = (rpath, target, attribute)
+        key = (rpath, address, attribute)
         if key not in self._ref_keys:
             self._ref_keys.add(key)
-            self._refs.append(Reference(rpath, self.prefix + target, attribute))
+            self._refs.append(Reference(rpath, address, attribute))
 
     def _eval(self, v: Any, wpath: tuple, epath, rpath, depth: int) -> Any:
         """`wpath`: where v is written; `epath`: output path to record spans at (None: none);
@@ -306,7 +310,14 @@ class Evaluator(Conditions, Functions):
         if name == "AWS::NoValue":
             return NO_VALUE
         if name in self.params:
-            return self._param(name, wpath)
+            value = self._param(name, wpath)
+            if isinstance(value, Unknown) and value.refs and name in self.overrides:
+                # A nested stack's parameter that its parent sets to a resource of the unit
+                # (`!GetAtt Iam.Outputs.RoleArn`, the sibling stack's `!GetAtt Role.Arn`):
+                # the property refers to that resource, as if the template named it.
+                for address in value.refs:
+                    self._add_address(rpath, address)
+            return value
         if name.startswith("AWS::"):
             return Unknown(f"!Ref {name}", f"pseudo parameter {name}", self._span(wpath),
                            pattern=PSEUDO_PATTERNS.get(name), symbol=self._symbol(name))

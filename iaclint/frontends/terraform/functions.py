@@ -16,7 +16,7 @@ import re
 from iaclint.frontends.terraform import regex
 from iaclint.frontends.terraform.values import FunctionError  # raised by every function here
 from iaclint.model.documents import EncodedJson
-from iaclint.model import lazy_re
+from iaclint.model import lazy_re, symbolic_text
 from iaclint.model.sizes import MAX_VALUE_SIZE
 from iaclint.model.unknown import Unknown
 
@@ -462,7 +462,58 @@ def join_pieces(separator, *lists):
     return pieces
 
 
-PIECEWISE = {"format": format_pieces, "join": join_pieces}
+MAX_REPLACED = 256  # the longest `old` `replace_pieces` looks for in a partially known string
+
+
+def replace_pieces(text, old, new):
+    """`replace` of a known substring in a partially known string (or by a partially known
+    one): `replace(replace(var.arn, "arn:aws", "arn:${partition}"), "us-east-1", region)`
+    is `arn:<partition>:bedrock:<region>::foundation-model/...`. Each known stretch is
+    replaced as a string and each hole becomes a hole (what replacing in it gives is as
+    unknown as what it holds). That is exact only where no match can take characters both
+    from a hole and from the text beside it (`_straddles`); otherwise, and for a pattern
+    between slashes, an empty or long `old` (`MAX_REPLACED`) or a result past `MAX_PARTS`
+    pieces or the value limit (its text would be forgotten anyway), None."""
+    if not isinstance(old, str) or not 0 < len(old) <= MAX_REPLACED or (
+            len(old) > 1 and old.startswith("/") and old.endswith("/")):
+        return None
+    parts, inserted = symbolic_text.pieces(text), symbolic_text.pieces(new)
+    if parts is None or inserted is None or all(isinstance(p, Unknown) for p in parts):
+        return None
+    matches = sum(p.count(old) for p in parts if isinstance(p, str))  # sized before anything is built
+    if len(parts) + matches * len(inserted) > symbolic_text.MAX_PARTS or sum(
+            len(p) for p in parts if isinstance(p, str)) + matches * sum(
+            len(p) for p in inserted if isinstance(p, str)) > MAX_VALUE_SIZE:
+        return None
+    pieces: list = []
+    last = len(parts) - 1
+    for i, part in enumerate(parts):  # text and holes alternate (`flatten` joins adjacent text)
+        if isinstance(part, Unknown):
+            pieces.append(Unknown(part.expr, part.reason, part.span, part.refs))
+            continue
+        if _straddles(part, old, after_hole=i > 0, before_hole=i < last):
+            return None
+        for j, stretch in enumerate(part.split(old)):
+            if j:
+                pieces.extend(inserted)
+            pieces.append(stretch)
+    return pieces
+
+
+def _straddles(known: str, old: str, after_hole: bool, before_hole: bool) -> bool:
+    """Whether some value of the holes around `known` gives a match of `old` made of
+    characters of a hole and of `known`: it begins in the hole before (`known` starts
+    with the rest of `old`), ends in the hole after (`known` ends with a start of `old`),
+    or spans `known` from hole to hole (`known` lies strictly inside `old`)."""
+    size = len(old)
+    if after_hole and any(known.startswith(old[k:]) for k in range(1, size)):
+        return True
+    if before_hole and any(known.endswith(old[:k]) for k in range(1, size)):
+        return True
+    return after_hole and before_hole and known in old[1:-1]
+
+
+PIECEWISE = {"format": format_pieces, "join": join_pieces, "replace": replace_pieces}
 
 
 FUNCTIONS = {
