@@ -435,8 +435,11 @@ def _load_unit(unit: tuple, options: Options, jobs: int = 1) -> tuple:
         result = load_module(where, list(files), var_files=options.var_files + list(env.var_files if env else ()),
                              variables=options.variables, overlay=options.overlay, tree=options.tree,
                              fork=forked.start if jobs > 1 else None, finish=normalize)
+        # (the result and its module tree are a reference cycle that only the collector frees: its
+        # normalized resources are handed over, not left in it for as long)
+        resources, result.resources = result.resources, []
         label = env.label(options.environment) if env else DROPPED if inputs else ""
-        return _labelled(result.resources, label), result.errors, False, True, {
+        return _labelled(resources, label), result.errors, False, True, {
             **_extras(result), "effort": result.effort, "marks": _marks(result.texts, options)}
     if kind == "plan":
         from iaclint.frontends.terraform.plan import load_plan
