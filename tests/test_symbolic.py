@@ -468,3 +468,27 @@ def test_identity_decides_comparisons_in_both_evaluators(tmp_path):
     }
     """, "IAC201")
     assert found == [("aws_sagemaker_notebook_instance.nb", 6)]
+
+
+def test_an_unknown_trust_principal_is_said_to_be_unknown_not_unreadable(tmp_path):
+    """The trust policy is read; only whether its principal is SageMaker is not known."""
+    (tmp_path / "main.tf").write_text("""
+variable "service" { type = string }
+resource "aws_iam_role" "r" {
+  name = "r"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = var.service }, Action = "sts:AssumeRole" }]
+  })
+}
+resource "aws_iam_role_policy_attachment" "full" {
+  role       = aws_iam_role.r.name
+  policy_arn = "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"
+}
+""")
+    result = scan([str(tmp_path)], strict=True, select=["IAC309"])
+    assert [(f.resource, f.line, f.verdict) for f in result.findings] == [
+        ("aws_iam_role_policy_attachment.full", 11, "UNKNOWN")]
+    assert result.findings[0].message.endswith(
+        ": whether SageMaker or Bedrock may assume `aws_iam_role.r` cannot be known statically (a principal or a "
+        "statement of its trust policy is not known)")
