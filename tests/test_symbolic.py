@@ -468,3 +468,39 @@ def test_identity_decides_comparisons_in_both_evaluators(tmp_path):
     }
     """, "IAC201")
     assert found == [("aws_sagemaker_notebook_instance.nb", 6)]
+
+
+_MANAGED_BY_DATA_SOURCE = """
+resource "aws_iam_role" "r" {
+  name = "r"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = "sagemaker.amazonaws.com" }, Action = "sts:AssumeRole" }]
+  })
+}
+data "aws_partition" "current" {}
+data "aws_iam_policy" "full" {
+  arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AmazonSageMakerFullAccess"
+}
+resource "aws_iam_role_policy_attachment" "full" {
+  role       = aws_iam_role.r.name
+  policy_arn = data.aws_iam_policy.full.arn
+}
+"""
+
+
+def test_a_managed_policy_read_by_a_data_source_with_an_unknown_partition_is_that_policy(tmp_path):
+    """aws-ia/terraform-aws-sagemaker-endpoint attaches `data.aws_iam_policy.x.arn`, whose
+    `arn` is the SageMaker full-access policy in any partition. In its module that was a
+    PASS (the data source's address, `module.m.data.aws_iam_policy.x`, was not recognised),
+    at the root an UNKNOWN; it is that policy in both."""
+    (tmp_path / "root").mkdir()
+    (tmp_path / "root" / "main.tf").write_text(_MANAGED_BY_DATA_SOURCE)
+    (tmp_path / "call" / "child").mkdir(parents=True)
+    (tmp_path / "call" / "child" / "main.tf").write_text(_MANAGED_BY_DATA_SOURCE)
+    (tmp_path / "call" / "main.tf").write_text('module "m" {\n  source = "./child"\n}\n')
+    result = scan([str(tmp_path)], strict=True, select=["IAC309"])  # (an ML role's: IAC318 leaves it to IAC309)
+    assert not result.errors, result.errors
+    assert sorted((f.resource, f.verdict) for f in result.findings) == [
+        ("aws_iam_role_policy_attachment.full", "FAIL"), ("module.m.aws_iam_role_policy_attachment.full", "FAIL")]
+    assert "has the AWS managed policy `AmazonSageMakerFullAccess` attached" in result.findings[0].message

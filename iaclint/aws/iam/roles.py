@@ -74,30 +74,40 @@ def _aws_managed_one(value: Any, wanted: set) -> Tri:
     return bool(match) and match.group("name").lower() in wanted
 
 
+_POLICY_DATA_SOURCE = lazy_re.compile(r"(?:^|\.)data\.aws_iam_policy\.")
+
+
 def _refers_to_aws_policy(value: Unknown) -> bool:
-    """`data.aws_iam_policy.admin.arn` may name an AWS managed policy; `aws_iam_policy.x.arn`
-    (a customer managed policy) cannot."""
-    return any(ref.startswith("data.aws_iam_policy.") for ref in value.refs)
+    """`data.aws_iam_policy.admin.arn` may name an AWS managed policy, in a module too
+    (`module.m.data.aws_iam_policy.admin`); `aws_iam_policy.x.arn` (a customer managed
+    policy) cannot."""
+    return any(_POLICY_DATA_SOURCE.search(ref) for ref in value.refs)
 
 
 def resolve_policy_arn(resource, arn: Any, ctx) -> Any:
-    """`data.aws_iam_policy.admin.arn`: the data source's `arn`, or the AWS managed policy
-    its `name` names, when the data source is scanned; else `arn` as it is."""
+    """`data.aws_iam_policy.admin.arn`: the ARN the data source reads (`data_source_arn`),
+    when it is scanned; else `arn` as it is."""
     if not isinstance(arn, Unknown) or ctx is None:
         return arn
     for ref in arn.refs:
-        if not ref.startswith("data.aws_iam_policy."):
+        if not _POLICY_DATA_SOURCE.search(ref):
             continue
         source = ctx.project.lookup(resource, ref)
-        if source is None:
-            continue
-        known = source.attributes.get("arn")
-        if isinstance(known, str):
-            return known
-        name = source.attributes.get("name")
-        if isinstance(name, str):
-            return f"arn:aws:iam::aws:policy/{name}"
+        read = data_source_arn(source) if source is not None else None
+        if read is not None:
+            return read
     return arn
+
+
+def data_source_arn(source) -> Any:
+    """The ARN a `data "aws_iam_policy"` reads: its `arn`, as far as it is known (the
+    partition left unknown, `arn:${local.partition}:iam::aws:policy/X`, is still policy X),
+    or the AWS managed policy its known `name` names; None when it says neither."""
+    known = source.attributes.get("arn")
+    if known is not None:
+        return known
+    name = source.attributes.get("name")
+    return f"arn:aws:iam::aws:policy/{name}" if isinstance(name, str) else None
 
 
 def managed_policy_name(value: Any) -> str:
