@@ -34,12 +34,32 @@ def trusts_service(role, services: Iterable[str], ctx=None) -> Tri:
         for stmt in doc.statements:
             named = []
             for service in service_principals(stmt):
+                service = service_of_partition(service)
                 if is_unknown(service):
                     named.append(None if may_name_service(service, wanted) else False)
                 else:
                     named.append(str(service).lower() in wanted)
             answers.append(all3(is_allow(stmt), actions_overlap(stmt, "sts:AssumeRole"), any3(named)))
     return any3(answers)
+
+
+_DNS_SUFFIX = lazy_re.compile(r"(?:^|\.)data\.aws_partition\.[^.]+\.dns_suffix$")
+
+
+def service_of_partition(value: Any) -> Any:
+    """`sagemaker.${data.aws_partition.current.dns_suffix}` (`!Sub sagemaker.${AWS::URLSuffix}`)
+    is the SageMaker service principal of whatever partition the role is in: as
+    `sagemaker.amazonaws.com`; any other value as it is. Only the partition's own DNS
+    suffix counts (a variable or a module output that may hold it does not)."""
+    parts = symbolic.pieces(value) if isinstance(value, Unknown) else None
+    if parts is None or len(parts) != 2 or not isinstance(parts[0], str) or not parts[0].endswith("."):
+        return value
+    symbol = parts[1].symbol if isinstance(parts[1], Unknown) else None
+    if not isinstance(symbol, tuple) or len(symbol) != 3 or not isinstance(symbol[2], str):
+        return value
+    if (symbol[0] == "cfn" and symbol[2] == "AWS::URLSuffix") or (symbol[0] == "tf" and _DNS_SUFFIX.search(symbol[2])):
+        return parts[0] + "amazonaws.com"
+    return value
 
 
 def may_name_service(value: Unknown, services: set) -> bool:
