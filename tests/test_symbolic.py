@@ -471,10 +471,6 @@ def test_identity_decides_comparisons_in_both_evaluators(tmp_path):
 
 
 _MANAGED_BY_DATA_SOURCE = """
-def test_an_unknown_trust_principal_is_said_to_be_unknown_not_unreadable(tmp_path):
-    """The trust policy is read; only whether its principal is SageMaker is not known."""
-    (tmp_path / "main.tf").write_text("""
-variable "service" { type = string }
 resource "aws_iam_role" "r" {
   name = "r"
   assume_role_policy = jsonencode({
@@ -555,6 +551,16 @@ def test_a_service_principal_of_the_url_suffix_is_that_service_in_cloudformation
     """, "IAC309")
     assert found == [("Parameter", 16), ("UrlSuffix", 10)]
     assert unknown == [("Parameter", 16)]
+
+
+def test_an_unknown_trust_principal_is_said_to_be_unknown_not_unreadable(tmp_path):
+    """The trust policy is read; only whether its principal is SageMaker is not known."""
+    (tmp_path / "main.tf").write_text("""
+variable "service" { type = string }
+resource "aws_iam_role" "r" {
+  name = "r"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
     Statement = [{ Effect = "Allow", Principal = { Service = var.service }, Action = "sts:AssumeRole" }]
   })
 }
