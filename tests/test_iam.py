@@ -533,3 +533,85 @@ def test_denies_answers_the_whole_test_and_compares_actions_only_for_a_deny(effe
             assert granted.denies(action) == whole
         compared = meter.left < 10 ** 6
         assert compared == (iam.is_deny(stmt) is not False)
+
+
+def _any3_reference(stmt, query, cover: bool):
+    """`actions_cover` (`cover`) / `actions_overlap` as any3 over a generator, as they were
+    written before `_any_element`: what the loop must answer, and charge, exactly."""
+    from iaclint.aws.iam.matching import covers, overlaps, unknown_covers, unknown_overlaps
+    from iaclint.model.unknown import is_unknown
+
+    first, second = (covers, unknown_covers) if cover else (overlaps, unknown_overlaps)
+    if "actions" in stmt.paths:
+        return iam.any3(second(a, query) if is_unknown(a) else first(a, query) for a in stmt.actions)
+    first, second = (overlaps, unknown_overlaps) if cover else (covers, unknown_covers)
+    if "not_actions" in stmt.paths:
+        return iam.not3(iam.any3(second(a, query) if is_unknown(a) else first(a, query) for a in stmt.not_actions))
+    return False
+
+
+@pytest.mark.parametrize("element", ["Action", "NotAction"])
+@pytest.mark.parametrize("actions", [
+    ["bedrock:*", "s3:GetObject"], ["s3:GetObject", "bedrock:InvokeModel*", "*"], [],
+    [Unknown("var.action", "a variable"), "bedrock:InvokeModel"],
+    ["sagemaker:Create*", Unknown("var.action", "a variable"), "bedrock:Converse"],
+])
+def test_action_questions_answer_and_charge_as_any3_did(element, actions):
+    from iaclint.model.work import Meter, metered
+
+    r = role({"Effect": "Allow", element: actions, "Resource": "*"})
+    stmt = only_statement(r)
+    for query in ("bedrock:InvokeModel", "bedrock:*", "s3:GetObject", "iam:PassRole"):
+        for question, cover in ((iam.actions_cover, True), (iam.actions_overlap, False)):
+            with metered(Meter(10 ** 6, "reference")) as expected:
+                answer = _any3_reference(stmt, query, cover)
+            with metered(Meter(10 ** 6, "loop")) as meter:
+                assert question(stmt, query) is answer
+            assert meter.left == expected.left, (question.__name__, query)
+    queries = ("s3:PutObject", "bedrock:InvokeModel*", "sagemaker:CreateTrainingJob")
+    with metered(Meter(10 ** 6, "reference")) as expected:
+        answer = iam.any3(_any3_reference(stmt, q, False) for q in queries)
+    with metered(Meter(10 ** 6, "loop")) as meter:
+        assert iam.actions_overlap_any(stmt, queries) is answer
+    assert meter.left == expected.left
+
+
+def test_a_true_action_stops_the_comparisons_and_their_charges():
+    from iaclint.model.work import Meter, metered
+
+    stmt = only_statement(role({"Effect": "Allow", "Action": ["bedrock:*", "s3:GetObject"], "Resource": "*"}))
+    with metered(Meter(1000, "test")) as meter:
+        assert iam.actions_overlap(stmt, "bedrock:InvokeModel") is True
+    assert 1000 - meter.left == 2 + len("bedrock:*") * len("bedrock:InvokeModel") // 64  # the first element only
+    with metered(Meter(1000, "test")) as meter:
+        assert iam.actions_overlap(stmt, "iam:PassRole") is False
+    assert 1000 - meter.left == (2 + len("bedrock:*") * len("iam:PassRole") // 64) + \
+        (2 + len("s3:GetObject") * len("iam:PassRole") // 64)
+
+
+def test_principal_statements_are_listed_once_and_read_again():
+    r = role({"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"},
+             {"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"}, "Action": "sts:AssumeRole"},
+             {"Effect": "Deny", "Action": "iam:PassRole", "Resource": "*"})
+    granted = iam.principal_policies(r, None)
+    first = [stmt.effect for _, stmt in granted.statements()]
+    assert first == ["Allow", "Deny"]  # the statement with a Principal grants nothing
+    assert [stmt.effect for _, stmt in granted.statements()] == first
+    grant, stmt = next(granted.statements())
+    assert stmt.effect == "Allow"
+    assert granted.denies("iam:PassRole") is True
+    assert granted.denies("s3:GetObject") is False
+    assert granted.allows("iam:PassRole", iam.is_allow) == []  # the unconditional Deny removes it
+    assert granted.allows("s3:GetObject", iam.is_allow) == [(grant, stmt, True)]
+
+
+@pytest.mark.parametrize("value", ["*", " * ", "**", "", " ", "a*", "arn:aws:s3:::*", 3, None, True, ["*"],
+                                   Unknown("var.resource", "a variable"),
+                                   Unknown('var.x ? "*" : "a"', "a choice", alternatives=("*", "a")),
+                                   Unknown('var.x ? "*" : "**"', "a choice", alternatives=("*", "**"))])
+def test_is_star_answers_as_deciding_every_value_did(value):
+    from iaclint.aws.iam.questions import _is_star
+
+    assert iam.is_star(value) is symbolic.decide(value, _is_star, absent=False)
+    stmt = only_statement(role({"Effect": "Allow", "Action": "s3:GetObject", "Resource": ["arn:aws:s3:::b", value]}))
+    assert iam.resource_is_star(stmt) is iam.any3([False, symbolic.decide(value, _is_star, absent=False)])

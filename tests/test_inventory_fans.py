@@ -238,3 +238,12 @@ def test_wildcards_held_once_per_class_give_the_same_graph(where, monkeypatch):
     assert fast == slow
     if where == "mixed":
         assert len(slow[1]) > 20
+
+
+def test_each_row_of_actions_keeps_its_actions_with_their_services():
+    from iaclint.inventory.grants import _SERVICES_OF_ACTIONS, ACTIONS
+
+    assert [tuple(a for a, _ in row) for row in _SERVICES_OF_ACTIONS] == [actions for _, actions, _, _ in ACTIONS]
+    assert {s for row in _SERVICES_OF_ACTIONS for _, s in row} == {
+        "bedrock", "sagemaker", "lambda", "bedrock-agentcore", "s3", "aoss", "es"}
+    assert all(a.startswith(s + ":") for row in _SERVICES_OF_ACTIONS for a, s in row)

@@ -1,11 +1,10 @@
 """A verdict of a policy on a resource, as the `Finding` that reports show."""
 from __future__ import annotations
 
-from iaclint.engine.policy import Policy, Verdict
+from iaclint.engine.policy import Policy
 from iaclint.model.finding import Finding, fingerprint
 from iaclint.model.resource import TERRAFORM
 
-_VALUES = {verdict: verdict.value for verdict in Verdict}  # `Verdict.value` is a descriptor call each time
 
 
 def finding(policy: Policy, resource, result, cwd: str | None = None) -> Finding:
@@ -27,7 +26,7 @@ def finding(policy: Policy, resource, result, cwd: str | None = None) -> Finding
         span.line, span.column, span.end_line, span.end_column,
         address, resource.native_type,
         resource.native_name(path) if path else "",
-        _VALUES[result.verdict],
+        result.verdict._value_,  # the member's own attribute: `.value` is a descriptor call, hashing it a Python call
         fingerprint(policy.id, resource.file, address,
                     (*path, result.identity) if result.identity else tuple(path), root, cwd),
         False, "",  # suppressed, suppression_reason

@@ -56,6 +56,9 @@ ACTIONS = (
     ("writes", ("sagemaker:CreateModelPackage",), ("aws_sagemaker_model_package_group",),
      "arn:aws:sagemaker:*:*:model-package/{name}/*"),
 )
+# Each row's actions with their services (`bedrock` of `bedrock:InvokeModel`), split once
+# for the process rather than for every principal of every unit (`_principal`).
+_SERVICES_OF_ACTIONS = tuple(tuple((a, a.split(":")[0]) for a in actions) for _, actions, _, _ in ACTIONS)
 NAME_KEYS = ("bucket", "function_name", "name", "endpoint_name", "feature_group_name", "domain_name",
              "model_package_group_name")
 _PSEUDO_HOLE = lazy_re.compile(r"^(!Ref AWS::(Partition|Region|AccountId|URLSuffix)|data\.aws_(caller_identity|region|"
@@ -95,8 +98,10 @@ def _principal(b: Builder, asset: Asset) -> None:
     services = _services(statements)
     reaches: dict = {}  # (statement, candidates) -> [(target, _covers)]: the same for every action of a class
     rows = []
-    for kind, actions, types, _template in ACTIONS:
-        actions = tuple(a for a in actions if "*" in services or a.split(":")[0] in services)
+    every_service = "*" in services
+    for (kind, actions, types, _template), split in zip(ACTIONS, _SERVICES_OF_ACTIONS):
+        if not every_service:
+            actions = tuple(a for a, service in split if service in services)
         candidates = _candidates(b, types) if actions else ()
         if candidates:
             rows.append(_row(b, granted, statements, capped, kind, actions, candidates, reaches))

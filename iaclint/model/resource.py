@@ -94,8 +94,9 @@ class SpanMap:
         return index.get(path, -1)
 
     def _span(self, i: int) -> Span:
-        files, numbers = self._files, self._numbers
-        return Span(files if isinstance(files, str) else files[i], *numbers[4 * i:4 * i + 4])
+        files, numbers, j = self._files, self._numbers, 4 * i  # indexed, not sliced: no array made per span
+        return Span(files if isinstance(files, str) else files[i], numbers[j], numbers[j + 1], numbers[j + 2],
+                    numbers[j + 3])
 
     def get(self, path, default=None):
         i = self._at(path)

@@ -164,10 +164,18 @@ class PrincipalPolicies:
     def statements(self) -> Iterator[tuple[Grant, Statement]]:
         """(grant, statement) for every identity statement (statements with a Principal
         belong to trust or resource policies and grant the principal nothing)."""
-        for grant in self.grants:
-            for stmt in grant.document.statements:
-                if not has_principals(stmt):
-                    yield grant, stmt
+        return iter(self._identity())
+
+    def _identity(self) -> list[tuple[Grant, Statement]]:
+        """`statements`, listed on first use, once `principal_policies` has gathered every
+        grant: each question (`allows`, `denies`; IAC601 asks eight of every role) walks
+        them again."""
+        listed = self.__dict__.get("_identity_statements")
+        if listed is None:
+            listed = self.__dict__["_identity_statements"] = [
+                (grant, stmt) for grant in self.grants for stmt in grant.document.statements
+                if not has_principals(stmt)]
+        return listed
 
     def unknown_parts(self) -> list[tuple[tuple, str]]:
         """(path on the principal, reason) for every grant that cannot be read, in whole
@@ -193,7 +201,10 @@ class PrincipalPolicies:
     def denies(self, action: str) -> Tri:
         """Does an explicit Deny without conditions remove `action` on every resource?
         A conditional Deny removes it only sometimes, so it does not count."""
-        return any3(_denies(stmt, action) for _, stmt in self.statements())
+        may_deny = self.__dict__.get("_may_deny")
+        if may_deny is None:  # `_denies` is False for the rest, before comparing (or charging) anything
+            may_deny = self.__dict__["_may_deny"] = [stmt for _, stmt in self._identity() if is_deny(stmt) is not False]
+        return any3(_denies(stmt, action) for stmt in may_deny) if may_deny else False
 
     def allows(self, action: str, test: Callable[[Statement], Tri]) -> list[tuple[Grant, Statement, Tri]]:
         """(grant, statement, verdict) for every statement where `test` is not False,
@@ -201,7 +212,7 @@ class PrincipalPolicies:
         `action`. `test` should include `is_allow`."""
         cap = all3(self.boundary_allows(test), not3(self.denies(action)))
         out = []
-        for grant, stmt in self.statements():
+        for grant, stmt in self._identity():
             verdict = all3(test(stmt), cap)
             if verdict is not False:
                 out.append((grant, stmt, verdict))

@@ -56,10 +56,9 @@ def actions_cover(stmt: Statement, query: str) -> Tri:
     `bedrock:Invoke*` does not). For `NotAction` (everything not listed), no listed element
     may touch the query: `NotAction: ["s3:*"]` covers `bedrock:*`."""
     if "actions" in stmt.paths:
-        return any3(unknown_covers(a, query) if is_unknown(a) else covers(a, query) for a in stmt.actions)
+        return _any_element(stmt.actions, query, covers, unknown_covers)
     if "not_actions" in stmt.paths:
-        return not3(any3(unknown_overlaps(a, query) if is_unknown(a) else overlaps(a, query)
-                         for a in stmt.not_actions))
+        return not3(_any_element(stmt.not_actions, query, overlaps, unknown_overlaps))
     return False
 
 
@@ -68,16 +67,37 @@ def actions_overlap(stmt: Statement, query: str) -> Tri:
     (`bedrock:*` and `bedrock:InvokeModel` both overlap `bedrock:InvokeModel*`.) With
     `NotAction`, only an element covering the whole query leaves nothing of it."""
     if "actions" in stmt.paths:
-        return any3(unknown_overlaps(a, query) if is_unknown(a) else overlaps(a, query) for a in stmt.actions)
+        return _any_element(stmt.actions, query, overlaps, unknown_overlaps)
     if "not_actions" in stmt.paths:
-        return not3(any3(unknown_covers(a, query) if is_unknown(a) else covers(a, query)
-                         for a in stmt.not_actions))
+        return not3(_any_element(stmt.not_actions, query, covers, unknown_covers))
     return False
 
 
 def actions_overlap_any(stmt: Statement, queries: Iterable[str]) -> Tri:
     """Does the statement name at least one action of any of `queries`?"""
-    return any3(actions_overlap(stmt, q) for q in queries)
+    unknown = False
+    for query in queries:
+        answer = actions_overlap(stmt, query)
+        if answer is True:
+            return True
+        if answer is None:
+            unknown = True
+    return None if unknown else False
+
+
+def _any_element(elements: list, query: str, known, unknown) -> Tri:
+    """`any3` of `known(element, query)` over the elements (`unknown(...)` for an
+    Unknown), in order, stopping at the first True as `any3` does: the elements after it
+    are not compared, nor charged to the work budget. A loop rather than `any3` of a
+    generator: every IAM policy asks this of every statement, once per query."""
+    seen_unknown = False
+    for element in elements:
+        answer = unknown(element, query) if isinstance(element, Unknown) else known(element, query)
+        if answer is True:
+            return True
+        if answer is None:
+            seen_unknown = True
+    return None if seen_unknown else False
 
 
 def describe_grant(stmt: Statement, queries: Iterable[str], cover: bool = False) -> str:
@@ -97,6 +117,8 @@ def describe_grant(stmt: Statement, queries: Iterable[str], cover: bool = False)
 def is_star(value: Any) -> Tri:
     """`*` (or `**`...): True; an Unknown that may still be `*`: None; anything else: False.
     A choice is `*` when every alternative is."""
+    if not isinstance(value, Unknown):  # no choice to decide (`symbolic.decide` would test it as is)
+        return isinstance(value, str) and value.strip() != "" and set(value.strip()) == {"*"}
     return symbolic.decide(value, _is_star, absent=False)
 
 
@@ -111,10 +133,22 @@ def resource_is_star(stmt: Statement) -> Tri:
     does; `arn:aws:bedrock:*:*:foundation-model/*` does not. `NotResource` applies to
     everything except what it lists, so it counts as `*` unless it excludes `*` itself."""
     if "resources" in stmt.paths:
-        return any3(is_star(r) for r in stmt.resources)
+        return _any_star(stmt.resources)
     if "not_resources" in stmt.paths:
-        return not3(any3(is_star(r) for r in stmt.not_resources))
+        return not3(_any_star(stmt.not_resources))
     return False
+
+
+def _any_star(elements: list) -> Tri:
+    """`any3` of `is_star` over the elements, in a loop (see `_any_element`)."""
+    seen_unknown = False
+    for element in elements:
+        answer = is_star(element)
+        if answer is True:
+            return True
+        if answer is None:
+            seen_unknown = True
+    return None if seen_unknown else False
 
 
 def resources_cover(stmt: Statement, arn: str) -> Tri:
