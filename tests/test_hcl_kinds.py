@@ -126,3 +126,17 @@ def test_a_quoted_literal_read_between_its_quotes_is_what_the_literal_rule_gives
         assert Evaluator()._expression(node, source, scope, None) == general
         count += 1
     assert count > 1000
+
+
+def test_a_span_made_without_calling_its_class_is_the_span_the_class_makes():
+    # `Source.span` sets the fields of `Span` itself: a field added to `Span` must be set there too.
+    from iaclint.model.resource import Span
+
+    assert Span.__slots__ == ("file", "line", "column", "end_line", "end_column")
+    data = b'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n'
+    source = hcl.Source("main.tf", data)
+    root = hcl._parse(data).root_node
+    made = source.span(root.children[0].children[0])
+    assert type(made) is Span and made == Span("main.tf", 1, 1, 3, 2)
+    assert [getattr(made, name) for name in Span.__slots__] == ["main.tf", 1, 1, 3, 2]
+    assert hash(made) == hash(Span("main.tf", 1, 1, 3, 2))

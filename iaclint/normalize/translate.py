@@ -257,6 +257,8 @@ def fill_defaults(resource: Resource) -> None:
     that leaves the attribute unset, so that every branch reads as AWS would deploy it."""
     for dotted, value in DEFAULTS.get(resource.type, {}).items():
         segments = paths.split(dotted)
+        if len(segments) <= 2 and _filled_plainly(resource, segments, value):
+            continue
         _fill_branches(resource.attributes, segments, value)
         parents = [((), resource.attributes)] if len(segments) == 1 else paths.find(resource.attributes, segments[:-1])
         key = segments[-1]
@@ -268,6 +270,43 @@ def fill_defaults(resource: Resource) -> None:
                 if isinstance(block, dict) and key not in block:
                     block[key] = value
                     resource.defaults.add(block_path + (key,))
+
+
+def _filled_plainly(resource: Resource, segments: tuple, default: Any) -> bool:
+    """`fill_defaults` of one default at `a` or `a.b` (most of them) where the attributes
+    are plain: a dict, and at `a` nothing, a dict or a list of dicts (a Terraform block);
+    False, having changed nothing, for anything else (the general way then walks it).
+    What the general way does there, without its two walks: an unset `b` of each block is
+    the default (its path added to `defaults` in block order), a conditional value at the
+    path gets the default in its branches that leave it unset."""
+    attributes = resource.attributes
+    if type(attributes) is not dict or any(type(s) is not str or s == "*" for s in segments):
+        return False
+    if len(segments) == 1:
+        blocks = [((), attributes)]
+    else:
+        parent = attributes.get(segments[0], _ABSENT)
+        if parent is _ABSENT:
+            return True  # no parent: neither way writes anything
+        if type(parent) is dict:
+            blocks = [(segments[:1], parent)]
+        elif type(parent) is list and all(type(block) is dict for block in parent):
+            blocks = [(segments[:1] + (i,), block) for i, block in enumerate(parent)]
+        else:
+            return False
+    key = segments[-1]
+    for path, block in blocks:
+        if key in block:
+            value = block[key]
+            if isinstance(value, Unknown) and value.alternatives is not None:
+                block[key] = _with_default(value, (), default)
+        else:
+            block[key] = default
+            resource.defaults.add(path + (key,))
+    return True
+
+
+_ABSENT = object()
 
 
 def _fill_branches(attributes: dict, segments: tuple, default: Any) -> None:
