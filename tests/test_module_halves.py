@@ -52,13 +52,19 @@ def _forks(monkeypatch) -> list:
     return answers
 
 
+def _sent(answer) -> int:
+    """How many resources a child's answer gave: streamed (their count) or in the answer
+    (a pickle per portion, `halves._portions`)."""
+    return answer[1] if isinstance(answer[1], int) else len(halves._unpickled(answer[1]))
+
+
 def test_the_halves_give_one_passs_bytes_with_and_without_a_child(module_dir, monkeypatch):
     one_pass = _report(module_dir)
     monkeypatch.setattr(halves, "SPLIT_MIN_BLOCKS", 10)
     answers = _forks(monkeypatch)
     assert _report(module_dir, jobs=1) == one_pass and answers == []
     assert _report(module_dir, jobs=2) == one_pass
-    assert len(answers) == 1 and len(answers[0][1]) > 20, "the second half was not evaluated in a child"
+    assert len(answers) == 1 and _sent(answers[0]) > 20, "the second half was not evaluated in a child"
     assert b'"IAC' in one_pass[0]
 
 
@@ -145,7 +151,7 @@ def test_a_child_that_parses_the_second_half_gives_one_passs_bytes(untidy_dir, m
     assert _report(untidy_dir, jobs=1) == one_pass and answers == []
     parsed = _parsed_here(monkeypatch)
     assert _report(untidy_dir, jobs=2) == one_pass
-    assert len(answers) == 1 and len(answers[0][1]) > 20, "the second half was not evaluated in a child"
+    assert len(answers) == 1 and _sent(answers[0]) > 20, "the second half was not evaluated in a child"
     files = _files(untidy_dir)
     assert 0 < len(parsed) < len(files) and parsed == files[:len(parsed)], "the child's files were parsed here"
     assert b"duplicate argument" in one_pass[0] and one_pass[0].count(b"syntax error") >= 2
@@ -255,3 +261,116 @@ def test_the_first_half_holds_a_little_more_than_half_of_the_bytes():
     assert halves._cut(big_last, files) == 99  # the second half keeps the last file
     assert halves._cut(Sizes({files[0]: 10_000, files[1]: 1}), files[:2]) == 1
     assert halves._cut(Sizes({files[0]: 1}), files[:1]) is None
+
+
+def _stopped_with(monkeypatch) -> list:
+    """How many portions of the child's resources had arrived when this process stopped
+    taking them (`halves._Arrivals.stop`: the load of the module is over)."""
+    counts = []
+    stop = halves._Arrivals.stop
+
+    def spy(self):
+        self._thread.join()
+        counts.append(len(self._portions))
+        stop(self)
+
+    monkeypatch.setattr(halves._Arrivals, "stop", spy)
+    return counts
+
+
+def test_the_childs_resources_cross_portion_by_portion_as_one_pass_copies_them(untidy_dir, monkeypatch):
+    """The child sends its resources a portion of files at a time (here one file each), and
+    this process takes them while it evaluates its own half: what comes out is what the
+    procedure gives without a child (which copies each portion the same way)."""
+    files = _files(untidy_dir)
+    monkeypatch.setattr(halves, "SPLIT_MIN_BLOCKS", 10)
+    monkeypatch.setattr(halves, "FORK_MIN_BYTES", 0)
+    monkeypatch.setattr(halves, "PORTION_BYTES", 1)
+    one_pass = load_module(str(untidy_dir), files)
+    taken = []
+    real = halves._Arrivals.taken
+
+    def spy(self, count):
+        self._thread.join()
+        taken.append((len(self._portions), count))
+        return real(self, count)
+
+    monkeypatch.setattr(halves._Arrivals, "taken", spy)
+    halved = load_module(str(untidy_dir), files, fork=forked.start)
+    second = len(files) - halves._cut(tf_tree.ModuleTree(str(untidy_dir), {}, None), files)
+    assert len(taken) == 1 and taken[0][0] == second > 3 and taken[0][1] > 20
+    assert [repr(vars(r)) for r in halved.resources] == [repr(vars(r)) for r in one_pass.resources]
+    assert halved.errors == one_pass.errors and halved.notes == one_pass.notes and halved.effort == one_pass.effort
+    monkeypatch.setattr(halves, "PORTION_BYTES", 10 ** 9)  # one portion: another copy, the same values
+    whole = load_module(str(untidy_dir), files)
+    assert [repr(vars(r)) for r in whole.resources] == [repr(vars(r)) for r in one_pass.resources]
+
+
+def test_a_child_that_dies_after_some_portions_costs_time_not_resources(untidy_dir, monkeypatch):
+    import os
+
+    files = _files(untidy_dir)
+    monkeypatch.setattr(halves, "SPLIT_MIN_BLOCKS", 10)
+    monkeypatch.setattr(halves, "FORK_MIN_BYTES", 0)
+    monkeypatch.setattr(halves, "PORTION_BYTES", 1)
+    one_pass = load_module(str(untidy_dir), files)
+    here, made, pickled = os.getpid(), [], halves._pickled
+
+    def dying(resources, first):
+        if os.getpid() != here:  # in the child: it dies making its third portion
+            made.append(first)
+            if len(made) == 3:
+                os._exit(1)
+        return pickled(resources, first)
+
+    monkeypatch.setattr(halves, "_pickled", dying)
+    stopped = _stopped_with(monkeypatch)
+    halved = load_module(str(untidy_dir), files, fork=forked.start)
+    assert stopped == [2]  # two portions had arrived: dropped, the half redone here
+    assert [repr(vars(r)) for r in halved.resources] == [repr(vars(r)) for r in one_pass.resources]
+    assert halved.errors == one_pass.errors and halved.notes == one_pass.notes and halved.effort == one_pass.effort
+
+
+class _Sizes:
+    def __init__(self, sizes):
+        self.sizes = sizes
+
+    def size(self, path):
+        return self.sizes[path]
+
+
+def test_the_second_half_is_cut_into_portions_of_files_by_size(monkeypatch):
+    monkeypatch.setattr(halves, "PORTION_BYTES", 100)
+    sizes = _Sizes({"a.tf": 60, "b.tf": 60, "c.tf": 30, "d.tf": 200, "e.tf": 10})
+    assert halves._portions(sizes, list(sizes.sizes)) == [["a.tf", "b.tf"], ["c.tf", "d.tf"], ["e.tf"]]
+    assert halves._portions(sizes, ["d.tf"]) == [["d.tf"]]
+    blocks = [object(), object()]
+    assert halves._portions(sizes, blocks) == [blocks]  # blocks (the procedure with every file parsed first): one
+
+
+def test_a_split_modules_resources_are_finished_as_one_pass_finishes_them(untidy_dir, monkeypatch):
+    """`load_module(finish=...)` (the pipeline's normalization): the second half's resources
+    are finished as their portions arrive, by the thread that takes them, while this process
+    evaluates its own half; the first half's once every resource is evaluated. What comes
+    out is the loaded module's resources normalized, with and without a child."""
+    import threading
+
+    from iaclint.normalize import normalize
+
+    files = _files(untidy_dir)
+    monkeypatch.setattr(halves, "SPLIT_MIN_BLOCKS", 10)
+    monkeypatch.setattr(halves, "FORK_MIN_BYTES", 0)
+    monkeypatch.setattr(halves, "PORTION_BYTES", 1)
+    expected = [repr(vars(normalize(r))) for r in load_module(str(untidy_dir), files).resources]
+    where = []
+
+    def finish(resource):
+        where.append(threading.current_thread().name)
+        return normalize(resource)
+
+    for fork in (None, forked.start):
+        where.clear()
+        finished = load_module(str(untidy_dir), files, fork=fork, finish=finish)
+        assert [repr(vars(r)) for r in finished.resources] == expected
+        assert len(where) == len(expected)
+    assert 20 < where.count("iaclint-halves") < len(expected)  # the child's half, as it arrived

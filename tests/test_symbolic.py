@@ -468,3 +468,110 @@ def test_identity_decides_comparisons_in_both_evaluators(tmp_path):
     }
     """, "IAC201")
     assert found == [("aws_sagemaker_notebook_instance.nb", 6)]
+
+
+_MANAGED_BY_DATA_SOURCE = """
+resource "aws_iam_role" "r" {
+  name = "r"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = "sagemaker.amazonaws.com" }, Action = "sts:AssumeRole" }]
+  })
+}
+data "aws_partition" "current" {}
+data "aws_iam_policy" "full" {
+  arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AmazonSageMakerFullAccess"
+}
+resource "aws_iam_role_policy_attachment" "full" {
+  role       = aws_iam_role.r.name
+  policy_arn = data.aws_iam_policy.full.arn
+}
+"""
+
+
+def test_a_managed_policy_read_by_a_data_source_with_an_unknown_partition_is_that_policy(tmp_path):
+    """aws-ia/terraform-aws-sagemaker-endpoint attaches `data.aws_iam_policy.x.arn`, whose
+    `arn` is the SageMaker full-access policy in any partition. In its module that was a
+    PASS (the data source's address, `module.m.data.aws_iam_policy.x`, was not recognised),
+    at the root an UNKNOWN; it is that policy in both."""
+    (tmp_path / "root").mkdir()
+    (tmp_path / "root" / "main.tf").write_text(_MANAGED_BY_DATA_SOURCE)
+    (tmp_path / "call" / "child").mkdir(parents=True)
+    (tmp_path / "call" / "child" / "main.tf").write_text(_MANAGED_BY_DATA_SOURCE)
+    (tmp_path / "call" / "main.tf").write_text('module "m" {\n  source = "./child"\n}\n')
+    result = scan([str(tmp_path)], strict=True, select=["IAC309"])  # (an ML role's: IAC318 leaves it to IAC309)
+    assert not result.errors, result.errors
+    assert sorted((f.resource, f.verdict) for f in result.findings) == [
+        ("aws_iam_role_policy_attachment.full", "FAIL"), ("module.m.aws_iam_role_policy_attachment.full", "FAIL")]
+    assert "has the AWS managed policy `AmazonSageMakerFullAccess` attached" in result.findings[0].message
+
+
+def test_a_service_principal_of_the_partition_s_dns_suffix_is_that_service_in_terraform(tmp_path):
+    """`sagemaker.${data.aws_partition.current.dns_suffix}` (through a local too) is the
+    SageMaker principal in whatever partition: the role is an ML execution role. A suffix
+    from a variable may be anything: UNKNOWN."""
+    role = """
+    resource "aws_iam_role" "%s" {
+      name = "%s"
+      assume_role_policy = jsonencode({
+        Version = "2012-10-17"
+        Statement = [{ Effect = "Allow", Principal = { Service = "sagemaker.${%s}" }, Action = "sts:AssumeRole" }]
+      })
+      managed_policy_arns = ["arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"]
+    }"""
+    text = """
+    data "aws_partition" "current" {}
+    locals { dns_suffix = data.aws_partition.current.dns_suffix }
+    variable "suffix" { type = string }""" + "".join(role % (name, name, suffix) for name, suffix in (
+        ("partition", "data.aws_partition.current.dns_suffix"), ("local", "local.dns_suffix"),
+        ("variable", "var.suffix")))
+    found, unknown = _scan(tmp_path, "main.tf", text, "IAC309")
+    assert sorted(found) == [("aws_iam_role.local", 18), ("aws_iam_role.partition", 10), ("aws_iam_role.variable", 26)]
+    assert unknown == [("aws_iam_role.variable", 26)]
+
+
+def test_a_service_principal_of_the_url_suffix_is_that_service_in_cloudformation(tmp_path):
+    found, unknown = _scan(tmp_path, "template.yaml", """
+    AWSTemplateFormatVersion: "2010-09-09"
+    Parameters:
+      Suffix: {Type: String}
+    Resources:
+      UrlSuffix:
+        Type: AWS::IAM::Role
+        Properties:
+          AssumeRolePolicyDocument:
+            Statement: [{Effect: Allow, Principal: {Service: !Sub "sagemaker.${AWS::URLSuffix}"}, Action: sts:AssumeRole}]
+          ManagedPolicyArns: [arn:aws:iam::aws:policy/AmazonSageMakerFullAccess]
+      Parameter:
+        Type: AWS::IAM::Role
+        Properties:
+          AssumeRolePolicyDocument:
+            Statement: [{Effect: Allow, Principal: {Service: !Sub "sagemaker.${Suffix}"}, Action: sts:AssumeRole}]
+          ManagedPolicyArns: [arn:aws:iam::aws:policy/AmazonSageMakerFullAccess]
+    """, "IAC309")
+    assert found == [("Parameter", 16), ("UrlSuffix", 10)]
+    assert unknown == [("Parameter", 16)]
+
+
+def test_an_unknown_trust_principal_is_said_to_be_unknown_not_unreadable(tmp_path):
+    """The trust policy is read; only whether its principal is SageMaker is not known."""
+    (tmp_path / "main.tf").write_text("""
+variable "service" { type = string }
+resource "aws_iam_role" "r" {
+  name = "r"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = var.service }, Action = "sts:AssumeRole" }]
+  })
+}
+resource "aws_iam_role_policy_attachment" "full" {
+  role       = aws_iam_role.r.name
+  policy_arn = "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"
+}
+""")
+    result = scan([str(tmp_path)], strict=True, select=["IAC309"])
+    assert [(f.resource, f.line, f.verdict) for f in result.findings] == [
+        ("aws_iam_role_policy_attachment.full", 11, "UNKNOWN")]
+    assert result.findings[0].message.endswith(
+        ": whether SageMaker or Bedrock may assume `aws_iam_role.r` cannot be known statically (a principal or a "
+        "statement of its trust policy is not known)")

@@ -747,6 +747,7 @@ def _i43(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     _default_effort = _s['_default_effort']
+    _default_finished = _s['_default_finished']
     _factory_errors = _s['_factory_errors']
     _factory_files_read = _s['_factory_files_read']
     _factory_inputs = _s['_factory_inputs']
@@ -755,7 +756,7 @@ def _i43(_s):
     _factory_notes = _s['_factory_notes']
     _factory_resources = _s['_factory_resources']
     _factory_texts = _s['_factory_texts']
-    def __init__(self, resources=_MISSING, errors=_MISSING, files_read=_MISSING, module_dirs=_MISSING, module_files=_MISSING, notes=_MISSING, inputs=_MISSING, effort=_default_effort, texts=_MISSING):
+    def __init__(self, resources=_MISSING, errors=_MISSING, files_read=_MISSING, module_dirs=_MISSING, module_files=_MISSING, notes=_MISSING, inputs=_MISSING, effort=_default_effort, texts=_MISSING, finished=_default_finished):
         self.resources = _factory_resources() if resources is _MISSING else resources
         self.errors = _factory_errors() if errors is _MISSING else errors
         self.files_read = _factory_files_read() if files_read is _MISSING else files_read
@@ -765,6 +766,7 @@ def _i43(_s):
         self.inputs = _factory_inputs() if inputs is _MISSING else inputs
         self.effort = effort
         self.texts = _factory_texts() if texts is _MISSING else texts
+        self.finished = finished
     return __init__
 
 
@@ -1313,7 +1315,7 @@ INITS = {
     'def __init__(self, ref, base, added_assets=_MISSING, removed_assets=_MISSING, added_edges=_MISSING, removed_edges=_MISSING, added_paths=_MISSING, removed_paths=_MISSING):\n    self.ref = ref\n    self.base = base\n    self.added_assets = _factory_added_assets() if added_assets is _MISSING else added_assets\n    self.removed_assets = _factory_removed_assets() if removed_assets is _MISSING else removed_assets\n    self.added_edges = _factory_added_edges() if added_edges is _MISSING else added_edges\n    self.removed_edges = _factory_removed_edges() if removed_edges is _MISSING else removed_edges\n    self.added_paths = _factory_added_paths() if added_paths is _MISSING else added_paths\n    self.removed_paths = _factory_removed_paths() if removed_paths is _MISSING else removed_paths\n': _i40,
     'def __init__(self, ref, base, files=_MISSING):\n    self.ref = ref\n    self.base = base\n    self.files = _factory_files() if files is _MISSING else files\n': _i41,
     'def __init__(self, resources=_MISSING, errors=_MISSING, files=_default_files, inputs=_MISSING, findings=_MISSING, passes=_MISSING, policy_errors=_MISSING, deferred=_MISSING, marks=_MISSING):\n    self.resources = _factory_resources() if resources is _MISSING else resources\n    self.errors = _factory_errors() if errors is _MISSING else errors\n    self.files = files\n    self.inputs = _factory_inputs() if inputs is _MISSING else inputs\n    self.findings = _factory_findings() if findings is _MISSING else findings\n    self.passes = _factory_passes() if passes is _MISSING else passes\n    self.policy_errors = _factory_policy_errors() if policy_errors is _MISSING else policy_errors\n    self.deferred = _factory_deferred() if deferred is _MISSING else deferred\n    self.marks = _factory_marks() if marks is _MISSING else marks\n': _i42,
-    'def __init__(self, resources=_MISSING, errors=_MISSING, files_read=_MISSING, module_dirs=_MISSING, module_files=_MISSING, notes=_MISSING, inputs=_MISSING, effort=_default_effort, texts=_MISSING):\n    self.resources = _factory_resources() if resources is _MISSING else resources\n    self.errors = _factory_errors() if errors is _MISSING else errors\n    self.files_read = _factory_files_read() if files_read is _MISSING else files_read\n    self.module_dirs = _factory_module_dirs() if module_dirs is _MISSING else module_dirs\n    self.module_files = _factory_module_files() if module_files is _MISSING else module_files\n    self.notes = _factory_notes() if notes is _MISSING else notes\n    self.inputs = _factory_inputs() if inputs is _MISSING else inputs\n    self.effort = effort\n    self.texts = _factory_texts() if texts is _MISSING else texts\n': _i43,
+    'def __init__(self, resources=_MISSING, errors=_MISSING, files_read=_MISSING, module_dirs=_MISSING, module_files=_MISSING, notes=_MISSING, inputs=_MISSING, effort=_default_effort, texts=_MISSING, finished=_default_finished):\n    self.resources = _factory_resources() if resources is _MISSING else resources\n    self.errors = _factory_errors() if errors is _MISSING else errors\n    self.files_read = _factory_files_read() if files_read is _MISSING else files_read\n    self.module_dirs = _factory_module_dirs() if module_dirs is _MISSING else module_dirs\n    self.module_files = _factory_module_files() if module_files is _MISSING else module_files\n    self.notes = _factory_notes() if notes is _MISSING else notes\n    self.inputs = _factory_inputs() if inputs is _MISSING else inputs\n    self.effort = effort\n    self.texts = _factory_texts() if texts is _MISSING else texts\n    self.finished = finished\n': _i43,
     'def __init__(self, resources=_MISSING, errors=_MISSING, module_dirs=_MISSING, module_files=_MISSING, inputs=_MISSING):\n    self.resources = _factory_resources() if resources is _MISSING else resources\n    self.errors = _factory_errors() if errors is _MISSING else errors\n    self.module_dirs = _factory_module_dirs() if module_dirs is _MISSING else module_dirs\n    self.module_files = _factory_module_files() if module_files is _MISSING else module_files\n    self.inputs = _factory_inputs() if inputs is _MISSING else inputs\n': _i44,
     'def __init__(self, resources=_MISSING, errors=_MISSING, nested=_MISSING, notes=_MISSING, declared=_default_declared, effort=_default_effort):\n    self.resources = _factory_resources() if resources is _MISSING else resources\n    self.errors = _factory_errors() if errors is _MISSING else errors\n    self.nested = _factory_nested() if nested is _MISSING else nested\n    self.notes = _factory_notes() if notes is _MISSING else notes\n    self.declared = declared\n    self.effort = effort\n': _i45,
     'def __init__(self, result, outcome, pieces):\n    self.result = result\n    self.outcome = outcome\n    self.pieces = pieces\n': _i46,

@@ -413,7 +413,7 @@ def load_unit(unit: tuple, options: Options, jobs: int = 1) -> tuple:
         result = _load_unit(unit, options, jobs)
         from iaclint.normalize import normalize
 
-        resources = [normalize(r) for r in result[0]]
+        resources = result[0] if unit[0] == "tf" else [normalize(r) for r in result[0]]  # (a module's: as it loads)
         extras = dict(_extras_of(result))
         extras["cost"] = scan_budget.unit_cost(extras.pop("effort", 0), len(resources))
         return (resources, result[1], result[2], result[3], extras)
@@ -430,11 +430,16 @@ def _load_unit(unit: tuple, options: Options, jobs: int = 1) -> tuple:
 
         inputs = options.environments.get(where, {})
         env = inputs.get(options.environment)
+        from iaclint.normalize import normalize
+
         result = load_module(where, list(files), var_files=options.var_files + list(env.var_files if env else ()),
                              variables=options.variables, overlay=options.overlay, tree=options.tree,
-                             fork=forked.start if jobs > 1 else None)
+                             fork=forked.start if jobs > 1 else None, finish=normalize)
+        # (the result and its module tree are a reference cycle that only the collector frees: its
+        # normalized resources are handed over, not left in it for as long)
+        resources, result.resources = result.resources, []
         label = env.label(options.environment) if env else DROPPED if inputs else ""
-        return _labelled(result.resources, label), result.errors, False, True, {
+        return _labelled(resources, label), result.errors, False, True, {
             **_extras(result), "effort": result.effort, "marks": _marks(result.texts, options)}
     if kind == "plan":
         from iaclint.frontends.terraform.plan import load_plan

@@ -70,4 +70,5 @@ def _why_unknown(arn, broad, role) -> str:
         return f"the policy ARN `{arn.expr}` cannot be known statically ({arn.reason})"
     if role is None:
         return "the role is not in the scanned files"
-    return f"the trust policy of `{role.address}` cannot be read"
+    return (f"whether SageMaker or Bedrock may assume `{role.address}` cannot be known statically (a principal "
+            "or a statement of its trust policy is not known)")

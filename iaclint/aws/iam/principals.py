@@ -46,6 +46,7 @@ from iaclint.aws.iam.questions import (
     resource_is_star,
 )
 from iaclint.aws.iam.results import statement_name
+from iaclint.aws.iam.roles import data_source_arn
 from iaclint.aws.iam.roles import listed as _items
 from iaclint.aws.iam.statements import json_document, unknown_reason
 from iaclint.model import lazy_re
@@ -408,11 +409,9 @@ def _policy_arn(out: PrincipalPolicies, linker, path: tuple, value: Any, ctx, po
                         out.grants.append(Grant(doc, target, principal, point, link, group))
                 return
             if target is not None and target.type == "data.aws_iam_policy":
-                known = target.attributes.get("arn")
-                name = target.attributes.get("name")
-                value = known if isinstance(known, str) else (
-                    f"arn:aws:iam::aws:policy/{name}" if isinstance(name, str) else value)
-                if not isinstance(value, str):
+                read = data_source_arn(target)
+                value = value if read is None else read
+                if not isinstance(value, str) and not _aws_managed_name(value):
                     out.unknowns.append((point, f"the policy read by `{target.address}` is not in the scanned "
                                                 "files"))
                     return

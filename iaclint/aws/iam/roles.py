@@ -34,12 +34,32 @@ def trusts_service(role, services: Iterable[str], ctx=None) -> Tri:
         for stmt in doc.statements:
             named = []
             for service in service_principals(stmt):
+                service = service_of_partition(service)
                 if is_unknown(service):
                     named.append(None if may_name_service(service, wanted) else False)
                 else:
                     named.append(str(service).lower() in wanted)
             answers.append(all3(is_allow(stmt), actions_overlap(stmt, "sts:AssumeRole"), any3(named)))
     return any3(answers)
+
+
+_DNS_SUFFIX = lazy_re.compile(r"(?:^|\.)data\.aws_partition\.[^.]+\.dns_suffix$")
+
+
+def service_of_partition(value: Any) -> Any:
+    """`sagemaker.${data.aws_partition.current.dns_suffix}` (`!Sub sagemaker.${AWS::URLSuffix}`)
+    is the SageMaker service principal of whatever partition the role is in: as
+    `sagemaker.amazonaws.com`; any other value as it is. Only the partition's own DNS
+    suffix counts (a variable or a module output that may hold it does not)."""
+    parts = symbolic.pieces(value) if isinstance(value, Unknown) else None
+    if parts is None or len(parts) != 2 or not isinstance(parts[0], str) or not parts[0].endswith("."):
+        return value
+    symbol = parts[1].symbol if isinstance(parts[1], Unknown) else None
+    if not isinstance(symbol, tuple) or len(symbol) != 3 or not isinstance(symbol[2], str):
+        return value
+    if (symbol[0] == "cfn" and symbol[2] == "AWS::URLSuffix") or (symbol[0] == "tf" and _DNS_SUFFIX.search(symbol[2])):
+        return parts[0] + "amazonaws.com"
+    return value
 
 
 def may_name_service(value: Unknown, services: set) -> bool:
@@ -74,30 +94,40 @@ def _aws_managed_one(value: Any, wanted: set) -> Tri:
     return bool(match) and match.group("name").lower() in wanted
 
 
+_POLICY_DATA_SOURCE = lazy_re.compile(r"(?:^|\.)data\.aws_iam_policy\.")
+
+
 def _refers_to_aws_policy(value: Unknown) -> bool:
-    """`data.aws_iam_policy.admin.arn` may name an AWS managed policy; `aws_iam_policy.x.arn`
-    (a customer managed policy) cannot."""
-    return any(ref.startswith("data.aws_iam_policy.") for ref in value.refs)
+    """`data.aws_iam_policy.admin.arn` may name an AWS managed policy, in a module too
+    (`module.m.data.aws_iam_policy.admin`); `aws_iam_policy.x.arn` (a customer managed
+    policy) cannot."""
+    return any(_POLICY_DATA_SOURCE.search(ref) for ref in value.refs)
 
 
 def resolve_policy_arn(resource, arn: Any, ctx) -> Any:
-    """`data.aws_iam_policy.admin.arn`: the data source's `arn`, or the AWS managed policy
-    its `name` names, when the data source is scanned; else `arn` as it is."""
+    """`data.aws_iam_policy.admin.arn`: the ARN the data source reads (`data_source_arn`),
+    when it is scanned; else `arn` as it is."""
     if not isinstance(arn, Unknown) or ctx is None:
         return arn
     for ref in arn.refs:
-        if not ref.startswith("data.aws_iam_policy."):
+        if not _POLICY_DATA_SOURCE.search(ref):
             continue
         source = ctx.project.lookup(resource, ref)
-        if source is None:
-            continue
-        known = source.attributes.get("arn")
-        if isinstance(known, str):
-            return known
-        name = source.attributes.get("name")
-        if isinstance(name, str):
-            return f"arn:aws:iam::aws:policy/{name}"
+        read = data_source_arn(source) if source is not None else None
+        if read is not None:
+            return read
     return arn
+
+
+def data_source_arn(source) -> Any:
+    """The ARN a `data "aws_iam_policy"` reads: its `arn`, as far as it is known (the
+    partition left unknown, `arn:${local.partition}:iam::aws:policy/X`, is still policy X),
+    or the AWS managed policy its known `name` names; None when it says neither."""
+    known = source.attributes.get("arn")
+    if known is not None:
+        return known
+    name = source.attributes.get("name")
+    return f"arn:aws:iam::aws:policy/{name}" if isinstance(name, str) else None
 
 
 def managed_policy_name(value: Any) -> str:

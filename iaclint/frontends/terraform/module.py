@@ -52,6 +52,9 @@ class ModuleResult:
     # The bytes of every file parsed into blocks, by path, while the result is in memory (the
     # loader reads them before it lets the result go; never pickled, never cached).
     texts: dict = field(default_factory=dict, compare=False, repr=False)
+    # How many of the first resources were given to `load_module`'s `finish` already
+    # (`halves` finishes each half as it is done, the rest at the end of the load).
+    finished: int = field(default=0, compare=False, repr=False)
 
 
 class Module:
@@ -247,12 +250,14 @@ def render_template(content: str, module: Module, bindings: dict, text: str):
 
 
 def load_module(directory: str, tf_files: list, var_files=(), variables: dict | None = None,
-                overlay: dict | None = None, tree=None, fork=None) -> ModuleResult:
+                overlay: dict | None = None, tree=None, fork=None, finish=None) -> ModuleResult:
     """`overlay` maps paths to unsaved contents (an editor buffer) that replace the disk's;
     `tree` (an `iaclint.gate.reads.Tree`) is where files may be read from (default: the
     git work tree holding `directory`). A large module is loaded in two halves of its
     files (`halves`), the second in another process when `fork(task)` can run one
-    (`iaclint.pipeline.forked.start`)."""
+    (`iaclint.pipeline.forked.start`). `finish(resource)` (the pipeline's normalization)
+    gives what each resource is replaced with: a half's as soon as it is evaluated or
+    received (`halves`), while the other process may still be working."""
     from iaclint.frontends.terraform import halves
     from iaclint.frontends.terraform.tree import Mismatch
     from iaclint.gate.reads import Tree
@@ -279,13 +284,14 @@ def load_module(directory: str, tf_files: list, var_files=(), variables: dict | 
 
     result, tree, build = loader()
     try:
-        halves.load(tree, list(tf_files), build, evaluate_module, evaluate_files, fork)
+        halves.load(tree, list(tf_files), build, evaluate_module, evaluate_files, fork, finish)
     except Mismatch:  # a file's first pass was wrong (unusual layout, hostile input): all parsed first
         kept().clear()
         result, tree, build = loader()
-        halves.by_blocks(tree, list(tf_files), build, evaluate_module)
+        halves.by_blocks(tree, list(tf_files), build, evaluate_module, None, finish)
     tree.finish()
     kept().clear()  # the syntax trees are not read after the load
+    halves.finished(result, finish)
     return result
 
 
