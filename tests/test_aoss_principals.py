@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import FIXTURES
 
 from iaclint.api import scan
@@ -21,16 +22,15 @@ def _verdicts(path: Path) -> dict:
     return {f.resource: ("UNKNOWN" if f.resource in unknown else f.verdict) for f in result.findings}
 
 
-def test_a_role_named_by_a_variable_is_no_account_root_in_terraform():
-    found = _verdicts(HERE / "main.tf")
-    assert "aws_opensearchserverless_access_policy.pass_role_named_by_variable" not in found  # a PASS (was UNKNOWN)
-    assert found["aws_opensearchserverless_access_policy.unknown_principal"] == "UNKNOWN"
-
-
-def test_a_role_named_by_a_parameter_is_no_account_root_in_cloudformation():
-    found = _verdicts(HERE / "template.yaml")
-    assert "PassRoleNamedByParameter" not in found  # a PASS (was UNKNOWN)
-    assert found["UnknownPrincipal"] == "UNKNOWN"
+@pytest.mark.parametrize("fixture, role, unknown", [
+    ("main.tf", "aws_opensearchserverless_access_policy.pass_role_named_by_variable",
+     "aws_opensearchserverless_access_policy.unknown_principal"),
+    ("template.yaml", "PassRoleNamedByParameter", "UnknownPrincipal"),
+])
+def test_a_role_named_by_a_variable_or_parameter_is_no_account_root(fixture, role, unknown):
+    found = _verdicts(HERE / fixture)
+    assert role not in found  # a PASS (was UNKNOWN)
+    assert found[unknown] == "UNKNOWN"
 
 
 def test_a_principal_whose_account_and_rest_are_unknown_may_be_a_root(tmp_path):

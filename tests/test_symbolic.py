@@ -470,16 +470,7 @@ def test_identity_decides_comparisons_in_both_evaluators(tmp_path):
     assert found == [("aws_sagemaker_notebook_instance.nb", 6)]
 
 
-_MANAGED_BY_DATA_SOURCE = """
-resource "aws_iam_role" "r" {
-  name = "r"
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{ Effect = "Allow", Principal = { Service = "sagemaker.amazonaws.com" }, Action = "sts:AssumeRole" }]
-  })
-}
-data "aws_partition" "current" {}
-data "aws_iam_policy" "full" {
+_MANAGED_BY_DATA_SOURCE = TRUST_TF + """data "aws_iam_policy" "full" {
   arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AmazonSageMakerFullAccess"
 }
 resource "aws_iam_role_policy_attachment" "full" {
