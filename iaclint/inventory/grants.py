@@ -378,8 +378,7 @@ def _reach(b: Builder, stmt, candidates) -> list:
     """(target, `_covers`) for each of `candidates`. A statement whose first `Resource` is
     `*` covers every one of them through a wildcard (what `_covers` answers for each, found
     without comparing globs: a wildcard role meets every asset of a large module)."""
-    first = stmt.resources[0] if stmt.resources and "resources" in stmt.paths else None
-    if isinstance(first, str) and first.strip() and set(first.strip()) == {"*"}:
+    if _star_first(stmt):
         every = (True, True, "")
         return [(target, every) for target, _arn, _every in candidates]
     if "resources" not in stmt.paths:  # NotResource

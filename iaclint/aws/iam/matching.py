@@ -167,10 +167,15 @@ def is_resource_attribute(value: Unknown) -> bool:
     return False
 
 
+def literal_star(value: Any) -> bool:
+    """Is this known value the wildcard `*` (or `**`..., spaces around it ignored)?"""
+    return isinstance(value, str) and value.strip() != "" and set(value.strip()) == {"*"}
+
+
 def may_be_star(value: Any) -> bool:
     """Could this (possibly Unknown) value be the wildcard `*` (or `**`...)?"""
     if not isinstance(value, Unknown):
-        return isinstance(value, str) and value.strip() != "" and set(value.strip()) == {"*"}
+        return literal_star(value)
     if value.alternatives is not None:
         return any(may_be_star(a) for a in symbolic.alternatives(value))
     if is_resource_attribute(value):

@@ -16,6 +16,7 @@ from iaclint.aws.iam.logic import Tri, all3, any3, not3
 from iaclint.aws.iam.matching import (
     covers,
     is_resource_attribute,
+    literal_star,
     matches,
     may_be_star,
     overlaps,
@@ -118,14 +119,14 @@ def is_star(value: Any) -> Tri:
     """`*` (or `**`...): True; an Unknown that may still be `*`: None; anything else: False.
     A choice is `*` when every alternative is."""
     if not isinstance(value, Unknown):  # no choice to decide (`symbolic.decide` would test it as is)
-        return isinstance(value, str) and value.strip() != "" and set(value.strip()) == {"*"}
+        return literal_star(value)
     return symbolic.decide(value, _is_star, absent=False)
 
 
 def _is_star(value: Any) -> Tri:
     if is_unknown(value):
         return None if may_be_star(value) else False
-    return isinstance(value, str) and value.strip() != "" and set(value.strip()) == {"*"}
+    return literal_star(value)
 
 
 def resource_is_star(stmt: Statement) -> Tri:
