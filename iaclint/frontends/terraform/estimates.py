@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from iaclint.frontends.terraform import regex
-from iaclint.frontends.terraform.functions import FORMAT_VERB
+from iaclint.frontends.terraform.functions import FORMAT_VERB, replace_pattern
 from iaclint.model.sizes import MAX_FLOAT_SIZE, MAX_VALUE_SIZE, TooLarge, json_size_bound, scalar_size
 
 RANGE_LIMIT = 100_000  # `range` itself refuses more items (with its own message)
@@ -57,7 +57,7 @@ def _replace(args: list, sizes: list) -> tuple:
     if len(args) != 3 or not all(isinstance(a, str) for a in args):
         return _total(sizes), _total(sizes)
     text, old, new = args
-    if len(old) > 1 and old[0] == old[-1] == "/":
+    if replace_pattern(old):
         return None, regex.cost("replace", args)
     size = len(text) + text.count(old) * (len(new) - len(old)) + 1
     return size, len(text) + size

@@ -286,11 +286,16 @@ def split(separator, text):
     return _text(text).split(_text(separator))
 
 
+def replace_pattern(old: str) -> bool:
+    """Whether `replace`'s `old` is an RE2 pattern: written between slashes (`/-+/`)."""
+    return len(old) > 1 and old.startswith("/") and old.endswith("/")
+
+
 def replace(text, old, new):
     """`old` between slashes is an RE2 pattern (`$1`, `${name}` in `new`), whose result
     stops at the value limit; else a substring (its result's size is estimated before)."""
     text, old, new = _text(text), _text(old), _text(new)
-    if len(old) > 1 and old.startswith("/") and old.endswith("/"):
+    if replace_pattern(old):
         return regex.replace(text, old[1:-1], new, MAX_VALUE_SIZE)
     return text.replace(old, new)
 
@@ -474,8 +479,7 @@ def replace_pieces(text, old, new):
     from a hole and from the text beside it (`_straddles`); otherwise, and for a pattern
     between slashes, an empty or long `old` (`MAX_REPLACED`) or a result past `MAX_PARTS`
     pieces or the value limit (its text would be forgotten anyway), None."""
-    if not isinstance(old, str) or not 0 < len(old) <= MAX_REPLACED or (
-            len(old) > 1 and old.startswith("/") and old.endswith("/")):
+    if not isinstance(old, str) or not 0 < len(old) <= MAX_REPLACED or replace_pattern(old):
         return None
     parts, inserted = symbolic_text.pieces(text), symbolic_text.pieces(new)
     if parts is None or inserted is None or all(isinstance(p, Unknown) for p in parts):
