@@ -127,10 +127,11 @@ class Call:
 
     def expansion(self) -> tuple:
         if self._expansion is None:
-            from iaclint.frontends.terraform.resources import expand, note_capped
+            from iaclint.frontends.terraform.resources import expand, note_capped, note_uncreated
 
             self._expansion = expand(self.block, Scope(self.parent))
             note_capped(self.block, self.parent, self._expansion, self.address)
+            note_uncreated(self.block, self.parent, self._expansion, self.address, "module")
         return self._expansion
 
     def children(self) -> list:

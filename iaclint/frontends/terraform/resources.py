@@ -14,7 +14,7 @@ from iaclint.frontends.terraform.functions import SetValue
 from iaclint.frontends.terraform.values import ITEM_WORK, refs_inside, short, spend
 from iaclint.model import symbolic
 from iaclint.model.documents import EncodedJson
-from iaclint.model.resource import TERRAFORM, RawResource, Reference, SpanMap
+from iaclint.model.resource import TERRAFORM, RawResource, Reference, SpanMap, Uncreated
 from iaclint.model.sizes import MAX_VALUE_SIZE, OverBudget, TooLarge
 from iaclint.model.unknown import ABSENT, Unknown
 
@@ -77,6 +77,17 @@ def note_capped(block, module, expansion: tuple, address: str) -> None:
         tree.note(block, f"{address}: {reason}")
 
 
+def note_uncreated(block, module, expansion: tuple, address: str, kind: str) -> None:
+    """Keep, among the notes, a block that creates nothing (`count` is 0, `for_each` is
+    empty): the scan says what it did not check (`model.resource.Uncreated`)."""
+    mode, items, _ = expansion
+    tree = getattr(module, "tree", None)
+    if mode in ("count", "for_each") and not items and tree is not None:
+        why = "`count` is 0" if mode == "count" else "`for_each` is empty"
+        tree.result.notes.append(Uncreated(module.prefix[:-1], block.span.file, block.header.line, address, kind,
+                                           why))
+
+
 def key_suffix(key) -> str:
     """`[0]`, `["k"]` or "" (Terraform's instance key in an address)."""
     if key is None:
@@ -103,6 +114,8 @@ def instances(block, module) -> list[RawResource]:
     base = f"{module.prefix}{native_type}.{name}"
     expansion = expand(block, Scope(module))
     note_capped(block, module, expansion, base)
+    if block.type == "resource":
+        note_uncreated(block, module, expansion, base, native_type)
     return [_resource(block, native_type, base + key_suffix(key), module, scope) for key, scope in expansion[1]]
 
 
