@@ -860,13 +860,15 @@ def _i48(_s):
 def _i49(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
-    def __init__(self, scope, file, line, address, kind, why):
+    _default_switches = _s['_default_switches']
+    def __init__(self, scope, file, line, address, kind, why, switches=_default_switches):
         _setattr(self, 'scope', scope)
         _setattr(self, 'file', file)
         _setattr(self, 'line', line)
         _setattr(self, 'address', address)
         _setattr(self, 'kind', kind)
         _setattr(self, 'why', why)
+        _setattr(self, 'switches', switches)
     return __init__
 
 
@@ -1334,7 +1336,7 @@ INITS = {
     'def __init__(self, result, outcome, pieces):\n    self.result = result\n    self.outcome = outcome\n    self.pieces = pieces\n': _i46,
     'def __init__(self, root, loaded=_MISSING, notes=_MISSING, count=_default_count, parsed=_MISSING, errors=_MISSING):\n    self.root = root\n    self.loaded = _factory_loaded() if loaded is _MISSING else loaded\n    self.notes = _factory_notes() if notes is _MISSING else notes\n    self.count = count\n    self.parsed = _factory_parsed() if parsed is _MISSING else parsed\n    self.errors = _factory_errors() if errors is _MISSING else errors\n': _i47,
     'def __init__(self, scan=_MISSING, policy_dirs=_MISSING, fail_on=_default_fail_on, format=_default_format, baseline_file=_default_baseline_file, config=_default_config, baseline_confined=_default_baseline_confined, tree=_default_tree):\n    self.scan = _factory_scan() if scan is _MISSING else scan\n    self.policy_dirs = _factory_policy_dirs() if policy_dirs is _MISSING else policy_dirs\n    self.fail_on = fail_on\n    self.format = format\n    self.baseline_file = baseline_file\n    self.config = config\n    self.baseline_confined = baseline_confined\n    self.tree = tree\n': _i48,
-    "def __init__(self, scope, file, line, address, kind, why):\n    _setattr(self, 'scope', scope)\n    _setattr(self, 'file', file)\n    _setattr(self, 'line', line)\n    _setattr(self, 'address', address)\n    _setattr(self, 'kind', kind)\n    _setattr(self, 'why', why)\n": _i49,
+    "def __init__(self, scope, file, line, address, kind, why, switches=_default_switches):\n    _setattr(self, 'scope', scope)\n    _setattr(self, 'file', file)\n    _setattr(self, 'line', line)\n    _setattr(self, 'address', address)\n    _setattr(self, 'kind', kind)\n    _setattr(self, 'why', why)\n    _setattr(self, 'switches', switches)\n": _i49,
     'def __init__(self, select=_MISSING, extend_select=_MISSING, ignore=_MISSING, strict=_default_strict, policy_dirs=_MISSING, var_files=_MISSING, variables=_MISSING, parameters=_MISSING, environments=_MISSING, environment=_default_environment, debounce=_default_debounce, scan_timeout=_default_scan_timeout, trusted_workspace=_default_trusted_workspace):\n    self.select = _factory_select() if select is _MISSING else select\n    self.extend_select = _factory_extend_select() if extend_select is _MISSING else extend_select\n    self.ignore = _factory_ignore() if ignore is _MISSING else ignore\n    self.strict = strict\n    self.policy_dirs = _factory_policy_dirs() if policy_dirs is _MISSING else policy_dirs\n    self.var_files = _factory_var_files() if var_files is _MISSING else var_files\n    self.variables = _factory_variables() if variables is _MISSING else variables\n    self.parameters = _factory_parameters() if parameters is _MISSING else parameters\n    self.environments = _factory_environments() if environments is _MISSING else environments\n    self.environment = environment\n    self.debounce = debounce\n    self.scan_timeout = scan_timeout\n    self.trusted_workspace = trusted_workspace\n': _i50,
     'def __init__(self, service, canonical, terraform, cloudformation=_MISSING, awscc=_MISSING, by_name=_default_by_name, policies=_MISSING, opt_in=_MISSING, checkov_tf=_default_checkov_tf, checkov_cfn=_default_checkov_cfn):\n    self.service = service\n    self.canonical = canonical\n    self.terraform = terraform\n    self.cloudformation = _factory_cloudformation() if cloudformation is _MISSING else cloudformation\n    self.awscc = _factory_awscc() if awscc is _MISSING else awscc\n    self.by_name = by_name\n    self.policies = _factory_policies() if policies is _MISSING else policies\n    self.opt_in = _factory_opt_in() if opt_in is _MISSING else opt_in\n    self.checkov_tf = checkov_tf\n    self.checkov_cfn = checkov_cfn\n': _i51,
     'def __init__(self, skipped, unchecked, strict, missing, errors, failing, inputs=_MISSING):\n    self.skipped = skipped\n    self.unchecked = unchecked\n    self.strict = strict\n    self.missing = missing\n    self.errors = errors\n    self.failing = failing\n    self.inputs = _factory_inputs() if inputs is _MISSING else inputs\n': _i52,

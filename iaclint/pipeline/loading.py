@@ -441,7 +441,7 @@ def _load_unit(unit: tuple, options: Options, jobs: int = 1) -> tuple:
         resources, result.resources = result.resources, []
         label = env.label(options.environment) if env else DROPPED if inputs else ""
         return _labelled(resources, label), result.errors, False, True, {
-            **_extras(result, label), "effort": result.effort, "marks": _marks(result.texts, options)}
+            **_extras(result, label, os.path.normpath(where)), "effort": result.effort, "marks": _marks(result.texts, options)}
     if kind == "plan":
         from iaclint.frontends.terraform.plan import load_plan
 
@@ -475,7 +475,7 @@ def _load_unit(unit: tuple, options: Options, jobs: int = 1) -> tuple:
     label = env.label(options.environment) if options.environment in applies else DROPPED if applies else ""
     resources = _labelled(result.resources, label)
     marks = _marks({where: data} if len(data) <= MAX_FILE_BYTES else {}, options)
-    said = notes(result.notes, label)
+    said = notes(result.notes, label, os.path.normpath(where))
     if result.nested:  # local nested stacks: evaluated here, dropped as units (`settle`)
         nested = sorted(result.nested)
         return resources, result.errors, False, True, {
@@ -538,11 +538,12 @@ def _extras_of(result: tuple) -> dict:
     return result[4] if len(result) > 4 and result[4] else {}
 
 
-def _extras(result, environment: str = "") -> dict:
+def _extras(result, environment: str = "", root: str = "") -> dict:
     """What `settle` and the cache need beyond resources and errors (`environment`: the
-    label of the environment the result was evaluated in, which its notes name)."""
+    label of the environment the result was evaluated in, and `root` the unit: its notes
+    name them)."""
     return {"module_dirs": list(result.module_dirs), "module_files": list(result.module_files),
-            "notes": notes(getattr(result, "notes", ()), environment), "inputs": dict(result.inputs)}
+            "notes": notes(getattr(result, "notes", ()), environment, root), "inputs": dict(result.inputs)}
 
 
 def _credentials() -> tuple:

@@ -22,12 +22,14 @@ NAME_LIMIT = 200  # characters of an address or a condition's name (both come fr
 CALLS = frozenset({"module", "AWS::CloudFormation::Stack"})  # always named: what they hold is not read
 
 
-def notes(entries: list, environment: str = "") -> list:
+def notes(entries: list, environment: str = "", root: str = "") -> list:
     """A load's notes: its plain notes, (file:line, message), as they are; its `Uncreated`
     records grouped by scope into one note each (none when `environment` is `DROPPED`: the
     load's findings are not reported either). In a scan with environments (`environment`
     is the label of this load's), each is (file:line, head, tail, environment) until
-    `merged` says in one note every environment whose values switch the same blocks off."""
+    `merged` says in one note every environment whose values switch the same blocks off.
+    A note about a child module or nested stack names `root`, the unit it was loaded in
+    (`module.bedrock.x ... (in examples/kb)`): the same module is often called by several."""
     plain = [n for n in entries if not isinstance(n, Uncreated)]
     if environment == DROPPED or len(plain) == len(entries):
         return plain
@@ -37,7 +39,8 @@ def notes(entries: list, environment: str = "") -> list:
     for entry in entries:
         if isinstance(entry, Uncreated) and (entry.kind in CALLS or ai_service(entry.kind) is not None):
             groups.setdefault(entry.scope, []).append(entry)
-    said = [_note(sorted(group, key=lambda e: (e.file, e.line, e.address)), environment) for group in groups.values()]
+    said = [_note(sorted(group, key=lambda e: (e.file, e.line, e.address)), environment, root)
+            for group in groups.values()]
     return plain + sorted(said)
 
 
@@ -62,20 +65,23 @@ def _listed(names: list, shown: int) -> str:
     return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
 
 
-def _note(group: list, environment: str) -> tuple:
+def _note(group: list, environment: str, root: str) -> tuple:
     first = group[0]
     one = len(group) == 1
-    cloudformation = first.kind.startswith("AWS::")
-    setting = "parameters" if cloudformation else "variables"
-    how = ("`--parameter`, a parameter file or an environment" if cloudformation
+    how = ("`--parameter`, a parameter file or an environment" if first.kind.startswith("AWS::")
            else "`--var`, `--var-file` or an environment")
-    them = "it" if one else "them"
-    where = f"{first.file}:{first.line}"
     names = _listed([short(e.address, NAME_LIMIT) for e in group], SHOWN)
+    if first.scope and root not in ("", "."):
+        names += f" (in {root})"
     whys = list(dict.fromkeys(e.why for e in group))
     why = " or ".join(short(w, NAME_LIMIT) for w in whys[:SHOWN])
     if len(whys) > SHOWN:
         why += f" or {len(whys) - SHOWN} other conditions"
+    switches = sorted({s for e in group for s in e.switches})
+    setting = ", ".join(f"`{short(s, NAME_LIMIT)}`" for s in switches[:SHOWN])
+    if len(switches) > SHOWN:
+        setting += f" and {len(switches) - SHOWN} more"
     head = f"{names} {'creates' if one else 'create'} nothing with "
-    tail = f" ({why}): not checked; set the {setting} that switch {them} on ({how}) to check {them}"
+    tail = f" ({why}): not checked; to check {'it' if one else 'them'}, set {setting} ({how})"
+    where = f"{first.file}:{first.line}"
     return (where, head, tail, environment) if environment else (where, f"{head}this scan's values{tail}")

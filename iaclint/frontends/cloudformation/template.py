@@ -21,6 +21,7 @@ from iaclint.frontends.cloudformation.source import (
     decode,
     duplicate_keys,
 )
+from iaclint.frontends.cloudformation.switches import root_parameters
 from iaclint.model.records import dataclass, field
 from iaclint.model.resource import (
     CLOUDFORMATION,
@@ -150,9 +151,12 @@ def _stack(result: TemplateResult, file: str, template: dict, doc, evaluator, un
             result.errors.append(ParseError(file, header.line, header.column,
                                             f"cannot evaluate resource {logical_id}: {type(exc).__name__}"))
             continue
-        if evaluated is None:  # its Condition is false: the resource is not created, and the scan says so
-            result.notes.append(Uncreated(prefix[:-1], file, header.line, prefix + logical_id, rtype,
-                                          f"Condition {body.get('Condition')} is false"))
+        if evaluated is None:  # its Condition is false: not created; said when a parameter decides it
+            condition = body.get("Condition")
+            switches = root_parameters(evaluator, condition)
+            if switches:
+                result.notes.append(Uncreated(prefix[:-1], file, header.line, prefix + logical_id, rtype,
+                                              f"Condition {condition} is false", switches))
             continue
         attributes, spans, references = evaluated
         metadata = body.get("Metadata")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from iaclint.frontends.terraform.expressions import Evaluator, Recorder, Scope, unknown
 from iaclint.frontends.terraform.functions import SetValue
+from iaclint.frontends.terraform.switches import root_variables
 from iaclint.frontends.terraform.values import ITEM_WORK, refs_inside, short, spend
 from iaclint.model import symbolic
 from iaclint.model.documents import EncodedJson
@@ -79,13 +80,16 @@ def note_capped(block, module, expansion: tuple, address: str) -> None:
 
 def note_uncreated(block, module, expansion: tuple, address: str, kind: str) -> None:
     """Keep, among the notes, a block that creates nothing (`count` is 0, `for_each` is
-    empty): the scan says what it did not check (`model.resource.Uncreated`)."""
+    empty) because of a root variable's value: the scan says what it did not check
+    (`model.resource.Uncreated`)."""
     mode, items, _ = expansion
     tree = getattr(module, "tree", None)
     if mode in ("count", "for_each") and not items and tree is not None:
-        why = "`count` is 0" if mode == "count" else "`for_each` is empty"
-        tree.result.notes.append(Uncreated(module.prefix[:-1], block.span.file, block.header.line, address, kind,
-                                           why))
+        switches = root_variables(block.attributes[mode], module)
+        if switches:
+            why = "`count` is 0" if mode == "count" else "`for_each` is empty"
+            tree.result.notes.append(Uncreated(module.prefix[:-1], block.span.file, block.header.line, address,
+                                               kind, why, tuple(f"var.{name}" for name in switches)))
 
 
 def key_suffix(key) -> str:
