@@ -235,3 +235,14 @@ def test_an_optional_default_reaches_the_module_through_a_commented_type(tmp_pat
     result = _scan(["."], select=["IAC212"], strict=True)
     assert [(os.path.normpath(f.file), f.line, f.resource, f.verdict) for f in result.findings] == [
         (os.path.join("agents", "main.tf"), 18, 'module.agents.aws_bedrockagentcore_agent_runtime.this["support"]', "FAIL")]
+
+
+def test_a_resource_instance_picked_by_a_computed_index_is_an_arn(monkeypatch):
+    """`data.aws_bedrock_foundation_model.allowed[id].model_arn` in a `for` and
+    `aws_sagemaker_endpoint.scored[count.index].arn` were read as values that may be `*`
+    (the index is not a literal): UNKNOWN where the statement names instances' ARNs."""
+    monkeypatch.chdir(ROOT)
+    fixture = FIXTURES / "policies" / "iam-ai-action-resource-star" / "main.tf"
+    result = _scan([rel(fixture)], select=["IAC303"], strict=True)
+    assert [(f.line, f.resource) for f in result.unknowns] == [(132, "aws_iam_role_policy.unknown_model_arns")]
+    assert not [f for f in result.findings if "indexed" in f.resource or "counted" in f.resource]
