@@ -248,6 +248,21 @@ def test_template_unknown_keeps_its_literal_text():
     assert iam.resource_is_star(only_statement(role(allow(resource=variable)))) is None
 
 
+@pytest.mark.parametrize("expr, refs, expected", [
+    ("aws_sagemaker_endpoint.e[count.index].arn", ("aws_sagemaker_endpoint.e",), False),
+    ("aws_kms_key.k[each.key].arn", ("aws_kms_key.k",), False),
+    ("data.aws_bedrock_foundation_model.m[id].model_arn", ("data.aws_bedrock_foundation_model.m",), False),
+    ("aws_kms_key.k[local.names[0]].arn", ("aws_kms_key.k",), None),  # an index with brackets: not read
+    ("var.arns[each.key]", (), None),  # a value, not a resource: it may be `*`
+    ("local.arns[id]", ("aws_kms_key.k",), None),
+])
+def test_an_indexed_resource_attribute_is_never_star(expr, refs, expected):
+    """The Unknown of `aws_x.y[each.key].arn` keeps the index as written (`each.key`, a
+    `for` variable), not its value: it is still an attribute of a resource instance."""
+    value = Unknown(expr, "known only after apply", refs=refs)
+    assert iam.resource_is_star(only_statement(role(allow(resource=value)))) is expected
+
+
 def test_unknown_effect():
     stmt = only_statement(role({"Effect": Unknown("var.e", "no default"), "Action": "*", "Resource": "*"}))
     assert iam.is_allow(stmt) is None

@@ -564,5 +564,5 @@ resource "aws_iam_role_policy_attachment" "full" {
     assert [(f.resource, f.line, f.verdict) for f in result.findings] == [
         ("aws_iam_role_policy_attachment.full", 11, "UNKNOWN")]
     assert result.findings[0].message.endswith(
-        ": whether SageMaker or Bedrock may assume `aws_iam_role.r` cannot be known statically (a principal or a "
+        ": whether SageMaker, Bedrock or AgentCore may assume `aws_iam_role.r` cannot be known statically (a principal or a "
         "statement of its trust policy is not known)")

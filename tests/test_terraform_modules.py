@@ -195,3 +195,54 @@ def test_json_with_an_unknown_part_keeps_its_known_text():
     resource = policy.value["Statement"][0]["Resource"][0]
     assert isinstance(resource, Unknown) and resource.parts[-1] == "/*"
     assert cannot_be(resource, "*")  # `${arn}/*` is never the whole wildcard
+
+
+RUNTIMES_MODULE = '''variable "runtimes" {
+  type = map(object({
+    image        = string                     # the container image
+    network_mode = optional(string, "PUBLIC") // AWS's own default, written out
+  }))
+}
+
+resource "aws_bedrockagentcore_agent_runtime" "this" {
+  for_each           = var.runtimes
+  agent_runtime_name = each.key
+  role_arn           = "arn:aws:iam::111122223333:role/agent"
+  agent_runtime_artifact {
+    container_configuration {
+      container_uri = each.value.image
+    }
+  }
+  network_configuration {
+    network_mode = each.value.network_mode
+  }
+}
+'''
+
+
+def test_an_optional_default_reaches_the_module_through_a_commented_type(tmp_path, monkeypatch):
+    """Comments inside a `type = object({...})` constraint (common in published modules)
+    left the constraint unparsed, so the `optional()` default never filled the attribute a
+    caller omits: UNKNOWN ("no attribute") where Terraform sends `PUBLIC`."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "agents").mkdir()
+    (tmp_path / "agents" / "main.tf").write_text(RUNTIMES_MODULE)
+    (tmp_path / "main.tf").write_text(
+        'module "agents" {\n'
+        '  source   = "./agents"\n'
+        '  runtimes = { support = { image = "111122223333.dkr.ecr.us-east-1.amazonaws.com/agent:1" } }\n'
+        '}\n')
+    result = _scan(["."], select=["IAC212"], strict=True)
+    assert [(os.path.normpath(f.file), f.line, f.resource, f.verdict) for f in result.findings] == [
+        (os.path.join("agents", "main.tf"), 18, 'module.agents.aws_bedrockagentcore_agent_runtime.this["support"]', "FAIL")]
+
+
+def test_a_resource_instance_picked_by_a_computed_index_is_an_arn(monkeypatch):
+    """`data.aws_bedrock_foundation_model.allowed[id].model_arn` in a `for` and
+    `aws_sagemaker_endpoint.scored[count.index].arn` were read as values that may be `*`
+    (the index is not a literal): UNKNOWN where the statement names instances' ARNs."""
+    monkeypatch.chdir(ROOT)
+    fixture = FIXTURES / "policies" / "iam-ai-action-resource-star" / "main.tf"
+    result = _scan([rel(fixture)], select=["IAC303"], strict=True)
+    assert [(f.line, f.resource) for f in result.unknowns] == [(132, "aws_iam_role_policy.unknown_model_arns")]
+    assert not [f for f in result.findings if "indexed" in f.resource or "counted" in f.resource]

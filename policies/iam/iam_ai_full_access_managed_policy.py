@@ -12,8 +12,9 @@ Where the policy is attached: `managed_policy_arns` of `aws_iam_role` (deprecate
 provider), and of roles, users and groups in CloudFormation and awscc; the
 `aws_iam_{role,user,group}_policy_attachment(s_exclusive)` resources and
 `aws_iam_policy_attachment`; `aws_ssoadmin_managed_policy_attachment` and a CloudFormation
-or awscc permission set's `ManagedPolicies`. An ML execution role (trusted by SageMaker or
-Bedrock) with the SageMaker or Bedrock policy is IAC309's finding, not repeated here.
+or awscc permission set's `ManagedPolicies`. An ML execution role (trusted by SageMaker,
+Bedrock or AgentCore: `iam.ML_SERVICE_PRINCIPALS`) with any of these policies is IAC309's
+finding, not repeated here.
 """
 from __future__ import annotations
 
@@ -21,9 +22,7 @@ from iaclint.aws import iam
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
 from iaclint.model.unknown import is_unknown
 
-FULL_ACCESS = ("AmazonBedrockFullAccess", "AmazonSageMakerFullAccess", "BedrockAgentCoreFullAccess")
-ML_ROLE_POLICIES = ("AmazonBedrockFullAccess", "AmazonSageMakerFullAccess")  # IAC309's, on ML roles
-ML_SERVICES = ("sagemaker.amazonaws.com", "bedrock.amazonaws.com")
+FULL_ACCESS = iam.AI_FULL_ACCESS_POLICIES
 
 # Resources that list managed policy ARNs themselves: type -> (ARN attribute, kind).
 HOLDERS = {
@@ -81,7 +80,7 @@ class IamAiFullAccessManagedPolicy(Policy):
 
     @staticmethod
     def _is_iac309s(principal, policy: str, ctx) -> bool:
-        """An ML execution role with the SageMaker or Bedrock policy: IAC309 reports it."""
-        if principal is None or principal.type != "aws_iam_role" or policy not in ML_ROLE_POLICIES:
+        """An ML execution role with an AI full-access policy: IAC309 reports it."""
+        if principal is None or principal.type != "aws_iam_role" or policy not in FULL_ACCESS:
             return False
-        return iam.trusts_service(principal, ML_SERVICES, ctx) is True
+        return iam.trusts_service(principal, iam.ML_SERVICE_PRINCIPALS, ctx) is True

@@ -1,7 +1,8 @@
 """IAC310: an ML execution role can be assumed from another AWS account.
 
 Which role is an ML role is decided on the graph: its trust policy names
-`sagemaker.amazonaws.com` or `bedrock.amazonaws.com`, or a SageMaker, Bedrock, Comprehend,
+`sagemaker.amazonaws.com`, `bedrock.amazonaws.com` or `bedrock-agentcore.amazonaws.com`
+(`iam.ML_SERVICE_PRINCIPALS`), or a SageMaker, Bedrock, AgentCore, Comprehend,
 Kendra or Lex resource runs as it (`role_arn`, `execution_role`, `execution_role_arn`,
 `agent_resource_role_arn`, at any depth, by reference or literal ARN).
 
@@ -29,7 +30,6 @@ from iaclint.aws import iam
 from iaclint.engine.policy import PASS, UNKNOWN, Policy, Verdict
 from iaclint.model.unknown import is_unknown
 
-ML_SERVICES = ("sagemaker.amazonaws.com", "bedrock.amazonaws.com")
 ASSUME = "sts:AssumeRole"
 GUARDS = ("sts:ExternalId", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths")
 PUBLIC_GUARDS = GUARDS + ("aws:PrincipalAccount", "aws:PrincipalArn")
@@ -46,14 +46,14 @@ class IamMlRoleCrossAccountTrust(Policy):
 
     def check(self, resource, ctx):
         users = iam.execution_role_users(resource, ctx)
-        ml = True if users else iam.trusts_service(resource, ML_SERVICES, ctx)
+        ml = True if users else iam.trusts_service(resource, iam.ML_SERVICE_PRINCIPALS, ctx)
         if ml is False:
             yield PASS()
             return
         if users:
             kind = f"ML execution role `{resource.address}` (used by `{users[0][0].address}`)"
         else:
-            kind = f"ML execution role `{resource.address}` (assumable by SageMaker or Bedrock)"
+            kind = f"ML execution role `{resource.address}` (assumable by SageMaker, Bedrock or AgentCore)"
         def own():  # read the stack for its account only when a literal account needs it
             return iam.own_accounts(resource, ctx)
 

@@ -5,8 +5,7 @@ from iaclint.aws import iam
 from iaclint.engine.policy import FAIL, PASS, UNKNOWN, Policy
 from iaclint.model.unknown import is_unknown
 
-ML_SERVICES = ("sagemaker.amazonaws.com", "bedrock.amazonaws.com")
-BROAD_POLICIES = ("AmazonSageMakerFullAccess", "AmazonBedrockFullAccess", "AdministratorAccess")
+BROAD_POLICIES = (*iam.AI_FULL_ACCESS_POLICIES, "AdministratorAccess")
 
 
 class IamMlRoleFullAccessManagedPolicy(Policy):
@@ -27,7 +26,7 @@ class IamMlRoleFullAccessManagedPolicy(Policy):
         found = False
         for path, arn, resolved, broad in iam.attached_aws_policies(resource, attribute, BROAD_POLICIES, ctx):
             for role, role_path in roles:
-                is_ml = iam.trusts_service(role, ML_SERVICES, ctx) if role is not None else None
+                is_ml = iam.trusts_service(role, iam.ML_SERVICE_PRINCIPALS, ctx) if role is not None else None
                 verdict = iam.all3(broad, is_ml)
                 if verdict is False:
                     continue
@@ -35,7 +34,7 @@ class IamMlRoleFullAccessManagedPolicy(Policy):
                 name = iam.managed_policy_name(resolved)
                 who = f"`{role.address}`" if role is not None else "a role outside the scanned files"
                 if verdict is True:
-                    yield FAIL(f"ML execution role {who} (assumable by SageMaker or Bedrock) has the AWS "
+                    yield FAIL(f"ML execution role {who} (assumable by SageMaker, Bedrock or AgentCore) has the AWS "
                                f"managed policy `{name}` attached through `{resource.native_name(path)}`", path)
                 else:
                     why = _why_unknown(arn, broad, role)
@@ -70,5 +69,5 @@ def _why_unknown(arn, broad, role) -> str:
         return f"the policy ARN `{arn.expr}` cannot be known statically ({arn.reason})"
     if role is None:
         return "the role is not in the scanned files"
-    return (f"whether SageMaker or Bedrock may assume `{role.address}` cannot be known statically (a principal "
+    return (f"whether SageMaker, Bedrock or AgentCore may assume `{role.address}` cannot be known statically (a principal "
             "or a statement of its trust policy is not known)")

@@ -116,6 +116,8 @@ from iaclint.aws.iam.results import (
     statement_name,
 )
 from iaclint.aws.iam.roles import (
+    AI_FULL_ACCESS_POLICIES,
+    ML_SERVICE_PRINCIPALS,
     attached_aws_policies,
     aws_managed_policy,
     listed,
@@ -152,6 +154,7 @@ __all__ = [
     "resource_is_every_role", "resource_is_star",
     "resources_cover", "service_principals",
     "FINE", "PUBLIC_FIELDS", "Outcome", "check_public_resource_policy", "check_statements", "document_name", "statement_name",
+    "AI_FULL_ACCESS_POLICIES", "ML_SERVICE_PRINCIPALS",
     "attached_aws_policies", "aws_managed_policy", "listed", "managed_policy_name", "may_name_service", "resolve_policy_arn", "trusts_service",
     "JSON_FIELDS", "unknown_reason",
 ]

@@ -141,10 +141,13 @@ def _overlaps(a: str, b: str) -> Tri:
 # `!Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:root`). Treating each as "could be
 # anything" would make almost every real policy UNKNOWN, so an Unknown is read for two safe
 # facts: a partially known string keeps its literal text (the value domain), and a
-# resource attribute (`!GetAtt X.Arn`, `aws_x.y.arn`) is an ARN, ID or name, never `*`.
+# resource attribute (`!GetAtt X.Arn`, `aws_x.y.arn`) is an ARN, ID or name, never `*`,
+# whichever instance of the resource an index picks (`aws_x.y[each.key].arn`,
+# `data.aws_bedrock_foundation_model.m[id].model_arn` in a `for`: the index is text, not a
+# value, in the expression an Unknown keeps).
 
 _TF_ROOTS_OF_VALUES = ("var", "local", "module", "each", "count", "path", "terraform", "self")
-_TF_TRAVERSAL = lazy_re.compile(r"[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[\d+\]|\[\"[^\"]*\"\])+")
+_TF_TRAVERSAL = lazy_re.compile(r"[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[\d+\]|\[\"[^\"]*\"\]|\[[^\[\]\"]+\])+")
 _STARS = [(strings.ONE, "*"), (strings.STAR, "*")]  # `*`, `**`, ...
 
 
@@ -156,7 +159,8 @@ def value_glob(value: Unknown) -> str | None:
 
 
 def is_resource_attribute(value: Unknown) -> bool:
-    """`!GetAtt X.Arn`, `!Ref Resource`, `aws_x.y.arn`: identifiers of a resource."""
+    """`!GetAtt X.Arn`, `!Ref Resource`, `aws_x.y.arn`, `aws_x.y[count.index].arn`:
+    identifiers of a resource."""
     expr = value.expr.strip()
     if expr.startswith("!GetAtt "):
         return True

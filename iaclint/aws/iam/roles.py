@@ -1,6 +1,7 @@
 """Questions about roles as a whole: who may assume them, which AWS policies they carry.
 
-"ML execution role" means a role SageMaker or Bedrock can assume, so several policies ask
+"ML execution role" means a role SageMaker, Bedrock or Bedrock AgentCore can assume
+(`ML_SERVICE_PRINCIPALS`, one list for every policy that asks), so several policies ask
 the trust document about service principals; and an AWS managed policy is only an ARN,
 whose name (`AmazonSageMakerFullAccess`) is what matters, whatever the partition or the
 template it is written with.
@@ -20,6 +21,13 @@ from iaclint.aws.iam.questions import actions_overlap, is_allow, service_princip
 from iaclint.model import lazy_re
 from iaclint.model import symbolic
 from iaclint.model.unknown import Unknown, is_unknown
+
+# The services whose trust makes a role an ML execution role: SageMaker notebooks, jobs and
+# endpoints, Bedrock agents and knowledge bases, AgentCore runtimes, gateways, code
+# interpreters and browsers all run the code or the prompts they are given as that role.
+ML_SERVICE_PRINCIPALS = ("sagemaker.amazonaws.com", "bedrock.amazonaws.com", "bedrock-agentcore.amazonaws.com")
+# AWS managed policies that grant every action of an AI service on every resource.
+AI_FULL_ACCESS_POLICIES = ("AmazonBedrockFullAccess", "AmazonSageMakerFullAccess", "BedrockAgentCoreFullAccess")
 
 
 def trusts_service(role, services: Iterable[str], ctx=None) -> Tri:

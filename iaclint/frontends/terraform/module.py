@@ -33,8 +33,11 @@ from iaclint.frontends.terraform.resources import (
 from iaclint.frontends.terraform.kept import kept
 from iaclint.frontends.terraform.tree import MAX_FILE_BYTES, ModuleTree
 from iaclint.gate import reads
+from iaclint.model import symbolic
+from iaclint.model.documents import EncodedJson
 from iaclint.model.records import dataclass, field
 from iaclint.model.resource import ParseError
+from iaclint.model.unknown import Unknown
 
 RENDERED_DATA_SOURCES = {"aws_iam_policy_document"}
 
@@ -244,8 +247,22 @@ def render_template(content: str, module: Module, bindings: dict, text: str):
     if expr is None:
         return unknown(text, "template file could not be parsed")
     value = Evaluator().evaluate(expr, source, Scope(module, dict(bindings)))
-    if isinstance(value, str) and not ends_with_newline and value.endswith("\n"):
-        value = value[:-1]
+    return value if ends_with_newline else _without_added_newline(value)
+
+
+def _without_added_newline(value):
+    """The rendered template without the newline `render_template` added, whatever the
+    rendering is: text, a JSON document with unknown parts (slicing its text would give a
+    plain string with `${bucket}` spelt out where the unknown value goes: a known value
+    that is false) or a partially known string."""
+    if isinstance(value, EncodedJson):
+        text = str(value)
+        return EncodedJson(value.value, text[:-1], value.origin) if text.endswith("\n") else value
+    if isinstance(value, str):
+        return value[:-1] if value.endswith("\n") else value
+    parts = getattr(value, "parts", None)
+    if isinstance(value, Unknown) and parts and isinstance(parts[-1], str) and parts[-1].endswith("\n"):
+        return symbolic.text(list(parts[:-1]) + [parts[-1][:-1]], value.expr, value.reason, value.span, value.refs)
     return value
 
 

@@ -26,10 +26,42 @@ def parse(text: str, evaluate_default=None):
     ("tuple", [specs]) | ("object", {name: (spec, optional, default)}); None if unparsed.
     `evaluate_default(text)` evaluates an `optional()` default expression."""
     try:
-        spec, rest = _type(text.strip(), evaluate_default)
+        spec, rest = _type(without_comments(text).strip(), evaluate_default)
     except (TypeSyntaxError, IndexError):
         return None
     return spec if not rest.strip() else None
+
+
+def without_comments(text: str) -> str:
+    """The type expression with its `#`, `//` and `/* */` comments blanked out (quoted
+    strings kept): modules annotate object attributes line by line (`role = optional(string)
+    # required for ...`), and a constraint left unparsed would keep Terraform from filling
+    the `optional()` defaults a policy must see."""
+    if "#" not in text and "/" not in text:
+        return text
+    out, i, quoted = [], 0, False
+    while i < len(text):
+        char = text[i]
+        if quoted:
+            if char == "\\":
+                out.append(text[i:i + 2])
+                i += 2
+                continue
+            quoted = char != '"'
+        elif char == '"':
+            quoted = True
+        elif char == "#" or text.startswith("//", i):
+            end = text.find("\n", i)
+            i = len(text) if end < 0 else end
+            continue
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            i = len(text) if end < 0 else end + 2
+            out.append(" ")
+            continue
+        out.append(char)
+        i += 1
+    return "".join(out)
 
 
 def _type(text: str, evaluate_default):
