@@ -1,4 +1,4 @@
-"""IAC303: sensitive Bedrock/SageMaker actions allowed on every resource."""
+"""IAC303: sensitive Bedrock/AgentCore/SageMaker actions allowed on every resource."""
 from __future__ import annotations
 
 from iaclint.aws import iam
@@ -9,6 +9,11 @@ SENSITIVE = (
     "bedrock:InvokeAgent",
     "bedrock:Retrieve*",
     "bedrock:CreateModelCustomizationJob",
+    # AgentCore's data plane: invoking any agent runtime, running code in any code
+    # interpreter session, reading any agent's long-term memories.
+    "bedrock-agentcore:InvokeAgentRuntime*",
+    "bedrock-agentcore:InvokeCodeInterpreter",
+    "bedrock-agentcore:RetrieveMemoryRecords",
     "sagemaker:CreatePresignedNotebookInstanceUrl",
     "sagemaker:CreatePresignedDomainUrl",
     "sagemaker:InvokeEndpoint*",
@@ -18,7 +23,7 @@ SENSITIVE = (
 class IamAiActionResourceStar(Policy):
     id = "IAC303"
     name = "iam-ai-action-resource-star"
-    title = "Sensitive Bedrock or SageMaker actions are allowed on every resource"
+    title = "Sensitive Bedrock, AgentCore or SageMaker actions are allowed on every resource"
     severity = "medium"
     category = "identity-and-access"
     resource_types = iam.IDENTITY_POLICY_TYPES

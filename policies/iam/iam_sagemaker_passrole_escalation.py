@@ -1,4 +1,4 @@
-"""IAC601: one principal can pass any role and start SageMaker or Bedrock compute with it.
+"""IAC601: one principal can pass any role and start SageMaker, Bedrock or AgentCore compute with it.
 
 The two halves of the path are often written apart (`iam:PassRole` in a shared managed
 policy, `sagemaker:CreateTrainingJob` inline, or in a second file of the module), so the
@@ -25,11 +25,19 @@ LAUNCHERS = {
     "sagemaker.amazonaws.com": ("sagemaker:CreateNotebookInstance", "sagemaker:CreateTrainingJob",
                                 "sagemaker:CreateProcessingJob", "sagemaker:CreatePresignedNotebookInstanceUrl"),
     "bedrock.amazonaws.com": ("bedrock:CreateAgent", "bedrock:UpdateAgent"),
+    # An agent runtime runs its container as its role; a custom code interpreter runs the
+    # code it is sent as its execution role.
+    "bedrock-agentcore.amazonaws.com": ("bedrock-agentcore:CreateAgentRuntime",
+                                        "bedrock-agentcore:UpdateAgentRuntime",
+                                        "bedrock-agentcore:CreateCodeInterpreter"),
 }
-SERVICE_NAMES = {"sagemaker.amazonaws.com": "SageMaker", "bedrock.amazonaws.com": "Bedrock"}
+SERVICE_NAMES = {"sagemaker.amazonaws.com": "SageMaker", "bedrock.amazonaws.com": "Bedrock",
+                 "bedrock-agentcore.amazonaws.com": "AgentCore"}
 OUTCOMES = {
     "sagemaker.amazonaws.com": "run its own code on SageMaker notebooks or jobs as any role in the account",
     "bedrock.amazonaws.com": "give a Bedrock agent any role in the account and act through it",
+    "bedrock-agentcore.amazonaws.com": ("run its own agent container or interpreted code on AgentCore as any "
+                                        "role in the account"),
 }
 KINDS = {"aws_iam_role": "Role", "aws_iam_user": "User", "aws_iam_group": "Group"}
 
@@ -37,7 +45,7 @@ KINDS = {"aws_iam_role": "Role", "aws_iam_user": "User", "aws_iam_group": "Group
 class IamSagemakerPassroleEscalation(Policy):
     id = "IAC601"
     name = "iam-sagemaker-passrole-escalation"
-    title = "Principal can pass any role to SageMaker or Bedrock compute it can create"
+    title = "Principal can pass any role to SageMaker, Bedrock or AgentCore compute it can create"
     severity = "critical"
     category = "attack-paths"
     resource_types = iam.PRINCIPAL_TYPES
@@ -79,8 +87,8 @@ class IamSagemakerPassroleEscalation(Policy):
         if parts:
             # Nothing known grants the path, but an unreadable policy might complete it.
             path, reason = parts[0]
-            yield UNKNOWN(f"Cannot tell statically whether {who} can pass any role to SageMaker or "
-                          f"Bedrock compute it can create: {reason}", path)
+            yield UNKNOWN(f"Cannot tell statically whether {who} can pass any role to SageMaker, "
+                          f"Bedrock or AgentCore compute it can create: {reason}", path)
             return
         yield PASS()
 
