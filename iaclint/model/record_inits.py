@@ -860,6 +860,21 @@ def _i48(_s):
 def _i49(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
+    _default_switches = _s['_default_switches']
+    def __init__(self, scope, file, line, address, kind, why, switches=_default_switches):
+        _setattr(self, 'scope', scope)
+        _setattr(self, 'file', file)
+        _setattr(self, 'line', line)
+        _setattr(self, 'address', address)
+        _setattr(self, 'kind', kind)
+        _setattr(self, 'why', why)
+        _setattr(self, 'switches', switches)
+    return __init__
+
+
+def _i50(_s):
+    _MISSING = _s['_MISSING']
+    _setattr = _s['_setattr']
     _default_debounce = _s['_default_debounce']
     _default_environment = _s['_default_environment']
     _default_scan_timeout = _s['_default_scan_timeout']
@@ -890,7 +905,7 @@ def _i49(_s):
     return __init__
 
 
-def _i50(_s):
+def _i51(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     _default_by_name = _s['_default_by_name']
@@ -914,7 +929,7 @@ def _i50(_s):
     return __init__
 
 
-def _i51(_s):
+def _i52(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     _factory_inputs = _s['_factory_inputs']
@@ -929,7 +944,7 @@ def _i51(_s):
     return __init__
 
 
-def _i52(_s):
+def _i53(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     _default_blocks = _s['_default_blocks']
@@ -943,7 +958,7 @@ def _i52(_s):
     return __init__
 
 
-def _i53(_s):
+def _i54(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     _default_cost = _s['_default_cost']
@@ -967,7 +982,7 @@ def _i53(_s):
     return __init__
 
 
-def _i54(_s):
+def _i55(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     def __init__(self, state, found, text):
@@ -977,7 +992,7 @@ def _i54(_s):
     return __init__
 
 
-def _i55(_s):
+def _i56(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     _factory_cloudformation = _s['_factory_cloudformation']
@@ -1000,7 +1015,7 @@ def _i55(_s):
     return __init__
 
 
-def _i56(_s):
+def _i57(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     _default_values = _s['_default_values']
@@ -1011,7 +1026,7 @@ def _i56(_s):
     return __init__
 
 
-def _i57(_s):
+def _i58(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     def __init__(self, type, identifier):
@@ -1020,7 +1035,7 @@ def _i57(_s):
     return __init__
 
 
-def _i58(_s):
+def _i59(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     def __init__(self, type, labels, attributes, blocks, span, header, source):
@@ -1034,7 +1049,7 @@ def _i58(_s):
     return __init__
 
 
-def _i59(_s):
+def _i60(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     _default_dialect = _s['_default_dialect']
@@ -1066,7 +1081,7 @@ def _i59(_s):
     return __init__
 
 
-def _i60(_s):
+def _i61(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     def __init__(self, types, attribute, operator, value, where):
@@ -1078,7 +1093,7 @@ def _i60(_s):
     return __init__
 
 
-def _i61(_s):
+def _i62(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     def __init__(self, types, connected, operator, where):
@@ -1089,7 +1104,7 @@ def _i61(_s):
     return __init__
 
 
-def _i62(_s):
+def _i63(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     def __init__(self, types, operator, where):
@@ -1099,7 +1114,7 @@ def _i62(_s):
     return __init__
 
 
-def _i63(_s):
+def _i64(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     _default_blocked = _s['_default_blocked']
@@ -1111,7 +1126,7 @@ def _i63(_s):
     return __init__
 
 
-def _i64(_s):
+def _i65(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     def __init__(self, value, path, spans):
@@ -1121,7 +1136,7 @@ def _i64(_s):
     return __init__
 
 
-def _i65(_s):
+def _i66(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     _default_applies = _s['_default_applies']
@@ -1135,7 +1150,7 @@ def _i65(_s):
     return __init__
 
 
-def _i66(_s):
+def _i67(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     _factory_duplicates = _s['_factory_duplicates']
@@ -1149,7 +1164,7 @@ def _i66(_s):
     return __init__
 
 
-def _i67(_s):
+def _i68(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     _default_environment = _s['_default_environment']
@@ -1168,7 +1183,7 @@ def _i67(_s):
     return __init__
 
 
-def _i68(_s):
+def _i69(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     def __init__(self, verdict, anchor, where, message, flows, identity):
@@ -1181,7 +1196,7 @@ def _i68(_s):
     return __init__
 
 
-def _i69(_s):
+def _i70(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     def __init__(self, verdict, detail, path):
@@ -1191,7 +1206,7 @@ def _i69(_s):
     return __init__
 
 
-def _i70(_s):
+def _i71(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     def __init__(self, verdict, message, path):
@@ -1201,7 +1216,7 @@ def _i70(_s):
     return __init__
 
 
-def _i71(_s):
+def _i72(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     _default_message = _s['_default_message']
@@ -1213,7 +1228,7 @@ def _i71(_s):
     return __init__
 
 
-def _i72(_s):
+def _i73(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     _default_at = _s['_default_at']
@@ -1231,7 +1246,7 @@ def _i72(_s):
     return __init__
 
 
-def _i73(_s):
+def _i74(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     _default_fields = _s['_default_fields']
@@ -1245,7 +1260,7 @@ def _i73(_s):
     return __init__
 
 
-def _i74(_s):
+def _i75(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     _default_reason = _s['_default_reason']
@@ -1255,7 +1270,7 @@ def _i74(_s):
     return __init__
 
 
-def _i75(_s):
+def _i76(_s):
     _MISSING = _s['_MISSING']
     _setattr = _s['_setattr']
     _default_definition = _s['_default_definition']
@@ -1321,31 +1336,32 @@ INITS = {
     'def __init__(self, result, outcome, pieces):\n    self.result = result\n    self.outcome = outcome\n    self.pieces = pieces\n': _i46,
     'def __init__(self, root, loaded=_MISSING, notes=_MISSING, count=_default_count, parsed=_MISSING, errors=_MISSING):\n    self.root = root\n    self.loaded = _factory_loaded() if loaded is _MISSING else loaded\n    self.notes = _factory_notes() if notes is _MISSING else notes\n    self.count = count\n    self.parsed = _factory_parsed() if parsed is _MISSING else parsed\n    self.errors = _factory_errors() if errors is _MISSING else errors\n': _i47,
     'def __init__(self, scan=_MISSING, policy_dirs=_MISSING, fail_on=_default_fail_on, format=_default_format, baseline_file=_default_baseline_file, config=_default_config, baseline_confined=_default_baseline_confined, tree=_default_tree):\n    self.scan = _factory_scan() if scan is _MISSING else scan\n    self.policy_dirs = _factory_policy_dirs() if policy_dirs is _MISSING else policy_dirs\n    self.fail_on = fail_on\n    self.format = format\n    self.baseline_file = baseline_file\n    self.config = config\n    self.baseline_confined = baseline_confined\n    self.tree = tree\n': _i48,
-    'def __init__(self, select=_MISSING, extend_select=_MISSING, ignore=_MISSING, strict=_default_strict, policy_dirs=_MISSING, var_files=_MISSING, variables=_MISSING, parameters=_MISSING, environments=_MISSING, environment=_default_environment, debounce=_default_debounce, scan_timeout=_default_scan_timeout, trusted_workspace=_default_trusted_workspace):\n    self.select = _factory_select() if select is _MISSING else select\n    self.extend_select = _factory_extend_select() if extend_select is _MISSING else extend_select\n    self.ignore = _factory_ignore() if ignore is _MISSING else ignore\n    self.strict = strict\n    self.policy_dirs = _factory_policy_dirs() if policy_dirs is _MISSING else policy_dirs\n    self.var_files = _factory_var_files() if var_files is _MISSING else var_files\n    self.variables = _factory_variables() if variables is _MISSING else variables\n    self.parameters = _factory_parameters() if parameters is _MISSING else parameters\n    self.environments = _factory_environments() if environments is _MISSING else environments\n    self.environment = environment\n    self.debounce = debounce\n    self.scan_timeout = scan_timeout\n    self.trusted_workspace = trusted_workspace\n': _i49,
-    'def __init__(self, service, canonical, terraform, cloudformation=_MISSING, awscc=_MISSING, by_name=_default_by_name, policies=_MISSING, opt_in=_MISSING, checkov_tf=_default_checkov_tf, checkov_cfn=_default_checkov_cfn):\n    self.service = service\n    self.canonical = canonical\n    self.terraform = terraform\n    self.cloudformation = _factory_cloudformation() if cloudformation is _MISSING else cloudformation\n    self.awscc = _factory_awscc() if awscc is _MISSING else awscc\n    self.by_name = by_name\n    self.policies = _factory_policies() if policies is _MISSING else policies\n    self.opt_in = _factory_opt_in() if opt_in is _MISSING else opt_in\n    self.checkov_tf = checkov_tf\n    self.checkov_cfn = checkov_cfn\n': _i50,
-    'def __init__(self, skipped, unchecked, strict, missing, errors, failing, inputs=_MISSING):\n    self.skipped = skipped\n    self.unchecked = unchecked\n    self.strict = strict\n    self.missing = missing\n    self.errors = errors\n    self.failing = failing\n    self.inputs = _factory_inputs() if inputs is _MISSING else inputs\n': _i51,
-    'def __init__(self, source, shared, evaluated, blocks=_default_blocks, errors=_default_errors):\n    self.source = source\n    self.shared = shared\n    self.evaluated = evaluated\n    self.blocks = blocks\n    self.errors = errors\n': _i52,
-    'def __init__(self, source, target, kind, label=_default_label, via=_default_via, known=_default_known, reason=_default_reason, cost=_default_cost, fix=_default_fix, notes=_default_notes):\n    self.source = source\n    self.target = target\n    self.kind = kind\n    self.label = label\n    self.via = via\n    self.known = known\n    self.reason = reason\n    self.cost = cost\n    self.fix = fix\n    self.notes = notes\n': _i53,
-    'def __init__(self, state, found, text):\n    self.state = state\n    self.found = found\n    self.text = text\n': _i54,
-    'def __init__(self, terraform_dirs=_MISSING, cloudformation=_MISSING, reportable=_MISSING, missing=_MISSING, errors=_MISSING, skipped=_MISSING, plans=_MISSING, environments=_MISSING):\n    self.terraform_dirs = _factory_terraform_dirs() if terraform_dirs is _MISSING else terraform_dirs\n    self.cloudformation = _factory_cloudformation() if cloudformation is _MISSING else cloudformation\n    self.reportable = _factory_reportable() if reportable is _MISSING else reportable\n    self.missing = _factory_missing() if missing is _MISSING else missing\n    self.errors = _factory_errors() if errors is _MISSING else errors\n    self.skipped = _factory_skipped() if skipped is _MISSING else skipped\n    self.plans = _factory_plans() if plans is _MISSING else plans\n    self.environments = _factory_environments() if environments is _MISSING else environments\n': _i55,
-    "def __init__(self, test, variable, values=_default_values):\n    _setattr(self, 'test', test)\n    _setattr(self, 'variable', variable)\n    _setattr(self, 'values', values)\n": _i56,
-    "def __init__(self, type, identifier):\n    _setattr(self, 'type', type)\n    _setattr(self, 'identifier', identifier)\n": _i57,
-    'def __init__(self, type, labels, attributes, blocks, span, header, source):\n    self.type = type\n    self.labels = labels\n    self.attributes = attributes\n    self.blocks = blocks\n    self.span = span\n    self.header = header\n    self.source = source\n': _i58,
-    'def __init__(self, type, native_type, address, file, span, header, attributes, spans, native_paths, defaults, fmt, references, unit, metadata=_MISSING, metadata_spans=_MISSING, speller=_default_speller, origins=_MISSING, dialect=_default_dialect, environment=_default_environment):\n    self.type = type\n    self.native_type = native_type\n    self.address = address\n    self.file = file\n    self.span = span\n    self.header = header\n    self.attributes = attributes\n    self.spans = spans\n    self.native_paths = native_paths\n    self.defaults = defaults\n    self.fmt = fmt\n    self.references = references\n    self.unit = unit\n    self.metadata = _factory_metadata() if metadata is _MISSING else metadata\n    self.metadata_spans = _factory_metadata_spans() if metadata_spans is _MISSING else metadata_spans\n    self.speller = speller\n    self.origins = _factory_origins() if origins is _MISSING else origins\n    self.dialect = dialect\n    self.environment = environment\n': _i59,
-    "def __init__(self, types, attribute, operator, value, where):\n    _setattr(self, 'types', types)\n    _setattr(self, 'attribute', attribute)\n    _setattr(self, 'operator', operator)\n    _setattr(self, 'value', value)\n    _setattr(self, 'where', where)\n": _i60,
-    "def __init__(self, types, connected, operator, where):\n    _setattr(self, 'types', types)\n    _setattr(self, 'connected', connected)\n    _setattr(self, 'operator', operator)\n    _setattr(self, 'where', where)\n": _i61,
-    "def __init__(self, types, operator, where):\n    _setattr(self, 'types', types)\n    _setattr(self, 'operator', operator)\n    _setattr(self, 'where', where)\n": _i62,
-    'def __init__(self, value, path, name, blocked=_default_blocked):\n    self.value = value\n    self.path = path\n    self.name = name\n    self.blocked = blocked\n': _i63,
-    'def __init__(self, value, path, spans):\n    self.value = value\n    self.path = path\n    self.spans = spans\n': _i64,
-    'def __init__(self, value, path=_default_path, detail=_default_detail, applies=_default_applies):\n    self.value = value\n    self.path = path\n    self.detail = detail\n    self.applies = applies\n': _i65,
-    'def __init__(self, value, spans=_MISSING, keys=_MISSING, duplicates=_MISSING):\n    self.value = value\n    self.spans = _factory_spans() if spans is _MISSING else spans\n    self.keys = _factory_keys() if keys is _MISSING else keys\n    self.duplicates = _factory_duplicates() if duplicates is _MISSING else duplicates\n': _i66,
-    'def __init__(self, var_files, variables, parameters, overlay, tree=_default_tree, environments=_MISSING, environment=_default_environment, work_budget=_default_work_budget):\n    self.var_files = var_files\n    self.variables = variables\n    self.parameters = parameters\n    self.overlay = overlay\n    self.tree = tree\n    self.environments = _factory_environments() if environments is _MISSING else environments\n    self.environment = environment\n    self.work_budget = work_budget\n': _i67,
-    'def __init__(self, verdict, anchor, where, message, flows, identity):\n    self.verdict = verdict\n    self.anchor = anchor\n    self.where = where\n    self.message = message\n    self.flows = flows\n    self.identity = identity\n': _i68,
-    'def __init__(self, verdict, detail, path):\n    self.verdict = verdict\n    self.detail = detail\n    self.path = path\n': _i69,
-    'def __init__(self, verdict, message, path):\n    self.verdict = verdict\n    self.message = message\n    self.path = path\n': _i70,
-    'def __init__(self, verdict, message=_default_message, path=_default_path):\n    self.verdict = verdict\n    self.message = message\n    self.path = path\n': _i71,
-    'def __init__(self, verdict, message=_default_message, path=_default_path, flows=_default_flows, identity=_default_identity, at=_default_at):\n    self.verdict = verdict\n    self.message = message\n    self.path = path\n    self.flows = flows\n    self.identity = identity\n    self.at = at\n': _i72,
-    'def __init__(self, verdict, path=_default_path, message=_default_message, fields=_default_fields):\n    self.verdict = verdict\n    self.path = path\n    self.message = message\n    self.fields = fields\n': _i73,
-    'def __init__(self, verdict, reason=_default_reason):\n    self.verdict = verdict\n    self.reason = reason\n': _i74,
-    'def __init__(self, where, definition=_default_definition, params=_default_params, problem=_default_problem, problem_path=_default_problem_path):\n    self.where = where\n    self.definition = definition\n    self.params = params\n    self.problem = problem\n    self.problem_path = problem_path\n': _i75,
+    "def __init__(self, scope, file, line, address, kind, why, switches=_default_switches):\n    _setattr(self, 'scope', scope)\n    _setattr(self, 'file', file)\n    _setattr(self, 'line', line)\n    _setattr(self, 'address', address)\n    _setattr(self, 'kind', kind)\n    _setattr(self, 'why', why)\n    _setattr(self, 'switches', switches)\n": _i49,
+    'def __init__(self, select=_MISSING, extend_select=_MISSING, ignore=_MISSING, strict=_default_strict, policy_dirs=_MISSING, var_files=_MISSING, variables=_MISSING, parameters=_MISSING, environments=_MISSING, environment=_default_environment, debounce=_default_debounce, scan_timeout=_default_scan_timeout, trusted_workspace=_default_trusted_workspace):\n    self.select = _factory_select() if select is _MISSING else select\n    self.extend_select = _factory_extend_select() if extend_select is _MISSING else extend_select\n    self.ignore = _factory_ignore() if ignore is _MISSING else ignore\n    self.strict = strict\n    self.policy_dirs = _factory_policy_dirs() if policy_dirs is _MISSING else policy_dirs\n    self.var_files = _factory_var_files() if var_files is _MISSING else var_files\n    self.variables = _factory_variables() if variables is _MISSING else variables\n    self.parameters = _factory_parameters() if parameters is _MISSING else parameters\n    self.environments = _factory_environments() if environments is _MISSING else environments\n    self.environment = environment\n    self.debounce = debounce\n    self.scan_timeout = scan_timeout\n    self.trusted_workspace = trusted_workspace\n': _i50,
+    'def __init__(self, service, canonical, terraform, cloudformation=_MISSING, awscc=_MISSING, by_name=_default_by_name, policies=_MISSING, opt_in=_MISSING, checkov_tf=_default_checkov_tf, checkov_cfn=_default_checkov_cfn):\n    self.service = service\n    self.canonical = canonical\n    self.terraform = terraform\n    self.cloudformation = _factory_cloudformation() if cloudformation is _MISSING else cloudformation\n    self.awscc = _factory_awscc() if awscc is _MISSING else awscc\n    self.by_name = by_name\n    self.policies = _factory_policies() if policies is _MISSING else policies\n    self.opt_in = _factory_opt_in() if opt_in is _MISSING else opt_in\n    self.checkov_tf = checkov_tf\n    self.checkov_cfn = checkov_cfn\n': _i51,
+    'def __init__(self, skipped, unchecked, strict, missing, errors, failing, inputs=_MISSING):\n    self.skipped = skipped\n    self.unchecked = unchecked\n    self.strict = strict\n    self.missing = missing\n    self.errors = errors\n    self.failing = failing\n    self.inputs = _factory_inputs() if inputs is _MISSING else inputs\n': _i52,
+    'def __init__(self, source, shared, evaluated, blocks=_default_blocks, errors=_default_errors):\n    self.source = source\n    self.shared = shared\n    self.evaluated = evaluated\n    self.blocks = blocks\n    self.errors = errors\n': _i53,
+    'def __init__(self, source, target, kind, label=_default_label, via=_default_via, known=_default_known, reason=_default_reason, cost=_default_cost, fix=_default_fix, notes=_default_notes):\n    self.source = source\n    self.target = target\n    self.kind = kind\n    self.label = label\n    self.via = via\n    self.known = known\n    self.reason = reason\n    self.cost = cost\n    self.fix = fix\n    self.notes = notes\n': _i54,
+    'def __init__(self, state, found, text):\n    self.state = state\n    self.found = found\n    self.text = text\n': _i55,
+    'def __init__(self, terraform_dirs=_MISSING, cloudformation=_MISSING, reportable=_MISSING, missing=_MISSING, errors=_MISSING, skipped=_MISSING, plans=_MISSING, environments=_MISSING):\n    self.terraform_dirs = _factory_terraform_dirs() if terraform_dirs is _MISSING else terraform_dirs\n    self.cloudformation = _factory_cloudformation() if cloudformation is _MISSING else cloudformation\n    self.reportable = _factory_reportable() if reportable is _MISSING else reportable\n    self.missing = _factory_missing() if missing is _MISSING else missing\n    self.errors = _factory_errors() if errors is _MISSING else errors\n    self.skipped = _factory_skipped() if skipped is _MISSING else skipped\n    self.plans = _factory_plans() if plans is _MISSING else plans\n    self.environments = _factory_environments() if environments is _MISSING else environments\n': _i56,
+    "def __init__(self, test, variable, values=_default_values):\n    _setattr(self, 'test', test)\n    _setattr(self, 'variable', variable)\n    _setattr(self, 'values', values)\n": _i57,
+    "def __init__(self, type, identifier):\n    _setattr(self, 'type', type)\n    _setattr(self, 'identifier', identifier)\n": _i58,
+    'def __init__(self, type, labels, attributes, blocks, span, header, source):\n    self.type = type\n    self.labels = labels\n    self.attributes = attributes\n    self.blocks = blocks\n    self.span = span\n    self.header = header\n    self.source = source\n': _i59,
+    'def __init__(self, type, native_type, address, file, span, header, attributes, spans, native_paths, defaults, fmt, references, unit, metadata=_MISSING, metadata_spans=_MISSING, speller=_default_speller, origins=_MISSING, dialect=_default_dialect, environment=_default_environment):\n    self.type = type\n    self.native_type = native_type\n    self.address = address\n    self.file = file\n    self.span = span\n    self.header = header\n    self.attributes = attributes\n    self.spans = spans\n    self.native_paths = native_paths\n    self.defaults = defaults\n    self.fmt = fmt\n    self.references = references\n    self.unit = unit\n    self.metadata = _factory_metadata() if metadata is _MISSING else metadata\n    self.metadata_spans = _factory_metadata_spans() if metadata_spans is _MISSING else metadata_spans\n    self.speller = speller\n    self.origins = _factory_origins() if origins is _MISSING else origins\n    self.dialect = dialect\n    self.environment = environment\n': _i60,
+    "def __init__(self, types, attribute, operator, value, where):\n    _setattr(self, 'types', types)\n    _setattr(self, 'attribute', attribute)\n    _setattr(self, 'operator', operator)\n    _setattr(self, 'value', value)\n    _setattr(self, 'where', where)\n": _i61,
+    "def __init__(self, types, connected, operator, where):\n    _setattr(self, 'types', types)\n    _setattr(self, 'connected', connected)\n    _setattr(self, 'operator', operator)\n    _setattr(self, 'where', where)\n": _i62,
+    "def __init__(self, types, operator, where):\n    _setattr(self, 'types', types)\n    _setattr(self, 'operator', operator)\n    _setattr(self, 'where', where)\n": _i63,
+    'def __init__(self, value, path, name, blocked=_default_blocked):\n    self.value = value\n    self.path = path\n    self.name = name\n    self.blocked = blocked\n': _i64,
+    'def __init__(self, value, path, spans):\n    self.value = value\n    self.path = path\n    self.spans = spans\n': _i65,
+    'def __init__(self, value, path=_default_path, detail=_default_detail, applies=_default_applies):\n    self.value = value\n    self.path = path\n    self.detail = detail\n    self.applies = applies\n': _i66,
+    'def __init__(self, value, spans=_MISSING, keys=_MISSING, duplicates=_MISSING):\n    self.value = value\n    self.spans = _factory_spans() if spans is _MISSING else spans\n    self.keys = _factory_keys() if keys is _MISSING else keys\n    self.duplicates = _factory_duplicates() if duplicates is _MISSING else duplicates\n': _i67,
+    'def __init__(self, var_files, variables, parameters, overlay, tree=_default_tree, environments=_MISSING, environment=_default_environment, work_budget=_default_work_budget):\n    self.var_files = var_files\n    self.variables = variables\n    self.parameters = parameters\n    self.overlay = overlay\n    self.tree = tree\n    self.environments = _factory_environments() if environments is _MISSING else environments\n    self.environment = environment\n    self.work_budget = work_budget\n': _i68,
+    'def __init__(self, verdict, anchor, where, message, flows, identity):\n    self.verdict = verdict\n    self.anchor = anchor\n    self.where = where\n    self.message = message\n    self.flows = flows\n    self.identity = identity\n': _i69,
+    'def __init__(self, verdict, detail, path):\n    self.verdict = verdict\n    self.detail = detail\n    self.path = path\n': _i70,
+    'def __init__(self, verdict, message, path):\n    self.verdict = verdict\n    self.message = message\n    self.path = path\n': _i71,
+    'def __init__(self, verdict, message=_default_message, path=_default_path):\n    self.verdict = verdict\n    self.message = message\n    self.path = path\n': _i72,
+    'def __init__(self, verdict, message=_default_message, path=_default_path, flows=_default_flows, identity=_default_identity, at=_default_at):\n    self.verdict = verdict\n    self.message = message\n    self.path = path\n    self.flows = flows\n    self.identity = identity\n    self.at = at\n': _i73,
+    'def __init__(self, verdict, path=_default_path, message=_default_message, fields=_default_fields):\n    self.verdict = verdict\n    self.path = path\n    self.message = message\n    self.fields = fields\n': _i74,
+    'def __init__(self, verdict, reason=_default_reason):\n    self.verdict = verdict\n    self.reason = reason\n': _i75,
+    'def __init__(self, where, definition=_default_definition, params=_default_params, problem=_default_problem, problem_path=_default_problem_path):\n    self.where = where\n    self.definition = definition\n    self.params = params\n    self.problem = problem\n    self.problem_path = problem_path\n': _i76,
 }

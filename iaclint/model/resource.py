@@ -222,6 +222,28 @@ class ParseError:
     policy_id: str = PARSE_ERROR_ID
 
 
+@dataclass(frozen=True)
+class Uncreated:
+    """A block that creates nothing with the values a load was given: a Terraform
+    `resource` or `module` block whose `count` is 0 or whose `for_each` is empty, a
+    CloudFormation resource or nested stack whose `Condition` is false. Exactly as
+    Terraform and CloudFormation deploy it, it gives no resource and so no finding; the
+    load keeps this record among its notes so that the scan can say what it did not check
+    (`iaclint.pipeline.uncreated_notes`). Kept only when what switched it off is a value
+    the deployer sets: `switches` names the root module's variables (`var.is_kb`) or the
+    root template's parameters that decide it. `kind` is the native type, "module" for a
+    module call; `scope` the module instance or nested stack it is in ("" at the top);
+    `why` what switched it off, as said to the user."""
+
+    scope: str
+    file: str
+    line: int
+    address: str
+    kind: str
+    why: str
+    switches: tuple = ()
+
+
 @dataclass
 class Resource:
     """A canonical resource: Terraform vocabulary whatever the source format."""

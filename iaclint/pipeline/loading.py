@@ -32,6 +32,7 @@ from iaclint.model.records import dataclass, field
 from iaclint.model.resource import ParseError
 from iaclint.pipeline import scan_budget
 from iaclint.pipeline.environments import DROPPED
+from iaclint.pipeline.uncreated_notes import notes
 
 # Below this many files, starting worker processes costs more than it saves. Counted in
 # files, not units: ten modules of twenty files are worth two cores (`tf-200`).
@@ -440,7 +441,7 @@ def _load_unit(unit: tuple, options: Options, jobs: int = 1) -> tuple:
         resources, result.resources = result.resources, []
         label = env.label(options.environment) if env else DROPPED if inputs else ""
         return _labelled(resources, label), result.errors, False, True, {
-            **_extras(result), "effort": result.effort, "marks": _marks(result.texts, options)}
+            **_extras(result, label, os.path.normpath(where)), "effort": result.effort, "marks": _marks(result.texts, options)}
     if kind == "plan":
         from iaclint.frontends.terraform.plan import load_plan
 
@@ -474,15 +475,15 @@ def _load_unit(unit: tuple, options: Options, jobs: int = 1) -> tuple:
     label = env.label(options.environment) if options.environment in applies else DROPPED if applies else ""
     resources = _labelled(result.resources, label)
     marks = _marks({where: data} if len(data) <= MAX_FILE_BYTES else {}, options)
+    said = notes(result.notes, label, os.path.normpath(where))
     if result.nested:  # local nested stacks: evaluated here, dropped as units (`settle`)
         nested = sorted(result.nested)
         return resources, result.errors, False, True, {
-            "module_dirs": nested, "module_files": nested, "notes": list(result.notes),
+            "module_dirs": nested, "module_files": nested, "notes": said,
             "inputs": {("file", path): value for path, value in result.nested.items()}, "effort": result.effort,
             "marks": marks}
-    if result.notes:
-        return resources, result.errors, False, True, {"notes": list(result.notes), "effort": result.effort,
-                                                       "marks": marks}
+    if said:
+        return resources, result.errors, False, True, {"notes": said, "effort": result.effort, "marks": marks}
     return resources, result.errors, False, True, {"effort": result.effort, "marks": marks}
 
 
@@ -537,10 +538,12 @@ def _extras_of(result: tuple) -> dict:
     return result[4] if len(result) > 4 and result[4] else {}
 
 
-def _extras(result) -> dict:
-    """What `settle` and the cache need beyond resources and errors."""
+def _extras(result, environment: str = "", root: str = "") -> dict:
+    """What `settle` and the cache need beyond resources and errors (`environment`: the
+    label of the environment the result was evaluated in, and `root` the unit: its notes
+    name them)."""
     return {"module_dirs": list(result.module_dirs), "module_files": list(result.module_files),
-            "notes": list(getattr(result, "notes", ())), "inputs": dict(result.inputs)}
+            "notes": notes(getattr(result, "notes", ()), environment, root), "inputs": dict(result.inputs)}
 
 
 def _credentials() -> tuple:

@@ -17,6 +17,7 @@ from iaclint.engine.policy import SEVERITIES, Policy, Verdict
 from iaclint.model.records import dataclass, field
 from iaclint.pipeline import filters
 from iaclint.pipeline.discover import Discovery, discover
+from iaclint.pipeline.uncreated_notes import merged
 from iaclint.pipeline.policies import (
     UnknownPolicyError,
     check_names,
@@ -391,7 +392,7 @@ def report(request: Request, found: Discovery, chosen: Chosen, evaluated, resour
         findings=kept, unknowns=unknowns, passed=evaluated.passed, files=evaluated.files,
         resources=evaluated.resources, policies=chosen.policies, errors=evaluated.errors, missing=found.missing,
         elapsed=elapsed, strict=request.strict, show_suppressed=request.show_suppressed,
-        baselined=baselined, outside_diff=outside, skipped=sorted(set(found.skipped) | set(evaluated.skipped)),
+        baselined=baselined, outside_diff=outside, skipped=merged(set(found.skipped) | set(evaluated.skipped)),
         inventory=evaluated.inventory,
         inert=getattr(evaluated, "inert", None), unchecked=list(getattr(evaluated, "unchecked", ())),
     )

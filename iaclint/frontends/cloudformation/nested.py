@@ -145,6 +145,8 @@ class NestedStacks:
         child = Evaluator(template, doc.spans, path, passed, prefix=address + ".")
         child.budget = self.evaluator.budget  # one budget for a root and everything it nests
         child.set_by = f"stack {address} in {os.path.basename(self.file)}"
+        raw = props.get("Parameters")  # what decides the child's conditions (`switches`)
+        child.parent_link = (self.evaluator, raw if isinstance(raw, dict) else {})
         child.nested = NestedStacks(path, template, child, self.tree, self.nesting, self.ancestors)
         return child
 

@@ -21,12 +21,14 @@ from iaclint.frontends.cloudformation.source import (
     decode,
     duplicate_keys,
 )
+from iaclint.frontends.cloudformation.switches import root_parameters
 from iaclint.model.records import dataclass, field
 from iaclint.model.resource import (
     CLOUDFORMATION,
     ParseError,
     RawResource,
     Span,
+    Uncreated,
 )
 
 SAM_GENERATED = "iaclint:sam-generated-from"  # Metadata key of resources the SAM transform adds
@@ -37,7 +39,7 @@ class TemplateResult:
     resources: list = field(default_factory=list)  # list[RawResource]
     errors: list = field(default_factory=list)  # list[ParseError]
     nested: dict = field(default_factory=dict)  # local nested stack templates read: file -> digest
-    notes: list = field(default_factory=list)  # [(file:line, what was not scanned)]
+    notes: list = field(default_factory=list)  # [(file:line, what was not scanned)], model.resource.Uncreated
     declared: frozenset = frozenset()  # the names in `Parameters` (environment files must name only these)
     effort: int = field(default=0, compare=False)  # bytes parsed, evaluation work (pipeline.scan_budget)
 
@@ -149,8 +151,13 @@ def _stack(result: TemplateResult, file: str, template: dict, doc, evaluator, un
             result.errors.append(ParseError(file, header.line, header.column,
                                             f"cannot evaluate resource {logical_id}: {type(exc).__name__}"))
             continue
-        if evaluated is None:
-            continue  # its Condition is false: the resource is not created
+        if evaluated is None:  # its Condition is false: not created; said when a parameter decides it
+            condition = body.get("Condition")
+            switches = root_parameters(evaluator, condition)
+            if switches:
+                result.notes.append(Uncreated(prefix[:-1], file, header.line, prefix + logical_id, rtype,
+                                              f"Condition {condition} is false", switches))
+            continue
         attributes, spans, references = evaluated
         metadata = body.get("Metadata")
         metadata = metadata if isinstance(metadata, dict) else {}

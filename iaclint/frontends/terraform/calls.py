@@ -127,10 +127,11 @@ class Call:
 
     def expansion(self) -> tuple:
         if self._expansion is None:
-            from iaclint.frontends.terraform.resources import expand, note_capped
+            from iaclint.frontends.terraform.resources import expand, note_capped, note_uncreated
 
             self._expansion = expand(self.block, Scope(self.parent))
             note_capped(self.block, self.parent, self._expansion, self.address)
+            note_uncreated(self.block, self.parent, self._expansion, self.address, "module")
         return self._expansion
 
     def children(self) -> list:
@@ -225,23 +226,13 @@ class Inputs:
                 return None
             return f"var.{name} default in {default.span.file}:{default.span.line}"
         where = f"var.{name} set by {self.instance} in {attribute.span.file}:{attribute.span.line}"
-        text = _expression_text(attribute)
+        text = attribute.text()
         match = _VARIABLE.fullmatch(text.strip())
         if match:
             before = self.call.parent.origin(match.group(1))
             if before:
                 return f"{where} <- {before}"
         return where
-
-
-def _expression_text(attribute) -> str:
-    expr = attribute.expr
-    if hasattr(expr, "start_byte"):
-        return attribute.source.data[expr.start_byte:expr.end_byte].decode("utf-8", errors="replace")
-    value = getattr(expr, "value", "")
-    if isinstance(value, str) and value.startswith("${") and value.endswith("}"):
-        return value[2:-1]
-    return value if isinstance(value, str) else ""
 
 
 class _Literal:

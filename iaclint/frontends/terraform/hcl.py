@@ -209,6 +209,16 @@ class Attribute:
         expr = self._expr
         return self.source.expression(expr) if type(expr) is int else expr
 
+    def text(self) -> str:
+        """The source text of the expression (of a `.tf.json` string, without `${}`)."""
+        expr = self.expr
+        if hasattr(expr, "start_byte"):
+            return self.source.data[expr.start_byte:expr.end_byte].decode("utf-8", errors="replace")
+        value = getattr(expr, "value", "")
+        if isinstance(value, str) and value.startswith("${") and value.endswith("}"):
+            return value[2:-1]
+        return value if isinstance(value, str) else ""
+
     def __repr__(self) -> str:
         return f"Attribute({self.name!r}, {self.span!r})"
 

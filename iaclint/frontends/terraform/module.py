@@ -49,7 +49,7 @@ class ModuleResult:
     files_read: list = field(default_factory=list)  # files read by file()/templatefile()/filebase64()
     module_dirs: list = field(default_factory=list)  # directories evaluated as child modules
     module_files: list = field(default_factory=list)  # their .tf/.tf.json files
-    notes: list = field(default_factory=list)  # (file:line, what was not scanned): module calls not followed, caps
+    notes: list = field(default_factory=list)  # (file:line, what was not scanned), model.resource.Uncreated
     inputs: dict = field(default_factory=dict)  # what else was read: dependency key -> digest (the cache checks it)
     effort: int = field(default=0, compare=False)  # bytes parsed, evaluation work (pipeline.scan_budget)
     # The bytes of every file parsed into blocks, by path, while the result is in memory (the

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from iaclint.frontends.terraform.expressions import Evaluator, Recorder, Scope, unknown
 from iaclint.frontends.terraform.functions import SetValue
+from iaclint.frontends.terraform.switches import root_variables
 from iaclint.frontends.terraform.values import ITEM_WORK, refs_inside, short, spend
 from iaclint.model import symbolic
 from iaclint.model.documents import EncodedJson
-from iaclint.model.resource import TERRAFORM, RawResource, Reference, SpanMap
+from iaclint.model.resource import TERRAFORM, RawResource, Reference, SpanMap, Uncreated
 from iaclint.model.sizes import MAX_VALUE_SIZE, OverBudget, TooLarge
 from iaclint.model.unknown import ABSENT, Unknown
 
@@ -77,6 +78,20 @@ def note_capped(block, module, expansion: tuple, address: str) -> None:
         tree.note(block, f"{address}: {reason}")
 
 
+def note_uncreated(block, module, expansion: tuple, address: str, kind: str) -> None:
+    """Keep, among the notes, a block that creates nothing (`count` is 0, `for_each` is
+    empty) because of a root variable's value: the scan says what it did not check
+    (`model.resource.Uncreated`)."""
+    mode, items, _ = expansion
+    tree = getattr(module, "tree", None)
+    if mode in ("count", "for_each") and not items and tree is not None:
+        switches = root_variables(block.attributes[mode], module)
+        if switches:
+            why = "`count` is 0" if mode == "count" else "`for_each` is empty"
+            tree.result.notes.append(Uncreated(module.prefix[:-1], block.span.file, block.header.line, address,
+                                               kind, why, tuple(f"var.{name}" for name in switches)))
+
+
 def key_suffix(key) -> str:
     """`[0]`, `["k"]` or "" (Terraform's instance key in an address)."""
     if key is None:
@@ -103,6 +118,8 @@ def instances(block, module) -> list[RawResource]:
     base = f"{module.prefix}{native_type}.{name}"
     expansion = expand(block, Scope(module))
     note_capped(block, module, expansion, base)
+    if block.type == "resource":
+        note_uncreated(block, module, expansion, base, native_type)
     return [_resource(block, native_type, base + key_suffix(key), module, scope) for key, scope in expansion[1]]
 
 
