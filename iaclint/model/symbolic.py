@@ -142,6 +142,26 @@ def choice(options: Iterable, expr: str, reason: str, span: Any = None, refs: It
     return Unknown(expr, reason, span, tuple(refs), alternatives=tuple(unique), symbol=symbol)
 
 
+def item_count(items: list | dict, expr: str, reason: str, span: Any = None) -> Any:
+    """How many items a list (or entries a map) has: an item whose value is unknown still
+    counts one (`length([for t in var.targets : t if t.type == "LAMBDA"])` with an unknown
+    ARN inside a target); an item that may be absent (a choice with `ABSENT`:
+    `!If [C, x, !Ref AWS::NoValue]`) makes the count a choice; one that stands for zero or
+    more items (`many`: a `dynamic` block whose `for_each` is unknown) makes it unknown."""
+    certain = optional = 0
+    for item in items.values() if isinstance(items, dict) else items:
+        if isinstance(item, Unknown) and item.alternatives is not None and \
+                any(option is ABSENT for option in alternatives(item)):
+            if item.many or optional == MAX_ALTERNATIVES:
+                return Unknown(expr, reason, span, tuple(collect_refs(items)))
+            optional += 1
+        else:
+            certain += 1
+    if not optional:
+        return certain
+    return choice(range(certain, certain + optional + 1), expr, reason, span, refs=collect_refs(items))
+
+
 def repeated(item: Any, expr: str, reason: str, span: Any = None, refs: Iterable | None = None) -> Unknown:
     """A list item that stands for zero or more items like `item` (a `dynamic` block whose
     `for_each` is unknown, its iterator a hole): a choice of `item` and `ABSENT` whose

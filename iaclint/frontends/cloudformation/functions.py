@@ -133,8 +133,9 @@ class Functions:
 
     def _length(self, arg: Any, wpath: tuple, rpath, depth: int) -> Any:
         value = self._arg(arg, wpath, rpath, depth)
-        if isinstance(value, list):
-            return len(value)
+        if isinstance(value, list):  # an `!If [C, x, !Ref AWS::NoValue]` item may be removed
+            return symbolic.item_count(value, expr_text("Fn::Length", arg),
+                                       "an item of the list may be removed (`AWS::NoValue`)", self._span(wpath))
         return self._propagate("Fn::Length", arg, [value], wpath)
 
     def _to_json(self, arg: Any, wpath: tuple, rpath, depth: int) -> Any:

@@ -20,6 +20,7 @@ from iaclint.frontends.terraform.values import (
     sized,
     unknown,
 )
+from iaclint.model import symbolic
 from iaclint.model.unknown import Unknown
 
 
@@ -60,6 +61,9 @@ class FunctionCalls:
         if function is None:
             return unknown(node_text(node), f"function `{name}` is not evaluated")
         budget = budget_of(scope)
+        if name == "length" and len(args) == 1 and isinstance(args[0], (list, dict)) and budget.holds_unknown(args[0]):
+            # how many items, whatever their values are (`symbolic.item_count`)
+            return symbolic.item_count(args[0], node_text(node), "an item of the collection may be absent")
         if any(isinstance(arg, Unknown) for arg in args) or (
                 not keeps_structure and any(budget.holds_unknown(a) for a in args)):
             for a in args:
