@@ -201,3 +201,42 @@ def test_a_tf_json_count_names_its_variable(tmp_path, monkeypatch):
     (where, message), = scan(["."]).skipped
     assert message == ("aws_sagemaker_notebook_instance.lab creates nothing with this scan's values (`count` is 0): "
                        "not checked; to check it, set `var.on` " + TF_HOW)
+
+
+def test_a_long_chain_of_locals_is_followed_once_and_only_so_deep(tmp_path, monkeypatch):
+    """500 switched-off blocks behind one chain of 200 locals: each name is worked out
+    once (not once per block), and past `MAX_DEPTH` links the chain is not followed, so
+    the variable at its end is not named (and nothing is noted)."""
+    from iaclint.frontends.terraform import switches
+
+    chain = "".join(f"  l{i} = local.l{i + 1}\n" for i in range(200))
+    blocks = "".join(f'resource "aws_sagemaker_domain" "d{i}" {{\n  count = local.l0 ? 1 : 0\n}}\n'
+                     for i in range(500))
+    (tmp_path / "main.tf").write_text(f'variable "on" {{\n  default = false\n}}\nlocals {{\n{chain}  l200 = var.on\n}}\n'
+                                      + blocks)
+    calls = []
+    of_name = switches._of_name
+    monkeypatch.setattr(switches, "_of_name", lambda *args: calls.append(args[1:3]) or of_name(*args))
+    monkeypatch.chdir(tmp_path)
+    assert scan(["."]).skipped == []
+    assert len(calls) < 500 + 2 * switches.MAX_DEPTH
+    monkeypatch.setattr(switches, "MAX_DEPTH", 300)
+    (_, message), = scan(["."]).skipped
+    assert message.endswith("set `var.on` " + TF_HOW)
+
+
+def test_a_condition_on_a_long_chain_of_conditions_is_followed_once(tmp_path, monkeypatch):
+    from iaclint.frontends.cloudformation import switches
+
+    conditions = "".join(f"  C{i}: !And [!Condition C{i + 1}, !Condition C{i + 1}]\n" for i in range(30))
+    resources = "".join(f"  M{i}:\n    Type: AWS::SageMaker::Model\n    Condition: C0\n" for i in range(400))
+    (tmp_path / "t.yaml").write_text("Parameters:\n  P:\n    Type: String\n    Default: a\nConditions:\n"
+                                     f"{conditions}  C30: !Equals [!Ref P, b]\nResources:\n{resources}")
+    calls = []
+    of_name = switches._of_name
+    monkeypatch.setattr(switches, "_of_name", lambda *args: calls.append(args[1:3]) or of_name(*args))
+    monkeypatch.chdir(tmp_path)
+    (where, message), = scan(["."]).skipped
+    assert where == "t.yaml:38" and message.startswith("M0, M1, M2 and 397 more create nothing")
+    assert message.endswith("(Condition C0 is false): not checked; to check them, set `P` " + CFN_HOW)
+    assert len(calls) < 400 + 3 * 32

@@ -1,9 +1,9 @@
-"""IAC602: a notebook, Studio domain or user profile, or Bedrock agent runs as a role with
-account-wide AI, storage or role-passing rights.
+"""IAC602: a notebook, Studio domain or user profile, Bedrock agent, AgentCore runtime or
+AgentCore code interpreter runs as a role with account-wide AI, storage or role-passing rights.
 
 The question is about the role, but the finding belongs on the AI resource: that is what
-hands the role to people (notebook and Studio users) or to a model steered by prompts
-(an agent), and one role may be fine for a scheduled job and dangerous behind a notebook.
+hands the role to people (notebook and Studio users), to a model steered by prompts
+(an agent, an AgentCore runtime) or to the code an agent writes (a code interpreter), and one role may be fine for a scheduled job and dangerous behind a notebook.
 The role is followed through the reference graph (`role_arn = aws_iam_role.x.arn`,
 `!GetAtt X.Arn`, or a literal role ARN matched by name), and everything it is granted is
 gathered with `iam.principal_policies` (inline policies, `aws_iam_role_policy`,
@@ -40,6 +40,11 @@ RUNS_AS = {
                                    "the Studio user, and any code their apps run, holds them"),
     "aws_bedrockagent_agent": ((("agent_resource_role_arn",),), "Bedrock agent",
                                "the agent acts with them on whatever its prompts (injected ones included) ask"),
+    "aws_bedrockagentcore_agent_runtime": ((("role_arn",),), "AgentCore runtime",
+                                           "the agent code in its container holds them, and does with them whatever "
+                                           "its prompts (injected ones included) steer it to"),
+    "aws_bedrockagentcore_code_interpreter": ((("execution_role_arn",),), "AgentCore code interpreter",
+                                              "any code an agent or a user sends it to run holds them"),
 }
 # (action query, how a message names it, every-resource test); a statement already
 # allowed `s3:*` on every resource is not said again to read every bucket
@@ -58,7 +63,7 @@ BROAD_GRANTS = (
 class SagemakerNotebookRoleOverprivileged(Policy):
     id = "IAC602"
     name = "sagemaker-notebook-role-overprivileged"
-    title = "Notebook, Studio or Bedrock agent runs as a role with account-wide AI, S3 or PassRole rights"
+    title = "Notebook, Studio, Bedrock agent or AgentCore runtime runs as a role with account-wide AI, S3 or PassRole rights"
     severity = "high"
     category = "attack-paths"
     attack_path = True  # listed by `iaclint inventory` with the path-query policies
