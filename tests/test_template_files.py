@@ -3,8 +3,14 @@ often has none): the newline the loader adds to read the file as a heredoc is ta
 again, whatever the rendering is. It was taken off by slicing the rendered text, which
 turned a JSON document with unknown parts (`EncodedJson`) into a plain string with
 `${bucket}` spelt out: a known value that is false, so a pipeline's `s3://${bucket}/...`
-named no bucket and the bucket it writes to was not seen as an ML bucket."""
+named no bucket and the bucket it writes to was not seen as an ML bucket.
+
+And the data sources that read or render a file of the tree (`local_file`, the `template`
+provider's `template_file`): their result is the file or the rendering, not a value
+"known only after apply"."""
 from __future__ import annotations
+
+import base64
 
 from conftest import FIXTURES, builtin_policies
 
@@ -49,3 +55,44 @@ def test_the_bucket_a_pipeline_template_writes_to_is_an_ml_bucket(tmp_path, monk
     result = scan(["."], policies=list(builtin_policies()), select=["IAC115"], strict=True)
     assert [(f.file, f.line, f.resource, f.verdict) for f in result.findings] == [
         ("main.tf", 1, "aws_s3_bucket.data", "FAIL")]
+
+
+SCRIPT = "#!/bin/bash\nexport HF_TOKEN=hf_abcdefghijklmnopqrstuvwxyzABCDEFGH\npip install -q ${package}\n"
+
+LIFECYCLE = '''data "local_file" "start" {
+  filename = "${path.module}/start.sh"
+}
+
+data "template_file" "create" {
+  template = file("${path.module}/start.sh")
+  vars     = { package = "numpy" }
+}
+
+resource "aws_sagemaker_notebook_instance_lifecycle_configuration" "local" {
+  name     = "local"
+  on_start = base64encode(data.local_file.start.content)
+}
+
+resource "aws_sagemaker_notebook_instance_lifecycle_configuration" "templated" {
+  name      = "templated"
+  on_create = base64encode(data.template_file.create.rendered)
+}
+'''
+
+
+def test_local_file_and_template_file_are_read_as_file_and_templatefile(tmp_path, monkeypatch):
+    """`data "local_file"` reads a file of the tree when Terraform plans, and the `template`
+    provider's `data "template_file"` renders its `template` with its `vars`: the script a
+    lifecycle configuration runs is known (it was UNKNOWN, "known only after apply")."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "main.tf").write_text(LIFECYCLE)
+    (tmp_path / "start.sh").write_text(SCRIPT)
+    loaded = load_module(".", ["main.tf"])
+    [local, templated] = [r for r in loaded.resources if not r.address.startswith("data.")]
+    assert local.attributes["on_start"] == base64.b64encode(SCRIPT.encode()).decode()
+    rendered = SCRIPT.replace("${package}", "numpy")
+    assert templated.attributes["on_create"] == base64.b64encode(rendered.encode()).decode()
+    result = scan(["."], policies=list(builtin_policies()), select=["IAC319"], strict=True)
+    assert [(f.line, f.resource, f.verdict) for f in result.findings] == [
+        (12, "aws_sagemaker_notebook_instance_lifecycle_configuration.local", "FAIL"),
+        (17, "aws_sagemaker_notebook_instance_lifecycle_configuration.templated", "FAIL")]

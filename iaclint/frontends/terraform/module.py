@@ -39,7 +39,10 @@ from iaclint.model.records import dataclass, field
 from iaclint.model.resource import ParseError
 from iaclint.model.unknown import Unknown
 
-RENDERED_DATA_SOURCES = {"aws_iam_policy_document"}
+# Data sources whose result the configuration decides, without a read of the cloud: the
+# IAM policy document, a template rendered with its `vars` (the `template` provider's
+# `template_file`) and a file of the scanned tree (`local_file`, read at plan time).
+RENDERED_DATA_SOURCES = {"aws_iam_policy_document", "template_file", "local_file"}
 
 
 @dataclass
@@ -164,13 +167,35 @@ class Module:
     def _render_data(self, block, text: str):
         from iaclint.frontends.terraform.policy_document import render
 
-        base = f"{self.prefix}data.{block.labels[0]}.{block.labels[1]}"
+        rtype = block.labels[0]
+        base = f"{self.prefix}data.{rtype}.{block.labels[1]}"
 
         def one(key, scope):
             attributes = body(block, scope, Evaluator(Recorder()), (), top=True)
+            if rtype == "template_file":
+                return self._template_file(attributes, text)
+            if rtype == "local_file":
+                return self._local_file(attributes, text)
             return render(attributes, base + key_suffix(key), text)
 
         return collect(expand(block, Scope(self)), one, text)
+
+    def _template_file(self, attributes: dict, text: str) -> dict:
+        """`rendered`: `template` rendered with `vars`, as `templatefile()` renders a file."""
+        template, bindings = attributes.get("template"), attributes.get("vars", {})
+        if not isinstance(template, str):
+            rendered = unknown(f"{text}.rendered", "the template is unknown")
+        elif not isinstance(bindings, dict):
+            rendered = unknown(f"{text}.rendered", "the template's vars are unknown")
+        else:
+            rendered = render_template(template, self, bindings, f"{text}.rendered")
+        return {"rendered": rendered, "template": template, "vars": bindings}
+
+    def _local_file(self, attributes: dict, text: str) -> dict:
+        """`content`: the file `filename` names, read as `file()` reads it (the read gate)."""
+        filename = attributes.get("filename")
+        content = self.read_file("file", [filename], f"{text}.content")
+        return {"content": content, "filename": filename}
 
     def module_output(self, call: str, key, output: str | None, text: str):
         """`module.CALL[KEY].OUTPUT` (None for the whole object), or None when the module
