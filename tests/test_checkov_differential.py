@@ -68,6 +68,10 @@ def explain(policy, resource, ours: str | None, theirs: str | None, entity, proj
         return "resource SAM's transform creates"
     if theirs is None and any(isinstance(_our_value(resource, c), Unknown) for c, _ in _paths(policy)):
         return "value iaclint settles (variable validation, every branch)"
+    if resource.fmt == TERRAFORM and any(
+            _our_value(resource, c) is checkov_oracle.MISSING and
+            checkov_oracle.entity_value(entity, False, list(n)) == "" for c, n in _paths(policy)):
+        return "empty argument the provider treats as unset"
     if isinstance(policy.tree, grammar.ResourceCondition):
         return None
     if grammar.has_connection(policy.tree):

@@ -238,7 +238,7 @@ def test_an_optional_default_reaches_the_module_through_a_commented_type(tmp_pat
 
 
 def test_a_resource_instance_picked_by_a_computed_index_is_an_arn(monkeypatch):
-    """`data.aws_bedrock_foundation_model.allowed[id].model_arn` in a `for` and
+    """`aws_sagemaker_endpoint.scored[i].arn` in a `for` and
     `aws_sagemaker_endpoint.scored[count.index].arn` were read as values that may be `*`
     (the index is not a literal): UNKNOWN where the statement names instances' ARNs."""
     monkeypatch.chdir(ROOT)

@@ -50,9 +50,12 @@ def normalize(raw: RawResource) -> Resource:
         resource = _translated(raw, cfn_type, _awscc_table(raw.native_type, cfn_type),
                                awscc.canonical_namer(cfn_type), _awscc_speller(raw.native_type, cfn_type), AWSCC)
     else:
+        attributes = raw.attributes
+        if raw.native_type.startswith("aws_"):
+            attributes = _empty_strings_unset(attributes)
         resource = Resource(
             type=raw.native_type, native_type=raw.native_type, address=raw.address,
-            file=raw.file, span=raw.span, header=raw.header, attributes=raw.attributes,
+            file=raw.file, span=raw.span, header=raw.header, attributes=attributes,
             spans=raw.spans, native_paths={}, defaults=set(), fmt=raw.fmt,
             references=list(raw.references), unit=raw.unit, metadata=raw.metadata, metadata_spans=raw.metadata_spans,
             origins=raw.origins,
@@ -62,6 +65,40 @@ def normalize(raw: RawResource) -> Resource:
     if not isinstance(resource.spans, SpanMap):  # a Terraform module's resources have theirs packed already
         resource.spans = SpanMap(resource.spans)
     return resource
+
+
+def _empty_strings_unset(attributes: dict, depth: int = 0) -> dict:
+    """An `aws` provider argument set to `""` is not set: the provider reads an optional
+    argument with `GetOk`, to which `""` is no value (`kms_key_id = var.kms_key_id` with
+    `default = ""` deploys with the AWS-managed key), as it does `null`. Arguments of the
+    resource and of its nested blocks (lists of objects); a map's values (`tags`,
+    `environment`) are data and keep their `""`; a conditional's `""` branch leaves the
+    argument unset (`ABSENT`), as a `null` branch does. A copy where anything changes:
+    the attributes may be shared."""
+    out = None
+    for name, value in attributes.items():
+        new = value
+        if value == "" and value.__class__ is str:
+            new = _UNSET
+        elif isinstance(value, Unknown) and value.alternatives is not None and \
+                any(a == "" and a.__class__ is str for a in value.alternatives):
+            new = value.replace(alternatives=tuple(ABSENT if a == "" and a.__class__ is str else a
+                                                   for a in value.alternatives))
+        elif isinstance(value, list) and depth < 16 and any(type(item) is dict for item in value):
+            blocks = [_empty_strings_unset(item, depth + 1) if type(item) is dict else item for item in value]
+            if any(b is not item for b, item in zip(blocks, value)):
+                new = blocks
+        if new is not value:
+            if out is None:
+                out = dict(attributes)
+            if new is _UNSET:
+                del out[name]
+            else:
+                out[name] = new
+    return attributes if out is None else out
+
+
+_UNSET = object()
 
 
 class _Translation:
