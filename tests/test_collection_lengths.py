@@ -99,3 +99,69 @@ def test_item_count_of_items_that_may_be_absent_or_repeated():
     many = symbolic.repeated({"Effect": "Allow"}, "dynamic", "for_each unknown")
     assert symbolic.item_count([many], "n", "r").alternatives is None  # zero or more: no bound
     assert symbolic.item_count({"k": Unknown("x", "after apply")}, "n", "r") == 1
+
+
+FUNCTIONS = '''variable "extra" {}
+
+resource "aws_sagemaker_endpoint_configuration" "compacted" {
+  name = "compacted"
+  production_variants {
+    variant_name           = "main"
+    model_name             = "churn"
+    instance_type          = "ml.m5.large"
+    initial_instance_count = length(compact([var.extra, "zone-b"]))
+  }
+}
+
+resource "aws_sagemaker_endpoint_configuration" "deduplicated" {
+  name = "deduplicated"
+  production_variants {
+    variant_name           = "main"
+    model_name             = "churn"
+    instance_type          = "ml.m5.large"
+    initial_instance_count = length(distinct([var.extra, "zone-b"]))
+  }
+}
+
+resource "aws_sagemaker_endpoint_configuration" "flattened" {
+  name = "flattened"
+  production_variants {
+    variant_name           = "main"
+    model_name             = "churn"
+    instance_type          = "ml.m5.large"
+    initial_instance_count = length(flatten([var.extra, ["zone-b"]]))
+  }
+}
+
+resource "aws_sagemaker_endpoint_configuration" "named" {
+  name = "named"
+  production_variants {
+    variant_name           = "main"
+    model_name             = "churn"
+    instance_type          = "ml.m5.large"
+    initial_instance_count = length(compact(["${var.extra}-a"]))
+  }
+}
+
+resource "aws_iam_policy" "agents" {
+  name = "agents"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = distinct([var.extra, "bedrock:*"]), Resource = "*" }]
+  })
+}
+'''
+
+
+def test_functions_that_may_drop_or_spread_an_unknown_item_leave_the_length_open(tmp_path, monkeypatch):
+    """compact() may drop an unknown that is null or "", distinct() one that equals another
+    item, flatten() spreads an unknown that may be a list: the length is open (one zone or
+    two: UNKNOWN, never the PASS a count of 2 gave). An unknown with known text is never
+    empty; and distinct() keeps every known item, so `bedrock:*` still fails."""
+    assert _verdicts(tmp_path, monkeypatch, "main.tf", FUNCTIONS, ["IAC416", "IAC301"]) == [
+        ("IAC301", 47, "aws_iam_policy.agents", "FAIL"),
+        ("IAC416", 9, "aws_sagemaker_endpoint_configuration.compacted", "UNKNOWN"),
+        ("IAC416", 19, "aws_sagemaker_endpoint_configuration.deduplicated", "UNKNOWN"),
+        ("IAC416", 29, "aws_sagemaker_endpoint_configuration.flattened", "UNKNOWN"),
+        ("IAC416", 39, "aws_sagemaker_endpoint_configuration.named", "FAIL"),
+    ]

@@ -16,9 +16,9 @@ import re
 from iaclint.frontends.terraform import regex
 from iaclint.frontends.terraform.values import FunctionError  # raised by every function here
 from iaclint.model.documents import EncodedJson
-from iaclint.model import lazy_re, symbolic_text
+from iaclint.model import lazy_re, symbolic, symbolic_text
 from iaclint.model.sizes import MAX_VALUE_SIZE
-from iaclint.model.unknown import Unknown
+from iaclint.model.unknown import ABSENT, Unknown
 
 
 STRUCTURAL = {"jsonencode", "merge", "concat", "tolist", "toset", "tomap", "flatten", "coalesce", "lookup",
@@ -164,20 +164,42 @@ def concat(*lists):
 
 
 def flatten(value):
+    """An unknown item that may be a list stands for zero or more items (`symbolic.repeated`):
+    its items are unknown and so is how many there are (`length()` of the result is unknown)."""
     if not isinstance(value, list):
         raise FunctionError("flatten needs a list")
     out: list = []
     for item in value:
         if isinstance(item, list):
             out.extend(flatten(item))
+        elif _may_be_list(item):
+            out.append(symbolic.repeated(item, item.expr, item.reason, item.span, item.refs))
         else:
             out.append(item)
     return out
 
 
+def _may_be_list(item) -> bool:
+    """Whether an unknown could be a list (not a string template, a repeated item, or a
+    choice of values that are not lists)."""
+    if not isinstance(item, Unknown) or item.parts is not None or item.many:
+        return False
+    options = symbolic.alternatives(item)
+    return options is None or any(isinstance(o, (list, Unknown)) for o in options)
+
+
+def _optional(item: Unknown):
+    """An unknown item a function may leave out, depending on its value: it or nothing
+    (its reason stays: a verdict it leaves open is open because of that value)."""
+    return symbolic.choice((item, ABSENT), item.expr, item.reason, item.span, item.refs)
+
+
 def distinct(value):
-    """The first of equal items, in order (an Unknown equals only itself). Items are
-    compared by a key, not pairwise: a list of 100,000 items takes a moment, not hours."""
+    """The first of equal items, in order. Items are compared by a key, not pairwise: a
+    list of 100,000 items takes a moment, not hours. An Unknown is the same as itself and
+    may be the same as any other item: then it may be left out (`_optional`), so that the
+    result's length is a choice, while every known item stays (what a dropped unknown
+    equals is still there)."""
     out: list = []
     seen: set = set()
     for item in _list(value):
@@ -185,6 +207,12 @@ def distinct(value):
         if key not in seen:
             seen.add(key)
             out.append(item)
+    unknowns = [i for i, item in enumerate(out) if isinstance(item, Unknown) and not item.many]
+    if unknowns and len(out) > 1:
+        certain = unknowns[0] if len(unknowns) == len(out) else None  # all unknown: one of them is there
+        for i in unknowns:
+            if i != certain:
+                out[i] = _optional(out[i])
     return out
 
 
@@ -380,7 +408,18 @@ def tobool(value):
 
 
 def compact(values):
-    return [v for v in _list(values) if isinstance(v, Unknown) or v not in (None, "")]
+    """An unknown item that may be null or "" may be left out (`_optional`)."""
+    return [_optional(v) if _may_be_empty(v) else v
+            for v in _list(values) if isinstance(v, Unknown) or v not in (None, "")]
+
+
+def _may_be_empty(item) -> bool:
+    if not isinstance(item, Unknown) or item.many:
+        return False
+    if item.parts is not None:  # a string template: empty only when no known text is in it
+        return not any(isinstance(p, str) and p for p in item.parts)
+    options = symbolic.alternatives(item)
+    return options is None or any(o is None or o == "" or isinstance(o, Unknown) for o in options)
 
 
 def zipmap(keys_, values_):
