@@ -4,12 +4,13 @@ Terraform plans `count = var.is_kb ? 1 : 0` with `is_kb` false as nothing, and
 CloudFormation skips a resource whose `Condition` is false. iaclint evaluates code as it
 is deployed, so such blocks give no resource and no finding, which is right; but said
 nothing, a knowledge base switched off by a default (its public vector store included)
-would pass as clean. So the `model.resource.Uncreated` records of a load become notes on
-standard error: one per module instance or stack, naming the AI resources
-(`normalize.scope`), module calls and nested stacks that create nothing, and how to check
-them. Other resource types are left out: a general-purpose module's optional parts (a
-bucket policy, a replication rule) are off by default, and naming them would add a note to
-nearly every module call.
+would pass as clean. So the `model.resource.Uncreated` records of a load (kept by the
+loaders only when a root variable or parameter decides the block: `switches`) become notes
+on standard error: one per module instance or stack, naming the AI resources
+(`normalize.scope`), module calls and nested stacks that create nothing, and the
+variables or parameters to set to check them. Other resource types are left out: they are
+switched off with the AI resources they serve (a bucket, a role), and naming them too
+would only lengthen the note.
 """
 from __future__ import annotations
 
