@@ -101,49 +101,26 @@ def test_item_count_of_items_that_may_be_absent_or_repeated():
     assert symbolic.item_count({"k": Unknown("x", "after apply")}, "n", "r") == 1
 
 
-FUNCTIONS = '''variable "extra" {}
-
-resource "aws_sagemaker_endpoint_configuration" "compacted" {
-  name = "compacted"
-  production_variants {
+def _endpoint(name: str, count: str) -> str:
+    """An endpoint configuration whose one variant has `count` instances (10 lines)."""
+    return f'''resource "aws_sagemaker_endpoint_configuration" "{name}" {{
+  name = "{name}"
+  production_variants {{
     variant_name           = "main"
     model_name             = "churn"
     instance_type          = "ml.m5.large"
-    initial_instance_count = length(compact([var.extra, "zone-b"]))
-  }
-}
+    initial_instance_count = {count}
+  }}
+}}
 
-resource "aws_sagemaker_endpoint_configuration" "deduplicated" {
-  name = "deduplicated"
-  production_variants {
-    variant_name           = "main"
-    model_name             = "churn"
-    instance_type          = "ml.m5.large"
-    initial_instance_count = length(distinct([var.extra, "zone-b"]))
-  }
-}
+'''
 
-resource "aws_sagemaker_endpoint_configuration" "flattened" {
-  name = "flattened"
-  production_variants {
-    variant_name           = "main"
-    model_name             = "churn"
-    instance_type          = "ml.m5.large"
-    initial_instance_count = length(flatten([var.extra, ["zone-b"]]))
-  }
-}
 
-resource "aws_sagemaker_endpoint_configuration" "named" {
-  name = "named"
-  production_variants {
-    variant_name           = "main"
-    model_name             = "churn"
-    instance_type          = "ml.m5.large"
-    initial_instance_count = length(compact(["${var.extra}-a"]))
-  }
-}
-
-resource "aws_iam_policy" "agents" {
+FUNCTIONS = 'variable "extra" {}\n\n' + "".join(_endpoint(name, count) for name, count in (
+    ("compacted", 'length(compact([var.extra, "zone-b"]))'),
+    ("deduplicated", 'length(distinct([var.extra, "zone-b"]))'),
+    ("flattened", 'length(flatten([var.extra, ["zone-b"]]))'),
+    ("named", 'length(compact(["${var.extra}-a"]))'))) + '''resource "aws_iam_policy" "agents" {
   name = "agents"
   policy = jsonencode({
     Version   = "2012-10-17"
