@@ -204,23 +204,24 @@ def test_a_tf_json_count_names_its_variable(tmp_path, monkeypatch):
 
 
 def test_a_long_chain_of_locals_is_followed_once_and_only_so_deep(tmp_path, monkeypatch):
-    """500 switched-off blocks behind one chain of 200 locals: each name is worked out
+    """500 switched-off blocks behind one chain of 100 locals: each name is worked out
     once (not once per block), and past `MAX_DEPTH` links the chain is not followed, so
     the variable at its end is not named (and nothing is noted)."""
     from iaclint.frontends.terraform import switches
+    from iaclint.model import memo_walks
 
-    chain = "".join(f"  l{i} = local.l{i + 1}\n" for i in range(200))
+    chain = "".join(f"  l{i} = local.l{i + 1}\n" for i in range(100))
     blocks = "".join(f'resource "aws_sagemaker_domain" "d{i}" {{\n  count = local.l0 ? 1 : 0\n}}\n'
                      for i in range(500))
-    (tmp_path / "main.tf").write_text(f'variable "on" {{\n  default = false\n}}\nlocals {{\n{chain}  l200 = var.on\n}}\n'
+    (tmp_path / "main.tf").write_text(f'variable "on" {{\n  default = false\n}}\nlocals {{\n{chain}  l100 = var.on\n}}\n'
                                       + blocks)
     calls = []
     of_name = switches._of_name
     monkeypatch.setattr(switches, "_of_name", lambda *args: calls.append(args[1:3]) or of_name(*args))
     monkeypatch.chdir(tmp_path)
     assert scan(["."]).skipped == []
-    assert len(calls) < 500 + 2 * switches.MAX_DEPTH
-    monkeypatch.setattr(switches, "MAX_DEPTH", 300)
+    assert len(calls) < 500 + 2 * memo_walks.MAX_DEPTH
+    monkeypatch.setattr(memo_walks, "MAX_DEPTH", 150)
     (_, message), = scan(["."]).skipped
     assert message.endswith("set `var.on` " + TF_HOW)
 
@@ -240,3 +241,22 @@ def test_a_condition_on_a_long_chain_of_conditions_is_followed_once(tmp_path, mo
     assert where == "t.yaml:38" and message.startswith("M0, M1, M2 and 397 more create nothing")
     assert message.endswith("(Condition C0 is false): not checked; to check them, set `P` " + CFN_HOW)
     assert len(calls) < 400 + 3 * 32
+
+
+def test_a_walk_that_runs_out_of_stack_gives_no_note_and_loses_nothing(tmp_path, monkeypatch):
+    from iaclint.frontends.terraform import switches
+
+    def too_deep(*_):
+        raise RecursionError
+
+    notebook = ('resource "aws_sagemaker_notebook_instance" "{0}" {{\n  count = {1}\n  name = "{0}"\n'
+                '  role_arn = "arn:aws:iam::123456789012:role/lab"\n  instance_type = "ml.t3.medium"\n}}\n')
+    (tmp_path / "main.tf").write_text('variable "on" {\n  default = false\n}\n' + notebook.format("off", "var.on ? 1 : 0")
+                                      + notebook.format("lab", 1))
+    monkeypatch.chdir(tmp_path)
+    assert len(scan(["."]).skipped) == 1
+    monkeypatch.setattr(switches, "_of_text", too_deep)
+    result = scan(["."])
+    assert result.skipped == [] and result.errors == [] and "IAC001" not in {f.policy_id for f in result.findings}
+    assert ("IAC201", "aws_sagemaker_notebook_instance.lab[0]", 10) in {(f.policy_id, f.resource, f.line)
+                                                                         for f in result.findings}

@@ -8,44 +8,38 @@ that its parent sets to a literal or leaves at the child's default, is what the 
 no note. The raw template is followed: `Ref`s and `${Name}` in `Fn::Sub` to the template's
 parameters, `Condition` to other conditions, and a nested stack's parameter to the value
 its parent passes (`parent_link`, set by `nested`). What a name leads to is worked out
-once per template (`_MEMO` on its evaluator); a chain deeper than `MAX_DEPTH` is not
+once per template (`model.memo_walks`); a chain deeper than `memo_walks.MAX_DEPTH` is not
 followed further, and a cycle adds nothing.
 """
 from __future__ import annotations
 
-from iaclint.model import lazy_re
+from iaclint.model import lazy_re, memo_walks
 
-MAX_DEPTH = 64
 _SUB_NAME = lazy_re.compile(r"\$\{([A-Za-z0-9_]+)\}")
-_MEMO = "_switch_memo"  # attribute of an Evaluator: (kind, name) -> frozenset of root parameters
 
 
 def root_parameters(evaluator, condition: str) -> tuple:
     """The root template's parameters that Condition `condition` of `evaluator`'s
     template depends on, sorted."""
-    return tuple(sorted(_of_name(evaluator, "Condition", condition, 0)))
+    try:
+        return tuple(sorted(_of_name(evaluator, "Condition", condition, 0)))
+    except RecursionError:  # a deep chain on an already deep stack: no note rather than a lost resource
+        return ()
 
 
 def _of_name(evaluator, kind: str, name: str, depth: int) -> frozenset:
-    memo = evaluator.__dict__.setdefault(_MEMO, {})
-    key = (kind, name)
-    if key in memo:
-        return memo[key]
-    if depth >= MAX_DEPTH:
-        return frozenset()
-    memo[key] = frozenset()  # while it is worked out: a reference back to it (a cycle) adds nothing
-    found: frozenset = frozenset()
+    return memo_walks.once(evaluator, ("cfn", kind, name), depth, _followed, frozenset())
+
+
+def _followed(evaluator, kind: str, name: str, depth: int) -> frozenset:
     if kind == "Condition":
-        if name in evaluator.conditions:
-            found = _of_value(evaluator, evaluator.conditions[name], depth)
-    elif name in evaluator.params:
-        link = getattr(evaluator, "parent_link", None)
-        if link is None:
-            found = frozenset((name,))
-        elif name in link[1]:  # none: the child's own default decides
-            found = _of_value(link[0], link[1][name], depth)
-    memo[key] = found
-    return found
+        return _of_value(evaluator, evaluator.conditions[name], depth) if name in evaluator.conditions else frozenset()
+    if name not in evaluator.params:
+        return frozenset()
+    link = getattr(evaluator, "parent_link", None)
+    if link is None:
+        return frozenset((name,))
+    return _of_value(link[0], link[1][name], depth) if name in link[1] else frozenset()  # none: the child's default
 
 
 def _of_value(evaluator, value, depth: int) -> frozenset:

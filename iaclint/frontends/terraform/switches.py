@@ -7,17 +7,15 @@ module's own default switches off (an optional feature of a general-purpose modu
 caller did not ask for), or a literal `count = 0`, is what the code says: no note. The
 expression is followed through the text of its references: `var.x` of a child to the
 argument its call passes (none: the child's default decides), `local.y` to the local's
-expression. What a name leads to is worked out once per module instance (`_MEMO` on the
-module), so 10,000 blocks behind one chain of locals cost the chain once; a chain deeper
-than `MAX_DEPTH` is not followed further, and a cycle adds nothing.
+expression. What a name leads to is worked out once per module instance
+(`model.memo_walks`), so 10,000 blocks behind one chain of locals cost the chain once; a
+chain deeper than `memo_walks.MAX_DEPTH` is not followed further, and a cycle adds nothing.
 """
 from __future__ import annotations
 
-from iaclint.model import lazy_re
+from iaclint.model import lazy_re, memo_walks
 
-MAX_DEPTH = 64
 _NAME = lazy_re.compile(r"\b(var|local)\.([A-Za-z_][A-Za-z0-9_-]*)")
-_MEMO = "_switch_memo"  # attribute of a Module: (kind, name) -> {root variable: its value}
 
 
 def root_variables(attribute, module) -> tuple:
@@ -25,7 +23,10 @@ def root_variables(attribute, module) -> tuple:
     those, the ones that look like switches when there are any: a bool, a number, null or
     an empty collection (`var.is_kb ? tomap(local.policies) : {}` depends on the variables
     that name the policies too, which switch nothing)."""
-    found = _of_text(attribute.text(), module, 0)
+    try:
+        found = _of_text(attribute.text(), module, 0)
+    except RecursionError:  # a deep chain on an already deep stack: no note rather than a lost block
+        return ()
     switches = [name for name, value in found.items() if _switch_like(value)]
     return tuple(sorted(switches or found))
 
@@ -38,27 +39,17 @@ def _of_text(text: str, module, depth: int) -> dict:
 
 
 def _of_name(module, kind: str, name: str, depth: int) -> dict:
-    memo = module.__dict__.setdefault(_MEMO, {})
-    key = (kind, name)
-    if key in memo:
-        return memo[key]
-    if depth >= MAX_DEPTH:
-        return {}
-    memo[key] = {}  # while it is worked out: a reference back to it (a cycle) adds nothing
-    found: dict = {}
+    return memo_walks.once(module, ("tf", kind, name), depth, _followed, {})
+
+
+def _followed(module, kind: str, name: str, depth: int) -> dict:
     if kind == "local":
         local = module.local_attributes.get(name)
-        if local is not None:
-            found = _of_text(local.text(), module, depth + 1)
-    elif module.inputs is None:
-        if name in module.declared:
-            found = {name: module.variables.get(name)}
-    else:
-        argument = module.inputs.call.block.attributes.get(name)
-        if argument is not None:  # none: the child's own default decides
-            found = _of_text(argument.text(), module.inputs.call.parent, depth + 1)
-    memo[key] = found
-    return found
+        return _of_text(local.text(), module, depth + 1) if local is not None else {}
+    if module.inputs is None:
+        return {name: module.variables.get(name)} if name in module.declared else {}
+    argument = module.inputs.call.block.attributes.get(name)  # none: the child's own default decides
+    return _of_text(argument.text(), module.inputs.call.parent, depth + 1) if argument is not None else {}
 
 
 def _switch_like(value) -> bool:
