@@ -10,6 +10,7 @@ conditions do not narrow a grant. Policies combine the answers with `all3`/`any3
 from __future__ import annotations
 
 import re
+from itertools import repeat
 from typing import Any, Iterable
 
 from iaclint.aws.iam.logic import Tri, all3, any3, not3
@@ -75,15 +76,9 @@ def actions_overlap(stmt: Statement, query: str) -> Tri:
 
 
 def actions_overlap_any(stmt: Statement, queries: Iterable[str]) -> Tri:
-    """Does the statement name at least one action of any of `queries`?"""
-    unknown = False
-    for query in queries:
-        answer = actions_overlap(stmt, query)
-        if answer is True:
-            return True
-        if answer is None:
-            unknown = True
-    return None if unknown else False
+    """Does the statement name at least one action of any of `queries`? (`any3` of a
+    `map`: the queries in order, none after the first True, and no generator frame.)"""
+    return any3(map(actions_overlap, repeat(stmt), queries))
 
 
 def _any_element(elements: list, query: str, known, unknown) -> Tri:
@@ -134,22 +129,10 @@ def resource_is_star(stmt: Statement) -> Tri:
     does; `arn:aws:bedrock:*:*:foundation-model/*` does not. `NotResource` applies to
     everything except what it lists, so it counts as `*` unless it excludes `*` itself."""
     if "resources" in stmt.paths:
-        return _any_star(stmt.resources)
+        return any3(map(is_star, stmt.resources))  # (a `map`: no generator frame, stops at the first True)
     if "not_resources" in stmt.paths:
-        return not3(_any_star(stmt.not_resources))
+        return not3(any3(map(is_star, stmt.not_resources)))
     return False
-
-
-def _any_star(elements: list) -> Tri:
-    """`any3` of `is_star` over the elements, in a loop (see `_any_element`)."""
-    seen_unknown = False
-    for element in elements:
-        answer = is_star(element)
-        if answer is True:
-            return True
-        if answer is None:
-            seen_unknown = True
-    return None if seen_unknown else False
 
 
 def resources_cover(stmt: Statement, arn: str) -> Tri:
