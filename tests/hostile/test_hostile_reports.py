@@ -91,3 +91,29 @@ def test_every_inventory_format_is_inert(world, fmt):
     assert_inert(run, code=(0, 1))
     if fmt == "html":
         assert "<img" not in run.out.split("<script", 1)[0]
+
+
+def test_notes_on_switched_off_resources_are_inert(tmp_path):
+    """What a switched-off note names comes from the tree: a condition's name, a logical
+    ID, a resource label and an environment's file name, each with a newline and a CI log
+    command or a terminal escape in it."""
+    repo = repository(tmp_path / "repo")
+    (repo / "stack.yaml").write_text(
+        'Parameters:\n  Stage:\n    Type: String\n    Default: dev\n'
+        'Conditions:\n  "Is\\n::error::condition": !Equals [!Ref Stage, prod]\n'
+        'Resources:\n  "Nb\\n::error::id\\e[2J":\n    Type: AWS::SageMaker::NotebookInstance\n'
+        '    Condition: "Is\\n::error::condition"\n'
+        '    Properties:\n      InstanceType: ml.t3.medium\n      RoleArn: arn:aws:iam::123456789012:role/r\n')
+    (repo / "tf").mkdir()
+    (repo / "tf" / "main.tf").write_text(
+        'variable "on" {\n  default = false\n}\n'
+        'resource "aws_sagemaker_domain" "d\\n::error::label" {\n  count = var.on ? 1 : 0\n  domain_name = "d"\n}\n')
+    (repo / "tf" / "env").mkdir()
+    (repo / "tf" / "env" / "dev\n::error::env.tfvars").write_text("on = false\n")
+    home = tmp_path / "home"
+    home.mkdir()
+    run = iaclint("scan", ".", "--no-cache", cwd=repo, home=home)
+    assert_inert(run, code=0)
+    notes = [line for line in run.err.splitlines() if "creates nothing" in line]
+    assert len(notes) == 2, run.err
+    assert "Is\\n::error::condition is false" in run.err and "\\n::error::env" in run.err
