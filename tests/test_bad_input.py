@@ -62,6 +62,20 @@ def test_kubernetes_and_workflow_yaml_are_skipped(tmp_path, monkeypatch):
     assert result.findings == [] and result.files == 0
 
 
+def test_a_vocabulary_naming_template_keys_is_not_a_template(tmp_path, monkeypatch):
+    """A tokenizer's `vocab.json` trained on AWS documents maps the words
+    `AWSTemplateFormatVersion` and `Resources` to token ids: a format version that is a
+    number is no template's, so the file is skipped, not an IAC001 "Resources must be a
+    mapping". A template whose version is text still has its bad `Resources` reported."""
+    monkeypatch.chdir(tmp_path)
+    _good(tmp_path)
+    (tmp_path / "vocab.json").write_text(
+        '{"<s>": 0, "AWS::": 1, "Resources": 2, "sagemaker": 3, "AWSTemplateFormatVersion": 4}')
+    (tmp_path / "stack.json").write_text('{"AWSTemplateFormatVersion": "2010-09-09",\n "Resources": []}')
+    result = scan(["."], select=["IAC001", "IAC201"])
+    assert _ids(result) == [("IAC001", "stack.json", 2), ("IAC201", "main.tf", 1)]
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can read any file")
 def test_unreadable_file(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)

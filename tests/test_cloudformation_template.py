@@ -138,6 +138,7 @@ def test_sniffing_rules():
     assert not is_template({"Resources": {"A": {"Type": "Custom::X"}}})
     assert not is_template({"Resources": "AWS::S3::Bucket"})
     assert not is_template(["AWSTemplateFormatVersion"])
+    assert not is_template({"AWSTemplateFormatVersion": 4, "Resources": 2})  # a vocabulary's token ids
 
 
 def test_example_templates_load_without_errors():

@@ -4,7 +4,8 @@ SAM events, AgentCore gateways and runtimes, and Lambda permissions.
 A REST method whose integration is an AWS service proxy to an AI runtime (SageMaker, Bedrock)
 fronts that endpoint or model directly (`rest_apis.proxied`), and a REST API whose resource
 policy lets every AWS account in gives `any AWS account` an edge to what its `AWS_IAM`
-methods front (`rest_apis.policy_opens`).
+methods front (`rest_apis.policy_opens`). The operations of a REST API's OpenAPI `body`
+are its methods as much as method resources are (`openapi.operations`).
 
 An entry that takes callers without authentication gets an edge from the `internet`
 pseudo asset to what it fronts, located first at the setting that opens it (the method's
@@ -16,7 +17,7 @@ edge with `known=False`. An API asset `exposes` each function it integrates, and
 from __future__ import annotations
 
 from iaclint.aws import iam
-from iaclint.inventory import kinds, rest_apis
+from iaclint.inventory import kinds, openapi, rest_apis
 from iaclint.inventory.unit import Builder, unknowable
 from iaclint.inventory.model import INTERNET, PRIVATE, PUBLIC, Asset, Unknowable
 from iaclint.model.unknown import is_unknown
@@ -42,14 +43,15 @@ def extract(b: Builder) -> None:
         _permission(b, permission)
 
 
-def _open(b: Builder, entry: Asset, target: Asset, label: str, via: tuple, auth, fix: str) -> None:
+def _open(b: Builder, entry: Asset, target: Asset, label: str, via: tuple, auth, fix: str, why: str = "") -> None:
     """`internet -> target` through `entry` when `auth` (the entry's authentication) is
-    NONE; an unknown edge when it cannot be known."""
+    NONE; an unknown edge when it cannot be known (`why`, when not a value's)."""
     if target is None:
         return
     if is_unknown(auth):
-        b.link(b.pseudo(kinds.internet()), target, "invokes", label, via, known=False,
-               reason=unknowable(auth, f"the authentication of `{entry.name}`").reason, cost=OPEN_COST, fix=fix)
+        reason = why or unknowable(auth, f"the authentication of `{entry.name}`").reason
+        b.link(b.pseudo(kinds.internet()), target, "invokes", label, via, known=False, reason=reason,
+               cost=OPEN_COST, fix=fix)
     elif isinstance(auth, str) and auth.upper() == NONE:
         b.link(b.pseudo(kinds.internet()), target, "invokes", label, via, cost=OPEN_COST, fix=fix)
         if target.exposure in (None, INTERNET, PRIVATE):
@@ -121,13 +123,37 @@ def _rest_api(b: Builder, api) -> None:
                 _open(b, entry, function, label, (b.at(method, where), b.at(holder, path)), auth,
                       f"require authorization on `{method.address}` (`AWS_IAM`, `COGNITO_USER_POOLS` or a Lambda "
                       "authorizer)")
-            _any_account(b, api, method, function, (b.at(method, where), b.at(holder, path)), auth, private)
+            _any_account(b, api, method.address, verb, function, (b.at(method, where), b.at(holder, path)), auth,
+                         private)
         levels.append(PRIVATE if private else _level(auth))
+    levels += _openapi_operations(b, api, entry, private)
     _set_exposure(entry, levels)
     entry.exposure_detail = "REST API" + (" (private endpoint)" if private else "")
 
 
-def _any_account(b: Builder, api, method, target: Asset, via: tuple, auth, private: bool) -> None:
+def _openapi_operations(b: Builder, api, entry: Asset, private: bool) -> list:
+    """The methods the API's OpenAPI `body` defines (`openapi.operations`), linked as
+    method resources are; their exposure levels."""
+    levels = []
+    for op in openapi.operations(api):
+        uri = op.where + (openapi.INTEGRATION, "uri")
+        name = f"{op.verb} {op.route}"
+        hops = _functions(b, api, uri) + rest_apis.proxied(b, api, uri)
+        auth, where = op.auth, b.at(api, op.auth_where)
+        label = f"API `{api.address}` {name} (authorization {auth if isinstance(auth, str) else '?'})"
+        for path, function in hops:
+            b.link(entry, function, "exposes", f"integration of `{name}`", (b.at(api, path),), cost=4)
+            if not private:
+                _open(b, entry, function, label, (where, b.at(api, path)), auth,
+                      f"give `{name}` of `{api.address}` a security requirement (a Lambda or Cognito authorizer, "
+                      "`awsSigv4` or an API key), or the document a top-level `security`", op.why)
+            _any_account(b, api, f"{name} of {api.address}", op.verb, function, (where, b.at(api, path)), auth,
+                         private)
+        levels.append(PRIVATE if private else _level(auth))
+    return levels
+
+
+def _any_account(b: Builder, api, method: str, verb, target: Asset, via: tuple, auth, private: bool) -> None:
     """`any AWS account -> target` when the API's resource policy lets every account in
     and the method takes signed requests (`AWS_IAM`), or no authentication on a private
     API (an unauthenticated public method is already the internet's edge)."""
@@ -138,12 +164,12 @@ def _any_account(b: Builder, api, method, target: Asset, via: tuple, auth, priva
         takes = kind == "AWS_IAM" or (kind == NONE and private)
     if takes is False:
         return
-    verdict, where, reason = rest_apis.policy_opens(b, api, method.attributes.get("http_method"))
+    verdict, where, reason = rest_apis.policy_opens(b, api, verb)
     if verdict is False or where is None:
         return
     known = verdict is True and takes is True
     if not known and not reason:
-        reason = unknowable(auth, f"the authorization of `{method.address}`").reason
+        reason = unknowable(auth, f"the authorization of `{method}`").reason
     b.link(b.pseudo(kinds.anyone()), target, "invokes", f"the resource policy of `{api.address}`", (where,) + via,
            known=known, reason=reason, cost=OPEN_COST,
            fix=f"confine the resource policy of `{api.address}` with an `aws:SourceVpce`, `aws:SourceIp` or "

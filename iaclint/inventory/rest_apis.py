@@ -32,6 +32,7 @@ from iaclint.inventory import kinds
 from iaclint.inventory.model import Asset
 from iaclint.inventory.unit import Builder
 from iaclint.model import lazy_re
+from iaclint.model.documents import EncodedJson
 from iaclint.model.unknown import is_unknown
 
 HOLE = "\x00"  # an unknown part of the URI's text
@@ -128,6 +129,8 @@ def _named(b: Builder, types: tuple, keys: tuple, name: str) -> Asset | None:
 def _value_at(attributes, path: tuple):
     value = attributes
     for step in path:
+        if isinstance(value, EncodedJson):
+            value = value.value  # a Terraform `jsonencode(...)` (an OpenAPI `body`)
         if isinstance(value, list) and value and isinstance(step, str):
             value = value[0]  # a Terraform block written once
         if not isinstance(value, dict):

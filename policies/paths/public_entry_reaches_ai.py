@@ -2,7 +2,8 @@
 an AI asset.
 
 Entries are a Lambda function URL with `authorization_type = NONE`, an API Gateway REST
-method with `authorization = NONE` and no API key, an HTTP API route without an
+method with `authorization = NONE` and no API key (or an operation of the API's OpenAPI
+`body` with no security requirement), an HTTP API route without an
 authorizer (or a quick-create API), a SAM `Api`/`HttpApi` event or `FunctionUrlConfig`
 without an authorizer, and an AgentCore gateway with `authorizer_type = NONE`. A REST integration that is an AWS
 service proxy to the SageMaker or Bedrock runtime reaches the endpoint or model itself. From the

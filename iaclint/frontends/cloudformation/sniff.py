@@ -30,10 +30,13 @@ def bytes_look_like_template(data: bytes) -> bool:
 
 
 def is_template(doc: Any) -> bool:
-    """The real rule: a format version, or resources typed `AWS::...`, or a SAM transform."""
+    """The real rule: a format version, or resources typed `AWS::...`, or a SAM transform.
+    The format version is text (`2010-09-09`); the same key holding a number is a word of
+    some other file (a tokenizer's `vocab.json` trained on AWS documents maps
+    `AWSTemplateFormatVersion` and `Resources` to token ids), not a template to report on."""
     if not isinstance(doc, dict):
         return False
-    if "AWSTemplateFormatVersion" in doc:
+    if isinstance(doc.get("AWSTemplateFormatVersion"), str):
         return True
     resources = doc.get("Resources")
     if not isinstance(resources, dict):
