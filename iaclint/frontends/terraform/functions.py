@@ -22,7 +22,8 @@ from iaclint.model.unknown import ABSENT, Unknown
 
 
 STRUCTURAL = {"jsonencode", "merge", "concat", "tolist", "toset", "tomap", "flatten", "coalesce", "lookup",
-              "element", "values", "compact", "distinct", "one"}
+              "element", "values", "compact", "distinct", "one",
+              "keys"}  # a map's keys are known whatever its values are
 
 
 def _plain(value):
