@@ -377,10 +377,11 @@ def test_a_split_modules_resources_are_finished_as_one_pass_finishes_them(untidy
 
 
 def test_a_split_module_that_reads_a_resources_instances_gives_one_passs_bytes(module_dir, tmp_path, monkeypatch):
-    """The first pass does not parse resources, so a module built from it cannot say a
-    resource's `count`/`for_each` (`Module.resource_instances`): asking for them, in this
-    process or in the child that evaluates the second half, loads the module again with
-    every file parsed first. The report is one pass's, instances expanded."""
+    """The first pass does not parse resources, so a module built from it reads a
+    resource's block from its file when its instances are asked for (`Module.
+    resource_instances`, `tree.ModuleTree.resource_block`), in this process or in the child
+    that evaluates the second half (whose files this process may not have read). The
+    report is one pass's, instances expanded."""
     import shutil
 
     root = tmp_path / "root"
@@ -398,3 +399,4 @@ def test_a_split_module_that_reads_a_resources_instances_gives_one_passs_bytes(m
     answers = _forks(monkeypatch)
     assert _report(root, jobs=1) == one_pass and answers == []
     assert _report(root, jobs=2) == one_pass
+    assert len(answers) == 1, "the child's half was not taken (the module was loaded again)"

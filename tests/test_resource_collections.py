@@ -106,3 +106,41 @@ def test_a_chain_of_collections_written_backwards_is_followed_only_so_deep(tmp_p
     # the first block asks for the whole chain below it: cut MAX_CHAIN links down, it is unknown
     assert addresses[0] == f"aws_iam_role.r{length - 1}"
     assert addresses[-1] == 'aws_iam_role.r0["k"]' and len(addresses) == length
+
+
+def _first_pass_loads(directory, monkeypatch) -> tuple:
+    """The module loaded from its first pass (as a module past `kept.WHOLE_BYTES` is) and
+    loaded with every file parsed first; and whether the first load fell back to that."""
+    import pickle
+
+    from iaclint.frontends.terraform import halves, kept
+    from iaclint.frontends.terraform.tree import Mismatch
+
+    monkeypatch.setattr(kept._THREADS, "kept", kept.Kept(whole=0))
+    fell_back = []
+    real = halves.by_blocks
+    monkeypatch.setattr(halves, "by_blocks", lambda *a, **k: fell_back.append(1) or real(*a, **k))
+    first = _load(directory)
+    monkeypatch.setattr(halves, "load", lambda *a, **k: (_ for _ in ()).throw(Mismatch("test")))
+    whole = _load(directory)
+    dump = lambda r: pickle.dumps((r.resources, r.errors, r.notes, r.effort))  # noqa: E731
+    return dump(first) == dump(whole), fell_back[:-1]
+
+
+def test_a_module_built_from_its_first_pass_reads_the_resources_block_from_its_file(monkeypatch):
+    same, fell_back = _first_pass_loads(CASE, monkeypatch)
+    assert same and fell_back == []
+
+
+def test_a_resource_whose_first_line_is_not_where_the_first_pass_looks_is_found_by_parsing_every_file(
+        tmp_path, monkeypatch):
+    (tmp_path / "a.tf").write_text('resource "aws_iam_role_policy" "agent" {\n  for_each = aws_iam_role.agent\n'
+                                   '  role = each.value.name\n  policy = "{}"\n}\n'
+                                   'resource "aws_s3_bucket" "m" {\n  bucket = "m-${length(aws_iam_role.missing)}"\n}\n')
+    (tmp_path / "b.tf").write_text('  resource "aws_iam_role" "agent" {\n    for_each = toset(["x", "y"])\n'
+                                   '    name = each.key\n  }\n')
+    same, fell_back = _first_pass_loads(tmp_path, monkeypatch)
+    assert same and fell_back == []
+    resources = {r.address: r for r in _load(tmp_path).resources}
+    assert list(resources)[:2] == ['aws_iam_role_policy.agent["x"]', 'aws_iam_role_policy.agent["y"]']
+    assert isinstance(resources["aws_s3_bucket.m"].attributes["bucket"], Unknown)  # no such resource

@@ -16,11 +16,12 @@ parsing every file first gives (`by_blocks`). The whole parse must find the bloc
 pass built the module from, and the first pass's count of resource blocks must give the
 same decision to split; otherwise `tree.Mismatch` is raised and the module is loaded again
 by `by_blocks` (so is a module with calls, whose children's files are read across the
-evaluation, and one whose evaluation asks for a resource's instances as a whole:
-`Module.resource_instances` needs the resource's block), and so is a module whose trees
-are all kept (up to `kept.WHOLE_BYTES` of source: each file is parsed once that way, and
-measured inside the pipeline, freeing each tree right after its file costs what freeing
-them together does, so a first pass would only add time: docs/performance.md).
+evaluation), and so is a module whose trees are all kept (up to `kept.WHOLE_BYTES` of
+source: each file is parsed once that way, and measured inside the pipeline, freeing each
+tree right after its file costs what freeing them together does, so a first pass would only
+add time: docs/performance.md). A module built from the first pass knows its files
+(`Module.partial`): a resource's block it needs (`Module.resource_instances`) is read from
+its file (`tree.ModuleTree.resource_block`).
 
 **Two halves.** A monorepo root of 1,000 files in one directory is one module: loaded in
 one process, it left the second core idle. Its resources are independent once the module's
@@ -90,7 +91,7 @@ def load(tree, files: list, build, evaluate_module, evaluate_files, fork=None, f
         return
     mark = len(result.errors)
     module = build(shared)
-    module.partial = True
+    module.partial = files
     split = cut is not None and _splits(shared, tree.estimate(files))
     if not split:
         evaluate_files(module, result, files)
@@ -177,7 +178,7 @@ def _on_two(tree, files: list, cut: int, build, evaluate_files, fork, finish=Non
 
     here, there = multiprocessing.Pipe()
     try:
-        pending = fork(lambda: _second_files(tree, files[cut:], there, here, build, evaluate_files))
+        pending = fork(lambda: _second_files(tree, files, cut, there, here, build, evaluate_files))
     finally:
         there.close()  # the child holds the other end: recv() here ends when it dies
     if pending is None:
@@ -198,7 +199,7 @@ def _on_two(tree, files: list, cut: int, build, evaluate_files, fork, finish=Non
         tree.parsed_bytes += parsed
         mark = len(result.errors)
         module = build(first + shared)
-        module.partial = True
+        module.partial = files
         memo = _memo(module)
         _send(here, (first, module.variables, module.origins))
         tree.adopt(files[cut:], shared)  # parsed here only when the child's answer is not taken
@@ -229,9 +230,11 @@ def _reap(pending) -> None:
         pending.result()
 
 
-def _second_files(tree, files: list, connection, other, build, evaluate_files):
-    """In the child: the first pass over `files`, what the first half needs of them, then
-    the evaluation of their resources (None when the module is not split after all)."""
+def _second_files(tree, module_files: list, cut: int, connection, other, build, evaluate_files):
+    """In the child: the first pass over the files from `cut`, what the first half needs of
+    them, then the evaluation of their resources (None when the module is not split after
+    all)."""
+    files = module_files[cut:]
     other.close()
     result = tree.result
     parsed = tree.parsed_bytes
@@ -246,7 +249,7 @@ def _second_files(tree, files: list, connection, other, build, evaluate_files):
             return None
         first, values, origins = answer
         module = build(first + shared, (values, origins))
-        module.partial = True
+        module.partial = module_files
         return _second_half(module, result, files, module.budget.left, _marks(result, tree), evaluate_files,
                             send=lambda data: _send(connection, data))
 

@@ -345,6 +345,18 @@ def parse_shared(file: str, data: bytes) -> Shared:
     return Shared(source, shared, resources + _evaluated(shared))
 
 
+def resource_heads(data: bytes) -> list[tuple[str, str]]:
+    """(type, name) of each `resource` block whose first line opens it at the start of a
+    line (see `_HEADER`), in file order: where a resource is, without parsing."""
+    heads = []
+    for match in _HEADER.finditer(data):
+        if match.group(1) == b"resource" and len(match.group(2)) <= _LABELS_MAX:
+            labels = [label.strip(b'"').decode("utf-8", "replace") for label in _LABEL.findall(match.group(2))]
+            if len(labels) == 2:
+                heads.append((labels[0], labels[1]))
+    return heads
+
+
 _CALL = re.compile(rb'(?m)^module[ \t]*"')
 
 

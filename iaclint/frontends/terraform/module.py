@@ -31,7 +31,7 @@ from iaclint.frontends.terraform.resources import (
     key_suffix,
 )
 from iaclint.frontends.terraform.kept import kept
-from iaclint.frontends.terraform.tree import MAX_FILE_BYTES, Mismatch, ModuleTree
+from iaclint.frontends.terraform.tree import MAX_FILE_BYTES, ModuleTree
 from iaclint.gate import reads
 from iaclint.model import symbolic
 from iaclint.model.documents import EncodedJson
@@ -108,10 +108,9 @@ class Module:
         self._resolved: dict = {}  # ("data", type, name) / ("output", name) -> value
         self.files_read: list = []  # inputs beyond the .tf files (the cache must know them)
         self.calls = calls_of(self)
-        # Built from the blocks that are not resources (`halves`' first pass): a resource's
-        # `count`/`for_each` is not known here, and asking for it loads the module again
-        # with every file parsed first (`resource_instances`).
-        self.partial = False
+        # Built from the blocks that are not resources (`halves`' first pass): the module's
+        # files, where `resource_instances` looks for a resource's block; else None.
+        self.partial: list | None = None
 
     def child(self, directory: str, blocks: list, **how) -> "Module":
         """A child module instance of a call of this module (see `calls.Call`)."""
@@ -214,11 +213,13 @@ class Module:
         at plan time), so `for_each = aws_iam_role.runtime`, `length(aws_x.y)` and
         `aws_x.y[*].arn` expand as Terraform plans them. None for a resource of one
         instance, one whose expansion is unknown, or a name that is no resource here:
-        the reference stays the one Unknown it was."""
+        the reference stays the one Unknown it was. A module built from the first pass
+        (`partial`: its files) reads the block from its file (`tree.resource_block`)."""
         block = self.resource_blocks.get((rtype, name))
-        if block is None:
-            if self.partial:  # not parsed yet: the answer would differ from a whole parse
-                raise Mismatch(f"`{text}` reads a resource's instances: every file is parsed first")
+        if block is None and self.partial is not None:  # its file's first pass did not parse it
+            block = self._guarded(("block", rtype, name), text,
+                                  lambda: self.tree.resource_block(self.partial, rtype, name))
+        if block is None or isinstance(block, Unknown):
             return None
         if "count" not in block.attributes and "for_each" not in block.attributes:
             return None
@@ -347,6 +348,7 @@ def load_module(directory: str, tf_files: list, var_files=(), variables: dict | 
     gives what each resource is replaced with: a half's as soon as it is evaluated or
     received (`halves`), while the other process may still be working."""
     from iaclint.frontends.terraform import halves
+    from iaclint.frontends.terraform.tree import Mismatch
     from iaclint.gate.reads import Tree
 
     scanned = tree if tree is not None else Tree.of([directory or "."])
@@ -409,8 +411,6 @@ def evaluate_module(module: Module, result: ModuleResult, blocks: list | None = 
         except RecursionError:
             result.errors.append(ParseError(block.span.file, block.header.line, block.header.column,
                                             f"{'.'.join(block.labels)} is nested too deeply to evaluate"))
-        except Mismatch:  # the module is loaded again, every file parsed first (`halves`)
-            raise
         except Exception as exc:  # a bug of ours must not stop the scan (the fuzz tests look for it)
             result.errors.append(ParseError(block.span.file, block.header.line, block.header.column,
                                             f"internal error evaluating {'.'.join(block.labels)}: "

@@ -83,6 +83,8 @@ class ModuleTree:
         self.real = 0  # resource and data blocks of the files parsed whole here (`halves` checks its estimate)
         self._texts: dict = {}  # path -> its bytes, for files whose resource blocks were let go
         self._manifest = None
+        self._heads: dict | None = None  # (type, name) -> the file whose first lines open that resource
+        self._counted: dict | None = None  # (type, name) -> its block when counted, from every file parsed
         self._errors: set = set()
         self._dependencies: set = set()
 
@@ -219,6 +221,74 @@ class ModuleTree:
             kept().drop(source)
         self._parsed[path] = shared_blocks(blocks)
 
+    def resource_block(self, files: list, rtype: str, name: str):
+        """The block `resource "rtype" "name"` of the module of `files` when it has `count`
+        or `for_each` (else None), read from a whole parse of its file made for this
+        question: a module built from the first pass, which parses no resource, needs it to
+        expand the resource's instances (`Module.resource_instances`). Such a parse is the
+        one `complete` makes (the same blocks), neither counted nor kept. The file whose
+        first lines open the block is parsed (`hcl.resource_heads`, over every file once);
+        when none does, or its parse disagrees (a header inside a heredoc, one not at the
+        start of a line, a name no resource has), every file is parsed once, trees let go
+        as they are read, and the resources with `count`/`for_each` kept. A resource is
+        declared once in a module (Terraform rejects a second), so the first found is the
+        one a module built from every block has."""
+        if self._heads is None:
+            self._heads = {}
+            for path in files:
+                for head in self._heads_of(path):
+                    self._heads.setdefault(head, path)
+        path = self._heads.get((rtype, name))
+        if path is not None:
+            blocks = self._whole_parse(path)
+            found = next((b for b in blocks if b.type == "resource" and tuple(b.labels) == (rtype, name)), None)
+            if found is not None:
+                return found if _counted(found) else None
+        if self._counted is None:
+            self._counted = {}
+            for path in files:
+                for block in self._whole_parse(path):
+                    if block.type == "resource" and len(block.labels) == 2:
+                        self._counted.setdefault(tuple(block.labels), block if _counted(block) else None)
+        return self._counted.get((rtype, name))
+
+    def _heads_of(self, path: str) -> list:
+        from iaclint.frontends.terraform.hcl import resource_heads
+
+        data = self._bytes_of(path)
+        if data is None:
+            return []
+        if path.endswith(".tf.json"):  # no first lines to read: JSON is parsed whole (cheap)
+            return [tuple(b.labels) for b in self._whole_parse(path) if b.type == "resource" and len(b.labels) == 2]
+        return resource_heads(data)
+
+    def _whole_parse(self, path: str) -> list:
+        """The blocks of a file from a parse of its own (its tree let go at once)."""
+        from iaclint.frontends.terraform.kept import kept
+
+        data = self._bytes_of(path)
+        if data is None:
+            return []
+        blocks, _ = read_config_file(path, data, self.scanned)
+        if blocks:
+            kept().drop(blocks[0].source)
+        return blocks
+
+    def _bytes_of(self, path: str) -> bytes | None:
+        """A file's bytes as this load has them (an unsaved buffer, its first pass, a file
+        evaluated already), else read again through the gate; None when unreadable."""
+        data = self.overlay.get(path)
+        if data is None:
+            pending = self._pending.get(path)
+            source = pending.source if pending is not None else None
+            data = source.data if source is not None and source.file == path else self._texts.get(path)
+        if data is None:
+            blocks = self._parsed.get(path)
+            data = blocks[0].source.data if blocks and blocks[0].source.file == path else None
+        if data is None:
+            data = self._peeked[path][0] if path in self._peeked else read_file(path, self.scanned)[0]
+        return data
+
     def size(self, path: str) -> int:
         """The size of a file to parse (an unsaved buffer's, else as listed)."""
         data = self.overlay.get(path)
@@ -288,6 +358,10 @@ def read_file(path: str, tree: reads.Tree | None = None) -> tuple[bytes | None, 
         return None, [ParseError(path, 1, 1, f"{reason}: not scanned")]
     except OSError as exc:
         return None, [ParseError(path, 1, 1, f"cannot read file: {exc.strerror or exc}")]
+
+
+def _counted(block) -> bool:
+    return "count" in block.attributes or "for_each" in block.attributes
 
 
 def read_config_file(path: str, data: bytes | None = None, tree: reads.Tree | None = None):
