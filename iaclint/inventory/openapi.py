@@ -10,7 +10,8 @@ requirements `{}`, is none; `{}` beside a scheme is unknown). A requirement name
 (`components.securitySchemes`, Swagger 2's `securityDefinitions`): `x-amazon-apigateway-authtype`
 `awsSigv4` is `AWS_IAM`, `cognito_user_pools` `COGNITO_USER_POOLS`, another
 `x-amazon-apigateway-authorizer` a Lambda authorizer (`CUSTOM`), an `apiKey` scheme an API
-key (`API_KEY`). Terraform's `jsonencode(...)` and CloudFormation's object or JSON string
+key (`API_KEY`). An operation's `x-amazon-apigateway-auth` `type` (`AWS_IAM`) authenticates it
+too, whatever `security` says. Terraform's `jsonencode(...)` and CloudFormation's object or JSON string
 are read alike (`iaclint.model.documents.decode`); a document in a file or on S3 is not read.
 """
 from __future__ import annotations
@@ -21,6 +22,7 @@ from iaclint.model.documents import decode
 from iaclint.model.unknown import Unknown, is_unknown
 
 INTEGRATION = "x-amazon-apigateway-integration"
+AUTH = "x-amazon-apigateway-auth"
 ANY_METHOD = "x-amazon-apigateway-any-method"
 VERBS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", ANY_METHOD)
 NONE = "NONE"
@@ -63,9 +65,21 @@ def operations(api) -> list:
                 security, auth_where = [], where
             verb = "ANY" if key == ANY_METHOD else key.upper()
             auth = _auth(security, schemes)
+            extension = _extension(operation.get(AUTH))
+            if extension is not None and (is_unknown(auth) or auth == NONE):
+                auth, auth_where = extension, where + (AUTH, "type")
             why = OPTIONAL if auth is _OPTIONAL else ""
             out.append(Operation(verb, str(route), where, auth, auth_where, why))
     return out
+
+
+def _extension(value) -> object:
+    """The authorization an operation's `x-amazon-apigateway-auth` sets (`AWS_IAM`), an
+    Unknown, or None when it sets none (absent, or `NONE`)."""
+    kind = value.get("type") if isinstance(value, dict) else None
+    if is_unknown(kind):
+        return kind
+    return kind.upper() if isinstance(kind, str) and kind.upper() != NONE else None
 
 
 def _schemes(document: dict) -> dict:
