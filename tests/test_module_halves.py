@@ -374,3 +374,27 @@ def test_a_split_modules_resources_are_finished_as_one_pass_finishes_them(untidy
         assert [repr(vars(r)) for r in finished.resources] == expected
         assert len(where) == len(expected)
     assert 20 < where.count("iaclint-halves") < len(expected)  # the child's half, as it arrived
+
+
+def test_a_split_module_that_reads_a_resources_instances_gives_one_passs_bytes(module_dir, tmp_path, monkeypatch):
+    """The first pass does not parse resources, so a module built from it cannot say a
+    resource's `count`/`for_each` (`Module.resource_instances`): asking for them, in this
+    process or in the child that evaluates the second half, loads the module again with
+    every file parsed first. The report is one pass's, instances expanded."""
+    import shutil
+
+    root = tmp_path / "root"
+    shutil.copytree(module_dir, root)
+    (root / "aa_roles.tf").write_text('resource "aws_iam_role" "agent" {\n  for_each = toset(["a", "b"])\n'
+                                      '  name = "agent-${each.key}"\n}\n')
+    (root / "zz_policies.tf").write_text(
+        'resource "aws_iam_role_policy" "agent" {\n  for_each = aws_iam_role.agent\n  role = each.value.name\n'
+        '  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "bedrock:*",'
+        ' Resource = "*" }] })\n}\n')
+    one_pass = _report(root)
+    assert one_pass[0].count(b'aws_iam_role_policy.agent[\\"a\\"]') > 0
+    monkeypatch.setattr(halves, "SPLIT_MIN_BLOCKS", 10)
+    monkeypatch.setattr(halves, "FORK_MIN_BYTES", 0)
+    answers = _forks(monkeypatch)
+    assert _report(root, jobs=1) == one_pass and answers == []
+    assert _report(root, jobs=2) == one_pass

@@ -386,11 +386,12 @@ def _scan_and_report(args) -> int:
         except OSError as exc:
             return _usage_error(f"cannot write {output}: {exc.strerror or exc}")
     outcome = scanned.outcome
-    for path, reason in outcome.skipped:  # on purpose (DESIGN 10): said, but no exit code of its own
-        note(path, reason)
-    if outcome.strict:  # AI resources no policy checks: said, never an exit code (docs/usage.md)
-        for item in outcome.unchecked:
-            note(f"{item.file}:{item.line}", item.message())
+    from iaclint.model.notes import scan_notes
+
+    # What was left out on purpose (DESIGN 10) and, under --strict, the AI resources no
+    # policy checks: said, as in the SARIF and JSON reports, but no exit code of their own.
+    for where, message in scan_notes(outcome):
+        note(where, message)
     if said_failures(outcome):
         return EXIT_ERROR
     threshold = SEVERITY_ORDER.index(settings.fail_on)

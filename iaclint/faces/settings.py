@@ -91,9 +91,9 @@ def _fail(message: str):
 def note(where: str, message: str) -> None:
     """`iaclint: note: WHERE: MESSAGE` on standard error, made inert (both may come from
     the scanned tree: a file name can hold a newline and a workflow command)."""
-    from iaclint.gate.text import inert, inert_path
+    from iaclint.gate.text import note_text
 
-    print(f"iaclint: note: {inert_path(where)}: {inert(message)}", file=sys.stderr)
+    print(f"iaclint: note: {note_text(where, message)}", file=sys.stderr)
 
 
 def said_failures(result) -> bool:

@@ -8,13 +8,15 @@ from __future__ import annotations
 import copy
 import os
 import re
+from collections import namedtuple
 from functools import lru_cache
 from operator import attrgetter
 
 from iaclint.engine.policy import SEVERITIES
-from iaclint.gate.text import inert, inert_path
+from iaclint.gate.text import inert, inert_path, note_text
 from iaclint.model import records
 from iaclint.model.finding import Finding
+from iaclint.model.notes import scan_notes
 
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}  # critical first
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -84,6 +86,24 @@ def inert_result(result):
         out.errors = [inert(e) for e in result.errors]
     if hasattr(result, "missing"):
         out.missing = [inert_path(str(p)) for p in result.missing]
+    return out
+
+
+# A note as a report writes it, made inert as on standard error: `text` is the line after
+# `iaclint: note: `; `path` the file (or the path the note is about); `line` None when the
+# note is about no line.
+ReportNote = namedtuple("ReportNote", ("path", "line", "message", "text"))
+
+
+def report_notes(result) -> list:
+    """The scan's notes (`model.notes.scan_notes`: those said on standard error) as the
+    reports write them (`ReportNote`)."""
+    out = []
+    for where, message in scan_notes(result):
+        line = getattr(where, "line", None)
+        line = line if isinstance(line, int) and line >= 1 else None
+        path = where.file if line is not None else str(where)
+        out.append(ReportNote(inert_path(path), line, inert(message), note_text(where, message)))
     return out
 
 

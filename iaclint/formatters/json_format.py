@@ -3,7 +3,7 @@ unknown, so a reviewer can see exactly what was not decided. No timings: the sam
 input gives the same bytes."""
 from __future__ import annotations
 
-from iaclint.formatters._common import inert_result
+from iaclint.formatters._common import inert_result, report_notes
 from iaclint.model.records import fields
 
 import json
@@ -86,9 +86,12 @@ def iter_json(result, colour: bool = False, parts=None):
     }
 
     def rest():  # what follows the findings: the text of `json.dumps(document, indent=2)` goes on
-        yield from _members({"unknowns": _Encoded(_records(result.unknowns, 1)),
-                             "errors": list(result.errors) + [f"path not found: {p}" for p in result.missing]},
-                            0, opened=True)
+        tail = {"unknowns": _Encoded(_records(result.unknowns, 1)),
+                "errors": list(result.errors) + [f"path not found: {p}" for p in result.missing]}
+        notes = _notes(result)
+        if notes:  # only when there are some: a report without notes is what it was before them
+            tail["notes"] = notes
+        yield from _members(tail, 0, opened=True)
         yield "\n}\n"
 
     yield from _members(head, 0)
@@ -101,6 +104,19 @@ def iter_json(result, colour: bool = False, parts=None):
     cut = round(total * FIRST_SHARE / BATCH)  # in batches of findings (past their last: all in the first part)
     yield from parts(lambda: _records(result.findings, 1, stop=cut),
                      lambda: chain(_records(result.findings, 1, start=cut), rest()))
+
+
+def _notes(result) -> list:
+    """The scan's notes (`formatters._common.report_notes`, those said on standard error):
+    the path, the line when the note is about one, the message."""
+    out = []
+    for note in report_notes(result):
+        entry = {"path": note.path}
+        if note.line is not None:
+            entry["line"] = note.line
+        entry["message"] = note.message
+        out.append(entry)
+    return out
 
 
 class _Encoded:

@@ -11,7 +11,7 @@ import json
 from types import SimpleNamespace
 
 from iaclint import __version__
-from iaclint.formatters._common import inert_result, policies_by_id, report_path, uri_path
+from iaclint.formatters._common import inert_result, policies_by_id, report_notes, report_path, uri_path
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/iaclint/iaclint"
@@ -140,12 +140,15 @@ def _code_flow(chain) -> dict:
     return {"threadFlows": [{"locations": steps}]}
 
 
-def _location(f) -> dict:
-    path = report_path(f.file)
+def _artifact(file: str) -> dict:
+    path = report_path(file)
     if path.startswith("/"):
-        artifact = {"uri": "file://" + uri_path(path)}
-    else:
-        artifact = {"uri": uri_path(path), "uriBaseId": SRCROOT}
+        return {"uri": "file://" + uri_path(path)}
+    return {"uri": uri_path(path), "uriBaseId": SRCROOT}
+
+
+def _location(f) -> dict:
+    artifact = _artifact(f.file)
     line = max(f.line, 1)
     column = max(f.column, 1)
     end_line = max(f.end_line, line)
@@ -166,9 +169,23 @@ def _location(f) -> dict:
 
 
 def _invocation(result) -> dict:
-    notifications = [{"level": "error", "message": {"text": str(e)}} for e in result.errors]
-    notifications += [{"level": "error", "message": {"text": f"path not found: {p}"}} for p in result.missing]
-    invocation = {"executionSuccessful": not notifications}
-    if notifications:
-        invocation["toolExecutionNotifications"] = notifications
+    """Errors (a policy that failed, a path not found: the run failed, SARIF 2.1.0
+    §3.20.21), then the scan's notes (`level: note`, §3.58.6: what was left out on
+    purpose, said on standard error too; the run still succeeded)."""
+    errors = [{"level": "error", "message": {"text": str(e)}} for e in result.errors]
+    errors += [{"level": "error", "message": {"text": f"path not found: {p}"}} for p in result.missing]
+    notes = [_notification(note) for note in report_notes(result)]
+    invocation = {"executionSuccessful": not errors}
+    if errors or notes:
+        invocation["toolExecutionNotifications"] = errors + notes
     return invocation
+
+
+def _notification(note) -> dict:
+    """A note's text as standard error says it, and, when it is about a line, that line
+    as its location (§3.58.4)."""
+    entry = {"level": "note", "message": {"text": note.text}}
+    if note.line is not None:
+        entry["locations"] = [{"physicalLocation": {"artifactLocation": _artifact(note.path),
+                                                    "region": {"startLine": note.line}}}]
+    return entry

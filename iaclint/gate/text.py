@@ -9,6 +9,7 @@ make a line read differently from what it holds. Every report format and every
 
     inert(text) -> str        # control characters shown as escapes, on one line
     inert_path(path) -> str   # the same, and never starting like a CI log command
+    note_text(where, message) # a note of the scan, `WHERE: MESSAGE`, both made inert
     echo(value) -> str        # a value quoted in an error message, shortened
     short(text) -> str        # a whole message, shortened (the last guard before printing)
 
@@ -52,6 +53,12 @@ def inert_path(path: str) -> str:
     when it would start like a CI log command."""
     text = inert(path)
     return "./" + text if text.startswith(_COMMAND_STARTS) else text
+
+
+def note_text(where: str, message: str) -> str:
+    """A note of the scan, `WHERE: MESSAGE`, as standard error prints it after `iaclint:
+    note: ` and the SARIF and JSON reports carry it: both may come from the tree."""
+    return f"{inert_path(where)}: {inert(message)}"
 
 
 def decoded(text: str) -> str:

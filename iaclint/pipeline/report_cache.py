@@ -6,7 +6,9 @@ rendering them again (the JSON report is 11 MB). So a report is stored too, as t
 its formatter produced, under a key of everything its bytes depend on:
 
 - the whole-scan key of each evaluation (files, variables, policies, working directory;
-  `result_cache.key`), so a report is only ever reused where the scan would be;
+  `result_cache.key`), so a report is only ever reused where the scan would be (the
+  notes the SARIF and JSON reports carry come from the evaluation and the discovery,
+  which that key and the skipped paths below cover);
 - the format, and whether it is coloured;
 - every field of the request that reaches the report (paths as given, selection,
   severities, strict, show-suppressed, the baseline's fingerprints, the environment,

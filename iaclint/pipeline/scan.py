@@ -102,7 +102,7 @@ class ScanResult:
     inert: bool | None = None  # no finding's text from the tree needs escaping (known when evaluated)
     baselined: int = 0  # findings left out because the baseline holds them
     outside_diff: int = 0  # findings left out by --diff (not on changed lines or resources)
-    skipped: list = field(default_factory=list)  # (path, reason) left out on purpose: said, not an error
+    skipped: list = field(default_factory=list)  # (where, reason) left out on purpose: notes, not errors (model.notes)
     unchecked: list = field(default_factory=list)  # AI resources no running policy checks (Unchecked)
     inventory: object = None  # the AI asset graph (iaclint.inventory), when the request asked for it
     inventory_diff: object = None  # what a change adds and removes (iaclint.pipeline.inventory_diff), when asked

@@ -15,6 +15,7 @@ would only lengthen the note.
 from __future__ import annotations
 
 from iaclint.gate.text import short
+from iaclint.model.notes import Place
 from iaclint.model.resource import Uncreated
 from iaclint.pipeline.environments import DROPPED
 
@@ -84,5 +85,5 @@ def _note(group: list, environment: str, root: str) -> tuple:
         setting += f" and {len(switches) - SHOWN} more"
     head = f"{names} {'creates' if one else 'create'} nothing with "
     tail = f" ({why}): not checked; to check {'it' if one else 'them'}, set {setting} ({how})"
-    where = f"{first.file}:{first.line}"
+    where = Place(first.file, first.line)
     return (where, head, tail, environment) if environment else (where, f"{head}this scan's values{tail}")

@@ -93,10 +93,10 @@ def test_every_inventory_format_is_inert(world, fmt):
         assert "<img" not in run.out.split("<script", 1)[0]
 
 
-def test_notes_on_switched_off_resources_are_inert(tmp_path):
-    """What a switched-off note names comes from the tree: a condition's name, a logical
-    ID, a resource label and an environment's file name, each with a newline and a CI log
-    command or a terminal escape in it."""
+def _switched_off(tmp_path):
+    """(repository, home) whose notes on switched-off resources name a condition, a
+    logical ID, a resource label and an environment's file name from the tree, each with a
+    newline and a CI log command or a terminal escape in it."""
     repo = repository(tmp_path / "repo")
     (repo / "stack.yaml").write_text(
         'Parameters:\n  Stage:\n    Type: String\n    Default: dev\n'
@@ -112,8 +112,30 @@ def test_notes_on_switched_off_resources_are_inert(tmp_path):
     (repo / "tf" / "env" / "dev\n::error::env.tfvars").write_text("on = false\n")
     home = tmp_path / "home"
     home.mkdir()
+    return repo, home
+
+
+def test_notes_on_switched_off_resources_are_inert(tmp_path):
+    repo, home = _switched_off(tmp_path)
     run = iaclint("scan", ".", "--no-cache", cwd=repo, home=home)
     assert_inert(run, code=0)
     notes = [line for line in run.err.splitlines() if "creates nothing" in line]
     assert len(notes) == 2, run.err
     assert "Is\\n::error::condition is false" in run.err and "\\n::error::env" in run.err
+
+
+def test_notes_in_the_sarif_and_json_reports_are_inert(tmp_path):
+    """The reports carry the notes standard error says, made inert the same way: the
+    decoded texts hold no control character, only its escape."""
+    repo, home = _switched_off(tmp_path)
+    run = iaclint("scan", ".", "--no-cache", "-f", "sarif", "-o", "r.sarif", "-f", "json", "-o", "r.json",
+                  cwd=repo, home=home)
+    assert_inert(run, code=0, files=[repo / "r.sarif", repo / "r.json"])
+    said = [line.removeprefix("iaclint: note: ") for line in run.err.splitlines() if "creates nothing" in line]
+    log = json.loads((repo / "r.sarif").read_text())
+    texts = [n["message"]["text"] for n in log["runs"][0]["invocations"][0]["toolExecutionNotifications"]]
+    notes = json.loads((repo / "r.json").read_text())["notes"]
+    assert texts == said and len(texts) == 2
+    assert [f"{n['path']}:{n['line']}: {n['message']}" for n in notes] == said
+    assert all(text.isprintable() for text in texts + [n["message"] for n in notes])
+    assert "Is\\n::error::condition is false" in texts[0] + texts[1] and "\\n::error::env" in texts[0] + texts[1]

@@ -22,6 +22,7 @@ import os
 
 from iaclint.gate import reads
 from iaclint.gate.files import content_hash
+from iaclint.model.notes import Place
 from iaclint.model.records import dataclass, field
 from iaclint.model.unknown import ABSENT, Unknown
 
@@ -180,6 +181,6 @@ class NestedStacks:
         self.nesting.errors.extend(duplicate_keys(path, doc.duplicates))
         return doc.value, doc, data
 
-    def _line(self, wpath: tuple) -> str:
+    def _line(self, wpath: tuple) -> str:  # a `Place` when the key's line is known
         t = self.evaluator.doc_spans.get(wpath)
-        return f"{self.file}:{t[0]}" if t else self.file
+        return Place(self.file, t[0]) if t else self.file

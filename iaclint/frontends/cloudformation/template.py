@@ -22,6 +22,7 @@ from iaclint.frontends.cloudformation.source import (
     duplicate_keys,
 )
 from iaclint.frontends.cloudformation.switches import root_parameters
+from iaclint.model.notes import Place
 from iaclint.model.records import dataclass, field
 from iaclint.model.resource import (
     CLOUDFORMATION,
@@ -130,7 +131,7 @@ def _stack(result: TemplateResult, file: str, template: dict, doc, evaluator, un
         entry = _span(file, doc.spans.get(path), top)
         header = _span(file, doc.keys.get(path), entry)
         if logical_id.startswith("Fn::ForEach"):  # language-extension loops are not expanded: said, not silent
-            result.notes.append((f"{file}:{header.line}", f"{logical_id}: Fn::ForEach loops are not expanded: "
+            result.notes.append((Place(file, header.line), f"{logical_id}: Fn::ForEach loops are not expanded: "
                                                           "the resources it makes are not scanned"))
             continue
         if not isinstance(body, dict):

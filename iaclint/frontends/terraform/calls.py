@@ -38,6 +38,7 @@ from iaclint.frontends.terraform.expressions import (
 from iaclint.frontends.terraform.references import NO_KEY
 from iaclint.frontends.terraform.resources import key_suffix
 from iaclint.model import lazy_re
+from iaclint.model.notes import Place
 from iaclint.model.sizes import Budget
 from iaclint.model.unknown import Unknown
 
@@ -93,14 +94,14 @@ class Call:
             key = ".".join(parent.key_path + (self.name,))
             found = tree.manifest().get(key)
             if found is None:
-                tree.result.notes.append((f"{block.span.file}:{block.header.line}",
+                tree.result.notes.append((Place(block.span.file, block.header.line),
                                            f"remote module {self.address} ({source}) is not downloaded: its "
                                            "resources are not scanned (run `terraform init` to download it)"))
                 return None, [], (f"module `{self.name}` comes from {source}, which is not downloaded "
                                   "(run `terraform init` to scan it)")
             directory = os.path.normpath(os.path.join(tree.root, found))
         if tree.scanned is not None and not tree.scanned.contains(directory):
-            tree.result.notes.append((f"{block.span.file}:{block.header.line}",
+            tree.result.notes.append((Place(block.span.file, block.header.line),
                                        f"module {self.address} ({source}) lies outside the scanned tree: "
                                        "its resources are not scanned"))
             return None, [], f"module `{self.name}` source {source} lies outside the scanned tree: not read"
@@ -117,7 +118,7 @@ class Call:
             return None, [], f"module `{self.name}` is nested too deeply"
         files = tree.module_files(directory)
         if not files:  # a missing input, like a module that is not downloaded: a note, not a finding
-            tree.result.notes.append((f"{block.span.file}:{block.header.line}",
+            tree.result.notes.append((Place(block.span.file, block.header.line),
                                        f"module {self.address} ({source}) has no Terraform files (a git "
                                        "submodule that is not checked out?): its resources are not scanned"))
             return None, [], f"module `{self.name}` source {source} has no Terraform files"

@@ -119,7 +119,8 @@ class Symbolic:
         return symbolic.choice(found, node_text(node), first.reason, refs=list(dict.fromkeys(refs)))
 
     def _call_unknown(self, node, name: str, function, args: list, scope):
-        """A function with an unknown argument: a string function whose result keeps the
+        """A function with an unknown argument: `coalesce` is one of the arguments it may
+        pick (`functions.coalesce_options`), a string function's result keeps the
         known text (`format`, `join`: `arn:${partition}:iam::aws:policy/X`), a function of
         choices computed on every combination, else Unknown (for the first cause: through
         a chain of calls, the innermost unknown's reason)."""
@@ -127,6 +128,10 @@ class Symbolic:
         inner = first or first_unknown(args)
         reason = inner.reason if inner is not None else f"an argument of `{name}` is unknown"
         refs = list(dict.fromkeys(r for a in args for r in refs_inside(a)))
+        if name == "coalesce":
+            options = functions.coalesce_options(args)
+            if options is not None:
+                return symbolic.choice(options, node_text(node), reason, refs=refs)
         piecewise = functions.PIECEWISE.get(name)
         if piecewise is not None:
             try:

@@ -257,6 +257,34 @@ def coalesce(*values):
     raise FunctionError("no non-null argument")
 
 
+def coalesce_options(values) -> list | None:
+    """What `coalesce` may return when some arguments are unknown: each argument that may
+    be its result, up to the first that is never null or "" (a known value, a string
+    template with known text: `coalesce(var.arn, "arn:${partition}:...")` with `var.arn`
+    null is the template). A hole that may be "" is its non-empty values, then the next
+    argument may be the result too. None when that is not known (a `many` item, or every
+    option empty, which Terraform rejects)."""
+    options: list = []
+    for value in values:
+        if not isinstance(value, Unknown):
+            if value is None or value == "":
+                continue
+            options.append(value)
+            return options
+        if value.many:
+            return None
+        if value.parts is None and value.alternatives is not None:  # a choice: its non-empty options
+            kept = [o for o in value.alternatives if not (o is ABSENT or o is None or o == "")]
+            options.extend(kept)
+            if len(kept) == len(value.alternatives) and not any(_may_be_empty(o) for o in kept):
+                return options
+            continue
+        options.append(value)
+        if not _may_be_empty(value):
+            return options
+    return options or None
+
+
 FORMAT_VERB = lazy_re.compile(r"%([-+ #0]*\d*(?:\.\d+)?)([a-zA-Z%])")
 
 

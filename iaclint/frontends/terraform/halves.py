@@ -16,10 +16,11 @@ parsing every file first gives (`by_blocks`). The whole parse must find the bloc
 pass built the module from, and the first pass's count of resource blocks must give the
 same decision to split; otherwise `tree.Mismatch` is raised and the module is loaded again
 by `by_blocks` (so is a module with calls, whose children's files are read across the
-evaluation), and so is a module whose trees are all kept (up to `kept.WHOLE_BYTES` of
-source: each file is parsed once that way, and measured inside the pipeline, freeing each
-tree right after its file costs what freeing them together does, so a first pass would only
-add time: docs/performance.md).
+evaluation, and one whose evaluation asks for a resource's instances as a whole:
+`Module.resource_instances` needs the resource's block), and so is a module whose trees
+are all kept (up to `kept.WHOLE_BYTES` of source: each file is parsed once that way, and
+measured inside the pipeline, freeing each tree right after its file costs what freeing
+them together does, so a first pass would only add time: docs/performance.md).
 
 **Two halves.** A monorepo root of 1,000 files in one directory is one module: loaded in
 one process, it left the second core idle. Its resources are independent once the module's
@@ -89,6 +90,7 @@ def load(tree, files: list, build, evaluate_module, evaluate_files, fork=None, f
         return
     mark = len(result.errors)
     module = build(shared)
+    module.partial = True
     split = cut is not None and _splits(shared, tree.estimate(files))
     if not split:
         evaluate_files(module, result, files)
@@ -196,6 +198,7 @@ def _on_two(tree, files: list, cut: int, build, evaluate_files, fork, finish=Non
         tree.parsed_bytes += parsed
         mark = len(result.errors)
         module = build(first + shared)
+        module.partial = True
         memo = _memo(module)
         _send(here, (first, module.variables, module.origins))
         tree.adopt(files[cut:], shared)  # parsed here only when the child's answer is not taken
@@ -243,6 +246,7 @@ def _second_files(tree, files: list, connection, other, build, evaluate_files):
             return None
         first, values, origins = answer
         module = build(first + shared, (values, origins))
+        module.partial = True
         return _second_half(module, result, files, module.budget.left, _marks(result, tree), evaluate_files,
                             send=lambda data: _send(connection, data))
 

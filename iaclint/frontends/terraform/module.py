@@ -31,7 +31,7 @@ from iaclint.frontends.terraform.resources import (
     key_suffix,
 )
 from iaclint.frontends.terraform.kept import kept
-from iaclint.frontends.terraform.tree import MAX_FILE_BYTES, ModuleTree
+from iaclint.frontends.terraform.tree import MAX_FILE_BYTES, Mismatch, ModuleTree
 from iaclint.gate import reads
 from iaclint.model import symbolic
 from iaclint.model.documents import EncodedJson
@@ -43,6 +43,9 @@ from iaclint.model.unknown import Unknown
 # IAM policy document, a template rendered with its `vars` (the `template` provider's
 # `template_file`) and a file of the scanned tree (`local_file`, read at plan time).
 RENDERED_DATA_SOURCES = {"aws_iam_policy_document", "template_file", "local_file"}
+# Resources whose `for_each` is another resource's instances, followed this deep at most
+# (`Module.resource_instances`): each link is a few frames of the evaluator's recursion.
+MAX_CHAIN = 32
 
 
 @dataclass
@@ -86,12 +89,15 @@ class Module:
         self.declared = {b.labels[0]: b for b in blocks if b.type == "variable" and b.labels}
         self.local_attributes: dict = {}
         self.data_blocks: dict = {}
+        self.resource_blocks: dict = {}
         self.outputs: dict = {}
         for block in blocks:
             if block.type == "locals":
                 self.local_attributes.update(block.attributes)
             elif block.type == "data" and len(block.labels) == 2:
                 self.data_blocks.setdefault(tuple(block.labels), block)
+            elif block.type == "resource" and len(block.labels) == 2:
+                self.resource_blocks.setdefault(tuple(block.labels), block)
             elif block.type == "output" and block.labels:
                 self.outputs.setdefault(block.labels[0], block)
         self.variables = dict(variables or {})  # name -> value (or Unknown)
@@ -102,6 +108,10 @@ class Module:
         self._resolved: dict = {}  # ("data", type, name) / ("output", name) -> value
         self.files_read: list = []  # inputs beyond the .tf files (the cache must know them)
         self.calls = calls_of(self)
+        # Built from the blocks that are not resources (`halves`' first pass): a resource's
+        # `count`/`for_each` is not known here, and asking for it loads the module again
+        # with every file parsed first (`resource_instances`).
+        self.partial = False
 
     def child(self, directory: str, blocks: list, **how) -> "Module":
         """A child module instance of a call of this module (see `calls.Call`)."""
@@ -196,6 +206,42 @@ class Module:
         filename = attributes.get("filename")
         content = self.read_file("file", [filename], f"{text}.content")
         return {"content": content, "filename": filename}
+
+    def resource_instances(self, rtype: str, name: str, text: str):
+        """`TYPE.NAME` as a whole, for a resource of this module whose `count` or
+        `for_each` is known: a list (count) or a map (for_each) of its instances, each an
+        Unknown that refers to it (an instance's attributes are known after apply, its keys
+        at plan time), so `for_each = aws_iam_role.runtime`, `length(aws_x.y)` and
+        `aws_x.y[*].arn` expand as Terraform plans them. None for a resource of one
+        instance, one whose expansion is unknown, or a name that is no resource here:
+        the reference stays the one Unknown it was."""
+        block = self.resource_blocks.get((rtype, name))
+        if block is None:
+            if self.partial:  # not parsed yet: the answer would differ from a whole parse
+                raise Mismatch(f"`{text}` reads a resource's instances: every file is parsed first")
+            return None
+        if "count" not in block.attributes and "for_each" not in block.attributes:
+            return None
+        if sum(1 for key in self._evaluating if key.__class__ is tuple and key[0] == "resource") >= MAX_CHAIN:
+            return None  # a chain of collections this deep is no configuration: not followed
+        found = self._guarded(("resource", rtype, name), text, lambda: self._instances_of(block))
+        return None if isinstance(found, Unknown) else found
+
+    def _instances_of(self, block):
+        rtype, name = block.labels
+        mode, items, _ = expand(block, Scope(self))
+        if mode not in ("count", "for_each"):
+            return None
+        self.budget.spend(len(items))
+        local, address = f"{rtype}.{name}", f"{self.prefix}{rtype}.{name}"
+
+        def one(key) -> Unknown:
+            suffix = key_suffix(key)
+            return Unknown(local + suffix, f"`{local}{suffix}` is known only after apply", refs=(address + suffix,),
+                           symbol=("tf", self.root, address + suffix))
+
+        each = [(key, one(key)) for key, _ in items]
+        return [v for _, v in each] if mode == "count" else dict(each)
 
     def module_output(self, call: str, key, output: str | None, text: str):
         """`module.CALL[KEY].OUTPUT` (None for the whole object), or None when the module
@@ -301,7 +347,6 @@ def load_module(directory: str, tf_files: list, var_files=(), variables: dict | 
     gives what each resource is replaced with: a half's as soon as it is evaluated or
     received (`halves`), while the other process may still be working."""
     from iaclint.frontends.terraform import halves
-    from iaclint.frontends.terraform.tree import Mismatch
     from iaclint.gate.reads import Tree
 
     scanned = tree if tree is not None else Tree.of([directory or "."])
@@ -364,6 +409,8 @@ def evaluate_module(module: Module, result: ModuleResult, blocks: list | None = 
         except RecursionError:
             result.errors.append(ParseError(block.span.file, block.header.line, block.header.column,
                                             f"{'.'.join(block.labels)} is nested too deeply to evaluate"))
+        except Mismatch:  # the module is loaded again, every file parsed first (`halves`)
+            raise
         except Exception as exc:  # a bug of ours must not stop the scan (the fuzz tests look for it)
             result.errors.append(ParseError(block.span.file, block.header.line, block.header.column,
                                             f"internal error evaluating {'.'.join(block.labels)}: "

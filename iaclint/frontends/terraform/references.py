@@ -62,6 +62,13 @@ class References:
             if resolved is not None:
                 value, consumed = resolved
                 return self._postfix(value, postfix[consumed:], source, scope, [root] + postfix)
+        if name not in ("module", "data") and len(steps) > 0 and steps[0][0] == "attr" \
+                and (len(steps) == 1 or steps[1][0] == "other") and _RESOURCE_NAME.match(name):
+            # `aws_x.y` as a whole or splatted: its instances when its expansion is known
+            whole = getattr(module, "resource_instances", None)
+            instances = whole(name, steps[0][1], full_text) if whole is not None else None
+            if instances is not None:
+                return self._postfix(instances, postfix[1:], source, scope, [root] + postfix)
         address, _ = self._address(name, postfix, source, scope)
         if address:
             reason = (f"`{full_text}` is a module output, not evaluated" if name == "module"

@@ -277,6 +277,15 @@ def _attribute_read(expr: str, target: str) -> str:
             return ""
 
 
+def _attribute_of_instance(symbol, target: str) -> str:
+    """The attribute read of a resource instance reached through a whole collection
+    (`each.value.id` under `for_each = aws_s3_bucket.b`: its text names no resource, its
+    symbol does: `module.Instances`), or ""."""
+    if symbol is None or len(symbol) != 4 or symbol[2] != target or not symbol[3].startswith("."):
+        return ""
+    return symbol[3][1:].split(".", 1)[0].split("[", 1)[0]
+
+
 def _without_index(address: str) -> str:
     """`aws_x.y` of `aws_x.y[0]` or `aws_x.y["k"]` (the index may be written as an
     expression in the source: `aws_x.y[each.key]`)."""
@@ -363,6 +372,7 @@ def _references(attributes: dict) -> list[Reference]:
                 if key in seen:
                     continue
                 seen.add(key)
-                out.append(Reference(path, target, _attribute_read(value.expr, target)))
+                out.append(Reference(path, target, _attribute_read(value.expr, target)
+                                     or _attribute_of_instance(value.symbol, target)))
     out.sort(key=lambda r: (tuple(map(str, r.path)), r.target))
     return out

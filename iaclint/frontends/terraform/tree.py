@@ -13,6 +13,7 @@ import os
 
 from iaclint.gate import reads
 from iaclint.gate.files import content_hash
+from iaclint.model.notes import Place
 from iaclint.model.resource import ParseError
 from iaclint.model.sizes import Budget
 
@@ -249,7 +250,7 @@ class ModuleTree:
 
     def note(self, block, message: str) -> None:
         """Say that something at `block` was not scanned (a note, not a finding)."""
-        self.result.notes.append((f"{block.span.file}:{block.header.line}", message))
+        self.result.notes.append((Place(block.span.file, block.header.line), message))
 
     def error(self, block, message: str) -> None:
         key = (block.span.file, block.header.line, message)
