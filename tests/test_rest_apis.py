@@ -137,3 +137,13 @@ def test_the_auth_extension_authenticates_an_operation():
                    ("/open", "NONE", ("body", "paths", "/open", "post")),
                    ("/var", "?", ("body", "paths", "/var", "post", "x-amazon-apigateway-auth", "type")),
                    ("/plain", "NONE", ("body", "paths", "/plain", "post"))]
+
+
+def test_a_sam_api_definition_body_is_read_with_the_apis_auth(monkeypatch):
+    # aws-samples/serverless-exam-generator's shape: `AWS::Serverless::Api` with a DefinitionBody
+    # and no Auth. SAM puts `Auth.DefaultAuthorizer` on every operation of the body.
+    result = _iac605("fail_sam_api_definition_body", monkeypatch)
+    got = sorted((f.policy_id, f.verdict, f.resource, f.file.rsplit("/", 1)[1], f.line) for f in result.findings)
+    assert got == [("IAC605", "FAIL", "Api", "template.yaml", 25)]
+    result = _iac605("pass_sam_api_default_authorizer", monkeypatch)
+    assert not result.findings and not result.unknowns

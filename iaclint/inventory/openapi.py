@@ -1,5 +1,6 @@
 """The operations of a REST API defined by an OpenAPI document (`body`; CloudFormation
-`Body`), with what each integrates and how it authenticates callers.
+`Body`, SAM's `AWS::Serverless::Api` `DefinitionBody`), with what each integrates and how
+it authenticates callers.
 
 API Gateway imports such a document instead of separate method resources: every operation
 (`paths./chat.post`, or `x-amazon-apigateway-any-method`) with an
@@ -41,14 +42,15 @@ class Operation(NamedTuple):
     why: str = ""  # why an unknown `auth` cannot be known, when the template itself says it
 
 
-def operations(api) -> list:
-    """The operations of `api`'s OpenAPI `body` that have an integration, in the
-    document's order; [] when it has no body or its shape cannot be read."""
-    document = decode(api.attributes.get("body"))
+def operations(api, attribute: str = "body") -> list:
+    """The operations of `api`'s OpenAPI document (its `attribute`: a REST API's `body`,
+    SAM's `definition_body`) that have an integration, in the document's order; [] when
+    it has none or its shape cannot be read."""
+    document = decode(api.attributes.get(attribute))
     if not isinstance(document, dict) or not isinstance(document.get("paths"), dict):
         return []
     schemes = _schemes(document)
-    top = ("body", "security") if "security" in document else None
+    top = (attribute, "security") if "security" in document else None
     out = []
     for route, item in document["paths"].items():
         if not isinstance(item, dict):
@@ -56,7 +58,7 @@ def operations(api) -> list:
         for key, operation in item.items():
             if key.lower() not in VERBS or not isinstance(operation, dict) or INTEGRATION not in operation:
                 continue
-            where = ("body", "paths", route, key)
+            where = (attribute, "paths", route, key)
             if "security" in operation:
                 security, auth_where = operation["security"], where + ("security",)
             elif top is not None:
@@ -83,11 +85,17 @@ def _extension(value) -> object:
 
 
 def _schemes(document: dict) -> dict:
+    """The security schemes, under OpenAPI 3's or Swagger 2's key (or their snake-case
+    spelling: a SAM `DefinitionBody` is not kept verbatim, its keys are translated)."""
     components = document.get("components")
-    found = components.get("securitySchemes") if isinstance(components, dict) else None
-    if not isinstance(found, dict):
-        found = document.get("securityDefinitions")
-    return found if isinstance(found, dict) else {}
+    for key in ("securitySchemes", "security_schemes"):
+        found = components.get(key) if isinstance(components, dict) else None
+        if isinstance(found, dict):
+            return found
+    for key in ("securityDefinitions", "security_definitions"):
+        if isinstance(document.get(key), dict):
+            return document[key]
+    return {}
 
 
 def _auth(security, schemes: dict) -> object:
