@@ -97,8 +97,16 @@ class Project:
         return iter(self.resources)
 
     def lookup(self, origin: Resource, address: str) -> Resource | None:
-        """The resource `address` names, seen from `origin` (same module or template)."""
-        return self._by_unit_address.get((origin.unit, address))
+        """The resource `address` names, seen from `origin` (same module or template). An
+        instance of a Terraform block whose `count`/`for_each` is unknown (`data.x.y[0]`)
+        is the one instance the block was evaluated as (`data.x.y`, its index unknown):
+        what every instance has in common is read there."""
+        found = self._by_unit_address.get((origin.unit, address))
+        if found is None and address.endswith("]"):
+            cut = address.rfind("[")
+            if cut > 0:
+                return self._by_unit_address.get((origin.unit, address[:cut]))
+        return found
 
     def outgoing(self, resource: Resource, path_prefix: Path = (),
                  to: set | None = None) -> list[tuple[Reference, Resource | None]]:

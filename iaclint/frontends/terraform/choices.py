@@ -120,7 +120,9 @@ class Symbolic:
 
     def _call_unknown(self, node, name: str, function, args: list, scope):
         """A function with an unknown argument: `coalesce` is one of the arguments it may
-        pick (`functions.coalesce_options`), a string function's result keeps the
+        pick (`functions.coalesce_options`), `concat` keeps the known items and splices an
+        unknown list in as zero or more items (`functions.concat_spliced`), a string
+        function's result keeps the
         known text (`format`, `join`: `arn:${partition}:iam::aws:policy/X`), a function of
         choices computed on every combination, else Unknown (for the first cause: through
         a chain of calls, the innermost unknown's reason)."""
@@ -132,6 +134,10 @@ class Symbolic:
             options = functions.coalesce_options(args)
             if options is not None:
                 return symbolic.choice(options, node_text(node), reason, refs=refs)
+        if name == "concat":
+            spliced = functions.concat_spliced(args)
+            if spliced is not None:
+                return spliced
         piecewise = functions.PIECEWISE.get(name)
         if piecewise is not None:
             try:

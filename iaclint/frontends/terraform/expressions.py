@@ -74,11 +74,13 @@ from iaclint.frontends.terraform.values import (
     key_text,
     node_text,
     number_text,
+    refs_inside,
     short,
     sized,
     spend,
     to_bool,
     to_number,
+    uncertain_positions,
     unescape,
     unknown,
 )
@@ -395,6 +397,9 @@ class Evaluator(References, Templates, FunctionCalls, Symbolic):
             return unknown(node_text(node), f"`for` over an unknown collection: {collection.reason}", collection.refs)
         if not isinstance(collection, (dict, list)):
             raise EvalError("`for` needs a list, set, map or object")
+        if uncertain_positions(collection):
+            return unknown(node_text(node), "`for` over a list whose items may be absent or several",
+                           refs_inside(collection))
         if len(collection) > MAX_ITEMS:
             return unknown(node_text(node), f"`for` over more than {MAX_ITEMS} items is not evaluated")
         if isinstance(collection, dict):

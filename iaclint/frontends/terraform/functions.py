@@ -14,7 +14,7 @@ import json
 import re
 
 from iaclint.frontends.terraform import regex
-from iaclint.frontends.terraform.values import FunctionError  # raised by every function here
+from iaclint.frontends.terraform.values import FunctionError, uncertain_positions  # FunctionError: raised by every function here
 from iaclint.model.documents import EncodedJson
 from iaclint.model import lazy_re, symbolic, symbolic_text
 from iaclint.model.sizes import MAX_VALUE_SIZE
@@ -22,7 +22,8 @@ from iaclint.model.unknown import ABSENT, Unknown
 
 
 STRUCTURAL = {"jsonencode", "merge", "concat", "tolist", "toset", "tomap", "flatten", "coalesce", "lookup",
-              "element", "values", "compact", "distinct", "one"}
+              "element", "values", "compact", "distinct", "one",
+              "keys"}  # a map's keys are known whatever its values are
 
 
 def _plain(value):
@@ -160,6 +161,24 @@ def concat(*lists):
         if not isinstance(item, list):
             raise FunctionError("concat needs lists")
         out.extend(item)
+    return out
+
+
+def concat_spliced(lists) -> list | None:
+    """`concat` when an argument is a list whose items are unknown (`var.extra_arns`, a
+    splat `aws_x.y.models[*].model_arn` known after apply): the known items stay, and the
+    unknown list is zero or more items like it (`symbolic.repeated`, as `flatten` makes
+    them), so `concat(["*"], var.extra)` still holds `*` and a splat of ARNs is no `*`.
+    None when an argument is a choice (the caller tries each of its options) or cannot be
+    a list."""
+    out: list = []
+    for item in lists:
+        if isinstance(item, list):
+            out.extend(item)
+        elif isinstance(item, Unknown) and item.alternatives is None and _may_be_list(item):
+            out.append(symbolic.repeated(item, item.expr, item.reason, item.span, item.refs))
+        else:
+            return None
     return out
 
 
@@ -358,6 +377,8 @@ def replace(text, old, new):
 
 def element(values, index):
     values = _list(values)
+    if uncertain_positions(values):
+        return Unknown(f"element(..., {index!r})", "the list has items that may be absent or several")
     if not values:
         raise FunctionError("element of an empty list")
     return values[int(index) % len(values)]
@@ -464,6 +485,8 @@ def range_(*args):
 
 def one(values):
     values = _list(values)
+    if uncertain_positions(values):
+        return Unknown("one(...)", "the list has items that may be absent or several")
     if len(values) > 1:
         raise FunctionError("one needs at most one element")
     return values[0] if values else None
@@ -524,8 +547,8 @@ def format_pieces(spec, *args):
 
 def join_pieces(separator, *lists):
     """`join` over lists with unknown elements: each unknown element is a hole."""
-    if not isinstance(separator, str) or not all(isinstance(x, list) for x in lists):
-        return None
+    if not isinstance(separator, str) or not all(isinstance(x, list) and not uncertain_positions(x) for x in lists):
+        return None  # (an item that may be absent takes its separator with it: not a hole)
     pieces: list = []
     for i, item in enumerate(x for items in lists for x in items):
         if i:

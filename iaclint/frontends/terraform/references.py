@@ -10,7 +10,15 @@ import re
 
 from iaclint.frontends.terraform.choices import traversal_steps
 from iaclint.frontends.terraform.hcl import COMMENT, GET_ATTR, INDEX
-from iaclint.frontends.terraform.values import EvalError, get_attr, lookup, node_text, spend, unknown
+from iaclint.frontends.terraform.values import (
+    EvalError,
+    get_attr,
+    lookup,
+    node_text,
+    spend,
+    uncertain_positions,
+    unknown,
+)
 from iaclint.model.unknown import Unknown
 
 _RESOURCE_NAME = re.compile(r"^[a-z][a-z0-9]*_[a-z0-9_]+$")
@@ -171,6 +179,8 @@ class References:
 
     def _splat(self, value, node, after: list, source, scope, nodes):
         items = value if isinstance(value, list) else ([] if value is None else [value])
+        if uncertain_positions(items):
+            return unknown(node_text(node), "splat over a list whose items may be absent or several")
         spend(scope, len(items))
         # Postfix operations inside the splat node apply to each element, then the rest.
         inner = [c for c in node.children if c.type in ("get_attr", "index")]

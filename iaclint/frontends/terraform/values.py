@@ -9,7 +9,7 @@ import re
 
 from iaclint.model.documents import EncodedJson
 from iaclint.model.sizes import MAX_NUMBER_BITS, MAX_VALUE_SIZE, Budget, TooLarge
-from iaclint.model.unknown import Unknown
+from iaclint.model.unknown import ABSENT, Unknown
 
 ITEM_WORK = 100  # budget units of one `for` item, template loop or block instance, beyond what it builds
 _ESCAPES = re.compile(r'\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|\$\$\{|%%\{', re.S)
@@ -22,6 +22,15 @@ class EvalError(Exception):
 
 class FunctionError(Exception):
     """A built-in function that Terraform would fail on these arguments."""
+
+
+def uncertain_positions(items) -> bool:
+    """Whether a list has an item that may be absent or stand for several (`compact` and
+    `distinct` of an unknown, `flatten` and `concat` of an unknown list): the items after
+    it have no known position, so an index, a `for` or a splat over the list is unknown."""
+    return isinstance(items, list) and any(
+        isinstance(v, Unknown) and v.alternatives is not None and (v.many or any(o is ABSENT for o in v.alternatives))
+        for v in items)
 
 
 def unknown(expr: str, reason: str, refs=()) -> Unknown:
@@ -91,6 +100,8 @@ def get_attr(value, name: str):
 
 def lookup(value, key):
     if isinstance(value, list):
+        if uncertain_positions(value):
+            return Unknown(f"[{key!r}]", "the list has items that may be absent or several: no known position")
         index = to_number(key)
         if not float(index).is_integer() or not 0 <= int(index) < len(value):
             raise EvalError(f"index {key!r} out of range")

@@ -1,0 +1,97 @@
+"""`concat` of a list whose items are unknown keeps the known items and splices the
+unknown list in as zero or more items (`functions.concat_spliced`): skelloapp/terraform-
+aws-bedrock's agent role lists its model ARNs with `concat([...], awscc_x.p[0].models[*]
+.model_arn)`, a splat known after apply, and IAC303 was UNKNOWN on the whole list.
+An item that may be absent or stand for several (that, and `compact`'s, `distinct`'s,
+`flatten`'s unknowns) leaves the items after it without a known position, so an index,
+`element`, `one`, `join`, a splat or a `for` over such a list is unknown, never a value
+that counts the item once (`length([for x in flatten([var.l]) : x])` was 1)."""
+from __future__ import annotations
+
+from conftest import builtin_policies
+
+from iaclint.api import scan
+from iaclint.frontends.terraform.module import load_module
+from iaclint.model.unknown import Unknown
+
+POLICIES = '''resource "awscc_bedrock_application_inference_profile" "p" {
+  inference_profile_name = "p"
+  model_source           = { copy_from = "arn:aws:bedrock:us-east-1::foundation-model/nova" }
+}
+
+variable "extra" {
+  type = list(string)
+}
+
+resource "aws_iam_policy" "pass_splat_of_arns" {
+  name = "pass-splat-of-arns"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["bedrock:InvokeModel"],
+    Resource = concat(["arn:aws:bedrock:us-east-1::foundation-model/nova"],
+      awscc_bedrock_application_inference_profile.p.models[*].model_arn) }] })
+}
+
+resource "aws_iam_policy" "unknown_extra" {
+  name = "unknown-extra"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["bedrock:InvokeModel"],
+    Resource = concat(["arn:aws:bedrock:us-east-1::foundation-model/nova"], var.extra) }] })
+}
+
+resource "aws_iam_policy" "fail_star_and_extra" {
+  name = "fail-star-and-extra"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["bedrock:InvokeModel"],
+    Resource = concat(["*"], var.extra) }] })
+}
+'''
+
+
+def test_concat_keeps_the_known_items_beside_an_unknown_list(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "main.tf").write_text(POLICIES)
+    result = scan(["main.tf"], policies=list(builtin_policies()), select=["IAC303"], strict=True)
+    assert sorted((f.policy_id, f.line, f.resource, f.verdict) for f in result.findings) == [
+        ("IAC303", 20, "aws_iam_policy.unknown_extra", "UNKNOWN"),
+        ("IAC303", 26, "aws_iam_policy.fail_star_and_extra", "FAIL"),
+    ]
+    assert result.passed == 1
+
+
+READS = '''variable "more" {
+  type = list(string)
+}
+
+variable "maybe_empty" {
+  type = string
+}
+
+variable "objects" {
+  type = list(object({ n = string }))
+}
+
+locals {
+  spliced   = concat(["a"], var.more)
+  flattened = flatten([var.more])
+}
+
+resource "aws_s3_bucket" "b" {
+  spliced     = local.spliced
+  second      = local.spliced[1]
+  picked      = element(local.spliced, 1)
+  joined      = join(",", local.spliced)
+  uppered     = [for x in local.spliced : upper(x)]
+  counted     = length([for x in local.flattened : x])
+  compacted   = join("-", compact([var.maybe_empty, "b"]))
+  only        = one(local.flattened)
+  splatted    = concat([{ n = "a" }], var.objects)[*].n
+}
+'''
+
+
+def test_reads_of_a_list_without_known_positions_are_unknown(tmp_path):
+    (tmp_path / "main.tf").write_text(READS)
+    result = load_module(str(tmp_path), [str(tmp_path / "main.tf")])
+    (bucket,) = result.resources
+    got = bucket.attributes
+    assert got["spliced"][0] == "a" and isinstance(got["spliced"][1], Unknown) and got["spliced"][1].many
+    assert [name for name in ("second", "picked", "joined", "uppered", "counted", "compacted", "only",
+                                      "splatted")
+            if not isinstance(got[name], Unknown)] == []
