@@ -5,9 +5,8 @@ with `anytrue([for t in ... : t.target_type == "MCP"])`: the function was not ev
 so every count and filter built on it was unknown."""
 from __future__ import annotations
 
-from conftest import builtin_policies
+from conftest import verdicts_of
 
-from iaclint.api import scan
 
 TERRAFORM = '''variable "targets" {
   default = { search = { type = "MCP" } }
@@ -41,7 +40,6 @@ resource "aws_bedrockagentcore_agent_runtime" "tools" {
 
 def test_anytrue_and_alltrue_decide_with_unknown_items(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "main.tf").write_text(TERRAFORM)
-    result = scan(["main.tf"], policies=list(builtin_policies()), select=["IAC212"], strict=True)
-    assert [(f.policy_id, f.line, f.resource, f.verdict) for f in result.findings] == [
+    found, _ = verdicts_of(tmp_path, TERRAFORM, ["IAC212"])
+    assert found == [
         ("IAC212", 25, "aws_bedrockagentcore_agent_runtime.tools[0]", "FAIL")]
