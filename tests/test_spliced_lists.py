@@ -8,9 +8,8 @@ An item that may be absent or stand for several (that, and `compact`'s, `distinc
 that counts the item once (`length([for x in flatten([var.l]) : x])` was 1)."""
 from __future__ import annotations
 
-from conftest import builtin_policies
+from conftest import verdicts_of
 
-from iaclint.api import scan
 from iaclint.frontends.terraform.module import load_module
 from iaclint.model.unknown import Unknown
 
@@ -46,13 +45,12 @@ resource "aws_iam_policy" "fail_star_and_extra" {
 
 def test_concat_keeps_the_known_items_beside_an_unknown_list(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "main.tf").write_text(POLICIES)
-    result = scan(["main.tf"], policies=list(builtin_policies()), select=["IAC303"], strict=True)
-    assert sorted((f.policy_id, f.line, f.resource, f.verdict) for f in result.findings) == [
+    found, passed = verdicts_of(tmp_path, POLICIES, ["IAC303"])
+    assert found == [
         ("IAC303", 20, "aws_iam_policy.unknown_extra", "UNKNOWN"),
         ("IAC303", 26, "aws_iam_policy.fail_star_and_extra", "FAIL"),
     ]
-    assert result.passed == 1
+    assert passed == 1
 
 
 READS = '''variable "more" {
