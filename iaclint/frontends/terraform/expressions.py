@@ -187,11 +187,11 @@ class Evaluator(References, Templates, FunctionCalls, Symbolic):
         if isinstance(value, str):
             if "${" not in value and "%{" not in value:
                 return value
-            import json as _json_module
-
             from iaclint.frontends.terraform.hcl import parse_expression
+            from iaclint.frontends.terraform.json_templates import hcl_quoted
 
-            expr, expr_source = parse_expression(_json_module.dumps(value))
+            quoted = hcl_quoted(value)
+            expr, expr_source = parse_expression(quoted) if quoted is not None else (None, None)
             if expr is None:
                 return unknown(value, "template in JSON could not be parsed")
             return self.evaluate(expr, expr_source, scope, None)
