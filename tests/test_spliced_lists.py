@@ -4,7 +4,7 @@ aws-bedrock's agent role lists its model ARNs with `concat([...], awscc_x.p[0].m
 .model_arn)`, a splat known after apply, and IAC303 was UNKNOWN on the whole list.
 An item that may be absent or stand for several (that, and `compact`'s, `distinct`'s,
 `flatten`'s unknowns) leaves the items after it without a known position, so an index,
-`element`, `one`, `join`, a splat or a `for` over such a list is unknown, never a value
+`element`, `one`, `join`, a splat, a `for` or a `dynamic` block over such a list is unknown, never a value
 that counts the item once (`length([for x in flatten([var.l]) : x])` was 1)."""
 from __future__ import annotations
 
@@ -80,6 +80,13 @@ resource "aws_s3_bucket" "b" {
   compacted   = join("-", compact([var.maybe_empty, "b"]))
   only        = one(local.flattened)
   splatted    = concat([{ n = "a" }], var.objects)[*].n
+
+  dynamic "rule" {
+    for_each = concat(["a"], var.more)
+    content {
+      name = rule.value
+    }
+  }
 }
 '''
 
@@ -91,5 +98,5 @@ def test_reads_of_a_list_without_known_positions_are_unknown(tmp_path):
     got = bucket.attributes
     assert got["spliced"][0] == "a" and isinstance(got["spliced"][1], Unknown) and got["spliced"][1].many
     assert [name for name in ("second", "picked", "joined", "uppered", "counted", "compacted", "only",
-                                      "splatted")
+                                      "splatted", "rule")
             if not isinstance(got[name], Unknown)] == []
