@@ -271,46 +271,59 @@ def attached(bucket: Resource, ctx, rtype: str) -> tuple[list[Resource], list[Re
     """Resources of `rtype` (e.g. `aws_s3_bucket_versioning`) that configure `bucket`: those
     whose `bucket` refers to it or equals its known name (anywhere in the scan: names are
     global), and those of the same module or template whose `bucket` cannot be known and
-    may be it."""
+    may be it (in scan order; of the values nothing is known of, only the first: each may
+    be any bucket's, and callers ask whether there is one and name the first)."""
     linked: list[Resource] = []
+    seen: set = set()  # ids of `linked`
     for source, ref in ctx.project.incoming(bucket):
-        if source.type == rtype and tuple(ref.path[:1]) == ("bucket",) and not any(source is x for x in linked):
+        if source.type == rtype and tuple(ref.path[:1]) == ("bucket",) and id(source) not in seen:
             linked.append(source)
-    maybe: list[Resource] = []
+            seen.add(id(source))
+    maybe: list = []  # (scan index, resource)
     name = bucket_name(bucket)
     names_another = None
-    for r, value in _configurations(ctx, rtype).candidates(bucket, name):
-        if any(r is x for x in linked):
+    table = _configurations(ctx, rtype)
+    for i, r, value in table.candidates(bucket, name):
+        if id(r) in seen:
             continue
         if isinstance(value, str):
             if isinstance(name, str) and value == name:
                 linked.append(r)
+                seen.add(id(r))
             elif is_unknown(name) and symbolic.same_text(value, name, fold=True) is not False:
                 names_another = names_another or _names_another_bucket(bucket, ctx)
                 if not names_another(value):
-                    maybe.append(r)
+                    maybe.append((i, r))
         elif is_unknown(value):
             if r.unit != bucket.unit:
                 continue  # an unresolved expression of another module or template says nothing here
             same = symbolic.same(value, name) if name is not None else None
             if same is True:
                 linked.append(r)  # `bucket = var.name` on both: the same value
+                seen.add(id(r))
             elif name is not None and same is None:
-                maybe.append(r)
-    return linked, maybe
+                maybe.append((i, r))
+    first = table.first_anything.get(bucket.unit)
+    if name is not None and first is not None and id(first[1]) not in seen:
+        maybe.insert(next((k for k, (i, _) in enumerate(maybe) if i > first[0]), len(maybe)), first)
+    return linked, [r for _, r in maybe]
 
 
 class _Configurations:
     """The resources of one type that may configure a bucket by its name (`bucket` not a
     reference to another scanned resource), indexed once per project, so that `attached`
     looks at the few that can concern one bucket instead of all of them (quadratic: 20,000
-    buckets beside 20,000 `aws_s3_bucket_versioning` took more than five minutes)."""
+    buckets beside 20,000 `aws_s3_bucket_versioning` took more than five minutes). A
+    `bucket` nothing is known of (`symbolic.anything`: not evaluated, a unit over its work
+    budget) may be any bucket's: only the first of each unit is kept (a unit over its
+    budget with 10,000 buckets and 464 such values made 9 million comparisons, 50 s)."""
 
     def __init__(self, project, resources: list):
         self.entries: list = []  # (resource, its `bucket` value), scan order
         self.by_name: dict[str, list[int]] = {}
         self.known: list[int] = []  # entries whose `bucket` is a string
         self.unknown_by_unit: dict = {}  # entries whose `bucket` is an Unknown, by unit
+        self.first_anything: dict = {}  # unit -> (scan index, resource) of the first `anything`
         for r in resources:
             targets = [t for _, t in project.outgoing(r, ("bucket",))]
             if targets and all(t is not None for t in targets):
@@ -321,17 +334,20 @@ class _Configurations:
             if isinstance(value, str):
                 self.by_name.setdefault(value, []).append(i)
                 self.known.append(i)
+            elif symbolic.anything(value):
+                self.first_anything.setdefault(r.unit, (i, r))
             elif is_unknown(value):
                 self.unknown_by_unit.setdefault(r.unit, []).append(i)
 
     def candidates(self, bucket: Resource, name) -> list:
-        """(resource, value) of the entries `attached` acts on for `bucket`, in scan order."""
+        """(scan index, resource, value) of the entries `attached` compares with `bucket`,
+        in scan order."""
         chosen = list(self.unknown_by_unit.get(bucket.unit, ()))
         if isinstance(name, str):
             chosen += self.by_name.get(name, ())
         elif is_unknown(name):
             chosen += self.known
-        return [self.entries[i] for i in sorted(chosen)]
+        return [(i, *self.entries[i]) for i in sorted(chosen)]
 
 
 def _configurations(ctx, rtype: str) -> _Configurations:
