@@ -98,10 +98,22 @@ def _function_url(b: Builder, url) -> None:
     entry.exposure_detail = "function URL"
 
 
+def _private(api) -> bool:
+    """Is the REST API's endpoint private? Its `endpoint_configuration` types say so, or,
+    for an OpenAPI body, the import parameter `endpointConfigurationTypes` (`parameters`)."""
+    types = api.attributes.get("endpoint_configuration")
+    if types is not None and not is_unknown(types) and "PRIVATE" in str(types):
+        return True
+    parameters = api.attributes.get("parameters")
+    if not isinstance(parameters, dict):
+        return False
+    value = parameters.get("endpointConfigurationTypes", parameters.get("endpoint_configuration_types"))
+    return isinstance(value, str) and "PRIVATE" in value.upper()
+
+
 def _rest_api(b: Builder, api) -> None:
     entry = b.asset(api)
-    types = api.attributes.get("endpoint_configuration")
-    private = "PRIVATE" in str(types) if types is not None and not is_unknown(types) else False
+    private = _private(api)
     levels = []
     integrations = b.of_type("aws_api_gateway_integration")
     for method in b.of_type("aws_api_gateway_method"):
@@ -147,8 +159,7 @@ def _sam_api(b: Builder, api) -> None:
     if default is not None and not (isinstance(default, str) and default.upper() == NONE):
         where = ("auth", "default_authorizer") if "default_authorizer" in auth else ("auth", "api_key_required")
         operations = [op._replace(auth=default, auth_where=where, why="") for op in operations]
-    types = api.attributes.get("endpoint_configuration")
-    private = "PRIVATE" in str(types) if types is not None and not is_unknown(types) else False
+    private = _private(api)
     entry = b.asset(api)
     levels = _openapi_operations(b, api, entry, private, operations)
     _set_exposure(entry, levels)
