@@ -35,6 +35,8 @@ def extract(b: Builder) -> None:
         _http_api(b, api)
     for function in b.of_type("aws_serverless_function"):
         _sam_function(b, function)
+    for api in b.of_type("aws_serverless_api"):
+        _sam_api(b, api)
     for gateway in b.of_type("aws_bedrockagentcore_gateway"):
         _gateway(b, gateway)
     for runtime in b.of_type("aws_bedrockagentcore_agent_runtime", "aws_bedrockagentcore_runtime"):
@@ -126,16 +128,38 @@ def _rest_api(b: Builder, api) -> None:
             _any_account(b, api, method.address, verb, function, (b.at(method, where), b.at(holder, path)), auth,
                          private)
         levels.append(PRIVATE if private else _level(auth))
-    levels += _openapi_operations(b, api, entry, private)
+    levels += _openapi_operations(b, api, entry, private, openapi.operations(api))
     _set_exposure(entry, levels)
     entry.exposure_detail = "REST API" + (" (private endpoint)" if private else "")
 
 
-def _openapi_operations(b: Builder, api, entry: Asset, private: bool) -> list:
-    """The methods the API's OpenAPI `body` defines (`openapi.operations`), linked as
-    method resources are; their exposure levels."""
+def _sam_api(b: Builder, api) -> None:
+    """SAM's `AWS::Serverless::Api`: the operations of its `DefinitionBody`, as a REST
+    API's body's. SAM puts the API's `Auth.DefaultAuthorizer` (or `ApiKeyRequired`) on
+    every one of them; without it each keeps its own `security`."""
+    operations = openapi.operations(api, "definition_body")
+    if not operations:
+        return
+    auth = api.attributes.get("auth")
+    default = auth.get("default_authorizer") if isinstance(auth, dict) else None
+    if isinstance(auth, dict) and auth.get("api_key_required") is True and default is None:
+        default = "API_KEY"
+    if default is not None and not (isinstance(default, str) and default.upper() == NONE):
+        where = ("auth", "default_authorizer") if "default_authorizer" in auth else ("auth", "api_key_required")
+        operations = [op._replace(auth=default, auth_where=where, why="") for op in operations]
+    types = api.attributes.get("endpoint_configuration")
+    private = "PRIVATE" in str(types) if types is not None and not is_unknown(types) else False
+    entry = b.asset(api)
+    levels = _openapi_operations(b, api, entry, private, operations)
+    _set_exposure(entry, levels)
+    entry.exposure_detail = "REST API (SAM)" + (" (private endpoint)" if private else "")
+
+
+def _openapi_operations(b: Builder, api, entry: Asset, private: bool, operations: list) -> list:
+    """The methods an OpenAPI document defines (`openapi.operations`), linked as method
+    resources are; their exposure levels."""
     levels = []
-    for op in openapi.operations(api):
+    for op in operations:
         uri = op.where + (openapi.INTEGRATION, "uri")
         name = f"{op.verb} {op.route}"
         hops = _functions(b, api, uri) + rest_apis.proxied(b, api, uri)
