@@ -100,3 +100,20 @@ def test_reads_of_a_list_without_known_positions_are_unknown(tmp_path):
     assert [name for name in ("second", "picked", "joined", "uppered", "counted", "compacted", "only",
                                       "splatted", "rule")
             if not isinstance(got[name], Unknown)] == []
+
+
+def test_indexing_a_long_list_item_by_item_stays_linear():
+    """Each index asks whether an item before it may be absent or several: a long list is
+    scanned once, not once per index (a 20,000-item loop took 20 s, 60,000 would hang)."""
+    from bounded import terraform_unknowns
+
+    got = terraform_unknowns({"main.tf": '''locals {
+  names  = [for i in range(60000) : "model-${i}"]
+  copied = [for i in range(60000) : local.names[i]]
+}
+
+resource "aws_s3_bucket" "b" {
+  bucket = local.copied[59999]
+}
+'''})
+    assert got == {"bucket": "model-59999"}

@@ -14,7 +14,11 @@ import json
 import re
 
 from iaclint.frontends.terraform import regex
-from iaclint.frontends.terraform.values import FunctionError, uncertain_positions  # FunctionError: raised by every function here
+from iaclint.frontends.terraform.values import (  # FunctionError: raised by every function here
+    FunctionError,
+    first_uncertain,
+    uncertain_positions,
+)
 from iaclint.model.documents import EncodedJson
 from iaclint.model import lazy_re, symbolic, symbolic_text
 from iaclint.model.sizes import MAX_VALUE_SIZE
@@ -377,7 +381,7 @@ def replace(text, old, new):
 
 def element(values, index):
     values = _list(values)
-    if uncertain_positions(values):
+    if first_uncertain(values) >= 0:  # (the index wraps around: any item may be the one)
         return Unknown(f"element(..., {index!r})", "the list has items that may be absent or several")
     if not values:
         raise FunctionError("element of an empty list")
