@@ -34,6 +34,17 @@ def builtin_policies():
     return tuple(load_all_policies())
 
 
+def verdicts_of(directory: Path, text: str, select: list, name: str = "main.tf"):
+    """Scan one file of `text` written in `directory` (the working directory) with the
+    built-in policies `select`, UNKNOWNs included: (sorted (policy id, line, resource,
+    verdict) of the findings, the number of PASSes)."""
+    from iaclint.api import scan
+
+    (directory / name).write_text(text)
+    result = scan([name], policies=list(builtin_policies()), select=select, strict=True)
+    return sorted((f.policy_id, f.line, f.resource, f.verdict) for f in result.findings), result.passed
+
+
 @pytest.fixture
 def in_root(monkeypatch):
     """Run with the repository root as the working directory (relative paths in findings)."""

@@ -24,9 +24,9 @@ def test_export_writes_one_check_per_policy(tmp_path, capsys):
     text = (out / next(f for f in files if f.startswith("IAC101_"))).read_text()
     assert "id='IAC101'" in text and "terraform=['aws_sagemaker_notebook_instance']" in text
     assert "cloudformation=['AWS::SageMaker::NotebookInstance']" in text
-    # A SAM type is handed over by Checkov as written (iaclint reads it as aws_serverless_function).
+    # SAM types are handed over by Checkov as written (iaclint reads them as aws_serverless_api, _function).
     entry = (out / next(f for f in files if f.startswith("IAC605_"))).read_text()
-    assert "'AWS::Lambda::Url', 'AWS::Serverless::Function']" in entry
+    assert "'AWS::Lambda::Url', 'AWS::Serverless::Api', 'AWS::Serverless::Function']" in entry
     assert f"wrote {len(exported)} Checkov checks to {out}" in capsys.readouterr().out
     # Again, under the other spelling: stale files of ours go, other files stay.
     (out / "IAC999_gone.py").write_text((out / files[1]).read_text())

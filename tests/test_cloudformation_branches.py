@@ -61,3 +61,40 @@ def test_sam_policies_are_checked_on_the_implicit_role(tmp_path):
         """))
     result = scan([str(template)], select=["iam-bedrock-wildcard-action"])
     assert [(f.line, f.resource, f.resource_type) for f in result.findings] == [(12, "AgentRole", "AWS::IAM::Role")]
+
+
+def test_every_sam_policy_template_is_expanded(tmp_path):
+    # aws-samples/serverless-registration-app-genai's shape: an SNSCrudPolicy beside a Bedrock
+    # grant left the implicit role's documents unknown, so six IAM policies said UNKNOWN.
+    template = tmp_path / "template.yaml"
+    template.write_text(textwrap.dedent("""\
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Notify:
+            Type: AWS::Serverless::Function
+            Properties:
+              Handler: notify.handler
+              Runtime: python3.12
+              Policies:
+                - SNSCrudPolicy:
+                    TopicName: signups
+                - DynamoDBStreamReadPolicy:
+                    TableName: users
+                    StreamName: "*"
+                - Statement:
+                    - Effect: Allow
+                      Action: bedrock:*
+                      Resource: "*"
+          Later:
+            Type: AWS::Serverless::Function
+            Properties:
+              Handler: later.handler
+              Runtime: python3.12
+              Policies:
+                - SomeFutureSamPolicy: {}
+        """))
+    result = scan([str(template)], select=["IAC301", "IAC303", "IAC304", "IAC601"], strict=True)
+    got = sorted((f.policy_id, f.verdict, f.resource, f.line) for f in result.findings)
+    assert got == [("IAC301", "FAIL", "NotifyRole", 16), ("IAC301", "UNKNOWN", "LaterRole", 24),
+                   ("IAC303", "FAIL", "NotifyRole", 17), ("IAC303", "UNKNOWN", "LaterRole", 24),
+                   ("IAC304", "UNKNOWN", "LaterRole", 24), ("IAC601", "UNKNOWN", "LaterRole", 24)]

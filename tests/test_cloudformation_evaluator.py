@@ -46,6 +46,28 @@ def test_unknown_propagates_with_reason_and_refs():
     assert isinstance(ev(t, {"Fn::Base64": {"Ref": "N"}}), Unknown)
 
 
+def test_to_json_string_of_a_document_with_unknown_leaves_keeps_its_shape():
+    # As `!Sub '[{"AllowFromPublic": true, ...${Name}...}]'` does: the literal members stay readable.
+    from iaclint.model.documents import decode
+
+    t = {"Parameters": {"Name": {"Type": "String"}, "Public": {"Type": "String"}}}
+    u = ev(t, {"Fn::ToJsonString": [{"Rules": [{"Resource": [{"Fn::Sub": "collection/${Name}"}], "N": 1.5}],
+                                      "AllowFromPublic": True, "Tag": "say \"hi\"", "Open": {"Ref": "Public"},
+                                      "Role": {"Fn::GetAtt": ["Res", "Arn"]}}]})
+    assert isinstance(u, Unknown) and u.reason == "parameter Name has no default" and u.refs == ("Res",)
+    document = decode(u)
+    assert document[0]["AllowFromPublic"] is True and document[0]["Tag"] == 'say "hi"'
+    assert document[0]["Rules"][0]["N"] == 1.5
+    resource = document[0]["Rules"][0]["Resource"][0]
+    assert isinstance(resource, Unknown) and resource.parts[0] == "collection/"
+    assert cannot_be(resource, "*") is True
+    assert isinstance(document[0]["Open"], Unknown) and document[0]["Open"].reason == "parameter Public has no default"
+    assert isinstance(document[0]["Role"], Unknown) and document[0]["Role"].refs == ("Res",)
+    assert isinstance(ev(t, {"Fn::Base64": {"Fn::ToJsonString": {"k": {"Ref": "Name"}}}}), Unknown)
+    joined = ev(t, {"Fn::Join": ["", ["x", {"Fn::ToJsonString": {"k": {"Ref": "Name"}}}]]})
+    assert isinstance(joined, Unknown) and "Name" not in "".join(p for p in joined.parts if isinstance(p, str))
+
+
 def test_find_in_map_with_ref_keys():
     t = {"Parameters": {"Env": {"Type": "String", "Default": "prod"}},
          "Mappings": {"M": {"prod": {"Size": 3, "Zones": ["a"]}}}}

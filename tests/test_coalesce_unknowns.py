@@ -5,9 +5,8 @@ LuisOsuna117/terraform-aws-bedrock), never `*`; it was UNKNOWN because any unkno
 argument made the whole call unknown."""
 from __future__ import annotations
 
-from conftest import builtin_policies
+from conftest import verdicts_of
 
-from iaclint.api import scan
 from iaclint.frontends.terraform.functions import coalesce_options
 from iaclint.model import symbolic
 from iaclint.model.unknown import ABSENT, Unknown
@@ -63,13 +62,12 @@ resource "aws_iam_policy" "pass_pinned_or_template" {
 
 def test_coalesce_returns_one_of_the_arguments_it_may_pick(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "main.tf").write_text(TERRAFORM)
-    result = scan(["main.tf"], policies=list(builtin_policies()), select=["IAC303"], strict=True)
-    assert sorted((f.policy_id, f.line, f.resource, f.verdict) for f in result.findings) == [
+    found, passed = verdicts_of(tmp_path, TERRAFORM, ["IAC303"])
+    assert found == [
         ("IAC303", 33, "aws_iam_policy.fail_star_first", "FAIL"),
         ("IAC303", 39, "aws_iam_policy.unknown_empty_falls_to_star", "UNKNOWN"),
     ]
-    assert result.passed == 2
+    assert passed == 2
 
 
 def test_what_coalesce_may_pick():

@@ -4,9 +4,8 @@ SageMaker module, called with an execution role ARN built from the account ID) h
 whole block unknown, so IAC111 was UNKNOWN where the shared output setting is plain."""
 from __future__ import annotations
 
-from conftest import builtin_policies
+from conftest import verdicts_of
 
-from iaclint.api import scan
 
 TERRAFORM = '''data "aws_caller_identity" "current" {}
 
@@ -39,7 +38,6 @@ resource "aws_sagemaker_domain" "fail_shared_output" {
 
 def test_keys_of_a_map_with_unknown_values_are_known(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "main.tf").write_text(TERRAFORM)
-    result = scan(["main.tf"], policies=list(builtin_policies()), select=["IAC111"], strict=True)
-    assert [(f.policy_id, f.line, f.resource, f.verdict) for f in result.findings] == [
+    found, _ = verdicts_of(tmp_path, TERRAFORM, ["IAC111"])
+    assert found == [
         ("IAC111", 21, "aws_sagemaker_domain.fail_shared_output", "FAIL")]

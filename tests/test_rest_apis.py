@@ -119,3 +119,31 @@ def test_operations_in_document_order_with_their_security():
     assert got == [("GET", "/a", "API_KEY", ("body", "security")),
                    ("POST", "/a", "NONE", ("body", "paths", "/a", "post", "security")),
                    ("ANY", "/b", "API_KEY", ("body", "security"))]
+
+
+def test_the_auth_extension_authenticates_an_operation():
+    # `x-amazon-apigateway-auth: {type: AWS_IAM}` is API Gateway's own way to sign an operation.
+    integration = {"x-amazon-apigateway-integration": {}}
+
+    class Api:
+        attributes = {"body": {"paths": {
+            "/iam": {"post": {"x-amazon-apigateway-auth": {"type": "aws_iam"}, **integration}},
+            "/open": {"post": {"x-amazon-apigateway-auth": {"type": "NONE"}, **integration}},
+            "/var": {"post": {"x-amazon-apigateway-auth": {"type": Unknown("var.auth", "no value")}, **integration}},
+            "/plain": {"post": dict(integration)}}}}
+
+    got = [(o.route, o.auth if isinstance(o.auth, str) else "?", o.auth_where) for o in openapi.operations(Api)]
+    assert got == [("/iam", "AWS_IAM", ("body", "paths", "/iam", "post", "x-amazon-apigateway-auth", "type")),
+                   ("/open", "NONE", ("body", "paths", "/open", "post")),
+                   ("/var", "?", ("body", "paths", "/var", "post", "x-amazon-apigateway-auth", "type")),
+                   ("/plain", "NONE", ("body", "paths", "/plain", "post"))]
+
+
+def test_a_sam_api_definition_body_is_read_with_the_apis_auth(monkeypatch):
+    # aws-samples/serverless-exam-generator's shape: `AWS::Serverless::Api` with a DefinitionBody
+    # and no Auth. SAM puts `Auth.DefaultAuthorizer` on every operation of the body.
+    result = _iac605("fail_sam_api_definition_body", monkeypatch)
+    got = sorted((f.policy_id, f.verdict, f.resource, f.file.rsplit("/", 1)[1], f.line) for f in result.findings)
+    assert got == [("IAC605", "FAIL", "Api", "template.yaml", 25)]
+    result = _iac605("pass_sam_api_default_authorizer", monkeypatch)
+    assert not result.findings and not result.unknowns

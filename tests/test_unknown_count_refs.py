@@ -6,9 +6,8 @@
 the scanned files" (IAC602 UNKNOWN)."""
 from __future__ import annotations
 
-from conftest import builtin_policies
+from conftest import verdicts_of
 
-from iaclint.api import scan
 
 TERRAFORM = '''variable "canvas" {
   type = bool
@@ -54,9 +53,8 @@ resource "aws_sagemaker_notebook_instance" "notebook" {
 
 def test_an_instance_of_a_block_of_unknown_count_is_its_evaluated_instance(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "main.tf").write_text(TERRAFORM)
-    result = scan(["main.tf"], policies=list(builtin_policies()), select=["IAC309", "IAC602"], strict=True)
-    assert sorted((f.policy_id, f.line, f.resource, f.verdict) for f in result.findings) == [
+    found, _ = verdicts_of(tmp_path, TERRAFORM, ["IAC309", "IAC602"])
+    assert found == [
         ("IAC309", 19, "aws_iam_role_policy_attachment.canvas", "FAIL"),
         ("IAC602", 37, "aws_sagemaker_notebook_instance.notebook", "FAIL"),
     ]

@@ -4,7 +4,8 @@
   `<account>.dkr.ecr.<region>.amazonaws.com/<name>[:tag | @sha256:digest]`. It names a
   repository of the scan through a reference (`aws_ecr_repository.x.repository_url`,
   `!GetAtt Repo.RepositoryUri`, inside a template or not), or by its literal name, matched
-  against the repositories' `name` (Terraform `name`, CloudFormation `RepositoryName`);
+  against the repositories' `name` (Terraform `name`, CloudFormation `RepositoryName`); an
+  image in a registry AWS owns (the Deep Learning Containers' account) names none;
 - *model repositories* (`model_repository`): a repository is in scope of the
   `ecr-model-repo-*` policies when an AI resource (`iaclint.aws.mlscope.is_ai_resource`: SageMaker,
   Bedrock, ...) refers to it or writes an image URI with its name anywhere in its
@@ -39,6 +40,11 @@ SCANNING_TYPE = "aws_ecr_registry_scanning_configuration"
 MUTABLE = frozenset({"MUTABLE", "MUTABLE_WITH_EXCLUSION"})
 SCANNING_FREQUENCIES = frozenset({"SCAN_ON_PUSH", "CONTINUOUS_SCAN"})
 # `*` stands for an unknown part of a template (`${AWS::AccountId}`, `${var.region}`).
+# Registries AWS owns and publishes its own images from, which no stack can declare or
+# configure: the Deep Learning Containers (SageMaker's framework images: PyTorch, Hugging
+# Face, DJL, ...) in every commercial Region that is not opt-in.
+AWS_MANAGED_REGISTRIES = frozenset({"763104351884"})
+_REGISTRY = re.compile(r"\s*(\d{12})\.dkr\.ecr")
 _ECR_URI = re.compile(r"(?:\d{12}|\*)\.dkr\.ecr(?:-fips)?\.[a-z0-9*-]+\.amazonaws\.com(?:\.cn)?/"
                       r"(?P<name>[a-z0-9*][a-z0-9._/*-]*)(?P<ref>[:@][A-Za-z0-9._:*-]*)?")
 
@@ -58,7 +64,8 @@ class Answer:
 class ImageUse:
     """An image attribute of a resource (`primary_container.image`): the repositories of
     the scan it comes from, whether it is pinned by digest, and, when the repository cannot
-    be told, why (`unresolved`). `ecr` is False for an image outside ECR."""
+    be told, why (`unresolved`). `ecr` is False for an image outside ECR or in a registry
+    AWS owns (`AWS_MANAGED_REGISTRIES`): neither has a repository the stack could set."""
 
     path: tuple
     value: Any
@@ -77,6 +84,12 @@ def image_names(text: str) -> Iterator[tuple[str, bool]]:
     hold `*` where a template interpolates."""
     for match in _ECR_URI.finditer(text):
         yield match.group("name").rstrip("/"), (match.group("ref") or "").startswith("@sha256:")
+
+
+def aws_managed(text: str) -> bool:
+    """Is `text` an image URI in a registry AWS owns (`AWS_MANAGED_REGISTRIES`)?"""
+    match = _REGISTRY.match(text)
+    return match is not None and match.group(1) in AWS_MANAGED_REGISTRIES
 
 
 def repository_name(repo) -> Any:
@@ -150,7 +163,7 @@ def _image_use(resource, ctx, path: tuple, value: Any) -> ImageUse:
     use = ImageUse(path, value)
     if isinstance(value, str):
         names = list(image_names(value))
-        if not names:
+        if not names or aws_managed(value):
             use.ecr = False
             return use
         use.pinned = names[0][1]
@@ -169,6 +182,9 @@ def _image_use(resource, ctx, path: tuple, value: Any) -> ImageUse:
     use.pinned = "@sha256:" in glob
     if repos:
         use.repositories = repos
+        return use
+    if aws_managed(glob):  # `!Sub 763104351884.dkr.ecr.${AWS::Region}.amazonaws.com/...`
+        use.ecr = False
         return use
     names = list(image_names(glob))
     if names and "*" not in names[0][0]:

@@ -35,6 +35,8 @@ def extract(b: Builder) -> None:
         _http_api(b, api)
     for function in b.of_type("aws_serverless_function"):
         _sam_function(b, function)
+    for api in b.of_type("aws_serverless_api"):
+        _sam_api(b, api)
     for gateway in b.of_type("aws_bedrockagentcore_gateway"):
         _gateway(b, gateway)
     for runtime in b.of_type("aws_bedrockagentcore_agent_runtime", "aws_bedrockagentcore_runtime"):
@@ -96,10 +98,22 @@ def _function_url(b: Builder, url) -> None:
     entry.exposure_detail = "function URL"
 
 
+def _private(api) -> bool:
+    """Is the REST API's endpoint private? Its `endpoint_configuration` types say so, or,
+    for an OpenAPI body, the import parameter `endpointConfigurationTypes` (`parameters`)."""
+    types = api.attributes.get("endpoint_configuration")
+    if types is not None and not is_unknown(types) and "PRIVATE" in str(types):
+        return True
+    parameters = api.attributes.get("parameters")
+    if not isinstance(parameters, dict):
+        return False
+    value = parameters.get("endpointConfigurationTypes", parameters.get("endpoint_configuration_types"))
+    return isinstance(value, str) and "PRIVATE" in value.upper()
+
+
 def _rest_api(b: Builder, api) -> None:
     entry = b.asset(api)
-    types = api.attributes.get("endpoint_configuration")
-    private = "PRIVATE" in str(types) if types is not None and not is_unknown(types) else False
+    private = _private(api)
     levels = []
     integrations = b.of_type("aws_api_gateway_integration")
     for method in b.of_type("aws_api_gateway_method"):
@@ -126,16 +140,37 @@ def _rest_api(b: Builder, api) -> None:
             _any_account(b, api, method.address, verb, function, (b.at(method, where), b.at(holder, path)), auth,
                          private)
         levels.append(PRIVATE if private else _level(auth))
-    levels += _openapi_operations(b, api, entry, private)
+    levels += _openapi_operations(b, api, entry, private, openapi.operations(api))
     _set_exposure(entry, levels)
     entry.exposure_detail = "REST API" + (" (private endpoint)" if private else "")
 
 
-def _openapi_operations(b: Builder, api, entry: Asset, private: bool) -> list:
-    """The methods the API's OpenAPI `body` defines (`openapi.operations`), linked as
-    method resources are; their exposure levels."""
+def _sam_api(b: Builder, api) -> None:
+    """SAM's `AWS::Serverless::Api`: the operations of its `DefinitionBody`, as a REST
+    API's body's. SAM puts the API's `Auth.DefaultAuthorizer` (or `ApiKeyRequired`) on
+    every one of them; without it each keeps its own `security`."""
+    operations = openapi.operations(api, "definition_body")
+    if not operations:
+        return
+    auth = api.attributes.get("auth")
+    default = auth.get("default_authorizer") if isinstance(auth, dict) else None
+    if isinstance(auth, dict) and auth.get("api_key_required") is True and default is None:
+        default = "API_KEY"
+    if default is not None and not (isinstance(default, str) and default.upper() == NONE):
+        where = ("auth", "default_authorizer") if "default_authorizer" in auth else ("auth", "api_key_required")
+        operations = [op._replace(auth=default, auth_where=where, why="") for op in operations]
+    private = _private(api)
+    entry = b.asset(api)
+    levels = _openapi_operations(b, api, entry, private, operations)
+    _set_exposure(entry, levels)
+    entry.exposure_detail = "REST API (SAM)" + (" (private endpoint)" if private else "")
+
+
+def _openapi_operations(b: Builder, api, entry: Asset, private: bool, operations: list) -> list:
+    """The methods an OpenAPI document defines (`openapi.operations`), linked as method
+    resources are; their exposure levels."""
     levels = []
-    for op in openapi.operations(api):
+    for op in operations:
         uri = op.where + (openapi.INTEGRATION, "uri")
         name = f"{op.verb} {op.route}"
         hops = _functions(b, api, uri) + rest_apis.proxied(b, api, uri)

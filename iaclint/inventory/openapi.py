@@ -1,5 +1,6 @@
 """The operations of a REST API defined by an OpenAPI document (`body`; CloudFormation
-`Body`), with what each integrates and how it authenticates callers.
+`Body`, SAM's `AWS::Serverless::Api` `DefinitionBody`), with what each integrates and how
+it authenticates callers.
 
 API Gateway imports such a document instead of separate method resources: every operation
 (`paths./chat.post`, or `x-amazon-apigateway-any-method`) with an
@@ -10,7 +11,8 @@ requirements `{}`, is none; `{}` beside a scheme is unknown). A requirement name
 (`components.securitySchemes`, Swagger 2's `securityDefinitions`): `x-amazon-apigateway-authtype`
 `awsSigv4` is `AWS_IAM`, `cognito_user_pools` `COGNITO_USER_POOLS`, another
 `x-amazon-apigateway-authorizer` a Lambda authorizer (`CUSTOM`), an `apiKey` scheme an API
-key (`API_KEY`). Terraform's `jsonencode(...)` and CloudFormation's object or JSON string
+key (`API_KEY`). An operation's `x-amazon-apigateway-auth` `type` (`AWS_IAM`) authenticates it
+too, whatever `security` says. Terraform's `jsonencode(...)` and CloudFormation's object or JSON string
 are read alike (`iaclint.model.documents.decode`); a document in a file or on S3 is not read.
 """
 from __future__ import annotations
@@ -21,6 +23,7 @@ from iaclint.model.documents import decode
 from iaclint.model.unknown import Unknown, is_unknown
 
 INTEGRATION = "x-amazon-apigateway-integration"
+AUTH = "x-amazon-apigateway-auth"
 ANY_METHOD = "x-amazon-apigateway-any-method"
 VERBS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", ANY_METHOD)
 NONE = "NONE"
@@ -39,14 +42,15 @@ class Operation(NamedTuple):
     why: str = ""  # why an unknown `auth` cannot be known, when the template itself says it
 
 
-def operations(api) -> list:
-    """The operations of `api`'s OpenAPI `body` that have an integration, in the
-    document's order; [] when it has no body or its shape cannot be read."""
-    document = decode(api.attributes.get("body"))
+def operations(api, attribute: str = "body") -> list:
+    """The operations of `api`'s OpenAPI document (its `attribute`: a REST API's `body`,
+    SAM's `definition_body`) that have an integration, in the document's order; [] when
+    it has none or its shape cannot be read."""
+    document = decode(api.attributes.get(attribute))
     if not isinstance(document, dict) or not isinstance(document.get("paths"), dict):
         return []
     schemes = _schemes(document)
-    top = ("body", "security") if "security" in document else None
+    top = (attribute, "security") if "security" in document else None
     out = []
     for route, item in document["paths"].items():
         if not isinstance(item, dict):
@@ -54,7 +58,7 @@ def operations(api) -> list:
         for key, operation in item.items():
             if key.lower() not in VERBS or not isinstance(operation, dict) or INTEGRATION not in operation:
                 continue
-            where = ("body", "paths", route, key)
+            where = (attribute, "paths", route, key)
             if "security" in operation:
                 security, auth_where = operation["security"], where + ("security",)
             elif top is not None:
@@ -63,17 +67,35 @@ def operations(api) -> list:
                 security, auth_where = [], where
             verb = "ANY" if key == ANY_METHOD else key.upper()
             auth = _auth(security, schemes)
+            extension = _extension(operation.get(AUTH))
+            if extension is not None and (is_unknown(auth) or auth == NONE):
+                auth, auth_where = extension, where + (AUTH, "type")
             why = OPTIONAL if auth is _OPTIONAL else ""
             out.append(Operation(verb, str(route), where, auth, auth_where, why))
     return out
 
 
+def _extension(value) -> object:
+    """The authorization an operation's `x-amazon-apigateway-auth` sets (`AWS_IAM`), an
+    Unknown, or None when it sets none (absent, or `NONE`)."""
+    kind = value.get("type") if isinstance(value, dict) else None
+    if is_unknown(kind):
+        return kind
+    return kind.upper() if isinstance(kind, str) and kind.upper() != NONE else None
+
+
 def _schemes(document: dict) -> dict:
+    """The security schemes, under OpenAPI 3's or Swagger 2's key (or their snake-case
+    spelling: a SAM `DefinitionBody` is not kept verbatim, its keys are translated)."""
     components = document.get("components")
-    found = components.get("securitySchemes") if isinstance(components, dict) else None
-    if not isinstance(found, dict):
-        found = document.get("securityDefinitions")
-    return found if isinstance(found, dict) else {}
+    for key in ("securitySchemes", "security_schemes"):
+        found = components.get(key) if isinstance(components, dict) else None
+        if isinstance(found, dict):
+            return found
+    for key in ("securityDefinitions", "security_definitions"):
+        if isinstance(document.get(key), dict):
+            return document[key]
+    return {}
 
 
 def _auth(security, schemes: dict) -> object:

@@ -21,7 +21,8 @@ from iaclint.model.records import dataclass
 
 # Where a chain's first link is written, by origin.
 ENTRY_TYPES = ("aws_lambda_function_url", "aws_api_gateway_method", "aws_api_gateway_rest_api",
-               "aws_apigatewayv2_route", "aws_apigatewayv2_api", "aws_serverless_function", "aws_bedrockagentcore_gateway")
+               "aws_apigatewayv2_route", "aws_apigatewayv2_api", "aws_serverless_function", "aws_serverless_api",
+               "aws_bedrockagentcore_gateway")
 EXTERNAL_TYPES = ("aws_iam_role", "data.aws_iam_policy_document", "aws_s3_bucket_policy", "aws_lambda_permission",
                   "aws_sagemaker_model_package_group", "aws_sagemaker_model_package_group_policy",
                   "aws_api_gateway_rest_api", "aws_api_gateway_rest_api_policy")

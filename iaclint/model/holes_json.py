@@ -135,6 +135,45 @@ def _quote_bare(text: str, offsets: list | None) -> tuple[str, list | None]:
     return "".join(out), new_offsets
 
 
+def pieces(value) -> list:
+    """The JSON text of `value` (plain data with Unknown leaves) as text and holes, which
+    `parse` reads back: a leaf that is a partially known string is a JSON string around
+    its holes, any other Unknown a bare hole (a whole JSON value). The text is written as
+    `json.dumps(..., separators=(",", ":"))` writes it."""
+    out: list = []
+    _write(value, out)
+    return out
+
+
+def _write(value, out: list) -> None:
+    if isinstance(value, Unknown):
+        if value.parts is None:
+            out.append(value)
+            return
+        out.append('"')
+        for part in value.parts:
+            if isinstance(part, Unknown):
+                out.append(part if part.parts is None else part.replace(parts=None))
+            else:
+                out.append(json.dumps(part if isinstance(part, str) else str(part))[1:-1])
+        out.append('"')
+    elif isinstance(value, dict):
+        out.append("{")
+        for i, (key, item) in enumerate(value.items()):
+            out.append(("," if i else "") + json.dumps(str(key)) + ":")
+            _write(item, out)
+        out.append("}")
+    elif isinstance(value, list):
+        out.append("[")
+        for i, item in enumerate(value):
+            if i:
+                out.append(",")
+            _write(item, out)
+        out.append("]")
+    else:
+        out.append(json.dumps(value))
+
+
 def parse(value):
     """The JSON document a partially known string holds, with Unknowns at the leaves that
     hold a hole; None when it is not a partially known string, or not JSON."""

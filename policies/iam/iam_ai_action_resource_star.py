@@ -7,6 +7,7 @@ from iaclint.engine.policy import Policy
 SENSITIVE = (
     "bedrock:InvokeModel*",
     "bedrock:InvokeAgent",
+    "bedrock:InvokeFlow",  # every flow: the models, knowledge bases, agents and Lambdas of each
     "bedrock:Retrieve*",
     "bedrock:CreateModelCustomizationJob",
     # AgentCore's data plane: invoking any agent runtime, running code in any code

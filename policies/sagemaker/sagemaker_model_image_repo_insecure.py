@@ -8,7 +8,8 @@ CloudFormation `PrimaryContainer.Image`, `Containers[].Image`) is followed to th
 or not) or a literal ECR URI whose repository name matches. The model fails when that
 repository has mutable tags (unless the image is pinned by digest) or does not scan images on
 push. An image whose repository is not declared in the scanned files is unknown; images
-outside ECR are out of scope.
+outside ECR, and AWS's own images (the Deep Learning Containers registry, account
+763104351884), are out of scope: their repositories are no stack's to configure.
 """
 from __future__ import annotations
 

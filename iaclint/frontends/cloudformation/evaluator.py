@@ -293,6 +293,8 @@ class Evaluator(Conditions, Functions):
             return self._ref(arg, wpath, rpath)
         if name == "Fn::If":
             return self._if(arg, wpath, epath, rpath, depth)
+        if name == "Fn::ToJsonString":  # its document is written here: spans and references at its paths
+            return self._to_json(arg, wpath, rpath, depth, epath)
         handler = _HANDLERS.get(name)
         if handler is not None:
             return handler(self, arg, wpath, rpath, depth)
@@ -476,5 +478,4 @@ _HANDLERS = {
     "Fn::FindInMap": Evaluator._find_in_map,
     "Fn::Base64": Evaluator._base64,
     "Fn::Length": Evaluator._length,
-    "Fn::ToJsonString": Evaluator._to_json,
 }

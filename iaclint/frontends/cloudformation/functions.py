@@ -20,7 +20,7 @@ from iaclint.frontends.cloudformation.values import (
     sub_text,
     unknowns_in,
 )
-from iaclint.model import symbolic
+from iaclint.model import holes_json, symbolic
 from iaclint.model.sizes import MAX_VALUE_SIZE, TooLarge, json_size_bound
 from iaclint.model.unknown import Unknown, collect_refs
 
@@ -138,12 +138,20 @@ class Functions:
                                        "an item of the list may be removed (`AWS::NoValue`)", self._span(wpath))
         return self._propagate("Fn::Length", arg, [value], wpath)
 
-    def _to_json(self, arg: Any, wpath: tuple, rpath, depth: int) -> Any:
-        value = self._arg(arg, wpath, rpath, depth)
-        if not isinstance(value, (dict, list)) or self.budget.holds_unknown(value):
+    def _to_json(self, arg: Any, wpath: tuple, rpath, depth: int, epath=None) -> Any:
+        """The JSON text of `arg`; written as a property's value (`epath`), the spans and
+        references inside the document are kept at its paths, as for a written object."""
+        value = self._eval(arg, wpath, epath, epath if epath is not None else rpath, depth + 1)
+        if not isinstance(value, (dict, list)):
             return self._propagate("Fn::ToJsonString", arg, [value], wpath)
         text = json_size_bound(value, MAX_VALUE_SIZE, 12)  # `\ud83d\ude00`: 12 for one character
         if text is None:  # counting stopped at the limit: no estimate to show
             raise TooLarge()
         self.budget.build(text)
+        if self.budget.holds_unknown(value):
+            # The document's shape is written: a partially known string, as `!Sub '{...}'`
+            # gives, so a policy still reads its literal members (`documents.decode`).
+            first = next(unknowns_in([value]))
+            return symbolic.text(holes_json.pieces(value), expr_text("Fn::ToJsonString", arg), first.reason,
+                                 self._span(wpath), collect_refs([value]))
         return json.dumps(value, separators=(",", ":"))

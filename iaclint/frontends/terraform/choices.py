@@ -120,7 +120,8 @@ class Symbolic:
 
     def _call_unknown(self, node, name: str, function, args: list, scope):
         """A function with an unknown argument: `coalesce` is one of the arguments it may
-        pick (`functions.coalesce_options`), `concat` keeps the known items and splices an
+        pick (`functions.coalesce_options`), `anytrue`/`alltrue` are decided by a known item
+        that decides them, `concat` keeps the known items and splices an
         unknown list in as zero or more items (`functions.concat_spliced`), a string
         function's result keeps the
         known text (`format`, `join`: `arn:${partition}:iam::aws:policy/X`), a function of
@@ -134,6 +135,10 @@ class Symbolic:
             options = functions.coalesce_options(args)
             if options is not None:
                 return symbolic.choice(options, node_text(node), reason, refs=refs)
+        if name in ("anytrue", "alltrue"):
+            decided = functions.truth_decided(name, args[0] if len(args) == 1 else None)
+            if decided is not None:
+                return decided
         if name == "concat":
             spliced = functions.concat_spliced(args)
             if spliced is not None:

@@ -215,5 +215,6 @@ _ESTIMATES = {
     # an existing value; a bool, a count or a number
     "lookup": _pick, "element": _pick, "one": _pick, "coalesce": _pick, "coalescelist": _pick,
     "length": _test, "tobool": _test, "contains": _search, "startswith": _search, "endswith": _search,
+    "anytrue": _search, "alltrue": _search,
     "tonumber": _number, "min": _number, "max": _number, "abs": _number, "sum": _number,
 }

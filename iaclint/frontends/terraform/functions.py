@@ -14,7 +14,11 @@ import json
 import re
 
 from iaclint.frontends.terraform import regex
-from iaclint.frontends.terraform.values import FunctionError, uncertain_positions  # FunctionError: raised by every function here
+from iaclint.frontends.terraform.values import (  # FunctionError: raised by every function here
+    FunctionError,
+    first_uncertain,
+    uncertain_positions,
+)
 from iaclint.model.documents import EncodedJson
 from iaclint.model import lazy_re, symbolic, symbolic_text
 from iaclint.model.sizes import MAX_VALUE_SIZE
@@ -377,7 +381,7 @@ def replace(text, old, new):
 
 def element(values, index):
     values = _list(values)
-    if uncertain_positions(values):
+    if first_uncertain(values) >= 0:  # (the index wraps around: any item may be the one)
         return Unknown(f"element(..., {index!r})", "the list has items that may be absent or several")
     if not values:
         raise FunctionError("element of an empty list")
@@ -504,6 +508,38 @@ def base64encode(text):
     return base64.b64encode(_text(text).encode("utf-8")).decode("ascii")
 
 
+def _truth(item):
+    """A bool item of `anytrue`/`alltrue` (`true`, or the string "true"); None when unknown."""
+    if isinstance(item, Unknown):
+        return None
+    if isinstance(item, bool):
+        return item
+    if item in ("true", "false"):
+        return item == "true"
+    raise FunctionError("anytrue/alltrue need a list of bools")
+
+
+def anytrue(values):
+    return any(_truth(x) for x in _list(values))
+
+
+def alltrue(values):
+    return all(_truth(x) for x in _list(values))
+
+
+def truth_decided(name: str, values):
+    """`anytrue`/`alltrue` of a list with unknown items, when a known item decides it (a
+    true one for `anytrue`, a false one for `alltrue`); None otherwise (also for an
+    unknown list)."""
+    if not isinstance(values, list):
+        return None
+    wanted = name == "anytrue"
+    for item in values:
+        if item is wanted or (isinstance(item, str) and item == ("true" if wanted else "false")):
+            return wanted
+    return None
+
+
 def startswith(text, prefix):
     return _text(text).startswith(_text(prefix))
 
@@ -623,7 +659,7 @@ FUNCTIONS = {
     "trimspace": lambda s: _text(s).strip(), "trim": lambda s, c: _text(s).strip(_text(c)),
     "trimprefix": lambda s, p: _text(s)[len(_text(p)):] if _text(s).startswith(_text(p)) else _text(s),
     "trimsuffix": lambda s, p: _text(s)[:-len(_text(p))] if p and _text(s).endswith(_text(p)) else _text(s),
-    "startswith": startswith, "endswith": endswith,
+    "startswith": startswith, "endswith": endswith, "anytrue": anytrue, "alltrue": alltrue,
     "base64encode": base64encode, "base64decode": base64decode,
     "min": lambda *n: min(n), "max": lambda *n: max(n), "abs": abs,
     "reverse": lambda v: list(reversed(_list(v))), "sort": lambda v: sorted(_text(x) for x in _list(v)),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from iaclint.frontends.terraform.expressions import Evaluator, Recorder, Scope, unknown
 from iaclint.frontends.terraform.functions import SetValue
 from iaclint.frontends.terraform.switches import root_variables
-from iaclint.frontends.terraform.values import ITEM_WORK, refs_inside, short, spend
+from iaclint.frontends.terraform.values import ITEM_WORK, refs_inside, short, spend, uncertain_positions
 from iaclint.model import symbolic
 from iaclint.model.documents import EncodedJson
 from iaclint.model.resource import TERRAFORM, RawResource, Reference, SpanMap, Uncreated
@@ -210,6 +210,9 @@ def _dynamic(block, scope: Scope, evaluator: Evaluator, path: tuple, out: dict) 
         iterator = block.attributes["iterator"].source.data[
             block.attributes["iterator"].expr.start_byte:block.attributes["iterator"].expr.end_byte].decode().strip()
     collection = Evaluator().evaluate(for_each.expr, for_each.source, scope)
+    if uncertain_positions(collection):  # how many blocks is unknown: as an unknown for_each
+        collection = unknown(_source_text(for_each), "an item of the collection may be absent or several",
+                             refs_inside(collection))
     if isinstance(collection, Unknown):
         evaluator.recorder.note(path + (name,), block.span)
         reason = f"dynamic \"{name}\" blocks depend on: {collection.reason}"

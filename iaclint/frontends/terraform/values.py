@@ -28,9 +28,38 @@ def uncertain_positions(items) -> bool:
     """Whether a list has an item that may be absent or stand for several (`compact` and
     `distinct` of an unknown, `flatten` and `concat` of an unknown list): the items after
     it have no known position, so an index, a `for` or a splat over the list is unknown."""
-    return isinstance(items, list) and any(
-        isinstance(v, Unknown) and v.alternatives is not None and (v.many or any(o is ABSENT for o in v.alternatives))
-        for v in items)
+    return isinstance(items, list) and first_uncertain(items) >= 0
+
+
+_SCANNED: dict = {}  # id(list) -> (the list, its length, `first_uncertain`), for long lists
+_SCANNED_MAX = 256
+_SCANNED_MIN_LENGTH = 32
+
+
+def first_uncertain(items: list) -> int:
+    """The position of the first item that may be absent or several, or -1. A long list is
+    scanned once (a `for` that indexes it item by item asks for every index: scanning it
+    each time made that loop quadratic); what is remembered is checked by identity and
+    length, and at most `_SCANNED_MAX` lists are (the oldest forgotten first)."""
+    if len(items) < _SCANNED_MIN_LENGTH:
+        return _scan_uncertain(items)
+    key = id(items)
+    entry = _SCANNED.get(key)
+    if entry is not None and entry[0] is items and entry[1] == len(items):
+        return entry[2]
+    position = _scan_uncertain(items)
+    if len(_SCANNED) >= _SCANNED_MAX:
+        _SCANNED.pop(next(iter(_SCANNED)))
+    _SCANNED[key] = (items, len(items), position)
+    return position
+
+
+def _scan_uncertain(items: list) -> int:
+    for i, v in enumerate(items):
+        if isinstance(v, Unknown) and v.alternatives is not None and (
+                v.many or any(o is ABSENT for o in v.alternatives)):
+            return i
+    return -1
 
 
 def unknown(expr: str, reason: str, refs=()) -> Unknown:
@@ -100,9 +129,10 @@ def get_attr(value, name: str):
 
 def lookup(value, key):
     if isinstance(value, list):
-        if uncertain_positions(value):
-            return Unknown(f"[{key!r}]", "the list has items that may be absent or several: no known position")
         index = to_number(key)
+        uncertain = first_uncertain(value)
+        if 0 <= uncertain <= index:  # the items before the first such item keep their places
+            return Unknown(f"[{key!r}]", "the list has items that may be absent or several: no known position")
         if not float(index).is_integer() or not 0 <= int(index) < len(value):
             raise EvalError(f"index {key!r} out of range")
         return value[int(index)]
