@@ -30,6 +30,7 @@ from iaclint.aws.mlscope import is_ai_resource, ml_tagged, project_table
 from iaclint.model import linear_regex, paths
 from iaclint.model.documents import EncodedJson
 from iaclint.model.records import dataclass, field
+from iaclint.model.symbolic_text import pieces
 from iaclint.model.unknown import Unknown, is_unknown
 from iaclint.model.work import spend
 
@@ -44,6 +45,8 @@ SCANNING_FREQUENCIES = frozenset({"SCAN_ON_PUSH", "CONTINUOUS_SCAN"})
 # configure: the Deep Learning Containers (SageMaker's framework images: PyTorch, Hugging
 # Face, DJL, ...) in every commercial Region that is not opt-in.
 AWS_MANAGED_REGISTRIES = frozenset({"763104351884"})
+# The Terraform data source that names SageMaker's own image registries, one per Region.
+PREBUILT_IMAGES = "data.aws_sagemaker_prebuilt_ecr_image."
 _REGISTRY = re.compile(r"\s*(\d{12})\.dkr\.ecr")
 _ECR_URI = re.compile(r"(?:\d{12}|\*)\.dkr\.ecr(?:-fips)?\.[a-z0-9*-]+\.amazonaws\.com(?:\.cn)?/"
                       r"(?P<name>[a-z0-9*][a-z0-9._/*-]*)(?P<ref>[:@][A-Za-z0-9._:*-]*)?")
@@ -183,6 +186,9 @@ def _image_use(resource, ctx, path: tuple, value: Any) -> ImageUse:
     if repos:
         use.repositories = repos
         return use
+    if _from_prebuilt(value):
+        use.ecr = False  # SageMaker's own registry, per Region
+        return use
     if aws_managed(glob):  # `!Sub 763104351884.dkr.ecr.${AWS::Region}.amazonaws.com/...`
         use.ecr = False
         return use
@@ -202,6 +208,16 @@ def _image_use(resource, ctx, path: tuple, value: Any) -> ImageUse:
     else:
         use.unresolved = f"`{_show(value)}` is unknown until deployment ({value.reason})"
     return use
+
+
+def _from_prebuilt(value: Unknown) -> bool:
+    """Whether an image's registry is the one `data "aws_sagemaker_prebuilt_ecr_image"` names
+    (AWS publishes SageMaker's built-in images there): the image is its `registry_path`, or
+    a URI that starts with its `registry_id`."""
+    found = pieces(value)
+    first = found[0] if found else None
+    return isinstance(first, Unknown) and bool(first.refs) and all(
+        ref.startswith(PREBUILT_IMAGES) or f".{PREBUILT_IMAGES}" in ref for ref in first.refs)
 
 
 def _show(value: Any) -> str:

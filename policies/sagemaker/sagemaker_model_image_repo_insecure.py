@@ -9,7 +9,9 @@ or not) or a literal ECR URI whose repository name matches. The model fails when
 repository has mutable tags (unless the image is pinned by digest) or does not scan images on
 push. An image whose repository is not declared in the scanned files is unknown; images
 outside ECR, and AWS's own images (the Deep Learning Containers registry, account
-763104351884), are out of scope: their repositories are no stack's to configure.
+763104351884, and SageMaker's built-in images named by Terraform's
+`data.aws_sagemaker_prebuilt_ecr_image`), are out of scope: their repositories are no
+stack's to configure.
 """
 from __future__ import annotations
 
