@@ -117,3 +117,21 @@ resource "aws_s3_bucket" "b" {
 }
 '''})
     assert got == {"bucket": "model-59999"}
+
+
+def test_the_lists_remembered_for_their_positions_are_let_go_after_a_load(tmp_path, monkeypatch):
+    """A long-lived process (the editor and scan servers) loads module after module: the
+    lists `first_uncertain` remembered for one load must not stay alive after it."""
+    from iaclint.frontends.terraform import values
+    from iaclint.frontends.terraform.module import load_module
+
+    (tmp_path / "main.tf").write_text('locals {\n  names  = [for i in range(100) : "m-${i}"]\n'
+                                      '  copied = [for i in range(100) : local.names[i]]\n}\n'
+                                      'resource "aws_s3_bucket" "b" {\n  bucket = local.copied[99]\n}\n')
+    scanned = []
+    real = values._scan_uncertain
+    monkeypatch.setattr(values, "_scan_uncertain", lambda items: scanned.append(len(items)) or real(items))
+    result = load_module(str(tmp_path), [str(tmp_path / "main.tf")])
+    assert result.resources[0].attributes["bucket"] == "m-99"
+    assert 0 < scanned.count(100) < 10  # remembered while loading: not scanned once per index (100)
+    assert not getattr(values._POSITIONS, "scanned", None)

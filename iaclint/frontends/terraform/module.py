@@ -31,6 +31,7 @@ from iaclint.frontends.terraform.resources import (
     key_suffix,
 )
 from iaclint.frontends.terraform.kept import kept
+from iaclint.frontends.terraform.values import forget_positions
 from iaclint.frontends.terraform.tree import MAX_FILE_BYTES, ModuleTree
 from iaclint.gate import reads
 from iaclint.model import symbolic
@@ -380,6 +381,7 @@ def load_module(directory: str, tf_files: list, var_files=(), variables: dict | 
         halves.by_blocks(tree, list(tf_files), build, evaluate_module, None, finish)
     tree.finish()
     kept().clear()  # the syntax trees are not read after the load
+    forget_positions()  # nor the lists whose positions were asked
     halves.finished(result, finish)
     return result
 

@@ -6,6 +6,7 @@ step needs (`unknown`, `budget_of`, `spend`, `sized`, `node_text`, `refs_inside`
 from __future__ import annotations
 
 import re
+import threading
 
 from iaclint.model.documents import EncodedJson
 from iaclint.model.sizes import MAX_NUMBER_BITS, MAX_VALUE_SIZE, Budget, TooLarge
@@ -31,7 +32,7 @@ def uncertain_positions(items) -> bool:
     return isinstance(items, list) and first_uncertain(items) >= 0
 
 
-_SCANNED: dict = {}  # id(list) -> (the list, its length, `first_uncertain`), for long lists
+_POSITIONS = threading.local()  # `scanned`: id(list) -> (the list, its length, `first_uncertain`)
 _SCANNED_MAX = 256
 _SCANNED_MIN_LENGTH = 32
 
@@ -40,18 +41,30 @@ def first_uncertain(items: list) -> int:
     """The position of the first item that may be absent or several, or -1. A long list is
     scanned once (a `for` that indexes it item by item asks for every index: scanning it
     each time made that loop quadratic); what is remembered is checked by identity and
-    length, and at most `_SCANNED_MAX` lists are (the oldest forgotten first)."""
+    length, and at most `_SCANNED_MAX` lists are (the oldest forgotten first). The memory
+    is the thread's (the editor server loads in more than one) and is let go after each
+    load (`forget_positions`)."""
     if len(items) < _SCANNED_MIN_LENGTH:
         return _scan_uncertain(items)
+    scanned = getattr(_POSITIONS, "scanned", None)
+    if scanned is None:
+        scanned = _POSITIONS.scanned = {}
     key = id(items)
-    entry = _SCANNED.get(key)
+    entry = scanned.get(key)
     if entry is not None and entry[0] is items and entry[1] == len(items):
         return entry[2]
     position = _scan_uncertain(items)
-    if len(_SCANNED) >= _SCANNED_MAX:
-        _SCANNED.pop(next(iter(_SCANNED)))
-    _SCANNED[key] = (items, len(items), position)
+    if len(scanned) >= _SCANNED_MAX:
+        scanned.pop(next(iter(scanned)))
+    scanned[key] = (items, len(items), position)
     return position
+
+
+def forget_positions() -> None:
+    """Let go of the lists `first_uncertain` remembers: a module is loaded, its values are
+    not asked about again, and a long-lived process (the editor and scan servers) would
+    keep up to `_SCANNED_MAX` of them alive otherwise."""
+    _POSITIONS.scanned = None
 
 
 def _scan_uncertain(items: list) -> int:
