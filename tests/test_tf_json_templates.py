@@ -62,3 +62,26 @@ def test_a_cdktf_policy_is_read_and_judged():
     result = scan([str(CASE)], policies=list(builtin_policies()))
     assert sorted((f.policy_id, f.resource, f.line, f.verdict) for f in result.findings) == [
         ("IAC301", "aws_iam_policy.agents", 11, "FAIL"), ("IAC303", "aws_iam_policy.agents", 11, "FAIL")]
+
+
+def test_hostile_json_templates_end_with_an_unknown(tmp_path):
+    """A `.tf.json` string nested 20,000 interpolations deep, and one of a million unclosed
+    `${"`: each is read in one pass (nesting on a list, not the stack), then the template
+    is unknown; the child finishes under the memory cap and the deadline (`bounded`)."""
+    import json
+
+    from bounded import run_bounded
+
+    deep = '${upper("' * 20_000 + "x" + '")}' * 20_000
+    unclosed = '${"' * 1_000_000
+    document = {"resource": {"aws_iam_policy": {"p": {"name": deep, "description": unclosed, "policy": "{}"}}}}
+    (tmp_path / "main.tf.json").write_text(json.dumps(document))
+    got = run_bounded(f"""
+import json
+from iaclint.frontends.terraform.module import load_module
+from iaclint.model.unknown import Unknown
+result = load_module({str(tmp_path)!r}, [{str(tmp_path / "main.tf.json")!r}])
+(policy,) = result.resources
+print(json.dumps({{k: isinstance(v, Unknown) for k, v in policy.attributes.items()}}))
+""")
+    assert got == {"name": True, "description": True, "policy": False}
